@@ -1,0 +1,70 @@
+// Prisma's migrate work through the WebAssembly schema engine: the native engine the CLI
+// wants cannot be downloaded on our machines, the WASM one ships inside an npm package.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
+
+const require = createRequire(import.meta.url);
+
+let wasmReady: Promise<typeof import('@prisma/schema-engine-wasm/schema_engine_bg')> | undefined;
+
+function loadWasm() {
+  wasmReady ??= (async () => {
+    const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+    const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': bg });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
+    return bg;
+  })();
+  return wasmReady;
+}
+
+export const SCHEMA_PATH = path.resolve(import.meta.dirname, '../prisma/schema.prisma');
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../prisma/migrations');
+
+export async function schemaFiles(schemaPath = SCHEMA_PATH) {
+  return [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }];
+}
+
+export interface OpenEngine {
+  engine: SchemaEngine;
+  /** Frees the engine and closes the SQLite connections it opened (free() alone leaves them open and locked). */
+  close(): Promise<void>;
+}
+
+/** Opens the engine against a SQLite database URL (`file:/path/to.db`). */
+export async function openSchemaEngine(databaseUrl: string, onLog: (line: string) => void = () => {}): Promise<OpenEngine> {
+  const bg = await loadWasm();
+  const files = await schemaFiles();
+  const factory = new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 });
+  const opened: Array<{ dispose(): Promise<void> }> = [];
+  const tracking = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
+  const adapter = bindMigrationAwareSqlAdapterFactory(tracking);
+  const engine = await bg.SchemaEngine.new({ datamodels: files.map((f) => [f.path, f.content]) }, onLog, adapter);
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await Promise.all(opened.map((a) => a.dispose()));
+    },
+  };
+}
+
+export const NO_FILTERS = { externalTables: [], externalEnums: [] };
