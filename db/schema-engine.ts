@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 const require = createRequire(import.meta.url);
@@ -42,7 +42,7 @@ export async function openSchemaEngine(databaseUrl: string, onLog: (line: string
   const files = await schemaFiles();
   const factory = new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 });
   const opened: Array<{ dispose(): Promise<void> }> = [];
-  const tracking = {
+  const tracking: SqlMigrationAwareDriverAdapterFactory = {
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: async () => {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './load-config.ts';
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const c = loadConfig({}, '/srv/gridline', false);
+    expect(c.PORT).toBe(3000);
+    expect(c.dataDir).toBe('/srv/gridline/data');
+    expect(c.DATABASE_URL).toBe('file:/srv/gridline/data/gridline.db');
+    expect(c.DEMO_MODE).toBe(true);
+    expect(c.telegramEnabled).toBe(false);
+  });
+
+  it('turns demo mode off once a messenger is configured, unless asked for', () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc' }, '/x', false).DEMO_MODE).toBe(false);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', DEMO_MODE: 'true' }, '/x', false).DEMO_MODE).toBe(true);
+  });
+
+  it('names the variable that is wrong and why', () => {
+    expect(() => loadConfig({ PORT: 'eighty' }, '/x', false)).toThrow(/PORT: must be a number/);
+    expect(() => loadConfig({ CASE_NUMBER_PREFIX: 'jh-1' }, '/x', false)).toThrow(/CASE_NUMBER_PREFIX/);
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: 't', TELEGRAM_MODE: 'webhook' }, '/x', false)).toThrow(ConfigError);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: ' ' }, '/x', false).PORT).toBe(3000);
+  });
+});

@@ -1,0 +1,10 @@
+import type { Config } from '../config/config-schema.ts';
+import type { Logger } from '../config/logger.ts';
+import type { Db } from '../db/prisma-client.ts';
+
+/** What the HTTP layer is handed by the composition root (main.ts) or a test. */
+export interface ServerDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+}
