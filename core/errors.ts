@@ -1,0 +1,49 @@
+/**
+ * Domain errors, translated once per transport (the fastify error handler, the bot's error
+ * boundary). `message` is for people and is in Chinese; `code` is for programs.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message = '未找到该记录') {
+    super('not_found', message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = '您无权进行此操作') {
+    super('forbidden', message);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = '请先登录') {
+    super('unauthorized', message);
+  }
+}
+
+export class InvalidTransitionError extends DomainError {
+  constructor(message: string) {
+    super('invalid_transition', message);
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(message: string) {
+    super('validation_error', message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
