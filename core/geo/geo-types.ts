@@ -25,6 +25,8 @@ export interface StreetLocation {
   reason: string;
   /** The gazetteer entry or words that decided it. */
   evidence: string | null;
+  /** True when the answer rests on approximate street polygons (not official boundaries). */
+  approximate?: boolean;
 }
 
 export interface Jurisdiction {
