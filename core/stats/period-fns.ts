@@ -1,0 +1,65 @@
+import { ValidationError } from '../errors.ts';
+
+/**
+ * Periods are half-open [from, to) instants. People name days in district time (Asia/Shanghai,
+ * a constant UTC+8 since 1991), so 'YYYY-MM-DD' means that local day: `from=2026-11-01`
+ * starts at 00:00 Beijing time and `to=2026-11-30` includes the whole of 30 November.
+ */
+export const DISTRICT_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+export interface Period {
+  from: Date;
+  to: Date;
+}
+
+const YMD = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function localDayStart(text: string): Date | null {
+  const m = YMD.exec(text);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const utc = Date.UTC(y, mo - 1, d);
+  const check = new Date(utc);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return new Date(utc - DISTRICT_OFFSET_MS);
+}
+
+/** A 'from' or 'to' bound: a local day (to is inclusive of that day) or an ISO date-time. */
+export function parseBound(text: string, kind: 'from' | 'to'): Date {
+  const day = localDayStart(text);
+  if (day) return kind === 'to' ? new Date(day.getTime() + DAY_MS) : day;
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    const at = new Date(text);
+    if (!Number.isNaN(at.getTime())) return at;
+  }
+  throw new ValidationError(`日期格式不正确：${text}（应为 2026-11-30 或 ISO 时间）`);
+}
+
+/** The district day an instant falls on, 'YYYY-MM-DD'. */
+export function districtDay(at: Date): string {
+  return new Date(at.getTime() + DISTRICT_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export function startOfDistrictDay(at: Date): Date {
+  return localDayStart(districtDay(at))!;
+}
+
+/**
+ * The statistics period: explicit bounds, or by default the last `defaultDays` days including
+ * today. Capped so one request cannot ask for a decade of daily trend.
+ */
+export function resolvePeriod(input: { from?: string | undefined; to?: string | undefined }, now: Date, defaultDays = 30, maxDays = 731): Period {
+  const to = input.to ? parseBound(input.to, 'to') : new Date(startOfDistrictDay(now).getTime() + DAY_MS);
+  const from = input.from ? parseBound(input.from, 'from') : new Date(to.getTime() - defaultDays * DAY_MS);
+  if (from.getTime() >= to.getTime()) throw new ValidationError('开始日期须早于结束日期');
+  if (to.getTime() - from.getTime() > maxDays * DAY_MS) throw new ValidationError(`统计区间最长 ${maxDays} 天`);
+  return { from, to };
+}
+
+/** Every district day the period touches, in order (for a gap-free daily trend). */
+export function periodDays(p: Period): string[] {
+  const days: string[] = [];
+  for (let t = startOfDistrictDay(p.from).getTime(); t < p.to.getTime(); t += DAY_MS) days.push(districtDay(new Date(t)));
+  return days;
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { resolvePeriod } from './period-fns.ts';
+import { computeFigures, computeStreetFigures, dailyTrend, rate } from './stats-fns.ts';
+import type { CaseGroupRow, StatsRows } from './stats-types.ts';
+
+const g = (over: Partial<CaseGroupRow>): CaseGroupRow => ({
+  streetId: 1, status: 'closed', post: '市容市政', mode721: null, cases: 1, reworkSum: 0, reopened: 0, resolvedCount: 0, handlingHoursSum: 0, ...over,
+});
+
+describe('computeFigures', () => {
+  // 10 cases: 4 closed (2 service, 1 management, 1 enforcement), 1 resolved (service),
+  // 3 accepted, 1 merged, 1 rejected.
+  const groups = [
+    g({ status: 'closed', mode721: 'service', cases: 2, resolvedCount: 2, handlingHoursSum: 10, reworkSum: 1, reopened: 1 }),
+    g({ status: 'closed', mode721: 'management', cases: 1, resolvedCount: 1, handlingHoursSum: 20, post: '环境卫生' }),
+    g({ status: 'closed', mode721: 'enforcement', cases: 1, resolvedCount: 1, handlingHoursSum: 30, reworkSum: 2 }),
+    g({ status: 'resolved', mode721: 'service', cases: 1, resolvedCount: 1, handlingHoursSum: 4 }),
+    g({ status: 'accepted', cases: 3 }),
+    g({ status: 'merged', cases: 1, post: null }),
+    g({ status: 'rejected', cases: 1, post: null }),
+  ];
+  const f = computeFigures(groups, [{ streetId: 1, due: 6, postponed: 1, onTime: 3 }], [
+    { streetId: 1, score: 'satisfied', n: 3 },
+    { streetId: 1, score: 'basic', n: 1 },
+    { streetId: 1, score: 'unsatisfied', n: 1 },
+  ], [{ streetId: 1, n: 2 }]);
+
+  it('counts by status and post', () => {
+    expect(f.total).toBe(10);
+    expect(f.byStatus).toMatchObject({ closed: 4, resolved: 1, accepted: 3, merged: 1, rejected: 1, triage: 0 });
+    expect(f.byPost).toEqual({ 市容市政: 7, 环境卫生: 1, 未分类: 2 });
+  });
+
+  it('computes the assessment rates', () => {
+    expect(f.closureRate).toBe(0.4444); // 4 / (10 − 1 merged)
+    expect(f.onTimeRate).toBe(0.6); // 3 / (6 − 1 postponed)
+    expect(f.avgHandlingHours).toBe(12.8); // (10 + 20 + 30 + 4) / 5
+    expect(f.reworkCount).toBe(3);
+    expect(f.reopenRate).toBe(0.25); // 1 reopened / 4 closed
+    expect(f.ratings).toEqual({ satisfied: 3, basic: 1, unsatisfied: 1, total: 5 });
+    expect(f.satisfactionRate).toBe(0.8);
+  });
+
+  it('counts 721 over resolved and closed cases plus settled patrol findings as service', () => {
+    expect(f.mode721).toMatchObject({ service: 5, management: 1, enforcement: 1, patrolSettled: 2, total: 7 });
+    expect(f.mode721.shares).toEqual({ service: 0.7143, management: 0.1429, enforcement: 0.1429 });
+  });
+
+  it('gives null rates, not NaN, when there is nothing to divide', () => {
+    const empty = computeFigures([], [], [], []);
+    expect(empty).toMatchObject({ total: 0, closureRate: null, onTimeRate: null, avgHandlingHours: null, reopenRate: null, satisfactionRate: null });
+    expect(empty.mode721.shares).toBeNull();
+    expect(rate(1, 0)).toBeNull();
+  });
+});
+
+describe('per street and trend', () => {
+  const rows: StatsRows = {
+    groups: [g({ streetId: 1, cases: 2 }), g({ streetId: 2, cases: 5, status: 'accepted' }), g({ streetId: null, cases: 1 })],
+    due: [{ streetId: 2, due: 5, postponed: 0, onTime: 0 }],
+    ratings: [],
+    settled: [{ streetId: 1, n: 4 }],
+    createdPerDay: [{ day: '2026-11-29', n: 3 }],
+    closedPerDay: [{ day: '2026-11-30', n: 2 }],
+  };
+
+  it('splits the rows by street and keeps streets without cases', () => {
+    const s = computeStreetFigures(rows, [{ id: 1, name: '万松街道' }, { id: 2, name: '北湖街道' }, { id: 3, name: '常青街道' }]);
+    expect(s.map((x) => [x.street, x.total, x.closed, x.due, x.mode721.service])).toEqual([
+      ['万松街道', 2, 2, 0, 4],
+      ['北湖街道', 5, 0, 5, 0],
+      ['常青街道', 0, 0, 0, 0],
+    ]);
+  });
+
+  it('fills every day of the period', () => {
+    const p = resolvePeriod({ from: '2026-11-28', to: '2026-11-30' }, new Date());
+    expect(dailyTrend(rows, p)).toEqual([
+      { day: '2026-11-28', created: 0, closed: 0 },
+      { day: '2026-11-29', created: 3, closed: 0 },
+      { day: '2026-11-30', created: 0, closed: 2 },
+    ]);
+  });
+});

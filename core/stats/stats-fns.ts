@@ -1,0 +1,98 @@
+import { STATUSES, type CaseStatus, type Mode721 } from '../case/case-types.ts';
+import type { Period } from './period-fns.ts';
+import { periodDays } from './period-fns.ts';
+import type { CaseGroupRow, DueRow, RatingRow, SettledFindingRow, StatsFigures, StatsRows, StreetFigures, TrendPoint } from './stats-types.ts';
+
+/** Unclassified cases (triage without a matter) are counted under this post name. */
+export const NO_POST = '未分类';
+
+/** A rate as a fraction with 4 decimals; null when there is nothing to divide by. */
+export function rate(numerator: number, denominator: number): number | null {
+  return denominator > 0 ? Math.round((numerator / denominator) * 10_000) / 10_000 : null;
+}
+
+const MODES: readonly Mode721[] = ['service', 'management', 'enforcement'];
+const COUNTED_721 = new Set(['resolved', 'closed']);
+
+/** Folds already-filtered rows (one street, or the whole district) into the figures. */
+export function computeFigures(
+  groups: readonly CaseGroupRow[],
+  due: readonly DueRow[],
+  ratings: readonly RatingRow[],
+  settled: readonly SettledFindingRow[],
+): StatsFigures {
+  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CaseStatus, number>;
+  const byPost: Record<string, number> = {};
+  const modes: Record<Mode721, number> = { service: 0, management: 0, enforcement: 0 };
+  let total = 0;
+  let rework = 0;
+  let reopened = 0;
+  let resolvedCount = 0;
+  let hours = 0;
+  for (const g of groups) {
+    total += g.cases;
+    if (g.status in byStatus) byStatus[g.status as CaseStatus] += g.cases;
+    const post = g.post ?? NO_POST;
+    byPost[post] = (byPost[post] ?? 0) + g.cases;
+    rework += g.reworkSum;
+    reopened += g.reopened;
+    resolvedCount += g.resolvedCount;
+    hours += g.handlingHoursSum;
+    if (COUNTED_721.has(g.status) && g.mode721 && g.mode721 in modes) modes[g.mode721 as Mode721] += g.cases;
+  }
+  const patrolSettled = settled.reduce((n, r) => n + r.n, 0);
+  modes.service += patrolSettled;
+  const modeTotal = modes.service + modes.management + modes.enforcement;
+
+  const dueN = due.reduce((n, r) => n + r.due, 0);
+  const postponed = due.reduce((n, r) => n + r.postponed, 0);
+  const onTime = due.reduce((n, r) => n + r.onTime, 0);
+
+  const score = { satisfied: 0, basic: 0, unsatisfied: 0 };
+  for (const r of ratings) if (r.score in score) score[r.score as keyof typeof score] += r.n;
+  const ratingTotal = score.satisfied + score.basic + score.unsatisfied;
+
+  const closed = byStatus.closed;
+  return {
+    total,
+    byStatus,
+    byPost,
+    closed,
+    closureRate: rate(closed, total - byStatus.merged),
+    due: dueN,
+    postponed,
+    closedOnTime: onTime,
+    onTimeRate: rate(onTime, dueN - postponed),
+    avgHandlingHours: resolvedCount > 0 ? Math.round((hours / resolvedCount) * 10) / 10 : null,
+    reworkCount: rework,
+    reopened,
+    reopenRate: rate(reopened, closed),
+    ratings: { ...score, total: ratingTotal },
+    satisfactionRate: rate(score.satisfied + score.basic, ratingTotal),
+    mode721: {
+      ...modes,
+      patrolSettled,
+      total: modeTotal,
+      shares: modeTotal > 0 ? { service: rate(modes.service, modeTotal)!, management: rate(modes.management, modeTotal)!, enforcement: rate(modes.enforcement, modeTotal)! } : null,
+    },
+  };
+}
+
+/** One street's share of every row set. */
+function forStreet<T extends { streetId: number | null }>(rows: readonly T[], streetId: number): T[] {
+  return rows.filter((r) => r.streetId === streetId);
+}
+
+export function computeStreetFigures(rows: StatsRows, streets: ReadonlyArray<{ id: number; name: string }>): StreetFigures[] {
+  return streets.map((s) => ({
+    street: s.name,
+    ...computeFigures(forStreet(rows.groups, s.id), forStreet(rows.due, s.id), forStreet(rows.ratings, s.id), forStreet(rows.settled, s.id)),
+  }));
+}
+
+/** Cases created and closed per district day, every day of the period present (zeros included). */
+export function dailyTrend(rows: Pick<StatsRows, 'createdPerDay' | 'closedPerDay'>, period: Period): TrendPoint[] {
+  const created = new Map(rows.createdPerDay.map((r) => [r.day, r.n]));
+  const closed = new Map(rows.closedPerDay.map((r) => [r.day, r.n]));
+  return periodDays(period).map((day) => ({ day, created: created.get(day) ?? 0, closed: closed.get(day) ?? 0 }));
+}

@@ -1,0 +1,87 @@
+import type { CaseStatus, Mode721, RatingScore } from '../case/case-types.ts';
+
+/**
+ * Rows as the SQL aggregation returns them (db/stats-queries.ts). Grouping happens in SQLite;
+ * core/stats/stats-fns.ts folds the groups into the figures, so the arithmetic is testable
+ * without a database.
+ */
+
+/** Cases created within the period, grouped by street, status, post and 721 mode. */
+export interface CaseGroupRow {
+  streetId: number | null;
+  status: string;
+  post: string | null;
+  mode721: string | null;
+  cases: number;
+  reworkSum: number;
+  reopened: number; // cases with reopenCount > 0
+  resolvedCount: number; // cases with a resolvedAt
+  handlingHoursSum: number; // Σ (resolvedAt − createdAt) in hours over those
+}
+
+/** The cases due in the period (see dueDefinition in db/stats-queries.ts), per street. */
+export interface DueRow {
+  streetId: number | null;
+  due: number;
+  postponed: number;
+  onTime: number;
+}
+
+export interface RatingRow {
+  streetId: number | null;
+  score: string;
+  n: number;
+}
+
+/** Patrol findings settled on the spot by persuasion (counted as "service" in 721). */
+export interface SettledFindingRow {
+  streetId: number | null;
+  n: number;
+}
+
+export interface TrendRow {
+  day: string;
+  n: number;
+}
+
+export interface StatsRows {
+  groups: CaseGroupRow[];
+  due: DueRow[];
+  ratings: RatingRow[];
+  settled: SettledFindingRow[];
+  createdPerDay: TrendRow[];
+  closedPerDay: TrendRow[];
+}
+
+export interface StatsFigures {
+  total: number;
+  byStatus: Record<CaseStatus, number>;
+  byPost: Record<string, number>;
+  closed: number;
+  /** closed / (total − merged) */
+  closureRate: number | null;
+  due: number;
+  postponed: number;
+  closedOnTime: number;
+  /** closedOnTime / (due − postponed) */
+  onTimeRate: number | null;
+  avgHandlingHours: number | null;
+  reworkCount: number;
+  reopened: number;
+  /** reopened / closed */
+  reopenRate: number | null;
+  ratings: Record<RatingScore, number> & { total: number };
+  /** (satisfied + basic) / ratings */
+  satisfactionRate: number | null;
+  mode721: Record<Mode721, number> & { patrolSettled: number; total: number; shares: Record<Mode721, number> | null };
+}
+
+export interface StreetFigures extends StatsFigures {
+  street: string;
+}
+
+export interface TrendPoint {
+  day: string;
+  created: number;
+  closed: number;
+}
