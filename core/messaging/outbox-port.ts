@@ -1,0 +1,40 @@
+import type { OutboundMessage } from './outbound-types.ts';
+
+/**
+ * A message the worker has claimed. `leaseUntil` is both the lease expiry and the claim's token:
+ * a worker that lost its lease (it stalled past it, the row was recovered and claimed again)
+ * cannot overwrite what the new owner did, because its updates match on (id, leaseUntil).
+ */
+export interface ClaimedMessage {
+  id: number;
+  dedupeKey: string;
+  channel: string;
+  chatId: string;
+  personId: number | null;
+  caseId: number | null;
+  message: OutboundMessage;
+  /** Failed attempts so far (not counting this one). */
+  attempts: number;
+  leaseUntil: Date;
+}
+
+/** What the delivery worker needs from the outbox; db/outbox-store.ts implements it. */
+export interface OutboxPort {
+  /**
+   * Atomically moves due `pending` rows to `sending` and returns them. Only the oldest
+   * unsent row of each chat is claimable, so one chat's messages go out in order.
+   */
+  claimDue(now: Date, limit: number): Promise<ClaimedMessage[]>;
+  /** Delivered. Idempotent, and deliberately not lease-checked: once sent, never again. */
+  markSent(id: number, sentAt: Date): Promise<void>;
+  /** Failed; try again at `nextAttemptAt`. `countAttempt: false` for waits the channel asked for. */
+  markRetry(claim: ClaimedMessage, nextAttemptAt: Date, error: string, countAttempt?: boolean): Promise<boolean>;
+  /** Failed for good. */
+  markDead(claim: ClaimedMessage, error: string): Promise<boolean>;
+  /** Not sent yet (rate limit): back to pending without counting an attempt. */
+  release(claim: ClaimedMessage, notBefore: Date): Promise<boolean>;
+  /** Rows left in `sending` past their lease (a worker died mid-send) go back to `pending`. */
+  recoverStale(now: Date): Promise<number>;
+  /** The user blocked the bot: later enqueues skip this chat. */
+  markChatBlocked(channel: string, chatId: string): Promise<void>;
+}

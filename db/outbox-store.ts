@@ -1,0 +1,156 @@
+import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
+import type { ClaimedMessage, OutboxPort } from '../core/messaging/outbox-port.ts';
+import type { Db, Tx } from './prisma-client.ts';
+
+export interface OutboxRowInput {
+  /** Unique per notification and recipient chat: enqueueing the same key again is a no-op. */
+  dedupeKey: string;
+  channel: string;
+  chatId: string;
+  personId?: number;
+  caseId?: number;
+  message: OutboundMessage;
+  /** Hold the message until then (default: now). */
+  notBefore?: Date;
+}
+
+export type MessageFor = OutboundMessage | ((personId: number) => OutboundMessage);
+
+export interface OutboxStore extends OutboxPort {
+  /** Inserts in the caller's transaction; rows whose dedupeKey exists are skipped. Returns rows inserted. */
+  enqueue(tx: Tx, rows: OutboxRowInput[]): Promise<number>;
+  /** One row per chat identity of each active person (blocked chats skipped); key `${base}:${channel}:${chatId}`. */
+  enqueueForPeople(tx: Tx, personIds: number[], message: MessageFor, dedupeKeyBase: string, caseId?: number): Promise<number>;
+  countByStatus(): Promise<Record<string, number>>;
+}
+
+interface RawRow {
+  id: number | bigint;
+  dedupeKey: string;
+  channel: string;
+  chatId: string;
+  personId: number | bigint | null;
+  caseId: number | bigint | null;
+  payload: string;
+  attempts: number | bigint;
+  nextAttemptAt: Date | string;
+}
+
+const num = (v: number | bigint): number => Number(v);
+
+/**
+ * The outbox over Prisma. Writes that finish a claim match on (id, status 'sending', lease)
+ * so a worker that stalled past its lease cannot undo what the next owner did.
+ */
+export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: number } = {}): OutboxStore {
+  const clock = opts.clock ?? (() => new Date());
+  // Must exceed the worker's send timeout (60 s by default) by a margin, or a slow send is sent twice.
+  const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const owned = (c: ClaimedMessage) => ({ id: c.id, status: 'sending', nextAttemptAt: c.leaseUntil });
+
+  async function enqueue(tx: Tx, rows: OutboxRowInput[]): Promise<number> {
+    const now = clock();
+    let inserted = 0;
+    for (const r of rows) {
+      // ON CONFLICT DO NOTHING rather than find-then-create: a concurrent writer cannot make it throw.
+      inserted += await tx.$executeRaw`
+        INSERT INTO "OutboxMessage" ("dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+        VALUES (${r.dedupeKey}, ${r.channel}, ${r.chatId}, ${r.personId ?? null}, ${r.caseId ?? null}, ${JSON.stringify(r.message)}, 'pending', 0, ${r.notBefore ?? now}, ${now})
+        ON CONFLICT ("dedupeKey") DO NOTHING`;
+    }
+    return inserted;
+  }
+
+  return {
+    enqueue,
+
+    async enqueueForPeople(tx, personIds, message, dedupeKeyBase, caseId) {
+      if (personIds.length === 0) return 0;
+      const identities = await tx.chatIdentity.findMany({
+        where: { personId: { in: [...new Set(personIds)] }, blockedAt: null, person: { active: true } },
+        orderBy: { id: 'asc' },
+      });
+      return enqueue(
+        tx,
+        identities.map((i) => ({
+          dedupeKey: `${dedupeKeyBase}:${i.channel}:${i.chatId}`,
+          channel: i.channel,
+          chatId: i.chatId,
+          personId: i.personId,
+          ...(caseId !== undefined ? { caseId } : {}),
+          message: typeof message === 'function' ? message(i.personId) : message,
+        })),
+      );
+    },
+
+    async claimDue(now, limit) {
+      const lease = new Date(now.getTime() + leaseMs);
+      // One statement, so two workers can never claim the same row. A row is claimable only if
+      // no older row of its chat is still pending or sending: that keeps each chat in order.
+      const rows = await db.$queryRaw<RawRow[]>`
+        UPDATE "OutboxMessage" SET "status" = 'sending', "nextAttemptAt" = ${lease}
+        WHERE "id" IN (
+          SELECT o."id" FROM "OutboxMessage" o
+          WHERE o."status" = 'pending' AND o."nextAttemptAt" <= ${now}
+            AND NOT EXISTS (
+              SELECT 1 FROM "OutboxMessage" p
+              WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" IN ('pending', 'sending') AND p."id" < o."id")
+          ORDER BY o."nextAttemptAt", o."id"
+          LIMIT ${limit})
+        RETURNING "id", "dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "attempts", "nextAttemptAt"`;
+      return rows
+        .map((r) => ({
+          id: num(r.id),
+          dedupeKey: r.dedupeKey,
+          channel: r.channel,
+          chatId: r.chatId,
+          personId: r.personId === null ? null : num(r.personId),
+          caseId: r.caseId === null ? null : num(r.caseId),
+          message: JSON.parse(r.payload) as OutboundMessage,
+          attempts: num(r.attempts),
+          leaseUntil: new Date(r.nextAttemptAt),
+        }))
+        .sort((a, b) => a.id - b.id);
+    },
+
+    async markSent(id, sentAt) {
+      await db.outboxMessage.updateMany({ where: { id, status: { not: 'sent' } }, data: { status: 'sent', sentAt } });
+    },
+
+    async markRetry(claim, nextAttemptAt, error, countAttempt = true) {
+      const { count } = await db.outboxMessage.updateMany({
+        where: owned(claim),
+        data: { status: 'pending', nextAttemptAt, lastError: error, ...(countAttempt ? { attempts: { increment: 1 } } : {}) },
+      });
+      return count === 1;
+    },
+
+    async markDead(claim, error) {
+      const { count } = await db.outboxMessage.updateMany({ where: owned(claim), data: { status: 'dead', lastError: error, attempts: { increment: 1 } } });
+      return count === 1;
+    },
+
+    async release(claim, notBefore) {
+      const { count } = await db.outboxMessage.updateMany({ where: owned(claim), data: { status: 'pending', nextAttemptAt: notBefore } });
+      return count === 1;
+    },
+
+    async recoverStale(now) {
+      // Counted as an attempt: a message that crashes the process every time must die eventually.
+      const { count } = await db.outboxMessage.updateMany({
+        where: { status: 'sending', nextAttemptAt: { lt: now } },
+        data: { status: 'pending', nextAttemptAt: now, attempts: { increment: 1 }, lastError: 'lease expired: the worker stopped mid-send' },
+      });
+      return count;
+    },
+
+    async markChatBlocked(channel, chatId) {
+      await db.chatIdentity.updateMany({ where: { channel, chatId, blockedAt: null }, data: { blockedAt: clock() } });
+    },
+
+    async countByStatus() {
+      const groups = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
+      return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+    },
+  };
+}

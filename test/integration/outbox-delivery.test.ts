@@ -1,0 +1,225 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDeliveryWorker, type DeliveryWorker } from '../../core/messaging/delivery-worker.ts';
+import { ChatUnreachableError, RetryAfterError } from '../../core/messaging/outbound-types.ts';
+import { createOutboxStore, type OutboxStore } from '../../db/outbox-store.ts';
+import { createPrismaClient } from '../../db/prisma-client.ts';
+import { silentLogger } from '../helpers/test-config.ts';
+import { createTestDb, type TestDb } from '../helpers/test-db.ts';
+import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
+import { createRecordingSender, type RecordingSender } from '../helpers/recording-sender.ts';
+
+let t: TestDb;
+let clock: FakeClock;
+let store: OutboxStore;
+let sender: RecordingSender;
+let worker: DeliveryWorker;
+let seq = 0;
+
+const noJitter = () => 0;
+const newWorker = (s: OutboxStore, senders = [sender], limits = {}) =>
+  createDeliveryWorker({ store: s, senders, clock: clock.now, logger: silentLogger(), limits, random: noJitter, pollIntervalMs: 10 });
+
+/** Enqueues texts to one chat, each in its own transaction like a real state change would. */
+async function enqueue(chatId: string, ...texts: string[]): Promise<void> {
+  for (const text of texts) {
+    await t.db.$transaction((tx) => store.enqueue(tx, [{ dedupeKey: `k${++seq}`, channel: 'telegram', chatId, message: { text } }]));
+  }
+}
+const statuses = async () => (await t.db.outboxMessage.findMany({ orderBy: { id: 'asc' } })).map((r) => r.status);
+
+t = await createTestDb();
+afterAll(() => t.db.$disconnect());
+beforeEach(async () => {
+  await t.db.outboxMessage.deleteMany();
+  clock = createFakeClock('2026-03-02T01:00:00Z');
+  store = createOutboxStore(t.db, { clock: clock.now, leaseMs: 60_000 });
+  sender = createRecordingSender('telegram', clock.now);
+  worker = newWorker(store);
+});
+
+describe('outbox delivery', () => {
+  it('retries a failing sender with backoff and delivers exactly once', async () => {
+    await enqueue('100', '案件已受理');
+    sender.failNext(new Error('ETIMEDOUT'), new Error('502 Bad Gateway'));
+
+    await worker.drain();
+    expect(sender.attempts).toHaveLength(1);
+    clock.advanceSeconds(4); // backoff is 5 s: not due yet
+    await worker.drain();
+    expect(sender.attempts).toHaveLength(1);
+    clock.advanceSeconds(1);
+    await worker.drain();
+    expect(sender.attempts).toHaveLength(2);
+    clock.advanceSeconds(10);
+    await worker.drain();
+    clock.advanceHours(1);
+    await worker.drain();
+
+    expect(sender.textsTo('100')).toEqual(['案件已受理']);
+    const row = await t.db.outboxMessage.findFirstOrThrow();
+    expect(row).toMatchObject({ status: 'sent', attempts: 2, lastError: 'Error: 502 Bad Gateway' });
+    expect(row.sentAt?.toISOString()).toBe('2026-03-02T01:00:15.000Z');
+  });
+
+  it('waits exactly as long as RetryAfterError asks, without counting an attempt', async () => {
+    await enqueue('100', '请评价');
+    sender.failNext(new RetryAfterError(30));
+    await worker.drain();
+    clock.advanceSeconds(30); // retry_after plus a 0.5 s margin
+    await worker.drain();
+    expect(sender.sent).toHaveLength(0);
+    clock.advance(500);
+    await worker.drain();
+    expect(sender.textsTo('100')).toEqual(['请评价']);
+    expect(await t.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'sent', attempts: 0 });
+  });
+
+  it('an unreachable chat: the message is dead, the chat blocked, and later enqueues skip it', async () => {
+    const person = await t.db.person.create({ data: { displayName: '居民甲', role: 'resident' } });
+    await t.db.chatIdentity.create({ data: { channel: 'telegram', externalId: '555', chatId: '555', personId: person.id } });
+    await t.db.chatIdentity.create({ data: { channel: 'wechat', externalId: 'wxid_5', chatId: 'wxid_5', personId: person.id } });
+    const wechat = createRecordingSender('wechat', clock.now);
+    worker = newWorker(store, [sender, wechat]);
+
+    await t.db.$transaction((tx) => store.enqueueForPeople(tx, [person.id], { text: '案件已派遣' }, 'case:1:dispatched', 1));
+    sender.failChat('555', new ChatUnreachableError('Forbidden: bot was blocked by the user'));
+    await worker.drain();
+
+    const rows = await t.db.outboxMessage.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.dedupeKey, r.status, r.caseId])).toEqual([
+      ['case:1:dispatched:telegram:555', 'dead', 1],
+      ['case:1:dispatched:wechat:wxid_5', 'sent', 1],
+    ]);
+    expect(rows[0]?.lastError).toContain('blocked by the user');
+    const identity = await t.db.chatIdentity.findFirstOrThrow({ where: { channel: 'telegram', chatId: '555' } });
+    expect(identity.blockedAt).not.toBeNull();
+
+    const inserted = await t.db.$transaction((tx) => store.enqueueForPeople(tx, [person.id], (id) => ({ text: `给 ${id}` }), 'case:1:closed', 1));
+    expect(inserted).toBe(1); // WeChat only
+  });
+
+  it('enqueueing the same notification twice stores it once', async () => {
+    const row = { dedupeKey: 'case:7:closed:telegram:100', channel: 'telegram', chatId: '100', message: { text: '已结案' } };
+    expect(await t.db.$transaction((tx) => store.enqueue(tx, [row]))).toBe(1);
+    expect(await t.db.$transaction((tx) => store.enqueue(tx, [row, { ...row, message: { text: '不同的文字' } }]))).toBe(0);
+    await worker.drain();
+    expect(sender.textsTo('100')).toEqual(['已结案']);
+  });
+
+  it('a row is only enqueued if the surrounding transaction commits', async () => {
+    await expect(
+      t.db.$transaction(async (tx) => {
+        await store.enqueue(tx, [{ dedupeKey: 'rolled-back', channel: 'telegram', chatId: '100', message: { text: 'x' } }]);
+        throw new Error('state change failed');
+      }),
+    ).rejects.toThrow('state change failed');
+    expect(await t.db.outboxMessage.count()).toBe(0);
+  });
+
+  it('after a crash mid-send, a new worker on the same database delivers what was left', async () => {
+    await enqueue('100', '一');
+    await enqueue('200', '二');
+    const release = sender.hold();
+    const abandoned = worker.drain(); // this worker "crashes": its sends never finish
+    await waitFor(() => sender.attempts.length === 2);
+    expect(await statuses()).toEqual(['sending', 'sending']);
+
+    // A new process: its own Prisma client, store, sender and worker.
+    const db2 = await createPrismaClient(t.url);
+    const store2 = createOutboxStore(db2, { clock: clock.now, leaseMs: 60_000 });
+    const sender2 = createRecordingSender('telegram', clock.now);
+    const worker2 = newWorker(store2, [sender2]);
+    clock.advanceSeconds(30); // lease not expired yet: the rows are not taken over
+    await worker2.drain();
+    expect(sender2.attempts).toHaveLength(0);
+
+    clock.advanceSeconds(31);
+    await worker2.start(); // recovers the stale rows
+    await worker2.drain();
+    await worker2.stop();
+    expect(sender2.sent.map((s) => s.message.text).sort()).toEqual(['一', '二']);
+    expect(await statuses()).toEqual(['sent', 'sent']);
+
+    // The stalled worker wakes up and fails: it no longer owns the rows, so nothing is undone.
+    sender.failNext(new Error('socket hang up'), new Error('socket hang up'));
+    release();
+    await abandoned;
+    expect(await statuses()).toEqual(['sent', 'sent']);
+    // The interrupted attempt counts once; the stalled worker's late "socket hang up" is not recorded.
+    expect((await t.db.outboxMessage.findMany()).map((r) => [r.attempts, r.lastError])).toEqual([
+      [1, 'lease expired: the worker stopped mid-send'],
+      [1, 'lease expired: the worker stopped mid-send'],
+    ]);
+    await db2.$disconnect();
+  });
+
+  it('keeps one chat in order: #2 waits while #1 is pending retry; other chats go on', async () => {
+    await enqueue('100', 'A1', 'A2', 'A3');
+    await enqueue('200', 'B1');
+    sender.failNext(new Error('ECONNRESET')); // A1's first attempt
+    await worker.drain();
+    expect(sender.sent.map((s) => s.message.text)).toEqual(['B1']);
+    clock.advanceSeconds(5);
+    await worker.drain();
+    expect(sender.textsTo('100')).toEqual(['A1', 'A2', 'A3']);
+  });
+
+  it('holds a chat to the channel rate limit without counting attempts', async () => {
+    worker = newWorker(store, [sender], { telegram: { perChatIntervalMs: 1_000 } });
+    await enqueue('100', 'A1', 'A2', 'A3');
+    await worker.drain();
+    expect(sender.textsTo('100')).toEqual(['A1']);
+    clock.advance(1_000);
+    await worker.drain();
+    clock.advance(1_000);
+    await worker.drain();
+    expect(sender.sent.map((s) => [s.message.text, s.at.toISOString()])).toEqual([
+      ['A1', '2026-03-02T01:00:00.000Z'],
+      ['A2', '2026-03-02T01:00:01.000Z'],
+      ['A3', '2026-03-02T01:00:02.000Z'],
+    ]);
+    expect((await t.db.outboxMessage.findMany()).map((r) => r.attempts)).toEqual([0, 0, 0]);
+  });
+
+  it('a message for a channel without a sender is dead with the reason', async () => {
+    await t.db.$transaction((tx) => store.enqueue(tx, [{ dedupeKey: 'x', channel: 'sms', chatId: '1390000', message: { text: 'x' } }]));
+    await worker.drain();
+    expect(await t.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'dead', lastError: 'no sender for channel sms' });
+  });
+
+  it('gives up after the maximum number of attempts', async () => {
+    await enqueue('100', '永远失败');
+    sender.failChat('100', new Error('500 Internal Server Error'));
+    for (let i = 0; i < 12; i++) {
+      await worker.drain();
+      clock.advanceMinutes(11);
+    }
+    expect(sender.attempts).toHaveLength(12);
+    expect(await t.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'dead', attempts: 12 });
+  });
+
+  it('the running worker delivers on its own and stop() waits for sends in flight', async () => {
+    const running = createDeliveryWorker({ store, senders: [sender], clock: clock.now, logger: silentLogger(), limits: {}, pollIntervalMs: 5 });
+    await running.start();
+    const release = sender.hold();
+    await enqueue('100', '实时推送');
+    running.kick();
+    await waitFor(() => sender.attempts.length === 1);
+    const stopped = running.stop();
+    let done = false;
+    void stopped.then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(done).toBe(false);
+    release();
+    await stopped;
+    expect(await statuses()).toEqual(['sent']);
+  });
+});
+
+async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
