@@ -1,7 +1,14 @@
+import { loadPowerListFile } from '../core/power-list/power-list-loader.ts';
+import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
+import { importPowerList } from './power-list-store.ts';
 import type { Db } from './prisma-client.ts';
 import { seedOrganisation } from './seed-organisation.ts';
 
 /** Everything the product needs in an empty database; safe to run on every start. */
 export async function seedReferenceData(db: Db): Promise<void> {
   await seedOrganisation(db);
+  // The bundled list only fills an empty database: a list an administrator imported stays active.
+  if ((await db.powerListVersion.count()) === 0) {
+    await importPowerList(db, await loadPowerListFile(defaultPowerListPath()));
+  }
 }

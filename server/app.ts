@@ -1,7 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
+import { caseReadRoutes } from './routes/case-read-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { powerListRoutes } from './routes/power-list-routes.ts';
+import { publicRoutes } from './routes/public-routes.ts';
+import { statsRoutes } from './routes/stats-routes.ts';
 import { streetRoutes } from './routes/street-routes.ts';
 import type { ServerDeps } from './server-deps.ts';
 
@@ -15,7 +20,12 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   registerErrorHandler(app);
   await registerOpenApi(app);
+  registerAuth(app, deps); // on the root instance: request.actor everywhere
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => streetRoutes(scope, deps));
+  await app.register(async (scope) => powerListRoutes(scope, deps));
+  await app.register(async (scope) => caseReadRoutes(scope, deps));
+  await app.register(async (scope) => statsRoutes(scope, deps));
+  await app.register(async (scope) => publicRoutes(scope, deps));
   return app;
 }

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createPrismaClient, type Db } from '../../db/prisma-client.ts';
-import { TEMPLATE_DB, TEST_TMP } from './global-setup.ts';
+import { templateDbPath, testTmpDir } from './global-setup.ts';
 
 export interface TestDb {
   db: Db;
@@ -12,10 +12,10 @@ export interface TestDb {
 
 /** A fresh SQLite file built by the migrations (copied from the run's template), in its own folder. */
 export async function createTestDb(): Promise<TestDb> {
-  const dir = path.join(TEST_TMP, randomUUID());
+  const dir = path.join(testTmpDir(), randomUUID());
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'gridline.db');
-  copyFileSync(TEMPLATE_DB, file);
+  copyFileSync(templateDbPath(), file);
   const url = `file:${file}`;
   return { db: await createPrismaClient(url), url, dir };
 }

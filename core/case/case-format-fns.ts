@@ -1,0 +1,33 @@
+import { SHANGHAI_OFFSET_MS } from '../deadlines/shanghai-day-fns.ts';
+import type { CaseRow } from './case-port.ts';
+
+/** '11月30日 14:00' in Shanghai time: what people read on a phone. */
+export function formatShanghai(at: Date | null): string {
+  if (!at) return '—';
+  const d = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
+/** 'JH-20261129-0001'. */
+export function caseNumber(prefix: string, day: string, seq: number): string {
+  return `${prefix}-${day.replace(/-/g, '')}-${String(seq).padStart(4, '0')}`;
+}
+
+export function handlerName(c: Pick<CaseRow, 'handling' | 'streetName' | 'departmentName'>): string {
+  if (c.handling === 'district') return '区城市管理执法局';
+  if (c.handling === 'department') return c.departmentName ?? '相关部门';
+  if (c.handling === 'street') return c.streetName ? `${c.streetName}城管执法队` : '街道城管执法队';
+  return '街道指挥中心';
+}
+
+export function placeOf(c: Pick<CaseRow, 'address' | 'lat' | 'lng' | 'streetName'>): string {
+  const parts = [c.streetName, c.address].filter(Boolean);
+  if (parts.length) return parts.join(' ');
+  if (c.lat !== null && c.lng !== null) return `坐标 ${c.lat.toFixed(5)}, ${c.lng.toFixed(5)}`;
+  return '未提供';
+}
+
+export function shorten(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,50 @@
+import type { Button, OutboundMessage } from '../messaging/outbound-types.ts';
+import type { CaseRow } from './case-port.ts';
+import type { MessageRenderer } from './case-messages.ts';
+import { STATUS_LABELS } from './case-types.ts';
+import { formatShanghai, handlerName, placeOf, shorten } from './case-format-fns.ts';
+
+/** Placeholders every case message may use. The reporter's identity is never among them. */
+export function caseVars(c: CaseRow, extra: Record<string, string | number> = {}): Record<string, string | number> {
+  return {
+    number: c.number,
+    matter: c.item ? c.item.name : '待确定',
+    handler: handlerName(c),
+    due: formatShanghai(c.dueAt),
+    place: placeOf(c),
+    text: shorten(c.text),
+    legalBasis: c.item?.legalBasis ?? '—',
+    status: STATUS_LABELS[c.status],
+    outcome: c.outcome ?? '',
+    urgentMark: c.urgent ? '（紧急）' : '',
+    note: '',
+    ...extra,
+  };
+}
+
+const btn = (label: string, action: string, c: CaseRow): Button => ({ id: `c:${action}:${c.id}`, label });
+
+/** Buttons for whoever holds the case, by level: a department gets 接收/退回/办结. */
+export function handlerButtons(c: CaseRow): Button[][] {
+  if (c.handling === 'department') return [[btn('接收', 'accept', c), btn('退回', 'return', c), btn('办结', 'resolve', c)]];
+  return [
+    [btn('接单', 'accept', c), btn('转派', 'assign', c), btn('退回', 'return', c)],
+    [btn('上报区局', 'escalate', c), btn('办结', 'resolve', c)],
+  ];
+}
+
+export function triageButtons(c: CaseRow): Button[][] {
+  return [[btn('立案派遣', 'register', c), btn('移送部门', 'refer', c), btn('不予受理', 'reject', c)]];
+}
+
+export function verifyButtons(c: CaseRow): Button[][] {
+  return [[btn('已解决', 'verify', c), btn('仍未解决', 'fail_verification', c)]];
+}
+
+export function ratingButtons(c: CaseRow): Button[][] {
+  return [[{ id: `r:satisfied:${c.id}`, label: '满意' }, { id: `r:basic:${c.id}`, label: '基本满意' }, { id: `r:unsatisfied:${c.id}`, label: '不满意' }]];
+}
+
+export function message(m: MessageRenderer, key: string, c: CaseRow, extra?: Record<string, string | number>, buttons?: Button[][]): OutboundMessage {
+  return { text: m.t(key, caseVars(c, extra)), ...(buttons ? { buttons } : {}) };
+}

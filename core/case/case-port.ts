@@ -1,0 +1,150 @@
+import type { OutboundMessage } from '../messaging/outbound-types.ts';
+import type { CaseSnapshot, CaseStatus, Handling, Mode721, RatingScore } from './case-types.ts';
+
+/** A power-list item as a case records it: the exact version it was routed with. */
+export interface ItemRef {
+  id: number;
+  code: string;
+  name: string;
+  version: string;
+  level: 'street' | 'district' | 'department';
+  post: string | null;
+  department: string | null;
+  legalBasis: string;
+  responseHours: number;
+  handlingHours: number;
+  timeBasis: 'working' | 'clock';
+  urgent: boolean;
+  mode721: Mode721;
+}
+
+export interface CaseRow extends CaseSnapshot {
+  text: string;
+  lat: number | null;
+  lng: number | null;
+  address: string | null;
+  post: string | null;
+  urgent: boolean;
+  itemId: number | null;
+  item: ItemRef | null;
+  streetName: string | null;
+  departmentName: string | null;
+  dueAt: Date | null;
+  responseDueAt: Date | null;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  outcome: string | null;
+  mode721: Mode721 | null;
+  mergedIntoId: number | null;
+  reopenCount: number;
+  reworkCount: number;
+  returnCount: number;
+}
+
+export interface NewCase {
+  number: string;
+  text: string;
+  lat: number | null;
+  lng: number | null;
+  address: string | null;
+  streetId: number | null;
+  itemId: number | null;
+  handling: Handling;
+  post: string | null;
+  departmentId: number | null;
+  status: CaseStatus;
+  urgent: boolean;
+  confidence: number;
+  needsTriage: boolean;
+  routingReasons: string[];
+  channel: string;
+  reporterId: number;
+  mergedIntoId: number | null;
+  createdAt: Date;
+  registeredAt: Date | null;
+  dispatchedAt: Date | null;
+  responseDueAt: Date | null;
+  dueAt: Date | null;
+}
+
+export type CasePatch = Partial<{
+  status: CaseStatus;
+  handling: Handling;
+  post: string | null;
+  streetId: number | null;
+  departmentId: number | null;
+  itemId: number | null;
+  assigneeId: number | null;
+  needsTriage: boolean;
+  mode721: Mode721;
+  outcome: string;
+  registeredAt: Date;
+  dispatchedAt: Date;
+  acceptedAt: Date | null;
+  resolvedAt: Date | null;
+  verifiedAt: Date;
+  closedAt: Date | null;
+  responseDueAt: Date | null;
+  dueAt: Date | null;
+  postponed: boolean;
+  reopenCount: number;
+  reworkCount: number;
+  returnCount: number;
+  unsatisfiedCount: number;
+  mergedIntoId: number;
+  remindedAt: Date | null;
+  overdueNotifiedAt: Date | null;
+  overdueEscalatedAt: Date | null;
+}>;
+
+export interface NewEvent {
+  caseId: number;
+  type: string;
+  fromStatus: CaseStatus | null;
+  toStatus: CaseStatus | null;
+  actorId: number | null;
+  actorRole: string;
+  note?: string | null;
+  data?: Record<string, unknown>;
+  attachmentIds?: number[];
+  at: Date;
+}
+
+export interface Notice {
+  personIds: number[];
+  message: OutboundMessage;
+  /** Unique per notice, so re-running a step never sends it twice. */
+  dedupeKey: string;
+  caseId: number;
+}
+
+/** Everything a case use-case reads and writes inside one transaction. */
+export interface CaseTx {
+  nextCaseNumber(prefix: string, day: string): Promise<string>;
+  activeItem(code: string): Promise<ItemRef | null>;
+  streetIdByName(name: string): Promise<number | null>;
+  departmentIdByName(name: string): Promise<number | null>;
+  insertCase(data: NewCase): Promise<CaseRow>;
+  getCase(ref: { id: number } | { number: string }): Promise<CaseRow | null>;
+  updateCase(id: number, patch: CasePatch): Promise<CaseRow>;
+  appendEvent(event: NewEvent): Promise<number>;
+  findOpenDuplicate(q: { itemCode: string; lat: number; lng: number; radiusM: number; since: Date }): Promise<CaseRow | null>;
+  addSubscriber(caseId: number, personId: number): Promise<void>;
+  /** Reporter and followers of merged duplicates. */
+  followers(caseId: number): Promise<number[]>;
+  /** Who holds a case at a handling level: street team leads, department liaisons or district admins. */
+  handlers(handling: Handling, streetId: number | null, departmentId: number | null): Promise<number[]>;
+  personInStreet(personId: number, streetId: number, roles: string[]): Promise<boolean>;
+  /** Ratings this person gave the case since it was (last) closed. */
+  ratingsSince(caseId: number, personId: number, since: Date): Promise<number>;
+  setLatestRatingComment(caseId: number, personId: number, comment: string): Promise<boolean>;
+  insertRating(r: { caseId: number; personId: number; score: RatingScore; comment: string | null; at: Date }): Promise<void>;
+  insertPostponement(p: { caseId: number; requestedById: number; reason: string; newDueAt: Date; at: Date }): Promise<number>;
+  decidePostponement(id: number, d: { approved: boolean; decidedById: number; at: Date }): Promise<{ caseId: number; newDueAt: Date; status: string } | null>;
+  notify(notice: Notice): Promise<void>;
+}
+
+export interface CaseStore {
+  transaction<T>(fn: (tx: CaseTx) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,44 @@
+import { computeDeadlines } from '../deadlines/working-time-fns.ts';
+import type { HolidayCalendar } from '../deadlines/holiday-calendar.ts';
+import type { RoutingDecision } from '../routing/routing-types.ts';
+import { createCaseActionService } from './case-action-service.ts';
+import { createCaseFeedbackService } from './case-feedback-service.ts';
+import { createCaseIntakeService, type DeadlineFn, type IntakeSettings, type RoutedReport } from './case-intake-service.ts';
+import type { MessageRenderer } from './case-messages.ts';
+import type { CaseStore } from './case-port.ts';
+
+export interface CaseServicesDeps {
+  store: CaseStore;
+  clock: () => Date;
+  messages: MessageRenderer;
+  calendar: HolidayCalendar;
+  settings: IntakeSettings & { minConfidence: number };
+}
+
+/** A router's decision as the case workflow needs it; low confidence always goes to a person. */
+export function toRoutedReport(d: RoutingDecision, minConfidence: number): RoutedReport {
+  return {
+    handling: d.handling,
+    itemCode: d.item?.code ?? null,
+    department: d.department,
+    streetName: d.street.street,
+    confidence: d.confidence,
+    urgent: d.urgent,
+    needsTriage: d.needsTriage || d.confidence < minConfidence,
+    reasons: d.reasons,
+  };
+}
+
+export function createCaseServices(deps: CaseServicesDeps) {
+  const deadlines: DeadlineFn = (item, from, urgent) =>
+    computeDeadlines({ createdAt: from, responseHours: item.responseHours, handlingHours: item.handlingHours, timeBasis: item.timeBasis, urgent: urgent || item.urgent }, deps.calendar);
+  const base = { store: deps.store, clock: deps.clock, messages: deps.messages, deadlines };
+  return {
+    intake: createCaseIntakeService({ ...base, settings: deps.settings }),
+    actions: createCaseActionService(base),
+    feedback: createCaseFeedbackService(base),
+    deadlines,
+  };
+}
+
+export type CaseServices = ReturnType<typeof createCaseServices>;
