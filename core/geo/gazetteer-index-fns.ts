@@ -23,7 +23,8 @@ export type IndexEntry =
   | { kind: 'road'; name: string; streets: string[] }
   | { kind: 'foreign'; name: string; district: string }
   | { kind: 'otherDistrict'; name: string; district: string }
-  | { kind: 'ownDistrict'; name: string };
+  | { kind: 'ownDistrict'; name: string }
+  | { kind: 'ignore'; name: string };
 
 export interface GazetteerIndex {
   matcher: TextMatcher;
@@ -83,6 +84,8 @@ export function buildGazetteerIndex(g: Gazetteer): GazetteerIndex {
     for (const n of [d.name, ...d.aliases]) add(n, { kind: 'otherDistrict', name: n, district: d.name });
   }
   for (const n of [g.district.name, ...g.district.aliases]) add(n, { kind: 'ownDistrict', name: n });
+  // Longer than the names they contain, so they win the overlap and then count for nothing.
+  for (const n of g.ignorePhrases ?? []) add(n, { kind: 'ignore', name: n });
 
   const patterns = [...byPattern.keys()];
   return { matcher: buildMatcher(patterns), entriesByPattern: patterns.map((p) => byPattern.get(p) ?? []) };

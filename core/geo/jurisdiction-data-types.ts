@@ -73,6 +73,8 @@ export interface Gazetteer {
   landmarks: LandmarkEntry[];
   foreignPlaces: ForeignPlaceEntry[];
   neighbours: NeighbourEntry[];
+  /** Ordinary phrases containing a place name (交通路口) that must not place a report. */
+  ignorePhrases?: string[];
 }
 
 export interface StreetFeatureProps {

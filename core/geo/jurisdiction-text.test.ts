@@ -38,6 +38,11 @@ describe('locateText: forms people write', () => {
     expect(j.locateText('建设社区').street).toBe('北湖街道');
   });
 
+  it('ignores ordinary phrases that contain a place name', () => {
+    expect(j.locateText('这个交通路口的红绿灯坏了').method).toBe('none');
+    expect(j.locateText('交通路社区').street).toBe('花楼水塔街道');
+  });
+
   it('prefers the longest name: house-numbered address over the road, park over 公园', () => {
     expect(j.locateText('长江日报路28号').street).toBe('北湖街道');
     expect(j.locateText('武汉市江汉区中山公园正门').street).toBe('万松街道');

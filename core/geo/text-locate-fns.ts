@@ -95,7 +95,9 @@ export function locateInText(index: GazetteerIndex, codeOf: CodeOf, text: string
   const matches = longestNonOverlapping(index.matcher.findAll(norm));
   // Each entry carries the words actually written, so reasons quote the reporter.
   const entries = matches.flatMap((m) =>
-    (index.entriesByPattern[m.pattern] ?? []).map((e) => ({ ...e, name: shown(norm.slice(m.start, m.end), e.name) })),
+    (index.entriesByPattern[m.pattern] ?? [])
+      .filter((e) => e.kind !== 'ignore')
+      .map((e) => ({ ...e, name: shown(norm.slice(m.start, m.end), e.name) })),
   );
   if (entries.length === 0) return base('未能从文字中识别出江汉区的街道、社区、道路或地标');
 
