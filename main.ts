@@ -6,6 +6,8 @@ import { createLogger } from './config/logger.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
 import { seedReferenceData } from './db/seed.ts';
+import { createDomain } from './app/create-domain.ts';
+import { createDeliveryWorker } from './core/messaging/delivery-worker.ts';
 import { createServer } from './server/app.ts';
 
 async function main(): Promise<void> {
@@ -26,7 +28,12 @@ async function main(): Promise<void> {
   const db = await createPrismaClient(config.DATABASE_URL);
   await seedReferenceData(db);
 
-  const app = await createServer({ config, logger, db });
+  const domain = await createDomain({ db, config, logger });
+  logger.info({ powerList: domain.router.version }, 'routing with power list');
+  const delivery = createDeliveryWorker({ store: domain.outbox, senders: [], clock: domain.clock, logger });
+  await delivery.start();
+
+  const app = await createServer({ config, logger, db, domain });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = `http://${config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.PORT}`;
   logger.info({ address, demo: config.DEMO_MODE }, `Gridline 网格通 is running: open ${address}`);
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    await delivery.stop();
     await db.$disconnect();
     logger.flush?.();
     process.exit(0);

@@ -1,3 +1,4 @@
+import type { Domain } from '../app/create-domain.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/prisma-client.ts';
@@ -7,4 +8,5 @@ export interface ServerDeps {
   config: Config;
   logger: Logger;
   db: Db;
+  domain: Domain;
 }

@@ -38,6 +38,7 @@ export function createCaseServices(deps: CaseServicesDeps) {
     actions: createCaseActionService(base),
     feedback: createCaseFeedbackService(base),
     deadlines,
+    store: deps.store,
   };
 }
 

@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { seedReferenceData } from '../../db/seed.ts';
-import { createServer } from '../../server/app.ts';
-import { createTestDb, type TestDb } from '../helpers/test-db.ts';
-import { silentLogger, testConfig } from '../helpers/test-config.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
-let t: TestDb;
+let t: TestApp;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  t = await createTestDb();
-  await seedReferenceData(t.db);
+  t = await createTestApp();
   await seedReferenceData(t.db); // idempotent: a second run duplicates nothing
-  app = await createServer({ config: testConfig(t.dir), logger: silentLogger(), db: t.db });
+  app = t.app;
 });
-afterAll(async () => {
-  await app.close();
-  await t.db.$disconnect();
-});
+afterAll(async () => t.close());
 
 describe('foundation endpoints', () => {
   it('GET /healthz answers 200 when the database answers', async () => {
@@ -44,6 +38,15 @@ describe('foundation endpoints', () => {
     const res = await app.inject('/api/nothing-here');
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('GET /api/power-list serves the active version with street, district and department items', async () => {
+    const body = (await app.inject('/api/power-list')).json() as { version: string; items: Array<{ level: string }> };
+    expect(body.version).toBeTruthy();
+    expect(body.items.filter((i) => i.level === 'street').length).toBeGreaterThanOrEqual(60);
+    expect(body.items.filter((i) => i.level === 'district').length).toBeGreaterThanOrEqual(10);
+    expect(body.items.filter((i) => i.level === 'department').length).toBeGreaterThanOrEqual(30);
+    expect(await t.db.powerListVersion.count()).toBe(1);
   });
 
   it('serves the OpenAPI document', async () => {

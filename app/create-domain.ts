@@ -1,0 +1,70 @@
+// Wires the domain services to the database. Called by main.ts (the composition root) and by
+// tests, so both run exactly the same assembly; it creates nothing global.
+import type { Config } from '../config/config-schema.ts';
+import type { Logger } from '../config/logger.ts';
+import { CASE_MESSAGES } from '../core/case/case-messages.ts';
+import { createCaseServices, type CaseServices } from '../core/case/case-services.ts';
+import { createReportService, type ReportService } from '../core/case/report-service.ts';
+import { loadHolidayCalendarSync, type HolidayCalendar } from '../core/deadlines/holiday-calendar.ts';
+import { createJurisdiction } from '../core/geo/jurisdiction.ts';
+import type { Jurisdiction } from '../core/geo/geo-types.ts';
+import type { TemplateCatalogue } from '../core/messaging/template-fns.ts';
+import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
+import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
+import { createRouter } from '../core/routing/router.ts';
+import type { Router } from '../core/routing/routing-types.ts';
+import { createCaseStore } from '../db/case-store.ts';
+import { createOutboxStore, type OutboxStore } from '../db/outbox-store.ts';
+import { activePowerList } from '../db/power-list-store.ts';
+import type { Db } from '../db/prisma-client.ts';
+import { createTemplateStore, type TemplateStore } from '../db/template-store.ts';
+
+export interface Domain {
+  router: Router;
+  jurisdiction: Jurisdiction;
+  cases: CaseServices;
+  reports: ReportService;
+  outbox: OutboxStore;
+  templates: TemplateStore;
+  messages: TemplateCatalogue;
+  calendar: HolidayCalendar;
+  clock: () => Date;
+}
+
+export interface DomainOptions {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  clock?: () => Date;
+  /** Extra message defaults (bot texts, scheduler texts) editable like the case messages. */
+  messageDefaults?: Record<string, string>;
+}
+
+export async function createDomain(opts: DomainOptions): Promise<Domain> {
+  const { db, config, logger } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  // Route with the list the administrator made active; the bundled file only before any import.
+  const powerList = (await activePowerList(db)) ?? loadPowerListFileSync(defaultPowerListPath());
+  const jurisdiction = createJurisdiction();
+  const router = createRouter({ powerList, jurisdiction });
+  const templates = createTemplateStore(db, { ...CASE_MESSAGES, ...opts.messageDefaults });
+  const { ignored } = await templates.load();
+  if (ignored.length) logger.warn({ ignored }, 'message template overrides ignored');
+  const messages = templates.catalogue((p) => logger.warn({ template: p }, 'message template problem'));
+  const calendar = loadHolidayCalendarSync();
+  const outbox = createOutboxStore(db, { clock });
+  const store = createCaseStore(db, async (tx, ids, message, key, caseId) => {
+    await outbox.enqueueForPeople(tx, ids, message, key, caseId);
+  });
+  const cases = createCaseServices({
+    store, clock, messages, calendar,
+    settings: {
+      casePrefix: config.CASE_NUMBER_PREFIX,
+      duplicateRadiusM: config.DUPLICATE_RADIUS_M,
+      duplicateWindowHours: config.DUPLICATE_WINDOW_HOURS,
+      minConfidence: config.ROUTING_MIN_CONFIDENCE,
+    },
+  });
+  const reports = createReportService({ router, cases, minConfidence: config.ROUTING_MIN_CONFIDENCE });
+  return { router, jurisdiction, cases, reports, outbox, templates, messages, calendar, clock };
+}

@@ -1,0 +1,54 @@
+import { toWgs84 } from '../geo/coord-transform-fns.ts';
+import type { Crs } from '../geo/geo-types.ts';
+import type { Router, RoutingDecision } from '../routing/routing-types.ts';
+import type { CaseServices } from './case-services.ts';
+import { toRoutedReport } from './case-services.ts';
+import type { CaseRow } from './case-port.ts';
+import type { Role } from './case-types.ts';
+
+export interface ReportInput {
+  text: string;
+  lat?: number | null;
+  lng?: number | null;
+  crs?: Crs;
+  address?: string | null;
+  channel: string;
+  reporter: { personId: number; role: Role };
+  attachmentIds?: number[];
+}
+
+export type ReportOutcome =
+  | { kind: 'not_actionable'; decision: RoutingDecision }
+  | { kind: 'outside'; decision: RoutingDecision }
+  | { kind: 'created'; decision: RoutingDecision; case: CaseRow }
+  | { kind: 'duplicate'; decision: RoutingDecision; case: CaseRow; existing: CaseRow };
+
+/** Routes a report and, when it is an actionable problem inside the district, opens a case. Shared by the bot and the API. */
+export function createReportService(deps: { router: Router; cases: CaseServices; minConfidence: number }) {
+  function preview(input: Omit<ReportInput, 'channel' | 'reporter' | 'attachmentIds'> & { reporter?: Role }): RoutingDecision {
+    const hasPoint = typeof input.lat === 'number' && typeof input.lng === 'number';
+    return deps.router.route({
+      text: input.text,
+      reporter: input.reporter === 'inspector' ? 'inspector' : 'resident',
+      ...(hasPoint ? { lat: input.lat!, lng: input.lng!, crs: input.crs ?? 'wgs84' } : {}),
+      ...(input.address ? { address: input.address } : {}),
+    });
+  }
+
+  async function submit(input: ReportInput): Promise<ReportOutcome> {
+    const decision = preview({ ...input, reporter: input.reporter.role });
+    if (decision.handling === 'none') return { kind: 'not_actionable', decision };
+    if (decision.street.outsideDistrict) return { kind: 'outside', decision };
+    // Everything stored is WGS-84, whatever the channel sent.
+    const point = typeof input.lat === 'number' && typeof input.lng === 'number' ? toWgs84({ lat: input.lat, lng: input.lng }, input.crs ?? 'wgs84') : null;
+    const result = await deps.cases.intake.submit(
+      { text: input.text, lat: point?.lat ?? null, lng: point?.lng ?? null, address: input.address ?? null, channel: input.channel, reporterId: input.reporter.personId, attachmentIds: input.attachmentIds },
+      toRoutedReport(decision, deps.minConfidence),
+    );
+    return result.kind === 'duplicate' ? { kind: 'duplicate', decision, case: result.case, existing: result.existing } : { kind: 'created', decision, case: result.case };
+  }
+
+  return { preview, submit };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;
