@@ -1,0 +1,57 @@
+import type { Crs } from '../core/geo/geo-types.ts';
+import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
+
+export type Channel = 'telegram' | 'wechat' | 'web';
+
+/** A photo the adapter has already stored as evidence (see core/evidence). */
+export interface InboundPhoto {
+  attachmentId: number;
+  /** GPS from the photo's EXIF (WGS-84), when present: it can supply the report's location. */
+  exifLat?: number | null;
+  exifLng?: number | null;
+}
+
+export interface InboundLocation {
+  lat: number;
+  lng: number;
+  /** Telegram and browsers send WGS-84, WeChat GCJ-02. */
+  crs: Crs;
+  /** Horizontal accuracy in metres when the client says (Telegram horizontal_accuracy, browser coords.accuracy). */
+  accuracyM?: number;
+  /** Address text the client sends with the point (WeChat, Telegram venue). */
+  address?: string;
+  /** A venue's title. */
+  title?: string;
+}
+
+/**
+ * One message from a person, normalised by the channel adapter. Flows never see a
+ * messenger library's types.
+ */
+export interface InboundMessage {
+  channel: Channel;
+  /** Where replies go (private chat id, group id, web session chat). */
+  chatId: string;
+  /** The sender's stable id on that channel. */
+  userId: string;
+  /** The channel's update/message id: the same id twice is processed once. */
+  updateId?: string;
+  displayName?: string;
+  isGroup?: boolean;
+  /** An edited message: flows answer it but never change a confirmed report with it. */
+  edited?: boolean;
+  text?: string;
+  /** `/status JH-…` → { name: 'status', args: 'JH-…' } (lower-case, without the slash or @bot suffix). */
+  command?: { name: string; args: string };
+  /** The id of a pressed button (see Button.id), or on WeChat the id picked by a numbered reply. */
+  button?: string;
+  photos?: InboundPhoto[];
+  location?: InboundLocation;
+  /** Something the flows cannot use (a sticker, a file, a mini-program card): answered politely. */
+  unsupported?: string;
+}
+
+/** The conversation core: one call per inbound message, replies returned in order. */
+export interface ConversationHandler {
+  handle(message: InboundMessage): Promise<OutboundMessage[]>;
+}
