@@ -1,0 +1,56 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ROLES, type Actor, type Role } from '../core/case/case-types.ts';
+import type { Db, Tx } from './prisma-client.ts';
+
+/**
+ * Staff API tokens. Only the sha256 of a token is stored, so a copy of the database does not
+ * hand out working credentials; the token itself is shown once, when it is issued.
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** 32 random bytes, base64url: 43 characters, safe in headers and shells. */
+export function generateToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export async function issueToken(db: Db | Tx, personId: number, label: string): Promise<string> {
+  const token = generateToken();
+  await db.apiToken.create({ data: { personId, label, tokenHash: hashToken(token) } });
+  return token;
+}
+
+/** Returns whether a live token was revoked. */
+export async function revokeToken(db: Db | Tx, token: string, at = new Date()): Promise<boolean> {
+  const { count } = await db.apiToken.updateMany({ where: { tokenHash: hashToken(token), revokedAt: null }, data: { revokedAt: at } });
+  return count > 0;
+}
+
+/** lastUsedAt is bookkeeping: written at most once a minute per token so reads stay reads. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** The actor a token stands for, or null when it is unknown, revoked or its person inactive. */
+export async function actorForToken(db: Db, token: string, now = new Date()): Promise<Actor | null> {
+  // A well-formed token is 43 base64url characters; anything else cannot match, skip the lookup.
+  if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) return null;
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      id: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      person: { select: { id: true, role: true, streetId: true, departmentId: true, displayName: true, active: true } },
+    },
+  });
+  if (!row || row.revokedAt || !row.person.active || !isRole(row.person.role)) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  const p = row.person;
+  return { personId: p.id, role: p.role as Role, streetId: p.streetId, departmentId: p.departmentId, displayName: p.displayName };
+}

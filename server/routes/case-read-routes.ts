@@ -1,0 +1,172 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { STATUSES } from '../../core/case/case-types.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import { findViewableAttachment, getCaseDetail, listCases, type CaseListQuery } from '../../db/case-queries.ts';
+import { bearerSecurity, requireActor } from '../plugins/auth.ts';
+import { errorResponses } from '../schemas.ts';
+import type { ServerDeps } from '../server-deps.ts';
+
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const numOrNull = { type: ['number', 'null'] } as const;
+
+const listItemSchema = {
+  type: 'object',
+  properties: {
+    number: str,
+    status: { type: 'string', enum: [...STATUSES] },
+    statusLabel: str,
+    text: { type: 'string', description: '报告内容（超过 140 字截断）' },
+    street: strOrNull,
+    post: strOrNull,
+    department: strOrNull,
+    handling: strOrNull,
+    urgent: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    dueAt: { type: ['string', 'null'], format: 'date-time' },
+    overdue: { type: 'boolean' },
+    item: { type: ['object', 'null'], properties: { code: str, name: str } },
+  },
+} as const;
+
+const detailSchema = {
+  type: 'object',
+  properties: {
+    ...listItemSchema.properties,
+    text: str,
+    lat: numOrNull,
+    lng: numOrNull,
+    address: strOrNull,
+    confidence: numOrNull,
+    needsTriage: { type: 'boolean' },
+    routingReasons: { type: 'array', items: str },
+    mode721: strOrNull,
+    outcome: strOrNull,
+    channel: str,
+    assignee: strOrNull,
+    mergedInto: strOrNull,
+    reopenCount: { type: 'integer' },
+    reworkCount: { type: 'integer' },
+    returnCount: { type: 'integer' },
+    unsatisfiedCount: { type: 'integer' },
+    postponed: { type: 'boolean' },
+    ...Object.fromEntries(['responseDueAt', 'registeredAt', 'dispatchedAt', 'acceptedAt', 'resolvedAt', 'verifiedAt', 'closedAt'].map((k) => [k, { type: ['string', 'null'], format: 'date-time' }])),
+    item: { type: ['object', 'null'], properties: { code: str, name: str, legalBasis: str, version: str } },
+    events: {
+      type: 'array',
+      description: '全过程记录',
+      items: {
+        type: 'object',
+        properties: { type: str, fromStatus: strOrNull, toStatus: strOrNull, actorRole: str, actorName: { type: ['string', 'null'], description: '仅工作人员显示姓名' }, note: strOrNull, createdAt: str },
+      },
+    },
+    attachments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { id: { type: 'integer' }, mime: str, size: { type: 'integer' }, sha256: str, exifTakenAt: strOrNull, exifLat: numOrNull, exifLng: numOrNull, createdAt: str, url: str },
+      },
+    },
+    ratings: { type: 'array', items: { type: 'object', properties: { score: str, scoreLabel: str, comment: strOrNull, createdAt: str } } },
+    reporter: {
+      type: ['object', 'null'],
+      description: '报告人联系方式：仅区局、本街道执法队长和承办人可见；报告人本人只见脱敏号码',
+      properties: { displayName: str, phone: strOrNull, phoneMasked: strOrNull },
+    },
+  },
+} as const;
+
+const listQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    street: { type: 'string', description: '街道名称，如 万松街道' },
+    status: { type: 'string', description: `状态，逗号分隔：${STATUSES.join(',')}` },
+    post: { type: 'string', description: '岗位，如 市容市政' },
+    handling: { type: 'string', enum: ['street', 'district', 'department', 'none'] },
+    overdue: { type: 'boolean', description: 'true：只看超期未办结的案件' },
+    from: { type: 'string', description: '立案起始日期（含），2026-11-01 或 ISO 时间' },
+    to: { type: 'string', description: '立案截止日期（含当天）' },
+    q: { type: 'string', maxLength: 100, description: '在内容、编号、地址中搜索' },
+    page: { type: 'integer', minimum: 1, maximum: 100_000, default: 1 },
+    pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    sort: { type: 'string', enum: ['createdAt', 'dueAt', 'number'], description: '缺省：超期在前，其后按时间由新到旧' },
+    order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+  },
+} as const;
+
+/** Serves a stored file; the path comes from the database but is still kept inside DATA_DIR. */
+export async function sendDataFile(reply: FastifyReply, dataDir: string, relative: string, mime: string, cache: string): Promise<FastifyReply> {
+  const root = path.resolve(dataDir);
+  const file = path.resolve(root, relative);
+  if (!file.startsWith(root + path.sep)) throw new NotFoundError('文件不存在');
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) throw new NotFoundError('文件不存在');
+  return reply
+    .header('content-type', mime)
+    .header('content-length', info.size)
+    .header('cache-control', cache)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-disposition', 'inline')
+    .send(createReadStream(file));
+}
+
+export const binaryResponse = { 200: { description: '文件内容', type: 'string', format: 'binary' } } as const;
+
+export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  app.get<{ Querystring: CaseListQuery }>(
+    '/api/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: '案件列表（按角色限定可见范围）',
+        security: bearerSecurity,
+        querystring: listQuerySchema,
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: listItemSchema }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => listCases(deps.db, requireActor(req), req.query, new Date()),
+  );
+
+  app.get<{ Params: { number: string } }>(
+    '/api/cases/:number',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: '案件详情：事项、全过程记录、照片、评价',
+        security: bearerSecurity,
+        params: { type: 'object', properties: { number: { type: 'string', maxLength: 40, description: '案件编号，如 JH-20261129-0001' } }, required: ['number'] },
+        response: { 200: detailSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const detail = await getCaseDetail(deps.db, requireActor(req), req.params.number, new Date());
+      if (!detail) throw new NotFoundError('未找到该案件');
+      return detail;
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/attachments/:id',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: '案件照片原件（含 EXIF，仅限可查看该案件的人员）',
+        security: bearerSecurity,
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        response: { ...binaryResponse, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const att = await findViewableAttachment(deps.db, requireActor(req), req.params.id);
+      if (!att) throw new NotFoundError('未找到该附件');
+      return sendDataFile(reply.header('etag', `"${att.sha256}"`), deps.config.dataDir, att.path, att.mime, 'private, max-age=3600');
+    },
+  );
+}

@@ -1,0 +1,164 @@
+import type { FastifyInstance } from 'fastify';
+import { MODE_721_LABELS, RATING_LABELS, type Mode721, type RatingScore } from '../../core/case/case-types.ts';
+import { coarseLocation, redactPersonalData } from '../../core/case/anonymise-fns.ts';
+import { isPublishedCase } from '../../core/case/case-visibility-fns.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import { districtDay, parseBound, resolvePeriod } from '../../core/stats/period-fns.ts';
+import { computeFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
+import { streetIdByName } from '../../db/case-queries.ts';
+import { loadStatsRows } from '../../db/stats-queries.ts';
+import { errorResponses } from '../schemas.ts';
+import type { ServerDeps } from '../server-deps.ts';
+import { binaryResponse, sendDataFile } from './case-read-routes.ts';
+import { figuresSchema, periodQuerySchema, periodSchema, trendSchema } from './stats-routes.ts';
+
+/**
+ * 执法信息网上公示: closed cases without personal data. Built field by field from an allow-list
+ * (never by removing fields from a case), so a column added later cannot leak by default.
+ * No names, phones, chat ids, reporter ids, addresses or raw report text; the outcome text is
+ * redacted; coordinates are rounded to ~100 m.
+ */
+const strOrNull = { type: ['string', 'null'] } as const;
+const publicCaseSchema = {
+  type: 'object',
+  properties: {
+    number: { type: 'string' },
+    matter: { ...strOrNull, description: '权力清单事项名称' },
+    itemCode: strOrNull,
+    post: strOrNull,
+    department: strOrNull,
+    street: strOrNull,
+    location: { type: ['object', 'null'], description: '约 100 米精度', properties: { lat: { type: 'number' }, lng: { type: 'number' } } },
+    outcome: { ...strOrNull, description: '处置结果（已隐去电话、证件号、账号等）' },
+    createdDate: { type: 'string', format: 'date' },
+    closedDate: { ...strOrNull, format: 'date' },
+    mode721: strOrNull,
+    mode721Label: strOrNull,
+    satisfaction: strOrNull,
+    satisfactionLabel: strOrNull,
+    photos: { type: 'array', items: { type: 'string' }, description: '处置照片（已去除 EXIF）' },
+  },
+} as const;
+
+/** Only handlers' photos are published: a resident's own photos could show who or where they are. */
+function publishablePhoto(a: { publicPath: string | null; uploadedById: number | null }, reporterId: number): boolean {
+  return a.publicPath !== null && a.uploadedById !== reporterId;
+}
+
+export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const { db } = deps;
+
+  app.get<{ Querystring: { page: number; pageSize: number; street?: string; from?: string; to?: string } }>(
+    '/api/public/cases',
+    {
+      schema: {
+        tags: ['public'],
+        summary: '已结案案件公示（匿名化）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            street: { type: 'string' },
+            from: { type: 'string', description: '结案起始日期（含）' },
+            to: { type: 'string', description: '结案截止日期（含当天）' },
+            page: { type: 'integer', minimum: 1, maximum: 10_000, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: publicCaseSchema }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const { page, pageSize, street, from, to } = req.query;
+      const where = {
+        status: 'closed',
+        ...(street ? { streetId: await streetIdByName(db, street) } : {}),
+        ...(from || to ? { closedAt: { ...(from ? { gte: parseBound(from, 'from') } : {}), ...(to ? { lt: parseBound(to, 'to') } : {}) } } : {}),
+      };
+      const [total, rows] = await Promise.all([
+        db.case.count({ where }),
+        db.case.findMany({
+          where,
+          orderBy: [{ closedAt: 'desc' }, { id: 'desc' }],
+          skip: (page - 1) * pageSize,
+          take: pageSize,
+          select: {
+            number: true, post: true, lat: true, lng: true, outcome: true, createdAt: true, closedAt: true, mode721: true, reporterId: true,
+            item: { select: { code: true, name: true } },
+            street: { select: { name: true } },
+            department: { select: { name: true } },
+            ratings: { orderBy: { id: 'desc' }, take: 1, select: { score: true } },
+            attachments: { where: { publicPath: { not: null } }, orderBy: { id: 'asc' }, select: { id: true, publicPath: true, uploadedById: true } },
+          },
+        }),
+      ]);
+      const items = rows.map((c) => {
+        const score = (c.ratings[0]?.score ?? null) as RatingScore | null;
+        const mode = c.mode721 as Mode721 | null;
+        return {
+          number: c.number,
+          matter: c.item?.name ?? null,
+          itemCode: c.item?.code ?? null,
+          post: c.post,
+          department: c.department?.name ?? null,
+          street: c.street?.name ?? null,
+          location: coarseLocation(c.lat, c.lng),
+          outcome: c.outcome ? redactPersonalData(c.outcome) : null,
+          createdDate: districtDay(c.createdAt),
+          closedDate: c.closedAt ? districtDay(c.closedAt) : null,
+          mode721: mode,
+          mode721Label: mode ? (MODE_721_LABELS[mode] ?? null) : null,
+          satisfaction: score,
+          satisfactionLabel: score ? (RATING_LABELS[score] ?? null) : null,
+          photos: c.attachments.filter((a) => publishablePhoto(a, c.reporterId)).map((a) => `/api/public/attachments/${a.id}`),
+        };
+      });
+      return { items, total, page, pageSize };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/public/attachments/:id',
+    {
+      schema: {
+        tags: ['public'],
+        summary: '已结案案件的公开处置照片（已去除 EXIF）',
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        response: { ...binaryResponse, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const att = await db.attachment.findUnique({
+        where: { id: req.params.id },
+        select: { publicPath: true, uploadedById: true, mime: true, case: { select: { status: true, reporterId: true } } },
+      });
+      if (!att?.case || !att.publicPath || !isPublishedCase(att.case) || !publishablePhoto(att, att.case.reporterId)) throw new NotFoundError('未找到该附件');
+      return sendDataFile(reply, deps.config.dataDir, att.publicPath, att.mime, 'public, max-age=86400');
+    },
+  );
+
+  app.get<{ Querystring: { from?: string; to?: string } }>(
+    '/api/public/stats',
+    {
+      schema: {
+        tags: ['public'],
+        summary: '全区执法统计（公开，仅全区合计）',
+        querystring: { type: 'object', additionalProperties: false, properties: periodQuerySchema },
+        response: { 200: { type: 'object', properties: { period: periodSchema, scope: { type: 'string' }, totals: figuresSchema, trend: trendSchema } }, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const period = resolvePeriod(req.query, new Date());
+      const rows = await loadStatsRows(db, period, null);
+      return {
+        period: { from: period.from.toISOString(), to: period.to.toISOString() },
+        scope: '江汉区',
+        totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
+        trend: dailyTrend(rows, period),
+      };
+    },
+  );
+}

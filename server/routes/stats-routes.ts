@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { STATUSES, type Actor } from '../../core/case/case-types.ts';
+import { ForbiddenError } from '../../core/errors.ts';
+import { resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
+import { computeFigures, computeStreetFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
+import { streetIdByName } from '../../db/case-queries.ts';
+import type { Db } from '../../db/prisma-client.ts';
+import { loadStatsRows, streetsInScope } from '../../db/stats-queries.ts';
+import { bearerSecurity, requireRole } from '../plugins/auth.ts';
+import { errorResponses } from '../schemas.ts';
+import type { ServerDeps } from '../server-deps.ts';
+
+const int = { type: 'integer' } as const;
+const rateSchema = { type: ['number', 'null'], description: '比率（0–1），无分母时为 null' } as const;
+const modes = { service: int, management: int, enforcement: int } as const;
+
+export const figuresSchema = {
+  type: 'object',
+  properties: {
+    total: { type: 'integer', description: '期内新增案件数' },
+    byStatus: { type: 'object', properties: Object.fromEntries(STATUSES.map((s) => [s, int])) },
+    byPost: { type: 'object', additionalProperties: int },
+    closed: int,
+    closureRate: { ...rateSchema, description: '结案率 = 结案数 /（案件数 − 合并数）' },
+    due: { type: 'integer', description: '应结案数：期限在期内或期内结案的案件' },
+    postponed: int,
+    closedOnTime: int,
+    onTimeRate: { ...rateSchema, description: '按期结案率 = 按期结案数 /（应结案数 − 缓办数）' },
+    avgHandlingHours: { type: ['number', 'null'], description: '平均处置时长（小时，立案至办结）' },
+    reworkCount: int,
+    reopened: int,
+    reopenRate: { ...rateSchema, description: '重办率 = 重新办理过的案件 / 结案数' },
+    ratings: { type: 'object', properties: { satisfied: int, basic: int, unsatisfied: int, total: int } },
+    satisfactionRate: { ...rateSchema, description: '满意率 =（满意 + 基本满意）/ 评价数' },
+    mode721: {
+      type: 'object',
+      description: '"721" 工作法：办结案件的处置方式，巡查现场劝导整改计为服务',
+      properties: { ...modes, patrolSettled: int, total: int, shares: { type: ['object', 'null'], properties: { service: { type: 'number' }, management: { type: 'number' }, enforcement: { type: 'number' } } } },
+    },
+  },
+} as const;
+
+export const trendSchema = {
+  type: 'array',
+  items: { type: 'object', properties: { day: { type: 'string' }, created: int, closed: int } },
+} as const;
+
+export const periodSchema = {
+  type: 'object',
+  properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time', description: '不含' } },
+} as const;
+
+export const periodQuerySchema = {
+  from: { type: 'string', description: '起始日期（含），如 2026-11-01；缺省为最近 30 天' },
+  to: { type: 'string', description: '截止日期（含当天）' },
+} as const;
+
+/** Street roles see their own street; the bureau sees the district or one street it names. */
+async function statsScope(db: Db, actor: Actor, street: string | undefined): Promise<number | null> {
+  if (actor.role === 'district_admin') return street ? streetIdByName(db, street) : null;
+  if (actor.streetId === null) throw new ForbiddenError('您的账号未关联街道，无法查看统计');
+  if (street && (await streetIdByName(db, street)) !== actor.streetId) throw new ForbiddenError('只能查看本街道的统计');
+  return actor.streetId;
+}
+
+export async function statsFor(db: Db, period: Period, streetId: number | null) {
+  const [rows, streets] = await Promise.all([loadStatsRows(db, period, streetId), streetsInScope(db, streetId)]);
+  return {
+    period: { from: period.from.toISOString(), to: period.to.toISOString() },
+    scope: streetId === null ? '江汉区' : (streets[0]?.name ?? ''),
+    totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
+    streets: computeStreetFigures(rows, streets),
+    trend: dailyTrend(rows, period),
+  };
+}
+
+export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  app.get<{ Querystring: { from?: string; to?: string; street?: string } }>(
+    '/api/stats',
+    {
+      schema: {
+        tags: ['statistics'],
+        summary: '考核统计：分街道与全区合计（街道人员仅限本街道）',
+        security: bearerSecurity,
+        querystring: { type: 'object', additionalProperties: false, properties: { ...periodQuerySchema, street: { type: 'string', description: '街道名称（仅区局可选）' } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              period: periodSchema,
+              scope: { type: 'string', description: '江汉区 或 街道名称' },
+              totals: figuresSchema,
+              streets: { type: 'array', items: { ...figuresSchema, properties: { street: { type: 'string' }, ...figuresSchema.properties } } },
+              trend: trendSchema,
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const actor = requireRole(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
+      const period = resolvePeriod(req.query, new Date());
+      return statsFor(deps.db, period, await statsScope(deps.db, actor, req.query.street));
+    },
+  );
+}

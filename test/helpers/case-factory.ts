@@ -1,0 +1,140 @@
+// Small factories for integration tests: people, tokens and cases written with Prisma directly,
+// so read-side tests do not depend on the write side's workflow.
+import type { Actor, CaseStatus, Role } from '../../core/case/case-types.ts';
+import type { Db } from '../../db/prisma-client.ts';
+import { issueToken } from '../../db/token-store.ts';
+
+export interface TestPerson {
+  id: number;
+  actor: Actor;
+  token: string;
+  /** Authorization header for app.inject(). */
+  auth: { authorization: string };
+}
+
+export interface CaseInput {
+  reporterId: number;
+  street?: string | null;
+  department?: string | null;
+  status?: CaseStatus;
+  itemCode?: string | null;
+  post?: string | null;
+  handling?: string | null;
+  text?: string;
+  address?: string | null;
+  lat?: number | null;
+  lng?: number | null;
+  urgent?: boolean;
+  assigneeId?: number | null;
+  outcome?: string | null;
+  mode721?: string | null;
+  postponed?: boolean;
+  reworkCount?: number;
+  reopenCount?: number;
+  createdAt?: Date | string;
+  dueAt?: Date | string | null;
+  resolvedAt?: Date | string | null;
+  closedAt?: Date | string | null;
+}
+
+const at = (d: Date | string | null | undefined) => (d === undefined || d === null ? null : new Date(d));
+
+export function createCaseFactory(db: Db) {
+  let seq = 0;
+  const ids = new Map<string, number>();
+
+  async function streetId(name: string): Promise<number> {
+    const key = `s:${name}`;
+    if (!ids.has(key)) ids.set(key, (await db.street.findUniqueOrThrow({ where: { name } })).id);
+    return ids.get(key)!;
+  }
+  async function departmentId(name: string): Promise<number> {
+    const key = `d:${name}`;
+    if (!ids.has(key)) ids.set(key, (await db.department.findUniqueOrThrow({ where: { name } })).id);
+    return ids.get(key)!;
+  }
+  /** An item of the seeded power list (seedReferenceData imports it). */
+  async function item(code: string): Promise<{ id: number; post: string | null }> {
+    const found = await db.powerItem.findFirst({ where: { code, version: { active: true } }, select: { id: true, post: true } });
+    if (!found) throw new Error(`power-list item ${code} is not seeded: call seedReferenceData first`);
+    return found;
+  }
+
+  async function person(o: { role: Role; name?: string; phone?: string | null; street?: string; department?: string }): Promise<TestPerson> {
+    seq += 1;
+    const p = await db.person.create({
+      data: {
+        role: o.role,
+        displayName: o.name ?? `${o.role}-${seq}`,
+        phone: o.phone ?? null,
+        streetId: o.street ? await streetId(o.street) : null,
+        departmentId: o.department ? await departmentId(o.department) : null,
+      },
+    });
+    const token = await issueToken(db, p.id, 'test');
+    const actor: Actor = { personId: p.id, role: o.role, streetId: p.streetId, departmentId: p.departmentId, displayName: p.displayName };
+    return { id: p.id, actor, token, auth: { authorization: `Bearer ${token}` } };
+  }
+
+  async function kase(o: CaseInput) {
+    seq += 1;
+    const createdAt = at(o.createdAt) ?? new Date();
+    const day = createdAt.toISOString().slice(0, 10).replace(/-/g, '');
+    const it = o.itemCode ? await item(o.itemCode) : null;
+    const status = o.status ?? 'dispatched';
+    return db.case.create({
+      data: {
+        number: `JH-${day}-${String(seq).padStart(4, '0')}`,
+        text: o.text ?? `测试案件 ${seq}`,
+        address: o.address ?? null,
+        lat: o.lat ?? null,
+        lng: o.lng ?? null,
+        streetId: o.street ? await streetId(o.street) : null,
+        departmentId: o.department ? await departmentId(o.department) : null,
+        itemId: it?.id ?? null,
+        post: o.post !== undefined ? o.post : (it?.post ?? null),
+        handling: o.handling !== undefined ? o.handling : o.department ? 'department' : 'street',
+        status,
+        urgent: o.urgent ?? false,
+        channel: 'telegram',
+        reporterId: o.reporterId,
+        assigneeId: o.assigneeId ?? null,
+        outcome: o.outcome ?? null,
+        mode721: o.mode721 ?? null,
+        postponed: o.postponed ?? false,
+        reworkCount: o.reworkCount ?? 0,
+        reopenCount: o.reopenCount ?? 0,
+        createdAt,
+        dueAt: at(o.dueAt),
+        resolvedAt: at(o.resolvedAt),
+        closedAt: at(o.closedAt) ?? (status === 'closed' ? createdAt : null),
+      },
+    });
+  }
+
+  return {
+    streetId,
+    departmentId,
+    item,
+    person,
+    case: kase,
+    follow: (caseId: number, personId: number) => db.caseSubscriber.create({ data: { caseId, personId } }),
+    rating: (caseId: number, personId: number, score: string, createdAt?: Date | string) =>
+      db.rating.create({ data: { caseId, personId, score, createdAt: at(createdAt) ?? new Date() } }),
+    event: (caseId: number, e: { type: string; actorId?: number | null; actorRole: string; fromStatus?: string; toStatus?: string; note?: string }) =>
+      db.caseEvent.create({ data: { caseId, type: e.type, actorId: e.actorId ?? null, actorRole: e.actorRole, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, note: e.note ?? null } }),
+    attachment: (o: { caseId: number | null; path: string; publicPath?: string | null; uploadedById?: number | null; mime?: string; size?: number }) =>
+      db.attachment.create({
+        data: { caseId: o.caseId, path: o.path, publicPath: o.publicPath ?? null, uploadedById: o.uploadedById ?? null, mime: o.mime ?? 'image/jpeg', size: o.size ?? 4, sha256: 'ab'.repeat(32) },
+      }),
+    finding: (o: { inspectorId: number; outcome: 'settled' | 'case'; createdAt: Date | string; patrolStreet?: string }) =>
+      (async () => {
+        const patrol = o.patrolStreet
+          ? await db.patrol.create({ data: { inspectorId: o.inspectorId, streetId: await streetId(o.patrolStreet), startedAt: new Date(o.createdAt) } })
+          : null;
+        return db.patrolFinding.create({ data: { inspectorId: o.inspectorId, patrolId: patrol?.id ?? null, text: '巡查发现', outcome: o.outcome, createdAt: new Date(o.createdAt) } });
+      })(),
+  };
+}
+
+export type CaseFactory = ReturnType<typeof createCaseFactory>;

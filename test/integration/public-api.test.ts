@@ -1,0 +1,122 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+let app: FastifyInstance;
+let resident: TestPerson;
+let lead: TestPerson;
+const N: Record<string, string> = {};
+const A: Record<string, number> = {}; // attachment ids
+
+const REPORT_TEXT = '我是李四，住万松园路12号，电话13812345678，楼下有人占道经营';
+const OUTCOME = '已联系当事人（13912345678，身份证420103198001011234，微信@wang_xm），联系人：王小明，摊点已清理。';
+
+beforeAll(async () => {
+  t = await createTestApp();
+  app = t.app;
+  const f = createCaseFactory(t.db);
+  resident = await f.person({ role: 'resident', name: '李四', phone: '13812345678' });
+  lead = await f.person({ role: 'team_lead', street: '万松街道', name: '张队长', phone: '13700000000' });
+  const closed = await f.case({
+    reporterId: resident.id, street: '万松街道', itemCode: 'SR-001', status: 'closed', text: REPORT_TEXT, address: '万松园路12号',
+    lat: 30.593456, lng: 114.27851, outcome: OUTCOME, mode721: 'service', assigneeId: lead.id,
+    createdAt: '2026-11-20T02:00:00Z', resolvedAt: '2026-11-20T06:00:00Z', closedAt: '2026-11-21T17:00:00Z',
+  });
+  const open = await f.case({ reporterId: resident.id, street: '万松街道', itemCode: 'SR-001', status: 'accepted', text: '另一个报告', outcome: '处理中' });
+  await f.case({ reporterId: resident.id, street: '北湖街道', itemCode: 'HW-001', status: 'closed', createdAt: '2026-11-01T02:00:00Z', closedAt: '2026-11-02T02:00:00Z' });
+  Object.assign(N, { closed: closed.number, open: open.number });
+  await f.rating(closed.id, resident.id, 'basic');
+
+  mkdirSync(path.join(t.dir, 'photos'), { recursive: true });
+  for (const name of ['orig.jpg', 'public.jpg', 'reporter.jpg', 'open.jpg']) writeFileSync(path.join(t.dir, 'photos', name), name);
+  A.staff = (await f.attachment({ caseId: closed.id, path: 'photos/orig.jpg', publicPath: 'photos/public.jpg', uploadedById: lead.id })).id;
+  A.reporter = (await f.attachment({ caseId: closed.id, path: 'photos/reporter.jpg', publicPath: 'photos/reporter.jpg', uploadedById: resident.id })).id;
+  A.noPublic = (await f.attachment({ caseId: closed.id, path: 'photos/orig.jpg', uploadedById: lead.id })).id;
+  A.open = (await f.attachment({ caseId: open.id, path: 'photos/open.jpg', publicPath: 'photos/open.jpg', uploadedById: lead.id })).id;
+
+});
+afterAll(async () => t?.close());
+
+interface PublicBody {
+  items: Array<Record<string, unknown> & { number: string; photos: string[] }>;
+  total: number;
+}
+
+describe('GET /api/public/cases', () => {
+  it('lists closed cases only, newest closure first, with no login', async () => {
+    const res = await app.inject('/api/public/cases');
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as PublicBody;
+    expect(body.total).toBe(2);
+    expect(body.items[0]!.number).toBe(N.closed);
+    expect(body.items.map((i) => i.number)).not.toContain(N.open);
+  });
+
+  it('shows the matter, handler, coarse location, redacted outcome, dates, 721 and satisfaction', async () => {
+    const item = ((await app.inject('/api/public/cases')).json() as PublicBody).items[0]!;
+    expect(item).toEqual({
+      number: N.closed,
+      matter: expect.stringContaining('占道经营') as unknown,
+      itemCode: 'SR-001',
+      post: '市容市政',
+      department: null,
+      street: '万松街道',
+      location: { lat: 30.593, lng: 114.279 },
+      outcome: '已联系当事人（[电话已隐去]，身份证[证件号已隐去]，微信[账号已隐去]），联系人：***，摊点已清理。',
+      createdDate: '2026-11-20',
+      closedDate: '2026-11-22', // 17:00Z is 01:00 the next day in Wuhan
+      mode721: 'service',
+      mode721Label: '服务（劝导）',
+      satisfaction: 'basic',
+      satisfactionLabel: '基本满意',
+      photos: [`/api/public/attachments/${A.staff}`],
+    });
+  });
+
+  it('carries no personal data anywhere in the response', async () => {
+    const raw = (await app.inject('/api/public/cases')).body;
+    for (const secret of ['李四', '张队长', '13812345678', '13912345678', '13700000000', '420103198001011234', 'wang_xm', '王小明', '万松园路12号', '楼下有人', '30.593456', '114.27851', 'reporterId', 'phone']) {
+      expect(raw, secret).not.toContain(secret);
+    }
+  });
+
+  it('filters by street and closing date and pages', async () => {
+    const bh = (await app.inject(`/api/public/cases?street=${encodeURIComponent('北湖街道')}`)).json() as PublicBody;
+    expect(bh.total).toBe(1);
+    const nov = (await app.inject('/api/public/cases?from=2026-11-22&to=2026-11-22')).json() as PublicBody;
+    expect(nov.items.map((i) => i.number)).toEqual([N.closed]);
+    const p2 = (await app.inject('/api/public/cases?pageSize=1&page=2')).json() as PublicBody;
+    expect(p2.items).toHaveLength(1);
+    expect((await app.inject('/api/public/cases?pageSize=500')).statusCode).toBe(400);
+  });
+});
+
+describe('GET /api/public/attachments/:id', () => {
+  it('serves the EXIF-stripped copy of a handler photo on a closed case', async () => {
+    const res = await app.inject(`/api/public/attachments/${A.staff}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('public.jpg'); // the public copy, never the original
+  });
+
+  it('is 404 for reporter photos, photos without a public copy and open cases', async () => {
+    for (const id of [A.reporter, A.noPublic, A.open, 99999]) {
+      expect((await app.inject(`/api/public/attachments/${id}`)).statusCode, String(id)).toBe(404);
+    }
+  });
+});
+
+describe('GET /api/public/stats', () => {
+  it('gives district totals only, without per-street figures', async () => {
+    const res = await app.inject('/api/public/stats?from=2026-11-01&to=2026-11-30');
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as Record<string, unknown> & { totals: Record<string, unknown> };
+    expect(body.scope).toBe('江汉区');
+    expect(body.streets).toBeUndefined();
+    expect(body.totals).toMatchObject({ total: 3, closed: 2, satisfactionRate: 1, mode721: { service: 1 } });
+    expect(JSON.stringify(body)).not.toContain('万松街道');
+  });
+});
