@@ -1,0 +1,80 @@
+// npm run token:create -- --role team_lead --street 万松街道 --name 张队长
+// Creates a staff person (or reuses the one with the same role, name and street/department, or
+// --person-id) and prints a new API token once. Only its sha256 is stored: lose it, issue another.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load-config.ts';
+import { STAFF_ROLES, type Role } from '../core/case/case-types.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import { createPrismaClient, type Db } from '../db/prisma-client.ts';
+import { seedReferenceData } from '../db/seed.ts';
+import { teamName } from '../db/seed-organisation.ts';
+import { issueToken } from '../db/token-store.ts';
+
+const USAGE = `Usage: npm run token:create -- --role <${STAFF_ROLES.join('|')}> --name <姓名>
+         [--street <街道名称>] [--department <部门简称>] [--phone <手机号>] [--label <用途>]
+       npm run token:create -- --person-id <id> [--label <用途>]
+  inspector, enforcer and team_lead need --street; dept_liaison needs --department.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const { values: a } = parseArgs({
+  options: {
+    role: { type: 'string' },
+    name: { type: 'string' },
+    street: { type: 'string' },
+    department: { type: 'string' },
+    phone: { type: 'string' },
+    label: { type: 'string' },
+    'person-id': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (a.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+async function findOrCreatePerson(db: Db): Promise<{ id: number; displayName: string; role: string; created: boolean }> {
+  if (a['person-id']) {
+    const p = await db.person.findUnique({ where: { id: Number(a['person-id']) } });
+    if (!p || !p.active) fail(`No active person with id ${a['person-id']}.`);
+    return { ...p, created: false };
+  }
+  const role = a.role as Role | undefined;
+  if (!role || !STAFF_ROLES.includes(role)) fail(`--role must be one of: ${STAFF_ROLES.join(', ')}.`);
+  if (!a.name?.trim()) fail('--name is required.');
+  const needsStreet = role === 'inspector' || role === 'enforcer' || role === 'team_lead';
+  if (needsStreet && !a.street) fail(`--street is required for ${role}.`);
+  if (role === 'dept_liaison' && !a.department) fail('--department is required for dept_liaison.');
+
+  const street = a.street ? await db.street.findUnique({ where: { name: a.street } }) : null;
+  if (a.street && !street) fail(`Unknown street "${a.street}". Streets: ${(await db.street.findMany({ orderBy: { code: 'asc' } })).map((s) => s.name).join('、')}`);
+  const department = a.department ? await db.department.findUnique({ where: { name: a.department } }) : null;
+  if (a.department && !department) fail(`Unknown department "${a.department}". Departments: ${(await db.department.findMany()).map((d) => d.name).join('、')}`);
+
+  const identity = { role, displayName: a.name.trim(), streetId: street?.id ?? null, departmentId: department?.id ?? null };
+  const existing = await db.person.findFirst({ where: { ...identity, active: true }, orderBy: { id: 'asc' } });
+  if (existing) return { ...existing, created: false };
+  const team = street && needsStreet ? await db.team.findUnique({ where: { name: teamName(street.name) } }) : null;
+  const p = await db.person.create({ data: { ...identity, phone: a.phone ?? null, teamId: team?.id ?? null } });
+  return { ...p, created: true };
+}
+
+const config = loadConfig();
+await applyMigrations(config.DATABASE_URL);
+const db = await createPrismaClient(config.DATABASE_URL);
+try {
+  await seedReferenceData(db);
+  const person = await findOrCreatePerson(db);
+  const token = await issueToken(db, person.id, a.label ?? `token:create ${new Date().toISOString().slice(0, 10)}`);
+  process.stderr.write(
+    `${person.created ? 'Created' : 'Using'} person #${person.id} ${person.displayName} (${person.role}).\n` +
+      'API token (shown once; send it as "Authorization: Bearer <token>"):\n',
+  );
+  process.stdout.write(`${token}\n`);
+} finally {
+  await db.$disconnect();
+}
