@@ -1,6 +1,7 @@
 import type { StreetLocation } from './geo-types.ts';
 import { tierOf, type GazetteerIndex, type IndexEntry } from './gazetteer-index-fns.ts';
 import { longestNonOverlapping, normaliseText } from './text-matcher-fns.ts';
+import { base, evidenceOf, KIND_LABEL, plain, quote, quoteAll, shown } from './text-reason-fns.ts';
 
 /*
  * Free text or an address → street, through the gazetteer. The most specific kind of
@@ -10,50 +11,6 @@ import { longestNonOverlapping, normaliseText } from './text-matcher-fns.ts';
  */
 
 type CodeOf = (street: string) => string | null;
-
-const KIND_LABEL: Record<string, string> = {
-  street: '街道名',
-  community: '社区',
-  landmark: '地标',
-  road: '道路',
-};
-
-function base(reason: string): StreetLocation {
-  return {
-    street: null,
-    streetCode: null,
-    method: 'none',
-    outsideDistrict: false,
-    neighbour: null,
-    candidates: [],
-    reason,
-    evidence: null,
-  };
-}
-
-const SEP = '\u0000';
-
-/** The written form, plus the canonical name when they differ (新舞台社区 → 舞台社区). */
-function shown(written: string, canonical: string): string {
-  return written === canonical || canonical.startsWith(written) ? canonical : `${written}${SEP}${canonical}`;
-}
-
-function quote(name: string): string {
-  const [written, canonical] = name.split(SEP);
-  return canonical ? `“${written}”（${canonical}）` : `“${written}”`;
-}
-
-function plain(name: string): string {
-  return name.split(SEP)[0]!;
-}
-
-function quoteAll(names: string[]): string {
-  return [...new Set(names)].map(quote).join('、');
-}
-
-function evidenceOf(entries: IndexEntry[]): string {
-  return [...new Set(entries.map((e) => plain(e.name)))].join('、');
-}
 
 function streetsOf(e: IndexEntry): string[] {
   switch (e.kind) {
@@ -94,10 +51,10 @@ export function locateInText(index: GazetteerIndex, codeOf: CodeOf, text: string
   if (norm.length === 0) return base('没有地址或文字可供判断位置');
   const matches = longestNonOverlapping(index.matcher.findAll(norm));
   // Each entry carries the words actually written, so reasons quote the reporter.
-  const entries = matches.flatMap((m) =>
+  const entries: IndexEntry[] = matches.flatMap((m) =>
     (index.entriesByPattern[m.pattern] ?? [])
       .filter((e) => e.kind !== 'ignore')
-      .map((e) => ({ ...e, name: shown(norm.slice(m.start, m.end), e.name) })),
+      .map((e): IndexEntry => ({ ...e, name: shown(norm.slice(m.start, m.end), e.name) })),
   );
   if (entries.length === 0) return base('未能从文字中识别出江汉区的街道、社区、道路或地标');
 

@@ -17,7 +17,8 @@
  * Replace the result with official boundaries through scripts/geo-import.ts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mergeCells, pointInRing, powerCell, signedArea, type Pt, type Site } from './power-diagram-fns.ts';
+import { mergeCells, pointInRing } from './cell-merge-fns.ts';
+import { powerCell, signedArea, type Pt, type Site } from './power-diagram-fns.ts';
 import { SITES, TARGET_KM2 } from './street-sites.ts';
 
 const DATA = new URL('../../prisma/data/', import.meta.url);
