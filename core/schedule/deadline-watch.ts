@@ -1,0 +1,114 @@
+import type { Logger } from '../../config/logger.ts';
+import { formatShanghai } from '../case/case-format-fns.ts';
+import { DAY_MS, HOUR_MS } from '../deadlines/shanghai-day-fns.ts';
+import { describeError } from '../messaging/delivery-fns.ts';
+import { createTemplateCatalogue, type TemplateVars } from '../messaging/template-fns.ts';
+import type { DeadlineWatchPort, WatchedCase } from './deadline-watch-port.ts';
+import { SCHEDULE_MESSAGES } from './schedule-messages.ts';
+import type { ScheduledJob } from './scheduler.ts';
+
+export interface DeadlineWatchDeps {
+  port: DeadlineWatchPort;
+  logger: Logger;
+  /** The template catalogue (with administrators' overrides); the built-in texts when omitted. */
+  t?: (key: string, vars: TemplateVars) => string;
+  reminderBeforeHours: number;
+  overdueEscalateHours: number;
+  autoVerifyDays: number;
+  /**
+   * The case service's 上报区局 for an overdue case. It may set Case.overdueEscalatedAt in its own
+   * transaction (then the watch sends nothing more); returning null or false means it declined
+   * (the case moved on), and the watch only marks the case so it is not asked again.
+   */
+  escalateOverdue(caseId: number): Promise<unknown>;
+  /** The case service's automatic 核查 of a case resolved long enough without objection. */
+  autoVerify(caseId: number): Promise<unknown>;
+  /** Cases per step and pass; the rest wait for the next minute. */
+  batchSize?: number;
+}
+
+export interface DeadlineWatch {
+  remindDueSoon(now: Date): Promise<number>;
+  notifyOverdue(now: Date): Promise<number>;
+  escalateOverdue(now: Date): Promise<number>;
+  autoVerifyResolved(now: Date): Promise<number>;
+  /** All four steps; one failing step does not hold up the others. */
+  run(now: Date): Promise<void>;
+  /** The minute job for the scheduler. */
+  job: ScheduledJob;
+}
+
+export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
+  const { port } = deps;
+  const logger = deps.logger.child({ component: 'deadline-watch' });
+  const t = deps.t ?? createTemplateCatalogue(SCHEDULE_MESSAGES).t;
+  const limit = deps.batchSize ?? 100;
+  const vars = (c: WatchedCase, extra: TemplateVars = {}): TemplateVars => ({ number: c.number, matter: c.matter, unit: c.unit, due: formatShanghai(c.dueAt), ...extra });
+  // The deadline is part of the key: after a postponement moves it, the case is reminded again.
+  const key = (what: string, c: WatchedCase) => `deadline:${what}:${c.id}:${c.dueAt.getTime()}`;
+
+  /** Runs `fn` per item; a failure is logged and the others go on (the item is retried next pass). */
+  async function each<T>(step: string, items: T[], id: (x: T) => number, fn: (x: T) => Promise<boolean>): Promise<number> {
+    let done = 0;
+    for (const item of items) {
+      try {
+        if (await fn(item)) done++;
+      } catch (err) {
+        logger.error({ step, caseId: id(item), err: describeError(err) }, 'deadline step failed for a case; retrying next pass');
+      }
+    }
+    if (done > 0) logger.info({ step, cases: done }, 'deadline notices written');
+    return done;
+  }
+
+  const watch: Omit<DeadlineWatch, 'job'> = {
+    async remindDueSoon(now) {
+      const cases = await port.dueSoon(now, new Date(now.getTime() + deps.reminderBeforeHours * HOUR_MS), limit);
+      return each('remind', cases, (c) => c.id, async (c) => {
+        const personIds = c.assigneeId !== null ? [c.assigneeId] : await port.responsible(c);
+        return port.flagAndNotify(c.id, 'remindedAt', now, [{ personIds, message: { text: t('schedule.reminder', vars(c)) }, dedupeKeyBase: key('remind', c) }]);
+      });
+    },
+
+    async notifyOverdue(now) {
+      const cases = await port.overdueUnnotified(now, limit);
+      return each('overdue', cases, (c) => c.id, async (c) => {
+        // 督办 goes to whoever supervises the unit, and to the person holding the case.
+        const personIds = [...(await port.responsible(c)), ...(c.assigneeId !== null ? [c.assigneeId] : [])];
+        return port.flagAndNotify(c.id, 'overdueNotifiedAt', now, [{ personIds, message: { text: t('schedule.overdue', vars(c)) }, dedupeKeyBase: key('overdue', c) }]);
+      });
+    },
+
+    async escalateOverdue(now) {
+      const cases = await port.escalationDue(new Date(now.getTime() - deps.overdueEscalateHours * HOUR_MS), limit);
+      return each('escalate', cases, (c) => c.id, async (c) => {
+        const outcome = await deps.escalateOverdue(c.id);
+        const declined = outcome === null || outcome === false;
+        const hours = Math.floor((now.getTime() - c.dueAt.getTime()) / HOUR_MS);
+        const notices = declined ? [] : [{ personIds: await port.districtAdmins(), message: { text: t('schedule.escalated', vars(c, { hours })) }, dedupeKeyBase: `deadline:escalated:${c.id}` }];
+        await port.flagAndNotify(c.id, 'overdueEscalatedAt', now, notices);
+        return !declined;
+      });
+    },
+
+    async autoVerifyResolved(now) {
+      const ids = await port.autoVerifyDue(new Date(now.getTime() - deps.autoVerifyDays * DAY_MS), limit);
+      return each('auto-verify', ids, (id) => id, async (id) => {
+        const outcome = await deps.autoVerify(id);
+        return outcome !== null && outcome !== false;
+      });
+    },
+
+    async run(now) {
+      // Overdue before escalation, so a case found late still gets its 督办 before the bureau hears.
+      for (const step of [watch.remindDueSoon, watch.notifyOverdue, watch.escalateOverdue, watch.autoVerifyResolved]) {
+        try {
+          await step(now);
+        } catch (err) {
+          logger.error({ step: step.name, err: describeError(err) }, 'deadline step failed; retrying next pass');
+        }
+      }
+    },
+  };
+  return { ...watch, job: { name: 'deadline-watch', every: 'minute', run: watch.run } };
+}

@@ -1,0 +1,248 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDeliveryWorker } from '../../core/messaging/delivery-worker.ts';
+import { createDeadlineWatch, type DeadlineWatch } from '../../core/schedule/deadline-watch.ts';
+import { createScheduler } from '../../core/schedule/scheduler.ts';
+import { createDeadlineWatchStore } from '../../db/deadline-watch-store.ts';
+import { createOutboxStore, type OutboxStore } from '../../db/outbox-store.ts';
+import { createSchedulerRunStore } from '../../db/scheduler-run-store.ts';
+import { silentLogger } from '../helpers/test-config.ts';
+import { createTestDb } from '../helpers/test-db.ts';
+import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
+import { createRecordingSender } from '../helpers/recording-sender.ts';
+
+const t = await createTestDb();
+afterAll(() => t.db.$disconnect());
+
+// 09:00 in Wuhan on Monday 2 March 2026.
+const START = '2026-03-02T01:00:00Z';
+const HOUR = 3_600_000;
+let clock: FakeClock;
+let outbox: OutboxStore;
+let watch: DeadlineWatch;
+let escalated: number[];
+let verified: number[];
+let escalateResult: unknown;
+let people: { lead: number; enforcer: number; admin: number; resident: number; liaison: number };
+let streetId: number;
+let itemId: number;
+let seq = 0;
+
+async function person(role: string, chatId: string | null, extra: { streetId?: number; departmentId?: number } = {}): Promise<number> {
+  const p = await t.db.person.create({ data: { displayName: role, role, ...extra } });
+  if (chatId) await t.db.chatIdentity.create({ data: { channel: 'telegram', externalId: chatId, chatId, personId: p.id } });
+  return p.id;
+}
+
+async function newCase(data: { status?: string; handling?: string; dueInHours?: number; assigneeId?: number; departmentId?: number; resolvedHoursAgo?: number }) {
+  const now = clock.now().getTime();
+  return t.db.case.create({
+    data: {
+      number: `JH-20260302-${String(++seq).padStart(4, '0')}`,
+      text: '人行道上有流动摊贩占道经营',
+      status: data.status ?? 'dispatched',
+      handling: data.handling ?? 'street',
+      streetId: data.handling === 'street' || data.handling === undefined ? streetId : null,
+      departmentId: data.departmentId ?? null,
+      itemId,
+      channel: 'telegram',
+      reporterId: people.resident,
+      assigneeId: data.assigneeId ?? null,
+      dueAt: data.dueInHours === undefined ? null : new Date(now + data.dueInHours * HOUR),
+      resolvedAt: data.resolvedHoursAgo === undefined ? null : new Date(now - data.resolvedHoursAgo * HOUR),
+    },
+  });
+}
+
+const rows = async () => (await t.db.outboxMessage.findMany({ orderBy: { id: 'asc' } })).map((r) => ({ chatId: r.chatId, text: (JSON.parse(r.payload) as { text: string }).text, key: r.dedupeKey }));
+
+beforeEach(async () => {
+  await t.db.outboxMessage.deleteMany();
+  await t.db.case.deleteMany();
+  await t.db.chatIdentity.deleteMany();
+  await t.db.person.deleteMany();
+  await t.db.powerItem.deleteMany();
+  await t.db.powerListVersion.deleteMany();
+  await t.db.department.deleteMany();
+  await t.db.street.deleteMany();
+  clock = createFakeClock(START);
+  streetId = (await t.db.street.create({ data: { code: '420103010', name: '万松街道', staffCount: 15 } })).id;
+  const version = await t.db.powerListVersion.create({ data: { version: 't1', title: '测试清单', source: 'test', active: true, document: '{}' } });
+  itemId = (
+    await t.db.powerItem.create({
+      data: { versionId: version.id, code: 'SR-01', name: '占道经营', level: 'street', legalBasis: '《城市市容和环境卫生管理条例》', keywords: '[]', responseHours: 2, handlingHours: 24, timeBasis: 'working', mode721: 'service' },
+    })
+  ).id;
+  const dept = await t.db.department.create({ data: { code: 'SCJG', name: '市场监管', fullName: '江汉区市场监督管理局', kind: 'department' } });
+  people = {
+    lead: await person('team_lead', 'lead', { streetId }),
+    enforcer: await person('enforcer', 'enforcer', { streetId }),
+    admin: await person('district_admin', 'admin'),
+    resident: await person('resident', 'resident'),
+    liaison: dept.id, // the department's id; no liaison is bound in these tests
+  };
+  outbox = createOutboxStore(t.db, { clock: clock.now });
+  escalated = [];
+  verified = [];
+  escalateResult = undefined;
+  watch = createDeadlineWatch({
+    port: createDeadlineWatchStore(t.db, outbox),
+    logger: silentLogger(),
+    reminderBeforeHours: 4,
+    overdueEscalateHours: 24,
+    autoVerifyDays: 3,
+    escalateOverdue: async (id) => {
+      escalated.push(id);
+      return escalateResult;
+    },
+    // Like the case service: verification closes the case, so it is not found again.
+    autoVerify: async (id) => {
+      verified.push(id);
+      await t.db.case.update({ where: { id }, data: { status: 'closed' } });
+      return { id };
+    },
+  });
+});
+
+describe('deadline watch', () => {
+  it('reminds the assignee once, REMINDER_BEFORE_HOURS before the deadline', async () => {
+    const c = await newCase({ dueInHours: 6, assigneeId: people.enforcer });
+    await watch.run(clock.now());
+    expect(await rows()).toEqual([]);
+
+    clock.advanceHours(2);
+    await watch.run(clock.now());
+    clock.advanceMinutes(30);
+    await watch.run(clock.now());
+    expect(await rows()).toEqual([
+      { chatId: 'enforcer', text: `【即将到期】案件${c.number}（占道经营）将于3月2日 15:00到期，请及时处置。`, key: `deadline:remind:${c.id}:${c.dueAt!.getTime()}:telegram:enforcer` },
+    ]);
+    expect((await t.db.case.findUniqueOrThrow({ where: { id: c.id } })).remindedAt?.toISOString()).toBe('2026-03-02T03:00:00.000Z');
+
+    // The notice reaches the chat through the outbox worker.
+    const sender = createRecordingSender('telegram', clock.now);
+    await createDeliveryWorker({ store: outbox, senders: [sender], clock: clock.now, logger: silentLogger(), limits: {} }).drain();
+    expect(sender.textsTo('enforcer')).toHaveLength(1);
+  });
+
+  it('without an assignee the reminder goes to the street team lead', async () => {
+    await newCase({ dueInHours: 3 });
+    await watch.run(clock.now());
+    expect((await rows()).map((r) => r.chatId)).toEqual(['lead']);
+  });
+
+  it('sends 督办 once to the team lead and the assignee when the deadline passes', async () => {
+    const c = await newCase({ dueInHours: 1, assigneeId: people.enforcer });
+    await watch.remindDueSoon(clock.now());
+    clock.advanceHours(1);
+    await watch.run(clock.now());
+    clock.advanceHours(2);
+    await watch.run(clock.now());
+    const overdue = (await rows()).filter((r) => r.text.startsWith('【督办】'));
+    expect(overdue.map((r) => r.chatId)).toEqual(['lead', 'enforcer']);
+    expect(overdue[0]?.text).toBe(`【督办】案件${c.number}（占道经营）已于3月2日 10:00到期，万松街道城管执法队尚未办结，请督促尽快处置并反馈结果。`);
+  });
+
+  it('calls escalateOverdue once, OVERDUE_ESCALATE_HOURS after the deadline, and tells the bureau', async () => {
+    const c = await newCase({ dueInHours: -1 });
+    clock.advanceHours(22);
+    await watch.run(clock.now()); // 23 h overdue
+    expect(escalated).toEqual([]);
+    clock.advanceHours(1);
+    await watch.run(clock.now()); // 24 h
+    clock.advanceHours(5);
+    await watch.run(clock.now());
+    expect(escalated).toEqual([c.id]);
+    const toBureau = (await rows()).filter((r) => r.chatId === 'admin');
+    expect(toBureau.map((r) => r.text)).toEqual([`【超期上报】万松街道城管执法队承办的案件${c.number}（占道经营）已超期24小时仍未办结，已上报区城市管理执法局督办。`]);
+    expect((await t.db.case.findUniqueOrThrow({ where: { id: c.id } })).overdueEscalatedAt).not.toBeNull();
+  });
+
+  it('sends no escalation notice of its own when the case service set the flag, or declined', async () => {
+    const done = await newCase({ dueInHours: -30 });
+    const declined = await newCase({ dueInHours: -30 });
+    watch = createDeadlineWatch({
+      port: createDeadlineWatchStore(t.db, outbox),
+      logger: silentLogger(),
+      reminderBeforeHours: 4,
+      overdueEscalateHours: 24,
+      autoVerifyDays: 3,
+      escalateOverdue: async (id) => {
+        escalated.push(id);
+        if (id === declined.id) return null;
+        await t.db.case.update({ where: { id }, data: { handling: 'district', overdueEscalatedAt: clock.now() } });
+        return { id };
+      },
+      autoVerify: async () => null,
+    });
+    await watch.run(clock.now());
+    await watch.run(clock.now());
+    expect(escalated).toEqual([done.id, declined.id]);
+    expect((await rows()).filter((r) => r.text.startsWith('【超期上报】'))).toEqual([]);
+    expect(await t.db.case.count({ where: { overdueEscalatedAt: null } })).toBe(0);
+  });
+
+  it('never escalates district cases; their 督办 goes to the bureau', async () => {
+    await newCase({ handling: 'district', dueInHours: -48 });
+    await watch.run(clock.now());
+    expect(escalated).toEqual([]);
+    expect((await rows()).map((r) => [r.chatId, r.text.slice(0, 4)])).toEqual([['admin', '【督办】']]);
+  });
+
+  it('a department with no liaison bound: the bureau hears instead', async () => {
+    await newCase({ handling: 'department', departmentId: people.liaison, dueInHours: 2 });
+    await watch.run(clock.now());
+    expect((await rows()).map((r) => r.chatId)).toEqual(['admin']);
+    expect((await rows())[0]?.text).toContain('将于3月2日 11:00到期');
+  });
+
+  it('auto-verifies a resolved case after AUTO_VERIFY_DAYS days', async () => {
+    const c = await newCase({ status: 'resolved', dueInHours: -10, resolvedHoursAgo: 71 });
+    await watch.run(clock.now());
+    expect(verified).toEqual([]);
+    expect(await rows()).toEqual([]); // resolved: no 督办, no escalation
+    clock.advanceHours(1);
+    await watch.run(clock.now());
+    await watch.run(clock.now());
+    expect(verified).toEqual([c.id]);
+    expect(escalated).toEqual([]);
+  });
+
+  it('a failing callback is retried next pass and does not block other cases', async () => {
+    const a = await newCase({ dueInHours: -25 });
+    const b = await newCase({ dueInHours: -25 });
+    let fail = true;
+    watch = createDeadlineWatch({
+      port: createDeadlineWatchStore(t.db, outbox),
+      logger: silentLogger(),
+      reminderBeforeHours: 4,
+      overdueEscalateHours: 24,
+      autoVerifyDays: 3,
+      escalateOverdue: async (id) => {
+        escalated.push(id);
+        if (id === a.id && fail) throw new Error('database is locked');
+      },
+      autoVerify: async () => null,
+    });
+    await watch.run(clock.now());
+    fail = false;
+    await watch.run(clock.now());
+    await watch.run(clock.now());
+    expect(escalated).toEqual([a.id, b.id, a.id]);
+  });
+
+  it('a postponed deadline (flags cleared, new dueAt) is reminded again', async () => {
+    const c = await newCase({ dueInHours: 2, assigneeId: people.enforcer });
+    await watch.run(clock.now());
+    await t.db.case.update({ where: { id: c.id }, data: { dueAt: new Date(clock.now().getTime() + 26 * HOUR), remindedAt: null } });
+    clock.advanceHours(23);
+    await watch.run(clock.now());
+    expect((await rows()).map((r) => r.text.slice(0, 6))).toEqual(['【即将到期】', '【即将到期】']);
+  });
+
+  it('runs as the scheduler\'s minute job', async () => {
+    await newCase({ dueInHours: 1 });
+    const scheduler = createScheduler({ jobs: [watch.job], runs: createSchedulerRunStore(t.db), clock: clock.now, logger: silentLogger() });
+    await scheduler.tick();
+    expect((await rows()).map((r) => r.chatId)).toEqual(['lead']);
+  });
+});
