@@ -19,7 +19,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mergeCells, pointInRing } from './cell-merge-fns.ts';
 import { powerCell, signedArea, type Pt, type Site } from './power-diagram-fns.ts';
-import { SITES, TARGET_KM2 } from './street-sites.ts';
+import { KNOWN_KM2, SITES, TARGET_KM2 } from './street-sites.ts';
 
 const DATA = new URL('../../prisma/data/', import.meta.url);
 const RAD = Math.PI / 180;
@@ -51,9 +51,13 @@ const sites: Site[] = SITES.map((s) => {
   return { street: s.street, x, y };
 });
 
-// Targets are scaled to the outline (which includes half the rivers) before fitting.
-const targetSum = streets.reduce((a, s) => a + (TARGET_KM2[s] ?? 0), 0);
-const target = Object.fromEntries(streets.map((s) => [s, ((TARGET_KM2[s] ?? 0) * outlineKm2) / targetSum]));
+// Estimated targets are scaled so all fill the outline (which includes half the rivers);
+// the known figures are kept as they are.
+const known = new Set(KNOWN_KM2);
+const knownSum = streets.filter((s) => known.has(s)).reduce((a, s) => a + (TARGET_KM2[s] ?? 0), 0);
+const guessSum = streets.filter((s) => !known.has(s)).reduce((a, s) => a + (TARGET_KM2[s] ?? 0), 0);
+const scale = (outlineKm2 - knownSum) / guessSum;
+const target = Object.fromEntries(streets.map((s) => [s, (TARGET_KM2[s] ?? 0) * (known.has(s) ? 1 : scale)]));
 
 const weightOf: Record<string, number> = Object.fromEntries(streets.map((s) => [s, 0]));
 function diagram(): { cells: Pt[][]; area: Record<string, number> } {

@@ -22,7 +22,7 @@ export const SITES: StreetSite[] = [
   { street: '民族街道', lng: 114.2795, lat: 30.5715, what: '龙王庙 at the confluence' },
   { street: '民族街道', lng: 114.2775, lat: 30.575, what: '民族路, 大董, 涂家' },
   { street: '满春街道', lng: 114.2655, lat: 30.5815, what: '长堤街 along the 硚口 boundary' },
-  { street: '前进街道', lng: 114.2775, lat: 30.584, what: 'between 前进一路 and 前进四路, 中山大道 to 京汉大道' },
+  { street: '前进街道', lng: 114.2775, lat: 30.5848, what: 'between 前进一路 and 前进四路, 中山大道 to 京汉大道' },
   { street: '民意街道', lng: 114.274, lat: 30.585, what: '民意一路–四路, 新舞台, 天后' },
   { street: '民意街道', lng: 114.2705, lat: 30.587, what: '友谊路 side toward 京汉大道' },
   // The neck and the body.
@@ -56,6 +56,9 @@ export const SITES: StreetSite[] = [
  * from the gazetteer; the others are estimates from community counts and the layout,
  * scaled together to the outline area (which includes half of the rivers).
  */
+/** Streets whose target is a published figure (gazetteer), not an estimate. */
+export const KNOWN_KM2 = ['北湖街道', '前进街道'];
+
 export const TARGET_KM2: Record<string, number> = {
   民族街道: 0.8,
   花楼水塔街道: 1.3,
