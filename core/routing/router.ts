@@ -1,0 +1,61 @@
+import type { ItemScore } from '../classify/item-scoring-fns.ts';
+import { createClassifier } from '../classify/classifier.ts';
+import { createDefaultTokenizer } from '../classify/default-tokenizer.ts';
+import type { Lexicon } from '../classify/lexicon-types.ts';
+import type { Tokenizer } from '../classify/tokenizer.ts';
+import type { Jurisdiction } from '../geo/geo-types.ts';
+import type { PowerItem, PowerList } from '../power-list/power-list-types.ts';
+import { decide } from './decision-fns.ts';
+import type { RoutedItem, Router, RoutingCandidate } from './routing-types.ts';
+import { urgentAdvice } from './urgent-advice-fns.ts';
+import { locateStreet } from './street-locate-fns.ts';
+
+export interface RouterOptions {
+  powerList: PowerList;
+  jurisdiction: Jurisdiction;
+  /** Defaults to jieba with its bundled dictionary plus the list's words. */
+  tokenizer?: Tokenizer;
+}
+
+const CANDIDATES = 5;
+
+export function toRoutedItem(item: PowerItem, version: string): RoutedItem {
+  const { code, name, post, department, level, legalBasis, responseHours, handlingHours, timeBasis, urgent, mode721 } = item;
+  return { code, name, version, post, department, level, legalBasis, responseHours, handlingHours, timeBasis, urgent, mode721 };
+}
+
+function toCandidate(lexicon: Lexicon, s: ItemScore): RoutingCandidate {
+  const item = lexicon.items[s.index]!.item;
+  return { code: item.code, name: item.name, score: Math.round(s.score * 100) / 100, evidence: s.evidence };
+}
+
+export function createRouter(options: RouterOptions): Router {
+  const { powerList, jurisdiction } = options;
+  const tokenizer = options.tokenizer ?? createDefaultTokenizer(powerList);
+  const classifier = createClassifier({ powerList, tokenizer });
+  const { lexicon } = classifier;
+  return {
+    version: powerList.version,
+    route(input) {
+      const text = typeof input.text === 'string' ? input.text : '';
+      const c = classifier.classify(text);
+      const d = decide(lexicon, c, input.reporter);
+      const street = locateStreet(jurisdiction, { ...input, text });
+      const reasons = [...d.reasons];
+      if (street.reason) reasons.push(street.reason);
+      return {
+        handling: d.handling,
+        post: d.post,
+        department: d.department,
+        item: d.item ? toRoutedItem(d.item, powerList.version) : null,
+        confidence: d.confidence,
+        urgent: d.urgent,
+        urgentAdvice: d.urgent ? urgentAdvice(d.urgencyKind) : null,
+        street,
+        candidates: d.ranked.slice(0, CANDIDATES).map((s) => toCandidate(lexicon, s)),
+        needsTriage: d.needsTriage,
+        reasons,
+      };
+    },
+  };
+}
