@@ -1,4 +1,5 @@
-import type { DeadlineWatchPort, WatchedCase } from '../core/schedule/deadline-watch-port.ts';
+import type { DailyJobsPort, DigestScope } from '../core/schedule/daily-jobs-port.ts';
+import type { DeadlineNotice, DeadlineWatchPort, WatchedCase } from '../core/schedule/deadline-watch-port.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import type { Db } from './prisma-client.ts';
 
@@ -53,8 +54,19 @@ const toWatched = (c: CaseRecord): WatchedCase => ({
   dueAt: c.dueAt!,
 });
 
+type Enqueue = Pick<OutboxStore, 'enqueueForPeople'>;
+
+async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): Promise<number> {
+  if (notices.length === 0) return 0;
+  return db.$transaction(async (tx) => {
+    let rows = 0;
+    for (const n of notices) rows += await outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase);
+    return rows;
+  });
+}
+
 /** The deadline watch over Prisma; the range conditions on dueAt use the Case(status, dueAt) index. */
-export function createDeadlineWatchStore(db: Db, outbox: Pick<OutboxStore, 'enqueueForPeople'>): DeadlineWatchPort {
+export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatchPort {
   const activeIds = async (where: Record<string, unknown>) =>
     (await db.person.findMany({ where: { ...where, active: true }, select: { id: true }, orderBy: { id: 'asc' } })).map((p) => p.id);
   const districtAdmins = () => activeIds({ role: 'district_admin' });
@@ -121,5 +133,55 @@ export function createDeadlineWatchStore(db: Db, outbox: Pick<OutboxStore, 'enqu
         return true;
       });
     },
+  };
+}
+
+/**
+ * The morning digest's figures and the evening patrol reminder's query. They live beside the
+ * deadline watch because they are the same supervision (督办) seen once a day.
+ */
+export function createDailyJobsStore(db: Db, outbox: Enqueue): DailyJobsPort {
+  const scopeWhere = (scope: DigestScope) =>
+    scope.kind === 'street' ? { handling: 'street', streetId: scope.streetId }
+    : scope.kind === 'department' ? { handling: 'department', departmentId: scope.departmentId }
+    : {};
+
+  return {
+    async digestRecipients() {
+      const people = await db.person.findMany({
+        where: { active: true, OR: [{ role: 'team_lead', streetId: { not: null } }, { role: 'dept_liaison', departmentId: { not: null } }, { role: 'district_admin' }] },
+        select: { id: true, role: true, streetId: true, departmentId: true, street: { select: { name: true } }, department: { select: { name: true } } },
+        orderBy: { id: 'asc' },
+      });
+      return people.map((p) => ({
+        personId: p.id,
+        scope: (p.role === 'team_lead' ? { kind: 'street', streetId: p.streetId!, name: p.street!.name }
+          : p.role === 'dept_liaison' ? { kind: 'department', departmentId: p.departmentId!, name: p.department!.name }
+          : { kind: 'district' }) satisfies DigestScope,
+      }));
+    },
+
+    async digestCounts(scope, now, dayEnd) {
+      const where = { ...scopeWhere(scope), status: { in: AWAITING_HANDLING } };
+      const [open, dueToday, overdue, awaitingVerification] = await Promise.all([
+        db.case.count({ where }),
+        db.case.count({ where: { ...where, dueAt: { gt: now, lte: dayEnd } } }),
+        db.case.count({ where: { ...where, dueAt: { lte: now } } }),
+        db.case.count({ where: { ...scopeWhere(scope), status: 'resolved' } }),
+      ]);
+      return { open, dueToday, overdue, awaitingVerification };
+    },
+
+    async inspectorsWithUnreportedPatrols(from, to) {
+      const patrols = await db.patrol.findMany({
+        where: { startedAt: { gte: from, lt: to }, reportSentAt: null, inspector: { active: true } },
+        select: { inspectorId: true },
+        distinct: ['inspectorId'],
+        orderBy: { inspectorId: 'asc' },
+      });
+      return patrols.map((p) => p.inspectorId);
+    },
+
+    notify: (notices) => enqueueAll(db, outbox, notices),
   };
 }

@@ -11,8 +11,8 @@ export const SCHEDULE_MESSAGES = {
   'schedule.escalated': '【超期上报】{unit}承办的案件{number}（{matter}）已超期{hours}小时仍未办结，已上报区城市管理执法局督办。',
   /** Every morning to each team lead, liaison and district administrator, about their own unit. */
   'schedule.digest': '【每日汇总】{date} {unit}\n在办案件 {open} 件，今日到期 {dueToday} 件，已超期 {overdue} 件，待核查 {awaitingVerification} 件。\n发送 /queue 查看待办。',
-  /** Every evening to inspectors who patrolled today but sent no daily report (巡查日报). */
-  'schedule.patrol_reminder': '【巡查日报】您今天（{date}）的巡查日报还未提交，请在下班前提交。',
+  /** Every evening to inspectors whose patrol of today is still open, so no daily report (巡查日报) went out. */
+  'schedule.patrol_reminder': '【巡查日报】您今天（{date}）的巡查还未结束，日报尚未提交。请发送 /patrol 结束巡查，日报会自动发送给队长。',
 } as const;
 
 export type ScheduleMessageKey = keyof typeof SCHEDULE_MESSAGES;

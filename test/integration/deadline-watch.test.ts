@@ -1,8 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeliveryWorker } from '../../core/messaging/delivery-worker.ts';
+import { createDailyJobs } from '../../core/schedule/daily-jobs.ts';
 import { createDeadlineWatch, type DeadlineWatch } from '../../core/schedule/deadline-watch.ts';
 import { createScheduler } from '../../core/schedule/scheduler.ts';
-import { createDeadlineWatchStore } from '../../db/deadline-watch-store.ts';
+import { createDailyJobsStore, createDeadlineWatchStore } from '../../db/deadline-watch-store.ts';
 import { createOutboxStore, type OutboxStore } from '../../db/outbox-store.ts';
 import { createSchedulerRunStore } from '../../db/scheduler-run-store.ts';
 import { silentLogger } from '../helpers/test-config.ts';
@@ -57,6 +58,8 @@ const rows = async () => (await t.db.outboxMessage.findMany({ orderBy: { id: 'as
 
 beforeEach(async () => {
   await t.db.outboxMessage.deleteMany();
+  await t.db.schedulerRun.deleteMany();
+  await t.db.patrol.deleteMany();
   await t.db.case.deleteMany();
   await t.db.chatIdentity.deleteMany();
   await t.db.person.deleteMany();
@@ -244,5 +247,46 @@ describe('deadline watch', () => {
     const scheduler = createScheduler({ jobs: [watch.job], runs: createSchedulerRunStore(t.db), clock: clock.now, logger: silentLogger() });
     await scheduler.tick();
     expect((await rows()).map((r) => r.chatId)).toEqual(['lead']);
+  });
+});
+
+describe('daily digest and patrol reminder', () => {
+  const jobs = () => createDailyJobs({ port: createDailyJobsStore(t.db, outbox), logger: silentLogger(), digestHour: 8, patrolReminderHour: 18 });
+
+  it('sends each team lead and the bureau the figures of their own unit, once a day', async () => {
+    clock.set('2026-03-02T00:00:00Z'); // 08:00 in Wuhan
+    await newCase({ dueInHours: 5 }); // due today
+    await newCase({ dueInHours: -2 }); // overdue
+    await newCase({ dueInHours: 30 });
+    await newCase({ status: 'resolved', dueInHours: -1, resolvedHoursAgo: 3 });
+    await newCase({ handling: 'district', dueInHours: 40 });
+    const { digest } = jobs();
+    const scheduler = createScheduler({ jobs: [digest], runs: createSchedulerRunStore(t.db), clock: clock.now, logger: silentLogger() });
+    await scheduler.tick();
+    clock.advanceHours(2);
+    await scheduler.tick();
+    expect((await rows()).map((r) => [r.chatId, r.text])).toEqual([
+      ['lead', '【每日汇总】3月2日 万松街道城管执法队\n在办案件 3 件，今日到期 1 件，已超期 1 件，待核查 1 件。\n发送 /queue 查看待办。'],
+      ['admin', '【每日汇总】3月2日 全区\n在办案件 4 件，今日到期 1 件，已超期 1 件，待核查 1 件。\n发送 /queue 查看待办。'],
+    ]);
+  });
+
+  it('stays quiet for a unit with nothing open', async () => {
+    clock.set('2026-03-02T00:00:00Z');
+    await jobs().digest.run(clock.now());
+    expect(await rows()).toEqual([]);
+  });
+
+  it('reminds inspectors whose patrol of today has sent no report', async () => {
+    clock.set('2026-03-02T10:00:00Z'); // 18:00 in Wuhan
+    const [open, reported, yesterday] = [await person('inspector', 'i1', { streetId }), await person('inspector', 'i2', { streetId }), await person('inspector', 'i3', { streetId })];
+    await t.db.patrol.create({ data: { inspectorId: open, streetId, startedAt: new Date('2026-03-02T01:30:00Z') } });
+    await t.db.patrol.create({ data: { inspectorId: reported, streetId, startedAt: new Date('2026-03-02T01:30:00Z'), endedAt: new Date('2026-03-02T08:00:00Z'), reportSentAt: new Date('2026-03-02T08:00:00Z') } });
+    await t.db.patrol.create({ data: { inspectorId: yesterday, streetId, startedAt: new Date('2026-03-01T15:00:00Z') } }); // 23:00 on 1 March
+    await jobs().patrolReminder.run(clock.now());
+    await jobs().patrolReminder.run(clock.now());
+    expect((await rows()).map((r) => [r.chatId, r.text])).toEqual([
+      ['i1', '【巡查日报】您今天（3月2日）的巡查还未结束，日报尚未提交。请发送 /patrol 结束巡查，日报会自动发送给队长。'],
+    ]);
   });
 });
