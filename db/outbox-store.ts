@@ -22,6 +22,10 @@ export interface OutboxStore extends OutboxPort {
   /** One row per chat identity of each active person (blocked chats skipped); key `${base}:${channel}:${chatId}`. */
   enqueueForPeople(tx: Tx, personIds: number[], message: MessageFor, dedupeKeyBase: string, caseId?: number): Promise<number>;
   countByStatus(): Promise<Record<string, number>>;
+  /** After a long outage, an administrator puts dead messages back in the queue (attempts reset). */
+  requeueDead(filter?: { ids?: number[]; channel?: string }): Promise<number>;
+  /** Deletes delivered rows sent before `before`, so the table does not grow without end. */
+  purgeSent(before: Date): Promise<number>;
 }
 
 interface RawRow {
@@ -146,6 +150,19 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
 
     async markChatBlocked(channel, chatId) {
       await db.chatIdentity.updateMany({ where: { channel, chatId, blockedAt: null }, data: { blockedAt: clock() } });
+    },
+
+    async requeueDead(filter = {}) {
+      const { count } = await db.outboxMessage.updateMany({
+        where: { status: 'dead', ...(filter.ids ? { id: { in: filter.ids } } : {}), ...(filter.channel ? { channel: filter.channel } : {}) },
+        data: { status: 'pending', attempts: 0, nextAttemptAt: clock() },
+      });
+      return count;
+    },
+
+    async purgeSent(before) {
+      const { count } = await db.outboxMessage.deleteMany({ where: { status: 'sent', sentAt: { lt: before } } });
+      return count;
     },
 
     async countByStatus() {

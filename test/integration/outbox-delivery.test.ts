@@ -196,6 +196,15 @@ describe('outbox delivery', () => {
     }
     expect(sender.attempts).toHaveLength(12);
     expect(await t.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'dead', attempts: 12 });
+
+    // The outage is over: an administrator requeues what died, and it goes out.
+    sender.failChat('100', null);
+    expect(await store.requeueDead({ channel: 'telegram' })).toBe(1);
+    await worker.drain();
+    expect(sender.textsTo('100')).toEqual(['永远失败']);
+    expect(await store.countByStatus()).toEqual({ sent: 1 });
+    clock.advanceDays(91);
+    expect(await store.purgeSent(new Date(clock.now().getTime() - 90 * 86_400_000))).toBe(1);
   });
 
   it('the running worker delivers on its own and stop() waits for sends in flight', async () => {
