@@ -65,7 +65,7 @@ export function createAssistedRouter(deps: AssistedRouterDeps): AssistedRouter {
     logger.debug({ assist: { outcome: result.outcome, asked, agreed: merge.agreed, final: merge.final, triage: merge.needsTriage } }, 'routing assisted');
     if (!answer) return { ...d, assist };
 
-    const reasons = mergedReasons(d.reasons, assistSentence(rules.code, answer, merge, byCode, minModelConfidence), merge, merge.final === 'model' ? modelItem : null, d.street.reason ?? null);
+    const reasons = mergedReasons(d.reasons, assistSentence(rules.code, answer, merge, byCode, minModelConfidence), merge, merge.final === 'model' ? modelItem : null, d.street.reason || null);
     const merged = { ...d, confidence: merge.confidence, needsTriage: merge.needsTriage, reasons, assist };
     if (merge.final === 'rules' || !modelItem) return merged;
     const handling = modelItem.level;
