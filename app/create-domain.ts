@@ -2,6 +2,7 @@
 // tests, so both run exactly the same assembly; it creates nothing global.
 import type { Config } from '../config/config-schema.ts';
 import type { Logger } from '../config/logger.ts';
+import { BOT_MESSAGES } from '../bot/bot-messages.ts';
 import { CASE_MESSAGES } from '../core/case/case-messages.ts';
 import { createCaseServices, type CaseServices } from '../core/case/case-services.ts';
 import { createReportService, type ReportService } from '../core/case/report-service.ts';
@@ -47,7 +48,7 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   const powerList = (await activePowerList(db)) ?? loadPowerListFileSync(defaultPowerListPath());
   const jurisdiction = createJurisdiction();
   const router = createRouter({ powerList, jurisdiction });
-  const templates = createTemplateStore(db, { ...CASE_MESSAGES, ...opts.messageDefaults });
+  const templates = createTemplateStore(db, { ...CASE_MESSAGES, ...BOT_MESSAGES, ...opts.messageDefaults });
   const { ignored } = await templates.load();
   if (ignored.length) logger.warn({ ignored }, 'message template overrides ignored');
   const messages = templates.catalogue((p) => logger.warn({ template: p }, 'message template problem'));

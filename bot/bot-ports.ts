@@ -1,0 +1,85 @@
+import type { Actor, Role } from '../core/case/case-types.ts';
+import type { Channel } from './inbound-types.ts';
+
+/** Per-chat state of a flow; `data` is the flow's own JSON. */
+export interface FlowState {
+  flow: string;
+  step: string;
+  data: Record<string, unknown>;
+  expiresAt: Date | null;
+}
+
+export interface ConversationKey {
+  channel: Channel;
+  chatId: string;
+  userId: string;
+}
+
+export interface ConversationPort {
+  load(key: ConversationKey): Promise<FlowState | null>;
+  save(key: ConversationKey, state: FlowState): Promise<void>;
+  clear(key: ConversationKey): Promise<void>;
+  /** Drafts past their expiry, for the expiry notice. */
+  expired(now: Date, limit: number): Promise<Array<ConversationKey & FlowState>>;
+}
+
+export interface Identity {
+  actor: Actor;
+  /** First contact: this message created the person. */
+  isNew: boolean;
+}
+
+export interface IdentityPort {
+  /** The person behind a chat account; a resident is created on first contact. */
+  resolve(channel: Channel, userId: string, chatId: string, displayName: string | undefined): Promise<Identity>;
+  /** Redeems a one-time code: binds this chat account to a staff person. */
+  bind(channel: Channel, userId: string, chatId: string, code: string, now: Date): Promise<Actor | null>;
+}
+
+export interface StaffDirectory {
+  /** Enforcers and team leads of a street, for 转派. */
+  teamMembers(streetId: number): Promise<Array<{ personId: number; name: string }>>;
+  departments(): Promise<Array<{ code: string; name: string }>>;
+  /** People to tell about an inspector's patrol report. */
+  teamLeads(streetId: number): Promise<number[]>;
+}
+
+export interface PatrolSummary {
+  patrolId: number;
+  startedAt: Date;
+  endedAt: Date;
+  findings: number;
+  settled: number;
+  casesOpened: number;
+}
+
+export interface PatrolPort {
+  open(inspectorId: number): Promise<{ id: number; startedAt: Date } | null>;
+  start(inspectorId: number, streetId: number | null, now: Date): Promise<{ id: number; startedAt: Date }>;
+  end(patrolId: number, now: Date, reportText: (s: PatrolSummary) => string): Promise<PatrolSummary & { reportText: string }>;
+  recordFinding(f: { inspectorId: number; text: string; lat: number | null; lng: number | null; outcome: 'settled' | 'case'; caseId: number | null; itemCode: string | null; attachmentIds: number[]; now: Date }): Promise<number>;
+}
+
+/** Cases as a chat user lists them. */
+export interface CaseListItem {
+  number: string;
+  status: string;
+  matter: string;
+  createdAt: Date;
+  dueAt: Date | null;
+  overdue: boolean;
+  urgent: boolean;
+}
+
+export interface CaseLookupPort {
+  mine(personId: number, limit: number): Promise<CaseListItem[]>;
+  queue(actor: Actor, now: Date, limit: number): Promise<CaseListItem[]>;
+  /** Detail for /status: only when the person reported or follows it, or staff within their scope. */
+  statusFor(actor: Actor, number: string): Promise<{ item: CaseListItem; outcome: string | null; handler: string; events: Array<{ type: string; at: Date }> } | null>;
+}
+
+export interface LoginLinkPort {
+  create(personId: number, now: Date): Promise<string>;
+}
+
+export type { Role };

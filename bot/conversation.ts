@@ -1,0 +1,102 @@
+import { DomainError } from '../core/errors.ts';
+import { ACTIONS, type CaseAction, type RatingScore } from '../core/case/case-types.ts';
+import type { Button, OutboundMessage } from '../core/messaging/outbound-types.ts';
+import type { Logger } from '../config/logger.ts';
+import { BotContext, type BotDeps } from './bot-context.ts';
+import type { ConversationHandler, InboundMessage } from './inbound-types.ts';
+import { COMMANDS } from './flows/command-flow.ts';
+import { continueFinding, findingChoice } from './flows/finding-flow.ts';
+import { continueReport, reportChoice } from './flows/report-flow.ts';
+import { commentOnRating, rateCase } from './flows/rating-flow.ts';
+import { assignTo, caseButton, continueAction, decidePostponement, referTo, registerAs, stepButton } from './flows/staff-action-flow.ts';
+import { hasContent } from './flows/draft-fns.ts';
+
+/** Button ids carry a kind, then ids (Telegram limits them to 64 bytes). */
+async function onButton(ctx: BotContext, id: string): Promise<void> {
+  const [kind, a = '', b = ''] = id.split(':');
+  if (kind === 'c' && (ACTIONS as readonly string[]).includes(a)) return caseButton(ctx, a as CaseAction, Number(b));
+  if (kind === 'a') return assignTo(ctx, Number(a), Number(b));
+  if (kind === 'x') return referTo(ctx, Number(a), b);
+  if (kind === 'g') return registerAs(ctx, Number(a), b);
+  if (kind === 'r' && ['satisfied', 'basic', 'unsatisfied'].includes(a)) return rateCase(ctx, a as RatingScore, Number(b));
+  if (kind === 'p' && (a === 'approve' || a === 'refuse')) return decidePostponement(ctx, a, Number(b));
+  if (kind === 'd' && (a === 'confirm' || a === 'edit' || a === 'cancel')) {
+    if (ctx.state?.flow === 'finding' && a === 'cancel') {
+      await ctx.clearState();
+      return ctx.say('draft.cancelled');
+    }
+    return reportChoice(ctx, a);
+  }
+  if (kind === 'f' && (a === 'settled' || a === 'case')) return findingChoice(ctx, a);
+  if (kind === 's' || kind === 'm') return stepButton(ctx, id);
+  ctx.say('stale_button');
+}
+
+async function route(ctx: BotContext): Promise<void> {
+  const { msg, state } = ctx;
+  if (msg.edited) return ctx.say('edited');
+  if (msg.command) {
+    const run = COMMANDS[msg.command.name];
+    return run ? run(ctx, msg.command.args) : ctx.say('unknown_command', { command: msg.command.name });
+  }
+  if (msg.button) return onButton(ctx, msg.button);
+  if (msg.unsupported && !hasContent(msg)) return ctx.say('unsupported', { kind: msg.unsupported });
+  if (state?.flow === 'action') return continueAction(ctx);
+  if (state?.flow === 'rating_comment' && msg.text?.trim()) return commentOnRating(ctx);
+  if (state?.flow === 'report') return continueReport(ctx);
+  if (state?.flow === 'finding') return continueFinding(ctx);
+  if (!hasContent(msg)) return ctx.say('help');
+  if (msg.isGroup) return ctx.say('group_only_commands');
+  if (ctx.actor.role === 'inspector') return continueFinding(ctx);
+  return continueReport(ctx);
+}
+
+/** A bare number answers the last numbered choice (how WeChat, which has no buttons, picks one). */
+function numberedChoice(msg: InboundMessage, offered: Button[] | undefined): InboundMessage {
+  const n = /^\s*([1-9])\s*$/.exec(msg.text ?? '')?.[1];
+  const picked = n && offered ? offered[Number(n) - 1] : undefined;
+  return picked ? { ...msg, text: undefined, button: picked.id } : msg;
+}
+
+export function createConversation(deps: BotDeps, logger: Logger): ConversationHandler {
+  return {
+    async handle(raw: InboundMessage): Promise<OutboundMessage[]> {
+      const { actor, isNew } = await deps.identities.resolve(raw.channel, raw.userId, raw.chatId, raw.displayName);
+      const key = { channel: raw.channel, chatId: raw.chatId, userId: raw.userId };
+      let state = await deps.conversations.load(key);
+      // The scheduler announces expired drafts; this catches one it has not reached yet.
+      const expiredFlow = state?.expiresAt && state.expiresAt <= deps.clock() ? state.flow : null;
+      if (expiredFlow) {
+        await deps.conversations.clear(key);
+        state = null;
+      }
+      const msg = numberedChoice(raw, state?.data._offered as Button[] | undefined);
+      const ctx = new BotContext(deps, msg, actor, key, state?.flow === 'idle' ? null : state);
+      if (expiredFlow === 'report' || expiredFlow === 'finding') ctx.say('draft.expired', { minutes: deps.settings.draftTtlMinutes });
+      if (isNew && msg.command?.name !== 'start') ctx.say('welcome');
+      try {
+        await route(ctx);
+      } catch (err) {
+        if (err instanceof DomainError) ctx.reply({ text: err.message });
+        else {
+          logger.error({ err, channel: msg.channel, updateId: msg.updateId }, 'conversation failed');
+          ctx.say('error');
+        }
+      }
+      await rememberOffered(deps, ctx);
+      return ctx.replies;
+    },
+  };
+}
+
+/** Keeps the buttons just offered, so a typed number can pick one later. */
+async function rememberOffered(deps: BotDeps, ctx: BotContext): Promise<void> {
+  const last = [...ctx.replies].reverse().find((r) => r.buttons?.length);
+  const offered = last?.buttons?.flat();
+  if (!offered && !ctx.state?.data._offered) return;
+  if (ctx.state) {
+    await deps.conversations.save(ctx.key, { ...ctx.state, data: { ...ctx.state.data, _offered: offered ?? null } });
+  } else if (offered) {
+    await deps.conversations.save(ctx.key, { flow: 'idle', step: 'idle', data: { _offered: offered }, expiresAt: new Date(deps.clock().getTime() + 24 * 3_600_000) });
+  }
+}

@@ -1,0 +1,63 @@
+import { formatShanghai } from '../../core/case/case-format-fns.ts';
+import type { Role } from '../../core/case/case-types.ts';
+import type { CaseListItem } from '../bot-ports.ts';
+import type { BotContext } from '../bot-context.ts';
+import { togglePatrol } from './patrol-flow.ts';
+
+const ROLE_NAMES: Record<Role, string> = { resident: '居民', inspector: '综合巡查员', enforcer: '执法队员', team_lead: '执法队长', dept_liaison: '部门联络人', district_admin: '区城管执法局' };
+const STAFF_ROLES = new Set<Role>(['enforcer', 'team_lead', 'dept_liaison', 'district_admin', 'inspector']);
+
+const line = (c: CaseListItem) => `${c.overdue ? '⚠️逾期 ' : c.urgent ? '🔴 ' : ''}${c.number}｜${c.matter}｜${c.status}${c.dueAt ? `｜时限 ${formatShanghai(c.dueAt)}` : ''}`;
+
+export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise<void>> = {
+  async start(ctx) {
+    ctx.say('welcome');
+  },
+  async help(ctx) {
+    ctx.reply({ text: ctx.t('help') + (ctx.isStaff ? ctx.t('help.staff') : '') });
+  },
+  async cancel(ctx) {
+    const flow = ctx.state?.flow;
+    if (!flow || flow === 'idle') return ctx.say('draft.nothing');
+    await ctx.clearState();
+    ctx.say(flow === 'report' || flow === 'finding' ? 'draft.cancelled' : 'action.cancelled');
+  },
+  async my(ctx) {
+    const cases = await ctx.deps.lookup.mine(ctx.actor.personId, 10);
+    if (!cases.length) return ctx.say('my.empty');
+    ctx.say('my.list', { lines: cases.map(line).join('\n') });
+  },
+  async status(ctx, args) {
+    const number = args.trim().toUpperCase();
+    if (!number) return ctx.say('status.usage');
+    const found = await ctx.deps.lookup.statusFor(ctx.actor, number);
+    if (!found) return ctx.say('status.not_found', { number });
+    ctx.say('status.detail', {
+      number, matter: found.item.matter, status: found.item.status, handler: found.handler,
+      due: found.item.dueAt ? formatShanghai(found.item.dueAt) : '—', outcome: found.outcome ? `\n处理结果：${found.outcome}` : '',
+    });
+  },
+  async bind(ctx, args) {
+    const code = args.trim();
+    if (!code) return ctx.say('bind.usage');
+    const actor = await ctx.deps.identities.bind(ctx.msg.channel, ctx.msg.userId, ctx.msg.chatId, code, ctx.now);
+    if (!actor) return ctx.say('bind.failed');
+    ctx.say('bind.ok', { name: actor.displayName, role: ROLE_NAMES[actor.role], unit: '' });
+  },
+  async queue(ctx) {
+    if (!STAFF_ROLES.has(ctx.actor.role) || ctx.actor.role === 'inspector') return ctx.say('staff_only');
+    const cases = await ctx.deps.lookup.queue(ctx.actor, ctx.now, 15);
+    if (!cases.length) return ctx.say('queue.empty');
+    ctx.say('queue.list', { lines: cases.map(line).join('\n') });
+  },
+  async patrol(ctx) {
+    await togglePatrol(ctx);
+  },
+  async login(ctx) {
+    if (!ctx.isStaff) return ctx.say('staff_only');
+    const token = await ctx.deps.loginLinks.create(ctx.actor.personId, ctx.now);
+    ctx.say('login.link', { minutes: 15, url: `${ctx.deps.settings.publicUrl}/login/${token}` });
+  },
+};
+
+export { ROLE_NAMES };

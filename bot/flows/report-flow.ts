@@ -1,0 +1,116 @@
+import { formatShanghai, handlerName } from '../../core/case/case-format-fns.ts';
+import type { ItemRef } from '../../core/case/case-port.ts';
+import { STATUS_LABELS } from '../../core/case/case-types.ts';
+import type { RoutingDecision } from '../../core/routing/routing-types.ts';
+import type { BotContext } from '../bot-context.ts';
+import { IMPRECISE_M, addToDraft, asDraft, draftText, emptyDraft, typedChoice, type Draft } from './draft-fns.ts';
+
+const CONFIRM_BUTTONS = [[{ id: 'd:confirm', label: '确认提交' }, { id: 'd:edit', label: '修改' }, { id: 'd:cancel', label: '取消' }]];
+
+function preview(ctx: BotContext, d: Draft): RoutingDecision {
+  return ctx.deps.reports.preview({
+    text: draftText(d),
+    ...(d.location ? { lat: d.location.lat, lng: d.location.lng, crs: d.location.crs } : {}),
+    address: d.address,
+    reporter: ctx.actor.role,
+  });
+}
+
+function placeText(d: Draft, decision: RoutingDecision): string {
+  const parts = [decision.street.street, d.address ?? d.location?.title].filter(Boolean);
+  if (parts.length) return parts.join(' ');
+  return d.location ? `已发送位置（${d.location.source === 'photo' ? '照片拍摄地' : '位置消息'}）` : '未提供';
+}
+
+/** What is still missing, asked for once; null when the draft can be summarised. */
+function missingQuestion(ctx: BotContext, d: Draft, decision: RoutingDecision): { key: Parameters<BotContext['say']>[0]; vars?: Record<string, string | number>; asked: Draft['asked'] } | null {
+  if (d.text.length === 0) return { key: 'draft.need_text', asked: 'text' };
+  if (!d.location && !d.address) {
+    // A place named in the text that the gazetteer places in one street is location enough.
+    if (decision.street.method === 'gazetteer' && decision.street.street) return null;
+    return { key: ctx.msg.isGroup ? 'draft.need_location_group' : 'draft.need_location', asked: 'location' };
+  }
+  if (d.location && !d.address && (d.location.accuracyM ?? 0) > IMPRECISE_M) {
+    return { key: 'draft.imprecise_location', vars: { accuracy: Math.round(d.location.accuracyM!) }, asked: 'location' };
+  }
+  if (d.location && !d.address) {
+    const named = ctx.deps.jurisdiction.locateText(draftText(d));
+    const at = decision.street.street;
+    if (named.street && at && named.street !== at) {
+      return { key: 'draft.location_conflict', vars: { place: named.evidence ?? named.street, textStreet: named.street, pointStreet: at }, asked: 'location' };
+    }
+  }
+  return null;
+}
+
+async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): Promise<void> {
+  const photos = d.photos.length;
+  const place = placeText(d, decision);
+  if (!decision.item || decision.needsTriage) {
+    ctx.say('draft.summary_triage', { text: draftText(d).slice(0, 120), place, photos }, CONFIRM_BUTTONS);
+  } else {
+    const item = decision.item;
+    const due = ctx.deps.cases.deadlines({ ...item, id: 0 } as ItemRef, ctx.now, decision.urgent).dueAt;
+    const handler = handlerName({ handling: decision.handling, streetName: decision.street.street, departmentName: decision.department });
+    ctx.say('draft.summary', { matter: item.name, handler, reason: decision.reasons[0] ?? '', place, photos, due: formatShanghai(due) }, CONFIRM_BUTTONS);
+  }
+  await ctx.saveState('report', 'confirm', { ...d, asked: null });
+}
+
+/** Gathers text, photos and a location in any order, then shows a summary to confirm. */
+export async function continueReport(ctx: BotContext): Promise<void> {
+  const d = ctx.state?.flow === 'report' ? asDraft(ctx.state.data) : emptyDraft();
+  if (ctx.state?.step === 'confirm') {
+    const choice = typedChoice(ctx.msg.text);
+    if (choice) return reportChoice(ctx, choice);
+  }
+  const fromPhoto = addToDraft(d, ctx.msg);
+  if (ctx.msg.photos?.length) ctx.say('draft.photo_added', { count: d.photos.length });
+  if (fromPhoto) ctx.say('draft.photo_location');
+  const decision = preview(ctx, d);
+  if (decision.urgent && !d.urgentShown && decision.urgentAdvice) {
+    // Danger first: the advice comes before anything else the bot says.
+    ctx.replies.unshift({ text: ctx.t('urgent', { advice: decision.urgentAdvice }) });
+    d.urgentShown = true;
+  }
+  if (decision.handling === 'none' && d.photos.length === 0 && !d.location && !d.address) {
+    await ctx.clearState();
+    return ctx.say(/谢|感谢/.test(draftText(d)) ? 'thanks' : /^(你好|您好|hi|hello|在吗)/i.test(draftText(d)) ? 'greeting' : 'not_actionable');
+  }
+  if (decision.street.outsideDistrict) {
+    d.location = null;
+    d.address = null;
+    ctx.say('draft.outside', { neighbour: decision.street.neighbour ? `（疑似属${decision.street.neighbour}）` : '' });
+    return ctx.saveState('report', 'collecting', { ...d, asked: 'location' });
+  }
+  const question = missingQuestion(ctx, d, decision);
+  if (question) {
+    if (question.asked === 'location' && d.asked === 'location' && d.address) d.address = null;
+    ctx.say(question.key, question.vars);
+    return ctx.saveState('report', 'collecting', { ...d, asked: question.asked });
+  }
+  await summarise(ctx, d, decision);
+}
+
+export async function reportChoice(ctx: BotContext, choice: 'confirm' | 'edit' | 'cancel'): Promise<void> {
+  if (ctx.state?.flow !== 'report') return ctx.say('draft.nothing');
+  const d = asDraft(ctx.state.data);
+  if (choice === 'cancel') {
+    await ctx.clearState();
+    return ctx.say('draft.cancelled');
+  }
+  if (choice === 'edit') {
+    ctx.say('draft.edit');
+    return ctx.saveState('report', 'collecting', { ...d, text: [], asked: 'text' });
+  }
+  if (ctx.state.step !== 'confirm') return continueReport(ctx);
+  const outcome = await ctx.deps.reports.submit({
+    text: draftText(d), ...(d.location ? { lat: d.location.lat, lng: d.location.lng, crs: d.location.crs } : {}), address: d.address,
+    channel: ctx.msg.channel, reporter: ctx.actor, attachmentIds: d.photos,
+  });
+  await ctx.clearState();
+  if (outcome.kind === 'duplicate') return ctx.say('draft.duplicate', { number: outcome.existing.number, status: STATUS_LABELS[outcome.existing.status] });
+  if (outcome.kind === 'created') return ctx.say('draft.submitted', { number: outcome.case.number, handler: handlerName(outcome.case), due: outcome.case.dueAt ? formatShanghai(outcome.case.dueAt) : '人工分派后确定' });
+  if (outcome.kind === 'outside') return ctx.say('draft.outside', { neighbour: '' });
+  return ctx.say('not_actionable');
+}
