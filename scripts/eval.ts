@@ -11,6 +11,7 @@ import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
 import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
 import { createRouter } from '../core/routing/router.ts';
 import type { RoutingDecision } from '../core/routing/routing-types.ts';
+import { runLlmEval } from './eval-llm.ts';
 
 interface Expected {
   handling: string[];
@@ -32,7 +33,7 @@ interface Line {
 const TARGETS = { route: 0.92, handling: 0.95, urgentRecall: 1, urgentPrecision: 0.9 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { file: { type: 'string' }, list: { type: 'string' } } });
+const { values } = parseArgs({ options: { file: { type: 'string' }, list: { type: 'string' }, llm: { type: 'boolean' } } });
 const file = resolve(values.file ?? resolve(repoRoot, '../shared/eval/dev.jsonl'));
 const lines: Line[] = readFileSync(file, 'utf8')
   .split('\n')
@@ -43,6 +44,8 @@ const router = createRouter({
   powerList: loadPowerListFileSync(values.list ?? defaultPowerListPath()),
   jurisdiction: createJurisdiction(),
 });
+// --llm: rules alone and rules with model assistance side by side (scripts/eval-llm.ts); exits 2 without LLM_* settings.
+if (values.llm) process.exit(await runLlmEval({ file, lines, router, listPath: values.list ?? defaultPowerListPath() }));
 
 function routeOk(e: Expected, d: RoutingDecision): boolean {
   if (!e.handling.includes(d.handling)) return false;
