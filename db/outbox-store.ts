@@ -10,7 +10,7 @@ export interface OutboxRowInput {
   personId?: number;
   caseId?: number;
   message: OutboundMessage;
-  /** Hold the message until then (default: now). */
+  /** Hold the message until then (default: now). Later messages to the same chat wait behind it, to keep the order. */
   notBefore?: Date;
 }
 

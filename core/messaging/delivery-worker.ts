@@ -75,7 +75,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     if (d.kind === 'dead') {
       await store.markDead(row, d.error);
       if (d.blockChat) await store.markChatBlocked(row.channel, row.chatId);
-      logger.error({ ...log, attempts: row.attempts + 1, err: d.error, chatBlocked: d.blockChat }, 'message delivery failed for good');
+      // A user blocking the bot is an everyday event, not an operational fault.
+      const fields = { ...log, attempts: row.attempts + 1, err: d.error };
+      if (d.blockChat) logger.warn(fields, 'chat unreachable; message dropped and chat marked blocked');
+      else logger.error(fields, 'message delivery failed for good');
       return;
     }
     const kept = await store.markRetry(row, d.nextAttemptAt, d.error, d.countAttempt);
