@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
-import { acceptedExtension, checkPixels, checkSize, evidencePaths, exifTimeToDate, validGps } from './photo-fns.ts';
+import { acceptedExtension, checkPixels, checkSize, evidencePaths, exifTimeToDate, formatSize, validGps } from './photo-fns.ts';
 
 const reason = (fn: () => unknown): string | undefined => {
   try {
@@ -30,6 +30,14 @@ describe('checkSize', () => {
     })();
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).code).toBe('validation_error');
+  });
+});
+
+describe('formatSize', () => {
+  it('says the limit the way a chat user reads it', () => {
+    expect(formatSize(20 * 1024 * 1024)).toBe('20 MB');
+    expect(formatSize(1.5 * 1024 * 1024)).toBe('1.5 MB');
+    expect(formatSize(2048)).toBe('2 KB');
   });
 });
 

@@ -19,15 +19,17 @@ const ACCEPTED: Readonly<Record<string, string>> = {
 
 const FORMATS_HINT = '请发送 JPG、PNG 或 HEIC 照片';
 
-function formatMegabytes(bytes: number): string {
+/** "20 MB", "1.5 MB", "512 KB": the limit as a chat user reads it (PHOTO_MAX_BYTES may be small). */
+export function formatSize(bytes: number): string {
   const mb = bytes / (1024 * 1024);
-  return `${Math.round(mb * 10) / 10} MB`;
+  if (mb >= 1) return `${Math.round(mb * 10) / 10} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 /** Refuses empty and oversized input: the first check, before anything reads the bytes. */
 export function checkSize(size: number, maxBytes: number): void {
   if (size === 0) throw new PhotoRejectedError('empty', '收到的照片是空文件，请重新发送');
-  if (size > maxBytes) throw new PhotoRejectedError('too_large', `照片超过 ${formatMegabytes(maxBytes)}，请压缩后重新发送`);
+  if (size > maxBytes) throw new PhotoRejectedError('too_large', `照片超过 ${formatSize(maxBytes)}，请压缩后重新发送`);
 }
 
 /** The extension for a sniffed type, or the refusal that fits (not an image at all / an image we do not take). */
@@ -48,11 +50,13 @@ export function rejectCorrupt(): never {
   throw new PhotoRejectedError('corrupt', '照片文件已损坏或不完整，无法打开，请重新拍摄或重新发送');
 }
 
+export function rejectTooManyPixels(): never {
+  throw new PhotoRejectedError('too_large', '照片分辨率过大（超过 1 亿像素），请缩小后重新发送');
+}
+
 export function checkPixels(width: number, height: number): void {
   if (!(width > 0 && height > 0)) rejectCorrupt();
-  if (width * height > MAX_PIXELS) {
-    throw new PhotoRejectedError('too_large', '照片分辨率过大（超过 1 亿像素），请缩小后重新发送');
-  }
+  if (width * height > MAX_PIXELS) rejectTooManyPixels();
 }
 
 export interface EvidencePaths {
