@@ -1,0 +1,82 @@
+// Sniffing and decoding with file-type and sharp: the only place that touches pixels.
+import { fileTypeFromBuffer } from 'file-type';
+import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import { acceptedExtension, checkPixels, MAX_PIXELS, PUBLIC_MAX_PX, rejectAnimated, rejectCorrupt, rejectTooManyPixels, THUMB_MAX_PX } from './photo-fns.ts';
+
+/**
+ * failOn 'error' rather than sharp's default 'warning': phone JPEGs often carry harmless quirks
+ * (extraneous bytes before a marker) that libjpeg only warns about, and refusing a resident's
+ * real photo over them is worse than the risk. Truncated and broken data still fail. The pixel
+ * limit backs up the explicit megapixel check in case a header lies about the size.
+ */
+const SHARP_INPUT: SharpOptions = { failOn: 'error', limitInputPixels: MAX_PIXELS };
+
+export interface InspectedPhoto {
+  mime: string;
+  ext: string;
+  /** As displayed (EXIF orientation applied). */
+  width: number;
+  height: number;
+  /** Null when sharp can decode the pixels; otherwise why thumbnails cannot be made. */
+  undecodable: string | null;
+}
+
+/**
+ * Whether this sharp build decodes HEVC-coded HEIF (what iPhones write). Sharp's prebuilt libvips
+ * carries libheif with the AV1 decoder only, HEVC being left out for patent reasons; a libvips
+ * built with libde265 lists ".heic" among the heif loader's suffixes.
+ */
+export function hevcDecodable(): boolean {
+  return sharp.format.heif.input.fileSuffix?.includes('.heic') ?? false;
+}
+
+/** Sniffs the real type from the bytes and reads the header; refuses what is not a still photo. */
+export async function inspectPhoto(bytes: Buffer): Promise<InspectedPhoto> {
+  const sniffed = await fileTypeFromBuffer(bytes);
+  const ext = acceptedExtension(sniffed?.mime);
+  const mime = sniffed?.mime ?? 'application/octet-stream';
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, SHARP_INPUT).metadata();
+  } catch (err) {
+    // sharp applies limitInputPixels to the header already; any other failure means the type's
+    // signature is there but the header does not parse: a fake or broken file.
+    if (err instanceof Error && /pixel limit/i.test(err.message)) rejectTooManyPixels();
+    rejectCorrupt();
+  }
+  const width = meta.autoOrient?.width ?? meta.width ?? 0;
+  const height = meta.autoOrient?.height ?? meta.height ?? 0;
+  checkPixels(width, height);
+  if ((ext === 'gif' || ext === 'webp') && (meta.pages ?? 1) > 1) rejectAnimated();
+  const undecodable =
+    meta.format === 'heif' && meta.compression === 'hevc' && !hevcDecodable()
+      ? 'this sharp build has no HEVC decoder (prebuilt libvips: libheif with AV1 only)'
+      : null;
+  return { mime, ext, width, height, undecodable };
+}
+
+export interface Derivatives {
+  thumb: Buffer;
+  public: Buffer;
+}
+
+/**
+ * The thumbnail and the public copy, both JPEG, rotated upright by the EXIF orientation. Sharp
+ * writes no metadata unless asked (withMetadata/keepExif are never called here), so neither copy
+ * carries EXIF, GPS or XMP. Decoding every pixel is also the proof the photo is not truncated.
+ */
+export async function renderDerivatives(bytes: Buffer): Promise<Derivatives> {
+  const render = (maxPx: number, quality: number) =>
+    sharp(bytes, SHARP_INPUT)
+      .autoOrient()
+      .resize({ width: maxPx, height: maxPx, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' }) // transparent PNG/GIF areas become white, not black
+      .jpeg({ quality })
+      .toBuffer();
+  try {
+    const [thumb, pub] = await Promise.all([render(THUMB_MAX_PX, 70), render(PUBLIC_MAX_PX, 82)]);
+    return { thumb, public: pub };
+  } catch {
+    rejectCorrupt();
+  }
+}

@@ -1,0 +1,126 @@
+// The photo evidence store used by every chat channel and the dashboard (see README.md).
+import type { Logger } from '../../config/logger.ts';
+import type { AttachmentPort, AttachmentRecord } from './attachment-port.ts';
+import { fileExists, holdsContent, resolveInside, sha256Hex, writeFileAtomic } from './evidence-files.ts';
+import { inspectPhoto, renderDerivatives, type Derivatives } from './photo-decode.ts';
+import { readPhotoExif } from './photo-exif.ts';
+import { checkSize, evidencePaths } from './photo-fns.ts';
+import type { OpenedFile, PhotoUploadMeta, StoredPhoto } from './photo-types.ts';
+
+export interface PhotoEvidenceDeps {
+  /** Absolute DATA_DIR (config.dataDir). */
+  dataDir: string;
+  /** PHOTO_MAX_BYTES. */
+  maxBytes: number;
+  store: AttachmentPort;
+  clock: () => Date;
+  logger?: Pick<Logger, 'warn' | 'error' | 'info'>;
+}
+
+export interface PhotoEvidence {
+  /** Checks, stores and records one photo; throws PhotoRejectedError for what it will not keep. */
+  ingest(bytes: Buffer, meta?: PhotoUploadMeta): Promise<StoredPhoto>;
+  /** The untouched original, EXIF included: only for people who may see the case. */
+  openOriginal(attachmentId: number): Promise<OpenedFile | null>;
+  openThumbnail(attachmentId: number): Promise<OpenedFile | null>;
+  /** The EXIF-free copy: the only one that may leave the case (public pages, messages to others). */
+  openPublic(attachmentId: number): Promise<OpenedFile | null>;
+  /** Ids of the photos stored for a conversation draft and not yet on a case, oldest first. */
+  draftAttachmentIds(draftKey: string): Promise<number[]>;
+}
+
+// The original is made read-only on disk: nothing in Gridline has a reason to change evidence.
+const ORIGINAL_MODE = 0o444;
+
+export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
+  const { dataDir, maxBytes, store, clock, logger } = deps;
+  const abs = (relative: string) => resolveInside(dataDir, relative);
+
+  async function keepOriginal(bytes: Buffer, sha256: string, relative: string): Promise<void> {
+    const file = abs(relative);
+    if (await holdsContent(file, sha256)) return;
+    if (await fileExists(file)) logger?.error({ sha256, path: relative }, 'stored original did not match its hash; rewriting it');
+    await writeFileAtomic(file, bytes, ORIGINAL_MODE);
+  }
+
+  async function keepDerivatives(bytes: Buffer, paths: { thumb: string; public: string }, firstUpload: boolean): Promise<void> {
+    const present = (await fileExists(abs(paths.thumb))) && (await fileExists(abs(paths.public)));
+    // A first upload is always decoded in full, because that is what proves it is not truncated;
+    // a duplicate whose copies are on disk was proven when it first came in.
+    if (present && !firstUpload) return;
+    const rendered: Derivatives = await renderDerivatives(bytes);
+    if (!(await fileExists(abs(paths.thumb)))) await writeFileAtomic(abs(paths.thumb), rendered.thumb);
+    if (!(await fileExists(abs(paths.public)))) await writeFileAtomic(abs(paths.public), rendered.public);
+  }
+
+  async function open(id: number, pick: (row: AttachmentRecord) => { path: string | null; mime: string }): Promise<OpenedFile | null> {
+    const row = await store.findById(id);
+    if (!row) return null;
+    const { path: relative, mime } = pick(row);
+    if (relative === null) return null;
+    const file = abs(relative);
+    if (!(await fileExists(file))) {
+      logger?.error({ attachmentId: id, path: relative }, 'attachment file missing from DATA_DIR');
+      return null;
+    }
+    return { path: file, mime };
+  }
+
+  return {
+    async ingest(bytes, meta = {}) {
+      checkSize(bytes.length, maxBytes); // before anything parses a byte
+      const photo = await inspectPhoto(bytes);
+      if (meta.declaredMime && meta.declaredMime !== photo.mime) {
+        logger?.info({ declaredMime: meta.declaredMime, sniffedMime: photo.mime }, 'photo type differs from what the sender declared; the bytes decide');
+      }
+      const sha256 = sha256Hex(bytes);
+      const paths = evidencePaths(sha256, photo.ext);
+      const first = await store.findFirstBySha256(sha256);
+      const exif = await readPhotoExif(bytes);
+
+      // Pixels are checked before the original is written, so a refused photo leaves nothing behind.
+      if (photo.undecodable === null) await keepDerivatives(bytes, paths, first === null);
+      else logger?.warn({ sha256, mime: photo.mime, reason: photo.undecodable }, 'photo kept as original only: no thumbnail or public copy');
+      await keepOriginal(bytes, sha256, paths.original);
+
+      // Files first, row second: a crash in between leaves an unreferenced content-addressed file
+      // that the next upload of the same photo reuses, never a row pointing at nothing.
+      // A duplicate gets its own row pointing at the same file, so each report, finding or draft
+      // keeps its own link (and uploader) while the bytes are stored once.
+      const row = await store.create({
+        sha256,
+        mime: photo.mime,
+        size: bytes.length,
+        path: paths.original,
+        thumbPath: photo.undecodable === null ? paths.thumb : null,
+        publicPath: photo.undecodable === null ? paths.public : null,
+        exifTakenAt: exif.takenAt,
+        exifLat: exif.lat,
+        exifLng: exif.lng,
+        uploadedById: meta.uploadedById ?? null,
+        draftKey: meta.draftKey ?? null,
+        createdAt: clock(),
+      });
+      return {
+        attachmentId: row.id,
+        sha256,
+        mime: photo.mime,
+        size: bytes.length,
+        width: photo.width,
+        height: photo.height,
+        exifTakenAt: exif.takenAt,
+        exifLat: exif.lat,
+        exifLng: exif.lng,
+        duplicate: first !== null,
+      };
+    },
+
+    openOriginal: (id) => open(id, (r) => ({ path: r.path, mime: r.mime })),
+    openThumbnail: (id) => open(id, (r) => ({ path: r.thumbPath, mime: 'image/jpeg' })),
+    openPublic: (id) => open(id, (r) => ({ path: r.publicPath, mime: 'image/jpeg' })),
+
+    async draftAttachmentIds(draftKey) {
+      return (await store.listDraft(draftKey)).map((r) => r.id);
+    },
+  };
+}
