@@ -1,19 +1,21 @@
 // The composition root: the only place that creates concrete singletons.
 import { mkdirSync } from 'node:fs';
-import { ConfigError } from './config/load-config.ts';
-import { loadConfig } from './config/load-config.ts';
+import { createBot } from './app/create-bot.ts';
+import { createDomain } from './app/create-domain.ts';
+import { createAppScheduler } from './app/create-scheduler.ts';
+import { ConfigError, loadConfig } from './config/load-config.ts';
+import type { Config } from './config/config-schema.ts';
 import { createLogger } from './config/logger.ts';
+import { createDeliveryWorker } from './core/messaging/delivery-worker.ts';
+import type { ChannelSender } from './core/messaging/outbound-types.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
 import { seedReferenceData } from './db/seed.ts';
-import { createDomain } from './app/create-domain.ts';
-import { createDeliveryWorker } from './core/messaging/delivery-worker.ts';
 import { createServer } from './server/app.ts';
 
-async function main(): Promise<void> {
-  let config;
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every variable and its default.\n`);
@@ -21,6 +23,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
   const logger = createLogger(config);
   mkdirSync(config.dataDir, { recursive: true });
   const applied = await applyMigrations(config.DATABASE_URL);
@@ -30,13 +36,21 @@ async function main(): Promise<void> {
 
   const domain = await createDomain({ db, config, logger });
   logger.info({ powerList: domain.router.version }, 'routing with power list');
-  const delivery = createDeliveryWorker({ store: domain.outbox, senders: [], clock: domain.clock, logger });
-  await delivery.start();
+  const senders: ChannelSender[] = [];
+  let kick = () => {};
+  const bot = createBot({ db, domain, config, logger, kick: () => kick() });
+  const delivery = createDeliveryWorker({ store: domain.outbox, senders, clock: domain.clock, logger, pollIntervalMs: 1000 });
+  kick = () => delivery.kick();
+  const scheduler = createAppScheduler({ db, domain, config, logger, kick });
 
   const app = await createServer({ config, logger, db, domain });
+  await delivery.start();
+  scheduler.start();
   await app.listen({ port: config.PORT, host: config.HOST });
-  const address = `http://${config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.PORT}`;
-  logger.info({ address, demo: config.DEMO_MODE }, `Gridline 网格通 is running: open ${address}`);
+  const port = (app.server.address() as { port: number } | null)?.port ?? config.PORT;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
+  logger.info({ demo: config.DEMO_MODE, channels: senders.map((s) => s.channel) }, `Gridline 网格通 is running: open http://${host}:${port}`);
+  void bot;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -46,9 +60,9 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    await scheduler.stop();
     await delivery.stop();
     await db.$disconnect();
-    logger.flush?.();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

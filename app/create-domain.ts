@@ -3,6 +3,7 @@
 import type { Config } from '../config/config-schema.ts';
 import type { Logger } from '../config/logger.ts';
 import { BOT_MESSAGES } from '../bot/bot-messages.ts';
+import { SCHEDULE_MESSAGES } from '../core/schedule/schedule-messages.ts';
 import { CASE_MESSAGES } from '../core/case/case-messages.ts';
 import { createCaseServices, type CaseServices } from '../core/case/case-services.ts';
 import { createReportService, type ReportService } from '../core/case/report-service.ts';
@@ -48,15 +49,13 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   const powerList = (await activePowerList(db)) ?? loadPowerListFileSync(defaultPowerListPath());
   const jurisdiction = createJurisdiction();
   const router = createRouter({ powerList, jurisdiction });
-  const templates = createTemplateStore(db, { ...CASE_MESSAGES, ...BOT_MESSAGES, ...opts.messageDefaults });
+  const templates = createTemplateStore(db, { ...CASE_MESSAGES, ...BOT_MESSAGES, ...SCHEDULE_MESSAGES, ...opts.messageDefaults });
   const { ignored } = await templates.load();
   if (ignored.length) logger.warn({ ignored }, 'message template overrides ignored');
   const messages = templates.catalogue((p) => logger.warn({ template: p }, 'message template problem'));
   const calendar = loadHolidayCalendarSync();
   const outbox = createOutboxStore(db, { clock });
-  const store = createCaseStore(db, async (tx, ids, message, key, caseId) => {
-    await outbox.enqueueForPeople(tx, ids, message, key, caseId);
-  });
+  const store = createCaseStore(db, (tx, ids, message, key, caseId) => outbox.enqueueForPeople(tx, ids, message, key, caseId));
   const cases = createCaseServices({
     store, clock, messages, calendar,
     settings: {

@@ -5,7 +5,7 @@ import { distanceM } from '../core/geo/geo-measure-fns.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
 import type { Db, Tx } from './prisma-client.ts';
 
-export type EnqueueForPeople = (tx: Tx, personIds: number[], message: OutboundMessage, dedupeKeyBase: string, caseId?: number) => Promise<void>;
+export type EnqueueForPeople = (tx: Tx, personIds: number[], message: OutboundMessage, dedupeKeyBase: string, caseId?: number) => Promise<unknown>;
 
 const OPEN: CaseStatus[] = ['triage', 'dispatched', 'accepted', 'resolved'];
 const caseInclude = {

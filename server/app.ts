@@ -1,8 +1,11 @@
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
+import { registerSessions } from './plugins/session.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { caseReadRoutes } from './routes/case-read-routes.ts';
+import { caseWriteRoutes } from './routes/case-write-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { powerListRoutes } from './routes/power-list-routes.ts';
 import { publicRoutes } from './routes/public-routes.ts';
@@ -20,11 +23,14 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   registerErrorHandler(app);
   await registerOpenApi(app);
+  await app.register(cookie); // before auth: its hook parses cookies the session resolver reads
   registerAuth(app, deps); // on the root instance: request.actor everywhere
+  await registerSessions(app, deps);
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => streetRoutes(scope, deps));
   await app.register(async (scope) => powerListRoutes(scope, deps));
   await app.register(async (scope) => caseReadRoutes(scope, deps));
+  await app.register(async (scope) => caseWriteRoutes(scope, deps));
   await app.register(async (scope) => statsRoutes(scope, deps));
   await app.register(async (scope) => publicRoutes(scope, deps));
   return app;

@@ -108,7 +108,8 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
   },
 
   async escalate(ctx) {
-    return redispatch(ctx, 'escalated', { handling: 'district', departmentId: null }, 'reporter.escalated');
+    // The bureau is a new holder: it gets its own reminder and 督办 for the deadline.
+    return redispatch(ctx, 'escalated', { handling: 'district', departmentId: null, remindedAt: null, overdueNotifiedAt: null }, 'reporter.escalated');
   },
 
   async refer(ctx) {

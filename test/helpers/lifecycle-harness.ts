@@ -42,7 +42,7 @@ export async function createHarness(startIso = '2026-12-01T02:00:00Z'): Promise<
   await seedReferenceData(t.db);
   const clock = fixedClock(startIso);
   const outbox = createOutboxStore(t.db, { clock });
-  const store = createCaseStore(t.db, async (tx, ids, msg, key, caseId) => { await outbox.enqueueForPeople(tx, ids, msg, key, caseId); });
+  const store = createCaseStore(t.db, (tx, ids, msg, key, caseId) => outbox.enqueueForPeople(tx, ids, msg, key, caseId));
   const services = createCaseServices({
     store, clock, messages: plainRenderer, calendar: loadHolidayCalendarSync(),
     settings: { casePrefix: 'JH', duplicateRadiusM: 50, duplicateWindowHours: 72, minConfidence: 0.5 },

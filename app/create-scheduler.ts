@@ -1,0 +1,49 @@
+// The scheduler's jobs: deadlines (reminders, 督办, escalation, auto-verification), daily
+// digests and patrol reminders, expiring drafts, and outbox housekeeping.
+import type { Config } from '../config/config-schema.ts';
+import type { Logger } from '../config/logger.ts';
+import { createDraftExpiryJob } from '../bot/draft-expiry-job.ts';
+import { createDailyJobs } from '../core/schedule/daily-jobs.ts';
+import { createDeadlineWatch } from '../core/schedule/deadline-watch.ts';
+import { createScheduler, type Scheduler } from '../core/schedule/scheduler.ts';
+import { createConversationStore } from '../db/conversation-store.ts';
+import { createDailyJobsStore, createDeadlineWatchStore } from '../db/deadline-watch-store.ts';
+import type { Db } from '../db/prisma-client.ts';
+import { createSchedulerRunStore } from '../db/scheduler-run-store.ts';
+import type { Domain } from './create-domain.ts';
+
+export function createAppScheduler(opts: { db: Db; domain: Domain; config: Config; logger: Logger; kick: () => void; tickMs?: number }): Scheduler {
+  const { db, domain, config, logger } = opts;
+  const t = (key: string, vars?: Record<string, string | number | null | undefined>) => domain.messages.t(key, vars);
+  const watch = createDeadlineWatch({
+    port: createDeadlineWatchStore(db, domain.outbox), logger, t,
+    reminderBeforeHours: config.REMINDER_BEFORE_HOURS, overdueEscalateHours: config.OVERDUE_ESCALATE_HOURS, autoVerifyDays: config.AUTO_VERIFY_DAYS,
+    escalateOverdue: (id) => domain.cases.feedback.escalateOverdue(id),
+    autoVerify: (id) => domain.cases.feedback.autoVerify(id),
+  });
+  const daily = createDailyJobs({ port: createDailyJobsStore(db, domain.outbox), logger, t, digestHour: config.DIGEST_HOUR, patrolReminderHour: config.PATROL_REMINDER_HOUR });
+  const drafts = createDraftExpiryJob({
+    conversations: createConversationStore(db),
+    ttlMinutes: config.DRAFT_TTL_MINUTES,
+    text: (minutes) => t('draft.expired', { minutes }),
+    notifyChat: async (channel, chatId, message, dedupeKey) => {
+      await db.$transaction((tx) => domain.outbox.enqueue(tx, [{ dedupeKey, channel, chatId, message }]));
+    },
+  });
+  const housekeeping = {
+    name: 'outbox-purge',
+    every: { dailyAt: '03:30' },
+    run: async (now: Date) => {
+      await domain.outbox.purgeSent(new Date(now.getTime() - 90 * 86_400_000));
+    },
+  };
+  // Jobs enqueue messages: wake the delivery worker after each tick instead of waiting for its poll.
+  const jobs = [watch.job, daily.digest, daily.patrolReminder, drafts, housekeeping].map((job) => ({
+    ...job,
+    run: async (now: Date) => {
+      await job.run(now);
+      opts.kick();
+    },
+  }));
+  return createScheduler({ jobs, runs: createSchedulerRunStore(db), clock: domain.clock, logger, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}) });
+}
