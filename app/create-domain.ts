@@ -15,6 +15,8 @@ import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
 import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
 import { createRouter } from '../core/routing/router.ts';
 import type { Router } from '../core/routing/routing-types.ts';
+import { createPhotoEvidence, type PhotoEvidence } from '../core/evidence/photo-evidence.ts';
+import { createAttachmentStore } from '../db/attachment-store.ts';
 import { createCaseStore } from '../db/case-store.ts';
 import { createOutboxStore, type OutboxStore } from '../db/outbox-store.ts';
 import { activePowerList } from '../db/power-list-store.ts';
@@ -26,6 +28,7 @@ export interface Domain {
   jurisdiction: Jurisdiction;
   cases: CaseServices;
   reports: ReportService;
+  evidence: PhotoEvidence;
   outbox: OutboxStore;
   templates: TemplateStore;
   messages: TemplateCatalogue;
@@ -66,5 +69,6 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
     },
   });
   const reports = createReportService({ router, cases, minConfidence: config.ROUTING_MIN_CONFIDENCE });
-  return { router, jurisdiction, cases, reports, outbox, templates, messages, calendar, clock };
+  const evidence = createPhotoEvidence({ dataDir: config.dataDir, maxBytes: config.PHOTO_MAX_BYTES, store: createAttachmentStore(db), clock, logger });
+  return { router, jurisdiction, cases, reports, evidence, outbox, templates, messages, calendar, clock };
 }

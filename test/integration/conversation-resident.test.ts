@@ -109,7 +109,7 @@ describe('a resident in the chat', () => {
   it('refuses staff buttons to residents and accepts numbered replies', async () => {
     const u = h.user('resident-nosy');
     expect((await u.send({ button: 'c:accept:1' })).join()).toMatch(/职责范围|无权/);
-    await u.send({ text: '人行道上有人摆摊卖水果', address: undefined });
+    await u.send({ text: '人行道上有人摆摊卖水果' });
     await u.send({ text: '鄱阳路' });
     expect((await u.send({ text: '3' })).join()).toContain('已取消');
   });
