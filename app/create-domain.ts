@@ -14,6 +14,7 @@ import type { TemplateCatalogue } from '../core/messaging/template-fns.ts';
 import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
 import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
 import { createRouter } from '../core/routing/router.ts';
+import { createLlmAssist } from './create-llm-assist.ts';
 import type { Router } from '../core/routing/routing-types.ts';
 import { createPhotoEvidence, type PhotoEvidence } from '../core/evidence/photo-evidence.ts';
 import { createAttachmentStore } from '../db/attachment-store.ts';
@@ -68,7 +69,9 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
       minConfidence: config.ROUTING_MIN_CONFIDENCE,
     },
   });
-  const reports = createReportService({ router, cases, minConfidence: config.ROUTING_MIN_CONFIDENCE });
+  const assisted = createLlmAssist(config, logger, { router, powerList, clock });
+  if (assisted) logger.info({ model: config.LLM_MODEL }, 'LLM routing assistance on');
+  const reports = createReportService({ router, assisted, cases, minConfidence: config.ROUTING_MIN_CONFIDENCE });
   const evidence = createPhotoEvidence({ dataDir: config.dataDir, maxBytes: config.PHOTO_MAX_BYTES, store: createAttachmentStore(db), clock, logger });
   return { router, jurisdiction, cases, reports, evidence, outbox, templates, messages, calendar, clock };
 }

@@ -1,6 +1,7 @@
 import { formatYmd, shanghaiDay } from '../deadlines/shanghai-day-fns.ts';
 import type { MessageRenderer } from './case-messages.ts';
 import type { CaseRow, CaseStore, CaseTx, ItemRef } from './case-port.ts';
+import type { AssistRecord } from '../routing/assisted-router.ts';
 import type { CaseStatus, Handling } from './case-types.ts';
 import { handlerName } from './case-format-fns.ts';
 import { handlerButtons, message, triageButtons } from './case-notices.ts';
@@ -15,6 +16,8 @@ export interface RoutedReport {
   urgent: boolean;
   needsTriage: boolean;
   reasons: string[];
+  /** The model's view beside the rules', when LLM assistance was asked. */
+  assist?: AssistRecord | null;
 }
 
 export interface IntakeReport {
@@ -94,13 +97,13 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
       });
       await tx.appendEvent({ caseId: c.id, type: 'submitted', fromStatus: null, toStatus: status, actorId: report.reporterId, actorRole: 'reporter', attachmentIds: report.attachmentIds, at: now });
       if (triage) {
-        await tx.appendEvent({ caseId: c.id, type: 'triage', fromStatus: null, toStatus: 'triage', actorId: null, actorRole: 'system', note: routed.reasons.join('；') || '系统未能确定承办事项', data: { confidence: routed.confidence }, at: now });
+        await tx.appendEvent({ caseId: c.id, type: 'triage', fromStatus: null, toStatus: 'triage', actorId: null, actorRole: 'system', note: routed.reasons.join('；') || '系统未能确定承办事项', data: { confidence: routed.confidence, ...(routed.assist ? { assist: routed.assist } : {}) }, at: now });
         await tx.notify({ personIds: [report.reporterId], caseId: c.id, dedupeKey: `case:${c.id}:reporter:triage`, message: message(m, 'reporter.triage', c) });
         const centre = await tx.handlers(c.streetId !== null ? 'street' : 'district', c.streetId, null);
         await tx.notify({ personIds: centre, caseId: c.id, dedupeKey: `case:${c.id}:centre:triage`, message: message(m, 'handler.triage', c, {}, triageButtons(c)) });
         return { kind: 'created', case: c };
       }
-      await tx.appendEvent({ caseId: c.id, type: 'registered', fromStatus: null, toStatus: 'dispatched', actorId: null, actorRole: 'system', note: routed.reasons.join('；'), data: { item: item!.code, version: item!.version, confidence: routed.confidence }, at: now });
+      await tx.appendEvent({ caseId: c.id, type: 'registered', fromStatus: null, toStatus: 'dispatched', actorId: null, actorRole: 'system', note: routed.reasons.join('；'), data: { item: item!.code, version: item!.version, confidence: routed.confidence, ...(routed.assist ? { assist: routed.assist } : {}) }, at: now });
       await tx.appendEvent({ caseId: c.id, type: 'dispatched', fromStatus: 'dispatched', toStatus: 'dispatched', actorId: null, actorRole: 'system', note: `派遣至${handlerName(c)}`, at: now });
       await tx.notify({ personIds: [report.reporterId], caseId: c.id, dedupeKey: `case:${c.id}:reporter:created`, message: message(m, 'reporter.created', c, { reason: routed.reasons[0] ?? '' }) });
       await tx.notify({ personIds: await tx.handlers(c.handling ?? 'street', c.streetId, c.departmentId), caseId: c.id, dedupeKey: `case:${c.id}:handler:dispatched:0`, message: message(m, 'handler.dispatched', c, {}, handlerButtons(c)) });

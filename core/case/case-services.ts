@@ -1,6 +1,6 @@
 import { computeDeadlines } from '../deadlines/working-time-fns.ts';
 import type { HolidayCalendar } from '../deadlines/holiday-calendar.ts';
-import type { RoutingDecision } from '../routing/routing-types.ts';
+import type { AssistedDecision } from '../routing/assisted-router.ts';
 import { createCaseActionService } from './case-action-service.ts';
 import { createCaseFeedbackService } from './case-feedback-service.ts';
 import { createCaseIntakeService, type DeadlineFn, type IntakeSettings, type RoutedReport } from './case-intake-service.ts';
@@ -16,7 +16,7 @@ export interface CaseServicesDeps {
 }
 
 /** A router's decision as the case workflow needs it; low confidence always goes to a person. */
-export function toRoutedReport(d: RoutingDecision, minConfidence: number): RoutedReport {
+export function toRoutedReport(d: AssistedDecision, minConfidence: number): RoutedReport {
   return {
     handling: d.handling,
     itemCode: d.item?.code ?? null,
@@ -26,6 +26,7 @@ export function toRoutedReport(d: RoutingDecision, minConfidence: number): Route
     urgent: d.urgent,
     needsTriage: d.needsTriage || d.confidence < minConfidence,
     reasons: d.reasons,
+    assist: d.assist ?? null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { toWgs84 } from '../geo/coord-transform-fns.ts';
 import type { Crs } from '../geo/geo-types.ts';
-import type { Router, RoutingDecision } from '../routing/routing-types.ts';
+import type { AssistedRouter } from '../routing/assisted-router.ts';
+import type { RouteInput, Router, RoutingDecision } from '../routing/routing-types.ts';
 import type { CaseServices } from './case-services.ts';
 import { toRoutedReport } from './case-services.ts';
 import type { CaseRow } from './case-port.ts';
@@ -24,19 +25,28 @@ export type ReportOutcome =
   | { kind: 'duplicate'; decision: RoutingDecision; case: CaseRow; existing: CaseRow };
 
 /** Routes a report and, when it is an actionable problem inside the district, opens a case. Shared by the bot and the API. */
-export function createReportService(deps: { router: Router; cases: CaseServices; minConfidence: number }) {
-  function preview(input: Omit<ReportInput, 'channel' | 'reporter' | 'attachmentIds'> & { reporter?: Role }): RoutingDecision {
-    const hasPoint = typeof input.lat === 'number' && typeof input.lng === 'number';
-    return deps.router.route({
-      text: input.text,
-      reporter: input.reporter === 'inspector' ? 'inspector' : 'resident',
-      ...(hasPoint ? { lat: input.lat!, lng: input.lng!, crs: input.crs ?? 'wgs84' } : {}),
-      ...(input.address ? { address: input.address } : {}),
-    });
+type PreviewInput = Omit<ReportInput, 'channel' | 'reporter' | 'attachmentIds'> & { reporter?: Role };
+
+function routeInput(input: PreviewInput): RouteInput {
+  const hasPoint = typeof input.lat === 'number' && typeof input.lng === 'number';
+  return {
+    text: input.text,
+    reporter: input.reporter === 'inspector' ? 'inspector' : 'resident',
+    ...(hasPoint ? { lat: input.lat!, lng: input.lng!, crs: input.crs ?? 'wgs84' } : {}),
+    ...(input.address ? { address: input.address } : {}),
+  };
+}
+
+export function createReportService(deps: { router: Router; assisted?: AssistedRouter | null; cases: CaseServices; minConfidence: number }) {
+  /** Rules only and synchronous: what a chat shows while a report is still being written. */
+  function preview(input: PreviewInput): RoutingDecision {
+    return deps.router.route(routeInput(input));
   }
 
   async function submit(input: ReportInput): Promise<ReportOutcome> {
-    const decision = preview({ ...input, reporter: input.reporter.role });
+    // The model (when configured) is asked only when the report is actually filed.
+    const asInput = { ...input, reporter: input.reporter.role };
+    const decision = deps.assisted ? await deps.assisted.route(routeInput(asInput)) : preview(asInput);
     if (decision.handling === 'none') return { kind: 'not_actionable', decision };
     if (decision.street.outsideDistrict) return { kind: 'outside', decision };
     // Everything stored is WGS-84, whatever the channel sent.
