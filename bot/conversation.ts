@@ -73,9 +73,11 @@ export function createConversation(deps: BotDeps, logger: Logger): ConversationH
       const msg = numberedChoice(raw, state?.data._offered as Button[] | undefined);
       const ctx = new BotContext(deps, msg, actor, key, state?.flow === 'idle' ? null : state);
       if (expiredFlow === 'report' || expiredFlow === 'finding') ctx.say('draft.expired', { minutes: deps.settings.draftTtlMinutes });
+      const greetingOnly = /^(你好|您好|hi|hello|在吗)[!！。.\s]*$/i.test(msg.text?.trim() ?? '');
       if (isNew && msg.command?.name !== 'start') ctx.say('welcome');
       try {
-        await route(ctx);
+        // A newcomer's hello is answered by the welcome alone.
+        if (!(isNew && greetingOnly)) await route(ctx);
       } catch (err) {
         if (err instanceof DomainError) ctx.reply({ text: err.message });
         else {

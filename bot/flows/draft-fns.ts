@@ -9,6 +9,8 @@ export interface Draft {
   /** What the bot asked for last: a text reply then answers that question. */
   asked: 'text' | 'location' | null;
   urgentShown: boolean;
+  /** Asked once which part of a road through several streets: the second answer is taken as is. */
+  askedAmbiguous?: boolean;
 }
 
 export const emptyDraft = (): Draft => ({ text: [], photos: [], location: null, address: null, asked: null, urgentShown: false });

@@ -30,6 +30,11 @@ function missingQuestion(ctx: BotContext, d: Draft, decision: RoutingDecision): 
     if (decision.street.method === 'gazetteer' && decision.street.street) return null;
     return { key: ctx.msg.isGroup ? 'draft.need_location_group' : 'draft.need_location', asked: 'location' };
   }
+  if (!d.location && !decision.street.street && decision.street.candidates.length > 1 && !d.askedAmbiguous) {
+    // A road through several streets: ask once for a cross street or a community, never guess.
+    d.askedAmbiguous = true;
+    return { key: 'draft.ambiguous_place', vars: { place: decision.street.evidence ?? d.address ?? '', streets: decision.street.candidates.join('、') }, asked: 'location' };
+  }
   if (d.location && !d.address && (d.location.accuracyM ?? 0) > IMPRECISE_M) {
     return { key: 'draft.imprecise_location', vars: { accuracy: Math.round(d.location.accuracyM!) }, asked: 'location' };
   }
@@ -46,7 +51,8 @@ function missingQuestion(ctx: BotContext, d: Draft, decision: RoutingDecision): 
 async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): Promise<void> {
   const photos = d.photos.length;
   const place = placeText(d, decision);
-  if (!decision.item || decision.needsTriage) {
+  const streetUnknown = decision.handling === 'street' && !decision.street.street;
+  if (!decision.item || decision.needsTriage || streetUnknown) {
     ctx.say('draft.summary_triage', { text: draftText(d).slice(0, 120), place, photos }, CONFIRM_BUTTONS);
   } else {
     const item = decision.item;
