@@ -11,54 +11,81 @@ export interface ContextFlags {
   past: boolean;
 }
 
+export interface ContextScanner {
+  flags(start: number, end: number): ContextFlags;
+}
+
 const NEGATORS = '没不未无冇别非';
 // 不停/不断 intensify instead of negating; 不少/不久 are quantities.
 const NOT_NEGATING_NEXT = '停断少久止';
-const DENIALS = ['不是', '并非', '并没有', '没有发现', '未发现', '没发现', '没看到', '没有看到', '不存在'];
-const HYPOTHETICALS = ['万一', '怕', '如果', '要是', '假如', '担心', '以防', '防止', '会不会', '可能会', '容易', '生怕', '小心', '一旦', '预防', '避免'];
-const PAST = ['上个月', '上次', '上周', '去年', '前年', '以前', '之前', '曾经', '几年前', '那次', '前些年'];
+const DENIALS = /不是|并非|并没有|没有发现|未发现|没发现|没看到|没有看到|不存在/g;
+const QUESTION = /是不是/g;
+const HYPOTHETICALS = /万一|怕|如果|要是|假如|担心|以防|防止|会不会|可能会|容易|生怕|小心|一旦|预防|避免/g;
+const PAST = /上个月|上次|上周|去年|前年|以前|之前|曾经|几年前|那次|前些年/g;
 const RISK_AFTER = ['隐患', '风险', '的隐患', '的风险', '苗头'];
+/** How far back in a clause a word's context is read. */
+const CLAUSE_REACH = 12;
+const DENIAL_REACH = 6;
+const NEGATION_REACH = 3;
 
+type Span = readonly [number, number];
+
+function spans(text: string, re: RegExp): Span[] {
+  const out: Span[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push([m.index, m.index + m[0].length]);
+  return out;
+}
+
+function within(list: readonly Span[], from: number, to: number): boolean {
+  for (const [s, e] of list) if (s >= from && e <= to) return true;
+  return false;
+}
+
+/** 这不是乱涨价吗 asks for agreement: a rhetorical question affirms what it seems to deny. */
 function rhetorical(text: string, end: number): boolean {
   for (let i = end; i < Math.min(text.length, end + 8); i++) {
     const ch = text[i]!;
     if (ch === '吗' || ch === '嘛' || ch === '么') return true;
-    if (isClauseBreak(text.charCodeAt(i)) && ch !== ' ') return false;
+    if (ch !== ' ' && isClauseBreak(text.charCodeAt(i))) return false;
   }
   return false;
 }
 
-function clauseStart(text: string, start: number, maxBack: number): number {
-  const limit = Math.max(0, start - maxBack);
-  let i = start;
-  while (i > limit && !isClauseBreak(text.charCodeAt(i - 1))) i--;
-  return i;
+/**
+ * Reads the context of words in one text. Markers are found once per text, so each word's
+ * flags cost a few comparisons: classification stays fast on long letters.
+ */
+export function createContextScanner(text: string): ContextScanner {
+  const clauseStartAt = new Int32Array(text.length + 1);
+  let clause = 0;
+  for (let i = 0; i <= text.length; i++) {
+    clauseStartAt[i] = clause;
+    if (i < text.length && isClauseBreak(text.charCodeAt(i))) clause = i + 1;
+  }
+  const denials = spans(text, DENIALS);
+  const questions = spans(text, QUESTION);
+  const hypotheticals = spans(text, HYPOTHETICALS);
+  const past = spans(text, PAST);
+  return {
+    flags(start, end) {
+      const from = Math.max(clauseStartAt[start]!, start - CLAUSE_REACH);
+      let negated = false;
+      for (let p = Math.max(from, start - NEGATION_REACH); p < start; p++) {
+        const ch = text[p]!;
+        // 是不是 / 有没有 / 会不会 ask; they do not negate.
+        if (NEGATORS.includes(ch) && !NOT_NEGATING_NEXT.includes(text[p + 1] ?? '') && text[p - 1] !== text[p + 1]) negated = true;
+      }
+      const near = Math.max(from, start - DENIAL_REACH);
+      const denied = within(denials, near, start) && !within(questions, near, start) && !rhetorical(text, end);
+      let hypothetical = within(hypotheticals, from, start);
+      if (!hypothetical) for (const r of RISK_AFTER) if (text.startsWith(r, end)) hypothetical = true;
+      return { negated, denied, hypothetical, past: within(past, from, start) };
+    },
+  };
 }
 
-function isQuestionForm(text: string, p: number): boolean {
-  // 是不是 / 有没有 / 会不会: the negator sits between a repeated character.
-  const before = text[p - 1];
-  return before !== undefined && before === text[p + 1];
-}
-
+/** Flags of one word; builds a scanner, so use createContextScanner for many words of one text. */
 export function contextFlags(text: string, start: number, end: number): ContextFlags {
-  const from = clauseStart(text, start, 12);
-  let negated = false;
-  for (let p = Math.max(from, start - 3); p < start; p++) {
-    const ch = text[p]!;
-    if (NEGATORS.includes(ch) && !NOT_NEGATING_NEXT.includes(text[p + 1] ?? '') && !isQuestionForm(text, p)) {
-      negated = true;
-    }
-  }
-  const prefix = text.slice(from, start);
-  const near = text.slice(Math.max(from, start - 6), start);
-  // 这不是乱涨价吗 asks for agreement: a rhetorical question affirms what it seems to deny.
-  const denied = DENIALS.some((d) => near.includes(d)) && !near.includes('是不是') && !rhetorical(text, end);
-  let hypothetical = HYPOTHETICALS.some((h) => prefix.includes(h));
-  if (!hypothetical) {
-    const after = text.slice(end, end + 4);
-    hypothetical = RISK_AFTER.some((r) => after.startsWith(r));
-  }
-  const past = PAST.some((p) => prefix.includes(p));
-  return { negated, denied, hypothetical, past };
+  return createContextScanner(text).flags(start, end);
 }

@@ -1,5 +1,5 @@
 import type { ContextFlags } from './context-flags-fns.ts';
-import { contextFlags } from './context-flags-fns.ts';
+import { createContextScanner } from './context-flags-fns.ts';
 import type { Lexicon } from './lexicon-types.ts';
 import { SHADOW_ITEM, SHADOW_SIGNAL } from './lexicon-fns.ts';
 import type { Occurrence } from './match-fns.ts';
@@ -31,39 +31,55 @@ export interface SignalHit {
   flags: ContextFlags;
 }
 
+/** Evidence for one item; small arrays beat maps at the handful of words a report holds. */
 interface Acc {
-  contrib: Map<string, number>;
+  words: string[];
+  weights: number[];
   strong: boolean;
-  patterns: Map<number, PatternState>;
+  patterns: Map<number, PatternState> | null;
   excludedBy: string[];
 }
 
 function acc(map: Map<number, Acc>, owner: number): Acc {
   let a = map.get(owner);
-  if (!a) map.set(owner, (a = { contrib: new Map(), strong: false, patterns: new Map(), excludedBy: [] }));
+  if (!a) map.set(owner, (a = { words: [], weights: [], strong: false, patterns: null, excludedBy: [] }));
   return a;
 }
 
-/**
- * Whether the occurrence lies inside a longer keyword of an item accepted by ownerOk. Pattern parts
- * are often single characters or loose words; inside another item's keyword they mean that item
- * (砖 in 地砖翘 is paving, not a pile of bricks).
- */
-function insideKeyword(lexicon: Lexicon, occ: Occurrence, ownerOk: (owner: number) => boolean, weakToo = false): boolean {
+function addEvidence(a: Acc, word: string, weight: number): void {
+  const i = a.words.indexOf(word);
+  if (i < 0) {
+    a.words.push(word);
+    a.weights.push(weight);
+  } else if (a.weights[i]! < weight) {
+    a.weights[i] = weight;
+  }
+}
+
+// Pattern parts are often single characters or loose words; inside another item's keyword they
+// mean that item (砖 in 地砖翘 is paving, not a pile of bricks). Plain loops: this runs per reference.
+function insideOtherKeyword(lexicon: Lexicon, occ: Occurrence, owner: number): boolean {
   if (occ.containers === null) return false;
-  return occ.containers.some((w) =>
-    lexicon.refs[w]!.some((r) => (r.role === 'keyword' || (weakToo && r.role === 'weak')) && ownerOk(r.owner)),
-  );
+  for (const w of occ.containers) for (const o of lexicon.keywordOwners[w]!) if (o !== owner) return true;
+  return false;
+}
+
+function insideOwn(owners: readonly number[][], occ: Occurrence, owner: number): boolean {
+  if (occ.containers === null) return false;
+  for (const w of occ.containers) if (owners[w]!.includes(owner)) return true;
+  return false;
+}
+
+/** Danger words inside a longer phrase of an ordinary item mean that phrase: 燃气泄漏 in 燃气泄漏报警装置. */
+function insideOrdinaryKeyword(lexicon: Lexicon, occ: Occurrence): boolean {
+  if (occ.containers === null) return false;
+  for (const w of occ.containers) if (lexicon.ordinaryKeyword[w] === 1) return true;
+  return false;
 }
 
 const offPresent = (f: ContextFlags) => f.negated || f.hypothetical;
 /** A danger item told as a risk (万一漏气, 以防掉下来) is still the matter, with less weight, and no emergency. */
 const HYPOTHETICAL_FACTOR = 0.5;
-
-/** Danger words inside a longer phrase of an ordinary item mean that phrase: 燃气泄漏 in 燃气泄漏报警装置. */
-function insideOrdinaryKeyword(lexicon: Lexicon, occ: Occurrence): boolean {
-  return insideKeyword(lexicon, occ, (owner) => !lexicon.items[owner]!.item.urgent);
-}
 
 export function scoreOccurrences(
   lexicon: Lexicon,
@@ -71,6 +87,7 @@ export function scoreOccurrences(
   occurrences: readonly Occurrence[],
   sentence: Uint16Array,
 ): { items: ItemScore[]; signals: SignalHit[] } {
+  const scanner = createContextScanner(text);
   const accs = new Map<number, Acc>();
   const signals: SignalHit[] = [];
   const signalPatterns = new Map<number, PatternState>();
@@ -78,45 +95,49 @@ export function scoreOccurrences(
   for (const occ of occurrences) {
     const word = lexicon.words[occ.word]!;
     let flags: ContextFlags | null = null;
-    const getFlags = () => (flags ??= contextFlags(text, occ.start, occ.end));
     const s = sentence[occ.start]!;
     for (const ref of lexicon.refs[occ.word]!) {
       if (ref.role === 'signal') {
         if (occ.shadowed & SHADOW_SIGNAL || insideOrdinaryKeyword(lexicon, occ)) continue;
-        signals.push({ group: ref.owner, word, weight: ref.weight, flags: getFlags() });
+        flags ??= scanner.flags(occ.start, occ.end);
+        signals.push({ group: ref.owner, word, weight: ref.weight, flags });
         continue;
       }
       if (ref.role === 'signal-part') {
         // Inside a cue word the cue speaks, with its own negation (没有煤气味).
         if (occ.shadowed & SHADOW_SIGNAL || insideOrdinaryKeyword(lexicon, occ)) continue;
-        const f = getFlags();
-        notePart(signalPatterns, ref.owner, ref.part, s, word, offPresent(f) || f.past);
-        signalPatternFlags.set(ref.owner, f);
+        flags ??= scanner.flags(occ.start, occ.end);
+        notePart(signalPatterns, ref.owner, ref.part, s, word, offPresent(flags) || flags.past);
+        signalPatternFlags.set(ref.owner, flags);
         continue;
       }
       const urgentItem = lexicon.items[ref.owner]!.item.urgent;
       if (ref.role === 'part') {
-        if (insideKeyword(lexicon, occ, (owner) => owner !== ref.owner)) continue;
+        if (insideOtherKeyword(lexicon, occ, ref.owner)) continue;
         // For a danger item its own keyword around the part decides, negation included (没有煤气味).
-        if (urgentItem && insideKeyword(lexicon, occ, (owner) => owner === ref.owner)) continue;
-        notePart(acc(accs, ref.owner).patterns, ref.pattern, ref.part, s, word, urgentItem && offPresent(getFlags()));
+        if (urgentItem && insideOwn(lexicon.keywordOwners, occ, ref.owner)) continue;
+        if (urgentItem) flags ??= scanner.flags(occ.start, occ.end);
+        const a = acc(accs, ref.owner);
+        notePart((a.patterns ??= new Map()), ref.pattern, ref.part, s, word, urgentItem && offPresent(flags!));
         continue;
       }
       if (ref.role === 'exclude') {
         // An exclusion inside the item's own longer word is that word (机动车 in 非机动车), not a contrary
         // sign; nor is a contrary sign that is denied or only feared (万一漏气).
-        if (insideKeyword(lexicon, occ, (owner) => owner === ref.owner, true) || offPresent(getFlags())) continue;
+        if (insideOwn(lexicon.vocabularyOwners, occ, ref.owner)) continue;
+        flags ??= scanner.flags(occ.start, occ.end);
+        if (offPresent(flags)) continue;
         const a = acc(accs, ref.owner);
         if (!a.excludedBy.includes(word)) a.excludedBy.push(word);
         continue;
       }
       if (occ.shadowed & SHADOW_ITEM) continue;
-      const f = getFlags();
+      const f = (flags ??= scanner.flags(occ.start, occ.end));
       // A denied matter is absent, and so is a negated danger (没有煤气味).
       if (f.denied || (urgentItem && f.negated)) continue;
       const weight = urgentItem && f.hypothetical ? ref.weight * HYPOTHETICAL_FACTOR : ref.weight;
       const a = acc(accs, ref.owner);
-      if ((a.contrib.get(word) ?? 0) < weight) a.contrib.set(word, weight);
+      addEvidence(a, word, weight);
       if (ref.role === 'keyword') a.strong = true;
     }
   }
@@ -134,22 +155,37 @@ function rankItems(lexicon: Lexicon, accs: Map<number, Acc>): ItemScore[] {
   const items: ItemScore[] = [];
   for (const [index, a] of accs) {
     const compiled = lexicon.items[index]!;
-    const contributions = [...a.contrib.entries()];
-    for (const [pattern, state] of a.patterns) {
-      const status = patternStatus(state, compiled.patternParts[pattern]!);
-      if (status === 'none') continue;
-      contributions.push([state.words.join('+'), status === 'clean' ? PATTERN_WEIGHT : PATTERN_WEIGHT * HYPOTHETICAL_FACTOR]);
-      a.strong = true;
+    if (a.patterns !== null) {
+      for (const [pattern, state] of a.patterns) {
+        const status = patternStatus(state, compiled.patternParts[pattern]!);
+        if (status === 'none') continue;
+        addEvidence(a, state.words.join('+'), status === 'clean' ? PATTERN_WEIGHT : PATTERN_WEIGHT * HYPOTHETICAL_FACTOR);
+        a.strong = true;
+      }
     }
-    if (contributions.length === 0) continue;
-    contributions.sort((x, y) => y[1] - x[1]);
+    const n = a.words.length;
+    if (n === 0) continue;
+    // Insertion sort, strongest first: a report brings a handful of words per item.
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let j = order.length;
+      while (j > 0 && a.weights[order[j - 1]!]! < a.weights[i]!) j--;
+      order.splice(j, 0, i);
+    }
     let score = 0;
-    contributions.forEach(([, w], i) => (score += w * (DECAY[i] ?? DECAY[DECAY.length - 1]!)));
+    const evidence: string[] = [];
+    for (let k = 0; k < n; k++) {
+      score += a.weights[order[k]!]! * (DECAY[k] ?? DECAY[DECAY.length - 1]!);
+      evidence.push(a.words[order[k]!]!);
+    }
     if (!a.strong) score = Math.min(score, WEAK_ONLY_CAP);
     if (a.excludedBy.length > 0) score *= EXCLUDE_FACTOR;
-    const evidence = contributions.map(([w]) => w);
     items.push({ index, code: compiled.item.code, score, evidence, strong: a.strong, excludedBy: a.excludedBy });
   }
-  items.sort((x, y) => y.score - x.score || x.index - y.index);
+  items.sort(byScore);
   return items;
+}
+
+function byScore(x: ItemScore, y: ItemScore): number {
+  return y.score - x.score || x.index - y.index;
 }

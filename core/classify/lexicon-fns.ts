@@ -85,5 +85,21 @@ export function compileLexicon(list: PowerList): Lexicon {
       if (r.role === 'signal') shadows[id]! |= SHADOW_SIGNAL;
     }
   });
-  return { version: list.version, automaton: buildAutomaton(words), words, refs, shadows, items, groups, signalPatterns };
+  const ownersOf = (rs: TermRef[], roles: TermRef['role'][]) => [...new Set(rs.filter((r) => roles.includes(r.role)).map((r) => r.owner))];
+  const keywordOwners = refs.map((rs) => ownersOf(rs, ['keyword']));
+  const vocabularyOwners = refs.map((rs) => ownersOf(rs, ['keyword', 'weak']));
+  const ordinaryKeyword = Uint8Array.from(keywordOwners, (owners) => (owners.some((o) => !items[o]!.item.urgent) ? 1 : 0));
+  return {
+    version: list.version,
+    automaton: buildAutomaton(words),
+    words,
+    refs,
+    shadows,
+    items,
+    keywordOwners,
+    vocabularyOwners,
+    ordinaryKeyword,
+    groups,
+    signalPatterns,
+  };
 }

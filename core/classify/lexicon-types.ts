@@ -42,6 +42,11 @@ export interface Lexicon {
    */
   shadows: Uint8Array;
   items: CompiledItem[];
+  /** Per word: the items it is a keyword of, and the items it is a keyword or weak word of. */
+  keywordOwners: number[][];
+  vocabularyOwners: number[][];
+  /** Per word: keyword of some item that is not a danger item. */
+  ordinaryKeyword: Uint8Array;
   groups: SignalGroup[];
   signalPatterns: SignalPattern[];
 }

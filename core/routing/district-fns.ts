@@ -16,6 +16,10 @@ export interface DistrictAssessment {
   evidence: string[];
 }
 
+function affinity(lexicon: Lexicon, s: ItemScore, matter: PowerItem | null): number {
+  return s.score + (matter?.post != null && lexicon.items[s.index]!.item.post === matter.post ? SAME_POST_BONUS : 0);
+}
+
 /**
  * The district bureau keeps matters not delegated to streets, cross-street matters and major,
  * important or complex cases (江政〔2021〕8号 二(一)2). Its list items carry those signals.
@@ -23,9 +27,7 @@ export interface DistrictAssessment {
 export function assessDistrict(lexicon: Lexicon, items: readonly ItemScore[], matter: PowerItem | null): DistrictAssessment {
   const district = items.filter((s) => lexicon.items[s.index]!.item.level === 'district');
   if (district.length === 0) return { escalate: false, strength: 0, best: null, evidence: [] };
-  const affinity = (s: ItemScore) =>
-    s.score + (matter?.post != null && lexicon.items[s.index]!.item.post === matter.post ? SAME_POST_BONUS : 0);
-  const ranked = [...district].sort((a, b) => affinity(b) - affinity(a));
+  const ranked = [...district].sort((a, b) => affinity(lexicon, b, matter) - affinity(lexicon, a, matter));
   const top = Math.max(...district.map((s) => s.score));
   const rest = district.reduce((sum, s) => sum + s.score, 0) - top;
   const strength = top + FURTHER_SIGNAL_RATE * rest;

@@ -40,7 +40,7 @@ export function createRouter(options: RouterOptions): Router {
       const text = typeof input.text === 'string' ? input.text : '';
       const c = classifier.classify(text);
       const d = decide(lexicon, c, input.reporter);
-      const street = locateStreet(jurisdiction, { ...input, text });
+      const street = locateStreet(jurisdiction, input.text === text ? input : { text, address: input.address, lat: input.lat, lng: input.lng, crs: input.crs });
       const reasons = [...d.reasons];
       if (street.reason) reasons.push(street.reason);
       return {

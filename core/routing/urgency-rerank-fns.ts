@@ -22,10 +22,14 @@ const RESPONDER: Record<Kind, { department: Department; force: boolean }> = {
   electric: { department: '消防救援', force: false },
 };
 
+function withScore(s: ItemScore, score: number): ItemScore {
+  return { index: s.index, code: s.code, score, evidence: s.evidence, strong: s.strong, excludedBy: s.excludedBy };
+}
+
 export function rerankForUrgency(lexicon: Lexicon, items: readonly ItemScore[], urgency: UrgencyAssessment): ItemScore[] {
   if (!urgency.urgent) return [...items];
   const out = items.map((s) =>
-    s.strong && lexicon.items[s.index]!.item.urgent ? { ...s, score: s.score + URGENT_ITEM_BONUS } : s,
+    s.strong && lexicon.items[s.index]!.item.urgent ? withScore(s, s.score + URGENT_ITEM_BONUS) : s,
   );
   out.sort((a, b) => b.score - a.score || a.index - b.index);
   if (urgency.kind === null) return out;
