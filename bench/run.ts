@@ -1,0 +1,24 @@
+/** `npm run bench -- <name> [args]`: runs one benchmark, which prints its own figures. */
+interface Bench {
+  run(args: string[]): Promise<void> | void;
+}
+
+const benches: Record<string, () => Promise<Bench>> = {
+  routing: () => import('./routing-bench.ts'),
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const load = name ? benches[name] : undefined;
+  if (!load) {
+    process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [args]\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await (await load()).run(args);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
