@@ -56,11 +56,14 @@ function addEvidence(a: Acc, word: string, weight: number): void {
   }
 }
 
-// Pattern parts are often single characters or loose words; inside another item's keyword they
-// mean that item (砖 in 地砖翘 is paving, not a pile of bricks). Plain loops: this runs per reference.
+// A single character inside a longer phrase of another item means that phrase (砖 in 地砖翘 is
+// paving, not a pile of bricks). Plain loops: this runs per reference.
 function insideOtherKeyword(lexicon: Lexicon, occ: Occurrence, owner: number): boolean {
-  if (occ.containers === null) return false;
-  for (const w of occ.containers) for (const o of lexicon.keywordOwners[w]!) if (o !== owner) return true;
+  if (occ.containers === null || occ.end - occ.start > 1) return false;
+  for (const w of occ.containers) {
+    if (lexicon.words[w]!.length < 3) continue;
+    for (const o of lexicon.keywordOwners[w]!) if (o !== owner) return true;
+  }
   return false;
 }
 
@@ -78,6 +81,7 @@ function insideOrdinaryKeyword(lexicon: Lexicon, occ: Occurrence): boolean {
 }
 
 const offPresent = (f: ContextFlags) => f.negated || f.hypothetical;
+const PLAIN: ContextFlags = { negated: false, denied: false, hypothetical: false, past: false };
 /** A danger item told as a risk (万一漏气, 以防掉下来) is still the matter, with less weight, and no emergency. */
 const HYPOTHETICAL_FACTOR = 0.5;
 
@@ -91,7 +95,6 @@ export function scoreOccurrences(
   const accs = new Map<number, Acc>();
   const signals: SignalHit[] = [];
   const signalPatterns = new Map<number, PatternState>();
-  const signalPatternFlags = new Map<number, ContextFlags>();
   for (const occ of occurrences) {
     const word = lexicon.words[occ.word]!;
     let flags: ContextFlags | null = null;
@@ -104,21 +107,18 @@ export function scoreOccurrences(
         continue;
       }
       if (ref.role === 'signal-part') {
-        // Inside a cue word the cue speaks, with its own negation (没有煤气味).
-        if (occ.shadowed & SHADOW_SIGNAL || insideOrdinaryKeyword(lexicon, occ)) continue;
-        flags ??= scanner.flags(occ.start, occ.end);
-        notePart(signalPatterns, ref.owner, ref.part, s, word, offPresent(flags) || flags.past);
-        signalPatternFlags.set(ref.owner, flags);
+        if (insideOrdinaryKeyword(lexicon, occ)) continue;
+        // Read from the start of the word around the part: 没有煤气味 negates 味 too.
+        const pf = scanner.flags(occ.outerStart, occ.end);
+        notePart(signalPatterns, ref.owner, ref.part, s, word, offPresent(pf) || pf.past);
         continue;
       }
       const urgentItem = lexicon.items[ref.owner]!.item.urgent;
       if (ref.role === 'part') {
         if (insideOtherKeyword(lexicon, occ, ref.owner)) continue;
-        // For a danger item its own keyword around the part decides, negation included (没有煤气味).
-        if (urgentItem && insideOwn(lexicon.keywordOwners, occ, ref.owner)) continue;
-        if (urgentItem) flags ??= scanner.flags(occ.start, occ.end);
+        const discounted = urgentItem && offPresent(scanner.flags(occ.outerStart, occ.end));
         const a = acc(accs, ref.owner);
-        notePart((a.patterns ??= new Map()), ref.pattern, ref.part, s, word, urgentItem && offPresent(flags!));
+        notePart((a.patterns ??= new Map()), ref.pattern, ref.part, s, word, discounted);
         continue;
       }
       if (ref.role === 'exclude') {
@@ -141,12 +141,11 @@ export function scoreOccurrences(
       if (ref.role === 'keyword') a.strong = true;
     }
   }
+  // Only a pattern whose parts all stand in plain context is present danger.
   for (const [index, state] of signalPatterns) {
     const p = lexicon.signalPatterns[index]!;
-    const status = patternStatus(state, p.parts);
-    if (status === 'none') continue;
-    const plain = { negated: false, denied: false, hypothetical: false, past: false };
-    signals.push({ group: p.group, word: state.words.join('+'), weight: p.weight, flags: status === 'clean' ? plain : signalPatternFlags.get(index) ?? plain });
+    if (patternStatus(state, p.parts) !== 'clean') continue;
+    signals.push({ group: p.group, word: state.words.join('+'), weight: p.weight, flags: PLAIN });
   }
   return { items: rankItems(lexicon, accs), signals };
 }

@@ -11,6 +11,8 @@ export interface Occurrence {
   shadowed: number;
   /** Words of longer occurrences that contain this one, or null. */
   containers: number[] | null;
+  /** Start of the outermost containing occurrence: context is read from there (没有|煤气味 for 味). */
+  outerStart: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export function findOccurrences(lexicon: Lexicon, text: string, boundary: Uint8A
   lexicon.automaton.search(text, (word, start, end) => {
     if (end - start <= 2 && straddlesTokens(boundary, start, end)) return;
     if (end - start === 1 && tokenLength(boundary, start) > 2) return;
-    found.push({ word, start, end, shadowed: 0, containers: null });
+    found.push({ word, start, end, shadowed: 0, containers: null, outerStart: start });
   });
   markShadowed(lexicon, found);
   return found;
@@ -57,5 +59,6 @@ function applyShadow(lexicon: Lexicon, inner: Occurrence, outer: Occurrence): vo
   if (longer && outer.start <= inner.start && outer.end >= inner.end) {
     inner.shadowed |= lexicon.shadows[outer.word]!;
     (inner.containers ??= []).push(outer.word);
+    if (outer.start < inner.outerStart) inner.outerStart = outer.start;
   }
 }
