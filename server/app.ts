@@ -33,5 +33,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => caseWriteRoutes(scope, deps));
   await app.register(async (scope) => statsRoutes(scope, deps));
   await app.register(async (scope) => publicRoutes(scope, deps));
+  // Last, so they see every decorator and route registered before them.
+  for (const routes of deps.extraRoutes ?? []) await app.register(routes);
   return app;
 }

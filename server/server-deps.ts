@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../app/create-domain.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { Logger } from '../config/logger.ts';
@@ -9,4 +10,6 @@ export interface ServerDeps {
   logger: Logger;
   db: Db;
   domain: Domain;
+  /** Route plugins the composition root adds (the web chat, webhooks), registered last. */
+  extraRoutes?: Array<(app: FastifyInstance) => Promise<void>>;
 }
