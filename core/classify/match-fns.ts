@@ -17,15 +17,16 @@ export interface Occurrence {
 
 /**
  * All vocabulary occurrences in normalised text. Short words (≤ 2 characters) must not cut
- * through a jieba token: 楼道 is not in 大楼道路. A single character must also not sit inside a
- * longer word (写 in 写字楼, 车 in 出租车). Longer words are specific enough as substrings,
+ * through a jieba token: 楼道 is not in 大楼道路. A single character must also not start or sit
+ * inside a longer word (写 in 写字楼), though it may end one (店 in 五金店). Longer words are specific enough as substrings,
  * which keeps voice-input text with odd segmentation matchable.
  */
 export function findOccurrences(lexicon: Lexicon, text: string, boundary: Uint8Array): Occurrence[] {
   const found: Occurrence[] = [];
   lexicon.automaton.search(text, (word, start, end) => {
     if (end - start <= 2 && straddlesTokens(boundary, start, end)) return;
-    if (end - start === 1 && tokenLength(boundary, start) > 2) return;
+    // A single character may head a compound (店 in 五金店, 厂 in 印刷厂) but not open one (写 in 写字楼).
+    if (end - start === 1 && boundary[end] !== 1 && tokenLength(boundary, start) > 2) return;
     found.push({ word, start, end, shadowed: 0, containers: null, outerStart: start });
   });
   markShadowed(lexicon, found);

@@ -29,8 +29,11 @@ export interface MatterEvidence {
 export function chatVerdict(chat: ChatAssessment, matter: MatterEvidence, inspector: boolean): ChatVerdict | null {
   const k = chat.perKind;
   if (chat.advert >= 2.5 && chat.complaint < 1.5) return verdict('advert');
+  // News that a problem is solved names the problem and thanks for it: neither is a new report.
+  const resolved = k.resolved ? k.resolved + (k.thanks ?? 0) : 0;
+  if (resolved >= 2 && matter.score < resolved + 0.5) return verdict('resolved');
   const effective = matter.score + 0.5 * chat.complaint;
-  for (const kind of ['patrol', 'resolved', 'status', 'bot'] as const) {
+  for (const kind of ['patrol', 'status', 'bot'] as const) {
     const s = k[kind] ?? 0;
     if (s >= 2 && effective < s + 0.5) return verdict(kind);
   }
