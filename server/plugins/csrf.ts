@@ -1,0 +1,60 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ForbiddenError } from '../../core/errors.ts';
+import { SESSION_COOKIE } from './session.ts';
+
+/**
+ * CSRF protection for the server-rendered forms, on top of the SameSite=Lax session cookie:
+ * every form carries a hidden `_csrf` field that must match the token of the browser's
+ * session. The token is derived from the session cookie (a hash of a 32-byte secret only the
+ * browser holds), so it needs no storage and survives restarts; before sign-in a random
+ * pre-session cookie plays the same part (double submit) for the login forms.
+ */
+export const CSRF_FIELD = '_csrf';
+const PRE_SESSION_COOKIE = 'gl_csrf';
+
+const derive = (secret: string) => createHash('sha256').update(`gridline-csrf:${secret}`).digest('base64url');
+
+function expectedToken(req: FastifyRequest): string | null {
+  const session = req.cookies[SESSION_COOKIE];
+  if (session) return derive(session);
+  const pre = req.cookies[PRE_SESSION_COOKIE];
+  return pre ? derive(pre) : null;
+}
+
+/**
+ * The token to put in this page's forms. Without a session, only pages with a sign-in form
+ * ask for one (`preSession`): they open the pre-session cookie; other pages get ''.
+ */
+export function csrfToken(req: FastifyRequest, reply: FastifyReply, secure: boolean, preSession = false): string {
+  const existing = expectedToken(req);
+  if (existing) return existing;
+  if (!preSession) return '';
+  const pre = randomBytes(24).toString('base64url');
+  reply.setCookie(PRE_SESSION_COOKIE, pre, { path: '/', httpOnly: true, sameSite: 'strict', secure });
+  req.cookies[PRE_SESSION_COOKIE] = pre; // later calls in this request see the same token
+  return derive(pre);
+}
+
+/** A cross-site Origin is refused outright; same-origin or absent Origin goes on to the token check. */
+function sameOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // older browsers and same-origin GET-born forms may omit it
+  if (origin === 'null') return false; // sandboxed or privacy-redirected: not provably ours
+  try {
+    return new URL(origin).host === req.host;
+  } catch {
+    return false;
+  }
+}
+
+export function checkCsrf(req: FastifyRequest, submitted: unknown): void {
+  const expected = expectedToken(req);
+  const ok =
+    sameOrigin(req) &&
+    expected !== null &&
+    typeof submitted === 'string' &&
+    submitted.length === expected.length &&
+    timingSafeEqual(Buffer.from(submitted), Buffer.from(expected));
+  if (!ok) throw new ForbiddenError('页面已过期或来源不明，请刷新页面后重试');
+}
