@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { districtDay } from '../../core/stats/period-fns.ts';
+import { parseBoardFilters, type RawQuery } from '../pages/board-query.ts';
+import { toCsv, toXlsx, XLSX_MIME } from '../pages/export-format.ts';
+import { casesTable, statsTables } from '../pages/export-tables.ts';
+import { installPageErrors, requireStaffPage } from '../pages/page-guard.ts';
+import { loadStatsView, statsStreetScope } from '../pages/stats-view.ts';
+import type { ServerDeps } from '../server-deps.ts';
+
+type Format = 'csv' | 'xlsx';
+
+function download(reply: FastifyReply, format: Format, name: string, body: Buffer): FastifyReply {
+  return reply
+    .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME)
+    .header('content-disposition', `attachment; filename="${name}.${format}"`)
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(body);
+}
+
+/**
+ * Exports for the assessment (考核): cases with the board's filters and statistics for the
+ * period, each scoped by what the viewer may see, as CSV (UTF-8 with BOM) or XLSX.
+ */
+export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const { db, domain, config } = deps;
+  installPageErrors(app, config.PUBLIC_URL.startsWith('https://'));
+
+  app.get<{ Params: { format: Format } }>(
+    '/exports/cases.:format',
+    { schema: { hide: true, params: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } }, required: ['format'] } } },
+    async (req, reply) => {
+      const actor = requireStaffPage(req);
+      const now = domain.clock();
+      const table = await casesTable(db, actor, parseBoardFilters(req.query as RawQuery), now);
+      req.log.info({ rows: table.rows.length, format: req.params.format }, 'cases exported');
+      const body = req.params.format === 'csv' ? toCsv(table) : await toXlsx([table]);
+      return download(reply, req.params.format, `cases-${districtDay(now)}`, body);
+    },
+  );
+
+  app.get<{ Params: { format: Format }; Querystring: Record<string, string | undefined> }>(
+    '/exports/stats.:format',
+    { schema: { hide: true, params: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } }, required: ['format'] } } },
+    async (req, reply) => {
+      const actor = requireStaffPage(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
+      const streetId = await statsStreetScope(db, actor, req.query.street?.trim() || undefined);
+      const view = await loadStatsView(db, req.query, streetId, domain.clock());
+      const t = statsTables(view, streetId === null);
+      const body = req.params.format === 'csv' ? toCsv(t.figures) : await toXlsx([t.figures, t.trend, t.posts]);
+      return download(reply, req.params.format, `stats-${view.from}_${view.to}`, body);
+    },
+  );
+}
