@@ -1,0 +1,50 @@
+import type { PowerList } from '../../core/power-list/power-list-types.ts';
+import { html, type SafeHtml } from './html.ts';
+import { layout } from './layout.ts';
+import type { PageContext } from './page-context.ts';
+import { powerListSection } from './power-list-section.ts';
+import type { PublicCase } from './public-cases-query.ts';
+import type { StatsView } from './stats-page.ts';
+import { byPostSection, keyFigures, mode721Section, trendSection } from './stats-sections.ts';
+
+export interface PublicData {
+  cases: PublicCase[];
+  total: number;
+  page: number;
+  pageSize: number;
+  stats: StatsView;
+  powerList: (PowerList & { publishedAt: Date }) | null;
+}
+
+function caseCard(c: PublicCase): SafeHtml {
+  return html`<article class="panel public-case" aria-labelledby="pc-${c.number}">
+    <h3 id="pc-${c.number}">${c.number} · ${c.matter ?? '其他事项'}</h3>
+    <dl class="facts">
+      <dt>街道</dt><dd>${c.street ?? '—'}</dd>
+      <dt>承办</dt><dd>${c.department ?? c.post ?? '—'}</dd>
+      <dt>受理 / 结案</dt><dd>${c.createdDate} / ${c.closedDate ?? '—'}</dd>
+      <dt>大致位置</dt><dd>${c.location ? `${c.location.lat.toFixed(3)}, ${c.location.lng.toFixed(3)}（约 100 米精度）` : '—'}</dd>
+      <dt>处置结果</dt><dd>${c.outcome ?? '—'}</dd>
+      <dt>处置方式</dt><dd>${c.mode721Label ?? '—'}</dd>
+      <dt>群众评价</dt><dd>${c.satisfactionLabel ?? '未评价'}</dd>
+    </dl>
+    ${c.photos.length ? html`<ul class="photos">${c.photos.map((p, i) => html`<li><img src="${p}" alt="${c.number} 处置照片 ${i + 1}" loading="lazy" width="160" height="160"></li>`)}</ul>` : ''}
+  </article>`;
+}
+
+export function publicPage(ctx: PageContext, d: PublicData): SafeHtml {
+  const pages = Math.max(1, Math.ceil(d.total / d.pageSize));
+  const body = html`<h1>江汉区城市管理执法信息公示</h1>
+    <p>依据江政〔2021〕8号，公开街道城市管理执法的权力清单、已结案件的处置结果和全区统计。公示内容不含报告人姓名、电话和聊天账号；位置精确到约 100 米；照片已去除拍摄信息（EXIF）。
+      数据接口：<a href="/api/public/cases">/api/public/cases</a>、<a href="/api/public/stats">/api/public/stats</a>。</p>
+    <nav class="toc" aria-label="本页目录"><a href="#cases-h">已结案件</a> · <a href="#stats-h">全区统计</a> · <a href="#pl-h">权力清单</a></nav>
+    <h2 id="cases-h">已结案件公示（共 ${d.total} 件）</h2>
+    ${d.cases.length ? html`<div class="public-cases">${d.cases.map(caseCard)}</div>` : html`<p class="empty">暂无已结案件。</p>`}
+    ${pages > 1 ? html`<nav class="pager" aria-label="分页">${d.page > 1 ? html`<a href="/public?page=${d.page - 1}" rel="prev">上一页</a>` : ''}<span>第 ${d.page} / ${pages} 页</span>${d.page < pages ? html`<a href="/public?page=${d.page + 1}" rel="next">下一页</a>` : ''}</nav>` : ''}
+    <h2 id="stats-h">全区统计（${d.stats.from} 至 ${d.stats.to}）</h2>
+    ${keyFigures(d.stats.totals)}
+    <div class="chart-grid">${byPostSection(d.stats.totals)}${mode721Section(d.stats.totals)}${trendSection(d.stats.trend)}</div>
+    <h2 id="pl-h">行政权力事项清单</h2>
+    ${powerListSection(d.powerList, 'h3')}`;
+  return layout(ctx, '执法信息公示', body);
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { activePowerList } from '../../db/power-list-store.ts';
+import { pageContext, sendPage } from '../pages/page-context.ts';
+import { installPageErrors } from '../pages/page-guard.ts';
+import { listPublicCases } from '../pages/public-cases-query.ts';
+import { publicPage } from '../pages/public-page.ts';
+import { loadStatsView } from '../pages/stats-view.ts';
+import type { ServerDeps } from '../server-deps.ts';
+
+const PAGE_SIZE = 10;
+
+/** 执法信息网上公示: the public page, for anyone, signed in or not. */
+export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const { db, domain, config } = deps;
+  const secure = config.PUBLIC_URL.startsWith('https://');
+  installPageErrors(app, secure);
+
+  app.get<{ Querystring: { page?: string } }>('/public', { schema: { hide: true } }, async (req, reply) => {
+    const n = Number(req.query.page ?? '1');
+    const page = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+    const [cases, stats, powerList] = await Promise.all([
+      listPublicCases(db, page, PAGE_SIZE),
+      loadStatsView(db, {}, null, domain.clock()),
+      activePowerList(db),
+    ]);
+    const body = publicPage(pageContext(req, reply, secure), { cases: cases.items, total: cases.total, page, pageSize: PAGE_SIZE, stats, powerList });
+    return sendPage(reply, 200, body);
+  });
+}
