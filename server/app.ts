@@ -4,10 +4,15 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerSessions } from './plugins/session.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
+import { registerStaticAssets } from './plugins/static-assets.ts';
 import { caseReadRoutes } from './routes/case-read-routes.ts';
 import { caseWriteRoutes } from './routes/case-write-routes.ts';
+import { dashboardRoutes } from './routes/dashboard-routes.ts';
+import { exportRoutes } from './routes/export-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { loginRoutes } from './routes/login-routes.ts';
 import { powerListRoutes } from './routes/power-list-routes.ts';
+import { publicPageRoutes } from './routes/public-page-routes.ts';
 import { publicRoutes } from './routes/public-routes.ts';
 import { statsRoutes } from './routes/stats-routes.ts';
 import { streetRoutes } from './routes/street-routes.ts';
@@ -33,6 +38,11 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => caseWriteRoutes(scope, deps));
   await app.register(async (scope) => statsRoutes(scope, deps));
   await app.register(async (scope) => publicRoutes(scope, deps));
+  await registerStaticAssets(app);
+  await app.register(async (scope) => loginRoutes(scope, deps));
+  await app.register(async (scope) => dashboardRoutes(scope, deps));
+  await app.register(async (scope) => exportRoutes(scope, deps));
+  await app.register(async (scope) => publicPageRoutes(scope, deps));
   // Last, so they see every decorator and route registered before them.
   for (const routes of deps.extraRoutes ?? []) await app.register(routes);
   return app;
