@@ -17,6 +17,8 @@ export interface TelegramFileRef {
 
 export type MappedUpdate =
   | { kind: 'ignore'; reason: string; callbackQueryId?: string }
+  /** The user blocked the bot (my_chat_member → kicked in a private chat): stop queueing for them. */
+  | { kind: 'blocked'; chatId: string }
   | {
       kind: 'message';
       /** Without photos: they are added once the files are stored as evidence. */
@@ -153,5 +155,9 @@ export function mapUpdate(update: Update, botUsername?: string): MappedUpdate {
   }
   if ('message' in update) return mapMessage(update.update_id, update.message as unknown as RawMessage, false, botUsername);
   if ('edited_message' in update) return mapMessage(update.update_id, update.edited_message as unknown as RawMessage, true, botUsername);
+  if ('my_chat_member' in update) {
+    const { chat, new_chat_member: member } = update.my_chat_member;
+    if (chat.type === 'private' && member.status === 'kicked') return { kind: 'blocked', chatId: String(chat.id) };
+  }
   return { kind: 'ignore', reason: `update kind ${Object.keys(update).filter((k) => k !== 'update_id').join(',') || 'unknown'}` };
 }
