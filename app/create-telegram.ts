@@ -1,0 +1,44 @@
+// Wires the Telegram channel to the bot runtime, the evidence store and the outbox. Called by
+// main.ts and by the end-to-end tests, so both run the same assembly. Null without a bot token.
+import type { Config } from '../config/config-schema.ts';
+import type { Logger } from '../config/logger.ts';
+import type { ReplyQueue } from '../bot/bot-runtime.ts';
+import { createTelegramChannel, type TelegramChannel } from '../bot/telegram/telegram-channel.ts';
+import type { Db } from '../db/prisma-client.ts';
+import type { Bot } from './create-bot.ts';
+import type { Domain } from './create-domain.ts';
+
+export type { TelegramChannel };
+
+export function createTelegram(opts: {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  domain: Domain;
+  bot: Bot;
+  /** Wakes the delivery worker after something is queued. */
+  kick: () => void;
+  albumQuietMs?: number;
+}): TelegramChannel | null {
+  const { config, db, domain } = opts;
+  if (!config.TELEGRAM_BOT_TOKEN) return null;
+  // Photo refusals go through the outbox like every reply, so they keep the chat's order, its
+  // rate limit and the retries; a direct ctx.reply would bypass all three and be lost in an outage.
+  const notices: ReplyQueue = {
+    async enqueue(channel, chatId, replies, keyBase) {
+      await db.$transaction(async (tx) => {
+        await domain.outbox.enqueue(tx, replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })));
+      });
+    },
+    kick: opts.kick,
+  };
+  return createTelegramChannel({
+    config,
+    logger: opts.logger,
+    runtime: opts.bot.runtime,
+    evidence: domain.evidence,
+    notices,
+    onBlocked: (chatId) => domain.outbox.markChatBlocked('telegram', chatId),
+    ...(opts.albumQuietMs !== undefined ? { albumQuietMs: opts.albumQuietMs } : {}),
+  });
+}

@@ -1,0 +1,138 @@
+// Photos and image documents from Telegram into the evidence store: getFile, size checks before
+// any byte is downloaded, a bounded download, then evidence.ingest (which sniffs the type, hashes,
+// reads EXIF time and GPS, and makes the thumbnail and EXIF-free copy).
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { TelegramError } from 'telegraf';
+import type { Logger } from '../../config/logger.ts';
+import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
+import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
+import { acceptedExtension, checkSize } from '../../core/evidence/photo-fns.ts';
+import type { InboundPhoto } from '../inbound-types.ts';
+import type { TelegramFileRef } from './telegram-inbound.ts';
+
+/** Bots may download files up to 20 MB from the official Bot API; a self-hosted one lifts that. */
+export const BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
+
+/** What the photos need from telegraf's `bot.telegram`. */
+export interface TelegramFileApi {
+  getFile(fileId: string): Promise<TelegramFile>;
+  getFileLink(file: TelegramFile): Promise<URL>;
+}
+
+interface TelegramFile {
+  file_id: string;
+  file_unique_id: string;
+  file_path?: string;
+  file_size?: number;
+}
+
+export interface FetchedPhotos {
+  photos: InboundPhoto[];
+  /** Chinese refusals, one per refused file, for the user. */
+  refusals: string[];
+}
+
+export interface TelegramPhotos {
+  fetch(files: TelegramFileRef[], meta: { draftKey: string }): Promise<FetchedPhotos>;
+}
+
+const RECEIVE_FAILED = '照片接收失败，请稍后重新发送。';
+
+/** The evidence store's own refusal, so the wording is the same on every channel. */
+function refusalFrom(check: () => unknown): PhotoRejectedError {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof PhotoRejectedError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** Documents that plainly are not images are refused without downloading them. */
+function plainlyNotImage(ref: TelegramFileRef): boolean {
+  const mime = ref.declaredMime?.toLowerCase();
+  return ref.kind === 'document' && mime !== undefined && !mime.startsWith('image/') && mime !== 'application/octet-stream';
+}
+
+function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active >= max) await new Promise<void>((r) => waiting.push(r));
+    active += 1;
+    try {
+      return await task();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
+async function download(url: URL, limit: number, timeoutMs: number): Promise<Buffer> {
+  if (url.protocol === 'file:') {
+    // A self-hosted Bot API server in --local mode hands out paths on its own disk.
+    const file = fileURLToPath(url);
+    checkSize((await stat(file)).size, limit);
+    return readFile(file);
+  }
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok || !res.body) throw new Error(`file download failed: HTTP ${res.status}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Uint8Array).length;
+    // file_size may be missing or wrong: stop reading as soon as the limit is passed.
+    checkSize(size, limit);
+    chunks.push(Buffer.from(chunk as Uint8Array));
+  }
+  return Buffer.concat(chunks);
+}
+
+export function createTelegramPhotos(deps: {
+  api: TelegramFileApi;
+  evidence: Pick<PhotoEvidence, 'ingest'>;
+  /** PHOTO_MAX_BYTES. */
+  maxBytes: number;
+  /** BOT_API_DOWNLOAD_LIMIT against api.telegram.org; Infinity for a self-hosted Bot API server. */
+  downloadLimit: number;
+  logger: Logger;
+  concurrency?: number;
+  timeoutMs?: number;
+}): TelegramPhotos {
+  const limit = Math.min(deps.maxBytes, deps.downloadLimit);
+  const slot = limiter(deps.concurrency ?? 4);
+  const timeoutMs = deps.timeoutMs ?? 60_000;
+
+  async function one(ref: TelegramFileRef, draftKey: string): Promise<InboundPhoto | string> {
+    if (plainlyNotImage(ref)) return refusalFrom(() => acceptedExtension(undefined)).message;
+    if (ref.size !== undefined && ref.size > limit) return refusalFrom(() => checkSize(ref.size!, limit)).message;
+    try {
+      const bytes = await slot(async () => {
+        const file = await deps.api.getFile(ref.fileId);
+        if (file.file_size !== undefined) checkSize(file.file_size, limit);
+        return download(await deps.api.getFileLink(file), limit, timeoutMs);
+      });
+      const stored = await deps.evidence.ingest(bytes, { draftKey, ...(ref.declaredMime ? { declaredMime: ref.declaredMime } : {}), ...(ref.fileName ? { fileName: ref.fileName } : {}) });
+      return { attachmentId: stored.attachmentId, exifLat: stored.exifLat, exifLng: stored.exifLng };
+    } catch (err) {
+      if (err instanceof PhotoRejectedError) return err.message;
+      // The official Bot API refuses getFile above 20 MB when file_size was not known up front.
+      if (err instanceof TelegramError && /too big/i.test(err.description)) return refusalFrom(() => checkSize(limit + 1, limit)).message;
+      deps.logger.warn({ err: err instanceof Error ? err.message : String(err), kind: ref.kind }, 'photo could not be fetched from Telegram');
+      return RECEIVE_FAILED;
+    }
+  }
+
+  return {
+    async fetch(files, meta) {
+      const results = await Promise.all(files.map((f) => one(f, meta.draftKey)));
+      return {
+        photos: results.filter((r): r is InboundPhoto => typeof r !== 'string'),
+        refusals: results.filter((r): r is string => typeof r === 'string'),
+      };
+    },
+  };
+}
