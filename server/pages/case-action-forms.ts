@@ -71,7 +71,7 @@ function fields(a: CaseAction, c: ActionChoices): HtmlValue {
 function actionForm(a: CaseAction, c: ActionChoices): SafeHtml {
   const multipart = a === 'resolve';
   return html`<form method="post" action="/cases/${encodeURIComponent(c.number)}/act" class="action action-${a}"${multipart ? html` enctype="multipart/form-data"` : ''}>
-    <fieldset><legend>${ACTION_LABELS[a]}</legend>
+    <fieldset><legend class="sr-only">${ACTION_LABELS[a]}</legend>
       <input type="hidden" name="${CSRF_FIELD}" value="${c.csrf}">
       <input type="hidden" name="action" value="${a}">
       ${fields(a, c)}

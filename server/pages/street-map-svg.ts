@@ -47,6 +47,13 @@ function build(): Projected {
   return { height: Math.ceil(PAD * 2 + (maxLat - minLat) * scale), streets, project };
 }
 
+/** The street's name at its centre, moved above the case point when the two would overlap. */
+function label(s: { name: string; cx: number; cy: number }, point: [number, number] | null): SafeHtml {
+  const near = point && Math.abs(point[0] - s.cx) < 30 && Math.abs(point[1] - s.cy) < 14;
+  const y = near ? point[1] - 12 : s.cy + 4;
+  return html`<text x="${s.cx.toFixed(1)}" y="${y.toFixed(1)}" font-size="12" font-weight="700" text-anchor="middle" fill="#1a1a1a" stroke="#ffffff" stroke-width="3" paint-order="stroke">${s.name.replace(/街道$/, '')}</text>`;
+}
+
 export function streetMap(o: { street: string | null; lat: number | null; lng: number | null; label: string }): SafeHtml {
   cached ??= build();
   const m = cached;
@@ -56,7 +63,7 @@ export function streetMap(o: { street: string | null; lat: number | null; lng: n
   return html`<svg class="map" viewBox="0 0 ${WIDTH} ${m.height}" role="img" aria-label="${o.label}" xmlns="http://www.w3.org/2000/svg">
     <title>${o.label}</title>
     ${m.streets.map((s) => html`<path d="${s.d}" fill="${s.name === o.street ? '#ffe08a' : '#eef2f6'}" stroke="#5b6b7b" stroke-width="0.8"><title>${s.name}</title></path>`)}
-    ${highlighted ? html`<text x="${highlighted.cx.toFixed(1)}" y="${highlighted.cy.toFixed(1)}" font-size="11" text-anchor="middle" fill="#1a1a1a">${highlighted.name.replace(/街道$/, '')}</text>` : ''}
+    ${highlighted ? label(highlighted, point) : ''}
     ${inFrame && point ? html`<circle cx="${point[0].toFixed(1)}" cy="${point[1].toFixed(1)}" r="6" fill="#c8102e" stroke="#fff" stroke-width="2"/>` : ''}
   </svg>`;
 }

@@ -148,6 +148,10 @@ describe('who sees what', () => {
     const inspectorView = (await get(`/cases/${N.xss}`, await session(inspector))).body;
     expect(inspectorView).not.toContain(PHONE);
     expect(inspectorView).not.toContain('李四');
+    // The closed case's report text carries the phone: read as written by the lead only.
+    expect((await get(`/cases/${N.closed}`, await session(inspector))).body).not.toContain(PHONE);
+    expect((await get('/', await session(inspector))).body).not.toContain(PHONE);
+    expect((await get('/', await session(lead))).body).toContain(PHONE);
   });
 
   it('escapes what users wrote', async () => {
