@@ -1,0 +1,114 @@
+// Wechaty Message → the conversation core's InboundMessage. Photos are stored as evidence here,
+// before the core sees them, exactly as the other channels do.
+import { types, type Message } from 'wechaty';
+import type { FileBoxInterface } from 'file-box';
+import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
+import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
+import type { InboundMessage, InboundPhoto } from '../inbound-types.ts';
+import { parseLocationText, toInboundLocation, type WeChatLocationPayload } from './wechat-location-fns.ts';
+import { parseWeChatCommand, stripMention } from './wechat-text-fns.ts';
+
+export type InboundResult =
+  | { kind: 'message'; message: InboundMessage; mentioned: boolean }
+  /** Something to tell the sender without involving the core (a refused photo). */
+  | { kind: 'notice'; chatId: string; text: string; key: string }
+  | { kind: 'ignore'; reason: string };
+
+export interface InboundDeps {
+  evidence: Pick<PhotoEvidence, 'ingest'>;
+  /** The logged-in account's name, to strip "@网格通" from room messages. */
+  selfName(): string;
+  /**
+   * The puppet's location payload for a message. Wechaty 1.20's own `message.toLocation()`
+   * always throws ("LocationImpl: Wechaty User Class (WUC) can not be instantiated directly",
+   * the bug fixed for toUrlLink in wechaty#2358), so the channel asks the puppet itself.
+   */
+  locationOf(messageId: string): Promise<WeChatLocationPayload>;
+}
+
+/** What each kind is called in the core's polite "暂不支持这类消息（{kind}）" answer. */
+const UNSUPPORTED: Partial<Record<types.Message, string>> = {
+  [types.Message.Attachment]: '文件',
+  [types.Message.Audio]: '语音',
+  [types.Message.Contact]: '名片',
+  [types.Message.ChatHistory]: '聊天记录',
+  [types.Message.Emoticon]: '表情',
+  [types.Message.MiniProgram]: '小程序',
+  [types.Message.Url]: '链接',
+  [types.Message.Video]: '视频',
+  [types.Message.Transfer]: '转账',
+  [types.Message.RedEnvelope]: '红包',
+  [types.Message.GroupNote]: '群接龙',
+  [types.Message.Post]: '动态',
+};
+
+const IMAGE_FILE = /\.(jpe?g|png|webp|heic|heif|gif)$/i;
+
+export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<InboundResult> {
+  // The bot's own sends come back as messages too (and a logged-in phone's own typing).
+  if (m.self()) return { kind: 'ignore', reason: 'self' };
+  const room = m.room();
+  const talker = m.talker();
+  const chatId = room ? room.id : talker.id;
+  const base: InboundMessage = {
+    channel: 'wechat',
+    chatId,
+    userId: talker.id,
+    updateId: m.id,
+    ...(talker.name() ? { displayName: talker.name() } : {}),
+    ...(room ? { isGroup: true } : {}),
+  };
+  const mentioned = room ? await m.mentionSelf().catch(() => false) : false;
+  const done = (extra: Partial<InboundMessage>): InboundResult => ({ kind: 'message', message: { ...base, ...extra }, mentioned });
+  const type = m.type();
+
+  if (type === types.Message.Text) {
+    const text = room ? stripMention(m.text(), deps.selfName()) : m.text().trim();
+    if (!text) return { kind: 'ignore', reason: 'empty' };
+    const command = parseWeChatCommand(text);
+    return done(command ? { command } : { text });
+  }
+  if (type === types.Message.Image) {
+    return photo(await m.toFileBox(), base, deps, done);
+  }
+  if (type === types.Message.Attachment) {
+    // People send photos "as a file" to keep the original (and its EXIF time and GPS): evidence.
+    const box = await m.toFileBox();
+    if (IMAGE_FILE.test(box.name) || box.mediaType.startsWith('image/')) return photo(box, base, deps, done);
+    return done({ unsupported: '文件' });
+  }
+  if (type === types.Message.Location) {
+    try {
+      const location = toInboundLocation(await deps.locationOf(m.id));
+      if (location) return done({ location });
+    } catch {
+      // The web protocol cannot decode locations; its text may still carry them (below).
+    }
+    const parsed = parseLocationText(m.text());
+    if (parsed.location) return done({ location: parsed.location });
+    // An address without a point still locates the problem through the gazetteer.
+    if (parsed.address) return done({ text: parsed.address });
+    return done({ unsupported: '位置（无法读取坐标，请直接输入详细地址）' });
+  }
+  const kind = UNSUPPORTED[type];
+  if (kind) return done({ unsupported: kind });
+  // Recalls, system notices ("你已添加了…"), unknown types: nothing anyone asked of us.
+  return { kind: 'ignore', reason: `type ${types.Message[type] ?? type}` };
+}
+
+async function photo(box: FileBoxInterface, base: InboundMessage, deps: InboundDeps, done: (extra: Partial<InboundMessage>) => InboundResult): Promise<InboundResult> {
+  try {
+    const bytes = await box.toBuffer();
+    const stored = await deps.evidence.ingest(bytes, {
+      draftKey: `wechat:${base.chatId}:${base.userId}`,
+      ...(box.mediaType && box.mediaType !== 'application/octet-stream' ? { declaredMime: box.mediaType } : {}),
+      ...(box.name ? { fileName: box.name } : {}),
+    });
+    const p: InboundPhoto = { attachmentId: stored.attachmentId, exifLat: stored.exifLat, exifLng: stored.exifLng };
+    return done({ photos: [p] });
+  } catch (err) {
+    // The refusal's message is written for the chat user (too large, not an image, …).
+    if (err instanceof PhotoRejectedError) return { kind: 'notice', chatId: base.chatId, text: err.message, key: `photo-rejected:${base.updateId}` };
+    throw err;
+  }
+}
