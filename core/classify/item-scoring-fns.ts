@@ -5,55 +5,16 @@ import { SHADOW_ITEM, SHADOW_SIGNAL } from './lexicon-fns.ts';
 import type { Occurrence } from './match-fns.ts';
 import type { PatternState } from './pattern-tracker-fns.ts';
 import { notePart, patternStatus } from './pattern-tracker-fns.ts';
+import type { Acc, ItemScore } from './item-evidence-fns.ts';
+import { acc, addEvidence, HYPOTHETICAL_FACTOR, rankItems } from './item-evidence-fns.ts';
 
-export const PATTERN_WEIGHT = 2.2;
-/** Each further piece of evidence counts less: ten weak words must not beat one clear phrase. */
-const DECAY = [1, 0.7, 0.5, 0.4, 0.3];
-const EXCLUDE_FACTOR = 0.4;
-/** Weak words alone never make a confident match. */
-const WEAK_ONLY_CAP = 0.9;
-
-export interface ItemScore {
-  index: number;
-  code: string;
-  score: number;
-  /** Matched words, strongest first; patterns as 'A+B'. */
-  evidence: string[];
-  /** A keyword or a pattern matched, not only weak words. */
-  strong: boolean;
-  excludedBy: string[];
-}
+export type { ItemScore } from './item-evidence-fns.ts';
 
 export interface SignalHit {
   group: number;
   word: string;
   weight: number;
   flags: ContextFlags;
-}
-
-/** Evidence for one item; small arrays beat maps at the handful of words a report holds. */
-interface Acc {
-  words: string[];
-  weights: number[];
-  strong: boolean;
-  patterns: Map<number, PatternState> | null;
-  excludedBy: string[];
-}
-
-function acc(map: Map<number, Acc>, owner: number): Acc {
-  let a = map.get(owner);
-  if (!a) map.set(owner, (a = { words: [], weights: [], strong: false, patterns: null, excludedBy: [] }));
-  return a;
-}
-
-function addEvidence(a: Acc, word: string, weight: number): void {
-  const i = a.words.indexOf(word);
-  if (i < 0) {
-    a.words.push(word);
-    a.weights.push(weight);
-  } else if (a.weights[i]! < weight) {
-    a.weights[i] = weight;
-  }
 }
 
 // A single character inside a longer phrase of another item means that phrase (砖 in 地砖翘 is
@@ -82,8 +43,6 @@ function insideOrdinaryKeyword(lexicon: Lexicon, occ: Occurrence): boolean {
 
 const offPresent = (f: ContextFlags) => f.negated || f.hypothetical;
 const PLAIN: ContextFlags = { negated: false, denied: false, hypothetical: false, past: false };
-/** A danger item told as a risk (万一漏气, 以防掉下来) is still the matter, with less weight, and no emergency. */
-const HYPOTHETICAL_FACTOR = 0.5;
 
 export function scoreOccurrences(
   lexicon: Lexicon,
@@ -148,43 +107,4 @@ export function scoreOccurrences(
     signals.push({ group: p.group, word: state.words.join('+'), weight: p.weight, flags: PLAIN });
   }
   return { items: rankItems(lexicon, accs), signals };
-}
-
-function rankItems(lexicon: Lexicon, accs: Map<number, Acc>): ItemScore[] {
-  const items: ItemScore[] = [];
-  for (const [index, a] of accs) {
-    const compiled = lexicon.items[index]!;
-    if (a.patterns !== null) {
-      for (const [pattern, state] of a.patterns) {
-        const status = patternStatus(state, compiled.patternParts[pattern]!);
-        if (status === 'none') continue;
-        addEvidence(a, state.words.join('+'), status === 'clean' ? PATTERN_WEIGHT : PATTERN_WEIGHT * HYPOTHETICAL_FACTOR);
-        a.strong = true;
-      }
-    }
-    const n = a.words.length;
-    if (n === 0) continue;
-    // Insertion sort, strongest first: a report brings a handful of words per item.
-    const order: number[] = [];
-    for (let i = 0; i < n; i++) {
-      let j = order.length;
-      while (j > 0 && a.weights[order[j - 1]!]! < a.weights[i]!) j--;
-      order.splice(j, 0, i);
-    }
-    let score = 0;
-    const evidence: string[] = [];
-    for (let k = 0; k < n; k++) {
-      score += a.weights[order[k]!]! * (DECAY[k] ?? DECAY[DECAY.length - 1]!);
-      evidence.push(a.words[order[k]!]!);
-    }
-    if (!a.strong) score = Math.min(score, WEAK_ONLY_CAP);
-    if (a.excludedBy.length > 0) score *= EXCLUDE_FACTOR;
-    items.push({ index, code: compiled.item.code, score, evidence, strong: a.strong, excludedBy: a.excludedBy });
-  }
-  items.sort(byScore);
-  return items;
-}
-
-function byScore(x: ItemScore, y: ItemScore): number {
-  return y.score - x.score || x.index - y.index;
 }
