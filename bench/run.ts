@@ -5,6 +5,7 @@ interface Bench {
 
 const benches: Record<string, () => Promise<Bench>> = {
   routing: () => import('./routing-bench.ts'),
+  api: () => import('./api-bench.ts'),
 };
 
 async function main(): Promise<void> {

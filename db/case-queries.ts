@@ -4,28 +4,16 @@ import { OVERDUE_STATUSES, canSeeCase, isOverdue, reporterView, visibilityScope,
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
 import type { Db } from './prisma-client.ts';
+import { sqliteTime } from './stats-queries.ts';
 
 /** The Prisma form of core/case/case-visibility-fns.ts: same rules, as a `where`. */
 export function visibleCaseWhere(actor: Actor): Prisma.CaseWhereInput {
   const scope = visibilityScope(actor);
   if (scope.kind === 'all') return {};
-  const own: Prisma.CaseWhereInput[] = [
-    { reporterId: scope.personId },
-    { assigneeId: scope.personId },
-    { subscribers: { some: { personId: scope.personId } } },
-  ];
+  const own: Prisma.CaseWhereInput[] = [{ reporterId: scope.personId }, { subscribers: { some: { personId: scope.personId } } }];
   if (scope.streetId !== null) own.push({ streetId: scope.streetId });
   if (scope.departmentId !== null) own.push({ departmentId: scope.departmentId });
   return { OR: own };
-}
-
-export function overdueWhere(now: Date): Prisma.CaseWhereInput {
-  return { status: { in: [...OVERDUE_STATUSES] }, dueAt: { lt: now } };
-}
-
-/** Spelled out rather than NOT(overdue): SQL's NOT over a NULL dueAt would drop those cases. */
-export function notOverdueWhere(now: Date): Prisma.CaseWhereInput {
-  return { OR: [{ status: { notIn: [...OVERDUE_STATUSES] } }, { dueAt: null }, { dueAt: { gte: now } }] };
 }
 
 export interface CaseListQuery {
@@ -56,56 +44,116 @@ export async function streetIdByName(db: Db, name: string): Promise<number> {
   return street.id;
 }
 
-/** Visibility AND every filter the list was asked for. */
-export async function caseListWhere(db: Db, actor: Actor, q: Omit<CaseListQuery, 'page' | 'pageSize' | 'sort' | 'order'>, now: Date): Promise<Prisma.CaseWhereInput> {
-  const and: Prisma.CaseWhereInput[] = [visibleCaseWhere(actor)];
-  if (q.street) and.push({ streetId: await streetIdByName(db, q.street) });
-  if (q.status) and.push({ status: { in: parseStatuses(q.status) } });
-  if (q.post) and.push({ post: q.post });
-  if (q.handling) and.push({ handling: q.handling });
-  if (q.overdue !== undefined) and.push(q.overdue ? overdueWhere(now) : notOverdueWhere(now));
-  if (q.from || q.to) and.push({ createdAt: { ...(q.from ? { gte: parseBound(q.from, 'from') } : {}), ...(q.to ? { lt: parseBound(q.to, 'to') } : {}) } });
-  const text = q.q?.trim();
-  if (text) and.push({ OR: [{ text: { contains: text } }, { number: { contains: text } }, { address: { contains: text } }] });
-  return { AND: and };
+/**
+ * The list is raw SQL, not Prisma: at 100,000 cases it needs a real COUNT(*) (Prisma counts
+ * over a LIMIT subquery, which defeats SQLite's count optimisation) and a say in which index
+ * SQLite walks. The rules are still those of visibilityScope(); a test checks the SQL and the
+ * Prisma `where` above return the same cases.
+ */
+interface Sql {
+  text: string;
+  params: unknown[];
 }
 
-const listSelect = {
-  number: true,
-  status: true,
-  text: true,
-  post: true,
-  handling: true,
-  urgent: true,
-  createdAt: true,
-  dueAt: true,
-  street: { select: { name: true } },
-  department: { select: { name: true } },
-  item: { select: { code: true, name: true } },
-} satisfies Prisma.CaseSelect;
+const and = (parts: Sql[]): Sql => ({ text: parts.map((p) => p.text).join(' AND ') || '1', params: parts.flatMap((p) => p.params) });
 
-type ListRow = Prisma.CaseGetPayload<{ select: typeof listSelect }>;
+/**
+ * With `walk`, a street or department scope marks its terms with unary + so SQLite pages by
+ * walking the createdAt index and filtering (thousands of matching cases: 20 are found in a
+ * few hundred rows) instead of gathering them all through the OR and sorting. A resident's
+ * scope is a handful of cases: always fetched through the indexes.
+ */
+export function visibleCaseSql(actor: Actor, walk = false): Sql {
+  const scope = visibilityScope(actor);
+  if (scope.kind === 'all') return { text: '1', params: [] };
+  const p = walk && (scope.streetId !== null || scope.departmentId !== null) ? '+' : '';
+  const terms: Sql[] = [
+    { text: `${p}c."reporterId" = ?`, params: [scope.personId] },
+    { text: `${p}c."id" IN (SELECT "caseId" FROM "CaseSubscriber" WHERE "personId" = ?)`, params: [scope.personId] },
+  ];
+  if (scope.streetId !== null) terms.unshift({ text: `${p}c."streetId" = ?`, params: [scope.streetId] });
+  if (scope.departmentId !== null) terms.unshift({ text: `${p}c."departmentId" = ?`, params: [scope.departmentId] });
+  return { text: `(${terms.map((t) => t.text).join(' OR ')})`, params: terms.flatMap((t) => t.params) };
+}
+
+const OVERDUE_IN = `(${OVERDUE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+/**
+ * `walk` puts a unary + on status, which keeps SQLite off the (status, dueAt) index: to list
+ * the newest overdue cases, walking the createdAt index and filtering beats fetching every
+ * overdue case and sorting them all. Counts keep the index (it covers them, nothing to sort).
+ */
+const overdueSql = (now: string, walk: boolean): Sql => ({ text: `(${walk ? '+' : ''}c."status" IN ${OVERDUE_IN} AND c."dueAt" < ?)`, params: [now] });
+/** Spelled out rather than NOT(overdue): NOT over a NULL dueAt would drop those cases. */
+const notOverdueSql = (now: string): Sql => ({ text: `(c."status" NOT IN ${OVERDUE_IN} OR c."dueAt" IS NULL OR c."dueAt" >= ?)`, params: [now] });
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null, now: string, walk: boolean): Sql {
+  const parts: Sql[] = [visibleCaseSql(actor, walk)];
+  if (streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [streetId] });
+  if (q.status) {
+    const statuses = parseStatuses(q.status);
+    parts.push({ text: `c."status" IN (${statuses.map(() => '?').join(', ')})`, params: statuses });
+  }
+  if (q.post) parts.push({ text: 'c."post" = ?', params: [q.post] });
+  if (q.handling) parts.push({ text: 'c."handling" = ?', params: [q.handling] });
+  if (q.overdue !== undefined) parts.push(q.overdue ? overdueSql(now, walk) : notOverdueSql(now));
+  if (q.from) parts.push({ text: 'c."createdAt" >= ?', params: [sqliteTime(parseBound(q.from, 'from'))] });
+  if (q.to) parts.push({ text: 'c."createdAt" < ?', params: [sqliteTime(parseBound(q.to, 'to'))] });
+  const text = q.q?.trim();
+  if (text) {
+    const like = likePattern(text);
+    parts.push({ text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`, params: [like, like, like] });
+  }
+  return and(parts);
+}
 
 export const LIST_TEXT_MAX = 140;
 
-function toListItem(c: ListRow, now: Date) {
+const LIST_COLUMNS = `c."number" AS number, c."status" AS status, substr(c."text", 1, ${LIST_TEXT_MAX + 1}) AS text, c."post" AS post,
+  c."handling" AS handling, c."urgent" AS urgent, c."createdAt" AS createdAt, c."dueAt" AS dueAt,
+  s."name" AS streetName, d."name" AS departmentName, i."code" AS itemCode, i."name" AS itemName
+  FROM "Case" c LEFT JOIN "Street" s ON s."id" = c."streetId" LEFT JOIN "Department" d ON d."id" = c."departmentId"
+  LEFT JOIN "PowerItem" i ON i."id" = c."itemId"`;
+
+const NEWEST = 'c."createdAt" DESC, c."id" DESC';
+
+const orderSql = (column: 'createdAt' | 'dueAt' | 'number', order: 'asc' | 'desc') => `c."${column}" ${order === 'asc' ? 'ASC' : 'DESC'}, c."id" ${order === 'asc' ? 'ASC' : 'DESC'}`;
+
+/** Raw rows carry DATETIME columns as Date (Prisma converts declared types) or as text. */
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+
+function toListItem(r: Record<string, unknown>, now: Date) {
+  const text = String(r.text);
+  const status = String(r.status);
+  const dueAt = iso(r.dueAt);
   return {
-    number: c.number,
-    status: c.status,
-    statusLabel: STATUS_LABELS[c.status as CaseStatus] ?? c.status,
-    text: c.text.length > LIST_TEXT_MAX ? `${c.text.slice(0, LIST_TEXT_MAX)}…` : c.text,
-    street: c.street?.name ?? null,
-    post: c.post,
-    department: c.department?.name ?? null,
-    handling: c.handling,
-    urgent: c.urgent,
-    createdAt: c.createdAt.toISOString(),
-    dueAt: c.dueAt?.toISOString() ?? null,
-    overdue: isOverdue(c, now),
-    item: c.item ? { code: c.item.code, name: c.item.name } : null,
+    number: String(r.number),
+    status,
+    statusLabel: STATUS_LABELS[status as CaseStatus] ?? status,
+    text: text.length > LIST_TEXT_MAX ? `${text.slice(0, LIST_TEXT_MAX)}…` : text,
+    street: (r.streetName as string | null) ?? null,
+    post: (r.post as string | null) ?? null,
+    department: (r.departmentName as string | null) ?? null,
+    handling: (r.handling as string | null) ?? null,
+    urgent: r.urgent === true || Number(r.urgent) === 1,
+    createdAt: iso(r.createdAt)!,
+    dueAt,
+    overdue: isOverdue({ status, dueAt: dueAt ? new Date(dueAt) : null }, now),
+    item: r.itemCode ? { code: String(r.itemCode), name: String(r.itemName) } : null,
   };
 }
 export type CaseListItem = ReturnType<typeof toListItem>;
+
+async function countWhere(db: Db, where: Sql): Promise<number> {
+  const [row] = await db.$queryRawUnsafe<Array<{ n: bigint | number }>>(`SELECT COUNT(*) AS n FROM "Case" c WHERE ${where.text}`, ...where.params);
+  return Number(row?.n ?? 0);
+}
+
+async function pageRows(db: Db, where: Sql, order: string, take: number, skip: number): Promise<Array<Record<string, unknown>>> {
+  return db.$queryRawUnsafe(`SELECT ${LIST_COLUMNS} WHERE ${where.text} ORDER BY ${order} LIMIT ? OFFSET ?`, ...where.params, take, skip);
+}
 
 /**
  * Default order is "overdue first, then newest": two index-friendly queries (the overdue
@@ -113,28 +161,41 @@ export type CaseListItem = ReturnType<typeof toListItem>;
  * computed expression that would sort every visible row.
  */
 export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
-  const where = await caseListWhere(db, actor, query, now);
   const { page, pageSize } = query;
   const skip = (page - 1) * pageSize;
-  let rows: ListRow[];
-  let total: number;
-  if (query.sort) {
-    const order = query.order ?? 'desc';
-    const orderBy: Prisma.CaseOrderByWithRelationInput[] =
-      query.sort === 'dueAt' ? [{ dueAt: { sort: order, nulls: 'last' } }, { id: order }] : [{ [query.sort]: order }, { id: order }];
-    [total, rows] = await Promise.all([db.case.count({ where }), db.case.findMany({ where, orderBy, skip, take: pageSize, select: listSelect })]);
+  const nowText = sqliteTime(now);
+  const streetId = query.street ? await streetIdByName(db, query.street) : null;
+  const counted = listConditions(actor, query, streetId, nowText, false);
+  const walked = listConditions(actor, query, streetId, nowText, true);
+  const total = await countWhere(db, counted);
+  let rows: Array<Record<string, unknown>> = [];
+  if (total <= skip) {
+    // past the end: nothing to fetch
+  } else if (query.sort === 'dueAt') {
+    // Cases without a deadline come last whatever the direction: a second segment, so the
+    // first can follow the (status, dueAt) index instead of sorting on "dueAt IS NULL".
+    const dated = await countWhere(db, and([counted, { text: 'c."dueAt" IS NOT NULL', params: [] }]));
+    rows = await stitch(db, dated, skip, pageSize, [
+      [and([counted, { text: 'c."dueAt" IS NOT NULL', params: [] }]), orderSql('dueAt', query.order ?? 'desc')],
+      [and([walked, { text: 'c."dueAt" IS NULL', params: [] }]), orderSql('createdAt', 'desc')],
+    ]);
+  } else if (query.sort) {
+    rows = await pageRows(db, walked, orderSql(query.sort, query.order ?? 'desc'), pageSize, skip);
   } else {
-    const late = { AND: [where, overdueWhere(now)] };
-    const onTime = { AND: [where, notOverdueWhere(now)] };
-    const newest: Prisma.CaseOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
-    const [all, lateCount] = await Promise.all([db.case.count({ where }), db.case.count({ where: late })]);
-    total = all;
-    const first = skip < lateCount ? await db.case.findMany({ where: late, orderBy: newest, skip, take: pageSize, select: listSelect }) : [];
-    const rest = pageSize - first.length;
-    const second = rest > 0 ? await db.case.findMany({ where: onTime, orderBy: newest, skip: Math.max(0, skip - lateCount), take: rest, select: listSelect }) : [];
-    rows = [...first, ...second];
+    const late = query.overdue === false ? 0 : await countWhere(db, and([counted, overdueSql(nowText, false)]));
+    rows = await stitch(db, late, skip, pageSize, [
+      [and([walked, overdueSql(nowText, true)]), NEWEST],
+      [and([walked, notOverdueSql(nowText)]), NEWEST],
+    ]);
   }
   return { items: rows.map((r) => toListItem(r, now)), total, page, pageSize };
+}
+
+/** One page across two ordered segments, the first of which holds `firstCount` rows. */
+async function stitch(db: Db, firstCount: number, skip: number, take: number, [[first, firstOrder], [second, secondOrder]]: [[Sql, string], [Sql, string]]) {
+  const rows = skip < firstCount ? await pageRows(db, first, firstOrder, take, skip) : [];
+  const rest = take - rows.length;
+  return rest > 0 ? [...rows, ...(await pageRows(db, second, secondOrder, rest, Math.max(0, skip - firstCount)))] : rows;
 }
 
 /** The facts canSeeCase needs; the subscriber lookup only runs when the other rules said no. */
@@ -249,4 +310,22 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
     ratings: c.ratings.map((r) => ({ score: r.score, scoreLabel: RATING_LABELS[r.score as RatingScore] ?? r.score, comment: r.comment, createdAt: r.createdAt.toISOString() })),
     reporter: reporterView(actor, c, c.reporter),
   };
+}
+
+/**
+ * One page of published (closed) cases, newest closure first: the ids and the total. `+status`
+ * keeps SQLite walking the closedAt index (no sort) rather than fetching every closed case.
+ */
+export async function publishedCasePage(db: Db, f: { streetId: number | null; from?: Date | undefined; to?: Date | undefined; take: number; skip: number }) {
+  const parts: Sql[] = [{ text: 'c."closedAt" IS NOT NULL', params: [] }];
+  if (f.streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [f.streetId] });
+  if (f.from) parts.push({ text: 'c."closedAt" >= ?', params: [sqliteTime(f.from)] });
+  if (f.to) parts.push({ text: 'c."closedAt" < ?', params: [sqliteTime(f.to)] });
+  // The count keeps the (streetId, status) index, which covers it; the page walks closedAt.
+  const total = await countWhere(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]));
+  const page = and([{ text: `+c."status" = 'closed'`, params: [] }, ...parts]);
+  const rows = total > f.skip
+    ? await db.$queryRawUnsafe<Array<{ id: bigint | number }>>(`SELECT c."id" AS id FROM "Case" c WHERE ${page.text} ORDER BY c."closedAt" DESC, c."id" DESC LIMIT ? OFFSET ?`, ...page.params, f.take, f.skip)
+    : [];
+  return { ids: rows.map((r) => Number(r.id)), total };
 }

@@ -36,9 +36,11 @@ describe('canSeeCase', () => {
     expect(canSeeCase(a, facts({ departmentId: 4 }))).toBe(false); // street is not theirs to see
   });
 
-  it('the district bureau sees everything; anyone sees a case assigned to them', () => {
+  it('the district bureau sees everything; staff also see what they reported', () => {
     expect(canSeeCase(actor('district_admin'), facts({ streetId: null }))).toBe(true);
-    expect(canSeeCase(actor('enforcer', { personId: 9, streetId: 1 }), facts({ assigneeId: 9 }))).toBe(true);
+    expect(canSeeCase(actor('inspector', { personId: 50, streetId: 1 }), facts({ streetId: 7 }))).toBe(true);
+    // Assignees are always staff of the case's street: the street rule is what lets them see it.
+    expect(canSeeCase(actor('enforcer', { personId: 9, streetId: 1 }), facts({ assigneeId: 9 }))).toBe(false);
   });
 
   it('scopes: all for the bureau, street or department fields only for the roles that use them', () => {

@@ -5,10 +5,15 @@ import { maskPhone } from './anonymise-fns.ts';
  * Who may read which case. One pure rule set; db/case-queries.ts turns the scope into a
  * Prisma `where` for lists and canSeeCase() checks a single case, so both always agree.
  *
- * - everyone sees the cases they reported, follow (CaseSubscriber) or are assigned to;
+ * - everyone sees the cases they reported or follow (CaseSubscriber);
  * - inspector, enforcer, team_lead also see every case of their street (Case.streetId);
  * - dept_liaison also sees the cases referred to their department (Case.departmentId);
  * - district_admin sees everything.
+ *
+ * Assignees need no rule of their own: the write side only assigns enforcers and team leads
+ * of the case's own street (and clears the assignee when a case is returned), so the street
+ * rule covers them. Leaving it out also keeps every term of the list's OR on an index
+ * (Case.assigneeId has none).
  */
 export type VisibilityScope =
   | { kind: 'all' }
@@ -31,6 +36,7 @@ export interface CaseAccessFacts {
   streetId: number | null;
   departmentId: number | null;
   reporterId: number;
+  /** Only for the reporter-contact rule; visibility does not depend on it (see above). */
   assigneeId: number | null;
   /** Whether the actor follows the case (CaseSubscriber row). */
   actorFollows: boolean;
@@ -39,7 +45,7 @@ export interface CaseAccessFacts {
 export function canSeeCase(actor: Actor, c: CaseAccessFacts): boolean {
   const scope = visibilityScope(actor);
   if (scope.kind === 'all') return true;
-  if (c.reporterId === actor.personId || c.assigneeId === actor.personId || c.actorFollows) return true;
+  if (c.reporterId === actor.personId || c.actorFollows) return true;
   if (scope.streetId !== null && c.streetId === scope.streetId) return true;
   return scope.departmentId !== null && c.departmentId === scope.departmentId;
 }

@@ -5,7 +5,7 @@ import { isPublishedCase } from '../../core/case/case-visibility-fns.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { districtDay, parseBound, resolvePeriod } from '../../core/stats/period-fns.ts';
 import { computeFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
-import { streetIdByName } from '../../db/case-queries.ts';
+import { publishedCasePage, streetIdByName } from '../../db/case-queries.ts';
 import { loadStatsRows } from '../../db/stats-queries.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -73,28 +73,26 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
     async (req) => {
       const { page, pageSize, street, from, to } = req.query;
-      const where = {
-        status: 'closed',
-        ...(street ? { streetId: await streetIdByName(db, street) } : {}),
-        ...(from || to ? { closedAt: { ...(from ? { gte: parseBound(from, 'from') } : {}), ...(to ? { lt: parseBound(to, 'to') } : {}) } } : {}),
-      };
-      const [total, rows] = await Promise.all([
-        db.case.count({ where }),
-        db.case.findMany({
-          where,
-          orderBy: [{ closedAt: 'desc' }, { id: 'desc' }],
-          skip: (page - 1) * pageSize,
-          take: pageSize,
-          select: {
-            number: true, post: true, lat: true, lng: true, outcome: true, createdAt: true, closedAt: true, mode721: true, reporterId: true,
-            item: { select: { code: true, name: true } },
-            street: { select: { name: true } },
-            department: { select: { name: true } },
-            ratings: { orderBy: { id: 'desc' }, take: 1, select: { score: true } },
-            attachments: { where: { publicPath: { not: null } }, orderBy: { id: 'asc' }, select: { id: true, publicPath: true, uploadedById: true } },
-          },
-        }),
-      ]);
+      const { ids, total } = await publishedCasePage(db, {
+        streetId: street ? await streetIdByName(db, street) : null,
+        from: from ? parseBound(from, 'from') : undefined,
+        to: to ? parseBound(to, 'to') : undefined,
+        take: pageSize,
+        skip: (page - 1) * pageSize,
+      });
+      const found = await db.case.findMany({
+        where: { id: { in: ids }, status: 'closed' },
+        select: {
+          id: true, number: true, post: true, lat: true, lng: true, outcome: true, createdAt: true, closedAt: true, mode721: true, reporterId: true,
+          item: { select: { code: true, name: true } },
+          street: { select: { name: true } },
+          department: { select: { name: true } },
+          ratings: { orderBy: { id: 'desc' }, take: 1, select: { score: true } },
+          attachments: { where: { publicPath: { not: null } }, orderBy: { id: 'asc' }, select: { id: true, publicPath: true, uploadedById: true } },
+        },
+      });
+      const byId = new Map(found.map((c) => [c.id, c]));
+      const rows = ids.flatMap((id) => byId.get(id) ?? []);
       const items = rows.map((c) => {
         const score = (c.ratings[0]?.score ?? null) as RatingScore | null;
         const mode = c.mode721 as Mode721 | null;

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { visibleCaseWhere } from '../../db/case-queries.ts';
 import { revokeToken } from '../../db/token-store.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -114,6 +115,13 @@ describe('visibility', () => {
     expect((await detail(P.liaison!, N.C!)).statusCode).toBe(404);
   });
 
+  it('the Prisma where and the SQL of the list apply the same rules for every actor', async () => {
+    for (const who of Object.values(P)) {
+      const viaPrisma = await t.db.case.findMany({ where: visibleCaseWhere(who.actor), select: { number: true } });
+      expect(numbers(await list(who)), who.actor.role).toEqual(viaPrisma.map((c) => c.number).sort());
+    }
+  });
+
   it('the district bureau sees everything; a missing case is 404 like a hidden one', async () => {
     expect((await list(P.admin!)).total).toBe(5);
     expect((await detail(P.admin!, 'JH-20000101-9999')).statusCode).toBe(404);
@@ -164,6 +172,8 @@ describe('GET /api/cases filters, order and pages', () => {
     expect(numbers(await list(P.admin!, `?q=${encodeURIComponent('噪音')}`))).toEqual([N.E]);
     expect(numbers(await list(P.admin!, `?q=${encodeURIComponent('万松园路')}`))).toEqual([N.A]);
     expect(numbers(await list(P.admin!, `?q=${N.C}`))).toEqual([N.C]);
+    expect(numbers(await list(P.admin!, '?q=%25'))).toEqual([]); // LIKE wildcards are searched for literally
+    expect(numbers(await list(P.admin!, '?q=_'))).toEqual([]);
     // Filters narrow within what the actor may see, never beyond it.
     expect(numbers(await list(P.leadWs!, `?street=${encodeURIComponent('北湖街道')}`))).toEqual([]);
   });

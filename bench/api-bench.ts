@@ -1,0 +1,187 @@
+// npm run bench -- api [--cases 100000] [--requests 300] [--keep]
+// The read API under a district's worth of data: a temp SQLite database built by the migrations,
+// the organisation and power list seeded, 100,000 cases inserted through better-sqlite3, then
+// p50/p99 of app.inject() for the case list and the statistics. Target: p99 < 50 ms.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { createDomain } from '../app/create-domain.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { createLogger } from '../config/logger.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import { createPrismaClient } from '../db/prisma-client.ts';
+import { seedReferenceData } from '../db/seed.ts';
+import { sqliteTime } from '../db/stats-queries.ts';
+import { issueToken } from '../db/token-store.ts';
+import { createServer } from '../server/app.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Deterministic, so two runs measure the same data. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const PLACES = ['万松园路', '青年路', '新华路', '唐家墩路', '常青路', '建设大道', '解放大道', '中山大道', '江汉路', '前进一路', '民意四路', '北湖西路', '汉兴街', '花楼街'];
+const OPENERS = ['居民反映：', '巡查发现：', '群众来电称', '市民拍照举报，', ''];
+const TAILS = ['，影响通行，请尽快处理。', '，已持续多日，附近居民意见很大。', '，晚上尤其严重。', '。', '，希望城管部门尽快到现场查看处理，谢谢！'];
+
+function statusFor(ageDays: number, r: number): string {
+  if (ageDays > 30) return r < 0.85 ? 'closed' : r < 0.9 ? 'rejected' : r < 0.94 ? 'merged' : r < 0.97 ? 'resolved' : 'accepted';
+  return r < 0.05 ? 'triage' : r < 0.25 ? 'dispatched' : r < 0.55 ? 'accepted' : r < 0.7 ? 'resolved' : r < 0.95 ? 'closed' : r < 0.98 ? 'rejected' : 'merged';
+}
+
+async function seedCases(file: string, total: number, now: number): Promise<void> {
+  const sql = new Database(file);
+  sql.pragma('journal_mode = WAL');
+  const streets = sql.prepare('SELECT id, name FROM Street').all() as Array<{ id: number; name: string }>;
+  const items = sql
+    .prepare(`SELECT i.id, i.name, i.level, i.post, i.department, i.handlingHours, i.mode721, i.urgent FROM PowerItem i JOIN PowerListVersion v ON v.id = i.versionId WHERE v.active = 1`)
+    .all() as Array<{ id: number; name: string; level: string; post: string | null; department: string | null; handlingHours: number; mode721: string; urgent: number }>;
+  const departments = new Map((sql.prepare('SELECT id, name FROM Department').all() as Array<{ id: number; name: string }>).map((d) => [d.name, d.id]));
+  const rand = rng(20261129);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+  const insertPerson = sql.prepare('INSERT INTO Person (displayName, phone, role, streetId, createdAt) VALUES (?, ?, ?, ?, ?)');
+  const residents: number[] = [];
+  const inspectors: number[] = [];
+  sql.transaction(() => {
+    for (let i = 0; i < 5000; i++) residents.push(Number(insertPerson.run(`居民${i}`, `139${String(i).padStart(8, '0')}`, 'resident', null, sqliteTime(new Date(now))).lastInsertRowid));
+    for (const s of streets) for (let k = 0; k < 3; k++) inspectors.push(Number(insertPerson.run(`${s.name}巡查员${k}`, null, 'inspector', s.id, sqliteTime(new Date(now))).lastInsertRowid));
+  })();
+
+  const cols = ['number', 'text', 'lat', 'lng', 'address', 'streetId', 'itemId', 'handling', 'post', 'departmentId', 'status', 'urgent', 'confidence', 'routingReasons', 'mode721', 'outcome', 'channel', 'reporterId', 'reworkCount', 'reopenCount', 'postponed', 'dueAt', 'createdAt', 'updatedAt', 'resolvedAt', 'closedAt'];
+  const ROWS = 200; // rows per INSERT: 200 × 26 parameters stays under SQLite's variable limit
+  const stmt = (n: number) => sql.prepare(`INSERT INTO "Case" (${cols.join(',')}) VALUES ${Array(n).fill(`(${cols.map(() => '?').join(',')})`).join(',')}`);
+  const full = stmt(ROWS);
+  const insertRating = sql.prepare('INSERT INTO Rating (caseId, personId, score, createdAt) VALUES (?, ?, ?, ?)');
+  const perDay = new Map<string, number>();
+  // Created times in order, so ids follow time as they do in production.
+  const created = Array.from({ length: total }, () => now - Math.pow(rand(), 1.3) * 365 * DAY).sort((a, b) => a - b);
+
+  let batch: unknown[] = [];
+  let rows = 0;
+  const flush = () => {
+    if (rows === ROWS) full.run(batch);
+    else if (rows > 0) stmt(rows).run(batch);
+    batch = [];
+    rows = 0;
+  };
+  sql.transaction(() => {
+    for (const t of created) {
+      const item = pick(items);
+      const street = pick(streets);
+      const ageDays = (now - t) / DAY;
+      const status = statusFor(ageDays, rand());
+      const day = new Date(t + 8 * HOUR).toISOString().slice(0, 10).replace(/-/g, '');
+      const seq = (perDay.get(day) ?? 0) + 1;
+      perDay.set(day, seq);
+      const due = t + item.handlingHours * HOUR * (1 + rand());
+      const done = status === 'resolved' || status === 'closed';
+      const resolved = done ? Math.min(now - HOUR, t + item.handlingHours * HOUR * (0.2 + rand() * 1.6)) : null;
+      const closed = status === 'closed' ? Math.min(now, resolved! + rand() * 72 * HOUR) : null;
+      const handling = item.level === 'department' ? 'department' : item.level === 'district' ? 'district' : 'street';
+      batch.push(
+        `JH-${day}-${String(seq).padStart(4, '0')}`,
+        `${pick(OPENERS)}${pick(PLACES)}${Math.floor(rand() * 300)}号附近${item.name}${pick(TAILS)}`,
+        30.58 + rand() * 0.04, 114.24 + rand() * 0.06, `${pick(PLACES)}${Math.floor(rand() * 300)}号`,
+        street.id, item.id, handling, item.post, item.department ? (departments.get(item.department) ?? null) : null,
+        status, item.urgent, 0.6 + rand() * 0.4, '[]',
+        done ? item.mode721 : null, done ? '经现场核查，已督促当事人整改完毕。' : null, pick(['telegram', 'wechat', 'web']),
+        pick(residents), rand() < 0.05 ? 1 : 0, rand() < 0.02 ? 1 : 0, rand() < 0.02 ? 1 : 0,
+        sqliteTime(new Date(due)), sqliteTime(new Date(t)), sqliteTime(new Date(t)),
+        resolved === null ? null : sqliteTime(new Date(resolved)), closed === null ? null : sqliteTime(new Date(closed)),
+      );
+      if (++rows === ROWS) flush();
+    }
+    flush();
+  })();
+  // Ratings on 40 % of closed cases; patrol findings, one in three settled on the spot.
+  const closedCases = sql.prepare(`SELECT id, reporterId, closedAt FROM "Case" WHERE status = 'closed'`).all() as Array<{ id: number; reporterId: number; closedAt: string }>;
+  const insertFinding = sql.prepare('INSERT INTO PatrolFinding (inspectorId, text, outcome, createdAt) VALUES (?, ?, ?, ?)');
+  sql.transaction(() => {
+    for (const c of closedCases) if (rand() < 0.4) insertRating.run(c.id, c.reporterId, rand() < 0.7 ? 'satisfied' : rand() < 0.7 ? 'basic' : 'unsatisfied', c.closedAt);
+    for (let i = 0; i < 20_000; i++) insertFinding.run(pick(inspectors), '巡查发现占道经营', rand() < 0.33 ? 'settled' : 'case', sqliteTime(new Date(now - rand() * 365 * DAY)));
+  })();
+  sql.exec('ANALYZE');
+  sql.close();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function run(argv: string[] = []): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { cases: { type: 'string', default: '100000' }, requests: { type: 'string', default: '300' }, keep: { type: 'boolean', default: false } } });
+  const total = Number(values.cases);
+  const n = Number(values.requests);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gridline-api-bench-'));
+  const file = path.join(dir, 'bench.db');
+  const url = `file:${file}`;
+  const t0 = performance.now();
+  await applyMigrations(url);
+  const db = await createPrismaClient(url);
+  await seedReferenceData(db);
+  const now = Date.now();
+  await seedCases(file, total, now);
+  const seedMs = performance.now() - t0;
+
+  const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: url, LOG_LEVEL: 'silent' }, dir, false);
+  const logger = createLogger(config);
+  const app = await createServer({ config, logger, db, domain: await createDomain({ db, config, logger }) });
+  const wansong = await db.street.findUniqueOrThrow({ where: { name: '万松街道' } });
+  const admin = await db.person.create({ data: { displayName: '区局管理员', role: 'district_admin' } });
+  const lead = await db.person.create({ data: { displayName: '张队长', role: 'team_lead', streetId: wansong.id } });
+  const auth = { admin: `Bearer ${await issueToken(db, admin.id, 'bench')}`, lead: `Bearer ${await issueToken(db, lead.id, 'bench')}` };
+  const ws = encodeURIComponent('万松街道');
+  const yearAgo = new Date(now - 364 * DAY).toISOString().slice(0, 10);
+
+  const scenarios: Array<[string, string, string | null]> = [
+    ['cases: district admin, default sort', '/api/cases', auth.admin],
+    ['cases: street filter', `/api/cases?street=${ws}`, auth.admin],
+    ['cases: overdue=true', '/api/cases?overdue=true', auth.admin],
+    ['cases: page 50', '/api/cases?page=50', auth.admin],
+    ['cases: team lead (own street)', '/api/cases', auth.lead],
+    ['cases: status=closed, sort=dueAt', '/api/cases?status=closed&sort=dueAt', auth.admin],
+    ['stats: district, last 30 days', '/api/stats', auth.admin],
+    ['stats: one street, last 30 days', `/api/stats?street=${ws}`, auth.admin],
+    ['stats: district, one year', `/api/stats?from=${yearAgo}`, auth.admin],
+    ['public: closed cases', '/api/public/cases', null],
+  ];
+  const results: Array<{ name: string; p50: number; p99: number; max: number; total: number }> = [];
+  for (const [name, path_, authorization] of scenarios) {
+    const headers = authorization ? { authorization } : {};
+    let totalItems = 0;
+    for (let i = 0; i < 20; i++) await app.inject({ url: path_, headers }); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      const res = await app.inject({ url: path_, headers });
+      times.push(performance.now() - start);
+      if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
+      if (i === 0) totalItems = (res.json() as { total?: number; totals?: { total: number } }).total ?? (res.json() as { totals: { total: number } }).totals.total;
+    }
+    times.sort((a, b) => a - b);
+    results.push({ name, p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]!, total: totalItems });
+  }
+
+  const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].reduce((k, ch) => k + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)));
+  const num = (x: number) => x.toFixed(1).padStart(8);
+  console.log(`\nAPI benchmark: ${total.toLocaleString('en')} cases, ${n} requests per row after 20 warm-up (seeded in ${(seedMs / 1000).toFixed(1)} s)\n`);
+  console.log(`${pad('scenario', 36)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'matches'.padStart(9)}  target`);
+  console.log('-'.repeat(84));
+  for (const r of results) console.log(`${pad(r.name, 36)} ${num(r.p50)} ${num(r.p99)} ${num(r.max)} ${String(r.total).padStart(9)}  ${r.p99 < 50 ? 'ok' : 'OVER (p99 ≥ 50 ms)'}`);
+  console.log('');
+
+  await app.close();
+  await db.$disconnect();
+  if (values.keep) console.log(`database kept at ${file}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
+
+/** bench/run.ts calls run(); the default export is the same function. */
+export default run;
