@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { buildStreetMap, renderStreetMapSvg, type StreetMap } from '../../bot/webchat/street-map-fns.ts';
+import { ROLE_NAMES } from '../../bot/flows/command-flow.ts';
+import { STAFF_ROLES } from '../../core/case/case-types.ts';
+import { loadBundledJurisdictionData } from '../../core/geo/jurisdiction-data.ts';
+import { ForbiddenError } from '../../core/errors.ts';
+import { createWebResident, demoStaffPersonId, DEMO_CHOICES } from '../../db/demo-identities.ts';
+import { chatPage, chooserPage, type ChatMe } from '../pages/chat-page.ts';
+import { acceptFormPosts, field } from '../pages/form-body.ts';
+import { installPageErrors } from '../pages/page-guard.ts';
+import { checkCsrf, csrfToken } from '../plugins/csrf.ts';
+import { SESSION_COOKIE } from '../plugins/session.ts';
+import type { WebChatRouteDeps } from './webchat-deps.ts';
+
+let map: { svg: string; data: StreetMap } | null = null;
+function districtMap() {
+  if (!map) {
+    const data = buildStreetMap(loadBundledJurisdictionData().streets);
+    map = { data, svg: renderStreetMapSvg(data, '江汉区街道地图') };
+  }
+  return map;
+}
+
+const CSP = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+function sendHtml(reply: FastifyReply, status: number, body: { toString(): string }) {
+  return reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-store').send(body.toString());
+}
+
+/** GET /chat (the chat, or the choice of identity), POST /chat/start, POST /chat/leave. */
+export async function webchatPageRoutes(app: FastifyInstance, deps: WebChatRouteDeps): Promise<void> {
+  const { db, config, store } = deps;
+  const secure = config.PUBLIC_URL.startsWith('https://');
+  installPageErrors(app, secure); // errors here are pages, not JSON
+  await acceptFormPosts(app);
+
+  const chooser = (req: FastifyRequest, reply: FastifyReply, status = 200, error?: string) =>
+    sendHtml(reply, status, chooserPage({ csrf: csrfToken(req, reply, secure, true), demo: config.DEMO_MODE ? DEMO_CHOICES : null, ...(error ? { error } : {}) }));
+
+  app.get('/chat', { schema: { hide: true } }, async (req, reply) => {
+    const actor = req.actor;
+    if (!actor) return chooser(req, reply);
+    await store.addressFor(actor.personId); // pushes reach the web chat from now on
+    const person = await db.person.findUniqueOrThrow({ where: { id: actor.personId }, select: { street: { select: { name: true } }, department: { select: { name: true } } } });
+    const me: ChatMe = {
+      name: actor.displayName, role: actor.role, roleLabel: ROLE_NAMES[actor.role] ?? actor.role,
+      unit: person.street?.name ?? person.department?.name ?? null, isStaff: STAFF_ROLES.includes(actor.role),
+    };
+    const m = districtMap();
+    return sendHtml(reply, 200, chatPage({
+      me, csrf: csrfToken(req, reply, secure), mapSvg: m.svg, streets: m.data.streets.map((s) => s.name).sort((a, b) => a.localeCompare(b, 'zh-CN')),
+      approximate: m.data.approximate, maxPhotoBytes: config.PHOTO_MAX_BYTES,
+    }));
+  });
+
+  app.post('/chat/start', { schema: { hide: true } }, async (req, reply) => {
+    checkCsrf(req, field(req.body, '_csrf'));
+    const as = field(req.body, 'as') ?? '';
+    let personId: number | null;
+    if (as === 'resident') {
+      if (!deps.residentLimiter.take(req.ip)) return chooser(req, reply, 429, '操作过于频繁，请稍后再试。');
+      personId = await createWebResident(db);
+    } else {
+      if (!config.DEMO_MODE) throw new ForbiddenError('工作人员请通过机器人发送的登录链接登录');
+      personId = await demoStaffPersonId(db, as);
+    }
+    if (personId === null) return chooser(req, reply, 400, '没有这个身份，请重新选择。');
+    // A new identity replaces whatever session this browser had (no session fixation).
+    const old = req.cookies[SESSION_COOKIE];
+    if (old) await app.sessions.close(old);
+    await app.signIn(reply, personId);
+    req.log.info({ personId, as }, 'web chat identity chosen');
+    return reply.redirect('/chat', 303);
+  });
+
+  app.post('/chat/leave', { schema: { hide: true } }, async (req, reply) => {
+    checkCsrf(req, field(req.body, '_csrf'));
+    await app.signOut(reply, req.cookies[SESSION_COOKIE]);
+    return reply.redirect('/chat', 303);
+  });
+}
