@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createBot } from './app/create-bot.ts';
 import { createDomain } from './app/create-domain.ts';
 import { createAppScheduler } from './app/create-scheduler.ts';
+import { createWebChat } from './app/create-webchat.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import type { Config } from './config/config-schema.ts';
 import { createLogger } from './config/logger.ts';
@@ -39,11 +40,16 @@ async function main(): Promise<void> {
   const senders: ChannelSender[] = [];
   let kick = () => {};
   const bot = createBot({ db, domain, config, logger, kick: () => kick() });
+  // Web chat: the built-in channel at /chat (demo identities only in demo mode); before the
+  // delivery worker, which reads its senders once.
+  const webchat = createWebChat({ db, domain, bot, config, logger });
+  senders.push(webchat.sender);
+  const extraRoutes = [webchat.routes];
   const delivery = createDeliveryWorker({ store: domain.outbox, senders, clock: domain.clock, logger, pollIntervalMs: 1000 });
   kick = () => delivery.kick();
   const scheduler = createAppScheduler({ db, domain, config, logger, kick });
 
-  const app = await createServer({ config, logger, db, domain });
+  const app = await createServer({ config, logger, db, domain, extraRoutes });
   await delivery.start();
   scheduler.start();
   await app.listen({ port: config.PORT, host: config.HOST });
