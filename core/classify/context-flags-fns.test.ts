@@ -28,11 +28,13 @@ describe('contextFlags', () => {
     expect(flagsOf('一刮风就怕掉下来砸人', '掉下来').hypothetical).toBe(true);
     expect(flagsOf('存在火灾隐患', '火灾').hypothetical).toBe(true);
     expect(flagsOf('刚才着火了', '着火').hypothetical).toBe(false);
+    expect(flagsOf('楼道堆满纸箱 着火了怎么办', '着火').hypothetical).toBe(true);
   });
 
   it('marks explicit denials but not rhetorical questions', () => {
     expect(flagsOf('这里不是占道经营', '占道经营').denied).toBe(true);
     expect(flagsOf('网格内未发现违建', '违建').denied).toBe(true);
+    expect(flagsOf('今日辖区内无新增违法建设', '违法建设').denied).toBe(true);
     expect(flagsOf('这不是乱涨价吗', '乱涨价').denied).toBe(false);
     expect(flagsOf('是不是骗子', '骗子').denied).toBe(false);
   });

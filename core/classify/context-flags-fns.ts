@@ -18,11 +18,13 @@ export interface ContextScanner {
 const NEGATORS = '没不未无冇别非';
 // 不停/不断 intensify instead of negating; 不少/不久 are quantities.
 const NOT_NEGATING_NEXT = '停断少久止';
-const DENIALS = /不是|并非|并没有|没有发现|未发现|没发现|没看到|没有看到|不存在/g;
+const DENIALS = /不是|并非|并没有|没有发现|未发现|没发现|没看到|没有看到|不存在|无新增|没有新增/g;
 const QUESTION = /是不是/g;
 const HYPOTHETICALS = /万一|怕|如果|要是|假如|担心|以防|防止|会不会|可能会|容易|生怕|小心|一旦|预防|避免/g;
 const PAST = /上个月|上次|上周|去年|前年|以前|之前|曾经|几年前|那次|前些年/g;
 const RISK_AFTER = ['隐患', '风险', '的隐患', '的风险', '苗头'];
+/** 着火了怎么办 asks what if: the danger is imagined. */
+const WHAT_IF = /怎么办|咋办|么样搞|怎么搞|怎么得了/;
 /** How far back in a clause a word's context is read. */
 const CLAUSE_REACH = 12;
 const DENIAL_REACH = 6;
@@ -80,6 +82,7 @@ export function createContextScanner(text: string): ContextScanner {
       const denied = within(denials, near, start) && !within(questions, near, start) && !rhetorical(text, end);
       let hypothetical = within(hypotheticals, from, start);
       if (!hypothetical) for (const r of RISK_AFTER) if (text.startsWith(r, end)) hypothetical = true;
+      if (!hypothetical) hypothetical = WHAT_IF.test(text.slice(end, end + 6));
       return { negated, denied, hypothetical, past: within(past, from, start) };
     },
   };
