@@ -86,8 +86,8 @@ function locationOf(m: RawMessage): InboundLocation | undefined {
 
 function filesOf(m: RawMessage): TelegramFileRef[] {
   if (m.photo?.length) {
-    // Telegram lists several sizes of one photo; the largest is the evidence.
-    const largest = m.photo.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+    // Telegram lists several sizes of one photo, smallest first; the largest is the evidence.
+    const largest = m.photo.reduce((a, b) => (b.width * b.height >= a.width * a.height ? b : a));
     return [{ fileId: largest.file_id, kind: 'photo', ...(largest.file_size !== undefined ? { size: largest.file_size } : {}) }];
   }
   // An animation also carries `document`; it is refused as 动图 before this is reached.
