@@ -1,8 +1,10 @@
 // The composition root: the only place that creates concrete singletons.
 import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
 import { createBot } from './app/create-bot.ts';
 import { createDomain } from './app/create-domain.ts';
 import { createAppScheduler } from './app/create-scheduler.ts';
+import { createWebChat } from './app/create-webchat.ts';
 import { createWebChat } from './app/create-webchat.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import type { Config } from './config/config-schema.ts';
@@ -40,6 +42,13 @@ async function main(): Promise<void> {
   const senders: ChannelSender[] = [];
   let kick = () => {};
   const bot = createBot({ db, domain, config, logger, kick: () => kick() });
+  const extraRoutes: Array<(app: FastifyInstance) => Promise<void>> = [];
+
+  // Web chat: the embedded default channel, always on.
+  const webchat = createWebChat({ db, domain, bot, config, logger });
+  senders.push(webchat.sender);
+  extraRoutes.push(webchat.routes);
+
   // Web chat: the built-in channel at /chat (demo identities only in demo mode); before the
   // delivery worker, which reads its senders once.
   const webchat = createWebChat({ db, domain, bot, config, logger });
@@ -55,8 +64,8 @@ async function main(): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST });
   const port = (app.server.address() as { port: number } | null)?.port ?? config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
-  logger.info({ demo: config.DEMO_MODE, channels: senders.map((s) => s.channel) }, `Gridline 网格通 is running: open http://${host}:${port}`);
-  void bot;
+  const address = `http://${host}:${port}`;
+  logger.info({ demo: config.DEMO_MODE, channels: senders.map((s) => s.channel) }, `Gridline 网格通 is running: open ${address} (web chat: ${address}/chat)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
