@@ -1,6 +1,7 @@
 import type { ItemScore } from '../classify/item-scoring-fns.ts';
 import { createClassifier } from '../classify/classifier.ts';
 import { createDefaultTokenizer } from '../classify/default-tokenizer.ts';
+import { MAX_ANALYSED_CHARS } from '../classify/text-normalize-fns.ts';
 import type { Lexicon } from '../classify/lexicon-types.ts';
 import type { Tokenizer } from '../classify/tokenizer.ts';
 import type { Jurisdiction } from '../geo/geo-types.ts';
@@ -40,7 +41,10 @@ export function createRouter(options: RouterOptions): Router {
       const text = typeof input.text === 'string' ? input.text : '';
       const c = classifier.classify(text);
       const d = decide(lexicon, c, input.reporter);
-      const street = locateStreet(jurisdiction, input.text === text ? input : { text, address: input.address, lat: input.lat, lng: input.lng, crs: input.crs });
+      // Place names in a letter come early; reading all of a huge text only costs time.
+      const placeText = text.length > MAX_ANALYSED_CHARS ? text.slice(0, MAX_ANALYSED_CHARS) : text;
+      const where = placeText === input.text ? input : { text: placeText, address: input.address, lat: input.lat, lng: input.lng, crs: input.crs };
+      const street = locateStreet(jurisdiction, where);
       const reasons = [...d.reasons];
       if (street.reason) reasons.push(street.reason);
       return {
