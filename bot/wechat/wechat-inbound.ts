@@ -69,12 +69,12 @@ export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<
     return done(command ? { command } : { text });
   }
   if (type === types.Message.Image) {
-    return photo(await m.toFileBox(), base, deps, done);
+    return photo(m, base, deps, done);
   }
   if (type === types.Message.Attachment) {
     // People send photos "as a file" to keep the original (and its EXIF time and GPS): evidence.
-    const box = await m.toFileBox();
-    if (IMAGE_FILE.test(box.name) || box.mediaType.startsWith('image/')) return photo(box, base, deps, done);
+    const box = await m.toFileBox().catch(() => null);
+    if (box && (IMAGE_FILE.test(box.name) || box.mediaType.startsWith('image/'))) return photo(m, base, deps, done, box);
     return done({ unsupported: '文件' });
   }
   if (type === types.Message.Location) {
@@ -96,9 +96,18 @@ export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<
   return { kind: 'ignore', reason: `type ${types.Message[type] ?? type}` };
 }
 
-async function photo(box: FileBoxInterface, base: InboundMessage, deps: InboundDeps, done: (extra: Partial<InboundMessage>) => InboundResult): Promise<InboundResult> {
+async function photo(m: Message, base: InboundMessage, deps: InboundDeps, done: (extra: Partial<InboundMessage>) => InboundResult, known?: FileBoxInterface): Promise<InboundResult> {
+  const key = `photo:${base.updateId}`;
+  let box: FileBoxInterface;
+  let bytes: Buffer;
   try {
-    const bytes = await box.toBuffer();
+    box = known ?? (await m.toFileBox());
+    bytes = await box.toBuffer();
+  } catch {
+    // The puppet could not fetch the file (expired on WeChat's servers, a network fault): say so.
+    return { kind: 'notice', chatId: base.chatId, text: '照片接收失败，请重新发送。', key };
+  }
+  try {
     const stored = await deps.evidence.ingest(bytes, {
       draftKey: `wechat:${base.chatId}:${base.userId}`,
       ...(box.mediaType && box.mediaType !== 'application/octet-stream' ? { declaredMime: box.mediaType } : {}),
@@ -108,7 +117,7 @@ async function photo(box: FileBoxInterface, base: InboundMessage, deps: InboundD
     return done({ photos: [p] });
   } catch (err) {
     // The refusal's message is written for the chat user (too large, not an image, …).
-    if (err instanceof PhotoRejectedError) return { kind: 'notice', chatId: base.chatId, text: err.message, key: `photo-rejected:${base.updateId}` };
+    if (err instanceof PhotoRejectedError) return { kind: 'notice', chatId: base.chatId, text: err.message, key };
     throw err;
   }
 }

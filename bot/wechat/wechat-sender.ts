@@ -14,6 +14,8 @@ const GONE = /not (?:exist|found)|no payload|unknown (?:contact|room)|invalid (?
 /** WeChat's own frequency control ("操作过于频繁"): back off for a while rather than burn attempts. */
 const THROTTLED = /频繁|frequen|too many|rate.?limit/i;
 const THROTTLE_WAIT_S = 60;
+/** How often a message for a logged-out account looks again. */
+const OFFLINE_WAIT_S = 30;
 
 export function mapWeChatError(err: unknown): unknown {
   const text = err instanceof Error ? `${err.message} ${(err as { details?: string }).details ?? ''}` : String(err);
@@ -71,8 +73,9 @@ export function createWeChatSender(deps: WeChatSenderDeps): ChannelSender {
     channel: 'wechat',
     async send(chatId, message) {
       const bot = deps.bot();
-      // Not an error of this message: it waits, with backoff, until the account is logged in.
-      if (!bot?.isLoggedIn) throw new Error('WeChat is not logged in');
+      // Not a fault of this message: it waits, without using up its attempts, until the account is
+      // logged in again (an administrator scans the QR code), however long that takes.
+      if (!bot?.isLoggedIn) throw new RetryAfterError(OFFLINE_WAIT_S, 'WeChat is not logged in');
       const target = await findTarget(bot, chatId);
       const parts = planWeChatSend(message);
       const key = createHash('sha256').update(chatId).update('\0').update(JSON.stringify(message)).digest('hex');

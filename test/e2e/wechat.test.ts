@@ -1,7 +1,8 @@
 // WeChat end to end: a real Wechaty bot on wechaty-puppet-mock, the real conversation core, a
 // migrated SQLite database and the delivery worker. Every reply and push reaches the mock contact
 // through the outbox; choices are made by typing their numbers, as on WeChat.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FileBox } from 'file-box';
 import exifr from 'exifr';
 import { types } from 'wechaty';
 import { jpeg } from '../helpers/test-images.ts';
@@ -134,6 +135,36 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     await u.ask('帮助', '/my');
     await u.ask('我的报告', '还没有报告过');
     await u.ask('JH-20260101-0001', '没有找到案件 JH-20260101-0001');
+  });
+
+  it('explains a refused photo, answers a file politely, and keeps the EXIF GPS of a photo as evidence', async () => {
+    const u = w.person('钱先生');
+    await u.ask('你好', '网格通');
+    u.sendPhoto(Buffer.from('这不是一张照片'), 'fake.jpg');
+    await u.expect('这不是图片文件');
+    u.sendOther(types.Message.Attachment); // a file that is no image: the mock has none to give
+    await u.expect('暂不支持这类消息（文件）');
+    u.say('小区门口有人乱倒建筑垃圾');
+    await u.expect('位置');
+    u.contact.say(FileBox.fromBase64((await jpeg(64, 48, { lat: 30.593, lng: 114.26, takenAt: '2026:03:02 09:00:00' })).toString('base64'), 'IMG_2001.JPG')).to(w.botUser);
+    await u.expect('已从照片中读取拍摄位置');
+    const photo = await w.db.attachment.findFirstOrThrow({ where: { draftKey: `wechat:${u.id}:${u.id}` } });
+    expect(photo.exifLat).toBeCloseTo(30.593, 3);
+  });
+
+  it('in a group, answers what is meant for it and stays quiet otherwise', async () => {
+    const a = w.person('群友甲');
+    const b = w.person('群友乙');
+    const g = w.room('某小区业主群', [a, b]);
+    g.say(a, '今天天气不错');
+    g.say(b, '2');
+    g.say(a, '帮助', true);
+    await vi.waitFor(() => expect(g.said.join('\n')).toContain('/status'), { timeout: 10_000 });
+    g.say(b, '/my');
+    await vi.waitFor(() => expect(g.said.join('\n')).toContain('还没有报告过'), { timeout: 10_000 });
+    expect(g.said.some((t) => t.includes('请私聊我'))).toBe(false);
+    // Welcome and help for a, welcome and "no reports" for b; nothing for the chatter or the stray "2".
+    expect(g.said).toHaveLength(4);
   });
 
   it('sends photos as their EXIF-free copies', async () => {

@@ -10,6 +10,7 @@ import { createWeChat } from '../../app/create-wechat.ts';
 import type { WeChatChannel } from '../../bot/wechat/wechat-channel.ts';
 import type { Role } from '../../core/case/case-types.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../core/messaging/delivery-worker.ts';
+import type { RetryPolicy } from '../../core/messaging/delivery-fns.ts';
 import type { RateLimits } from '../../core/messaging/rate-limiter.ts';
 import { issueBindCode } from '../../db/identity-store.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
@@ -69,6 +70,8 @@ export interface WeChatWorld extends TestApp {
   botUser: ContactMock;
   qrPrinted: string[];
   person(name: string): WeChatPerson;
+  /** A group chat with these members and the bot; `said` collects what the bot says in it. */
+  room(topic: string, members: WeChatPerson[]): { room: RoomMock; said: string[]; say(from: WeChatPerson, text: string, mentionBot?: boolean): void };
   /** A person bound to a staff role with `/bind CODE` in WeChat, as an administrator would issue it. */
   bindStaff(name: string, role: Role, street?: string): Promise<WeChatPerson>;
   stop(): Promise<void>;
@@ -76,7 +79,15 @@ export interface WeChatWorld extends TestApp {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function createWeChatWorld(opts: { limits?: RateLimits } = {}): Promise<WeChatWorld> {
+export interface WeChatWorldOptions {
+  /** 'default': the channel's real limits (DEFAULT_RATE_LIMITS); otherwise fast ones for tests. */
+  limits?: RateLimits | 'default';
+  retryPolicy?: RetryPolicy;
+  /** The delivery worker's clock (the domain keeps the wall clock): lets a test skip a wait. */
+  workerClock?: () => Date;
+}
+
+export async function createWeChatWorld(opts: WeChatWorldOptions = {}): Promise<WeChatWorld> {
   const t = await createTestApp();
   const config = testConfig(t.dir);
   const logger = silentLogger();
@@ -87,8 +98,12 @@ export async function createWeChatWorld(opts: { limits?: RateLimits } = {}): Pro
   const qrPrinted: string[] = [];
   const channel = (await createWeChat({ db: t.db, domain: t.domain, config, logger, runtime: bot.runtime, kick: () => kick(), puppet, printQr: (s) => qrPrinted.push(s) }))!;
   // Tests talk fast; the default WeChat limits (1 s per chat) are checked in their own test.
-  const limits = opts.limits ?? { wechat: { perChatIntervalMs: 10, globalPerSecond: 200 } };
-  const worker = createDeliveryWorker({ store: t.domain.outbox, senders: [channel.sender], clock: t.domain.clock, logger, pollIntervalMs: 20, limits });
+  const limits = opts.limits === 'default' ? undefined : (opts.limits ?? { wechat: { perChatIntervalMs: 10, globalPerSecond: 200 } });
+  const worker = createDeliveryWorker({
+    store: t.domain.outbox, senders: [channel.sender], clock: opts.workerClock ?? t.domain.clock, logger, pollIntervalMs: 20,
+    ...(limits ? { limits } : {}),
+    ...(opts.retryPolicy ? { retryPolicy: opts.retryPolicy } : {}),
+  });
   kick = () => worker.kick();
 
   await channel.start();
@@ -157,6 +172,20 @@ export async function createWeChatWorld(opts: { limits?: RateLimits } = {}): Pro
       };
       people.push(p);
       return p;
+    },
+    room(topic, members) {
+      const room = mocker.createRoom({ topic, memberIdList: [botUser.id, ...members.map((m) => m.id)] });
+      const said: string[] = [];
+      (room as unknown as MessageListener).on('message', (m) => {
+        if (m.talker().id === botUser.id) said.push(m.text() ?? '');
+      });
+      return {
+        room,
+        said,
+        say(from, text, mentionBot = false) {
+          from.contact.say(mentionBot ? `@网格通\u2005${text}` : text, mentionBot ? [botUser] : []).to(room);
+        },
+      };
     },
     async bindStaff(name, role, street) {
       const code = await issueBindCode(t.db, { role, displayName: name, ...(street ? { streetName: street } : {}) });
