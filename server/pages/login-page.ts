@@ -48,3 +48,19 @@ export function loginPage(ctx: PageContext, o: { demo: DemoStaff[] | null; next:
     ${o.demo ? demoSection(ctx, o.demo, o.next) : ''}`;
   return layout(ctx, '登录', body);
 }
+
+/**
+ * The one-time link first shows this page and signs in only on the button: chat apps fetch
+ * links for previews, and a GET that signed in would burn the link before the person clicks.
+ */
+export function loginConfirmPage(ctx: PageContext, token: string): SafeHtml {
+  const body = html`<h1>确认登录</h1>
+    <section class="panel">
+      <p>您正在用聊天中收到的一次性链接登录网格通工作台。</p>
+      <form method="post" action="/login/${token}">
+        <button type="submit" class="primary">确认登录</button>
+      </form>
+      <p>如果不是您本人操作，请关闭此页面。</p>
+    </section>`;
+  return layout(ctx, '确认登录', body);
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ForbiddenError, NotFoundError } from '../../core/errors.ts';
 import { ensureDemoStaff, isDemoStaff, listDemoStaff } from '../../db/demo-staff.ts';
 import { acceptFormPosts, field } from '../pages/form-body.ts';
-import { loginPage } from '../pages/login-page.ts';
+import { loginConfirmPage, loginPage } from '../pages/login-page.ts';
 import { pageContext, sendPage, setFlash } from '../pages/page-context.ts';
 import { installPageErrors, safeNext } from '../pages/page-guard.ts';
 import { checkCsrf } from '../plugins/csrf.ts';
@@ -37,14 +37,22 @@ export async function loginRoutes(app: FastifyInstance, deps: ServerDeps): Promi
     return render(req, reply, 200, next);
   });
 
+  const tokenShape = /^[A-Za-z0-9_-]{16,128}$/;
   app.get<{ Params: { token: string } }>('/login/:token', { schema: { hide: true } }, async (req, reply) => {
     reply.header('referrer-policy', 'no-referrer'); // the token must not leak to the next page's requests
+    if (!tokenShape.test(req.params.token)) return render(req, reply, 400, '/', LINK_REFUSED);
+    return sendPage(reply, 200, loginConfirmPage(pageContext(req, reply, secure, true), req.params.token));
+  });
+
+  // The token itself is the secret a forged request would need, so no CSRF token is asked for.
+  app.post<{ Params: { token: string } }>('/login/:token', { schema: { hide: true } }, async (req, reply) => {
+    reply.header('referrer-policy', 'no-referrer');
     const token = req.params.token;
-    const personId = /^[A-Za-z0-9_-]{16,128}$/.test(token) ? await app.sessions.redeemLoginLink(token) : null;
+    const personId = tokenShape.test(token) ? await app.sessions.redeemLoginLink(token) : null;
     if (personId === null) return render(req, reply, 400, '/', LINK_REFUSED);
     await signInFresh(req, reply, personId);
     req.log.info({ personId }, 'signed in with a login link');
-    return reply.redirect('/');
+    return reply.redirect('/', 303);
   });
 
   app.post('/login/demo', { schema: { hide: true } }, async (req, reply) => {

@@ -66,19 +66,25 @@ describe('sign-in', () => {
   it('redeems a login link once, then refuses it; refuses expired links', async () => {
     const links = createLoginLinkStore(t.db);
     const token = await links.create(lead.id, new Date());
-    const first = await get(`/login/${token}`);
-    expect(first.statusCode).toBe(302);
+    // Opening the link (as a chat app's preview fetcher would) signs nobody in and keeps the link.
+    const preview = await get(`/login/${token}`);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('确认登录');
+    expect(cookieOf(preview, 'gl_session')).toBe('');
+    const redeem = (tok: string) => t.app.inject({ method: 'POST', url: `/login/${tok}` });
+    const first = await redeem(token);
+    expect(first.statusCode).toBe(303);
     expect(first.headers.location).toBe('/');
     const cookie = cookieOf(first, 'gl_session');
     expect(cookie).not.toBe('');
     expect(first.cookies.find((c) => c.name === 'gl_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect((await get('/', cookie)).statusCode).toBe(200);
-    const again = await get(`/login/${token}`);
+    const again = await redeem(token);
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('已被使用');
     expect(cookieOf(again, 'gl_session')).toBe('');
     const expired = await links.create(lead.id, new Date(Date.now() - 16 * 60_000));
-    expect((await get(`/login/${expired}`)).statusCode).toBe(400);
+    expect((await redeem(expired)).statusCode).toBe(400);
   });
 
   it('signs in as a demo identity in demo mode, never as a real account', async () => {
