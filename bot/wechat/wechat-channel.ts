@@ -1,7 +1,7 @@
 // The WeChat channel: one Wechaty bot on the configured puppet, its login state for the admin
 // page, inbound messages to the conversation core, and the sender the delivery worker uses.
 import path from 'node:path';
-import { ScanStatus, WechatyBuilder, type Message, type Wechaty, type WechatyOptions } from 'wechaty';
+import { log as wechatyLog, ScanStatus, WechatyBuilder, type Message, type Wechaty, type WechatyOptions } from 'wechaty';
 import type { Config } from '../../config/config-schema.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
@@ -20,7 +20,7 @@ export type { WeChatStatus };
 export type WeChatPuppet = Exclude<NonNullable<WechatyOptions['puppet']>, string>;
 
 export interface WeChatChannelDeps {
-  config: Pick<Config, 'WECHATY_PUPPET' | 'WECHATY_PUPPET_SERVICE_TOKEN' | 'dataDir'>;
+  config: Pick<Config, 'WECHATY_PUPPET' | 'WECHATY_PUPPET_SERVICE_TOKEN' | 'dataDir' | 'LOG_LEVEL'>;
   logger: Logger;
   runtime: BotRuntime;
   evidence: Pick<PhotoEvidence, 'ingest' | 'openPublic'>;
@@ -42,11 +42,20 @@ export interface WeChatChannel {
   status(): WeChatStatus;
 }
 
+/**
+ * Wechaty and its puppets print through their own logger (brolog) to stderr. It follows LOG_LEVEL,
+ * one step quieter (their "info" is start-up chatter), unless WECHATY_LOG sets it explicitly.
+ */
+const WECHATY_LOG_LEVEL: Record<Config['LOG_LEVEL'], 'silent' | 'error' | 'warn' | 'info' | 'verbose' | 'silly'> = {
+  fatal: 'error', error: 'error', warn: 'warn', info: 'warn', debug: 'info', trace: 'verbose', silent: 'silent',
+};
+
 /** In a group, a member who just spoke to the bot may go on without @-mentioning it. */
 const ROOM_FOLLOW_UP_MS = 10 * 60_000;
 
 export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   const logger = deps.logger.child({ component: 'wechat' });
+  if (!process.env.WECHATY_LOG) wechatyLog.level(WECHATY_LOG_LEVEL[deps.config.LOG_LEVEL]);
   const clock = deps.clock ?? (() => new Date());
   const printQr = deps.printQr ?? ((text: string) => void process.stdout.write(text));
   const memory = createMemoryMenus(clock);
