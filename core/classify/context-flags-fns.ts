@@ -22,9 +22,16 @@ const DENIALS = /不是|并非|并没有|没有发现|未发现|没发现|没看
 const QUESTION = /是不是/g;
 const HYPOTHETICALS = /万一|怕|如果|要是|假如|担心|以防|防止|会不会|可能会|容易|生怕|小心|一旦|预防|避免/g;
 const PAST = /上个月|上次|上周|去年|前年|以前|之前|曾经|几年前|那次|前些年/g;
-const RISK_AFTER = ['隐患', '风险', '的隐患', '的风险', '苗头'];
+/** 火灾隐患: a risk word right after the danger word (的 allowed between). */
+const RISK_AFTER = /隐患|风险|苗头/g;
 /** 着火了怎么办 asks what if: the danger is imagined. */
-const WHAT_IF = /怎么办|咋办|么样搞|怎么搞|怎么得了/;
+const WHAT_IF = /怎么办|咋办|么样搞|怎么搞|怎么得了/g;
+const WHAT_IF_REACH = 6;
+
+// Every combination of the four flags, built once: flags() allocates nothing.
+const FLAG_TABLE: readonly ContextFlags[] = Array.from({ length: 16 }, (_, bits) =>
+  Object.freeze({ negated: (bits & 1) !== 0, denied: (bits & 2) !== 0, hypothetical: (bits & 4) !== 0, past: (bits & 8) !== 0 }),
+);
 /** How far back in a clause a word's context is read. */
 const CLAUSE_REACH = 12;
 const DENIAL_REACH = 6;
@@ -41,6 +48,11 @@ function spans(text: string, re: RegExp): Span[] {
 
 function within(list: readonly Span[], from: number, to: number): boolean {
   for (const [s, e] of list) if (s >= from && e <= to) return true;
+  return false;
+}
+
+function startsAt(list: readonly Span[], at: number): boolean {
+  for (const [s] of list) if (s === at) return true;
   return false;
 }
 
@@ -69,6 +81,8 @@ export function createContextScanner(text: string): ContextScanner {
   const questions = spans(text, QUESTION);
   const hypotheticals = spans(text, HYPOTHETICALS);
   const past = spans(text, PAST);
+  const risks = spans(text, RISK_AFTER);
+  const whatIfs = spans(text, WHAT_IF);
   return {
     flags(start, end) {
       const from = Math.max(clauseStartAt[start]!, start - CLAUSE_REACH);
@@ -80,10 +94,13 @@ export function createContextScanner(text: string): ContextScanner {
       }
       const near = Math.max(from, start - DENIAL_REACH);
       const denied = within(denials, near, start) && !within(questions, near, start) && !rhetorical(text, end);
-      let hypothetical = within(hypotheticals, from, start);
-      if (!hypothetical) for (const r of RISK_AFTER) if (text.startsWith(r, end)) hypothetical = true;
-      if (!hypothetical) hypothetical = WHAT_IF.test(text.slice(end, end + 6));
-      return { negated, denied, hypothetical, past: within(past, from, start) };
+      const hypothetical =
+        within(hypotheticals, from, start) ||
+        startsAt(risks, end) ||
+        (text[end] === '的' && startsAt(risks, end + 1)) ||
+        (whatIfs.length > 0 && within(whatIfs, end, end + WHAT_IF_REACH));
+      const isPast = within(past, from, start);
+      return FLAG_TABLE[(negated ? 1 : 0) | (denied ? 2 : 0) | (hypothetical ? 4 : 0) | (isPast ? 8 : 0)]!;
     },
   };
 }

@@ -57,6 +57,8 @@ export function scoreOccurrences(
   for (const occ of occurrences) {
     const word = lexicon.words[occ.word]!;
     let flags: ContextFlags | null = null;
+    // Parts read their context from the start of the word around them: 没有煤气味 negates 味 too.
+    let outerFlags: ContextFlags | null = null;
     const s = sentence[occ.start]!;
     for (const ref of lexicon.refs[occ.word]!) {
       if (ref.role === 'signal') {
@@ -67,15 +69,14 @@ export function scoreOccurrences(
       }
       if (ref.role === 'signal-part') {
         if (insideOrdinaryKeyword(lexicon, occ)) continue;
-        // Read from the start of the word around the part: 没有煤气味 negates 味 too.
-        const pf = scanner.flags(occ.outerStart, occ.end);
+        const pf = (outerFlags ??= scanner.flags(occ.outerStart, occ.end));
         notePart(signalPatterns, ref.owner, ref.part, s, word, offPresent(pf) || pf.past);
         continue;
       }
       const urgentItem = lexicon.items[ref.owner]!.item.urgent;
       if (ref.role === 'part') {
         if (insideOtherKeyword(lexicon, occ, ref.owner)) continue;
-        const discounted = urgentItem && offPresent(scanner.flags(occ.outerStart, occ.end));
+        const discounted = urgentItem && offPresent((outerFlags ??= scanner.flags(occ.outerStart, occ.end)));
         const a = acc(accs, ref.owner);
         notePart((a.patterns ??= new Map()), ref.pattern, ref.part, s, word, discounted);
         continue;
