@@ -173,9 +173,10 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
     // past the end: nothing to fetch
   } else if (query.sort === 'dueAt') {
     // Cases without a deadline come last whatever the direction: a second segment, so the
-    // first can follow the (status, dueAt) index instead of sorting on "dueAt IS NULL".
-    const dated = await countWhere(db, and([counted, { text: 'c."dueAt" IS NOT NULL', params: [] }]));
-    rows = await stitch(db, dated, skip, pageSize, [
+    // first can follow the (status, dueAt) index instead of sorting on "dueAt IS NULL". The
+    // undated are few (triage) and counted through that index; the dated are the rest.
+    const undated = await countWhere(db, and([counted, { text: 'c."dueAt" IS NULL', params: [] }]));
+    rows = await stitch(db, total - undated, skip, pageSize, [
       [and([counted, { text: 'c."dueAt" IS NOT NULL', params: [] }]), orderSql('dueAt', query.order ?? 'desc')],
       [and([walked, { text: 'c."dueAt" IS NULL', params: [] }]), orderSql('createdAt', 'desc')],
     ]);
@@ -317,13 +318,14 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
  * keeps SQLite walking the closedAt index (no sort) rather than fetching every closed case.
  */
 export async function publishedCasePage(db: Db, f: { streetId: number | null; from?: Date | undefined; to?: Date | undefined; take: number; skip: number }) {
-  const parts: Sql[] = [{ text: 'c."closedAt" IS NOT NULL', params: [] }];
+  const parts: Sql[] = [];
   if (f.streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [f.streetId] });
   if (f.from) parts.push({ text: 'c."closedAt" >= ?', params: [sqliteTime(f.from)] });
   if (f.to) parts.push({ text: 'c."closedAt" < ?', params: [sqliteTime(f.to)] });
-  // The count keeps the (streetId, status) index, which covers it; the page walks closedAt.
+  // The count keeps the (streetId, status) index, which covers it (any other column would mean
+  // fetching every closed case); the page walks closedAt, whose index gives the order.
   const total = await countWhere(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]));
-  const page = and([{ text: `+c."status" = 'closed'`, params: [] }, ...parts]);
+  const page = and([{ text: `+c."status" = 'closed' AND c."closedAt" IS NOT NULL`, params: [] }, ...parts]);
   const rows = total > f.skip
     ? await db.$queryRawUnsafe<Array<{ id: bigint | number }>>(`SELECT c."id" AS id FROM "Case" c WHERE ${page.text} ORDER BY c."closedAt" DESC, c."id" DESC LIMIT ? OFFSET ?`, ...page.params, f.take, f.skip)
     : [];

@@ -3,14 +3,15 @@ import { MODE_721_LABELS, RATING_LABELS, type Mode721, type RatingScore } from '
 import { coarseLocation, redactPersonalData } from '../../core/case/anonymise-fns.ts';
 import { isPublishedCase } from '../../core/case/case-visibility-fns.ts';
 import { NotFoundError } from '../../core/errors.ts';
-import { districtDay, parseBound, resolvePeriod } from '../../core/stats/period-fns.ts';
+import { districtDay, parseBound, resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
 import { computeFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
+import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { publishedCasePage, streetIdByName } from '../../db/case-queries.ts';
 import { loadStatsRows } from '../../db/stats-queries.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { binaryResponse, sendDataFile } from './case-read-routes.ts';
-import { figuresSchema, periodQuerySchema, periodSchema, trendSchema } from './stats-routes.ts';
+import { STATS_CACHE_MS, figuresSchema, periodQuerySchema, periodSchema, statsCacheKey, trendSchema } from './stats-routes.ts';
 
 /**
  * 执法信息网上公示: closed cases without personal data. Built field by field from an allow-list
@@ -45,8 +46,20 @@ function publishablePhoto(a: { publicPath: string | null; uploadedById: number |
   return a.publicPath !== null && a.uploadedById !== reporterId;
 }
 
+async function publicStats(db: ServerDeps['db'], period: Period) {
+  const rows = await loadStatsRows(db, period, null);
+  return {
+    period: { from: period.from.toISOString(), to: period.to.toISOString() },
+    scope: '江汉区',
+    totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
+    trend: dailyTrend(rows, period),
+  };
+}
+
 export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const { db } = deps;
+  // Anonymous callers must not be able to turn a request flood into an aggregation flood.
+  const statsCache = createTtlCache<Awaited<ReturnType<typeof publicStats>>>({ ttlMs: STATS_CACHE_MS, max: 200 });
 
   app.get<{ Querystring: { page: number; pageSize: number; street?: string; from?: string; to?: string } }>(
     '/api/public/cases',
@@ -150,13 +163,7 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
     async (req) => {
       const period = resolvePeriod(req.query, new Date());
-      const rows = await loadStatsRows(db, period, null);
-      return {
-        period: { from: period.from.toISOString(), to: period.to.toISOString() },
-        scope: '江汉区',
-        totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
-        trend: dailyTrend(rows, period),
-      };
+      return statsCache.get(statsCacheKey(period, null), () => publicStats(db, period));
     },
   );
 }

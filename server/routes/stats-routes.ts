@@ -3,6 +3,7 @@ import { STATUSES, type Actor } from '../../core/case/case-types.ts';
 import { ForbiddenError } from '../../core/errors.ts';
 import { resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
 import { computeFigures, computeStreetFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
+import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
 import { loadStatsRows, streetsInScope } from '../../db/stats-queries.ts';
@@ -63,6 +64,11 @@ async function statsScope(db: Db, actor: Actor, street: string | undefined): Pro
   return actor.streetId;
 }
 
+/** How long statistics may lag the cases (see core/stats/ttl-cache.ts for why they are cached). */
+export const STATS_CACHE_MS = 30_000;
+
+export const statsCacheKey = (period: Period, streetId: number | null) => `${streetId ?? 'district'}|${period.from.toISOString()}|${period.to.toISOString()}`;
+
 export async function statsFor(db: Db, period: Period, streetId: number | null) {
   const [rows, streets] = await Promise.all([loadStatsRows(db, period, streetId), streetsInScope(db, streetId)]);
   return {
@@ -75,6 +81,8 @@ export async function statsFor(db: Db, period: Period, streetId: number | null) 
 }
 
 export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  // Same scope and period, same figures whoever asks: one cache for all staff.
+  const cache = createTtlCache<Awaited<ReturnType<typeof statsFor>>>({ ttlMs: STATS_CACHE_MS, max: 500 });
   app.get<{ Querystring: { from?: string; to?: string; street?: string } }>(
     '/api/stats',
     {
@@ -101,7 +109,8 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
     async (req) => {
       const actor = requireRole(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
       const period = resolvePeriod(req.query, new Date());
-      return statsFor(deps.db, period, await statsScope(deps.db, actor, req.query.street));
+      const streetId = await statsScope(deps.db, actor, req.query.street);
+      return cache.get(statsCacheKey(period, streetId), () => statsFor(deps.db, period, streetId));
     },
   );
 }
