@@ -17,12 +17,13 @@ export interface SignalHit {
   flags: ContextFlags;
 }
 
-// A single character inside a longer phrase of another item means that phrase (砖 in 地砖翘 is
-// paving, not a pile of bricks). Plain loops: this runs per reference.
+// A part inside a clearly longer phrase of another item means that phrase: 砖 in 地砖翘 is paving,
+// 垃圾 in 建筑垃圾 is not household waste. (堆 in 堆满 still counts.) Plain loops: runs per reference.
 function insideOtherKeyword(lexicon: Lexicon, occ: Occurrence, owner: number): boolean {
-  if (occ.containers === null || occ.end - occ.start > 1) return false;
+  if (occ.containers === null) return false;
+  const length = occ.end - occ.start;
   for (const w of occ.containers) {
-    if (lexicon.words[w]!.length < 3) continue;
+    if (lexicon.words[w]!.length < length + 2) continue;
     for (const o of lexicon.keywordOwners[w]!) if (o !== owner) return true;
   }
   return false;
