@@ -146,6 +146,7 @@ export async function run(argv: string[] = []): Promise<void> {
   const cold = (from: number, extra = '') => () => `/api/stats?from=${new Date(from + ++miss).toISOString()}${extra}`;
 
   const scenarios: Array<[string, () => string, string | null]> = [
+    ['baseline: GET /healthz (noise floor)', () => '/healthz', null],
     ['cases: district admin, default sort', () => '/api/cases', auth.admin],
     ['cases: street filter', () => `/api/cases?street=${ws}`, auth.admin],
     ['cases: overdue=true', () => '/api/cases?overdue=true', auth.admin],
@@ -158,7 +159,9 @@ export async function run(argv: string[] = []): Promise<void> {
     ['stats: district, one year, cold', cold(yearAgo), auth.admin],
     ['public: closed cases', () => '/api/public/cases', null],
   ];
-  const results: Array<{ name: string; p50: number; p99: number; max: number; total: number }> = [];
+  // Wall time is what the target is about; CPU time (this process, user + system) is what a
+  // request costs on an idle core, which matters when the machine is shared.
+  const results: Array<{ name: string; p50: number; p99: number; max: number; cpu50: number; cpu99: number; total: number }> = [];
   for (const [name, url, authorization] of scenarios) {
     const headers = authorization ? { authorization } : {};
     let totalItems = 0;
@@ -166,10 +169,14 @@ export async function run(argv: string[] = []): Promise<void> {
     const reps = name.includes('one year') ? Math.min(n, 30) : n;
     for (let i = 0; i < 20; i++) await app.inject({ url: url(), headers }); // warm-up
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < reps; i++) {
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const res = await app.inject({ url: url(), headers });
       times.push(performance.now() - start);
+      const used = process.cpuUsage(cpuStart);
+      cpu.push((used.user + used.system) / 1000);
       if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
       if (i === 0) {
         const body = res.json() as { total?: number; totals?: { total: number } };
@@ -177,16 +184,23 @@ export async function run(argv: string[] = []): Promise<void> {
       }
     }
     times.sort((a, b) => a - b);
-    results.push({ name: `${name}${reps < n ? ` (${reps}×)` : ''}`, p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]!, total: totalItems });
+    cpu.sort((a, b) => a - b);
+    results.push({
+      name: `${name}${reps < n ? ` (${reps}×)` : ''}`,
+      p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]!,
+      cpu50: percentile(cpu, 50), cpu99: percentile(cpu, 99), total: totalItems,
+    });
   }
 
   const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].reduce((k, ch) => k + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)));
   const num = (x: number) => x.toFixed(1).padStart(8);
   console.log(`\nAPI benchmark: ${total.toLocaleString('en')} cases, ${n} requests per row after 20 warm-up (seeded in ${(seedMs / 1000).toFixed(1)} s)`);
   console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end of the run\n`);
-  console.log(`${pad('scenario', 40)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'matches'.padStart(9)}  target`);
-  console.log('-'.repeat(88));
-  for (const r of results) console.log(`${pad(r.name, 40)} ${num(r.p50)} ${num(r.p99)} ${num(r.max)} ${String(r.total).padStart(9)}  ${r.p99 < 50 ? 'ok' : 'OVER (p99 ≥ 50 ms)'}`);
+  console.log(`${pad('scenario', 40)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'cpu p50'.padStart(8)} ${'cpu p99'.padStart(8)} ${'matches'.padStart(9)}  p99 < 50 ms`);
+  console.log('-'.repeat(110));
+  for (const r of results) {
+    console.log(`${pad(r.name, 40)} ${num(r.p50)} ${num(r.p99)} ${num(r.max)} ${num(r.cpu50)} ${num(r.cpu99)} ${String(r.total).padStart(9)}  ${r.p99 < 50 ? 'ok' : 'over'}`);
+  }
   console.log('');
 
   await app.close();

@@ -45,12 +45,12 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
   const street = streetId === null ? '' : ' AND +c."streetId" = ?';
   const streetArg = streetId === null ? [] : [streetId];
 
-  // GROUP BY expressions (streetId + 0, status || '') rather than bare columns: over a long
-  // period SQLite otherwise walks the (streetId, status) index to skip the sort, fetching every
-  // row in street order; a range on createdAt followed by a small sort is far cheaper.
+  // GROUP BY streetId + 0 rather than the bare column: over a long period SQLite otherwise
+  // walks the (streetId, status) index to skip the sort, fetching every row in street order;
+  // a range on createdAt followed by a small sort is far cheaper.
   const [groups, due, ratings, settled, created, closed] = await Promise.all([
     db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT c."streetId" + 0 AS streetId, c."status" || '' AS status, c."post" AS post, c."mode721" AS mode721,
+      `SELECT c."streetId" + 0 AS streetId, c."status" AS status, c."post" AS post, c."mode721" AS mode721,
               COUNT(*) AS cases, SUM(c."reworkCount") AS reworkSum, SUM(c."reopenCount" > 0) AS reopened,
               COUNT(c."resolvedAt") AS resolvedCount,
               SUM((julianday(c."resolvedAt") - julianday(c."createdAt")) * 24.0) AS hours
