@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { createBot } from './app/create-bot.ts';
 import { createDomain } from './app/create-domain.ts';
 import { createAppScheduler } from './app/create-scheduler.ts';
+import { createTelegram } from './app/create-telegram.ts';
 import { createWebChat } from './app/create-webchat.ts';
-import { createWebChat } from './app/create-webchat.ts';
+import { createWeChat } from './app/create-wechat.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import type { Config } from './config/config-schema.ts';
 import { createLogger } from './config/logger.ts';
@@ -15,6 +16,7 @@ import { applyMigrations } from './db/migrate.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
 import { seedReferenceData } from './db/seed.ts';
 import { createServer } from './server/app.ts';
+import { wechatAdminRoutes } from './server/routes/wechat-admin-routes.ts';
 
 function readConfig(): Config {
   try {
@@ -43,17 +45,25 @@ async function main(): Promise<void> {
   let kick = () => {};
   const bot = createBot({ db, domain, config, logger, kick: () => kick() });
   const extraRoutes: Array<(app: FastifyInstance) => Promise<void>> = [];
+  // Every channel's sender is pushed before the delivery worker, which reads its senders once.
 
-  // Web chat: the embedded default channel, always on.
+  // Web chat: the built-in channel at /chat (demo identities only in demo mode), always on.
   const webchat = createWebChat({ db, domain, bot, config, logger });
   senders.push(webchat.sender);
   extraRoutes.push(webchat.routes);
 
-  // Web chat: the built-in channel at /chat (demo identities only in demo mode); before the
-  // delivery worker, which reads its senders once.
-  const webchat = createWebChat({ db, domain, bot, config, logger });
-  senders.push(webchat.sender);
-  const extraRoutes = [webchat.routes];
+  // Telegram: on when TELEGRAM_BOT_TOKEN is set (polling, or webhook at /telegram/webhook).
+  const telegram = createTelegram({ config, logger, db, domain, bot, kick: () => kick() });
+  if (telegram) {
+    senders.push(telegram.sender);
+    extraRoutes.push(async (app) => telegram.webhookRoute(app));
+  }
+
+  // WeChat (Wechaty): on when WECHATY_PUPPET is set; the login QR code is at /admin/wechat.
+  const wechat = await createWeChat({ db, domain, config, logger, runtime: bot.runtime, kick: () => kick() });
+  if (wechat) senders.push(wechat.sender);
+  extraRoutes.push((app) => wechatAdminRoutes(app, { channel: wechat }));
+
   const delivery = createDeliveryWorker({ store: domain.outbox, senders, clock: domain.clock, logger, pollIntervalMs: 1000 });
   kick = () => delivery.kick();
   const scheduler = createAppScheduler({ db, domain, config, logger, kick });
@@ -62,6 +72,10 @@ async function main(): Promise<void> {
   await delivery.start();
   scheduler.start();
   await app.listen({ port: config.PORT, host: config.HOST });
+  // Messengers connect after the server listens: a webhook must be reachable when it is set.
+  // A wrong token or an unreachable Telegram must not take the web chat and dashboard down with it.
+  void telegram?.start().catch((err: unknown) => logger.error({ err }, 'telegram channel failed to start'));
+  void wechat?.start();
   const port = (app.server.address() as { port: number } | null)?.port ?? config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   const address = `http://${host}:${port}`;
@@ -74,6 +88,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    await telegram?.stop();
+    await wechat?.stop();
     await app.close();
     await scheduler.stop();
     await delivery.stop();
