@@ -120,3 +120,10 @@ describe('GET /api/public/stats', () => {
     expect(JSON.stringify(body)).not.toContain('万松街道');
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the public and statistics routes', async () => {
+    const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/public/cases', '/api/public/stats', '/api/public/attachments/{id}', '/api/stats']));
+  });
+});
