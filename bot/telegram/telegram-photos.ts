@@ -9,6 +9,7 @@ import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import { acceptedExtension, checkSize } from '../../core/evidence/photo-fns.ts';
 import type { InboundPhoto } from '../inbound-types.ts';
+import { concurrencyLimit } from './concurrency-limit.ts';
 import type { TelegramFileRef } from './telegram-inbound.ts';
 
 /** Bots may download files up to 20 MB from the official Bot API; a self-hosted one lifts that. */
@@ -56,21 +57,6 @@ function plainlyNotImage(ref: TelegramFileRef): boolean {
   return ref.kind === 'document' && mime !== undefined && !mime.startsWith('image/') && mime !== 'application/octet-stream';
 }
 
-function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    if (active >= max) await new Promise<void>((r) => waiting.push(r));
-    active += 1;
-    try {
-      return await task();
-    } finally {
-      active -= 1;
-      waiting.shift()?.();
-    }
-  };
-}
-
 async function download(url: URL, limit: number, timeoutMs: number): Promise<Buffer> {
   if (url.protocol === 'file:') {
     // A self-hosted Bot API server in --local mode hands out paths on its own disk.
@@ -103,7 +89,7 @@ export function createTelegramPhotos(deps: {
   timeoutMs?: number;
 }): TelegramPhotos {
   const limit = Math.min(deps.maxBytes, deps.downloadLimit);
-  const slot = limiter(deps.concurrency ?? 4);
+  const slot = concurrencyLimit(deps.concurrency ?? 4);
   const timeoutMs = deps.timeoutMs ?? 60_000;
 
   async function one(ref: TelegramFileRef, draftKey: string): Promise<InboundPhoto | string> {

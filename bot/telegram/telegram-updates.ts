@@ -1,12 +1,14 @@
 // What happens to one Telegram update, whichever way it came (polling or webhook): answer a
 // button press at once, gather albums, keep each chat's messages in order while photos download,
 // store photos as evidence, then hand the normalised message to the bot runtime.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../../config/logger.ts';
 import type { OutboundMessage } from '../../core/messaging/outbound-types.ts';
 import type { BotRuntime, ReplyQueue } from '../bot-runtime.ts';
 import type { InboundMessage } from '../inbound-types.ts';
 import { createAlbumCollector } from './album-collector.ts';
+import { concurrencyLimit } from './concurrency-limit.ts';
 import { mapUpdate, type MappedUpdate } from './telegram-inbound.ts';
 import type { TelegramPhotos } from './telegram-photos.ts';
 
@@ -23,6 +25,8 @@ export interface TelegramUpdateDeps {
   botUsername(): string | undefined;
   logger: Logger;
   albumQuietMs?: number;
+  /** Updates in the conversation at once (default 4); other chats wait their turn. */
+  conversationConcurrency?: number;
 }
 
 export interface TelegramUpdateHandler {
@@ -53,6 +57,7 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
   const albumsQueued = new Map<string, number>();
   const inflight = new Set<Promise<void>>();
   const recent = new Set<string>();
+  const conversationSlot = concurrencyLimit(deps.conversationConcurrency ?? 4);
 
   /** Runs tasks of one chat one after another, in arrival order. */
   function inOrder(chat: string, task: () => Promise<void>): Promise<void> {
@@ -81,7 +86,13 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
       // Only refused files and nothing else: the refusal is the whole answer.
       if (!photos.length && !hasContent(message)) return;
     }
-    await deps.runtime.receive({ ...message, ...(photos.length ? { photos } : {}) });
+    await conversationSlot(async () => {
+      // The event loop turns between updates: the database calls resolve without ever yielding,
+      // so a busy polling batch would otherwise hold back every socket (callback answers,
+      // webhook requests, deliveries) until the whole batch is done.
+      await yieldToEventLoop();
+      await deps.runtime.receive({ ...message, ...(photos.length ? { photos } : {}) });
+    });
   }
 
   function remember(id: string): boolean {
