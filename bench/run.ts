@@ -6,6 +6,7 @@ interface Bench {
 const benches: Record<string, () => Promise<Bench>> = {
   routing: () => import('./routing-bench.ts'),
   api: () => import('./api-bench.ts'),
+  intake: () => import('./intake-bench.ts'),
 };
 
 async function main(): Promise<void> {
