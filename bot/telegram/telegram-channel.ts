@@ -2,13 +2,14 @@
 // handler, the ChannelSender the delivery worker uses, and the two ways updates arrive (long
 // polling by default, or a webhook mounted in the fastify app). telegraf stays inside this folder.
 import type { FastifyInstance } from 'fastify';
-import { Telegraf } from 'telegraf';
+import { Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { Config } from '../../config/config-schema.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import type { ChannelSender } from '../../core/messaging/outbound-types.ts';
 import type { BotRuntime, ReplyQueue } from '../bot-runtime.ts';
+import { retryUntil } from './retry-until.ts';
 import { TELEGRAM_COMMANDS } from './telegram-commands.ts';
 import { BOT_API_DOWNLOAD_LIMIT, createTelegramPhotos } from './telegram-photos.ts';
 import { createTelegramSender, type TelegramApi } from './telegram-sender.ts';
@@ -33,7 +34,7 @@ export interface TelegramChannelDeps {
 
 export interface TelegramChannel {
   sender: ChannelSender;
-  /** Bot identity, command menu, then polling or setWebhook. */
+  /** Bot identity, command menu, then polling or setWebhook; retries while Telegram is unreachable. */
   start(): Promise<void>;
   /** Stops polling, completes gathering albums, waits for the updates in flight. */
   stop(): Promise<void>;
@@ -84,18 +85,23 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   });
 
   let polling: Promise<void> | null = null;
+  const stopping = new AbortController();
+  // 401: the token was refused; 400 on setWebhook: the URL is not acceptable. Waiting cannot help.
+  const fatal = (err: unknown) => err instanceof TelegramError && (err.code === 401 || err.code === 400 || err.code === 404);
+  const persist = <T>(what: string, fn: () => Promise<T>) =>
+    retryUntil(fn, { signal: stopping.signal, fatal, onRetry: (err, waitMs) => logger.warn({ err: String(err), retryInMs: waitMs }, `${what} failed; trying again`) });
 
   return {
     sender: createTelegramSender({ api, evidence: deps.evidence, logger }),
 
     async start() {
-      bot.botInfo = await bot.telegram.getMe();
+      bot.botInfo = await persist('telegram getMe', () => bot.telegram.getMe());
       logger.info({ bot: bot.botInfo.username, mode: config.TELEGRAM_MODE, apiRoot: root ?? 'https://api.telegram.org' }, 'telegram bot connected');
       await bot.telegram.setMyCommands([...TELEGRAM_COMMANDS]).catch((err: unknown) => logger.warn({ err: String(err) }, 'setMyCommands failed; the command menu stays as it was'));
       if (webhook) {
         const url = `${config.PUBLIC_URL}${WEBHOOK_PATH}`;
         if (!url.startsWith('https://')) logger.warn({ url }, 'Telegram accepts only https webhooks (a self-hosted Bot API server may differ)');
-        await bot.telegram.setWebhook(url, { secret_token: config.TELEGRAM_WEBHOOK_SECRET!, allowed_updates: [...ALLOWED_UPDATES], max_connections: 40 });
+        await persist('telegram setWebhook', () => bot.telegram.setWebhook(url, { secret_token: config.TELEGRAM_WEBHOOK_SECRET!, allowed_updates: [...ALLOWED_UPDATES], max_connections: 40 }));
         logger.info({ url }, 'telegram webhook set');
         return;
       }
@@ -106,6 +112,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     },
 
     async stop() {
+      stopping.abort();
       if (polling) {
         try {
           bot.stop('shutdown');

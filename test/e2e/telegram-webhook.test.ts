@@ -25,12 +25,15 @@ beforeAll(async () => {
   port = await freePort();
   h = await createTelegramHarness({ start: false, env: { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: `http://127.0.0.1:${port}` } });
   await h.app.listen({ port, host: '127.0.0.1' });
+  // Telegram unreachable for a moment at start-up: the channel tries again rather than staying off.
+  h.emu.failNext('getMe', { code: 502, description: 'Bad Gateway' });
   await h.telegram.start();
 });
 afterAll(async () => h?.close());
 
 describe('Telegram webhook', () => {
   it('sets the webhook with the secret and receives updates through it', async () => {
+    expect(h.emu.calls.filter((c) => c.method === 'getMe').map((c) => c.status)).toEqual([502, 200]);
     expect(h.emu.webhook).toEqual({ url: `http://127.0.0.1:${port}/telegram/webhook`, secret: SECRET });
     const u = h.emu.user({ id: 6001 });
     await u.send('/start');
