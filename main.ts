@@ -88,9 +88,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    await app.close(); // no new webhook requests while the channels drain what they hold
     await telegram?.stop();
     await wechat?.stop();
-    await app.close();
     await scheduler.stop();
     await delivery.stop();
     await db.$disconnect();

@@ -92,7 +92,8 @@ export async function continueReport(ctx: BotContext): Promise<void> {
   const question = missingQuestion(ctx, d, decision);
   if (question) {
     if (question.asked === 'location' && d.asked === 'location' && d.address) d.address = null;
-    ctx.say(question.key, question.vars);
+    // The share-location button (Telegram's reply keyboard) works in private chats only.
+    ctx.reply({ text: ctx.t(question.key, question.vars), ...(question.key === 'draft.need_location' ? { requestLocation: true } : {}) });
     return ctx.saveState('report', 'collecting', { ...d, asked: question.asked });
   }
   await summarise(ctx, d, decision);
