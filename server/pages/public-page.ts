@@ -3,7 +3,7 @@ import { html, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
 import type { PageContext } from './page-context.ts';
 import { powerListSection } from './power-list-section.ts';
-import type { PublicCase } from './public-cases-query.ts';
+import type { PublicCase } from '../../db/public-case-queries.ts';
 import type { StatsView } from './stats-page.ts';
 import { byPostSection, keyFigures, mode721Section, trendSection } from './stats-sections.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { activePowerList } from '../../db/power-list-store.ts';
 import { pageContext, sendPage } from '../pages/page-context.ts';
 import { installPageErrors } from '../pages/page-guard.ts';
-import { listPublicCases } from '../pages/public-cases-query.ts';
+import { publicCases } from '../../db/public-case-queries.ts';
 import { publicPage } from '../pages/public-page.ts';
 import { loadStatsView } from '../pages/stats-view.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -19,7 +19,7 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
     const n = Number(req.query.page ?? '1');
     const page = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
     const [cases, stats, powerList] = await Promise.all([
-      listPublicCases(db, page, PAGE_SIZE),
+      publicCases(db, { streetId: null, page, pageSize: PAGE_SIZE }),
       loadStatsView(db, {}, null, domain.clock()),
       activePowerList(db),
     ]);

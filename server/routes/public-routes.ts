@@ -1,24 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { MODE_721_LABELS, RATING_LABELS, type Mode721, type RatingScore } from '../../core/case/case-types.ts';
-import { coarseLocation, redactPersonalData } from '../../core/case/anonymise-fns.ts';
 import { isPublishedCase } from '../../core/case/case-visibility-fns.ts';
 import { NotFoundError } from '../../core/errors.ts';
-import { districtDay, parseBound, resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
+import { parseBound, resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
 import { computeFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
-import { publishedCasePage, streetIdByName } from '../../db/case-queries.ts';
+import { streetIdByName } from '../../db/case-queries.ts';
+import { publicCases, publishablePhoto } from '../../db/public-case-queries.ts';
 import { loadStatsRows } from '../../db/stats-queries.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { binaryResponse, sendDataFile } from './case-read-routes.ts';
 import { STATS_CACHE_MS, figuresSchema, periodQuerySchema, periodSchema, statsCacheKey, trendSchema } from './stats-routes.ts';
 
-/**
- * 执法信息网上公示: closed cases without personal data. Built field by field from an allow-list
- * (never by removing fields from a case), so a column added later cannot leak by default.
- * No names, phones, chat ids, reporter ids, addresses or raw report text; the outcome text is
- * redacted; coordinates are rounded to ~100 m.
- */
+/** 执法信息网上公示: closed cases without personal data (the allow-list is db/public-case-queries.ts). */
 const strOrNull = { type: ['string', 'null'] } as const;
 const publicCaseSchema = {
   type: 'object',
@@ -40,11 +34,6 @@ const publicCaseSchema = {
     photos: { type: 'array', items: { type: 'string' }, description: '处置照片（已去除 EXIF）' },
   },
 } as const;
-
-/** Only handlers' photos are published: a resident's own photos could show who or where they are. */
-function publishablePhoto(a: { publicPath: string | null; uploadedById: number | null }, reporterId: number): boolean {
-  return a.publicPath !== null && a.uploadedById !== reporterId;
-}
 
 async function publicStats(db: ServerDeps['db'], period: Period) {
   const rows = await loadStatsRows(db, period, null);
@@ -86,46 +75,12 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
     async (req) => {
       const { page, pageSize, street, from, to } = req.query;
-      const { ids, total } = await publishedCasePage(db, {
+      const { items, total } = await publicCases(db, {
         streetId: street ? await streetIdByName(db, street) : null,
         from: from ? parseBound(from, 'from') : undefined,
         to: to ? parseBound(to, 'to') : undefined,
-        take: pageSize,
-        skip: (page - 1) * pageSize,
-      });
-      const found = await db.case.findMany({
-        where: { id: { in: ids }, status: 'closed' },
-        select: {
-          id: true, number: true, post: true, lat: true, lng: true, outcome: true, createdAt: true, closedAt: true, mode721: true, reporterId: true,
-          item: { select: { code: true, name: true } },
-          street: { select: { name: true } },
-          department: { select: { name: true } },
-          ratings: { orderBy: { id: 'desc' }, take: 1, select: { score: true } },
-          attachments: { where: { publicPath: { not: null } }, orderBy: { id: 'asc' }, select: { id: true, publicPath: true, uploadedById: true } },
-        },
-      });
-      const byId = new Map(found.map((c) => [c.id, c]));
-      const rows = ids.flatMap((id) => byId.get(id) ?? []);
-      const items = rows.map((c) => {
-        const score = (c.ratings[0]?.score ?? null) as RatingScore | null;
-        const mode = c.mode721 as Mode721 | null;
-        return {
-          number: c.number,
-          matter: c.item?.name ?? null,
-          itemCode: c.item?.code ?? null,
-          post: c.post,
-          department: c.department?.name ?? null,
-          street: c.street?.name ?? null,
-          location: coarseLocation(c.lat, c.lng),
-          outcome: c.outcome ? redactPersonalData(c.outcome) : null,
-          createdDate: districtDay(c.createdAt),
-          closedDate: c.closedAt ? districtDay(c.closedAt) : null,
-          mode721: mode,
-          mode721Label: mode ? (MODE_721_LABELS[mode] ?? null) : null,
-          satisfaction: score,
-          satisfactionLabel: score ? (RATING_LABELS[score] ?? null) : null,
-          photos: c.attachments.filter((a) => publishablePhoto(a, c.reporterId)).map((a) => `/api/public/attachments/${a.id}`),
-        };
+        page,
+        pageSize,
       });
       return { items, total, page, pageSize };
     },

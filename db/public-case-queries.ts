@@ -1,0 +1,73 @@
+import { coarseLocation, redactPersonalData } from '../core/case/anonymise-fns.ts';
+import { MODE_721_LABELS, RATING_LABELS, type Mode721, type RatingScore } from '../core/case/case-types.ts';
+import { districtDay } from '../core/stats/period-fns.ts';
+import { publishedCasePage } from './case-queries.ts';
+import type { Db } from './prisma-client.ts';
+
+/**
+ * 执法信息网上公示: closed cases without personal data, for the public API and the public page
+ * alike. Built field by field from an allow-list (never by removing fields from a case), so a
+ * column added later cannot leak by default. No names, phones, chat ids, reporter ids,
+ * addresses or raw report text are selected at all; the outcome is redacted; coordinates are
+ * rounded to ~100 m; only handlers' EXIF-free photo copies are listed.
+ */
+export interface PublicCase {
+  number: string;
+  matter: string | null;
+  itemCode: string | null;
+  post: string | null;
+  department: string | null;
+  street: string | null;
+  location: { lat: number; lng: number } | null;
+  outcome: string | null;
+  createdDate: string;
+  closedDate: string | null;
+  mode721: Mode721 | null;
+  mode721Label: string | null;
+  satisfaction: RatingScore | null;
+  satisfactionLabel: string | null;
+  photos: string[];
+}
+
+/** Only handlers' photos are published: a resident's own photos could show who or where they are. */
+export function publishablePhoto(a: { publicPath: string | null; uploadedById: number | null }, reporterId: number): boolean {
+  return a.publicPath !== null && a.uploadedById !== reporterId;
+}
+
+export async function publicCases(db: Db, f: { streetId: number | null; from?: Date | undefined; to?: Date | undefined; page: number; pageSize: number }): Promise<{ items: PublicCase[]; total: number }> {
+  const { ids, total } = await publishedCasePage(db, { streetId: f.streetId, from: f.from, to: f.to, take: f.pageSize, skip: (f.page - 1) * f.pageSize });
+  const found = await db.case.findMany({
+    where: { id: { in: ids }, status: 'closed' },
+    select: {
+      id: true, number: true, post: true, lat: true, lng: true, outcome: true, createdAt: true, closedAt: true, mode721: true, reporterId: true,
+      item: { select: { code: true, name: true } },
+      street: { select: { name: true } },
+      department: { select: { name: true } },
+      ratings: { orderBy: { id: 'desc' }, take: 1, select: { score: true } },
+      attachments: { where: { publicPath: { not: null } }, orderBy: { id: 'asc' }, select: { id: true, publicPath: true, uploadedById: true } },
+    },
+  });
+  const byId = new Map(found.map((c) => [c.id, c]));
+  const items = ids.flatMap((id) => byId.get(id) ?? []).map((c): PublicCase => {
+    const score = (c.ratings[0]?.score ?? null) as RatingScore | null;
+    const mode = c.mode721 as Mode721 | null;
+    return {
+      number: c.number,
+      matter: c.item?.name ?? null,
+      itemCode: c.item?.code ?? null,
+      post: c.post,
+      department: c.department?.name ?? null,
+      street: c.street?.name ?? null,
+      location: coarseLocation(c.lat, c.lng),
+      outcome: c.outcome ? redactPersonalData(c.outcome) : null,
+      createdDate: districtDay(c.createdAt),
+      closedDate: c.closedAt ? districtDay(c.closedAt) : null,
+      mode721: mode,
+      mode721Label: mode ? (MODE_721_LABELS[mode] ?? null) : null,
+      satisfaction: score,
+      satisfactionLabel: score ? (RATING_LABELS[score] ?? null) : null,
+      photos: c.attachments.filter((a) => publishablePhoto(a, c.reporterId)).map((a) => `/api/public/attachments/${a.id}`),
+    };
+  });
+  return { items, total };
+}
