@@ -1,6 +1,7 @@
 // Pure planning of the Bot API calls that deliver one OutboundMessage. No I/O: the sender opens
 // the photo files first and executes the plan, so every rule here is unit-tested.
 import type { Button, OutboundMessage } from '../../core/messaging/outbound-types.ts';
+import { splitText as splitLongText } from '../../core/messaging/text-split-fns.ts';
 
 export interface TelegramCall {
   method: 'sendMessage' | 'sendPhoto' | 'sendMediaGroup' | 'sendLocation';
@@ -22,18 +23,9 @@ export interface PlanOptions {
   onDroppedButton?: (button: Button) => void;
 }
 
-/** Splits long text at line breaks where possible, so no part exceeds the limit. */
+/** Long text in parts within this channel's message limit. */
 export function splitText(text: string, limit = TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const cut = rest.lastIndexOf('\n', limit);
-    const at = cut > limit / 2 ? cut : limit;
-    parts.push(rest.slice(0, at));
-    rest = rest.slice(at).replace(/^\n/, '');
-  }
-  parts.push(rest);
-  return parts;
+  return splitLongText(text, limit);
 }
 
 function inlineKeyboard(buttons: Button[][] | undefined, opts: PlanOptions): Record<string, unknown> | undefined {

@@ -2,6 +2,7 @@
 // lines the user answers by typing the number. No I/O; the sender opens photos and sends.
 import { wgs84ToGcj02 } from '../../core/geo/coord-transform-fns.ts';
 import type { Button, OutboundMessage } from '../../core/messaging/outbound-types.ts';
+import { splitText as splitLongText } from '../../core/messaging/text-split-fns.ts';
 
 /** WeChat cuts very long text messages; keep each part well under its limit. */
 export const TEXT_LIMIT = 2000;
@@ -27,18 +28,9 @@ export function locationLine(p: { lat: number; lng: number }): string {
   return `位置（GCJ-02，可在腾讯/高德地图中搜索）：${g.lat.toFixed(6)},${g.lng.toFixed(6)}`;
 }
 
-/** Splits long text at line breaks where possible. */
+/** Long text in parts within this channel's message limit. */
 export function splitText(text: string, limit = TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const cut = rest.lastIndexOf('\n', limit);
-    const at = cut > limit / 2 ? cut : limit;
-    parts.push(rest.slice(0, at));
-    rest = rest.slice(at).replace(/^\n/, '');
-  }
-  if (rest) parts.push(rest);
-  return parts;
+  return splitLongText(text, limit);
 }
 
 /** One WeChat send: a text or a photo (by attachment id, opened as its EXIF-free copy). */
