@@ -1,16 +1,8 @@
 import type { Jurisdiction, StreetLocation } from '../geo/geo-types.ts';
+import { base } from '../geo/text-reason-fns.ts';
 import type { RouteInput } from './routing-types.ts';
 
-export const UNPLACED: StreetLocation = {
-  street: null,
-  streetCode: null,
-  method: 'none',
-  outsideDistrict: false,
-  neighbour: null,
-  candidates: [],
-  reason: '未能确定所属街道',
-  evidence: null,
-};
+export const UNPLACED: StreetLocation = base('未能确定所属街道');
 
 export function validCoordinates(lat: unknown, lng: unknown): boolean {
   return (
