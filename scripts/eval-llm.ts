@@ -9,48 +9,12 @@ import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
 import type { AssistedDecision } from '../core/routing/assisted-router.ts';
 import type { Router, RoutingDecision } from '../core/routing/routing-types.ts';
+import { routeOk, scoreLines, type EvalLine } from './eval-scoring.ts';
 
-interface Expected {
-  handling: string[];
-  post: string[] | null;
-  department: string[] | null;
-  street: string | null;
-  urgent: boolean;
-}
-export interface EvalLine {
-  id: string;
-  text: string;
-  reporter?: 'resident' | 'inspector';
-  lat?: number;
-  lng?: number;
-  address?: string;
-  expected: Expected;
-}
-
-// Same scoring as scripts/eval.ts (kept here so that script stays as its owner wrote it).
-function routeOk(e: Expected, d: RoutingDecision): boolean {
-  if (!e.handling.includes(d.handling)) return false;
-  if (d.handling === 'street' || d.handling === 'district') return e.post === null || (d.post !== null && e.post.includes(d.post));
-  if (d.handling === 'department') return e.department === null || (d.department !== null && e.department.includes(d.department));
-  return true;
-}
+export type { EvalLine };
 
 function figures(lines: readonly EvalLine[], ds: readonly RoutingDecision[]): string[] {
-  let h = 0, r = 0, st = 0, sh = 0, tp = 0, fp = 0, fn = 0, tri = 0;
-  lines.forEach(({ expected: e }, i) => {
-    const d = ds[i]!;
-    h += e.handling.includes(d.handling) ? 1 : 0;
-    r += routeOk(e, d) ? 1 : 0;
-    tri += d.needsTriage ? 1 : 0;
-    if (e.street !== null) {
-      st++;
-      sh += d.street.street === e.street ? 1 : 0;
-    }
-    if (d.urgent && e.urgent) tp++;
-    else if (d.urgent) fp++;
-    else if (e.urgent) fn++;
-  });
-  const n = lines.length;
+  const { n, handlingHits: h, routeHits: r, streetTotal: st, streetHits: sh, tp, fp, fn, triage: tri } = scoreLines(lines, ds);
   const f = (hit: number, all: number) => `${(all ? hit / all : 1).toFixed(3)} (${hit}/${all})`;
   return [f(h, n), f(r, n), f(sh, st), f(tp, tp + fn), f(tp, tp + fp), `${tri}/${n}`];
 }

@@ -10,35 +10,18 @@ import { createJurisdiction } from '../core/geo/jurisdiction.ts';
 import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
 import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
 import { createRouter } from '../core/routing/router.ts';
-import type { RoutingDecision } from '../core/routing/routing-types.ts';
 import { runLlmEval } from './eval-llm.ts';
-
-interface Expected {
-  handling: string[];
-  post: string[] | null;
-  department: string[] | null;
-  street: string | null;
-  urgent: boolean;
-}
-interface Line {
-  id: string;
-  text: string;
-  reporter?: 'resident' | 'inspector';
-  lat?: number;
-  lng?: number;
-  address?: string;
-  expected: Expected;
-}
+import { routeOk, scoreLines, streetScored, type EvalLine } from './eval-scoring.ts';
 
 const TARGETS = { route: 0.92, handling: 0.95, urgentRecall: 1, urgentPrecision: 0.9 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { file: { type: 'string' }, list: { type: 'string' }, llm: { type: 'boolean' } } });
 const file = resolve(values.file ?? resolve(repoRoot, '../shared/eval/dev.jsonl'));
-const lines: Line[] = readFileSync(file, 'utf8')
+const lines: EvalLine[] = readFileSync(file, 'utf8')
   .split('\n')
   .filter((l) => l.trim().length > 0)
-  .map((l) => JSON.parse(l) as Line);
+  .map((l) => JSON.parse(l) as EvalLine);
 
 const router = createRouter({
   powerList: loadPowerListFileSync(values.list ?? defaultPowerListPath()),
@@ -47,38 +30,19 @@ const router = createRouter({
 // --llm: rules alone and rules with model assistance side by side (scripts/eval-llm.ts); exits 2 without LLM_* settings.
 if (values.llm) process.exit(await runLlmEval({ file, lines, router, listPath: values.list ?? defaultPowerListPath() }));
 
-function routeOk(e: Expected, d: RoutingDecision): boolean {
-  if (!e.handling.includes(d.handling)) return false;
-  if (d.handling === 'street' || d.handling === 'district') return e.post === null || (d.post !== null && e.post.includes(d.post));
-  if (d.handling === 'department') return e.department === null || (d.department !== null && e.department.includes(d.department));
-  return true;
-}
-
-let handlingHits = 0, routeHits = 0, streetTotal = 0, streetHits = 0, tp = 0, fp = 0, fn = 0, triage = 0;
+const decisions = lines.map((line) => router.route({ text: line.text, reporter: line.reporter, lat: line.lat, lng: line.lng, address: line.address }));
+const { handlingHits, routeHits, streetTotal, streetHits, tp, fp, fn, triage } = scoreLines(lines, decisions);
 const misses: string[] = [];
-for (const line of lines) {
-  const d = router.route({ text: line.text, reporter: line.reporter, lat: line.lat, lng: line.lng, address: line.address });
+lines.forEach((line, i) => {
+  const d = decisions[i]!;
   const e = line.expected;
-  const hOk = e.handling.includes(d.handling);
-  const rOk = routeOk(e, d);
-  handlingHits += hOk ? 1 : 0;
-  routeHits += rOk ? 1 : 0;
-  if (d.needsTriage) triage++;
-  let sOk = true;
-  if (e.street !== null) {
-    streetTotal++;
-    sOk = d.street.street === e.street;
-    streetHits += sOk ? 1 : 0;
-  }
-  if (d.urgent && e.urgent) tp++;
-  else if (d.urgent) fp++;
-  else if (e.urgent) fn++;
-  if (!rOk || !sOk || d.urgent !== e.urgent) {
+  const sOk = !streetScored(e) || d.street.street === e.street;
+  if (!routeOk(e, d) || !sOk || d.urgent !== e.urgent) {
     const want = `${e.handling.join('/')} ${(e.post ?? e.department ?? []).join('/')}${e.street ? ' @' + e.street : ''}${e.urgent ? ' 紧急' : ''}`;
     const got = `${d.handling} ${d.post ?? d.department ?? ''}${d.street.street ? ' @' + d.street.street : ''}${d.urgent ? ' 紧急' : ''} [${d.item?.code ?? '-'} ${d.confidence}${d.needsTriage ? ' 人工' : ''}]`;
     misses.push(`  ${line.id}  ${line.text.slice(0, 40)}${line.text.length > 40 ? '…' : ''}\n        expected: ${want}\n        got:      ${got}  top: ${d.candidates.slice(0, 3).map((c) => `${c.code}:${c.score}`).join(' ')}`);
   }
-}
+});
 
 const n = lines.length;
 const pct = (x: number) => x.toFixed(3);
