@@ -28,7 +28,7 @@ export function routeOk(e: Expected, d: RoutingDecision): boolean {
 }
 
 export function streetScored(e: Expected): boolean {
-  return e.street !== null;
+  return e.street !== null && e.street !== undefined; // a line without the key places nothing, like null
 }
 
 export interface Scores {
