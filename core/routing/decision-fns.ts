@@ -14,7 +14,7 @@ import { rerankForUrgency } from './urgency-rerank-fns.ts';
 /** A matter needs at least this much evidence to be dispatched without a person looking first. */
 const MIN_MATTER = 1;
 
-export interface Decision {
+interface Route {
   handling: Handling;
   /** The item the case is filed under: the matter, or the district item that explains escalation. */
   item: PowerItem | null;
@@ -22,19 +22,13 @@ export interface Decision {
   department: Department | null;
   confidence: number;
   needsTriage: boolean;
+}
+
+export interface Decision extends Route {
   urgent: boolean;
   urgencyKind: UrgencyKind | null;
   ranked: ItemScore[];
   reasons: string[];
-}
-
-interface Route {
-  handling: Handling;
-  item: PowerItem | null;
-  post: Post | null;
-  department: Department | null;
-  confidence: number;
-  needsTriage: boolean;
 }
 
 // Built field by field: object spread here cost more than the whole classification.

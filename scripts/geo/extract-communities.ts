@@ -10,6 +10,7 @@
  * landmarks and the rest are hand-maintained there) and records the source.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { CommunityEntry } from '../../core/geo/jurisdiction-data-types.ts';
 
 const GAZETTEER = new URL('../../prisma/data/gazetteer.json', import.meta.url);
 
@@ -49,14 +50,7 @@ const EXTRA_ALIASES: Record<string, string[]> = {
   '420103006002': ['新舞台'],
 };
 
-interface Community {
-  name: string;
-  short: string;
-  code: string;
-  street: string;
-  aliases?: string[];
-  requiresSuffix: boolean;
-}
+type Community = CommunityEntry;
 
 function parseCsvLine(line: string): string[] {
   const out: string[] = [];
