@@ -38,9 +38,7 @@ export function createBot(opts: { db: Db; domain: Domain; config: Config; logger
     clock: domain.clock,
     settings: { draftTtlMinutes: config.DRAFT_TTL_MINUTES, publicUrl: config.PUBLIC_URL },
     notify: async (personIds, message, key) => {
-      await db.$transaction(async (tx) => {
-        await domain.outbox.enqueueForPeople(tx, personIds, message, key);
-      });
+      await domain.outbox.enqueueForPeopleNow(personIds, message, key);
     },
   };
   const handler = createConversation(deps, logger.child({ component: 'conversation' }));
@@ -51,9 +49,7 @@ export function createBot(opts: { db: Db; domain: Domain; config: Config; logger
     replies: {
       async enqueue(channel, chatId, replies, keyBase) {
         if (!replies.length) return;
-        await db.$transaction(async (tx) => {
-          await domain.outbox.enqueue(tx, replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })));
-        });
+        await domain.outbox.enqueueNow(replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })));
       },
       kick: () => opts.kick?.(),
     },

@@ -27,7 +27,7 @@ export function createAppScheduler(opts: { db: Db; domain: Domain; config: Confi
     ttlMinutes: config.DRAFT_TTL_MINUTES,
     text: (minutes) => t('draft.expired', { minutes }),
     notifyChat: async (channel, chatId, message, dedupeKey) => {
-      await db.$transaction((tx) => domain.outbox.enqueue(tx, [{ dedupeKey, channel, chatId, message }]));
+      await domain.outbox.enqueueNow([{ dedupeKey, channel, chatId, message }]);
     },
   });
   const housekeeping = {

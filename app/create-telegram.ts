@@ -26,9 +26,7 @@ export function createTelegram(opts: {
   // rate limit and the retries; a direct ctx.reply would bypass all three and be lost in an outage.
   const notices: ReplyQueue = {
     async enqueue(channel, chatId, replies, keyBase) {
-      await db.$transaction(async (tx) => {
-        await domain.outbox.enqueue(tx, replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })));
-      });
+      await domain.outbox.enqueueNow(replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })));
     },
     kick: opts.kick,
   };

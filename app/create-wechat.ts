@@ -60,9 +60,7 @@ export async function createWeChat(opts: CreateWeChatOptions): Promise<WeChatCha
     menus: outboxMenus(db),
     notices: {
       async enqueue(chatId, message, key) {
-        await db.$transaction(async (tx) => {
-          await domain.outbox.enqueue(tx, [{ dedupeKey: key, channel: 'wechat', chatId, message }]);
-        });
+        await domain.outbox.enqueueNow([{ dedupeKey: key, channel: 'wechat', chatId, message }]);
         opts.kick();
       },
     },

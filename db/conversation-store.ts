@@ -1,21 +1,35 @@
 import type { ConversationPort, FlowState } from '../bot/bot-ports.ts';
 import type { Channel } from '../bot/inbound-types.ts';
-import type { Db } from './prisma-client.ts';
+import { sqlOf, type Db } from './prisma-client.ts';
+import { dateOrNull, sqlDate, sqlDateOrNull } from './sql-values.ts';
 
-/** Flow state in SQLite: a restart or a second server process picks up where the chat left off. */
+type Row = { flow: string; step: string; data: string; expiresAt: string | null };
+const toState = (r: Row): FlowState => ({ flow: r.flow, step: r.step, data: JSON.parse(r.data) as Record<string, unknown>, expiresAt: dateOrNull(r.expiresAt) });
+
+/**
+ * Flow state in SQLite: a restart or a second server process picks up where the chat left off.
+ * Every chat message loads and saves it, so it runs on prepared statements rather than Prisma.
+ */
 export function createConversationStore(db: Db): ConversationPort {
-  const where = (k: { channel: string; chatId: string; userId: string }) => ({ channel_chatId_userId: { channel: k.channel, chatId: k.chatId, userId: k.userId } });
+  const sql = sqlOf(db);
   return {
-    async load(key) {
-      const row = await db.conversation.findUnique({ where: where(key) });
-      return row ? { flow: row.flow, step: row.step, data: JSON.parse(row.data) as Record<string, unknown>, expiresAt: row.expiresAt } : null;
+    load: (k) =>
+      sql.exclusive((tx) => {
+        const row = tx.get<Row>('SELECT "flow", "step", "data", "expiresAt" FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?', k.channel, k.chatId, k.userId);
+        return row ? toState(row) : null;
+      }),
+    async save(k, state) {
+      const now = sqlDate(new Date());
+      await sql.exclusive((tx) =>
+        tx.run(
+          `INSERT INTO "Conversation" ("channel", "chatId", "userId", "flow", "step", "data", "expiresAt", "updatedAt", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT ("channel", "chatId", "userId") DO UPDATE SET "flow" = excluded."flow", "step" = excluded."step", "data" = excluded."data", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`,
+          k.channel, k.chatId, k.userId, state.flow, state.step, JSON.stringify(state.data), sqlDateOrNull(state.expiresAt), now, now,
+        ),
+      );
     },
-    async save(key, state: FlowState) {
-      const data = { flow: state.flow, step: state.step, data: JSON.stringify(state.data), expiresAt: state.expiresAt };
-      await db.conversation.upsert({ where: where(key), create: { ...key, ...data }, update: data });
-    },
-    async clear(key) {
-      await db.conversation.deleteMany({ where: { channel: key.channel, chatId: key.chatId, userId: key.userId } });
+    async clear(k) {
+      await sql.exclusive((tx) => tx.run('DELETE FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?', k.channel, k.chatId, k.userId));
     },
     async expired(now, limit) {
       const rows = await db.conversation.findMany({ where: { expiresAt: { lte: now } }, take: limit, orderBy: { expiresAt: 'asc' } });

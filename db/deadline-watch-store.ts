@@ -1,7 +1,8 @@
 import type { DailyJobsPort, DigestScope } from '../core/schedule/daily-jobs-port.ts';
 import type { DeadlineNotice, DeadlineWatchPort, WatchedCase } from '../core/schedule/deadline-watch-port.ts';
 import type { OutboxStore } from './outbox-store.ts';
-import type { Db } from './prisma-client.ts';
+import { sqlOf, type Db } from './prisma-client.ts';
+import { sqlDate } from './sql-values.ts';
 
 /**
  * Statuses in which a case waits for its handler. `resolved` is open too, but its handling
@@ -58,11 +59,7 @@ type Enqueue = Pick<OutboxStore, 'enqueueForPeople'>;
 
 async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): Promise<number> {
   if (notices.length === 0) return 0;
-  return db.$transaction(async (tx) => {
-    let rows = 0;
-    for (const n of notices) rows += await outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase);
-    return rows;
-  });
+  return sqlOf(db).transaction((tx) => notices.reduce((rows, n) => rows + outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase), 0));
 }
 
 /** The deadline watch over Prisma; the range conditions on dueAt use the Case(status, dueAt) index. */
@@ -125,11 +122,12 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
     districtAdmins,
 
     async flagAndNotify(caseId, flag, at, notices) {
-      return db.$transaction(async (tx) => {
+      return sqlOf(db).transaction((tx) => {
         // Conditional on the flag being unset: two processes racing for a case write it once.
-        const { count } = await tx.case.updateMany({ where: { id: caseId, [flag]: null }, data: { [flag]: at } });
-        if (count === 0) return false;
-        for (const n of notices) await outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase, caseId);
+        const stamp = sqlDate(at);
+        const { changes } = tx.run(`UPDATE "Case" SET "${flag}" = ?, "updatedAt" = ? WHERE "id" = ? AND "${flag}" IS NULL`, stamp, stamp, caseId);
+        if (changes === 0) return false;
+        for (const n of notices) outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase, caseId);
         return true;
       });
     },

@@ -2,7 +2,8 @@ import { createHash, randomInt } from 'node:crypto';
 import type { IdentityPort } from '../bot/bot-ports.ts';
 import type { Actor, Role } from '../core/case/case-types.ts';
 import { isGroupChat } from '../core/messaging/rate-limiter.ts';
-import type { Db } from './prisma-client.ts';
+import { sqlOf, type Db } from './prisma-client.ts';
+import { sqlDate } from './sql-values.ts';
 
 const hash = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
 // No 0/O or 1/I: codes are read aloud and typed on phones.
@@ -14,20 +15,32 @@ const privateChat = (userId: string, chatId: string) => (isGroupChat(chatId) ? u
 type PersonRow = { id: number; role: string; streetId: number | null; departmentId: number | null; displayName: string };
 export const toActor = (p: PersonRow): Actor => ({ personId: p.id, role: p.role as Role, streetId: p.streetId, departmentId: p.departmentId, displayName: p.displayName });
 
+type FoundRow = PersonRow & { identityId: number; chatId: string; blockedAt: string | null };
+
 export function createIdentityStore(db: Db): IdentityPort {
+  const sql = sqlOf(db);
   return {
+    // Every chat message starts here, so it runs on prepared statements rather than Prisma.
     async resolve(channel, userId, chatId, displayName) {
-      const found = await db.chatIdentity.findUnique({ where: { channel_externalId: { channel, externalId: userId } }, include: { person: true } });
-      if (found) {
-        // Pushes go to the person's private chat: a message in a group never moves them there.
-        if (found.chatId !== chatId && !isGroupChat(chatId)) await db.chatIdentity.update({ where: { id: found.id }, data: { chatId } });
-        if (found.blockedAt) await db.chatIdentity.update({ where: { id: found.id }, data: { blockedAt: null } }); // they wrote again: unblocked
-        return { actor: toActor(found.person), isNew: false };
-      }
-      const person = await db.person.create({
-        data: { displayName: displayName?.slice(0, 40) || '居民', role: 'resident', identities: { create: { channel, externalId: userId, chatId: privateChat(userId, chatId) } } },
+      // One transaction, so two first messages of a newcomer (private chat and group) make one person.
+      return sql.transaction((tx) => {
+        const found = tx.get<FoundRow>(
+          `SELECT p."id", p."role", p."streetId", p."departmentId", p."displayName", i."id" AS "identityId", i."chatId", i."blockedAt"
+           FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
+          channel, userId,
+        );
+        if (found) {
+          // Pushes go to the person's private chat: a message in a group never moves them there.
+          if (found.chatId !== chatId && !isGroupChat(chatId)) tx.run('UPDATE "ChatIdentity" SET "chatId" = ? WHERE "id" = ?', chatId, found.identityId);
+          if (found.blockedAt) tx.run('UPDATE "ChatIdentity" SET "blockedAt" = NULL WHERE "id" = ?', found.identityId); // they wrote again: unblocked
+          return { actor: toActor(found), isNew: false };
+        }
+        const now = sqlDate(new Date());
+        const name = displayName?.slice(0, 40) || '居民';
+        const id = tx.run('INSERT INTO "Person" ("displayName", "role", "active", "createdAt") VALUES (?, \'resident\', 1, ?)', name, now).lastInsertRowid;
+        tx.run('INSERT INTO "ChatIdentity" ("channel", "externalId", "chatId", "personId", "createdAt") VALUES (?, ?, ?, ?, ?)', channel, userId, privateChat(userId, chatId), id, now);
+        return { actor: toActor({ id, role: 'resident', streetId: null, departmentId: null, displayName: name }), isNew: true };
       });
-      return { actor: toActor(person), isNew: true };
     },
     async bind(channel, userId, chatId, code, now) {
       return db.$transaction(async (tx) => {

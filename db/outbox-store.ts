@@ -1,6 +1,8 @@
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
 import type { ClaimedMessage, OutboxPort } from '../core/messaging/outbox-port.ts';
-import type { Db, Tx } from './prisma-client.ts';
+import { sqlOf, type Db } from './prisma-client.ts';
+import type { SqlTx } from './sql-connection.ts';
+import { sqlDate } from './sql-values.ts';
 
 export interface OutboxRowInput {
   /** Unique per notification and recipient chat: enqueueing the same key again is a no-op. */
@@ -18,9 +20,13 @@ export type MessageFor = OutboundMessage | ((personId: number) => OutboundMessag
 
 export interface OutboxStore extends OutboxPort {
   /** Inserts in the caller's transaction; rows whose dedupeKey exists are skipped. Returns rows inserted. */
-  enqueue(tx: Tx, rows: OutboxRowInput[]): Promise<number>;
+  enqueue(tx: SqlTx, rows: OutboxRowInput[]): number;
   /** One row per chat identity of each active person (blocked chats skipped); key `${base}:${channel}:${chatId}`. */
-  enqueueForPeople(tx: Tx, personIds: number[], message: MessageFor, dedupeKeyBase: string, caseId?: number): Promise<number>;
+  enqueueForPeople(tx: SqlTx, personIds: number[], message: MessageFor, dedupeKeyBase: string, caseId?: number): number;
+  /** `enqueue` in a transaction of its own. */
+  enqueueNow(rows: OutboxRowInput[]): Promise<number>;
+  /** `enqueueForPeople` in a transaction of its own. */
+  enqueueForPeopleNow(personIds: number[], message: MessageFor, dedupeKeyBase: string, caseId?: number): Promise<number>;
   countByStatus(): Promise<Record<string, number>>;
   /** After a long outage, an administrator puts dead messages back in the queue (attempts reset). */
   requeueDead(filter?: { ids?: number[]; channel?: string }): Promise<number>;
@@ -50,42 +56,50 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
   const clock = opts.clock ?? (() => new Date());
   // Must exceed the worker's send timeout (60 s by default) by a margin, or a slow send is sent twice.
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const sql = sqlOf(db);
   const owned = (c: ClaimedMessage) => ({ id: c.id, status: 'sending', nextAttemptAt: c.leaseUntil });
 
-  async function enqueue(tx: Tx, rows: OutboxRowInput[]): Promise<number> {
+  // Every reply goes through here, so inserts are prepared statements on Prisma's connection
+  // (sql-connection.ts), joining whichever unit of work the caller holds.
+  function enqueue(tx: SqlTx, rows: OutboxRowInput[]): number {
     const now = clock();
     let inserted = 0;
     for (const r of rows) {
       // ON CONFLICT DO NOTHING rather than find-then-create: a concurrent writer cannot make it throw.
-      inserted += await tx.$executeRaw`
-        INSERT INTO "OutboxMessage" ("dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
-        VALUES (${r.dedupeKey}, ${r.channel}, ${r.chatId}, ${r.personId ?? null}, ${r.caseId ?? null}, ${JSON.stringify(r.message)}, 'pending', 0, ${r.notBefore ?? now}, ${now})
-        ON CONFLICT ("dedupeKey") DO NOTHING`;
+      inserted += tx.run(
+        `INSERT INTO "OutboxMessage" ("dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT ("dedupeKey") DO NOTHING`,
+        r.dedupeKey, r.channel, r.chatId, r.personId ?? null, r.caseId ?? null, JSON.stringify(r.message), sqlDate(r.notBefore ?? now), sqlDate(now),
+      ).changes;
     }
     return inserted;
   }
 
+  function enqueueForPeople(tx: SqlTx, personIds: number[], message: MessageFor, dedupeKeyBase: string, caseId?: number): number {
+    if (personIds.length === 0) return 0;
+    const identities = tx.all<{ channel: string; chatId: string; personId: number }>(
+      `SELECT i."channel", i."chatId", i."personId" FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId"
+       WHERE i."personId" IN (SELECT value FROM json_each(?)) AND i."blockedAt" IS NULL AND p."active" = 1 ORDER BY i."id"`,
+      JSON.stringify([...new Set(personIds)]),
+    );
+    return enqueue(
+      tx,
+      identities.map((i) => ({
+        dedupeKey: `${dedupeKeyBase}:${i.channel}:${i.chatId}`,
+        channel: i.channel,
+        chatId: i.chatId,
+        personId: i.personId,
+        ...(caseId !== undefined ? { caseId } : {}),
+        message: typeof message === 'function' ? message(i.personId) : message,
+      })),
+    );
+  }
+
   return {
     enqueue,
-
-    async enqueueForPeople(tx, personIds, message, dedupeKeyBase, caseId) {
-      if (personIds.length === 0) return 0;
-      const identities = await tx.chatIdentity.findMany({
-        where: { personId: { in: [...new Set(personIds)] }, blockedAt: null, person: { active: true } },
-        orderBy: { id: 'asc' },
-      });
-      return enqueue(
-        tx,
-        identities.map((i) => ({
-          dedupeKey: `${dedupeKeyBase}:${i.channel}:${i.chatId}`,
-          channel: i.channel,
-          chatId: i.chatId,
-          personId: i.personId,
-          ...(caseId !== undefined ? { caseId } : {}),
-          message: typeof message === 'function' ? message(i.personId) : message,
-        })),
-      );
-    },
+    enqueueForPeople,
+    enqueueNow: (rows) => sql.transaction((tx) => enqueue(tx, rows)),
+    enqueueForPeopleNow: (personIds, message, key, caseId) => sql.transaction((tx) => enqueueForPeople(tx, personIds, message, key, caseId)),
 
     async claimDue(now, limit) {
       const lease = new Date(now.getTime() + leaseMs);

@@ -1,9 +1,12 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '../prisma/generated/client.ts';
+import { createSharedConnection, type Sql } from './sql-connection.ts';
 
 export type Db = PrismaClient;
 /** A Prisma transaction client: what repository methods accept to join a use-case's transaction. */
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+const rawByClient = new WeakMap<Db, Sql>();
 
 /**
  * One Prisma client over better-sqlite3, set up for a server: WAL so readers never block
@@ -11,11 +14,19 @@ export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
  * foreign keys on, and a busy timeout so a second process waits instead of failing.
  */
 export async function createPrismaClient(databaseUrl: string, busyTimeoutMs = 5000): Promise<Db> {
-  const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: busyTimeoutMs });
-  const db = new PrismaClient({ adapter });
+  const shared = createSharedConnection(new PrismaBetterSqlite3({ url: databaseUrl, timeout: busyTimeoutMs }));
+  const db = new PrismaClient({ adapter: shared.factory });
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
   await db.$executeRawUnsafe(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  rawByClient.set(db, shared.sql);
   return db;
+}
+
+/** Prepared statements on the client's own connection (see sql-connection.ts), for hot paths. */
+export function sqlOf(db: Db): Sql {
+  const sql = rawByClient.get(db);
+  if (!sql) throw new Error('this Prisma client was not made by createPrismaClient');
+  return sql;
 }

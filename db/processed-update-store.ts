@@ -1,15 +1,15 @@
 import type { ProcessedUpdatePort } from '../bot/bot-runtime.ts';
-import type { Db } from './prisma-client.ts';
+import { sqlOf, type Db } from './prisma-client.ts';
+import { sqlDate } from './sql-values.ts';
 
 /** Inbound idempotency by (channel, update id): the primary key makes the claim atomic. */
 export function createProcessedUpdateStore(db: Db): ProcessedUpdatePort {
+  const sql = sqlOf(db);
   return {
-    async claim(channel, updateId) {
-      const inserted = await db.$executeRaw`INSERT OR IGNORE INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (${channel}, ${updateId}, ${new Date()})`;
-      return inserted === 1;
-    },
+    claim: (channel, updateId) =>
+      sql.exclusive((tx) => tx.run('INSERT OR IGNORE INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)', channel, updateId, sqlDate(new Date())).changes === 1),
     async release(channel, updateId) {
-      await db.processedUpdate.deleteMany({ where: { channel, updateId } });
+      await sql.exclusive((tx) => tx.run('DELETE FROM "ProcessedUpdate" WHERE "channel" = ? AND "updateId" = ?', channel, updateId));
     },
   };
 }

@@ -33,7 +33,7 @@ describe('Telegram delivery', () => {
     const ids: number[] = [];
     for (const size of [100, 120]) ids.push((await h.domain.evidence.ingest(await jpeg(size, 80))).attachmentId);
     h.emu.failNext('sendMessage', { code: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
-    await h.db.$transaction((tx) => h.domain.outbox.enqueue(tx, [{ dedupeKey: 'photos-429', channel: 'telegram', chatId: '5004', message: { text: '现场照片两张', photoAttachmentIds: ids } }]));
+    await h.domain.outbox.enqueueNow([{ dedupeKey: 'photos-429', channel: 'telegram', chatId: '5004', message: { text: '现场照片两张', photoAttachmentIds: ids } }]);
     h.delivery.kick();
     await h.emu.waitFor(() => h.emu.sent.find((m) => m.chat_id === '5004' && m.text === '现场照片两张'), 'the text after the 429', 8000);
     expect(sendsTo('5004', 'sendMediaGroup')).toHaveLength(1);
@@ -76,7 +76,7 @@ describe('Telegram delivery at the default rates', () => {
       ...[1, 2, 3].map((n) => ({ dedupeKey: `rate-chat-${n}`, channel: 'telegram', chatId: '5100', message: { text: `第${n}条` } })),
       ...Array.from({ length: 60 }, (_, n) => ({ dedupeKey: `rate-all-${n}`, channel: 'telegram', chatId: String(5200 + n), message: { text: `群发${n}` } })),
     ];
-    await h.db.$transaction((tx) => h.domain.outbox.enqueue(tx, rows));
+    await h.domain.outbox.enqueueNow(rows);
     await worker.start();
     try {
       await h.emu.waitFor(() => h.emu.sent.filter((m) => /^(第|群发)/.test(m.text ?? '')).length === 63, 'all 63 messages', 15_000);

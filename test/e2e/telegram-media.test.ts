@@ -17,7 +17,7 @@ afterAll(async () => h?.close());
 const quiet = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function push(chatId: string, message: OutboundMessage, key: string): Promise<void> {
-  await h.db.$transaction((tx) => h.domain.outbox.enqueue(tx, [{ dedupeKey: key, channel: 'telegram', chatId, message }]));
+  await h.domain.outbox.enqueueNow([{ dedupeKey: key, channel: 'telegram', chatId, message }]);
   h.delivery.kick();
 }
 

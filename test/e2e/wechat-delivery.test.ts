@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(async () => w?.stop());
 
 async function push(chatId: string, texts: string[], key: string): Promise<void> {
-  await w.db.$transaction((tx) => w.domain.outbox.enqueue(tx, texts.map((text, i) => ({ dedupeKey: `${key}:${i}`, channel: 'wechat', chatId, message: { text } }))));
+  await w.domain.outbox.enqueueNow(texts.map((text, i) => ({ dedupeKey: `${key}:${i}`, channel: 'wechat', chatId, message: { text } })));
   w.worker.kick();
 }
 

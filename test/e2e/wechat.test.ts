@@ -172,7 +172,7 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     await u.ask('你好', '网格通');
     const stored = await w.domain.evidence.ingest(await jpeg(200, 150, { lat: 30.59, lng: 114.26, takenAt: '2026:03:02 09:00:00' }));
     expect(stored.exifLat).toBeCloseTo(30.59, 3);
-    await w.db.$transaction((tx) => w.domain.outbox.enqueue(tx, [{ dedupeKey: 'photo-test', channel: 'wechat', chatId: u.id, message: { text: '处置照片', photoAttachmentIds: [stored.attachmentId] } }]));
+    await w.domain.outbox.enqueueNow([{ dedupeKey: 'photo-test', channel: 'wechat', chatId: u.id, message: { text: '处置照片', photoAttachmentIds: [stored.attachmentId] } }]);
     w.worker.kick();
     await u.expect('处置照片');
     const image = u.inbox.find((m) => m.type === types.Message.Image);

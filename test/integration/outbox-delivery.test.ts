@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeliveryWorker, type DeliveryWorker } from '../../core/messaging/delivery-worker.ts';
 import { ChatUnreachableError, RetryAfterError } from '../../core/messaging/outbound-types.ts';
 import { createOutboxStore, type OutboxStore } from '../../db/outbox-store.ts';
-import { createPrismaClient } from '../../db/prisma-client.ts';
+import { createPrismaClient, sqlOf } from '../../db/prisma-client.ts';
 import { silentLogger } from '../helpers/test-config.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
@@ -22,7 +22,7 @@ const newWorker = (s: OutboxStore, senders = [sender], limits = {}) =>
 /** Enqueues texts to one chat, each in its own transaction like a real state change would. */
 async function enqueue(chatId: string, ...texts: string[]): Promise<void> {
   for (const text of texts) {
-    await t.db.$transaction((tx) => store.enqueue(tx, [{ dedupeKey: `k${++seq}`, channel: 'telegram', chatId, message: { text } }]));
+    await store.enqueueNow([{ dedupeKey: `k${++seq}`, channel: 'telegram', chatId, message: { text } }]);
   }
 }
 const statuses = async () => (await t.db.outboxMessage.findMany({ orderBy: { id: 'asc' } })).map((r) => r.status);
@@ -81,7 +81,7 @@ describe('outbox delivery', () => {
     const wechat = createRecordingSender('wechat', clock.now);
     worker = newWorker(store, [sender, wechat]);
 
-    await t.db.$transaction((tx) => store.enqueueForPeople(tx, [person.id], { text: '案件已派遣' }, 'case:1:dispatched', 1));
+    await store.enqueueForPeopleNow([person.id], { text: '案件已派遣' }, 'case:1:dispatched', 1);
     sender.failChat('555', new ChatUnreachableError('Forbidden: bot was blocked by the user'));
     await worker.drain();
 
@@ -94,22 +94,22 @@ describe('outbox delivery', () => {
     const identity = await t.db.chatIdentity.findFirstOrThrow({ where: { channel: 'telegram', chatId: '555' } });
     expect(identity.blockedAt).not.toBeNull();
 
-    const inserted = await t.db.$transaction((tx) => store.enqueueForPeople(tx, [person.id], (id) => ({ text: `给 ${id}` }), 'case:1:closed', 1));
+    const inserted = await store.enqueueForPeopleNow([person.id], (id) => ({ text: `给 ${id}` }), 'case:1:closed', 1);
     expect(inserted).toBe(1); // WeChat only
   });
 
   it('enqueueing the same notification twice stores it once', async () => {
     const row = { dedupeKey: 'case:7:closed:telegram:100', channel: 'telegram', chatId: '100', message: { text: '已结案' } };
-    expect(await t.db.$transaction((tx) => store.enqueue(tx, [row]))).toBe(1);
-    expect(await t.db.$transaction((tx) => store.enqueue(tx, [row, { ...row, message: { text: '不同的文字' } }]))).toBe(0);
+    expect(await store.enqueueNow([row])).toBe(1);
+    expect(await store.enqueueNow([row, { ...row, message: { text: '不同的文字' } }])).toBe(0);
     await worker.drain();
     expect(sender.textsTo('100')).toEqual(['已结案']);
   });
 
   it('a row is only enqueued if the surrounding transaction commits', async () => {
     await expect(
-      t.db.$transaction(async (tx) => {
-        await store.enqueue(tx, [{ dedupeKey: 'rolled-back', channel: 'telegram', chatId: '100', message: { text: 'x' } }]);
+      sqlOf(t.db).transaction((tx) => {
+        store.enqueue(tx, [{ dedupeKey: 'rolled-back', channel: 'telegram', chatId: '100', message: { text: 'x' } }]);
         throw new Error('state change failed');
       }),
     ).rejects.toThrow('state change failed');
@@ -182,7 +182,7 @@ describe('outbox delivery', () => {
   });
 
   it('a message for a channel without a sender is dead with the reason', async () => {
-    await t.db.$transaction((tx) => store.enqueue(tx, [{ dedupeKey: 'x', channel: 'sms', chatId: '1390000', message: { text: 'x' } }]));
+    await store.enqueueNow([{ dedupeKey: 'x', channel: 'sms', chatId: '1390000', message: { text: 'x' } }]);
     await worker.drain();
     expect(await t.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'dead', lastError: 'no sender for channel sms' });
   });
