@@ -14,13 +14,13 @@ export function createConversationStore(db: Db): ConversationPort {
   const sql = sqlOf(db);
   return {
     load: (k) =>
-      sql.exclusive((tx) => {
+      sql.transaction((tx) => {
         const row = tx.get<Row>('SELECT "flow", "step", "data", "expiresAt" FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?', k.channel, k.chatId, k.userId);
         return row ? toState(row) : null;
       }),
     async save(k, state) {
       const now = sqlDate(new Date());
-      await sql.exclusive((tx) =>
+      await sql.transaction((tx) =>
         tx.run(
           `INSERT INTO "Conversation" ("channel", "chatId", "userId", "flow", "step", "data", "expiresAt", "updatedAt", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT ("channel", "chatId", "userId") DO UPDATE SET "flow" = excluded."flow", "step" = excluded."step", "data" = excluded."data", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`,
@@ -29,7 +29,7 @@ export function createConversationStore(db: Db): ConversationPort {
       );
     },
     async clear(k) {
-      await sql.exclusive((tx) => tx.run('DELETE FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?', k.channel, k.chatId, k.userId));
+      await sql.transaction((tx) => tx.run('DELETE FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?', k.channel, k.chatId, k.userId));
     },
     async expired(now, limit) {
       const rows = await db.conversation.findMany({ where: { expiresAt: { lte: now } }, take: limit, orderBy: { expiresAt: 'asc' } });

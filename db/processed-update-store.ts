@@ -7,9 +7,9 @@ export function createProcessedUpdateStore(db: Db): ProcessedUpdatePort {
   const sql = sqlOf(db);
   return {
     claim: (channel, updateId) =>
-      sql.exclusive((tx) => tx.run('INSERT OR IGNORE INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)', channel, updateId, sqlDate(new Date())).changes === 1),
+      sql.transaction((tx) => tx.run('INSERT OR IGNORE INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)', channel, updateId, sqlDate(new Date())).changes === 1),
     async release(channel, updateId) {
-      await sql.exclusive((tx) => tx.run('DELETE FROM "ProcessedUpdate" WHERE "channel" = ? AND "updateId" = ?', channel, updateId));
+      await sql.transaction((tx) => tx.run('DELETE FROM "ProcessedUpdate" WHERE "channel" = ? AND "updateId" = ?', channel, updateId));
     },
   };
 }

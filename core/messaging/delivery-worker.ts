@@ -152,7 +152,15 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       await loopDone;
       await Promise.allSettled([...inflight]);
     },
-    drain: () => cycle(Number.MAX_SAFE_INTEGER),
+    async drain() {
+      // What the background loop has in hand counts too: wait for it, then send what is left.
+      let handled = 0;
+      do {
+        await Promise.allSettled([...inflight]);
+        handled += await cycle(Number.MAX_SAFE_INTEGER);
+      } while (inflight.size > 0);
+      return handled;
+    },
     kick() {
       kicked = true;
       wake?.();
