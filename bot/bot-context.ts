@@ -33,6 +33,8 @@ export interface BotDeps {
 /** One inbound message being handled: who sent it, their flow state, and the replies so far. */
 export class BotContext {
   readonly replies: OutboundMessage[] = [];
+  /** The flow changed or ended its state; it is written once, when the message is handled. */
+  stateChanged = false;
   constructor(
     readonly deps: BotDeps,
     readonly msg: InboundMessage,
@@ -63,11 +65,11 @@ export class BotContext {
 
   async saveState(flow: string, step: string, data: Record<string, unknown>, ttlMinutes = this.deps.settings.draftTtlMinutes): Promise<void> {
     this.state = { flow, step, data, expiresAt: new Date(this.now.getTime() + ttlMinutes * 60_000) };
-    await this.deps.conversations.save(this.key, this.state);
+    this.stateChanged = true;
   }
 
   async clearState(): Promise<void> {
     this.state = null;
-    await this.deps.conversations.clear(this.key);
+    this.stateChanged = true;
   }
 }

@@ -85,20 +85,25 @@ export function createConversation(deps: BotDeps, logger: Logger): ConversationH
           ctx.say('error');
         }
       }
-      await rememberOffered(deps, ctx);
+      await persistState(deps, ctx);
       return ctx.replies;
     },
   };
 }
 
-/** Keeps the buttons just offered, so a typed number can pick one later. */
-async function rememberOffered(deps: BotDeps, ctx: BotContext): Promise<void> {
+/**
+ * Writes the flow state once per message, with the buttons just offered, so a typed number
+ * can pick one later.
+ */
+async function persistState(deps: BotDeps, ctx: BotContext): Promise<void> {
   const last = [...ctx.replies].reverse().find((r) => r.buttons?.length);
   const offered = last?.buttons?.flat();
-  if (!offered && !ctx.state?.data._offered) return;
   if (ctx.state) {
+    if (!ctx.stateChanged && !offered && !ctx.state.data._offered) return;
     await deps.conversations.save(ctx.key, { ...ctx.state, data: { ...ctx.state.data, _offered: offered ?? null } });
   } else if (offered) {
     await deps.conversations.save(ctx.key, { flow: 'idle', step: 'idle', data: { _offered: offered }, expiresAt: new Date(deps.clock().getTime() + 24 * 3_600_000) });
+  } else if (ctx.stateChanged) {
+    await deps.conversations.clear(ctx.key);
   }
 }
