@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../test/helpers/fake-clock.ts';
 import { createCircuitBreaker } from './llm-breaker.ts';
-import { cacheKey, createLruCache } from './llm-cache.ts';
+import { cacheKey } from './llm-cache.ts';
+import { createLruCache } from './lru-cache.ts';
 
 describe('circuit breaker', () => {
   it('opens after N consecutive failures, lets one probe through after the pause, closes on success', () => {

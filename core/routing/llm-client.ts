@@ -2,7 +2,8 @@ import OpenAI, { APIConnectionTimeoutError, APIUserAbortError } from 'openai';
 import type { Logger } from '../../config/logger.ts';
 import { parseModelAnswer, type ModelAnswer } from './llm-answer-fns.ts';
 import { createCircuitBreaker } from './llm-breaker.ts';
-import { cacheKey, createLruCache } from './llm-cache.ts';
+import { cacheKey } from './llm-cache.ts';
+import { createLruCache } from './lru-cache.ts';
 import { buildMessages, type LlmCandidate } from './llm-prompt-fns.ts';
 
 export type LlmOutcome = 'ok' | 'invalid' | 'timeout' | 'error' | 'skipped_breaker' | 'skipped_busy' | 'cache_hit';

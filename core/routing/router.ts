@@ -7,6 +7,7 @@ import type { Tokenizer } from '../classify/tokenizer.ts';
 import type { Jurisdiction } from '../geo/geo-types.ts';
 import type { PowerItem, PowerList } from '../power-list/power-list-types.ts';
 import { decide } from './decision-fns.ts';
+import { createLruCache } from './lru-cache.ts';
 import type { RoutedItem, Router, RoutingCandidate } from './routing-types.ts';
 import { urgentAdvice } from './urgent-advice-fns.ts';
 import { locateStreet } from './street-locate-fns.ts';
@@ -35,11 +36,18 @@ export function createRouter(options: RouterOptions): Router {
   const tokenizer = options.tokenizer ?? createDefaultTokenizer(powerList);
   const classifier = createClassifier({ powerList, tokenizer });
   const { lexicon } = classifier;
+  // A chat routes the same words again as the draft grows and once more when it is filed.
+  const classified = createLruCache<ReturnType<typeof classifier.classify>>(512);
+  const classify = (text: string) => {
+    let c = classified.get(text);
+    if (!c) classified.set(text, (c = classifier.classify(text)));
+    return c;
+  };
   return {
     version: powerList.version,
     route(input) {
       const text = typeof input.text === 'string' ? input.text : '';
-      const c = classifier.classify(text);
+      const c = classify(text);
       const d = decide(lexicon, c, input.reporter);
       // Place names in a letter come early; reading all of a huge text only costs time.
       const placeText = text.length > MAX_ANALYSED_CHARS ? text.slice(0, MAX_ANALYSED_CHARS) : text;
