@@ -1,7 +1,7 @@
 /**
  * At most `max` tasks at once; the rest wait their turn in arrival order. Used for photo
- * downloads (bounded memory) and for the conversation step (SQLite is synchronous: more in
- * parallel gains nothing and keeps the event loop from turning).
+ * downloads (bounded memory) and for the conversation step (enough chats at once to share
+ * database commits, not so many that the event loop stops turning).
  */
 export function concurrencyLimit(max: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;

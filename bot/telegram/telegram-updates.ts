@@ -25,7 +25,11 @@ export interface TelegramUpdateDeps {
   botUsername(): string | undefined;
   logger: Logger;
   albumQuietMs?: number;
-  /** Updates in the conversation at once (default 4); other chats wait their turn. */
+  /**
+   * Updates in the conversation at once (default 16); other chats wait their turn. Enough that
+   * their database units share commits (db/sql-connection.ts), few enough that a polling batch
+   * does not hold back the sockets.
+   */
   conversationConcurrency?: number;
 }
 
@@ -57,7 +61,7 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
   const albumsQueued = new Map<string, number>();
   const inflight = new Set<Promise<void>>();
   const recent = new Set<string>();
-  const conversationSlot = concurrencyLimit(deps.conversationConcurrency ?? 4);
+  const conversationSlot = concurrencyLimit(deps.conversationConcurrency ?? 16);
 
   /** Runs tasks of one chat one after another, in arrival order. */
   function inOrder(chat: string, task: () => Promise<void>): Promise<void> {
