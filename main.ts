@@ -14,6 +14,7 @@ import { createDeliveryWorker } from './core/messaging/delivery-worker.ts';
 import type { ChannelSender } from './core/messaging/outbound-types.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
+import { startWalCheckpointer } from './db/wal-checkpointer.ts';
 import { seedReferenceData } from './db/seed.ts';
 import { createServer } from './server/app.ts';
 import { wechatAdminRoutes } from './server/routes/wechat-admin-routes.ts';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   logger.info({ applied }, applied.length ? 'database migrated' : 'database schema up to date');
   const db = await createPrismaClient(config.DATABASE_URL);
   await seedReferenceData(db);
+  const checkpointer = await startWalCheckpointer(db, config.DATABASE_URL, logger);
 
   const domain = await createDomain({ db, config, logger });
   logger.info({ powerList: domain.router.version }, 'routing with power list');
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
     await wechat?.stop();
     await scheduler.stop();
     await delivery.stop();
+    await checkpointer.stop();
     await db.$disconnect();
     process.exit(0);
   };

@@ -1,0 +1,39 @@
+// WAL checkpoints from a worker thread: the main connection stops checkpointing by itself, and
+// the pages still reach the database file.
+import { statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlOf } from '../../db/prisma-client.ts';
+import { startWalCheckpointer } from '../../db/wal-checkpointer.ts';
+import { silentLogger } from '../helpers/test-config.ts';
+import { createTestDb, type TestDb } from '../helpers/test-db.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => t.db.$disconnect());
+
+const autoCheckpoint = async () => Number((await t.db.$queryRawUnsafe<Array<{ wal_autocheckpoint: bigint }>>('PRAGMA wal_autocheckpoint'))[0]!.wal_autocheckpoint);
+const file = () => t.url.replace(/^file:/, '');
+
+describe('the WAL checkpoint thread', () => {
+  it('copies committed pages into the database file while the main connection leaves it alone', async () => {
+    const checkpointer = await startWalCheckpointer(t.db, t.url, silentLogger(), 20);
+    try {
+      expect(await autoCheckpoint()).toBe(0);
+      const before = statSync(file()).size;
+      const payload = 'x'.repeat(2000);
+      for (let i = 0; i < 40; i++) {
+        await sqlOf(t.db).transaction((tx) => {
+          for (let j = 0; j < 25; j++) tx.run('INSERT INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)', payload, `${i}-${j}`, '2026-11-29T00:00:00.000+00:00');
+        });
+      }
+      // About 2 MB went to the WAL; only a checkpoint moves it into the database file.
+      await expect.poll(() => statSync(file()).size, { timeout: 5000, interval: 25 }).toBeGreaterThan(before + 1_000_000);
+    } finally {
+      await checkpointer.stop();
+    }
+    expect(await autoCheckpoint()).toBe(1000);
+    expect(await t.db.processedUpdate.count()).toBe(1000);
+  });
+});
