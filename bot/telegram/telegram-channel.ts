@@ -9,6 +9,7 @@ import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import type { ChannelSender } from '../../core/messaging/outbound-types.ts';
 import type { BotRuntime, ReplyQueue } from '../bot-runtime.ts';
+import { createPollingRetry } from './polling-retry.ts';
 import { retryUntil } from './retry-until.ts';
 import { TELEGRAM_COMMANDS } from './telegram-commands.ts';
 import { BOT_API_DOWNLOAD_LIMIT, createTelegramPhotos } from './telegram-photos.ts';
@@ -30,6 +31,8 @@ export interface TelegramChannelDeps {
   /** The user blocked the bot: mark the chat so nothing more is queued for it. */
   onBlocked?(chatId: string): Promise<void>;
   albumQuietMs?: number;
+  /** Waits before the later tries of a polled update that failed (tests shorten them). */
+  pollingRetryDelaysMs?: number[];
 }
 
 export interface TelegramChannel {
@@ -76,12 +79,14 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   });
 
   // Webhook updates must fail loudly (a 500 makes Telegram deliver again); a polling update that
-  // throws would end telegraf's polling loop, so it is logged instead.
+  // throws would end telegraf's polling loop, so it is logged and tried again in the background.
   const viaWebhook = new WeakSet<object>();
+  const pollingRetry = createPollingRetry<Update>({ handle: (u) => updates.handle(u), logger, ...(deps.pollingRetryDelaysMs ? { delaysMs: deps.pollingRetryDelaysMs } : {}) });
   bot.use((ctx) => updates.handle(ctx.update));
   bot.catch((err, ctx) => {
     logger.error({ err, update_id: ctx.update.update_id }, 'telegram update failed');
     if (viaWebhook.has(ctx.update)) throw err;
+    pollingRetry.retry(ctx.update);
   });
 
   let polling: Promise<void> | null = null;
@@ -122,6 +127,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         await polling;
         polling = null;
       }
+      await pollingRetry.stop();
       // In webhook mode the webhook stays set: Telegram keeps the updates until we are back.
       await updates.stop();
     },
