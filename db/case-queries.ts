@@ -1,5 +1,6 @@
 import type { Prisma } from '../prisma/generated/client.ts';
 import { RATING_LABELS, STATUS_LABELS, STATUSES, STAFF_ROLES, type Actor, type CaseStatus, type RatingScore } from '../core/case/case-types.ts';
+import { detailWithoutContacts, listTextsFor } from '../core/case/contact-redaction-fns.ts';
 import { OVERDUE_STATUSES, canSeeCase, isOverdue, reporterView, visibilityScope, type CaseAccessFacts } from '../core/case/case-visibility-fns.ts';
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
@@ -189,7 +190,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
       [and([walked, notOverdueSql(nowText)]), NEWEST],
     ]);
   }
-  return { items: rows.map((r) => toListItem(r, now)), total, page, pageSize };
+  return { items: listTextsFor(actor, rows.map((r) => toListItem(r, now))), total, page, pageSize };
 }
 
 /** One page across two ordered segments, the first of which holds `firstCount` rows. */
@@ -250,7 +251,7 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
     },
   });
   const iso = (d: Date | null) => d?.toISOString() ?? null;
-  return {
+  return detailWithoutContacts({
     number: c.number,
     status: c.status,
     statusLabel: STATUS_LABELS[c.status as CaseStatus] ?? c.status,
@@ -310,7 +311,7 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
     })),
     ratings: c.ratings.map((r) => ({ score: r.score, scoreLabel: RATING_LABELS[r.score as RatingScore] ?? r.score, comment: r.comment, createdAt: r.createdAt.toISOString() })),
     reporter: reporterView(actor, c, c.reporter),
-  };
+  });
 }
 
 /**

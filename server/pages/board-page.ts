@@ -1,5 +1,4 @@
-import { redactPersonalData } from '../../core/case/anonymise-fns.ts';
-import { STATUS_LABELS, STATUSES, type Actor } from '../../core/case/case-types.ts';
+import { STATUS_LABELS, STATUSES } from '../../core/case/case-types.ts';
 import { POSTS } from '../../core/power-list/power-list-types.ts';
 import type { CaseListItem } from '../../db/case-queries.ts';
 import { HANDLING_LABELS, shortDateTime } from './format.ts';
@@ -40,16 +39,6 @@ function filterForm(d: BoardData): SafeHtml {
     <label class="wide">关键词<input type="search" name="q" value="${f.q ?? ''}" maxlength="100" placeholder="内容、编号或地址"></label>
     <div class="button-row"><button type="submit">筛选</button> <a class="button secondary" href="${d.action}">清除</a></div>
   </form>`;
-}
-
-/**
- * List rows do not say whether the viewer may call each reporter (the case page does), so only
- * the roles that may for the cases they list — the bureau and team leads — read list texts as
- * written; everyone else reads them with phone numbers and the like redacted.
- */
-export function listTextsFor(actor: Actor, items: CaseListItem[]): CaseListItem[] {
-  if (actor.role === 'district_admin' || actor.role === 'team_lead') return items;
-  return items.map((i) => ({ ...i, text: redactPersonalData(i.text) }));
 }
 
 export function caseRows(items: CaseListItem[]): SafeHtml {

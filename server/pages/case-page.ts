@@ -1,4 +1,3 @@
-import { redactPersonalData } from '../../core/case/anonymise-fns.ts';
 import { MODE_721_LABELS, type Mode721 } from '../../core/case/case-types.ts';
 import type { getCaseDetail } from '../../db/case-queries.ts';
 import { actionSection, type ActionChoices } from './case-action-forms.ts';
@@ -53,19 +52,7 @@ function photos(c: CaseDetail): SafeHtml {
   )}</ul>`;
 }
 
-/**
- * Staff who may not call the reporter (getCaseDetail gave them no reporter) must not read the
- * reporter's number where it was typed into the report or a note either: those texts are
- * shown redacted to them, as in the exports.
- */
-function withoutContacts(c: CaseDetail): CaseDetail {
-  if (c.reporter !== null) return c;
-  const r = (s: string | null) => (s === null ? null : redactPersonalData(s));
-  return { ...c, text: redactPersonalData(c.text), outcome: r(c.outcome), events: c.events.map((e) => ({ ...e, note: r(e.note) })), ratings: c.ratings.map((x) => ({ ...x, comment: r(x.comment) })) };
-}
-
-export function casePage(ctx: PageContext, detail: CaseDetail, choices: ActionChoices): SafeHtml {
-  const c = withoutContacts(detail);
+export function casePage(ctx: PageContext, c: CaseDetail, choices: ActionChoices): SafeHtml {
   const mapLabel = `案件位置示意图：${c.street ?? '未定位街道'}${c.lat !== null ? '，红点为报告位置' : '，未提供坐标'}`;
   const body = html`<p class="crumbs"><a href="/">← 案件列表</a></p>
     <h1>案件 ${c.number} <span class="status status-${c.status}">${c.statusLabel}</span>${c.urgent ? html` <span class="badge urgent">紧急</span>` : ''}</h1>

@@ -19,7 +19,7 @@ const listItemSchema = {
     number: str,
     status: { type: 'string', enum: [...STATUSES] },
     statusLabel: str,
-    text: { type: 'string', description: '报告内容（超过 140 字截断）' },
+    text: { type: 'string', description: '报告内容（超过 140 字截断；区局和队长以外的人员看到的电话等号码已隐去）' },
     street: strOrNull,
     post: strOrNull,
     department: strOrNull,
@@ -36,7 +36,7 @@ const detailSchema = {
   type: 'object',
   properties: {
     ...listItemSchema.properties,
-    text: str,
+    text: { type: 'string', description: '报告内容；不能查看报告人联系方式的人员看到的电话等号码已隐去（处置结果、记录备注、评价同）' },
     lat: numOrNull,
     lng: numOrNull,
     address: strOrNull,

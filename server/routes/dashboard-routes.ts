@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../core/errors.ts';
 import { findViewableAttachment, listCases } from '../../db/case-queries.ts';
 import { activePowerList } from '../../db/power-list-store.ts';
-import { boardPage, listTextsFor } from '../pages/board-page.ts';
+import { boardPage } from '../pages/board-page.ts';
 import { parseBoardFilters, parsePage, toListQuery, type RawQuery } from '../pages/board-query.ts';
 import { actOnCase, decidePostponement } from '../pages/case-act.ts';
 import { casePage } from '../pages/case-page.ts';
@@ -46,7 +46,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
     const actor = requireStaffPage(req);
     const { filters, page } = board(req, false);
     const list = await listCases(db, actor, toListQuery(filters, page), domain.clock());
-    return sendPage(reply, 200, boardPage(ctx(req, reply), { title: '案件', action: '/', filters, streets: await streetNames(), items: listTextsFor(actor, list.items), total: list.total, page }));
+    return sendPage(reply, 200, boardPage(ctx(req, reply), { title: '案件', action: '/', filters, streets: await streetNames(), items: list.items, total: list.total, page }));
   });
 
   app.get('/overdue', hidden, async (req, reply) => {
@@ -54,7 +54,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
     const { filters, page } = board(req, true);
     const list = await listCases(db, actor, toListQuery(filters, page), domain.clock());
     const intro = html`<p>超过处置期限仍未办结的案件（督办）。系统在到期前提醒、超期后督办，并按规定上报区局。</p>`;
-    return sendPage(reply, 200, boardPage(ctx(req, reply), { title: '逾期案件', action: '/overdue', filters, streets: await streetNames(), items: listTextsFor(actor, list.items), total: list.total, page, intro }));
+    return sendPage(reply, 200, boardPage(ctx(req, reply), { title: '逾期案件', action: '/overdue', filters, streets: await streetNames(), items: list.items, total: list.total, page, intro }));
   });
 
   app.get<{ Params: { number: string } }>('/cases/:number', hidden, async (req, reply) => {
@@ -98,7 +98,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
       loadStatsView(db, req.query, streetId, now),
       listCases(db, actor, { street, status: OPEN, page: 1, pageSize: 30 }, now),
     ]);
-    const extra = { street, open: listTextsFor(actor, open.items), openTotal: open.total, ...(actor.role === 'district_admin' ? { streets } : {}) };
+    const extra = { street, open: open.items, openTotal: open.total, ...(actor.role === 'district_admin' ? { streets } : {}) };
     return sendPage(reply, 200, streetPage(ctx(req, reply), view, extra));
   });
 

@@ -245,3 +245,22 @@ describe('OpenAPI', () => {
     expect(doc.paths['/api/cases']!.get.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['street', 'status', 'overdue', 'page', 'pageSize', 'sort']));
   });
 });
+
+describe('a phone number typed into the report', () => {
+  it('reaches only those who may call the reporter; other staff read it redacted, in the detail and the list', async () => {
+    const f = createCaseFactory(t.db);
+    const c = await f.case({ reporterId: P.r3!.id, street: '万松街道', itemCode: 'HW-001', status: 'accepted', createdAt: ago(0.1), text: '楼下垃圾堆了三天，有事打我电话13700002222' });
+    await f.event(c.id, { type: 'accepted', actorId: P.leadWs!.id, actorRole: 'team_lead', fromStatus: 'dispatched', toStatus: 'accepted', note: '已联系报告人 13700002222' });
+    const view = async (who: TestPerson) => {
+      const d = (await detail(who, c.number)).json() as { text: string; events: Array<{ note: string | null }> };
+      const row = (await list(who, `?q=${encodeURIComponent('楼下垃圾')}`)).items.find((i) => i.number === c.number)!;
+      return JSON.stringify([d.text, d.events.map((e) => e.note), row.text]);
+    };
+    expect(await view(P.leadWs!)).toContain('13700002222');
+    expect(await view(P.admin!)).toContain('13700002222');
+    const inspector = await view(P.inspector!);
+    expect(inspector).not.toContain('13700002222');
+    expect(inspector).toContain('楼下垃圾堆了三天');
+    expect(inspector).toContain('已隐去');
+  });
+});
