@@ -79,7 +79,7 @@ function toSql(v: unknown): SqlValue {
 const PATCHABLE = new Set<string>([
   'status', 'handling', 'post', 'streetId', 'departmentId', 'itemId', 'assigneeId', 'needsTriage', 'mode721', 'outcome', 'registeredAt',
   'dispatchedAt', 'acceptedAt', 'resolvedAt', 'verifiedAt', 'closedAt', 'responseDueAt', 'dueAt', 'postponed', 'reopenCount', 'reworkCount',
-  'returnCount', 'unsatisfiedCount', 'mergedIntoId', 'remindedAt', 'overdueNotifiedAt', 'overdueEscalatedAt',
+  'returnCount', 'unsatisfiedCount', 'mergedIntoId', 'remindedAt', 'overdueNotifiedAt', 'overdueEscalatedAt', 'responseOverdueNotifiedAt',
 ] satisfies Array<keyof CasePatch>);
 
 const json = (v: unknown) => JSON.stringify(v);

@@ -69,6 +69,16 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
   const districtAdmins = () => activeIds({ role: 'district_admin' });
 
   return {
+    async responseOverdue(now, limit) {
+      const rows = await db.case.findMany({
+        where: { status: 'dispatched', responseDueAt: { lte: now }, responseOverdueNotifiedAt: null },
+        orderBy: { responseDueAt: 'asc' },
+        take: limit,
+        select: { ...select, responseDueAt: true },
+      });
+      return rows.map((r) => toWatched({ ...r, dueAt: r.responseDueAt }));
+    },
+
     async dueSoon(now, horizon, limit) {
       const rows = await db.case.findMany({
         where: { status: { in: AWAITING_HANDLING }, dueAt: { gt: now, lte: horizon }, remindedAt: null },

@@ -38,9 +38,12 @@ const handlersHear = async (ctx: ActionContext, u: CaseRow, eventId: number, key
 
 async function redispatch(ctx: ActionContext, type: string, patch: CasePatch, reporterKey: string): Promise<ActionEffect> {
   const { c, now, input } = ctx;
-  const dueAt = c.dueAt ?? (c.item ? ctx.deadlines(c.item, now, c.urgent).dueAt : null);
+  const due = c.item ? ctx.deadlines(c.item, now, c.urgent) : null;
+  const dueAt = c.dueAt ?? due?.dueAt ?? null;
+  // Each new holder gets the matter's time to accept (受理时限), counted from now.
+  const responseDueAt = due?.responseDueAt ?? c.responseDueAt;
   return {
-    patch: { status: 'dispatched', assigneeId: null, acceptedAt: null, dispatchedAt: now, needsTriage: false, dueAt, ...patch },
+    patch: { status: 'dispatched', assigneeId: null, acceptedAt: null, dispatchedAt: now, needsTriage: false, dueAt, responseDueAt, responseOverdueNotifiedAt: null, ...patch },
     event: { type, note: input.note ?? null },
     announce: async (u, eventId) => {
       await handlersHear(ctx, u, eventId, 'handler.dispatched');

@@ -96,6 +96,7 @@ export type CasePatch = Partial<{
   remindedAt: Date | null;
   overdueNotifiedAt: Date | null;
   overdueEscalatedAt: Date | null;
+  responseOverdueNotifiedAt: Date | null;
 }>;
 
 export interface NewEvent {

@@ -23,10 +23,12 @@ export interface DeadlineNotice {
 }
 
 /** The once-only markers on Case. */
-export type DeadlineFlag = 'remindedAt' | 'overdueNotifiedAt' | 'overdueEscalatedAt';
+export type DeadlineFlag = 'remindedAt' | 'overdueNotifiedAt' | 'overdueEscalatedAt' | 'responseOverdueNotifiedAt';
 
 /** What the deadline watch reads and writes; db/deadline-watch-store.ts implements it. */
 export interface DeadlineWatchPort {
+  /** Dispatched cases nobody accepted by their time to accept (受理时限), not told yet; `dueAt` is that time. */
+  responseOverdue(now: Date, limit: number): Promise<WatchedCase[]>;
   /** Cases awaiting handling, due in (now, horizon], not reminded yet. */
   dueSoon(now: Date, horizon: Date, limit: number): Promise<WatchedCase[]>;
   /** Cases awaiting handling past their deadline, without an overdue notice yet. */

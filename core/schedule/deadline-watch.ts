@@ -28,11 +28,12 @@ export interface DeadlineWatchDeps {
 }
 
 export interface DeadlineWatch {
+  notifyResponseOverdue(now: Date): Promise<number>;
   remindDueSoon(now: Date): Promise<number>;
   notifyOverdue(now: Date): Promise<number>;
   escalateOverdue(now: Date): Promise<number>;
   autoVerifyResolved(now: Date): Promise<number>;
-  /** All four steps; one failing step does not hold up the others. */
+  /** All five steps; one failing step does not hold up the others. */
   run(now: Date): Promise<void>;
   /** The minute job for the scheduler. */
   job: ScheduledJob;
@@ -62,6 +63,14 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
   }
 
   const watch: Omit<DeadlineWatch, 'job'> = {
+    async notifyResponseOverdue(now) {
+      const cases = await port.responseOverdue(now, limit);
+      return each('response-overdue', cases, (c) => c.id, async (c) => {
+        const notice = { personIds: await port.responsible(c), message: { text: t('schedule.response_overdue', vars(c)) }, dedupeKeyBase: key('response', c) };
+        return port.flagAndNotify(c.id, 'responseOverdueNotifiedAt', now, [notice]);
+      });
+    },
+
     async remindDueSoon(now) {
       const cases = await port.dueSoon(now, new Date(now.getTime() + deps.reminderBeforeHours * HOUR_MS), limit);
       return each('remind', cases, (c) => c.id, async (c) => {
@@ -101,7 +110,7 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
 
     async run(now) {
       // Overdue before escalation, so a case found late still gets its 督办 before the bureau hears.
-      for (const step of [watch.remindDueSoon, watch.notifyOverdue, watch.escalateOverdue, watch.autoVerifyResolved]) {
+      for (const step of [watch.notifyResponseOverdue, watch.remindDueSoon, watch.notifyOverdue, watch.escalateOverdue, watch.autoVerifyResolved]) {
         try {
           await step(now);
         } catch (err) {

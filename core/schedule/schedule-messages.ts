@@ -3,6 +3,8 @@
  * messages (ResponseTemplate); an override must keep every {placeholder} of its default.
  */
 export const SCHEDULE_MESSAGES = {
+  /** To the team lead (liaison, bureau) of a unit that has not accepted a dispatched case in time. */
+  'schedule.response_overdue': '【受理超时】案件{number}（{matter}）应于{due}前接单，{unit}尚未接单，请尽快安排人员接单处置。',
   /** To whoever handles the case, REMINDER_BEFORE_HOURS before the deadline. */
   'schedule.reminder': '【即将到期】案件{number}（{matter}）将于{due}到期，请及时处置。',
   /** 督办: to the team lead (liaison, bureau) of the handling unit, once the deadline has passed. */

@@ -70,9 +70,15 @@ describe('the closed loop', () => {
 
   it('returns, escalates, refers and rejects with reasons', async () => {
     const { case: a } = await h.services.intake.submit(report(resident.personId, { lat: 30.62 }), routed());
+    await h.db.case.update({ where: { id: a.id }, data: { responseOverdueNotifiedAt: h.clock() } });
+    h.clock.advanceHours(1);
     const moved = await h.services.actions.act({ id: a.id }, 'return', lead, { note: '不在本街道辖区', streetName: '北湖街道' });
     expect(moved.streetName).toBe('北湖街道');
     expect(moved.returnCount).toBe(1);
+    // The new street gets the matter's own time to accept, counted from the hand-over, and may be told again.
+    expect(moved.responseDueAt).toEqual(h.services.deadlines(a.item!, h.clock(), a.urgent).responseDueAt);
+    expect(moved.responseDueAt!.getTime()).toBeGreaterThan(a.responseDueAt!.getTime());
+    expect((await h.db.case.findUniqueOrThrow({ where: { id: a.id } })).responseOverdueNotifiedAt).toBeNull();
     const escalated = await h.services.actions.act({ id: a.id }, 'escalate', otherLead, { note: '跨街道' });
     expect(escalated.handling).toBe('district');
     expect((await h.inbox(admin)).at(-1)?.text).toContain(a.number);

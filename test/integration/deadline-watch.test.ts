@@ -34,7 +34,7 @@ async function person(role: string, chatId: string | null, extra: { streetId?: n
   return p.id;
 }
 
-async function newCase(data: { status?: string; handling?: string; dueInHours?: number; assigneeId?: number; departmentId?: number; resolvedHoursAgo?: number }) {
+async function newCase(data: { status?: string; handling?: string; dueInHours?: number; responseInHours?: number; assigneeId?: number; departmentId?: number; resolvedHoursAgo?: number }) {
   const now = clock.now().getTime();
   return t.db.case.create({
     data: {
@@ -49,6 +49,7 @@ async function newCase(data: { status?: string; handling?: string; dueInHours?: 
       reporterId: people.resident,
       assigneeId: data.assigneeId ?? null,
       dueAt: data.dueInHours === undefined ? null : new Date(now + data.dueInHours * HOUR),
+      responseDueAt: data.responseInHours === undefined ? null : new Date(now + data.responseInHours * HOUR),
       resolvedAt: data.resolvedHoursAgo === undefined ? null : new Date(now - data.resolvedHoursAgo * HOUR),
     },
   });
@@ -143,6 +144,21 @@ describe('deadline watch', () => {
     const overdue = (await rows()).filter((r) => r.text.startsWith('【督办】'));
     expect(overdue.map((r) => r.chatId)).toEqual(['lead', 'enforcer']);
     expect(overdue[0]?.text).toBe(`【督办】案件${c.number}（占道经营）已于3月2日 10:00到期，万松街道城管执法队尚未办结，请督促尽快处置并反馈结果。`);
+  });
+
+  it('tells the team lead once when a dispatched case is not accepted in time (受理超时)', async () => {
+    const late = await newCase({ dueInHours: 24, responseInHours: 1 });
+    await newCase({ status: 'accepted', assigneeId: people.enforcer, dueInHours: 24, responseInHours: 1 });
+    await watch.run(clock.now());
+    expect(await rows()).toEqual([]);
+    clock.advanceHours(1);
+    await watch.run(clock.now());
+    clock.advanceMinutes(30);
+    await watch.run(clock.now());
+    expect(await rows()).toEqual([
+      { chatId: 'lead', text: `【受理超时】案件${late.number}（占道经营）应于3月2日 10:00前接单，万松街道城管执法队尚未接单，请尽快安排人员接单处置。`, key: `deadline:response:${late.id}:${late.responseDueAt!.getTime()}:telegram:lead` },
+    ]);
+    expect((await t.db.case.findUniqueOrThrow({ where: { id: late.id } })).responseOverdueNotifiedAt?.toISOString()).toBe('2026-03-02T02:00:00.000Z');
   });
 
   it('calls escalateOverdue once, OVERDUE_ESCALATE_HOURS after the deadline, and tells the bureau', async () => {
