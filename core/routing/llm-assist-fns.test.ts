@@ -64,6 +64,13 @@ describe('mergeChoices', () => {
     expect(mergeChoices({ rules: { ...rules, needsTriage: false }, model: model(sr, 0.79), minModelConfidence: bar })).toEqual({ agreed: false, final: 'rules', needsTriage: true, confidence: 0.45 });
     expect(mergeChoices({ rules, model: model(sr, 0.8), minModelConfidence: bar })).toEqual({ agreed: false, final: 'model', needsTriage: false, confidence: 0.8 });
   });
+  it('a model moving the case to another level (street, bureau, department) goes to a person, however sure', () => {
+    const district: RouteChoice = { code: 'QJ-001', level: 'district', post: null, department: null };
+    const dept: RouteChoice = { code: 'YS-GA-001', level: 'department', post: null, department: '公安' };
+    expect(mergeChoices({ rules: { ...rules, needsTriage: false }, model: model(district, 0.99), minModelConfidence: bar })).toEqual({ agreed: false, final: 'rules', needsTriage: true, confidence: 0.45 });
+    expect(mergeChoices({ rules: { ...district, confidence: 0.5, needsTriage: false }, model: model(hw, 0.99), minModelConfidence: bar })).toEqual({ agreed: false, final: 'rules', needsTriage: true, confidence: 0.5 });
+    expect(mergeChoices({ rules, model: model(dept, 0.95), minModelConfidence: bar })).toMatchObject({ final: 'rules', needsTriage: true });
+  });
   it('a model finding no fitting candidate can only ask for a person', () => {
     expect(mergeChoices({ rules: { ...rules, needsTriage: false }, model: model(none, 0.99), minModelConfidence: bar })).toEqual({ agreed: false, final: 'rules', needsTriage: true, confidence: 0.45 });
   });

@@ -85,8 +85,11 @@ export interface Merge {
 /**
  * The model never decides alone. Agreement with a confident model lets a case the rules were
  * unsure of be dispatched; disagreement sends it to a person, unless the model clears the bar and
- * chose an item (then its item is taken, and the rules' choice stays on record). A model that
- * finds no candidate fitting can only ask for a person, never drop a report.
+ * chose an item at the same level, or the rules found none (then its item is taken, and the
+ * rules' choice stays on record). Moving a case the rules placed between the street, the bureau
+ * and a department is a question of jurisdiction, so a person decides that however sure the
+ * model is. A model that finds no
+ * candidate fitting can only ask for a person, never drop a report.
  */
 export function mergeChoices({ rules, model, minModelConfidence }: MergeInput): Merge {
   const keep = { final: 'rules' as const, confidence: rules.confidence };
@@ -97,6 +100,7 @@ export function mergeChoices({ rules, model, minModelConfidence }: MergeInput): 
     if (confident && rules.code !== null) return { final: 'rules', agreed: true, needsTriage: false, confidence: Math.max(rules.confidence, answer.confidence) };
     return { ...keep, agreed: true, needsTriage: rules.needsTriage };
   }
-  if (confident && choice.code !== null) return { final: 'model', agreed: false, needsTriage: false, confidence: answer.confidence };
+  const sameLevel = rules.code === null || choice.level === rules.level;
+  if (confident && choice.code !== null && sameLevel) return { final: 'model', agreed: false, needsTriage: false, confidence: answer.confidence };
   return { ...keep, agreed: false, needsTriage: true };
 }
