@@ -13,7 +13,7 @@ import { createLogger } from '../config/logger.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { createPrismaClient } from '../db/prisma-client.ts';
 import { seedReferenceData } from '../db/seed.ts';
-import { sqliteTime } from '../db/stats-queries.ts';
+import { sqlDate } from '../db/sql-values.ts';
 import { issueToken } from '../db/token-store.ts';
 import { createServer } from '../server/app.ts';
 
@@ -50,8 +50,8 @@ async function seedCases(file: string, total: number, now: number): Promise<void
   const residents: number[] = [];
   const inspectors: number[] = [];
   sql.transaction(() => {
-    for (let i = 0; i < 5000; i++) residents.push(Number(insertPerson.run(`居民${i}`, `139${String(i).padStart(8, '0')}`, 'resident', null, sqliteTime(new Date(now))).lastInsertRowid));
-    for (const s of streets) for (let k = 0; k < 3; k++) inspectors.push(Number(insertPerson.run(`${s.name}巡查员${k}`, null, 'inspector', s.id, sqliteTime(new Date(now))).lastInsertRowid));
+    for (let i = 0; i < 5000; i++) residents.push(Number(insertPerson.run(`居民${i}`, `139${String(i).padStart(8, '0')}`, 'resident', null, sqlDate(new Date(now))).lastInsertRowid));
+    for (const s of streets) for (let k = 0; k < 3; k++) inspectors.push(Number(insertPerson.run(`${s.name}巡查员${k}`, null, 'inspector', s.id, sqlDate(new Date(now))).lastInsertRowid));
   })();
 
   const cols = ['number', 'text', 'lat', 'lng', 'address', 'streetId', 'itemId', 'handling', 'post', 'departmentId', 'status', 'urgent', 'confidence', 'routingReasons', 'mode721', 'outcome', 'channel', 'reporterId', 'reworkCount', 'reopenCount', 'postponed', 'dueAt', 'createdAt', 'updatedAt', 'resolvedAt', 'closedAt'];
@@ -93,8 +93,8 @@ async function seedCases(file: string, total: number, now: number): Promise<void
         status, item.urgent, 0.6 + rand() * 0.4, '[]',
         done ? item.mode721 : null, done ? '经现场核查，已督促当事人整改完毕。' : null, pick(['telegram', 'wechat', 'web']),
         pick(residents), rand() < 0.05 ? 1 : 0, rand() < 0.02 ? 1 : 0, rand() < 0.02 ? 1 : 0,
-        sqliteTime(new Date(due)), sqliteTime(new Date(t)), sqliteTime(new Date(t)),
-        resolved === null ? null : sqliteTime(new Date(resolved)), closed === null ? null : sqliteTime(new Date(closed)),
+        sqlDate(new Date(due)), sqlDate(new Date(t)), sqlDate(new Date(t)),
+        resolved === null ? null : sqlDate(new Date(resolved)), closed === null ? null : sqlDate(new Date(closed)),
       );
       if (++rows === ROWS) flush();
     }
@@ -105,7 +105,7 @@ async function seedCases(file: string, total: number, now: number): Promise<void
   const insertFinding = sql.prepare('INSERT INTO PatrolFinding (inspectorId, text, outcome, createdAt) VALUES (?, ?, ?, ?)');
   sql.transaction(() => {
     for (const c of closedCases) if (rand() < 0.4) insertRating.run(c.id, c.reporterId, rand() < 0.7 ? 'satisfied' : rand() < 0.7 ? 'basic' : 'unsatisfied', c.closedAt);
-    for (let i = 0; i < 20_000; i++) insertFinding.run(pick(inspectors), '巡查发现占道经营', rand() < 0.33 ? 'settled' : 'case', sqliteTime(new Date(now - rand() * 365 * DAY)));
+    for (let i = 0; i < 20_000; i++) insertFinding.run(pick(inspectors), '巡查发现占道经营', rand() < 0.33 ? 'settled' : 'case', sqlDate(new Date(now - rand() * 365 * DAY)));
   })();
   sql.exec('ANALYZE');
   sql.close();

@@ -5,7 +5,7 @@ import { OVERDUE_STATUSES, canSeeCase, isOverdue, reporterView, visibilityScope,
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
 import type { Db } from './prisma-client.ts';
-import { sqliteTime } from './stats-queries.ts';
+import { sqlDate } from './sql-values.ts';
 
 /** The Prisma form of core/case/case-visibility-fns.ts: same rules, as a `where`. */
 export function visibleCaseWhere(actor: Actor): Prisma.CaseWhereInput {
@@ -100,8 +100,8 @@ function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null,
   if (q.post) parts.push({ text: 'c."post" = ?', params: [q.post] });
   if (q.handling) parts.push({ text: 'c."handling" = ?', params: [q.handling] });
   if (q.overdue !== undefined) parts.push(q.overdue ? overdueSql(now, walk) : notOverdueSql(now));
-  if (q.from) parts.push({ text: 'c."createdAt" >= ?', params: [sqliteTime(parseBound(q.from, 'from'))] });
-  if (q.to) parts.push({ text: 'c."createdAt" < ?', params: [sqliteTime(parseBound(q.to, 'to'))] });
+  if (q.from) parts.push({ text: 'c."createdAt" >= ?', params: [sqlDate(parseBound(q.from, 'from'))] });
+  if (q.to) parts.push({ text: 'c."createdAt" < ?', params: [sqlDate(parseBound(q.to, 'to'))] });
   const text = q.q?.trim();
   if (text) {
     const like = likePattern(text);
@@ -164,7 +164,7 @@ async function pageRows(db: Db, where: Sql, order: string, take: number, skip: n
 export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const { page, pageSize } = query;
   const skip = (page - 1) * pageSize;
-  const nowText = sqliteTime(now);
+  const nowText = sqlDate(now);
   const streetId = query.street ? await streetIdByName(db, query.street) : null;
   const counted = listConditions(actor, query, streetId, nowText, false);
   const walked = listConditions(actor, query, streetId, nowText, true);
@@ -321,8 +321,8 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
 export async function publishedCasePage(db: Db, f: { streetId: number | null; from?: Date | undefined; to?: Date | undefined; take: number; skip: number }) {
   const parts: Sql[] = [];
   if (f.streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [f.streetId] });
-  if (f.from) parts.push({ text: 'c."closedAt" >= ?', params: [sqliteTime(f.from)] });
-  if (f.to) parts.push({ text: 'c."closedAt" < ?', params: [sqliteTime(f.to)] });
+  if (f.from) parts.push({ text: 'c."closedAt" >= ?', params: [sqlDate(f.from)] });
+  if (f.to) parts.push({ text: 'c."closedAt" < ?', params: [sqlDate(f.to)] });
   // The count keeps the (streetId, status) index, which covers it (any other column would mean
   // fetching every closed case); the page walks closedAt, whose index gives the order.
   const total = await countWhere(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]));

@@ -1,7 +1,10 @@
 // How Prisma's SQLite adapter stores values, so rows written with raw statements read back
 // through Prisma unchanged (and compare correctly as text in SQL).
 
-/** DateTime columns hold ISO 8601 text with an explicit offset, e.g. 2026-11-29T23:15:52.000+00:00. */
+/**
+ * DateTime columns hold ISO 8601 text with an explicit offset, e.g. 2026-11-29T23:15:52.000+00:00;
+ * range conditions compare this text, so they stay indexed.
+ */
 export const sqlDate = (d: Date): string => d.toISOString().replace('Z', '+00:00');
 export const sqlDateOrNull = (d: Date | null | undefined): string | null => (d ? sqlDate(d) : null);
 export const dateOrNull = (v: string | null): Date | null => (v === null ? null : new Date(v));

@@ -1,6 +1,7 @@
 import type { Period } from '../core/stats/period-fns.ts';
 import type { CaseGroupRow, DueRow, RatingRow, SettledFindingRow, StatsRows, TrendRow } from '../core/stats/stats-types.ts';
 import type { Db } from './prisma-client.ts';
+import { sqlDate } from './sql-values.ts';
 
 /**
  * Statistics as GROUP BY in SQLite: a handful of scans per request whatever the number of
@@ -21,11 +22,6 @@ import type { Db } from './prisma-client.ts';
  *   the patrol's street, or the inspector's when the finding has no patrol.
  */
 
-/** The text form Prisma's SQLite adapter stores DateTime in, so comparisons stay textual and indexed. */
-export function sqliteTime(at: Date): string {
-  return at.toISOString().replace('Z', '+00:00');
-}
-
 /** COUNT and SUM come back as bigint (or null over no rows). */
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const id = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -38,8 +34,8 @@ const ON_TIME = `SUM(c."postponed" = 0 AND c."status" = 'closed' AND c."resolved
 const DISTRICT_SHIFT = "'+8 hours'";
 
 export async function loadStatsRows(db: Db, period: Period, streetId: number | null): Promise<StatsRows> {
-  const from = sqliteTime(period.from);
-  const to = sqliteTime(period.to);
+  const from = sqlDate(period.from);
+  const to = sqlDate(period.to);
   // Unary + keeps SQLite on the date range: the (streetId, status) index would fetch the
   // street's cases of every year to keep the few of the period.
   const street = streetId === null ? '' : ' AND +c."streetId" = ?';
