@@ -16,6 +16,7 @@ import { seedReferenceData } from '../db/seed.ts';
 import { sqlDate } from '../db/sql-values.ts';
 import { issueToken } from '../db/token-store.ts';
 import { createServer } from '../server/app.ts';
+import { percentile } from './percentile.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -109,10 +110,6 @@ async function seedCases(file: string, total: number, now: number): Promise<void
   })();
   sql.exec('ANALYZE');
   sql.close();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 export async function run(argv: string[] = []): Promise<void> {

@@ -22,14 +22,11 @@ import { startWalCheckpointer } from '../db/wal-checkpointer.ts';
 import { createServer } from '../server/app.ts';
 import { startTelegramEmulator } from '../test/helpers/telegram-emulator.ts';
 import { districtPoints, reportUpdates, type Step } from '../test/helpers/telegram-report-updates.ts';
+import { percentile } from './percentile.ts';
 
 const SECRET = 'bench-webhook-secret-0123456789';
 const out = (s = '') => process.stdout.write(`${s}\n`);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
-}
 
 /** Runs `count` reports, `concurrency` residents at a time; latencies per step, CPU time used. */
 async function drive(feed: (u: TelegramUpdate) => Promise<void>, first: number, count: number, concurrency: number, points: Array<[number, number]>) {

@@ -8,6 +8,7 @@ import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
 import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
 import { createRouter } from '../core/routing/router.ts';
 import type { RouteInput } from '../core/routing/routing-types.ts';
+import { percentile } from './percentile.ts';
 
 const PLACES = ['楼下', '小区门口', '菜场旁边', '学校对面', '地铁口', '路口', '巷子里', '公交站旁边', '江汉路步行街', '唐家墩路'];
 const MATTERS = [
@@ -39,10 +40,6 @@ function reports(n: number): RouteInput[] {
   return out;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
 const ROUNDS = 3;
 
 interface Round {
@@ -58,8 +55,8 @@ function summarise(times: Float64Array, seconds: number, cpuSeconds: number): Ro
   return {
     perSecond: times.length / seconds,
     cpuPerSecond: times.length / cpuSeconds,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1]!,
   };
 }

@@ -1,22 +1,14 @@
 // The same telegraf bot against telegram-test-api, the community Bot API emulator: text, commands,
 // a location and inline buttons work there too. Photos, albums, webhooks and 429s need what it
 // lacks (see test/helpers/telegram-emulator.ts), so they are tested against our own emulator.
-import { createServer as createNetServer } from 'node:net';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/free-port.ts';
 import { createTelegramHarness, type TelegramHarness } from '../helpers/telegram-harness.ts';
 
 const TOKEN = '424242:telegram-test-api-token';
 let server: TelegramServer;
 let h: TelegramHarness;
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const p = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return p;
-}
 
 beforeAll(async () => {
   server = new TelegramServer({ port: await freePort(), host: '127.0.0.1' });

@@ -1,20 +1,12 @@
 // Webhook mode: the route mounted in the fastify app, Telegram's secret header checked, updates
 // delivered by the emulator over HTTP, repeated deliveries processed once.
-import { createServer as createNetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/free-port.ts';
 import { createTelegramHarness, type TelegramHarness } from '../helpers/telegram-harness.ts';
 
 const SECRET = 'test-webhook-secret-0123456789';
 let h: TelegramHarness;
 let port = 0;
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const p = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return p;
-}
 
 const update = (updateId: number, chatId: number, text: string) => ({
   update_id: updateId,
