@@ -52,7 +52,7 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   // Route with the list the administrator made active; the bundled file only before any import.
   const powerList = (await activePowerList(db)) ?? loadPowerListFileSync(defaultPowerListPath());
   const jurisdiction = createJurisdiction();
-  const router = createRouter({ powerList, jurisdiction });
+  const router = createRouter({ powerList, jurisdiction, classificationCache: 512 });
   const templates = createTemplateStore(db, { ...CASE_MESSAGES, ...BOT_MESSAGES, ...SCHEDULE_MESSAGES, ...opts.messageDefaults });
   const { ignored } = await templates.load();
   if (ignored.length) logger.warn({ ignored }, 'message template overrides ignored');

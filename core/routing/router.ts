@@ -17,6 +17,12 @@ export interface RouterOptions {
   jurisdiction: Jurisdiction;
   /** Defaults to jieba with its bundled dictionary plus the list's words. */
   tokenizer?: Tokenizer;
+  /**
+   * Texts whose classification is kept (default none). A chat routes the same words again as
+   * the draft grows and once more when it is filed, so the app keeps some; the routing
+   * benchmark and the eval measure the classifier itself.
+   */
+  classificationCache?: number;
 }
 
 const CANDIDATES = 5;
@@ -36,9 +42,10 @@ export function createRouter(options: RouterOptions): Router {
   const tokenizer = options.tokenizer ?? createDefaultTokenizer(powerList);
   const classifier = createClassifier({ powerList, tokenizer });
   const { lexicon } = classifier;
-  // A chat routes the same words again as the draft grows and once more when it is filed.
-  const classified = createLruCache<ReturnType<typeof classifier.classify>>(512);
+  const cacheSize = options.classificationCache ?? 0;
+  const classified = createLruCache<ReturnType<typeof classifier.classify>>(cacheSize);
   const classify = (text: string) => {
+    if (cacheSize === 0) return classifier.classify(text);
     let c = classified.get(text);
     if (!c) classified.set(text, (c = classifier.classify(text)));
     return c;
