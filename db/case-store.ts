@@ -3,6 +3,7 @@ import type { CaseStatus, Handling, Mode721 } from '../core/case/case-types.ts';
 import { caseNumber } from '../core/case/case-format-fns.ts';
 import { distanceM } from '../core/geo/geo-measure-fns.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
+import { handlerIds } from './handler-ids.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
@@ -96,7 +97,6 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
       : tx.get<CaseRecord>(`${CASE_SELECT} WHERE c."number" = ?`, where.number);
     return r ? toCaseRow(r) : null;
   };
-  const personIds = (sql: string, ...params: SqlValue[]) => tx.all<{ id: number }>(sql, ...params).map((p) => p.id);
 
   return {
     async nextCaseNumber(prefix, day) {
@@ -170,12 +170,7 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
       return [...new Set([c.reporterId, ...tx.all<{ personId: number }>('SELECT "personId" FROM "CaseSubscriber" WHERE "caseId" = ?', caseId).map((s) => s.personId)])];
     },
     async handlers(handling, streetId, departmentId) {
-      const people =
-        handling === 'department' && departmentId !== null ? personIds('SELECT "id" FROM "Person" WHERE "role" = \'dept_liaison\' AND "departmentId" = ? AND "active" = 1 ORDER BY "id"', departmentId)
-        : handling === 'street' && streetId !== null ? personIds('SELECT "id" FROM "Person" WHERE "role" = \'team_lead\' AND "streetId" = ? AND "active" = 1 ORDER BY "id"', streetId)
-        : [];
-      // Nobody bound for that street or department yet: the bureau must still hear of it.
-      return people.length ? people : personIds('SELECT "id" FROM "Person" WHERE "role" = \'district_admin\' AND "active" = 1 ORDER BY "id"');
+      return handlerIds(tx, handling, streetId, departmentId);
     },
     async personInStreet(personId, streetId, roles) {
       return tx.get<{ n: number }>(

@@ -1,5 +1,6 @@
 import type { DailyJobsPort, DigestScope } from '../core/schedule/daily-jobs-port.ts';
 import type { DeadlineNotice, DeadlineWatchPort, WatchedCase } from '../core/schedule/deadline-watch-port.ts';
+import { districtAdminIds, handlerIds } from './handler-ids.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import { sqlDate } from './sql-values.ts';
@@ -64,9 +65,8 @@ async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): P
 
 /** The deadline watch over Prisma; the range conditions on dueAt use the Case(status, dueAt) index. */
 export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatchPort {
-  const activeIds = async (where: Record<string, unknown>) =>
-    (await db.person.findMany({ where: { ...where, active: true }, select: { id: true }, orderBy: { id: 'asc' } })).map((p) => p.id);
-  const districtAdmins = () => activeIds({ role: 'district_admin' });
+  const sql = sqlOf(db);
+  const districtAdmins = () => sql.transaction(districtAdminIds);
 
   return {
     async responseOverdue(now, limit) {
@@ -120,19 +120,12 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
       return rows.map((r) => r.id);
     },
 
-    async responsible(c) {
-      const people =
-        c.handling === 'street' && c.streetId !== null ? await activeIds({ role: 'team_lead', streetId: c.streetId })
-        : c.handling === 'department' && c.departmentId !== null ? await activeIds({ role: 'dept_liaison', departmentId: c.departmentId })
-        : [];
-      // Nobody bound for that street or department yet: the bureau must still hear of it.
-      return people.length ? people : districtAdmins();
-    },
+    responsible: (c) => sql.transaction((tx) => handlerIds(tx, c.handling, c.streetId, c.departmentId)),
 
     districtAdmins,
 
     async flagAndNotify(caseId, flag, at, notices) {
-      return sqlOf(db).transaction((tx) => {
+      return sql.transaction((tx) => {
         // Conditional on the flag being unset: two processes racing for a case write it once.
         const stamp = sqlDate(at);
         const { changes } = tx.run(`UPDATE "Case" SET "${flag}" = ?, "updatedAt" = ? WHERE "id" = ? AND "${flag}" IS NULL`, stamp, stamp, caseId);
