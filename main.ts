@@ -66,7 +66,13 @@ async function main(): Promise<void> {
   if (wechat) senders.push(wechat.sender);
   extraRoutes.push((app) => wechatAdminRoutes(app, { channel: wechat }));
 
-  const delivery = createDeliveryWorker({ store: domain.outbox, senders, clock: domain.clock, logger, pollIntervalMs: 1000 });
+  const delivery = createDeliveryWorker({
+    store: domain.outbox,
+    senders,
+    clock: domain.clock,
+    logger,
+    pollIntervalMs: 1000,
+  });
   kick = () => delivery.kick();
   const scheduler = createAppScheduler({ db, domain, config, logger, kick });
 
@@ -81,7 +87,10 @@ async function main(): Promise<void> {
   const port = (app.server.address() as { port: number } | null)?.port ?? config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   const address = `http://${host}:${port}`;
-  logger.info({ demo: config.DEMO_MODE, channels: senders.map((s) => s.channel) }, `Gridline 网格通 is running: open ${address} (web chat: ${address}/chat)`);
+  logger.info(
+    { demo: config.DEMO_MODE, channels: senders.map((s) => s.channel) },
+    `Gridline 网格通 is running: open ${address} (web chat: ${address}/chat)`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

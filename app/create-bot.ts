@@ -49,7 +49,9 @@ export function createBot(opts: { db: Db; domain: Domain; config: Config; logger
     replies: {
       async enqueue(channel, chatId, replies, keyBase) {
         if (!replies.length) return;
-        await domain.outbox.enqueueNow(replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })));
+        await domain.outbox.enqueueNow(
+          replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })),
+        );
       },
       kick: () => opts.kick?.(),
     },

@@ -53,15 +53,25 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   const powerList = (await activePowerList(db)) ?? loadPowerListFileSync(defaultPowerListPath());
   const jurisdiction = createJurisdiction();
   const router = createRouter({ powerList, jurisdiction, classificationCache: 512 });
-  const templates = createTemplateStore(db, { ...CASE_MESSAGES, ...BOT_MESSAGES, ...SCHEDULE_MESSAGES, ...opts.messageDefaults });
+  const templates = createTemplateStore(db, {
+    ...CASE_MESSAGES,
+    ...BOT_MESSAGES,
+    ...SCHEDULE_MESSAGES,
+    ...opts.messageDefaults,
+  });
   const { ignored } = await templates.load();
   if (ignored.length) logger.warn({ ignored }, 'message template overrides ignored');
   const messages = templates.catalogue((p) => logger.warn({ template: p }, 'message template problem'));
   const calendar = loadHolidayCalendarSync();
   const outbox = createOutboxStore(db, { clock });
-  const store = createCaseStore(db, (tx, ids, message, key, caseId) => outbox.enqueueForPeople(tx, ids, message, key, caseId));
+  const store = createCaseStore(db, (tx, ids, message, key, caseId) =>
+    outbox.enqueueForPeople(tx, ids, message, key, caseId),
+  );
   const cases = createCaseServices({
-    store, clock, messages, calendar,
+    store,
+    clock,
+    messages,
+    calendar,
     settings: {
       casePrefix: config.CASE_NUMBER_PREFIX,
       duplicateRadiusM: config.DUPLICATE_RADIUS_M,
@@ -72,6 +82,12 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   const assisted = createLlmAssist(config, logger, { router, powerList, clock });
   if (assisted) logger.info({ model: config.LLM_MODEL }, 'LLM routing assistance on');
   const reports = createReportService({ router, assisted, cases, minConfidence: config.ROUTING_MIN_CONFIDENCE });
-  const evidence = createPhotoEvidence({ dataDir: config.dataDir, maxBytes: config.PHOTO_MAX_BYTES, store: createAttachmentStore(db), clock, logger });
+  const evidence = createPhotoEvidence({
+    dataDir: config.dataDir,
+    maxBytes: config.PHOTO_MAX_BYTES,
+    store: createAttachmentStore(db),
+    clock,
+    logger,
+  });
   return { router, jurisdiction, cases, reports, evidence, outbox, templates, messages, calendar, clock };
 }

@@ -7,7 +7,10 @@ import { createAssistedRouter, type AssistedRouter } from '../core/routing/assis
 import { createLlmClient } from '../core/routing/llm-client.ts';
 import type { Router } from '../core/routing/routing-types.ts';
 
-export type LlmConfig = Pick<Config, 'llmEnabled' | 'LLM_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL' | 'LLM_TIMEOUT_MS' | 'LLM_MIN_CONFIDENCE'>;
+export type LlmConfig = Pick<
+  Config,
+  'llmEnabled' | 'LLM_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL' | 'LLM_TIMEOUT_MS' | 'LLM_MIN_CONFIDENCE'
+>;
 
 export interface LlmAssistDeps {
   /** The rule-based router and the power list it was built from. */
@@ -28,6 +31,22 @@ export function createLlmAssist(config: LlmConfig, logger: Logger, deps: LlmAssi
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   // The base URL may carry credentials in odd set-ups; log its host only.
-  log.info({ llm: { model: config.LLM_MODEL, host: new URL(config.LLM_BASE_URL).host, timeout_ms: config.LLM_TIMEOUT_MS, min_confidence: config.LLM_MIN_CONFIDENCE } }, 'llm routing assistance on');
-  return createAssistedRouter({ router: deps.router, powerList: deps.powerList, llm, minModelConfidence: config.LLM_MIN_CONFIDENCE, logger: log });
+  log.info(
+    {
+      llm: {
+        model: config.LLM_MODEL,
+        host: new URL(config.LLM_BASE_URL).host,
+        timeout_ms: config.LLM_TIMEOUT_MS,
+        min_confidence: config.LLM_MIN_CONFIDENCE,
+      },
+    },
+    'llm routing assistance on',
+  );
+  return createAssistedRouter({
+    router: deps.router,
+    powerList: deps.powerList,
+    llm,
+    minModelConfidence: config.LLM_MIN_CONFIDENCE,
+    logger: log,
+  });
 }

@@ -12,16 +12,33 @@ import type { Db } from '../db/prisma-client.ts';
 import { createSchedulerRunStore } from '../db/scheduler-run-store.ts';
 import type { Domain } from './create-domain.ts';
 
-export function createAppScheduler(opts: { db: Db; domain: Domain; config: Config; logger: Logger; kick: () => void; tickMs?: number }): Scheduler {
+export function createAppScheduler(opts: {
+  db: Db;
+  domain: Domain;
+  config: Config;
+  logger: Logger;
+  kick: () => void;
+  tickMs?: number;
+}): Scheduler {
   const { db, domain, config, logger } = opts;
   const t = (key: string, vars?: Record<string, string | number | null | undefined>) => domain.messages.t(key, vars);
   const watch = createDeadlineWatch({
-    port: createDeadlineWatchStore(db, domain.outbox), logger, t,
-    reminderBeforeHours: config.REMINDER_BEFORE_HOURS, overdueEscalateHours: config.OVERDUE_ESCALATE_HOURS, autoVerifyDays: config.AUTO_VERIFY_DAYS,
+    port: createDeadlineWatchStore(db, domain.outbox),
+    logger,
+    t,
+    reminderBeforeHours: config.REMINDER_BEFORE_HOURS,
+    overdueEscalateHours: config.OVERDUE_ESCALATE_HOURS,
+    autoVerifyDays: config.AUTO_VERIFY_DAYS,
     escalateOverdue: (id) => domain.cases.feedback.escalateOverdue(id),
     autoVerify: (id) => domain.cases.feedback.autoVerify(id),
   });
-  const daily = createDailyJobs({ port: createDailyJobsStore(db, domain.outbox), logger, t, digestHour: config.DIGEST_HOUR, patrolReminderHour: config.PATROL_REMINDER_HOUR });
+  const daily = createDailyJobs({
+    port: createDailyJobsStore(db, domain.outbox),
+    logger,
+    t,
+    digestHour: config.DIGEST_HOUR,
+    patrolReminderHour: config.PATROL_REMINDER_HOUR,
+  });
   const drafts = createDraftExpiryJob({
     conversations: createConversationStore(db),
     ttlMinutes: config.DRAFT_TTL_MINUTES,
@@ -45,5 +62,11 @@ export function createAppScheduler(opts: { db: Db; domain: Domain; config: Confi
       opts.kick();
     },
   }));
-  return createScheduler({ jobs, runs: createSchedulerRunStore(db), clock: domain.clock, logger, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}) });
+  return createScheduler({
+    jobs,
+    runs: createSchedulerRunStore(db),
+    clock: domain.clock,
+    logger,
+    ...(opts.tickMs ? { tickMs: opts.tickMs } : {}),
+  });
 }

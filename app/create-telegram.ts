@@ -20,13 +20,15 @@ export function createTelegram(opts: {
   kick: () => void;
   albumQuietMs?: number;
 }): TelegramChannel | null {
-  const { config, db, domain } = opts;
+  const { config, domain } = opts;
   if (!config.TELEGRAM_BOT_TOKEN) return null;
   // Photo refusals go through the outbox like every reply, so they keep the chat's order, its
   // rate limit and the retries; a direct ctx.reply would bypass all three and be lost in an outage.
   const notices: ReplyQueue = {
     async enqueue(channel, chatId, replies, keyBase) {
-      await domain.outbox.enqueueNow(replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })));
+      await domain.outbox.enqueueNow(
+        replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })),
+      );
     },
     kick: opts.kick,
   };

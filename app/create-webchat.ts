@@ -19,11 +19,22 @@ export interface WebChat {
   hub: SseHub;
 }
 
-export function createWebChat(opts: { db: Db; domain: Domain; bot: Bot; config: Config; logger: Logger; heartbeatMs?: number }): WebChat {
+export function createWebChat(opts: {
+  db: Db;
+  domain: Domain;
+  bot: Bot;
+  config: Config;
+  logger: Logger;
+  heartbeatMs?: number;
+}): WebChat {
   const { db, domain } = opts;
   const hub = createSseHub(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {});
   const store = createWebChatStore(db, domain.clock);
-  const sender = createWebChatSender({ hub, deliveringRow: (chatId) => store.deliveringRow(chatId), clock: domain.clock });
+  const sender = createWebChatSender({
+    hub,
+    deliveringRow: (chatId) => store.deliveringRow(chatId),
+    clock: domain.clock,
+  });
   // 20 new residents per address per hour: a family behind one router is never stopped.
   const residentLimiter = createWindowLimiter({ max: 20, windowMs: 3_600_000 });
   const deps = { ...opts, hub, store, residentLimiter, logger: opts.logger.child({ component: 'webchat' }) };

@@ -19,7 +19,13 @@ export function outboxMenus(db: Db): MenuSource {
   return {
     async lastMenu(chatId, since) {
       const rows = await db.outboxMessage.findMany({
-        where: { channel: 'wechat', chatId, status: 'sent', sentAt: { gte: since }, payload: { contains: '"buttons"' } },
+        where: {
+          channel: 'wechat',
+          chatId,
+          status: 'sent',
+          sentAt: { gte: since },
+          payload: { contains: '"buttons"' },
+        },
         orderBy: [{ sentAt: 'desc' }, { id: 'desc' }],
         take: 5,
         select: { payload: true },

@@ -24,16 +24,50 @@ const DAY = 24 * HOUR;
 /** Deterministic, so two runs measure the same data. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-const PLACES = ['万松园路', '青年路', '新华路', '唐家墩路', '常青路', '建设大道', '解放大道', '中山大道', '江汉路', '前进一路', '民意四路', '北湖西路', '汉兴街', '花楼街'];
+const PLACES = [
+  '万松园路',
+  '青年路',
+  '新华路',
+  '唐家墩路',
+  '常青路',
+  '建设大道',
+  '解放大道',
+  '中山大道',
+  '江汉路',
+  '前进一路',
+  '民意四路',
+  '北湖西路',
+  '汉兴街',
+  '花楼街',
+];
 const OPENERS = ['居民反映：', '巡查发现：', '群众来电称', '市民拍照举报，', ''];
-const TAILS = ['，影响通行，请尽快处理。', '，已持续多日，附近居民意见很大。', '，晚上尤其严重。', '。', '，希望城管部门尽快到现场查看处理，谢谢！'];
+const TAILS = [
+  '，影响通行，请尽快处理。',
+  '，已持续多日，附近居民意见很大。',
+  '，晚上尤其严重。',
+  '。',
+  '，希望城管部门尽快到现场查看处理，谢谢！',
+];
 
 function statusFor(ageDays: number, r: number): string {
-  if (ageDays > 30) return r < 0.85 ? 'closed' : r < 0.9 ? 'rejected' : r < 0.94 ? 'merged' : r < 0.97 ? 'resolved' : 'accepted';
-  return r < 0.05 ? 'triage' : r < 0.25 ? 'dispatched' : r < 0.55 ? 'accepted' : r < 0.7 ? 'resolved' : r < 0.95 ? 'closed' : r < 0.98 ? 'rejected' : 'merged';
+  if (ageDays > 30)
+    return r < 0.85 ? 'closed' : r < 0.9 ? 'rejected' : r < 0.94 ? 'merged' : r < 0.97 ? 'resolved' : 'accepted';
+  return r < 0.05
+    ? 'triage'
+    : r < 0.25
+      ? 'dispatched'
+      : r < 0.55
+        ? 'accepted'
+        : r < 0.7
+          ? 'resolved'
+          : r < 0.95
+            ? 'closed'
+            : r < 0.98
+              ? 'rejected'
+              : 'merged';
 }
 
 async function seedCases(file: string, total: number, now: number): Promise<void> {
@@ -41,23 +75,85 @@ async function seedCases(file: string, total: number, now: number): Promise<void
   sql.pragma('journal_mode = WAL');
   const streets = sql.prepare('SELECT id, name FROM Street').all() as Array<{ id: number; name: string }>;
   const items = sql
-    .prepare(`SELECT i.id, i.name, i.level, i.post, i.department, i.handlingHours, i.mode721, i.urgent FROM PowerItem i JOIN PowerListVersion v ON v.id = i.versionId WHERE v.active = 1`)
-    .all() as Array<{ id: number; name: string; level: string; post: string | null; department: string | null; handlingHours: number; mode721: string; urgent: number }>;
-  const departments = new Map((sql.prepare('SELECT id, name FROM Department').all() as Array<{ id: number; name: string }>).map((d) => [d.name, d.id]));
+    .prepare(
+      `SELECT i.id, i.name, i.level, i.post, i.department, i.handlingHours, i.mode721, i.urgent FROM PowerItem i JOIN PowerListVersion v ON v.id = i.versionId WHERE v.active = 1`,
+    )
+    .all() as Array<{
+    id: number;
+    name: string;
+    level: string;
+    post: string | null;
+    department: string | null;
+    handlingHours: number;
+    mode721: string;
+    urgent: number;
+  }>;
+  const departments = new Map(
+    (sql.prepare('SELECT id, name FROM Department').all() as Array<{ id: number; name: string }>).map((d) => [
+      d.name,
+      d.id,
+    ]),
+  );
   const rand = rng(20261129);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
-  const insertPerson = sql.prepare('INSERT INTO Person (displayName, phone, role, streetId, createdAt) VALUES (?, ?, ?, ?, ?)');
+  const insertPerson = sql.prepare(
+    'INSERT INTO Person (displayName, phone, role, streetId, createdAt) VALUES (?, ?, ?, ?, ?)',
+  );
   const residents: number[] = [];
   const inspectors: number[] = [];
   sql.transaction(() => {
-    for (let i = 0; i < 5000; i++) residents.push(Number(insertPerson.run(`居民${i}`, `139${String(i).padStart(8, '0')}`, 'resident', null, sqlDate(new Date(now))).lastInsertRowid));
-    for (const s of streets) for (let k = 0; k < 3; k++) inspectors.push(Number(insertPerson.run(`${s.name}巡查员${k}`, null, 'inspector', s.id, sqlDate(new Date(now))).lastInsertRowid));
+    for (let i = 0; i < 5000; i++)
+      residents.push(
+        Number(
+          insertPerson.run(`居民${i}`, `139${String(i).padStart(8, '0')}`, 'resident', null, sqlDate(new Date(now)))
+            .lastInsertRowid,
+        ),
+      );
+    for (const s of streets)
+      for (let k = 0; k < 3; k++)
+        inspectors.push(
+          Number(
+            insertPerson.run(`${s.name}巡查员${k}`, null, 'inspector', s.id, sqlDate(new Date(now))).lastInsertRowid,
+          ),
+        );
   })();
 
-  const cols = ['number', 'text', 'lat', 'lng', 'address', 'streetId', 'itemId', 'handling', 'post', 'departmentId', 'status', 'urgent', 'confidence', 'routingReasons', 'mode721', 'outcome', 'channel', 'reporterId', 'reworkCount', 'reopenCount', 'postponed', 'dueAt', 'createdAt', 'updatedAt', 'resolvedAt', 'closedAt'];
+  const cols = [
+    'number',
+    'text',
+    'lat',
+    'lng',
+    'address',
+    'streetId',
+    'itemId',
+    'handling',
+    'post',
+    'departmentId',
+    'status',
+    'urgent',
+    'confidence',
+    'routingReasons',
+    'mode721',
+    'outcome',
+    'channel',
+    'reporterId',
+    'reworkCount',
+    'reopenCount',
+    'postponed',
+    'dueAt',
+    'createdAt',
+    'updatedAt',
+    'resolvedAt',
+    'closedAt',
+  ];
   const ROWS = 200; // rows per INSERT: 200 × 26 parameters stays under SQLite's variable limit
-  const stmt = (n: number) => sql.prepare(`INSERT INTO "Case" (${cols.join(',')}) VALUES ${Array(n).fill(`(${cols.map(() => '?').join(',')})`).join(',')}`);
+  const stmt = (n: number) =>
+    sql.prepare(
+      `INSERT INTO "Case" (${cols.join(',')}) VALUES ${Array(n)
+        .fill(`(${cols.map(() => '?').join(',')})`)
+        .join(',')}`,
+    );
   const full = stmt(ROWS);
   const insertRating = sql.prepare('INSERT INTO Rating (caseId, personId, score, createdAt) VALUES (?, ?, ?, ?)');
   const perDay = new Map<string, number>();
@@ -89,31 +185,72 @@ async function seedCases(file: string, total: number, now: number): Promise<void
       batch.push(
         `JH-${day}-${String(seq).padStart(4, '0')}`,
         `${pick(OPENERS)}${pick(PLACES)}${Math.floor(rand() * 300)}号附近${item.name}${pick(TAILS)}`,
-        30.58 + rand() * 0.04, 114.24 + rand() * 0.06, `${pick(PLACES)}${Math.floor(rand() * 300)}号`,
-        street.id, item.id, handling, item.post, item.department ? (departments.get(item.department) ?? null) : null,
-        status, item.urgent, 0.6 + rand() * 0.4, '[]',
-        done ? item.mode721 : null, done ? '经现场核查，已督促当事人整改完毕。' : null, pick(['telegram', 'wechat', 'web']),
-        pick(residents), rand() < 0.05 ? 1 : 0, rand() < 0.02 ? 1 : 0, rand() < 0.02 ? 1 : 0,
-        sqlDate(new Date(due)), sqlDate(new Date(t)), sqlDate(new Date(t)),
-        resolved === null ? null : sqlDate(new Date(resolved)), closed === null ? null : sqlDate(new Date(closed)),
+        30.58 + rand() * 0.04,
+        114.24 + rand() * 0.06,
+        `${pick(PLACES)}${Math.floor(rand() * 300)}号`,
+        street.id,
+        item.id,
+        handling,
+        item.post,
+        item.department ? (departments.get(item.department) ?? null) : null,
+        status,
+        item.urgent,
+        0.6 + rand() * 0.4,
+        '[]',
+        done ? item.mode721 : null,
+        done ? '经现场核查，已督促当事人整改完毕。' : null,
+        pick(['telegram', 'wechat', 'web']),
+        pick(residents),
+        rand() < 0.05 ? 1 : 0,
+        rand() < 0.02 ? 1 : 0,
+        rand() < 0.02 ? 1 : 0,
+        sqlDate(new Date(due)),
+        sqlDate(new Date(t)),
+        sqlDate(new Date(t)),
+        resolved === null ? null : sqlDate(new Date(resolved)),
+        closed === null ? null : sqlDate(new Date(closed)),
       );
       if (++rows === ROWS) flush();
     }
     flush();
   })();
   // Ratings on 40 % of closed cases; patrol findings, one in three settled on the spot.
-  const closedCases = sql.prepare(`SELECT id, reporterId, closedAt FROM "Case" WHERE status = 'closed'`).all() as Array<{ id: number; reporterId: number; closedAt: string }>;
-  const insertFinding = sql.prepare('INSERT INTO PatrolFinding (inspectorId, text, outcome, createdAt) VALUES (?, ?, ?, ?)');
+  const closedCases = sql
+    .prepare(`SELECT id, reporterId, closedAt FROM "Case" WHERE status = 'closed'`)
+    .all() as Array<{ id: number; reporterId: number; closedAt: string }>;
+  const insertFinding = sql.prepare(
+    'INSERT INTO PatrolFinding (inspectorId, text, outcome, createdAt) VALUES (?, ?, ?, ?)',
+  );
   sql.transaction(() => {
-    for (const c of closedCases) if (rand() < 0.4) insertRating.run(c.id, c.reporterId, rand() < 0.7 ? 'satisfied' : rand() < 0.7 ? 'basic' : 'unsatisfied', c.closedAt);
-    for (let i = 0; i < 20_000; i++) insertFinding.run(pick(inspectors), '巡查发现占道经营', rand() < 0.33 ? 'settled' : 'case', sqlDate(new Date(now - rand() * 365 * DAY)));
+    for (const c of closedCases)
+      if (rand() < 0.4)
+        insertRating.run(
+          c.id,
+          c.reporterId,
+          rand() < 0.7 ? 'satisfied' : rand() < 0.7 ? 'basic' : 'unsatisfied',
+          c.closedAt,
+        );
+    for (let i = 0; i < 20_000; i++)
+      insertFinding.run(
+        pick(inspectors),
+        '巡查发现占道经营',
+        rand() < 0.33 ? 'settled' : 'case',
+        sqlDate(new Date(now - rand() * 365 * DAY)),
+      );
   })();
   sql.exec('ANALYZE');
   sql.close();
 }
 
 export async function run(argv: string[] = []): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { cases: { type: 'string', default: '100000' }, requests: { type: 'string', default: '300' }, keep: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      cases: { type: 'string', default: '100000' },
+      requests: { type: 'string', default: '300' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
   const total = Number(values.cases);
   const n = Number(values.requests);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gridline-api-bench-'));
@@ -133,14 +270,20 @@ export async function run(argv: string[] = []): Promise<void> {
   const wansong = await db.street.findUniqueOrThrow({ where: { name: '万松街道' } });
   const admin = await db.person.create({ data: { displayName: '区局管理员', role: 'district_admin' } });
   const lead = await db.person.create({ data: { displayName: '张队长', role: 'team_lead', streetId: wansong.id } });
-  const auth = { admin: `Bearer ${await issueToken(db, admin.id, 'bench')}`, lead: `Bearer ${await issueToken(db, lead.id, 'bench')}` };
+  const auth = {
+    admin: `Bearer ${await issueToken(db, admin.id, 'bench')}`,
+    lead: `Bearer ${await issueToken(db, lead.id, 'bench')}`,
+  };
   const ws = encodeURIComponent('万松街道');
   // Statistics are cached for 30 s per scope and period; a "cold" row shifts the period's start
   // by one millisecond per request, so every request misses the cache and aggregates afresh.
   const monthAgo = now - 30 * DAY;
   const yearAgo = now - 364 * DAY;
   let miss = 0;
-  const cold = (from: number, extra = '') => () => `/api/stats?from=${new Date(from + ++miss).toISOString()}${extra}`;
+  const cold =
+    (from: number, extra = '') =>
+    () =>
+      `/api/stats?from=${new Date(from + ++miss).toISOString()}${extra}`;
 
   const scenarios: Array<[string, () => string, string | null]> = [
     ['baseline: GET /healthz (noise floor)', () => '/healthz', null],
@@ -158,7 +301,15 @@ export async function run(argv: string[] = []): Promise<void> {
   ];
   // Wall time is what the target is about; CPU time (this process, user + system) is what a
   // request costs on an idle core, which matters when the machine is shared.
-  const results: Array<{ name: string; p50: number; p99: number; max: number; cpu50: number; cpu99: number; total: number }> = [];
+  const results: Array<{
+    name: string;
+    p50: number;
+    p99: number;
+    max: number;
+    cpu50: number;
+    cpu99: number;
+    total: number;
+  }> = [];
   for (const [name, url, authorization] of scenarios) {
     const headers = authorization ? { authorization } : {};
     let totalItems = 0;
@@ -184,19 +335,35 @@ export async function run(argv: string[] = []): Promise<void> {
     cpu.sort((a, b) => a - b);
     results.push({
       name: `${name}${reps < n ? ` (${reps}×)` : ''}`,
-      p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]!,
-      cpu50: percentile(cpu, 50), cpu99: percentile(cpu, 99), total: totalItems,
+      p50: percentile(times, 50),
+      p99: percentile(times, 99),
+      max: times[times.length - 1]!,
+      cpu50: percentile(cpu, 50),
+      cpu99: percentile(cpu, 99),
+      total: totalItems,
     });
   }
 
-  const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].reduce((k, ch) => k + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)));
+  const pad = (s: string, w: number) =>
+    s + ' '.repeat(Math.max(0, w - [...s].reduce((k, ch) => k + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)));
   const num = (x: number) => x.toFixed(1).padStart(8);
-  console.log(`\nAPI benchmark: ${total.toLocaleString('en')} cases, ${n} requests per row after 20 warm-up (seeded in ${(seedMs / 1000).toFixed(1)} s)`);
-  console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end of the run\n`);
-  console.log(`${pad('scenario', 40)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'cpu p50'.padStart(8)} ${'cpu p99'.padStart(8)} ${'matches'.padStart(9)}  p99 < 50 ms`);
+  console.log(
+    `\nAPI benchmark: ${total.toLocaleString('en')} cases, ${n} requests per row after 20 warm-up (seeded in ${(seedMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `machine: ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} at the end of the run\n`,
+  );
+  console.log(
+    `${pad('scenario', 40)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'cpu p50'.padStart(8)} ${'cpu p99'.padStart(8)} ${'matches'.padStart(9)}  p99 < 50 ms`,
+  );
   console.log('-'.repeat(110));
   for (const r of results) {
-    console.log(`${pad(r.name, 40)} ${num(r.p50)} ${num(r.p99)} ${num(r.max)} ${num(r.cpu50)} ${num(r.cpu99)} ${String(r.total).padStart(9)}  ${r.p99 < 50 ? 'ok' : 'over'}`);
+    console.log(
+      `${pad(r.name, 40)} ${num(r.p50)} ${num(r.p99)} ${num(r.max)} ${num(r.cpu50)} ${num(r.cpu99)} ${String(r.total).padStart(9)}  ${r.p99 < 50 ? 'ok' : 'over'}`,
+    );
   }
   console.log('');
 

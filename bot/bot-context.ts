@@ -3,7 +3,16 @@ import type { ReportService } from '../core/case/report-service.ts';
 import type { Actor } from '../core/case/case-types.ts';
 import type { Jurisdiction } from '../core/geo/geo-types.ts';
 import type { Button, OutboundMessage } from '../core/messaging/outbound-types.ts';
-import type { CaseLookupPort, ConversationKey, ConversationPort, FlowState, IdentityPort, LoginLinkPort, PatrolPort, StaffDirectory } from './bot-ports.ts';
+import type {
+  CaseLookupPort,
+  ConversationKey,
+  ConversationPort,
+  FlowState,
+  IdentityPort,
+  LoginLinkPort,
+  PatrolPort,
+  StaffDirectory,
+} from './bot-ports.ts';
 import type { BotMessageKey } from './bot-messages.ts';
 import type { InboundMessage } from './inbound-types.ts';
 
@@ -63,7 +72,12 @@ export class BotContext {
     return this.actor.role !== 'resident';
   }
 
-  async saveState(flow: string, step: string, data: Record<string, unknown>, ttlMinutes = this.deps.settings.draftTtlMinutes): Promise<void> {
+  async saveState(
+    flow: string,
+    step: string,
+    data: Record<string, unknown>,
+    ttlMinutes = this.deps.settings.draftTtlMinutes,
+  ): Promise<void> {
     this.state = { flow, step, data, expiresAt: new Date(this.now.getTime() + ttlMinutes * 60_000) };
     this.stateChanged = true;
   }

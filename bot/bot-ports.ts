@@ -56,8 +56,22 @@ export interface PatrolSummary {
 export interface PatrolPort {
   open(inspectorId: number): Promise<{ id: number; startedAt: Date } | null>;
   start(inspectorId: number, streetId: number | null, now: Date): Promise<{ id: number; startedAt: Date }>;
-  end(patrolId: number, now: Date, reportText: (s: PatrolSummary) => string): Promise<PatrolSummary & { reportText: string }>;
-  recordFinding(f: { inspectorId: number; text: string; lat: number | null; lng: number | null; outcome: 'settled' | 'case'; caseId: number | null; itemCode: string | null; attachmentIds: number[]; now: Date }): Promise<number>;
+  end(
+    patrolId: number,
+    now: Date,
+    reportText: (s: PatrolSummary) => string,
+  ): Promise<PatrolSummary & { reportText: string }>;
+  recordFinding(f: {
+    inspectorId: number;
+    text: string;
+    lat: number | null;
+    lng: number | null;
+    outcome: 'settled' | 'case';
+    caseId: number | null;
+    itemCode: string | null;
+    attachmentIds: number[];
+    now: Date;
+  }): Promise<number>;
 }
 
 /** Cases as a chat user lists them. */
@@ -75,7 +89,15 @@ export interface CaseLookupPort {
   mine(personId: number, limit: number): Promise<CaseListItem[]>;
   queue(actor: Actor, now: Date, limit: number): Promise<CaseListItem[]>;
   /** Detail for /status: only when the person reported or follows it, or staff within their scope. */
-  statusFor(actor: Actor, number: string): Promise<{ item: CaseListItem; outcome: string | null; handler: string; events: Array<{ type: string; at: Date }> } | null>;
+  statusFor(
+    actor: Actor,
+    number: string,
+  ): Promise<{
+    item: CaseListItem;
+    outcome: string | null;
+    handler: string;
+    events: Array<{ type: string; at: Date }>;
+  } | null>;
 }
 
 export interface LoginLinkPort {

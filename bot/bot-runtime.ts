@@ -24,7 +24,12 @@ export interface BotRuntime {
  * messages of one chat are handled one at a time, in order, so flow state never races; replies
  * go through the outbox like every other message, so rate limits and retries apply to them too.
  */
-export function createBotRuntime(deps: { handler: ConversationHandler; processed: ProcessedUpdatePort; replies: ReplyQueue; logger: Logger }): BotRuntime {
+export function createBotRuntime(deps: {
+  handler: ConversationHandler;
+  processed: ProcessedUpdatePort;
+  replies: ReplyQueue;
+  logger: Logger;
+}): BotRuntime {
   const chains = new Map<string, Promise<unknown>>();
 
   async function process(msg: InboundMessage): Promise<OutboundMessage[]> {
@@ -34,7 +39,12 @@ export function createBotRuntime(deps: { handler: ConversationHandler; processed
     }
     try {
       const replies = await deps.handler.handle(msg);
-      await deps.replies.enqueue(msg.channel, msg.chatId, replies, `reply:${msg.channel}:${msg.chatId}:${msg.updateId ?? randomUUID()}`);
+      await deps.replies.enqueue(
+        msg.channel,
+        msg.chatId,
+        replies,
+        `reply:${msg.channel}:${msg.chatId}:${msg.updateId ?? randomUUID()}`,
+      );
       deps.replies.kick();
       return replies;
     } catch (err) {
@@ -50,9 +60,11 @@ export function createBotRuntime(deps: { handler: ConversationHandler; processed
       const previous = chains.get(chat) ?? Promise.resolve();
       const next = previous.catch(() => undefined).then(() => process(msg));
       chains.set(chat, next);
-      void next.finally(() => {
-        if (chains.get(chat) === next) chains.delete(chat);
-      }).catch(() => undefined);
+      void next
+        .finally(() => {
+          if (chains.get(chat) === next) chains.delete(chat);
+        })
+        .catch(() => undefined);
       return next;
     },
   };

@@ -8,7 +8,15 @@ import { COMMANDS } from './flows/command-flow.ts';
 import { continueFinding, findingChoice } from './flows/finding-flow.ts';
 import { continueReport, reportChoice } from './flows/report-flow.ts';
 import { commentOnRating, rateCase } from './flows/rating-flow.ts';
-import { assignTo, caseButton, continueAction, decidePostponement, referTo, registerAs, stepButton } from './flows/staff-action-flow.ts';
+import {
+  assignTo,
+  caseButton,
+  continueAction,
+  decidePostponement,
+  referTo,
+  registerAs,
+  stepButton,
+} from './flows/staff-action-flow.ts';
 import { hasContent } from './flows/draft-fns.ts';
 
 /** Button ids carry a kind, then ids (Telegram limits them to 64 bytes). */
@@ -18,7 +26,8 @@ async function onButton(ctx: BotContext, id: string): Promise<void> {
   if (kind === 'a') return assignTo(ctx, Number(a), Number(b));
   if (kind === 'x') return referTo(ctx, Number(a), b);
   if (kind === 'g') return registerAs(ctx, Number(a), b);
-  if (kind === 'r' && ['satisfied', 'basic', 'unsatisfied'].includes(a)) return rateCase(ctx, a as RatingScore, Number(b));
+  if (kind === 'r' && ['satisfied', 'basic', 'unsatisfied'].includes(a))
+    return rateCase(ctx, a as RatingScore, Number(b));
   if (kind === 'p' && (a === 'approve' || a === 'refuse')) return decidePostponement(ctx, a, Number(b));
   if (kind === 'd' && (a === 'confirm' || a === 'edit' || a === 'cancel')) {
     if (ctx.state?.flow === 'finding' && a === 'cancel') {
@@ -72,7 +81,8 @@ export function createConversation(deps: BotDeps, logger: Logger): ConversationH
       }
       const msg = numberedChoice(raw, state?.data._offered as Button[] | undefined);
       const ctx = new BotContext(deps, msg, actor, key, state?.flow === 'idle' ? null : state);
-      if (expiredFlow === 'report' || expiredFlow === 'finding') ctx.say('draft.expired', { minutes: deps.settings.draftTtlMinutes });
+      if (expiredFlow === 'report' || expiredFlow === 'finding')
+        ctx.say('draft.expired', { minutes: deps.settings.draftTtlMinutes });
       const greetingOnly = /^(你好|您好|hi|hello|在吗)[!！。.\s]*$/i.test(msg.text?.trim() ?? '');
       if (isNew && msg.command?.name !== 'start') ctx.say('welcome');
       try {
@@ -102,7 +112,12 @@ async function persistState(deps: BotDeps, ctx: BotContext): Promise<void> {
     if (!ctx.stateChanged && !offered && !ctx.state.data._offered) return;
     await deps.conversations.save(ctx.key, { ...ctx.state, data: { ...ctx.state.data, _offered: offered ?? null } });
   } else if (offered) {
-    await deps.conversations.save(ctx.key, { flow: 'idle', step: 'idle', data: { _offered: offered }, expiresAt: new Date(deps.clock().getTime() + 24 * 3_600_000) });
+    await deps.conversations.save(ctx.key, {
+      flow: 'idle',
+      step: 'idle',
+      data: { _offered: offered },
+      expiresAt: new Date(deps.clock().getTime() + 24 * 3_600_000),
+    });
   } else if (ctx.stateChanged) {
     await deps.conversations.clear(ctx.key);
   }

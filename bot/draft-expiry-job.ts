@@ -18,7 +18,12 @@ export function createDraftExpiryJob(deps: {
     async run(now) {
       for (const s of await deps.conversations.expired(now, 100)) {
         if (s.flow === 'report' || s.flow === 'finding') {
-          await deps.notifyChat(s.channel, s.chatId, { text: deps.text(deps.ttlMinutes) }, `draft-expired:${s.channel}:${s.chatId}:${s.userId}:${s.expiresAt?.getTime()}`);
+          await deps.notifyChat(
+            s.channel,
+            s.chatId,
+            { text: deps.text(deps.ttlMinutes) },
+            `draft-expired:${s.channel}:${s.chatId}:${s.userId}:${s.expiresAt?.getTime()}`,
+          );
         }
         await deps.conversations.clear(s);
       }

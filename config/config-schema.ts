@@ -4,7 +4,8 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'use true or false' })
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
-const int = (min: number, max: number) => z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(min).max(max);
+const int = (min: number, max: number) =>
+  z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(min).max(max);
 const optionalText = z.string().trim().min(1).optional();
 
 /** Every variable Gridline reads; .env.example documents each one. */
@@ -13,18 +14,29 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://gridline.example.cn' }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.string().regex(/^file:.+/, 'must be a SQLite URL such as file:./data/gridline.db').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^file:.+/, 'must be a SQLite URL such as file:./data/gridline.db')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
-  CASE_NUMBER_PREFIX: z.string().regex(/^[A-Z]{1,6}$/, 'must be 1–6 capital letters, e.g. JH').default('JH'),
+  CASE_NUMBER_PREFIX: z
+    .string()
+    .regex(/^[A-Z]{1,6}$/, 'must be 1–6 capital letters, e.g. JH')
+    .default('JH'),
   DEMO_MODE: bool.optional(),
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: z.url({ message: 'must be a URL such as http://127.0.0.1:9000' }).optional(),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z a-z 0-9 _ -').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z a-z 0-9 _ -')
+    .optional(),
   WECHATY_PUPPET: optionalText,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalText,
-  LLM_BASE_URL: z.url({ message: 'must be the base URL of an OpenAI-compatible API, e.g. http://10.0.0.5:8000/v1' }).optional(),
+  LLM_BASE_URL: z
+    .url({ message: 'must be the base URL of an OpenAI-compatible API, e.g. http://10.0.0.5:8000/v1' })
+    .optional(),
   LLM_API_KEY: optionalText,
   LLM_MODEL: optionalText,
   LLM_TIMEOUT_MS: int(100, 60_000).default(5000),

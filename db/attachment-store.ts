@@ -2,8 +2,20 @@ import type { AttachmentPort, AttachmentRecord } from '../core/evidence/attachme
 import type { Db, Tx } from './prisma-client.ts';
 
 const columns = {
-  id: true, caseId: true, sha256: true, mime: true, size: true, path: true, thumbPath: true, publicPath: true,
-  exifTakenAt: true, exifLat: true, exifLng: true, uploadedById: true, draftKey: true, createdAt: true,
+  id: true,
+  caseId: true,
+  sha256: true,
+  mime: true,
+  size: true,
+  path: true,
+  thumbPath: true,
+  publicPath: true,
+  exifTakenAt: true,
+  exifLat: true,
+  exifLng: true,
+  uploadedById: true,
+  draftKey: true,
+  createdAt: true,
 } as const;
 
 /**

@@ -7,12 +7,23 @@ import { visibleCaseWhere } from './case-queries.ts';
 import type { Db } from './prisma-client.ts';
 
 const OPEN: CaseStatus[] = ['triage', 'dispatched', 'accepted', 'resolved'];
-const select = { number: true, status: true, createdAt: true, dueAt: true, urgent: true, item: { select: { name: true } }, mergedInto: { select: { number: true } } } satisfies Prisma.CaseSelect;
+const select = {
+  number: true,
+  status: true,
+  createdAt: true,
+  dueAt: true,
+  urgent: true,
+  item: { select: { name: true } },
+  mergedInto: { select: { number: true } },
+} satisfies Prisma.CaseSelect;
 type Row = Prisma.CaseGetPayload<{ select: typeof select }>;
 
 const toItem = (r: Row, now: Date): CaseListItem => ({
   number: r.number,
-  status: r.status === 'merged' && r.mergedInto ? `已并入 ${r.mergedInto.number}` : STATUS_LABELS[r.status as CaseStatus] ?? r.status,
+  status:
+    r.status === 'merged' && r.mergedInto
+      ? `已并入 ${r.mergedInto.number}`
+      : (STATUS_LABELS[r.status as CaseStatus] ?? r.status),
   matter: r.item?.name ?? '待分拣',
   createdAt: r.createdAt,
   dueAt: r.dueAt,
@@ -22,9 +33,11 @@ const toItem = (r: Row, now: Date): CaseListItem => ({
 
 /** What a person holds now: the street's cases for its team, the department's, or the bureau's. */
 function queueWhere(actor: Actor): Prisma.CaseWhereInput | null {
-  if (actor.role === 'team_lead' && actor.streetId !== null) return { streetId: actor.streetId, OR: [{ handling: 'street' }, { status: 'triage' }] };
+  if (actor.role === 'team_lead' && actor.streetId !== null)
+    return { streetId: actor.streetId, OR: [{ handling: 'street' }, { status: 'triage' }] };
   if (actor.role === 'enforcer') return { assigneeId: actor.personId };
-  if (actor.role === 'dept_liaison' && actor.departmentId !== null) return { handling: 'department', departmentId: actor.departmentId };
+  if (actor.role === 'dept_liaison' && actor.departmentId !== null)
+    return { handling: 'department', departmentId: actor.departmentId };
   if (actor.role === 'district_admin') return { OR: [{ handling: 'district' }, { status: 'triage', streetId: null }] };
   return null;
 }
@@ -32,27 +45,51 @@ function queueWhere(actor: Actor): Prisma.CaseWhereInput | null {
 export function createCaseLookupStore(db: Db): CaseLookupPort {
   return {
     async mine(personId, limit) {
-      const rows = await db.case.findMany({ where: { OR: [{ reporterId: personId }, { subscribers: { some: { personId } } }] }, orderBy: { id: 'desc' }, take: limit, select });
+      const rows = await db.case.findMany({
+        where: { OR: [{ reporterId: personId }, { subscribers: { some: { personId } } }] },
+        orderBy: { id: 'desc' },
+        take: limit,
+        select,
+      });
       const now = new Date();
       return rows.map((r) => toItem(r, now));
     },
     async queue(actor, now, limit) {
       const where = queueWhere(actor);
       if (!where) return [];
-      const rows = await db.case.findMany({ where: { ...where, status: { in: OPEN } }, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: limit * 3, select });
+      const rows = await db.case.findMany({
+        where: { ...where, status: { in: OPEN } },
+        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+        take: limit * 3,
+        select,
+      });
       // Overdue first, then urgent, then by deadline: what a lead should look at first.
-      return rows.map((r) => toItem(r, now)).sort((a, b) => Number(b.overdue) - Number(a.overdue) || Number(b.urgent) - Number(a.urgent)).slice(0, limit);
+      return rows
+        .map((r) => toItem(r, now))
+        .sort((a, b) => Number(b.overdue) - Number(a.overdue) || Number(b.urgent) - Number(a.urgent))
+        .slice(0, limit);
     },
     async statusFor(actor, number) {
       const row = await db.case.findFirst({
         where: { AND: [{ number }, visibleCaseWhere(actor)] },
-        select: { ...select, outcome: true, handling: true, street: { select: { name: true } }, department: { select: { name: true } }, events: { select: { type: true, createdAt: true }, orderBy: { id: 'asc' } } },
+        select: {
+          ...select,
+          outcome: true,
+          handling: true,
+          street: { select: { name: true } },
+          department: { select: { name: true } },
+          events: { select: { type: true, createdAt: true }, orderBy: { id: 'asc' } },
+        },
       });
       if (!row) return null;
       return {
         item: toItem(row, new Date()),
         outcome: row.outcome,
-        handler: handlerName({ handling: row.handling as 'street', streetName: row.street?.name ?? null, departmentName: row.department?.name ?? null }),
+        handler: handlerName({
+          handling: row.handling as 'street',
+          streetName: row.street?.name ?? null,
+          departmentName: row.department?.name ?? null,
+        }),
         events: row.events.map((e) => ({ type: e.type, at: e.createdAt })),
       };
     },

@@ -1,7 +1,22 @@
 import type { Prisma } from '../prisma/generated/client.ts';
-import { RATING_LABELS, STATUS_LABELS, STATUSES, STAFF_ROLES, type Actor, type CaseStatus, type RatingScore } from '../core/case/case-types.ts';
+import {
+  RATING_LABELS,
+  STATUS_LABELS,
+  STATUSES,
+  STAFF_ROLES,
+  type Actor,
+  type CaseStatus,
+  type RatingScore,
+} from '../core/case/case-types.ts';
 import { detailWithoutContacts, listTextsFor } from '../core/case/contact-redaction-fns.ts';
-import { OVERDUE_STATUSES, canSeeCase, isOverdue, reporterView, visibilityScope, type CaseAccessFacts } from '../core/case/case-visibility-fns.ts';
+import {
+  OVERDUE_STATUSES,
+  canSeeCase,
+  isOverdue,
+  reporterView,
+  visibilityScope,
+  type CaseAccessFacts,
+} from '../core/case/case-visibility-fns.ts';
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
 import type { Db } from './prisma-client.ts';
@@ -11,7 +26,10 @@ import { sqlDate } from './sql-values.ts';
 export function visibleCaseWhere(actor: Actor): Prisma.CaseWhereInput {
   const scope = visibilityScope(actor);
   if (scope.kind === 'all') return {};
-  const own: Prisma.CaseWhereInput[] = [{ reporterId: scope.personId }, { subscribers: { some: { personId: scope.personId } } }];
+  const own: Prisma.CaseWhereInput[] = [
+    { reporterId: scope.personId },
+    { subscribers: { some: { personId: scope.personId } } },
+  ];
   if (scope.streetId !== null) own.push({ streetId: scope.streetId });
   if (scope.departmentId !== null) own.push({ departmentId: scope.departmentId });
   return { OR: own };
@@ -33,7 +51,10 @@ export interface CaseListQuery {
 }
 
 export function parseStatuses(list: string): CaseStatus[] {
-  const wanted = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = wanted.filter((s) => !(STATUSES as readonly string[]).includes(s));
   if (bad.length) throw new ValidationError(`未知的案件状态：${bad.join('、')}（可选：${STATUSES.join(', ')}）`);
   return wanted as CaseStatus[];
@@ -56,7 +77,10 @@ interface Sql {
   params: unknown[];
 }
 
-const and = (parts: Sql[]): Sql => ({ text: parts.map((p) => p.text).join(' AND ') || '1', params: parts.flatMap((p) => p.params) });
+const and = (parts: Sql[]): Sql => ({
+  text: parts.map((p) => p.text).join(' AND ') || '1',
+  params: parts.flatMap((p) => p.params),
+});
 
 /**
  * With `walk`, a street or department scope marks its terms with unary + so SQLite pages by
@@ -84,9 +108,15 @@ const OVERDUE_IN = `(${OVERDUE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
  * the newest overdue cases, walking the createdAt index and filtering beats fetching every
  * overdue case and sorting them all. Counts keep the index (it covers them, nothing to sort).
  */
-const overdueSql = (now: string, walk: boolean): Sql => ({ text: `(${walk ? '+' : ''}c."status" IN ${OVERDUE_IN} AND c."dueAt" < ?)`, params: [now] });
+const overdueSql = (now: string, walk: boolean): Sql => ({
+  text: `(${walk ? '+' : ''}c."status" IN ${OVERDUE_IN} AND c."dueAt" < ?)`,
+  params: [now],
+});
 /** Spelled out rather than NOT(overdue): NOT over a NULL dueAt would drop those cases. */
-const notOverdueSql = (now: string): Sql => ({ text: `(c."status" NOT IN ${OVERDUE_IN} OR c."dueAt" IS NULL OR c."dueAt" >= ?)`, params: [now] });
+const notOverdueSql = (now: string): Sql => ({
+  text: `(c."status" NOT IN ${OVERDUE_IN} OR c."dueAt" IS NULL OR c."dueAt" >= ?)`,
+  params: [now],
+});
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
@@ -105,7 +135,10 @@ function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null,
   const text = q.q?.trim();
   if (text) {
     const like = likePattern(text);
-    parts.push({ text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`, params: [like, like, like] });
+    parts.push({
+      text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`,
+      params: [like, like, like],
+    });
   }
   return and(parts);
 }
@@ -120,10 +153,12 @@ const LIST_COLUMNS = `c."number" AS number, c."status" AS status, substr(c."text
 
 const NEWEST = 'c."createdAt" DESC, c."id" DESC';
 
-const orderSql = (column: 'createdAt' | 'dueAt' | 'number', order: 'asc' | 'desc') => `c."${column}" ${order === 'asc' ? 'ASC' : 'DESC'}, c."id" ${order === 'asc' ? 'ASC' : 'DESC'}`;
+const orderSql = (column: 'createdAt' | 'dueAt' | 'number', order: 'asc' | 'desc') =>
+  `c."${column}" ${order === 'asc' ? 'ASC' : 'DESC'}, c."id" ${order === 'asc' ? 'ASC' : 'DESC'}`;
 
 /** Raw rows carry DATETIME columns as Date (Prisma converts declared types) or as text. */
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+const iso = (v: unknown): string | null =>
+  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
 
 function toListItem(r: Record<string, unknown>, now: Date) {
   const text = String(r.text);
@@ -148,12 +183,26 @@ function toListItem(r: Record<string, unknown>, now: Date) {
 export type CaseListItem = ReturnType<typeof toListItem>;
 
 async function countWhere(db: Db, where: Sql): Promise<number> {
-  const [row] = await db.$queryRawUnsafe<Array<{ n: bigint | number }>>(`SELECT COUNT(*) AS n FROM "Case" c WHERE ${where.text}`, ...where.params);
+  const [row] = await db.$queryRawUnsafe<Array<{ n: bigint | number }>>(
+    `SELECT COUNT(*) AS n FROM "Case" c WHERE ${where.text}`,
+    ...where.params,
+  );
   return Number(row?.n ?? 0);
 }
 
-async function pageRows(db: Db, where: Sql, order: string, take: number, skip: number): Promise<Array<Record<string, unknown>>> {
-  return db.$queryRawUnsafe(`SELECT ${LIST_COLUMNS} WHERE ${where.text} ORDER BY ${order} LIMIT ? OFFSET ?`, ...where.params, take, skip);
+async function pageRows(
+  db: Db,
+  where: Sql,
+  order: string,
+  take: number,
+  skip: number,
+): Promise<Array<Record<string, unknown>>> {
+  return db.$queryRawUnsafe(
+    `SELECT ${LIST_COLUMNS} WHERE ${where.text} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    ...where.params,
+    take,
+    skip,
+  );
 }
 
 /**
@@ -190,24 +239,53 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
       [and([walked, notOverdueSql(nowText)]), NEWEST],
     ]);
   }
-  return { items: listTextsFor(actor, rows.map((r) => toListItem(r, now))), total, page, pageSize };
+  return {
+    items: listTextsFor(
+      actor,
+      rows.map((r) => toListItem(r, now)),
+    ),
+    total,
+    page,
+    pageSize,
+  };
 }
 
 /** One page across two ordered segments, the first of which holds `firstCount` rows. */
-async function stitch(db: Db, firstCount: number, skip: number, take: number, [[first, firstOrder], [second, secondOrder]]: [[Sql, string], [Sql, string]]) {
+async function stitch(
+  db: Db,
+  firstCount: number,
+  skip: number,
+  take: number,
+  [[first, firstOrder], [second, secondOrder]]: [[Sql, string], [Sql, string]],
+) {
   const rows = skip < firstCount ? await pageRows(db, first, firstOrder, take, skip) : [];
   const rest = take - rows.length;
-  return rest > 0 ? [...rows, ...(await pageRows(db, second, secondOrder, rest, Math.max(0, skip - firstCount)))] : rows;
+  return rest > 0
+    ? [...rows, ...(await pageRows(db, second, secondOrder, rest, Math.max(0, skip - firstCount)))]
+    : rows;
 }
 
 /** The facts canSeeCase needs; the subscriber lookup only runs when the other rules said no. */
-export async function actorCanSee(db: Db, actor: Actor, c: Omit<CaseAccessFacts, 'actorFollows'> & { id: number }): Promise<boolean> {
+export async function actorCanSee(
+  db: Db,
+  actor: Actor,
+  c: Omit<CaseAccessFacts, 'actorFollows'> & { id: number },
+): Promise<boolean> {
   if (canSeeCase(actor, { ...c, actorFollows: false })) return true;
-  const follows = await db.caseSubscriber.findUnique({ where: { caseId_personId: { caseId: c.id, personId: actor.personId } }, select: { caseId: true } });
+  const follows = await db.caseSubscriber.findUnique({
+    where: { caseId_personId: { caseId: c.id, personId: actor.personId } },
+    select: { caseId: true },
+  });
   return follows !== null && canSeeCase(actor, { ...c, actorFollows: true });
 }
 
-export const accessSelect = { id: true, streetId: true, departmentId: true, reporterId: true, assigneeId: true } satisfies Prisma.CaseSelect;
+export const accessSelect = {
+  id: true,
+  streetId: true,
+  departmentId: true,
+  reporterId: true,
+  assigneeId: true,
+} satisfies Prisma.CaseSelect;
 
 /** The file behind an attachment, when the actor may see it; null otherwise (a 404, never a 403). */
 export async function findViewableAttachment(db: Db, actor: Actor, id: number) {
@@ -217,7 +295,9 @@ export async function findViewableAttachment(db: Db, actor: Actor, id: number) {
   });
   if (!att) return null;
   // Draft or patrol photos not yet on a case: their uploader and the bureau only.
-  const allowed = att.case ? await actorCanSee(db, actor, att.case) : att.uploadedById === actor.personId || actor.role === 'district_admin';
+  const allowed = att.case
+    ? await actorCanSee(db, actor, att.case)
+    : att.uploadedById === actor.personId || actor.role === 'district_admin';
   return allowed ? { path: att.path, mime: att.mime, size: att.size, sha256: att.sha256 } : null;
 }
 
@@ -287,7 +367,9 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
     resolvedAt: iso(c.resolvedAt),
     verifiedAt: iso(c.verifiedAt),
     closedAt: iso(c.closedAt),
-    item: c.item ? { code: c.item.code, name: c.item.name, legalBasis: c.item.legalBasis, version: c.item.version.version } : null,
+    item: c.item
+      ? { code: c.item.code, name: c.item.name, legalBasis: c.item.legalBasis, version: c.item.version.version }
+      : null,
     events: c.events.map((e) => ({
       type: e.type,
       fromStatus: e.fromStatus,
@@ -309,7 +391,12 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
       createdAt: a.createdAt.toISOString(),
       url: `/api/attachments/${a.id}`,
     })),
-    ratings: c.ratings.map((r) => ({ score: r.score, scoreLabel: RATING_LABELS[r.score as RatingScore] ?? r.score, comment: r.comment, createdAt: r.createdAt.toISOString() })),
+    ratings: c.ratings.map((r) => ({
+      score: r.score,
+      scoreLabel: RATING_LABELS[r.score as RatingScore] ?? r.score,
+      comment: r.comment,
+      createdAt: r.createdAt.toISOString(),
+    })),
     reporter: reporterView(actor, c, c.reporter),
   });
 }
@@ -318,7 +405,10 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
  * One page of published (closed) cases, newest closure first: the ids and the total. `+status`
  * keeps SQLite walking the closedAt index (no sort) rather than fetching every closed case.
  */
-export async function publishedCasePage(db: Db, f: { streetId: number | null; from?: Date | undefined; to?: Date | undefined; take: number; skip: number }) {
+export async function publishedCasePage(
+  db: Db,
+  f: { streetId: number | null; from?: Date | undefined; to?: Date | undefined; take: number; skip: number },
+) {
   const parts: Sql[] = [];
   if (f.streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [f.streetId] });
   if (f.from) parts.push({ text: 'c."closedAt" >= ?', params: [sqlDate(f.from)] });
@@ -327,8 +417,14 @@ export async function publishedCasePage(db: Db, f: { streetId: number | null; fr
   // fetching every closed case); the page walks closedAt, whose index gives the order.
   const total = await countWhere(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]));
   const page = and([{ text: `+c."status" = 'closed' AND c."closedAt" IS NOT NULL`, params: [] }, ...parts]);
-  const rows = total > f.skip
-    ? await db.$queryRawUnsafe<Array<{ id: bigint | number }>>(`SELECT c."id" AS id FROM "Case" c WHERE ${page.text} ORDER BY c."closedAt" DESC, c."id" DESC LIMIT ? OFFSET ?`, ...page.params, f.take, f.skip)
-    : [];
+  const rows =
+    total > f.skip
+      ? await db.$queryRawUnsafe<Array<{ id: bigint | number }>>(
+          `SELECT c."id" AS id FROM "Case" c WHERE ${page.text} ORDER BY c."closedAt" DESC, c."id" DESC LIMIT ? OFFSET ?`,
+          ...page.params,
+          f.take,
+          f.skip,
+        )
+      : [];
   return { ids: rows.map((r) => Number(r.id)), total };
 }

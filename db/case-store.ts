@@ -8,7 +8,13 @@ import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
 
-export type EnqueueForPeople = (tx: SqlTx, personIds: number[], message: OutboundMessage, dedupeKeyBase: string, caseId?: number) => unknown;
+export type EnqueueForPeople = (
+  tx: SqlTx,
+  personIds: number[],
+  message: OutboundMessage,
+  dedupeKeyBase: string,
+  caseId?: number,
+) => unknown;
 
 const OPEN_STATUSES = `('triage', 'dispatched', 'accepted', 'resolved')`;
 
@@ -29,42 +35,133 @@ const CASE_SELECT = `
   LEFT JOIN "PowerListVersion" v ON v."id" = i."versionId"`;
 
 interface CaseRecord {
-  id: number; number: string; status: string; handling: string | null; streetId: number | null; departmentId: number | null;
-  reporterId: number; assigneeId: number | null; unsatisfiedCount: number; text: string; lat: number | null; lng: number | null;
-  address: string | null; post: string | null; urgent: number; itemId: number | null; dueAt: string | null; responseDueAt: string | null;
-  createdAt: string; resolvedAt: string | null; closedAt: string | null; outcome: string | null; mode721: string | null;
-  mergedIntoId: number | null; reopenCount: number; reworkCount: number; returnCount: number; streetName: string | null;
-  departmentName: string | null; itemCode: string | null; itemName: string; itemVersion: string; itemLevel: string; itemPost: string | null;
-  itemDepartment: string | null; itemLegalBasis: string; itemResponseHours: number; itemHandlingHours: number; itemTimeBasis: string;
-  itemUrgent: number; itemMode721: string; resolvedById: number | null;
+  id: number;
+  number: string;
+  status: string;
+  handling: string | null;
+  streetId: number | null;
+  departmentId: number | null;
+  reporterId: number;
+  assigneeId: number | null;
+  unsatisfiedCount: number;
+  text: string;
+  lat: number | null;
+  lng: number | null;
+  address: string | null;
+  post: string | null;
+  urgent: number;
+  itemId: number | null;
+  dueAt: string | null;
+  responseDueAt: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  outcome: string | null;
+  mode721: string | null;
+  mergedIntoId: number | null;
+  reopenCount: number;
+  reworkCount: number;
+  returnCount: number;
+  streetName: string | null;
+  departmentName: string | null;
+  itemCode: string | null;
+  itemName: string;
+  itemVersion: string;
+  itemLevel: string;
+  itemPost: string | null;
+  itemDepartment: string | null;
+  itemLegalBasis: string;
+  itemResponseHours: number;
+  itemHandlingHours: number;
+  itemTimeBasis: string;
+  itemUrgent: number;
+  itemMode721: string;
+  resolvedById: number | null;
 }
 
 interface ItemRecord {
-  id: number; code: string; name: string; version: string; level: string; post: string | null; department: string | null; legalBasis: string;
-  responseHours: number; handlingHours: number; timeBasis: string; urgent: number; mode721: string;
+  id: number;
+  code: string;
+  name: string;
+  version: string;
+  level: string;
+  post: string | null;
+  department: string | null;
+  legalBasis: string;
+  responseHours: number;
+  handlingHours: number;
+  timeBasis: string;
+  urgent: number;
+  mode721: string;
 }
 
 const toItemRef = (i: ItemRecord): ItemRef => ({
-  id: i.id, code: i.code, name: i.name, version: i.version, level: i.level as ItemRef['level'], post: i.post, department: i.department,
-  legalBasis: i.legalBasis, responseHours: i.responseHours, handlingHours: i.handlingHours, timeBasis: i.timeBasis as ItemRef['timeBasis'],
-  urgent: i.urgent === 1, mode721: i.mode721 as Mode721,
+  id: i.id,
+  code: i.code,
+  name: i.name,
+  version: i.version,
+  level: i.level as ItemRef['level'],
+  post: i.post,
+  department: i.department,
+  legalBasis: i.legalBasis,
+  responseHours: i.responseHours,
+  handlingHours: i.handlingHours,
+  timeBasis: i.timeBasis as ItemRef['timeBasis'],
+  urgent: i.urgent === 1,
+  mode721: i.mode721 as Mode721,
 });
 
 function toCaseRow(r: CaseRecord): CaseRow {
-  const item = r.itemId !== null && r.itemCode !== null
-    ? toItemRef({
-      id: r.itemId, code: r.itemCode, name: r.itemName, version: r.itemVersion, level: r.itemLevel, post: r.itemPost, department: r.itemDepartment,
-      legalBasis: r.itemLegalBasis, responseHours: r.itemResponseHours, handlingHours: r.itemHandlingHours, timeBasis: r.itemTimeBasis,
-      urgent: r.itemUrgent, mode721: r.itemMode721,
-    })
-    : null;
+  const item =
+    r.itemId !== null && r.itemCode !== null
+      ? toItemRef({
+          id: r.itemId,
+          code: r.itemCode,
+          name: r.itemName,
+          version: r.itemVersion,
+          level: r.itemLevel,
+          post: r.itemPost,
+          department: r.itemDepartment,
+          legalBasis: r.itemLegalBasis,
+          responseHours: r.itemResponseHours,
+          handlingHours: r.itemHandlingHours,
+          timeBasis: r.itemTimeBasis,
+          urgent: r.itemUrgent,
+          mode721: r.itemMode721,
+        })
+      : null;
   return {
-    id: r.id, number: r.number, status: r.status as CaseStatus, handling: r.handling as Handling | null, streetId: r.streetId, departmentId: r.departmentId,
-    reporterId: r.reporterId, assigneeId: r.assigneeId, resolvedById: r.resolvedById, unsatisfiedCount: r.unsatisfiedCount,
-    text: r.text, lat: r.lat, lng: r.lng, address: r.address, post: r.post, urgent: r.urgent === 1, itemId: r.itemId, item,
-    streetName: r.streetName, departmentName: r.departmentName, dueAt: dateOrNull(r.dueAt), responseDueAt: dateOrNull(r.responseDueAt),
-    createdAt: new Date(r.createdAt), resolvedAt: dateOrNull(r.resolvedAt), closedAt: dateOrNull(r.closedAt), outcome: r.outcome,
-    mode721: r.mode721 as Mode721 | null, mergedIntoId: r.mergedIntoId, reopenCount: r.reopenCount, reworkCount: r.reworkCount, returnCount: r.returnCount,
+    id: r.id,
+    number: r.number,
+    status: r.status as CaseStatus,
+    handling: r.handling as Handling | null,
+    streetId: r.streetId,
+    departmentId: r.departmentId,
+    reporterId: r.reporterId,
+    assigneeId: r.assigneeId,
+    resolvedById: r.resolvedById,
+    unsatisfiedCount: r.unsatisfiedCount,
+    text: r.text,
+    lat: r.lat,
+    lng: r.lng,
+    address: r.address,
+    post: r.post,
+    urgent: r.urgent === 1,
+    itemId: r.itemId,
+    item,
+    streetName: r.streetName,
+    departmentName: r.departmentName,
+    dueAt: dateOrNull(r.dueAt),
+    responseDueAt: dateOrNull(r.responseDueAt),
+    createdAt: new Date(r.createdAt),
+    resolvedAt: dateOrNull(r.resolvedAt),
+    closedAt: dateOrNull(r.closedAt),
+    outcome: r.outcome,
+    mode721: r.mode721 as Mode721 | null,
+    mergedIntoId: r.mergedIntoId,
+    reopenCount: r.reopenCount,
+    reworkCount: r.reworkCount,
+    returnCount: r.returnCount,
   };
 }
 
@@ -78,9 +175,34 @@ function toSql(v: unknown): SqlValue {
 
 // The columns a patch may set: its keys become SQL, so only these names ever reach it.
 const PATCHABLE = new Set<string>([
-  'status', 'handling', 'post', 'streetId', 'departmentId', 'itemId', 'assigneeId', 'needsTriage', 'mode721', 'outcome', 'registeredAt',
-  'dispatchedAt', 'acceptedAt', 'resolvedAt', 'verifiedAt', 'closedAt', 'responseDueAt', 'dueAt', 'postponed', 'reopenCount', 'reworkCount',
-  'returnCount', 'unsatisfiedCount', 'mergedIntoId', 'remindedAt', 'overdueNotifiedAt', 'overdueEscalatedAt', 'responseOverdueNotifiedAt',
+  'status',
+  'handling',
+  'post',
+  'streetId',
+  'departmentId',
+  'itemId',
+  'assigneeId',
+  'needsTriage',
+  'mode721',
+  'outcome',
+  'registeredAt',
+  'dispatchedAt',
+  'acceptedAt',
+  'resolvedAt',
+  'verifiedAt',
+  'closedAt',
+  'responseDueAt',
+  'dueAt',
+  'postponed',
+  'reopenCount',
+  'reworkCount',
+  'returnCount',
+  'unsatisfiedCount',
+  'mergedIntoId',
+  'remindedAt',
+  'overdueNotifiedAt',
+  'overdueEscalatedAt',
+  'responseOverdueNotifiedAt',
 ] satisfies Array<keyof CasePatch>);
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -92,16 +214,20 @@ const json = (v: unknown) => JSON.stringify(v);
  */
 function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
   const load = (where: { id: number } | { number: string }): CaseRow | null => {
-    const r = 'id' in where
-      ? tx.get<CaseRecord>(`${CASE_SELECT} WHERE c."id" = ?`, where.id)
-      : tx.get<CaseRecord>(`${CASE_SELECT} WHERE c."number" = ?`, where.number);
+    const r =
+      'id' in where
+        ? tx.get<CaseRecord>(`${CASE_SELECT} WHERE c."id" = ?`, where.id)
+        : tx.get<CaseRecord>(`${CASE_SELECT} WHERE c."number" = ?`, where.number);
     return r ? toCaseRow(r) : null;
   };
 
   return {
     async nextCaseNumber(prefix, day) {
       const key = day.replace(/-/g, '');
-      const row = tx.get<{ last: number }>('INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "last" + 1 RETURNING "last"', key)!;
+      const row = tx.get<{ last: number }>(
+        'INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "last" + 1 RETURNING "last"',
+        key,
+      )!;
       return caseNumber(prefix, key, row.last);
     },
     async activeItem(code) {
@@ -125,9 +251,30 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
            "confidence", "needsTriage", "routingReasons", "channel", "reporterId", "mergedIntoId", "createdAt", "updatedAt", "registeredAt",
            "dispatchedAt", "responseDueAt", "dueAt")
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        d.number, d.text, d.lat, d.lng, d.address, d.streetId, d.itemId, d.handling, d.post, d.departmentId, d.status, sqlBool(d.urgent),
-        d.confidence, sqlBool(d.needsTriage), json(d.routingReasons), d.channel, d.reporterId, d.mergedIntoId, now, now, toSql(d.registeredAt),
-        toSql(d.dispatchedAt), toSql(d.responseDueAt), toSql(d.dueAt),
+        d.number,
+        d.text,
+        d.lat,
+        d.lng,
+        d.address,
+        d.streetId,
+        d.itemId,
+        d.handling,
+        d.post,
+        d.departmentId,
+        d.status,
+        sqlBool(d.urgent),
+        d.confidence,
+        sqlBool(d.needsTriage),
+        json(d.routingReasons),
+        d.channel,
+        d.reporterId,
+        d.mergedIntoId,
+        now,
+        now,
+        toSql(d.registeredAt),
+        toSql(d.dispatchedAt),
+        toSql(d.responseDueAt),
+        toSql(d.dueAt),
       );
       return load({ id })!;
     },
@@ -136,16 +283,34 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
       const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
       for (const k of keys) if (!PATCHABLE.has(k)) throw new Error(`not a case column: ${k}`);
       const set = [...keys.map((k) => `"${k}" = ?`), '"updatedAt" = ?'].join(', ');
-      tx.run(`UPDATE "Case" SET ${set} WHERE "id" = ?`, ...keys.map((k) => toSql((patch as Record<string, unknown>)[k])), sqlDate(new Date()), id);
+      tx.run(
+        `UPDATE "Case" SET ${set} WHERE "id" = ?`,
+        ...keys.map((k) => toSql((patch as Record<string, unknown>)[k])),
+        sqlDate(new Date()),
+        id,
+      );
       return load({ id })!;
     },
     async appendEvent(e) {
       const { lastInsertRowid: eventId } = tx.run(
         `INSERT INTO "CaseEvent" ("caseId", "type", "fromStatus", "toStatus", "actorId", "actorRole", "note", "data", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        e.caseId, e.type, e.fromStatus, e.toStatus, e.actorId, e.actorRole, e.note ?? null, json(e.data ?? {}), sqlDate(e.at),
+        e.caseId,
+        e.type,
+        e.fromStatus,
+        e.toStatus,
+        e.actorId,
+        e.actorRole,
+        e.note ?? null,
+        json(e.data ?? {}),
+        sqlDate(e.at),
       );
       if (e.attachmentIds?.length) {
-        tx.run('UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE "id" IN (SELECT value FROM json_each(?))', e.caseId, eventId, json(e.attachmentIds));
+        tx.run(
+          'UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE "id" IN (SELECT value FROM json_each(?))',
+          e.caseId,
+          eventId,
+          json(e.attachmentIds),
+        );
       }
       return eventId;
     },
@@ -154,55 +319,104 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
       const dLng = radiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
       const rows = tx.all<CaseRecord>(
         `${CASE_SELECT} WHERE c."status" IN ${OPEN_STATUSES} AND c."createdAt" >= ? AND c."lat" BETWEEN ? AND ? AND c."lng" BETWEEN ? AND ? AND i."code" = ? LIMIT 20`,
-        sqlDate(since), lat - dLat, lat + dLat, lng - dLng, lng + dLng, itemCode,
+        sqlDate(since),
+        lat - dLat,
+        lat + dLat,
+        lng - dLng,
+        lng + dLng,
+        itemCode,
       );
       const here = { lat, lng };
       const near = rows.map(toCaseRow).filter((c) => distanceM(here, { lat: c.lat!, lng: c.lng! }) <= radiusM);
-      near.sort((a, b) => distanceM(here, { lat: a.lat!, lng: a.lng! }) - distanceM(here, { lat: b.lat!, lng: b.lng! }));
+      near.sort(
+        (a, b) => distanceM(here, { lat: a.lat!, lng: a.lng! }) - distanceM(here, { lat: b.lat!, lng: b.lng! }),
+      );
       return near[0] ?? null;
     },
     async addSubscriber(caseId, personId) {
-      tx.run('INSERT INTO "CaseSubscriber" ("caseId", "personId", "createdAt") VALUES (?, ?, ?) ON CONFLICT DO NOTHING', caseId, personId, sqlDate(new Date()));
+      tx.run(
+        'INSERT INTO "CaseSubscriber" ("caseId", "personId", "createdAt") VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        caseId,
+        personId,
+        sqlDate(new Date()),
+      );
     },
     async followers(caseId) {
       const c = tx.get<{ reporterId: number }>('SELECT "reporterId" FROM "Case" WHERE "id" = ?', caseId);
       if (!c) throw new Error(`no case ${caseId}`);
-      return [...new Set([c.reporterId, ...tx.all<{ personId: number }>('SELECT "personId" FROM "CaseSubscriber" WHERE "caseId" = ?', caseId).map((s) => s.personId)])];
+      return [
+        ...new Set([
+          c.reporterId,
+          ...tx
+            .all<{ personId: number }>('SELECT "personId" FROM "CaseSubscriber" WHERE "caseId" = ?', caseId)
+            .map((s) => s.personId),
+        ]),
+      ];
     },
     async handlers(handling, streetId, departmentId) {
       return handlerIds(tx, handling, streetId, departmentId);
     },
     async personInStreet(personId, streetId, roles) {
-      return tx.get<{ n: number }>(
-        'SELECT COUNT(*) AS "n" FROM "Person" WHERE "id" = ? AND "streetId" = ? AND "active" = 1 AND "role" IN (SELECT value FROM json_each(?))',
-        personId, streetId, json(roles),
-      )!.n > 0;
+      return (
+        tx.get<{ n: number }>(
+          'SELECT COUNT(*) AS "n" FROM "Person" WHERE "id" = ? AND "streetId" = ? AND "active" = 1 AND "role" IN (SELECT value FROM json_each(?))',
+          personId,
+          streetId,
+          json(roles),
+        )!.n > 0
+      );
     },
     async ratingsSince(caseId, personId, since) {
-      return tx.get<{ n: number }>('SELECT COUNT(*) AS "n" FROM "Rating" WHERE "caseId" = ? AND "personId" = ? AND "createdAt" >= ?', caseId, personId, sqlDate(since))!.n;
+      return tx.get<{ n: number }>(
+        'SELECT COUNT(*) AS "n" FROM "Rating" WHERE "caseId" = ? AND "personId" = ? AND "createdAt" >= ?',
+        caseId,
+        personId,
+        sqlDate(since),
+      )!.n;
     },
     async setLatestRatingComment(caseId, personId, comment) {
-      const r = tx.get<{ id: number }>('SELECT "id" FROM "Rating" WHERE "caseId" = ? AND "personId" = ? ORDER BY "id" DESC LIMIT 1', caseId, personId);
+      const r = tx.get<{ id: number }>(
+        'SELECT "id" FROM "Rating" WHERE "caseId" = ? AND "personId" = ? ORDER BY "id" DESC LIMIT 1',
+        caseId,
+        personId,
+      );
       if (!r) return false;
       tx.run('UPDATE "Rating" SET "comment" = ? WHERE "id" = ?', comment, r.id);
       return true;
     },
     async insertRating(r) {
-      tx.run('INSERT INTO "Rating" ("caseId", "personId", "score", "comment", "createdAt") VALUES (?, ?, ?, ?, ?)', r.caseId, r.personId, r.score, r.comment, sqlDate(r.at));
+      tx.run(
+        'INSERT INTO "Rating" ("caseId", "personId", "score", "comment", "createdAt") VALUES (?, ?, ?, ?, ?)',
+        r.caseId,
+        r.personId,
+        r.score,
+        r.comment,
+        sqlDate(r.at),
+      );
     },
     async insertPostponement(p) {
       return tx.run(
         `INSERT INTO "Postponement" ("caseId", "requestedById", "reason", "newDueAt", "status", "createdAt") VALUES (?, ?, ?, ?, 'pending', ?)`,
-        p.caseId, p.requestedById, p.reason, sqlDate(p.newDueAt), sqlDate(p.at),
+        p.caseId,
+        p.requestedById,
+        p.reason,
+        sqlDate(p.newDueAt),
+        sqlDate(p.at),
       ).lastInsertRowid;
     },
     async decidePostponement(id, d) {
       const { changes } = tx.run(
         `UPDATE "Postponement" SET "status" = ?, "decidedById" = ?, "decidedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
-        d.approved ? 'approved' : 'refused', d.decidedById, sqlDate(d.at), id,
+        d.approved ? 'approved' : 'refused',
+        d.decidedById,
+        sqlDate(d.at),
+        id,
       );
       if (changes === 0) return null;
-      const p = tx.get<{ caseId: number; newDueAt: string; status: string }>('SELECT "caseId", "newDueAt", "status" FROM "Postponement" WHERE "id" = ?', id)!;
+      const p = tx.get<{ caseId: number; newDueAt: string; status: string }>(
+        'SELECT "caseId", "newDueAt", "status" FROM "Postponement" WHERE "id" = ?',
+        id,
+      )!;
       return { caseId: p.caseId, newDueAt: new Date(p.newDueAt), status: p.status };
     },
     async notify(n) {

@@ -4,7 +4,12 @@ import { sqlOf, type Db } from './prisma-client.ts';
 import { dateOrNull, sqlDate, sqlDateOrNull } from './sql-values.ts';
 
 type Row = { flow: string; step: string; data: string; expiresAt: string | null };
-const toState = (r: Row): FlowState => ({ flow: r.flow, step: r.step, data: JSON.parse(r.data) as Record<string, unknown>, expiresAt: dateOrNull(r.expiresAt) });
+const toState = (r: Row): FlowState => ({
+  flow: r.flow,
+  step: r.step,
+  data: JSON.parse(r.data) as Record<string, unknown>,
+  expiresAt: dateOrNull(r.expiresAt),
+});
 
 /**
  * Flow state in SQLite: a restart or a second server process picks up where the chat left off.
@@ -15,7 +20,12 @@ export function createConversationStore(db: Db): ConversationPort {
   return {
     load: (k) =>
       sql.transaction((tx) => {
-        const row = tx.get<Row>('SELECT "flow", "step", "data", "expiresAt" FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?', k.channel, k.chatId, k.userId);
+        const row = tx.get<Row>(
+          'SELECT "flow", "step", "data", "expiresAt" FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?',
+          k.channel,
+          k.chatId,
+          k.userId,
+        );
         return row ? toState(row) : null;
       }),
     async save(k, state) {
@@ -24,16 +34,43 @@ export function createConversationStore(db: Db): ConversationPort {
         tx.run(
           `INSERT INTO "Conversation" ("channel", "chatId", "userId", "flow", "step", "data", "expiresAt", "updatedAt", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT ("channel", "chatId", "userId") DO UPDATE SET "flow" = excluded."flow", "step" = excluded."step", "data" = excluded."data", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`,
-          k.channel, k.chatId, k.userId, state.flow, state.step, JSON.stringify(state.data), sqlDateOrNull(state.expiresAt), now, now,
+          k.channel,
+          k.chatId,
+          k.userId,
+          state.flow,
+          state.step,
+          JSON.stringify(state.data),
+          sqlDateOrNull(state.expiresAt),
+          now,
+          now,
         ),
       );
     },
     async clear(k) {
-      await sql.transaction((tx) => tx.run('DELETE FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?', k.channel, k.chatId, k.userId));
+      await sql.transaction((tx) =>
+        tx.run(
+          'DELETE FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?',
+          k.channel,
+          k.chatId,
+          k.userId,
+        ),
+      );
     },
     async expired(now, limit) {
-      const rows = await db.conversation.findMany({ where: { expiresAt: { lte: now } }, take: limit, orderBy: { expiresAt: 'asc' } });
-      return rows.map((r) => ({ channel: r.channel as Channel, chatId: r.chatId, userId: r.userId, flow: r.flow, step: r.step, data: JSON.parse(r.data) as Record<string, unknown>, expiresAt: r.expiresAt }));
+      const rows = await db.conversation.findMany({
+        where: { expiresAt: { lte: now } },
+        take: limit,
+        orderBy: { expiresAt: 'asc' },
+      });
+      return rows.map((r) => ({
+        channel: r.channel as Channel,
+        chatId: r.chatId,
+        userId: r.userId,
+        flow: r.flow,
+        step: r.step,
+        data: JSON.parse(r.data) as Record<string, unknown>,
+        expiresAt: r.expiresAt,
+      }));
     },
   };
 }

@@ -60,7 +60,9 @@ type Enqueue = Pick<OutboxStore, 'enqueueForPeople'>;
 
 async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): Promise<number> {
   if (notices.length === 0) return 0;
-  return sqlOf(db).transaction((tx) => notices.reduce((rows, n) => rows + outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase), 0));
+  return sqlOf(db).transaction((tx) =>
+    notices.reduce((rows, n) => rows + outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase), 0),
+  );
 }
 
 /** The deadline watch over Prisma; the range conditions on dueAt use the Case(status, dueAt) index. */
@@ -102,7 +104,12 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
     async escalationDue(dueBefore, limit) {
       // District cases are already with the bureau; triage has no handling unit to escalate from.
       const rows = await db.case.findMany({
-        where: { status: { in: AWAITING_HANDLING }, handling: { in: ['street', 'department'] }, dueAt: { lte: dueBefore }, overdueEscalatedAt: null },
+        where: {
+          status: { in: AWAITING_HANDLING },
+          handling: { in: ['street', 'department'] },
+          dueAt: { lte: dueBefore },
+          overdueEscalatedAt: null,
+        },
         orderBy: { dueAt: 'asc' },
         take: limit,
         select,
@@ -128,7 +135,12 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
       return sql.transaction((tx) => {
         // Conditional on the flag being unset: two processes racing for a case write it once.
         const stamp = sqlDate(at);
-        const { changes } = tx.run(`UPDATE "Case" SET "${flag}" = ?, "updatedAt" = ? WHERE "id" = ? AND "${flag}" IS NULL`, stamp, stamp, caseId);
+        const { changes } = tx.run(
+          `UPDATE "Case" SET "${flag}" = ?, "updatedAt" = ? WHERE "id" = ? AND "${flag}" IS NULL`,
+          stamp,
+          stamp,
+          caseId,
+        );
         if (changes === 0) return false;
         for (const n of notices) outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase, caseId);
         return true;
@@ -143,22 +155,40 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
  */
 export function createDailyJobsStore(db: Db, outbox: Enqueue): DailyJobsPort {
   const scopeWhere = (scope: DigestScope) =>
-    scope.kind === 'street' ? { handling: 'street', streetId: scope.streetId }
-    : scope.kind === 'department' ? { handling: 'department', departmentId: scope.departmentId }
-    : {};
+    scope.kind === 'street'
+      ? { handling: 'street', streetId: scope.streetId }
+      : scope.kind === 'department'
+        ? { handling: 'department', departmentId: scope.departmentId }
+        : {};
 
   return {
     async digestRecipients() {
       const people = await db.person.findMany({
-        where: { active: true, OR: [{ role: 'team_lead', streetId: { not: null } }, { role: 'dept_liaison', departmentId: { not: null } }, { role: 'district_admin' }] },
-        select: { id: true, role: true, streetId: true, departmentId: true, street: { select: { name: true } }, department: { select: { name: true } } },
+        where: {
+          active: true,
+          OR: [
+            { role: 'team_lead', streetId: { not: null } },
+            { role: 'dept_liaison', departmentId: { not: null } },
+            { role: 'district_admin' },
+          ],
+        },
+        select: {
+          id: true,
+          role: true,
+          streetId: true,
+          departmentId: true,
+          street: { select: { name: true } },
+          department: { select: { name: true } },
+        },
         orderBy: { id: 'asc' },
       });
       return people.map((p) => ({
         personId: p.id,
-        scope: (p.role === 'team_lead' ? { kind: 'street', streetId: p.streetId!, name: p.street!.name }
-          : p.role === 'dept_liaison' ? { kind: 'department', departmentId: p.departmentId!, name: p.department!.name }
-          : { kind: 'district' }) satisfies DigestScope,
+        scope: (p.role === 'team_lead'
+          ? { kind: 'street', streetId: p.streetId!, name: p.street!.name }
+          : p.role === 'dept_liaison'
+            ? { kind: 'department', departmentId: p.departmentId!, name: p.department!.name }
+            : { kind: 'district' }) satisfies DigestScope,
       }));
     },
 

@@ -16,12 +16,37 @@ export interface DemoChoice {
 }
 
 export const DEMO_CHOICES: readonly DemoChoice[] = [
-  { key: 'resident', label: '居民', description: '报告问题（文字、照片、位置），跟踪进度，评价处理结果', staffKey: null },
-  { key: 'inspector', label: '综合巡查员 · 万松街道', description: '巡查中上报发现、现场劝导整改、发送巡查日报', staffKey: 'inspector-万松街道' },
-  { key: 'team_lead', label: '执法队长 · 万松街道', description: '接单、转派、办结、退回、上报区局；/queue 查看待办', staffKey: 'team_lead-万松街道' },
+  {
+    key: 'resident',
+    label: '居民',
+    description: '报告问题（文字、照片、位置），跟踪进度，评价处理结果',
+    staffKey: null,
+  },
+  {
+    key: 'inspector',
+    label: '综合巡查员 · 万松街道',
+    description: '巡查中上报发现、现场劝导整改、发送巡查日报',
+    staffKey: 'inspector-万松街道',
+  },
+  {
+    key: 'team_lead',
+    label: '执法队长 · 万松街道',
+    description: '接单、转派、办结、退回、上报区局；/queue 查看待办',
+    staffKey: 'team_lead-万松街道',
+  },
   { key: 'enforcer', label: '执法队员 · 万松街道', description: '办理队长转派的案件', staffKey: 'enforcer-万松街道' },
-  { key: 'liaison', label: '部门联络人 · 市场监管', description: '接收移送案件并反馈办理结果', staffKey: 'liaison-scjg' },
-  { key: 'district', label: '区城管执法局管理员', description: '处理上报区局的案件、审批缓办、督办全区', staffKey: 'district' },
+  {
+    key: 'liaison',
+    label: '部门联络人 · 市场监管',
+    description: '接收移送案件并反馈办理结果',
+    staffKey: 'liaison-scjg',
+  },
+  {
+    key: 'district',
+    label: '区城管执法局管理员',
+    description: '处理上报区局的案件、审批缓办、督办全区',
+    staffKey: 'district',
+  },
 ];
 
 /**
@@ -37,7 +62,9 @@ export async function demoStaffPersonId(db: Db, choiceKey: string): Promise<numb
   const choice = DEMO_CHOICES.find((c) => c.key === choiceKey);
   if (!choice?.staffKey) return null;
   await ensureDemoStaff(db);
-  const identity = await db.chatIdentity.findUnique({ where: { channel_externalId: { channel: 'web', externalId: `${DEMO_PREFIX}${choice.staffKey}` } } });
+  const identity = await db.chatIdentity.findUnique({
+    where: { channel_externalId: { channel: 'web', externalId: `${DEMO_PREFIX}${choice.staffKey}` } },
+  });
   return identity?.personId ?? null;
 }
 
@@ -45,7 +72,9 @@ export async function demoStaffPersonId(db: Db, choiceKey: string): Promise<numb
 export async function createWebResident(db: Db, displayName = '网页居民'): Promise<number> {
   return db.$transaction(async (tx) => {
     const person = await tx.person.create({ data: { displayName, role: 'resident' } });
-    await tx.chatIdentity.create({ data: { channel: 'web', externalId: `p${person.id}`, chatId: `p${person.id}`, personId: person.id } });
+    await tx.chatIdentity.create({
+      data: { channel: 'web', externalId: `p${person.id}`, chatId: `p${person.id}`, personId: person.id },
+    });
     return person.id;
   });
 }

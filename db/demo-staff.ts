@@ -38,7 +38,13 @@ function specs(streets: string[]): Spec[] {
     { key: 'liaison-scjg', role: 'dept_liaison', name: '市场监管联络人（演示）', department: '市场监管' },
   ];
   for (const street of streets) {
-    for (const r of STREET_ROLES) list.push({ key: `${r.role}-${street}`, role: r.role, name: `${street.replace(/街道$/, '')}${r.title}（演示）`, street });
+    for (const r of STREET_ROLES)
+      list.push({
+        key: `${r.role}-${street}`,
+        role: r.role,
+        name: `${street.replace(/街道$/, '')}${r.title}（演示）`,
+        street,
+      });
   }
   return list;
 }
@@ -48,7 +54,9 @@ export async function ensureDemoStaff(db: Db): Promise<void> {
   const streets = await db.street.findMany({ orderBy: { code: 'asc' }, select: { id: true, name: true } });
   const existing = await db.chatIdentity.count({ where: { channel: 'web', externalId: { startsWith: DEMO_PREFIX } } });
   if (existing >= specs(streets.map((s) => s.name)).length) return;
-  const departments = new Map((await db.department.findMany({ select: { id: true, name: true } })).map((d) => [d.name, d.id]));
+  const departments = new Map(
+    (await db.department.findMany({ select: { id: true, name: true } })).map((d) => [d.name, d.id]),
+  );
   const streetIds = new Map(streets.map((s) => [s.name, s.id]));
   const teams = new Map((await db.team.findMany({ select: { id: true, name: true } })).map((t) => [t.name, t.id]));
   await db.$transaction(async (tx) => {
@@ -72,15 +80,38 @@ export async function ensureDemoStaff(db: Db): Promise<void> {
 
 export async function listDemoStaff(db: Db): Promise<DemoStaff[]> {
   const rows = await db.person.findMany({
-    where: { active: true, role: { not: 'resident' }, identities: { some: { channel: 'web', externalId: { startsWith: DEMO_PREFIX } } } },
+    where: {
+      active: true,
+      role: { not: 'resident' },
+      identities: { some: { channel: 'web', externalId: { startsWith: DEMO_PREFIX } } },
+    },
     orderBy: { id: 'asc' },
-    select: { id: true, displayName: true, role: true, street: { select: { name: true } }, department: { select: { name: true } } },
+    select: {
+      id: true,
+      displayName: true,
+      role: true,
+      street: { select: { name: true } },
+      department: { select: { name: true } },
+    },
   });
-  return rows.map((p) => ({ personId: p.id, displayName: p.displayName, role: p.role as Role, street: p.street?.name ?? null, department: p.department?.name ?? null }));
+  return rows.map((p) => ({
+    personId: p.id,
+    displayName: p.displayName,
+    role: p.role as Role,
+    street: p.street?.name ?? null,
+    department: p.department?.name ?? null,
+  }));
 }
 
 /** Only persons created here may be signed in as without a link. */
 export async function isDemoStaff(db: Db, personId: number): Promise<boolean> {
-  const n = await db.chatIdentity.count({ where: { personId, channel: 'web', externalId: { startsWith: DEMO_PREFIX }, person: { active: true, role: { not: 'resident' } } } });
+  const n = await db.chatIdentity.count({
+    where: {
+      personId,
+      channel: 'web',
+      externalId: { startsWith: DEMO_PREFIX },
+      person: { active: true, role: { not: 'resident' } },
+    },
+  });
   return n > 0;
 }

@@ -12,8 +12,20 @@ const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 /** On Telegram and WeChat a person's private chat has their user id; a group is never a push address. */
 const privateChat = (userId: string, chatId: string) => (isGroupChat(chatId) ? userId : chatId);
 
-type PersonRow = { id: number; role: string; streetId: number | null; departmentId: number | null; displayName: string };
-export const toActor = (p: PersonRow): Actor => ({ personId: p.id, role: p.role as Role, streetId: p.streetId, departmentId: p.departmentId, displayName: p.displayName });
+type PersonRow = {
+  id: number;
+  role: string;
+  streetId: number | null;
+  departmentId: number | null;
+  displayName: string;
+};
+export const toActor = (p: PersonRow): Actor => ({
+  personId: p.id,
+  role: p.role as Role,
+  streetId: p.streetId,
+  departmentId: p.departmentId,
+  displayName: p.displayName,
+});
 
 type FoundRow = PersonRow & { identityId: number; chatId: string; blockedAt: string | null };
 
@@ -27,30 +39,52 @@ export function createIdentityStore(db: Db): IdentityPort {
         const found = tx.get<FoundRow>(
           `SELECT p."id", p."role", p."streetId", p."departmentId", p."displayName", i."id" AS "identityId", i."chatId", i."blockedAt"
            FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
-          channel, userId,
+          channel,
+          userId,
         );
         if (found) {
           // Pushes go to the person's private chat: a message in a group never moves them there.
-          if (found.chatId !== chatId && !isGroupChat(chatId)) tx.run('UPDATE "ChatIdentity" SET "chatId" = ? WHERE "id" = ?', chatId, found.identityId);
+          if (found.chatId !== chatId && !isGroupChat(chatId))
+            tx.run('UPDATE "ChatIdentity" SET "chatId" = ? WHERE "id" = ?', chatId, found.identityId);
           if (found.blockedAt) tx.run('UPDATE "ChatIdentity" SET "blockedAt" = NULL WHERE "id" = ?', found.identityId); // they wrote again: unblocked
           return { actor: toActor(found), isNew: false };
         }
         const now = sqlDate(new Date());
         const name = displayName?.slice(0, 40) || '居民';
-        const id = tx.run('INSERT INTO "Person" ("displayName", "role", "active", "createdAt") VALUES (?, \'resident\', 1, ?)', name, now).lastInsertRowid;
-        tx.run('INSERT INTO "ChatIdentity" ("channel", "externalId", "chatId", "personId", "createdAt") VALUES (?, ?, ?, ?, ?)', channel, userId, privateChat(userId, chatId), id, now);
-        return { actor: toActor({ id, role: 'resident', streetId: null, departmentId: null, displayName: name }), isNew: true };
+        const id = tx.run(
+          'INSERT INTO "Person" ("displayName", "role", "active", "createdAt") VALUES (?, \'resident\', 1, ?)',
+          name,
+          now,
+        ).lastInsertRowid;
+        tx.run(
+          'INSERT INTO "ChatIdentity" ("channel", "externalId", "chatId", "personId", "createdAt") VALUES (?, ?, ?, ?, ?)',
+          channel,
+          userId,
+          privateChat(userId, chatId),
+          id,
+          now,
+        );
+        return {
+          actor: toActor({ id, role: 'resident', streetId: null, departmentId: null, displayName: name }),
+          isNew: true,
+        };
       });
     },
     async bind(channel, userId, chatId, code, now) {
       return db.$transaction(async (tx) => {
         const bc = await tx.bindCode.findUnique({ where: { codeHash: hash(code) } });
         if (!bc || bc.usedAt || bc.expiresAt <= now) return null;
-        const existing = await tx.chatIdentity.findUnique({ where: { channel_externalId: { channel, externalId: userId } } });
-        const person = await tx.person.create({ data: { displayName: bc.displayName, role: bc.role, streetId: bc.streetId, departmentId: bc.departmentId } });
+        const existing = await tx.chatIdentity.findUnique({
+          where: { channel_externalId: { channel, externalId: userId } },
+        });
+        const person = await tx.person.create({
+          data: { displayName: bc.displayName, role: bc.role, streetId: bc.streetId, departmentId: bc.departmentId },
+        });
         const direct = privateChat(userId, chatId);
-        if (existing) await tx.chatIdentity.update({ where: { id: existing.id }, data: { personId: person.id, chatId: direct } });
-        else await tx.chatIdentity.create({ data: { channel, externalId: userId, chatId: direct, personId: person.id } });
+        if (existing)
+          await tx.chatIdentity.update({ where: { id: existing.id }, data: { personId: person.id, chatId: direct } });
+        else
+          await tx.chatIdentity.create({ data: { channel, externalId: userId, chatId: direct, personId: person.id } });
         await tx.bindCode.update({ where: { id: bc.id }, data: { usedAt: now, usedById: person.id } });
         return toActor(person);
       });
@@ -59,13 +93,25 @@ export function createIdentityStore(db: Db): IdentityPort {
 }
 
 /** An administrator issues a one-time code; only its hash is stored. */
-export async function issueBindCode(db: Db, p: { role: Role; displayName: string; streetName?: string; departmentName?: string; validHours?: number; now?: Date }): Promise<string> {
+export async function issueBindCode(
+  db: Db,
+  p: { role: Role; displayName: string; streetName?: string; departmentName?: string; validHours?: number; now?: Date },
+): Promise<string> {
   const code = Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
   const street = p.streetName ? await db.street.findUniqueOrThrow({ where: { name: p.streetName } }) : null;
-  const department = p.departmentName ? await db.department.findUniqueOrThrow({ where: { name: p.departmentName } }) : null;
+  const department = p.departmentName
+    ? await db.department.findUniqueOrThrow({ where: { name: p.departmentName } })
+    : null;
   const now = p.now ?? new Date();
   await db.bindCode.create({
-    data: { codeHash: hash(code), role: p.role, displayName: p.displayName, streetId: street?.id ?? null, departmentId: department?.id ?? null, expiresAt: new Date(now.getTime() + (p.validHours ?? 72) * 3_600_000) },
+    data: {
+      codeHash: hash(code),
+      role: p.role,
+      displayName: p.displayName,
+      streetId: street?.id ?? null,
+      departmentId: department?.id ?? null,
+      expiresAt: new Date(now.getTime() + (p.validHours ?? 72) * 3_600_000),
+    },
   });
   return code;
 }

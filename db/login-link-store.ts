@@ -10,7 +10,13 @@ export function createLoginLinkStore(db: Db): LoginLinkPort {
   return {
     async create(personId, now) {
       const token = randomBytes(24).toString('base64url');
-      await db.loginLink.create({ data: { tokenHash: hashLoginToken(token), personId, expiresAt: new Date(now.getTime() + LOGIN_LINK_MINUTES * 60_000) } });
+      await db.loginLink.create({
+        data: {
+          tokenHash: hashLoginToken(token),
+          personId,
+          expiresAt: new Date(now.getTime() + LOGIN_LINK_MINUTES * 60_000),
+        },
+      });
       return token;
     },
   };

@@ -6,7 +6,10 @@ import type { MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg'
 /** Reads prisma/migrations the way the Prisma CLI hands it to the engine. */
 export async function readMigrationsList(baseDir: string): Promise<MigrationList> {
   const entries = existsSync(baseDir) ? await readdir(baseDir, { withFileTypes: true }) : [];
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     dirs.map(async (dir) => {
       const file = path.join(baseDir, dir, 'migration.sql');
@@ -30,7 +33,11 @@ export async function readMigrationsList(baseDir: string): Promise<MigrationList
 /** `20261129203500_name`: Prisma's folder naming, UTC timestamp first so order is lexical. */
 export function migrationFolderName(now: Date, name: string): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
   if (!slug) throw new Error('Migration name must contain letters or digits, e.g. --name add_ratings');
   return `${stamp}_${slug}`;
 }

@@ -26,7 +26,12 @@ export interface OutboxStore extends OutboxPort {
   /** `enqueue` in a transaction of its own. */
   enqueueNow(rows: OutboxRowInput[]): Promise<number>;
   /** `enqueueForPeople` in a transaction of its own. */
-  enqueueForPeopleNow(personIds: number[], message: MessageFor, dedupeKeyBase: string, caseId?: number): Promise<number>;
+  enqueueForPeopleNow(
+    personIds: number[],
+    message: MessageFor,
+    dedupeKeyBase: string,
+    caseId?: number,
+  ): Promise<number>;
   countByStatus(): Promise<Record<string, number>>;
   /** After a long outage, an administrator puts dead messages back in the queue (attempts reset). */
   requeueDead(filter?: { ids?: number[]; channel?: string }): Promise<number>;
@@ -69,13 +74,26 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       inserted += tx.run(
         `INSERT INTO "OutboxMessage" ("dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
          VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT ("dedupeKey") DO NOTHING`,
-        r.dedupeKey, r.channel, r.chatId, r.personId ?? null, r.caseId ?? null, JSON.stringify(r.message), sqlDate(r.notBefore ?? now), sqlDate(now),
+        r.dedupeKey,
+        r.channel,
+        r.chatId,
+        r.personId ?? null,
+        r.caseId ?? null,
+        JSON.stringify(r.message),
+        sqlDate(r.notBefore ?? now),
+        sqlDate(now),
       ).changes;
     }
     return inserted;
   }
 
-  function enqueueForPeople(tx: SqlTx, personIds: number[], message: MessageFor, dedupeKeyBase: string, caseId?: number): number {
+  function enqueueForPeople(
+    tx: SqlTx,
+    personIds: number[],
+    message: MessageFor,
+    dedupeKeyBase: string,
+    caseId?: number,
+  ): number {
     if (personIds.length === 0) return 0;
     const identities = tx.all<{ channel: string; chatId: string; personId: number }>(
       `SELECT i."channel", i."chatId", i."personId" FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId"
@@ -99,7 +117,8 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     enqueue,
     enqueueForPeople,
     enqueueNow: (rows) => sql.transaction((tx) => enqueue(tx, rows)),
-    enqueueForPeopleNow: (personIds, message, key, caseId) => sql.transaction((tx) => enqueueForPeople(tx, personIds, message, key, caseId)),
+    enqueueForPeopleNow: (personIds, message, key, caseId) =>
+      sql.transaction((tx) => enqueueForPeople(tx, personIds, message, key, caseId)),
 
     async claimDue(now, limit) {
       const lease = new Date(now.getTime() + leaseMs);
@@ -138,18 +157,29 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     async markRetry(claim, nextAttemptAt, error, countAttempt = true) {
       const { count } = await db.outboxMessage.updateMany({
         where: owned(claim),
-        data: { status: 'pending', nextAttemptAt, lastError: error, ...(countAttempt ? { attempts: { increment: 1 } } : {}) },
+        data: {
+          status: 'pending',
+          nextAttemptAt,
+          lastError: error,
+          ...(countAttempt ? { attempts: { increment: 1 } } : {}),
+        },
       });
       return count === 1;
     },
 
     async markDead(claim, error) {
-      const { count } = await db.outboxMessage.updateMany({ where: owned(claim), data: { status: 'dead', lastError: error, attempts: { increment: 1 } } });
+      const { count } = await db.outboxMessage.updateMany({
+        where: owned(claim),
+        data: { status: 'dead', lastError: error, attempts: { increment: 1 } },
+      });
       return count === 1;
     },
 
     async release(claim, notBefore) {
-      const { count } = await db.outboxMessage.updateMany({ where: owned(claim), data: { status: 'pending', nextAttemptAt: notBefore } });
+      const { count } = await db.outboxMessage.updateMany({
+        where: owned(claim),
+        data: { status: 'pending', nextAttemptAt: notBefore },
+      });
       return count === 1;
     },
 
@@ -157,7 +187,12 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       // Counted as an attempt: a message that crashes the process every time must die eventually.
       const { count } = await db.outboxMessage.updateMany({
         where: { status: 'sending', nextAttemptAt: { lt: now } },
-        data: { status: 'pending', nextAttemptAt: now, attempts: { increment: 1 }, lastError: 'lease expired: the worker stopped mid-send' },
+        data: {
+          status: 'pending',
+          nextAttemptAt: now,
+          attempts: { increment: 1 },
+          lastError: 'lease expired: the worker stopped mid-send',
+        },
       });
       return count;
     },
@@ -168,7 +203,11 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
 
     async requeueDead(filter = {}) {
       const { count } = await db.outboxMessage.updateMany({
-        where: { status: 'dead', ...(filter.ids ? { id: { in: filter.ids } } : {}), ...(filter.channel ? { channel: filter.channel } : {}) },
+        where: {
+          status: 'dead',
+          ...(filter.ids ? { id: { in: filter.ids } } : {}),
+          ...(filter.channel ? { channel: filter.channel } : {}),
+        },
         data: { status: 'pending', attempts: 0, nextAttemptAt: clock() },
       });
       return count;

@@ -4,28 +4,62 @@ import type { Db } from './prisma-client.ts';
 export function createPatrolStore(db: Db): PatrolPort {
   return {
     async open(inspectorId) {
-      return db.patrol.findFirst({ where: { inspectorId, endedAt: null }, orderBy: { id: 'desc' }, select: { id: true, startedAt: true } });
+      return db.patrol.findFirst({
+        where: { inspectorId, endedAt: null },
+        orderBy: { id: 'desc' },
+        select: { id: true, startedAt: true },
+      });
     },
     async start(inspectorId, streetId, now) {
-      return db.patrol.create({ data: { inspectorId, streetId, startedAt: now }, select: { id: true, startedAt: true } });
+      return db.patrol.create({
+        data: { inspectorId, streetId, startedAt: now },
+        select: { id: true, startedAt: true },
+      });
     },
     async end(patrolId, now, reportText) {
       return db.$transaction(async (tx) => {
         const p = await tx.patrol.findUniqueOrThrow({ where: { id: patrolId } });
         // Findings of the inspector during the patrol, including those sent before /patrol was pressed that day.
-        const findings = await tx.patrolFinding.findMany({ where: { inspectorId: p.inspectorId, createdAt: { gte: p.startedAt, lte: now } }, select: { outcome: true } });
-        const summary = { patrolId, startedAt: p.startedAt, endedAt: now, findings: findings.length, settled: findings.filter((f) => f.outcome === 'settled').length, casesOpened: findings.filter((f) => f.outcome === 'case').length };
+        const findings = await tx.patrolFinding.findMany({
+          where: { inspectorId: p.inspectorId, createdAt: { gte: p.startedAt, lte: now } },
+          select: { outcome: true },
+        });
+        const summary = {
+          patrolId,
+          startedAt: p.startedAt,
+          endedAt: now,
+          findings: findings.length,
+          settled: findings.filter((f) => f.outcome === 'settled').length,
+          casesOpened: findings.filter((f) => f.outcome === 'case').length,
+        };
         const text = reportText(summary);
-        await tx.patrol.update({ where: { id: patrolId }, data: { endedAt: now, reportText: text, reportSentAt: now } });
+        await tx.patrol.update({
+          where: { id: patrolId },
+          data: { endedAt: now, reportText: text, reportSentAt: now },
+        });
         return { ...summary, reportText: text };
       });
     },
     async recordFinding(f) {
-      const patrol = await db.patrol.findFirst({ where: { inspectorId: f.inspectorId, endedAt: null }, select: { id: true } });
-      const row = await db.patrolFinding.create({
-        data: { patrolId: patrol?.id ?? null, inspectorId: f.inspectorId, text: f.text, lat: f.lat, lng: f.lng, outcome: f.outcome, caseId: f.caseId, itemCode: f.itemCode, createdAt: f.now },
+      const patrol = await db.patrol.findFirst({
+        where: { inspectorId: f.inspectorId, endedAt: null },
+        select: { id: true },
       });
-      if (f.attachmentIds.length) await db.attachment.updateMany({ where: { id: { in: f.attachmentIds } }, data: { findingId: row.id } });
+      const row = await db.patrolFinding.create({
+        data: {
+          patrolId: patrol?.id ?? null,
+          inspectorId: f.inspectorId,
+          text: f.text,
+          lat: f.lat,
+          lng: f.lng,
+          outcome: f.outcome,
+          caseId: f.caseId,
+          itemCode: f.itemCode,
+          createdAt: f.now,
+        },
+      });
+      if (f.attachmentIds.length)
+        await db.attachment.updateMany({ where: { id: { in: f.attachmentIds } }, data: { findingId: row.id } });
       return row.id;
     },
   };

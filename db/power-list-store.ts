@@ -26,11 +26,24 @@ export async function importPowerList(db: Db, list: PowerList): Promise<ImportOu
       return { status: 'unchanged', version: list.version, items: list.items.length };
     }
     await tx.powerListVersion.updateMany({ data: { active: false } });
-    const version = await tx.powerListVersion.create({ data: { version: list.version, title: list.title, source: list.source, document, active: true } });
+    const version = await tx.powerListVersion.create({
+      data: { version: list.version, title: list.title, source: list.source, document, active: true },
+    });
     await tx.powerItem.createMany({
       data: list.items.map((i) => ({
-        versionId: version.id, code: i.code, name: i.name, level: i.level, post: i.post, department: i.department, legalBasis: i.legalBasis,
-        keywords: JSON.stringify(i.keywords), responseHours: i.responseHours, handlingHours: i.handlingHours, timeBasis: i.timeBasis, urgent: i.urgent, mode721: i.mode721,
+        versionId: version.id,
+        code: i.code,
+        name: i.name,
+        level: i.level,
+        post: i.post,
+        department: i.department,
+        legalBasis: i.legalBasis,
+        keywords: JSON.stringify(i.keywords),
+        responseHours: i.responseHours,
+        handlingHours: i.handlingHours,
+        timeBasis: i.timeBasis,
+        urgent: i.urgent,
+        mode721: i.mode721,
       })),
     });
     return { status: 'imported', version: list.version, items: list.items.length };

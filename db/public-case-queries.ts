@@ -30,44 +30,73 @@ export interface PublicCase {
 }
 
 /** Only handlers' photos are published: a resident's own photos could show who or where they are. */
-export function publishablePhoto(a: { publicPath: string | null; uploadedById: number | null }, reporterId: number): boolean {
+export function publishablePhoto(
+  a: { publicPath: string | null; uploadedById: number | null },
+  reporterId: number,
+): boolean {
   return a.publicPath !== null && a.uploadedById !== reporterId;
 }
 
-export async function publicCases(db: Db, f: { streetId: number | null; from?: Date | undefined; to?: Date | undefined; page: number; pageSize: number }): Promise<{ items: PublicCase[]; total: number }> {
-  const { ids, total } = await publishedCasePage(db, { streetId: f.streetId, from: f.from, to: f.to, take: f.pageSize, skip: (f.page - 1) * f.pageSize });
+export async function publicCases(
+  db: Db,
+  f: { streetId: number | null; from?: Date | undefined; to?: Date | undefined; page: number; pageSize: number },
+): Promise<{ items: PublicCase[]; total: number }> {
+  const { ids, total } = await publishedCasePage(db, {
+    streetId: f.streetId,
+    from: f.from,
+    to: f.to,
+    take: f.pageSize,
+    skip: (f.page - 1) * f.pageSize,
+  });
   const found = await db.case.findMany({
     where: { id: { in: ids }, status: 'closed' },
     select: {
-      id: true, number: true, post: true, lat: true, lng: true, outcome: true, createdAt: true, closedAt: true, mode721: true, reporterId: true,
+      id: true,
+      number: true,
+      post: true,
+      lat: true,
+      lng: true,
+      outcome: true,
+      createdAt: true,
+      closedAt: true,
+      mode721: true,
+      reporterId: true,
       item: { select: { code: true, name: true } },
       street: { select: { name: true } },
       department: { select: { name: true } },
       ratings: { orderBy: { id: 'desc' }, take: 1, select: { score: true } },
-      attachments: { where: { publicPath: { not: null } }, orderBy: { id: 'asc' }, select: { id: true, publicPath: true, uploadedById: true } },
+      attachments: {
+        where: { publicPath: { not: null } },
+        orderBy: { id: 'asc' },
+        select: { id: true, publicPath: true, uploadedById: true },
+      },
     },
   });
   const byId = new Map(found.map((c) => [c.id, c]));
-  const items = ids.flatMap((id) => byId.get(id) ?? []).map((c): PublicCase => {
-    const score = (c.ratings[0]?.score ?? null) as RatingScore | null;
-    const mode = c.mode721 as Mode721 | null;
-    return {
-      number: c.number,
-      matter: c.item?.name ?? null,
-      itemCode: c.item?.code ?? null,
-      post: c.post,
-      department: c.department?.name ?? null,
-      street: c.street?.name ?? null,
-      location: coarseLocation(c.lat, c.lng),
-      outcome: c.outcome ? redactPersonalData(c.outcome) : null,
-      createdDate: districtDay(c.createdAt),
-      closedDate: c.closedAt ? districtDay(c.closedAt) : null,
-      mode721: mode,
-      mode721Label: mode ? (MODE_721_LABELS[mode] ?? null) : null,
-      satisfaction: score,
-      satisfactionLabel: score ? (RATING_LABELS[score] ?? null) : null,
-      photos: c.attachments.filter((a) => publishablePhoto(a, c.reporterId)).map((a) => `/api/public/attachments/${a.id}`),
-    };
-  });
+  const items = ids
+    .flatMap((id) => byId.get(id) ?? [])
+    .map((c): PublicCase => {
+      const score = (c.ratings[0]?.score ?? null) as RatingScore | null;
+      const mode = c.mode721 as Mode721 | null;
+      return {
+        number: c.number,
+        matter: c.item?.name ?? null,
+        itemCode: c.item?.code ?? null,
+        post: c.post,
+        department: c.department?.name ?? null,
+        street: c.street?.name ?? null,
+        location: coarseLocation(c.lat, c.lng),
+        outcome: c.outcome ? redactPersonalData(c.outcome) : null,
+        createdDate: districtDay(c.createdAt),
+        closedDate: c.closedAt ? districtDay(c.closedAt) : null,
+        mode721: mode,
+        mode721Label: mode ? (MODE_721_LABELS[mode] ?? null) : null,
+        satisfaction: score,
+        satisfactionLabel: score ? (RATING_LABELS[score] ?? null) : null,
+        photos: c.attachments
+          .filter((a) => publishablePhoto(a, c.reporterId))
+          .map((a) => `/api/public/attachments/${a.id}`),
+      };
+    });
   return { items, total };
 }

@@ -4,7 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 const require = createRequire(import.meta.url);
@@ -14,7 +17,10 @@ let wasmReady: Promise<typeof import('@prisma/schema-engine-wasm/schema_engine_b
 function loadWasm() {
   wasmReady ??= (async () => {
     const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
-    const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+    const wasmPath = path.join(
+      path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
+      'schema_engine_bg.wasm',
+    );
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': bg });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
@@ -37,7 +43,10 @@ export interface OpenEngine {
 }
 
 /** Opens the engine against a SQLite database URL (`file:/path/to.db`). */
-export async function openSchemaEngine(databaseUrl: string, onLog: (line: string) => void = () => {}): Promise<OpenEngine> {
+export async function openSchemaEngine(
+  databaseUrl: string,
+  onLog: (line: string) => void = () => {},
+): Promise<OpenEngine> {
   const bg = await loadWasm();
   const files = await schemaFiles();
   const factory = new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 });

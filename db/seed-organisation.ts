@@ -4,8 +4,17 @@ import { z } from 'zod';
 import type { Db } from './prisma-client.ts';
 
 const organisationSchema = z.object({
-  streets: z.array(z.object({ code: z.string(), name: z.string(), staffCount: z.number().int().positive() })).length(12),
-  departments: z.array(z.object({ code: z.string(), name: z.string(), fullName: z.string(), kind: z.enum(['district_bureau', 'department']) })),
+  streets: z
+    .array(z.object({ code: z.string(), name: z.string(), staffCount: z.number().int().positive() }))
+    .length(12),
+  departments: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      fullName: z.string(),
+      kind: z.enum(['district_bureau', 'department']),
+    }),
+  ),
 });
 
 export type Organisation = z.infer<typeof organisationSchema>;
@@ -33,7 +42,11 @@ export async function seedOrganisation(db: Db, org: Organisation = readOrganisat
       await tx.team.upsert({ where: { name }, create: { name, streetId: street.id }, update: { streetId: street.id } });
     }
     for (const d of org.departments) {
-      await tx.department.upsert({ where: { code: d.code }, create: d, update: { name: d.name, fullName: d.fullName, kind: d.kind } });
+      await tx.department.upsert({
+        where: { code: d.code },
+        create: d,
+        update: { name: d.name, fullName: d.fullName, kind: d.kind },
+      });
     }
   });
 }

@@ -116,10 +116,12 @@ export function createSharedConnection(inner: SqlDriverAdapterFactory): { factor
   }
 
   /** Prisma runs outside any batch: what raw units left open is committed first. */
-  const forPrisma = <R>(f: () => Promise<R>) => () => {
-    commitBatch();
-    return f();
-  };
+  const forPrisma =
+    <R>(f: () => Promise<R>) =>
+    () => {
+      commitBatch();
+      return f();
+    };
 
   const sql: Sql = {
     async transaction(fn) {
@@ -151,7 +153,8 @@ export function createSharedConnection(inner: SqlDriverAdapterFactory): { factor
     },
   };
 
-  const whenFree = <R>(f: () => Promise<R>): Promise<R> => (gate.held ? gate.run('prisma', forPrisma(f)) : forPrisma(f)());
+  const whenFree = <R>(f: () => Promise<R>): Promise<R> =>
+    gate.held ? gate.run('prisma', forPrisma(f)) : forPrisma(f)();
 
   function gated(adapter: SqlDriverAdapter): SqlDriverAdapter {
     return {

@@ -1,5 +1,12 @@
 import type { Period } from '../core/stats/period-fns.ts';
-import type { CaseGroupRow, DueRow, RatingRow, SettledFindingRow, StatsRows, TrendRow } from '../core/stats/stats-types.ts';
+import type {
+  CaseGroupRow,
+  DueRow,
+  RatingRow,
+  SettledFindingRow,
+  StatsRows,
+  TrendRow,
+} from '../core/stats/stats-types.ts';
 import type { Db } from './prisma-client.ts';
 import { sqlDate } from './sql-values.ts';
 
@@ -52,7 +59,9 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
               SUM((julianday(c."resolvedAt") - julianday(c."createdAt")) * 24.0) AS hours
        FROM "Case" c WHERE c."createdAt" >= ? AND c."createdAt" < ?${street}
        GROUP BY 1, 2, 3, 4`,
-      from, to, ...streetArg,
+      from,
+      to,
+      ...streetArg,
     ),
     // Due = deadline in the period, plus (disjointly) closed in the period with a deadline
     // outside it: two range scans (on dueAt, on closedAt) instead of one OR over the table.
@@ -65,14 +74,23 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
          FROM "Case" c WHERE c."closedAt" >= ? AND c."closedAt" < ? AND c."status" IN ${DUE_STATUSES}
            AND c."dueAt" IS NOT NULL AND NOT (c."dueAt" >= ? AND c."dueAt" < ?)${street} GROUP BY 1
        ) GROUP BY 1`,
-      from, to, ...streetArg, from, to, from, to, ...streetArg,
+      from,
+      to,
+      ...streetArg,
+      from,
+      to,
+      from,
+      to,
+      ...streetArg,
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT c."streetId" AS streetId, r."score" AS score, COUNT(*) AS n
        FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId"
        WHERE r."createdAt" >= ? AND r."createdAt" < ?${street}
        GROUP BY 1, 2`,
-      from, to, ...streetArg,
+      from,
+      to,
+      ...streetArg,
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT COALESCE(p."streetId", i."streetId") AS streetId, COUNT(*) AS n
@@ -80,35 +98,44 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
        WHERE f."outcome" = 'settled' AND f."createdAt" >= ? AND f."createdAt" < ?
          ${streetId === null ? '' : 'AND COALESCE(p."streetId", i."streetId") = ?'}
        GROUP BY 1`,
-      from, to, ...streetArg,
+      from,
+      to,
+      ...streetArg,
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT date(c."createdAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
        WHERE c."createdAt" >= ? AND c."createdAt" < ?${street} GROUP BY 1`,
-      from, to, ...streetArg,
+      from,
+      to,
+      ...streetArg,
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT date(c."closedAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
        WHERE c."closedAt" >= ? AND c."closedAt" < ?${street} GROUP BY 1`,
-      from, to, ...streetArg,
+      from,
+      to,
+      ...streetArg,
     ),
   ]);
 
   return {
-    groups: groups.map(
-      (r): CaseGroupRow => ({
-        streetId: id(r.streetId),
-        status: String(r.status),
-        post: (r.post as string | null) ?? null,
-        mode721: (r.mode721 as string | null) ?? null,
-        cases: num(r.cases),
-        reworkSum: num(r.reworkSum),
-        reopened: num(r.reopened),
-        resolvedCount: num(r.resolvedCount),
-        handlingHoursSum: num(r.hours),
-      }),
-    ),
-    due: due.map((r): DueRow => ({ streetId: id(r.streetId), due: num(r.due), postponed: num(r.postponed), onTime: num(r.onTime) })),
+    groups: groups.map((r): CaseGroupRow => ({
+      streetId: id(r.streetId),
+      status: String(r.status),
+      post: (r.post as string | null) ?? null,
+      mode721: (r.mode721 as string | null) ?? null,
+      cases: num(r.cases),
+      reworkSum: num(r.reworkSum),
+      reopened: num(r.reopened),
+      resolvedCount: num(r.resolvedCount),
+      handlingHoursSum: num(r.hours),
+    })),
+    due: due.map((r): DueRow => ({
+      streetId: id(r.streetId),
+      due: num(r.due),
+      postponed: num(r.postponed),
+      onTime: num(r.onTime),
+    })),
     ratings: ratings.map((r): RatingRow => ({ streetId: id(r.streetId), score: String(r.score), n: num(r.n) })),
     settled: settled.map((r): SettledFindingRow => ({ streetId: id(r.streetId), n: num(r.n) })),
     createdPerDay: created.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
@@ -117,5 +144,9 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
 }
 
 export async function streetsInScope(db: Db, streetId: number | null): Promise<Array<{ id: number; name: string }>> {
-  return db.street.findMany({ where: streetId === null ? {} : { id: streetId }, orderBy: { code: 'asc' }, select: { id: true, name: true } });
+  return db.street.findMany({
+    where: streetId === null ? {} : { id: streetId },
+    orderBy: { code: 'asc' },
+    select: { id: true, name: true },
+  });
 }

@@ -5,7 +5,10 @@ import { createTemplateStore } from './template-store.ts';
 
 const t = await createTestDb();
 afterAll(() => t.db.$disconnect());
-const defaults = { 'schedule.reminder': '【即将到期】案件{number}（{matter}）将于{due}到期，请及时处置。', 'plain': '收到' };
+const defaults = {
+  'schedule.reminder': '【即将到期】案件{number}（{matter}）将于{due}到期，请及时处置。',
+  plain: '收到',
+};
 
 describe('template store', () => {
   it('an administrator edit applies at once to the catalogue and survives a restart', async () => {
@@ -33,7 +36,9 @@ describe('template store', () => {
   it('refuses a text that drops a placeholder, and unknown keys', async () => {
     const store = createTemplateStore(t.db, defaults);
     await expect(store.setTemplate('schedule.reminder', '案件{number}快到期了')).rejects.toThrow(ValidationError);
-    await expect(store.setTemplate('schedule.reminder', '案件{number}快到期了')).rejects.toThrow('缺少占位符：{matter}、{due}');
+    await expect(store.setTemplate('schedule.reminder', '案件{number}快到期了')).rejects.toThrow(
+      '缺少占位符：{matter}、{due}',
+    );
     await expect(store.setTemplate('nope', 'x')).rejects.toThrow(NotFoundError);
     expect(await t.db.responseTemplate.count()).toBe(0);
   });

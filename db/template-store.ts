@@ -1,5 +1,11 @@
 import { NotFoundError, ValidationError } from '../core/errors.ts';
-import { createTemplateCatalogue, overrideProblems, placeholdersOf, type TemplateCatalogue, type TemplateProblem } from '../core/messaging/template-fns.ts';
+import {
+  createTemplateCatalogue,
+  overrideProblems,
+  placeholdersOf,
+  type TemplateCatalogue,
+  type TemplateProblem,
+} from '../core/messaging/template-fns.ts';
 import type { Db } from './prisma-client.ts';
 
 export interface TemplateEntry {

@@ -23,7 +23,10 @@ export async function issueToken(db: Db | Tx, personId: number, label: string): 
 
 /** Returns whether a live token was revoked. */
 export async function revokeToken(db: Db | Tx, token: string, at = new Date()): Promise<boolean> {
-  const { count } = await db.apiToken.updateMany({ where: { tokenHash: hashToken(token), revokedAt: null }, data: { revokedAt: at } });
+  const { count } = await db.apiToken.updateMany({
+    where: { tokenHash: hashToken(token), revokedAt: null },
+    data: { revokedAt: at },
+  });
   return count > 0;
 }
 
@@ -52,5 +55,11 @@ export async function actorForToken(db: Db, token: string, now = new Date()): Pr
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   const p = row.person;
-  return { personId: p.id, role: p.role as Role, streetId: p.streetId, departmentId: p.departmentId, displayName: p.displayName };
+  return {
+    personId: p.id,
+    role: p.role as Role,
+    streetId: p.streetId,
+    departmentId: p.departmentId,
+    displayName: p.displayName,
+  };
 }

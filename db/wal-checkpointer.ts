@@ -36,7 +36,12 @@ const AUTO_CHECKPOINT_PAGES = 1000; // SQLite's default
  * block the writer, on the machine's other core; the main connection stops checkpointing by
  * itself only once the thread is up, and takes it back when the thread stops or fails.
  */
-export async function startWalCheckpointer(db: Db, databaseUrl: string, logger: Logger, intervalMs = 500): Promise<WalCheckpointer> {
+export async function startWalCheckpointer(
+  db: Db,
+  databaseUrl: string,
+  logger: Logger,
+  intervalMs = 500,
+): Promise<WalCheckpointer> {
   const file = databaseUrl.replace(/^file:/, '');
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs } });
@@ -53,7 +58,8 @@ export async function startWalCheckpointer(db: Db, databaseUrl: string, logger: 
     worker.once('error', reject);
   });
   worker.on('message', (m: unknown) => {
-    if (m && typeof m === 'object' && 'error' in m) logger.warn({ error: (m as { error: string }).error }, 'WAL checkpoint failed; will try again');
+    if (m && typeof m === 'object' && 'error' in m)
+      logger.warn({ error: (m as { error: string }).error }, 'WAL checkpoint failed; will try again');
   });
   worker.on('error', fallBack);
   worker.on('exit', (code) => fallBack(new Error(`checkpoint thread exited with code ${code}`)));

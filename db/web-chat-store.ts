@@ -8,18 +8,34 @@ import type { Db } from './prisma-client.ts';
 type OutboxRow = { id: number; payload: string; createdAt: Date };
 type LineRow = { clientId: string; direction: string; payload: string; createdAt: Date };
 
-const outEntry = (r: OutboxRow): ChatEntry => ({ key: `o${r.id}`, dir: 'out', at: r.createdAt.toISOString(), message: JSON.parse(r.payload) as unknown, eventId: r.id });
-const lineEntry = (r: LineRow): ChatEntry => ({ key: `w:${r.clientId}`, dir: r.direction === 'out' ? 'out' : 'in', at: r.createdAt.toISOString(), message: JSON.parse(r.payload) as unknown });
+const outEntry = (r: OutboxRow): ChatEntry => ({
+  key: `o${r.id}`,
+  dir: 'out',
+  at: r.createdAt.toISOString(),
+  message: JSON.parse(r.payload) as unknown,
+  eventId: r.id,
+});
+const lineEntry = (r: LineRow): ChatEntry => ({
+  key: `w:${r.clientId}`,
+  dir: r.direction === 'out' ? 'out' : 'in',
+  at: r.createdAt.toISOString(),
+  message: JSON.parse(r.payload) as unknown,
+});
 
 /**
  * Outbox rows the chat shows. The web sender marks rows sent whether or not a browser was open,
  * so the history reads them here; pending rows count too, unless held for later.
  */
 function shownOutbox(chatId: string, now: Date): Prisma.OutboxMessageWhereInput {
-  return { channel: 'web', chatId, OR: [{ status: { in: ['sent', 'sending'] } }, { status: 'pending', nextAttemptAt: { lte: now } }] };
+  return {
+    channel: 'web',
+    chatId,
+    OR: [{ status: { in: ['sent', 'sending'] } }, { status: 'pending', nextAttemptAt: { lte: now } }],
+  };
 }
 
-const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
+const isUniqueViolation = (err: unknown) =>
+  typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 
 export function createWebChatStore(db: Db, clock: () => Date = () => new Date()) {
   return {
@@ -37,9 +53,16 @@ export function createWebChatStore(db: Db, clock: () => Date = () => new Date())
     },
 
     /** Stores a line once per (chat, clientId); `fresh` is false for a repeated POST. */
-    async recordLine(chatId: string, clientId: string, direction: 'in' | 'out', payload: unknown): Promise<{ entry: ChatEntry; fresh: boolean }> {
+    async recordLine(
+      chatId: string,
+      clientId: string,
+      direction: 'in' | 'out',
+      payload: unknown,
+    ): Promise<{ entry: ChatEntry; fresh: boolean }> {
       try {
-        const row = await db.webChatMessage.create({ data: { chatId, clientId, direction, payload: JSON.stringify(payload), createdAt: clock() } });
+        const row = await db.webChatMessage.create({
+          data: { chatId, clientId, direction, payload: JSON.stringify(payload), createdAt: clock() },
+        });
         return { entry: lineEntry(row), fresh: true };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -59,7 +82,12 @@ export function createWebChatStore(db: Db, clock: () => Date = () => new Date())
     async history(chatId: string, limit: number): Promise<{ entries: ChatEntry[]; lastEventId: number }> {
       const [lines, outs] = await Promise.all([
         db.webChatMessage.findMany({ where: { chatId }, orderBy: { id: 'desc' }, take: limit }),
-        db.outboxMessage.findMany({ where: shownOutbox(chatId, clock()), orderBy: { id: 'desc' }, take: limit, select: { id: true, payload: true, createdAt: true } }),
+        db.outboxMessage.findMany({
+          where: shownOutbox(chatId, clock()),
+          orderBy: { id: 'desc' },
+          take: limit,
+          select: { id: true, payload: true, createdAt: true },
+        }),
       ]);
       const lastEventId = outs[0]?.id ?? 0;
       const merged = [
@@ -71,13 +99,22 @@ export function createWebChatStore(db: Db, clock: () => Date = () => new Date())
 
     /** Bot messages after an SSE event id, for a browser resuming its stream. */
     async outboxAfter(chatId: string, afterId: number, limit = 200): Promise<ChatEntry[]> {
-      const rows = await db.outboxMessage.findMany({ where: { AND: [shownOutbox(chatId, clock()), { id: { gt: afterId } }] }, orderBy: { id: 'asc' }, take: limit, select: { id: true, payload: true, createdAt: true } });
+      const rows = await db.outboxMessage.findMany({
+        where: { AND: [shownOutbox(chatId, clock()), { id: { gt: afterId } }] },
+        orderBy: { id: 'asc' },
+        take: limit,
+        select: { id: true, payload: true, createdAt: true },
+      });
       return rows.map(outEntry);
     },
 
     /** The row the delivery worker is sending to this chat right now (see webchat-sender.ts). */
     async deliveringRow(chatId: string): Promise<OutboxRow | null> {
-      return db.outboxMessage.findFirst({ where: { channel: 'web', chatId, status: 'sending' }, orderBy: { id: 'asc' }, select: { id: true, payload: true, createdAt: true } });
+      return db.outboxMessage.findFirst({
+        where: { channel: 'web', chatId, status: 'sending' },
+        orderBy: { id: 'asc' },
+        select: { id: true, payload: true, createdAt: true },
+      });
     },
 
     /**

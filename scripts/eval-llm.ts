@@ -14,7 +14,17 @@ import { routeOk, scoreLines, type EvalLine } from './eval-scoring.ts';
 export type { EvalLine };
 
 function figures(lines: readonly EvalLine[], ds: readonly RoutingDecision[]): string[] {
-  const { n, handlingHits: h, routeHits: r, streetTotal: st, streetHits: sh, tp, fp, fn, triage: tri } = scoreLines(lines, ds);
+  const {
+    n,
+    handlingHits: h,
+    routeHits: r,
+    streetTotal: st,
+    streetHits: sh,
+    tp,
+    fp,
+    fn,
+    triage: tri,
+  } = scoreLines(lines, ds);
   const f = (hit: number, all: number) => `${(all ? hit / all : 1).toFixed(3)} (${hit}/${all})`;
   return [f(h, n), f(r, n), f(sh, st), f(tp, tp + fn), f(tp, tp + fp), `${tri}/${n}`];
 }
@@ -29,7 +39,12 @@ function tally(keys: readonly string[]): string {
   return [...counts].map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
 }
 
-export async function runLlmEval(args: { file: string; lines: readonly EvalLine[]; router: Router; listPath: string }): Promise<number> {
+export async function runLlmEval(args: {
+  file: string;
+  lines: readonly EvalLine[];
+  router: Router;
+  listPath: string;
+}): Promise<number> {
   let config;
   try {
     config = loadConfig();
@@ -39,9 +54,14 @@ export async function runLlmEval(args: { file: string; lines: readonly EvalLine[
   }
   // Warnings (the breaker opening) go to stderr so the figures on stdout stay clean.
   const logger = pino({ level: 'warn' }, pino.destination(2));
-  const assisted = createLlmAssist(config, logger, { router: args.router, powerList: loadPowerListFileSync(args.listPath) });
+  const assisted = createLlmAssist(config, logger, {
+    router: args.router,
+    powerList: loadPowerListFileSync(args.listPath),
+  });
   if (!assisted || !config.LLM_BASE_URL) {
-    process.stderr.write('--llm needs the model endpoint: set LLM_BASE_URL and LLM_MODEL (and LLM_API_KEY if the server wants one), e.g.\n  LLM_BASE_URL=http://10.0.0.5:8000/v1 LLM_MODEL=qwen2.5-14b-instruct npm run eval -- --llm\n');
+    process.stderr.write(
+      '--llm needs the model endpoint: set LLM_BASE_URL and LLM_MODEL (and LLM_API_KEY if the server wants one), e.g.\n  LLM_BASE_URL=http://10.0.0.5:8000/v1 LLM_MODEL=qwen2.5-14b-instruct npm run eval -- --llm\n',
+    );
     return 2;
   }
 
@@ -54,16 +74,30 @@ export async function runLlmEval(args: { file: string; lines: readonly EvalLine[
   }
 
   const asked = withModel.flatMap((d) => (d.assist ? [d.assist] : []));
-  const httpCalls = asked.filter((a) => ['ok', 'invalid', 'timeout', 'error'].includes(a.outcome)).map((a) => a.latencyMs).sort((a, b) => a - b);
+  const httpCalls = asked
+    .filter((a) => ['ok', 'invalid', 'timeout', 'error'].includes(a.outcome))
+    .map((a) => a.latencyMs)
+    .sort((a, b) => a - b);
   const answered = asked.filter((a) => a.agreed !== null);
   const changed = args.lines.flatMap((l, i) => {
-    const before = routeOk(l.expected, rules[i]!), after = routeOk(l.expected, withModel[i]!);
+    const before = routeOk(l.expected, rules[i]!),
+      after = routeOk(l.expected, withModel[i]!);
     if (before === after && rules[i]!.item?.code === withModel[i]!.item?.code) return [];
     const tag = before === after ? 'changed' : after ? 'fixed' : 'broken';
-    return [`  ${tag.padEnd(7)} ${l.id}  rules ${rules[i]!.item?.code ?? '-'} ${before ? '✓' : '✗'} → with model ${withModel[i]!.item?.code ?? '-'} ${after ? '✓' : '✗'}  ${withModel[i]!.assist?.modelReason ?? ''}`];
+    return [
+      `  ${tag.padEnd(7)} ${l.id}  rules ${rules[i]!.item?.code ?? '-'} ${before ? '✓' : '✗'} → with model ${withModel[i]!.item?.code ?? '-'} ${after ? '✓' : '✗'}  ${withModel[i]!.assist?.modelReason ?? ''}`,
+    ];
   });
-  const a = figures(args.lines, rules), b = figures(args.lines, withModel);
-  const labels = ['handling accuracy', 'route accuracy', 'street accuracy', 'urgent recall', 'urgent precision', 'sent to triage'];
+  const a = figures(args.lines, rules),
+    b = figures(args.lines, withModel);
+  const labels = [
+    'handling accuracy',
+    'route accuracy',
+    'street accuracy',
+    'urgent recall',
+    'urgent precision',
+    'sent to triage',
+  ];
   const n = args.lines.length;
   process.stdout.write(
     [

@@ -22,8 +22,10 @@ export interface EvalLine {
 /** Handling right, and the post (street/district) or department in its accepted set. */
 export function routeOk(e: Expected, d: RoutingDecision): boolean {
   if (!e.handling.includes(d.handling)) return false;
-  if (d.handling === 'street' || d.handling === 'district') return e.post === null || (d.post !== null && e.post.includes(d.post));
-  if (d.handling === 'department') return e.department === null || (d.department !== null && e.department.includes(d.department));
+  if (d.handling === 'street' || d.handling === 'district')
+    return e.post === null || (d.post !== null && e.post.includes(d.post));
+  if (d.handling === 'department')
+    return e.department === null || (d.department !== null && e.department.includes(d.department));
   return true;
 }
 
@@ -44,7 +46,17 @@ export interface Scores {
 }
 
 export function scoreLines(lines: readonly EvalLine[], decisions: readonly RoutingDecision[]): Scores {
-  const s: Scores = { n: lines.length, handlingHits: 0, routeHits: 0, streetTotal: 0, streetHits: 0, tp: 0, fp: 0, fn: 0, triage: 0 };
+  const s: Scores = {
+    n: lines.length,
+    handlingHits: 0,
+    routeHits: 0,
+    streetTotal: 0,
+    streetHits: 0,
+    tp: 0,
+    fp: 0,
+    fn: 0,
+    triage: 0,
+  };
   lines.forEach(({ expected: e }, i) => {
     const d = decisions[i]!;
     s.handlingHits += e.handling.includes(d.handling) ? 1 : 0;

@@ -16,7 +16,9 @@ import { routeOk, scoreLines, streetScored, type EvalLine } from './eval-scoring
 const TARGETS = { route: 0.92, handling: 0.95, urgentRecall: 1, urgentPrecision: 0.9 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { file: { type: 'string' }, list: { type: 'string' }, llm: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { file: { type: 'string' }, list: { type: 'string' }, llm: { type: 'boolean' } },
+});
 const file = resolve(values.file ?? resolve(repoRoot, '../shared/eval/dev.jsonl'));
 const lines: EvalLine[] = readFileSync(file, 'utf8')
   .split('\n')
@@ -28,9 +30,12 @@ const router = createRouter({
   jurisdiction: createJurisdiction(),
 });
 // --llm: rules alone and rules with model assistance side by side (scripts/eval-llm.ts); exits 2 without LLM_* settings.
-if (values.llm) process.exit(await runLlmEval({ file, lines, router, listPath: values.list ?? defaultPowerListPath() }));
+if (values.llm)
+  process.exit(await runLlmEval({ file, lines, router, listPath: values.list ?? defaultPowerListPath() }));
 
-const decisions = lines.map((line) => router.route({ text: line.text, reporter: line.reporter, lat: line.lat, lng: line.lng, address: line.address }));
+const decisions = lines.map((line) =>
+  router.route({ text: line.text, reporter: line.reporter, lat: line.lat, lng: line.lng, address: line.address }),
+);
 const { handlingHits, routeHits, streetTotal, streetHits, tp, fp, fn, triage } = scoreLines(lines, decisions);
 const misses: string[] = [];
 lines.forEach((line, i) => {
@@ -40,7 +45,12 @@ lines.forEach((line, i) => {
   if (!routeOk(e, d) || !sOk || d.urgent !== e.urgent) {
     const want = `${e.handling.join('/')} ${(e.post ?? e.department ?? []).join('/')}${e.street ? ' @' + e.street : ''}${e.urgent ? ' 紧急' : ''}`;
     const got = `${d.handling} ${d.post ?? d.department ?? ''}${d.street.street ? ' @' + d.street.street : ''}${d.urgent ? ' 紧急' : ''} [${d.item?.code ?? '-'} ${d.confidence}${d.needsTriage ? ' 人工' : ''}]`;
-    misses.push(`  ${line.id}  ${line.text.slice(0, 40)}${line.text.length > 40 ? '…' : ''}\n        expected: ${want}\n        got:      ${got}  top: ${d.candidates.slice(0, 3).map((c) => `${c.code}:${c.score}`).join(' ')}`);
+    misses.push(
+      `  ${line.id}  ${line.text.slice(0, 40)}${line.text.length > 40 ? '…' : ''}\n        expected: ${want}\n        got:      ${got}  top: ${d.candidates
+        .slice(0, 3)
+        .map((c) => `${c.code}:${c.score}`)
+        .join(' ')}`,
+    );
   }
 });
 

@@ -16,7 +16,9 @@ import { importOfficialStreets, StreetImportError } from '../core/geo/street-imp
 
 function usage(message?: string): never {
   if (message) console.error(message);
-  console.error('usage: tsx scripts/geo-import.ts <file.geojson> [--crs gcj02|bd09|wgs84] [--source "text"] [--out path]');
+  console.error(
+    'usage: tsx scripts/geo-import.ts <file.geojson> [--crs gcj02|bd09|wgs84] [--source "text"] [--out path]',
+  );
   process.exit(2);
 }
 

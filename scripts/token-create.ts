@@ -37,7 +37,9 @@ if (a.help) {
   process.exit(0);
 }
 
-async function findOrCreatePerson(db: Db): Promise<{ id: number; displayName: string; role: string; created: boolean }> {
+async function findOrCreatePerson(
+  db: Db,
+): Promise<{ id: number; displayName: string; role: string; created: boolean }> {
   if (a['person-id']) {
     const p = await db.person.findUnique({ where: { id: Number(a['person-id']) } });
     if (!p || !p.active) fail(`No active person with id ${a['person-id']}.`);
@@ -51,11 +53,22 @@ async function findOrCreatePerson(db: Db): Promise<{ id: number; displayName: st
   if (role === 'dept_liaison' && !a.department) fail('--department is required for dept_liaison.');
 
   const street = a.street ? await db.street.findUnique({ where: { name: a.street } }) : null;
-  if (a.street && !street) fail(`Unknown street "${a.street}". Streets: ${(await db.street.findMany({ orderBy: { code: 'asc' } })).map((s) => s.name).join('、')}`);
+  if (a.street && !street)
+    fail(
+      `Unknown street "${a.street}". Streets: ${(await db.street.findMany({ orderBy: { code: 'asc' } })).map((s) => s.name).join('、')}`,
+    );
   const department = a.department ? await db.department.findUnique({ where: { name: a.department } }) : null;
-  if (a.department && !department) fail(`Unknown department "${a.department}". Departments: ${(await db.department.findMany()).map((d) => d.name).join('、')}`);
+  if (a.department && !department)
+    fail(
+      `Unknown department "${a.department}". Departments: ${(await db.department.findMany()).map((d) => d.name).join('、')}`,
+    );
 
-  const identity = { role, displayName: a.name.trim(), streetId: street?.id ?? null, departmentId: department?.id ?? null };
+  const identity = {
+    role,
+    displayName: a.name.trim(),
+    streetId: street?.id ?? null,
+    departmentId: department?.id ?? null,
+  };
   const existing = await db.person.findFirst({ where: { ...identity, active: true }, orderBy: { id: 'asc' } });
   if (existing) return { ...existing, created: false };
   const team = street && needsStreet ? await db.team.findUnique({ where: { name: teamName(street.name) } }) : null;

@@ -5,14 +5,22 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function classify(input: string): { lines: Array<Record<string, unknown>>; stdout: string; stderr: string; status: number | null } {
+function classify(input: string): {
+  lines: Array<Record<string, unknown>>;
+  stdout: string;
+  stderr: string;
+  status: number | null;
+} {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/classify.ts'], {
     cwd: root,
     input,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  const lines = run.stdout.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = run.stdout
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { lines, stdout: run.stdout, stderr: run.stderr, status: run.status };
 }
 
@@ -35,8 +43,27 @@ describe('npm run classify', () => {
     expect(status).toBe(0);
     expect(stderr).toBe('');
     expect(lines).toHaveLength(11);
-    expect(lines.map((l) => l.id)).toEqual(['ok', null, null, 'empty', 'huge', 'emoji', 'mixed', 'far', null, null, 'gas']);
-    expect(lines[0]).toMatchObject({ handling: 'street', post: '市容市政', department: null, street: '花楼水塔街道', urgent: false, item: 'SR-001' });
+    expect(lines.map((l) => l.id)).toEqual([
+      'ok',
+      null,
+      null,
+      'empty',
+      'huge',
+      'emoji',
+      'mixed',
+      'far',
+      null,
+      null,
+      'gas',
+    ]);
+    expect(lines[0]).toMatchObject({
+      handling: 'street',
+      post: '市容市政',
+      department: null,
+      street: '花楼水塔街道',
+      urgent: false,
+      item: 'SR-001',
+    });
     expect(typeof lines[0]!.confidence).toBe('number');
     expect(Array.isArray(lines[0]!.reasons)).toBe(true);
     expect((lines[1]!.error as { code: string }).code).toBe('empty_line');
@@ -58,7 +85,9 @@ describe('npm run classify', () => {
   });
 
   it('keeps up with a batch streamed through it', () => {
-    const input = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ id: i, text: i % 2 ? '垃圾桶满了没人收' : '你好' })).join('\n');
+    const input = Array.from({ length: 2000 }, (_, i) =>
+      JSON.stringify({ id: i, text: i % 2 ? '垃圾桶满了没人收' : '你好' }),
+    ).join('\n');
     const { lines } = classify(input);
     expect(lines).toHaveLength(2000);
     expect(lines[1999]).toMatchObject({ id: 1999, post: '环境卫生' });

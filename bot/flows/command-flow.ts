@@ -4,10 +4,18 @@ import type { CaseListItem } from '../bot-ports.ts';
 import type { BotContext } from '../bot-context.ts';
 import { togglePatrol } from './patrol-flow.ts';
 
-const ROLE_NAMES: Record<Role, string> = { resident: '居民', inspector: '综合巡查员', enforcer: '执法队员', team_lead: '执法队长', dept_liaison: '部门联络人', district_admin: '区城管执法局' };
+const ROLE_NAMES: Record<Role, string> = {
+  resident: '居民',
+  inspector: '综合巡查员',
+  enforcer: '执法队员',
+  team_lead: '执法队长',
+  dept_liaison: '部门联络人',
+  district_admin: '区城管执法局',
+};
 const STAFF_ROLES = new Set<Role>(['enforcer', 'team_lead', 'dept_liaison', 'district_admin', 'inspector']);
 
-const line = (c: CaseListItem) => `${c.overdue ? '⚠️逾期 ' : c.urgent ? '🔴 ' : ''}${c.number}｜${c.matter}｜${c.status}${c.dueAt ? `｜时限 ${formatShanghai(c.dueAt)}` : ''}`;
+const line = (c: CaseListItem) =>
+  `${c.overdue ? '⚠️逾期 ' : c.urgent ? '🔴 ' : ''}${c.number}｜${c.matter}｜${c.status}${c.dueAt ? `｜时限 ${formatShanghai(c.dueAt)}` : ''}`;
 
 export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise<void>> = {
   async start(ctx) {
@@ -33,8 +41,12 @@ export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise
     const found = await ctx.deps.lookup.statusFor(ctx.actor, number);
     if (!found) return ctx.say('status.not_found', { number });
     ctx.say('status.detail', {
-      number, matter: found.item.matter, status: found.item.status, handler: found.handler,
-      due: found.item.dueAt ? formatShanghai(found.item.dueAt) : '—', outcome: found.outcome ? `\n处理结果：${found.outcome}` : '',
+      number,
+      matter: found.item.matter,
+      status: found.item.status,
+      handler: found.handler,
+      due: found.item.dueAt ? formatShanghai(found.item.dueAt) : '—',
+      outcome: found.outcome ? `\n处理结果：${found.outcome}` : '',
     });
   },
   async bind(ctx, args) {

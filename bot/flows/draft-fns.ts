@@ -13,7 +13,14 @@ export interface Draft {
   askedAmbiguous?: boolean;
 }
 
-export const emptyDraft = (): Draft => ({ text: [], photos: [], location: null, address: null, asked: null, urgentShown: false });
+export const emptyDraft = (): Draft => ({
+  text: [],
+  photos: [],
+  location: null,
+  address: null,
+  asked: null,
+  urgentShown: false,
+});
 
 export function asDraft(data: Record<string, unknown> | undefined): Draft {
   return { ...emptyDraft(), ...(data as Partial<Draft> | undefined) };

@@ -3,13 +3,21 @@ import { toWgs84 } from '../../core/geo/coord-transform-fns.ts';
 import type { BotContext } from '../bot-context.ts';
 import { addToDraft, asDraft, draftText, emptyDraft } from './draft-fns.ts';
 
-const FINDING_BUTTONS = [[{ id: 'f:settled', label: '已劝导整改' }, { id: 'f:case', label: '需执法' }], [{ id: 'd:cancel', label: '取消' }]];
+const FINDING_BUTTONS = [
+  [
+    { id: 'f:settled', label: '已劝导整改' },
+    { id: 'f:case', label: '需执法' },
+  ],
+  [{ id: 'd:cancel', label: '取消' }],
+];
 
 /** An inspector's finding: a photo, a location and a few words, then settled on the spot or a case. */
 export async function continueFinding(ctx: BotContext): Promise<void> {
   const d = ctx.state?.flow === 'finding' ? asDraft(ctx.state.data) : emptyDraft();
   addToDraft(d, ctx.msg);
-  const missing = [d.text.length ? null : '简要描述', d.location || d.address ? null : '位置（位置消息或地址）'].filter(Boolean);
+  const missing = [d.text.length ? null : '简要描述', d.location || d.address ? null : '位置（位置消息或地址）'].filter(
+    Boolean,
+  );
   if (missing.length) {
     ctx.say('finding.need_more', { missing: missing.join('和') });
     return ctx.saveState('finding', 'collecting', { ...d, asked: d.text.length ? 'location' : 'text' });
@@ -22,24 +30,50 @@ export async function findingChoice(ctx: BotContext, choice: 'settled' | 'case')
   if (ctx.state?.flow !== 'finding' || ctx.state.step !== 'choose') return ctx.say('stale_button');
   const d = asDraft(ctx.state.data);
   const point = d.location ? toWgs84({ lat: d.location.lat, lng: d.location.lng }, d.location.crs) : null;
-  const base = { inspectorId: ctx.actor.personId, text: draftText(d), lat: point?.lat ?? null, lng: point?.lng ?? null, attachmentIds: d.photos, now: ctx.now };
+  const base = {
+    inspectorId: ctx.actor.personId,
+    text: draftText(d),
+    lat: point?.lat ?? null,
+    lng: point?.lng ?? null,
+    attachmentIds: d.photos,
+    now: ctx.now,
+  };
   if (choice === 'settled') {
     // Settled by persuasion: recorded and counted as service in the 721 ratio, no case opened.
     const decision = ctx.deps.reports.preview({ text: base.text, address: d.address, reporter: 'inspector' });
-    await ctx.deps.patrols.recordFinding({ ...base, outcome: 'settled', caseId: null, itemCode: decision.item?.code ?? null });
+    await ctx.deps.patrols.recordFinding({
+      ...base,
+      outcome: 'settled',
+      caseId: null,
+      itemCode: decision.item?.code ?? null,
+    });
     await ctx.clearState();
     return ctx.say('finding.settled');
   }
   const outcome = await ctx.deps.reports.submit({
-    text: base.text, ...(d.location ? { lat: d.location.lat, lng: d.location.lng, crs: d.location.crs } : {}), address: d.address,
-    channel: ctx.msg.channel, reporter: ctx.actor, attachmentIds: d.photos,
+    text: base.text,
+    ...(d.location ? { lat: d.location.lat, lng: d.location.lng, crs: d.location.crs } : {}),
+    address: d.address,
+    channel: ctx.msg.channel,
+    reporter: ctx.actor,
+    attachmentIds: d.photos,
   });
   await ctx.clearState();
   if (outcome.kind === 'created' || outcome.kind === 'duplicate') {
     const c = outcome.kind === 'duplicate' ? outcome.existing : outcome.case;
-    await ctx.deps.patrols.recordFinding({ ...base, outcome: 'case', caseId: c.id, itemCode: c.item?.code ?? null, attachmentIds: [] });
+    await ctx.deps.patrols.recordFinding({
+      ...base,
+      outcome: 'case',
+      caseId: c.id,
+      itemCode: c.item?.code ?? null,
+      attachmentIds: [],
+    });
     if (outcome.kind === 'duplicate') return ctx.say('draft.duplicate', { number: c.number, status: '办理中' });
-    return ctx.say('draft.submitted', { number: c.number, handler: handlerName(c), due: c.dueAt ? formatShanghai(c.dueAt) : '人工分派后确定' });
+    return ctx.say('draft.submitted', {
+      number: c.number,
+      handler: handlerName(c),
+      due: c.dueAt ? formatShanghai(c.dueAt) : '人工分派后确定',
+    });
   }
   ctx.say(outcome.kind === 'outside' ? 'draft.outside' : 'not_actionable', { neighbour: '' });
 }

@@ -18,7 +18,14 @@ export async function togglePatrol(ctx: BotContext): Promise<void> {
   }
   const date = new Date(ctx.now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
   const summary = await patrols.end(open.id, ctx.now, (s) =>
-    ctx.t('patrol.report', { date, name: ctx.actor.displayName, duration: duration(s.endedAt.getTime() - s.startedAt.getTime()), findings: s.findings, settled: s.settled, cases: s.casesOpened }),
+    ctx.t('patrol.report', {
+      date,
+      name: ctx.actor.displayName,
+      duration: duration(s.endedAt.getTime() - s.startedAt.getTime()),
+      findings: s.findings,
+      settled: s.settled,
+      cases: s.casesOpened,
+    }),
   );
   if (ctx.actor.streetId !== null) {
     const leads = await ctx.deps.staff.teamLeads(ctx.actor.streetId);

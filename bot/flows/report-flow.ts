@@ -5,7 +5,13 @@ import type { RoutingDecision } from '../../core/routing/routing-types.ts';
 import type { BotContext } from '../bot-context.ts';
 import { IMPRECISE_M, addToDraft, asDraft, draftText, emptyDraft, typedChoice, type Draft } from './draft-fns.ts';
 
-const CONFIRM_BUTTONS = [[{ id: 'd:confirm', label: '确认提交' }, { id: 'd:edit', label: '修改' }, { id: 'd:cancel', label: '取消' }]];
+const CONFIRM_BUTTONS = [
+  [
+    { id: 'd:confirm', label: '确认提交' },
+    { id: 'd:edit', label: '修改' },
+    { id: 'd:cancel', label: '取消' },
+  ],
+];
 
 function preview(ctx: BotContext, d: Draft): RoutingDecision {
   return ctx.deps.reports.preview({
@@ -23,7 +29,11 @@ function placeText(d: Draft, decision: RoutingDecision): string {
 }
 
 /** What is still missing, asked for once; null when the draft can be summarised. */
-function missingQuestion(ctx: BotContext, d: Draft, decision: RoutingDecision): { key: Parameters<BotContext['say']>[0]; vars?: Record<string, string | number>; asked: Draft['asked'] } | null {
+function missingQuestion(
+  ctx: BotContext,
+  d: Draft,
+  decision: RoutingDecision,
+): { key: Parameters<BotContext['say']>[0]; vars?: Record<string, string | number>; asked: Draft['asked'] } | null {
   if (d.text.length === 0) return { key: 'draft.need_text', asked: 'text' };
   if (!d.location && !d.address) {
     // A place named in the text that the gazetteer places in one street is location enough.
@@ -33,16 +43,28 @@ function missingQuestion(ctx: BotContext, d: Draft, decision: RoutingDecision): 
   if (!d.location && !decision.street.street && decision.street.candidates.length > 1 && !d.askedAmbiguous) {
     // A road through several streets: ask once for a cross street or a community, never guess.
     d.askedAmbiguous = true;
-    return { key: 'draft.ambiguous_place', vars: { place: decision.street.evidence ?? d.address ?? '', streets: decision.street.candidates.join('、') }, asked: 'location' };
+    return {
+      key: 'draft.ambiguous_place',
+      vars: { place: decision.street.evidence ?? d.address ?? '', streets: decision.street.candidates.join('、') },
+      asked: 'location',
+    };
   }
   if (d.location && !d.address && (d.location.accuracyM ?? 0) > IMPRECISE_M) {
-    return { key: 'draft.imprecise_location', vars: { accuracy: Math.round(d.location.accuracyM!) }, asked: 'location' };
+    return {
+      key: 'draft.imprecise_location',
+      vars: { accuracy: Math.round(d.location.accuracyM!) },
+      asked: 'location',
+    };
   }
   if (d.location && !d.address) {
     const named = ctx.deps.jurisdiction.locateText(draftText(d));
     const at = decision.street.street;
     if (named.street && at && named.street !== at) {
-      return { key: 'draft.location_conflict', vars: { place: named.evidence ?? named.street, textStreet: named.street, pointStreet: at }, asked: 'location' };
+      return {
+        key: 'draft.location_conflict',
+        vars: { place: named.evidence ?? named.street, textStreet: named.street, pointStreet: at },
+        asked: 'location',
+      };
     }
   }
   return null;
@@ -57,8 +79,16 @@ async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): 
   } else {
     const item = decision.item;
     const due = ctx.deps.cases.deadlines({ ...item, id: 0 } as ItemRef, ctx.now, decision.urgent).dueAt;
-    const handler = handlerName({ handling: decision.handling, streetName: decision.street.street, departmentName: decision.department });
-    ctx.say('draft.summary', { matter: item.name, handler, reason: decision.reasons[0] ?? '', place, photos, due: formatShanghai(due) }, CONFIRM_BUTTONS);
+    const handler = handlerName({
+      handling: decision.handling,
+      streetName: decision.street.street,
+      departmentName: decision.department,
+    });
+    ctx.say(
+      'draft.summary',
+      { matter: item.name, handler, reason: decision.reasons[0] ?? '', place, photos, due: formatShanghai(due) },
+      CONFIRM_BUTTONS,
+    );
   }
   await ctx.saveState('report', 'confirm', { ...d, asked: null });
 }
@@ -81,7 +111,13 @@ export async function continueReport(ctx: BotContext): Promise<void> {
   }
   if (decision.handling === 'none' && d.photos.length === 0 && !d.location && !d.address) {
     await ctx.clearState();
-    return ctx.say(/谢|感谢/.test(draftText(d)) ? 'thanks' : /^(你好|您好|hi|hello|在吗)/i.test(draftText(d)) ? 'greeting' : 'not_actionable');
+    return ctx.say(
+      /谢|感谢/.test(draftText(d))
+        ? 'thanks'
+        : /^(你好|您好|hi|hello|在吗)/i.test(draftText(d))
+          ? 'greeting'
+          : 'not_actionable',
+    );
   }
   if (decision.street.outsideDistrict) {
     d.location = null;
@@ -93,7 +129,10 @@ export async function continueReport(ctx: BotContext): Promise<void> {
   if (question) {
     if (question.asked === 'location' && d.asked === 'location' && d.address) d.address = null;
     // The share-location button (Telegram's reply keyboard) works in private chats only.
-    ctx.reply({ text: ctx.t(question.key, question.vars), ...(question.key === 'draft.need_location' ? { requestLocation: true } : {}) });
+    ctx.reply({
+      text: ctx.t(question.key, question.vars),
+      ...(question.key === 'draft.need_location' ? { requestLocation: true } : {}),
+    });
     return ctx.saveState('report', 'collecting', { ...d, asked: question.asked });
   }
   await summarise(ctx, d, decision);
@@ -112,12 +151,25 @@ export async function reportChoice(ctx: BotContext, choice: 'confirm' | 'edit' |
   }
   if (ctx.state.step !== 'confirm') return continueReport(ctx);
   const outcome = await ctx.deps.reports.submit({
-    text: draftText(d), ...(d.location ? { lat: d.location.lat, lng: d.location.lng, crs: d.location.crs } : {}), address: d.address,
-    channel: ctx.msg.channel, reporter: ctx.actor, attachmentIds: d.photos,
+    text: draftText(d),
+    ...(d.location ? { lat: d.location.lat, lng: d.location.lng, crs: d.location.crs } : {}),
+    address: d.address,
+    channel: ctx.msg.channel,
+    reporter: ctx.actor,
+    attachmentIds: d.photos,
   });
   await ctx.clearState();
-  if (outcome.kind === 'duplicate') return ctx.say('draft.duplicate', { number: outcome.existing.number, status: STATUS_LABELS[outcome.existing.status] });
-  if (outcome.kind === 'created') return ctx.say('draft.submitted', { number: outcome.case.number, handler: handlerName(outcome.case), due: outcome.case.dueAt ? formatShanghai(outcome.case.dueAt) : '人工分派后确定' });
+  if (outcome.kind === 'duplicate')
+    return ctx.say('draft.duplicate', {
+      number: outcome.existing.number,
+      status: STATUS_LABELS[outcome.existing.status],
+    });
+  if (outcome.kind === 'created')
+    return ctx.say('draft.submitted', {
+      number: outcome.case.number,
+      handler: handlerName(outcome.case),
+      due: outcome.case.dueAt ? formatShanghai(outcome.case.dueAt) : '人工分派后确定',
+    });
   if (outcome.kind === 'outside') return ctx.say('draft.outside', { neighbour: '' });
   return ctx.say('not_actionable');
 }

@@ -1,6 +1,12 @@
 import { formatShanghai } from '../../core/case/case-format-fns.ts';
 import type { CaseRow } from '../../core/case/case-port.ts';
-import { ACTION_LABELS, STATUS_LABELS, type ActionInput, type CaseAction, type Mode721 } from '../../core/case/case-types.ts';
+import {
+  ACTION_LABELS,
+  STATUS_LABELS,
+  type ActionInput,
+  type CaseAction,
+  type Mode721,
+} from '../../core/case/case-types.ts';
 import { refusalFor } from '../../core/case/transition-rules-fns.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { BotContext } from '../bot-context.ts';
@@ -13,7 +19,13 @@ const NOTE_PROMPTS: Partial<Record<CaseAction, string>> = {
   fail_verification: '核查发现的问题',
   resolve: '处置结果（做了什么、现场情况）',
 };
-const MODE_BUTTONS = [[{ id: 'm:service', label: '服务（劝导）' }, { id: 'm:management', label: '管理' }, { id: 'm:enforcement', label: '执法（处罚）' }]];
+const MODE_BUTTONS = [
+  [
+    { id: 'm:service', label: '服务（劝导）' },
+    { id: 'm:management', label: '管理' },
+    { id: 'm:enforcement', label: '执法（处罚）' },
+  ],
+];
 
 async function loadCase(ctx: BotContext, caseId: number): Promise<CaseRow> {
   const c = await ctx.deps.cases.store.transaction((tx) => tx.getCase({ id: caseId }));
@@ -24,29 +36,51 @@ async function loadCase(ctx: BotContext, caseId: number): Promise<CaseRow> {
 async function run(ctx: BotContext, caseId: number, action: CaseAction, input: ActionInput = {}): Promise<void> {
   const updated = await ctx.deps.cases.actions.act({ id: caseId }, action, ctx.actor, input);
   if (ctx.state?.flow === 'action') await ctx.clearState();
-  ctx.say('action.done', { action: ACTION_LABELS[action], number: updated.number, status: STATUS_LABELS[updated.status] });
+  ctx.say('action.done', {
+    action: ACTION_LABELS[action],
+    number: updated.number,
+    status: STATUS_LABELS[updated.status],
+  });
 }
 
 /** A workflow button on a case message: run it, or ask first for what it needs. */
 export async function caseButton(ctx: BotContext, action: CaseAction, caseId: number): Promise<void> {
   const c = await loadCase(ctx, caseId);
   // Checked before asking for a reason, so nobody types one only to be refused.
-  const refusal = refusalFor(action, ctx.actor, c, { note: 'x', mode721: 'service', itemCode: 'x', departmentName: 'x', assigneeId: 1, targetCaseNumber: 'x', newDueAt: 'x' });
+  const refusal = refusalFor(action, ctx.actor, c, {
+    note: 'x',
+    mode721: 'service',
+    itemCode: 'x',
+    departmentName: 'x',
+    assigneeId: 1,
+    targetCaseNumber: 'x',
+    newDueAt: 'x',
+  });
   if (refusal) return ctx.reply({ text: refusal.message });
   if (action === 'assign') {
-    const members = c.streetId !== null ? (await ctx.deps.staff.teamMembers(c.streetId)).filter((m) => m.personId !== ctx.actor.personId) : [];
+    const members =
+      c.streetId !== null
+        ? (await ctx.deps.staff.teamMembers(c.streetId)).filter((m) => m.personId !== ctx.actor.personId)
+        : [];
     if (!members.length) return ctx.say('action.no_members');
-    return ctx.say('action.ask_assignee', {}, members.map((m) => [{ id: `a:${c.id}:${m.personId}`, label: m.name }]));
+    return ctx.say(
+      'action.ask_assignee',
+      {},
+      members.map((m) => [{ id: `a:${c.id}:${m.personId}`, label: m.name }]),
+    );
   }
   if (action === 'refer') {
     const depts = await ctx.deps.staff.departments();
     const rows = [];
-    for (let i = 0; i < depts.length; i += 2) rows.push(depts.slice(i, i + 2).map((d) => ({ id: `x:${c.id}:${d.code}`, label: d.name })));
+    for (let i = 0; i < depts.length; i += 2)
+      rows.push(depts.slice(i, i + 2).map((d) => ({ id: `x:${c.id}:${d.code}`, label: d.name })));
     return ctx.say('action.ask_department', {}, rows);
   }
   if (action === 'register') {
     const decision = ctx.deps.reports.preview({ text: c.text, address: c.address, reporter: 'resident' });
-    const rows = decision.candidates.slice(0, 5).map((k) => [{ id: `g:${c.id}:${k.code}`, label: `${k.code} ${k.name}`.slice(0, 30) }]);
+    const rows = decision.candidates
+      .slice(0, 5)
+      .map((k) => [{ id: `g:${c.id}:${k.code}`, label: `${k.code} ${k.name}`.slice(0, 30) }]);
     ctx.say('action.ask_item', {}, rows);
     return ctx.saveState('action', 'item', { action, caseId });
   }
@@ -89,7 +123,8 @@ export async function continueAction(ctx: BotContext): Promise<void> {
   }
   if (step === 'photos') {
     const photos = [...data.photos, ...(ctx.msg.photos ?? []).map((p) => p.attachmentId)];
-    if (ctx.msg.photos?.length) ctx.say('draft.photo_added', { count: photos.length }, [[{ id: 's:next', label: '下一步' }]]);
+    if (ctx.msg.photos?.length)
+      ctx.say('draft.photo_added', { count: photos.length }, [[{ id: 's:next', label: '下一步' }]]);
     else ctx.say('action.ask_photos', {}, [[{ id: 's:next', label: '下一步' }]]);
     return ctx.saveState('action', 'photos', { ...data, photos });
   }
@@ -104,7 +139,11 @@ export async function stepButton(ctx: BotContext, id: string): Promise<void> {
     return ctx.saveState('action', 'mode', data);
   }
   if (id.startsWith('m:') && ctx.state.step === 'mode') {
-    return run(ctx, data.caseId, 'resolve', { note: data.note!, mode721: id.slice(2) as Mode721, attachmentIds: data.photos });
+    return run(ctx, data.caseId, 'resolve', {
+      note: data.note!,
+      mode721: id.slice(2) as Mode721,
+      attachmentIds: data.photos,
+    });
   }
   ctx.say('stale_button');
 }

@@ -9,7 +9,11 @@ export const POLLING_RETRY_DELAYS_MS = [2_000, 10_000, 60_000];
  * lost. It is tried again here, in the background so the polling loop goes on. (In webhook mode
  * a failure answers 500 and Telegram itself sends the update again.)
  */
-export function createPollingRetry<U extends { update_id: number }>(opts: { handle(update: U): Promise<void>; logger: Logger; delaysMs?: number[] }) {
+export function createPollingRetry<U extends { update_id: number }>(opts: {
+  handle(update: U): Promise<void>;
+  logger: Logger;
+  delaysMs?: number[];
+}) {
   const delays = opts.delaysMs ?? POLLING_RETRY_DELAYS_MS;
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
@@ -17,13 +21,20 @@ export function createPollingRetry<U extends { update_id: number }>(opts: { hand
   function schedule(update: U, attempt: number): void {
     const wait = delays[attempt];
     if (wait === undefined) {
-      opts.logger.error({ update_id: update.update_id, attempts: attempt + 1 }, 'telegram update failed every try; given up');
+      opts.logger.error(
+        { update_id: update.update_id, attempts: attempt + 1 },
+        'telegram update failed every try; given up',
+      );
       return;
     }
     const timer = setTimeout(() => {
       timers.delete(timer);
       const run = opts.handle(update).then(
-        () => opts.logger.info({ update_id: update.update_id, attempt: attempt + 2 }, 'telegram update handled on a later try'),
+        () =>
+          opts.logger.info(
+            { update_id: update.update_id, attempt: attempt + 2 },
+            'telegram update handled on a later try',
+          ),
         (err: unknown) => {
           opts.logger.warn({ err, update_id: update.update_id, attempt: attempt + 2 }, 'telegram update failed again');
           schedule(update, attempt + 1);
@@ -39,7 +50,11 @@ export function createPollingRetry<U extends { update_id: number }>(opts: { hand
     retry: (update: U) => schedule(update, 0),
     /** Drops the tries still waiting (logged: those updates are lost) and waits for one running. */
     async stop(): Promise<void> {
-      if (timers.size) opts.logger.warn({ pending: timers.size }, 'telegram updates still waiting for another try are dropped at shutdown');
+      if (timers.size)
+        opts.logger.warn(
+          { pending: timers.size },
+          'telegram updates still waiting for another try are dropped at shutdown',
+        );
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await Promise.allSettled([...running]);

@@ -5,7 +5,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * outage at start-up delays the channel instead of leaving it off until the next restart.
  * Errors for which `fatal` is true (a refused token) end it at once, and so does the signal.
  */
-export async function retryUntil<T>(fn: () => Promise<T>, opts: { signal: AbortSignal; fatal(err: unknown): boolean; onRetry(err: unknown, waitMs: number): void; maxWaitMs?: number }): Promise<T> {
+export async function retryUntil<T>(
+  fn: () => Promise<T>,
+  opts: {
+    signal: AbortSignal;
+    fatal(err: unknown): boolean;
+    onRetry(err: unknown, waitMs: number): void;
+    maxWaitMs?: number;
+  },
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();

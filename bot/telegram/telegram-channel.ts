@@ -20,7 +20,15 @@ import { registerTelegramWebhook, WEBHOOK_PATH } from './telegram-webhook.ts';
 /** A Telegram update as JSON, for tests and the benchmark that feed updates in directly. */
 export type TelegramUpdate = Update;
 
-export type TelegramConfig = Pick<Config, 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_MODE' | 'TELEGRAM_WEBHOOK_SECRET' | 'TELEGRAM_API_ROOT' | 'PUBLIC_URL' | 'PHOTO_MAX_BYTES'>;
+export type TelegramConfig = Pick<
+  Config,
+  | 'TELEGRAM_BOT_TOKEN'
+  | 'TELEGRAM_MODE'
+  | 'TELEGRAM_WEBHOOK_SECRET'
+  | 'TELEGRAM_API_ROOT'
+  | 'PUBLIC_URL'
+  | 'PHOTO_MAX_BYTES'
+>;
 
 export interface TelegramChannelDeps {
   config: TelegramConfig;
@@ -59,19 +67,29 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error('TELEGRAM_BOT_TOKEN is not set');
   const webhook = config.TELEGRAM_MODE === 'webhook';
-  if (webhook && !config.TELEGRAM_WEBHOOK_SECRET) throw new Error('TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (16–256 characters of A-Z a-z 0-9 _ -)');
+  if (webhook && !config.TELEGRAM_WEBHOOK_SECRET)
+    throw new Error('TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (16–256 characters of A-Z a-z 0-9 _ -)');
   const logger = deps.logger.child({ channel: 'telegram' });
   const root = apiRoot(config.TELEGRAM_API_ROOT);
   const official = !root || new URL(root).hostname === 'api.telegram.org';
 
-  const bot = new Telegraf(token, { telegram: { ...(root ? { apiRoot: root } : {}), webhookReply: false }, handlerTimeout: 120_000 });
+  const bot = new Telegraf(token, {
+    telegram: { ...(root ? { apiRoot: root } : {}), webhookReply: false },
+    handlerTimeout: 120_000,
+  });
   const api = bot.telegram as unknown as TelegramApi;
   const photos = createTelegramPhotos({
-    api: bot.telegram, evidence: deps.evidence, maxBytes: config.PHOTO_MAX_BYTES,
-    downloadLimit: official ? BOT_API_DOWNLOAD_LIMIT : Number.POSITIVE_INFINITY, logger,
+    api: bot.telegram,
+    evidence: deps.evidence,
+    maxBytes: config.PHOTO_MAX_BYTES,
+    downloadLimit: official ? BOT_API_DOWNLOAD_LIMIT : Number.POSITIVE_INFINITY,
+    logger,
   });
   const updates = createTelegramUpdateHandler({
-    runtime: deps.runtime, photos, notices: deps.notices, logger,
+    runtime: deps.runtime,
+    photos,
+    notices: deps.notices,
+    logger,
     answerCallback: (id) => bot.telegram.answerCbQuery(id),
     ...(deps.onBlocked ? { onBlocked: deps.onBlocked } : {}),
     botUsername: () => bot.botInfo?.username,
@@ -81,7 +99,11 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   // Webhook updates must fail loudly (a 500 makes Telegram deliver again); a polling update that
   // throws would end telegraf's polling loop, so it is logged and tried again in the background.
   const viaWebhook = new WeakSet<object>();
-  const pollingRetry = createPollingRetry<Update>({ handle: (u) => updates.handle(u), logger, ...(deps.pollingRetryDelaysMs ? { delaysMs: deps.pollingRetryDelaysMs } : {}) });
+  const pollingRetry = createPollingRetry<Update>({
+    handle: (u) => updates.handle(u),
+    logger,
+    ...(deps.pollingRetryDelaysMs ? { delaysMs: deps.pollingRetryDelaysMs } : {}),
+  });
   bot.use((ctx) => updates.handle(ctx.update));
   bot.catch((err, ctx) => {
     logger.error({ err, update_id: ctx.update.update_id }, 'telegram update failed');
@@ -92,21 +114,40 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   let polling: Promise<void> | null = null;
   const stopping = new AbortController();
   // 401: the token was refused; 400 on setWebhook: the URL is not acceptable. Waiting cannot help.
-  const fatal = (err: unknown) => err instanceof TelegramError && (err.code === 401 || err.code === 400 || err.code === 404);
+  const fatal = (err: unknown) =>
+    err instanceof TelegramError && (err.code === 401 || err.code === 400 || err.code === 404);
   const persist = <T>(what: string, fn: () => Promise<T>) =>
-    retryUntil(fn, { signal: stopping.signal, fatal, onRetry: (err, waitMs) => logger.warn({ err: String(err), retryInMs: waitMs }, `${what} failed; trying again`) });
+    retryUntil(fn, {
+      signal: stopping.signal,
+      fatal,
+      onRetry: (err, waitMs) => logger.warn({ err: String(err), retryInMs: waitMs }, `${what} failed; trying again`),
+    });
 
   return {
     sender: createTelegramSender({ api, evidence: deps.evidence, logger }),
 
     async start() {
       bot.botInfo = await persist('telegram getMe', () => bot.telegram.getMe());
-      logger.info({ bot: bot.botInfo.username, mode: config.TELEGRAM_MODE, apiRoot: root ?? 'https://api.telegram.org' }, 'telegram bot connected');
-      await bot.telegram.setMyCommands([...TELEGRAM_COMMANDS]).catch((err: unknown) => logger.warn({ err: String(err) }, 'setMyCommands failed; the command menu stays as it was'));
+      logger.info(
+        { bot: bot.botInfo.username, mode: config.TELEGRAM_MODE, apiRoot: root ?? 'https://api.telegram.org' },
+        'telegram bot connected',
+      );
+      await bot.telegram
+        .setMyCommands([...TELEGRAM_COMMANDS])
+        .catch((err: unknown) =>
+          logger.warn({ err: String(err) }, 'setMyCommands failed; the command menu stays as it was'),
+        );
       if (webhook) {
         const url = `${config.PUBLIC_URL}${WEBHOOK_PATH}`;
-        if (!url.startsWith('https://')) logger.warn({ url }, 'Telegram accepts only https webhooks (a self-hosted Bot API server may differ)');
-        await persist('telegram setWebhook', () => bot.telegram.setWebhook(url, { secret_token: config.TELEGRAM_WEBHOOK_SECRET!, allowed_updates: [...ALLOWED_UPDATES], max_connections: 40 }));
+        if (!url.startsWith('https://'))
+          logger.warn({ url }, 'Telegram accepts only https webhooks (a self-hosted Bot API server may differ)');
+        await persist('telegram setWebhook', () =>
+          bot.telegram.setWebhook(url, {
+            secret_token: config.TELEGRAM_WEBHOOK_SECRET!,
+            allowed_updates: [...ALLOWED_UPDATES],
+            max_connections: 40,
+          }),
+        );
         logger.info({ url }, 'telegram webhook set');
         return;
       }

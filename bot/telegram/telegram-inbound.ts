@@ -48,12 +48,32 @@ interface RawMessage {
 
 /** Kinds the flows cannot use, named as the user reads them in the polite refusal. */
 const UNSUPPORTED: ReadonlyArray<[string, string]> = [
-  ['sticker', '贴纸'], ['voice', '语音'], ['video_note', '视频消息'], ['animation', '动图'], ['video', '视频'],
-  ['audio', '音频'], ['contact', '名片'], ['poll', '投票'], ['dice', '骰子'], ['game', '游戏'], ['story', '动态'],
+  ['sticker', '贴纸'],
+  ['voice', '语音'],
+  ['video_note', '视频消息'],
+  ['animation', '动图'],
+  ['video', '视频'],
+  ['audio', '音频'],
+  ['contact', '名片'],
+  ['poll', '投票'],
+  ['dice', '骰子'],
+  ['game', '游戏'],
+  ['story', '动态'],
 ];
 
 /** Service messages (members joining, titles, pins): nothing a person said to the bot. */
-const SERVICE = ['new_chat_members', 'left_chat_member', 'new_chat_title', 'new_chat_photo', 'delete_chat_photo', 'group_chat_created', 'supergroup_chat_created', 'pinned_message', 'migrate_to_chat_id', 'migrate_from_chat_id'];
+const SERVICE = [
+  'new_chat_members',
+  'left_chat_member',
+  'new_chat_title',
+  'new_chat_photo',
+  'delete_chat_photo',
+  'group_chat_created',
+  'supergroup_chat_created',
+  'pinned_message',
+  'migrate_to_chat_id',
+  'migrate_from_chat_id',
+];
 
 const isGroupType = (type: string) => type === 'group' || type === 'supergroup';
 
@@ -67,7 +87,10 @@ function displayName(from: NonNullable<RawMessage['from']>): string | undefined 
  * another bot in a group. Read from the text itself rather than the entities, which some clients
  * (and emulators) leave out.
  */
-export function parseCommand(text: string, botUsername: string | undefined): { name: string; args: string } | null | undefined {
+export function parseCommand(
+  text: string,
+  botUsername: string | undefined,
+): { name: string; args: string } | null | undefined {
   const m = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?=\s|$)\s*([\s\S]*)$/.exec(text);
   if (!m) return undefined;
   if (m[2] && botUsername && m[2].toLowerCase() !== botUsername.toLowerCase()) return null;
@@ -81,19 +104,38 @@ function locationOf(m: RawMessage): InboundLocation | undefined {
   }
   if (!m.location) return undefined;
   const { latitude, longitude, horizontal_accuracy } = m.location;
-  return { lat: latitude, lng: longitude, crs: 'wgs84', ...(horizontal_accuracy !== undefined ? { accuracyM: horizontal_accuracy } : {}) };
+  return {
+    lat: latitude,
+    lng: longitude,
+    crs: 'wgs84',
+    ...(horizontal_accuracy !== undefined ? { accuracyM: horizontal_accuracy } : {}),
+  };
 }
 
 function filesOf(m: RawMessage): TelegramFileRef[] {
   if (m.photo?.length) {
     // Telegram lists several sizes of one photo, smallest first; the largest is the evidence.
     const largest = m.photo.reduce((a, b) => (b.width * b.height >= a.width * a.height ? b : a));
-    return [{ fileId: largest.file_id, kind: 'photo', ...(largest.file_size !== undefined ? { size: largest.file_size } : {}) }];
+    return [
+      {
+        fileId: largest.file_id,
+        kind: 'photo',
+        ...(largest.file_size !== undefined ? { size: largest.file_size } : {}),
+      },
+    ];
   }
   // An animation also carries `document`; it is refused as 动图 before this is reached.
   if (m.document) {
     const d = m.document;
-    return [{ fileId: d.file_id, kind: 'document', ...(d.file_size !== undefined ? { size: d.file_size } : {}), ...(d.mime_type ? { declaredMime: d.mime_type } : {}), ...(d.file_name ? { fileName: d.file_name } : {}) }];
+    return [
+      {
+        fileId: d.file_id,
+        kind: 'document',
+        ...(d.file_size !== undefined ? { size: d.file_size } : {}),
+        ...(d.mime_type ? { declaredMime: d.mime_type } : {}),
+        ...(d.file_name ? { fileName: d.file_name } : {}),
+      },
+    ];
   }
   return [];
 }
@@ -115,7 +157,8 @@ function mapMessage(updateId: number, m: RawMessage, edited: boolean, botUsernam
     ...(edited ? { edited: true } : {}),
   };
   const unsupported = UNSUPPORTED.find(([k]) => k in m);
-  if (unsupported) return { kind: 'message', message: { ...base, unsupported: unsupported[1] }, files: [], messageId: m.message_id };
+  if (unsupported)
+    return { kind: 'message', message: { ...base, unsupported: unsupported[1] }, files: [], messageId: m.message_id };
 
   const message: Omit<InboundMessage, 'photos'> = { ...base };
   if (m.text !== undefined) {
@@ -132,7 +175,13 @@ function mapMessage(updateId: number, m: RawMessage, edited: boolean, botUsernam
   if (!message.text && !message.command && !location && files.length === 0) {
     return { kind: 'message', message: { ...base, unsupported: '此类消息' }, files: [], messageId: m.message_id };
   }
-  return { kind: 'message', message, files, messageId: m.message_id, ...(m.media_group_id ? { mediaGroupId: m.media_group_id } : {}) };
+  return {
+    kind: 'message',
+    message,
+    files,
+    messageId: m.message_id,
+    ...(m.media_group_id ? { mediaGroupId: m.media_group_id } : {}),
+  };
 }
 
 /** One Telegram update → what the adapter does with it. */
@@ -148,16 +197,30 @@ export function mapUpdate(update: Update, botUsername?: string): MappedUpdate {
       callbackQueryId: q.id,
       files: [],
       message: {
-        channel: 'telegram', chatId: String(chat.id), userId: String(q.from.id), updateId: String(update.update_id),
-        isGroup: isGroupType(chat.type), button: data, ...(name ? { displayName: name } : {}),
+        channel: 'telegram',
+        chatId: String(chat.id),
+        userId: String(q.from.id),
+        updateId: String(update.update_id),
+        isGroup: isGroupType(chat.type),
+        button: data,
+        ...(name ? { displayName: name } : {}),
       },
     };
   }
-  if ('message' in update) return mapMessage(update.update_id, update.message as unknown as RawMessage, false, botUsername);
-  if ('edited_message' in update) return mapMessage(update.update_id, update.edited_message as unknown as RawMessage, true, botUsername);
+  if ('message' in update)
+    return mapMessage(update.update_id, update.message as unknown as RawMessage, false, botUsername);
+  if ('edited_message' in update)
+    return mapMessage(update.update_id, update.edited_message as unknown as RawMessage, true, botUsername);
   if ('my_chat_member' in update) {
     const { chat, new_chat_member: member } = update.my_chat_member;
     if (chat.type === 'private' && member.status === 'kicked') return { kind: 'blocked', chatId: String(chat.id) };
   }
-  return { kind: 'ignore', reason: `update kind ${Object.keys(update).filter((k) => k !== 'update_id').join(',') || 'unknown'}` };
+  return {
+    kind: 'ignore',
+    reason: `update kind ${
+      Object.keys(update)
+        .filter((k) => k !== 'update_id')
+        .join(',') || 'unknown'
+    }`,
+  };
 }

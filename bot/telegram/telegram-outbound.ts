@@ -32,11 +32,13 @@ function inlineKeyboard(buttons: Button[][] | undefined, opts: PlanOptions): Rec
   if (!buttons?.length) return undefined;
   const rows = buttons
     .map((row) =>
-      row.filter((b) => {
-        const fits = Buffer.byteLength(b.id, 'utf8') <= CALLBACK_DATA_MAX_BYTES && b.id.length > 0;
-        if (!fits) opts.onDroppedButton?.(b);
-        return fits;
-      }).map((b) => ({ text: b.label, callback_data: b.id })),
+      row
+        .filter((b) => {
+          const fits = Buffer.byteLength(b.id, 'utf8') <= CALLBACK_DATA_MAX_BYTES && b.id.length > 0;
+          if (!fits) opts.onDroppedButton?.(b);
+          return fits;
+        })
+        .map((b) => ({ text: b.label, callback_data: b.id })),
     )
     .filter((row) => row.length > 0);
   return rows.length ? { inline_keyboard: rows } : undefined;
@@ -46,7 +48,11 @@ function replyMarkup(message: OutboundMessage, opts: PlanOptions): Record<string
   const inline = inlineKeyboard(message.buttons, opts);
   if (inline) return inline; // one message has one keyboard: actions win over the location shortcut
   if (message.requestLocation && opts.isPrivate) {
-    return { keyboard: [[{ text: LOCATION_BUTTON_LABEL, request_location: true }]], resize_keyboard: true, one_time_keyboard: true };
+    return {
+      keyboard: [[{ text: LOCATION_BUTTON_LABEL, request_location: true }]],
+      resize_keyboard: true,
+      one_time_keyboard: true,
+    };
   }
   return undefined;
 }
@@ -56,30 +62,50 @@ function replyMarkup(message: OutboundMessage, opts: PlanOptions): Record<string
  * location pin. A single photo whose caption fits carries the text and keyboard itself. Plain
  * text only (no parse_mode): user-written text can never break the markup.
  */
-export function planSend(chatId: string, message: OutboundMessage, photoPaths: string[], opts: PlanOptions): TelegramCall[] {
+export function planSend(
+  chatId: string,
+  message: OutboundMessage,
+  photoPaths: string[],
+  opts: PlanOptions,
+): TelegramCall[] {
   const calls: TelegramCall[] = [];
   const markup = replyMarkup(message, opts);
   const text = message.text.trim();
   const withMarkup = (p: Record<string, unknown>) => (markup ? { ...p, reply_markup: markup } : p);
 
   if (photoPaths.length === 1 && text.length <= CAPTION_LIMIT) {
-    calls.push({ method: 'sendPhoto', payload: withMarkup({ chat_id: chatId, photo: { source: photoPaths[0] }, ...(text ? { caption: text } : {}) }) });
+    calls.push({
+      method: 'sendPhoto',
+      payload: withMarkup({ chat_id: chatId, photo: { source: photoPaths[0] }, ...(text ? { caption: text } : {}) }),
+    });
   } else {
     for (let i = 0; i < photoPaths.length; i += ALBUM_MAX) {
       const chunk = photoPaths.slice(i, i + ALBUM_MAX);
-      if (chunk.length === 1) calls.push({ method: 'sendPhoto', payload: { chat_id: chatId, photo: { source: chunk[0] } } });
-      else calls.push({ method: 'sendMediaGroup', payload: { chat_id: chatId, media: chunk.map((p) => ({ type: 'photo', media: { source: p } })) } });
+      if (chunk.length === 1)
+        calls.push({ method: 'sendPhoto', payload: { chat_id: chatId, photo: { source: chunk[0] } } });
+      else
+        calls.push({
+          method: 'sendMediaGroup',
+          payload: { chat_id: chatId, media: chunk.map((p) => ({ type: 'photo', media: { source: p } })) },
+        });
     }
     const parts = text ? splitText(text) : [];
     parts.forEach((part, i) => {
       const last = i === parts.length - 1;
-      calls.push({ method: 'sendMessage', payload: last ? withMarkup({ chat_id: chatId, text: part }) : { chat_id: chatId, text: part } });
+      calls.push({
+        method: 'sendMessage',
+        payload: last ? withMarkup({ chat_id: chatId, text: part }) : { chat_id: chatId, text: part },
+      });
     });
     // Buttons with no text to carry them: Telegram refuses empty text, and albums take no keyboard.
-    if (!parts.length && markup) calls.push({ method: 'sendMessage', payload: withMarkup({ chat_id: chatId, text: '请选择：' }) });
+    if (!parts.length && markup)
+      calls.push({ method: 'sendMessage', payload: withMarkup({ chat_id: chatId, text: '请选择：' }) });
   }
   if (message.location) {
-    calls.push({ method: 'sendLocation', payload: { chat_id: chatId, latitude: message.location.lat, longitude: message.location.lng } });
+    calls.push({
+      method: 'sendLocation',
+      payload: { chat_id: chatId, latitude: message.location.lat, longitude: message.location.lng },
+    });
   }
   return calls;
 }

@@ -54,7 +54,9 @@ function refusalFrom(check: () => unknown): PhotoRejectedError {
 /** Documents that plainly are not images are refused without downloading them. */
 function plainlyNotImage(ref: TelegramFileRef): boolean {
   const mime = ref.declaredMime?.toLowerCase();
-  return ref.kind === 'document' && mime !== undefined && !mime.startsWith('image/') && mime !== 'application/octet-stream';
+  return (
+    ref.kind === 'document' && mime !== undefined && !mime.startsWith('image/') && mime !== 'application/octet-stream'
+  );
 }
 
 async function download(url: URL, limit: number, timeoutMs: number): Promise<Buffer> {
@@ -101,13 +103,21 @@ export function createTelegramPhotos(deps: {
         if (file.file_size !== undefined) checkSize(file.file_size, limit);
         return download(await deps.api.getFileLink(file), limit, timeoutMs);
       });
-      const stored = await deps.evidence.ingest(bytes, { draftKey, ...(ref.declaredMime ? { declaredMime: ref.declaredMime } : {}), ...(ref.fileName ? { fileName: ref.fileName } : {}) });
+      const stored = await deps.evidence.ingest(bytes, {
+        draftKey,
+        ...(ref.declaredMime ? { declaredMime: ref.declaredMime } : {}),
+        ...(ref.fileName ? { fileName: ref.fileName } : {}),
+      });
       return { attachmentId: stored.attachmentId, exifLat: stored.exifLat, exifLng: stored.exifLng };
     } catch (err) {
       if (err instanceof PhotoRejectedError) return err.message;
       // The official Bot API refuses getFile above 20 MB when file_size was not known up front.
-      if (err instanceof TelegramError && /too big/i.test(err.description)) return refusalFrom(() => checkSize(limit + 1, limit)).message;
-      deps.logger.warn({ err: err instanceof Error ? err.message : String(err), kind: ref.kind }, 'photo could not be fetched from Telegram');
+      if (err instanceof TelegramError && /too big/i.test(err.description))
+        return refusalFrom(() => checkSize(limit + 1, limit)).message;
+      deps.logger.warn(
+        { err: err instanceof Error ? err.message : String(err), kind: ref.kind },
+        'photo could not be fetched from Telegram',
+      );
       return RECEIVE_FAILED;
     }
   }

@@ -5,7 +5,11 @@ import { ChatUnreachableError, RetryAfterError } from '../../core/messaging/outb
 import { createTelegramSender, mapTelegramError } from './telegram-sender.ts';
 
 const tgError = (code: number, description: string, retry_after?: number) =>
-  new TelegramError({ error_code: code, description, ...(retry_after !== undefined ? { parameters: { retry_after } } : {}) } as never);
+  new TelegramError({
+    error_code: code,
+    description,
+    ...(retry_after !== undefined ? { parameters: { retry_after } } : {}),
+  } as never);
 const logger = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false });
 
 describe('mapTelegramError', () => {
@@ -16,7 +20,12 @@ describe('mapTelegramError', () => {
   });
 
   it('treats blocked, deactivated, kicked and missing chats as unreachable', () => {
-    for (const [code, text] of [[403, 'Forbidden: bot was blocked by the user'], [403, 'Forbidden: user is deactivated'], [403, 'Forbidden: bot was kicked from the group chat'], [400, 'Bad Request: chat not found']] as const) {
+    for (const [code, text] of [
+      [403, 'Forbidden: bot was blocked by the user'],
+      [403, 'Forbidden: user is deactivated'],
+      [403, 'Forbidden: bot was kicked from the group chat'],
+      [400, 'Bad Request: chat not found'],
+    ] as const) {
       expect(mapTelegramError(tgError(code, text))).toBeInstanceOf(ChatUnreachableError);
     }
   });

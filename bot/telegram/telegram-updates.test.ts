@@ -12,7 +12,8 @@ const message = (fields: Record<string, unknown>) => {
   seq += 1;
   return { update_id: seq, message: { message_id: seq, date: 0, chat, from, ...fields } } as unknown as Update;
 };
-const photo = (fileId: string, extra: Record<string, unknown> = {}) => message({ photo: [{ file_id: fileId, width: 100, height: 100 }], ...extra });
+const photo = (fileId: string, extra: Record<string, unknown> = {}) =>
+  message({ photo: [{ file_id: fileId, width: 100, height: 100 }], ...extra });
 
 function setup(opts: { refuse?: string[]; slowMs?: number } = {}) {
   const events: string[] = [];
@@ -26,10 +27,16 @@ function setup(opts: { refuse?: string[]; slowMs?: number } = {}) {
       async fetch(files: TelegramFileRef[]) {
         await new Promise((r) => setTimeout(r, opts.slowMs ?? 0));
         const refused = files.filter((f) => opts.refuse?.includes(f.fileId));
-        return { photos: files.filter((f) => !refused.includes(f)).map((f) => ({ attachmentId: Number(f.fileId.slice(1)) })), refusals: refused.map(() => '这不是图片文件') };
+        return {
+          photos: files.filter((f) => !refused.includes(f)).map((f) => ({ attachmentId: Number(f.fileId.slice(1)) })),
+          refusals: refused.map(() => '这不是图片文件'),
+        };
       },
     },
-    notices: { enqueue: async (_c, _chat, replies) => void events.push(`notice:${replies.map((r) => r.text).join()}`), kick: () => {} },
+    notices: {
+      enqueue: async (_c, _chat, replies) => void events.push(`notice:${replies.map((r) => r.text).join()}`),
+      kick: () => {},
+    },
     runtime: {
       async receive(m) {
         events.push(`receive:${m.button ?? m.text ?? m.photos?.map((p) => p.attachmentId).join('+')}`);
@@ -44,7 +51,16 @@ function setup(opts: { refuse?: string[]; slowMs?: number } = {}) {
 describe('Telegram update handler', () => {
   it('answers a button press before the conversation runs', async () => {
     const { handler, events } = setup();
-    await handler.handle({ update_id: 900, callback_query: { id: 'cq9', from, chat_instance: 'x', data: 'd:confirm', message: { message_id: 1, date: 0, chat } } } as unknown as Update);
+    await handler.handle({
+      update_id: 900,
+      callback_query: {
+        id: 'cq9',
+        from,
+        chat_instance: 'x',
+        data: 'd:confirm',
+        message: { message_id: 1, date: 0, chat },
+      },
+    } as unknown as Update);
     expect(events).toEqual(['answer:cq9', 'receive:d:confirm']);
   });
 
@@ -55,7 +71,11 @@ describe('Telegram update handler', () => {
     await handler.handle(message({ text: '在鄱阳街' })); // returns at once: an album is still gathering
     await handler.stop();
     expect(events).toEqual(['receive:乱堆杂物', 'receive:在鄱阳街']);
-    expect(received[0]).toMatchObject({ updateId: 'mg:g', text: '乱堆杂物', photos: [{ attachmentId: 1 }, { attachmentId: 2 }] });
+    expect(received[0]).toMatchObject({
+      updateId: 'mg:g',
+      text: '乱堆杂物',
+      photos: [{ attachmentId: 1 }, { attachmentId: 2 }],
+    });
   });
 
   it('keeps a chat in order while a photo downloads', async () => {

@@ -43,16 +43,24 @@ export interface TelegramUpdateHandler {
 /** Update ids seen lately: a webhook retry of a photo is not downloaded and stored twice. */
 const RECENT_MAX = 10_000;
 
-const hasContent = (m: Omit<InboundMessage, 'photos'>) => Boolean(m.text?.trim() || m.location || m.command || m.button || m.unsupported);
+const hasContent = (m: Omit<InboundMessage, 'photos'>) =>
+  Boolean(m.text?.trim() || m.location || m.command || m.button || m.unsupported);
 
 /** The parts of one album as one message: captions joined, photos in the order they were sent. */
 export function mergeAlbum(parts: Mapped[], mediaGroupId: string): Mapped {
   const sorted = [...parts].sort((a, b) => (a.messageId ?? 0) - (b.messageId ?? 0));
   const first = sorted[0]!;
-  const text = sorted.map((p) => p.message.text?.trim()).filter(Boolean).join('\n');
+  const text = sorted
+    .map((p) => p.message.text?.trim())
+    .filter(Boolean)
+    .join('\n');
   const { text: _drop, ...rest } = first.message;
   // The group id, not a part's update id: a redelivered part of a handled album is then a repeat.
-  return { ...first, message: { ...rest, updateId: `mg:${mediaGroupId}`, ...(text ? { text } : {}) }, files: sorted.flatMap((p) => p.files) };
+  return {
+    ...first,
+    message: { ...rest, updateId: `mg:${mediaGroupId}`, ...(text ? { text } : {}) },
+    files: sorted.flatMap((p) => p.files),
+  };
 }
 
 export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramUpdateHandler {
@@ -68,10 +76,12 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
     const next = (chains.get(chat) ?? Promise.resolve()).catch(() => undefined).then(task);
     chains.set(chat, next);
     inflight.add(next);
-    void next.catch(() => undefined).finally(() => {
-      inflight.delete(next);
-      if (chains.get(chat) === next) chains.delete(chat);
-    });
+    void next
+      .catch(() => undefined)
+      .finally(() => {
+        inflight.delete(next);
+        if (chains.get(chat) === next) chains.delete(chat);
+      });
     return next;
   }
 
@@ -83,7 +93,12 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
       photos = fetched.photos;
       if (fetched.refusals.length) {
         const notices: OutboundMessage[] = [...new Set(fetched.refusals)].map((text) => ({ text }));
-        await deps.notices.enqueue('telegram', message.chatId, notices, `photo-refused:telegram:${message.chatId}:${message.updateId}`);
+        await deps.notices.enqueue(
+          'telegram',
+          message.chatId,
+          notices,
+          `photo-refused:telegram:${message.chatId}:${message.updateId}`,
+        );
         deps.notices.kick();
         log.info({ refused: fetched.refusals.length, kept: photos.length }, 'photos refused');
       }
@@ -112,7 +127,9 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
       const mapped = mapUpdate(update, deps.botUsername());
       // Every press is answered, and before the conversation runs, so the client's spinner stops.
       if ('callbackQueryId' in mapped && mapped.callbackQueryId) {
-        deps.answerCallback(mapped.callbackQueryId).catch((err: unknown) => log.warn({ err: String(err) }, 'answerCallbackQuery failed'));
+        deps
+          .answerCallback(mapped.callbackQueryId)
+          .catch((err: unknown) => log.warn({ err: String(err) }, 'answerCallbackQuery failed'));
       }
       if (mapped.kind === 'blocked') return deps.onBlocked?.(mapped.chatId);
       if (mapped.kind === 'ignore') return log.debug({ reason: mapped.reason }, 'update ignored');

@@ -27,7 +27,10 @@ const errorSchema = {
   properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
 } as const;
 
-export function registerTelegramWebhook(app: FastifyInstance, opts: { secret: string; handle(update: unknown): Promise<void> }): void {
+export function registerTelegramWebhook(
+  app: FastifyInstance,
+  opts: { secret: string; handle(update: unknown): Promise<void> },
+): void {
   app.post(WEBHOOK_PATH, {
     schema: {
       summary: 'Telegram Bot API webhook (updates from Telegram)',

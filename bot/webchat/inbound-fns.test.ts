@@ -12,9 +12,15 @@ describe('web chat inbound messages', () => {
   });
 
   it('builds a WGS-84 location, photos and an update id scoped to the chat', () => {
-    const m = toInbound({ clientId: 'abc', location: { lat: 30.6, lng: 114.26, accuracyM: 12 } }, to, '居民', [{ attachmentId: 3, exifLat: null, exifLng: null }]);
+    const m = toInbound({ clientId: 'abc', location: { lat: 30.6, lng: 114.26, accuracyM: 12 } }, to, '居民', [
+      { attachmentId: 3, exifLat: null, exifLng: null },
+    ]);
     expect(m).toEqual({
-      channel: 'web', chatId: 'p7', userId: 'p7', updateId: 'p7:abc', displayName: '居民',
+      channel: 'web',
+      chatId: 'p7',
+      userId: 'p7',
+      updateId: 'p7:abc',
+      displayName: '居民',
       photos: [{ attachmentId: 3, exifLat: null, exifLng: null }],
       location: { lat: 30.6, lng: 114.26, crs: 'wgs84', accuracyM: 12 },
     });

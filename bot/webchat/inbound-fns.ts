@@ -29,9 +29,18 @@ export function hasSomething(post: ChatPost): boolean {
 }
 
 /** The InboundMessage the conversation core sees; photos come checked from the database. */
-export function toInbound(post: ChatPost, to: WebChatAddress, displayName: string, photos: InboundPhoto[]): InboundMessage {
+export function toInbound(
+  post: ChatPost,
+  to: WebChatAddress,
+  displayName: string,
+  photos: InboundPhoto[],
+): InboundMessage {
   const text = post.text?.trim();
-  const command = post.command ? { name: post.command.name.toLowerCase(), args: (post.command.args ?? '').trim() } : text ? parseCommand(text) : null;
+  const command = post.command
+    ? { name: post.command.name.toLowerCase(), args: (post.command.args ?? '').trim() }
+    : text
+      ? parseCommand(text)
+      : null;
   return {
     channel: 'web',
     chatId: to.chatId,
@@ -43,6 +52,15 @@ export function toInbound(post: ChatPost, to: WebChatAddress, displayName: strin
     ...(post.button ? { button: post.button } : {}),
     ...(photos.length ? { photos } : {}),
     // Browsers (geolocation) and the district map both give WGS-84.
-    ...(post.location ? { location: { lat: post.location.lat, lng: post.location.lng, crs: 'wgs84' as const, ...(post.location.accuracyM !== undefined ? { accuracyM: post.location.accuracyM } : {}) } } : {}),
+    ...(post.location
+      ? {
+          location: {
+            lat: post.location.lat,
+            lng: post.location.lng,
+            crs: 'wgs84' as const,
+            ...(post.location.accuracyM !== undefined ? { accuracyM: post.location.accuracyM } : {}),
+          },
+        }
+      : {}),
   };
 }

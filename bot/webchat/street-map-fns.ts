@@ -104,10 +104,22 @@ export function buildStreetMap(collection: StreetCollection, width = 1000, pad =
   const ky = (width - 2 * pad) / ((maxLng - minLng) * cos);
   const kx = ky * cos;
   // The padding is folded into the origin so project() stays a plain linear map.
-  const projection: MapProjection = { minLng: minLng - pad / kx, maxLat: maxLat + pad / ky, kx, ky, width, height: Math.ceil((maxLat - minLat) * ky + 2 * pad) };
+  const projection: MapProjection = {
+    minLng: minLng - pad / kx,
+    maxLat: maxLat + pad / ky,
+    kx,
+    ky,
+    width,
+    height: Math.ceil((maxLat - minLat) * ky + 2 * pad),
+  };
   const streets = collection.features.map((f, i) => {
-    const projected = polygons[i]!.map((poly) => poly.map((ring) => ring.map((c) => project(projection, { lng: c[0]!, lat: c[1]! }))));
-    const d = projected.flat().map((ring) => `M${ring.map((p) => `${r1(p[0])},${r1(p[1])}`).join('L')}Z`).join('');
+    const projected = polygons[i]!.map((poly) =>
+      poly.map((ring) => ring.map((c) => project(projection, { lng: c[0]!, lat: c[1]! }))),
+    );
+    const d = projected
+      .flat()
+      .map((ring) => `M${ring.map((p) => `${r1(p[0])},${r1(p[1])}`).join('L')}Z`)
+      .join('');
     const candidates = projected.map((rings) => interiorPoint(rings));
     const deepest = candidates.reduce((a, b) => (b.depth > a.depth ? b : a));
     const name = String(f.properties.name);
@@ -124,9 +136,14 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 /** The map as inline SVG; the page's script adds the marker and the click handling. */
 export function renderStreetMapSvg(map: StreetMap, title: string): string {
   const p = map.projection;
-  const paths = map.streets.map((s) => `<path class="street" data-street="${esc(s.name)}" d="${s.d}"><title>${esc(s.name)}</title></path>`).join('');
+  const paths = map.streets
+    .map((s) => `<path class="street" data-street="${esc(s.name)}" d="${s.d}"><title>${esc(s.name)}</title></path>`)
+    .join('');
   const labels = map.streets
-    .map((s) => `<text class="street-label" x="${s.label.x}" y="${s.label.y}" font-size="${s.fontSize}" text-anchor="middle" dominant-baseline="middle">${esc(shortName(s.name))}</text>`)
+    .map(
+      (s) =>
+        `<text class="street-label" x="${s.label.x}" y="${s.label.y}" font-size="${s.fontSize}" text-anchor="middle" dominant-baseline="middle">${esc(shortName(s.name))}</text>`,
+    )
     .join('');
   return `<svg class="district-map" viewBox="0 0 ${p.width} ${p.height}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" data-min-lng="${p.minLng}" data-max-lat="${p.maxLat}" data-kx="${p.kx}" data-ky="${p.ky}"><title>${esc(title)}</title><g class="streets">${paths}</g><g class="labels" aria-hidden="true">${labels}</g><g class="marker"><circle r="14"/><path d="M-24,0H-8M8,0H24M0,-24V-8M0,8V24"/></g></svg>`;
 }

@@ -17,7 +17,11 @@ export interface DeliveringRow {
  * outbox id (to drop the copy it may already have from the history). The row is found as the
  * chat's one row in `sending`: the outbox claims at most one row per chat at a time.
  */
-export function createWebChatSender(deps: { hub: SseHub; deliveringRow(chatId: string): Promise<DeliveringRow | null>; clock: () => Date }): ChannelSender {
+export function createWebChatSender(deps: {
+  hub: SseHub;
+  deliveringRow(chatId: string): Promise<DeliveringRow | null>;
+  clock: () => Date;
+}): ChannelSender {
   return {
     channel: 'web',
     async send(chatId: string, message: OutboundMessage): Promise<void> {

@@ -1,7 +1,14 @@
 // The WeChat channel: one Wechaty bot on the configured puppet, its login state for the admin
 // page, inbound messages to the conversation core, and the sender the delivery worker uses.
 import path from 'node:path';
-import { log as wechatyLog, ScanStatus, WechatyBuilder, type Message, type Wechaty, type WechatyOptions } from 'wechaty';
+import {
+  log as wechatyLog,
+  ScanStatus,
+  WechatyBuilder,
+  type Message,
+  type Wechaty,
+  type WechatyOptions,
+} from 'wechaty';
 import type { Config } from '../../config/config-schema.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
@@ -47,7 +54,13 @@ export interface WeChatChannel {
  * one step quieter (their "info" is start-up chatter), unless WECHATY_LOG sets it explicitly.
  */
 const WECHATY_LOG_LEVEL: Record<Config['LOG_LEVEL'], 'silent' | 'error' | 'warn' | 'info' | 'verbose' | 'silly'> = {
-  fatal: 'error', error: 'error', warn: 'warn', info: 'warn', debug: 'info', trace: 'verbose', silent: 'silent',
+  fatal: 'error',
+  error: 'error',
+  warn: 'warn',
+  info: 'warn',
+  debug: 'info',
+  trace: 'verbose',
+  silent: 'silent',
 };
 
 /** In a group, a member who just spoke to the bot may go on without @-mentioning it. */
@@ -71,8 +84,12 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
     : {
         // The memory card keeps the login session, so a restart does not always need a new scan.
         name: path.join(deps.config.dataDir, 'wechaty'),
-        puppet: deps.config.WECHATY_PUPPET as NonNullable<Extract<WechatyOptions, { puppetOptions?: unknown }>['puppet']>,
-        ...(deps.config.WECHATY_PUPPET_SERVICE_TOKEN ? { puppetOptions: { token: deps.config.WECHATY_PUPPET_SERVICE_TOKEN } } : {}),
+        puppet: deps.config.WECHATY_PUPPET as NonNullable<
+          Extract<WechatyOptions, { puppetOptions?: unknown }>['puppet']
+        >,
+        ...(deps.config.WECHATY_PUPPET_SERVICE_TOKEN
+          ? { puppetOptions: { token: deps.config.WECHATY_PUPPET_SERVICE_TOKEN } }
+          : {}),
       };
   const bot: Wechaty = WechatyBuilder.build(options);
 
@@ -85,12 +102,19 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   };
 
   async function handle(m: Message): Promise<void> {
-    const result = await readWeChatMessage(m, { evidence: deps.evidence, selfName, locationOf: (id) => bot.puppet.messageLocation(id) });
-    if (result.kind === 'ignore') return logger.debug({ messageId: m.id, reason: result.reason }, 'wechat message ignored');
-    if (result.kind === 'notice') return deps.notices.enqueue(result.chatId, { text: result.text }, `wechat:${result.key}`);
+    const result = await readWeChatMessage(m, {
+      evidence: deps.evidence,
+      selfName,
+      locationOf: (id) => bot.puppet.messageLocation(id),
+    });
+    if (result.kind === 'ignore')
+      return logger.debug({ messageId: m.id, reason: result.reason }, 'wechat message ignored');
+    if (result.kind === 'notice')
+      return deps.notices.enqueue(result.chatId, { text: result.text }, `wechat:${result.key}`);
     let msg = result.message;
     const n = msg.text !== undefined ? pickedNumber(msg.text) : null;
-    const picked = n !== null ? pickFromMenu(await menus.lastMenu(msg.chatId, new Date(clock().getTime() - MENU_TTL_MS)), n) : null;
+    const picked =
+      n !== null ? pickFromMenu(await menus.lastMenu(msg.chatId, new Date(clock().getTime() - MENU_TTL_MS)), n) : null;
     if (picked) {
       const { text: _typed, ...rest } = msg;
       msg = { ...rest, button: picked.id };
@@ -121,11 +145,20 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   bot.on('scan', (qrcode: string, status: ScanStatus) => {
     const waiting = status === ScanStatus.Waiting || status === ScanStatus.Timeout;
     const fresh = waiting && qrcode && qrcode !== state.qrcode;
-    state = { state: 'scan', puppet: puppetName, scanStatus: ScanStatus[status] ?? String(status), ...(qrcode ? { qrcode } : state.qrcode ? { qrcode: state.qrcode } : {}) };
+    state = {
+      state: 'scan',
+      puppet: puppetName,
+      scanStatus: ScanStatus[status] ?? String(status),
+      ...(qrcode ? { qrcode } : state.qrcode ? { qrcode: state.qrcode } : {}),
+    };
     logger.info({ scanStatus: state.scanStatus }, 'wechat login: scan the QR code (terminal or /admin/wechat)');
     if (fresh) {
       void qrTerminal(qrcode)
-        .then((art) => printQr(`\n微信登录：请用要作为“网格通”的微信账号扫描下方二维码（也可在 /admin/wechat 页面扫描）\n${art}\n${qrcode}\n\n`))
+        .then((art) =>
+          printQr(
+            `\n微信登录：请用要作为“网格通”的微信账号扫描下方二维码（也可在 /admin/wechat 页面扫描）\n${art}\n${qrcode}\n\n`,
+          ),
+        )
         .catch((err: unknown) => logger.warn({ err }, 'could not draw the QR code in the terminal'));
     }
   });
@@ -155,7 +188,10 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
         () => logger.info({ puppet: puppetName }, 'wechat channel started'),
         (err: unknown) => {
           state = { state: 'logged_out', puppet: puppetName, error: err instanceof Error ? err.message : String(err) };
-          logger.error({ err, puppet: puppetName }, 'wechat channel could not start (is the puppet package installed and its token valid?)');
+          logger.error(
+            { err, puppet: puppetName },
+            'wechat channel could not start (is the puppet package installed and its token valid?)',
+          );
         },
       );
       return started;

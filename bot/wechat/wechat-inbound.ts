@@ -59,7 +59,11 @@ export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<
     ...(room ? { isGroup: true } : {}),
   };
   const mentioned = room ? await m.mentionSelf().catch(() => false) : false;
-  const done = (extra: Partial<InboundMessage>): InboundResult => ({ kind: 'message', message: { ...base, ...extra }, mentioned });
+  const done = (extra: Partial<InboundMessage>): InboundResult => ({
+    kind: 'message',
+    message: { ...base, ...extra },
+    mentioned,
+  });
   const type = m.type();
 
   if (type === types.Message.Text) {
@@ -74,7 +78,8 @@ export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<
   if (type === types.Message.Attachment) {
     // People send photos "as a file" to keep the original (and its EXIF time and GPS): evidence.
     const box = await m.toFileBox().catch(() => null);
-    if (box && (IMAGE_FILE.test(box.name) || box.mediaType.startsWith('image/'))) return photo(m, base, deps, done, box);
+    if (box && (IMAGE_FILE.test(box.name) || box.mediaType.startsWith('image/')))
+      return photo(m, base, deps, done, box);
     return done({ unsupported: '文件' });
   }
   if (type === types.Message.Location) {
@@ -96,7 +101,13 @@ export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<
   return { kind: 'ignore', reason: `type ${types.Message[type] ?? type}` };
 }
 
-async function photo(m: Message, base: InboundMessage, deps: InboundDeps, done: (extra: Partial<InboundMessage>) => InboundResult, known?: FileBoxInterface): Promise<InboundResult> {
+async function photo(
+  m: Message,
+  base: InboundMessage,
+  deps: InboundDeps,
+  done: (extra: Partial<InboundMessage>) => InboundResult,
+  known?: FileBoxInterface,
+): Promise<InboundResult> {
   const key = `photo:${base.updateId}`;
   let box: FileBoxInterface;
   let bytes: Buffer;

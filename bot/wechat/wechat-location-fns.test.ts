@@ -10,11 +10,29 @@ const M_PER_DEG_LNG = 95_900;
 
 describe('WeChat location → InboundLocation (GCJ-02 in, WGS-84 for routing)', () => {
   it('keeps the point in GCJ-02 with its address and place name', () => {
-    expect(toInboundLocation({ latitude: 30.586537, longitude: 114.262414, address: '湖北省武汉市江汉区万松园路', name: '中山公园', accuracy: 15 })).toEqual({
-      lat: 30.586537, lng: 114.262414, crs: 'gcj02', address: '湖北省武汉市江汉区万松园路', title: '中山公园',
+    expect(
+      toInboundLocation({
+        latitude: 30.586537,
+        longitude: 114.262414,
+        address: '湖北省武汉市江汉区万松园路',
+        name: '中山公园',
+        accuracy: 15,
+      }),
+    ).toEqual({
+      lat: 30.586537,
+      lng: 114.262414,
+      crs: 'gcj02',
+      address: '湖北省武汉市江汉区万松园路',
+      title: '中山公园',
     });
-    expect(toInboundLocation({ latitude: 30.58, longitude: 114.29, address: ' ', name: '江汉关' })).toMatchObject({ address: '江汉关' });
-    expect(toInboundLocation({ latitude: 30.58, longitude: 114.29 })).toEqual({ lat: 30.58, lng: 114.29, crs: 'gcj02' });
+    expect(toInboundLocation({ latitude: 30.58, longitude: 114.29, address: ' ', name: '江汉关' })).toMatchObject({
+      address: '江汉关',
+    });
+    expect(toInboundLocation({ latitude: 30.58, longitude: 114.29 })).toEqual({
+      lat: 30.58,
+      lng: 114.29,
+      crs: 'gcj02',
+    });
   });
 
   it('converts a GCJ-02 point in 万松街道 back to WGS-84 (≈520 m west, ≈270 m north) and routes it to 万松街道', () => {
@@ -42,7 +60,8 @@ describe('WeChat location → InboundLocation (GCJ-02 in, WGS-84 for routing)', 
       const g = wgs84ToGcj02(wgs);
       const loc = toInboundLocation({ latitude: g.lat, longitude: g.lng })!;
       expect(j.locatePoint(loc, loc.crs).street, name).toBe(street);
-      if (wrongIfUnconverted) expect(j.locatePoint({ lat: loc.lat, lng: loc.lng }).street, name).toBe(wrongIfUnconverted);
+      if (wrongIfUnconverted)
+        expect(j.locatePoint({ lat: loc.lat, lng: loc.lng }).street, name).toBe(wrongIfUnconverted);
     }
   });
 
@@ -55,12 +74,17 @@ describe('WeChat location → InboundLocation (GCJ-02 in, WGS-84 for routing)', 
 
 describe('parseLocationText (the web protocol hands over text)', () => {
   it('takes the address line and a Tencent Maps coordinate when present', () => {
-    const r = parseLocationText('江汉区万松园路:\n/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?url=x&msgid=1&pictype=location\nhttp://apis.map.qq.com/uri/v1/geocoder?coord=30.586537,114.262414');
+    const r = parseLocationText(
+      '江汉区万松园路:\n/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?url=x&msgid=1&pictype=location\nhttp://apis.map.qq.com/uri/v1/geocoder?coord=30.586537,114.262414',
+    );
     expect(r.address).toBe('江汉区万松园路');
     expect(r.location).toEqual({ lat: 30.586537, lng: 114.262414, crs: 'gcj02', address: '江汉区万松园路' });
   });
   it('gives the address alone when no point is there', () => {
-    expect(parseLocationText('江汉区青年路:\n/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?pictype=location')).toEqual({ location: null, address: '江汉区青年路' });
+    expect(parseLocationText('江汉区青年路:\n/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?pictype=location')).toEqual({
+      location: null,
+      address: '江汉区青年路',
+    });
     expect(parseLocationText('/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg')).toEqual({ location: null, address: null });
   });
 });

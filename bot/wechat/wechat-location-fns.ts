@@ -54,7 +54,10 @@ function clean(s: string | undefined): string | undefined {
 export function parseLocationText(text: string): { location: InboundLocation | null; address: string | null } {
   const coord = /coord=(-?\d{1,3}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)/.exec(text);
   const firstLine = text.split('\n')[0]?.replace(/:$/, '').trim() ?? '';
-  const address = firstLine && !firstLine.startsWith('/') && !/^https?:/.test(firstLine) ? firstLine.slice(0, ADDRESS_MAX) : null;
-  const location = coord ? toInboundLocation({ latitude: Number(coord[1]), longitude: Number(coord[2]), ...(address ? { address } : {}) }) : null;
+  const address =
+    firstLine && !firstLine.startsWith('/') && !/^https?:/.test(firstLine) ? firstLine.slice(0, ADDRESS_MAX) : null;
+  const location = coord
+    ? toInboundLocation({ latitude: Number(coord[1]), longitude: Number(coord[2]), ...(address ? { address } : {}) })
+    : null;
   return { location, address };
 }

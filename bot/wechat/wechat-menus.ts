@@ -18,7 +18,9 @@ export const MENU_TTL_MS = 24 * 3_600_000;
  * A menu kept in memory, fed by the sender after each delivery. The composition root passes one
  * read from the outbox instead (app/create-wechat.ts), which survives a restart.
  */
-export function createMemoryMenus(clock: () => Date = () => new Date()): MenuSource & { delivered(chatId: string, message: OutboundMessage): void } {
+export function createMemoryMenus(
+  clock: () => Date = () => new Date(),
+): MenuSource & { delivered(chatId: string, message: OutboundMessage): void } {
   const menus = new Map<string, { at: Date; buttons: Button[] }>();
   return {
     delivered(chatId, message) {

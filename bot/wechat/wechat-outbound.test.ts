@@ -4,10 +4,23 @@ import { createMemoryMenus, pickFromMenu } from './wechat-menus.ts';
 import { LOCATION_HINT, numberedLines, planWeChatSend, splitText } from './wechat-outbound.ts';
 import { mapWeChatError } from './wechat-sender.ts';
 
-const CONFIRM = [[{ id: 'd:confirm', label: '确认提交' }, { id: 'd:edit', label: '修改' }, { id: 'd:cancel', label: '取消' }]];
+const CONFIRM = [
+  [
+    { id: 'd:confirm', label: '确认提交' },
+    { id: 'd:edit', label: '修改' },
+    { id: 'd:cancel', label: '取消' },
+  ],
+];
 const HANDLER = [
-  [{ id: 'c:accept:7', label: '接单' }, { id: 'c:assign:7', label: '转派' }, { id: 'c:return:7', label: '退回' }],
-  [{ id: 'c:escalate:7', label: '上报区局' }, { id: 'c:resolve:7', label: '办结' }],
+  [
+    { id: 'c:accept:7', label: '接单' },
+    { id: 'c:assign:7', label: '转派' },
+    { id: 'c:return:7', label: '退回' },
+  ],
+  [
+    { id: 'c:escalate:7', label: '上报区局' },
+    { id: 'c:resolve:7', label: '办结' },
+  ],
 ];
 
 describe('planWeChatSend', () => {
@@ -18,7 +31,13 @@ describe('planWeChatSend', () => {
   });
 
   it('numbers rows left to right, top to bottom, as a typed number picks them', () => {
-    expect(numberedLines(HANDLER)).toEqual(['回复 1 接单', '回复 2 转派', '回复 3 退回', '回复 4 上报区局', '回复 5 办结']);
+    expect(numberedLines(HANDLER)).toEqual([
+      '回复 1 接单',
+      '回复 2 转派',
+      '回复 3 退回',
+      '回复 4 上报区局',
+      '回复 5 办结',
+    ]);
     const menus = createMemoryMenus();
     menus.delivered('chat', { text: '新案件', buttons: HANDLER });
     return menus.lastMenu('chat', new Date(0)).then((menu) => {
@@ -29,7 +48,13 @@ describe('planWeChatSend', () => {
   });
 
   it('sends photos first, then the text, so the choices are read last', () => {
-    expect(planWeChatSend({ text: '已办结', photoAttachmentIds: [3, 4], buttons: [[{ id: 'c:verify:1', label: '已解决' }]] })).toEqual([
+    expect(
+      planWeChatSend({
+        text: '已办结',
+        photoAttachmentIds: [3, 4],
+        buttons: [[{ id: 'c:verify:1', label: '已解决' }]],
+      }),
+    ).toEqual([
       { kind: 'photo', attachmentId: 3 },
       { kind: 'photo', attachmentId: 4 },
       { kind: 'text', text: '已办结\n\n回复 1 已解决' },
@@ -37,7 +62,10 @@ describe('planWeChatSend', () => {
   });
 
   it('explains how to send a location, and gives a point in GCJ-02 for Chinese maps', () => {
-    expect(planWeChatSend({ text: '请发送位置', requestLocation: true })[0]).toEqual({ kind: 'text', text: `请发送位置\n\n${LOCATION_HINT}` });
+    expect(planWeChatSend({ text: '请发送位置', requestLocation: true })[0]).toEqual({
+      kind: 'text',
+      text: `请发送位置\n\n${LOCATION_HINT}`,
+    });
     const [part] = planWeChatSend({ text: '地点', location: { lat: 30.589, lng: 114.257 } });
     expect(part).toMatchObject({ kind: 'text' });
     expect((part as { text: string }).text).toContain('30.586537,114.262414');

@@ -6,11 +6,17 @@ import { FileBox } from 'file-box';
 import type { Wechaty } from 'wechaty';
 import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
-import { ChatUnreachableError, RetryAfterError, type ChannelSender, type OutboundMessage } from '../../core/messaging/outbound-types.ts';
+import {
+  ChatUnreachableError,
+  RetryAfterError,
+  type ChannelSender,
+  type OutboundMessage,
+} from '../../core/messaging/outbound-types.ts';
 import { planWeChatSend } from './wechat-outbound.ts';
 
 /** Puppets word a missing contact or room in many ways; only these mean "gone for good". */
-const GONE = /not (?:exist|found)|no payload|unknown (?:contact|room)|invalid (?:contact|room|user)|不存在|已被移出|not a member/i;
+const GONE =
+  /not (?:exist|found)|no payload|unknown (?:contact|room)|invalid (?:contact|room|user)|不存在|已被移出|not a member/i;
 /** WeChat's own frequency control ("操作过于频繁"): back off for a while rather than burn attempts. */
 const THROTTLED = /频繁|frequen|too many|rate.?limit/i;
 const THROTTLE_WAIT_S = 60;

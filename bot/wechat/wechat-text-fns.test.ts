@@ -21,7 +21,10 @@ describe('parseWeChatCommand', () => {
 
   it('takes a bare case number as a status query, in any case and width', () => {
     expect(parseWeChatCommand('jh-20261201-0001')).toEqual({ name: 'status', args: 'JH-20261201-0001' });
-    expect(parseWeChatCommand('ＪＨ－２０２６１２０１－０００１')).toEqual({ name: 'status', args: 'JH-20261201-0001' });
+    expect(parseWeChatCommand('ＪＨ－２０２６１２０１－０００１')).toEqual({
+      name: 'status',
+      args: 'JH-20261201-0001',
+    });
   });
 
   it('leaves reports, and words the core reads in context (取消, 确认), alone', () => {

@@ -18,15 +18,27 @@ const RULES: Array<{ re: string; replace: (m: string) => string }> = [
   // Mobile numbers, with an optional +86 and spaces or dashes between the groups.
   { re: String.raw`(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)`, replace: () => '[电话已隐去]' },
   // Landlines with an area code: 027-85551234, (027)8555 1234, 02785551234, optional extension.
-  { re: String.raw`(?<!\d)(?:[(（]0\d{2,3}[)）]|0\d{2,3})[-\s]?\d{3,4}[-\s]?\d{4}(?:[-转]\d{1,5})?(?!\d)`, replace: () => '[电话已隐去]' },
+  {
+    re: String.raw`(?<!\d)(?:[(（]0\d{2,3}[)）]|0\d{2,3})[-\s]?\d{3,4}[-\s]?\d{4}(?:[-转]\d{1,5})?(?!\d)`,
+    replace: () => '[电话已隐去]',
+  },
   // Chat identities: WeChat ids, QQ numbers, @handles (Telegram usernames and the like).
   { re: String.raw`wxid_[A-Za-z0-9_-]+`, replace: () => '[账号已隐去]' },
-  { re: String.raw`(?:QQ|qq|微信号?|wechat)[:：\s]*[A-Za-z0-9_-]{5,}`, replace: (m) => m.replace(/[A-Za-z0-9_-]{5,}$/, '[账号已隐去]') },
+  {
+    re: String.raw`(?:QQ|qq|微信号?|wechat)[:：\s]*[A-Za-z0-9_-]{5,}`,
+    replace: (m) => m.replace(/[A-Za-z0-9_-]{5,}$/, '[账号已隐去]'),
+  },
   { re: String.raw`@[A-Za-z0-9_][A-Za-z0-9_.-]+`, replace: () => '[账号已隐去]' },
   // Vehicle plates identify a person as surely as a name: keep the province and city letter.
-  { re: String.raw`[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·•]?[A-HJ-NP-Z0-9]{5,6}(?![A-Za-z0-9])`, replace: (m) => `${m.slice(0, 2)}*****` },
+  {
+    re: String.raw`[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·•]?[A-HJ-NP-Z0-9]{5,6}(?![A-Za-z0-9])`,
+    replace: (m) => `${m.slice(0, 2)}*****`,
+  },
   // Labelled names: 联系人：张三 → 联系人：***
-  { re: String.raw`(?:联系人|姓名|当事人|户主|业主|报告人|举报人|负责人)[:：]\s*(?:[\u4e00-\u9fa5·]{1,4}|[A-Za-z][A-Za-z ]{0,30})`, replace: (m) => m.replace(/([:：]\s*).*$/, '$1***') },
+  {
+    re: String.raw`(?:联系人|姓名|当事人|户主|业主|报告人|举报人|负责人)[:：]\s*(?:[\u4e00-\u9fa5·]{1,4}|[A-Za-z][A-Za-z ]{0,30})`,
+    replace: (m) => m.replace(/([:：]\s*).*$/, '$1***'),
+  },
   // Whatever long number is left (bank cards, local numbers without area code, chat ids).
   { re: String.raw`(?<!\d)\d{7,}(?!\d)`, replace: () => '[号码已隐去]' },
 ];

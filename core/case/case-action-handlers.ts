@@ -26,24 +26,61 @@ export interface ActionEffect {
   announce: (updated: CaseRow, eventId: number) => Promise<void>;
 }
 
-const followersHear = (ctx: ActionContext, key: string, extra?: Record<string, string>, withButtons?: (c: CaseRow) => ReturnType<typeof verifyButtons>) =>
+const followersHear =
+  (
+    ctx: ActionContext,
+    key: string,
+    extra?: Record<string, string>,
+    withButtons?: (c: CaseRow) => ReturnType<typeof verifyButtons>,
+  ) =>
   async (u: CaseRow, eventId: number) => {
-    await ctx.tx.notify({ personIds: await ctx.tx.followers(u.id), caseId: u.id, dedupeKey: `case:${u.id}:e${eventId}:followers`, message: message(ctx.m, key, u, extra, withButtons?.(u)) });
+    await ctx.tx.notify({
+      personIds: await ctx.tx.followers(u.id),
+      caseId: u.id,
+      dedupeKey: `case:${u.id}:e${eventId}:followers`,
+      message: message(ctx.m, key, u, extra, withButtons?.(u)),
+    });
   };
 
-const handlersHear = async (ctx: ActionContext, u: CaseRow, eventId: number, key: string, extra?: Record<string, string>) => {
+const handlersHear = async (
+  ctx: ActionContext,
+  u: CaseRow,
+  eventId: number,
+  key: string,
+  extra?: Record<string, string>,
+) => {
   const people = await ctx.tx.handlers((u.handling ?? 'street') as Handling, u.streetId, u.departmentId);
-  await ctx.tx.notify({ personIds: people, caseId: u.id, dedupeKey: `case:${u.id}:e${eventId}:handlers`, message: message(ctx.m, key, u, extra, handlerButtons(u)) });
+  await ctx.tx.notify({
+    personIds: people,
+    caseId: u.id,
+    dedupeKey: `case:${u.id}:e${eventId}:handlers`,
+    message: message(ctx.m, key, u, extra, handlerButtons(u)),
+  });
 };
 
-async function redispatch(ctx: ActionContext, type: string, patch: CasePatch, reporterKey: string): Promise<ActionEffect> {
+async function redispatch(
+  ctx: ActionContext,
+  type: string,
+  patch: CasePatch,
+  reporterKey: string,
+): Promise<ActionEffect> {
   const { c, now, input } = ctx;
   const due = c.item ? ctx.deadlines(c.item, now, c.urgent) : null;
   const dueAt = c.dueAt ?? due?.dueAt ?? null;
   // Each new holder gets the matter's time to accept (受理时限), counted from now.
   const responseDueAt = due?.responseDueAt ?? c.responseDueAt;
   return {
-    patch: { status: 'dispatched', assigneeId: null, acceptedAt: null, dispatchedAt: now, needsTriage: false, dueAt, responseDueAt, responseOverdueNotifiedAt: null, ...patch },
+    patch: {
+      status: 'dispatched',
+      assigneeId: null,
+      acceptedAt: null,
+      dispatchedAt: now,
+      needsTriage: false,
+      dueAt,
+      responseDueAt,
+      responseOverdueNotifiedAt: null,
+      ...patch,
+    },
     event: { type, note: input.note ?? null },
     announce: async (u, eventId) => {
       await handlersHear(ctx, u, eventId, 'handler.dispatched');
@@ -62,15 +99,38 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     if (item.level === 'street' && streetId === null) throw new ValidationError('街道事项须指定承办街道');
     const departmentId = item.level === 'department' ? await tx.departmentIdByName(item.department ?? '') : null;
     const due = ctx.deadlines(item, now, c.urgent);
-    const effect = await redispatch(ctx, 'registered', {
-      itemId: item.id, post: item.post, handling: item.level, streetId, departmentId,
-      registeredAt: now, responseDueAt: due.responseDueAt, dueAt: due.dueAt,
-    }, 'reporter.dispatched');
-    return { ...effect, event: { type: 'registered', note: input.note ?? `人工分拣：${item.code} ${item.name}`, data: { item: item.code, version: item.version } }, then: [{ type: 'dispatched' }] };
+    const effect = await redispatch(
+      ctx,
+      'registered',
+      {
+        itemId: item.id,
+        post: item.post,
+        handling: item.level,
+        streetId,
+        departmentId,
+        registeredAt: now,
+        responseDueAt: due.responseDueAt,
+        dueAt: due.dueAt,
+      },
+      'reporter.dispatched',
+    );
+    return {
+      ...effect,
+      event: {
+        type: 'registered',
+        note: input.note ?? `人工分拣：${item.code} ${item.name}`,
+        data: { item: item.code, version: item.version },
+      },
+      then: [{ type: 'dispatched' }],
+    };
   },
 
   async accept(ctx) {
-    return { patch: { status: 'accepted', acceptedAt: ctx.now }, event: { type: 'accepted', note: ctx.input.note ?? null }, announce: followersHear(ctx, 'reporter.accepted') };
+    return {
+      patch: { status: 'accepted', acceptedAt: ctx.now },
+      event: { type: 'accepted', note: ctx.input.note ?? null },
+      announce: followersHear(ctx, 'reporter.accepted'),
+    };
   },
 
   async assign(ctx) {
@@ -79,10 +139,19 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       throw new ValidationError('只能转派给本街道执法队员');
     }
     return {
-      patch: { status: 'accepted', assigneeId: input.assigneeId!, acceptedAt: c.status === 'accepted' ? undefined : now },
+      patch: {
+        status: 'accepted',
+        assigneeId: input.assigneeId!,
+        acceptedAt: c.status === 'accepted' ? undefined : now,
+      },
       event: { type: 'assigned', note: input.note ?? null, data: { assigneeId: input.assigneeId } },
       announce: async (u, eventId) => {
-        await tx.notify({ personIds: [input.assigneeId!], caseId: u.id, dedupeKey: `case:${u.id}:e${eventId}:assignee`, message: message(ctx.m, 'handler.assigned', u, {}, [[{ id: `c:resolve:${u.id}`, label: '办结' }]]) });
+        await tx.notify({
+          personIds: [input.assigneeId!],
+          caseId: u.id,
+          dedupeKey: `case:${u.id}:e${eventId}:assignee`,
+          message: message(ctx.m, 'handler.assigned', u, {}, [[{ id: `c:resolve:${u.id}`, label: '办结' }]]),
+        });
       },
     };
   },
@@ -94,7 +163,12 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       const streetId = await tx.streetIdByName(input.streetName);
       if (streetId === null) throw new ValidationError(`没有“${input.streetName}”这个街道`);
       if (streetId === c.streetId) throw new ValidationError('退回须改派到其他街道，或不填街道交由指挥中心重新分拣');
-      const effect = await redispatch(ctx, 'returned', { streetId, handling: 'street', departmentId: null, returnCount }, 'reporter.returned');
+      const effect = await redispatch(
+        ctx,
+        'returned',
+        { streetId, handling: 'street', departmentId: null, returnCount },
+        'reporter.returned',
+      );
       return { ...effect, event: { type: 'returned', note: input.note, data: { toStreet: input.streetName } } };
     }
     // Back to whoever sorts cases: a street sends it up to the bureau, others back to the street centre.
@@ -104,7 +178,12 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       event: { type: 'returned', note: input.note },
       announce: async (u, eventId) => {
         const people = await tx.handlers(centre, u.streetId, null);
-        await tx.notify({ personIds: people, caseId: u.id, dedupeKey: `case:${u.id}:e${eventId}:centre`, message: message(ctx.m, 'handler.triage', u, {}, triageButtons(u)) });
+        await tx.notify({
+          personIds: people,
+          caseId: u.id,
+          dedupeKey: `case:${u.id}:e${eventId}:centre`,
+          message: message(ctx.m, 'handler.triage', u, {}, triageButtons(u)),
+        });
         await followersHear(ctx, 'reporter.returned')(u, eventId);
       },
     };
@@ -112,18 +191,30 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
 
   async escalate(ctx) {
     // The bureau is a new holder: it gets its own reminder and 督办 for the deadline.
-    return redispatch(ctx, 'escalated', { handling: 'district', departmentId: null, remindedAt: null, overdueNotifiedAt: null }, 'reporter.escalated');
+    return redispatch(
+      ctx,
+      'escalated',
+      { handling: 'district', departmentId: null, remindedAt: null, overdueNotifiedAt: null },
+      'reporter.escalated',
+    );
   },
 
   async refer(ctx) {
     const departmentId = await ctx.tx.departmentIdByName(ctx.input.departmentName!);
     if (departmentId === null) throw new ValidationError(`没有“${ctx.input.departmentName}”这个部门`);
     const effect = await redispatch(ctx, 'referred', { handling: 'department', departmentId }, 'reporter.referred');
-    return { ...effect, event: { type: 'referred', note: ctx.input.note ?? null, data: { department: ctx.input.departmentName } } };
+    return {
+      ...effect,
+      event: { type: 'referred', note: ctx.input.note ?? null, data: { department: ctx.input.departmentName } },
+    };
   },
 
   async reject(ctx) {
-    return { patch: { status: 'rejected', closedAt: ctx.now }, event: { type: 'rejected', note: ctx.input.note }, announce: followersHear(ctx, 'reporter.rejected', { note: ctx.input.note! }) };
+    return {
+      patch: { status: 'rejected', closedAt: ctx.now },
+      event: { type: 'rejected', note: ctx.input.note },
+      announce: followersHear(ctx, 'reporter.rejected', { note: ctx.input.note! }),
+    };
   },
 
   async resolve(ctx) {
@@ -138,7 +229,10 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
   async verify(ctx) {
     return {
       patch: { status: 'closed', verifiedAt: ctx.now, closedAt: ctx.now },
-      event: { type: 'verified', note: ctx.input.note ?? (ctx.actor.personId === ctx.c.reporterId ? '报告人确认已解决' : null) },
+      event: {
+        type: 'verified',
+        note: ctx.input.note ?? (ctx.actor.personId === ctx.c.reporterId ? '报告人确认已解决' : null),
+      },
       then: [{ type: 'closed' }],
       announce: followersHear(ctx, 'reporter.closed', {}, ratingButtons),
     };
@@ -152,7 +246,12 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       announce: async (u, eventId) => {
         await handlersHear(ctx, u, eventId, 'handler.rework', { note: input.note! });
         if (u.assigneeId !== null) {
-          await ctx.tx.notify({ personIds: [u.assigneeId], caseId: u.id, dedupeKey: `case:${u.id}:e${eventId}:assignee`, message: message(ctx.m, 'handler.rework', u, { note: input.note! }) });
+          await ctx.tx.notify({
+            personIds: [u.assigneeId],
+            caseId: u.id,
+            dedupeKey: `case:${u.id}:e${eventId}:assignee`,
+            message: message(ctx.m, 'handler.rework', u, { note: input.note! }),
+          });
         }
         await followersHear(ctx, 'reporter.rework')(u, eventId);
       },
@@ -162,26 +261,53 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
   async reopen(ctx) {
     const { c, now } = ctx;
     const dueAt = c.item ? ctx.deadlines(c.item, now, c.urgent).dueAt : null;
-    const effect = await redispatch(ctx, 'reopened', { reopenCount: c.reopenCount + 1, closedAt: null, resolvedAt: null, dueAt }, 'reporter.reopened');
-    return { ...effect, announce: async (u, eventId) => {
-      await handlersHear(ctx, u, eventId, 'handler.reopened', { note: ctx.input.note ?? '' });
-      await followersHear(ctx, 'reporter.reopened')(u, eventId);
-    } };
+    const effect = await redispatch(
+      ctx,
+      'reopened',
+      { reopenCount: c.reopenCount + 1, closedAt: null, resolvedAt: null, dueAt },
+      'reporter.reopened',
+    );
+    return {
+      ...effect,
+      announce: async (u, eventId) => {
+        await handlersHear(ctx, u, eventId, 'handler.reopened', { note: ctx.input.note ?? '' });
+        await followersHear(ctx, 'reporter.reopened')(u, eventId);
+      },
+    };
   },
 
   async merge(ctx) {
     const { tx, c, input } = ctx;
     const target = await tx.getCase({ number: input.targetCaseNumber!.trim() });
     if (!target || target.id === c.id) throw new ValidationError('请填写另一个有效的案件编号');
-    if (!['triage', 'dispatched', 'accepted', 'resolved'].includes(target.status)) throw new ValidationError(`案件${target.number}已不在办理中，不能合并`);
+    if (!['triage', 'dispatched', 'accepted', 'resolved'].includes(target.status))
+      throw new ValidationError(`案件${target.number}已不在办理中，不能合并`);
     return {
       patch: { status: 'merged', mergedIntoId: target.id },
-      event: { type: 'merged', note: input.note ?? `与案件${target.number}重复，已合并`, data: { into: target.number } },
+      event: {
+        type: 'merged',
+        note: input.note ?? `与案件${target.number}重复，已合并`,
+        data: { into: target.number },
+      },
       announce: async (u, eventId) => {
         const people = await tx.followers(c.id);
         for (const p of people) await tx.addSubscriber(target.id, p);
-        await tx.appendEvent({ caseId: target.id, type: 'duplicate_reported', fromStatus: target.status, toStatus: target.status, actorId: ctx.actor.personId, actorRole: ctx.actor.role, note: `案件${c.number}并入`, at: ctx.now });
-        await tx.notify({ personIds: people, caseId: u.id, dedupeKey: `case:${u.id}:e${eventId}:followers`, message: message(ctx.m, 'reporter.duplicate', target) });
+        await tx.appendEvent({
+          caseId: target.id,
+          type: 'duplicate_reported',
+          fromStatus: target.status,
+          toStatus: target.status,
+          actorId: ctx.actor.personId,
+          actorRole: ctx.actor.role,
+          note: `案件${c.number}并入`,
+          at: ctx.now,
+        });
+        await tx.notify({
+          personIds: people,
+          caseId: u.id,
+          dedupeKey: `case:${u.id}:e${eventId}:followers`,
+          message: message(ctx.m, 'reporter.duplicate', target),
+        });
       },
     };
   },
@@ -189,15 +315,39 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
   async request_postponement(ctx) {
     const { tx, c, input, now, actor } = ctx;
     const newDueAt = new Date(input.newDueAt!);
-    if (Number.isNaN(newDueAt.getTime()) || newDueAt <= now || (c.dueAt && newDueAt <= c.dueAt)) throw new ValidationError('延期时间须晚于当前时限');
-    const id = await tx.insertPostponement({ caseId: c.id, requestedById: actor.personId, reason: input.note!, newDueAt, at: now });
+    if (Number.isNaN(newDueAt.getTime()) || newDueAt <= now || (c.dueAt && newDueAt <= c.dueAt))
+      throw new ValidationError('延期时间须晚于当前时限');
+    const id = await tx.insertPostponement({
+      caseId: c.id,
+      requestedById: actor.personId,
+      reason: input.note!,
+      newDueAt,
+      at: now,
+    });
     return {
       patch: {},
-      event: { type: 'postponement_requested', note: input.note, data: { postponementId: id, newDueAt: newDueAt.toISOString() } },
+      event: {
+        type: 'postponement_requested',
+        note: input.note,
+        data: { postponementId: id, newDueAt: newDueAt.toISOString() },
+      },
       announce: async (u, eventId) => {
         const admins = await tx.handlers('district', null, null);
-        const buttons = [[{ id: `p:approve:${id}`, label: '批准缓办' }, { id: `p:refuse:${id}`, label: '不批准' }]];
-        await tx.notify({ personIds: admins, caseId: u.id, dedupeKey: `case:${u.id}:e${eventId}:bureau`, message: { ...message(ctx.m, 'handler.postponement', u, { note: input.note!, due: formatShanghai(newDueAt) }), buttons } });
+        const buttons = [
+          [
+            { id: `p:approve:${id}`, label: '批准缓办' },
+            { id: `p:refuse:${id}`, label: '不批准' },
+          ],
+        ];
+        await tx.notify({
+          personIds: admins,
+          caseId: u.id,
+          dedupeKey: `case:${u.id}:e${eventId}:bureau`,
+          message: {
+            ...message(ctx.m, 'handler.postponement', u, { note: input.note!, due: formatShanghai(newDueAt) }),
+            buttons,
+          },
+        });
       },
     };
   },

@@ -17,14 +17,38 @@ export interface CaseActionDeps {
 export type CaseRef = { id: number } | { number: string };
 
 /** Applies an effect: one update, its events (append-only), then its notices, all in the caller's transaction. */
-export async function applyEffect(tx: CaseTx, c: CaseRow, effect: ActionEffect, actor: { personId: number | null; role: string }, now: Date, attachmentIds?: number[]): Promise<CaseRow> {
+export async function applyEffect(
+  tx: CaseTx,
+  c: CaseRow,
+  effect: ActionEffect,
+  actor: { personId: number | null; role: string },
+  now: Date,
+  attachmentIds?: number[],
+): Promise<CaseRow> {
   const updated = await tx.updateCase(c.id, effect.patch);
   const eventId = await tx.appendEvent({
-    caseId: c.id, type: effect.event.type, fromStatus: c.status, toStatus: updated.status,
-    actorId: actor.personId, actorRole: actor.role, note: effect.event.note ?? null, data: effect.event.data, attachmentIds, at: now,
+    caseId: c.id,
+    type: effect.event.type,
+    fromStatus: c.status,
+    toStatus: updated.status,
+    actorId: actor.personId,
+    actorRole: actor.role,
+    note: effect.event.note ?? null,
+    data: effect.event.data,
+    attachmentIds,
+    at: now,
   });
   for (const next of effect.then ?? []) {
-    await tx.appendEvent({ caseId: c.id, type: next.type, fromStatus: updated.status, toStatus: updated.status, actorId: actor.personId, actorRole: actor.role, note: next.note ?? null, at: now });
+    await tx.appendEvent({
+      caseId: c.id,
+      type: next.type,
+      fromStatus: updated.status,
+      toStatus: updated.status,
+      actorId: actor.personId,
+      actorRole: actor.role,
+      note: next.note ?? null,
+      at: now,
+    });
   }
   await effect.announce(updated, eventId);
   return updated;
@@ -44,7 +68,15 @@ export function createCaseActionService(deps: CaseActionDeps) {
       if (refusal?.kind === 'role') throw new ForbiddenError(refusal.message);
       if (refusal?.kind === 'status') throw new InvalidTransitionError(refusal.message);
       if (refusal?.kind === 'input') throw new ValidationError(refusal.message);
-      const effect = await ACTION_HANDLERS[action]({ tx, c, actor, input, now, m: deps.messages, deadlines: deps.deadlines });
+      const effect = await ACTION_HANDLERS[action]({
+        tx,
+        c,
+        actor,
+        input,
+        now,
+        m: deps.messages,
+        deadlines: deps.deadlines,
+      });
       return applyEffect(tx, c, effect, actor, now, input.attachmentIds);
     });
   }

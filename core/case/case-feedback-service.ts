@@ -16,7 +16,15 @@ const system = { personId: null, role: SYSTEM_ACTOR.role };
  */
 export function createCaseFeedbackService(deps: CaseActionDeps) {
   const { store, clock, messages: m } = deps;
-  const ctxFor = (tx: CaseTx, c: CaseRow, actor: Actor, note: string) => ({ tx, c, actor, input: { note }, now: clock(), m, deadlines: deps.deadlines });
+  const ctxFor = (tx: CaseTx, c: CaseRow, actor: Actor, note: string) => ({
+    tx,
+    c,
+    actor,
+    input: { note },
+    now: clock(),
+    m,
+    deadlines: deps.deadlines,
+  });
 
   async function rate(ref: CaseRef, actor: Actor, score: RatingScore, comment: string | null = null): Promise<CaseRow> {
     const now = clock();
@@ -25,16 +33,37 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
       if (!c) throw new NotFoundError('没有找到该案件');
       if (!(await tx.followers(c.id)).includes(actor.personId)) throw new ForbiddenError('只有报告人可以评价此案件');
       if (c.status !== 'closed' || !c.closedAt) throw new InvalidTransitionError('案件结案后才能评价');
-      if ((await tx.ratingsSince(c.id, actor.personId, c.closedAt)) > 0) throw new InvalidTransitionError('您已评价过本次处理');
+      if ((await tx.ratingsSince(c.id, actor.personId, c.closedAt)) > 0)
+        throw new InvalidTransitionError('您已评价过本次处理');
       await tx.insertRating({ caseId: c.id, personId: actor.personId, score, comment, at: now });
-      const eventId = await tx.appendEvent({ caseId: c.id, type: 'rated', fromStatus: 'closed', toStatus: 'closed', actorId: actor.personId, actorRole: 'reporter', note: RATING_LABELS[score], data: { score }, at: now });
-      await tx.notify({ personIds: [actor.personId], caseId: c.id, dedupeKey: `case:${c.id}:e${eventId}:thanks`, message: message(m, 'reporter.rated', c) });
+      const eventId = await tx.appendEvent({
+        caseId: c.id,
+        type: 'rated',
+        fromStatus: 'closed',
+        toStatus: 'closed',
+        actorId: actor.personId,
+        actorRole: 'reporter',
+        note: RATING_LABELS[score],
+        data: { score },
+        at: now,
+      });
+      await tx.notify({
+        personIds: [actor.personId],
+        caseId: c.id,
+        dedupeKey: `case:${c.id}:e${eventId}:thanks`,
+        message: message(m, 'reporter.rated', c),
+      });
       if (score !== 'unsatisfied' || actor.personId !== c.reporterId) return c;
       // The reporter is not satisfied: the first time the handler tries again, then the bureau takes over.
       const unsatisfiedCount = c.unsatisfiedCount + 1;
       const ctx = ctxFor(tx, c, actor, comment ? `报告人不满意：${comment}` : '报告人不满意');
       const effect = unsatisfiedCount === 1 ? await ACTION_HANDLERS.reopen(ctx) : await ACTION_HANDLERS.escalate(ctx);
-      effect.patch = { ...effect.patch, unsatisfiedCount, closedAt: null, ...(unsatisfiedCount > 1 ? { reopenCount: c.reopenCount + 1 } : {}) };
+      effect.patch = {
+        ...effect.patch,
+        unsatisfiedCount,
+        closedAt: null,
+        ...(unsatisfiedCount > 1 ? { reopenCount: c.reopenCount + 1 } : {}),
+      };
       effect.event = { ...effect.event, type: unsatisfiedCount === 1 ? 'reopened' : 'escalated' };
       return applyEffect(tx, c, effect, { personId: actor.personId, role: 'reporter' }, now);
     });
@@ -55,11 +84,30 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
       const d = await tx.decidePostponement(postponementId, { approved, decidedById: actor.personId, at: now });
       if (!d) throw new InvalidTransitionError('该缓办申请已处理或不存在');
       const c = (await tx.getCase({ id: d.caseId }))!;
-      const updated = approved ? await tx.updateCase(c.id, { dueAt: d.newDueAt, postponed: true, overdueNotifiedAt: null, remindedAt: null }) : c;
-      const eventId = await tx.appendEvent({ caseId: c.id, type: approved ? 'postponement_approved' : 'postponement_refused', fromStatus: c.status, toStatus: c.status, actorId: actor.personId, actorRole: actor.role, data: { postponementId }, at: now });
+      const updated = approved
+        ? await tx.updateCase(c.id, { dueAt: d.newDueAt, postponed: true, overdueNotifiedAt: null, remindedAt: null })
+        : c;
+      const eventId = await tx.appendEvent({
+        caseId: c.id,
+        type: approved ? 'postponement_approved' : 'postponement_refused',
+        fromStatus: c.status,
+        toStatus: c.status,
+        actorId: actor.personId,
+        actorRole: actor.role,
+        data: { postponementId },
+        at: now,
+      });
       const people = await tx.handlers(updated.handling ?? 'street', updated.streetId, updated.departmentId);
       if (updated.assigneeId !== null) people.push(updated.assigneeId);
-      await tx.notify({ personIds: people, caseId: c.id, dedupeKey: `case:${c.id}:e${eventId}:handlers`, message: message(m, 'handler.postponement_decided', updated, { decision: approved ? '已批准' : '未获批准', due: formatShanghai(updated.dueAt) }) });
+      await tx.notify({
+        personIds: people,
+        caseId: c.id,
+        dedupeKey: `case:${c.id}:e${eventId}:handlers`,
+        message: message(m, 'handler.postponement_decided', updated, {
+          decision: approved ? '已批准' : '未获批准',
+          due: formatShanghai(updated.dueAt),
+        }),
+      });
       return updated;
     });
   }
@@ -75,7 +123,12 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
         event: { type: 'verified', note },
         then: [{ type: 'closed' }],
         announce: async (u: CaseRow, eventId: number) => {
-          await tx.notify({ personIds: await tx.followers(u.id), caseId: u.id, dedupeKey: `case:${u.id}:e${eventId}:followers`, message: message(m, 'reporter.closed', u, {}, ratingButtons(u)) });
+          await tx.notify({
+            personIds: await tx.followers(u.id),
+            caseId: u.id,
+            dedupeKey: `case:${u.id}:e${eventId}:followers`,
+            message: message(m, 'reporter.closed', u, {}, ratingButtons(u)),
+          });
         },
       };
       return applyEffect(tx, c, effect, system, now);
@@ -88,7 +141,15 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
     return store.transaction(async (tx) => {
       const c = await tx.getCase({ id: caseId });
       if (!c || !['triage', 'dispatched', 'accepted'].includes(c.status) || c.handling === 'district') return null;
-      const effect = await ACTION_HANDLERS.escalate({ tx, c, actor: { personId: 0, role: 'district_admin', streetId: null, departmentId: null, displayName: '系统' }, input: { note: '逾期未办结，自动上报区城管执法局督办' }, now, m, deadlines: deps.deadlines });
+      const effect = await ACTION_HANDLERS.escalate({
+        tx,
+        c,
+        actor: { personId: 0, role: 'district_admin', streetId: null, departmentId: null, displayName: '系统' },
+        input: { note: '逾期未办结，自动上报区城管执法局督办' },
+        now,
+        m,
+        deadlines: deps.deadlines,
+      });
       effect.patch = { ...effect.patch, overdueEscalatedAt: now };
       return applyEffect(tx, c, effect, system, now);
     });

@@ -56,10 +56,21 @@ export type SubmitResult = { kind: 'created'; case: CaseRow } | { kind: 'duplica
 export function createCaseIntakeService(deps: CaseIntakeDeps) {
   const { store, clock, messages: m, settings } = deps;
 
-  async function findDuplicate(tx: CaseTx, routed: RoutedReport, report: IntakeReport, now: Date): Promise<CaseRow | null> {
+  async function findDuplicate(
+    tx: CaseTx,
+    routed: RoutedReport,
+    report: IntakeReport,
+    now: Date,
+  ): Promise<CaseRow | null> {
     if (!routed.itemCode || report.lat === null || report.lng === null) return null;
     const since = new Date(now.getTime() - settings.duplicateWindowHours * 3_600_000);
-    return tx.findOpenDuplicate({ itemCode: routed.itemCode, lat: report.lat, lng: report.lng, radiusM: settings.duplicateRadiusM, since });
+    return tx.findOpenDuplicate({
+      itemCode: routed.itemCode,
+      lat: report.lat,
+      lng: report.lng,
+      radiusM: settings.duplicateRadiusM,
+      since,
+    });
   }
 
   async function submit(report: IntakeReport, routed: RoutedReport): Promise<SubmitResult> {
@@ -68,45 +79,174 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
       const number = await tx.nextCaseNumber(settings.casePrefix, formatYmd(shanghaiDay(now)));
       const item = routed.itemCode ? await tx.activeItem(routed.itemCode) : null;
       const streetId = routed.streetName ? await tx.streetIdByName(routed.streetName) : null;
-      const departmentId = routed.handling === 'department' && routed.department ? await tx.departmentIdByName(routed.department) : null;
+      const departmentId =
+        routed.handling === 'department' && routed.department ? await tx.departmentIdByName(routed.department) : null;
       const existing = await findDuplicate(tx, routed, report, now);
       const base = {
-        number, text: report.text, lat: report.lat, lng: report.lng, address: report.address, streetId,
-        itemId: item?.id ?? null, handling: routed.handling, post: item?.post ?? null, departmentId,
-        urgent: routed.urgent, confidence: routed.confidence, routingReasons: routed.reasons, channel: report.channel,
-        reporterId: report.reporterId, createdAt: now,
+        number,
+        text: report.text,
+        lat: report.lat,
+        lng: report.lng,
+        address: report.address,
+        streetId,
+        itemId: item?.id ?? null,
+        handling: routed.handling,
+        post: item?.post ?? null,
+        departmentId,
+        urgent: routed.urgent,
+        confidence: routed.confidence,
+        routingReasons: routed.reasons,
+        channel: report.channel,
+        reporterId: report.reporterId,
+        createdAt: now,
       };
       if (existing) {
-        const merged = await tx.insertCase({ ...base, status: 'merged', needsTriage: false, mergedIntoId: existing.id, registeredAt: null, dispatchedAt: null, responseDueAt: null, dueAt: null });
-        await tx.appendEvent({ caseId: merged.id, type: 'submitted', fromStatus: null, toStatus: 'merged', actorId: report.reporterId, actorRole: 'reporter', attachmentIds: report.attachmentIds, at: now });
-        await tx.appendEvent({ caseId: merged.id, type: 'merged', fromStatus: null, toStatus: 'merged', actorId: null, actorRole: 'system', note: `与案件${existing.number}重复，已合并`, data: { into: existing.number }, at: now });
-        await tx.appendEvent({ caseId: existing.id, type: 'duplicate_reported', fromStatus: existing.status, toStatus: existing.status, actorId: null, actorRole: 'system', note: `重复报告${number}已并入`, data: { duplicate: number }, attachmentIds: report.attachmentIds, at: now });
+        const merged = await tx.insertCase({
+          ...base,
+          status: 'merged',
+          needsTriage: false,
+          mergedIntoId: existing.id,
+          registeredAt: null,
+          dispatchedAt: null,
+          responseDueAt: null,
+          dueAt: null,
+        });
+        await tx.appendEvent({
+          caseId: merged.id,
+          type: 'submitted',
+          fromStatus: null,
+          toStatus: 'merged',
+          actorId: report.reporterId,
+          actorRole: 'reporter',
+          attachmentIds: report.attachmentIds,
+          at: now,
+        });
+        await tx.appendEvent({
+          caseId: merged.id,
+          type: 'merged',
+          fromStatus: null,
+          toStatus: 'merged',
+          actorId: null,
+          actorRole: 'system',
+          note: `与案件${existing.number}重复，已合并`,
+          data: { into: existing.number },
+          at: now,
+        });
+        await tx.appendEvent({
+          caseId: existing.id,
+          type: 'duplicate_reported',
+          fromStatus: existing.status,
+          toStatus: existing.status,
+          actorId: null,
+          actorRole: 'system',
+          note: `重复报告${number}已并入`,
+          data: { duplicate: number },
+          attachmentIds: report.attachmentIds,
+          at: now,
+        });
         await tx.addSubscriber(existing.id, report.reporterId);
-        await tx.notify({ personIds: [report.reporterId], caseId: merged.id, dedupeKey: `case:${merged.id}:duplicate`, message: message(m, 'reporter.duplicate', existing) });
+        await tx.notify({
+          personIds: [report.reporterId],
+          caseId: merged.id,
+          dedupeKey: `case:${merged.id}:duplicate`,
+          message: message(m, 'reporter.duplicate', existing),
+        });
         return { kind: 'duplicate', case: merged, existing };
       }
 
       // Without a matter, a street, or with low confidence, a person decides: never a silent guess.
-      const triage = routed.needsTriage || !item || (routed.handling === 'street' && streetId === null) || (routed.handling === 'department' && departmentId === null);
+      const triage =
+        routed.needsTriage ||
+        !item ||
+        (routed.handling === 'street' && streetId === null) ||
+        (routed.handling === 'department' && departmentId === null);
       const status: CaseStatus = triage ? 'triage' : 'dispatched';
       const due = item && !triage ? deps.deadlines(item, now, routed.urgent) : null;
       const c = await tx.insertCase({
-        ...base, status, needsTriage: triage, mergedIntoId: null,
-        registeredAt: triage ? null : now, dispatchedAt: triage ? null : now,
-        responseDueAt: due?.responseDueAt ?? null, dueAt: due?.dueAt ?? null,
+        ...base,
+        status,
+        needsTriage: triage,
+        mergedIntoId: null,
+        registeredAt: triage ? null : now,
+        dispatchedAt: triage ? null : now,
+        responseDueAt: due?.responseDueAt ?? null,
+        dueAt: due?.dueAt ?? null,
       });
-      await tx.appendEvent({ caseId: c.id, type: 'submitted', fromStatus: null, toStatus: status, actorId: report.reporterId, actorRole: 'reporter', attachmentIds: report.attachmentIds, at: now });
+      await tx.appendEvent({
+        caseId: c.id,
+        type: 'submitted',
+        fromStatus: null,
+        toStatus: status,
+        actorId: report.reporterId,
+        actorRole: 'reporter',
+        attachmentIds: report.attachmentIds,
+        at: now,
+      });
       if (triage) {
-        await tx.appendEvent({ caseId: c.id, type: 'triage', fromStatus: null, toStatus: 'triage', actorId: null, actorRole: 'system', note: routed.reasons.join('；') || '系统未能确定承办事项', data: { confidence: routed.confidence, ...(routed.assist ? { assist: routed.assist } : {}) }, at: now });
-        await tx.notify({ personIds: [report.reporterId], caseId: c.id, dedupeKey: `case:${c.id}:reporter:triage`, message: message(m, 'reporter.triage', c) });
+        await tx.appendEvent({
+          caseId: c.id,
+          type: 'triage',
+          fromStatus: null,
+          toStatus: 'triage',
+          actorId: null,
+          actorRole: 'system',
+          note: routed.reasons.join('；') || '系统未能确定承办事项',
+          data: { confidence: routed.confidence, ...(routed.assist ? { assist: routed.assist } : {}) },
+          at: now,
+        });
+        await tx.notify({
+          personIds: [report.reporterId],
+          caseId: c.id,
+          dedupeKey: `case:${c.id}:reporter:triage`,
+          message: message(m, 'reporter.triage', c),
+        });
         const centre = await tx.handlers(c.streetId !== null ? 'street' : 'district', c.streetId, null);
-        await tx.notify({ personIds: centre, caseId: c.id, dedupeKey: `case:${c.id}:centre:triage`, message: message(m, 'handler.triage', c, {}, triageButtons(c)) });
+        await tx.notify({
+          personIds: centre,
+          caseId: c.id,
+          dedupeKey: `case:${c.id}:centre:triage`,
+          message: message(m, 'handler.triage', c, {}, triageButtons(c)),
+        });
         return { kind: 'created', case: c };
       }
-      await tx.appendEvent({ caseId: c.id, type: 'registered', fromStatus: null, toStatus: 'dispatched', actorId: null, actorRole: 'system', note: routed.reasons.join('；'), data: { item: item!.code, version: item!.version, confidence: routed.confidence, ...(routed.assist ? { assist: routed.assist } : {}) }, at: now });
-      await tx.appendEvent({ caseId: c.id, type: 'dispatched', fromStatus: 'dispatched', toStatus: 'dispatched', actorId: null, actorRole: 'system', note: `派遣至${handlerName(c)}`, at: now });
-      await tx.notify({ personIds: [report.reporterId], caseId: c.id, dedupeKey: `case:${c.id}:reporter:created`, message: message(m, 'reporter.created', c, { reason: routed.reasons[0] ?? '' }) });
-      await tx.notify({ personIds: await tx.handlers(c.handling ?? 'street', c.streetId, c.departmentId), caseId: c.id, dedupeKey: `case:${c.id}:handler:dispatched:0`, message: message(m, 'handler.dispatched', c, {}, handlerButtons(c)) });
+      await tx.appendEvent({
+        caseId: c.id,
+        type: 'registered',
+        fromStatus: null,
+        toStatus: 'dispatched',
+        actorId: null,
+        actorRole: 'system',
+        note: routed.reasons.join('；'),
+        data: {
+          item: item!.code,
+          version: item!.version,
+          confidence: routed.confidence,
+          ...(routed.assist ? { assist: routed.assist } : {}),
+        },
+        at: now,
+      });
+      await tx.appendEvent({
+        caseId: c.id,
+        type: 'dispatched',
+        fromStatus: 'dispatched',
+        toStatus: 'dispatched',
+        actorId: null,
+        actorRole: 'system',
+        note: `派遣至${handlerName(c)}`,
+        at: now,
+      });
+      await tx.notify({
+        personIds: [report.reporterId],
+        caseId: c.id,
+        dedupeKey: `case:${c.id}:reporter:created`,
+        message: message(m, 'reporter.created', c, { reason: routed.reasons[0] ?? '' }),
+      });
+      await tx.notify({
+        personIds: await tx.handlers(c.handling ?? 'street', c.streetId, c.departmentId),
+        caseId: c.id,
+        dedupeKey: `case:${c.id}:handler:dispatched:0`,
+        message: message(m, 'handler.dispatched', c, {}, handlerButtons(c)),
+      });
       return { kind: 'created', case: c };
     });
   }

@@ -3,7 +3,8 @@
  * them (ResponseTemplate table); placeholders in {braces} are filled per case.
  */
 export const CASE_MESSAGES = {
-  'reporter.created': '已受理，案件编号：{number}\n事项：{matter}\n承办：{handler}\n依据：{reason}\n办理时限：{due}\n处理进展会及时推送给您。',
+  'reporter.created':
+    '已受理，案件编号：{number}\n事项：{matter}\n承办：{handler}\n依据：{reason}\n办理时限：{due}\n处理进展会及时推送给您。',
   'reporter.triage': '已收到，案件编号：{number}\n需由街道指挥中心人工确认承办单位，确定后会通知您。',
   'reporter.duplicate': '附近已有相同问题的案件 {number}（{status}），您的报告已并入该案件，后续进展会同步推送给您。',
   'reporter.dispatched': '案件 {number} 已派遣至{handler}办理，时限：{due}。',
@@ -17,7 +18,8 @@ export const CASE_MESSAGES = {
   'reporter.closed': '案件 {number} 已结案。\n处理结果：{outcome}\n请对本次处理进行评价：',
   'reporter.reopened': '案件 {number} 已重新办理，承办单位会再次处置。',
   'reporter.rated': '感谢您的评价！',
-  'handler.dispatched': '【新案件】{number}{urgentMark}\n事项：{matter}\n地点：{place}\n内容：{text}\n依据：{legalBasis}\n时限：{due}',
+  'handler.dispatched':
+    '【新案件】{number}{urgentMark}\n事项：{matter}\n地点：{place}\n内容：{text}\n依据：{legalBasis}\n时限：{due}',
   'handler.triage': '【待分拣】{number}{urgentMark}\n地点：{place}\n内容：{text}\n系统未能确定承办事项，请人工分拣。',
   'handler.assigned': '【转派给您】{number}\n事项：{matter}\n地点：{place}\n内容：{text}\n时限：{due}',
   'handler.reopened': '【重新办理】{number}\n事项：{matter}\n原因：{note}\n时限：{due}',

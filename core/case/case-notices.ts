@@ -26,7 +26,8 @@ const btn = (label: string, action: string, c: CaseRow): Button => ({ id: `c:${a
 
 /** Buttons for whoever holds the case, by level: a department gets 接收/退回/办结. */
 export function handlerButtons(c: CaseRow): Button[][] {
-  if (c.handling === 'department') return [[btn('接收', 'accept', c), btn('退回', 'return', c), btn('办结', 'resolve', c)]];
+  if (c.handling === 'department')
+    return [[btn('接收', 'accept', c), btn('退回', 'return', c), btn('办结', 'resolve', c)]];
   return [
     [btn('接单', 'accept', c), btn('转派', 'assign', c), btn('退回', 'return', c)],
     [btn('上报区局', 'escalate', c), btn('办结', 'resolve', c)],
@@ -42,9 +43,21 @@ export function verifyButtons(c: CaseRow): Button[][] {
 }
 
 export function ratingButtons(c: CaseRow): Button[][] {
-  return [[{ id: `r:satisfied:${c.id}`, label: '满意' }, { id: `r:basic:${c.id}`, label: '基本满意' }, { id: `r:unsatisfied:${c.id}`, label: '不满意' }]];
+  return [
+    [
+      { id: `r:satisfied:${c.id}`, label: '满意' },
+      { id: `r:basic:${c.id}`, label: '基本满意' },
+      { id: `r:unsatisfied:${c.id}`, label: '不满意' },
+    ],
+  ];
 }
 
-export function message(m: MessageRenderer, key: string, c: CaseRow, extra?: Record<string, string | number>, buttons?: Button[][]): OutboundMessage {
+export function message(
+  m: MessageRenderer,
+  key: string,
+  c: CaseRow,
+  extra?: Record<string, string | number>,
+  buttons?: Button[][],
+): OutboundMessage {
   return { text: m.t(key, caseVars(c, extra)), ...(buttons ? { buttons } : {}) };
 }

@@ -130,7 +130,13 @@ export interface CaseTx {
   getCase(ref: { id: number } | { number: string }): Promise<CaseRow | null>;
   updateCase(id: number, patch: CasePatch): Promise<CaseRow>;
   appendEvent(event: NewEvent): Promise<number>;
-  findOpenDuplicate(q: { itemCode: string; lat: number; lng: number; radiusM: number; since: Date }): Promise<CaseRow | null>;
+  findOpenDuplicate(q: {
+    itemCode: string;
+    lat: number;
+    lng: number;
+    radiusM: number;
+    since: Date;
+  }): Promise<CaseRow | null>;
   addSubscriber(caseId: number, personId: number): Promise<void>;
   /** Reporter and followers of merged duplicates. */
   followers(caseId: number): Promise<number[]>;
@@ -140,9 +146,24 @@ export interface CaseTx {
   /** Ratings this person gave the case since it was (last) closed. */
   ratingsSince(caseId: number, personId: number, since: Date): Promise<number>;
   setLatestRatingComment(caseId: number, personId: number, comment: string): Promise<boolean>;
-  insertRating(r: { caseId: number; personId: number; score: RatingScore; comment: string | null; at: Date }): Promise<void>;
-  insertPostponement(p: { caseId: number; requestedById: number; reason: string; newDueAt: Date; at: Date }): Promise<number>;
-  decidePostponement(id: number, d: { approved: boolean; decidedById: number; at: Date }): Promise<{ caseId: number; newDueAt: Date; status: string } | null>;
+  insertRating(r: {
+    caseId: number;
+    personId: number;
+    score: RatingScore;
+    comment: string | null;
+    at: Date;
+  }): Promise<void>;
+  insertPostponement(p: {
+    caseId: number;
+    requestedById: number;
+    reason: string;
+    newDueAt: Date;
+    at: Date;
+  }): Promise<number>;
+  decidePostponement(
+    id: number,
+    d: { approved: boolean; decidedById: number; at: Date },
+  ): Promise<{ caseId: number; newDueAt: Date; status: string } | null>;
   notify(notice: Notice): Promise<void>;
 }
 

@@ -3,7 +3,12 @@ import type { HolidayCalendar } from '../deadlines/holiday-calendar.ts';
 import type { AssistedDecision } from '../routing/assisted-router.ts';
 import { createCaseActionService } from './case-action-service.ts';
 import { createCaseFeedbackService } from './case-feedback-service.ts';
-import { createCaseIntakeService, type DeadlineFn, type IntakeSettings, type RoutedReport } from './case-intake-service.ts';
+import {
+  createCaseIntakeService,
+  type DeadlineFn,
+  type IntakeSettings,
+  type RoutedReport,
+} from './case-intake-service.ts';
 import type { MessageRenderer } from './case-messages.ts';
 import type { CaseStore } from './case-port.ts';
 
@@ -32,7 +37,16 @@ export function toRoutedReport(d: AssistedDecision, minConfidence: number): Rout
 
 export function createCaseServices(deps: CaseServicesDeps) {
   const deadlines: DeadlineFn = (item, from, urgent) =>
-    computeDeadlines({ createdAt: from, responseHours: item.responseHours, handlingHours: item.handlingHours, timeBasis: item.timeBasis, urgent: urgent || item.urgent }, deps.calendar);
+    computeDeadlines(
+      {
+        createdAt: from,
+        responseHours: item.responseHours,
+        handlingHours: item.handlingHours,
+        timeBasis: item.timeBasis,
+        urgent: urgent || item.urgent,
+      },
+      deps.calendar,
+    );
   const base = { store: deps.store, clock: deps.clock, messages: deps.messages, deadlines };
   return {
     intake: createCaseIntakeService({ ...base, settings: deps.settings }),

@@ -23,10 +23,18 @@ export const STATUS_LABELS: Record<CaseStatus, string> = {
 
 export type Handling = 'street' | 'district' | 'department' | 'none';
 export type Mode721 = 'service' | 'management' | 'enforcement';
-export const MODE_721_LABELS: Record<Mode721, string> = { service: '服务（劝导）', management: '管理', enforcement: '执法（处罚）' };
+export const MODE_721_LABELS: Record<Mode721, string> = {
+  service: '服务（劝导）',
+  management: '管理',
+  enforcement: '执法（处罚）',
+};
 
 export type RatingScore = 'satisfied' | 'basic' | 'unsatisfied';
-export const RATING_LABELS: Record<RatingScore, string> = { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' };
+export const RATING_LABELS: Record<RatingScore, string> = {
+  satisfied: '满意',
+  basic: '基本满意',
+  unsatisfied: '不满意',
+};
 
 /** Who is acting: resolved from a bearer token, a dashboard session or a chat identity. */
 export interface Actor {

@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, Role } from './case-types.ts';
-import { canSeeCase, canSeeReporterContact, isOverdue, reporterView, visibilityScope, type CaseAccessFacts } from './case-visibility-fns.ts';
+import {
+  canSeeCase,
+  canSeeReporterContact,
+  isOverdue,
+  reporterView,
+  visibilityScope,
+  type CaseAccessFacts,
+} from './case-visibility-fns.ts';
 
-const actor = (role: Role, over: Partial<Actor> = {}): Actor => ({ personId: 1, role, streetId: null, departmentId: null, displayName: 'x', ...over });
+const actor = (role: Role, over: Partial<Actor> = {}): Actor => ({
+  personId: 1,
+  role,
+  streetId: null,
+  departmentId: null,
+  displayName: 'x',
+  ...over,
+});
 const facts = (over: Partial<CaseAccessFacts> = {}): CaseAccessFacts => ({
   streetId: 7,
   departmentId: null,
@@ -45,8 +59,18 @@ describe('canSeeCase', () => {
 
   it('scopes: all for the bureau, street or department fields only for the roles that use them', () => {
     expect(visibilityScope(actor('district_admin'))).toEqual({ kind: 'all' });
-    expect(visibilityScope(actor('dept_liaison', { streetId: 2, departmentId: 3 }))).toEqual({ kind: 'limited', personId: 1, streetId: null, departmentId: 3 });
-    expect(visibilityScope(actor('team_lead', { streetId: 2, departmentId: 3 }))).toEqual({ kind: 'limited', personId: 1, streetId: 2, departmentId: null });
+    expect(visibilityScope(actor('dept_liaison', { streetId: 2, departmentId: 3 }))).toEqual({
+      kind: 'limited',
+      personId: 1,
+      streetId: null,
+      departmentId: 3,
+    });
+    expect(visibilityScope(actor('team_lead', { streetId: 2, departmentId: 3 }))).toEqual({
+      kind: 'limited',
+      personId: 1,
+      streetId: 2,
+      departmentId: null,
+    });
   });
 });
 
@@ -57,7 +81,11 @@ describe('reporter contact', () => {
     expect(canSeeReporterContact(actor('district_admin'), facts())).toBe(true);
     expect(canSeeReporterContact(actor('team_lead', { streetId: 7 }), facts())).toBe(true);
     expect(canSeeReporterContact(actor('enforcer', { personId: 9, streetId: 7 }), facts({ assigneeId: 9 }))).toBe(true);
-    expect(reporterView(actor('district_admin'), facts(), reporter)).toEqual({ displayName: '李四', phone: '13812345678', phoneMasked: '138****5678' });
+    expect(reporterView(actor('district_admin'), facts(), reporter)).toEqual({
+      displayName: '李四',
+      phone: '13812345678',
+      phoneMasked: '138****5678',
+    });
   });
 
   it('is hidden from everyone else, and only masked for the reporter themself', () => {
@@ -65,7 +93,11 @@ describe('reporter contact', () => {
     expect(canSeeReporterContact(actor('inspector', { streetId: 7 }), facts())).toBe(false);
     expect(canSeeReporterContact(actor('enforcer', { streetId: 7 }), facts())).toBe(false);
     expect(reporterView(actor('dept_liaison', { departmentId: 3 }), facts({ departmentId: 3 }), reporter)).toBeNull();
-    expect(reporterView(actor('resident', { personId: 50 }), facts(), reporter)).toEqual({ displayName: '居民', phone: null, phoneMasked: '138****5678' });
+    expect(reporterView(actor('resident', { personId: 50 }), facts(), reporter)).toEqual({
+      displayName: '居民',
+      phone: null,
+      phoneMasked: '138****5678',
+    });
   });
 });
 

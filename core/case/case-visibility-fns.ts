@@ -16,8 +16,7 @@ import { maskPhone } from './anonymise-fns.ts';
  * (Case.assigneeId has none).
  */
 export type VisibilityScope =
-  | { kind: 'all' }
-  | { kind: 'limited'; personId: number; streetId: number | null; departmentId: number | null };
+  { kind: 'all' } | { kind: 'limited'; personId: number; streetId: number | null; departmentId: number | null };
 
 const STREET_ROLES = new Set(['inspector', 'enforcer', 'team_lead']);
 
@@ -90,7 +89,9 @@ export function reporterView(
 export const OVERDUE_STATUSES: readonly CaseStatus[] = ['triage', 'dispatched', 'accepted'];
 
 export function isOverdue(c: { status: string; dueAt: Date | null }, now: Date): boolean {
-  return c.dueAt !== null && c.dueAt.getTime() < now.getTime() && (OVERDUE_STATUSES as readonly string[]).includes(c.status);
+  return (
+    c.dueAt !== null && c.dueAt.getTime() < now.getTime() && (OVERDUE_STATUSES as readonly string[]).includes(c.status)
+  );
 }
 
 /** Only verified, closed cases are published (执法信息网上公示). */

@@ -8,7 +8,15 @@ const redactOrNull = (s: string | null) => (s === null ? null : redactPersonalDa
  * reporter's number where it was typed into the report, a note or a rating comment either:
  * those texts reach them redacted, in the API as on the pages and in the exports.
  */
-export function detailWithoutContacts<T extends { reporter: unknown; text: string; outcome: string | null; events: Array<{ note: string | null }>; ratings: Array<{ comment: string | null }> }>(c: T): T {
+export function detailWithoutContacts<
+  T extends {
+    reporter: unknown;
+    text: string;
+    outcome: string | null;
+    events: Array<{ note: string | null }>;
+    ratings: Array<{ comment: string | null }>;
+  },
+>(c: T): T {
   if (c.reporter !== null) return c;
   return {
     ...c,

@@ -37,7 +37,12 @@ function routeInput(input: PreviewInput): RouteInput {
   };
 }
 
-export function createReportService(deps: { router: Router; assisted?: AssistedRouter | null; cases: CaseServices; minConfidence: number }) {
+export function createReportService(deps: {
+  router: Router;
+  assisted?: AssistedRouter | null;
+  cases: CaseServices;
+  minConfidence: number;
+}) {
   /** Rules only and synchronous: what a chat shows while a report is still being written. */
   function preview(input: PreviewInput): RoutingDecision {
     return deps.router.route(routeInput(input));
@@ -50,12 +55,25 @@ export function createReportService(deps: { router: Router; assisted?: AssistedR
     if (decision.handling === 'none') return { kind: 'not_actionable', decision };
     if (decision.street.outsideDistrict) return { kind: 'outside', decision };
     // Everything stored is WGS-84, whatever the channel sent.
-    const point = typeof input.lat === 'number' && typeof input.lng === 'number' ? toWgs84({ lat: input.lat, lng: input.lng }, input.crs ?? 'wgs84') : null;
+    const point =
+      typeof input.lat === 'number' && typeof input.lng === 'number'
+        ? toWgs84({ lat: input.lat, lng: input.lng }, input.crs ?? 'wgs84')
+        : null;
     const result = await deps.cases.intake.submit(
-      { text: input.text, lat: point?.lat ?? null, lng: point?.lng ?? null, address: input.address ?? null, channel: input.channel, reporterId: input.reporter.personId, attachmentIds: input.attachmentIds },
+      {
+        text: input.text,
+        lat: point?.lat ?? null,
+        lng: point?.lng ?? null,
+        address: input.address ?? null,
+        channel: input.channel,
+        reporterId: input.reporter.personId,
+        attachmentIds: input.attachmentIds,
+      },
       toRoutedReport(decision, deps.minConfidence),
     );
-    return result.kind === 'duplicate' ? { kind: 'duplicate', decision, case: result.case, existing: result.existing } : { kind: 'created', decision, case: result.case };
+    return result.kind === 'duplicate'
+      ? { kind: 'duplicate', decision, case: result.case, existing: result.existing }
+      : { kind: 'created', decision, case: result.case };
   }
 
   return { preview, submit };

@@ -8,7 +8,9 @@ const inStreet = (actor: Actor, c: CaseSnapshot) => c.streetId !== null && actor
 
 /** The street comprehensive enforcement centre (its team lead) or the district bureau. */
 const streetCentre: Check = (a, c) =>
-  a.role === 'district_admin' || (a.role === 'team_lead' && inStreet(a, c)) ? null : '只有本街道执法队长或区城管执法局可以分拣、派遣此案件';
+  a.role === 'district_admin' || (a.role === 'team_lead' && inStreet(a, c))
+    ? null
+    : '只有本街道执法队长或区城管执法局可以分拣、派遣此案件';
 
 /** Whoever holds the case now, by its handling level. */
 const handler: Check = (a, c) => {
@@ -22,7 +24,8 @@ const handler: Check = (a, c) => {
 const handlerOrAssignee: Check = (a, c) => (c.assigneeId === a.personId ? null : handler(a, c));
 
 const leadOfStreetCase: Check = (a, c) =>
-  (c.handling === 'street' && a.role === 'team_lead' && inStreet(a, c)) || (c.handling === 'district' && a.role === 'district_admin')
+  (c.handling === 'street' && a.role === 'team_lead' && inStreet(a, c)) ||
+  (c.handling === 'district' && a.role === 'district_admin')
     ? null
     : '只有承办街道的执法队长可以转派';
 
@@ -36,7 +39,9 @@ const verifier: Check = (a, c) => {
 };
 
 const reopener: Check = (a, c) =>
-  a.role === 'district_admin' || (a.role === 'team_lead' && inStreet(a, c)) ? null : '只有区城管执法局或本街道执法队长可以重新办理';
+  a.role === 'district_admin' || (a.role === 'team_lead' && inStreet(a, c))
+    ? null
+    : '只有区城管执法局或本街道执法队长可以重新办理';
 
 const need = (field: keyof ActionInput, message: string) => (input: ActionInput) => {
   const v = input[field];
@@ -53,17 +58,50 @@ interface Rule {
 export const TRANSITION_RULES: Record<CaseAction, Rule> = {
   register: { from: ['triage'], who: streetCentre, requires: [need('itemCode', '请选择权力清单事项')] },
   accept: { from: ['dispatched'], who: handler },
-  assign: { from: ['dispatched', 'accepted'], who: leadOfStreetCase, requires: [need('assigneeId', '请选择转派的队员')] },
-  return: { from: ['dispatched', 'accepted'], who: handler, requires: [noteRequired('退回须说明理由（如非本街道辖区、非本岗位事项）')] },
-  escalate: { from: ['triage', 'dispatched', 'accepted'], who: (a, c) => (c.handling === 'district' ? '案件已由区城管执法局办理' : a.role === 'team_lead' && inStreet(a, c) ? null : '只有本街道执法队长可以上报区局'), requires: [noteRequired('上报区局须说明理由（跨街道、重大复杂等）')] },
-  refer: { from: ['triage', 'dispatched', 'accepted'], who: (a, c) => (c.handling === 'department' ? '案件已移送部门' : streetCentre(a, c)), requires: [need('departmentName', '请选择移送的部门')] },
+  assign: {
+    from: ['dispatched', 'accepted'],
+    who: leadOfStreetCase,
+    requires: [need('assigneeId', '请选择转派的队员')],
+  },
+  return: {
+    from: ['dispatched', 'accepted'],
+    who: handler,
+    requires: [noteRequired('退回须说明理由（如非本街道辖区、非本岗位事项）')],
+  },
+  escalate: {
+    from: ['triage', 'dispatched', 'accepted'],
+    who: (a, c) =>
+      c.handling === 'district'
+        ? '案件已由区城管执法局办理'
+        : a.role === 'team_lead' && inStreet(a, c)
+          ? null
+          : '只有本街道执法队长可以上报区局',
+    requires: [noteRequired('上报区局须说明理由（跨街道、重大复杂等）')],
+  },
+  refer: {
+    from: ['triage', 'dispatched', 'accepted'],
+    who: (a, c) => (c.handling === 'department' ? '案件已移送部门' : streetCentre(a, c)),
+    requires: [need('departmentName', '请选择移送的部门')],
+  },
   reject: { from: ['triage', 'dispatched'], who: streetCentre, requires: [noteRequired('不予受理须填写理由')] },
-  resolve: { from: ['accepted'], who: handlerOrAssignee, requires: [noteRequired('办结须填写处置结果'), need('mode721', '请选择处置方式（服务、管理或执法）')] },
+  resolve: {
+    from: ['accepted'],
+    who: handlerOrAssignee,
+    requires: [noteRequired('办结须填写处置结果'), need('mode721', '请选择处置方式（服务、管理或执法）')],
+  },
   verify: { from: ['resolved'], who: verifier },
   fail_verification: { from: ['resolved'], who: verifier, requires: [noteRequired('核查不通过须说明问题')] },
   reopen: { from: ['closed'], who: reopener, requires: [noteRequired('重新办理须说明理由')] },
-  merge: { from: ['triage', 'dispatched'], who: streetCentre, requires: [need('targetCaseNumber', '请填写重复的原案件编号')] },
-  request_postponement: { from: ['dispatched', 'accepted'], who: handlerOrAssignee, requires: [noteRequired('申请缓办须说明理由'), need('newDueAt', '请填写申请延期至的时间')] },
+  merge: {
+    from: ['triage', 'dispatched'],
+    who: streetCentre,
+    requires: [need('targetCaseNumber', '请填写重复的原案件编号')],
+  },
+  request_postponement: {
+    from: ['dispatched', 'accepted'],
+    who: handlerOrAssignee,
+    requires: [noteRequired('申请缓办须说明理由'), need('newDueAt', '请填写申请延期至的时间')],
+  },
 };
 
 export interface Refusal {
@@ -78,7 +116,11 @@ export function refusalFor(action: CaseAction, actor: Actor, c: CaseSnapshot, in
   const who = rule.who(actor, c);
   // Someone with no part in the case learns nothing about its state.
   if (who && !rule.from.includes(c.status)) return { kind: 'role', message: who };
-  if (!rule.from.includes(c.status)) return { kind: 'status', message: `案件${c.number}当前状态为“${STATUS_LABELS[c.status]}”，不能${ACTION_LABELS[action]}` };
+  if (!rule.from.includes(c.status))
+    return {
+      kind: 'status',
+      message: `案件${c.number}当前状态为“${STATUS_LABELS[c.status]}”，不能${ACTION_LABELS[action]}`,
+    };
   if (who) return { kind: 'role', message: who };
   for (const req of rule.requires ?? []) {
     const missing = req(input);

@@ -9,7 +9,12 @@ function all(words: string[], text: string): string[] {
 
 describe('buildAutomaton', () => {
   it('finds every occurrence, overlapping and nested ones included', () => {
-    expect(all(['液化气', '液化气罐', '气罐', '罐'], '两个液化气罐')).toEqual(['气罐@4-6', '液化气@2-5', '液化气罐@2-6', '罐@5-6']);
+    expect(all(['液化气', '液化气罐', '气罐', '罐'], '两个液化气罐')).toEqual([
+      '气罐@4-6',
+      '液化气@2-5',
+      '液化气罐@2-6',
+      '罐@5-6',
+    ]);
   });
 
   it('follows failure links across partial matches', () => {

@@ -69,8 +69,18 @@ describe('classify', () => {
       items: [
         ...powerList.items,
         {
-          code: 'SR-099', name: '测试事项', level: 'street', post: '市容市政', department: null, legalBasis: '测试',
-          keywords: ['彩虹独角兽'], responseHours: 1, handlingHours: 2, timeBasis: 'working', urgent: false, mode721: 'service',
+          code: 'SR-099',
+          name: '测试事项',
+          level: 'street',
+          post: '市容市政',
+          department: null,
+          legalBasis: '测试',
+          keywords: ['彩虹独角兽'],
+          responseHours: 1,
+          handlingHours: 2,
+          timeBasis: 'working',
+          urgent: false,
+          mode721: 'service',
         },
       ],
     };

@@ -30,7 +30,12 @@ const WHAT_IF_REACH = 6;
 
 // Every combination of the four flags, built once: flags() allocates nothing.
 const FLAG_TABLE: readonly ContextFlags[] = Array.from({ length: 16 }, (_, bits) =>
-  Object.freeze({ negated: (bits & 1) !== 0, denied: (bits & 2) !== 0, hypothetical: (bits & 4) !== 0, past: (bits & 8) !== 0 }),
+  Object.freeze({
+    negated: (bits & 1) !== 0,
+    denied: (bits & 2) !== 0,
+    hypothetical: (bits & 4) !== 0,
+    past: (bits & 8) !== 0,
+  }),
 );
 /** How far back in a clause a word's context is read. */
 const CLAUSE_REACH = 12;
@@ -90,7 +95,8 @@ export function createContextScanner(text: string): ContextScanner {
       for (let p = Math.max(from, start - NEGATION_REACH); p < start; p++) {
         const ch = text[p]!;
         // 是不是 / 有没有 / 会不会 ask; they do not negate.
-        if (NEGATORS.includes(ch) && !NOT_NEGATING_NEXT.includes(text[p + 1] ?? '') && text[p - 1] !== text[p + 1]) negated = true;
+        if (NEGATORS.includes(ch) && !NOT_NEGATING_NEXT.includes(text[p + 1] ?? '') && text[p - 1] !== text[p + 1])
+          negated = true;
       }
       const near = Math.max(from, start - DENIAL_REACH);
       const denied = within(denials, near, start) && !within(questions, near, start) && !rhetorical(text, end);

@@ -56,7 +56,11 @@ export function rankItems(lexicon: Lexicon, accs: Map<number, Acc>): ItemScore[]
       for (const [pattern, state] of a.patterns) {
         const status = patternStatus(state, compiled.patternParts[pattern]!);
         if (status === 'none') continue;
-        addEvidence(a, state.words.join('+'), status === 'clean' ? PATTERN_WEIGHT : PATTERN_WEIGHT * HYPOTHETICAL_FACTOR);
+        addEvidence(
+          a,
+          state.words.join('+'),
+          status === 'clean' ? PATTERN_WEIGHT : PATTERN_WEIGHT * HYPOTHETICAL_FACTOR,
+        );
         a.strong = true;
       }
     }

@@ -39,7 +39,13 @@ export function compileLexicon(list: PowerList): Lexicon {
   const items: CompiledItem[] = list.items.map((item, owner) => {
     for (const raw of item.keywords) {
       const { text, weight } = parseTerm(raw);
-      add(text, { role: 'keyword', owner, weight: weight ?? KEYWORD_BASE * lengthFactor(text.length), pattern: -1, part: -1 });
+      add(text, {
+        role: 'keyword',
+        owner,
+        weight: weight ?? KEYWORD_BASE * lengthFactor(text.length),
+        pattern: -1,
+        part: -1,
+      });
     }
     for (const raw of item.weak ?? []) {
       const { text, weight } = parseTerm(raw);
@@ -70,7 +76,9 @@ export function compileLexicon(list: PowerList): Lexicon {
   }
   const signalPatterns: SignalPattern[] = URGENCY_PATTERNS.map(([kind, raw, weight], owner) => {
     const parts = parsePattern(raw);
-    parts.forEach((alts, part) => alts.forEach((alt) => add(alt, { role: 'signal-part', owner, weight: 0, pattern: owner, part })));
+    parts.forEach((alts, part) =>
+      alts.forEach((alt) => add(alt, { role: 'signal-part', owner, weight: 0, pattern: owner, part })),
+    );
     return { group: urgencyGroup.get(kind)!, parts: parts.length, weight };
   });
   for (const kind of Object.keys(NON_ACTIONABLE_CUES) as NonActionableKind[]) {
@@ -85,10 +93,14 @@ export function compileLexicon(list: PowerList): Lexicon {
       if (r.role === 'signal') shadows[id]! |= SHADOW_SIGNAL;
     }
   });
-  const ownersOf = (rs: TermRef[], roles: TermRef['role'][]) => [...new Set(rs.filter((r) => roles.includes(r.role)).map((r) => r.owner))];
+  const ownersOf = (rs: TermRef[], roles: TermRef['role'][]) => [
+    ...new Set(rs.filter((r) => roles.includes(r.role)).map((r) => r.owner)),
+  ];
   const keywordOwners = refs.map((rs) => ownersOf(rs, ['keyword']));
   const vocabularyOwners = refs.map((rs) => ownersOf(rs, ['keyword', 'weak']));
-  const ordinaryKeyword = Uint8Array.from(keywordOwners, (owners) => (owners.some((o) => !items[o]!.item.urgent) ? 1 : 0));
+  const ordinaryKeyword = Uint8Array.from(keywordOwners, (owners) =>
+    owners.some((o) => !items[o]!.item.urgent) ? 1 : 0,
+  );
   return {
     version: list.version,
     automaton: buildAutomaton(words),

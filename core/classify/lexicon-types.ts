@@ -3,9 +3,7 @@ import type { Automaton } from './aho-corasick.ts';
 import type { NonActionableKind, UrgencyKind } from './signal-lexicon.ts';
 
 export type SignalGroup =
-  | { family: 'urgency'; kind: UrgencyKind }
-  | { family: 'chat'; kind: NonActionableKind }
-  | { family: 'complaint' };
+  { family: 'urgency'; kind: UrgencyKind } | { family: 'chat'; kind: NonActionableKind } | { family: 'complaint' };
 
 export interface TermRef {
   role: 'keyword' | 'weak' | 'part' | 'exclude' | 'signal' | 'signal-part';

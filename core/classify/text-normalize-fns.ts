@@ -61,7 +61,15 @@ export function isClauseBreak(code: number): boolean {
 
 /** Ends a sentence: co-occurrence patterns must hold inside one. Spaces do not end sentences. */
 export function isSentenceBreak(code: number): boolean {
-  return code === 0x3002 || code === 0x21 || code === 0x3f || code === 0x3b || code === 0x0a || code === 0xff01 || code === 0xff1f;
+  return (
+    code === 0x3002 ||
+    code === 0x21 ||
+    code === 0x3f ||
+    code === 0x3b ||
+    code === 0x0a ||
+    code === 0xff01 ||
+    code === 0xff1f
+  );
 }
 
 /** Sentence index of every position, so pattern parts can be compared cheaply. */

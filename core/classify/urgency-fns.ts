@@ -20,7 +20,11 @@ export interface UrgencyAssessment {
  * 火灾隐患) and past mentions (上个月掉了一层) do not count: those are reports of a risk,
  * handled at normal pace.
  */
-export function assessUrgency(lexicon: Lexicon, signals: readonly SignalHit[], urgentItemMatched: boolean): UrgencyAssessment {
+export function assessUrgency(
+  lexicon: Lexicon,
+  signals: readonly SignalHit[],
+  urgentItemMatched: boolean,
+): UrgencyAssessment {
   const perKind = new Map<UrgencyKind, number>();
   const seen = new Set<string>();
   const cues: string[] = [];
@@ -28,7 +32,8 @@ export function assessUrgency(lexicon: Lexicon, signals: readonly SignalHit[], u
   for (const hit of signals) {
     const group = lexicon.groups[hit.group]!;
     if (group.family !== 'urgency') continue;
-    if (hit.flags.negated || hit.flags.hypothetical || hit.flags.denied || hit.flags.past || seen.has(hit.word)) continue;
+    if (hit.flags.negated || hit.flags.hypothetical || hit.flags.denied || hit.flags.past || seen.has(hit.word))
+      continue;
     seen.add(hit.word);
     cues.push(hit.word);
     score += hit.weight;

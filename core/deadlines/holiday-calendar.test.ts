@@ -75,14 +75,18 @@ describe('parseHolidayCalendar', () => {
   });
 
   it('names impossible and malformed dates with their place in the file', () => {
-    const issues = issuesOf(calendarJson({ years: { '2025': { holidays: ['2025-02-30', '2025-1-1'], makeupWorkdays: [] } } }));
+    const issues = issuesOf(
+      calendarJson({ years: { '2025': { holidays: ['2025-02-30', '2025-1-1'], makeupWorkdays: [] } } }),
+    );
     expect(issues).toHaveLength(2);
     expect(issues[0]).toMatch(/^years\.2025\.holidays\.0: .*YYYY-MM-DD/);
     expect(issues[1]).toMatch(/^years\.2025\.holidays\.1: /);
   });
 
   it('refuses a date listed both as a holiday and as a make-up working day', () => {
-    const issues = issuesOf(calendarJson({ years: { '2025': { holidays: ['2025-10-11'], makeupWorkdays: ['2025-10-11'] } } }));
+    const issues = issuesOf(
+      calendarJson({ years: { '2025': { holidays: ['2025-10-11'], makeupWorkdays: ['2025-10-11'] } } }),
+    );
     expect(issues).toEqual([expect.stringMatching(/2025-10-11 同时出现在放假日 \(holidays\) 与调休上班日/)]);
   });
 
@@ -91,7 +95,9 @@ describe('parseHolidayCalendar', () => {
       '2025': { holidays: [], makeupWorkdays: ['2025-12-27'] },
       '2026': { holidays: ['2025-12-27'], makeupWorkdays: [] },
     };
-    expect(issuesOf(calendarJson({ years }))).toEqual([expect.stringMatching(/^years\.2026\.holidays\.0: 2025-12-27 同时出现/)]);
+    expect(issuesOf(calendarJson({ years }))).toEqual([
+      expect.stringMatching(/^years\.2026\.holidays\.0: 2025-12-27 同时出现/),
+    ]);
   });
 
   it('refuses duplicates, weekday make-up days and dates far from their year', () => {
@@ -105,9 +111,20 @@ describe('parseHolidayCalendar', () => {
   });
 
   it('checks working hours: format, order and overlap', () => {
-    expect(issuesOf(calendarJson({ workingHours: [['8:30', '12:00']] }))[0]).toMatch(/workingHours\.0\.0: 时间格式应为 HH:MM/);
+    expect(issuesOf(calendarJson({ workingHours: [['8:30', '12:00']] }))[0]).toMatch(
+      /workingHours\.0\.0: 时间格式应为 HH:MM/,
+    );
     expect(issuesOf(calendarJson({ workingHours: [['12:00', '08:30']] }))[0]).toMatch(/结束时间应晚于开始时间/);
-    expect(issuesOf(calendarJson({ workingHours: [['08:30', '12:00'], ['11:00', '17:30']] }))[0]).toMatch(/不重叠/);
+    expect(
+      issuesOf(
+        calendarJson({
+          workingHours: [
+            ['08:30', '12:00'],
+            ['11:00', '17:30'],
+          ],
+        }),
+      )[0],
+    ).toMatch(/不重叠/);
     expect(issuesOf(calendarJson({ workingHours: [] }))[0]).toMatch(/至少需要一个工作时段/);
   });
 

@@ -60,8 +60,18 @@ export const holidayCalendarSchema = z
       const start = parseHhmm(from);
       const end = parseHhmm(to);
       if (start === null || end === null) return; // already reported by the field schema
-      if (start >= end) ctx.addIssue({ code: 'custom', path: ['workingHours', i], message: `时段 ${from}–${to} 的结束时间应晚于开始时间` });
-      if (start < previousEnd) ctx.addIssue({ code: 'custom', path: ['workingHours', i], message: `时段 ${from}–${to} 应按时间顺序排列且不重叠` });
+      if (start >= end)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workingHours', i],
+          message: `时段 ${from}–${to} 的结束时间应晚于开始时间`,
+        });
+      if (start < previousEnd)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workingHours', i],
+          message: `时段 ${from}–${to} 应按时间顺序排列且不重叠`,
+        });
       previousEnd = end;
     });
 
@@ -80,13 +90,21 @@ export const holidayCalendarSchema = z
           const day = parseYmd(text);
           if (day === null) return;
           const path = ['years', yearKey, list, i];
-          if (Math.abs(yearOfDay(day) - y) > 1) ctx.addIssue({ code: 'custom', path, message: `${text} 不属于 ${yearKey} 年（或相邻年份）` });
-          if (list === 'makeupWorkdays' && !isWeekend(day)) ctx.addIssue({ code: 'custom', path, message: `${text} 不是周六或周日，不能作为调休上班日` });
+          if (Math.abs(yearOfDay(day) - y) > 1)
+            ctx.addIssue({ code: 'custom', path, message: `${text} 不属于 ${yearKey} 年（或相邻年份）` });
+          if (list === 'makeupWorkdays' && !isWeekend(day))
+            ctx.addIssue({ code: 'custom', path, message: `${text} 不是周六或周日，不能作为调休上班日` });
           const where = `${yearKey}.${list}`;
           const first = seen.get(day);
           if (first === undefined) seen.set(day, where);
-          else if (first.endsWith(list)) ctx.addIssue({ code: 'custom', path, message: `${text} 重复出现（已在 ${first} 中）` });
-          else ctx.addIssue({ code: 'custom', path, message: `${text} 同时出现在放假日 (holidays) 与调休上班日 (makeupWorkdays) 中` });
+          else if (first.endsWith(list))
+            ctx.addIssue({ code: 'custom', path, message: `${text} 重复出现（已在 ${first} 中）` });
+          else
+            ctx.addIssue({
+              code: 'custom',
+              path,
+              message: `${text} 同时出现在放假日 (holidays) 与调休上班日 (makeupWorkdays) 中`,
+            });
         });
       }
     }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { at, show, testCalendar } from './deadline-test-helpers.ts';
 import { loadHolidayCalendarSync } from './holiday-calendar.ts';
-import { addWorkingDays, addWorkingHours, extendDeadline, isWorkingDay, workingHoursBetween } from './working-time-fns.ts';
+import {
+  addWorkingDays,
+  addWorkingHours,
+  extendDeadline,
+  isWorkingDay,
+  workingHoursBetween,
+} from './working-time-fns.ts';
 
 const cal = loadHolidayCalendarSync();
 const plus = (start: string, hours: number) => show(addWorkingHours(at(start), hours, cal));
@@ -151,8 +157,12 @@ describe('extendDeadline (缓办)', () => {
   });
 
   it('takes an approved date as it is, if it is later', () => {
-    expect(show(extendDeadline(at('2025-09-30 17:30'), { until: at('2025-10-20 17:30') }, cal))).toBe('2025-10-20 17:30');
-    expect(() => extendDeadline(at('2025-09-30 17:30'), { until: at('2025-09-29 17:30') }, cal)).toThrow(ValidationError);
+    expect(show(extendDeadline(at('2025-09-30 17:30'), { until: at('2025-10-20 17:30') }, cal))).toBe(
+      '2025-10-20 17:30',
+    );
+    expect(() => extendDeadline(at('2025-09-30 17:30'), { until: at('2025-09-29 17:30') }, cal)).toThrow(
+      ValidationError,
+    );
     expect(() => extendDeadline(at('2025-09-30 17:30'), { workingDays: 0 }, cal)).toThrow(ValidationError);
   });
 });

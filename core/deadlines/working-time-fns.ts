@@ -164,7 +164,10 @@ export type Extension = { until: Date } | { workingDays: number };
 
 /** The deadline after an approved postponement; it must be later than the current one. */
 export function extendDeadline(currentDueAt: Date, extension: Extension, cal: HolidayCalendar): Date {
-  const next = 'until' in extension ? new Date(extension.until.getTime()) : addWorkingDays(currentDueAt, extension.workingDays, cal);
+  const next =
+    'until' in extension
+      ? new Date(extension.until.getTime())
+      : addWorkingDays(currentDueAt, extension.workingDays, cal);
   if (Number.isNaN(next.getTime()) || next.getTime() <= currentDueAt.getTime()) {
     throw new ValidationError('缓办后的期限应晚于原期限');
   }

@@ -1,7 +1,16 @@
 // Sniffing and decoding with file-type and sharp: the only place that touches pixels.
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
-import { acceptedExtension, checkPixels, MAX_PIXELS, PUBLIC_MAX_PX, rejectAnimated, rejectCorrupt, rejectTooManyPixels, THUMB_MAX_PX } from './photo-fns.ts';
+import {
+  acceptedExtension,
+  checkPixels,
+  MAX_PIXELS,
+  PUBLIC_MAX_PX,
+  rejectAnimated,
+  rejectCorrupt,
+  rejectTooManyPixels,
+  THUMB_MAX_PX,
+} from './photo-fns.ts';
 
 /**
  * failOn 'error' rather than sharp's default 'warning': phone JPEGs often carry harmless quirks

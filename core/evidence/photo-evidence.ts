@@ -39,11 +39,16 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
   async function keepOriginal(bytes: Buffer, sha256: string, relative: string): Promise<void> {
     const file = abs(relative);
     if (await holdsContent(file, sha256)) return;
-    if (await fileExists(file)) logger?.error({ sha256, path: relative }, 'stored original did not match its hash; rewriting it');
+    if (await fileExists(file))
+      logger?.error({ sha256, path: relative }, 'stored original did not match its hash; rewriting it');
     await writeFileAtomic(file, bytes, ORIGINAL_MODE);
   }
 
-  async function keepDerivatives(bytes: Buffer, paths: { thumb: string; public: string }, firstUpload: boolean): Promise<void> {
+  async function keepDerivatives(
+    bytes: Buffer,
+    paths: { thumb: string; public: string },
+    firstUpload: boolean,
+  ): Promise<void> {
     const present = (await fileExists(abs(paths.thumb))) && (await fileExists(abs(paths.public)));
     // A first upload is always decoded in full, because that is what proves it is not truncated;
     // a duplicate whose copies are on disk was proven when it first came in.
@@ -53,7 +58,10 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     if (!(await fileExists(abs(paths.public)))) await writeFileAtomic(abs(paths.public), rendered.public);
   }
 
-  async function open(id: number, pick: (row: AttachmentRecord) => { path: string | null; mime: string }): Promise<OpenedFile | null> {
+  async function open(
+    id: number,
+    pick: (row: AttachmentRecord) => { path: string | null; mime: string },
+  ): Promise<OpenedFile | null> {
     const row = await store.findById(id);
     if (!row) return null;
     const { path: relative, mime } = pick(row);
@@ -71,7 +79,10 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
       checkSize(bytes.length, maxBytes); // before anything parses a byte
       const photo = await inspectPhoto(bytes);
       if (meta.declaredMime && meta.declaredMime !== photo.mime) {
-        logger?.info({ declaredMime: meta.declaredMime, sniffedMime: photo.mime }, 'photo type differs from what the sender declared; the bytes decide');
+        logger?.info(
+          { declaredMime: meta.declaredMime, sniffedMime: photo.mime },
+          'photo type differs from what the sender declared; the bytes decide',
+        );
       }
       const sha256 = sha256Hex(bytes);
       const paths = evidencePaths(sha256, photo.ext);
@@ -80,7 +91,11 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
 
       // Pixels are checked before the original is written, so a refused photo leaves nothing behind.
       if (photo.undecodable === null) await keepDerivatives(bytes, paths, first === null);
-      else logger?.warn({ sha256, mime: photo.mime, reason: photo.undecodable }, 'photo kept as original only: no thumbnail or public copy');
+      else
+        logger?.warn(
+          { sha256, mime: photo.mime, reason: photo.undecodable },
+          'photo kept as original only: no thumbnail or public copy',
+        );
       await keepOriginal(bytes, sha256, paths.original);
 
       // Files first, row second: a crash in between leaves an unreferenced content-addressed file

@@ -46,7 +46,8 @@ export async function readPhotoExif(bytes: Buffer): Promise<PhotoExif> {
   // DateTimeOriginal is "as taken"; CreateDate (DateTimeDigitized) equals it on cameras and is the
   // fallback. ModifyDate is never used: it changes whenever an app re-saves the file.
   const takenAt =
-    exifTimeToDate(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ?? exifTimeToDate(tags.CreateDate, tags.OffsetTimeDigitized);
+    exifTimeToDate(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ??
+    exifTimeToDate(tags.CreateDate, tags.OffsetTimeDigitized);
   const gps = validGps(tags.latitude, tags.longitude);
   return { takenAt, lat: gps?.lat ?? null, lng: gps?.lng ?? null };
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
-import { acceptedExtension, checkPixels, checkSize, evidencePaths, exifTimeToDate, formatSize, validGps } from './photo-fns.ts';
+import {
+  acceptedExtension,
+  checkPixels,
+  checkSize,
+  evidencePaths,
+  exifTimeToDate,
+  formatSize,
+  validGps,
+} from './photo-fns.ts';
 
 const reason = (fn: () => unknown): string | undefined => {
   try {
@@ -69,7 +77,11 @@ describe('checkPixels', () => {
 describe('evidencePaths', () => {
   const sha = 'ab'.repeat(2) + 'c'.repeat(60);
   it('fans originals out by hash and keeps derivatives as JPEG', () => {
-    expect(evidencePaths(sha, 'heic')).toEqual({ original: `evidence/ab/ab/${sha}.heic`, thumb: `thumbs/${sha}.jpg`, public: `public/${sha}.jpg` });
+    expect(evidencePaths(sha, 'heic')).toEqual({
+      original: `evidence/ab/ab/${sha}.heic`,
+      thumb: `thumbs/${sha}.jpg`,
+      public: `public/${sha}.jpg`,
+    });
   });
   it('refuses anything but a hex digest (it becomes a path)', () => {
     expect(() => evidencePaths('../../etc/passwd', 'jpg')).toThrow();
@@ -86,7 +98,17 @@ describe('exifTimeToDate', () => {
     expect(exifTimeToDate('2026:03:02 09:15:30', 'garbage')?.toISOString()).toBe('2026-03-02T01:15:30.000Z');
   });
   it('gives null for garbage rather than a wrong date', () => {
-    for (const bad of ['', '0000:00:00 00:00:00', '2026:02:31 10:00:00', '2026:13:01 10:00:00', '    :  :     :  :  ', 'yesterday', 12345, null, undefined]) {
+    for (const bad of [
+      '',
+      '0000:00:00 00:00:00',
+      '2026:02:31 10:00:00',
+      '2026:13:01 10:00:00',
+      '    :  :     :  :  ',
+      'yesterday',
+      12345,
+      null,
+      undefined,
+    ]) {
       expect(exifTimeToDate(bad)).toBeNull();
     }
   });

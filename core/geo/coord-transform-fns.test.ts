@@ -31,13 +31,20 @@ describe('coordinate conversions', () => {
   it('reproduces a known WGS/GCJ pair in Wuhan: the district outline centroid', () => {
     // The outline was converted GCJ→WGS; its `centroid` property was left in GCJ-02.
     const geom = outline.features[0]!.geometry;
-    const ring = (geom.type === 'MultiPolygon' ? geom.coordinates[0]![0]! : geom.coordinates[0]!).map(([x, y]) => [x!, y!]);
-    let a = 0, cx = 0, cy = 0;
+    const ring = (geom.type === 'MultiPolygon' ? geom.coordinates[0]![0]! : geom.coordinates[0]!).map(([x, y]) => [
+      x!,
+      y!,
+    ]);
+    let a = 0,
+      cx = 0,
+      cy = 0;
     for (let i = 0; i + 1 < ring.length; i++) {
       const [x1, y1] = ring[i]!;
       const [x2, y2] = ring[i + 1]!;
       const c = x1! * y2! - x2! * y1!;
-      a += c; cx += (x1! + x2!) * c; cy += (y1! + y2!) * c;
+      a += c;
+      cx += (x1! + x2!) * c;
+      cy += (y1! + y2!) * c;
     }
     const wgs = { lng: cx / (3 * a), lat: cy / (3 * a) };
     const [gLng, gLat] = outline.features[0]!.properties!.centroid as [number, number];

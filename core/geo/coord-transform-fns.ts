@@ -11,7 +11,7 @@ const PI = Math.PI;
 const X_PI = (PI * 3000.0) / 180.0;
 /** Krasovsky 1940 semi-major axis and eccentricity², as the GCJ-02 algorithm uses them. */
 const A = 6378245.0;
-const EE = 0.00669342162296594323;
+const EE = 0.006693421622965943;
 
 /** Throws RangeError unless the point is a finite latitude/longitude in range. */
 export function assertValidLatLng(point: LatLng, what = '坐标'): void {

@@ -32,11 +32,24 @@ export interface GazetteerIndex {
   entriesByPattern: IndexEntry[][];
 }
 
-const DIGITS: Record<string, string> = { 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+const DIGITS: Record<string, string> = {
+  一: '1',
+  二: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+};
 
 /** 前进一路 is also written 前进1路. */
 function roadVariants(name: string): string[] {
-  const digitised = name.replace(/([一二三四五六七八九])(路|街|巷)/g, (_m, d: string, s: string) => `${DIGITS[d] ?? d}${s}`);
+  const digitised = name.replace(
+    /([一二三四五六七八九])(路|街|巷)/g,
+    (_m, d: string, s: string) => `${DIGITS[d] ?? d}${s}`,
+  );
   return digitised === name ? [name] : [name, digitised];
 }
 

@@ -15,7 +15,7 @@ function readJson<T>(file: string): T {
   try {
     return JSON.parse(readFileSync(url, 'utf8')) as T;
   } catch (err) {
-    throw new Error(`cannot load jurisdiction data ${url.pathname}: ${(err as Error).message}`);
+    throw new Error(`cannot load jurisdiction data ${url.pathname}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -7,7 +7,12 @@ const j = createJurisdiction();
 describe('locatePoint', () => {
   it('places 江汉关 (WGS 114.288, 30.580) in 花楼水塔街道', () => {
     const r = j.locatePoint({ lng: 114.288, lat: 30.58 });
-    expect(r).toMatchObject({ street: '花楼水塔街道', streetCode: '420103002', method: 'point', outsideDistrict: false });
+    expect(r).toMatchObject({
+      street: '花楼水塔街道',
+      streetCode: '420103002',
+      method: 'point',
+      outsideDistrict: false,
+    });
     expect(r.approximate).toBe(true);
     expect(r.reason).toContain('花楼水塔街道');
     expect(r.reason).toContain('近似');
@@ -37,8 +42,16 @@ describe('locatePoint', () => {
   });
 
   it('says a point across the river is outside (武昌区 / 汉阳区)', () => {
-    expect(j.locatePoint({ lng: 114.2996, lat: 30.5464 })).toMatchObject({ street: null, outsideDistrict: true, neighbour: '武昌区' });
-    expect(j.locatePoint({ lng: 114.2636, lat: 30.5564 })).toMatchObject({ street: null, outsideDistrict: true, neighbour: '汉阳区' });
+    expect(j.locatePoint({ lng: 114.2996, lat: 30.5464 })).toMatchObject({
+      street: null,
+      outsideDistrict: true,
+      neighbour: '武昌区',
+    });
+    expect(j.locatePoint({ lng: 114.2636, lat: 30.5564 })).toMatchObject({
+      street: null,
+      outsideDistrict: true,
+      neighbour: '汉阳区',
+    });
   });
 
   it('guesses 东西湖区 north of 张公堤 and 硚口区 to the west', () => {

@@ -67,8 +67,18 @@ describe('locateText: forms people write', () => {
 
   it('gives every one of the 12 streets its official code', () => {
     expect(j.streets.map((s) => s.name)).toEqual([
-      '民族街道', '花楼水塔街道', '民权街道', '满春街道', '民意街道', '新华街道',
-      '万松街道', '唐家墩街道', '北湖街道', '前进街道', '常青街道', '汉兴街道',
+      '民族街道',
+      '花楼水塔街道',
+      '民权街道',
+      '满春街道',
+      '民意街道',
+      '新华街道',
+      '万松街道',
+      '唐家墩街道',
+      '北湖街道',
+      '前进街道',
+      '常青街道',
+      '汉兴街道',
     ]);
     for (const s of j.streets) expect(j.locateText(s.name).streetCode).toBe(s.code);
   });
@@ -106,7 +116,11 @@ describe('locateText: ambiguity and outside', () => {
   });
 
   it('常青花园 is in 东西湖区, not 常青街道', () => {
-    expect(j.locateText('常青花园小区门口')).toMatchObject({ street: null, outsideDistrict: true, neighbour: '东西湖区' });
+    expect(j.locateText('常青花园小区门口')).toMatchObject({
+      street: null,
+      outsideDistrict: true,
+      neighbour: '东西湖区',
+    });
   });
 
   it('nothing recognisable → method none', () => {

@@ -32,11 +32,16 @@ const NEIGHBOUR_MAX_M = 6000;
 const NEAR_EDGE_M = 120;
 
 export function shapeOf(name: string, code: string | null, feature: Feature<Polygon | MultiPolygon>): AreaShape {
-  let minLng = Infinity, minLat = Infinity, maxLng = -Infinity, maxLat = -Infinity;
+  let minLng = Infinity,
+    minLat = Infinity,
+    maxLng = -Infinity,
+    maxLat = -Infinity;
   for (const ring of ringsOf(feature)) {
     for (const [lng, lat] of ring as number[][]) {
-      minLng = Math.min(minLng, lng!); maxLng = Math.max(maxLng, lng!);
-      minLat = Math.min(minLat, lat!); maxLat = Math.max(maxLat, lat!);
+      minLng = Math.min(minLng, lng!);
+      maxLng = Math.max(maxLng, lng!);
+      minLat = Math.min(minLat, lat!);
+      maxLat = Math.max(maxLat, lat!);
     }
   }
   return { name, code, feature, bbox: [minLng, minLat, maxLng, maxLat] };

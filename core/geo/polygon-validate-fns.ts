@@ -13,7 +13,8 @@ function signedArea(ring: Position[]): number {
 }
 
 function segmentsCross(p1: Position, p2: Position, q1: Position, q2: Position): boolean {
-  const d = (a: Position, b: Position, c: Position) => (b[0]! - a[0]!) * (c[1]! - a[1]!) - (b[1]! - a[1]!) * (c[0]! - a[0]!);
+  const d = (a: Position, b: Position, c: Position) =>
+    (b[0]! - a[0]!) * (c[1]! - a[1]!) - (b[1]! - a[1]!) * (c[0]! - a[0]!);
   const d1 = d(q1, q2, p1);
   const d2 = d(q1, q2, p2);
   const d3 = d(p1, p2, q1);
@@ -29,7 +30,8 @@ export function ringProblems(ring: unknown, label: string): string[] {
     if (!Array.isArray(p) || p.length < 2 || !p.slice(0, 2).every((v) => typeof v === 'number' && Number.isFinite(v))) {
       return [`${label}: position ${i} is not [lng, lat] numbers`];
     }
-    if (Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90) return [`${label}: position ${i} out of range (${p[0]}, ${p[1]})`];
+    if (Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90)
+      return [`${label}: position ${i} out of range (${p[0]}, ${p[1]})`];
   }
   const problems: string[] = [];
   const first = pts[0]!;
@@ -52,7 +54,9 @@ export function ringProblems(ring: unknown, label: string): string[] {
 export function geometryProblems(geometry: unknown, label: string): string[] {
   const g = geometry as Polygon | MultiPolygon | null;
   if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) {
-    return [`${label}: geometry must be Polygon or MultiPolygon, got ${String((g as { type?: unknown } | null)?.type)}`];
+    return [
+      `${label}: geometry must be Polygon or MultiPolygon, got ${String((g as { type?: unknown } | null)?.type)}`,
+    ];
   }
   if (!Array.isArray(g.coordinates) || g.coordinates.length === 0) return [`${label}: no coordinates`];
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;

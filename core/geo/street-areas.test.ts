@@ -13,7 +13,10 @@ const outline = data.outline.features[0]!;
 function areaKm2(f: StreetFeature): number {
   const g = f.geometry;
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  return polys.reduce((sum, rings) => sum + ringAreaKm2(rings[0]!) - rings.slice(1).reduce((h, r) => h + ringAreaKm2(r), 0), 0);
+  return polys.reduce(
+    (sum, rings) => sum + ringAreaKm2(rings[0]!) - rings.slice(1).reduce((h, r) => h + ringAreaKm2(r), 0),
+    0,
+  );
 }
 
 /** The grid point inside the feature farthest from its edges: a safe interior sample. */

@@ -78,10 +78,13 @@ export function importOfficialStreets(input: unknown, opts: ImportOptions): Impo
       problems.push(...geomProblems);
       return;
     }
-    const polys = polygonsOf(f.geometry as Polygon | MultiPolygon).map((rings) => rewindPolygon(convert(rings, opts.crs)));
+    const polys = polygonsOf(f.geometry as Polygon | MultiPolygon).map((rings) =>
+      rewindPolygon(convert(rings, opts.crs)),
+    );
     parts.set(street.name, [...(parts.get(street.name) ?? []), ...polys]);
   });
-  for (const s of opts.streets) if (!parts.has(s.name)) problems.push(`missing street ${s.name} (${s.codes.join('/')})`);
+  for (const s of opts.streets)
+    if (!parts.has(s.name)) problems.push(`missing street ${s.name} (${s.codes.join('/')})`);
   if (problems.length > 0) throw new StreetImportError(problems);
 
   const features: StreetFeature[] = opts.streets.map((s) => {
@@ -95,11 +98,16 @@ export function importOfficialStreets(input: unknown, opts: ImportOptions): Impo
         approximate: false,
         source: opts.source,
       },
-      geometry: polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : { type: 'MultiPolygon', coordinates: polys },
+      geometry:
+        polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : { type: 'MultiPolygon', coordinates: polys },
     };
   });
   return {
-    collection: { type: 'FeatureCollection', note: `Official street boundaries (WGS-84). Source: ${opts.source}`, features },
+    collection: {
+      type: 'FeatureCollection',
+      note: `Official street boundaries (WGS-84). Source: ${opts.source}`,
+      features,
+    },
     warnings,
   };
 }

@@ -92,7 +92,8 @@ export function locateInText(index: GazetteerIndex, codeOf: CodeOf, text: string
     if (streets.length === 1) {
       const street = streets[0]!;
       const first = top[0]!;
-      if (first.kind === 'street') return decided(street, codeOf, top, `文字提到${quoteAll(top.map((e) => e.name))}，即${street}`);
+      if (first.kind === 'street')
+        return decided(street, codeOf, top, `文字提到${quoteAll(top.map((e) => e.name))}，即${street}`);
       const label = first.kind === 'landmark' && first.address ? '地址' : (KIND_LABEL[first.kind] ?? '地名');
       return decided(street, codeOf, top, `${label}${quoteAll(top.map((e) => e.name))}位于${street}`);
     }

@@ -25,7 +25,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * Delay before the next attempt after `failures` failed attempts (1 = the first failure).
  * Jitter only shortens the delay, so the cap holds.
  */
-export function backoffDelayMs(failures: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  failures: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.max(0, failures - 1);
   const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(exponent, 30));
   return Math.max(1, Math.round(raw * (1 - policy.jitter * random())));
@@ -59,8 +63,14 @@ export function decideAfterFailure(
     return { kind: 'retry', nextAttemptAt: new Date(now.getTime() + waitMs), countAttempt: false, error };
   }
   const failures = attemptsBefore + 1;
-  if (failures >= policy.maxAttempts) return { kind: 'dead', error: `${error} (gave up after ${failures} attempts)`, blockChat: false };
-  return { kind: 'retry', nextAttemptAt: new Date(now.getTime() + backoffDelayMs(failures, policy, random)), countAttempt: true, error };
+  if (failures >= policy.maxAttempts)
+    return { kind: 'dead', error: `${error} (gave up after ${failures} attempts)`, blockChat: false };
+  return {
+    kind: 'retry',
+    nextAttemptAt: new Date(now.getTime() + backoffDelayMs(failures, policy, random)),
+    countAttempt: true,
+    error,
+  };
 }
 
 /** A short error text for the outbox row and the log; never the message itself. */

@@ -90,7 +90,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   function track(row: ClaimedMessage): Promise<void> {
     const p = deliver(row)
-      .catch((err: unknown) => logger.error({ outboxId: row.id, channel: row.channel, err: describeError(err) }, 'outbox bookkeeping failed'))
+      .catch((err: unknown) =>
+        logger.error({ outboxId: row.id, channel: row.channel, err: describeError(err) }, 'outbox bookkeeping failed'),
+      )
       .finally(() => inflight.delete(p));
     inflight.add(p);
     return p;

@@ -30,7 +30,10 @@ export interface ChatAddress {
 
 /** The channel said: wait this long, then try again (Telegram 429 retry_after). */
 export class RetryAfterError extends Error {
-  constructor(readonly retryAfterSeconds: number, message = `rate limited, retry after ${retryAfterSeconds}s`) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `rate limited, retry after ${retryAfterSeconds}s`,
+  ) {
     super(message);
     this.name = 'RetryAfterError';
   }

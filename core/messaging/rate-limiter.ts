@@ -35,7 +35,11 @@ const SECOND = 1_000;
 /** Forget idle chats once the maps grow past this, so memory stays flat over months. */
 const SWEEP_AT = 5_000;
 
-export function createRateLimiter(opts: { clock: () => Date; limits?: RateLimits; isGroup?: (chatId: string) => boolean }): RateLimiter {
+export function createRateLimiter(opts: {
+  clock: () => Date;
+  limits?: RateLimits;
+  isGroup?: (chatId: string) => boolean;
+}): RateLimiter {
   const limits = opts.limits ?? DEFAULT_RATE_LIMITS;
   const isGroup = opts.isGroup ?? isGroupChat;
   const lastByChat = new Map<string, number>();
@@ -51,7 +55,8 @@ export function createRateLimiter(opts: { clock: () => Date; limits?: RateLimits
 
   const sweep = (now: number): void => {
     if (lastByChat.size > SWEEP_AT) for (const [k, t] of lastByChat) if (now - t > MINUTE) lastByChat.delete(k);
-    if (groupWindows.size > SWEEP_AT) for (const [k, w] of groupWindows) if ((w[w.length - 1] ?? 0) <= now - MINUTE) groupWindows.delete(k);
+    if (groupWindows.size > SWEEP_AT)
+      for (const [k, w] of groupWindows) if ((w[w.length - 1] ?? 0) <= now - MINUTE) groupWindows.delete(k);
   };
 
   return {

@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { createTemplateCatalogue, overrideProblems, placeholdersOf, renderTemplate, type TemplateProblem } from './template-fns.ts';
+import {
+  createTemplateCatalogue,
+  overrideProblems,
+  placeholdersOf,
+  renderTemplate,
+  type TemplateProblem,
+} from './template-fns.ts';
 
 describe('renderTemplate', () => {
   it('fills placeholders, numbers included', () => {
-    expect(renderTemplate('案件{number}将于{due}到期，共{n}件', { number: 'JH-20260302-0001', due: '3月2日 18:00', n: 3 })).toEqual({
+    expect(
+      renderTemplate('案件{number}将于{due}到期，共{n}件', { number: 'JH-20260302-0001', due: '3月2日 18:00', n: 3 }),
+    ).toEqual({
       text: '案件JH-20260302-0001将于3月2日 18:00到期，共3件',
       missing: [],
     });
   });
 
   it('leaves a missing placeholder visible and reports it once', () => {
-    expect(renderTemplate('{number}：{matter}（{matter}）', { number: 'X', matter: null })).toEqual({ text: 'X：{matter}（{matter}）', missing: ['matter'] });
+    expect(renderTemplate('{number}：{matter}（{matter}）', { number: 'X', matter: null })).toEqual({
+      text: 'X：{matter}（{matter}）',
+      missing: ['matter'],
+    });
   });
 
   it('does not touch braces that are not placeholders, nor inherited properties', () => {
@@ -29,7 +40,10 @@ describe('overrideProblems', () => {
     expect(placeholdersOf(def)).toEqual(['number', 'matter', 'due']);
   });
   it('refuses a dropped or unknown placeholder, and an empty text', () => {
-    expect(overrideProblems(def, '案件{number}快到期了{who}')).toEqual(['缺少占位符：{matter}、{due}', '不支持的占位符：{who}（可用：{number}、{matter}、{due}）']);
+    expect(overrideProblems(def, '案件{number}快到期了{who}')).toEqual([
+      '缺少占位符：{matter}、{due}',
+      '不支持的占位符：{who}（可用：{number}、{matter}、{due}）',
+    ]);
     expect(overrideProblems(def, '  ')[0]).toBe('模板内容不能为空');
   });
 });

@@ -41,7 +41,10 @@ export function overrideProblems(defaultText: string, text: string): string[] {
   const dropped = expected.filter((p) => !used.includes(p));
   const unknown = used.filter((p) => !expected.includes(p));
   if (dropped.length) problems.push(`缺少占位符：${dropped.map((p) => `{${p}}`).join('、')}`);
-  if (unknown.length) problems.push(`不支持的占位符：${unknown.map((p) => `{${p}}`).join('、')}（可用：${expected.map((p) => `{${p}}`).join('、') || '无'}）`);
+  if (unknown.length)
+    problems.push(
+      `不支持的占位符：${unknown.map((p) => `{${p}}`).join('、')}（可用：${expected.map((p) => `{${p}}`).join('、') || '无'}）`,
+    );
   return problems;
 }
 

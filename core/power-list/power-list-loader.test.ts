@@ -41,7 +41,9 @@ describe('parsePowerList', () => {
   });
 
   it('names the item by code and the field in each problem', () => {
-    const issues = issuesOf(list([item({ post: null }), item({ code: 'YS-GA-001', level: 'department', post: null, department: null })]));
+    const issues = issuesOf(
+      list([item({ post: null }), item({ code: 'YS-GA-001', level: 'department', post: null, department: null })]),
+    );
     expect(issues.some((i) => i.includes('(SR-001)') && i.includes('post'))).toBe(true);
     expect(issues.some((i) => i.includes('(YS-GA-001)') && i.includes('department'))).toBe(true);
   });

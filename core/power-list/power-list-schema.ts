@@ -12,7 +12,10 @@ const pattern = z.string().superRefine((raw, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const hours = z.number().positive().max(24 * 365);
+const hours = z
+  .number()
+  .positive()
+  .max(24 * 365);
 
 export const powerItemSchema = z
   .strictObject({

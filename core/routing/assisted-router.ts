@@ -1,6 +1,15 @@
 import type { Logger } from '../../config/logger.ts';
 import type { PowerItem, PowerList } from '../power-list/power-list-types.ts';
-import { candidatesFor, DEFAULT_ASK, itemChoice, mergeChoices, rulesChoice, shouldAsk, type AskOptions, type AskReason } from './llm-assist-fns.ts';
+import {
+  candidatesFor,
+  DEFAULT_ASK,
+  itemChoice,
+  mergeChoices,
+  rulesChoice,
+  shouldAsk,
+  type AskOptions,
+  type AskReason,
+} from './llm-assist-fns.ts';
 import type { LlmClient, LlmOutcome } from './llm-client.ts';
 import { assistSentence, mergedReasons } from './llm-reason-fns.ts';
 import { toRoutedItem } from './router.ts';
@@ -56,22 +65,54 @@ export function createAssistedRouter(deps: AssistedRouterDeps): AssistedRouter {
     const rules = { ...rulesChoice(d), confidence: d.confidence, needsTriage: d.needsTriage };
     const answer = result.answer;
     const modelItem = answer?.code ? (byCode.get(answer.code) ?? null) : null;
-    const merge = mergeChoices({ rules, model: answer ? { answer, choice: itemChoice(modelItem) } : null, minModelConfidence });
+    const merge = mergeChoices({
+      rules,
+      model: answer ? { answer, choice: itemChoice(modelItem) } : null,
+      minModelConfidence,
+    });
     const assist: AssistRecord = {
-      rulesCode: rules.code, rulesConfidence: d.confidence,
-      modelCode: answer?.code ?? null, modelConfidence: answer?.confidence ?? null, modelReason: answer?.reason ?? null,
-      agreed: merge.agreed, final: merge.final, outcome: result.outcome, asked, model: llm.model, latencyMs: result.latencyMs,
+      rulesCode: rules.code,
+      rulesConfidence: d.confidence,
+      modelCode: answer?.code ?? null,
+      modelConfidence: answer?.confidence ?? null,
+      modelReason: answer?.reason ?? null,
+      agreed: merge.agreed,
+      final: merge.final,
+      outcome: result.outcome,
+      asked,
+      model: llm.model,
+      latencyMs: result.latencyMs,
     };
-    logger.debug({ assist: { outcome: result.outcome, asked, agreed: merge.agreed, final: merge.final, triage: merge.needsTriage } }, 'routing assisted');
+    logger.debug(
+      {
+        assist: { outcome: result.outcome, asked, agreed: merge.agreed, final: merge.final, triage: merge.needsTriage },
+      },
+      'routing assisted',
+    );
     if (!answer) return { ...d, assist };
 
-    const reasons = mergedReasons(d.reasons, assistSentence(rules.code, answer, merge, byCode, minModelConfidence), merge, merge.final === 'model' ? modelItem : null, d.street.reason || null);
+    const reasons = mergedReasons(
+      d.reasons,
+      assistSentence(rules.code, answer, merge, byCode, minModelConfidence),
+      merge,
+      merge.final === 'model' ? modelItem : null,
+      d.street.reason || null,
+    );
     const merged = { ...d, confidence: merge.confidence, needsTriage: merge.needsTriage, reasons, assist };
     if (merge.final === 'rules' || !modelItem) return merged;
     const handling = modelItem.level;
     // A district item names why the bureau takes it, not the field post: keep the matter's post the rules found.
-    const post = handling === 'department' ? null : (modelItem.post ?? (d.handling === 'street' || d.handling === 'district' ? d.post : null));
-    return { ...merged, handling, post, department: modelItem.department, item: toRoutedItem(modelItem, powerList.version) };
+    const post =
+      handling === 'department'
+        ? null
+        : (modelItem.post ?? (d.handling === 'street' || d.handling === 'district' ? d.post : null));
+    return {
+      ...merged,
+      handling,
+      post,
+      department: modelItem.department,
+      item: toRoutedItem(modelItem, powerList.version),
+    };
   }
 
   return { version: router.version, route };

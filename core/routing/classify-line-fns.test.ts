@@ -4,7 +4,14 @@ import { classifyLine, MAX_TEXT_CHARS } from './classify-line-fns.ts';
 import type { RouteInput, Router, RoutingDecision } from './routing-types.ts';
 
 const nowhere: StreetLocation = {
-  street: null, streetCode: null, method: 'none', outsideDistrict: false, neighbour: null, candidates: [], reason: '', evidence: null,
+  street: null,
+  streetCode: null,
+  method: 'none',
+  outsideDistrict: false,
+  neighbour: null,
+  candidates: [],
+  reason: '',
+  evidence: null,
 };
 const seen: RouteInput[] = [];
 const router: Router = {
@@ -13,8 +20,17 @@ const router: Router = {
     seen.push(input);
     if (input.text === 'boom') throw new Error('kaput');
     const d: RoutingDecision = {
-      handling: 'street', post: '市容市政', department: null, item: null, confidence: 0.8, urgent: false, urgentAdvice: null,
-      street: nowhere, candidates: [], needsTriage: false, reasons: ['r'],
+      handling: 'street',
+      post: '市容市政',
+      department: null,
+      item: null,
+      confidence: 0.8,
+      urgent: false,
+      urgentAdvice: null,
+      street: nowhere,
+      candidates: [],
+      needsTriage: false,
+      reasons: ['r'],
     };
     return d;
   },
@@ -26,9 +42,19 @@ const code = (line: string) => {
 
 describe('classifyLine', () => {
   it('maps a decision to the output line', () => {
-    expect(classifyLine(router, '{"id":"x","text":"摆摊","reporter":"inspector","lat":30.6,"lng":114.3,"crs":"gcj02"}')).toEqual({
-      id: 'x', handling: 'street', post: '市容市政', department: null, street: null, urgent: false, item: null, confidence: 0.8,
-      triage: false, reasons: ['r'],
+    expect(
+      classifyLine(router, '{"id":"x","text":"摆摊","reporter":"inspector","lat":30.6,"lng":114.3,"crs":"gcj02"}'),
+    ).toEqual({
+      id: 'x',
+      handling: 'street',
+      post: '市容市政',
+      department: null,
+      street: null,
+      urgent: false,
+      item: null,
+      confidence: 0.8,
+      triage: false,
+      reasons: ['r'],
     });
     expect(seen.at(-1)).toEqual({ text: '摆摊', reporter: 'inspector', lat: 30.6, lng: 114.3, crs: 'gcj02' });
   });

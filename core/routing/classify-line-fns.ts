@@ -69,7 +69,9 @@ function toRouteInput(o: Record<string, unknown>): RouteInput | { error: [string
   if (typeof o.text !== 'string') return { error: ['invalid_text', '"text" must be a string'] };
   if (o.text.trim().length === 0) return { error: ['empty_text', '"text" is empty'] };
   if (o.text.length > MAX_TEXT_CHARS) {
-    return { error: ['text_too_long', `"text" has ${o.text.length} characters; at most ${MAX_TEXT_CHARS} are accepted`] };
+    return {
+      error: ['text_too_long', `"text" has ${o.text.length} characters; at most ${MAX_TEXT_CHARS} are accepted`],
+    };
   }
   const input: RouteInput = { text: o.text };
   if (o.reporter !== undefined && o.reporter !== null) {
@@ -82,13 +84,19 @@ function toRouteInput(o: Record<string, unknown>): RouteInput | { error: [string
   const hasLng = o.lng !== undefined && o.lng !== null;
   if (hasLat || hasLng) {
     if (!validCoordinates(o.lat, o.lng)) {
-      return { error: ['invalid_coordinates', '"lat" and "lng" must both be finite numbers, lat within ±90 and lng within ±180'] };
+      return {
+        error: [
+          'invalid_coordinates',
+          '"lat" and "lng" must both be finite numbers, lat within ±90 and lng within ±180',
+        ],
+      };
     }
     input.lat = o.lat as number;
     input.lng = o.lng as number;
   }
   if (o.crs !== undefined && o.crs !== null) {
-    if (typeof o.crs !== 'string' || !CRS.has(o.crs as Crs)) return { error: ['invalid_crs', '"crs" must be wgs84, gcj02 or bd09'] };
+    if (typeof o.crs !== 'string' || !CRS.has(o.crs as Crs))
+      return { error: ['invalid_crs', '"crs" must be wgs84, gcj02 or bd09'] };
     input.crs = o.crs as Crs;
   }
   if (o.address !== undefined && o.address !== null) {

@@ -21,8 +21,13 @@ export interface Confidence {
 export function confidenceOf(lexicon: Lexicon, ranked: readonly ItemScore[], chosen: ItemScore): Confidence {
   const key = routeKey(lexicon, chosen);
   const rival =
-    ranked.find((s) => s !== chosen && s.index !== chosen.index && lexicon.items[s.index]!.item.level !== 'district' && routeKey(lexicon, s) !== key) ??
-    null;
+    ranked.find(
+      (s) =>
+        s !== chosen &&
+        s.index !== chosen.index &&
+        lexicon.items[s.index]!.item.level !== 'district' &&
+        routeKey(lexicon, s) !== key,
+    ) ?? null;
   const strength = 1 - Math.exp(-chosen.score / 2);
   const margin = rival && chosen.score > 0 ? Math.max(0, (chosen.score - rival.score) / chosen.score) : 1;
   const confidence = round2(strength * (0.55 + 0.45 * margin));

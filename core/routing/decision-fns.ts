@@ -47,9 +47,21 @@ function made(c: Classification, ranked: ItemScore[], r: Route, reasons: string[
   };
 }
 
-function none(c: Classification, ranked: ItemScore[], reasons: string[], reason: string, confidence: number, needsTriage: boolean): Decision {
+function none(
+  c: Classification,
+  ranked: ItemScore[],
+  reasons: string[],
+  reason: string,
+  confidence: number,
+  needsTriage: boolean,
+): Decision {
   reasons.push(reason);
-  return made(c, ranked, { handling: 'none', item: null, post: null, department: null, confidence, needsTriage }, reasons);
+  return made(
+    c,
+    ranked,
+    { handling: 'none', item: null, post: null, department: null, confidence, needsTriage },
+    reasons,
+  );
 }
 
 export function decide(lexicon: Lexicon, c: Classification, reporter?: 'resident' | 'inspector'): Decision {
@@ -62,20 +74,39 @@ export function decide(lexicon: Lexicon, c: Classification, reporter?: 'resident
   if (!hasReadableContent(c.text)) return none(c, ranked, reasons, '消息没有可识别的文字内容', 0.9, false);
   if (!urgent) {
     const verdict = chatVerdict(c.chat, { score: matter?.score ?? 0, strong: matter?.strong ?? false }, inspector);
-    if (verdict) return none(c, ranked, reasons, verdict.reason, round2(0.6 + 0.08 * Math.max(c.chat.score, c.chat.advert)), false);
+    if (verdict)
+      return none(
+        c,
+        ranked,
+        reasons,
+        verdict.reason,
+        round2(0.6 + 0.08 * Math.max(c.chat.score, c.chat.advert)),
+        false,
+      );
   }
 
   const matterItem = matter && matter.score >= MIN_MATTER ? lexicon.items[matter.index]!.item : null;
-  const district = matterItem === null || matterItem.level === 'street' ? assessDistrict(lexicon, ranked, matterItem) : null;
+  const district =
+    matterItem === null || matterItem.level === 'street' ? assessDistrict(lexicon, ranked, matterItem) : null;
   if (matter === null || matterItem === null) {
     const d = district?.best ? lexicon.items[district.best.index]!.item : null;
     if (district?.escalate && d && district.strength >= 2.5 && !urgent) {
       reasons.push(why.districtReason(d, district.evidence));
-      return made(c, ranked, { handling: 'district', item: d, post: d.post, department: null, confidence: 0.4, needsTriage: true }, reasons);
+      return made(
+        c,
+        ranked,
+        { handling: 'district', item: d, post: d.post, department: null, confidence: 0.4, needsTriage: true },
+        reasons,
+      );
     }
     if (urgent || inspector || c.chat.complaint >= 1) {
       reasons.push('未能匹配到清单事项，由属地街道综合执法中心人工分拣');
-      return made(c, ranked, { handling: 'street', item: null, post: null, department: null, confidence: 0.2, needsTriage: true }, reasons);
+      return made(
+        c,
+        ranked,
+        { handling: 'street', item: null, post: null, department: null, confidence: 0.2, needsTriage: true },
+        reasons,
+      );
     }
     return none(c, ranked, reasons, '未识别到需要处置的具体问题，请补充说明问题和地点', 0.3, true);
   }
@@ -104,6 +135,13 @@ export function decide(lexicon: Lexicon, c: Classification, reporter?: 'resident
     const rival = conf.rival ? { item: lexicon.items[conf.rival.index]!.item, close: conf.close } : null;
     reasons.push(why.triageReason(confidence, rival));
   }
-  const routed: Route = { handling, item, post: handling === 'department' ? null : post, department: item.department, confidence, needsTriage };
+  const routed: Route = {
+    handling,
+    item,
+    post: handling === 'department' ? null : post,
+    department: item.department,
+    confidence,
+    needsTriage,
+  };
   return made(c, ranked, routed, reasons);
 }

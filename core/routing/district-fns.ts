@@ -24,7 +24,11 @@ function affinity(lexicon: Lexicon, s: ItemScore, matter: PowerItem | null): num
  * The district bureau keeps matters not delegated to streets, cross-street matters and major,
  * important or complex cases (江政〔2021〕8号 二(一)2). Its list items carry those signals.
  */
-export function assessDistrict(lexicon: Lexicon, items: readonly ItemScore[], matter: PowerItem | null): DistrictAssessment {
+export function assessDistrict(
+  lexicon: Lexicon,
+  items: readonly ItemScore[],
+  matter: PowerItem | null,
+): DistrictAssessment {
   const district = items.filter((s) => lexicon.items[s.index]!.item.level === 'district');
   if (district.length === 0) return { escalate: false, strength: 0, best: null, evidence: [] };
   const ranked = [...district].sort((a, b) => affinity(lexicon, b, matter) - affinity(lexicon, a, matter));

@@ -6,7 +6,8 @@ const codes = ['SR-001', 'HW-003'];
 describe('parseModelAnswer', () => {
   it('accepts a valid answer naming a candidate', () => {
     expect(parseModelAnswer('{"code":"SR-001","confidence":0.9,"reason":"在路边摆摊属于占道经营。"}', codes)).toEqual({
-      ok: true, answer: { code: 'SR-001', confidence: 0.9, reason: '在路边摆摊属于占道经营。' },
+      ok: true,
+      answer: { code: 'SR-001', confidence: 0.9, reason: '在路边摆摊属于占道经营。' },
     });
   });
 
@@ -18,8 +19,12 @@ describe('parseModelAnswer', () => {
   });
 
   it('finds the JSON inside prose, code fences and visible reasoning', () => {
-    const content = '<think>候选 {SR-001} 还是 {HW-003}？</think>好的：\n```json\n{"code": "HW-003", "confidence": 0.8, "reason": "垃圾 {乱倒}"}\n```';
-    expect(parseModelAnswer(content, codes)).toMatchObject({ ok: true, answer: { code: 'HW-003', reason: '垃圾 {乱倒}' } });
+    const content =
+      '<think>候选 {SR-001} 还是 {HW-003}？</think>好的：\n```json\n{"code": "HW-003", "confidence": 0.8, "reason": "垃圾 {乱倒}"}\n```';
+    expect(parseModelAnswer(content, codes)).toMatchObject({
+      ok: true,
+      answer: { code: 'HW-003', reason: '垃圾 {乱倒}' },
+    });
   });
 
   it('keeps one sentence of the reason, bounded', () => {

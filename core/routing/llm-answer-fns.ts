@@ -62,7 +62,11 @@ export function parseModelAnswer(content: string | null | undefined, candidateCo
     return { ok: false, problem: 'malformed JSON' };
   }
   const parsed = modelAnswerSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problem: `schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      problem: `schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    };
   const { confidence, reason } = parsed.data;
   const code = parsed.data.code === null || NULL_WORDS.has(parsed.data.code.toLowerCase()) ? null : parsed.data.code;
   if (code !== null && !candidateCodes.includes(code)) return { ok: false, problem: 'code not among the candidates' };

@@ -47,11 +47,18 @@ export interface RouteChoice {
 }
 
 export function rulesChoice(d: RoutingDecision): RouteChoice {
-  return { code: d.item?.code ?? null, level: d.handling === 'none' ? null : d.handling, post: d.post, department: d.department };
+  return {
+    code: d.item?.code ?? null,
+    level: d.handling === 'none' ? null : d.handling,
+    post: d.post,
+    department: d.department,
+  };
 }
 
 export function itemChoice(item: PowerItem | null): RouteChoice {
-  return item ? { code: item.code, level: item.level, post: item.post, department: item.department } : { code: null, level: null, post: null, department: null };
+  return item
+    ? { code: item.code, level: item.level, post: item.post, department: item.department }
+    : { code: null, level: null, post: null, department: null };
 }
 
 function handlerKey(c: RouteChoice): string | null {
@@ -97,10 +104,17 @@ export function mergeChoices({ rules, model, minModelConfidence }: MergeInput): 
   const { answer, choice } = model;
   const confident = answer.confidence >= minModelConfidence;
   if (sameRouting(rules, choice)) {
-    if (confident && rules.code !== null) return { final: 'rules', agreed: true, needsTriage: false, confidence: Math.max(rules.confidence, answer.confidence) };
+    if (confident && rules.code !== null)
+      return {
+        final: 'rules',
+        agreed: true,
+        needsTriage: false,
+        confidence: Math.max(rules.confidence, answer.confidence),
+      };
     return { ...keep, agreed: true, needsTriage: rules.needsTriage };
   }
   const sameLevel = rules.code === null || choice.level === rules.level;
-  if (confident && choice.code !== null && sameLevel) return { final: 'model', agreed: false, needsTriage: false, confidence: answer.confidence };
+  if (confident && choice.code !== null && sameLevel)
+    return { final: 'model', agreed: false, needsTriage: false, confidence: answer.confidence };
   return { ...keep, agreed: false, needsTriage: true };
 }

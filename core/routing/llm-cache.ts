@@ -8,5 +8,7 @@ export function normaliseForCache(text: string): string {
 
 /** Hashed so the cache holds no report text in the clear. */
 export function cacheKey(text: string, codes: readonly string[], model: string): string {
-  return createHash('sha256').update(`${model}\u0000${normaliseForCache(text)}\u0000${[...codes].sort().join(',')}`).digest('hex');
+  return createHash('sha256')
+    .update(`${model}\u0000${normaliseForCache(text)}\u0000${[...codes].sort().join(',')}`)
+    .digest('hex');
 }

@@ -40,20 +40,38 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const { model, timeoutMs, logger } = opts;
   const maxConcurrent = opts.maxConcurrent ?? 2;
   // Local servers usually take any key; the client refuses to start without one.
-  const openai = new OpenAI({ baseURL: opts.baseURL, apiKey: opts.apiKey ?? 'not-needed', timeout: timeoutMs, maxRetries: 0 });
-  const breaker = createCircuitBreaker({ failures: opts.breakerFailures ?? 5, openMs: opts.breakerOpenMs ?? 30_000, clock: opts.clock ?? (() => new Date()) });
+  const openai = new OpenAI({
+    baseURL: opts.baseURL,
+    apiKey: opts.apiKey ?? 'not-needed',
+    timeout: timeoutMs,
+    maxRetries: 0,
+  });
+  const breaker = createCircuitBreaker({
+    failures: opts.breakerFailures ?? 5,
+    openMs: opts.breakerOpenMs ?? 30_000,
+    clock: opts.clock ?? (() => new Date()),
+  });
   const cache = createLruCache<ModelAnswer>(opts.cacheSize ?? 500);
   let inFlight = 0;
 
   // Report text never goes to the log: only what happened, how long it took and with which model.
-  function done(outcome: LlmOutcome, started: number, answer: ModelAnswer | null, extra: Record<string, unknown> = {}): LlmResult {
+  function done(
+    outcome: LlmOutcome,
+    started: number,
+    answer: ModelAnswer | null,
+    extra: Record<string, unknown> = {},
+  ): LlmResult {
     const latencyMs = Math.round(performance.now() - started);
     logger.info({ llm: { outcome, latency_ms: latencyMs, model, ...extra } }, 'llm routing assist call');
     return { outcome, answer, latencyMs };
   }
 
   function failed(outcome: LlmOutcome, started: number, extra: Record<string, unknown>): LlmResult {
-    if (breaker.failure()) logger.warn({ llm: { model, breaker: 'open', open_ms: opts.breakerOpenMs ?? 30_000 } }, 'llm circuit breaker opened: routing on rules alone');
+    if (breaker.failure())
+      logger.warn(
+        { llm: { model, breaker: 'open', open_ms: opts.breakerOpenMs ?? 30_000 } },
+        'llm circuit breaker opened: routing on rules alone',
+      );
     return done(outcome, started, null, extra);
   }
 
@@ -96,9 +114,16 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         cache.set(key, parsed.answer);
         return done('ok', started, parsed.answer, { code: parsed.answer.code, confidence: parsed.answer.confidence });
       } catch (err) {
-        const timeout = timedOut || err instanceof APIConnectionTimeoutError || (err instanceof APIUserAbortError && controller.signal.aborted);
+        const timeout =
+          timedOut ||
+          err instanceof APIConnectionTimeoutError ||
+          (err instanceof APIUserAbortError && controller.signal.aborted);
         const status = err instanceof OpenAI.APIError ? err.status : undefined;
-        return failed(timeout ? 'timeout' : 'error', started, timeout ? {} : { status, error: err instanceof Error ? err.name : 'unknown' });
+        return failed(
+          timeout ? 'timeout' : 'error',
+          started,
+          timeout ? {} : { status, error: err instanceof Error ? err.name : 'unknown' },
+        );
       } finally {
         clearTimeout(timer);
         inFlight -= 1;

@@ -18,7 +18,10 @@ const FULL_WIDTH_DIGIT = /[\uff10-\uff19]/g;
 // Order matters: identity numbers before the generic digit runs that would swallow them.
 const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
   [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[邮箱]'],
-  [/(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])/g, '[身份证号]'],
+  [
+    /(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])/g,
+    '[身份证号]',
+  ],
   [/(?<![0-9])(?:\+?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]{4}){2}(?![0-9])/g, '[手机号]'],
   [/(?<![0-9])0[0-9]{2,3}[\s-]?[0-9]{7,8}(?![0-9])/g, '[号码]'],
   // Local landlines (85781234), 15-digit IDs, bank cards, account numbers: any run of 7+ digits.

@@ -8,7 +8,10 @@ function owner(item: PowerItem): string {
 }
 
 export function matchReason(item: PowerItem, score: ItemScore): string {
-  const words = score.evidence.slice(0, 5).map((w) => `“${w}”`).join('、');
+  const words = score.evidence
+    .slice(0, 5)
+    .map((w) => `“${w}”`)
+    .join('、');
   return `匹配清单事项 ${item.code}「${item.name}」（${owner(item)}），命中：${words}`;
 }
 
@@ -25,12 +28,18 @@ export function departmentReason(item: PowerItem): string {
 }
 
 export function districtReason(district: PowerItem, evidence: readonly string[]): string {
-  const words = evidence.slice(0, 4).map((w) => `“${w}”`).join('、');
+  const words = evidence
+    .slice(0, 4)
+    .map((w) => `“${w}”`)
+    .join('、');
   return `${district.name}（命中：${words}），按江政〔2021〕8号由区城市管理执法局组织查处`;
 }
 
 export function urgentReason(cues: readonly string[]): string {
-  const words = cues.slice(0, 4).map((w) => `“${w}”`).join('、');
+  const words = cues
+    .slice(0, 4)
+    .map((w) => `“${w}”`)
+    .join('、');
   return `描述了正在发生的危险（${words}），标记为紧急并提示报警、避险`;
 }
 

@@ -5,19 +5,32 @@ import { defaultPowerListPath } from '../power-list/power-list-path.ts';
 import { createRouter } from './router.ts';
 
 const place = (street: string | null, method: StreetLocation['method'], reason: string): StreetLocation => ({
-  street, streetCode: street ? '420103000' : null, method, outsideDistrict: false, neighbour: null, candidates: [], reason, evidence: null,
+  street,
+  streetCode: street ? '420103000' : null,
+  method,
+  outsideDistrict: false,
+  neighbour: null,
+  candidates: [],
+  reason,
+  evidence: null,
 });
 
 /** Knows one road and one point; the real gazetteer is tested in core/geo. */
 const fakeJurisdiction: Jurisdiction = {
-  locateText: (text) => (text.includes('鄱阳路') ? place('花楼水塔街道', 'gazetteer', '道路“鄱阳路”位于花楼水塔街道') : place(null, 'none', '未能确定')),
+  locateText: (text) =>
+    text.includes('鄱阳路')
+      ? place('花楼水塔街道', 'gazetteer', '道路“鄱阳路”位于花楼水塔街道')
+      : place(null, 'none', '未能确定'),
   locatePoint: ({ lat, lng }) => {
     if (!Number.isFinite(lat) || !Number.isFinite(lng)) throw new RangeError('bad point');
     return lat > 30.6 ? place('万松街道', 'point', '坐标位于万松街道') : place(null, 'none', '坐标未落在任何街道');
   },
 };
 
-const router = createRouter({ powerList: loadPowerListFileSync(defaultPowerListPath()), jurisdiction: fakeJurisdiction });
+const router = createRouter({
+  powerList: loadPowerListFileSync(defaultPowerListPath()),
+  jurisdiction: fakeJurisdiction,
+});
 const route = (text: string, extra: object = {}) => router.route({ text, ...extra });
 
 describe('routing by the power list', () => {
@@ -65,7 +78,13 @@ describe('routing by the power list', () => {
   });
 
   it('answers chat, thanks and adverts with none', () => {
-    for (const text of ['你好', '谢谢 问题已经处理好了', '这个怎么投诉啊', '专业疏通下水道 上门服务 价格实惠 电话13912345678', '🙂🙂']) {
+    for (const text of [
+      '你好',
+      '谢谢 问题已经处理好了',
+      '这个怎么投诉啊',
+      '专业疏通下水道 上门服务 价格实惠 电话13912345678',
+      '🙂🙂',
+    ]) {
       expect(route(text).handling).toBe('none');
     }
   });
@@ -103,7 +122,13 @@ describe('urgency', () => {
 describe('decision shape', () => {
   it('carries the item with its deadlines and version, top-5 candidates and Chinese reasons', () => {
     const d = route('有人在人行道上摆地摊卖衣服');
-    expect(d.item).toMatchObject({ code: 'SR-001', version: '2026.1', level: 'street', timeBasis: 'working', mode721: 'service' });
+    expect(d.item).toMatchObject({
+      code: 'SR-001',
+      version: '2026.1',
+      level: 'street',
+      timeBasis: 'working',
+      mode721: 'service',
+    });
     expect(d.item?.responseHours).toBeGreaterThan(0);
     expect(d.candidates.length).toBeGreaterThan(0);
     expect(d.candidates.length).toBeLessThanOrEqual(5);
@@ -123,7 +148,9 @@ describe('decision shape', () => {
 
 describe('street of a report', () => {
   it('uses the address first, then the point, then the text', () => {
-    expect(route('门口有人摆摊', { address: '鄱阳路12号', lat: 30.65, lng: 114.27 }).street.street).toBe('花楼水塔街道');
+    expect(route('门口有人摆摊', { address: '鄱阳路12号', lat: 30.65, lng: 114.27 }).street.street).toBe(
+      '花楼水塔街道',
+    );
     expect(route('门口有人摆摊', { lat: 30.65, lng: 114.27 }).street.street).toBe('万松街道');
     expect(route('鄱阳路口有人摆摊').street.street).toBe('花楼水塔街道');
   });

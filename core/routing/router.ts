@@ -28,8 +28,22 @@ export interface RouterOptions {
 const CANDIDATES = 5;
 
 export function toRoutedItem(item: PowerItem, version: string): RoutedItem {
-  const { code, name, post, department, level, legalBasis, responseHours, handlingHours, timeBasis, urgent, mode721 } = item;
-  return { code, name, version, post, department, level, legalBasis, responseHours, handlingHours, timeBasis, urgent, mode721 };
+  const { code, name, post, department, level, legalBasis, responseHours, handlingHours, timeBasis, urgent, mode721 } =
+    item;
+  return {
+    code,
+    name,
+    version,
+    post,
+    department,
+    level,
+    legalBasis,
+    responseHours,
+    handlingHours,
+    timeBasis,
+    urgent,
+    mode721,
+  };
 }
 
 function toCandidate(lexicon: Lexicon, s: ItemScore): RoutingCandidate {
@@ -58,7 +72,10 @@ export function createRouter(options: RouterOptions): Router {
       const d = decide(lexicon, c, input.reporter);
       // Place names in a letter come early; reading all of a huge text only costs time.
       const placeText = text.length > MAX_ANALYSED_CHARS ? text.slice(0, MAX_ANALYSED_CHARS) : text;
-      const where = placeText === input.text ? input : { text: placeText, address: input.address, lat: input.lat, lng: input.lng, crs: input.crs };
+      const where =
+        placeText === input.text
+          ? input
+          : { text: placeText, address: input.address, lat: input.lat, lng: input.lng, crs: input.crs };
       const street = locateStreet(jurisdiction, where);
       const reasons = [...d.reasons];
       if (street.reason) reasons.push(street.reason);

@@ -26,7 +26,11 @@ function withScore(s: ItemScore, score: number): ItemScore {
   return { index: s.index, code: s.code, score, evidence: s.evidence, strong: s.strong, excludedBy: s.excludedBy };
 }
 
-export function rerankForUrgency(lexicon: Lexicon, items: readonly ItemScore[], urgency: UrgencyAssessment): ItemScore[] {
+export function rerankForUrgency(
+  lexicon: Lexicon,
+  items: readonly ItemScore[],
+  urgency: UrgencyAssessment,
+): ItemScore[] {
   if (!urgency.urgent) return [...items];
   const out = items.map((s) =>
     s.strong && lexicon.items[s.index]!.item.urgent ? withScore(s, s.score + URGENT_ITEM_BONUS) : s,

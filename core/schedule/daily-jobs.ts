@@ -54,14 +54,27 @@ export function createDailyJobs(deps: DailyJobsDeps): { digest: ScheduledJob; pa
 
   async function patrolReminder(now: Date): Promise<void> {
     const day = shanghaiDay(now);
-    const inspectors = await port.inspectorsWithUnreportedPatrols(new Date(dayStartMs(day)), new Date(dayStartMs(day) + DAY_MS));
+    const inspectors = await port.inspectorsWithUnreportedPatrols(
+      new Date(dayStartMs(day)),
+      new Date(dayStartMs(day) + DAY_MS),
+    );
     const text = t('schedule.patrol_reminder', { date: chineseDate(day) });
-    const rows = await port.notify(inspectors.map((personId) => ({ personIds: [personId], message: { text }, dedupeKeyBase: `patrol-reminder:${formatYmd(day)}:${personId}` })));
+    const rows = await port.notify(
+      inspectors.map((personId) => ({
+        personIds: [personId],
+        message: { text },
+        dedupeKeyBase: `patrol-reminder:${formatYmd(day)}:${personId}`,
+      })),
+    );
     logger.info({ inspectors: inspectors.length, rows }, 'patrol report reminders enqueued');
   }
 
   return {
     digest: { name: 'daily-digest', every: { dailyAt: hhmm(deps.digestHour) }, run: digest },
-    patrolReminder: { name: 'patrol-report-reminder', every: { dailyAt: hhmm(deps.patrolReminderHour) }, run: patrolReminder },
+    patrolReminder: {
+      name: 'patrol-report-reminder',
+      every: { dailyAt: hhmm(deps.patrolReminderHour) },
+      run: patrolReminder,
+    },
   };
 }

@@ -44,18 +44,32 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
   const logger = deps.logger.child({ component: 'deadline-watch' });
   const t = deps.t ?? createTemplateCatalogue(SCHEDULE_MESSAGES).t;
   const limit = deps.batchSize ?? 100;
-  const vars = (c: WatchedCase, extra: TemplateVars = {}): TemplateVars => ({ number: c.number, matter: c.matter, unit: c.unit, due: formatShanghai(c.dueAt), ...extra });
+  const vars = (c: WatchedCase, extra: TemplateVars = {}): TemplateVars => ({
+    number: c.number,
+    matter: c.matter,
+    unit: c.unit,
+    due: formatShanghai(c.dueAt),
+    ...extra,
+  });
   // The deadline is part of the key: after a postponement moves it, the case is reminded again.
   const key = (what: string, c: WatchedCase) => `deadline:${what}:${c.id}:${c.dueAt.getTime()}`;
 
   /** Runs `fn` per item; a failure is logged and the others go on (the item is retried next pass). */
-  async function each<T>(step: string, items: T[], id: (x: T) => number, fn: (x: T) => Promise<boolean>): Promise<number> {
+  async function each<T>(
+    step: string,
+    items: T[],
+    id: (x: T) => number,
+    fn: (x: T) => Promise<boolean>,
+  ): Promise<number> {
     let done = 0;
     for (const item of items) {
       try {
         if (await fn(item)) done++;
       } catch (err) {
-        logger.error({ step, caseId: id(item), err: describeError(err) }, 'deadline step failed for a case; retrying next pass');
+        logger.error(
+          { step, caseId: id(item), err: describeError(err) },
+          'deadline step failed for a case; retrying next pass',
+        );
       }
     }
     if (done > 0) logger.info({ step, cases: done }, 'deadline notices written');
@@ -65,52 +79,99 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
   const watch: Omit<DeadlineWatch, 'job'> = {
     async notifyResponseOverdue(now) {
       const cases = await port.responseOverdue(now, limit);
-      return each('response-overdue', cases, (c) => c.id, async (c) => {
-        const notice = { personIds: await port.responsible(c), message: { text: t('schedule.response_overdue', vars(c)) }, dedupeKeyBase: key('response', c) };
-        return port.flagAndNotify(c.id, 'responseOverdueNotifiedAt', now, [notice]);
-      });
+      return each(
+        'response-overdue',
+        cases,
+        (c) => c.id,
+        async (c) => {
+          const notice = {
+            personIds: await port.responsible(c),
+            message: { text: t('schedule.response_overdue', vars(c)) },
+            dedupeKeyBase: key('response', c),
+          };
+          return port.flagAndNotify(c.id, 'responseOverdueNotifiedAt', now, [notice]);
+        },
+      );
     },
 
     async remindDueSoon(now) {
       const cases = await port.dueSoon(now, new Date(now.getTime() + deps.reminderBeforeHours * HOUR_MS), limit);
-      return each('remind', cases, (c) => c.id, async (c) => {
-        const personIds = c.assigneeId !== null ? [c.assigneeId] : await port.responsible(c);
-        return port.flagAndNotify(c.id, 'remindedAt', now, [{ personIds, message: { text: t('schedule.reminder', vars(c)) }, dedupeKeyBase: key('remind', c) }]);
-      });
+      return each(
+        'remind',
+        cases,
+        (c) => c.id,
+        async (c) => {
+          const personIds = c.assigneeId !== null ? [c.assigneeId] : await port.responsible(c);
+          return port.flagAndNotify(c.id, 'remindedAt', now, [
+            { personIds, message: { text: t('schedule.reminder', vars(c)) }, dedupeKeyBase: key('remind', c) },
+          ]);
+        },
+      );
     },
 
     async notifyOverdue(now) {
       const cases = await port.overdueUnnotified(now, limit);
-      return each('overdue', cases, (c) => c.id, async (c) => {
-        // 督办 goes to whoever supervises the unit, and to the person holding the case.
-        const personIds = [...(await port.responsible(c)), ...(c.assigneeId !== null ? [c.assigneeId] : [])];
-        return port.flagAndNotify(c.id, 'overdueNotifiedAt', now, [{ personIds, message: { text: t('schedule.overdue', vars(c)) }, dedupeKeyBase: key('overdue', c) }]);
-      });
+      return each(
+        'overdue',
+        cases,
+        (c) => c.id,
+        async (c) => {
+          // 督办 goes to whoever supervises the unit, and to the person holding the case.
+          const personIds = [...(await port.responsible(c)), ...(c.assigneeId !== null ? [c.assigneeId] : [])];
+          return port.flagAndNotify(c.id, 'overdueNotifiedAt', now, [
+            { personIds, message: { text: t('schedule.overdue', vars(c)) }, dedupeKeyBase: key('overdue', c) },
+          ]);
+        },
+      );
     },
 
     async escalateOverdue(now) {
       const cases = await port.escalationDue(new Date(now.getTime() - deps.overdueEscalateHours * HOUR_MS), limit);
-      return each('escalate', cases, (c) => c.id, async (c) => {
-        const outcome = await deps.escalateOverdue(c.id);
-        const declined = outcome === null || outcome === false;
-        const hours = Math.floor((now.getTime() - c.dueAt.getTime()) / HOUR_MS);
-        const notices = declined ? [] : [{ personIds: await port.districtAdmins(), message: { text: t('schedule.escalated', vars(c, { hours })) }, dedupeKeyBase: `deadline:escalated:${c.id}` }];
-        await port.flagAndNotify(c.id, 'overdueEscalatedAt', now, notices);
-        return !declined;
-      });
+      return each(
+        'escalate',
+        cases,
+        (c) => c.id,
+        async (c) => {
+          const outcome = await deps.escalateOverdue(c.id);
+          const declined = outcome === null || outcome === false;
+          const hours = Math.floor((now.getTime() - c.dueAt.getTime()) / HOUR_MS);
+          const notices = declined
+            ? []
+            : [
+                {
+                  personIds: await port.districtAdmins(),
+                  message: { text: t('schedule.escalated', vars(c, { hours })) },
+                  dedupeKeyBase: `deadline:escalated:${c.id}`,
+                },
+              ];
+          await port.flagAndNotify(c.id, 'overdueEscalatedAt', now, notices);
+          return !declined;
+        },
+      );
     },
 
     async autoVerifyResolved(now) {
       const ids = await port.autoVerifyDue(new Date(now.getTime() - deps.autoVerifyDays * DAY_MS), limit);
-      return each('auto-verify', ids, (id) => id, async (id) => {
-        const outcome = await deps.autoVerify(id);
-        return outcome !== null && outcome !== false;
-      });
+      return each(
+        'auto-verify',
+        ids,
+        (id) => id,
+        async (id) => {
+          const outcome = await deps.autoVerify(id);
+          return outcome !== null && outcome !== false;
+        },
+      );
     },
 
     async run(now) {
       // Overdue before escalation, so a case found late still gets its 督办 before the bureau hears.
-      for (const step of [watch.notifyResponseOverdue, watch.remindDueSoon, watch.notifyOverdue, watch.escalateOverdue, watch.autoVerifyResolved]) {
+      for (const step of [
+        watch.notifyResponseOverdue,
+        watch.remindDueSoon,
+        watch.notifyOverdue,
+        watch.escalateOverdue,
+        watch.autoVerifyResolved,
+      ]) {
         try {
           await step(now);
         } catch (err) {

@@ -1,5 +1,12 @@
 import type { Logger } from '../../config/logger.ts';
-import { DAY_MS, formatYmd, MINUTE_MS, parseHhmm, SHANGHAI_OFFSET_MS, shanghaiDay } from '../deadlines/shanghai-day-fns.ts';
+import {
+  DAY_MS,
+  formatYmd,
+  MINUTE_MS,
+  parseHhmm,
+  SHANGHAI_OFFSET_MS,
+  shanghaiDay,
+} from '../deadlines/shanghai-day-fns.ts';
 import { describeError } from '../messaging/delivery-fns.ts';
 
 /** Every tick, or once a day at a Shanghai wall-clock time ('08:00'). */
@@ -43,7 +50,7 @@ export interface Scheduler {
  * null. A slot missed while the server was down is still due later the same day, and only then.
  */
 export function dueDailySlot(now: Date, dailyAtMinutes: number): string | null {
-  const minuteOfDay = Math.floor((((now.getTime() + SHANGHAI_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / MINUTE_MS);
+  const minuteOfDay = Math.floor(((((now.getTime() + SHANGHAI_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
   return minuteOfDay >= dailyAtMinutes ? formatYmd(shanghaiDay(now)) : null;
 }
 
@@ -55,7 +62,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   for (const job of deps.jobs) {
     if (job.every === 'minute') continue;
     const minutes = parseHhmm(job.every.dailyAt);
-    if (minutes === null || minutes >= 24 * 60) throw new Error(`job ${job.name}: dailyAt must be HH:MM, got ${job.every.dailyAt}`);
+    if (minutes === null || minutes >= 24 * 60)
+      throw new Error(`job ${job.name}: dailyAt must be HH:MM, got ${job.every.dailyAt}`);
     dailyAt.set(job.name, minutes);
   }
   const notBefore = new Map<string, number>();

@@ -28,6 +28,10 @@ describe('period bounds in district time (UTC+8)', () => {
   });
 
   it('lists every day the period touches', () => {
-    expect(periodDays(resolvePeriod({ from: '2026-11-29', to: '2026-12-01' }, new Date()))).toEqual(['2026-11-29', '2026-11-30', '2026-12-01']);
+    expect(periodDays(resolvePeriod({ from: '2026-11-29', to: '2026-12-01' }, new Date()))).toEqual([
+      '2026-11-29',
+      '2026-11-30',
+      '2026-12-01',
+    ]);
   });
 });

@@ -49,7 +49,12 @@ export function startOfDistrictDay(at: Date): Date {
  * The statistics period: explicit bounds, or by default the last `defaultDays` days including
  * today. Capped so one request cannot ask for a decade of daily trend.
  */
-export function resolvePeriod(input: { from?: string | undefined; to?: string | undefined }, now: Date, defaultDays = 30, maxDays = 731): Period {
+export function resolvePeriod(
+  input: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+  defaultDays = 30,
+  maxDays = 731,
+): Period {
   const to = input.to ? parseBound(input.to, 'to') : new Date(startOfDistrictDay(now).getTime() + DAY_MS);
   const from = input.from ? parseBound(input.from, 'from') : new Date(to.getTime() - defaultDays * DAY_MS);
   if (from.getTime() >= to.getTime()) throw new ValidationError('开始日期须早于结束日期');
@@ -60,6 +65,7 @@ export function resolvePeriod(input: { from?: string | undefined; to?: string | 
 /** Every district day the period touches, in order (for a gap-free daily trend). */
 export function periodDays(p: Period): string[] {
   const days: string[] = [];
-  for (let t = startOfDistrictDay(p.from).getTime(); t < p.to.getTime(); t += DAY_MS) days.push(districtDay(new Date(t)));
+  for (let t = startOfDistrictDay(p.from).getTime(); t < p.to.getTime(); t += DAY_MS)
+    days.push(districtDay(new Date(t)));
   return days;
 }

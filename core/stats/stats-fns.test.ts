@@ -4,14 +4,31 @@ import { computeFigures, computeStreetFigures, dailyTrend, rate } from './stats-
 import type { CaseGroupRow, StatsRows } from './stats-types.ts';
 
 const g = (over: Partial<CaseGroupRow>): CaseGroupRow => ({
-  streetId: 1, status: 'closed', post: '市容市政', mode721: null, cases: 1, reworkSum: 0, reopened: 0, resolvedCount: 0, handlingHoursSum: 0, ...over,
+  streetId: 1,
+  status: 'closed',
+  post: '市容市政',
+  mode721: null,
+  cases: 1,
+  reworkSum: 0,
+  reopened: 0,
+  resolvedCount: 0,
+  handlingHoursSum: 0,
+  ...over,
 });
 
 describe('computeFigures', () => {
   // 10 cases: 4 closed (2 service, 1 management, 1 enforcement), 1 resolved (service),
   // 3 accepted, 1 merged, 1 rejected.
   const groups = [
-    g({ status: 'closed', mode721: 'service', cases: 2, resolvedCount: 2, handlingHoursSum: 10, reworkSum: 1, reopened: 1 }),
+    g({
+      status: 'closed',
+      mode721: 'service',
+      cases: 2,
+      resolvedCount: 2,
+      handlingHoursSum: 10,
+      reworkSum: 1,
+      reopened: 1,
+    }),
     g({ status: 'closed', mode721: 'management', cases: 1, resolvedCount: 1, handlingHoursSum: 20, post: '环境卫生' }),
     g({ status: 'closed', mode721: 'enforcement', cases: 1, resolvedCount: 1, handlingHoursSum: 30, reworkSum: 2 }),
     g({ status: 'resolved', mode721: 'service', cases: 1, resolvedCount: 1, handlingHoursSum: 4 }),
@@ -19,11 +36,16 @@ describe('computeFigures', () => {
     g({ status: 'merged', cases: 1, post: null }),
     g({ status: 'rejected', cases: 1, post: null }),
   ];
-  const f = computeFigures(groups, [{ streetId: 1, due: 6, postponed: 1, onTime: 3 }], [
-    { streetId: 1, score: 'satisfied', n: 3 },
-    { streetId: 1, score: 'basic', n: 1 },
-    { streetId: 1, score: 'unsatisfied', n: 1 },
-  ], [{ streetId: 1, n: 2 }]);
+  const f = computeFigures(
+    groups,
+    [{ streetId: 1, due: 6, postponed: 1, onTime: 3 }],
+    [
+      { streetId: 1, score: 'satisfied', n: 3 },
+      { streetId: 1, score: 'basic', n: 1 },
+      { streetId: 1, score: 'unsatisfied', n: 1 },
+    ],
+    [{ streetId: 1, n: 2 }],
+  );
 
   it('counts by status and post', () => {
     expect(f.total).toBe(10);
@@ -48,7 +70,14 @@ describe('computeFigures', () => {
 
   it('gives null rates, not NaN, when there is nothing to divide', () => {
     const empty = computeFigures([], [], [], []);
-    expect(empty).toMatchObject({ total: 0, closureRate: null, onTimeRate: null, avgHandlingHours: null, reopenRate: null, satisfactionRate: null });
+    expect(empty).toMatchObject({
+      total: 0,
+      closureRate: null,
+      onTimeRate: null,
+      avgHandlingHours: null,
+      reopenRate: null,
+      satisfactionRate: null,
+    });
     expect(empty.mode721.shares).toBeNull();
     expect(rate(1, 0)).toBeNull();
   });
@@ -56,7 +85,11 @@ describe('computeFigures', () => {
 
 describe('per street and trend', () => {
   const rows: StatsRows = {
-    groups: [g({ streetId: 1, cases: 2 }), g({ streetId: 2, cases: 5, status: 'accepted' }), g({ streetId: null, cases: 1 })],
+    groups: [
+      g({ streetId: 1, cases: 2 }),
+      g({ streetId: 2, cases: 5, status: 'accepted' }),
+      g({ streetId: null, cases: 1 }),
+    ],
     due: [{ streetId: 2, due: 5, postponed: 0, onTime: 0 }],
     ratings: [],
     settled: [{ streetId: 1, n: 4 }],
@@ -65,7 +98,11 @@ describe('per street and trend', () => {
   };
 
   it('splits the rows by street and keeps streets without cases', () => {
-    const s = computeStreetFigures(rows, [{ id: 1, name: '万松街道' }, { id: 2, name: '北湖街道' }, { id: 3, name: '常青街道' }]);
+    const s = computeStreetFigures(rows, [
+      { id: 1, name: '万松街道' },
+      { id: 2, name: '北湖街道' },
+      { id: 3, name: '常青街道' },
+    ]);
     expect(s.map((x) => [x.street, x.total, x.closed, x.due, x.mode721.service])).toEqual([
       ['万松街道', 2, 2, 0, 4],
       ['北湖街道', 5, 0, 5, 0],

@@ -1,7 +1,16 @@
 import { STATUSES, type CaseStatus, type Mode721 } from '../case/case-types.ts';
 import type { Period } from './period-fns.ts';
 import { periodDays } from './period-fns.ts';
-import type { CaseGroupRow, DueRow, RatingRow, SettledFindingRow, StatsFigures, StatsRows, StreetFigures, TrendPoint } from './stats-types.ts';
+import type {
+  CaseGroupRow,
+  DueRow,
+  RatingRow,
+  SettledFindingRow,
+  StatsFigures,
+  StatsRows,
+  StreetFigures,
+  TrendPoint,
+} from './stats-types.ts';
 
 /** Unclassified cases (triage without a matter) are counted under this post name. */
 export const NO_POST = '未分类';
@@ -11,7 +20,6 @@ export function rate(numerator: number, denominator: number): number | null {
   return denominator > 0 ? Math.round((numerator / denominator) * 10_000) / 10_000 : null;
 }
 
-const MODES: readonly Mode721[] = ['service', 'management', 'enforcement'];
 const COUNTED_721 = new Set(['resolved', 'closed']);
 
 /** Folds already-filtered rows (one street, or the whole district) into the figures. */
@@ -73,7 +81,14 @@ export function computeFigures(
       ...modes,
       patrolSettled,
       total: modeTotal,
-      shares: modeTotal > 0 ? { service: rate(modes.service, modeTotal)!, management: rate(modes.management, modeTotal)!, enforcement: rate(modes.enforcement, modeTotal)! } : null,
+      shares:
+        modeTotal > 0
+          ? {
+              service: rate(modes.service, modeTotal)!,
+              management: rate(modes.management, modeTotal)!,
+              enforcement: rate(modes.enforcement, modeTotal)!,
+            }
+          : null,
     },
   };
 }
@@ -83,10 +98,18 @@ function forStreet<T extends { streetId: number | null }>(rows: readonly T[], st
   return rows.filter((r) => r.streetId === streetId);
 }
 
-export function computeStreetFigures(rows: StatsRows, streets: ReadonlyArray<{ id: number; name: string }>): StreetFigures[] {
+export function computeStreetFigures(
+  rows: StatsRows,
+  streets: ReadonlyArray<{ id: number; name: string }>,
+): StreetFigures[] {
   return streets.map((s) => ({
     street: s.name,
-    ...computeFigures(forStreet(rows.groups, s.id), forStreet(rows.due, s.id), forStreet(rows.ratings, s.id), forStreet(rows.settled, s.id)),
+    ...computeFigures(
+      forStreet(rows.groups, s.id),
+      forStreet(rows.due, s.id),
+      forStreet(rows.ratings, s.id),
+      forStreet(rows.settled, s.id),
+    ),
   }));
 }
 

@@ -114,4 +114,5 @@ const fc = {
 };
 writeFileSync(new URL('streets.geojson', DATA), `${JSON.stringify(fc)}\n`);
 console.log(`outline ${outlineKm2.toFixed(2)} km²`);
-for (const s of streets) console.log(`${s}\tarea ${area[s]!.toFixed(2)}\ttarget ${target[s]!.toFixed(2)}\tweight ${weightOf[s]!.toFixed(0)}`);
+for (const s of streets)
+  console.log(`${s}\tarea ${area[s]!.toFixed(2)}\ttarget ${target[s]!.toFixed(2)}\tweight ${weightOf[s]!.toFixed(0)}`);

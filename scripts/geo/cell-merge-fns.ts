@@ -92,7 +92,13 @@ export function mergeCells(cells: Pt[][], tol = 0.01): Pt[][][] {
         if (!nexts || nexts.length === 0) break;
         cur = nexts.pop()!;
       }
-      if (ring.length >= 3) rings.push(dropCollinear(ring.map((k) => V.pts[k]!), tol));
+      if (ring.length >= 3)
+        rings.push(
+          dropCollinear(
+            ring.map((k) => V.pts[k]!),
+            tol,
+          ),
+        );
     }
   }
   const outers = rings.filter((r) => signedArea(r) > 0);

@@ -37,11 +37,63 @@ const STREET_BY_CODE: Record<string, string> = {
  * match when written with 社区/居委会, so free text does not place a report by accident.
  */
 const ORDINARY_WORDS = new Set([
-  '万年', '和平', '民生', '三民', '大龙', '中大', '勤劳', '长堤', '大夹', '小夹', '仁厚', '友谊',
-  '天后', '永丰', '舞台', '江北', '省运', '精武', '新育', '云天', '公园', '凌云', '机场', '电业',
-  '电力', '航空', '青年', '青松', '新村', '汽运', '站东', '西桥', '马场', '建设', '正街', '环保',
-  '前进', '华中', '永康', '仁和', '发展', '富豪', '扬子', '德润', '常二', '常三', '常四', '新湾',
-  '桃林', '盛世', '阳光', '天仁', '多闻', '白松', '肖家', '涂家', '交通路',
+  '万年',
+  '和平',
+  '民生',
+  '三民',
+  '大龙',
+  '中大',
+  '勤劳',
+  '长堤',
+  '大夹',
+  '小夹',
+  '仁厚',
+  '友谊',
+  '天后',
+  '永丰',
+  '舞台',
+  '江北',
+  '省运',
+  '精武',
+  '新育',
+  '云天',
+  '公园',
+  '凌云',
+  '机场',
+  '电业',
+  '电力',
+  '航空',
+  '青年',
+  '青松',
+  '新村',
+  '汽运',
+  '站东',
+  '西桥',
+  '马场',
+  '建设',
+  '正街',
+  '环保',
+  '前进',
+  '华中',
+  '永康',
+  '仁和',
+  '发展',
+  '富豪',
+  '扬子',
+  '德润',
+  '常二',
+  '常三',
+  '常四',
+  '新湾',
+  '桃林',
+  '盛世',
+  '阳光',
+  '天仁',
+  '多闻',
+  '白松',
+  '肖家',
+  '涂家',
+  '交通路',
 ]);
 
 /** Other names the same community is known by in public pages, keyed by code. */
@@ -86,7 +138,13 @@ function main(): void {
     }
     const name = rawName.replace(/居委会$/, '').replace(/居民委员会$/, '');
     const short = name.replace(/社区$/, '');
-    const entry: Community = { name, short, code, street, requiresSuffix: short.length <= 1 || ORDINARY_WORDS.has(short) };
+    const entry: Community = {
+      name,
+      short,
+      code,
+      street,
+      requiresSuffix: short.length <= 1 || ORDINARY_WORDS.has(short),
+    };
     const extra = EXTRA_ALIASES[code];
     if (extra) entry.aliases = extra;
     communities.push(entry);

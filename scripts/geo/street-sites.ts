@@ -34,7 +34,12 @@ export const SITES: StreetSite[] = [
   { street: '万松街道', lng: 114.245, lat: 30.592, what: '航空路 side, 白松, 电力' },
   { street: '万松街道', lng: 114.25, lat: 30.601, what: '王家墩, 机场 (south of the CBD)' },
   { street: '万松街道', lng: 114.238, lat: 30.597, what: '航侧, 凌云 (west)' },
-  { street: '北湖街道', lng: 114.2615, lat: 30.6035, what: '西北湖, 德望, 妙三 (青年路–长江日报路, 建设大道–北湖西路)' },
+  {
+    street: '北湖街道',
+    lng: 114.2615,
+    lat: 30.6035,
+    what: '西北湖, 德望, 妙三 (青年路–长江日报路, 建设大道–北湖西路)',
+  },
   { street: '北湖街道', lng: 114.2655, lat: 30.607, what: '长江日报路28号 (office), 横堤' },
   { street: '唐家墩街道', lng: 114.2715, lat: 30.6035, what: '新村, 西桥 (south, by 江岸区)' },
   { street: '唐家墩街道', lng: 114.2745, lat: 30.611, what: '唐蔡 (三眼桥路, 发展大道)' },

@@ -29,11 +29,24 @@ function select(name: string, label: string, current: string | undefined, option
 function filterForm(d: BoardData): SafeHtml {
   const f = d.filters;
   return html`<form method="get" action="${d.action}" class="filters" aria-label="筛选案件">
-    ${select('street', '街道', f.street, d.streets.map((s) => [s, s]))}
+    ${select(
+      'street',
+      '街道',
+      f.street,
+      d.streets.map((s) => [s, s]),
+    )}
     ${select('status', '状态', f.status, [[OPEN_STATUS, '未结案（全部）'], ...STATUSES.map((s): [string, string] => [s, STATUS_LABELS[s]])])}
-    ${select('post', '岗位', f.post, POSTS.map((p) => [p, p]))}
+    ${select(
+      'post',
+      '岗位',
+      f.post,
+      POSTS.map((p) => [p, p]),
+    )}
     ${select('handling', '承办层级', f.handling, Object.entries(HANDLING_LABELS))}
-    ${select('overdue', '是否超期', f.overdue, [['true', '仅超期'], ['false', '未超期']])}
+    ${select('overdue', '是否超期', f.overdue, [
+      ['true', '仅超期'],
+      ['false', '未超期'],
+    ])}
     <label>立案起<input type="date" name="from" value="${f.from ?? ''}"></label>
     <label>立案止<input type="date" name="to" value="${f.to ?? ''}"></label>
     <label class="wide">关键词<input type="search" name="q" value="${f.q ?? ''}" maxlength="100" placeholder="内容、编号或地址"></label>
@@ -61,7 +74,8 @@ export function caseRows(items: CaseListItem[]): SafeHtml {
 function pager(d: BoardData): SafeHtml {
   const pages = Math.max(1, Math.ceil(d.total / PAGE_SIZE));
   if (pages === 1) return html``;
-  const link = (p: number, text: string, rel: string) => html`<a href="${d.action}${queryString(d.filters, { page: p })}" rel="${rel}">${text}</a>`;
+  const link = (p: number, text: string, rel: string) =>
+    html`<a href="${d.action}${queryString(d.filters, { page: p })}" rel="${rel}">${text}</a>`;
   return html`<nav class="pager" aria-label="分页">
     ${d.page > 1 ? link(d.page - 1, '上一页', 'prev') : ''}
     <span>第 ${d.page} / ${pages} 页</span>

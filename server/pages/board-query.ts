@@ -45,9 +45,16 @@ export function parsePage(raw: RawQuery): number {
 /** The filters as db/case-queries.ts takes them. */
 export function toListQuery(f: BoardFilters, page: number, pageSize = PAGE_SIZE): CaseListQuery {
   return {
-    street: f.street, status: f.status, post: f.post, handling: f.handling, from: f.from, to: f.to, q: f.q,
+    street: f.street,
+    status: f.status,
+    post: f.post,
+    handling: f.handling,
+    from: f.from,
+    to: f.to,
+    q: f.q,
     overdue: f.overdue === undefined ? undefined : f.overdue === 'true',
-    page, pageSize,
+    page,
+    pageSize,
   };
 }
 

@@ -38,7 +38,8 @@ export async function readPostedForm(req: FastifyRequest): Promise<PostedForm> {
   } catch (err) {
     if (err instanceof ValidationError) throw err;
     const code = (err as { code?: string }).code ?? '';
-    if (code.startsWith('FST_') && /SIZE|LIMIT/.test(code)) throw new ValidationError('照片过大或数量过多，请压缩后重试');
+    if (code.startsWith('FST_') && /SIZE|LIMIT/.test(code))
+      throw new ValidationError('照片过大或数量过多，请压缩后重试');
     throw err;
   }
   return out;
@@ -81,7 +82,8 @@ export function toActionInput(fields: Record<string, string>): ActionInput {
   }
   const mode = fields.mode721;
   if (mode) {
-    if (!['service', 'management', 'enforcement'].includes(mode)) throw new ValidationError('请选择处置方式（服务、管理或执法）');
+    if (!['service', 'management', 'enforcement'].includes(mode))
+      throw new ValidationError('请选择处置方式（服务、管理或执法）');
     input.mode721 = mode as Mode721;
   }
   const due = localDateTime(fields.newDueAt);

@@ -12,7 +12,12 @@ import type { Flash } from './page-context.ts';
  * evidence, act through the domain (which checks role, status and required input), and say
  * what happened. Refusals come back as the domain's Chinese message, never as an error page.
  */
-export async function actOnCase(deps: ServerDeps, req: FastifyRequest, actor: Actor, number: string): Promise<{ flash: Flash; next: string }> {
+export async function actOnCase(
+  deps: ServerDeps,
+  req: FastifyRequest,
+  actor: Actor,
+  number: string,
+): Promise<{ flash: Flash; next: string }> {
   const form = await readPostedForm(req);
   checkCsrf(req, form.fields[CSRF_FIELD]);
   const back = `/cases/${encodeURIComponent(number)}`;
@@ -22,21 +27,38 @@ export async function actOnCase(deps: ServerDeps, req: FastifyRequest, actor: Ac
     if (form.photos.length) {
       if (action !== 'resolve') throw new ValidationError('只有办结时可以上传照片');
       const ids: number[] = [];
-      for (const p of form.photos) ids.push((await deps.domain.evidence.ingest(p.bytes, { uploadedById: actor.personId, declaredMime: p.mime, fileName: p.fileName })).attachmentId);
+      for (const p of form.photos)
+        ids.push(
+          (
+            await deps.domain.evidence.ingest(p.bytes, {
+              uploadedById: actor.personId,
+              declaredMime: p.mime,
+              fileName: p.fileName,
+            })
+          ).attachmentId,
+        );
       input.attachmentIds = ids;
     }
     await deps.domain.cases.actions.act({ number }, action, actor, input);
     // Some actions hand the case to someone else (return, refer): then its page is no longer ours.
     const access = await deps.db.case.findUnique({ where: { number }, select: accessSelect });
     const stillVisible = access !== null && (await actorCanSee(deps.db, actor, access));
-    return { flash: { kind: 'ok', text: `案件 ${number}：${ACTION_LABELS[action]}成功` }, next: stillVisible ? back : '/' };
+    return {
+      flash: { kind: 'ok', text: `案件 ${number}：${ACTION_LABELS[action]}成功` },
+      next: stillVisible ? back : '/',
+    };
   } catch (err) {
     if (err instanceof DomainError) return { flash: { kind: 'error', text: err.message }, next: back };
     throw err;
   }
 }
 
-export async function decidePostponement(deps: ServerDeps, req: FastifyRequest, actor: Actor, number: string): Promise<{ flash: Flash; next: string }> {
+export async function decidePostponement(
+  deps: ServerDeps,
+  req: FastifyRequest,
+  actor: Actor,
+  number: string,
+): Promise<{ flash: Flash; next: string }> {
   const form = await readPostedForm(req);
   checkCsrf(req, form.fields[CSRF_FIELD]);
   const back = `/cases/${encodeURIComponent(number)}`;

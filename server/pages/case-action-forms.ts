@@ -27,24 +27,49 @@ function itemSelect(a: CaseAction, c: ActionChoices, required: boolean): SafeHtm
   const posts = [...new Set(c.items.map((i) => i.post ?? (i.level === 'district' ? '区局事项' : '移送事项')))];
   return html`<label for="${a}-item">权力清单事项${required ? html` <span class="req">（必填）</span>` : ''}</label>
     <select id="${a}-item" name="itemCode"${required ? html` required` : ''}><option value="">请选择</option>${posts.map(
-      (p) => html`<optgroup label="${p}">${c.items
-        .filter((i) => (i.post ?? (i.level === 'district' ? '区局事项' : '移送事项')) === p)
-        .map((i) => html`<option value="${i.code}">${i.code} ${i.name}</option>`)}</optgroup>`,
+      (p) =>
+        html`<optgroup label="${p}">${c.items
+          .filter((i) => (i.post ?? (i.level === 'district' ? '区局事项' : '移送事项')) === p)
+          .map((i) => html`<option value="${i.code}">${i.code} ${i.name}</option>`)}</optgroup>`,
     )}</select>`;
 }
 
 function fields(a: CaseAction, c: ActionChoices): HtmlValue {
   switch (a) {
     case 'register':
-      return [itemSelect(a, c, true), html`<label for="register-street">承办街道（可选）</label><select id="register-street" name="streetName">${options(c.streets.map((s) => [s, s]), '按事项与位置自动确定')}</select>`];
+      return [
+        itemSelect(a, c, true),
+        html`<label for="register-street">承办街道（可选）</label><select id="register-street" name="streetName">${options(
+          c.streets.map((s) => [s, s]),
+          '按事项与位置自动确定',
+        )}</select>`,
+      ];
     case 'assign':
-      return [html`<label for="assign-to">转派给 <span class="req">（必填）</span></label><select id="assign-to" name="assigneeId" required>${options(c.teamMembers.map((m) => [String(m.personId), m.name]), '请选择队员')}</select>`, note(a, '说明', false)];
+      return [
+        html`<label for="assign-to">转派给 <span class="req">（必填）</span></label><select id="assign-to" name="assigneeId" required>${options(
+          c.teamMembers.map((m) => [String(m.personId), m.name]),
+          '请选择队员',
+        )}</select>`,
+        note(a, '说明', false),
+      ];
     case 'return':
-      return [note(a, '退回理由', true), html`<label for="return-street">应由哪个街道办理（可选）</label><select id="return-street" name="streetName">${options(c.streets.map((s) => [s, s]), '交回指挥中心分拣')}</select>`];
+      return [
+        note(a, '退回理由', true),
+        html`<label for="return-street">应由哪个街道办理（可选）</label><select id="return-street" name="streetName">${options(
+          c.streets.map((s) => [s, s]),
+          '交回指挥中心分拣',
+        )}</select>`,
+      ];
     case 'escalate':
       return note(a, '上报理由（跨街道、重大复杂等）', true);
     case 'refer':
-      return [html`<label for="refer-dept">移送部门 <span class="req">（必填）</span></label><select id="refer-dept" name="departmentName" required>${options(c.departments.map((d) => [d, d]), '请选择部门')}</select>`, note(a, '说明', false)];
+      return [
+        html`<label for="refer-dept">移送部门 <span class="req">（必填）</span></label><select id="refer-dept" name="departmentName" required>${options(
+          c.departments.map((d) => [d, d]),
+          '请选择部门',
+        )}</select>`,
+        note(a, '说明', false),
+      ];
     case 'reject':
       return note(a, '不予受理理由', true);
     case 'resolve':
@@ -60,9 +85,15 @@ function fields(a: CaseAction, c: ActionChoices): HtmlValue {
     case 'reopen':
       return note(a, '重新办理理由', true);
     case 'merge':
-      return [html`<label for="merge-target">原案件编号 <span class="req">（必填）</span></label><input id="merge-target" name="targetCaseNumber" required maxlength="32" placeholder="JH-20261130-0001">`, note(a, '说明', false)];
+      return [
+        html`<label for="merge-target">原案件编号 <span class="req">（必填）</span></label><input id="merge-target" name="targetCaseNumber" required maxlength="32" placeholder="JH-20261130-0001">`,
+        note(a, '说明', false),
+      ];
     case 'request_postponement':
-      return [note(a, '缓办理由', true), html`<label for="pp-due">申请延期至 <span class="req">（必填）</span></label><input id="pp-due" type="datetime-local" name="newDueAt" required>`];
+      return [
+        note(a, '缓办理由', true),
+        html`<label for="pp-due">申请延期至 <span class="req">（必填）</span></label><input id="pp-due" type="datetime-local" name="newDueAt" required>`,
+      ];
     default:
       return note(a, '说明', false);
   }
@@ -91,7 +122,8 @@ function postponementForms(c: ActionChoices): SafeHtml {
 }
 
 export function actionSection(c: ActionChoices): SafeHtml {
-  if (c.actions.length === 0 && c.postponements.length === 0) return html`<section class="panel" aria-labelledby="act-h"><h2 id="act-h">操作</h2><p>您当前对此案件没有可执行的操作。</p></section>`;
+  if (c.actions.length === 0 && c.postponements.length === 0)
+    return html`<section class="panel" aria-labelledby="act-h"><h2 id="act-h">操作</h2><p>您当前对此案件没有可执行的操作。</p></section>`;
   // The first action is opened: on a phone one form at a time is enough to read.
   return html`<section class="panel" aria-labelledby="act-h"><h2 id="act-h">操作</h2>
     ${c.actions.map((a, i) => html`<details class="action-box"${i === 0 ? html` open` : ''}><summary>${ACTION_LABELS[a]}</summary>${actionForm(a, c)}</details>`)}

@@ -9,7 +9,8 @@ import { streetMap } from './street-map-svg.ts';
 
 export type CaseDetail = NonNullable<Awaited<ReturnType<typeof getCaseDetail>>>;
 
-const row = (label: string, value: HtmlValue) => html`<dt>${label}</dt><dd>${value === null || value === undefined || value === '' ? '—' : value}</dd>`;
+const row = (label: string, value: HtmlValue) =>
+  html`<dt>${label}</dt><dd>${value === null || value === undefined || value === '' ? '—' : value}</dd>`;
 
 function facts(c: CaseDetail): SafeHtml {
   const reporter = c.reporter
@@ -47,7 +48,10 @@ function timeline(c: CaseDetail): SafeHtml {
 function photos(c: CaseDetail): SafeHtml {
   if (c.attachments.length === 0) return html`<p class="muted">没有照片。</p>`;
   return html`<ul class="photos">${c.attachments.map(
-    (a, i) => html`<li><a href="${a.url}"><img src="/attachments/${a.id}/thumb" alt="案件照片 ${i + 1}" loading="lazy" width="160" height="160"></a>
+    (
+      a,
+      i,
+    ) => html`<li><a href="${a.url}"><img src="/attachments/${a.id}/thumb" alt="案件照片 ${i + 1}" loading="lazy" width="160" height="160"></a>
       <small>${a.exifTakenAt ? `拍摄 ${dateTime(a.exifTakenAt)}` : `上传 ${dateTime(a.createdAt)}`}${a.exifLat !== null ? ' · 含定位' : ''}</small></li>`,
   )}</ul>`;
 }

@@ -48,7 +48,8 @@ export function trendChart(title: string, points: TrendPoint[]): SafeHtml {
   const max = Math.max(1, ...points.flatMap((p) => [p.created, p.closed]));
   const x = (i: number) => left + (points.length <= 1 ? 0 : (i / (points.length - 1)) * (W - left - right));
   const y = (v: number) => top + (1 - v / max) * (h - top - bottom);
-  const line = (key: 'created' | 'closed') => points.map((p, i) => `${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
+  const line = (key: 'created' | 'closed') =>
+    points.map((p, i) => `${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
   const first = points[0]?.day ?? '';
   const last = points[points.length - 1]?.day ?? '';
   return html`<svg class="chart trend" viewBox="0 0 ${W} ${h}" role="img" aria-label="${title}" xmlns="http://www.w3.org/2000/svg">

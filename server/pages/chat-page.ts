@@ -60,9 +60,15 @@ function header(me: ChatMe | null, csrf: string): SafeHtml {
 
 /** The chat itself: messages, composer, photos, and the location panel with the district map. */
 export function chatPage(d: ChatPageData): SafeHtml {
-  const boot = JSON.stringify({ csrf: d.csrf, me: { name: d.me.name, role: d.me.role }, maxPhotoBytes: d.maxPhotoBytes }).replace(/</g, '\\u003c');
+  const boot = JSON.stringify({
+    csrf: d.csrf,
+    me: { name: d.me.name, role: d.me.role },
+    maxPhotoBytes: d.maxPhotoBytes,
+  }).replace(/</g, '\\u003c');
   const quick = QUICK.filter((q) => q.when(d.me));
-  return shell('网页聊天', html`<a class="skip" href="#composer-text">跳到输入框</a>
+  return shell(
+    '网页聊天',
+    html`<a class="skip" href="#composer-text">跳到输入框</a>
 ${header(d.me, d.csrf)}
 <main id="main" class="chat-main">
   <h1 class="visually-hidden">与网格通的聊天</h1>
@@ -101,7 +107,9 @@ ${header(d.me, d.csrf)}
     </form>
   </section>
 </footer>
-<script type="application/json" id="chat-boot">${trusted(boot)}</script>`, true);
+<script type="application/json" id="chat-boot">${trusted(boot)}</script>`,
+    true,
+  );
 }
 
 /** Before a session: who to be (demo mode), or start as a resident. */
@@ -112,16 +120,22 @@ export function chooserPage(o: { csrf: string; demo: readonly DemoChoice[] | nul
       <button type="submit" class="choice" aria-describedby="choice-${key}">${label}</button>
       <p id="choice-${key}">${description}</p>
     </form></li>`;
-  return shell('网页聊天', html`${header(null, o.csrf)}
+  return shell(
+    '网页聊天',
+    html`${header(null, o.csrf)}
 <main id="main" class="chooser">
   <h1>网格通 · 网页聊天</h1>
   <p>发现占道经营、乱堆乱放、违法搭建、油烟扰民等城市管理问题，在这里用文字、照片和位置报告，处理进展会实时推送。</p>
   ${o.error ? html`<p class="flash-error" role="alert">${o.error}</p>` : ''}
-  ${o.demo
-    ? html`<h2>演示模式：选择身份</h2>
+  ${
+    o.demo
+      ? html`<h2>演示模式：选择身份</h2>
   <p class="note">演示数据，请勿填写真实个人信息。每次选择“居民”都会新建一位居民。</p>
   <ul class="choices">${o.demo.map((c) => choice(c.key, c.label, c.description))}</ul>`
-    : html`<ul class="choices">${choice('resident', '以居民身份开始', '报告问题、跟踪进度、评价处理结果')}</ul>
-  <p>工作人员：请在 Telegram 或微信中向机器人发送 /login，打开收到的登录链接后再进入本页。</p>`}
-</main>`, false);
+      : html`<ul class="choices">${choice('resident', '以居民身份开始', '报告问题、跟踪进度、评价处理结果')}</ul>
+  <p>工作人员：请在 Telegram 或微信中向机器人发送 /login，打开收到的登录链接后再进入本页。</p>`
+  }
+</main>`,
+    false,
+  );
 }

@@ -1,4 +1,13 @@
-import { MODE_721_LABELS, RATING_LABELS, STATUS_LABELS, STATUSES, type Actor, type CaseStatus, type Mode721, type RatingScore } from '../../core/case/case-types.ts';
+import {
+  MODE_721_LABELS,
+  RATING_LABELS,
+  STATUS_LABELS,
+  STATUSES,
+  type Actor,
+  type CaseStatus,
+  type Mode721,
+  type RatingScore,
+} from '../../core/case/case-types.ts';
 import { redactPersonalData } from '../../core/case/anonymise-fns.ts';
 import { canSeeReporterContact, isOverdue } from '../../core/case/case-visibility-fns.ts';
 import type { StatsFigures } from '../../core/stats/stats-types.ts';
@@ -23,7 +32,9 @@ const CHUNK = 500;
  * for the other rows phone numbers and the like are redacted from the report and outcome text.
  */
 export async function casesTable(db: Db, actor: Actor, filters: BoardFilters, now: Date): Promise<ExportTable> {
-  const numbers = (await listCases(db, actor, toListQuery(filters, 1, EXPORT_MAX_ROWS), now)).items.map((i) => i.number);
+  const numbers = (await listCases(db, actor, toListQuery(filters, 1, EXPORT_MAX_ROWS), now)).items.map(
+    (i) => i.number,
+  );
   const rows: Array<Awaited<ReturnType<typeof readChunk>>[number]> = [];
   for (let i = 0; i < numbers.length; i += CHUNK) {
     const part = numbers.slice(i, i + CHUNK);
@@ -50,42 +61,155 @@ function readChunk(db: Db, numbers: string[]) {
 function tableOf(actor: Actor, rows: Awaited<ReturnType<typeof readChunk>>, now: Date): ExportTable {
   const contact = rows.map((c) => canSeeReporterContact(actor, c));
   const withContact = contact.some(Boolean);
-  const headers = ['编号', '状态', '街道', '移送部门', '承办层级', '岗位', '事项编码', '事项名称', '报告内容', '地址', '纬度', '经度', '紧急', '渠道', '承办人',
-    '立案时间', '处置期限', '是否超期', '办结时间', '结案时间', '处置方式', '处置结果', '退回次数', '返工次数', '重办次数', '最新评价', ...(withContact ? ['报告人', '报告人电话'] : [])];
+  const headers = [
+    '编号',
+    '状态',
+    '街道',
+    '移送部门',
+    '承办层级',
+    '岗位',
+    '事项编码',
+    '事项名称',
+    '报告内容',
+    '地址',
+    '纬度',
+    '经度',
+    '紧急',
+    '渠道',
+    '承办人',
+    '立案时间',
+    '处置期限',
+    '是否超期',
+    '办结时间',
+    '结案时间',
+    '处置方式',
+    '处置结果',
+    '退回次数',
+    '返工次数',
+    '重办次数',
+    '最新评价',
+    ...(withContact ? ['报告人', '报告人电话'] : []),
+  ];
   return {
     sheet: '案件',
     headers,
     rows: rows.map((c, i) => [
-      c.number, STATUS_LABELS[c.status as CaseStatus] ?? c.status, c.street?.name ?? null, c.department?.name ?? null, handlingLabel(c.handling), c.post, c.item?.code ?? null, c.item?.name ?? null,
+      c.number,
+      STATUS_LABELS[c.status as CaseStatus] ?? c.status,
+      c.street?.name ?? null,
+      c.department?.name ?? null,
+      handlingLabel(c.handling),
+      c.post,
+      c.item?.code ?? null,
+      c.item?.name ?? null,
       // Files travel further than pages: numbers a reporter typed stay with those who may call them.
-      contact[i] ? c.text : redactPersonalData(c.text), c.address, c.lat, c.lng, c.urgent ? '是' : '否', c.channel, c.assignee?.displayName ?? null,
-      dateTime(c.createdAt), c.dueAt ? dateTime(c.dueAt) : null, isOverdue(c, now) ? '是' : '否', c.resolvedAt ? dateTime(c.resolvedAt) : null, c.closedAt ? dateTime(c.closedAt) : null,
-      c.mode721 ? (MODE_721_LABELS[c.mode721 as Mode721] ?? c.mode721) : null, c.outcome && !contact[i] ? redactPersonalData(c.outcome) : c.outcome, c.returnCount, c.reworkCount, c.reopenCount,
+      contact[i] ? c.text : redactPersonalData(c.text),
+      c.address,
+      c.lat,
+      c.lng,
+      c.urgent ? '是' : '否',
+      c.channel,
+      c.assignee?.displayName ?? null,
+      dateTime(c.createdAt),
+      c.dueAt ? dateTime(c.dueAt) : null,
+      isOverdue(c, now) ? '是' : '否',
+      c.resolvedAt ? dateTime(c.resolvedAt) : null,
+      c.closedAt ? dateTime(c.closedAt) : null,
+      c.mode721 ? (MODE_721_LABELS[c.mode721 as Mode721] ?? c.mode721) : null,
+      c.outcome && !contact[i] ? redactPersonalData(c.outcome) : c.outcome,
+      c.returnCount,
+      c.reworkCount,
+      c.reopenCount,
       c.ratings[0] ? (RATING_LABELS[c.ratings[0].score as RatingScore] ?? c.ratings[0].score) : null,
       ...(withContact ? (contact[i] ? [c.reporter.displayName, c.reporter.phone] : [null, null]) : []),
     ]),
-    widths: headers.map((h) => (h === '报告内容' || h === '处置结果' ? 50 : h.endsWith('时间') || h === '处置期限' ? 18 : Math.max(10, h.length * 2 + 2))),
+    widths: headers.map((h) =>
+      h === '报告内容' || h === '处置结果'
+        ? 50
+        : h.endsWith('时间') || h === '处置期限'
+          ? 18
+          : Math.max(10, h.length * 2 + 2),
+    ),
   };
 }
 
 const pct = (r: number | null) => (r === null ? null : Math.round(r * 1000) / 10);
 
-const FIGURE_HEADERS = ['范围', '新增案件', ...STATUSES.map((s) => STATUS_LABELS[s]), '结案率(%)', '应结案数', '缓办数', '按期结案数', '按期结案率(%)', '平均处置时长(小时)',
-  '返工次数', '重办案件', '重办率(%)', '满意', '基本满意', '不满意', '满意率(%)', '服务', '管理', '执法', '其中巡查劝导', '服务占比(%)', '管理占比(%)', '执法占比(%)'];
+const FIGURE_HEADERS = [
+  '范围',
+  '新增案件',
+  ...STATUSES.map((s) => STATUS_LABELS[s]),
+  '结案率(%)',
+  '应结案数',
+  '缓办数',
+  '按期结案数',
+  '按期结案率(%)',
+  '平均处置时长(小时)',
+  '返工次数',
+  '重办案件',
+  '重办率(%)',
+  '满意',
+  '基本满意',
+  '不满意',
+  '满意率(%)',
+  '服务',
+  '管理',
+  '执法',
+  '其中巡查劝导',
+  '服务占比(%)',
+  '管理占比(%)',
+  '执法占比(%)',
+];
 
 function figureRow(scope: string, f: StatsFigures): Array<string | number | null> {
   const m = f.mode721;
-  return [scope, f.total, ...STATUSES.map((s) => f.byStatus[s]), pct(f.closureRate), f.due, f.postponed, f.closedOnTime, pct(f.onTimeRate), f.avgHandlingHours,
-    f.reworkCount, f.reopened, pct(f.reopenRate), f.ratings.satisfied, f.ratings.basic, f.ratings.unsatisfied, pct(f.satisfactionRate),
-    m.service, m.management, m.enforcement, m.patrolSettled, pct(m.shares?.service ?? null), pct(m.shares?.management ?? null), pct(m.shares?.enforcement ?? null)];
+  return [
+    scope,
+    f.total,
+    ...STATUSES.map((s) => f.byStatus[s]),
+    pct(f.closureRate),
+    f.due,
+    f.postponed,
+    f.closedOnTime,
+    pct(f.onTimeRate),
+    f.avgHandlingHours,
+    f.reworkCount,
+    f.reopened,
+    pct(f.reopenRate),
+    f.ratings.satisfied,
+    f.ratings.basic,
+    f.ratings.unsatisfied,
+    pct(f.satisfactionRate),
+    m.service,
+    m.management,
+    m.enforcement,
+    m.patrolSettled,
+    pct(m.shares?.service ?? null),
+    pct(m.shares?.management ?? null),
+    pct(m.shares?.enforcement ?? null),
+  ];
 }
 
 /** Figures per street (for the district) or of one street, then the total; the trend; posts. */
-export function statsTables(v: StatsView, perStreet: boolean): { figures: ExportTable; trend: ExportTable; posts: ExportTable } {
-  const rows = [...(perStreet ? v.streets.map((s) => figureRow(s.street, s)) : []), figureRow(`${v.scope}（${v.from} 至 ${v.to}）`, v.totals)];
+export function statsTables(
+  v: StatsView,
+  perStreet: boolean,
+): { figures: ExportTable; trend: ExportTable; posts: ExportTable } {
+  const rows = [
+    ...(perStreet ? v.streets.map((s) => figureRow(s.street, s)) : []),
+    figureRow(`${v.scope}（${v.from} 至 ${v.to}）`, v.totals),
+  ];
   return {
     figures: { sheet: '考核指标', headers: FIGURE_HEADERS, rows },
-    trend: { sheet: '每日趋势', headers: ['日期', '新增', '结案'], rows: v.trend.map((p) => [p.day, p.created, p.closed]) },
-    posts: { sheet: '按岗位', headers: ['岗位', '案件数'], rows: Object.entries(v.totals.byPost).sort((a, b) => b[1] - a[1]) },
+    trend: {
+      sheet: '每日趋势',
+      headers: ['日期', '新增', '结案'],
+      rows: v.trend.map((p) => [p.day, p.created, p.closed]),
+    },
+    posts: {
+      sheet: '按岗位',
+      headers: ['岗位', '案件数'],
+      rows: Object.entries(v.totals.byPost).sort((a, b) => b[1] - a[1]),
+    },
   };
 }

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 
 /** HTML forms post urlencoded bodies; registered per page plugin unless an outer scope already did. */
 export async function acceptFormPosts(scope: FastifyInstance): Promise<void> {
-  if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody, { bodyLimit: 64 * 1024 });
+  if (!scope.hasContentTypeParser('application/x-www-form-urlencoded'))
+    await scope.register(formbody, { bodyLimit: 64 * 1024 });
 }
 
 /** A single text field of a parsed form (repeated fields keep the first). */

@@ -31,7 +31,12 @@ export function hours(h: number | null | undefined): string {
   return h === null || h === undefined ? '—' : `${h.toFixed(1)} 小时`;
 }
 
-export const HANDLING_LABELS: Record<Handling, string> = { street: '街道', district: '区局', department: '移送部门', none: '无需处理' };
+export const HANDLING_LABELS: Record<Handling, string> = {
+  street: '街道',
+  district: '区局',
+  department: '移送部门',
+  none: '无需处理',
+};
 
 export function handlingLabel(h: string | null): string {
   return h ? (HANDLING_LABELS[h as Handling] ?? h) : '—';

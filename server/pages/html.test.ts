@@ -8,12 +8,16 @@ describe('html template helper', () => {
     expect(out).not.toContain('<script>');
     expect(out).not.toContain('" onmouseover');
     expect(out).toBe(`<p title="${escapeHtml(evil)}">${escapeHtml(evil)}</p>`);
-    expect(escapeHtml(evil)).toBe('&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; onmouseover=&quot;y&quot; &#96;z&#96; &amp;amp;');
+    expect(escapeHtml(evil)).toBe(
+      '&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; onmouseover=&quot;y&quot; &#96;z&#96; &amp;amp;',
+    );
   });
 
   it('nests templates and arrays without escaping them twice', () => {
     const items = ['<a>', 'b&c'];
-    expect(html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`.value).toBe('<ul><li>&lt;a&gt;</li><li>b&amp;c</li></ul>');
+    expect(html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`.value).toBe(
+      '<ul><li>&lt;a&gt;</li><li>b&amp;c</li></ul>',
+    );
     expect(html`${trusted('<br>')}${'<br>'}`.value).toBe('<br>&lt;br&gt;');
   });
 

@@ -19,11 +19,16 @@ export function navFor(actor: Actor | null): NavLink[] {
     if (actor.role === 'district_admin') links.push({ href: '/district', label: '统计' });
     else if (STREET_ROLES.has(actor.role)) links.push({ href: '/street', label: '统计' });
   }
-  links.push({ href: '/power-list', label: '权力清单' }, { href: '/public', label: '公开页' }, { href: '/chat', label: '网页聊天' });
+  links.push(
+    { href: '/power-list', label: '权力清单' },
+    { href: '/public', label: '公开页' },
+    { href: '/chat', label: '网页聊天' },
+  );
   return links;
 }
 
-const isCurrent = (link: NavLink, path: string) => (link.href === '/' ? path === '/' || path.startsWith('/cases/') : path.startsWith(link.href));
+const isCurrent = (link: NavLink, path: string) =>
+  link.href === '/' ? path === '/' || path.startsWith('/cases/') : path.startsWith(link.href);
 
 function header(ctx: PageContext): SafeHtml {
   const who = ctx.actor
@@ -34,7 +39,8 @@ function header(ctx: PageContext): SafeHtml {
     <a class="brand" href="${ctx.actor && ctx.actor.role !== 'resident' ? '/' : '/public'}">网格通 <small>江汉区街道城市管理执法</small></a>
     ${who}
     <nav aria-label="主导航"><ul>${navFor(ctx.actor).map(
-      (l) => html`<li><a href="${l.href}"${isCurrent(l, ctx.path) ? html` aria-current="page"` : ''}>${l.label}</a></li>`,
+      (l) =>
+        html`<li><a href="${l.href}"${isCurrent(l, ctx.path) ? html` aria-current="page"` : ''}>${l.label}</a></li>`,
     )}</ul></nav>
   </header>`;
 }

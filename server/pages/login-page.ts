@@ -24,10 +24,11 @@ function demoSection(ctx: PageContext, staff: DemoStaff[], next: string): SafeHt
         <caption>各街道执法队</caption>
         <thead><tr><th scope="col">街道</th>${STREET_ORDER.map((r) => html`<th scope="col">${ROLE_LABELS[r]}</th>`)}</tr></thead>
         <tbody>${streets.map(
-          (street) => html`<tr><th scope="row">${street}</th>${STREET_ORDER.map((role) => {
-            const s = staff.find((x) => x.street === street && x.role === role);
-            return html`<td>${s ? button(s, SHORT[role] ?? role) : '—'}</td>`;
-          })}</tr>`,
+          (street) =>
+            html`<tr><th scope="row">${street}</th>${STREET_ORDER.map((role) => {
+              const s = staff.find((x) => x.street === street && x.role === role);
+              return html`<td>${s ? button(s, SHORT[role] ?? role) : '—'}</td>`;
+            })}</tr>`,
         )}</tbody>
       </table>
     </form>

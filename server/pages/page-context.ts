@@ -19,7 +19,12 @@ const FLASH_COOKIE = 'gl_flash';
 
 /** A message for the next page this browser opens (after a POST-redirect-GET). */
 export function setFlash(reply: FastifyReply, flash: Flash): void {
-  reply.setCookie(FLASH_COOKIE, JSON.stringify(flash).slice(0, 1500), { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 });
+  reply.setCookie(FLASH_COOKIE, JSON.stringify(flash).slice(0, 1500), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    maxAge: 60,
+  });
 }
 
 function takeFlash(req: FastifyRequest, reply: FastifyReply): Flash | null {
@@ -28,15 +33,27 @@ function takeFlash(req: FastifyRequest, reply: FastifyReply): Flash | null {
   reply.clearCookie(FLASH_COOKIE, { path: '/' });
   try {
     const v = JSON.parse(raw) as Partial<Flash>;
-    return (v.kind === 'ok' || v.kind === 'error') && typeof v.text === 'string' ? { kind: v.kind, text: v.text } : null;
+    return (v.kind === 'ok' || v.kind === 'error') && typeof v.text === 'string'
+      ? { kind: v.kind, text: v.text }
+      : null;
   } catch {
     return null;
   }
 }
 
 /** `preSession`: the page has a sign-in form and needs a token before any session exists. */
-export function pageContext(req: FastifyRequest, reply: FastifyReply, secureCookies: boolean, preSession = false): PageContext {
-  return { actor: req.actor, csrf: csrfToken(req, reply, secureCookies, preSession), flash: takeFlash(req, reply), path: req.url.split('?')[0] ?? '/' };
+export function pageContext(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  secureCookies: boolean,
+  preSession = false,
+): PageContext {
+  return {
+    actor: req.actor,
+    csrf: csrfToken(req, reply, secureCookies, preSession),
+    flash: takeFlash(req, reply),
+    path: req.url.split('?')[0] ?? '/',
+  };
 }
 
 /** Pages are never cached: they carry personal data and a form token. */
@@ -48,6 +65,9 @@ export function sendPage(reply: FastifyReply, status: number, body: { value: str
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'same-origin')
     .header('x-frame-options', 'DENY')
-    .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    .header(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    )
     .send(body.value);
 }

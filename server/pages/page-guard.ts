@@ -5,8 +5,20 @@ import { html } from './html.ts';
 import { layout } from './layout.ts';
 import { pageContext, sendPage } from './page-context.ts';
 
-const STATUS: Record<string, number> = { not_found: 404, forbidden: 403, invalid_transition: 409, conflict: 409, validation_error: 400 };
-const TITLES: Record<number, string> = { 400: '请求有误', 403: '无权访问', 404: '未找到', 409: '无法操作', 500: '出错了' };
+const STATUS: Record<string, number> = {
+  not_found: 404,
+  forbidden: 403,
+  invalid_transition: 409,
+  conflict: 409,
+  validation_error: 400,
+};
+const TITLES: Record<number, string> = {
+  400: '请求有误',
+  403: '无权访问',
+  404: '未找到',
+  409: '无法操作',
+  500: '出错了',
+};
 
 export const RESIDENT_REFUSAL = '居民请在聊天中查看自己的报告';
 

@@ -4,7 +4,15 @@ import { caseRows } from './board-page.ts';
 import { attrIf, html, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
 import type { PageContext } from './page-context.ts';
-import { byPostSection, byStatusSection, keyFigures, mode721Section, streetCharts, streetTable, trendSection } from './stats-sections.ts';
+import {
+  byPostSection,
+  byStatusSection,
+  keyFigures,
+  mode721Section,
+  streetCharts,
+  streetTable,
+  trendSection,
+} from './stats-sections.ts';
 
 export interface StatsView {
   /** Inclusive district days, as the period form shows them. */

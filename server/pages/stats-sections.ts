@@ -9,7 +9,8 @@ import { html, type SafeHtml } from './html.ts';
 const MODES: Mode721[] = ['service', 'management', 'enforcement'];
 
 export function keyFigures(f: StatsFigures): SafeHtml {
-  const card = (label: string, value: string, hint: string) => html`<div class="figure"><dt>${label}</dt><dd>${value}</dd><dd class="hint">${hint}</dd></div>`;
+  const card = (label: string, value: string, hint: string) =>
+    html`<div class="figure"><dt>${label}</dt><dd>${value}</dd><dd class="hint">${hint}</dd></div>`;
   const shares = f.mode721.shares;
   return html`<dl class="figures">
     ${card('新增案件', String(f.total), `已结案 ${f.closed}`)}
@@ -30,20 +31,34 @@ function countTable(caption: string, rows: Array<[string, number]>): SafeHtml {
 export function byStatusSection(f: StatsFigures): SafeHtml {
   const rows = STATUSES.map((s): [string, number] => [STATUS_LABELS[s], f.byStatus[s]]);
   return html`<section class="panel chart-panel" aria-labelledby="st-h"><h2 id="st-h">按状态</h2>
-    ${barChart('按状态的案件数', rows.map(([label, v]) => ({ label, value: v, text: String(v) })))}
+    ${barChart(
+      '按状态的案件数',
+      rows.map(([label, v]) => ({ label, value: v, text: String(v) })),
+    )}
     <details><summary>数据表</summary>${countTable('按状态的案件数', rows)}</details></section>`;
 }
 
 export function byPostSection(f: StatsFigures): SafeHtml {
   const rows = Object.entries(f.byPost).sort((a, b) => b[1] - a[1]);
   return html`<section class="panel chart-panel" aria-labelledby="post-h"><h2 id="post-h">按岗位</h2>
-    ${rows.length ? barChart('按岗位的案件数', rows.map(([label, v]) => ({ label, value: v, text: String(v) }))) : html`<p class="empty">期内没有案件。</p>`}
+    ${
+      rows.length
+        ? barChart(
+            '按岗位的案件数',
+            rows.map(([label, v]) => ({ label, value: v, text: String(v) })),
+          )
+        : html`<p class="empty">期内没有案件。</p>`
+    }
     <details><summary>数据表</summary>${countTable('按岗位的案件数', rows)}</details></section>`;
 }
 
 export function mode721Section(f: StatsFigures): SafeHtml {
   const m = f.mode721;
-  const bars = MODES.map((k) => ({ label: MODE_721_LABELS[k], value: m[k], text: `${m[k]}（${percent(m.shares?.[k] ?? null)}）` }));
+  const bars = MODES.map((k) => ({
+    label: MODE_721_LABELS[k],
+    value: m[k],
+    text: `${m[k]}（${percent(m.shares?.[k] ?? null)}）`,
+  }));
   return html`<section class="panel chart-panel" aria-labelledby="m721-h"><h2 id="m721-h">“721”工作法</h2>
     ${barChart('办结案件的处置方式', bars)}
     <p class="muted">含巡查现场劝导整改 ${m.patrolSettled} 起（计为服务）。目标比例约 7 : 2 : 1。</p></section>`;
@@ -64,7 +79,9 @@ export function streetTable(streets: StreetFigures[]): SafeHtml {
     <thead><tr><th scope="col">街道</th><th scope="col">案件</th><th scope="col">结案</th><th scope="col">结案率</th><th scope="col">应结</th><th scope="col">按期</th><th scope="col">按期率</th>
       <th scope="col">平均时长</th><th scope="col">返工</th><th scope="col">重办率</th><th scope="col">评价</th><th scope="col">满意率</th><th scope="col">服务/管理/执法</th></tr></thead>
     <tbody>${streets.map(
-      (s) => html`<tr><th scope="row"><a href="/street?street=${encodeURIComponent(s.street)}">${s.street}</a></th><td>${s.total}</td><td>${s.closed}</td><td>${percent(s.closureRate)}</td>
+      (
+        s,
+      ) => html`<tr><th scope="row"><a href="/street?street=${encodeURIComponent(s.street)}">${s.street}</a></th><td>${s.total}</td><td>${s.closed}</td><td>${percent(s.closureRate)}</td>
         <td>${s.due - s.postponed}</td><td>${s.closedOnTime}</td><td>${percent(s.onTimeRate)}</td><td>${hours(s.avgHandlingHours)}</td><td>${s.reworkCount}</td>
         <td>${percent(s.reopenRate)}</td><td>${s.ratings.total}</td><td>${percent(s.satisfactionRate)}</td><td>${s.mode721.service}/${s.mode721.management}/${s.mode721.enforcement}</td></tr>`,
     )}</tbody></table></div>`;
@@ -73,10 +90,25 @@ export function streetTable(streets: StreetFigures[]): SafeHtml {
 /** Per-street bar charts of the rates the assessment ranks streets by. */
 export function streetCharts(streets: StreetFigures[]): SafeHtml {
   const short = (s: string) => s.replace(/街道$/, '');
-  const rateBars = (pick: (s: StreetFigures) => number | null) => streets.map((s) => ({ label: short(s.street), value: pick(s), text: percent(pick(s)) }));
+  const rateBars = (pick: (s: StreetFigures) => number | null) =>
+    streets.map((s) => ({ label: short(s.street), value: pick(s), text: percent(pick(s)) }));
   return html`
-    <section class="panel chart-panel" aria-labelledby="on-h"><h2 id="on-h">按期结案率</h2>${barChart('各街道按期结案率', rateBars((s) => s.onTimeRate), 1)}</section>
-    <section class="panel chart-panel" aria-labelledby="avg-h"><h2 id="avg-h">平均处置时长</h2>${barChart('各街道平均处置时长（小时）', streets.map((s) => ({ label: short(s.street), value: s.avgHandlingHours, text: hours(s.avgHandlingHours) })))}</section>
-    <section class="panel chart-panel" aria-labelledby="sat-h"><h2 id="sat-h">满意率</h2>${barChart('各街道满意率', rateBars((s) => s.satisfactionRate), 1)}</section>
-    <section class="panel chart-panel" aria-labelledby="rw-h"><h2 id="rw-h">返工次数</h2>${barChart('各街道返工次数', streets.map((s) => ({ label: short(s.street), value: s.reworkCount, text: String(s.reworkCount) })))}</section>`;
+    <section class="panel chart-panel" aria-labelledby="on-h"><h2 id="on-h">按期结案率</h2>${barChart(
+      '各街道按期结案率',
+      rateBars((s) => s.onTimeRate),
+      1,
+    )}</section>
+    <section class="panel chart-panel" aria-labelledby="avg-h"><h2 id="avg-h">平均处置时长</h2>${barChart(
+      '各街道平均处置时长（小时）',
+      streets.map((s) => ({ label: short(s.street), value: s.avgHandlingHours, text: hours(s.avgHandlingHours) })),
+    )}</section>
+    <section class="panel chart-panel" aria-labelledby="sat-h"><h2 id="sat-h">满意率</h2>${barChart(
+      '各街道满意率',
+      rateBars((s) => s.satisfactionRate),
+      1,
+    )}</section>
+    <section class="panel chart-panel" aria-labelledby="rw-h"><h2 id="rw-h">返工次数</h2>${barChart(
+      '各街道返工次数',
+      streets.map((s) => ({ label: short(s.street), value: s.reworkCount, text: String(s.reworkCount) })),
+    )}</section>`;
 }

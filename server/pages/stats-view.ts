@@ -9,10 +9,22 @@ import type { StatsView } from './stats-page.ts';
 const one = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 40) : undefined);
 
 /** The statistics of a period (default: the last 30 days) for the district (null) or one street. */
-export async function loadStatsView(db: Db, query: Record<string, unknown>, streetId: number | null, now: Date): Promise<StatsView> {
+export async function loadStatsView(
+  db: Db,
+  query: Record<string, unknown>,
+  streetId: number | null,
+  now: Date,
+): Promise<StatsView> {
   const period = resolvePeriod({ from: one(query.from), to: one(query.to) }, now);
   const s = await statsFor(db, period, streetId);
-  return { from: districtDay(period.from), to: districtDay(new Date(period.to.getTime() - 1)), scope: s.scope, totals: s.totals, streets: s.streets, trend: s.trend };
+  return {
+    from: districtDay(period.from),
+    to: districtDay(new Date(period.to.getTime() - 1)),
+    scope: s.scope,
+    totals: s.totals,
+    streets: s.streets,
+    trend: s.trend,
+  };
 }
 
 /**
@@ -21,7 +33,8 @@ export async function loadStatsView(db: Db, query: Record<string, unknown>, stre
  */
 export async function statsStreetScope(db: Db, actor: Actor, street: string | undefined): Promise<number | null> {
   if (actor.role === 'district_admin') return street ? streetIdByName(db, street) : null;
-  if (!['inspector', 'enforcer', 'team_lead'].includes(actor.role) || actor.streetId === null) throw new ForbiddenError('您的账号未关联街道，无法查看统计');
+  if (!['inspector', 'enforcer', 'team_lead'].includes(actor.role) || actor.streetId === null)
+    throw new ForbiddenError('您的账号未关联街道，无法查看统计');
   if (street && (await streetIdByName(db, street)) !== actor.streetId) throw new ForbiddenError('只能查看本街道的统计');
   return actor.streetId;
 }

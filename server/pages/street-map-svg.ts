@@ -34,10 +34,24 @@ function build(): Projected {
   // Equirectangular with the cosine of the mid latitude: at 1:50 000 the error is invisible.
   const kx = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
   const scale = (WIDTH - 2 * PAD) / ((maxLng - minLng) * kx);
-  const project = (lng: number, lat: number): [number, number] => [PAD + (lng - minLng) * kx * scale, PAD + (maxLat - lat) * scale];
+  const project = (lng: number, lat: number): [number, number] => [
+    PAD + (lng - minLng) * kx * scale,
+    PAD + (maxLat - lat) * scale,
+  ];
   const streets = features.map((f) => {
     const rs = rings(f.geometry);
-    const d = rs.map((r) => `M${r.map((p) => project(p[0]!, p[1]!).map((v) => v.toFixed(1)).join(',')).join('L')}Z`).join('');
+    const d = rs
+      .map(
+        (r) =>
+          `M${r
+            .map((p) =>
+              project(p[0]!, p[1]!)
+                .map((v) => v.toFixed(1))
+                .join(','),
+            )
+            .join('L')}Z`,
+      )
+      .join('');
     const outer = rs[0] ?? [];
     const pts = outer.map((p) => project(p[0]!, p[1]!));
     const cx = pts.reduce((s, p) => s + p[0], 0) / Math.max(1, pts.length);
@@ -54,7 +68,12 @@ function label(s: { name: string; cx: number; cy: number }, point: [number, numb
   return html`<text x="${s.cx.toFixed(1)}" y="${y.toFixed(1)}" font-size="12" font-weight="700" text-anchor="middle" fill="#1a1a1a" stroke="#ffffff" stroke-width="3" paint-order="stroke">${s.name.replace(/街道$/, '')}</text>`;
 }
 
-export function streetMap(o: { street: string | null; lat: number | null; lng: number | null; label: string }): SafeHtml {
+export function streetMap(o: {
+  street: string | null;
+  lat: number | null;
+  lng: number | null;
+  label: string;
+}): SafeHtml {
   cached ??= build();
   const m = cached;
   const point = o.lat !== null && o.lng !== null ? m.project(o.lng, o.lat) : null;

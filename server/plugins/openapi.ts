@@ -6,7 +6,11 @@ import type { FastifyInstance } from 'fastify';
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Gridline 网格通 API', version: '0.1.0', description: '街道城市管理执法：案件、权力清单、统计与公开接口' },
+      info: {
+        title: 'Gridline 网格通 API',
+        version: '0.1.0',
+        description: '街道城市管理执法：案件、权力清单、统计与公开接口',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });

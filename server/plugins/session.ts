@@ -24,7 +24,13 @@ export async function registerSessions(app: FastifyInstance, deps: ServerDeps): 
   app.decorate('sessions', sessions);
   app.decorate('signIn', async (reply: FastifyReply, personId: number) => {
     const { token } = await sessions.open(personId);
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_HOURS * 3600 });
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      maxAge: SESSION_HOURS * 3600,
+    });
   });
   app.decorate('signOut', async (reply: FastifyReply, token: string | undefined) => {
     if (token) await sessions.close(token);

@@ -42,12 +42,23 @@ function richText(text) {
 }
 
 function photoThumb(id) {
-  const img = el('img', { src: `/chat/api/photos/${id}`, alt: `照片 ${id}`, loading: 'lazy', width: '160', height: '120' });
-  img.addEventListener('error', () => img.replaceWith(el('span', { class: 'photo-missing' }, `照片 ${id}（无法预览）`)), { once: true });
+  const img = el('img', {
+    src: `/chat/api/photos/${id}`,
+    alt: `照片 ${id}`,
+    loading: 'lazy',
+    width: '160',
+    height: '120',
+  });
+  img.addEventListener(
+    'error',
+    () => img.replaceWith(el('span', { class: 'photo-missing' }, `照片 ${id}（无法预览）`)),
+    { once: true },
+  );
   return el('a', { href: `/chat/api/photos/${id}?size=full`, target: '_blank', rel: 'noopener', class: 'photo' }, img);
 }
 
-const timeOf = (iso) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' });
+const timeOf = (iso) =>
+  new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' });
 
 function say(text, kind = 'info') {
   note.textContent = text;
@@ -63,7 +74,13 @@ function ownContent(m) {
   if (m.button) parts.push(el('p', { class: 'text pressed' }, `▶ ${m.label || '按钮'}`));
   if (m.location) {
     const where = m.location.street ? `${m.location.street}，` : '';
-    parts.push(el('p', { class: 'text' }, `📍 位置：${where}北纬 ${m.location.lat.toFixed(5)}，东经 ${m.location.lng.toFixed(5)}`));
+    parts.push(
+      el(
+        'p',
+        { class: 'text' },
+        `📍 位置：${where}北纬 ${m.location.lat.toFixed(5)}，东经 ${m.location.lng.toFixed(5)}`,
+      ),
+    );
   }
   if (m.photos?.length) parts.push(el('div', { class: 'photos' }, ...m.photos.map(photoThumb)));
   return parts;
@@ -72,11 +89,27 @@ function ownContent(m) {
 function botContent(m) {
   const parts = [richText(m.text ?? '')];
   if (m.photoAttachmentIds?.length) parts.push(el('div', { class: 'photos' }, ...m.photoAttachmentIds.map(photoThumb)));
-  if (m.location) parts.push(el('p', { class: 'text' }, `📍 北纬 ${m.location.lat.toFixed(5)}，东经 ${m.location.lng.toFixed(5)}`));
+  if (m.location)
+    parts.push(el('p', { class: 'text' }, `📍 北纬 ${m.location.lat.toFixed(5)}，东经 ${m.location.lng.toFixed(5)}`));
   for (const row of m.buttons ?? []) {
-    parts.push(el('div', { class: 'buttons', role: 'group' }, ...row.map((b) => el('button', { type: 'button', class: 'reply-button', onclick: (ev) => press(b, ev.currentTarget) }, b.label))));
+    parts.push(
+      el(
+        'div',
+        { class: 'buttons', role: 'group' },
+        ...row.map((b) =>
+          el('button', { type: 'button', class: 'reply-button', onclick: (ev) => press(b, ev.currentTarget) }, b.label),
+        ),
+      ),
+    );
   }
-  if (m.requestLocation) parts.push(el('div', { class: 'buttons' }, el('button', { type: 'button', class: 'reply-button', onclick: () => openPanel(true) }, '📍 选择位置')));
+  if (m.requestLocation)
+    parts.push(
+      el(
+        'div',
+        { class: 'buttons' },
+        el('button', { type: 'button', class: 'reply-button', onclick: () => openPanel(true) }, '📍 选择位置'),
+      ),
+    );
   return parts;
 }
 
@@ -85,17 +118,21 @@ function render(entry, { refresh = false } = {}) {
   if (old && !refresh) return old;
   const m = entry.message ?? {};
   const kind = entry.dir === 'in' ? 'in' : m.notice ? 'out notice' : 'out';
-  const li = el('li', { class: `msg ${kind}`, 'data-key': entry.key },
+  const li = el(
+    'li',
+    { class: `msg ${kind}`, 'data-key': entry.key },
     el('span', { class: 'visually-hidden' }, entry.dir === 'in' ? '我说：' : m.notice ? '提示：' : '网格通：'),
     ...(entry.dir === 'in' ? ownContent(m) : botContent(m)),
-    el('time', { datetime: entry.at }, timeOf(entry.at)));
+    el('time', { datetime: entry.at }, timeOf(entry.at)),
+  );
   shown.set(entry.key, li);
   if (old) {
     // The server's copy of the person's own line (with the street it found for a pin).
     old.replaceWith(li);
     return li;
   }
-  const nearBottom = list.parentElement.scrollHeight - list.parentElement.scrollTop - list.parentElement.clientHeight < 120;
+  const nearBottom =
+    list.parentElement.scrollHeight - list.parentElement.scrollTop - list.parentElement.clientHeight < 120;
   list.append(li);
   if (nearBottom || entry.dir === 'in') li.scrollIntoView({ block: 'end' });
   return li;
@@ -104,7 +141,11 @@ function render(entry, { refresh = false } = {}) {
 // ---------------------------------------------------------------- sending
 
 async function api(path, init = {}) {
-  const res = await fetch(path, { credentials: 'same-origin', ...init, headers: { 'x-csrf-token': boot.csrf, ...(init.headers ?? {}) } });
+  const res = await fetch(path, {
+    credentials: 'same-origin',
+    ...init,
+    headers: { 'x-csrf-token': boot.csrf, ...(init.headers ?? {}) },
+  });
   const body = await res.json().catch(() => ({}));
   if (res.status === 401) say('登录已过期，请刷新页面重新选择身份。', 'error');
   return { ok: res.ok, status: res.status, body };
@@ -115,13 +156,23 @@ async function send(post, clientId = newId()) {
   const key = `w:${clientId}`;
   render({ key, dir: 'in', at: new Date().toISOString(), message: post }).classList.add('sending');
   shown.get(key).querySelector('.retry')?.remove();
-  const { ok, body } = await api('/chat/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId, ...post }) }).catch(() => ({ ok: false, body: {} }));
+  const { ok, body } = await api('/chat/api/messages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId, ...post }),
+  }).catch(() => ({ ok: false, body: {} }));
   // Looked up again: the server's copy may have replaced the element meanwhile.
   const li = shown.get(key);
   li.classList.remove('sending');
   if (ok) return true;
   li.classList.add('failed');
-  li.append(el('button', { type: 'button', class: 'retry', onclick: () => send(post, clientId) }, `发送失败${body.error?.message ? `：${body.error.message}` : ''}，点此重试`));
+  li.append(
+    el(
+      'button',
+      { type: 'button', class: 'retry', onclick: () => send(post, clientId) },
+      `发送失败${body.error?.message ? `：${body.error.message}` : ''}，点此重试`,
+    ),
+  );
   return false;
 }
 
@@ -162,9 +213,18 @@ photoInput.addEventListener('change', async () => {
   const form = new FormData();
   for (const f of files) form.append('photo', f, f.name);
   say(`正在上传 ${files.length} 张照片…`);
-  const { ok, body } = await api('/chat/api/photos', { method: 'POST', body: form }).catch(() => ({ ok: false, body: {} }));
+  const { ok, body } = await api('/chat/api/photos', { method: 'POST', body: form }).catch(() => ({
+    ok: false,
+    body: {},
+  }));
   for (const n of body.notices ?? body.error?.notices ?? []) render(n);
-  if (!ok) return say(body.error?.notices?.length ? '照片未被接收，原因见聊天记录。' : (body.error?.message ?? '照片上传失败，请重试。'), 'error');
+  if (!ok)
+    return say(
+      body.error?.notices?.length
+        ? '照片未被接收，原因见聊天记录。'
+        : (body.error?.message ?? '照片上传失败，请重试。'),
+      'error',
+    );
   say(body.notices?.length ? '部分照片未被接收，原因见聊天记录。' : '');
   await send({ photos: body.photos.map((p) => p.attachmentId) });
 });
@@ -190,7 +250,9 @@ async function sendLocation(location) {
   await send({ location });
 }
 
-setupMapPicker(document.getElementById('map-frame'), document.getElementById('map-readout'), ({ lat, lng }) => sendLocation({ lat, lng }));
+setupMapPicker(document.getElementById('map-frame'), document.getElementById('map-readout'), ({ lat, lng }) =>
+  sendLocation({ lat, lng }),
+);
 
 document.getElementById('geolocate').addEventListener('click', () => {
   if (!navigator.geolocation) return say('此浏览器不支持定位，请点击地图或输入地址。', 'error');

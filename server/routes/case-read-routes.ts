@@ -36,7 +36,10 @@ const detailSchema = {
   type: 'object',
   properties: {
     ...listItemSchema.properties,
-    text: { type: 'string', description: '报告内容；不能查看报告人联系方式的人员看到的电话等号码已隐去（处置结果、记录备注、评价同）' },
+    text: {
+      type: 'string',
+      description: '报告内容；不能查看报告人联系方式的人员看到的电话等号码已隐去（处置结果、记录备注、评价同）',
+    },
     lat: numOrNull,
     lng: numOrNull,
     address: strOrNull,
@@ -53,24 +56,49 @@ const detailSchema = {
     returnCount: { type: 'integer' },
     unsatisfiedCount: { type: 'integer' },
     postponed: { type: 'boolean' },
-    ...Object.fromEntries(['responseDueAt', 'registeredAt', 'dispatchedAt', 'acceptedAt', 'resolvedAt', 'verifiedAt', 'closedAt'].map((k) => [k, { type: ['string', 'null'], format: 'date-time' }])),
+    ...Object.fromEntries(
+      ['responseDueAt', 'registeredAt', 'dispatchedAt', 'acceptedAt', 'resolvedAt', 'verifiedAt', 'closedAt'].map(
+        (k) => [k, { type: ['string', 'null'], format: 'date-time' }],
+      ),
+    ),
     item: { type: ['object', 'null'], properties: { code: str, name: str, legalBasis: str, version: str } },
     events: {
       type: 'array',
       description: '全过程记录',
       items: {
         type: 'object',
-        properties: { type: str, fromStatus: strOrNull, toStatus: strOrNull, actorRole: str, actorName: { type: ['string', 'null'], description: '仅工作人员显示姓名' }, note: strOrNull, createdAt: str },
+        properties: {
+          type: str,
+          fromStatus: strOrNull,
+          toStatus: strOrNull,
+          actorRole: str,
+          actorName: { type: ['string', 'null'], description: '仅工作人员显示姓名' },
+          note: strOrNull,
+          createdAt: str,
+        },
       },
     },
     attachments: {
       type: 'array',
       items: {
         type: 'object',
-        properties: { id: { type: 'integer' }, mime: str, size: { type: 'integer' }, sha256: str, exifTakenAt: strOrNull, exifLat: numOrNull, exifLng: numOrNull, createdAt: str, url: str },
+        properties: {
+          id: { type: 'integer' },
+          mime: str,
+          size: { type: 'integer' },
+          sha256: str,
+          exifTakenAt: strOrNull,
+          exifLat: numOrNull,
+          exifLng: numOrNull,
+          createdAt: str,
+          url: str,
+        },
       },
     },
-    ratings: { type: 'array', items: { type: 'object', properties: { score: str, scoreLabel: str, comment: strOrNull, createdAt: str } } },
+    ratings: {
+      type: 'array',
+      items: { type: 'object', properties: { score: str, scoreLabel: str, comment: strOrNull, createdAt: str } },
+    },
     reporter: {
       type: ['object', 'null'],
       description: '报告人联系方式：仅区局、本街道执法队长和承办人可见；报告人本人只见脱敏号码',
@@ -99,7 +127,13 @@ const listQuerySchema = {
 } as const;
 
 /** Serves a stored file; the path comes from the database but is still kept inside DATA_DIR. */
-export async function sendDataFile(reply: FastifyReply, dataDir: string, relative: string, mime: string, cache: string): Promise<FastifyReply> {
+export async function sendDataFile(
+  reply: FastifyReply,
+  dataDir: string,
+  relative: string,
+  mime: string,
+  cache: string,
+): Promise<FastifyReply> {
   const root = path.resolve(dataDir);
   const file = path.resolve(root, relative);
   if (!file.startsWith(root + path.sep)) throw new NotFoundError('文件不存在');
@@ -126,7 +160,15 @@ export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Pr
         security: bearerSecurity,
         querystring: listQuerySchema,
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: listItemSchema }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } },
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: listItemSchema },
+              total: { type: 'integer' },
+              page: { type: 'integer' },
+              pageSize: { type: 'integer' },
+            },
+          },
           ...errorResponses,
         },
       },
@@ -141,7 +183,11 @@ export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Pr
         tags: ['cases'],
         summary: '案件详情：事项、全过程记录、照片、评价',
         security: bearerSecurity,
-        params: { type: 'object', properties: { number: { type: 'string', maxLength: 40, description: '案件编号，如 JH-20261129-0001' } }, required: ['number'] },
+        params: {
+          type: 'object',
+          properties: { number: { type: 'string', maxLength: 40, description: '案件编号，如 JH-20261129-0001' } },
+          required: ['number'],
+        },
         response: { 200: detailSchema, ...errorResponses },
       },
     },
@@ -166,7 +212,13 @@ export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Pr
     async (req, reply) => {
       const att = await findViewableAttachment(deps.db, requireActor(req), req.params.id);
       if (!att) throw new NotFoundError('未找到该附件');
-      return sendDataFile(reply.header('etag', `"${att.sha256}"`), deps.config.dataDir, att.path, att.mime, 'private, max-age=3600');
+      return sendDataFile(
+        reply.header('etag', `"${att.sha256}"`),
+        deps.config.dataDir,
+        att.path,
+        att.mime,
+        'private, max-age=3600',
+      );
     },
   );
 }

@@ -28,10 +28,14 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
   installPageErrors(app, secure);
   await acceptFormPosts(app);
   if (!app.hasRequestDecorator('isMultipart')) {
-    await app.register(multipart, { limits: { fileSize: config.PHOTO_MAX_BYTES, files: 9, fields: 30, fieldSize: 64 * 1024 } });
+    await app.register(multipart, {
+      limits: { fileSize: config.PHOTO_MAX_BYTES, files: 9, fields: 30, fieldSize: 64 * 1024 },
+    });
   }
-  const ctx = (req: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1]) => pageContext(req, reply, secure);
-  const streetNames = async () => (await db.street.findMany({ orderBy: { code: 'asc' }, select: { name: true } })).map((s) => s.name);
+  const ctx = (req: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1]) =>
+    pageContext(req, reply, secure);
+  const streetNames = async () =>
+    (await db.street.findMany({ orderBy: { code: 'asc' }, select: { name: true } })).map((s) => s.name);
   const hidden = { schema: { hide: true } };
 
   function board(req: { query: unknown }, overdueOnly: boolean) {
@@ -46,7 +50,19 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
     const actor = requireStaffPage(req);
     const { filters, page } = board(req, false);
     const list = await listCases(db, actor, toListQuery(filters, page), domain.clock());
-    return sendPage(reply, 200, boardPage(ctx(req, reply), { title: '案件', action: '/', filters, streets: await streetNames(), items: list.items, total: list.total, page }));
+    return sendPage(
+      reply,
+      200,
+      boardPage(ctx(req, reply), {
+        title: '案件',
+        action: '/',
+        filters,
+        streets: await streetNames(),
+        items: list.items,
+        total: list.total,
+        page,
+      }),
+    );
   });
 
   app.get('/overdue', hidden, async (req, reply) => {
@@ -54,7 +70,20 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
     const { filters, page } = board(req, true);
     const list = await listCases(db, actor, toListQuery(filters, page), domain.clock());
     const intro = html`<p>超过处置期限仍未办结的案件（督办）。系统在到期前提醒、超期后督办，并按规定上报区局。</p>`;
-    return sendPage(reply, 200, boardPage(ctx(req, reply), { title: '逾期案件', action: '/overdue', filters, streets: await streetNames(), items: list.items, total: list.total, page, intro }));
+    return sendPage(
+      reply,
+      200,
+      boardPage(ctx(req, reply), {
+        title: '逾期案件',
+        action: '/overdue',
+        filters,
+        streets: await streetNames(),
+        items: list.items,
+        total: list.total,
+        page,
+        intro,
+      }),
+    );
   });
 
   app.get<{ Params: { number: string } }>('/cases/:number', hidden, async (req, reply) => {
@@ -82,9 +111,16 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
   app.get<{ Params: { id: string } }>('/attachments/:id/thumb', hidden, async (req, reply) => {
     const actor = requireStaffPage(req);
     const id = Number(req.params.id);
-    const file = Number.isInteger(id) && id > 0 && (await findViewableAttachment(db, actor, id)) ? await domain.evidence.openThumbnail(id) : null;
+    const file =
+      Number.isInteger(id) && id > 0 && (await findViewableAttachment(db, actor, id))
+        ? await domain.evidence.openThumbnail(id)
+        : null;
     if (!file) throw new NotFoundError('未找到该照片');
-    return reply.header('content-type', file.mime).header('cache-control', 'private, max-age=3600').header('x-content-type-options', 'nosniff').send(createReadStream(file.path));
+    return reply
+      .header('content-type', file.mime)
+      .header('cache-control', 'private, max-age=3600')
+      .header('x-content-type-options', 'nosniff')
+      .send(createReadStream(file.path));
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/street', hidden, async (req, reply) => {
@@ -98,7 +134,12 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
       loadStatsView(db, req.query, streetId, now),
       listCases(db, actor, { street, status: OPEN, page: 1, pageSize: 30 }, now),
     ]);
-    const extra = { street, open: open.items, openTotal: open.total, ...(actor.role === 'district_admin' ? { streets } : {}) };
+    const extra = {
+      street,
+      open: open.items,
+      openTotal: open.total,
+      ...(actor.role === 'district_admin' ? { streets } : {}),
+    };
     return sendPage(reply, 200, streetPage(ctx(req, reply), view, extra));
   });
 
@@ -109,5 +150,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
   });
 
   // The power list is published: anyone may read it, signed in or not.
-  app.get('/power-list', hidden, async (req, reply) => sendPage(reply, 200, powerListPage(ctx(req, reply), await activePowerList(db))));
+  app.get('/power-list', hidden, async (req, reply) =>
+    sendPage(reply, 200, powerListPage(ctx(req, reply), await activePowerList(db))),
+  );
 }

@@ -28,7 +28,16 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
 
   app.get<{ Params: { format: Format } }>(
     '/exports/cases.:format',
-    { schema: { hide: true, params: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } }, required: ['format'] } } },
+    {
+      schema: {
+        hide: true,
+        params: {
+          type: 'object',
+          properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } },
+          required: ['format'],
+        },
+      },
+    },
     async (req, reply) => {
       const actor = requireStaffPage(req);
       const now = domain.clock();
@@ -41,7 +50,16 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
 
   app.get<{ Params: { format: Format }; Querystring: Record<string, string | undefined> }>(
     '/exports/stats.:format',
-    { schema: { hide: true, params: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } }, required: ['format'] } } },
+    {
+      schema: {
+        hide: true,
+        params: {
+          type: 'object',
+          properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } },
+          required: ['format'],
+        },
+      },
+    },
     async (req, reply) => {
       const actor = requireStaffPage(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
       const streetId = await statsStreetScope(db, actor, req.query.street?.trim() || undefined);

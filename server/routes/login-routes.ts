@@ -18,14 +18,28 @@ export async function loginRoutes(app: FastifyInstance, deps: ServerDeps): Promi
   installPageErrors(app, secure);
   await acceptFormPosts(app);
 
-  const render = async (req: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1], status: number, next: string, error?: string) => {
+  const render = async (
+    req: Parameters<typeof pageContext>[0],
+    reply: Parameters<typeof pageContext>[1],
+    status: number,
+    next: string,
+    error?: string,
+  ) => {
     if (config.DEMO_MODE) await ensureDemoStaff(db);
     const demo = config.DEMO_MODE ? await listDemoStaff(db) : null;
-    return sendPage(reply, status, loginPage(pageContext(req, reply, secure, true), { demo, next, ...(error ? { error } : {}) }));
+    return sendPage(
+      reply,
+      status,
+      loginPage(pageContext(req, reply, secure, true), { demo, next, ...(error ? { error } : {}) }),
+    );
   };
 
   /** A new sign-in replaces whatever session this browser had (no session fixation). */
-  const signInFresh = async (req: { cookies: Record<string, string | undefined> }, reply: Parameters<typeof app.signIn>[0], personId: number) => {
+  const signInFresh = async (
+    req: { cookies: Record<string, string | undefined> },
+    reply: Parameters<typeof app.signIn>[0],
+    personId: number,
+  ) => {
     const old = req.cookies[SESSION_COOKIE];
     if (old) await app.sessions.close(old);
     await app.signIn(reply, personId);
@@ -59,7 +73,8 @@ export async function loginRoutes(app: FastifyInstance, deps: ServerDeps): Promi
     if (!config.DEMO_MODE) throw new NotFoundError('演示登录仅在演示模式下可用');
     checkCsrf(req, field(req.body, '_csrf'));
     const personId = Number(field(req.body, 'personId'));
-    if (!Number.isInteger(personId) || personId < 1 || !(await isDemoStaff(db, personId))) throw new ForbiddenError('只能以演示身份登录');
+    if (!Number.isInteger(personId) || personId < 1 || !(await isDemoStaff(db, personId)))
+      throw new ForbiddenError('只能以演示身份登录');
     await signInFresh(req, reply, personId);
     req.log.info({ personId }, 'signed in as a demo identity');
     return reply.redirect(safeNext(field(req.body, 'next')), 303);

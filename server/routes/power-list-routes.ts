@@ -6,10 +6,19 @@ import type { ServerDeps } from '../server-deps.ts';
 const itemSchema = {
   type: 'object',
   properties: {
-    code: { type: 'string' }, name: { type: 'string' }, level: { type: 'string', enum: ['street', 'district', 'department'] },
-    post: { type: ['string', 'null'] }, department: { type: ['string', 'null'] }, legalBasis: { type: 'string' }, description: { type: 'string' },
+    code: { type: 'string' },
+    name: { type: 'string' },
+    level: { type: 'string', enum: ['street', 'district', 'department'] },
+    post: { type: ['string', 'null'] },
+    department: { type: ['string', 'null'] },
+    legalBasis: { type: 'string' },
+    description: { type: 'string' },
     keywords: { type: 'array', items: { type: 'string' } },
-    responseHours: { type: 'number' }, handlingHours: { type: 'number' }, timeBasis: { type: 'string' }, urgent: { type: 'boolean' }, mode721: { type: 'string' },
+    responseHours: { type: 'number' },
+    handlingHours: { type: 'number' },
+    timeBasis: { type: 'string' },
+    urgent: { type: 'boolean' },
+    mode721: { type: 'string' },
   },
 } as const;
 
@@ -21,13 +30,21 @@ export async function powerListRoutes(app: FastifyInstance, deps: ServerDeps): P
       schema: {
         tags: ['power-list'],
         summary: '权力清单（当前版本）',
-        querystring: { type: 'object', properties: { level: { type: 'string', enum: ['street', 'district', 'department'] } }, additionalProperties: false },
+        querystring: {
+          type: 'object',
+          properties: { level: { type: 'string', enum: ['street', 'district', 'department'] } },
+          additionalProperties: false,
+        },
         response: {
           200: {
             type: 'object',
             properties: {
-              version: { type: 'string' }, title: { type: 'string' }, source: { type: 'string' }, note: { type: 'string' },
-              publishedAt: { type: 'string', format: 'date-time' }, items: { type: 'array', items: itemSchema },
+              version: { type: 'string' },
+              title: { type: 'string' },
+              source: { type: 'string' },
+              note: { type: 'string' },
+              publishedAt: { type: 'string', format: 'date-time' },
+              items: { type: 'array', items: itemSchema },
             },
           },
         },

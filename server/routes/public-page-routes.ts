@@ -23,7 +23,14 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
       loadStatsView(db, {}, null, domain.clock()),
       activePowerList(db),
     ]);
-    const body = publicPage(pageContext(req, reply, secure), { cases: cases.items, total: cases.total, page, pageSize: PAGE_SIZE, stats, powerList });
+    const body = publicPage(pageContext(req, reply, secure), {
+      cases: cases.items,
+      total: cases.total,
+      page,
+      pageSize: PAGE_SIZE,
+      stats,
+      powerList,
+    });
     return sendPage(reply, 200, body);
   });
 }

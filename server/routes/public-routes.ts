@@ -10,7 +10,14 @@ import { loadStatsRows } from '../../db/stats-queries.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { binaryResponse, sendDataFile } from './case-read-routes.ts';
-import { STATS_CACHE_MS, figuresSchema, periodQuerySchema, periodSchema, statsCacheKey, trendSchema } from './stats-routes.ts';
+import {
+  STATS_CACHE_MS,
+  figuresSchema,
+  periodQuerySchema,
+  periodSchema,
+  statsCacheKey,
+  trendSchema,
+} from './stats-routes.ts';
 
 /** 执法信息网上公示: closed cases without personal data (the allow-list is db/public-case-queries.ts). */
 const strOrNull = { type: ['string', 'null'] } as const;
@@ -23,7 +30,11 @@ const publicCaseSchema = {
     post: strOrNull,
     department: strOrNull,
     street: strOrNull,
-    location: { type: ['object', 'null'], description: '约 100 米精度', properties: { lat: { type: 'number' }, lng: { type: 'number' } } },
+    location: {
+      type: ['object', 'null'],
+      description: '约 100 米精度',
+      properties: { lat: { type: 'number' }, lng: { type: 'number' } },
+    },
     outcome: { ...strOrNull, description: '处置结果（已隐去电话、证件号、账号等）' },
     createdDate: { type: 'string', format: 'date' },
     closedDate: { ...strOrNull, format: 'date' },
@@ -68,7 +79,15 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: publicCaseSchema }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } },
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: publicCaseSchema },
+              total: { type: 'integer' },
+              page: { type: 'integer' },
+              pageSize: { type: 'integer' },
+            },
+          },
           ...errorResponses,
         },
       },
@@ -99,9 +118,15 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     async (req, reply) => {
       const att = await db.attachment.findUnique({
         where: { id: req.params.id },
-        select: { publicPath: true, uploadedById: true, mime: true, case: { select: { status: true, reporterId: true } } },
+        select: {
+          publicPath: true,
+          uploadedById: true,
+          mime: true,
+          case: { select: { status: true, reporterId: true } },
+        },
       });
-      if (!att?.case || !att.publicPath || !isPublishedCase(att.case) || !publishablePhoto(att, att.case.reporterId)) throw new NotFoundError('未找到该附件');
+      if (!att?.case || !att.publicPath || !isPublishedCase(att.case) || !publishablePhoto(att, att.case.reporterId))
+        throw new NotFoundError('未找到该附件');
       return sendDataFile(reply, deps.config.dataDir, att.publicPath, att.mime, 'public, max-age=86400');
     },
   );
@@ -113,7 +138,13 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
         tags: ['public'],
         summary: '全区执法统计（公开，仅全区合计）',
         querystring: { type: 'object', additionalProperties: false, properties: periodQuerySchema },
-        response: { 200: { type: 'object', properties: { period: periodSchema, scope: { type: 'string' }, totals: figuresSchema, trend: trendSchema } }, ...errorResponses },
+        response: {
+          200: {
+            type: 'object',
+            properties: { period: periodSchema, scope: { type: 'string' }, totals: figuresSchema, trend: trendSchema },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (req) => {

@@ -36,7 +36,15 @@ export const figuresSchema = {
     mode721: {
       type: 'object',
       description: '"721" 工作法：办结案件的处置方式，巡查现场劝导整改计为服务',
-      properties: { ...modes, patrolSettled: int, total: int, shares: { type: ['object', 'null'], properties: { service: { type: 'number' }, management: { type: 'number' }, enforcement: { type: 'number' } } } },
+      properties: {
+        ...modes,
+        patrolSettled: int,
+        total: int,
+        shares: {
+          type: ['object', 'null'],
+          properties: { service: { type: 'number' }, management: { type: 'number' }, enforcement: { type: 'number' } },
+        },
+      },
     },
   },
 } as const;
@@ -48,7 +56,10 @@ export const trendSchema = {
 
 export const periodSchema = {
   type: 'object',
-  properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time', description: '不含' } },
+  properties: {
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time', description: '不含' },
+  },
 } as const;
 
 export const periodQuerySchema = {
@@ -67,7 +78,8 @@ async function statsScope(db: Db, actor: Actor, street: string | undefined): Pro
 /** How long statistics may lag the cases (see core/stats/ttl-cache.ts for why they are cached). */
 export const STATS_CACHE_MS = 30_000;
 
-export const statsCacheKey = (period: Period, streetId: number | null) => `${streetId ?? 'district'}|${period.from.toISOString()}|${period.to.toISOString()}`;
+export const statsCacheKey = (period: Period, streetId: number | null) =>
+  `${streetId ?? 'district'}|${period.from.toISOString()}|${period.to.toISOString()}`;
 
 export async function statsFor(db: Db, period: Period, streetId: number | null) {
   const [rows, streets] = await Promise.all([loadStatsRows(db, period, streetId), streetsInScope(db, streetId)]);
@@ -90,7 +102,11 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
         tags: ['statistics'],
         summary: '考核统计：分街道与全区合计（街道人员仅限本街道）',
         security: bearerSecurity,
-        querystring: { type: 'object', additionalProperties: false, properties: { ...periodQuerySchema, street: { type: 'string', description: '街道名称（仅区局可选）' } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...periodQuerySchema, street: { type: 'string', description: '街道名称（仅区局可选）' } },
+        },
         response: {
           200: {
             type: 'object',
@@ -98,7 +114,10 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
               period: periodSchema,
               scope: { type: 'string', description: '江汉区 或 街道名称' },
               totals: figuresSchema,
-              streets: { type: 'array', items: { ...figuresSchema, properties: { street: { type: 'string' }, ...figuresSchema.properties } } },
+              streets: {
+                type: 'array',
+                items: { ...figuresSchema, properties: { street: { type: 'string' }, ...figuresSchema.properties } },
+              },
               trend: trendSchema,
             },
           },

@@ -23,7 +23,10 @@ export async function streetRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       },
     },
     async () => {
-      const streets = await deps.db.street.findMany({ orderBy: { code: 'asc' }, select: { code: true, name: true, staffCount: true } });
+      const streets = await deps.db.street.findMany({
+        orderBy: { code: 'asc' },
+        select: { code: true, name: true, staffCount: true },
+      });
       return { streets, totalStaff: streets.reduce((sum, s) => sum + s.staffCount, 0) };
     },
   );
@@ -40,7 +43,15 @@ export async function streetRoutes(app: FastifyInstance, deps: ServerDeps): Prom
             properties: {
               departments: {
                 type: 'array',
-                items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' }, fullName: { type: 'string' }, kind: { type: 'string' } } },
+                items: {
+                  type: 'object',
+                  properties: {
+                    code: { type: 'string' },
+                    name: { type: 'string' },
+                    fullName: { type: 'string' },
+                    kind: { type: 'string' },
+                  },
+                },
               },
             },
           },
@@ -48,7 +59,10 @@ export async function streetRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       },
     },
     async () => ({
-      departments: await deps.db.department.findMany({ orderBy: { id: 'asc' }, select: { code: true, name: true, fullName: true, kind: true } }),
+      departments: await deps.db.department.findMany({
+        orderBy: { id: 'asc' },
+        select: { code: true, name: true, fullName: true, kind: true },
+      }),
     }),
   );
 }

@@ -8,7 +8,10 @@ import { checkCsrf } from '../plugins/csrf.ts';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** The signed-in person and their web chat; 401 for a browser without a session. */
-export async function chatter(req: FastifyRequest, store: WebChatStore): Promise<{ actor: Actor; address: WebChatAddress }> {
+export async function chatter(
+  req: FastifyRequest,
+  store: WebChatStore,
+): Promise<{ actor: Actor; address: WebChatAddress }> {
   const actor = req.actor;
   if (!actor) throw new UnauthorizedError('请先打开 /chat 选择身份或登录');
   return { actor, address: await store.addressFor(actor.personId) };

@@ -21,10 +21,16 @@ function districtMap() {
   return map;
 }
 
-const CSP = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 function sendHtml(reply: FastifyReply, status: number, body: { toString(): string }) {
-  return reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-store').send(body.toString());
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', CSP)
+    .header('cache-control', 'no-store')
+    .send(body.toString());
 }
 
 /** GET /chat (the chat, or the choice of identity), POST /chat/start, POST /chat/leave. */
@@ -35,22 +41,44 @@ export async function webchatPageRoutes(app: FastifyInstance, deps: WebChatRoute
   await acceptFormPosts(app);
 
   const chooser = (req: FastifyRequest, reply: FastifyReply, status = 200, error?: string) =>
-    sendHtml(reply, status, chooserPage({ csrf: csrfToken(req, reply, secure, true), demo: config.DEMO_MODE ? DEMO_CHOICES : null, ...(error ? { error } : {}) }));
+    sendHtml(
+      reply,
+      status,
+      chooserPage({
+        csrf: csrfToken(req, reply, secure, true),
+        demo: config.DEMO_MODE ? DEMO_CHOICES : null,
+        ...(error ? { error } : {}),
+      }),
+    );
 
   app.get('/chat', { schema: { hide: true } }, async (req, reply) => {
     const actor = req.actor;
     if (!actor) return chooser(req, reply);
     await store.addressFor(actor.personId); // pushes reach the web chat from now on
-    const person = await db.person.findUniqueOrThrow({ where: { id: actor.personId }, select: { street: { select: { name: true } }, department: { select: { name: true } } } });
+    const person = await db.person.findUniqueOrThrow({
+      where: { id: actor.personId },
+      select: { street: { select: { name: true } }, department: { select: { name: true } } },
+    });
     const me: ChatMe = {
-      name: actor.displayName, role: actor.role, roleLabel: ROLE_NAMES[actor.role] ?? actor.role,
-      unit: person.street?.name ?? person.department?.name ?? null, isStaff: STAFF_ROLES.includes(actor.role),
+      name: actor.displayName,
+      role: actor.role,
+      roleLabel: ROLE_NAMES[actor.role] ?? actor.role,
+      unit: person.street?.name ?? person.department?.name ?? null,
+      isStaff: STAFF_ROLES.includes(actor.role),
     };
     const m = districtMap();
-    return sendHtml(reply, 200, chatPage({
-      me, csrf: csrfToken(req, reply, secure), mapSvg: m.svg, streets: m.data.streets.map((s) => s.name).sort((a, b) => a.localeCompare(b, 'zh-CN')),
-      approximate: m.data.approximate, maxPhotoBytes: config.PHOTO_MAX_BYTES,
-    }));
+    return sendHtml(
+      reply,
+      200,
+      chatPage({
+        me,
+        csrf: csrfToken(req, reply, secure),
+        mapSvg: m.svg,
+        streets: m.data.streets.map((s) => s.name).sort((a, b) => a.localeCompare(b, 'zh-CN')),
+        approximate: m.data.approximate,
+        maxPhotoBytes: config.PHOTO_MAX_BYTES,
+      }),
+    );
   });
 
   app.post('/chat/start', { schema: { hide: true } }, async (req, reply) => {

@@ -21,61 +21,94 @@ interface Stored {
 export async function webchatPhotoRoutes(app: FastifyInstance, deps: WebChatRouteDeps): Promise<void> {
   const { store, hub, domain, config, db } = deps;
   // Oversized files are cut at the limit and refused with the evidence store's own message.
-  await app.register(multipart, { limits: { fileSize: config.PHOTO_MAX_BYTES, files: MAX_FILES, fields: 5, parts: MAX_FILES + 5 }, throwFileSizeLimit: false });
+  await app.register(multipart, {
+    limits: { fileSize: config.PHOTO_MAX_BYTES, files: MAX_FILES, fields: 5, parts: MAX_FILES + 5 },
+    throwFileSizeLimit: false,
+  });
 
-  app.post('/chat/api/photos', {
-    schema: {
-      tags: ['webchat'], summary: '网页聊天：上传照片（multipart，可多张），返回附件 id 供发送消息使用',
-      description: '被拒收的照片（过大、非图片、格式不支持、损坏）以中文说明返回，并作为提示留在聊天记录中；全部被拒时为 400。',
-      consumes: ['multipart/form-data'],
+  app.post(
+    '/chat/api/photos',
+    {
+      schema: {
+        tags: ['webchat'],
+        summary: '网页聊天：上传照片（multipart，可多张），返回附件 id 供发送消息使用',
+        description:
+          '被拒收的照片（过大、非图片、格式不支持、损坏）以中文说明返回，并作为提示留在聊天记录中；全部被拒时为 400。',
+        consumes: ['multipart/form-data'],
+      },
     },
-  }, async (req, reply) => {
-    const { actor, address } = await chatter(req, store);
-    checkChatWrite(req);
-    if (!req.isMultipart()) throw new ValidationError('请以 multipart/form-data 上传照片');
-    const photos: Stored[] = [];
-    const refusals: string[] = [];
-    try {
-      for await (const part of req.files()) {
-        const bytes = await part.toBuffer();
-        try {
-          if (part.file.truncated) checkSize(config.PHOTO_MAX_BYTES + 1, config.PHOTO_MAX_BYTES);
-          const s = await domain.evidence.ingest(bytes, { uploadedById: actor.personId, draftKey: `web:${address.chatId}`, declaredMime: part.mimetype, fileName: part.filename });
-          photos.push({ attachmentId: s.attachmentId, exifLat: s.exifLat, exifLng: s.exifLng });
-        } catch (err) {
-          if (!(err instanceof PhotoRejectedError)) throw err;
-          refusals.push(part.filename ? `${part.filename.slice(0, 60)}：${err.message}` : err.message);
+    async (req, reply) => {
+      const { actor, address } = await chatter(req, store);
+      checkChatWrite(req);
+      if (!req.isMultipart()) throw new ValidationError('请以 multipart/form-data 上传照片');
+      const photos: Stored[] = [];
+      const refusals: string[] = [];
+      try {
+        for await (const part of req.files()) {
+          const bytes = await part.toBuffer();
+          try {
+            if (part.file.truncated) checkSize(config.PHOTO_MAX_BYTES + 1, config.PHOTO_MAX_BYTES);
+            const s = await domain.evidence.ingest(bytes, {
+              uploadedById: actor.personId,
+              draftKey: `web:${address.chatId}`,
+              declaredMime: part.mimetype,
+              fileName: part.filename,
+            });
+            photos.push({ attachmentId: s.attachmentId, exifLat: s.exifLat, exifLng: s.exifLng });
+          } catch (err) {
+            if (!(err instanceof PhotoRejectedError)) throw err;
+            refusals.push(part.filename ? `${part.filename.slice(0, 60)}：${err.message}` : err.message);
+          }
         }
+      } catch (err) {
+        if ((err as { code?: string }).code === 'FST_FILES_LIMIT')
+          throw new ValidationError(`一次最多上传 ${MAX_FILES} 张照片`);
+        throw err;
       }
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FST_FILES_LIMIT') throw new ValidationError(`一次最多上传 ${MAX_FILES} 张照片`);
-      throw err;
-    }
-    // A refusal stays in the chat like a bot reply would, so it is still there after a reload.
-    const notices = [];
-    for (const text of refusals) {
-      const { entry } = await store.recordLine(address.chatId, `notice-${randomUUID()}`, 'out', { text, notice: true });
-      hub.publish(address.chatId, entry);
-      notices.push(entry);
-    }
-    if (photos.length === 0) {
-      return reply.code(400).send({ error: { code: 'photo_rejected', message: refusals.join('\n') || '没有收到照片', notices } });
-    }
-    return { photos, notices };
-  });
-
-  app.get<{ Params: { id: number }; Querystring: { size?: 'thumb' | 'full' } }>('/chat/api/photos/:id', {
-    schema: {
-      tags: ['webchat'], summary: '网页聊天：查看照片（缩略图或去除 EXIF 的副本，从不返回原件）',
-      params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-      querystring: { type: 'object', additionalProperties: false, properties: { size: { type: 'string', enum: ['thumb', 'full'], default: 'thumb' } } },
+      // A refusal stays in the chat like a bot reply would, so it is still there after a reload.
+      const notices = [];
+      for (const text of refusals) {
+        const { entry } = await store.recordLine(address.chatId, `notice-${randomUUID()}`, 'out', {
+          text,
+          notice: true,
+        });
+        hub.publish(address.chatId, entry);
+        notices.push(entry);
+      }
+      if (photos.length === 0) {
+        return reply
+          .code(400)
+          .send({ error: { code: 'photo_rejected', message: refusals.join('\n') || '没有收到照片', notices } });
+      }
+      return { photos, notices };
     },
-  }, async (req, reply) => {
-    const { actor } = await chatter(req, store);
-    // The uploader, or whoever may see the case the photo belongs to; anyone else gets a 404.
-    const allowed = await findViewableAttachment(db, actor, req.params.id);
-    const file = allowed && (req.query.size === 'full' ? await domain.evidence.openPublic(req.params.id) : await domain.evidence.openThumbnail(req.params.id));
-    if (!file) throw new NotFoundError('没有这张照片，或无法预览');
-    return reply.type(file.mime).header('cache-control', 'private, max-age=3600').send(createReadStream(file.path));
-  });
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { size?: 'thumb' | 'full' } }>(
+    '/chat/api/photos/:id',
+    {
+      schema: {
+        tags: ['webchat'],
+        summary: '网页聊天：查看照片（缩略图或去除 EXIF 的副本，从不返回原件）',
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { size: { type: 'string', enum: ['thumb', 'full'], default: 'thumb' } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { actor } = await chatter(req, store);
+      // The uploader, or whoever may see the case the photo belongs to; anyone else gets a 404.
+      const allowed = await findViewableAttachment(db, actor, req.params.id);
+      const file =
+        allowed &&
+        (req.query.size === 'full'
+          ? await domain.evidence.openPublic(req.params.id)
+          : await domain.evidence.openThumbnail(req.params.id));
+      if (!file) throw new NotFoundError('没有这张照片，或无法预览');
+      return reply.type(file.mime).header('cache-control', 'private, max-age=3600').send(createReadStream(file.path));
+    },
+  );
 }

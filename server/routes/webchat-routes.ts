@@ -15,7 +15,13 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebChatRouteDeps
   // The page's script and styles live in server/public/ (/assets/). The dashboard serves the
   // same folder there too; whoever registers first does it for both.
   if (!app.hasRoute({ method: 'GET', url: '/assets/*' })) {
-    await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/assets/', decorateReply: false, index: false, maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: PUBLIC_DIR,
+      prefix: '/assets/',
+      decorateReply: false,
+      index: false,
+      maxAge: '1h',
+    });
   }
   if (deps.config.DEMO_MODE) await prepareDemoIdentities(deps.db);
   // Open event streams would keep fastify.close() waiting for ever.

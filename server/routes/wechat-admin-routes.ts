@@ -32,8 +32,13 @@ function current(channel: WeChatStatusSource | null): WeChatStatus & { enabled: 
 }
 
 async function page(s: WeChatStatus & { enabled: boolean }): Promise<string> {
-  const rows: string[] = [`<p>状态：<strong>${STATE_TEXT[s.state]}</strong>${s.scanStatus === 'Scanned' ? '（已扫码，请在手机上确认登录）' : ''}</p>`];
-  if (!s.enabled) rows.push('<p>未配置微信通道。设置 <code>WECHATY_PUPPET</code>（及 <code>WECHATY_PUPPET_SERVICE_TOKEN</code>）后重启，见 README“WeChat (Wechaty)”。</p>');
+  const rows: string[] = [
+    `<p>状态：<strong>${STATE_TEXT[s.state]}</strong>${s.scanStatus === 'Scanned' ? '（已扫码，请在手机上确认登录）' : ''}</p>`,
+  ];
+  if (!s.enabled)
+    rows.push(
+      '<p>未配置微信通道。设置 <code>WECHATY_PUPPET</code>（及 <code>WECHATY_PUPPET_SERVICE_TOKEN</code>）后重启，见 README“WeChat (Wechaty)”。</p>',
+    );
   else rows.push(`<p>Puppet：<code>${esc(s.puppet)}</code></p>`);
   if (s.user) rows.push(`<p>当前账号：${esc(s.user.name)}（<code>${esc(s.user.id)}</code>）</p>`);
   if (s.error) rows.push(`<p class="err">启动失败：${esc(s.error)}</p>`);
@@ -61,11 +66,17 @@ function guard(req: FastifyRequest, reply: FastifyReply): boolean {
   return true;
 }
 
-export async function wechatAdminRoutes(app: FastifyInstance, deps: { channel: WeChatStatusSource | null }): Promise<void> {
+export async function wechatAdminRoutes(
+  app: FastifyInstance,
+  deps: { channel: WeChatStatusSource | null },
+): Promise<void> {
   app.get('/admin/wechat', { schema: { hide: true } }, async (req, reply) => {
     if (!guard(req, reply)) return reply;
     // The QR code logs an account in for whoever scans it first: never cache it anywhere.
-    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(await page(current(deps.channel)));
+    return reply
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(await page(current(deps.channel)));
   });
 
   app.get(

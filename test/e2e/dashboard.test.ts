@@ -47,15 +47,19 @@ beforeAll(async () => {
   const f = createCaseFactory(t.db);
   reporter = (await f.person({ role: 'resident', name: REPORTER, phone: PHONE })).actor;
   otherReporter = (await f.person({ role: 'resident', name: '钱七', phone: '13600001111' })).actor;
-  const submit = (who: Actor, text: string, lat: number, lng: number) => t.domain.reports.submit({ text, lat, lng, channel: 'web', reporter: who });
+  const submit = (who: Actor, text: string, lat: number, lng: number) =>
+    t.domain.reports.submit({ text, lat, lng, channel: 'web', reporter: who });
   const mine = await submit(reporter, `有事打我电话${PHONE}：人行道上有人摆摊卖烤红薯，把路都占了`, 30.5942, 114.2359);
   const theirs = await submit(otherReporter, '小区门口有人乱倒建筑垃圾，堆了一大堆', 30.59, 114.27);
-  if (mine.kind !== 'created' || theirs.kind !== 'created') throw new Error(`reports not created: ${mine.kind}, ${theirs.kind}`);
+  if (mine.kind !== 'created' || theirs.kind !== 'created')
+    throw new Error(`reports not created: ${mine.kind}, ${theirs.kind}`);
   caseNumber = mine.case.number;
   otherCase = theirs.case.number;
   expect(mine.case.streetName).toBe('万松街道');
   expect(mine.case.status).toBe('dispatched');
-  base = await t.app.listen({ port: 0, host: '127.0.0.1' }).then(() => `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`);
+  base = await t.app
+    .listen({ port: 0, host: '127.0.0.1' })
+    .then(() => `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`);
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -81,7 +85,11 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const resolve = page.locator('form.action-resolve');
     await resolve.getByLabel('处置结果').fill(`已劝离摊贩，恢复人行道通行。已回访联系人：${REPORTER}，电话${PHONE}。`);
     await resolve.getByLabel('处置方式').selectOption('service');
-    await resolve.getByLabel('处置照片').setInputFiles({ name: 'after.jpg', mimeType: 'image/jpeg', buffer: await jpeg(800, 600, { lat: 30.5942, lng: 114.2359, takenAt: '2026:11:30 10:00:00' }) });
+    await resolve.getByLabel('处置照片').setInputFiles({
+      name: 'after.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await jpeg(800, 600, { lat: 30.5942, lng: 114.2359, takenAt: '2026:11:30 10:00:00' }),
+    });
     await resolve.getByRole('button', { name: '办结' }).click();
     await page.getByText(`案件 ${caseNumber}：办结成功`).waitFor();
     expect(await page.locator('.status').first().textContent()).toBe('已办结待核查');
@@ -154,7 +162,15 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const context = await browser.newContext({ viewport: PHONE_WIDTH, locale: 'zh-CN' });
     await context.addCookies([{ name: 'gl_session', value: token, url: base }]);
     const page = await context.newPage();
-    for (const url of [`/cases/${otherCase}`, `/cases/${caseNumber}`, '/', '/overdue', '/street', '/district', '/exports/cases.csv']) {
+    for (const url of [
+      `/cases/${otherCase}`,
+      `/cases/${caseNumber}`,
+      '/',
+      '/overdue',
+      '/street',
+      '/district',
+      '/exports/cases.csv',
+    ]) {
       const res = await page.goto(`${base}${url}`);
       expect(res?.status(), url).toBe(403);
       expect(await page.textContent('main'), url).toContain('居民请在聊天中查看自己的报告');

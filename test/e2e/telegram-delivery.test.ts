@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const sendsTo = (chatId: string, method = 'sendMessage') => h.emu.calls.filter((c) => c.chatId === chatId && c.method === method);
+const sendsTo = (chatId: string, method = 'sendMessage') =>
+  h.emu.calls.filter((c) => c.chatId === chatId && c.method === method);
 
 describe('Telegram delivery', () => {
   it('waits retry_after on a 429 and delivers the message once', async () => {
@@ -33,9 +34,20 @@ describe('Telegram delivery', () => {
     const ids: number[] = [];
     for (const size of [100, 120]) ids.push((await h.domain.evidence.ingest(await jpeg(size, 80))).attachmentId);
     h.emu.failNext('sendMessage', { code: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
-    await h.domain.outbox.enqueueNow([{ dedupeKey: 'photos-429', channel: 'telegram', chatId: '5004', message: { text: '现场照片两张', photoAttachmentIds: ids } }]);
+    await h.domain.outbox.enqueueNow([
+      {
+        dedupeKey: 'photos-429',
+        channel: 'telegram',
+        chatId: '5004',
+        message: { text: '现场照片两张', photoAttachmentIds: ids },
+      },
+    ]);
     h.delivery.kick();
-    await h.emu.waitFor(() => h.emu.sent.find((m) => m.chat_id === '5004' && m.text === '现场照片两张'), 'the text after the 429', 8000);
+    await h.emu.waitFor(
+      () => h.emu.sent.find((m) => m.chat_id === '5004' && m.text === '现场照片两张'),
+      'the text after the 429',
+      8000,
+    );
     expect(sendsTo('5004', 'sendMediaGroup')).toHaveLength(1);
     expect(h.emu.sent.filter((m) => m.chat_id === '5004' && m.photos)).toHaveLength(2);
   });
@@ -56,8 +68,11 @@ describe('Telegram delivery', () => {
     const bot = { id: 7000000001, is_bot: true, first_name: '网格通' };
     await h.emu.pushUpdate({
       my_chat_member: {
-        chat: { id: 5003, type: 'private', first_name: '用户5003' }, from: { id: 5003, is_bot: false, first_name: '用户5003' }, date: Math.floor(Date.now() / 1000),
-        old_chat_member: { user: bot, status: 'member' }, new_chat_member: { user: bot, status: 'kicked', until_date: 0 },
+        chat: { id: 5003, type: 'private', first_name: '用户5003' },
+        from: { id: 5003, is_bot: false, first_name: '用户5003' },
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: { user: bot, status: 'member' },
+        new_chat_member: { user: bot, status: 'kicked', until_date: 0 },
       },
     });
     expect(await waitForBlocked('5003')).toBe(true);
@@ -70,16 +85,43 @@ describe('Telegram delivery at the default rates', () => {
     // The worker's limiter spaces the starts of the sends; arrival times at the emulator add the
     // jitter of opening connections (telegraf reuses connections to https roots only).
     const starts: Array<{ chatId: string; at: number }> = [];
-    const sender = { channel: 'telegram', send: (chatId: string, m: Parameters<typeof h.telegram.sender.send>[1]) => (starts.push({ chatId, at: Date.now() }), h.telegram.sender.send(chatId, m)) };
-    const worker = createDeliveryWorker({ store: h.domain.outbox, senders: [sender], clock: h.domain.clock, logger: h.logger, pollIntervalMs: 20, limits: DEFAULT_RATE_LIMITS });
+    const sender = {
+      channel: 'telegram',
+      send: (chatId: string, m: Parameters<typeof h.telegram.sender.send>[1]) => (
+        starts.push({ chatId, at: Date.now() }),
+        h.telegram.sender.send(chatId, m)
+      ),
+    };
+    const worker = createDeliveryWorker({
+      store: h.domain.outbox,
+      senders: [sender],
+      clock: h.domain.clock,
+      logger: h.logger,
+      pollIntervalMs: 20,
+      limits: DEFAULT_RATE_LIMITS,
+    });
     const rows = [
-      ...[1, 2, 3].map((n) => ({ dedupeKey: `rate-chat-${n}`, channel: 'telegram', chatId: '5100', message: { text: `第${n}条` } })),
-      ...Array.from({ length: 60 }, (_, n) => ({ dedupeKey: `rate-all-${n}`, channel: 'telegram', chatId: String(5200 + n), message: { text: `群发${n}` } })),
+      ...[1, 2, 3].map((n) => ({
+        dedupeKey: `rate-chat-${n}`,
+        channel: 'telegram',
+        chatId: '5100',
+        message: { text: `第${n}条` },
+      })),
+      ...Array.from({ length: 60 }, (_, n) => ({
+        dedupeKey: `rate-all-${n}`,
+        channel: 'telegram',
+        chatId: String(5200 + n),
+        message: { text: `群发${n}` },
+      })),
     ];
     await h.domain.outbox.enqueueNow(rows);
     await worker.start();
     try {
-      await h.emu.waitFor(() => h.emu.sent.filter((m) => /^(第|群发)/.test(m.text ?? '')).length === 63, 'all 63 messages', 15_000);
+      await h.emu.waitFor(
+        () => h.emu.sent.filter((m) => /^(第|群发)/.test(m.text ?? '')).length === 63,
+        'all 63 messages',
+        15_000,
+      );
     } finally {
       await worker.stop();
     }

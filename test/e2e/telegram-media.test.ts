@@ -24,14 +24,19 @@ async function push(chatId: string, message: OutboundMessage, key: string): Prom
 describe('Telegram: photos coming in', () => {
   it('gathers an album into one message', async () => {
     const u = h.emu.user({ id: 4001 });
-    await u.sendAlbum([await jpeg(320, 240), await jpeg(240, 320), await jpeg(300, 300)], '路边有人乱堆杂物，堵住了消防通道');
+    await u.sendAlbum(
+      [await jpeg(320, 240), await jpeg(240, 320), await jpeg(300, 300)],
+      '路边有人乱堆杂物，堵住了消防通道',
+    );
     await u.expect('已收到 3 张照片');
     await u.expect('位置'); // Telegram's re-encoded photos carry no GPS: the bot asks where
     await quiet(400);
     expect(u.unread()).toEqual([]);
     const stored = await h.db.attachment.findMany({ where: { draftKey: 'telegram:4001:4001' } });
     expect(stored).toHaveLength(3);
-    expect(stored.every((a) => a.mime === 'image/jpeg' && a.exifLat === null && a.thumbPath && a.publicPath)).toBe(true);
+    expect(stored.every((a) => a.mime === 'image/jpeg' && a.exifLat === null && a.thumbPath && a.publicPath)).toBe(
+      true,
+    );
     await u.send('/cancel');
     await u.expect('已取消');
   });
@@ -40,7 +45,9 @@ describe('Telegram: photos coming in', () => {
     const u = h.emu.user({ id: 4002 });
     await u.send('门口一堆建筑垃圾没人清理，堆了好几天');
     await u.expect('位置');
-    await u.sendPhoto(await jpeg(640, 480, { lat: 30.5823, lng: 114.2842, takenAt: '2026:11:29 16:40:00' }), { asDocument: { mime: 'image/jpeg' } });
+    await u.sendPhoto(await jpeg(640, 480, { lat: 30.5823, lng: 114.2842, takenAt: '2026:11:29 16:40:00' }), {
+      asDocument: { mime: 'image/jpeg' },
+    });
     await u.expect('已从照片中读取拍摄位置');
     await u.expect('请确认');
   });
@@ -48,7 +55,9 @@ describe('Telegram: photos coming in', () => {
   it('refuses a file that is not an image, without downloading it', async () => {
     const u = h.emu.user({ id: 4003 });
     const before = h.emu.downloads.length;
-    await u.sendPhoto(Buffer.from('%PDF-1.4 整改通知书'), { asDocument: { mime: 'application/pdf', name: '通知书.pdf' } });
+    await u.sendPhoto(Buffer.from('%PDF-1.4 整改通知书'), {
+      asDocument: { mime: 'application/pdf', name: '通知书.pdf' },
+    });
     await u.expect('这不是图片文件');
     await quiet(300);
     expect(u.unread()).toEqual([]);
@@ -122,22 +131,41 @@ describe('Telegram: locations and other messages', () => {
 describe('Telegram: messages going out', () => {
   it('sends photos as EXIF-free copies, in an album, then the text and a pin', async () => {
     const ids: number[] = [];
-    for (const p of [await jpeg(320, 240, { lat: 30.5795, lng: 114.2869 }), await jpeg(200, 100, { lat: 30.5823, lng: 114.2842 })]) {
+    for (const p of [
+      await jpeg(320, 240, { lat: 30.5795, lng: 114.2869 }),
+      await jpeg(200, 100, { lat: 30.5823, lng: 114.2842 }),
+    ]) {
       ids.push((await h.domain.evidence.ingest(p)).attachmentId);
     }
-    await push('4201', { text: '案件现场照片', photoAttachmentIds: ids, location: { lat: 30.5795, lng: 114.2869 } }, 'out-1');
-    const pin = await h.emu.waitFor(() => h.emu.sent.find((m) => m.chat_id === '4201' && m.method === 'sendLocation'), 'the pin');
+    await push(
+      '4201',
+      { text: '案件现场照片', photoAttachmentIds: ids, location: { lat: 30.5795, lng: 114.2869 } },
+      'out-1',
+    );
+    const pin = await h.emu.waitFor(
+      () => h.emu.sent.find((m) => m.chat_id === '4201' && m.method === 'sendLocation'),
+      'the pin',
+    );
     const toChat = h.emu.sent.filter((m) => m.chat_id === '4201');
     expect(toChat.map((m) => m.method)).toEqual(['sendMediaGroup', 'sendMediaGroup', 'sendMessage', 'sendLocation']);
-    for (const m of toChat.filter((x) => x.photos)) expect(await exifr.gps(m.photos![0]!).catch(() => undefined)).toBeUndefined();
+    for (const m of toChat.filter((x) => x.photos))
+      expect(await exifr.gps(m.photos![0]!).catch(() => undefined)).toBeUndefined();
     expect(pin.latitude).toBeCloseTo(30.5795, 5);
   });
 
   it('puts one photo, its caption and its buttons in one message', async () => {
     const id = (await h.domain.evidence.ingest(await jpeg(120, 90))).attachmentId;
-    await push('4202', { text: '请核查处置结果', photoAttachmentIds: [id], buttons: [[{ id: 'r:satisfied:1', label: '满意' }]] }, 'out-2');
+    await push(
+      '4202',
+      { text: '请核查处置结果', photoAttachmentIds: [id], buttons: [[{ id: 'r:satisfied:1', label: '满意' }]] },
+      'out-2',
+    );
     const sent = await h.emu.waitFor(() => h.emu.sent.find((m) => m.chat_id === '4202'), 'the photo');
-    expect(sent).toMatchObject({ method: 'sendPhoto', caption: '请核查处置结果', reply_markup: { inline_keyboard: [[{ text: '满意', callback_data: 'r:satisfied:1' }]] } });
+    expect(sent).toMatchObject({
+      method: 'sendPhoto',
+      caption: '请核查处置结果',
+      reply_markup: { inline_keyboard: [[{ text: '满意', callback_data: 'r:satisfied:1' }]] },
+    });
   });
 
   it('offers the share-location button in private chats only', async () => {

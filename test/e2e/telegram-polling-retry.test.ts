@@ -21,7 +21,12 @@ beforeAll(async () => {
   channel = createTelegramChannel({
     config: testConfig(dir, { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot }),
     logger: silentLogger(),
-    evidence: { ingest: async () => { throw new Error('no photos here'); }, openPublic: async () => null },
+    evidence: {
+      ingest: async () => {
+        throw new Error('no photos here');
+      },
+      openPublic: async () => null,
+    },
     notices: { enqueue: async () => {}, kick: () => {} },
     pollingRetryDelaysMs: [50, 50],
     // Fails the first two tries of "数据库忙", every try of "一直失败".

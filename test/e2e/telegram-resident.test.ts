@@ -17,7 +17,9 @@ afterAll(async () => h?.close());
 describe('Telegram: a resident from /start to rating', () => {
   it('registers the command menu in Chinese', () => {
     const commands = h.emu.commands.at(-1) as Array<{ command: string; description: string }>;
-    expect(commands.map((c) => c.command)).toEqual(expect.arrayContaining(['start', 'my', 'status', 'cancel', 'help', 'bind', 'queue', 'patrol']));
+    expect(commands.map((c) => c.command)).toEqual(
+      expect.arrayContaining(['start', 'my', 'status', 'cancel', 'help', 'bind', 'queue', 'patrol']),
+    );
     expect(commands.every((c) => /[\u4e00-\u9fff]/.test(c.description))).toBe(true);
   });
 
@@ -69,14 +71,21 @@ describe('Telegram: a resident from /start to rating', () => {
   it('delivered every queued message exactly once, and answered every button press', async () => {
     await h.delivery.drain();
     for (const chatId of ['1001', '2001']) {
-      const rows = await h.db.outboxMessage.findMany({ where: { channel: 'telegram', chatId }, orderBy: { id: 'asc' } });
+      const rows = await h.db.outboxMessage.findMany({
+        where: { channel: 'telegram', chatId },
+        orderBy: { id: 'asc' },
+      });
       expect(rows.length).toBeGreaterThan(5);
-      expect(rows.filter((r) => r.status !== 'sent').map((r) => [r.dedupeKey, r.status, r.attempts, r.lastError])).toEqual([]);
+      expect(
+        rows.filter((r) => r.status !== 'sent').map((r) => [r.dedupeKey, r.status, r.attempts, r.lastError]),
+      ).toEqual([]);
       const received = h.emu.sent.filter((m) => m.chat_id === chatId).map((m) => m.text ?? m.caption);
       expect(received).toEqual(rows.map((r) => (JSON.parse(r.payload) as OutboundMessage).text));
     }
     // Pushes (not replies) reached the resident too: accepted, resolved, closed.
-    const pushes = await h.db.outboxMessage.count({ where: { chatId: '1001', personId: { not: null }, status: 'sent' } });
+    const pushes = await h.db.outboxMessage.count({
+      where: { chatId: '1001', personId: { not: null }, status: 'sent' },
+    });
     expect(pushes).toBeGreaterThanOrEqual(3);
     expect(h.emu.callbackIds.length).toBeGreaterThan(0);
     expect(h.emu.callbackIds.filter((id) => !h.emu.answered.has(id))).toEqual([]);

@@ -24,7 +24,10 @@ describe('Telegram: an inspector on patrol', () => {
 
     // A photo sent as a file keeps its EXIF: the GPS in it is the finding's location.
     const photo = await jpeg(640, 480, { takenAt: '2026:11:30 09:15:00', lat: 30.5795, lng: 114.2869 });
-    await inspector.sendPhoto(photo, { asDocument: { mime: 'image/jpeg', name: 'IMG_2041.JPG' }, caption: '人行道上有流动摊贩占道经营' });
+    await inspector.sendPhoto(photo, {
+      asDocument: { mime: 'image/jpeg', name: 'IMG_2041.JPG' },
+      caption: '人行道上有流动摊贩占道经营',
+    });
     await inspector.expect('巡查发现已记录');
     await inspector.press('已劝导整改');
     await inspector.expect('现场劝导整改');
@@ -71,7 +74,10 @@ describe('Telegram: a team lead', () => {
 
     const c = await h.db.case.findUniqueOrThrow({ where: { number: caseNumber }, include: { attachments: true } });
     expect(c.status).toBe('resolved');
-    const resolved = await h.db.caseEvent.findFirstOrThrow({ where: { caseId: c.id, type: 'resolved' }, include: { attachments: true } });
+    const resolved = await h.db.caseEvent.findFirstOrThrow({
+      where: { caseId: c.id, type: 'resolved' },
+      include: { attachments: true },
+    });
     expect(resolved.attachments).toHaveLength(3);
     expect(h.emu.callbackIds.filter((id) => !h.emu.answered.has(id))).toEqual([]);
   });

@@ -20,7 +20,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type BotMessage = { message: { text: string; reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } } };
+type BotMessage = {
+  message: { text: string; reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } };
+};
 
 describe('Telegram against telegram-test-api', () => {
   it('welcomes, asks for the place, summarises and files a report from a button press', async () => {
@@ -28,7 +30,9 @@ describe('Telegram against telegram-test-api', () => {
     /** Bot messages arrive through the outbox, pushes among them: read until one contains `part`. */
     const until = async (part: string): Promise<BotMessage['message']> => {
       for (;;) {
-        const found = ((await client.getUpdates()).result as unknown as BotMessage[]).find((u) => u.message.text.includes(part));
+        const found = ((await client.getUpdates()).result as unknown as BotMessage[]).find((u) =>
+          u.message.text.includes(part),
+        );
         if (found) return found.message;
       }
     };
@@ -37,7 +41,9 @@ describe('Telegram against telegram-test-api', () => {
     await until('网格通');
     await client.sendMessage(client.makeMessage('人行道上有人摆摊卖烤红薯'));
     await until('位置');
-    await client.sendMessage(client.makeMessage(undefined as unknown as string, { location: { latitude: 30.5795, longitude: 114.2869 } }));
+    await client.sendMessage(
+      client.makeMessage(undefined as unknown as string, { location: { latitude: 30.5795, longitude: 114.2869 } }),
+    );
     const summary = await until('请确认');
     expect(summary.text).toContain('花楼水塔街道');
     const confirm = summary.reply_markup!.inline_keyboard.flat().find((b) => b.text === '确认提交')!;

@@ -10,12 +10,21 @@ let port = 0;
 
 const update = (updateId: number, chatId: number, text: string) => ({
   update_id: updateId,
-  message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: '赵六' }, from: { id: chatId, is_bot: false, first_name: '赵六' }, text },
+  message: {
+    message_id: updateId,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: chatId, type: 'private', first_name: '赵六' },
+    from: { id: chatId, is_bot: false, first_name: '赵六' },
+    text,
+  },
 });
 
 beforeAll(async () => {
   port = await freePort();
-  h = await createTelegramHarness({ start: false, env: { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  h = await createTelegramHarness({
+    start: false,
+    env: { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: `http://127.0.0.1:${port}` },
+  });
   await h.app.listen({ port, host: '127.0.0.1' });
   // Telegram unreachable for a moment at start-up: the channel tries again rather than staying off.
   h.emu.failNext('getMe', { code: 502, description: 'Bad Gateway' });
@@ -42,21 +51,36 @@ describe('Telegram webhook', () => {
   });
 
   it('refuses a request without the secret with 401 and processes nothing', async () => {
-    const before = { processed: await h.db.processedUpdate.count(), outbox: await h.db.outboxMessage.count(), people: await h.db.chatIdentity.count() };
+    const before = {
+      processed: await h.db.processedUpdate.count(),
+      outbox: await h.db.outboxMessage.count(),
+      people: await h.db.chatIdentity.count(),
+    };
     const body = update(990001, 6002, '/start');
     const missing = await h.app.inject({ method: 'POST', url: '/telegram/webhook', payload: body });
     expect(missing.statusCode).toBe(401);
     expect(missing.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
-    const wrong = await h.app.inject({ method: 'POST', url: '/telegram/webhook', payload: body, headers: { 'x-telegram-bot-api-secret-token': 'not-the-secret-at-all' } });
+    const wrong = await h.app.inject({
+      method: 'POST',
+      url: '/telegram/webhook',
+      payload: body,
+      headers: { 'x-telegram-bot-api-secret-token': 'not-the-secret-at-all' },
+    });
     expect(wrong.statusCode).toBe(401);
     await new Promise((r) => setTimeout(r, 200));
-    expect({ processed: await h.db.processedUpdate.count(), outbox: await h.db.outboxMessage.count(), people: await h.db.chatIdentity.count() }).toEqual(before);
+    expect({
+      processed: await h.db.processedUpdate.count(),
+      outbox: await h.db.outboxMessage.count(),
+      people: await h.db.chatIdentity.count(),
+    }).toEqual(before);
   });
 
   it('processes an update delivered twice once', async () => {
     const body = update(990002, 6003, '/help');
     const headers = { 'x-telegram-bot-api-secret-token': SECRET };
-    const [a, b] = await Promise.all([1, 2].map(() => h.app.inject({ method: 'POST', url: '/telegram/webhook', payload: body, headers })));
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => h.app.inject({ method: 'POST', url: '/telegram/webhook', payload: body, headers })),
+    );
     const again = await h.app.inject({ method: 'POST', url: '/telegram/webhook', payload: body, headers });
     expect([a!.statusCode, b!.statusCode, again.statusCode]).toEqual([200, 200, 200]);
     await h.emu.waitFor(() => h.emu.sent.some((m) => m.chat_id === '6003'), 'the reply');
@@ -66,7 +90,12 @@ describe('Telegram webhook', () => {
   });
 
   it('rejects a body that is not an update', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/telegram/webhook', payload: { hello: 'world' }, headers: { 'x-telegram-bot-api-secret-token': SECRET } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/telegram/webhook',
+      payload: { hello: 'world' },
+      headers: { 'x-telegram-bot-api-secret-token': SECRET },
+    });
     expect(res.statusCode).toBe(400);
   });
 });

@@ -13,11 +13,17 @@ let base: string;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `webchat-${name}.png`), fullPage: false });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(ARTIFACTS, `webchat-${name}.png`), fullPage: false });
 
 /** A phone-sized browser session of its own (own cookies: another person). */
 async function phone(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 2 });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    deviceScaleFactor: 2,
+  });
   contexts.push(context);
   return context.newPage();
 }
@@ -71,7 +77,9 @@ describe.skipIf(!hasChromium)('the built-in web chat in a real browser', () => {
 
     await type(resident, '人行道上有人摆摊卖烤红薯，把路都占了');
     await waitForReply(resident, '位置');
-    await resident.locator('#photo-input').setInputFiles({ name: '现场.jpg', mimeType: 'image/jpeg', buffer: await jpeg(320, 240) });
+    await resident
+      .locator('#photo-input')
+      .setInputFiles({ name: '现场.jpg', mimeType: 'image/jpeg', buffer: await jpeg(320, 240) });
     await waitForReply(resident, '已收到 1 张照片');
     await expect.poll(() => resident.locator('.msg.in .photo img').count()).toBe(1);
 
@@ -89,7 +97,10 @@ describe.skipIf(!hasChromium)('the built-in web chat in a real browser', () => {
     await waitForReply(resident, /JH-\d{8}-\d{4}/);
     const number = /JH-\d{8}-\d{4}/.exec((await lastReply(resident).textContent()) ?? '')![0];
     await shot(resident, 'submitted');
-    const stored = await t.db.case.findUniqueOrThrow({ where: { number }, include: { street: true, attachments: true } });
+    const stored = await t.db.case.findUniqueOrThrow({
+      where: { number },
+      include: { street: true, attachments: true },
+    });
     expect(stored.street?.name).toBe('万松街道');
     expect(stored.attachments).toHaveLength(1);
     expect(stored.channel).toBe('web');

@@ -5,7 +5,12 @@ import { wechatAdminRoutes } from '../../server/routes/wechat-admin-routes.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
-let status: WeChatStatus = { state: 'scan', puppet: 'wechaty-puppet-service', scanStatus: 'Waiting', qrcode: 'https://login.weixin.qq.com/l/Abc<&>' };
+let status: WeChatStatus = {
+  state: 'scan',
+  puppet: 'wechaty-puppet-service',
+  scanStatus: 'Waiting',
+  qrcode: 'https://login.weixin.qq.com/l/Abc<&>',
+};
 let admin: string;
 let lead: string;
 
@@ -38,7 +43,11 @@ describe('GET /admin/wechat', () => {
   });
 
   it('shows the logged-in account', async () => {
-    status = { state: 'logged_in', puppet: 'wechaty-puppet-service', user: { id: 'wxid_gridline', name: '江汉城管网格通' } };
+    status = {
+      state: 'logged_in',
+      puppet: 'wechaty-puppet-service',
+      user: { id: 'wxid_gridline', name: '江汉城管网格通' },
+    };
     const res = await t.app.inject({ url: '/admin/wechat', headers: { authorization: admin } });
     expect(res.body).toContain('已登录');
     expect(res.body).toContain('江汉城管网格通');
@@ -49,17 +58,28 @@ describe('GET /admin/wechat', () => {
 describe('GET /api/admin/wechat/status', () => {
   it('gives the state as JSON to the district administrator only', async () => {
     expect((await t.app.inject({ url: '/api/admin/wechat/status' })).statusCode).toBe(401);
-    expect((await t.app.inject({ url: '/api/admin/wechat/status', headers: { authorization: lead } })).statusCode).toBe(403);
+    expect((await t.app.inject({ url: '/api/admin/wechat/status', headers: { authorization: lead } })).statusCode).toBe(
+      403,
+    );
     const res = await t.app.inject({ url: '/api/admin/wechat/status', headers: { authorization: admin } });
-    expect(res.json()).toEqual({ enabled: true, state: 'logged_in', puppet: 'wechaty-puppet-service', user: { id: 'wxid_gridline', name: '江汉城管网格通' } });
+    expect(res.json()).toEqual({
+      enabled: true,
+      state: 'logged_in',
+      puppet: 'wechaty-puppet-service',
+      user: { id: 'wxid_gridline', name: '江汉城管网格通' },
+    });
   });
 
   it('says so when WeChat is not configured', async () => {
     const other = await createTestApp();
     await other.app.register(async (scope) => wechatAdminRoutes(scope, { channel: null }));
     const { auth } = await other.staff('district_admin');
-    expect((await other.app.inject({ url: '/api/admin/wechat/status', headers: { authorization: auth } })).json()).toEqual({ enabled: false, state: 'logged_out', puppet: 'none' });
-    expect((await other.app.inject({ url: '/admin/wechat', headers: { authorization: auth } })).body).toContain('WECHATY_PUPPET');
+    expect(
+      (await other.app.inject({ url: '/api/admin/wechat/status', headers: { authorization: auth } })).json(),
+    ).toEqual({ enabled: false, state: 'logged_out', puppet: 'none' });
+    expect((await other.app.inject({ url: '/admin/wechat', headers: { authorization: auth } })).body).toContain(
+      'WECHATY_PUPPET',
+    );
     await other.close();
   });
 });

@@ -16,7 +16,15 @@ function wechatFor(env: Record<string, string>) {
   const config = testConfig(t.dir, env);
   const logger = silentLogger();
   const bot = createBot({ db: t.db, domain: t.domain, config, logger });
-  return createWeChat({ db: t.db, domain: t.domain, config, logger, runtime: bot.runtime, kick: () => {}, printQr: () => {} });
+  return createWeChat({
+    db: t.db,
+    domain: t.domain,
+    config,
+    logger,
+    runtime: bot.runtime,
+    kick: () => {},
+    printQr: () => {},
+  });
 }
 
 describe('WECHATY_PUPPET', () => {
@@ -33,9 +41,16 @@ describe('WECHATY_PUPPET', () => {
   });
 
   it('reports a puppet that is not installed instead of crashing', async () => {
-    const wechat = (await wechatFor({ WECHATY_PUPPET: 'wechaty-puppet-padlocal', WECHATY_PUPPET_SERVICE_TOKEN: 'puppet_padlocal_0000' }))!;
+    const wechat = (await wechatFor({
+      WECHATY_PUPPET: 'wechaty-puppet-padlocal',
+      WECHATY_PUPPET_SERVICE_TOKEN: 'puppet_padlocal_0000',
+    }))!;
     await wechat.start();
-    expect(wechat.status()).toMatchObject({ state: 'logged_out', puppet: 'wechaty-puppet-padlocal', error: expect.stringMatching(/padlocal/i) });
+    expect(wechat.status()).toMatchObject({
+      state: 'logged_out',
+      puppet: 'wechaty-puppet-padlocal',
+      error: expect.stringMatching(/padlocal/i),
+    });
     await wechat.stop();
   });
 });

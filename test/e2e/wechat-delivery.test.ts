@@ -14,7 +14,9 @@ beforeAll(async () => {
 afterAll(async () => w?.stop());
 
 async function push(chatId: string, texts: string[], key: string): Promise<void> {
-  await w.domain.outbox.enqueueNow(texts.map((text, i) => ({ dedupeKey: `${key}:${i}`, channel: 'wechat', chatId, message: { text } })));
+  await w.domain.outbox.enqueueNow(
+    texts.map((text, i) => ({ dedupeKey: `${key}:${i}`, channel: 'wechat', chatId, message: { text } })),
+  );
   w.worker.kick();
 }
 
@@ -31,7 +33,11 @@ describe('WeChat delivery', () => {
 
   it('drops messages to a contact that does not exist and marks the chat blocked', async () => {
     await push('wxid_nobody', ['你好'], 'gone');
-    await vi.waitFor(async () => expect((await w.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'gone:0' } })).status).toBe('dead'), { timeout: 10_000 });
+    await vi.waitFor(
+      async () =>
+        expect((await w.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'gone:0' } })).status).toBe('dead'),
+      { timeout: 10_000 },
+    );
     const row = await w.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'gone:0' } });
     expect(row.attempts).toBe(1);
   });
@@ -41,12 +47,20 @@ describe('WeChat delivery', () => {
     await w.puppet.logout();
     expect(w.channel.status().state).toBe('logged_out');
     await push(u.id, ['登录后送达'], 'offline');
-    await vi.waitFor(async () => expect((await w.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'offline:0' } })).lastError).toContain('not logged in'), { timeout: 10_000 });
+    await vi.waitFor(
+      async () =>
+        expect((await w.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'offline:0' } })).lastError).toContain(
+          'not logged in',
+        ),
+      { timeout: 10_000 },
+    );
     const waiting = await w.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'offline:0' } });
     expect(waiting).toMatchObject({ status: 'pending', attempts: 0 });
 
     w.mocker.scan('https://login.weixin.qq.com/l/second', 2);
-    await vi.waitFor(() => expect(w.channel.status()).toMatchObject({ state: 'scan', qrcode: 'https://login.weixin.qq.com/l/second' }));
+    await vi.waitFor(() =>
+      expect(w.channel.status()).toMatchObject({ state: 'scan', qrcode: 'https://login.weixin.qq.com/l/second' }),
+    );
     w.mocker.login(w.botUser);
     await vi.waitFor(() => expect(w.channel.status().state).toBe('logged_in'));
     skewMs = 31_000; // past the 30 s a message for a logged-out account waits

@@ -87,7 +87,10 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     const received = resident.inbox.map((m) => m.text);
     for (const r of rows.filter((x) => x.personId !== null)) {
       const text = (JSON.parse(r.payload) as { text: string }).text;
-      expect(received.some((m) => m.startsWith(text)), text).toBe(true);
+      expect(
+        received.some((m) => m.startsWith(text)),
+        text,
+      ).toBe(true);
     }
   });
 
@@ -103,7 +106,12 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     await inspector.ask('1', '现场劝导整改');
 
     // 江汉关 area (WGS-84 30.5800, 114.2880), sent in GCJ-02.
-    inspector.sendLocation({ latitude: 30.577559, longitude: 114.293423, address: '湖北省武汉市江汉区沿江大道', name: '江汉关' });
+    inspector.sendLocation({
+      latitude: 30.577559,
+      longitude: 114.293423,
+      address: '湖北省武汉市江汉区沿江大道',
+      name: '江汉关',
+    });
     await inspector.expect('请补充');
     await inspector.ask('沿街店铺乱搭棚子，劝说无效', '回复 2 需执法');
     const number = caseNumber(await inspector.ask('2', '提交成功'));
@@ -146,7 +154,14 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     await u.expect('暂不支持这类消息（文件）');
     u.say('小区门口有人乱倒建筑垃圾');
     await u.expect('位置');
-    u.contact.say(FileBox.fromBase64((await jpeg(64, 48, { lat: 30.593, lng: 114.26, takenAt: '2026:03:02 09:00:00' })).toString('base64'), 'IMG_2001.JPG')).to(w.botUser);
+    u.contact
+      .say(
+        FileBox.fromBase64(
+          (await jpeg(64, 48, { lat: 30.593, lng: 114.26, takenAt: '2026:03:02 09:00:00' })).toString('base64'),
+          'IMG_2001.JPG',
+        ),
+      )
+      .to(w.botUser);
     await u.expect('已从照片中读取拍摄位置');
     const photo = await w.db.attachment.findFirstOrThrow({ where: { draftKey: `wechat:${u.id}:${u.id}` } });
     expect(photo.exifLat).toBeCloseTo(30.593, 3);
@@ -170,9 +185,18 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
   it('sends photos as their EXIF-free copies', async () => {
     const u: WeChatPerson = w.person('赵师傅');
     await u.ask('你好', '网格通');
-    const stored = await w.domain.evidence.ingest(await jpeg(200, 150, { lat: 30.59, lng: 114.26, takenAt: '2026:03:02 09:00:00' }));
+    const stored = await w.domain.evidence.ingest(
+      await jpeg(200, 150, { lat: 30.59, lng: 114.26, takenAt: '2026:03:02 09:00:00' }),
+    );
     expect(stored.exifLat).toBeCloseTo(30.59, 3);
-    await w.domain.outbox.enqueueNow([{ dedupeKey: 'photo-test', channel: 'wechat', chatId: u.id, message: { text: '处置照片', photoAttachmentIds: [stored.attachmentId] } }]);
+    await w.domain.outbox.enqueueNow([
+      {
+        dedupeKey: 'photo-test',
+        channel: 'wechat',
+        chatId: u.id,
+        message: { text: '处置照片', photoAttachmentIds: [stored.attachmentId] },
+      },
+    ]);
     w.worker.kick();
     await u.expect('处置照片');
     const image = u.inbox.find((m) => m.type === types.Message.Image);

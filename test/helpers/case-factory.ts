@@ -55,12 +55,21 @@ export function createCaseFactory(db: Db) {
   }
   /** An item of the seeded power list (seedReferenceData imports it). */
   async function item(code: string): Promise<{ id: number; post: string | null }> {
-    const found = await db.powerItem.findFirst({ where: { code, version: { active: true } }, select: { id: true, post: true } });
+    const found = await db.powerItem.findFirst({
+      where: { code, version: { active: true } },
+      select: { id: true, post: true },
+    });
     if (!found) throw new Error(`power-list item ${code} is not seeded: call seedReferenceData first`);
     return found;
   }
 
-  async function person(o: { role: Role; name?: string; phone?: string | null; street?: string; department?: string }): Promise<TestPerson> {
+  async function person(o: {
+    role: Role;
+    name?: string;
+    phone?: string | null;
+    street?: string;
+    department?: string;
+  }): Promise<TestPerson> {
     seq += 1;
     const p = await db.person.create({
       data: {
@@ -72,7 +81,13 @@ export function createCaseFactory(db: Db) {
       },
     });
     const token = await issueToken(db, p.id, 'test');
-    const actor: Actor = { personId: p.id, role: o.role, streetId: p.streetId, departmentId: p.departmentId, displayName: p.displayName };
+    const actor: Actor = {
+      personId: p.id,
+      role: o.role,
+      streetId: p.streetId,
+      departmentId: p.departmentId,
+      displayName: p.displayName,
+    };
     return { id: p.id, actor, token, auth: { authorization: `Bearer ${token}` } };
   }
 
@@ -121,18 +136,72 @@ export function createCaseFactory(db: Db) {
     follow: (caseId: number, personId: number) => db.caseSubscriber.create({ data: { caseId, personId } }),
     rating: (caseId: number, personId: number, score: string, createdAt?: Date | string) =>
       db.rating.create({ data: { caseId, personId, score, createdAt: at(createdAt) ?? new Date() } }),
-    event: (caseId: number, e: { type: string; actorId?: number | null; actorRole: string; fromStatus?: string; toStatus?: string; note?: string }) =>
-      db.caseEvent.create({ data: { caseId, type: e.type, actorId: e.actorId ?? null, actorRole: e.actorRole, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, note: e.note ?? null } }),
-    attachment: (o: { caseId: number | null; path: string; publicPath?: string | null; uploadedById?: number | null; mime?: string; size?: number }) =>
-      db.attachment.create({
-        data: { caseId: o.caseId, path: o.path, publicPath: o.publicPath ?? null, uploadedById: o.uploadedById ?? null, mime: o.mime ?? 'image/jpeg', size: o.size ?? 4, sha256: 'ab'.repeat(32) },
+    event: (
+      caseId: number,
+      e: {
+        type: string;
+        actorId?: number | null;
+        actorRole: string;
+        fromStatus?: string;
+        toStatus?: string;
+        note?: string;
+      },
+    ) =>
+      db.caseEvent.create({
+        data: {
+          caseId,
+          type: e.type,
+          actorId: e.actorId ?? null,
+          actorRole: e.actorRole,
+          fromStatus: e.fromStatus ?? null,
+          toStatus: e.toStatus ?? null,
+          note: e.note ?? null,
+        },
       }),
-    finding: (o: { inspectorId: number; outcome: 'settled' | 'case'; createdAt: Date | string; patrolStreet?: string }) =>
+    attachment: (o: {
+      caseId: number | null;
+      path: string;
+      publicPath?: string | null;
+      uploadedById?: number | null;
+      mime?: string;
+      size?: number;
+    }) =>
+      db.attachment.create({
+        data: {
+          caseId: o.caseId,
+          path: o.path,
+          publicPath: o.publicPath ?? null,
+          uploadedById: o.uploadedById ?? null,
+          mime: o.mime ?? 'image/jpeg',
+          size: o.size ?? 4,
+          sha256: 'ab'.repeat(32),
+        },
+      }),
+    finding: (o: {
+      inspectorId: number;
+      outcome: 'settled' | 'case';
+      createdAt: Date | string;
+      patrolStreet?: string;
+    }) =>
       (async () => {
         const patrol = o.patrolStreet
-          ? await db.patrol.create({ data: { inspectorId: o.inspectorId, streetId: await streetId(o.patrolStreet), startedAt: new Date(o.createdAt) } })
+          ? await db.patrol.create({
+              data: {
+                inspectorId: o.inspectorId,
+                streetId: await streetId(o.patrolStreet),
+                startedAt: new Date(o.createdAt),
+              },
+            })
           : null;
-        return db.patrolFinding.create({ data: { inspectorId: o.inspectorId, patrolId: patrol?.id ?? null, text: '巡查发现', outcome: o.outcome, createdAt: new Date(o.createdAt) } });
+        return db.patrolFinding.create({
+          data: {
+            inspectorId: o.inspectorId,
+            patrolId: patrol?.id ?? null,
+            text: '巡查发现',
+            outcome: o.outcome,
+            createdAt: new Date(o.createdAt),
+          },
+        });
       })(),
   };
 }

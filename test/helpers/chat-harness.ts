@@ -22,27 +22,45 @@ export interface ChatHarness extends TestApp {
   bot: Bot;
   user(userId: string, channel?: Channel): ChatUser;
   /** A chat user bound to a staff role through a one-time code, as an administrator would. */
-  staffUser(userId: string, role: Role, opts: { street?: string; department?: string; name?: string }): Promise<ChatUser>;
+  staffUser(
+    userId: string,
+    role: Role,
+    opts: { street?: string; department?: string; name?: string },
+  ): Promise<ChatUser>;
   /** A new bot on the same database: what a restart looks like. */
   restart(): void;
 }
 
-export async function createChatHarness(opts: { clock?: () => Date; env?: Record<string, string> } = {}): Promise<ChatHarness> {
+export async function createChatHarness(
+  opts: { clock?: () => Date; env?: Record<string, string> } = {},
+): Promise<ChatHarness> {
   const t = await createTestApp(opts);
-  const make = () => createBot({ db: t.db, domain: t.domain, config: testConfig(t.dir, opts.env), logger: silentLogger() });
+  const make = () =>
+    createBot({ db: t.db, domain: t.domain, config: testConfig(t.dir, opts.env), logger: silentLogger() });
   let bot = make();
   let seq = 0;
   const harness: ChatHarness = {
     ...t,
-    get bot() { return bot; },
-    restart() { bot = make(); },
+    get bot() {
+      return bot;
+    },
+    restart() {
+      bot = make();
+    },
     user(userId, channel = 'web') {
       const u: ChatUser = {
         userId,
         lastButtons: [],
         async send(m) {
           seq += 1;
-          const replies = await bot.runtime.receive({ channel, chatId: userId, userId, updateId: `u${seq}`, displayName: `用户${userId}`, ...m });
+          const replies = await bot.runtime.receive({
+            channel,
+            chatId: userId,
+            userId,
+            updateId: `u${seq}`,
+            displayName: `用户${userId}`,
+            ...m,
+          });
           u.lastButtons = replies.flatMap((r) => r.buttons?.flat() ?? []);
           return replies.map((r) => r.text);
         },
@@ -52,17 +70,29 @@ export async function createChatHarness(opts: { clock?: () => Date; env?: Record
           return u.send({ button: b.id });
         },
         async pushes() {
-          const rows = await t.db.outboxMessage.findMany({ where: { channel, chatId: userId, personId: { not: null } }, orderBy: { id: 'asc' } });
+          const rows = await t.db.outboxMessage.findMany({
+            where: { channel, chatId: userId, personId: { not: null } },
+            orderBy: { id: 'asc' },
+          });
           return rows.map((r) => JSON.parse(r.payload) as OutboundMessage);
         },
         async personId() {
-          return (await t.db.chatIdentity.findUniqueOrThrow({ where: { channel_externalId: { channel, externalId: userId } } })).personId;
+          return (
+            await t.db.chatIdentity.findUniqueOrThrow({
+              where: { channel_externalId: { channel, externalId: userId } },
+            })
+          ).personId;
         },
       };
       return u;
     },
     async staffUser(userId, role, o) {
-      const code = await issueBindCode(t.db, { role, displayName: o.name ?? `${role}-${userId}`, streetName: o.street, departmentName: o.department });
+      const code = await issueBindCode(t.db, {
+        role,
+        displayName: o.name ?? `${role}-${userId}`,
+        streetName: o.street,
+        departmentName: o.department,
+      });
       const u = harness.user(userId);
       await u.send({ command: { name: 'bind', args: code } });
       return u;

@@ -2,12 +2,17 @@ import Fastify from 'fastify';
 
 /** One chat-completion request as the server received it. */
 export interface SeenRequest {
-  body: { model?: string; messages?: Array<{ role: string; content: string }>; response_format?: { type: string } } & Record<string, unknown>;
+  body: {
+    model?: string;
+    messages?: Array<{ role: string; content: string }>;
+    response_format?: { type: string };
+  } & Record<string, unknown>;
   headers: Record<string, string | string[] | undefined>;
 }
 
 /** What the server does with a request: answer with content, fail with a status, and/or wait first. */
-export type FakeReply = { content: string | null; delayMs?: number } | { status: number; message?: string; delayMs?: number };
+export type FakeReply =
+  { content: string | null; delayMs?: number } | { status: number; message?: string; delayMs?: number };
 
 export type FakeBehaviour = (req: SeenRequest) => FakeReply | Promise<FakeReply>;
 
@@ -26,13 +31,17 @@ export function offeredCodes(req: SeenRequest): string[] {
   return [...system.matchAll(/^- ([^｜\n]+)｜/gm)].map((m) => m[1]!);
 }
 
-export const answer = (code: string | null, confidence: number, reason = '根据描述判断。'): FakeReply => ({ content: JSON.stringify({ code, confidence, reason }) });
+export const answer = (code: string | null, confidence: number, reason = '根据描述判断。'): FakeReply => ({
+  content: JSON.stringify({ code, confidence, reason }),
+});
 
 /**
  * A local OpenAI-compatible endpoint on loopback (POST /v1/chat/completions, GET /v1/models) whose
  * answers the test decides: the client under test talks real HTTP to it.
  */
-export async function startFakeOpenAiServer(initial: FakeBehaviour = () => answer(null, 0.5)): Promise<FakeOpenAiServer> {
+export async function startFakeOpenAiServer(
+  initial: FakeBehaviour = () => answer(null, 0.5),
+): Promise<FakeOpenAiServer> {
   let behaviour = initial;
   const requests: SeenRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -46,13 +55,17 @@ export async function startFakeOpenAiServer(initial: FakeBehaviour = () => answe
       timers.add(t);
     });
 
-  app.get('/v1/models', async () => ({ object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'test' }] }));
+  app.get('/v1/models', async () => ({
+    object: 'list',
+    data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'test' }],
+  }));
   app.post('/v1/chat/completions', async (request, reply) => {
     const seen: SeenRequest = { body: request.body as SeenRequest['body'], headers: request.headers };
     requests.push(seen);
     const r = await behaviour(seen);
     if (r.delayMs) await wait(r.delayMs);
-    if ('status' in r) return reply.code(r.status).send({ error: { message: r.message ?? 'fake failure', type: 'server_error' } });
+    if ('status' in r)
+      return reply.code(r.status).send({ error: { message: r.message ?? 'fake failure', type: 'server_error' } });
     return {
       id: `chatcmpl-${requests.length}`,
       object: 'chat.completion',

@@ -8,7 +8,8 @@ const ROOT = path.resolve(import.meta.dirname, '../../.tmp/test');
 
 export function testTmpDir(): string {
   const dir = process.env.GRIDLINE_TEST_TMP;
-  if (!dir) throw new Error('GRIDLINE_TEST_TMP is unset: run tests through vitest (its globalSetup prepares the database)');
+  if (!dir)
+    throw new Error('GRIDLINE_TEST_TMP is unset: run tests through vitest (its globalSetup prepares the database)');
   return dir;
 }
 

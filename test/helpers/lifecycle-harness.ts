@@ -18,8 +18,12 @@ export interface Clock {
 export function fixedClock(iso: string): Clock {
   const clock = (() => clock.now) as Clock;
   clock.now = new Date(iso);
-  clock.set = (s) => { clock.now = new Date(s); };
-  clock.advanceHours = (h) => { clock.now = new Date(clock.now.getTime() + h * 3_600_000); };
+  clock.set = (s) => {
+    clock.now = new Date(s);
+  };
+  clock.advanceHours = (h) => {
+    clock.now = new Date(clock.now.getTime() + h * 3_600_000);
+  };
   return clock;
 }
 
@@ -42,20 +46,39 @@ export async function createHarness(startIso = '2026-12-01T02:00:00Z'): Promise<
   await seedReferenceData(t.db);
   const clock = fixedClock(startIso);
   const outbox = createOutboxStore(t.db, { clock });
-  const store = createCaseStore(t.db, (tx, ids, msg, key, caseId) => outbox.enqueueForPeople(tx, ids, msg, key, caseId));
+  const store = createCaseStore(t.db, (tx, ids, msg, key, caseId) =>
+    outbox.enqueueForPeople(tx, ids, msg, key, caseId),
+  );
   const services = createCaseServices({
-    store, clock, messages: plainRenderer, calendar: loadHolidayCalendarSync(),
+    store,
+    clock,
+    messages: plainRenderer,
+    calendar: loadHolidayCalendarSync(),
     settings: { casePrefix: 'JH', duplicateRadiusM: 50, duplicateWindowHours: 72, minConfidence: 0.5 },
   });
   let seq = 0;
   return {
-    ...t, services, clock,
+    ...t,
+    services,
+    clock,
     async person(role, opts = {}) {
       seq += 1;
       const street = opts.street ? await t.db.street.findUniqueOrThrow({ where: { name: opts.street } }) : null;
-      const department = opts.department ? await t.db.department.findUniqueOrThrow({ where: { name: opts.department } }) : null;
-      const p = await t.db.person.create({ data: { displayName: opts.name ?? `${role}${seq}`, role, streetId: street?.id ?? null, departmentId: department?.id ?? null, phone: role === 'resident' ? `1380000${String(seq).padStart(4, '0')}` : null } });
-      await t.db.chatIdentity.create({ data: { channel: 'web', externalId: opts.chat ?? `u${p.id}`, chatId: opts.chat ?? `u${p.id}`, personId: p.id } });
+      const department = opts.department
+        ? await t.db.department.findUniqueOrThrow({ where: { name: opts.department } })
+        : null;
+      const p = await t.db.person.create({
+        data: {
+          displayName: opts.name ?? `${role}${seq}`,
+          role,
+          streetId: street?.id ?? null,
+          departmentId: department?.id ?? null,
+          phone: role === 'resident' ? `1380000${String(seq).padStart(4, '0')}` : null,
+        },
+      });
+      await t.db.chatIdentity.create({
+        data: { channel: 'web', externalId: opts.chat ?? `u${p.id}`, chatId: opts.chat ?? `u${p.id}`, personId: p.id },
+      });
       return { personId: p.id, role, streetId: p.streetId, departmentId: p.departmentId, displayName: p.displayName };
     },
     async inbox(actor) {

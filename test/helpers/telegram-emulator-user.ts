@@ -47,19 +47,29 @@ const textOf = (m: SentMessage) => m.text ?? m.caption ?? '';
 
 export function createEmulatedUser(emu: TelegramEmulator, o: UserOptions): EmulatedUser {
   const from = { id: o.id, is_bot: false, first_name: o.firstName ?? `用户${o.id}`, language_code: 'zh-hans' };
-  const chat = o.group ? { id: o.group.id, type: 'group', title: o.group.title } : { id: o.id, type: 'private', first_name: from.first_name };
+  const chat = o.group
+    ? { id: o.group.id, type: 'group', title: o.group.title }
+    : { id: o.id, type: 'private', first_name: from.first_name };
   const chatId = String(chat.id);
   let cursor = 0; // index into this chat's messages: everything before it has been read
 
   async function message(fields: Record<string, unknown>): Promise<number> {
     u.lastMessageId = emu.nextMessageId();
-    return emu.pushUpdate({ message: { message_id: u.lastMessageId, date: Math.floor(Date.now() / 1000), chat, from, ...fields } });
+    return emu.pushUpdate({
+      message: { message_id: u.lastMessageId, date: Math.floor(Date.now() / 1000), chat, from, ...fields },
+    });
   }
 
   async function photoFields(bytes: Buffer, opts: PhotoOptions): Promise<Record<string, unknown>> {
     if (opts.asDocument) {
       const f = emu.addFile(bytes, { ext: 'jpg', ...(opts.claimSize ? { claimSize: opts.claimSize } : {}) });
-      return { document: { ...f, mime_type: opts.asDocument.mime ?? 'image/jpeg', file_name: opts.asDocument.name ?? 'IMG_0001.JPG' } };
+      return {
+        document: {
+          ...f,
+          mime_type: opts.asDocument.mime ?? 'image/jpeg',
+          file_name: opts.asDocument.name ?? 'IMG_0001.JPG',
+        },
+      };
     }
     // Telegram re-encodes photos and drops their EXIF; it offers a thumbnail and the full size.
     const full = await sharp(bytes).rotate().jpeg({ quality: 87 }).toBuffer();
@@ -67,7 +77,12 @@ export function createEmulatedUser(emu: TelegramEmulator, o: UserOptions): Emula
     const [fullMeta, thumbMeta] = await Promise.all([sharp(full).metadata(), sharp(thumb).metadata()]);
     const small = emu.addFile(thumb);
     const large = emu.addFile(full, opts.claimSize ? { claimSize: opts.claimSize } : {});
-    return { photo: [{ ...small, width: thumbMeta.width, height: thumbMeta.height }, { ...large, width: fullMeta.width, height: fullMeta.height }] };
+    return {
+      photo: [
+        { ...small, width: thumbMeta.width, height: thumbMeta.height },
+        { ...large, width: fullMeta.width, height: fullMeta.height },
+      ],
+    };
   }
 
   const mine = () => emu.sent.filter((m) => m.chat_id === chatId);
@@ -78,41 +93,101 @@ export function createEmulatedUser(emu: TelegramEmulator, o: UserOptions): Emula
     lastMessageId: 0,
     send(text) {
       const command = /^\/\S+/.exec(text)?.[0];
-      return message({ text, ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}) });
+      return message({
+        text,
+        ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
+      });
     },
     async sendPhoto(bytes, opts = {}) {
-      return message({ ...(await photoFields(bytes, opts)), ...(opts.caption ? { caption: opts.caption } : {}), ...(opts.mediaGroupId ? { media_group_id: opts.mediaGroupId } : {}) });
+      return message({
+        ...(await photoFields(bytes, opts)),
+        ...(opts.caption ? { caption: opts.caption } : {}),
+        ...(opts.mediaGroupId ? { media_group_id: opts.mediaGroupId } : {}),
+      });
     },
     async sendAlbum(photos, caption) {
       const group = `album-${o.id}-${Date.now()}`;
       const ids: number[] = [];
-      for (const [i, p] of photos.entries()) ids.push(await u.sendPhoto(p, { mediaGroupId: group, ...(i === 0 && caption ? { caption } : {}) }));
+      for (const [i, p] of photos.entries())
+        ids.push(await u.sendPhoto(p, { mediaGroupId: group, ...(i === 0 && caption ? { caption } : {}) }));
       return ids;
     },
     sendLocation(lat, lng, opts = {}) {
-      return message({ location: { latitude: lat, longitude: lng, ...(opts.accuracy ? { horizontal_accuracy: opts.accuracy } : {}), ...(opts.livePeriod ? { live_period: opts.livePeriod } : {}) } });
+      return message({
+        location: {
+          latitude: lat,
+          longitude: lng,
+          ...(opts.accuracy ? { horizontal_accuracy: opts.accuracy } : {}),
+          ...(opts.livePeriod ? { live_period: opts.livePeriod } : {}),
+        },
+      });
     },
     moveLiveLocation(messageId, lat, lng) {
-      return emu.pushUpdate({ edited_message: { message_id: messageId, date: Math.floor(Date.now() / 1000), edit_date: Math.floor(Date.now() / 1000), chat, from, location: { latitude: lat, longitude: lng, live_period: 900 } } });
+      return emu.pushUpdate({
+        edited_message: {
+          message_id: messageId,
+          date: Math.floor(Date.now() / 1000),
+          edit_date: Math.floor(Date.now() / 1000),
+          chat,
+          from,
+          location: { latitude: lat, longitude: lng, live_period: 900 },
+        },
+      });
     },
     sendVenue(lat, lng, title, address) {
       const location = { latitude: lat, longitude: lng };
       return message({ location, venue: { location, title, address } });
     },
     sendSticker() {
-      return message({ sticker: { file_id: 'STK1', file_unique_id: 'STKU1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍' } });
+      return message({
+        sticker: {
+          file_id: 'STK1',
+          file_unique_id: 'STKU1',
+          type: 'regular',
+          width: 512,
+          height: 512,
+          is_animated: false,
+          is_video: false,
+          emoji: '👍',
+        },
+      });
     },
     edit(messageId, text) {
-      return emu.pushUpdate({ edited_message: { message_id: messageId, date: Math.floor(Date.now() / 1000), edit_date: Math.floor(Date.now() / 1000), chat, from, text } });
+      return emu.pushUpdate({
+        edited_message: {
+          message_id: messageId,
+          date: Math.floor(Date.now() / 1000),
+          edit_date: Math.floor(Date.now() / 1000),
+          chat,
+          from,
+          text,
+        },
+      });
     },
     async press(label) {
-      const withButton = [...mine()].reverse().find((m) => m.reply_markup?.inline_keyboard?.flat().some((b) => b.text === label));
+      const withButton = [...mine()]
+        .reverse()
+        .find((m) => m.reply_markup?.inline_keyboard?.flat().some((b) => b.text === label));
       const button = withButton?.reply_markup?.inline_keyboard?.flat().find((b) => b.text === label);
-      if (!withButton || !button) throw new Error(`no button “${label}” in chat ${chatId}; last messages: ${mine().slice(-3).map(textOf).join(' | ')}`);
+      if (!withButton || !button)
+        throw new Error(
+          `no button “${label}” in chat ${chatId}; last messages: ${mine().slice(-3).map(textOf).join(' | ')}`,
+        );
       const id = `cq${o.id}-${emu.callbackIds.length + 1}`;
       emu.callbackIds.push(id);
       await emu.pushUpdate({
-        callback_query: { id, from, chat_instance: `ci${chatId}`, data: button.callback_data, message: { message_id: withButton.message_id, date: Math.floor(withButton.at / 1000), chat, text: textOf(withButton) } },
+        callback_query: {
+          id,
+          from,
+          chat_instance: `ci${chatId}`,
+          data: button.callback_data,
+          message: {
+            message_id: withButton.message_id,
+            date: Math.floor(withButton.at / 1000),
+            chat,
+            text: textOf(withButton),
+          },
+        },
       });
       return id;
     },

@@ -56,7 +56,10 @@ export interface TelegramEmulator {
   failNext(method: string, error: ApiError, times?: number): void;
   /** Every send to this chat answers 403 "bot was blocked by the user". */
   block(chatId: string): void;
-  addFile(bytes: Buffer, opts?: { claimSize?: number; ext?: string }): { file_id: string; file_unique_id: string; file_size: number };
+  addFile(
+    bytes: Buffer,
+    opts?: { claimSize?: number; ext?: string },
+  ): { file_id: string; file_unique_id: string; file_size: number };
   /** Queues an update from a user (or POSTs it to the webhook); returns its update_id. */
   pushUpdate(update: Record<string, unknown>): Promise<number>;
   nextMessageId(): number;
@@ -66,7 +69,15 @@ export interface TelegramEmulator {
   close(): Promise<void>;
 }
 
-const BOT = { id: 7000000001, is_bot: true, first_name: '网格通', username: 'gridline_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+const BOT = {
+  id: 7000000001,
+  is_bot: true,
+  first_name: '网格通',
+  username: 'gridline_test_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+};
 const MESSAGE_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendMediaGroup', 'sendLocation']);
 
 export async function startTelegramEmulator(opts: { token?: string } = {}): Promise<TelegramEmulator> {
@@ -82,7 +93,12 @@ export async function startTelegramEmulator(opts: { token?: string } = {}): Prom
   let fileSeq = 0;
 
   const ok = (result: unknown) => ({ ok: true, result });
-  const fail = (e: ApiError) => ({ ok: false, error_code: e.code, description: e.description, ...(e.retryAfter !== undefined ? { parameters: { retry_after: e.retryAfter } } : {}) });
+  const fail = (e: ApiError) => ({
+    ok: false,
+    error_code: e.code,
+    description: e.description,
+    ...(e.retryAfter !== undefined ? { parameters: { retry_after: e.retryAfter } } : {}),
+  });
   const wake = () => {
     for (const w of [...waiters]) w();
   };
@@ -91,7 +107,14 @@ export async function startTelegramEmulator(opts: { token?: string } = {}): Prom
     apiRoot: '',
     token,
     botUsername: BOT.username,
-    sent: [], calls: [], callbackIds: [], answered: new Set(), commands: [], webhook: null, webhookDeliveries: [], downloads: [],
+    sent: [],
+    calls: [],
+    callbackIds: [],
+    answered: new Set(),
+    commands: [],
+    webhook: null,
+    webhookDeliveries: [],
+    downloads: [],
     files: new Map(),
     failNext(method, error, times = 1) {
       failures.push({ method, error, left: times });
@@ -100,7 +123,11 @@ export async function startTelegramEmulator(opts: { token?: string } = {}): Prom
     addFile(bytes, o = {}) {
       fileSeq += 1;
       const file_id = `F${fileSeq}-${bytes.length}`;
-      emu.files.set(file_id, { bytes, size: o.claimSize ?? bytes.length, path: `files/file_${fileSeq}.${o.ext ?? 'jpg'}` });
+      emu.files.set(file_id, {
+        bytes,
+        size: o.claimSize ?? bytes.length,
+        path: `files/file_${fileSeq}.${o.ext ?? 'jpg'}`,
+      });
       return { file_id, file_unique_id: `U${fileSeq}`, file_size: o.claimSize ?? bytes.length };
     },
     async pushUpdate(update) {
@@ -135,7 +162,10 @@ export async function startTelegramEmulator(opts: { token?: string } = {}): Prom
     for (let attempt = 0; attempt < 3; attempt++) {
       const res = await fetch(emu.webhook!.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(emu.webhook!.secret ? { 'x-telegram-bot-api-secret-token': emu.webhook!.secret } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(emu.webhook!.secret ? { 'x-telegram-bot-api-secret-token': emu.webhook!.secret } : {}),
+        },
         body: JSON.stringify(update),
       });
       emu.webhookDeliveries.push({ updateId: update.update_id, status: res.status });
@@ -174,14 +204,23 @@ export async function startTelegramEmulator(opts: { token?: string } = {}): Prom
       const media = parse(body.media) as Array<{ media: string }>;
       out = media.map((m) => make({ photos: [body[m.media.replace('attach://', '')] as Buffer] }));
     } else if (method === 'sendPhoto') {
-      out = [make({ photos: [body.photo as Buffer], ...(body.caption ? { caption: String(body.caption) } : {}), ...markup })];
+      out = [
+        make({ photos: [body.photo as Buffer], ...(body.caption ? { caption: String(body.caption) } : {}), ...markup }),
+      ];
     } else if (method === 'sendLocation') {
       out = [make({ latitude: Number(body.latitude), longitude: Number(body.longitude) })];
     } else {
       out = [make({ text: String(body.text), ...markup })];
     }
     emu.sent.push(...out);
-    const asMessage = (m: SentMessage) => ({ message_id: m.message_id, date: Math.floor(m.at / 1000), chat: { id: Number(chatId), type: chatId.startsWith('-') ? 'group' : 'private' }, from: BOT, text: m.text, caption: m.caption });
+    const asMessage = (m: SentMessage) => ({
+      message_id: m.message_id,
+      date: Math.floor(m.at / 1000),
+      chat: { id: Number(chatId), type: chatId.startsWith('-') ? 'group' : 'private' },
+      from: BOT,
+      text: m.text,
+      caption: m.caption,
+    });
     return method === 'sendMediaGroup' ? out.map(asMessage) : asMessage(out[0]!);
   }
 
@@ -191,22 +230,43 @@ export async function startTelegramEmulator(opts: { token?: string } = {}): Prom
       f.left -= 1;
       return { status: f.error.code, payload: fail(f.error) };
     }
-    if (MESSAGE_METHODS.has(method) && blocked.has(String(body.chat_id))) return { status: 403, payload: fail({ code: 403, description: 'Forbidden: bot was blocked by the user' }) };
+    if (MESSAGE_METHODS.has(method) && blocked.has(String(body.chat_id)))
+      return { status: 403, payload: fail({ code: 403, description: 'Forbidden: bot was blocked by the user' }) };
     if (MESSAGE_METHODS.has(method)) return { status: 200, payload: ok(recordMessage(method, body)) };
     switch (method) {
-      case 'getMe': return { status: 200, payload: ok(BOT) };
-      case 'getUpdates': return { status: 200, payload: ok(await getUpdates(body)) };
-      case 'setMyCommands': emu.commands.push(body.commands); return { status: 200, payload: ok(true) };
-      case 'answerCallbackQuery': emu.answered.add(String(body.callback_query_id)); return { status: 200, payload: ok(true) };
-      case 'setWebhook': emu.webhook = { url: String(body.url), ...(body.secret_token ? { secret: String(body.secret_token) } : {}) }; return { status: 200, payload: ok(true) };
-      case 'deleteWebhook': emu.webhook = null; return { status: 200, payload: ok(true) };
+      case 'getMe':
+        return { status: 200, payload: ok(BOT) };
+      case 'getUpdates':
+        return { status: 200, payload: ok(await getUpdates(body)) };
+      case 'setMyCommands':
+        emu.commands.push(body.commands);
+        return { status: 200, payload: ok(true) };
+      case 'answerCallbackQuery':
+        emu.answered.add(String(body.callback_query_id));
+        return { status: 200, payload: ok(true) };
+      case 'setWebhook':
+        emu.webhook = { url: String(body.url), ...(body.secret_token ? { secret: String(body.secret_token) } : {}) };
+        return { status: 200, payload: ok(true) };
+      case 'deleteWebhook':
+        emu.webhook = null;
+        return { status: 200, payload: ok(true) };
       case 'getFile': {
         const file = emu.files.get(String(body.file_id));
         if (!file) return { status: 400, payload: fail({ code: 400, description: 'Bad Request: invalid file_id' }) };
-        if (file.size > 20 * 1024 * 1024) return { status: 400, payload: fail({ code: 400, description: 'Bad Request: file is too big' }) };
-        return { status: 200, payload: ok({ file_id: body.file_id, file_unique_id: `U-${String(body.file_id)}`, file_size: file.size, file_path: file.path }) };
+        if (file.size > 20 * 1024 * 1024)
+          return { status: 400, payload: fail({ code: 400, description: 'Bad Request: file is too big' }) };
+        return {
+          status: 200,
+          payload: ok({
+            file_id: body.file_id,
+            file_unique_id: `U-${String(body.file_id)}`,
+            file_size: file.size,
+            file_path: file.path,
+          }),
+        };
       }
-      default: return { status: 404, payload: fail({ code: 404, description: 'Not Found: method not found' }) };
+      default:
+        return { status: 404, payload: fail({ code: 404, description: 'Not Found: method not found' }) };
     }
   }
 
@@ -214,7 +274,12 @@ export async function startTelegramEmulator(opts: { token?: string } = {}): Prom
     if (req.params.token !== token) return reply.code(401).send(fail({ code: 401, description: 'Unauthorized' }));
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { status, payload } = await call(req.params.method, body);
-    emu.calls.push({ method: req.params.method, status, at: Date.now(), ...(body.chat_id !== undefined ? { chatId: String(body.chat_id) } : {}) });
+    emu.calls.push({
+      method: req.params.method,
+      status,
+      at: Date.now(),
+      ...(body.chat_id !== undefined ? { chatId: String(body.chat_id) } : {}),
+    });
     return reply.code(status).send(payload);
   });
 

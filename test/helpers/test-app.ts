@@ -11,7 +11,10 @@ export interface TestApp extends TestDb {
   app: FastifyInstance;
   domain: Domain;
   /** A person with a bearer token: returns the Authorization header value and the person id. */
-  staff(role: Role, opts?: { street?: string; department?: string; name?: string }): Promise<{ auth: string; personId: number }>;
+  staff(
+    role: Role,
+    opts?: { street?: string; department?: string; name?: string },
+  ): Promise<{ auth: string; personId: number }>;
   close(): Promise<void>;
 }
 
@@ -25,13 +28,27 @@ export async function createTestApp(opts: { clock?: () => Date; env?: Record<str
   const app = await createServer({ config, logger, db: t.db, domain });
   let seq = 0;
   return {
-    ...t, app, domain,
+    ...t,
+    app,
+    domain,
     async staff(role, o = {}) {
       seq += 1;
       const street = o.street ? await t.db.street.findUniqueOrThrow({ where: { name: o.street } }) : null;
-      const department = o.department ? await t.db.department.findUniqueOrThrow({ where: { name: o.department } }) : null;
-      const p = await t.db.person.create({ data: { displayName: o.name ?? `${role}-${seq}`, role, streetId: street?.id ?? null, departmentId: department?.id ?? null, phone: role === 'resident' ? `1390000${String(seq).padStart(4, '0')}` : null } });
-      await t.db.chatIdentity.create({ data: { channel: 'web', externalId: `p${p.id}`, chatId: `p${p.id}`, personId: p.id } });
+      const department = o.department
+        ? await t.db.department.findUniqueOrThrow({ where: { name: o.department } })
+        : null;
+      const p = await t.db.person.create({
+        data: {
+          displayName: o.name ?? `${role}-${seq}`,
+          role,
+          streetId: street?.id ?? null,
+          departmentId: department?.id ?? null,
+          phone: role === 'resident' ? `1390000${String(seq).padStart(4, '0')}` : null,
+        },
+      });
+      await t.db.chatIdentity.create({
+        data: { channel: 'web', externalId: `p${p.id}`, chatId: `p${p.id}`, personId: p.id },
+      });
       return { auth: `Bearer ${await issueToken(t.db, p.id, 'test')}`, personId: p.id };
     },
     async close() {

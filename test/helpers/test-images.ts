@@ -14,7 +14,14 @@ export interface ExifFacts {
 }
 
 const canvas = (width: number, height: number, alpha = false) =>
-  sharp({ create: { width, height, channels: alpha ? 4 : 3, background: alpha ? { r: 200, g: 40, b: 40, alpha: 0.5 } : '#c83030' } });
+  sharp({
+    create: {
+      width,
+      height,
+      channels: alpha ? 4 : 3,
+      background: alpha ? { r: 200, g: 40, b: 40, alpha: 0.5 } : '#c83030',
+    },
+  });
 
 /** Degrees as the EXIF rational triple "d/1 m/1 s*100/100". */
 function dms(value: number): string {
@@ -27,7 +34,8 @@ function dms(value: number): string {
 
 function exifDirs(facts: ExifFacts): Exif {
   const exif: Exif = { IFD0: { Make: 'GridlineTestCam', Model: 'T1' } };
-  if (facts.takenAt) exif.IFD2 = { DateTimeOriginal: facts.takenAt, ...(facts.offset ? { OffsetTimeOriginal: facts.offset } : {}) };
+  if (facts.takenAt)
+    exif.IFD2 = { DateTimeOriginal: facts.takenAt, ...(facts.offset ? { OffsetTimeOriginal: facts.offset } : {}) };
   if (facts.lat !== undefined && facts.lng !== undefined) {
     exif.IFD3 = {
       GPSLatitudeRef: facts.lat < 0 ? 'S' : 'N',
@@ -49,7 +57,11 @@ export async function jpeg(width = 64, height = 48, facts?: ExifFacts): Promise<
 
 /** A noisy JPEG, so it is large enough that cutting it leaves a header but loses scan data. */
 export async function noisyJpeg(width = 320, height = 240): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } } }).jpeg().toBuffer();
+  return sharp({
+    create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } },
+  })
+    .jpeg()
+    .toBuffer();
 }
 
 export async function png(width = 40, height = 30, alpha = true): Promise<Buffer> {
@@ -57,8 +69,16 @@ export async function png(width = 40, height = 30, alpha = true): Promise<Buffer
 }
 
 export async function animatedGif(): Promise<Buffer> {
-  const frames = await Promise.all(['#c83030', '#30c830'].map((c) => sharp({ create: { width: 16, height: 16, channels: 3, background: c } }).png().toBuffer()));
-  return sharp(frames, { join: { animated: true } }).gif().toBuffer();
+  const frames = await Promise.all(
+    ['#c83030', '#30c830'].map((c) =>
+      sharp({ create: { width: 16, height: 16, channels: 3, background: c } })
+        .png()
+        .toBuffer(),
+    ),
+  );
+  return sharp(frames, { join: { animated: true } })
+    .gif()
+    .toBuffer();
 }
 
 // ---------------------------------------------------------------- a synthetic iPhone-style HEIC
@@ -74,7 +94,8 @@ const box = (type: string, ...parts: Buffer[]) => {
   return Buffer.concat([u32(8 + body.length), Buffer.from(type, 'latin1'), body]);
 };
 const fullBox = (type: string, versionFlags: number, ...parts: Buffer[]) => box(type, u32(versionFlags), ...parts);
-const infe = (id: number, itemType: string) => fullBox('infe', 0x02000000, u16(id), u16(0), Buffer.from(itemType, 'latin1'), Buffer.from([0]));
+const infe = (id: number, itemType: string) =>
+  fullBox('infe', 0x02000000, u16(id), u16(0), Buffer.from(itemType, 'latin1'), Buffer.from([0]));
 
 /**
  * A HEIF container laid out like an iPhone photo: major brand "heic", one hvc1 image item
@@ -86,7 +107,10 @@ export async function syntheticHeic(facts: ExifFacts): Promise<Buffer> {
   const tiff = (await sharp(await jpeg(8, 8, facts)).metadata()).exif!.subarray(6); // drop "Exif\0\0"
   const exifItem = Buffer.concat([u32(6), Buffer.from('Exif\0\0', 'latin1'), tiff]);
   const hevc = Buffer.alloc(64, 0x5a);
-  const hvcC = box('hvcC', Buffer.from([1, 1, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 90, 0xf0, 0, 0xfc, 0xfd, 0xf8, 0xf8, 0, 0, 0x0f, 0]));
+  const hvcC = box(
+    'hvcC',
+    Buffer.from([1, 1, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 90, 0xf0, 0, 0xfc, 0xfd, 0xf8, 0xf8, 0, 0, 0x0f, 0]),
+  );
   const ftyp = box('ftyp', Buffer.from('heic', 'latin1'), u32(0), Buffer.from('mif1heic', 'latin1'));
   const meta = (dataStart: number) =>
     fullBox(
@@ -96,10 +120,29 @@ export async function syntheticHeic(facts: ExifFacts): Promise<Buffer> {
       fullBox('pitm', 0, u16(1)),
       fullBox('iinf', 0, u16(2), infe(1, 'hvc1'), infe(2, 'Exif')),
       // offset_size 4, length_size 4, base_offset_size 4; extents hold absolute file offsets
-      fullBox('iloc', 0, Buffer.from([0x44, 0x40]), u16(2),
-        u16(1), u16(0), u32(0), u16(1), u32(dataStart), u32(hevc.length),
-        u16(2), u16(0), u32(0), u16(1), u32(dataStart + hevc.length), u32(exifItem.length)),
-      box('iprp', box('ipco', hvcC, fullBox('ispe', 0, u32(4032), u32(3024))), fullBox('ipma', 0, u32(1), u16(1), Buffer.from([2, 0x81, 0x02]))),
+      fullBox(
+        'iloc',
+        0,
+        Buffer.from([0x44, 0x40]),
+        u16(2),
+        u16(1),
+        u16(0),
+        u32(0),
+        u16(1),
+        u32(dataStart),
+        u32(hevc.length),
+        u16(2),
+        u16(0),
+        u32(0),
+        u16(1),
+        u32(dataStart + hevc.length),
+        u32(exifItem.length),
+      ),
+      box(
+        'iprp',
+        box('ipco', hvcC, fullBox('ispe', 0, u32(4032), u32(3024))),
+        fullBox('ipma', 0, u32(1), u16(1), Buffer.from([2, 0x81, 0x02])),
+      ),
       fullBox('iref', 0, box('cdsc', u16(2), u16(1), u16(1))),
     );
   const dataStart = ftyp.length + meta(0).length + 8; // the meta box's size does not depend on the offsets

@@ -24,7 +24,9 @@ export interface WebChatApp extends TestDb {
  * The server as main.ts assembles it for the embedded default: web chat routes, the bot, and a
  * running delivery worker (short poll) with the web chat's sender, over a fresh database.
  */
-export async function createWebChatApp(opts: { env?: Record<string, string>; heartbeatMs?: number } = {}): Promise<WebChatApp> {
+export async function createWebChatApp(
+  opts: { env?: Record<string, string>; heartbeatMs?: number } = {},
+): Promise<WebChatApp> {
   const t = await createTestDb();
   await seedReferenceData(t.db);
   const config = testConfig(t.dir, opts.env);
@@ -32,13 +34,33 @@ export async function createWebChatApp(opts: { env?: Record<string, string>; hea
   const domain = await createDomain({ db: t.db, config, logger });
   let kick = () => {};
   const bot = createBot({ db: t.db, domain, config, logger, kick: () => kick() });
-  const webchat = createWebChat({ db: t.db, domain, bot, config, logger, ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}) });
-  const delivery = createDeliveryWorker({ store: domain.outbox, senders: [webchat.sender], clock: domain.clock, logger, pollIntervalMs: 50, limits: {} });
+  const webchat = createWebChat({
+    db: t.db,
+    domain,
+    bot,
+    config,
+    logger,
+    ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}),
+  });
+  const delivery = createDeliveryWorker({
+    store: domain.outbox,
+    senders: [webchat.sender],
+    clock: domain.clock,
+    logger,
+    pollIntervalMs: 50,
+    limits: {},
+  });
   kick = () => delivery.kick();
   const app = await createServer({ config, logger, db: t.db, domain, extraRoutes: [webchat.routes] });
   await delivery.start();
   const self: WebChatApp = {
-    ...t, app, domain, bot, webchat, delivery, baseUrl: '',
+    ...t,
+    app,
+    domain,
+    bot,
+    webchat,
+    delivery,
+    baseUrl: '',
     async listen() {
       await app.listen({ port: 0, host: '127.0.0.1' });
       self.baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

@@ -71,7 +71,10 @@ export interface WeChatWorld extends TestApp {
   qrPrinted: string[];
   person(name: string): WeChatPerson;
   /** A group chat with these members and the bot; `said` collects what the bot says in it. */
-  room(topic: string, members: WeChatPerson[]): { room: RoomMock; said: string[]; say(from: WeChatPerson, text: string, mentionBot?: boolean): void };
+  room(
+    topic: string,
+    members: WeChatPerson[],
+  ): { room: RoomMock; said: string[]; say(from: WeChatPerson, text: string, mentionBot?: boolean): void };
   /** A person bound to a staff role with `/bind CODE` in WeChat, as an administrator would issue it. */
   bindStaff(name: string, role: Role, street?: string): Promise<WeChatPerson>;
   stop(): Promise<void>;
@@ -96,11 +99,27 @@ export async function createWeChatWorld(opts: WeChatWorldOptions = {}): Promise<
   const mocker = new mock.Mocker();
   const puppet = new LocatingPuppetMock({ mocker });
   const qrPrinted: string[] = [];
-  const channel = (await createWeChat({ db: t.db, domain: t.domain, config, logger, runtime: bot.runtime, kick: () => kick(), puppet, printQr: (s) => qrPrinted.push(s) }))!;
+  const channel = (await createWeChat({
+    db: t.db,
+    domain: t.domain,
+    config,
+    logger,
+    runtime: bot.runtime,
+    kick: () => kick(),
+    puppet,
+    printQr: (s) => qrPrinted.push(s),
+  }))!;
   // Tests talk fast; the default WeChat limits (1 s per chat) are checked in their own test.
-  const limits = opts.limits === 'default' ? undefined : (opts.limits ?? { wechat: { perChatIntervalMs: 10, globalPerSecond: 200 } });
+  const limits =
+    opts.limits === 'default'
+      ? undefined
+      : (opts.limits ?? { wechat: { perChatIntervalMs: 10, globalPerSecond: 200 } });
   const worker = createDeliveryWorker({
-    store: t.domain.outbox, senders: [channel.sender], clock: opts.workerClock ?? t.domain.clock, logger, pollIntervalMs: 20,
+    store: t.domain.outbox,
+    senders: [channel.sender],
+    clock: opts.workerClock ?? t.domain.clock,
+    logger,
+    pollIntervalMs: 20,
     ...(limits ? { limits } : {}),
     ...(opts.retryPolicy ? { retryPolicy: opts.retryPolicy } : {}),
   });
@@ -114,7 +133,14 @@ export async function createWeChatWorld(opts: WeChatWorldOptions = {}): Promise<
 
   const people: WeChatPerson[] = [];
   const world: WeChatWorld = {
-    ...t, bot, channel, worker, mocker, puppet, botUser, qrPrinted,
+    ...t,
+    bot,
+    channel,
+    worker,
+    mocker,
+    puppet,
+    botUser,
+    qrPrinted,
     person(name) {
       const contact = mocker.createContact({ name });
       const inbox: Received[] = [];
@@ -122,21 +148,43 @@ export async function createWeChatWorld(opts: WeChatWorldOptions = {}): Promise<
       (contact as unknown as MessageListener).on('message', (m) => {
         if (m.talker().id !== botUser.id) return;
         const type = m.type();
-        inbox.push({ type, text: m.text() ?? '', at: Date.now(), ...(type !== types.Message.Text ? { box: () => m.toFileBox() } : {}) });
+        inbox.push({
+          type,
+          text: m.text() ?? '',
+          at: Date.now(),
+          ...(type !== types.Message.Text ? { box: () => m.toFileBox() } : {}),
+        });
       });
       const emit = (type: types.Message, text?: string): string => {
         const id = randomUUID();
-        mocker.MessageMock.create({ id, talkerId: contact.id, listenerId: botUser.id, timestamp: Date.now(), type, ...(text !== undefined ? { text } : {}) });
+        mocker.MessageMock.create({
+          id,
+          talkerId: contact.id,
+          listenerId: botUser.id,
+          timestamp: Date.now(),
+          type,
+          ...(text !== undefined ? { text } : {}),
+        });
         return id;
       };
       const p: WeChatPerson = {
-        id: contact.id, contact, inbox,
+        id: contact.id,
+        contact,
+        inbox,
         say: (text, to) => contact.say(text).to(to ?? botUser),
-        sendPhoto: (bytes, fileName = 'IMG_0001.jpg') => contact.say(FileBox.fromBase64(bytes.toString('base64'), fileName)).to(botUser),
+        sendPhoto: (bytes, fileName = 'IMG_0001.jpg') =>
+          contact.say(FileBox.fromBase64(bytes.toString('base64'), fileName)).to(botUser),
         sendLocation(loc) {
           const id = randomUUID();
           puppet.locations.set(id, { ...loc, accuracy: 15 });
-          mocker.MessageMock.create({ id, talkerId: contact.id, listenerId: botUser.id, timestamp: Date.now(), type: types.Message.Location, text: `${loc.address}:\n/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?pictype=location` });
+          mocker.MessageMock.create({
+            id,
+            talkerId: contact.id,
+            listenerId: botUser.id,
+            timestamp: Date.now(),
+            type: types.Message.Location,
+            text: `${loc.address}:\n/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?pictype=location`,
+          });
           puppet.emit('message', { messageId: id });
         },
         sendOther(type, text) {
@@ -152,7 +200,10 @@ export async function createWeChatWorld(opts: WeChatWorldOptions = {}): Promise<
                 return text;
               }
             }
-            if (Date.now() > deadline) throw new Error(`${name} got no message matching ${String(pattern)}; inbox:\n${inbox.map((r) => `· ${r.text}`).join('\n')}`);
+            if (Date.now() > deadline)
+              throw new Error(
+                `${name} got no message matching ${String(pattern)}; inbox:\n${inbox.map((r) => `· ${r.text}`).join('\n')}`,
+              );
             await sleep(15);
           }
         },

@@ -8,10 +8,23 @@ let h: Harness;
 let resident: Actor, lead: Actor, otherLead: Actor, enforcer: Actor, inspector: Actor, admin: Actor, liaison: Actor;
 
 const routed = (over: Partial<RoutedReport> = {}): RoutedReport => ({
-  handling: 'street', itemCode: 'SR-001', department: null, streetName: '万松街道', confidence: 0.9, urgent: false, needsTriage: false, reasons: ['匹配“占道经营”'], ...over,
+  handling: 'street',
+  itemCode: 'SR-001',
+  department: null,
+  streetName: '万松街道',
+  confidence: 0.9,
+  urgent: false,
+  needsTriage: false,
+  reasons: ['匹配“占道经营”'],
+  ...over,
 });
 const report = (reporterId: number, over: Partial<{ lat: number; lng: number; text: string }> = {}) => ({
-  text: over.text ?? '小区门口有人摆摊卖水果，占了人行道', lat: over.lat ?? 30.6005, lng: over.lng ?? 114.2601, address: '青年路', channel: 'web', reporterId,
+  text: over.text ?? '小区门口有人摆摊卖水果，占了人行道',
+  lat: over.lat ?? 30.6005,
+  lng: over.lng ?? 114.2601,
+  address: '青年路',
+  channel: 'web',
+  reporterId,
 });
 
 beforeAll(async () => {
@@ -40,31 +53,57 @@ describe('the closed loop', () => {
     await h.services.actions.act({ id: c.id }, 'accept', lead);
     await h.services.actions.act({ id: c.id }, 'assign', lead, { assigneeId: enforcer.personId });
     expect((await h.inbox(enforcer)).at(-1)?.buttons).toEqual(['办结']);
-    await h.services.actions.act({ id: c.id }, 'resolve', enforcer, { note: '已劝离摊贩，恢复通行', mode721: 'service' });
+    await h.services.actions.act({ id: c.id }, 'resolve', enforcer, {
+      note: '已劝离摊贩，恢复通行',
+      mode721: 'service',
+    });
     await expect(h.services.actions.act({ id: c.id }, 'verify', enforcer)).rejects.toThrow(ForbiddenError); // never by the resolver
     await h.services.actions.act({ id: c.id }, 'fail_verification', inspector, { note: '摊贩又回来了' });
-    await h.services.actions.act({ id: c.id }, 'resolve', enforcer, { note: '再次劝离并设置提示牌', mode721: 'management' });
+    await h.services.actions.act({ id: c.id }, 'resolve', enforcer, {
+      note: '再次劝离并设置提示牌',
+      mode721: 'management',
+    });
     const closed = await h.services.actions.act({ id: c.id }, 'verify', resident);
     expect(closed.status).toBe('closed');
     expect(closed.reworkCount).toBe(1);
     await h.services.feedback.rate({ id: c.id }, resident, 'satisfied', null);
     await expect(h.services.feedback.rate({ id: c.id }, resident, 'basic')).rejects.toThrow(InvalidTransitionError);
 
-    expect(await eventTypes(h.db, c.id)).toEqual(['submitted', 'registered', 'dispatched', 'accepted', 'assigned', 'resolved', 'rework', 'resolved', 'verified', 'closed', 'rated']);
+    expect(await eventTypes(h.db, c.id)).toEqual([
+      'submitted',
+      'registered',
+      'dispatched',
+      'accepted',
+      'assigned',
+      'resolved',
+      'rework',
+      'resolved',
+      'verified',
+      'closed',
+      'rated',
+    ]);
     const pushes = (await h.inbox(resident)).map((m) => m.text);
     expect(pushes[0]).toContain(c.number);
     expect(pushes.some((t) => t.includes('已由万松街道城管执法队接单'))).toBe(true);
     expect(pushes.some((t) => t.includes('已结案') && t.includes('再次劝离'))).toBe(true);
-    expect((await h.inbox(resident)).find((m) => m.text.includes('已结案'))?.buttons).toEqual(['满意', '基本满意', '不满意']);
+    expect((await h.inbox(resident)).find((m) => m.text.includes('已结案'))?.buttons).toEqual([
+      '满意',
+      '基本满意',
+      '不满意',
+    ]);
   });
 
   it('refuses the wrong role, the wrong street and illegal steps, and says why', async () => {
     const { case: c } = await h.services.intake.submit(report(resident.personId, { lat: 30.61 }), routed());
     await expect(h.services.actions.act({ id: c.id }, 'accept', otherLead)).rejects.toThrow('不在您的职责范围内');
     await expect(h.services.actions.act({ id: c.id }, 'accept', resident)).rejects.toThrow(ForbiddenError);
-    await expect(h.services.actions.act({ id: c.id }, 'resolve', lead, { note: 'x', mode721: 'service' })).rejects.toThrow(/当前状态为“已派遣”/);
+    await expect(
+      h.services.actions.act({ id: c.id }, 'resolve', lead, { note: 'x', mode721: 'service' }),
+    ).rejects.toThrow(/当前状态为“已派遣”/);
     await expect(h.services.actions.act({ id: c.id }, 'reject', lead)).rejects.toThrow(ValidationError);
-    await expect(h.services.actions.act({ id: c.id }, 'assign', lead, { assigneeId: otherLead.personId })).rejects.toThrow('只能转派给本街道执法队员');
+    await expect(
+      h.services.actions.act({ id: c.id }, 'assign', lead, { assigneeId: otherLead.personId }),
+    ).rejects.toThrow('只能转派给本街道执法队员');
     expect(await eventTypes(h.db, c.id)).toEqual(['submitted', 'registered', 'dispatched']); // refusals change nothing
   });
 
@@ -72,7 +111,10 @@ describe('the closed loop', () => {
     const { case: a } = await h.services.intake.submit(report(resident.personId, { lat: 30.62 }), routed());
     await h.db.case.update({ where: { id: a.id }, data: { responseOverdueNotifiedAt: h.clock() } });
     h.clock.advanceHours(1);
-    const moved = await h.services.actions.act({ id: a.id }, 'return', lead, { note: '不在本街道辖区', streetName: '北湖街道' });
+    const moved = await h.services.actions.act({ id: a.id }, 'return', lead, {
+      note: '不在本街道辖区',
+      streetName: '北湖街道',
+    });
     expect(moved.streetName).toBe('北湖街道');
     expect(moved.returnCount).toBe(1);
     // The new street gets the matter's own time to accept, counted from the hand-over, and may be told again.
@@ -84,7 +126,10 @@ describe('the closed loop', () => {
     expect((await h.inbox(admin)).at(-1)?.text).toContain(a.number);
 
     const { case: b } = await h.services.intake.submit(report(resident.personId, { lat: 30.63 }), routed());
-    const referred = await h.services.actions.act({ id: b.id }, 'refer', lead, { departmentName: '市场监管', note: '食品安全问题' });
+    const referred = await h.services.actions.act({ id: b.id }, 'refer', lead, {
+      departmentName: '市场监管',
+      note: '食品安全问题',
+    });
     expect(referred.handling).toBe('department');
     expect((await h.inbox(liaison)).at(-1)?.buttons).toEqual(['接收', '退回', '办结']);
     await h.services.actions.act({ id: b.id }, 'accept', liaison);
@@ -98,7 +143,10 @@ describe('the closed loop', () => {
   });
 
   it('sends low-confidence reports to manual triage, then registers them', async () => {
-    const { case: c } = await h.services.intake.submit(report(resident.personId, { lat: 30.65 }), routed({ needsTriage: true, confidence: 0.3 }));
+    const { case: c } = await h.services.intake.submit(
+      report(resident.personId, { lat: 30.65 }),
+      routed({ needsTriage: true, confidence: 0.3 }),
+    );
     expect(c.status).toBe('triage');
     expect(c.dueAt).toBeNull();
     expect((await h.inbox(lead)).at(-1)?.buttons).toContain('立案派遣');

@@ -17,7 +17,14 @@ const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY);
 
 interface ListBody {
-  items: Array<{ number: string; overdue: boolean; text: string; statusLabel: string; street: string | null; item: { code: string } | null }>;
+  items: Array<{
+    number: string;
+    overdue: boolean;
+    text: string;
+    statusLabel: string;
+    street: string | null;
+    item: { code: string } | null;
+  }>;
   total: number;
   page: number;
   pageSize: number;
@@ -37,22 +44,73 @@ beforeAll(async () => {
   P.r2 = await f.person({ role: 'resident', name: '赵五', phone: '13900001111' });
   P.r3 = await f.person({ role: 'resident', name: '孙六' });
 
-  const a = await f.case({ reporterId: P.r1!.id, street: '万松街道', itemCode: 'SR-001', status: 'accepted', assigneeId: P.enforcer!.id, createdAt: ago(3), dueAt: ago(1), text: '占道经营'.repeat(50), address: '万松园路 12 号' });
-  const b = await f.case({ reporterId: P.r2!.id, street: '万松街道', itemCode: 'HW-001', status: 'closed', createdAt: ago(2), dueAt: ago(1), resolvedAt: ago(1.5), outcome: '已清理' });
-  const c = await f.case({ reporterId: P.r1!.id, street: '北湖街道', itemCode: 'SR-001', status: 'dispatched', createdAt: ago(1), dueAt: new Date(Date.now() + DAY) });
-  const d = await f.case({ reporterId: P.r2!.id, street: '北湖街道', department: '公安', itemCode: 'YS-GA-001', status: 'dispatched', createdAt: ago(0.5) });
-  const e = await f.case({ reporterId: P.r2!.id, street: '万松街道', status: 'triage', createdAt: ago(40), text: '深夜施工噪音扰民', handling: null });
+  const a = await f.case({
+    reporterId: P.r1!.id,
+    street: '万松街道',
+    itemCode: 'SR-001',
+    status: 'accepted',
+    assigneeId: P.enforcer!.id,
+    createdAt: ago(3),
+    dueAt: ago(1),
+    text: '占道经营'.repeat(50),
+    address: '万松园路 12 号',
+  });
+  const b = await f.case({
+    reporterId: P.r2!.id,
+    street: '万松街道',
+    itemCode: 'HW-001',
+    status: 'closed',
+    createdAt: ago(2),
+    dueAt: ago(1),
+    resolvedAt: ago(1.5),
+    outcome: '已清理',
+  });
+  const c = await f.case({
+    reporterId: P.r1!.id,
+    street: '北湖街道',
+    itemCode: 'SR-001',
+    status: 'dispatched',
+    createdAt: ago(1),
+    dueAt: new Date(Date.now() + DAY),
+  });
+  const d = await f.case({
+    reporterId: P.r2!.id,
+    street: '北湖街道',
+    department: '公安',
+    itemCode: 'YS-GA-001',
+    status: 'dispatched',
+    createdAt: ago(0.5),
+  });
+  const e = await f.case({
+    reporterId: P.r2!.id,
+    street: '万松街道',
+    status: 'triage',
+    createdAt: ago(40),
+    text: '深夜施工噪音扰民',
+    handling: null,
+  });
   Object.assign(N, { A: a.number, B: b.number, C: c.number, D: d.number, E: e.number });
   await f.follow(d.id, P.r3!.id);
 
-  await f.event(a.id, { type: 'submitted', actorId: P.r1!.id, actorRole: 'resident', toStatus: 'triage', note: '居民报告' });
+  await f.event(a.id, {
+    type: 'submitted',
+    actorId: P.r1!.id,
+    actorRole: 'resident',
+    toStatus: 'triage',
+    note: '居民报告',
+  });
   await f.event(a.id, { type: 'dispatched', actorRole: 'system', fromStatus: 'triage', toStatus: 'dispatched' });
-  await f.event(a.id, { type: 'accepted', actorId: P.leadWs!.id, actorRole: 'team_lead', fromStatus: 'dispatched', toStatus: 'accepted' });
+  await f.event(a.id, {
+    type: 'accepted',
+    actorId: P.leadWs!.id,
+    actorRole: 'team_lead',
+    fromStatus: 'dispatched',
+    toStatus: 'accepted',
+  });
   mkdirSync(path.join(t.dir, 'photos'), { recursive: true });
   writeFileSync(path.join(t.dir, 'photos', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
   photoId = (await f.attachment({ caseId: a.id, path: 'photos/a.jpg', uploadedById: P.r1!.id })).id;
   await f.rating(b.id, P.r2!.id, 'satisfied');
-
 });
 afterAll(async () => t?.close());
 
@@ -74,7 +132,10 @@ describe('authentication', () => {
   });
 
   it('unknown, malformed and revoked tokens get 401, never anonymous access', async () => {
-    const bad = await app.inject({ url: '/api/cases', headers: { authorization: 'Bearer nope-nope-nope-nope-nope-nope' } });
+    const bad = await app.inject({
+      url: '/api/cases',
+      headers: { authorization: 'Bearer nope-nope-nope-nope-nope-nope' },
+    });
     expect(bad.statusCode).toBe(401);
     expect((bad.json() as { error: { message: string } }).error.message).toMatch(/无效|吊销/);
     expect((await app.inject({ url: '/api/cases', headers: { authorization: 'Bearer' } })).statusCode).toBe(401);
@@ -129,7 +190,8 @@ describe('visibility', () => {
 });
 
 describe('reporter contact', () => {
-  const reporterOf = async (who: TestPerson, n: string) => ((await detail(who, n)).json() as { reporter: unknown }).reporter;
+  const reporterOf = async (who: TestPerson, n: string) =>
+    ((await detail(who, n)).json() as { reporter: unknown }).reporter;
 
   it('is full for the bureau, the street team lead and the assignee', async () => {
     const full = { displayName: '李四', phone: '13812345678', phoneMasked: '138****5678' };
@@ -156,7 +218,12 @@ describe('GET /api/cases filters, order and pages', () => {
   it('puts overdue cases first, then the newest', async () => {
     const b = await list(P.admin!);
     expect(b.items.map((i) => i.number)).toEqual([N.A, N.D, N.C, N.B, N.E]);
-    expect(b.items[0]).toMatchObject({ overdue: true, statusLabel: '处置中', street: '万松街道', item: { code: 'SR-001' } });
+    expect(b.items[0]).toMatchObject({
+      overdue: true,
+      statusLabel: '处置中',
+      street: '万松街道',
+      item: { code: 'SR-001' },
+    });
     expect(b.items[0]!.text).toHaveLength(141);
     expect(b.items[0]!.text.endsWith('…')).toBe(true);
   });
@@ -188,14 +255,23 @@ describe('GET /api/cases filters, order and pages', () => {
   });
 
   it('sorts by number, createdAt or dueAt on request', async () => {
-    expect((await list(P.admin!, '?sort=number&order=asc')).items.map((i) => i.number)).toEqual([N.A, N.B, N.C, N.D, N.E].sort());
+    expect((await list(P.admin!, '?sort=number&order=asc')).items.map((i) => i.number)).toEqual(
+      [N.A, N.B, N.C, N.D, N.E].sort(),
+    );
     expect((await list(P.admin!, '?sort=createdAt&order=asc')).items[0]!.number).toBe(N.E);
     const byDue = (await list(P.admin!, '?sort=dueAt&order=asc')).items.map((i) => i.number);
     expect(byDue.slice(-2).sort()).toEqual([N.D, N.E].sort()); // no deadline: last
   });
 
   it('rejects bad parameters with 400 and a Chinese message', async () => {
-    for (const q of ['?status=open', '?pageSize=101', `?street=${encodeURIComponent('火星街道')}`, '?sort=text', '?from=yesterday', '?colour=red']) {
+    for (const q of [
+      '?status=open',
+      '?pageSize=101',
+      `?street=${encodeURIComponent('火星街道')}`,
+      '?sort=text',
+      '?from=yesterday',
+      '?colour=red',
+    ]) {
       const res = await app.inject({ url: `/api/cases${q}`, headers: P.admin!.auth });
       expect(res.statusCode, q).toBe(400);
       expect(res.json()).toMatchObject({ error: { code: 'validation_error' } });
@@ -207,15 +283,25 @@ describe('GET /api/cases/:number', () => {
   it('returns the matter, the whole-process record, photos and ratings', async () => {
     const res = await detail(P.leadWs!, N.A!);
     expect(res.statusCode).toBe(200);
-    const body = res.json() as Record<string, unknown> & { events: Array<Record<string, unknown>>; attachments: Array<Record<string, unknown>>; item: Record<string, unknown> };
-    expect(body.item).toMatchObject({ code: 'SR-001', name: expect.stringContaining('占道经营') as unknown, legalBasis: expect.stringContaining('条例') as unknown });
+    const body = res.json() as Record<string, unknown> & {
+      events: Array<Record<string, unknown>>;
+      attachments: Array<Record<string, unknown>>;
+      item: Record<string, unknown>;
+    };
+    expect(body.item).toMatchObject({
+      code: 'SR-001',
+      name: expect.stringContaining('占道经营') as unknown,
+      legalBasis: expect.stringContaining('条例') as unknown,
+    });
     expect(typeof body.item.version).toBe('string');
     expect(body.events.map((e) => [e.type, e.actorRole, e.actorName])).toEqual([
       ['submitted', 'resident', null], // residents are never named
       ['dispatched', 'system', null],
       ['accepted', 'team_lead', '张队长'],
     ]);
-    expect(body.attachments).toEqual([expect.objectContaining({ id: photoId, mime: 'image/jpeg', url: `/api/attachments/${photoId}` })]);
+    expect(body.attachments).toEqual([
+      expect.objectContaining({ id: photoId, mime: 'image/jpeg', url: `/api/attachments/${photoId}` }),
+    ]);
     expect(body).toMatchObject({ status: 'accepted', overdue: true, address: '万松园路 12 号', assignee: '刘队员' });
     const b = (await detail(P.leadWs!, N.B!)).json() as { ratings: unknown[] };
     expect(b.ratings).toEqual([expect.objectContaining({ score: 'satisfied', scoreLabel: '满意' })]);
@@ -240,17 +326,37 @@ describe('GET /api/attachments/:id', () => {
 
 describe('OpenAPI', () => {
   it('documents the case routes with their parameters', async () => {
-    const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, { get: { parameters?: Array<{ name: string }> } }> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/cases', '/api/cases/{number}', '/api/attachments/{id}']));
-    expect(doc.paths['/api/cases']!.get.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['street', 'status', 'overdue', 'page', 'pageSize', 'sort']));
+    const doc = (await app.inject('/docs/json')).json() as {
+      paths: Record<string, { get: { parameters?: Array<{ name: string }> } }>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/cases', '/api/cases/{number}', '/api/attachments/{id}']),
+    );
+    expect(doc.paths['/api/cases']!.get.parameters!.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['street', 'status', 'overdue', 'page', 'pageSize', 'sort']),
+    );
   });
 });
 
 describe('a phone number typed into the report', () => {
   it('reaches only those who may call the reporter; other staff read it redacted, in the detail and the list', async () => {
     const f = createCaseFactory(t.db);
-    const c = await f.case({ reporterId: P.r3!.id, street: '万松街道', itemCode: 'HW-001', status: 'accepted', createdAt: ago(0.1), text: '楼下垃圾堆了三天，有事打我电话13700002222' });
-    await f.event(c.id, { type: 'accepted', actorId: P.leadWs!.id, actorRole: 'team_lead', fromStatus: 'dispatched', toStatus: 'accepted', note: '已联系报告人 13700002222' });
+    const c = await f.case({
+      reporterId: P.r3!.id,
+      street: '万松街道',
+      itemCode: 'HW-001',
+      status: 'accepted',
+      createdAt: ago(0.1),
+      text: '楼下垃圾堆了三天，有事打我电话13700002222',
+    });
+    await f.event(c.id, {
+      type: 'accepted',
+      actorId: P.leadWs!.id,
+      actorRole: 'team_lead',
+      fromStatus: 'dispatched',
+      toStatus: 'accepted',
+      note: '已联系报告人 13700002222',
+    });
     const view = async (who: TestPerson) => {
       const d = (await detail(who, c.number)).json() as { text: string; events: Array<{ note: string | null }> };
       const row = (await list(who, `?q=${encodeURIComponent('楼下垃圾')}`)).items.find((i) => i.number === c.number)!;

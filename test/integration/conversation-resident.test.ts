@@ -3,12 +3,11 @@ import { createChatHarness, pushButton, type ChatHarness, type ChatUser } from '
 
 let h: ChatHarness;
 let lead: ChatUser;
-let inspector: ChatUser;
 
 beforeAll(async () => {
   h = await createChatHarness();
   lead = await h.staffUser('lead-hlst', 'team_lead', { street: '花楼水塔街道', name: '王队长' });
-  inspector = await h.staffUser('insp-hlst', 'inspector', { street: '花楼水塔街道', name: '李巡查' });
+  await h.staffUser('insp-hlst', 'inspector', { street: '花楼水塔街道', name: '李巡查' });
 });
 afterAll(async () => h.close());
 
@@ -53,23 +52,33 @@ describe('a resident in the chat', () => {
     const texts = (await u.pushes()).map((p) => p.text);
     expect(texts.some((t) => t.includes('已受理'))).toBe(true);
     expect(texts.some((t) => t.includes('接单'))).toBe(true);
-    expect((await h.db.rating.findFirstOrThrow({ where: { case: { number: number! } } })).comment).toBe('处理很快，点赞');
+    expect((await h.db.rating.findFirstOrThrow({ where: { case: { number: number! } } })).comment).toBe(
+      '处理很快，点赞',
+    );
 
     expect((await u.send({ command: { name: 'my', args: '' } })).join()).toContain(number!);
     expect((await u.send({ command: { name: 'status', args: number! } })).join()).toContain('已结案');
-    expect((await h.user('someone-else').send({ command: { name: 'status', args: number! } })).join()).toContain('没有找到');
+    expect((await h.user('someone-else').send({ command: { name: 'status', args: number! } })).join()).toContain(
+      '没有找到',
+    );
   });
 
   it('gives urgent advice before anything else', async () => {
     const u = h.user('resident-urgent');
-    const replies = await u.send({ text: '楼下饭店煤气罐漏气了，一股很大的煤气味', location: { lat: 30.5795, lng: 114.2869, crs: 'wgs84' } });
+    const replies = await u.send({
+      text: '楼下饭店煤气罐漏气了，一股很大的煤气味',
+      location: { lat: 30.5795, lng: 114.2869, crs: 'wgs84' },
+    });
     expect(replies[0]).toContain('紧急');
     expect(replies[0]).toMatch(/119|110|燃气/);
   });
 
   it('tells a resident when the place is outside the district, and asks again', async () => {
     const u = h.user('resident-outside');
-    const replies = await u.send({ text: '路边有人乱倒建筑垃圾', location: { lat: 30.545, lng: 114.36, crs: 'wgs84' } });
+    const replies = await u.send({
+      text: '路边有人乱倒建筑垃圾',
+      location: { lat: 30.545, lng: 114.36, crs: 'wgs84' },
+    });
     expect(replies.join()).toContain('不在江汉区范围内');
   });
 
@@ -102,7 +111,10 @@ describe('a resident in the chat', () => {
     expect((await u.send({ text: '江汉区鄱阳路' })).join()).toContain('请确认');
     const v = h.user('resident-expire');
     await v.send({ text: '有人在人行道上乱堆杂物' });
-    await h.db.conversation.updateMany({ where: { chatId: 'resident-expire' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await h.db.conversation.updateMany({
+      where: { chatId: 'resident-expire' },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await v.send({ text: '鄱阳路' })).join()).toContain('已自动作废');
   });
 

@@ -27,7 +27,9 @@ describe('staff in the chat', () => {
   it('binds with a one-time code only once', async () => {
     expect((await h.user('stranger').send({ command: { name: 'bind', args: 'NOPE1234' } })).join()).toContain('无效');
     expect((await lead.send({ command: { name: 'queue', args: '' } })).join()).toMatch(/待办|没有待办/);
-    expect((await h.user('resident-q').send({ command: { name: 'queue', args: '' } })).join()).toContain('仅限工作人员');
+    expect((await h.user('resident-q').send({ command: { name: 'queue', args: '' } })).join()).toContain(
+      '仅限工作人员',
+    );
   });
 
   it('team lead: queue, reassign to a member who resolves, with photos and the 721 mode', async () => {
@@ -42,7 +44,9 @@ describe('staff in the chat', () => {
     expect(assigned?.text).toContain('转派给您');
     await member.send({ button: pushButton(assigned, '办结') });
     await member.send({ text: '已劝离摊贩，现场恢复通行' });
-    const photo = await h.db.attachment.create({ data: { sha256: 'x'.repeat(64), mime: 'image/jpeg', size: 10, path: 'evidence/x.jpg' } });
+    const photo = await h.db.attachment.create({
+      data: { sha256: 'x'.repeat(64), mime: 'image/jpeg', size: 10, path: 'evidence/x.jpg' },
+    });
     expect((await member.send({ photos: [{ attachmentId: photo.id }] })).join()).toContain('1 张照片');
     await member.press('下一步');
     expect((await member.press('管理')).join()).toContain('已办结');

@@ -30,7 +30,12 @@ const cookieOf = (res: LightMyRequestResponse, name: string) => {
 };
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const postForm = (url: string, cookie: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: form(fields) });
+  t.app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: form(fields),
+  });
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -42,12 +47,44 @@ beforeAll(async () => {
   inspector = await f.person({ role: 'inspector', street: '万松街道', name: '巡查员甲' });
   admin = await f.person({ role: 'district_admin', name: '区局' });
   const now = Date.now();
-  const xss = await f.case({ reporterId: resident.id, street: '万松街道', itemCode: 'SR-001', status: 'dispatched', text: XSS, address: '万松园路1号', lat: 30.5934, lng: 114.2785, dueAt: new Date(now + 86_400_000) });
-  const late = await f.case({ reporterId: otherResident.id, street: '万松街道', itemCode: 'SR-001', status: 'accepted', text: '超期的案件', dueAt: new Date(now - 3_600_000) });
-  const beihu = await f.case({ reporterId: otherResident.id, street: '北湖街道', itemCode: 'SR-001', status: 'dispatched', text: '北湖的案件' });
+  const xss = await f.case({
+    reporterId: resident.id,
+    street: '万松街道',
+    itemCode: 'SR-001',
+    status: 'dispatched',
+    text: XSS,
+    address: '万松园路1号',
+    lat: 30.5934,
+    lng: 114.2785,
+    dueAt: new Date(now + 86_400_000),
+  });
+  const late = await f.case({
+    reporterId: otherResident.id,
+    street: '万松街道',
+    itemCode: 'SR-001',
+    status: 'accepted',
+    text: '超期的案件',
+    dueAt: new Date(now - 3_600_000),
+  });
+  const beihu = await f.case({
+    reporterId: otherResident.id,
+    street: '北湖街道',
+    itemCode: 'SR-001',
+    status: 'dispatched',
+    text: '北湖的案件',
+  });
   const closed = await f.case({
-    reporterId: resident.id, street: '万松街道', itemCode: 'SR-001', status: 'closed', text: `我是李四，电话${PHONE}，楼下有人占道经营`, lat: 30.593456, lng: 114.27851,
-    outcome: `已联系当事人（${PHONE}），联系人：王小明，摊点已清理。`, mode721: 'service', resolvedAt: new Date(now - 7_200_000), closedAt: new Date(now - 3_600_000),
+    reporterId: resident.id,
+    street: '万松街道',
+    itemCode: 'SR-001',
+    status: 'closed',
+    text: `我是李四，电话${PHONE}，楼下有人占道经营`,
+    lat: 30.593456,
+    lng: 114.27851,
+    outcome: `已联系当事人（${PHONE}），联系人：王小明，摊点已清理。`,
+    mode721: 'service',
+    resolvedAt: new Date(now - 7_200_000),
+    closedAt: new Date(now - 3_600_000),
   });
   await f.follow(xss.id, resident.id);
   Object.assign(N, { xss: xss.number, late: late.number, beihu: beihu.number, closed: closed.number });
@@ -77,7 +114,11 @@ describe('sign-in', () => {
     expect(first.headers.location).toBe('/');
     const cookie = cookieOf(first, 'gl_session');
     expect(cookie).not.toBe('');
-    expect(first.cookies.find((c) => c.name === 'gl_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(first.cookies.find((c) => c.name === 'gl_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+    });
     expect((await get('/', cookie)).statusCode).toBe(200);
     const again = await redeem(token);
     expect(again.statusCode).toBe(400);
@@ -108,7 +149,12 @@ describe('sign-in', () => {
     try {
       const page = await prod.app.inject('/login');
       expect(page.body).not.toContain('演示身份');
-      const res = await prod.app.inject({ method: 'POST', url: '/login/demo', headers: { cookie: cookieOf(page, 'gl_csrf'), 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfOf(page), personId: '1' }) });
+      const res = await prod.app.inject({
+        method: 'POST',
+        url: '/login/demo',
+        headers: { cookie: cookieOf(page, 'gl_csrf'), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ _csrf: csrfOf(page), personId: '1' }),
+      });
       expect(res.statusCode).toBe(404);
     } finally {
       await prod.close();
@@ -128,7 +174,16 @@ describe('sign-in', () => {
 describe('who sees what', () => {
   it('refuses residents every staff page and export', async () => {
     const cookie = await session(resident);
-    for (const url of ['/', '/overdue', '/street', '/district', `/cases/${N.xss}`, `/cases/${N.late}`, '/exports/cases.csv', '/exports/stats.xlsx']) {
+    for (const url of [
+      '/',
+      '/overdue',
+      '/street',
+      '/district',
+      `/cases/${N.xss}`,
+      `/cases/${N.late}`,
+      '/exports/cases.csv',
+      '/exports/stats.xlsx',
+    ]) {
       const res = await get(url, cookie);
       expect(res.statusCode, url).toBe(403);
       expect(res.body, url).toContain('居民请在聊天中查看自己的报告');
@@ -184,12 +239,22 @@ describe('case actions', () => {
   it('refuses a form without the session token or from another site', async () => {
     const cookie = await session(lead);
     expect((await postForm(`/cases/${N.xss}/act`, cookie, { action: 'accept' })).statusCode).toBe(403);
-    expect((await postForm(`/cases/${N.xss}/act`, cookie, { action: 'accept', _csrf: 'x'.repeat(43) })).statusCode).toBe(403);
+    expect(
+      (await postForm(`/cases/${N.xss}/act`, cookie, { action: 'accept', _csrf: 'x'.repeat(43) })).statusCode,
+    ).toBe(403);
     const page = await get(`/cases/${N.xss}`, cookie);
-    const foreign = await postForm(`/cases/${N.xss}/act`, cookie, { action: 'accept', _csrf: csrfOf(page) }, { origin: 'https://evil.example' });
+    const foreign = await postForm(
+      `/cases/${N.xss}/act`,
+      cookie,
+      { action: 'accept', _csrf: csrfOf(page) },
+      { origin: 'https://evil.example' },
+    );
     expect(foreign.statusCode).toBe(403);
     // Another person's session cannot reuse this session's token.
-    expect((await postForm(`/cases/${N.xss}/act`, await session(lead), { action: 'accept', _csrf: csrfOf(page) })).statusCode).toBe(403);
+    expect(
+      (await postForm(`/cases/${N.xss}/act`, await session(lead), { action: 'accept', _csrf: csrfOf(page) }))
+        .statusCode,
+    ).toBe(403);
     expect((await t.db.case.findUniqueOrThrow({ where: { number: N.xss! } })).status).toBe('dispatched');
   });
 
@@ -202,12 +267,18 @@ describe('case actions', () => {
     expect(res.headers.location).toBe(`/cases/${N.xss}`);
     const after = await get(`/cases/${N.xss}`, `${cookie}; ${cookieOf(res, 'gl_flash')}`);
     expect(after.body).toContain('接单成功');
-    const missing = await postForm(`/cases/${N.xss}/act`, cookie, { action: 'resolve', note: '已劝离', _csrf: csrfOf(page) });
+    const missing = await postForm(`/cases/${N.xss}/act`, cookie, {
+      action: 'resolve',
+      note: '已劝离',
+      _csrf: csrfOf(page),
+    });
     const shown = await get(`/cases/${N.xss}`, `${cookie}; ${cookieOf(missing, 'gl_flash')}`);
     expect(shown.body).toContain('请选择处置方式（服务、管理或执法）');
     const other = await session(otherLead);
     const otherPage = await get('/', other);
-    expect((await postForm(`/cases/${N.xss}/act`, other, { action: 'resolve', _csrf: csrfOf(otherPage) })).headers.location).toBe(`/cases/${N.xss}`);
+    expect(
+      (await postForm(`/cases/${N.xss}/act`, other, { action: 'resolve', _csrf: csrfOf(otherPage) })).headers.location,
+    ).toBe(`/cases/${N.xss}`);
     expect((await t.db.case.findUniqueOrThrow({ where: { number: N.xss! } })).status).toBe('accepted');
   });
 });
@@ -238,7 +309,9 @@ describe('exports', () => {
     expect(sheet.getRow(1).getCell(1).value).toBe('编号');
     expect(sheet.rowCount).toBe(5); // header + 4 cases
     const stats = new ExcelJS.Workbook();
-    await stats.xlsx.load((await get('/exports/stats.xlsx', await session(admin))).rawPayload as unknown as ArrayBuffer);
+    await stats.xlsx.load(
+      (await get('/exports/stats.xlsx', await session(admin))).rawPayload as unknown as ArrayBuffer,
+    );
     expect(stats.worksheets.map((w) => w.name)).toEqual(['考核指标', '每日趋势', '按岗位']);
     expect(stats.getWorksheet('考核指标')!.rowCount).toBe(14); // header + 12 streets + district
   });

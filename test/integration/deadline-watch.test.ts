@@ -28,13 +28,26 @@ let streetId: number;
 let itemId: number;
 let seq = 0;
 
-async function person(role: string, chatId: string | null, extra: { streetId?: number; departmentId?: number } = {}): Promise<number> {
+async function person(
+  role: string,
+  chatId: string | null,
+  extra: { streetId?: number; departmentId?: number } = {},
+): Promise<number> {
   const p = await t.db.person.create({ data: { displayName: role, role, ...extra } });
-  if (chatId) await t.db.chatIdentity.create({ data: { channel: 'telegram', externalId: chatId, chatId, personId: p.id } });
+  if (chatId)
+    await t.db.chatIdentity.create({ data: { channel: 'telegram', externalId: chatId, chatId, personId: p.id } });
   return p.id;
 }
 
-async function newCase(data: { status?: string; handling?: string; dueInHours?: number; responseInHours?: number; assigneeId?: number; departmentId?: number; resolvedHoursAgo?: number }) {
+async function newCase(data: {
+  status?: string;
+  handling?: string;
+  dueInHours?: number;
+  responseInHours?: number;
+  assigneeId?: number;
+  departmentId?: number;
+  resolvedHoursAgo?: number;
+}) {
   const now = clock.now().getTime();
   return t.db.case.create({
     data: {
@@ -55,7 +68,12 @@ async function newCase(data: { status?: string; handling?: string; dueInHours?: 
   });
 }
 
-const rows = async () => (await t.db.outboxMessage.findMany({ orderBy: { id: 'asc' } })).map((r) => ({ chatId: r.chatId, text: (JSON.parse(r.payload) as { text: string }).text, key: r.dedupeKey }));
+const rows = async () =>
+  (await t.db.outboxMessage.findMany({ orderBy: { id: 'asc' } })).map((r) => ({
+    chatId: r.chatId,
+    text: (JSON.parse(r.payload) as { text: string }).text,
+    key: r.dedupeKey,
+  }));
 
 beforeEach(async () => {
   await t.db.outboxMessage.deleteMany();
@@ -70,13 +88,28 @@ beforeEach(async () => {
   await t.db.street.deleteMany();
   clock = createFakeClock(START);
   streetId = (await t.db.street.create({ data: { code: '420103010', name: '万松街道', staffCount: 15 } })).id;
-  const version = await t.db.powerListVersion.create({ data: { version: 't1', title: '测试清单', source: 'test', active: true, document: '{}' } });
+  const version = await t.db.powerListVersion.create({
+    data: { version: 't1', title: '测试清单', source: 'test', active: true, document: '{}' },
+  });
   itemId = (
     await t.db.powerItem.create({
-      data: { versionId: version.id, code: 'SR-01', name: '占道经营', level: 'street', legalBasis: '《城市市容和环境卫生管理条例》', keywords: '[]', responseHours: 2, handlingHours: 24, timeBasis: 'working', mode721: 'service' },
+      data: {
+        versionId: version.id,
+        code: 'SR-01',
+        name: '占道经营',
+        level: 'street',
+        legalBasis: '《城市市容和环境卫生管理条例》',
+        keywords: '[]',
+        responseHours: 2,
+        handlingHours: 24,
+        timeBasis: 'working',
+        mode721: 'service',
+      },
     })
   ).id;
-  const dept = await t.db.department.create({ data: { code: 'SCJG', name: '市场监管', fullName: '江汉区市场监督管理局', kind: 'department' } });
+  const dept = await t.db.department.create({
+    data: { code: 'SCJG', name: '市场监管', fullName: '江汉区市场监督管理局', kind: 'department' },
+  });
   people = {
     lead: await person('team_lead', 'lead', { streetId }),
     enforcer: await person('enforcer', 'enforcer', { streetId }),
@@ -118,13 +151,25 @@ describe('deadline watch', () => {
     clock.advanceMinutes(30);
     await watch.run(clock.now());
     expect(await rows()).toEqual([
-      { chatId: 'enforcer', text: `【即将到期】案件${c.number}（占道经营）将于3月2日 15:00到期，请及时处置。`, key: `deadline:remind:${c.id}:${c.dueAt!.getTime()}:telegram:enforcer` },
+      {
+        chatId: 'enforcer',
+        text: `【即将到期】案件${c.number}（占道经营）将于3月2日 15:00到期，请及时处置。`,
+        key: `deadline:remind:${c.id}:${c.dueAt!.getTime()}:telegram:enforcer`,
+      },
     ]);
-    expect((await t.db.case.findUniqueOrThrow({ where: { id: c.id } })).remindedAt?.toISOString()).toBe('2026-03-02T03:00:00.000Z');
+    expect((await t.db.case.findUniqueOrThrow({ where: { id: c.id } })).remindedAt?.toISOString()).toBe(
+      '2026-03-02T03:00:00.000Z',
+    );
 
     // The notice reaches the chat through the outbox worker.
     const sender = createRecordingSender('telegram', clock.now);
-    await createDeliveryWorker({ store: outbox, senders: [sender], clock: clock.now, logger: silentLogger(), limits: {} }).drain();
+    await createDeliveryWorker({
+      store: outbox,
+      senders: [sender],
+      clock: clock.now,
+      logger: silentLogger(),
+      limits: {},
+    }).drain();
     expect(sender.textsTo('enforcer')).toHaveLength(1);
   });
 
@@ -143,7 +188,9 @@ describe('deadline watch', () => {
     await watch.run(clock.now());
     const overdue = (await rows()).filter((r) => r.text.startsWith('【督办】'));
     expect(overdue.map((r) => r.chatId)).toEqual(['lead', 'enforcer']);
-    expect(overdue[0]?.text).toBe(`【督办】案件${c.number}（占道经营）已于3月2日 10:00到期，万松街道城管执法队尚未办结，请督促尽快处置并反馈结果。`);
+    expect(overdue[0]?.text).toBe(
+      `【督办】案件${c.number}（占道经营）已于3月2日 10:00到期，万松街道城管执法队尚未办结，请督促尽快处置并反馈结果。`,
+    );
   });
 
   it('tells the team lead once when a dispatched case is not accepted in time (受理超时)', async () => {
@@ -156,9 +203,15 @@ describe('deadline watch', () => {
     clock.advanceMinutes(30);
     await watch.run(clock.now());
     expect(await rows()).toEqual([
-      { chatId: 'lead', text: `【受理超时】案件${late.number}（占道经营）应于3月2日 10:00前接单，万松街道城管执法队尚未接单，请尽快安排人员接单处置。`, key: `deadline:response:${late.id}:${late.responseDueAt!.getTime()}:telegram:lead` },
+      {
+        chatId: 'lead',
+        text: `【受理超时】案件${late.number}（占道经营）应于3月2日 10:00前接单，万松街道城管执法队尚未接单，请尽快安排人员接单处置。`,
+        key: `deadline:response:${late.id}:${late.responseDueAt!.getTime()}:telegram:lead`,
+      },
     ]);
-    expect((await t.db.case.findUniqueOrThrow({ where: { id: late.id } })).responseOverdueNotifiedAt?.toISOString()).toBe('2026-03-02T02:00:00.000Z');
+    expect(
+      (await t.db.case.findUniqueOrThrow({ where: { id: late.id } })).responseOverdueNotifiedAt?.toISOString(),
+    ).toBe('2026-03-02T02:00:00.000Z');
   });
 
   it('calls escalateOverdue once, OVERDUE_ESCALATE_HOURS after the deadline, and tells the bureau', async () => {
@@ -172,7 +225,9 @@ describe('deadline watch', () => {
     await watch.run(clock.now());
     expect(escalated).toEqual([c.id]);
     const toBureau = (await rows()).filter((r) => r.chatId === 'admin');
-    expect(toBureau.map((r) => r.text)).toEqual([`【超期上报】万松街道城管执法队承办的案件${c.number}（占道经营）已超期24小时仍未办结，已上报区城市管理执法局督办。`]);
+    expect(toBureau.map((r) => r.text)).toEqual([
+      `【超期上报】万松街道城管执法队承办的案件${c.number}（占道经营）已超期24小时仍未办结，已上报区城市管理执法局督办。`,
+    ]);
     expect((await t.db.case.findUniqueOrThrow({ where: { id: c.id } })).overdueEscalatedAt).not.toBeNull();
   });
 
@@ -252,22 +307,36 @@ describe('deadline watch', () => {
   it('a postponed deadline (flags cleared, new dueAt) is reminded again', async () => {
     const c = await newCase({ dueInHours: 2, assigneeId: people.enforcer });
     await watch.run(clock.now());
-    await t.db.case.update({ where: { id: c.id }, data: { dueAt: new Date(clock.now().getTime() + 26 * HOUR), remindedAt: null } });
+    await t.db.case.update({
+      where: { id: c.id },
+      data: { dueAt: new Date(clock.now().getTime() + 26 * HOUR), remindedAt: null },
+    });
     clock.advanceHours(23);
     await watch.run(clock.now());
     expect((await rows()).map((r) => r.text.slice(0, 6))).toEqual(['【即将到期】', '【即将到期】']);
   });
 
-  it('runs as the scheduler\'s minute job', async () => {
+  it("runs as the scheduler's minute job", async () => {
     await newCase({ dueInHours: 1 });
-    const scheduler = createScheduler({ jobs: [watch.job], runs: createSchedulerRunStore(t.db), clock: clock.now, logger: silentLogger() });
+    const scheduler = createScheduler({
+      jobs: [watch.job],
+      runs: createSchedulerRunStore(t.db),
+      clock: clock.now,
+      logger: silentLogger(),
+    });
     await scheduler.tick();
     expect((await rows()).map((r) => r.chatId)).toEqual(['lead']);
   });
 });
 
 describe('daily digest and patrol reminder', () => {
-  const jobs = () => createDailyJobs({ port: createDailyJobsStore(t.db, outbox), logger: silentLogger(), digestHour: 8, patrolReminderHour: 18 });
+  const jobs = () =>
+    createDailyJobs({
+      port: createDailyJobsStore(t.db, outbox),
+      logger: silentLogger(),
+      digestHour: 8,
+      patrolReminderHour: 18,
+    });
 
   it('sends each team lead and the bureau the figures of their own unit, once a day', async () => {
     clock.set('2026-03-02T00:00:00Z'); // 08:00 in Wuhan
@@ -277,13 +346,24 @@ describe('daily digest and patrol reminder', () => {
     await newCase({ status: 'resolved', dueInHours: -1, resolvedHoursAgo: 3 });
     await newCase({ handling: 'district', dueInHours: 40 });
     const { digest } = jobs();
-    const scheduler = createScheduler({ jobs: [digest], runs: createSchedulerRunStore(t.db), clock: clock.now, logger: silentLogger() });
+    const scheduler = createScheduler({
+      jobs: [digest],
+      runs: createSchedulerRunStore(t.db),
+      clock: clock.now,
+      logger: silentLogger(),
+    });
     await scheduler.tick();
     clock.advanceHours(2);
     await scheduler.tick();
     expect((await rows()).map((r) => [r.chatId, r.text])).toEqual([
-      ['lead', '【每日汇总】3月2日 万松街道城管执法队\n在办案件 3 件，今日到期 1 件，已超期 1 件，待核查 1 件。\n发送 /queue 查看待办。'],
-      ['admin', '【每日汇总】3月2日 全区\n在办案件 4 件，今日到期 1 件，已超期 1 件，待核查 1 件。\n发送 /queue 查看待办。'],
+      [
+        'lead',
+        '【每日汇总】3月2日 万松街道城管执法队\n在办案件 3 件，今日到期 1 件，已超期 1 件，待核查 1 件。\n发送 /queue 查看待办。',
+      ],
+      [
+        'admin',
+        '【每日汇总】3月2日 全区\n在办案件 4 件，今日到期 1 件，已超期 1 件，待核查 1 件。\n发送 /queue 查看待办。',
+      ],
     ]);
   });
 
@@ -295,14 +375,31 @@ describe('daily digest and patrol reminder', () => {
 
   it('reminds inspectors whose patrol of today has sent no report', async () => {
     clock.set('2026-03-02T10:00:00Z'); // 18:00 in Wuhan
-    const [open, reported, yesterday] = [await person('inspector', 'i1', { streetId }), await person('inspector', 'i2', { streetId }), await person('inspector', 'i3', { streetId })];
+    const [open, reported, yesterday] = [
+      await person('inspector', 'i1', { streetId }),
+      await person('inspector', 'i2', { streetId }),
+      await person('inspector', 'i3', { streetId }),
+    ];
     await t.db.patrol.create({ data: { inspectorId: open, streetId, startedAt: new Date('2026-03-02T01:30:00Z') } });
-    await t.db.patrol.create({ data: { inspectorId: reported, streetId, startedAt: new Date('2026-03-02T01:30:00Z'), endedAt: new Date('2026-03-02T08:00:00Z'), reportSentAt: new Date('2026-03-02T08:00:00Z') } });
-    await t.db.patrol.create({ data: { inspectorId: yesterday, streetId, startedAt: new Date('2026-03-01T15:00:00Z') } }); // 23:00 on 1 March
+    await t.db.patrol.create({
+      data: {
+        inspectorId: reported,
+        streetId,
+        startedAt: new Date('2026-03-02T01:30:00Z'),
+        endedAt: new Date('2026-03-02T08:00:00Z'),
+        reportSentAt: new Date('2026-03-02T08:00:00Z'),
+      },
+    });
+    await t.db.patrol.create({
+      data: { inspectorId: yesterday, streetId, startedAt: new Date('2026-03-01T15:00:00Z') },
+    }); // 23:00 on 1 March
     await jobs().patrolReminder.run(clock.now());
     await jobs().patrolReminder.run(clock.now());
     expect((await rows()).map((r) => [r.chatId, r.text])).toEqual([
-      ['i1', '【巡查日报】您今天（3月2日）的巡查还未结束，日报尚未提交。请发送 /patrol 结束巡查，日报会自动发送给队长。'],
+      [
+        'i1',
+        '【巡查日报】您今天（3月2日）的巡查还未结束，日报尚未提交。请发送 /patrol 结束巡查，日报会自动发送给队长。',
+      ],
     ]);
   });
 });

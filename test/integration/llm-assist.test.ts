@@ -9,7 +9,13 @@ import { createAssistedRouter } from '../../core/routing/assisted-router.ts';
 import { createLlmClient, type LlmClientOptions } from '../../core/routing/llm-client.ts';
 import { createRouter, toRoutedItem } from '../../core/routing/router.ts';
 import type { RouteInput, Router, RoutingDecision } from '../../core/routing/routing-types.ts';
-import { answer, offeredCodes, startFakeOpenAiServer, type FakeBehaviour, type FakeOpenAiServer } from '../helpers/fake-openai-server.ts';
+import {
+  answer,
+  offeredCodes,
+  startFakeOpenAiServer,
+  type FakeBehaviour,
+  type FakeOpenAiServer,
+} from '../helpers/fake-openai-server.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { testConfig } from '../helpers/test-config.ts';
 
@@ -26,10 +32,26 @@ beforeAll(() => {
     route(input: RouteInput): RoutingDecision {
       const base = rulesRouter.route(input);
       return {
-        ...base, handling: 'street', post: '环境卫生', department: null, item: toRoutedItem(item('HW-003'), list.version), confidence: 0.45, urgent: false, urgentAdvice: null,
-        candidates: [{ code: 'HW-003', name: item('HW-003').name, score: 2.55, evidence: ['砖头'] }, { code: 'SR-001', name: item('SR-001').name, score: 2.1, evidence: ['卖早点'] }, { code: 'CW-001', name: item('CW-001').name, score: 2.1, evidence: ['棚子'] }],
+        ...base,
+        handling: 'street',
+        post: '环境卫生',
+        department: null,
+        item: toRoutedItem(item('HW-003'), list.version),
+        confidence: 0.45,
+        urgent: false,
+        urgentAdvice: null,
+        candidates: [
+          { code: 'HW-003', name: item('HW-003').name, score: 2.55, evidence: ['砖头'] },
+          { code: 'SR-001', name: item('SR-001').name, score: 2.1, evidence: ['卖早点'] },
+          { code: 'CW-001', name: item('CW-001').name, score: 2.1, evidence: ['棚子'] },
+        ],
         needsTriage: true,
-        reasons: ['匹配清单事项 HW-003「乱倒建筑垃圾、装修垃圾」（环境卫生岗），命中：“砖头”', '属地管辖：该事项由所在街道城市管理执法队伍环境卫生岗办理', `依据：${item('HW-003').legalBasis}`, '与事项 SR-001「占道经营」难以区分，转人工分拣确认'],
+        reasons: [
+          '匹配清单事项 HW-003「乱倒建筑垃圾、装修垃圾」（环境卫生岗），命中：“砖头”',
+          '属地管辖：该事项由所在街道城市管理执法队伍环境卫生岗办理',
+          `依据：${item('HW-003').legalBasis}`,
+          '与事项 SR-001「占道经营」难以区分，转人工分拣确认',
+        ],
       };
     },
   };
@@ -44,9 +66,17 @@ async function setup(behaviour: FakeBehaviour, opts: Partial<LlmClientOptions> =
   const server = await startFakeOpenAiServer(behaviour);
   servers.push(server);
   const clock = createFakeClock();
-  const logs: Array<Record<string, any>> = [];
+  const logs: Array<{ level?: number; llm?: Record<string, unknown> } & Record<string, unknown>> = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const llm = createLlmClient({ baseURL: server.baseURL, apiKey: 'test-key', model: 'qwen-test', timeoutMs: 1000, logger, clock: clock.now, ...opts });
+  const llm = createLlmClient({
+    baseURL: server.baseURL,
+    apiKey: 'test-key',
+    model: 'qwen-test',
+    timeoutMs: 1000,
+    logger,
+    clock: clock.now,
+    ...opts,
+  });
   const assisted = createAssistedRouter({ router, powerList: list, llm, minModelConfidence: 0.8, logger });
   return { server, assisted, logs, clock };
 }
@@ -58,7 +88,18 @@ describe('LLM assistance against an OpenAI-compatible server on loopback', () =>
     const { server, assisted } = await setup(() => answer('HW-003', 0.9, '砖头堆在路口属于乱倒建筑垃圾。'));
     const d = await assisted.route({ text: TEXT });
     expect(d).toMatchObject({ item: { code: 'HW-003' }, post: '环境卫生', needsTriage: false, confidence: 0.9 });
-    expect(d.assist).toMatchObject({ rulesCode: 'HW-003', rulesConfidence: 0.45, modelCode: 'HW-003', modelConfidence: 0.9, modelReason: '砖头堆在路口属于乱倒建筑垃圾。', agreed: true, final: 'rules', outcome: 'ok', asked: 'rules_triage', model: 'qwen-test' });
+    expect(d.assist).toMatchObject({
+      rulesCode: 'HW-003',
+      rulesConfidence: 0.45,
+      modelCode: 'HW-003',
+      modelConfidence: 0.9,
+      modelReason: '砖头堆在路口属于乱倒建筑垃圾。',
+      agreed: true,
+      final: 'rules',
+      outcome: 'ok',
+      asked: 'rules_triage',
+      model: 'qwen-test',
+    });
     expect(d.reasons.some((r) => r.includes('转人工分拣'))).toBe(false);
     expect(d.reasons.at(-1)).toContain('辅助模型判断为 HW-003');
     expect(server.requests).toHaveLength(1);
@@ -69,7 +110,13 @@ describe('LLM assistance against an OpenAI-compatible server on loopback', () =>
   it('a confident model disagreeing takes its item from the power list, leading the reasons', async () => {
     const { assisted } = await setup(() => answer('SR-001', 0.92, '卖早点是占道经营。'));
     const d = await assisted.route({ text: TEXT });
-    expect(d).toMatchObject({ handling: 'street', post: '市容市政', department: null, needsTriage: false, confidence: 0.92 });
+    expect(d).toMatchObject({
+      handling: 'street',
+      post: '市容市政',
+      department: null,
+      needsTriage: false,
+      confidence: 0.92,
+    });
     expect(d.item).toEqual(toRoutedItem(item('SR-001'), list.version));
     expect(d.assist).toMatchObject({ rulesCode: 'HW-003', modelCode: 'SR-001', agreed: false, final: 'model' });
     expect(d.reasons[0]).toContain('按模型判断分派');
@@ -81,7 +128,13 @@ describe('LLM assistance against an OpenAI-compatible server on loopback', () =>
     const { assisted } = await setup(() => answer('SR-001', 0.6));
     const d = await assisted.route({ text: TEXT });
     expect(d).toMatchObject({ item: { code: 'HW-003' }, needsTriage: true, confidence: 0.45 });
-    expect(d.assist).toMatchObject({ modelCode: 'SR-001', modelConfidence: 0.6, agreed: false, final: 'rules', outcome: 'ok' });
+    expect(d.assist).toMatchObject({
+      modelCode: 'SR-001',
+      modelConfidence: 0.6,
+      agreed: false,
+      final: 'rules',
+      outcome: 'ok',
+    });
     expect(d.reasons.at(-1)).toContain('转人工分拣确认');
   });
 
@@ -99,7 +152,9 @@ describe('LLM assistance against an OpenAI-compatible server on loopback', () =>
   });
 
   it('reads the first JSON object from a server that ignores response_format', async () => {
-    const { assisted } = await setup(() => ({ content: '好的，结果如下：\n```json\n{"code": "HW-003", "confidence": 0.85, "reason": "建筑垃圾"}\n```' }));
+    const { assisted } = await setup(() => ({
+      content: '好的，结果如下：\n```json\n{"code": "HW-003", "confidence": 0.85, "reason": "建筑垃圾"}\n```',
+    }));
     expect((await assisted.route({ text: TEXT })).assist).toMatchObject({ outcome: 'ok', modelCode: 'HW-003' });
   });
 
@@ -116,7 +171,10 @@ describe('LLM assistance against an OpenAI-compatible server on loopback', () =>
   });
 
   it('500s open the circuit breaker: no HTTP calls while open, one probe after the pause', async () => {
-    const { server, assisted, logs, clock } = await setup(() => ({ status: 500 }), { breakerFailures: 3, breakerOpenMs: 30_000 });
+    const { server, assisted, logs, clock } = await setup(() => ({ status: 500 }), {
+      breakerFailures: 3,
+      breakerOpenMs: 30_000,
+    });
     for (let i = 0; i < 3; i++) expect((await assisted.route({ text: `${TEXT} ${i}` })).assist?.outcome).toBe('error');
     expect(server.requests).toHaveLength(3);
     expect(logs.some((l) => l.level === 40 && l.llm?.breaker === 'open')).toBe(true);
@@ -148,7 +206,9 @@ describe('LLM assistance against an OpenAI-compatible server on loopback', () =>
   it('beyond the concurrency cap the model is skipped, not queued', async () => {
     const { server, assisted } = await setup(() => ({ ...answer('HW-003', 0.9), delayMs: 300 }), { maxConcurrent: 2 });
     const started = Date.now();
-    const results = await Promise.all([1, 2, 3].map((i) => assisted.route({ text: `${TEXT} ${i}` }).then((d) => ({ d, took: Date.now() - started }))));
+    const results = await Promise.all(
+      [1, 2, 3].map((i) => assisted.route({ text: `${TEXT} ${i}` }).then((d) => ({ d, took: Date.now() - started }))),
+    );
     expect(results.map((r) => r.d.assist?.outcome)).toEqual(['ok', 'ok', 'skipped_busy']);
     expect(results[2]!.took).toBeLessThan(100);
     expect(server.requests).toHaveLength(2);
@@ -161,15 +221,19 @@ describe('LLM assistance against an OpenAI-compatible server on loopback', () =>
     const seen = server.requests[0]!;
     expect(Object.keys(seen.body).sort()).toEqual(['messages', 'model', 'response_format', 'temperature']);
     expect(seen.body.messages).toHaveLength(2);
-    expect(seen.body.messages![1]).toEqual({ role: 'user', content: '我是张三，电话[手机号]，身份证[身份证号]，门口有人用砖头搭棚子' });
+    expect(seen.body.messages![1]).toEqual({
+      role: 'user',
+      content: '我是张三，电话[手机号]，身份证[身份证号]，门口有人用砖头搭棚子',
+    });
     const raw = JSON.stringify(seen.body);
-    for (const secret of ['13912345678', '420102199001011234', '江汉路步行街88号', '30.58', '114.28', 'resident']) expect(raw).not.toContain(secret);
+    for (const secret of ['13912345678', '420102199001011234', '江汉路步行街88号', '30.58', '114.28', 'resident'])
+      expect(raw).not.toContain(secret);
     expect(seen.headers.authorization).toBe('Bearer test-key');
 
     const calls = logs.filter((l) => l.msg === 'llm routing assist call');
     expect(calls).toHaveLength(1);
     expect(calls[0]!.llm).toMatchObject({ outcome: 'ok', model: 'qwen-test', code: 'HW-003' });
-    expect(typeof calls[0]!.llm.latency_ms).toBe('number');
+    expect(typeof calls[0]!.llm?.latency_ms).toBe('number');
     const logged = JSON.stringify(logs);
     for (const secret of ['13912345678', '砖头', '张三']) expect(logged).not.toContain(secret);
   });
@@ -186,13 +250,20 @@ describe('LLM assistance against an OpenAI-compatible server on loopback', () =>
 
 describe('createLlmAssist', () => {
   it('is null without LLM settings, so nothing changes', () => {
-    expect(createLlmAssist(testConfig(tmpdir()), pino({ level: 'silent' }), { router: rulesRouter, powerList: list })).toBeNull();
+    expect(
+      createLlmAssist(testConfig(tmpdir()), pino({ level: 'silent' }), { router: rulesRouter, powerList: list }),
+    ).toBeNull();
   });
 
   it('with LLM settings talks to the configured endpoint with the configured key and model', async () => {
     const server = await startFakeOpenAiServer((req) => answer(offeredCodes(req)[0] ?? null, 0.9));
     servers.push(server);
-    const config = testConfig(tmpdir(), { LLM_BASE_URL: server.baseURL, LLM_API_KEY: 'district-key', LLM_MODEL: 'glm-local', LLM_TIMEOUT_MS: '2000' });
+    const config = testConfig(tmpdir(), {
+      LLM_BASE_URL: server.baseURL,
+      LLM_API_KEY: 'district-key',
+      LLM_MODEL: 'glm-local',
+      LLM_TIMEOUT_MS: '2000',
+    });
     const assisted = createLlmAssist(config, pino({ level: 'silent' }), { router: unsure, powerList: list });
     const d = await assisted!.route({ text: TEXT });
     expect(d.assist).toMatchObject({ outcome: 'ok', model: 'glm-local', agreed: true });

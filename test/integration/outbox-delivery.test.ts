@@ -8,7 +8,6 @@ import { createTestDb, type TestDb } from '../helpers/test-db.ts';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.ts';
 import { createRecordingSender, type RecordingSender } from '../helpers/recording-sender.ts';
 
-let t: TestDb;
 let clock: FakeClock;
 let store: OutboxStore;
 let sender: RecordingSender;
@@ -17,7 +16,15 @@ let seq = 0;
 
 const noJitter = () => 0;
 const newWorker = (s: OutboxStore, senders = [sender], limits = {}) =>
-  createDeliveryWorker({ store: s, senders, clock: clock.now, logger: silentLogger(), limits, random: noJitter, pollIntervalMs: 10 });
+  createDeliveryWorker({
+    store: s,
+    senders,
+    clock: clock.now,
+    logger: silentLogger(),
+    limits,
+    random: noJitter,
+    pollIntervalMs: 10,
+  });
 
 /** Enqueues texts to one chat, each in its own transaction like a real state change would. */
 async function enqueue(chatId: string, ...texts: string[]): Promise<void> {
@@ -27,7 +34,7 @@ async function enqueue(chatId: string, ...texts: string[]): Promise<void> {
 }
 const statuses = async () => (await t.db.outboxMessage.findMany({ orderBy: { id: 'asc' } })).map((r) => r.status);
 
-t = await createTestDb();
+const t: TestDb = await createTestDb();
 afterAll(() => t.db.$disconnect());
 beforeEach(async () => {
   await t.db.outboxMessage.deleteMany();
@@ -76,8 +83,12 @@ describe('outbox delivery', () => {
 
   it('an unreachable chat: the message is dead, the chat blocked, and later enqueues skip it', async () => {
     const person = await t.db.person.create({ data: { displayName: '居民甲', role: 'resident' } });
-    await t.db.chatIdentity.create({ data: { channel: 'telegram', externalId: '555', chatId: '555', personId: person.id } });
-    await t.db.chatIdentity.create({ data: { channel: 'wechat', externalId: 'wxid_5', chatId: 'wxid_5', personId: person.id } });
+    await t.db.chatIdentity.create({
+      data: { channel: 'telegram', externalId: '555', chatId: '555', personId: person.id },
+    });
+    await t.db.chatIdentity.create({
+      data: { channel: 'wechat', externalId: 'wxid_5', chatId: 'wxid_5', personId: person.id },
+    });
     const wechat = createRecordingSender('wechat', clock.now);
     worker = newWorker(store, [sender, wechat]);
 
@@ -99,7 +110,12 @@ describe('outbox delivery', () => {
   });
 
   it('enqueueing the same notification twice stores it once', async () => {
-    const row = { dedupeKey: 'case:7:closed:telegram:100', channel: 'telegram', chatId: '100', message: { text: '已结案' } };
+    const row = {
+      dedupeKey: 'case:7:closed:telegram:100',
+      channel: 'telegram',
+      chatId: '100',
+      message: { text: '已结案' },
+    };
     expect(await store.enqueueNow([row])).toBe(1);
     expect(await store.enqueueNow([row, { ...row, message: { text: '不同的文字' } }])).toBe(0);
     await worker.drain();
@@ -184,7 +200,10 @@ describe('outbox delivery', () => {
   it('a message for a channel without a sender is dead with the reason', async () => {
     await store.enqueueNow([{ dedupeKey: 'x', channel: 'sms', chatId: '1390000', message: { text: 'x' } }]);
     await worker.drain();
-    expect(await t.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'dead', lastError: 'no sender for channel sms' });
+    expect(await t.db.outboxMessage.findFirstOrThrow()).toMatchObject({
+      status: 'dead',
+      lastError: 'no sender for channel sms',
+    });
   });
 
   it('gives up after the maximum number of attempts', async () => {
@@ -208,7 +227,14 @@ describe('outbox delivery', () => {
   });
 
   it('the running worker delivers on its own and stop() waits for sends in flight', async () => {
-    const running = createDeliveryWorker({ store, senders: [sender], clock: clock.now, logger: silentLogger(), limits: {}, pollIntervalMs: 5 });
+    const running = createDeliveryWorker({
+      store,
+      senders: [sender],
+      clock: clock.now,
+      logger: silentLogger(),
+      limits: {},
+      pollIntervalMs: 5,
+    });
     await running.start();
     const release = sender.hold();
     await enqueue('100', '实时推送');

@@ -16,20 +16,27 @@ import { animatedGif, jpeg, noisyJpeg, png, syntheticHeic } from '../helpers/tes
 const WUHAN = { lat: 30.5801, lng: 114.2734 };
 const MB = 1024 * 1024;
 
-let t: TestDb;
 let dataDir: string;
 let evidence: PhotoEvidence;
 let warnings: string[];
-let residentId: number;
 let run = 0;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const recordingLogger = () => {
   const log = (level: string) => (obj: unknown, msg?: string) => void warnings.push(`${level}: ${msg ?? String(obj)}`);
-  return { info: log('info'), warn: log('warn'), error: log('error') } as unknown as Pick<Logger, 'info' | 'warn' | 'error'>;
+  return { info: log('info'), warn: log('warn'), error: log('error') } as unknown as Pick<
+    Logger,
+    'info' | 'warn' | 'error'
+  >;
 };
 const newEvidence = (maxBytes = 20 * MB) =>
-  createPhotoEvidence({ dataDir, maxBytes, store: createAttachmentStore(t.db), clock: createFakeClock('2026-03-02T02:00:00Z').now, logger: recordingLogger() });
+  createPhotoEvidence({
+    dataDir,
+    maxBytes,
+    store: createAttachmentStore(t.db),
+    clock: createFakeClock('2026-03-02T02:00:00Z').now,
+    logger: recordingLogger(),
+  });
 
 /** Every file under DATA_DIR, relative, forward slashes. */
 function filesUnder(dir: string): string[] {
@@ -40,13 +47,16 @@ function filesUnder(dir: string): string[] {
 }
 
 async function rejection(p: Promise<unknown>): Promise<PhotoRejectedError> {
-  const err: unknown = await p.then(() => null, (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(PhotoRejectedError);
   return err as PhotoRejectedError;
 }
 
-t = await createTestDb();
-residentId = (await t.db.person.create({ data: { displayName: '测试居民', role: 'resident' } })).id;
+const t: TestDb = await createTestDb();
+const residentId: number = (await t.db.person.create({ data: { displayName: '测试居民', role: 'resident' } })).id;
 afterAll(() => t.db.$disconnect());
 beforeEach(() => {
   dataDir = path.join(t.dir, `data-${++run}`);
@@ -58,12 +68,35 @@ beforeEach(() => {
 describe('photo evidence: storing', () => {
   it('keeps the original byte for byte, content-addressed, with a thumbnail and a public copy', async () => {
     const bytes = await jpeg(64, 48);
-    const stored = await evidence.ingest(bytes, { uploadedById: residentId, draftKey: 'web:c1:u1', declaredMime: 'image/jpeg', fileName: 'a.jpg' });
+    const stored = await evidence.ingest(bytes, {
+      uploadedById: residentId,
+      draftKey: 'web:c1:u1',
+      declaredMime: 'image/jpeg',
+      fileName: 'a.jpg',
+    });
     const hash = sha256(bytes);
-    expect(stored).toEqual({ attachmentId: expect.any(Number), sha256: hash, mime: 'image/jpeg', size: bytes.length, width: 64, height: 48, exifTakenAt: null, exifLat: null, exifLng: null, duplicate: false });
+    expect(stored).toEqual({
+      attachmentId: expect.any(Number),
+      sha256: hash,
+      mime: 'image/jpeg',
+      size: bytes.length,
+      width: 64,
+      height: 48,
+      exifTakenAt: null,
+      exifLat: null,
+      exifLng: null,
+      duplicate: false,
+    });
 
     const row = await t.db.attachment.findUniqueOrThrow({ where: { id: stored.attachmentId } });
-    expect(row).toMatchObject({ sha256: hash, mime: 'image/jpeg', size: bytes.length, uploadedById: residentId, draftKey: 'web:c1:u1', caseId: null });
+    expect(row).toMatchObject({
+      sha256: hash,
+      mime: 'image/jpeg',
+      size: bytes.length,
+      uploadedById: residentId,
+      draftKey: 'web:c1:u1',
+      caseId: null,
+    });
     expect(row.path).toBe(`evidence/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}.jpg`);
     expect(row.thumbPath).toBe(`thumbs/${hash}.jpg`);
     expect(row.publicPath).toBe(`public/${hash}.jpg`);
@@ -97,7 +130,8 @@ describe('photo evidence: storing', () => {
     for (const copy of [pub!, thumb!]) {
       expect(copy.mime).toBe('image/jpeg');
       const copyBytes = readFileSync(copy.path);
-      const tags = (await exifr.parse(copyBytes, { gps: true }).catch(() => undefined)) as Record<string, unknown> | undefined;
+      const tags = (await exifr.parse(copyBytes, { gps: true }).catch(() => undefined)) as
+        Record<string, unknown> | undefined;
       expect(tags?.latitude).toBeUndefined();
       expect(tags?.DateTimeOriginal).toBeUndefined();
       const meta = await sharp(copyBytes).metadata();
@@ -127,7 +161,10 @@ describe('photo evidence: storing', () => {
     const stored = await evidence.ingest(await png(40, 30, true), { declaredMime: 'image/jpeg' });
     expect(stored).toMatchObject({ mime: 'image/png', width: 40, height: 30 });
     expect((await evidence.openOriginal(stored.attachmentId))?.path.endsWith('.png')).toBe(true);
-    expect(await sharp((await evidence.openPublic(stored.attachmentId))!.path).metadata()).toMatchObject({ format: 'jpeg', hasAlpha: false });
+    expect(await sharp((await evidence.openPublic(stored.attachmentId))!.path).metadata()).toMatchObject({
+      format: 'jpeg',
+      hasAlpha: false,
+    });
     expect(warnings.some((w) => w.includes('declared'))).toBe(true);
   });
 
@@ -163,8 +200,16 @@ describe('photo evidence: storing', () => {
   });
 
   it('accepts a still WebP (no EXIF reader for it: time and place stay empty)', async () => {
-    const webp = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#369' } }).webp().toBuffer();
-    expect(await evidence.ingest(webp)).toMatchObject({ mime: 'image/webp', width: 30, height: 20, exifTakenAt: null, exifLat: null });
+    const webp = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#369' } })
+      .webp()
+      .toBuffer();
+    expect(await evidence.ingest(webp)).toMatchObject({
+      mime: 'image/webp',
+      width: 30,
+      height: 20,
+      exifTakenAt: null,
+      exifLat: null,
+    });
   });
 
   it('returns null for unknown attachments', async () => {
@@ -195,7 +240,12 @@ describe('photo evidence: refusals', () => {
 
   it('refuses a text file named .jpg, and writes nothing', async () => {
     const before = await countRows();
-    const err = await rejection(evidence.ingest(Buffer.from('这不是照片 just some text\n'.repeat(20)), { declaredMime: 'image/jpeg', fileName: 'photo.jpg' }));
+    const err = await rejection(
+      evidence.ingest(Buffer.from('这不是照片 just some text\n'.repeat(20)), {
+        declaredMime: 'image/jpeg',
+        fileName: 'photo.jpg',
+      }),
+    );
     expect(err.reason).toBe('not_an_image');
     expect(err.message).toBe('这不是图片文件，请发送 JPG、PNG 或 HEIC 照片');
     expect(await countRows()).toBe(before);
@@ -229,7 +279,9 @@ describe('photo evidence: refusals', () => {
 
   it('refuses animated GIFs, formats outside the list and other files', async () => {
     expect((await rejection(evidence.ingest(await animatedGif()))).reason).toBe('unsupported_format');
-    const tiff = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).tiff().toBuffer();
+    const tiff = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .tiff()
+      .toBuffer();
     expect((await rejection(evidence.ingest(tiff))).reason).toBe('unsupported_format');
     const pdf = Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1');
     expect((await rejection(evidence.ingest(pdf))).reason).toBe('not_an_image');
@@ -241,7 +293,13 @@ describe('photo evidence: HEIC from iPhones', () => {
   it.skipIf(hevcDecodable())('keeps a HEIC original with its EXIF even though no copies can be made here', async () => {
     const bytes = await syntheticHeic({ takenAt: '2026:03:02 09:15:30', offset: '+08:00', ...WUHAN });
     const stored = await evidence.ingest(bytes, { declaredMime: 'image/heic', uploadedById: residentId });
-    expect(stored).toMatchObject({ mime: 'image/heic', width: 4032, height: 3024, duplicate: false, sha256: sha256(bytes) });
+    expect(stored).toMatchObject({
+      mime: 'image/heic',
+      width: 4032,
+      height: 3024,
+      duplicate: false,
+      sha256: sha256(bytes),
+    });
     expect(stored.exifTakenAt?.toISOString()).toBe('2026-03-02T01:15:30.000Z');
     expect(stored.exifLat).toBeCloseTo(WUHAN.lat, 4);
     const row = await t.db.attachment.findUniqueOrThrow({ where: { id: stored.attachmentId } });

@@ -22,22 +22,68 @@ beforeAll(async () => {
   resident = await f.person({ role: 'resident', name: '李四', phone: '13812345678' });
   lead = await f.person({ role: 'team_lead', street: '万松街道', name: '张队长', phone: '13700000000' });
   const closed = await f.case({
-    reporterId: resident.id, street: '万松街道', itemCode: 'SR-001', status: 'closed', text: REPORT_TEXT, address: '万松园路12号',
-    lat: 30.593456, lng: 114.27851, outcome: OUTCOME, mode721: 'service', assigneeId: lead.id,
-    createdAt: '2026-11-20T02:00:00Z', resolvedAt: '2026-11-20T06:00:00Z', closedAt: '2026-11-21T17:00:00Z',
+    reporterId: resident.id,
+    street: '万松街道',
+    itemCode: 'SR-001',
+    status: 'closed',
+    text: REPORT_TEXT,
+    address: '万松园路12号',
+    lat: 30.593456,
+    lng: 114.27851,
+    outcome: OUTCOME,
+    mode721: 'service',
+    assigneeId: lead.id,
+    createdAt: '2026-11-20T02:00:00Z',
+    resolvedAt: '2026-11-20T06:00:00Z',
+    closedAt: '2026-11-21T17:00:00Z',
   });
-  const open = await f.case({ reporterId: resident.id, street: '万松街道', itemCode: 'SR-001', status: 'accepted', text: '另一个报告', outcome: '处理中' });
-  await f.case({ reporterId: resident.id, street: '北湖街道', itemCode: 'HW-001', status: 'closed', createdAt: '2026-11-01T02:00:00Z', closedAt: '2026-11-02T02:00:00Z' });
+  const open = await f.case({
+    reporterId: resident.id,
+    street: '万松街道',
+    itemCode: 'SR-001',
+    status: 'accepted',
+    text: '另一个报告',
+    outcome: '处理中',
+  });
+  await f.case({
+    reporterId: resident.id,
+    street: '北湖街道',
+    itemCode: 'HW-001',
+    status: 'closed',
+    createdAt: '2026-11-01T02:00:00Z',
+    closedAt: '2026-11-02T02:00:00Z',
+  });
   Object.assign(N, { closed: closed.number, open: open.number });
   await f.rating(closed.id, resident.id, 'basic');
 
   mkdirSync(path.join(t.dir, 'photos'), { recursive: true });
-  for (const name of ['orig.jpg', 'public.jpg', 'reporter.jpg', 'open.jpg']) writeFileSync(path.join(t.dir, 'photos', name), name);
-  A.staff = (await f.attachment({ caseId: closed.id, path: 'photos/orig.jpg', publicPath: 'photos/public.jpg', uploadedById: lead.id })).id;
-  A.reporter = (await f.attachment({ caseId: closed.id, path: 'photos/reporter.jpg', publicPath: 'photos/reporter.jpg', uploadedById: resident.id })).id;
+  for (const name of ['orig.jpg', 'public.jpg', 'reporter.jpg', 'open.jpg'])
+    writeFileSync(path.join(t.dir, 'photos', name), name);
+  A.staff = (
+    await f.attachment({
+      caseId: closed.id,
+      path: 'photos/orig.jpg',
+      publicPath: 'photos/public.jpg',
+      uploadedById: lead.id,
+    })
+  ).id;
+  A.reporter = (
+    await f.attachment({
+      caseId: closed.id,
+      path: 'photos/reporter.jpg',
+      publicPath: 'photos/reporter.jpg',
+      uploadedById: resident.id,
+    })
+  ).id;
   A.noPublic = (await f.attachment({ caseId: closed.id, path: 'photos/orig.jpg', uploadedById: lead.id })).id;
-  A.open = (await f.attachment({ caseId: open.id, path: 'photos/open.jpg', publicPath: 'photos/open.jpg', uploadedById: lead.id })).id;
-
+  A.open = (
+    await f.attachment({
+      caseId: open.id,
+      path: 'photos/open.jpg',
+      publicPath: 'photos/open.jpg',
+      uploadedById: lead.id,
+    })
+  ).id;
 });
 afterAll(async () => t?.close());
 
@@ -79,7 +125,22 @@ describe('GET /api/public/cases', () => {
 
   it('carries no personal data anywhere in the response', async () => {
     const raw = (await app.inject('/api/public/cases')).body;
-    for (const secret of ['李四', '张队长', '13812345678', '13912345678', '13700000000', '420103198001011234', 'wang_xm', '王小明', '万松园路12号', '楼下有人', '30.593456', '114.27851', 'reporterId', 'phone']) {
+    for (const secret of [
+      '李四',
+      '张队长',
+      '13812345678',
+      '13912345678',
+      '13700000000',
+      '420103198001011234',
+      'wang_xm',
+      '王小明',
+      '万松园路12号',
+      '楼下有人',
+      '30.593456',
+      '114.27851',
+      'reporterId',
+      'phone',
+    ]) {
       expect(raw, secret).not.toContain(secret);
     }
   });
@@ -124,6 +185,8 @@ describe('GET /api/public/stats', () => {
 describe('OpenAPI', () => {
   it('documents the public and statistics routes', async () => {
     const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/public/cases', '/api/public/stats', '/api/public/attachments/{id}', '/api/stats']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/public/cases', '/api/public/stats', '/api/public/attachments/{id}', '/api/stats']),
+    );
   });
 });

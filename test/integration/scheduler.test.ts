@@ -20,7 +20,10 @@ beforeEach(async () => {
 const shanghai = (text: string) => `${text.replace(' ', 'T')}:00+08:00`;
 
 function countingJob(name: string, every: ScheduledJob['every'], ran: string[] = []) {
-  return { ran, job: { name, every, run: async (now: Date) => void ran.push(now.toISOString()) } satisfies ScheduledJob };
+  return {
+    ran,
+    job: { name, every, run: async (now: Date) => void ran.push(now.toISOString()) } satisfies ScheduledJob,
+  };
 }
 const newScheduler = (jobs: ScheduledJob[], db = t.db, logger = silentLogger()) =>
   createScheduler({ jobs, runs: createSchedulerRunStore(db), clock: clock.now, logger });
@@ -88,7 +91,10 @@ describe('scheduler', () => {
 
   it('minute jobs run every tick; a failing job is logged and stops neither the others nor the loop', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => void (lines.push(String(chunk)), done()) }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({ write: (chunk, _enc, done) => void (lines.push(String(chunk)), done()) }),
+    );
     const watch = countingJob('deadline-watch', 'minute');
     let failures = 0;
     const broken: ScheduledJob = {
@@ -105,7 +111,9 @@ describe('scheduler', () => {
     await s.tick();
     expect(failures).toBe(2);
     expect(watch.ran).toHaveLength(2);
-    const errors = lines.map((l) => JSON.parse(l) as { msg: string; job: string; err: string; level: number }).filter((l) => l.level >= 50);
+    const errors = lines
+      .map((l) => JSON.parse(l) as { msg: string; job: string; err: string; level: number })
+      .filter((l) => l.level >= 50);
     expect(errors.map((e) => [e.job, e.err, e.msg])).toEqual([
       ['broken', 'Error: database is locked', 'scheduled job failed'],
       ['broken', 'Error: database is locked', 'scheduled job failed'],
@@ -122,7 +130,13 @@ describe('scheduler', () => {
       },
     };
     clock.set(shanghai('2026-03-02 18:00'));
-    const s = createScheduler({ jobs: [flaky], runs: createSchedulerRunStore(t.db), clock: clock.now, logger: silentLogger(), retryFailedAfterMs: 10 * 60_000 });
+    const s = createScheduler({
+      jobs: [flaky],
+      runs: createSchedulerRunStore(t.db),
+      clock: clock.now,
+      logger: silentLogger(),
+      retryFailedAfterMs: 10 * 60_000,
+    });
     await s.tick();
     expect(await t.db.schedulerRun.count()).toBe(0);
     clock.advanceMinutes(5);
@@ -138,8 +152,18 @@ describe('scheduler', () => {
 
   it('stop() waits for a running job', async () => {
     let finished = false;
-    const slow: ScheduledJob = { name: 'slow', every: 'minute', run: () => new Promise((r) => setTimeout(() => r(void (finished = true)), 50)) };
-    const s = createScheduler({ jobs: [slow], runs: createSchedulerRunStore(t.db), clock: clock.now, logger: silentLogger(), tickMs: 10 });
+    const slow: ScheduledJob = {
+      name: 'slow',
+      every: 'minute',
+      run: () => new Promise((r) => setTimeout(() => r(void (finished = true)), 50)),
+    };
+    const s = createScheduler({
+      jobs: [slow],
+      runs: createSchedulerRunStore(t.db),
+      clock: clock.now,
+      logger: silentLogger(),
+      tickMs: 10,
+    });
     s.start();
     await new Promise((r) => setTimeout(r, 5));
     await s.stop();

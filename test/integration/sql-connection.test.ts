@@ -11,7 +11,8 @@ let db: Db;
 let sql: Sql;
 const insertUpdate = 'INSERT INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)';
 const at = '2026-11-29T00:00:00.000+00:00';
-const ids = async (channel: string) => (await db.processedUpdate.findMany({ where: { channel }, orderBy: { updateId: 'asc' } })).map((r) => r.updateId);
+const ids = async (channel: string) =>
+  (await db.processedUpdate.findMany({ where: { channel }, orderBy: { updateId: 'asc' } })).map((r) => r.updateId);
 
 beforeAll(async () => {
   t = await createTestDb();
@@ -60,8 +61,12 @@ describe('the shared connection', () => {
   it('settles a unit only once it is committed: another connection sees it then', async () => {
     const other = new Database(t.url.replace(/^file:/, ''), { readonly: true });
     try {
-      const count = () => (other.prepare('SELECT COUNT(*) AS n FROM "ProcessedUpdate" WHERE "channel" = ?').get('seen') as { n: number }).n;
-      const units = Array.from({ length: 20 }, (_, i) => sql.transaction((tx) => tx.run(insertUpdate, 'seen', String(i), at)));
+      const count = () =>
+        (other.prepare('SELECT COUNT(*) AS n FROM "ProcessedUpdate" WHERE "channel" = ?').get('seen') as { n: number })
+          .n;
+      const units = Array.from({ length: 20 }, (_, i) =>
+        sql.transaction((tx) => tx.run(insertUpdate, 'seen', String(i), at)),
+      );
       for (const u of units) {
         await u;
         expect(count()).toBe(20); // one batch: all of it is committed before the first promise settles

@@ -28,18 +28,101 @@ beforeAll(async () => {
   const r = P.resident.id;
 
   // 万松: W1–W6 created in the period, W7 created before it, W8 after it.
-  const w1 = await f.case({ reporterId: r, street: W, post: '市容市政', status: 'closed', mode721: 'service', createdAt: d('10-02'), resolvedAt: d('10-02', 24), dueAt: d('10-04'), closedAt: d('10-05') });
-  const w2 = await f.case({ reporterId: r, street: W, post: '市容市政', status: 'closed', mode721: 'enforcement', createdAt: d('10-03'), resolvedAt: d('10-03', 72), dueAt: d('10-05'), closedAt: d('10-07'), reworkCount: 1, reopenCount: 1 });
-  const w3 = await f.case({ reporterId: r, street: W, post: '环境卫生', status: 'closed', mode721: 'management', createdAt: d('10-05'), resolvedAt: d('10-05', 12), dueAt: d('10-08'), closedAt: d('10-06'), postponed: true });
-  await f.case({ reporterId: r, street: W, post: '环境卫生', status: 'accepted', createdAt: d('10-10'), dueAt: d('10-12') });
+  const w1 = await f.case({
+    reporterId: r,
+    street: W,
+    post: '市容市政',
+    status: 'closed',
+    mode721: 'service',
+    createdAt: d('10-02'),
+    resolvedAt: d('10-02', 24),
+    dueAt: d('10-04'),
+    closedAt: d('10-05'),
+  });
+  const w2 = await f.case({
+    reporterId: r,
+    street: W,
+    post: '市容市政',
+    status: 'closed',
+    mode721: 'enforcement',
+    createdAt: d('10-03'),
+    resolvedAt: d('10-03', 72),
+    dueAt: d('10-05'),
+    closedAt: d('10-07'),
+    reworkCount: 1,
+    reopenCount: 1,
+  });
+  const w3 = await f.case({
+    reporterId: r,
+    street: W,
+    post: '环境卫生',
+    status: 'closed',
+    mode721: 'management',
+    createdAt: d('10-05'),
+    resolvedAt: d('10-05', 12),
+    dueAt: d('10-08'),
+    closedAt: d('10-06'),
+    postponed: true,
+  });
+  await f.case({
+    reporterId: r,
+    street: W,
+    post: '环境卫生',
+    status: 'accepted',
+    createdAt: d('10-10'),
+    dueAt: d('10-12'),
+  });
   await f.case({ reporterId: r, street: W, post: '市容市政', status: 'merged', createdAt: d('10-11') });
-  await f.case({ reporterId: r, street: W, post: '门前三包', status: 'resolved', mode721: 'service', createdAt: d('10-20'), resolvedAt: d('10-20', 24), dueAt: d('11-05') });
-  const w7 = await f.case({ reporterId: r, street: W, post: '市容市政', status: 'closed', mode721: 'service', createdAt: d('09-20'), resolvedAt: d('10-01'), dueAt: d('10-10'), closedAt: d('10-02') });
-  await f.case({ reporterId: r, street: W, post: '市容市政', status: 'dispatched', createdAt: d('11-02'), dueAt: d('11-03') });
+  await f.case({
+    reporterId: r,
+    street: W,
+    post: '门前三包',
+    status: 'resolved',
+    mode721: 'service',
+    createdAt: d('10-20'),
+    resolvedAt: d('10-20', 24),
+    dueAt: d('11-05'),
+  });
+  const w7 = await f.case({
+    reporterId: r,
+    street: W,
+    post: '市容市政',
+    status: 'closed',
+    mode721: 'service',
+    createdAt: d('09-20'),
+    resolvedAt: d('10-01'),
+    dueAt: d('10-10'),
+    closedAt: d('10-02'),
+  });
+  await f.case({
+    reporterId: r,
+    street: W,
+    post: '市容市政',
+    status: 'dispatched',
+    createdAt: d('11-02'),
+    dueAt: d('11-03'),
+  });
   // 北湖: B1, B2 in the period, B3 before it.
-  const b1 = await f.case({ reporterId: r, street: B, post: '交通运输', status: 'closed', mode721: 'service', createdAt: d('10-01'), resolvedAt: d('10-01', 24), dueAt: d('10-03'), closedAt: d('10-03') });
+  const b1 = await f.case({
+    reporterId: r,
+    street: B,
+    post: '交通运输',
+    status: 'closed',
+    mode721: 'service',
+    createdAt: d('10-01'),
+    resolvedAt: d('10-01', 24),
+    dueAt: d('10-03'),
+    closedAt: d('10-03'),
+  });
   await f.case({ reporterId: r, street: B, post: null, status: 'rejected', createdAt: d('10-15'), dueAt: d('10-16') });
-  await f.case({ reporterId: r, street: B, post: '交通运输', status: 'dispatched', createdAt: d('09-25'), dueAt: d('10-09') });
+  await f.case({
+    reporterId: r,
+    street: B,
+    post: '交通运输',
+    status: 'dispatched',
+    createdAt: d('09-25'),
+    dueAt: d('10-09'),
+  });
   // No street (unlocated report awaiting triage).
   await f.case({ reporterId: r, street: null, post: null, handling: null, status: 'triage', createdAt: d('10-08') });
 
@@ -54,7 +137,6 @@ beforeAll(async () => {
   await f.finding({ inspectorId: P.inspW.id, outcome: 'case', createdAt: d('10-10') });
   await f.finding({ inspectorId: P.inspW.id, outcome: 'settled', createdAt: d('09-10') });
   await f.finding({ inspectorId: P.inspB.id, outcome: 'settled', createdAt: d('10-11'), patrolStreet: B });
-
 });
 afterAll(async () => t?.close());
 
@@ -99,7 +181,14 @@ const WANSONG = {
   reopenRate: 0.3333,
   ratings: { satisfied: 1, basic: 1, unsatisfied: 1, total: 3 },
   satisfactionRate: 0.6667,
-  mode721: { service: 4, management: 1, enforcement: 1, patrolSettled: 2, total: 6, shares: { service: 0.6667, management: 0.1667, enforcement: 0.1667 } },
+  mode721: {
+    service: 4,
+    management: 1,
+    enforcement: 1,
+    patrolSettled: 2,
+    total: 6,
+    shares: { service: 0.6667, management: 0.1667, enforcement: 0.1667 },
+  },
 };
 
 describe('GET /api/stats', () => {
@@ -112,15 +201,38 @@ describe('GET /api/stats', () => {
     // 北湖: B1 closed, B2 rejected → closure 1 / 2; due B1 (on time) and B3 (open) → 1 / 2;
     // B1 24 h; one satisfied rating; 721 service B1 + 1 settled finding.
     expect(s.streets.find((x) => x.street === B)).toMatchObject({
-      total: 2, closed: 1, closureRate: 0.5, due: 2, closedOnTime: 1, onTimeRate: 0.5, avgHandlingHours: 24,
-      byPost: { 交通运输: 1, 未分类: 1 }, satisfactionRate: 1, mode721: { service: 2, patrolSettled: 1, total: 2 },
+      total: 2,
+      closed: 1,
+      closureRate: 0.5,
+      due: 2,
+      closedOnTime: 1,
+      onTimeRate: 0.5,
+      avgHandlingHours: 24,
+      byPost: { 交通运输: 1, 未分类: 1 },
+      satisfactionRate: 1,
+      mode721: { service: 2, patrolSettled: 1, total: 2 },
     });
-    expect(s.streets.find((x) => x.street === '汉兴街道')).toMatchObject({ total: 0, closureRate: null, onTimeRate: null, satisfactionRate: null });
+    expect(s.streets.find((x) => x.street === '汉兴街道')).toMatchObject({
+      total: 0,
+      closureRate: null,
+      onTimeRate: null,
+      satisfactionRate: null,
+    });
     // District: 9 cases (the unlocated one included), closed 4, merged 1 → 4 / 8;
     // due 7, postponed 1, on time 3 → 3 / 6; hours (132 + 24) / 5; ratings 3 of 4 satisfied or basic.
     expect(s.totals).toMatchObject({
-      total: 9, closed: 4, closureRate: 0.5, due: 7, postponed: 1, closedOnTime: 3, onTimeRate: 0.5, avgHandlingHours: 31.2,
-      reworkCount: 1, reopenRate: 0.25, ratings: { satisfied: 2, basic: 1, unsatisfied: 1, total: 4 }, satisfactionRate: 0.75,
+      total: 9,
+      closed: 4,
+      closureRate: 0.5,
+      due: 7,
+      postponed: 1,
+      closedOnTime: 3,
+      onTimeRate: 0.5,
+      avgHandlingHours: 31.2,
+      reworkCount: 1,
+      reopenRate: 0.25,
+      ratings: { satisfied: 2, basic: 1, unsatisfied: 1, total: 4 },
+      satisfactionRate: 0.75,
       mode721: { service: 6, management: 1, enforcement: 1, patrolSettled: 3, total: 8 },
     });
     expect(s.totals.byStatus).toMatchObject({ triage: 1, closed: 4, rejected: 1 });

@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t.db.$disconnect());
 
-const autoCheckpoint = async () => Number((await t.db.$queryRawUnsafe<Array<{ wal_autocheckpoint: bigint }>>('PRAGMA wal_autocheckpoint'))[0]!.wal_autocheckpoint);
+const autoCheckpoint = async () =>
+  Number(
+    (await t.db.$queryRawUnsafe<Array<{ wal_autocheckpoint: bigint }>>('PRAGMA wal_autocheckpoint'))[0]!
+      .wal_autocheckpoint,
+  );
 const file = () => t.url.replace(/^file:/, '');
 
 describe('the WAL checkpoint thread', () => {
@@ -25,11 +29,19 @@ describe('the WAL checkpoint thread', () => {
       const payload = 'x'.repeat(2000);
       for (let i = 0; i < 40; i++) {
         await sqlOf(t.db).transaction((tx) => {
-          for (let j = 0; j < 25; j++) tx.run('INSERT INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)', payload, `${i}-${j}`, '2026-11-29T00:00:00.000+00:00');
+          for (let j = 0; j < 25; j++)
+            tx.run(
+              'INSERT INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)',
+              payload,
+              `${i}-${j}`,
+              '2026-11-29T00:00:00.000+00:00',
+            );
         });
       }
       // About 2 MB went to the WAL; only a checkpoint moves it into the database file.
-      await expect.poll(() => statSync(file()).size, { timeout: 5000, interval: 25 }).toBeGreaterThan(before + 1_000_000);
+      await expect
+        .poll(() => statSync(file()).size, { timeout: 5000, interval: 25 })
+        .toBeGreaterThan(before + 1_000_000);
     } finally {
       await checkpointer.stop();
     }

@@ -19,41 +19,67 @@ async function visit(as: string, app = t): Promise<Visitor> {
   const chooser = await app.app.inject({ method: 'GET', url: '/chat' });
   const formToken = /name="_csrf" value="([^"]+)"/.exec(chooser.body)![1]!;
   const start = await app.app.inject({
-    method: 'POST', url: '/chat/start', headers: { cookie: cookiesOf(chooser.headers['set-cookie']), 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    url: '/chat/start',
+    headers: { cookie: cookiesOf(chooser.headers['set-cookie']), 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ _csrf: formToken, as }).toString(),
   });
   expect(start.statusCode).toBe(303);
   const cookie = cookiesOf(start.headers['set-cookie']);
   const page = await app.app.inject({ method: 'GET', url: '/chat', headers: { cookie } });
   expect(page.statusCode).toBe(200);
-  const boot = JSON.parse(/<script type="application\/json" id="chat-boot">(.*?)<\/script>/s.exec(page.body)![1]!) as { csrf: string };
+  const boot = JSON.parse(/<script type="application\/json" id="chat-boot">(.*?)<\/script>/s.exec(page.body)![1]!) as {
+    csrf: string;
+  };
   return { cookie, csrf: boot.csrf };
 }
 
 const clientId = () => `test-client-${++seq}-${Date.now()}`;
 
 function post(v: Visitor, body: Record<string, unknown>) {
-  return t.app.inject({ method: 'POST', url: '/chat/api/messages', headers: { cookie: v.cookie, 'x-csrf-token': v.csrf }, payload: body });
+  return t.app.inject({
+    method: 'POST',
+    url: '/chat/api/messages',
+    headers: { cookie: v.cookie, 'x-csrf-token': v.csrf },
+    payload: body,
+  });
 }
 
 async function history(v: Visitor) {
   const res = await t.app.inject({ method: 'GET', url: '/chat/api/history', headers: { cookie: v.cookie } });
   expect(res.statusCode).toBe(200);
-  return res.json() as { me: { chatId: string }; entries: Array<{ key: string; dir: string; message: { text?: string; notice?: boolean } }>; lastEventId: number };
+  return res.json() as {
+    me: { chatId: string };
+    entries: Array<{ key: string; dir: string; message: { text?: string; notice?: boolean } }>;
+    lastEventId: number;
+  };
 }
 
 function multipart(files: Array<{ name: string; type: string; bytes: Buffer }>) {
   const boundary = `----gridline${Date.now()}`;
-  const parts = files.map((f) => Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`),
-    f.bytes, Buffer.from('\r\n'),
-  ]));
-  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+  const parts = files.map((f) =>
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`,
+      ),
+      f.bytes,
+      Buffer.from('\r\n'),
+    ]),
+  );
+  return {
+    payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 function upload(v: Visitor, files: Array<{ name: string; type: string; bytes: Buffer }>) {
   const m = multipart(files);
-  return t.app.inject({ method: 'POST', url: '/chat/api/photos', headers: { cookie: v.cookie, 'x-csrf-token': v.csrf, 'content-type': m.contentType }, payload: m.payload });
+  return t.app.inject({
+    method: 'POST',
+    url: '/chat/api/photos',
+    headers: { cookie: v.cookie, 'x-csrf-token': v.csrf, 'content-type': m.contentType },
+    payload: m.payload,
+  });
 }
 
 /** Waits until the delivery worker has handed every queued web message over. */
@@ -68,8 +94,18 @@ afterAll(async () => t.close());
 
 describe('the web chat API', () => {
   it('refuses every endpoint without a session', async () => {
-    for (const [method, url] of [['GET', '/chat/api/history'], ['GET', '/chat/api/events'], ['POST', '/chat/api/messages'], ['POST', '/chat/api/photos'], ['GET', '/chat/api/photos/1']] as const) {
-      const res = await t.app.inject({ method, url, ...(method === 'POST' ? { payload: { clientId: 'abcdefgh1', text: 'x' } } : {}) });
+    for (const [method, url] of [
+      ['GET', '/chat/api/history'],
+      ['GET', '/chat/api/events'],
+      ['POST', '/chat/api/messages'],
+      ['POST', '/chat/api/photos'],
+      ['GET', '/chat/api/photos/1'],
+    ] as const) {
+      const res = await t.app.inject({
+        method,
+        url,
+        ...(method === 'POST' ? { payload: { clientId: 'abcdefgh1', text: 'x' } } : {}),
+      });
       expect(res.statusCode, `${method} ${url}`).toBe(401);
       expect(res.json().error.code).toBe('unauthorized');
     }
@@ -79,8 +115,16 @@ describe('the web chat API', () => {
     const page = await t.app.inject({ method: 'GET', url: '/chat' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('lang="zh-CN"');
-    for (const label of ['居民', '综合巡查员 · 万松街道', '执法队长 · 万松街道', '部门联络人 · 市场监管', '区城管执法局管理员']) expect(page.body).toContain(label);
-    for (const asset of ['/assets/chat.js', '/assets/chat.css', '/assets/map-picker.js']) expect((await t.app.inject({ method: 'GET', url: asset })).statusCode, asset).toBe(200);
+    for (const label of [
+      '居民',
+      '综合巡查员 · 万松街道',
+      '执法队长 · 万松街道',
+      '部门联络人 · 市场监管',
+      '区城管执法局管理员',
+    ])
+      expect(page.body).toContain(label);
+    for (const asset of ['/assets/chat.js', '/assets/chat.css', '/assets/map-picker.js'])
+      expect((await t.app.inject({ method: 'GET', url: asset })).statusCode, asset).toBe(200);
   });
 
   it('gives each resident visitor a person of their own, and staff the shared demo person', async () => {
@@ -90,13 +134,21 @@ describe('the web chat API', () => {
     const lead1 = await history(await visit('team_lead'));
     const lead2 = await history(await visit('team_lead'));
     expect(lead1.me.chatId).toBe(lead2.me.chatId);
-    const person = await t.db.chatIdentity.findFirstOrThrow({ where: { chatId: lead1.me.chatId }, include: { person: { include: { street: true } } } });
+    const person = await t.db.chatIdentity.findFirstOrThrow({
+      where: { chatId: lead1.me.chatId },
+      include: { person: { include: { street: true } } },
+    });
     expect(person.person).toMatchObject({ role: 'team_lead', street: { name: '万松街道' } });
   });
 
   it('needs the page token for writes made with the session cookie', async () => {
     const v = await visit('resident');
-    const res = await t.app.inject({ method: 'POST', url: '/chat/api/messages', headers: { cookie: v.cookie }, payload: { clientId: clientId(), text: '你好' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/chat/api/messages',
+      headers: { cookie: v.cookie },
+      payload: { clientId: clientId(), text: '你好' },
+    });
     expect(res.statusCode).toBe(403);
   });
 
@@ -124,12 +176,16 @@ describe('the web chat API', () => {
     await settled();
     const after = await history(v);
     expect(after.entries.at(-1)!.message.text).toContain('请确认');
-    expect(JSON.stringify(after.entries.find((e) => e.dir === 'in' && JSON.stringify(e.message).includes('114.2601')))).toContain('万松街道');
+    expect(
+      JSON.stringify(after.entries.find((e) => e.dir === 'in' && JSON.stringify(e.message).includes('114.2601'))),
+    ).toContain('万松街道');
   });
 
   it('refuses a non-image with the evidence store’s Chinese message, and keeps the refusal in the chat', async () => {
     const v = await visit('resident');
-    const res = await upload(v, [{ name: 'notes.txt', type: 'image/jpeg', bytes: Buffer.from('这不是照片，只是文字') }]);
+    const res = await upload(v, [
+      { name: 'notes.txt', type: 'image/jpeg', bytes: Buffer.from('这不是照片，只是文字') },
+    ]);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toContain('这不是图片文件');
     const h = await history(v);
@@ -139,7 +195,10 @@ describe('the web chat API', () => {
 
   it('stores photos, sends them as a message, and shows them only to those allowed', async () => {
     const v = await visit('resident');
-    const ok = await upload(v, [{ name: 'a.jpg', type: 'image/jpeg', bytes: await jpeg(80, 60, { lat: 30.5912, lng: 114.2601 }) }, { name: 'b.txt', type: 'text/plain', bytes: Buffer.from('x') }]);
+    const ok = await upload(v, [
+      { name: 'a.jpg', type: 'image/jpeg', bytes: await jpeg(80, 60, { lat: 30.5912, lng: 114.2601 }) },
+      { name: 'b.txt', type: 'text/plain', bytes: Buffer.from('x') },
+    ]);
     expect(ok.statusCode).toBe(200);
     const body = ok.json() as { photos: Array<{ attachmentId: number; exifLat: number }>; notices: unknown[] };
     expect(body.photos).toHaveLength(1);
@@ -155,7 +214,10 @@ describe('the web chat API', () => {
     expect(thumb.statusCode).toBe(200);
     expect(thumb.headers['content-type']).toBe('image/jpeg');
     const other = await visit('resident');
-    expect((await t.app.inject({ method: 'GET', url: `/chat/api/photos/${id}`, headers: { cookie: other.cookie } })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/chat/api/photos/${id}`, headers: { cookie: other.cookie } }))
+        .statusCode,
+    ).toBe(404);
     const stolen = await post(other, { clientId: clientId(), photos: [id] });
     expect(stolen.statusCode).toBe(400);
     expect(stolen.json().error.message).toContain('照片');
@@ -195,7 +257,9 @@ describe('the web chat API', () => {
       expect(page.body).not.toContain('执法队长 · 万松街道');
       const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
       const refused = await closed.app.inject({
-        method: 'POST', url: '/chat/start', headers: { cookie: cookiesOf(page.headers['set-cookie']), 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        url: '/chat/start',
+        headers: { cookie: cookiesOf(page.headers['set-cookie']), 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams({ _csrf: token, as: 'team_lead' }).toString(),
       });
       expect(refused.statusCode).toBe(403);
@@ -227,28 +291,32 @@ function openStream(base: string, cookie: string, headers: Record<string, string
   let buffer = '';
   let resolveOpen!: () => void;
   const opened = new Promise<void>((r) => (resolveOpen = r));
-  const req = http.get(`${base}/chat/api/events`, { headers: { cookie, accept: 'text/event-stream', ...headers } }, (res) => {
-    expect(res.headers['content-type']).toContain('text/event-stream');
-    resolveOpen();
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let cut;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const e: SseEvent = { data: '' };
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) e.comment = line.slice(1);
-          else if (line.startsWith('event: ')) e.event = line.slice(7);
-          else if (line.startsWith('id: ')) e.id = line.slice(4);
-          else if (line.startsWith('data: ')) e.data += line.slice(6);
+  const req = http.get(
+    `${base}/chat/api/events`,
+    { headers: { cookie, accept: 'text/event-stream', ...headers } },
+    (res) => {
+      expect(res.headers['content-type']).toContain('text/event-stream');
+      resolveOpen();
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let cut;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const e: SseEvent = { data: '' };
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) e.comment = line.slice(1);
+            else if (line.startsWith('event: ')) e.event = line.slice(7);
+            else if (line.startsWith('id: ')) e.id = line.slice(4);
+            else if (line.startsWith('data: ')) e.data += line.slice(6);
+          }
+          events.push(e);
+          waiters.splice(0).forEach((w) => w());
         }
-        events.push(e);
-        waiters.splice(0).forEach((w) => w());
-      }
-    });
-  });
+      });
+    },
+  );
   req.on('error', () => undefined);
   let taken = 0;
   return {
