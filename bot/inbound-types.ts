@@ -51,6 +51,15 @@ export interface InboundMessage {
   unsupported?: string;
 }
 
+/**
+ * The person behind a channel user (created as a resident on first contact). Adapters call it
+ * before storing a photo, so every attachment records its uploader on every channel: ownership
+ * and publishing rules depend on it.
+ */
+export type IdentifySender = (
+  m: Pick<InboundMessage, 'channel' | 'chatId' | 'userId' | 'displayName'>,
+) => Promise<number>;
+
 /** The conversation core: one call per inbound message, replies returned in order. */
 export interface ConversationHandler {
   handle(message: InboundMessage): Promise<OutboundMessage[]>;

@@ -6,7 +6,7 @@ import type { Update } from 'telegraf/types';
 import type { Logger } from '../../config/logger.ts';
 import type { OutboundMessage } from '../../core/messaging/outbound-types.ts';
 import type { BotRuntime, ReplyQueue } from '../bot-runtime.ts';
-import type { InboundMessage } from '../inbound-types.ts';
+import type { IdentifySender, InboundMessage } from '../inbound-types.ts';
 import { createAlbumCollector } from './album-collector.ts';
 import { concurrencyLimit } from './concurrency-limit.ts';
 import { mapUpdate, type MappedUpdate } from './telegram-inbound.ts';
@@ -16,6 +16,8 @@ type Mapped = Extract<MappedUpdate, { kind: 'message' }>;
 
 export interface TelegramUpdateDeps {
   runtime: BotRuntime;
+  /** Who sent a photo: recorded as its uploader before the photo is stored. */
+  identify: IdentifySender;
   photos: TelegramPhotos;
   /** The outbox, for photo refusals: same order, rate limits and retries as every reply. */
   notices: ReplyQueue;
@@ -89,7 +91,10 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
     const { message } = m;
     let photos: InboundMessage['photos'] = [];
     if (m.files.length) {
-      const fetched = await deps.photos.fetch(m.files, { draftKey: `telegram:${message.chatId}:${message.userId}` });
+      const fetched = await deps.photos.fetch(m.files, {
+        draftKey: `telegram:${message.chatId}:${message.userId}`,
+        uploadedById: await deps.identify(message),
+      });
       photos = fetched.photos;
       if (fetched.refusals.length) {
         const notices: OutboundMessage[] = [...new Set(fetched.refusals)].map((text) => ({ text }));

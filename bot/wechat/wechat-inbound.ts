@@ -4,7 +4,7 @@ import { types, type Message } from 'wechaty';
 import type { FileBoxInterface } from 'file-box';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
-import type { InboundMessage, InboundPhoto } from '../inbound-types.ts';
+import type { IdentifySender, InboundMessage, InboundPhoto } from '../inbound-types.ts';
 import { parseLocationText, toInboundLocation, type WeChatLocationPayload } from './wechat-location-fns.ts';
 import { parseWeChatCommand, stripMention } from './wechat-text-fns.ts';
 
@@ -16,6 +16,8 @@ export type InboundResult =
 
 export interface InboundDeps {
   evidence: Pick<PhotoEvidence, 'ingest'>;
+  /** Who sent a photo: recorded as its uploader. */
+  identify: IdentifySender;
   /** The logged-in account's name, to strip "@网格通" from room messages. */
   selfName(): string;
   /**
@@ -120,6 +122,7 @@ async function photo(
   }
   try {
     const stored = await deps.evidence.ingest(bytes, {
+      uploadedById: await deps.identify(base),
       draftKey: `wechat:${base.chatId}:${base.userId}`,
       ...(box.mediaType && box.mediaType !== 'application/octet-stream' ? { declaredMime: box.mediaType } : {}),
       ...(box.name ? { fileName: box.name } : {}),

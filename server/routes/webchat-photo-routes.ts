@@ -101,7 +101,7 @@ export async function webchatPhotoRoutes(app: FastifyInstance, deps: WebChatRout
     async (req, reply) => {
       const { actor } = await chatter(req, store);
       // The uploader, or whoever may see the case the photo belongs to; anyone else gets a 404.
-      const allowed = await findViewableAttachment(db, actor, req.params.id);
+      const allowed = await findViewableAttachment(db, actor, { id: req.params.id });
       const file =
         allowed &&
         (req.query.size === 'full'
