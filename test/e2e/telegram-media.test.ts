@@ -50,6 +50,14 @@ describe('Telegram: photos coming in', () => {
     });
     await u.expect('已从照片中读取拍摄位置');
     await u.expect('请确认');
+    // A photo sent as a file keeps its EXIF GPS: its uploader must be recorded (issue 13.3), or
+    // "no uploader" would read as "not the reporter" and the rules built on it would not hold.
+    const stored = await h.db.attachment.findFirstOrThrow({ where: { draftKey: 'telegram:4002:4002' } });
+    const sender = await h.db.chatIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'telegram', externalId: '4002' } },
+    });
+    expect(stored.exifLat).not.toBeNull();
+    expect(stored.uploadedById).toBe(sender.personId);
   });
 
   it('refuses a file that is not an image, without downloading it', async () => {
