@@ -164,7 +164,7 @@ const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
 
 /** A follower's row shows no word of the reporter's text (see caseView). */
-const FOLLOWED_TEXT = '（您关注的案件：您的报告已并入此案件）';
+export const FOLLOWED_TEXT = '（您关注的案件：您的报告已并入此案件）';
 
 function toListItem(r: Record<string, unknown>, now: Date, actor: Actor) {
   const facts = {

@@ -149,6 +149,15 @@ describe('a duplicate is not a key (issue 13.2)', () => {
     expect(d.reporter).toBeNull();
     expect(d.attachments.map((a) => a.url)).not.toContain(victimPhotoUrl);
     expect((await get(otherLead, victimPhotoUrl)).statusCode).toBe(404);
+    // The dashboard's case page and the export read the same view.
+    const cookie = `gl_session=${(await t.app.sessions.open(otherLead.personId)).token}`;
+    for (const url of [`/cases/${victimCase}`, '/exports/cases.csv']) {
+      const page = await t.app.inject({ url, headers: { cookie } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body, url).toContain(victimCase);
+      expect(page.body, url).not.toContain('三楼');
+      expect(page.body, url).not.toContain(String(POINT.lng));
+    }
   });
 });
 
