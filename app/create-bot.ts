@@ -59,7 +59,9 @@ export function createBot(opts: { db: Db; domain: Domain; config: Config; logger
       kick: () => opts.kick?.(),
     },
   });
-  const identify: IdentifySender = async (m) =>
-    (await deps.identities.resolve(m.channel, m.userId, m.chatId, m.displayName)).actor.personId;
+  const identify: IdentifySender = async (m) => {
+    const { actor, isNew } = await deps.identities.resolve(m.channel, m.userId, m.chatId, m.displayName);
+    return { personId: actor.personId, isNew };
+  };
   return { runtime, deps, identify };
 }

@@ -49,6 +49,11 @@ export interface InboundMessage {
   location?: InboundLocation;
   /** Something the flows cannot use (a sticker, a file, a mini-program card): answered politely. */
   unsupported?: string;
+  /**
+   * The adapter made the sender a person while storing this message's photos (IdentifySender):
+   * the conversation still greets them as new.
+   */
+  newcomer?: boolean;
 }
 
 /**
@@ -58,7 +63,7 @@ export interface InboundMessage {
  */
 export type IdentifySender = (
   m: Pick<InboundMessage, 'channel' | 'chatId' | 'userId' | 'displayName'>,
-) => Promise<number>;
+) => Promise<{ personId: number; isNew: boolean }>;
 
 /** The conversation core: one call per inbound message, replies returned in order. */
 export interface ConversationHandler {

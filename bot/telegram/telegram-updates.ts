@@ -90,10 +90,13 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
   async function process(m: Mapped, log: Logger): Promise<void> {
     const { message } = m;
     let photos: InboundMessage['photos'] = [];
+    let newcomer = false;
     if (m.files.length) {
+      const sender = await deps.identify(message);
+      newcomer = sender.isNew;
       const fetched = await deps.photos.fetch(m.files, {
         draftKey: `telegram:${message.chatId}:${message.userId}`,
-        uploadedById: await deps.identify(message),
+        uploadedById: sender.personId,
       });
       photos = fetched.photos;
       if (fetched.refusals.length) {
@@ -115,7 +118,11 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
       // so a busy polling batch would otherwise hold back every socket (callback answers,
       // webhook requests, deliveries) until the whole batch is done.
       await yieldToEventLoop();
-      await deps.runtime.receive({ ...message, ...(photos.length ? { photos } : {}) });
+      await deps.runtime.receive({
+        ...message,
+        ...(photos.length ? { photos } : {}),
+        ...(newcomer ? { newcomer } : {}),
+      });
     });
   }
 

@@ -121,14 +121,15 @@ async function photo(
     return { kind: 'notice', chatId: base.chatId, text: '照片接收失败，请重新发送。', key };
   }
   try {
+    const sender = await deps.identify(base);
     const stored = await deps.evidence.ingest(bytes, {
-      uploadedById: await deps.identify(base),
+      uploadedById: sender.personId,
       draftKey: `wechat:${base.chatId}:${base.userId}`,
       ...(box.mediaType && box.mediaType !== 'application/octet-stream' ? { declaredMime: box.mediaType } : {}),
       ...(box.name ? { fileName: box.name } : {}),
     });
     const p: InboundPhoto = { attachmentId: stored.attachmentId, exifLat: stored.exifLat, exifLng: stored.exifLng };
-    return done({ photos: [p] });
+    return done({ photos: [p], ...(sender.isNew ? { newcomer: true } : {}) });
   } catch (err) {
     // The refusal's message is written for the chat user (too large, not an image, …).
     if (err instanceof PhotoRejectedError) return { kind: 'notice', chatId: base.chatId, text: err.message, key };

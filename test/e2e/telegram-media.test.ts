@@ -60,6 +60,15 @@ describe('Telegram: photos coming in', () => {
     expect(stored.uploadedById).toBe(sender.personId);
   });
 
+  it('welcomes a newcomer whose first message is a photo (the photo’s uploader is made first)', async () => {
+    const u = h.emu.user({ id: 4090 });
+    await u.sendPhoto(await jpeg(320, 240), { caption: '路边有人乱堆杂物' });
+    await u.expect('这里是江汉区城管执法');
+    await u.expect('位置');
+    await u.send('/cancel');
+    await u.expect('已取消');
+  });
+
   it('refuses a file that is not an image, without downloading it', async () => {
     const u = h.emu.user({ id: 4003 });
     const before = h.emu.downloads.length;
