@@ -33,3 +33,16 @@ CREATE INDEX "Attachment_sha256_idx" ON "Attachment"("sha256");
 CREATE INDEX "Attachment_draftKey_idx" ON "Attachment"("draftKey");
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
+
+-- Photos that Telegram and WeChat stored before their uploader was recorded: the draft key
+-- ("<channel>:<chatId>:<userId>") names the sender, whose ChatIdentity gives the person. Without
+-- this their owners could no longer attach them (core/evidence/attachment-access-fns.ts).
+UPDATE "Attachment" SET "uploadedById" = (
+    SELECT i."personId" FROM "ChatIdentity" i
+    WHERE i."channel" = substr("Attachment"."draftKey", 1, instr("Attachment"."draftKey", ':') - 1)
+      AND i."externalId" = substr(
+        substr("Attachment"."draftKey", instr("Attachment"."draftKey", ':') + 1),
+        instr(substr("Attachment"."draftKey", instr("Attachment"."draftKey", ':') + 1), ':') + 1
+      )
+)
+WHERE "uploadedById" IS NULL AND ("draftKey" LIKE 'telegram:%:%' OR "draftKey" LIKE 'wechat:%:%');
