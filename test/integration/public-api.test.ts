@@ -43,6 +43,7 @@ beforeAll(async () => {
     itemCode: 'SR-001',
     status: 'accepted',
     text: '另一个报告',
+    createdAt: '2026-11-25T02:00:00Z', // inside the stats period below, whatever today is
     outcome: '处理中',
   });
   await f.case({
