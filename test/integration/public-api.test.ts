@@ -55,7 +55,7 @@ beforeAll(async () => {
     closedAt: '2026-11-02T02:00:00Z',
   });
   Object.assign(N, { closed: closed.number, open: open.number });
-  await f.rating(closed.id, resident.id, 'basic');
+  await f.rating(closed.id, resident.id, 'basic', '2026-11-22T03:00:00Z'); // inside the stats period
 
   mkdirSync(path.join(t.dir, 'photos'), { recursive: true });
   for (const name of ['orig.jpg', 'public.jpg', 'reporter.jpg', 'open.jpg'])
