@@ -62,7 +62,15 @@ async function main(): Promise<void> {
   }
 
   // WeChat (Wechaty): on when WECHATY_PUPPET is set; the login QR code is at /admin/wechat.
-  const wechat = await createWeChat({ db, domain, config, logger, runtime: bot.runtime, kick: () => kick() });
+  const wechat = await createWeChat({
+    db,
+    domain,
+    config,
+    logger,
+    runtime: bot.runtime,
+    identify: bot.identify,
+    kick: () => kick(),
+  });
   if (wechat) senders.push(wechat.sender);
   extraRoutes.push((app) => wechatAdminRoutes(app, { channel: wechat }));
 

@@ -5,6 +5,7 @@ import { BOT_MESSAGES } from '../bot/bot-messages.ts';
 import { createBotRuntime, type BotRuntime } from '../bot/bot-runtime.ts';
 import { createConversation } from '../bot/conversation.ts';
 import type { BotDeps } from '../bot/bot-context.ts';
+import type { IdentifySender } from '../bot/inbound-types.ts';
 import { createCaseLookupStore } from '../db/case-lookup-store.ts';
 import { createConversationStore } from '../db/conversation-store.ts';
 import { createIdentityStore } from '../db/identity-store.ts';
@@ -20,6 +21,8 @@ export { BOT_MESSAGES };
 export interface Bot {
   runtime: BotRuntime;
   deps: BotDeps;
+  /** For channel adapters: the uploader of a photo they store (see IdentifySender). */
+  identify: IdentifySender;
 }
 
 export function createBot(opts: { db: Db; domain: Domain; config: Config; logger: Logger; kick?: () => void }): Bot {
@@ -56,5 +59,9 @@ export function createBot(opts: { db: Db; domain: Domain; config: Config; logger
       kick: () => opts.kick?.(),
     },
   });
-  return { runtime, deps };
+  const identify: IdentifySender = async (m) => {
+    const { actor, isNew } = await deps.identities.resolve(m.channel, m.userId, m.chatId, m.displayName);
+    return { personId: actor.personId, isNew };
+  };
+  return { runtime, deps, identify };
 }

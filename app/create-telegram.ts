@@ -36,6 +36,7 @@ export function createTelegram(opts: {
     config,
     logger: opts.logger,
     runtime: opts.bot.runtime,
+    identify: opts.bot.identify,
     evidence: domain.evidence,
     notices,
     onBlocked: (chatId) => domain.outbox.markChatBlocked('telegram', chatId),

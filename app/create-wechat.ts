@@ -1,6 +1,7 @@
 // Wires the WeChat channel (Wechaty) to the conversation runtime, the evidence store and the
 // outbox. Wechaty is loaded only when a puppet is configured: it is large and slow to import.
 import type { BotRuntime } from '../bot/bot-runtime.ts';
+import type { IdentifySender } from '../bot/inbound-types.ts';
 import type { WeChatChannel, WeChatPuppet } from '../bot/wechat/wechat-channel.ts';
 import type { MenuSource } from '../bot/wechat/wechat-menus.ts';
 import type { Config } from '../config/config-schema.ts';
@@ -45,6 +46,8 @@ export interface CreateWeChatOptions {
   config: Config;
   logger: Logger;
   runtime: BotRuntime;
+  /** Who sent a photo: recorded as its uploader (Bot.identify). */
+  identify: IdentifySender;
   /** Wakes the delivery worker after a notice is queued. */
   kick: () => void;
   /** A puppet instance (tests); otherwise WECHATY_PUPPET decides. */
@@ -61,6 +64,7 @@ export async function createWeChat(opts: CreateWeChatOptions): Promise<WeChatCha
     config,
     logger,
     runtime: opts.runtime,
+    identify: opts.identify,
     evidence: domain.evidence,
     clock: domain.clock,
     menus: outboxMenus(db),

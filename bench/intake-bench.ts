@@ -168,6 +168,7 @@ export async function run(argv: string[] = []): Promise<void> {
     evidence: domain.evidence,
     notices: { enqueue: async () => {}, kick: () => {} },
     runtime: { receive: async () => [] },
+    identify: bot.identify,
   });
   await drive((u) => bare.handleUpdate(u), 0, 500, concurrency, points);
   const a = await drive((u) => bare.handleUpdate(u), 1_000_000, Math.max(total, 5000), concurrency, points);

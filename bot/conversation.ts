@@ -70,7 +70,9 @@ function numberedChoice(msg: InboundMessage, offered: Button[] | undefined): Inb
 export function createConversation(deps: BotDeps, logger: Logger): ConversationHandler {
   return {
     async handle(raw: InboundMessage): Promise<OutboundMessage[]> {
-      const { actor, isNew } = await deps.identities.resolve(raw.channel, raw.userId, raw.chatId, raw.displayName);
+      const resolved = await deps.identities.resolve(raw.channel, raw.userId, raw.chatId, raw.displayName);
+      const { actor } = resolved;
+      const isNew = resolved.isNew || raw.newcomer === true;
       const key = { channel: raw.channel, chatId: raw.chatId, userId: raw.userId };
       let state = await deps.conversations.load(key);
       // The scheduler announces expired drafts; this catches one it has not reached yet.

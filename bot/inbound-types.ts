@@ -49,7 +49,21 @@ export interface InboundMessage {
   location?: InboundLocation;
   /** Something the flows cannot use (a sticker, a file, a mini-program card): answered politely. */
   unsupported?: string;
+  /**
+   * The adapter made the sender a person while storing this message's photos (IdentifySender):
+   * the conversation still greets them as new.
+   */
+  newcomer?: boolean;
 }
+
+/**
+ * The person behind a channel user (created as a resident on first contact). Adapters call it
+ * before storing a photo, so every attachment records its uploader on every channel: ownership
+ * and publishing rules depend on it.
+ */
+export type IdentifySender = (
+  m: Pick<InboundMessage, 'channel' | 'chatId' | 'userId' | 'displayName'>,
+) => Promise<{ personId: number; isNew: boolean }>;
 
 /** The conversation core: one call per inbound message, replies returned in order. */
 export interface ConversationHandler {

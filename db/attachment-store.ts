@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { AttachmentPort, AttachmentRecord } from '../core/evidence/attachment-port.ts';
 import type { Db, Tx } from './prisma-client.ts';
+
+/** 128 random bits, base64url: what URLs name an attachment by (see AttachmentRecord.publicKey). */
+export const newAttachmentKey = (): string => randomBytes(16).toString('base64url');
 
 const columns = {
   id: true,
@@ -10,6 +14,7 @@ const columns = {
   path: true,
   thumbPath: true,
   publicPath: true,
+  publicKey: true,
   exifTakenAt: true,
   exifLat: true,
   exifLng: true,
@@ -25,7 +30,10 @@ const columns = {
 export function createAttachmentStore(db: Db | Tx): AttachmentPort {
   return {
     async create(row) {
-      return db.attachment.create({ data: row, select: columns }) satisfies Promise<AttachmentRecord>;
+      return db.attachment.create({
+        data: { ...row, publicKey: newAttachmentKey() },
+        select: columns,
+      }) satisfies Promise<AttachmentRecord>;
     },
 
     async findById(id) {

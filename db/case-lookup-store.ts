@@ -1,7 +1,8 @@
 import type { CaseListItem, CaseLookupPort } from '../bot/bot-ports.ts';
 import { handlerName } from '../core/case/case-format-fns.ts';
 import { STATUS_LABELS, type Actor, type CaseStatus } from '../core/case/case-types.ts';
-import { isOverdue } from '../core/case/case-visibility-fns.ts';
+import { redactPersonalData } from '../core/case/anonymise-fns.ts';
+import { caseView, isOverdue } from '../core/case/case-visibility-fns.ts';
 import type { Prisma } from '../prisma/generated/client.ts';
 import { visibleCaseWhere } from './case-queries.ts';
 import type { Db } from './prisma-client.ts';
@@ -76,15 +77,20 @@ export function createCaseLookupStore(db: Db): CaseLookupPort {
           ...select,
           outcome: true,
           handling: true,
+          reporterId: true,
+          streetId: true,
+          departmentId: true,
           street: { select: { name: true } },
           department: { select: { name: true } },
           events: { select: { type: true, createdAt: true }, orderBy: { id: 'asc' } },
         },
       });
       if (!row) return null;
+      // A follower (merged duplicate) reads the outcome as the public does: redacted.
+      const follower = caseView(actor, { ...row, assigneeId: null, actorFollows: true }) === 'follower';
       return {
         item: toItem(row, new Date()),
-        outcome: row.outcome,
+        outcome: follower && row.outcome !== null ? redactPersonalData(row.outcome) : row.outcome,
         handler: handlerName({
           handling: row.handling as 'street',
           streetName: row.street?.name ?? null,

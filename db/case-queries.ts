@@ -9,10 +9,13 @@ import {
   type RatingScore,
 } from '../core/case/case-types.ts';
 import { detailWithoutContacts, listTextsFor } from '../core/case/contact-redaction-fns.ts';
+import { coarseLocation, redactPersonalData } from '../core/case/anonymise-fns.ts';
 import {
   OVERDUE_STATUSES,
-  canSeeCase,
+  canSeeOriginal,
+  caseView,
   isOverdue,
+  type CaseView,
   reporterView,
   visibilityScope,
   type CaseAccessFacts,
@@ -145,7 +148,7 @@ function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null,
 
 export const LIST_TEXT_MAX = 140;
 
-const LIST_COLUMNS = `c."number" AS number, c."status" AS status, substr(c."text", 1, ${LIST_TEXT_MAX + 1}) AS text, c."post" AS post,
+const LIST_COLUMNS = `c."number" AS number, c."reporterId" AS reporterId, c."streetId" AS streetId, c."departmentId" AS departmentId, c."status" AS status, substr(c."text", 1, ${LIST_TEXT_MAX + 1}) AS text, c."post" AS post,
   c."handling" AS handling, c."urgent" AS urgent, c."createdAt" AS createdAt, c."dueAt" AS dueAt,
   s."name" AS streetName, d."name" AS departmentName, i."code" AS itemCode, i."name" AS itemName
   FROM "Case" c LEFT JOIN "Street" s ON s."id" = c."streetId" LEFT JOIN "Department" d ON d."id" = c."departmentId"
@@ -160,8 +163,18 @@ const orderSql = (column: 'createdAt' | 'dueAt' | 'number', order: 'asc' | 'desc
 const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
 
-function toListItem(r: Record<string, unknown>, now: Date) {
-  const text = String(r.text);
+/** A follower's row shows no word of the reporter's text (see caseView). */
+export const FOLLOWED_TEXT = '（您关注的案件：您的报告已并入此案件）';
+
+function toListItem(r: Record<string, unknown>, now: Date, actor: Actor) {
+  const facts = {
+    reporterId: Number(r.reporterId),
+    streetId: r.streetId === null ? null : Number(r.streetId),
+    departmentId: r.departmentId === null ? null : Number(r.departmentId),
+    assigneeId: null,
+    actorFollows: true, // every listed row is visible: the only question is whether only by following
+  };
+  const text = caseView(actor, facts) === 'follower' ? FOLLOWED_TEXT : String(r.text);
   const status = String(r.status);
   const dueAt = iso(r.dueAt);
   return {
@@ -242,7 +255,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   return {
     items: listTextsFor(
       actor,
-      rows.map((r) => toListItem(r, now)),
+      rows.map((r) => toListItem(r, now, actor)),
     ),
     total,
     page,
@@ -265,18 +278,40 @@ async function stitch(
     : rows;
 }
 
-/** The facts canSeeCase needs; the subscriber lookup only runs when the other rules said no. */
+/** caseView() with its facts; the subscriber lookup only runs when the other rules said no. */
+export async function actorView(
+  db: Db,
+  actor: Actor,
+  c: Omit<CaseAccessFacts, 'actorFollows'> & { id: number },
+): Promise<CaseView | null> {
+  const direct = caseView(actor, { ...c, actorFollows: false });
+  if (direct) return direct;
+  const follows = await db.caseSubscriber.findUnique({
+    where: { caseId_personId: { caseId: c.id, personId: actor.personId } },
+    select: { caseId: true },
+  });
+  return follows ? caseView(actor, { ...c, actorFollows: true }) : null;
+}
+
 export async function actorCanSee(
   db: Db,
   actor: Actor,
   c: Omit<CaseAccessFacts, 'actorFollows'> & { id: number },
 ): Promise<boolean> {
-  if (canSeeCase(actor, { ...c, actorFollows: false })) return true;
-  const follows = await db.caseSubscriber.findUnique({
-    where: { caseId_personId: { caseId: c.id, personId: actor.personId } },
-    select: { caseId: true },
+  return (await actorView(db, actor, c)) !== null;
+}
+
+const STAFF_ROLE_LIST: string[] = [...STAFF_ROLES];
+
+/** Which of these people are staff: canSeeOriginal lets a reporter open the handlers' photos. */
+async function staffAmong(db: Db, ids: Array<number | null>): Promise<Set<number>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (!wanted.length) return new Set();
+  const rows = await db.person.findMany({
+    where: { id: { in: wanted }, role: { in: STAFF_ROLE_LIST } },
+    select: { id: true },
   });
-  return follows !== null && canSeeCase(actor, { ...c, actorFollows: true });
+  return new Set(rows.map((r) => r.id));
 }
 
 export const accessSelect = {
@@ -287,18 +322,31 @@ export const accessSelect = {
   assigneeId: true,
 } satisfies Prisma.CaseSelect;
 
-/** The file behind an attachment, when the actor may see it; null otherwise (a 404, never a 403). */
-export async function findViewableAttachment(db: Db, actor: Actor, id: number) {
+/**
+ * The file behind an attachment (by its URL key, or by id inside the server), when the actor may
+ * open its original; null otherwise (a 404, never a 403).
+ */
+export async function findViewableAttachment(db: Db, actor: Actor, ref: { id: number } | { publicKey: string }) {
   const att = await db.attachment.findUnique({
-    where: { id },
-    select: { path: true, mime: true, size: true, sha256: true, uploadedById: true, case: { select: accessSelect } },
+    where: ref,
+    select: {
+      id: true,
+      path: true,
+      mime: true,
+      size: true,
+      sha256: true,
+      uploadedById: true,
+      case: { select: accessSelect },
+    },
   });
   if (!att) return null;
+  const found = { id: att.id, path: att.path, mime: att.mime, size: att.size, sha256: att.sha256 };
   // Draft or patrol photos not yet on a case: their uploader and the bureau only.
-  const allowed = att.case
-    ? await actorCanSee(db, actor, att.case)
-    : att.uploadedById === actor.personId || actor.role === 'district_admin';
-  return allowed ? { path: att.path, mime: att.mime, size: att.size, sha256: att.sha256 } : null;
+  if (!att.case) return att.uploadedById === actor.personId || actor.role === 'district_admin' ? found : null;
+  const view = await actorView(db, actor, att.case);
+  if (!view) return null;
+  const uploaderIsStaff = view === 'reporter' && (await staffAmong(db, [att.uploadedById])).size > 0;
+  return canSeeOriginal(actor, view, { uploadedById: att.uploadedById, uploaderIsStaff }) ? found : null;
 }
 
 const STAFF = new Set<string>(STAFF_ROLES);
@@ -315,7 +363,8 @@ function parseReasons(json: string): string[] {
 /** Everything about one case the actor may see, or null (not found and not visible look alike). */
 export async function getCaseDetail(db: Db, actor: Actor, number: string, now: Date) {
   const access = await db.case.findUnique({ where: { number }, select: accessSelect });
-  if (!access || !(await actorCanSee(db, actor, access))) return null;
+  const view = access ? await actorView(db, actor, access) : null;
+  if (!access || !view) return null;
   const c = await db.case.findUniqueOrThrow({
     where: { id: access.id },
     include: {
@@ -331,7 +380,26 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
     },
   });
   const iso = (d: Date | null) => d?.toISOString() ?? null;
-  return detailWithoutContacts({
+  const staff = await staffAmong(
+    db,
+    c.attachments.map((a) => a.uploadedById),
+  );
+  const attachments = c.attachments
+    .filter((a) =>
+      canSeeOriginal(actor, view, { uploadedById: a.uploadedById, uploaderIsStaff: staff.has(a.uploadedById ?? 0) }),
+    )
+    .map((a) => ({
+      key: a.publicKey,
+      mime: a.mime,
+      size: a.size,
+      sha256: a.sha256,
+      exifTakenAt: iso(a.exifTakenAt),
+      exifLat: a.exifLat,
+      exifLng: a.exifLng,
+      createdAt: a.createdAt.toISOString(),
+      url: `/api/attachments/${a.publicKey}`,
+    }));
+  const full = detailWithoutContacts({
     number: c.number,
     status: c.status,
     statusLabel: STATUS_LABELS[c.status as CaseStatus] ?? c.status,
@@ -380,25 +448,57 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
       note: e.note,
       createdAt: e.createdAt.toISOString(),
     })),
-    attachments: c.attachments.map((a) => ({
-      id: a.id,
-      mime: a.mime,
-      size: a.size,
-      sha256: a.sha256,
-      exifTakenAt: iso(a.exifTakenAt),
-      exifLat: a.exifLat,
-      exifLng: a.exifLng,
-      createdAt: a.createdAt.toISOString(),
-      url: `/api/attachments/${a.id}`,
-    })),
-    ratings: c.ratings.map((r) => ({
-      score: r.score,
-      scoreLabel: RATING_LABELS[r.score as RatingScore] ?? r.score,
-      comment: r.comment,
-      createdAt: r.createdAt.toISOString(),
-    })),
-    reporter: reporterView(actor, c, c.reporter),
+    attachments,
+    ratings: c.ratings
+      .filter((r) => view !== 'follower' || r.personId === actor.personId)
+      .map((r) => ({
+        score: r.score,
+        scoreLabel: RATING_LABELS[r.score as RatingScore] ?? r.score,
+        comment: r.comment,
+        createdAt: r.createdAt.toISOString(),
+      })),
+    reporter: view === 'follower' ? null : reporterView(actor, c, c.reporter),
+    view,
+    ownReport: null as { number: string } | null,
   });
+  return view === 'follower' ? followerDetail(db, actor, c.id, full) : full;
+}
+
+/**
+ * What a follower reads (see caseView): the public view of the case (matter, handler, status,
+ * dates, rough place, the redacted outcome, the steps without notes or names), their own report
+ * in place of the reporter's text, and their own photos and ratings (filtered above).
+ */
+async function followerDetail<
+  T extends {
+    lat: number | null;
+    lng: number | null;
+    outcome: string | null;
+    events: Array<{ actorName: string | null; note: string | null }>;
+  },
+>(db: Db, actor: Actor, caseId: number, d: T): Promise<T> {
+  const own = await db.case.findFirst({
+    where: { mergedIntoId: caseId, reporterId: actor.personId },
+    orderBy: { id: 'desc' },
+    select: { number: true, text: true },
+  });
+  const place = coarseLocation(d.lat, d.lng);
+  return {
+    ...d,
+    text: own ? redactPersonalData(own.text) : '',
+    lat: place?.lat ?? null,
+    lng: place?.lng ?? null,
+    address: null,
+    confidence: null,
+    needsTriage: false,
+    routingReasons: [],
+    channel: '',
+    assignee: null,
+    outcome: d.outcome === null ? null : redactPersonalData(d.outcome),
+    events: d.events.map((e) => ({ ...e, actorName: null, note: null })),
+    reporter: null,
+    ownReport: own ? { number: own.number } : null,
+  } as T;
 }
 
 /**

@@ -341,6 +341,13 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
         sqlDate(new Date()),
       );
     },
+    async attachmentOwnership(ids) {
+      if (!ids.length) return [];
+      return tx.all<{ id: number; uploadedById: number | null; caseId: number | null }>(
+        'SELECT "id", "uploadedById", "caseId" FROM "Attachment" WHERE "id" IN (SELECT value FROM json_each(?))',
+        json([...new Set(ids)]),
+      );
+    },
     async followers(caseId) {
       const c = tx.get<{ reporterId: number }>('SELECT "reporterId" FROM "Case" WHERE "id" = ?', caseId);
       if (!c) throw new Error(`no case ${caseId}`);

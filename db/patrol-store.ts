@@ -1,3 +1,4 @@
+import { assertAttachable } from '../core/evidence/attachment-access-fns.ts';
 import type { PatrolPort } from '../bot/bot-ports.ts';
 import type { Db } from './prisma-client.ts';
 
@@ -41,6 +42,13 @@ export function createPatrolStore(db: Db): PatrolPort {
       });
     },
     async recordFinding(f) {
+      if (f.attachmentIds.length) {
+        const found = await db.attachment.findMany({
+          where: { id: { in: f.attachmentIds } },
+          select: { id: true, uploadedById: true, caseId: true },
+        });
+        assertAttachable(f.attachmentIds, found, f.inspectorId, f.caseId);
+      }
       const patrol = await db.patrol.findFirst({
         where: { inspectorId: f.inspectorId, endedAt: null },
         select: { id: true },

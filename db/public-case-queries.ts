@@ -1,5 +1,6 @@
 import { coarseLocation, redactPersonalData } from '../core/case/anonymise-fns.ts';
 import { MODE_721_LABELS, RATING_LABELS, type Mode721, type RatingScore } from '../core/case/case-types.ts';
+import { isPublishablePhoto } from '../core/evidence/photo-publishing-fns.ts';
 import { districtDay } from '../core/stats/period-fns.ts';
 import { publishedCasePage } from './case-queries.ts';
 import type { Db } from './prisma-client.ts';
@@ -29,13 +30,12 @@ export interface PublicCase {
   photos: string[];
 }
 
-/** Only handlers' photos are published: a resident's own photos could show who or where they are. */
-export function publishablePhoto(
-  a: { publicPath: string | null; uploadedById: number | null },
-  reporterId: number,
-): boolean {
-  return a.publicPath !== null && a.uploadedById !== reporterId;
-}
+/** The columns isPublishablePhoto() needs, for Prisma selects of attachments. */
+export const publishFactsSelect = {
+  publicPath: true,
+  uploadedById: true,
+  event: { select: { type: true, actorId: true, actorRole: true } },
+} as const;
 
 export async function publicCases(
   db: Db,
@@ -66,9 +66,9 @@ export async function publicCases(
       department: { select: { name: true } },
       ratings: { orderBy: { id: 'desc' }, take: 1, select: { score: true } },
       attachments: {
-        where: { publicPath: { not: null } },
+        where: { publicPath: { not: null }, event: { type: 'resolved' } },
         orderBy: { id: 'asc' },
-        select: { id: true, publicPath: true, uploadedById: true },
+        select: { publicKey: true, ...publishFactsSelect },
       },
     },
   });
@@ -94,8 +94,8 @@ export async function publicCases(
         satisfaction: score,
         satisfactionLabel: score ? (RATING_LABELS[score] ?? null) : null,
         photos: c.attachments
-          .filter((a) => publishablePhoto(a, c.reporterId))
-          .map((a) => `/api/public/attachments/${a.id}`),
+          .filter((a) => isPublishablePhoto(a, c.reporterId))
+          .map((a) => `/api/public/attachments/${a.publicKey}`),
       };
     });
   return { items, total };

@@ -118,20 +118,23 @@ export function createWebChatStore(db: Db, clock: () => Date = () => new Date())
     },
 
     /**
-     * Photos a message may carry: uploaded by this person and, unless the message is a repeat
+     * Photos a message may carry (named by their keys): uploaded by this person and, unless the message is a repeat
      * of one already handled, not yet part of a case. Anything else is refused, so nobody
      * attaches another person's evidence by guessing ids. The EXIF position comes from the
      * stored row, never from the page.
      */
-    async ownPhotos(personId: number, ids: number[], opts: { loose: boolean }): Promise<InboundPhoto[]> {
-      const unique = [...new Set(ids)];
+    async ownPhotos(personId: number, keys: string[], opts: { loose: boolean }): Promise<InboundPhoto[]> {
+      const unique = [...new Set(keys)];
       const rows = await db.attachment.findMany({
-        where: { id: { in: unique }, uploadedById: personId, ...(opts.loose ? { caseId: null } : {}) },
-        select: { id: true, exifLat: true, exifLng: true },
+        where: { publicKey: { in: unique }, uploadedById: personId, ...(opts.loose ? { caseId: null } : {}) },
+        select: { id: true, publicKey: true, exifLat: true, exifLng: true },
       });
       if (rows.length !== unique.length) throw new ValidationError('照片不存在或已提交，请重新上传');
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return unique.map((id) => ({ attachmentId: id, exifLat: byId.get(id)!.exifLat, exifLng: byId.get(id)!.exifLng }));
+      const byKey = new Map(rows.map((r) => [r.publicKey, r]));
+      return unique.map((key) => {
+        const r = byKey.get(key)!;
+        return { attachmentId: r.id, exifLat: r.exifLat, exifLng: r.exifLng };
+      });
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import type { ChannelSender } from '../../core/messaging/outbound-types.ts';
 import type { BotRuntime, ReplyQueue } from '../bot-runtime.ts';
+import type { IdentifySender } from '../inbound-types.ts';
 import { createPollingRetry } from './polling-retry.ts';
 import { retryUntil } from './retry-until.ts';
 import { TELEGRAM_COMMANDS } from './telegram-commands.ts';
@@ -34,6 +35,8 @@ export interface TelegramChannelDeps {
   config: TelegramConfig;
   logger: Logger;
   runtime: BotRuntime;
+  /** Who sent a photo: recorded as its uploader. */
+  identify: IdentifySender;
   evidence: Pick<PhotoEvidence, 'ingest' | 'openPublic'>;
   notices: ReplyQueue;
   /** The user blocked the bot: mark the chat so nothing more is queued for it. */
@@ -87,6 +90,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   });
   const updates = createTelegramUpdateHandler({
     runtime: deps.runtime,
+    identify: deps.identify,
     photos,
     notices: deps.notices,
     logger,

@@ -35,7 +35,7 @@ export interface FetchedPhotos {
 }
 
 export interface TelegramPhotos {
-  fetch(files: TelegramFileRef[], meta: { draftKey: string }): Promise<FetchedPhotos>;
+  fetch(files: TelegramFileRef[], meta: { draftKey: string; uploadedById: number }): Promise<FetchedPhotos>;
 }
 
 const RECEIVE_FAILED = '照片接收失败，请稍后重新发送。';
@@ -94,7 +94,10 @@ export function createTelegramPhotos(deps: {
   const slot = concurrencyLimit(deps.concurrency ?? 4);
   const timeoutMs = deps.timeoutMs ?? 60_000;
 
-  async function one(ref: TelegramFileRef, draftKey: string): Promise<InboundPhoto | string> {
+  async function one(
+    ref: TelegramFileRef,
+    meta: { draftKey: string; uploadedById: number },
+  ): Promise<InboundPhoto | string> {
     if (plainlyNotImage(ref)) return refusalFrom(() => acceptedExtension(undefined)).message;
     if (ref.size !== undefined && ref.size > limit) return refusalFrom(() => checkSize(ref.size!, limit)).message;
     try {
@@ -104,7 +107,8 @@ export function createTelegramPhotos(deps: {
         return download(await deps.api.getFileLink(file), limit, timeoutMs);
       });
       const stored = await deps.evidence.ingest(bytes, {
-        draftKey,
+        draftKey: meta.draftKey,
+        uploadedById: meta.uploadedById,
         ...(ref.declaredMime ? { declaredMime: ref.declaredMime } : {}),
         ...(ref.fileName ? { fileName: ref.fileName } : {}),
       });
@@ -124,7 +128,7 @@ export function createTelegramPhotos(deps: {
 
   return {
     async fetch(files, meta) {
-      const results = await Promise.all(files.map((f) => one(f, meta.draftKey)));
+      const results = await Promise.all(files.map((f) => one(f, meta)));
       return {
         photos: results.filter((r): r is InboundPhoto => typeof r !== 'string'),
         refusals: results.filter((r): r is string => typeof r === 'string'),

@@ -23,6 +23,7 @@ function setup(opts: { refuse?: string[]; slowMs?: number } = {}) {
     albumQuietMs: 50,
     botUsername: () => 'gridline_bot',
     answerCallback: async (id) => void events.push(`answer:${id}`),
+    identify: async () => ({ personId: 1, isNew: false }),
     photos: {
       async fetch(files: TelegramFileRef[]) {
         await new Promise((r) => setTimeout(r, opts.slowMs ?? 0));

@@ -6,7 +6,7 @@ import type { Update } from 'telegraf/types';
 import type { Logger } from '../../config/logger.ts';
 import type { OutboundMessage } from '../../core/messaging/outbound-types.ts';
 import type { BotRuntime, ReplyQueue } from '../bot-runtime.ts';
-import type { InboundMessage } from '../inbound-types.ts';
+import type { IdentifySender, InboundMessage } from '../inbound-types.ts';
 import { createAlbumCollector } from './album-collector.ts';
 import { concurrencyLimit } from './concurrency-limit.ts';
 import { mapUpdate, type MappedUpdate } from './telegram-inbound.ts';
@@ -16,6 +16,8 @@ type Mapped = Extract<MappedUpdate, { kind: 'message' }>;
 
 export interface TelegramUpdateDeps {
   runtime: BotRuntime;
+  /** Who sent a photo: recorded as its uploader before the photo is stored. */
+  identify: IdentifySender;
   photos: TelegramPhotos;
   /** The outbox, for photo refusals: same order, rate limits and retries as every reply. */
   notices: ReplyQueue;
@@ -88,8 +90,14 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
   async function process(m: Mapped, log: Logger): Promise<void> {
     const { message } = m;
     let photos: InboundMessage['photos'] = [];
+    let newcomer = false;
     if (m.files.length) {
-      const fetched = await deps.photos.fetch(m.files, { draftKey: `telegram:${message.chatId}:${message.userId}` });
+      const sender = await deps.identify(message);
+      newcomer = sender.isNew;
+      const fetched = await deps.photos.fetch(m.files, {
+        draftKey: `telegram:${message.chatId}:${message.userId}`,
+        uploadedById: sender.personId,
+      });
       photos = fetched.photos;
       if (fetched.refusals.length) {
         const notices: OutboundMessage[] = [...new Set(fetched.refusals)].map((text) => ({ text }));
@@ -110,7 +118,11 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
       // so a busy polling batch would otherwise hold back every socket (callback answers,
       // webhook requests, deliveries) until the whole batch is done.
       await yieldToEventLoop();
-      await deps.runtime.receive({ ...message, ...(photos.length ? { photos } : {}) });
+      await deps.runtime.receive({
+        ...message,
+        ...(photos.length ? { photos } : {}),
+        ...(newcomer ? { newcomer } : {}),
+      });
     });
   }
 

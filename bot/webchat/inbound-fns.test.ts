@@ -34,6 +34,6 @@ describe('web chat inbound messages', () => {
 
   it('knows an empty post', () => {
     expect(hasSomething({ clientId: 'a', text: '  ' })).toBe(false);
-    expect(hasSomething({ clientId: 'a', photos: [1] })).toBe(true);
+    expect(hasSomething({ clientId: 'a', photos: ['k1'] })).toBe(true);
   });
 });

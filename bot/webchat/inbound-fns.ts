@@ -10,7 +10,8 @@ export interface ChatPost {
   /** The pressed button's label, only to show the person what they chose. */
   label?: string;
   location?: { lat: number; lng: number; accuracyM?: number; street?: string };
-  photos?: number[];
+  /** Attachment keys from POST /chat/api/photos (never integer ids). */
+  photos?: string[];
 }
 
 export interface WebChatAddress {

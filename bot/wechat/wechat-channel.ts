@@ -14,6 +14,7 @@ import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import type { ChannelSender, OutboundMessage } from '../../core/messaging/outbound-types.ts';
 import type { BotRuntime } from '../bot-runtime.ts';
+import type { IdentifySender } from '../inbound-types.ts';
 import { readWeChatMessage } from './wechat-inbound.ts';
 import { createMemoryMenus, MENU_TTL_MS, pickFromMenu, type MenuSource } from './wechat-menus.ts';
 import { qrTerminal } from './wechat-qrcode.ts';
@@ -31,6 +32,8 @@ export interface WeChatChannelDeps {
   logger: Logger;
   runtime: BotRuntime;
   evidence: Pick<PhotoEvidence, 'ingest' | 'openPublic'>;
+  /** Who sent a photo: recorded as its uploader. */
+  identify: IdentifySender;
   /** Queues a message to a chat through the outbox (a refused photo's explanation). */
   notices: { enqueue(chatId: string, message: OutboundMessage, key: string): Promise<void> };
   /** Numbered menus delivered to each chat; kept in memory when omitted. */
@@ -104,6 +107,7 @@ export function createWeChatChannel(deps: WeChatChannelDeps): WeChatChannel {
   async function handle(m: Message): Promise<void> {
     const result = await readWeChatMessage(m, {
       evidence: deps.evidence,
+      identify: deps.identify,
       selfName,
       locationOf: (id) => bot.puppet.messageLocation(id),
     });

@@ -4,7 +4,7 @@ import { types, type Message } from 'wechaty';
 import type { FileBoxInterface } from 'file-box';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
-import type { InboundMessage, InboundPhoto } from '../inbound-types.ts';
+import type { IdentifySender, InboundMessage, InboundPhoto } from '../inbound-types.ts';
 import { parseLocationText, toInboundLocation, type WeChatLocationPayload } from './wechat-location-fns.ts';
 import { parseWeChatCommand, stripMention } from './wechat-text-fns.ts';
 
@@ -16,6 +16,8 @@ export type InboundResult =
 
 export interface InboundDeps {
   evidence: Pick<PhotoEvidence, 'ingest'>;
+  /** Who sent a photo: recorded as its uploader. */
+  identify: IdentifySender;
   /** The logged-in account's name, to strip "@网格通" from room messages. */
   selfName(): string;
   /**
@@ -119,13 +121,15 @@ async function photo(
     return { kind: 'notice', chatId: base.chatId, text: '照片接收失败，请重新发送。', key };
   }
   try {
+    const sender = await deps.identify(base);
     const stored = await deps.evidence.ingest(bytes, {
+      uploadedById: sender.personId,
       draftKey: `wechat:${base.chatId}:${base.userId}`,
       ...(box.mediaType && box.mediaType !== 'application/octet-stream' ? { declaredMime: box.mediaType } : {}),
       ...(box.name ? { fileName: box.name } : {}),
     });
     const p: InboundPhoto = { attachmentId: stored.attachmentId, exifLat: stored.exifLat, exifLng: stored.exifLng };
-    return done({ photos: [p] });
+    return done({ photos: [p], ...(sender.isNew ? { newcomer: true } : {}) });
   } catch (err) {
     // The refusal's message is written for the chat user (too large, not an image, …).
     if (err instanceof PhotoRejectedError) return { kind: 'notice', chatId: base.chatId, text: err.message, key };

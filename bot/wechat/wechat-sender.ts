@@ -72,7 +72,8 @@ export function createWeChatSender(deps: WeChatSenderDeps): ChannelSender {
       return null;
     }
     // Base64 rather than a file path: every puppet can carry it, puppet-service over gRPC too.
-    return FileBox.fromBase64((await readFile(file.path)).toString('base64'), `photo-${attachmentId}.jpg`);
+    // The name carries no id: attachment ids stay inside the server.
+    return FileBox.fromBase64((await readFile(file.path)).toString('base64'), 'photo.jpg');
   }
 
   return {

@@ -6,6 +6,7 @@ import type { ActionInput, Actor, CaseAction } from './case-types.ts';
 import { ACTIONS } from './case-types.ts';
 import { ACTION_HANDLERS, type ActionEffect } from './case-action-handlers.ts';
 import { refusalFor } from './transition-rules-fns.ts';
+import { assertAttachable } from '../evidence/attachment-access-fns.ts';
 
 export interface CaseActionDeps {
   store: CaseStore;
@@ -68,6 +69,8 @@ export function createCaseActionService(deps: CaseActionDeps) {
       if (refusal?.kind === 'role') throw new ForbiddenError(refusal.message);
       if (refusal?.kind === 'status') throw new InvalidTransitionError(refusal.message);
       if (refusal?.kind === 'input') throw new ValidationError(refusal.message);
+      const photos = input.attachmentIds ?? [];
+      if (photos.length) assertAttachable(photos, await tx.attachmentOwnership(photos), actor.personId, c.id);
       const effect = await ACTION_HANDLERS[action]({
         tx,
         c,

@@ -5,6 +5,7 @@ import type { AssistRecord } from '../routing/assisted-router.ts';
 import type { CaseStatus, Handling } from './case-types.ts';
 import { handlerName } from './case-format-fns.ts';
 import { handlerButtons, message, triageButtons } from './case-notices.ts';
+import { assertAttachable } from '../evidence/attachment-access-fns.ts';
 
 /** What the router concluded about a report (adapted from core/routing's decision). */
 export interface RoutedReport {
@@ -76,6 +77,9 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
   async function submit(report: IntakeReport, routed: RoutedReport): Promise<SubmitResult> {
     const now = clock();
     return store.transaction(async (tx) => {
+      // Before anything is written: a refused photo leaves no half-made case behind.
+      const photos = report.attachmentIds ?? [];
+      if (photos.length) assertAttachable(photos, await tx.attachmentOwnership(photos), report.reporterId, null);
       const number = await tx.nextCaseNumber(settings.casePrefix, formatYmd(shanghaiDay(now)));
       const item = routed.itemCode ? await tx.activeItem(routed.itemCode) : null;
       const streetId = routed.streetName ? await tx.streetIdByName(routed.streetName) : null;

@@ -1,3 +1,4 @@
+import type { AttachmentOwnership } from '../evidence/attachment-access-fns.ts';
 import type { OutboundMessage } from '../messaging/outbound-types.ts';
 import type { CaseSnapshot, CaseStatus, Handling, Mode721, RatingScore } from './case-types.ts';
 
@@ -138,6 +139,8 @@ export interface CaseTx {
     since: Date;
   }): Promise<CaseRow | null>;
   addSubscriber(caseId: number, personId: number): Promise<void>;
+  /** Uploader and case of the given photos (missing ids are simply absent), for assertAttachable. */
+  attachmentOwnership(ids: readonly number[]): Promise<AttachmentOwnership[]>;
   /** Reporter and followers of merged duplicates. */
   followers(caseId: number): Promise<number[]>;
   /** Who holds a case at a handling level: street team leads, department liaisons or district admins. */

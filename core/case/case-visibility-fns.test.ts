@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Actor, Role } from './case-types.ts';
 import {
   canSeeCase,
+  canSeeOriginal,
+  caseView,
   canSeeReporterContact,
   isOverdue,
   reporterView,
@@ -24,6 +26,27 @@ const facts = (over: Partial<CaseAccessFacts> = {}): CaseAccessFacts => ({
   assigneeId: null,
   actorFollows: false,
   ...over,
+});
+
+describe('caseView and canSeeOriginal', () => {
+  it('a follower (merged duplicate, or staff of another street) gets the follower view only', () => {
+    expect(caseView(actor('resident', { personId: 60 }), facts({ actorFollows: true }))).toBe('follower');
+    expect(caseView(actor('team_lead', { personId: 60, streetId: 8 }), facts({ actorFollows: true }))).toBe('follower');
+    expect(caseView(actor('team_lead', { streetId: 7 }), facts({ actorFollows: true }))).toBe('full');
+    expect(caseView(actor('resident', { personId: 50 }), facts({ actorFollows: true }))).toBe('reporter');
+    expect(caseView(actor('resident', { personId: 60 }), facts())).toBeNull();
+  });
+
+  it('originals: own uploads always; staff photos for the reporter; nothing else for a follower', () => {
+    const r = actor('resident', { personId: 60 });
+    expect(canSeeOriginal(r, 'follower', { uploadedById: 60, uploaderIsStaff: false })).toBe(true);
+    expect(canSeeOriginal(r, 'follower', { uploadedById: 50, uploaderIsStaff: false })).toBe(false);
+    expect(canSeeOriginal(r, 'follower', { uploadedById: 2, uploaderIsStaff: true })).toBe(false);
+    expect(canSeeOriginal(r, 'reporter', { uploadedById: 2, uploaderIsStaff: true })).toBe(true);
+    expect(canSeeOriginal(r, 'reporter', { uploadedById: 61, uploaderIsStaff: false })).toBe(false);
+    expect(canSeeOriginal(r, 'reporter', { uploadedById: null, uploaderIsStaff: false })).toBe(false);
+    expect(canSeeOriginal(actor('team_lead'), 'full', { uploadedById: null, uploaderIsStaff: false })).toBe(true);
+  });
 });
 
 describe('canSeeCase', () => {

@@ -41,12 +41,43 @@ export interface CaseAccessFacts {
   actorFollows: boolean;
 }
 
-export function canSeeCase(actor: Actor, c: CaseAccessFacts): boolean {
+/**
+ * How much of a case the actor sees:
+ * - full: the bureau, and staff whose street or department holds the case;
+ * - reporter: the person who reported it (everything but other residents' photos);
+ * - follower: a CaseSubscriber only (a merged duplicate's reporter, or staff who merged a case
+ *   they followed): what the public sees, their own report and the outcome. Never the original
+ *   text, the reporter, the exact point or the photos of the case they follow, so that filing a
+ *   "duplicate" of a neighbour's report does not unmask the neighbour.
+ */
+export type CaseView = 'full' | 'reporter' | 'follower';
+
+export function caseView(actor: Actor, c: CaseAccessFacts): CaseView | null {
   const scope = visibilityScope(actor);
-  if (scope.kind === 'all') return true;
-  if (c.reporterId === actor.personId || c.actorFollows) return true;
-  if (scope.streetId !== null && c.streetId === scope.streetId) return true;
-  return scope.departmentId !== null && c.departmentId === scope.departmentId;
+  if (scope.kind === 'all') return 'full';
+  if (scope.streetId !== null && c.streetId === scope.streetId) return 'full';
+  if (scope.departmentId !== null && c.departmentId === scope.departmentId) return 'full';
+  if (c.reporterId === actor.personId) return 'reporter';
+  return c.actorFollows ? 'follower' : null;
+}
+
+export function canSeeCase(actor: Actor, c: CaseAccessFacts): boolean {
+  return caseView(actor, c) !== null;
+}
+
+/**
+ * Whether the actor may open the original (EXIF GPS included) of a photo on a case they see as
+ * `view`: their own upload always; everything with the full view; the reporter also the staff's
+ * photos of their case, never another resident's; a follower nothing but their own.
+ */
+export function canSeeOriginal(
+  actor: Actor,
+  view: CaseView,
+  a: { uploadedById: number | null; uploaderIsStaff: boolean },
+): boolean {
+  if (a.uploadedById !== null && a.uploadedById === actor.personId) return true;
+  if (view === 'full') return true;
+  return view === 'reporter' && a.uploaderIsStaff;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface NewAttachment {
 
 export interface AttachmentRecord extends NewAttachment {
   id: number;
+  /** Random 128-bit name for URLs (base64url); the integer id never leaves the server in a URL. */
+  publicKey: string;
   caseId: number | null;
 }
 

@@ -118,6 +118,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
       });
       return {
         attachmentId: row.id,
+        key: row.publicKey,
         sha256,
         mime: photo.mime,
         size: bytes.length,

@@ -1,6 +1,8 @@
 /** What a caller learns about a photo it handed to the evidence store. */
 export interface StoredPhoto {
   attachmentId: number;
+  /** The attachment's random public key: the only name for it in URLs. */
+  key: string;
   sha256: string;
   /** Sniffed from the bytes, never taken from the sender's claim. */
   mime: string;

@@ -51,7 +51,7 @@ function photos(c: CaseDetail): SafeHtml {
     (
       a,
       i,
-    ) => html`<li><a href="${a.url}"><img src="/attachments/${a.id}/thumb" alt="案件照片 ${i + 1}" loading="lazy" width="160" height="160"></a>
+    ) => html`<li><a href="${a.url}"><img src="/attachments/${a.key}/thumb" alt="案件照片 ${i + 1}" loading="lazy" width="160" height="160"></a>
       <small>${a.exifTakenAt ? `拍摄 ${dateTime(a.exifTakenAt)}` : `上传 ${dateTime(a.createdAt)}`}${a.exifLat !== null ? ' · 含定位' : ''}</small></li>`,
   )}</ul>`;
 }

@@ -8,10 +8,10 @@ import {
   type Mode721,
   type RatingScore,
 } from '../../core/case/case-types.ts';
-import { redactPersonalData } from '../../core/case/anonymise-fns.ts';
-import { canSeeReporterContact, isOverdue } from '../../core/case/case-visibility-fns.ts';
+import { coarseLocation, redactPersonalData } from '../../core/case/anonymise-fns.ts';
+import { canSeeReporterContact, caseView, isOverdue } from '../../core/case/case-visibility-fns.ts';
 import type { StatsFigures } from '../../core/stats/stats-types.ts';
-import { listCases } from '../../db/case-queries.ts';
+import { FOLLOWED_TEXT, listCases } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
 import type { BoardFilters } from './board-query.ts';
 import { toListQuery } from './board-query.ts';
@@ -60,6 +60,10 @@ function readChunk(db: Db, numbers: string[]) {
 
 function tableOf(actor: Actor, rows: Awaited<ReturnType<typeof readChunk>>, now: Date): ExportTable {
   const contact = rows.map((c) => canSeeReporterContact(actor, c));
+  // Rows the viewer only follows read as the follower view does: no text, address, point or handler.
+  const followed = rows.map((c) => caseView(actor, { ...c, actorFollows: true }) === 'follower');
+  const place = (c: (typeof rows)[number], i: number) =>
+    followed[i] ? coarseLocation(c.lat, c.lng) : c.lat === null || c.lng === null ? null : { lat: c.lat, lng: c.lng };
   const withContact = contact.some(Boolean);
   const headers = [
     '编号',
@@ -103,13 +107,13 @@ function tableOf(actor: Actor, rows: Awaited<ReturnType<typeof readChunk>>, now:
       c.item?.code ?? null,
       c.item?.name ?? null,
       // Files travel further than pages: numbers a reporter typed stay with those who may call them.
-      contact[i] ? c.text : redactPersonalData(c.text),
-      c.address,
-      c.lat,
-      c.lng,
+      followed[i] ? FOLLOWED_TEXT : contact[i] ? c.text : redactPersonalData(c.text),
+      followed[i] ? null : c.address,
+      place(c, i)?.lat ?? null,
+      place(c, i)?.lng ?? null,
       c.urgent ? '是' : '否',
-      c.channel,
-      c.assignee?.displayName ?? null,
+      followed[i] ? null : c.channel,
+      followed[i] ? null : (c.assignee?.displayName ?? null),
       dateTime(c.createdAt),
       c.dueAt ? dateTime(c.dueAt) : null,
       isOverdue(c, now) ? '是' : '否',

@@ -41,20 +41,20 @@ function richText(text) {
   return p;
 }
 
-function photoThumb(id) {
+// Photos are named by their random key (POST /chat/api/photos), never by a sequential id.
+function photoThumb(key) {
+  const ref = encodeURIComponent(key);
   const img = el('img', {
-    src: `/chat/api/photos/${id}`,
-    alt: `照片 ${id}`,
+    src: `/chat/api/photos/${ref}`,
+    alt: '照片',
     loading: 'lazy',
     width: '160',
     height: '120',
   });
-  img.addEventListener(
-    'error',
-    () => img.replaceWith(el('span', { class: 'photo-missing' }, `照片 ${id}（无法预览）`)),
-    { once: true },
-  );
-  return el('a', { href: `/chat/api/photos/${id}?size=full`, target: '_blank', rel: 'noopener', class: 'photo' }, img);
+  img.addEventListener('error', () => img.replaceWith(el('span', { class: 'photo-missing' }, '照片（无法预览）')), {
+    once: true,
+  });
+  return el('a', { href: `/chat/api/photos/${ref}?size=full`, target: '_blank', rel: 'noopener', class: 'photo' }, img);
 }
 
 const timeOf = (iso) =>
@@ -226,7 +226,7 @@ photoInput.addEventListener('change', async () => {
       'error',
     );
   say(body.notices?.length ? '部分照片未被接收，原因见聊天记录。' : '');
-  await send({ photos: body.photos.map((p) => p.attachmentId) });
+  await send({ photos: body.photos.map((p) => p.key) });
 });
 
 // ---------------------------------------------------------------- location

@@ -80,10 +80,11 @@ const detailSchema = {
     },
     attachments: {
       type: 'array',
+      description: '可查看原件的照片：区局与承办街道/部门全部；报告人本人上传的与工作人员上传的；关注者仅本人上传的',
       items: {
         type: 'object',
         properties: {
-          id: { type: 'integer' },
+          key: { type: 'string', description: '附件公开标识（随机，不可猜测）' },
           mime: str,
           size: { type: 'integer' },
           sha256: str,
@@ -98,6 +99,16 @@ const detailSchema = {
     ratings: {
       type: 'array',
       items: { type: 'object', properties: { score: str, scoreLabel: str, comment: strOrNull, createdAt: str } },
+    },
+    view: {
+      type: 'string',
+      enum: ['full', 'reporter', 'follower'],
+      description: 'follower：仅关注（如重复报告被合并）者，只见公开信息、本人报告与处置结果',
+    },
+    ownReport: {
+      type: ['object', 'null'],
+      description: '关注者本人被并入此案件的报告',
+      properties: { number: str },
     },
     reporter: {
       type: ['object', 'null'],
@@ -147,6 +158,16 @@ export async function sendDataFile(
     .header('content-disposition', 'inline')
     .send(createReadStream(file));
 }
+
+/**
+ * Attachments are named in URLs by their random public key, never by their sequential id. Any
+ * string is looked up (an unknown or malformed key is simply not found: 404, like a hidden one).
+ */
+export const attachmentKeyParams = {
+  type: 'object',
+  properties: { key: { type: 'string', minLength: 1, maxLength: 64, description: '附件公开标识（随机，不可猜测）' } },
+  required: ['key'],
+} as const;
 
 export const binaryResponse = { 200: { description: '文件内容', type: 'string', format: 'binary' } } as const;
 
@@ -198,19 +219,19 @@ export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Pr
     },
   );
 
-  app.get<{ Params: { id: number } }>(
-    '/api/attachments/:id',
+  app.get<{ Params: { key: string } }>(
+    '/api/attachments/:key',
     {
       schema: {
         tags: ['cases'],
         summary: '案件照片原件（含 EXIF，仅限可查看该案件的人员）',
         security: bearerSecurity,
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        params: attachmentKeyParams,
         response: { ...binaryResponse, ...errorResponses },
       },
     },
     async (req, reply) => {
-      const att = await findViewableAttachment(deps.db, requireActor(req), req.params.id);
+      const att = await findViewableAttachment(deps.db, requireActor(req), { publicKey: req.params.key });
       if (!att) throw new NotFoundError('未找到该附件');
       return sendDataFile(
         reply.header('etag', `"${att.sha256}"`),

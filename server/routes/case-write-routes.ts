@@ -35,6 +35,9 @@ const summarise = (c: CaseRow) => ({
   urgent: c.urgent,
 });
 
+const ATTACHMENT_IDS_RULE =
+  '照片：只能是本人上传、且尚未用于其他案件的照片（不存在的为 400，他人的为 403，均不会保存任何内容）';
+
 const actionInputSchema = {
   type: 'object',
   additionalProperties: false,
@@ -45,7 +48,12 @@ const actionInputSchema = {
     departmentName: { type: 'string', maxLength: 32 },
     assigneeId: { type: 'integer', minimum: 1 },
     mode721: { type: 'string', enum: ['service', 'management', 'enforcement'] },
-    attachmentIds: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 20 },
+    attachmentIds: {
+      type: 'array',
+      items: { type: 'integer', minimum: 1 },
+      maxItems: 20,
+      description: ATTACHMENT_IDS_RULE,
+    },
     targetCaseNumber: { type: 'string', maxLength: 32 },
     newDueAt: { type: 'string', format: 'date-time' },
   },
@@ -72,7 +80,12 @@ export async function caseWriteRoutes(app: FastifyInstance, deps: ServerDeps): P
             lng: { type: 'number', minimum: -180, maximum: 180 },
             crs: { type: 'string', enum: ['wgs84', 'gcj02', 'bd09'] },
             address: { type: 'string', maxLength: 200 },
-            attachmentIds: { type: 'array', items: { type: 'integer' }, maxItems: 20 },
+            attachmentIds: {
+              type: 'array',
+              items: { type: 'integer' },
+              maxItems: 20,
+              description: ATTACHMENT_IDS_RULE,
+            },
           },
         },
         response: {

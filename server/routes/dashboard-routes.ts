@@ -107,14 +107,11 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
     return reply.redirect(next, 303);
   });
 
-  // Thumbnails for the case page: the same visibility as the original (GET /api/attachments/:id).
-  app.get<{ Params: { id: string } }>('/attachments/:id/thumb', hidden, async (req, reply) => {
+  // Thumbnails for the case page: the same visibility as the original (GET /api/attachments/:key).
+  app.get<{ Params: { key: string } }>('/attachments/:key/thumb', hidden, async (req, reply) => {
     const actor = requireStaffPage(req);
-    const id = Number(req.params.id);
-    const file =
-      Number.isInteger(id) && id > 0 && (await findViewableAttachment(db, actor, id))
-        ? await domain.evidence.openThumbnail(id)
-        : null;
+    const att = await findViewableAttachment(db, actor, { publicKey: req.params.key.slice(0, 64) });
+    const file = att ? await domain.evidence.openThumbnail(att.id) : null;
     if (!file) throw new NotFoundError('未找到该照片');
     return reply
       .header('content-type', file.mime)

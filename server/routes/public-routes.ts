@@ -5,11 +5,12 @@ import { parseBound, resolvePeriod, type Period } from '../../core/stats/period-
 import { computeFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
-import { publicCases, publishablePhoto } from '../../db/public-case-queries.ts';
+import { isPublishablePhoto } from '../../core/evidence/photo-publishing-fns.ts';
+import { publicCases, publishFactsSelect } from '../../db/public-case-queries.ts';
 import { loadStatsRows } from '../../db/stats-queries.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
-import { binaryResponse, sendDataFile } from './case-read-routes.ts';
+import { attachmentKeyParams, binaryResponse, sendDataFile } from './case-read-routes.ts';
 import {
   STATS_CACHE_MS,
   figuresSchema,
@@ -105,29 +106,25 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
   );
 
-  app.get<{ Params: { id: number } }>(
-    '/api/public/attachments/:id',
+  app.get<{ Params: { key: string } }>(
+    '/api/public/attachments/:key',
     {
       schema: {
         tags: ['public'],
         summary: '已结案案件的公开处置照片（已去除 EXIF）',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        params: attachmentKeyParams,
         response: { ...binaryResponse, ...errorResponses },
       },
     },
     async (req, reply) => {
       const att = await db.attachment.findUnique({
-        where: { id: req.params.id },
-        select: {
-          publicPath: true,
-          uploadedById: true,
-          mime: true,
-          case: { select: { status: true, reporterId: true } },
-        },
+        where: { publicKey: req.params.key },
+        select: { ...publishFactsSelect, case: { select: { status: true, reporterId: true } } },
       });
-      if (!att?.case || !att.publicPath || !isPublishedCase(att.case) || !publishablePhoto(att, att.case.reporterId))
+      if (!att?.case || !isPublishedCase(att.case) || !isPublishablePhoto(att, att.case.reporterId) || !att.publicPath)
         throw new NotFoundError('未找到该附件');
-      return sendDataFile(reply, deps.config.dataDir, att.publicPath, att.mime, 'public, max-age=86400');
+      // Always the EXIF-free copy, always as JPEG (that is what the copy is), never the original.
+      return sendDataFile(reply, deps.config.dataDir, att.publicPath, 'image/jpeg', 'public, max-age=86400');
     },
   );
 

@@ -35,9 +35,9 @@ const postSchema = {
     },
     photos: {
       type: 'array',
-      items: { type: 'integer', minimum: 1 },
+      items: { type: 'string', minLength: 1, maxLength: 64 },
       maxItems: 10,
-      description: 'POST /chat/api/photos 返回的附件 id',
+      description: 'POST /chat/api/photos 返回的附件标识（key）',
     },
   },
 } as const;

@@ -6,13 +6,15 @@ import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
 import { checkSize } from '../../core/evidence/photo-fns.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { findViewableAttachment } from '../../db/case-queries.ts';
+import { attachmentKeyParams } from './case-read-routes.ts';
 import { chatter, checkChatWrite } from './webchat-guard.ts';
 import type { WebChatRouteDeps } from './webchat-deps.ts';
 
 const MAX_FILES = 10;
 
 interface Stored {
-  attachmentId: number;
+  /** The attachment's random public key: the page names the photo by it, never by its id. */
+  key: string;
   exifLat: number | null;
   exifLng: number | null;
 }
@@ -31,7 +33,7 @@ export async function webchatPhotoRoutes(app: FastifyInstance, deps: WebChatRout
     {
       schema: {
         tags: ['webchat'],
-        summary: '网页聊天：上传照片（multipart，可多张），返回附件 id 供发送消息使用',
+        summary: '网页聊天：上传照片（multipart，可多张），返回附件标识（key）供发送消息使用',
         description:
           '被拒收的照片（过大、非图片、格式不支持、损坏）以中文说明返回，并作为提示留在聊天记录中；全部被拒时为 400。',
         consumes: ['multipart/form-data'],
@@ -54,7 +56,7 @@ export async function webchatPhotoRoutes(app: FastifyInstance, deps: WebChatRout
               declaredMime: part.mimetype,
               fileName: part.filename,
             });
-            photos.push({ attachmentId: s.attachmentId, exifLat: s.exifLat, exifLng: s.exifLng });
+            photos.push({ key: s.key, exifLat: s.exifLat, exifLng: s.exifLng });
           } catch (err) {
             if (!(err instanceof PhotoRejectedError)) throw err;
             refusals.push(part.filename ? `${part.filename.slice(0, 60)}：${err.message}` : err.message);
@@ -84,13 +86,13 @@ export async function webchatPhotoRoutes(app: FastifyInstance, deps: WebChatRout
     },
   );
 
-  app.get<{ Params: { id: number }; Querystring: { size?: 'thumb' | 'full' } }>(
-    '/chat/api/photos/:id',
+  app.get<{ Params: { key: string }; Querystring: { size?: 'thumb' | 'full' } }>(
+    '/chat/api/photos/:key',
     {
       schema: {
         tags: ['webchat'],
         summary: '网页聊天：查看照片（缩略图或去除 EXIF 的副本，从不返回原件）',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        params: attachmentKeyParams,
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -101,12 +103,12 @@ export async function webchatPhotoRoutes(app: FastifyInstance, deps: WebChatRout
     async (req, reply) => {
       const { actor } = await chatter(req, store);
       // The uploader, or whoever may see the case the photo belongs to; anyone else gets a 404.
-      const allowed = await findViewableAttachment(db, actor, req.params.id);
+      const allowed = await findViewableAttachment(db, actor, { publicKey: req.params.key });
       const file =
         allowed &&
         (req.query.size === 'full'
-          ? await domain.evidence.openPublic(req.params.id)
-          : await domain.evidence.openThumbnail(req.params.id));
+          ? await domain.evidence.openPublic(allowed.id)
+          : await domain.evidence.openThumbnail(allowed.id));
       if (!file) throw new NotFoundError('没有这张照片，或无法预览');
       return reply.type(file.mime).header('cache-control', 'private, max-age=3600').send(createReadStream(file.path));
     },

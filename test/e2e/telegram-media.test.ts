@@ -50,6 +50,23 @@ describe('Telegram: photos coming in', () => {
     });
     await u.expect('已从照片中读取拍摄位置');
     await u.expect('请确认');
+    // A photo sent as a file keeps its EXIF GPS: its uploader must be recorded (issue 13.3), or
+    // "no uploader" would read as "not the reporter" and the rules built on it would not hold.
+    const stored = await h.db.attachment.findFirstOrThrow({ where: { draftKey: 'telegram:4002:4002' } });
+    const sender = await h.db.chatIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'telegram', externalId: '4002' } },
+    });
+    expect(stored.exifLat).not.toBeNull();
+    expect(stored.uploadedById).toBe(sender.personId);
+  });
+
+  it('welcomes a newcomer whose first message is a photo (the photo’s uploader is made first)', async () => {
+    const u = h.emu.user({ id: 4090 });
+    await u.sendPhoto(await jpeg(320, 240), { caption: '路边有人乱堆杂物' });
+    await u.expect('这里是江汉区城管执法');
+    await u.expect('位置');
+    await u.send('/cancel');
+    await u.expect('已取消');
   });
 
   it('refuses a file that is not an image, without downloading it', async () => {

@@ -29,6 +29,7 @@ beforeAll(async () => {
     },
     notices: { enqueue: async () => {}, kick: () => {} },
     pollingRetryDelaysMs: [50, 50],
+    identify: async () => ({ personId: 1, isNew: false }),
     // Fails the first two tries of "数据库忙", every try of "一直失败".
     runtime: {
       async receive(msg: InboundMessage) {

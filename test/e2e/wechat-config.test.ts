@@ -22,6 +22,7 @@ function wechatFor(env: Record<string, string>) {
     config,
     logger,
     runtime: bot.runtime,
+    identify: bot.identify,
     kick: () => {},
     printQr: () => {},
   });

@@ -165,6 +165,11 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     await u.expect('已从照片中读取拍摄位置');
     const photo = await w.db.attachment.findFirstOrThrow({ where: { draftKey: `wechat:${u.id}:${u.id}` } });
     expect(photo.exifLat).toBeCloseTo(30.593, 3);
+    // Its uploader is recorded (issue 13.3): ownership and publishing rules depend on it.
+    const sender = await w.db.chatIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'wechat', externalId: u.id } },
+    });
+    expect(photo.uploadedById).toBe(sender.personId);
   });
 
   it('in a group, answers what is meant for it and stays quiet otherwise', async () => {

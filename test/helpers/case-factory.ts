@@ -160,6 +160,8 @@ export function createCaseFactory(db: Db) {
       }),
     attachment: (o: {
       caseId: number | null;
+      /** The event it came with (only a handler's `resolved` event makes a photo publishable). */
+      eventId?: number | null;
       path: string;
       publicPath?: string | null;
       uploadedById?: number | null;
@@ -169,6 +171,7 @@ export function createCaseFactory(db: Db) {
       db.attachment.create({
         data: {
           caseId: o.caseId,
+          eventId: o.eventId ?? null,
           path: o.path,
           publicPath: o.publicPath ?? null,
           uploadedById: o.uploadedById ?? null,

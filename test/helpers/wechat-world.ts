@@ -105,6 +105,7 @@ export async function createWeChatWorld(opts: WeChatWorldOptions = {}): Promise<
     config,
     logger,
     runtime: bot.runtime,
+    identify: bot.identify,
     kick: () => kick(),
     puppet,
     printQr: (s) => qrPrinted.push(s),

@@ -11,7 +11,7 @@ let t: TestApp;
 let app: FastifyInstance;
 const P: Record<string, TestPerson> = {};
 const N: Record<string, string> = {}; // case numbers by letter
-let photoId = 0;
+let photoKey = ''; // attachments are named in URLs by their random key
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY);
@@ -109,7 +109,7 @@ beforeAll(async () => {
   });
   mkdirSync(path.join(t.dir, 'photos'), { recursive: true });
   writeFileSync(path.join(t.dir, 'photos', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
-  photoId = (await f.attachment({ caseId: a.id, path: 'photos/a.jpg', uploadedById: P.r1!.id })).id;
+  photoKey = (await f.attachment({ caseId: a.id, path: 'photos/a.jpg', uploadedById: P.r1!.id })).publicKey;
   await f.rating(b.id, P.r2!.id, 'satisfied');
 });
 afterAll(async () => t?.close());
@@ -124,7 +124,7 @@ const detail = (who: TestPerson, n: string) => app.inject({ url: `/api/cases/${n
 
 describe('authentication', () => {
   it('anonymous requests get 401 in the error envelope', async () => {
-    for (const url of ['/api/cases', `/api/cases/${N.A}`, `/api/attachments/${photoId}`]) {
+    for (const url of ['/api/cases', `/api/cases/${N.A}`, `/api/attachments/${photoKey}`]) {
       const res = await app.inject(url);
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ error: { code: 'unauthorized' } });
@@ -300,7 +300,7 @@ describe('GET /api/cases/:number', () => {
       ['accepted', 'team_lead', '张队长'],
     ]);
     expect(body.attachments).toEqual([
-      expect.objectContaining({ id: photoId, mime: 'image/jpeg', url: `/api/attachments/${photoId}` }),
+      expect.objectContaining({ key: photoKey, mime: 'image/jpeg', url: `/api/attachments/${photoKey}` }),
     ]);
     expect(body).toMatchObject({ status: 'accepted', overdue: true, address: '万松园路 12 号', assignee: '刘队员' });
     const b = (await detail(P.leadWs!, N.B!)).json() as { ratings: unknown[] };
@@ -308,18 +308,18 @@ describe('GET /api/cases/:number', () => {
   });
 });
 
-describe('GET /api/attachments/:id', () => {
+describe('GET /api/attachments/:key', () => {
   it('serves the original file to those who may see the case', async () => {
-    const res = await app.inject({ url: `/api/attachments/${photoId}`, headers: P.leadWs!.auth });
+    const res = await app.inject({ url: `/api/attachments/${photoKey}`, headers: P.leadWs!.auth });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/jpeg');
     expect(res.rawPayload).toEqual(Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
-    expect((await app.inject({ url: `/api/attachments/${photoId}`, headers: P.r1!.auth })).statusCode).toBe(200);
+    expect((await app.inject({ url: `/api/attachments/${photoKey}`, headers: P.r1!.auth })).statusCode).toBe(200);
   });
 
   it('is 404 for everyone else and for ids that do not exist', async () => {
-    expect((await app.inject({ url: `/api/attachments/${photoId}`, headers: P.leadBh!.auth })).statusCode).toBe(404);
-    expect((await app.inject({ url: `/api/attachments/${photoId}`, headers: P.r2!.auth })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/api/attachments/${photoKey}`, headers: P.leadBh!.auth })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/api/attachments/${photoKey}`, headers: P.r2!.auth })).statusCode).toBe(404);
     expect((await app.inject({ url: '/api/attachments/99999', headers: P.admin!.auth })).statusCode).toBe(404);
   });
 });
@@ -330,7 +330,7 @@ describe('OpenAPI', () => {
       paths: Record<string, { get: { parameters?: Array<{ name: string }> } }>;
     };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/cases', '/api/cases/{number}', '/api/attachments/{id}']),
+      expect.arrayContaining(['/api/cases', '/api/cases/{number}', '/api/attachments/{key}']),
     );
     expect(doc.paths['/api/cases']!.get.parameters!.map((p) => p.name)).toEqual(
       expect.arrayContaining(['street', 'status', 'overdue', 'page', 'pageSize', 'sort']),

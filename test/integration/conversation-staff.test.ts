@@ -44,8 +44,15 @@ describe('staff in the chat', () => {
     expect(assigned?.text).toContain('转派给您');
     await member.send({ button: pushButton(assigned, '办结') });
     await member.send({ text: '已劝离摊贩，现场恢复通行' });
+    // As every channel stores it: with its uploader (only they may attach it).
     const photo = await h.db.attachment.create({
-      data: { sha256: 'x'.repeat(64), mime: 'image/jpeg', size: 10, path: 'evidence/x.jpg' },
+      data: {
+        sha256: 'x'.repeat(64),
+        mime: 'image/jpeg',
+        size: 10,
+        path: 'evidence/x.jpg',
+        uploadedById: await member.personId(),
+      },
     });
     expect((await member.send({ photos: [{ attachmentId: photo.id }] })).join()).toContain('1 张照片');
     await member.press('下一步');

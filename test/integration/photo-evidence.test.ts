@@ -77,6 +77,7 @@ describe('photo evidence: storing', () => {
     const hash = sha256(bytes);
     expect(stored).toEqual({
       attachmentId: expect.any(Number),
+      key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) as unknown, // 128 random bits, base64url
       sha256: hash,
       mime: 'image/jpeg',
       size: bytes.length,

@@ -10,7 +10,7 @@ let app: FastifyInstance;
 let resident: TestPerson;
 let lead: TestPerson;
 const N: Record<string, string> = {};
-const A: Record<string, number> = {}; // attachment ids
+const A: Record<string, string> = {}; // attachment keys (what URLs name them by)
 
 const REPORT_TEXT = '我是李四，住万松园路12号，电话13812345678，楼下有人占道经营';
 const OUTCOME = '已联系当事人（13912345678，身份证420103198001011234，微信@wang_xm），联系人：王小明，摊点已清理。';
@@ -43,6 +43,7 @@ beforeAll(async () => {
     itemCode: 'SR-001',
     status: 'accepted',
     text: '另一个报告',
+    createdAt: '2026-11-25T02:00:00Z', // inside the stats period below, whatever today is
     outcome: '处理中',
   });
   await f.case({
@@ -54,28 +55,44 @@ beforeAll(async () => {
     closedAt: '2026-11-02T02:00:00Z',
   });
   Object.assign(N, { closed: closed.number, open: open.number });
-  await f.rating(closed.id, resident.id, 'basic');
+  await f.rating(closed.id, resident.id, 'basic', '2026-11-22T03:00:00Z'); // inside the stats period
 
   mkdirSync(path.join(t.dir, 'photos'), { recursive: true });
   for (const name of ['orig.jpg', 'public.jpg', 'reporter.jpg', 'open.jpg'])
     writeFileSync(path.join(t.dir, 'photos', name), name);
+  const resolved = await f.event(closed.id, { type: 'resolved', actorId: lead.id, actorRole: 'team_lead' });
+  const verified = await f.event(closed.id, { type: 'verified', actorId: lead.id, actorRole: 'team_lead' });
   A.staff = (
     await f.attachment({
       caseId: closed.id,
+      eventId: resolved.id,
       path: 'photos/orig.jpg',
       publicPath: 'photos/public.jpg',
       uploadedById: lead.id,
     })
-  ).id;
+  ).publicKey;
   A.reporter = (
     await f.attachment({
       caseId: closed.id,
       path: 'photos/reporter.jpg',
       publicPath: 'photos/reporter.jpg',
+      eventId: resolved.id, // even on the resolution event: a resident's photo is never published
       uploadedById: resident.id,
     })
-  ).id;
-  A.noPublic = (await f.attachment({ caseId: closed.id, path: 'photos/orig.jpg', uploadedById: lead.id })).id;
+  ).publicKey;
+  A.noPublic = (
+    await f.attachment({ caseId: closed.id, eventId: resolved.id, path: 'photos/orig.jpg', uploadedById: lead.id })
+  ).publicKey;
+  // A handler's photo of another step (here: verification) is not a resolution photo.
+  A.otherStep = (
+    await f.attachment({
+      caseId: closed.id,
+      eventId: verified.id,
+      path: 'photos/orig.jpg',
+      publicPath: 'photos/public.jpg',
+      uploadedById: lead.id,
+    })
+  ).publicKey;
   A.open = (
     await f.attachment({
       caseId: open.id,
@@ -83,7 +100,7 @@ beforeAll(async () => {
       publicPath: 'photos/open.jpg',
       uploadedById: lead.id,
     })
-  ).id;
+  ).publicKey;
 });
 afterAll(async () => t?.close());
 
@@ -156,15 +173,15 @@ describe('GET /api/public/cases', () => {
   });
 });
 
-describe('GET /api/public/attachments/:id', () => {
+describe('GET /api/public/attachments/:key', () => {
   it('serves the EXIF-stripped copy of a handler photo on a closed case', async () => {
     const res = await app.inject(`/api/public/attachments/${A.staff}`);
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('public.jpg'); // the public copy, never the original
   });
 
-  it('is 404 for reporter photos, photos without a public copy and open cases', async () => {
-    for (const id of [A.reporter, A.noPublic, A.open, 99999]) {
+  it('is 404 for reporter photos, other steps’ photos, photos without a public copy, open cases and integer ids', async () => {
+    for (const id of [A.reporter, A.otherStep, A.noPublic, A.open, 'nope', 1, 2]) {
       expect((await app.inject(`/api/public/attachments/${id}`)).statusCode, String(id)).toBe(404);
     }
   });
@@ -186,7 +203,7 @@ describe('OpenAPI', () => {
   it('documents the public and statistics routes', async () => {
     const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/public/cases', '/api/public/stats', '/api/public/attachments/{id}', '/api/stats']),
+      expect.arrayContaining(['/api/public/cases', '/api/public/stats', '/api/public/attachments/{key}', '/api/stats']),
     );
   });
 });

@@ -99,7 +99,7 @@ describe('the web chat API', () => {
       ['GET', '/chat/api/events'],
       ['POST', '/chat/api/messages'],
       ['POST', '/chat/api/photos'],
-      ['GET', '/chat/api/photos/1'],
+      ['GET', '/chat/api/photos/some-key'],
     ] as const) {
       const res = await t.app.inject({
         method,
@@ -200,11 +200,15 @@ describe('the web chat API', () => {
       { name: 'b.txt', type: 'text/plain', bytes: Buffer.from('x') },
     ]);
     expect(ok.statusCode).toBe(200);
-    const body = ok.json() as { photos: Array<{ attachmentId: number; exifLat: number }>; notices: unknown[] };
+    const body = ok.json() as { photos: Array<{ key: string; exifLat: number }>; notices: unknown[] };
     expect(body.photos).toHaveLength(1);
     expect(body.photos[0]!.exifLat).toBeCloseTo(30.5912, 3);
     expect(body.notices).toHaveLength(1);
-    const id = body.photos[0]!.attachmentId;
+    // Named by a random key, never by the sequential id (issue 13.1).
+    expect(body.photos[0]).not.toHaveProperty('attachmentId');
+    const id = body.photos[0]!.key;
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const row = await t.db.attachment.findUniqueOrThrow({ where: { publicKey: id } });
 
     expect((await post(v, { clientId: clientId(), photos: [id] })).statusCode).toBe(202);
     await settled();
@@ -221,6 +225,13 @@ describe('the web chat API', () => {
     const stolen = await post(other, { clientId: clientId(), photos: [id] });
     expect(stolen.statusCode).toBe(400);
     expect(stolen.json().error.message).toContain('照片');
+    // The sequential id names nothing, for the uploader either.
+    const byId = await t.app.inject({
+      method: 'GET',
+      url: `/chat/api/photos/${row.id}`,
+      headers: { cookie: v.cookie },
+    });
+    expect(byId.statusCode).toBe(404);
   });
 
   it('delivers pushes live over server-sent events, with the outbox id as event id, and resumes after it', async () => {
