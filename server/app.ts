@@ -1,9 +1,10 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerSessions } from './plugins/session.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
+import { requestLogger } from './plugins/request-log.ts';
 import { registerStaticAssets } from './plugins/static-assets.ts';
 import { caseReadRoutes } from './routes/case-read-routes.ts';
 import { caseWriteRoutes } from './routes/case-write-routes.ts';
@@ -21,7 +22,7 @@ import type { ServerDeps } from './server-deps.ts';
 /** Builds the fastify app without listening, so tests mount it with inject(). */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: requestLogger(deps.logger), // never logs one-time login tokens
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },

@@ -36,25 +36,29 @@ export function csrfToken(req: FastifyRequest, reply: FastifyReply, secure: bool
   return derive(pre);
 }
 
-/** A cross-site Origin is refused outright; same-origin or absent Origin goes on to the token check. */
-function sameOrigin(req: FastifyRequest): boolean {
+/** 'same' when the Origin header names this host, 'absent' without one, 'cross' otherwise. */
+export function originOf(req: FastifyRequest): 'same' | 'absent' | 'cross' {
   const origin = req.headers.origin;
-  if (!origin) return true; // older browsers and same-origin GET-born forms may omit it
-  if (origin === 'null') return false; // sandboxed or privacy-redirected: not provably ours
+  if (!origin) return 'absent'; // older browsers and same-origin GET-born forms may omit it
+  if (origin === 'null') return 'cross'; // sandboxed or privacy-redirected: not provably ours
   try {
-    return new URL(origin).host === req.host;
+    return new URL(origin).host === req.host ? 'same' : 'cross';
   } catch {
-    return false;
+    return 'cross';
   }
 }
 
-export function checkCsrf(req: FastifyRequest, submitted: unknown): void {
+/** Whether `submitted` is this browser's token. Compared as bytes: a multibyte string of the right length is just wrong. */
+export function csrfTokenMatches(req: FastifyRequest, submitted: unknown): boolean {
   const expected = expectedToken(req);
-  const ok =
-    sameOrigin(req) &&
-    expected !== null &&
-    typeof submitted === 'string' &&
-    submitted.length === expected.length &&
-    timingSafeEqual(Buffer.from(submitted), Buffer.from(expected));
-  if (!ok) throw new ForbiddenError('页面已过期或来源不明，请刷新页面后重试');
+  if (expected === null || typeof submitted !== 'string') return false;
+  const a = Buffer.from(submitted, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A cross-site Origin is refused outright; same-origin or absent Origin goes on to the token check. */
+export function checkCsrf(req: FastifyRequest, submitted: unknown): void {
+  if (originOf(req) === 'cross' || !csrfTokenMatches(req, submitted))
+    throw new ForbiddenError('页面已过期或来源不明，请刷新页面后重试');
 }
