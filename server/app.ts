@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
+import { registerApiCsrf } from './plugins/csrf.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerSessions } from './plugins/session.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
@@ -32,6 +33,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(cookie); // before auth: its hook parses cookies the session resolver reads
   registerAuth(app, deps); // on the root instance: request.actor everywhere
   await registerSessions(app, deps);
+  registerApiCsrf(app); // after the session resolver: needs to know how the actor signed in
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => streetRoutes(scope, deps));
   await app.register(async (scope) => powerListRoutes(scope, deps));

@@ -17,6 +17,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is calling; null when anonymous. Set by the auth plugin's onRequest hook. */
     actor: Actor | null;
+    /**
+     * Which kind of credential named the actor: 'bearer' (a header a page cannot be tricked
+     * into sending) or 'ambient' (a cookie the browser adds by itself, so CSRF applies).
+     */
+    authVia: 'bearer' | 'ambient' | null;
   }
   interface FastifyInstance {
     /**
@@ -48,8 +53,10 @@ export function bearerTokenResolver(deps: Pick<ServerDeps, 'db'>): ActorResolver
  * plugins registered later, sees request.actor and can add resolvers.
  */
 export function registerAuth(app: FastifyInstance, deps: Pick<ServerDeps, 'db'>): void {
-  const resolvers: ActorResolver[] = [bearerTokenResolver(deps)];
+  const bearer = bearerTokenResolver(deps);
+  const resolvers: ActorResolver[] = [bearer];
   app.decorateRequest('actor', null);
+  app.decorateRequest('authVia', null);
   app.decorate('addActorResolver', (resolver: ActorResolver) => {
     resolvers.push(resolver);
   });
@@ -58,6 +65,7 @@ export function registerAuth(app: FastifyInstance, deps: Pick<ServerDeps, 'db'>)
       const actor = await resolve(req);
       if (actor) {
         req.actor = actor;
+        req.authVia = resolve === bearer ? 'bearer' : 'ambient';
         req.log = req.log.child({ actorId: actor.personId, role: actor.role });
         return;
       }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../../core/errors.ts';
 import { SESSION_COOKIE } from './session.ts';
 
@@ -11,6 +11,8 @@ import { SESSION_COOKIE } from './session.ts';
  * pre-session cookie plays the same part (double submit) for the login forms.
  */
 export const CSRF_FIELD = '_csrf';
+/** Scripts (the web chat, API callers with a browser session) send the token in this header. */
+export const CSRF_HEADER = 'x-csrf-token';
 const PRE_SESSION_COOKIE = 'gl_csrf';
 
 const derive = (secret: string) => createHash('sha256').update(`gridline-csrf:${secret}`).digest('base64url');
@@ -61,4 +63,22 @@ export function csrfTokenMatches(req: FastifyRequest, submitted: unknown): boole
 export function checkCsrf(req: FastifyRequest, submitted: unknown): void {
   if (originOf(req) === 'cross' || !csrfTokenMatches(req, submitted))
     throw new ForbiddenError('页面已过期或来源不明，请刷新页面后重试');
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The JSON API (/api/…) accepts the browser's session cookie as well as bearer tokens. A
+ * state-changing request on the cookie alone could be forged by another site, so it needs the
+ * page's token in the X-CSRF-Token header or an Origin header naming this host (another site's
+ * Origin is refused whatever it sends). Bearer callers
+ * carry no ambient credential and are not affected. Registered on the root after the auth hook.
+ */
+export function registerApiCsrf(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req) => {
+    if (req.authVia !== 'ambient' || SAFE_METHODS.has(req.method) || !req.url.startsWith('/api/')) return;
+    const origin = originOf(req);
+    if (origin === 'same' || (origin === 'absent' && csrfTokenMatches(req, req.headers[CSRF_HEADER]))) return;
+    throw new ForbiddenError('请求来源无法确认：请从网格通页面操作，或使用 Authorization: Bearer 令牌调用接口');
+  });
 }
