@@ -25,7 +25,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: requestLogger(deps.logger), // never logs one-time login tokens
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured proxies: otherwise any client could
+    // pick its own address and walk around every per-address limit.
+    trustProxy: deps.config.TRUST_PROXY,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   registerErrorHandler(app);

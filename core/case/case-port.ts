@@ -138,6 +138,8 @@ export interface CaseTx {
     since: Date;
   }): Promise<CaseRow | null>;
   addSubscriber(caseId: number, personId: number): Promise<void>;
+  /** Cases (merged duplicates included) this person reported since `since`, and the oldest one's time. */
+  reportedSince(reporterId: number, since: Date): Promise<{ count: number; oldest: Date | null }>;
   /** Reporter and followers of merged duplicates. */
   followers(caseId: number): Promise<number[]>;
   /** Who holds a case at a handling level: street team leads, department liaisons or district admins. */
