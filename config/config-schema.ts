@@ -72,6 +72,7 @@ export const envSchema = z.object({
   REMINDER_BEFORE_HOURS: int(1, 72).default(4),
   REPORTS_PER_HOUR: int(1, 10_000).default(10),
   STAFF_REPORTS_PER_HOUR: int(1, 10_000).default(60),
+  ADDRESS_REPORTS_PER_HOUR: int(1, 100_000).default(100),
   CHAT_MESSAGES_PER_MINUTE: int(1, 10_000).default(30),
   ADDRESS_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
   DRAFT_TTL_MINUTES: int(5, 24 * 60).default(60),

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
 import { registerApiCsrf } from './plugins/csrf.ts';
+import { registerFloodLimits, registerPublicFloodLimit } from './plugins/flood-limits.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerSessions } from './plugins/session.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
@@ -36,6 +37,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAuth(app, deps); // on the root instance: request.actor everywhere
   await registerSessions(app, deps);
   registerApiCsrf(app); // after the session resolver: needs to know how the actor signed in
+  await registerFloodLimits(app, deps.domain.clock);
+  registerPublicFloodLimit(app, deps.config.ADDRESS_REQUESTS_PER_MINUTE);
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => streetRoutes(scope, deps));
   await app.register(async (scope) => powerListRoutes(scope, deps));

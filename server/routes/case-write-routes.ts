@@ -5,6 +5,7 @@ import { STATUS_LABELS } from '../../core/case/case-types.ts';
 import { availableActions } from '../../core/case/transition-rules-fns.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { bearerSecurity, requireActor } from '../plugins/auth.ts';
+import { byAddress } from '../plugins/flood-limits.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
 
@@ -54,6 +55,15 @@ const actionInputSchema = {
 /** The write side of the case API: reports, workflow actions, ratings, postponement decisions. */
 export async function caseWriteRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const { domain } = deps;
+  // Per person the intake use-case limits new cases; per address this stops one machine
+  // filing under many identities.
+  const casesPerAddress = app.floodLimit({
+    name: 'cases-address',
+    max: deps.config.ADDRESS_REPORTS_PER_HOUR,
+    windowMs: 3_600_000,
+    key: byAddress,
+    message: '来自您所在网络的报告过多，请稍后再提交。',
+  });
 
   app.post(
     '/api/cases',
@@ -93,6 +103,7 @@ export async function caseWriteRoutes(app: FastifyInstance, deps: ServerDeps): P
     },
     async (req, reply) => {
       const actor = requireActor(req);
+      await casesPerAddress(req);
       const body = req.body as {
         text: string;
         lat?: number;
