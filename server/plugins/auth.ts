@@ -42,8 +42,9 @@ export function bearerTokenResolver(deps: Pick<ServerDeps, 'db'>): ActorResolver
       if (/^Bearer\b/i.test(header)) throw new UnauthorizedError('登录凭证格式不正确');
       return null;
     }
+    // Expiry is a credential's wall-clock matter, like the session cookie's.
     const actor = await actorForToken(deps.db, m[1]!);
-    if (!actor) throw new UnauthorizedError('登录凭证无效或已被吊销');
+    if (!actor) throw new UnauthorizedError('登录凭证无效、已过期或已被吊销');
     return actor;
   };
 }
