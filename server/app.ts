@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
 import { registerApiCsrf } from './plugins/csrf.ts';
 import { registerFloodLimits, registerPublicFloodLimit } from './plugins/flood-limits.ts';
+import { registerJsonBodyTypes } from './plugins/json-body-types.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerSessions } from './plugins/session.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
@@ -32,6 +33,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   registerErrorHandler(app);
+  registerJsonBodyTypes(app); // before validation coerces null to 0 in JSON bodies
   await registerOpenApi(app);
   await app.register(cookie); // before auth: its hook parses cookies the session resolver reads
   registerAuth(app, deps); // on the root instance: request.actor everywhere

@@ -78,10 +78,11 @@ export async function caseWriteRoutes(app: FastifyInstance, deps: ServerDeps): P
           required: ['text'],
           properties: {
             text: { type: 'string', minLength: 1, maxLength: 100_000 },
-            lat: { type: 'number', minimum: -90, maximum: 90 },
-            lng: { type: 'number', minimum: -180, maximum: 180 },
+            // null: no location (as if left out), never the point (0,0)
+            lat: { type: ['number', 'null'], minimum: -90, maximum: 90 },
+            lng: { type: ['number', 'null'], minimum: -180, maximum: 180 },
             crs: { type: 'string', enum: ['wgs84', 'gcj02', 'bd09'] },
-            address: { type: 'string', maxLength: 200 },
+            address: { type: ['string', 'null'], maxLength: 200 },
             attachmentIds: { type: 'array', items: { type: 'integer' }, maxItems: 20 },
           },
         },
@@ -104,13 +105,20 @@ export async function caseWriteRoutes(app: FastifyInstance, deps: ServerDeps): P
     async (req, reply) => {
       const actor = requireActor(req);
       await casesPerAddress(req);
-      const body = req.body as {
+      const raw = req.body as {
         text: string;
-        lat?: number;
-        lng?: number;
+        lat?: number | null;
+        lng?: number | null;
         crs?: 'wgs84' | 'gcj02' | 'bd09';
-        address?: string;
+        address?: string | null;
         attachmentIds?: number[];
+      };
+      const { lat, lng, address, ...rest } = raw;
+      const body = {
+        ...rest,
+        ...(lat !== null && lat !== undefined ? { lat } : {}),
+        ...(lng !== null && lng !== undefined ? { lng } : {}),
+        ...(address ? { address } : {}),
       };
       if ((body.lat === undefined) !== (body.lng === undefined)) throw new ValidationError('lat 与 lng 须同时提供');
       if (!body.text.trim()) throw new ValidationError('请描述问题');

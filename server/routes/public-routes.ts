@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isPublishedCase } from '../../core/case/case-visibility-fns.ts';
 import { NotFoundError } from '../../core/errors.ts';
@@ -127,7 +128,12 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       });
       if (!att?.case || !att.publicPath || !isPublishedCase(att.case) || !publishablePhoto(att, att.case.reporterId))
         throw new NotFoundError('未找到该附件');
-      return sendDataFile(reply, deps.config.dataDir, att.publicPath, att.mime, 'public, max-age=86400');
+      // The public copy is the evidence store's re-encoded, EXIF-free derivative: its type is the
+      // store's to say (JPEG), not the original's (att.mime: PNG, HEIC, …).
+      const copy = await deps.domain.evidence.openPublic(req.params.id);
+      if (!copy) throw new NotFoundError('未找到该附件');
+      const relative = path.relative(path.resolve(deps.config.dataDir), copy.path);
+      return sendDataFile(reply, deps.config.dataDir, relative, copy.mime, 'public, max-age=86400');
     },
   );
 
