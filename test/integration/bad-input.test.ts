@@ -52,6 +52,29 @@ describe('uploads', () => {
   });
 });
 
+describe('uploads cut after a whole photo', () => {
+  it('answer 400 and keep the photo that arrived whole', async () => {
+    const boundary = '----gridlinecut2';
+    const bytes = await png();
+    const part = (name: string) =>
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`,
+      );
+    const payload = Buffer.concat([part('a.png'), bytes, Buffer.from('\r\n'), part('b.png'), bytes.subarray(0, 40)]);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/chat/api/photos',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
+    expect(res.statusCode).toBe(400);
+    const body = res.json() as { error: { message: string }; photos: Array<{ attachmentId: number }> };
+    expect(body.error.message).toMatch(/上传不完整/);
+    expect(body.photos).toHaveLength(1);
+    expect(await t.db.attachment.findUnique({ where: { id: body.photos[0]!.attachmentId } })).not.toBeNull();
+  });
+});
+
 describe('coordinates', () => {
   it('never turns {"lat":null,"lng":null} into (0,0)', async () => {
     const resident = await createCaseFactory(t.db).person({ role: 'resident', name: '李四' });
