@@ -38,7 +38,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(cookie); // before auth: its hook parses cookies the session resolver reads
   registerAuth(app, deps); // on the root instance: request.actor everywhere
   await registerSessions(app, deps);
-  registerApiCsrf(app); // after the session resolver: needs to know how the actor signed in
+  registerApiCsrf(app, deps.config.PUBLIC_URL); // after the session resolver: needs to know how the actor signed in
   await registerFloodLimits(app, deps.domain.clock);
   registerPublicFloodLimit(app, deps.config.ADDRESS_REQUESTS_PER_MINUTE);
   await app.register(async (scope) => healthRoutes(scope, deps));

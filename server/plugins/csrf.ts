@@ -38,11 +38,19 @@ export function csrfToken(req: FastifyRequest, reply: FastifyReply, secure: bool
   return derive(pre);
 }
 
-/** 'same' when the Origin header names this host, 'absent' without one, 'cross' otherwise. */
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** PUBLIC_URL's origin: a page served through a proxy that rewrites Host still counts as ours. */
+    publicOrigin: string;
+  }
+}
+
+/** 'same' when the Origin header names this host (or PUBLIC_URL), 'absent' without one, 'cross' otherwise. */
 export function originOf(req: FastifyRequest): 'same' | 'absent' | 'cross' {
   const origin = req.headers.origin;
   if (!origin) return 'absent'; // older browsers and same-origin GET-born forms may omit it
   if (origin === 'null') return 'cross'; // sandboxed or privacy-redirected: not provably ours
+  if (req.publicOrigin && origin === req.publicOrigin) return 'same';
   try {
     return new URL(origin).host === req.host ? 'same' : 'cross';
   } catch {
@@ -74,7 +82,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Origin is refused whatever it sends). Bearer callers
  * carry no ambient credential and are not affected. Registered on the root after the auth hook.
  */
-export function registerApiCsrf(app: FastifyInstance): void {
+export function registerApiCsrf(app: FastifyInstance, publicUrl: string): void {
+  app.decorateRequest('publicOrigin', new URL(publicUrl).origin);
   app.addHook('onRequest', async (req) => {
     if (req.authVia !== 'ambient' || SAFE_METHODS.has(req.method) || !req.url.startsWith('/api/')) return;
     const origin = originOf(req);

@@ -43,6 +43,14 @@ describe('JSON API with a browser session cookie', () => {
     expect((await post({ cookie, origin: 'https://evil.example', 'x-csrf-token': token })).statusCode).toBe(403);
   });
 
+  it('counts PUBLIC_URL as our origin behind a proxy that rewrites Host', async () => {
+    const res = await post(
+      { host: '127.0.0.1:3000', cookie, origin: 'http://gridline.test' },
+      { text: `${REPORT.text}？` },
+    );
+    expect(res.statusCode).toBe(201);
+  });
+
   it('leaves bearer tokens and reads alone', async () => {
     expect((await post(resident.auth, { text: `${REPORT.text}！` })).statusCode).toBe(201);
     const read = await t.app.inject({ url: '/api/cases', headers: { cookie } });
