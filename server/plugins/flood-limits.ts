@@ -31,6 +31,7 @@ export const byAddress = (req: FastifyRequest) => `ip:${req.ip}`;
 export const byPerson = (req: FastifyRequest) => (req.actor ? `person:${req.actor.personId}` : null);
 
 const MAX_KEYS = 50_000;
+const PUBLIC_PATHS = new Set(['/public', '/power-list', '/api/power-list']);
 
 /** @fastify/rate-limit's store contract, fixed windows on an injectable clock, bounded in size. */
 function clockedStore(clock: () => Date) {
@@ -71,7 +72,7 @@ export async function registerFloodLimits(app: FastifyInstance, clock: () => Dat
   });
 }
 
-/** Anonymous pages and API (/public, /api/public/…): a per-address budget, whoever asks. */
+/** Anonymous pages and API (/public, /power-list, /api/public/…, /api/power-list): a per-address budget, whoever asks. */
 export function registerPublicFloodLimit(app: FastifyInstance, perMinute: number): void {
   const check = app.floodLimit({
     name: 'public-address',
@@ -82,6 +83,6 @@ export function registerPublicFloodLimit(app: FastifyInstance, perMinute: number
   });
   app.addHook('onRequest', async (req) => {
     const path = req.url.split('?')[0]!;
-    if (path === '/public' || path.startsWith('/api/public/')) await check(req);
+    if (PUBLIC_PATHS.has(path) || path.startsWith('/api/public/')) await check(req);
   });
 }

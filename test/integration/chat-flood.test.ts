@@ -83,4 +83,16 @@ describe('web chat flood control', () => {
     }
     expect(codes.every((c) => c === 202)).toBe(true);
   });
+
+  it('gives public pages and the public API a per-address budget', async () => {
+    clock.advanceMinutes(5);
+    const urls = ['/api/public/stats', '/public', '/api/public/cases', '/power-list'];
+    const codes: number[] = [];
+    for (let i = 0; i < 10; i++) codes.push((await plain.app.inject({ url: urls[i % urls.length]! })).statusCode);
+    expect(codes.slice(0, 8).every((c) => c === 200)).toBe(true);
+    expect(codes.slice(8)).toEqual([429, 429]);
+    // Another address is not affected.
+    const other = await plain.app.inject({ url: '/api/public/stats', remoteAddress: '198.51.100.7' });
+    expect(other.statusCode).toBe(200);
+  });
 });
