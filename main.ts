@@ -8,7 +8,7 @@ import { createTelegram } from './app/create-telegram.ts';
 import { createWebChat } from './app/create-webchat.ts';
 import { createWeChat } from './app/create-wechat.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
-import type { Config } from './config/config-schema.ts';
+import { demoModeNotice, type Config } from './config/config-schema.ts';
 import { createLogger } from './config/logger.ts';
 import { createDeliveryWorker } from './core/messaging/delivery-worker.ts';
 import type { ChannelSender } from './core/messaging/outbound-types.ts';
@@ -95,6 +95,8 @@ async function main(): Promise<void> {
   const port = (app.server.address() as { port: number } | null)?.port ?? config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   const address = `http://${host}:${port}`;
+  const demo = demoModeNotice(config);
+  logger[demo.level]({ demo: config.DEMO_MODE, host: config.HOST }, demo.message);
   logger.info(
     { demo: config.DEMO_MODE, channels: senders.map((s) => s.channel) },
     `Gridline 网格通 is running: open ${address} (web chat: ${address}/chat)`,

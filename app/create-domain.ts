@@ -77,6 +77,7 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
       duplicateRadiusM: config.DUPLICATE_RADIUS_M,
       duplicateWindowHours: config.DUPLICATE_WINDOW_HOURS,
       minConfidence: config.ROUTING_MIN_CONFIDENCE,
+      reportsPerHour: { resident: config.REPORTS_PER_HOUR, staff: config.STAFF_REPORTS_PER_HOUR },
     },
   });
   const assisted = createLlmAssist(config, logger, { router, powerList, clock });

@@ -34,6 +34,7 @@ export const BOT_MESSAGES = {
   'draft.edit': '请发送新的描述、位置或照片，发送后会重新生成摘要。',
   'draft.cancelled': '已取消，本次报告未提交。',
   'draft.nothing': '当前没有正在填写的报告。',
+  'draft.rate_limited': '{reason}\n您的报告已保留，届时点击“确认提交”即可，无需重新填写。',
   'draft.expired': '您有一份报告超过 {minutes} 分钟未完成，已自动作废。如仍需报告，请重新发送。',
   'draft.confirm_first': '请先点击“确认提交”“修改”或“取消”。',
   'draft.outside':

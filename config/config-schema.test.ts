@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { demoModeNotice } from './config-schema.ts';
 import { ConfigError, loadConfig } from './load-config.ts';
 
 describe('loadConfig', () => {
@@ -14,6 +15,38 @@ describe('loadConfig', () => {
   it('turns demo mode off once a messenger is configured, unless asked for', () => {
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc' }, '/x', false).DEMO_MODE).toBe(false);
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', DEMO_MODE: 'true' }, '/x', false).DEMO_MODE).toBe(true);
+  });
+
+  it('keeps demo mode on by default only while listening on loopback', () => {
+    expect(loadConfig({ HOST: '127.0.0.1' }, '/x', false).DEMO_MODE).toBe(true);
+    expect(loadConfig({ HOST: 'localhost' }, '/x', false).DEMO_MODE).toBe(true);
+    expect(loadConfig({ HOST: '::1' }, '/x', false).DEMO_MODE).toBe(true);
+    expect(loadConfig({ HOST: '0.0.0.0' }, '/x', false).DEMO_MODE).toBe(false);
+    expect(loadConfig({ HOST: '::' }, '/x', false).DEMO_MODE).toBe(false);
+    expect(loadConfig({ HOST: '10.0.0.5' }, '/x', false).DEMO_MODE).toBe(false);
+    expect(loadConfig({ HOST: '0.0.0.0', DEMO_MODE: 'true' }, '/x', false).DEMO_MODE).toBe(true);
+  });
+
+  it('says at start-up, loudly when it matters, whether demo mode is on and why', () => {
+    const open = demoModeNotice(loadConfig({ HOST: '0.0.0.0', DEMO_MODE: 'true' }, '/x', false));
+    expect(open.level).toBe('warn');
+    expect(open.message).toMatch(/DEMO MODE ON.*0\.0\.0\.0.*district administrator/s);
+    const local = demoModeNotice(loadConfig({}, '/x', false));
+    expect(local.level).toBe('warn');
+    expect(local.message).toMatch(/DEMO MODE ON.*loopback/s);
+    const off = demoModeNotice(loadConfig({ HOST: '0.0.0.0' }, '/x', false));
+    expect(off.level).toBe('info');
+    expect(off.message).toMatch(/demo mode off.*DEMO_MODE=true/s);
+  });
+
+  it('trusts X-Forwarded-For only from configured proxies', () => {
+    expect(loadConfig({}, '/x', false).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }, '/x', false).TRUST_PROXY).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' }, '/x', false)).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/99' }, '/x', false)).toThrow(/TRUST_PROXY/);
   });
 
   it('names the variable that is wrong and why', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -8,10 +9,32 @@ const int = (min: number, max: number) =>
   z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(min).max(max);
 const optionalText = z.string().trim().min(1).optional();
 
+/** An address or CIDR range (10.0.0.0/8, ::1/128). */
+const isAddressOrRange = (v: string): boolean => {
+  const [addr = '', bits, ...rest] = v.split('/');
+  const family = isIP(addr);
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+};
+const proxyList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => list.length > 0 && list.every(isAddressOrRange), {
+    message: 'comma-separated addresses or CIDR ranges of the reverse proxies, e.g. 127.0.0.1 or 10.0.0.0/8',
+  });
+
 /** Every variable Gridline reads; .env.example documents each one. */
 export const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  TRUST_PROXY: proxyList.optional(),
   PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://gridline.example.cn' }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
@@ -47,6 +70,11 @@ export const envSchema = z.object({
   AUTO_VERIFY_DAYS: int(1, 60).default(3),
   OVERDUE_ESCALATE_HOURS: int(1, 24 * 30).default(24),
   REMINDER_BEFORE_HOURS: int(1, 72).default(4),
+  REPORTS_PER_HOUR: int(1, 10_000).default(10),
+  STAFF_REPORTS_PER_HOUR: int(1, 10_000).default(60),
+  ADDRESS_REPORTS_PER_HOUR: int(1, 100_000).default(100),
+  CHAT_MESSAGES_PER_MINUTE: int(1, 10_000).default(30),
+  ADDRESS_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
   DRAFT_TTL_MINUTES: int(5, 24 * 60).default(60),
   PHOTO_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(20 * 1024 * 1024),
   DIGEST_HOUR: int(0, 23).default(8),
@@ -55,9 +83,13 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Omit<Env, 'DATABASE_URL' | 'DEMO_MODE' | 'PUBLIC_URL' | 'LOG_PRETTY'> {
+export interface Config extends Omit<Env, 'DATABASE_URL' | 'DEMO_MODE' | 'PUBLIC_URL' | 'LOG_PRETTY' | 'TRUST_PROXY'> {
   DATABASE_URL: string;
   DEMO_MODE: boolean;
+  /** Why demo mode is what it is, for the start-up notice. */
+  demoModeSource: 'explicit' | 'loopback' | 'public_address' | 'messenger';
+  /** The reverse proxies whose X-Forwarded-For is believed; false: none (the peer is the client). */
+  TRUST_PROXY: string[] | false;
   PUBLIC_URL: string;
   LOG_PRETTY: boolean;
   dataDir: string;
@@ -72,16 +104,66 @@ export function deriveConfig(env: Env, cwd: string, isTty: boolean): Config {
   const telegramEnabled = Boolean(env.TELEGRAM_BOT_TOKEN);
   const wechatEnabled = Boolean(env.WECHATY_PUPPET);
   const llmEnabled = Boolean(env.LLM_BASE_URL && env.LLM_MODEL);
+  // Demo identities let anyone who reaches the server sign in as the district administrator:
+  // by default only for the embedded default on loopback, never on a reachable address or
+  // once a real messenger is connected.
+  const demoModeSource =
+    env.DEMO_MODE !== undefined
+      ? 'explicit'
+      : telegramEnabled || wechatEnabled
+        ? 'messenger'
+        : isLoopbackHost(env.HOST)
+          ? 'loopback'
+          : 'public_address';
   return {
     ...env,
     dataDir,
     DATABASE_URL: env.DATABASE_URL ?? `file:${path.join(dataDir, 'gridline.db')}`,
-    // Demo identities are for the embedded default only: off once a real messenger is connected.
-    DEMO_MODE: env.DEMO_MODE ?? !(telegramEnabled || wechatEnabled),
+    DEMO_MODE: env.DEMO_MODE ?? demoModeSource === 'loopback',
+    demoModeSource,
+    TRUST_PROXY: env.TRUST_PROXY ?? false,
     PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     LOG_PRETTY: env.LOG_PRETTY ?? isTty,
     telegramEnabled,
     wechatEnabled,
     llmEnabled,
+  };
+}
+
+/** localhost, 127.0.0.0/8 and ::1: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** The start-up line about demo mode: a warning whenever demo identities are on. */
+export function demoModeNotice(c: Pick<Config, 'DEMO_MODE' | 'demoModeSource' | 'HOST'>): {
+  level: 'warn' | 'info';
+  message: string;
+} {
+  if (c.DEMO_MODE) {
+    const where =
+      c.demoModeSource === 'loopback'
+        ? `listening on loopback (${c.HOST}) only`
+        : `DEMO_MODE=true while listening on ${c.HOST}`;
+    return {
+      level: 'warn',
+      message:
+        `DEMO MODE ON (${where}): anyone who can reach this server can sign in as any demo identity, ` +
+        'including the district administrator. Never use it with real cases; set DEMO_MODE=false to turn it off.',
+    };
+  }
+  const why =
+    c.demoModeSource === 'explicit'
+      ? 'DEMO_MODE=false'
+      : c.demoModeSource === 'messenger'
+        ? 'a messenger is configured'
+        : `listening on ${c.HOST}, not loopback`;
+  return {
+    level: 'info',
+    message: `demo mode off (${why}): staff sign in with /login links only; set DEMO_MODE=true to force it on`,
   };
 }

@@ -42,6 +42,16 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** Someone asks too often; `retryAfterSeconds` says when asking again may succeed. */
+export class TooManyRequestsError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
+  }
+}
+
 export class ConflictError extends DomainError {
   constructor(message: string) {
     super('conflict', message);

@@ -333,6 +333,14 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
       );
       return near[0] ?? null;
     },
+    async reportedSince(reporterId, since) {
+      const r = tx.get<{ n: number; oldest: string | null }>(
+        'SELECT COUNT(*) AS "n", MIN("createdAt") AS "oldest" FROM "Case" WHERE "reporterId" = ? AND "createdAt" >= ?',
+        reporterId,
+        sqlDate(since),
+      )!;
+      return { count: r.n, oldest: r.oldest ? new Date(r.oldest) : null };
+    },
     async addSubscriber(caseId, personId) {
       tx.run(
         'INSERT INTO "CaseSubscriber" ("caseId", "personId", "createdAt") VALUES (?, ?, ?) ON CONFLICT DO NOTHING',

@@ -27,7 +27,14 @@ export const toActor = (p: PersonRow): Actor => ({
   displayName: p.displayName,
 });
 
-type FoundRow = PersonRow & { identityId: number; chatId: string; blockedAt: string | null };
+type FoundRow = PersonRow & { identityId: number; chatId: string; blockedAt: string | null; active: number };
+
+/**
+ * A deactivated person keeps their chat but none of their staff powers, from their next message
+ * on: they can still report problems and follow their own reports, like any resident.
+ */
+const chatActor = (p: FoundRow): Actor =>
+  p.active ? toActor(p) : { ...toActor(p), role: 'resident', streetId: null, departmentId: null };
 
 export function createIdentityStore(db: Db): IdentityPort {
   const sql = sqlOf(db);
@@ -37,7 +44,7 @@ export function createIdentityStore(db: Db): IdentityPort {
       // One transaction, so two first messages of a newcomer (private chat and group) make one person.
       return sql.transaction((tx) => {
         const found = tx.get<FoundRow>(
-          `SELECT p."id", p."role", p."streetId", p."departmentId", p."displayName", i."id" AS "identityId", i."chatId", i."blockedAt"
+          `SELECT p."id", p."role", p."streetId", p."departmentId", p."displayName", p."active", i."id" AS "identityId", i."chatId", i."blockedAt"
            FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
           channel,
           userId,
@@ -47,7 +54,7 @@ export function createIdentityStore(db: Db): IdentityPort {
           if (found.chatId !== chatId && !isGroupChat(chatId))
             tx.run('UPDATE "ChatIdentity" SET "chatId" = ? WHERE "id" = ?', chatId, found.identityId);
           if (found.blockedAt) tx.run('UPDATE "ChatIdentity" SET "blockedAt" = NULL WHERE "id" = ?', found.identityId); // they wrote again: unblocked
-          return { actor: toActor(found), isNew: false };
+          return { actor: chatActor(found), isNew: false };
         }
         const now = sqlDate(new Date());
         const name = displayName?.slice(0, 40) || '居民';

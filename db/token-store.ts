@@ -15,10 +15,47 @@ export function generateToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export async function issueToken(db: Db | Tx, personId: number, label: string): Promise<string> {
+/** How long a token works unless token:create is told otherwise (--days). */
+export const DEFAULT_TOKEN_DAYS = 90;
+export const MAX_TOKEN_DAYS = 3650;
+
+export interface IssuedToken {
+  id: number;
+  token: string;
+  expiresAt: Date;
+}
+
+/** Every token expires: a forgotten one stops working by itself. */
+export async function issueApiToken(
+  db: Db | Tx,
+  personId: number,
+  label: string,
+  opts: { days?: number; now?: Date } = {},
+): Promise<IssuedToken> {
   const token = generateToken();
-  await db.apiToken.create({ data: { personId, label, tokenHash: hashToken(token) } });
-  return token;
+  const days = opts.days ?? DEFAULT_TOKEN_DAYS;
+  const expiresAt = new Date((opts.now ?? new Date()).getTime() + days * 86_400_000);
+  const row = await db.apiToken.create({ data: { personId, label, tokenHash: hashToken(token), expiresAt } });
+  return { id: row.id, token, expiresAt };
+}
+
+export async function issueToken(
+  db: Db | Tx,
+  personId: number,
+  label: string,
+  opts: { days?: number; now?: Date } = {},
+): Promise<string> {
+  return (await issueApiToken(db, personId, label, opts)).token;
+}
+
+/** Revokes live tokens by id or all of one person's; returns how many were revoked. */
+export async function revokeTokens(
+  db: Db | Tx,
+  which: { id: number } | { personId: number },
+  at = new Date(),
+): Promise<number> {
+  const { count } = await db.apiToken.updateMany({ where: { ...which, revokedAt: null }, data: { revokedAt: at } });
+  return count;
 }
 
 /** Returns whether a live token was revoked. */
@@ -37,7 +74,7 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
-/** The actor a token stands for, or null when it is unknown, revoked or its person inactive. */
+/** The actor a token stands for, or null when it is unknown, revoked, expired or its person inactive. */
 export async function actorForToken(db: Db, token: string, now = new Date()): Promise<Actor | null> {
   // A well-formed token is 43 base64url characters; anything else cannot match, skip the lookup.
   if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) return null;
@@ -46,11 +83,13 @@ export async function actorForToken(db: Db, token: string, now = new Date()): Pr
     select: {
       id: true,
       revokedAt: true,
+      expiresAt: true,
       lastUsedAt: true,
       person: { select: { id: true, role: true, streetId: true, departmentId: true, displayName: true, active: true } },
     },
   });
   if (!row || row.revokedAt || !row.person.active || !isRole(row.person.role)) return null;
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }

@@ -1,6 +1,7 @@
 // npm run token:create -- --role team_lead --street 万松街道 --name 张队长
 // Creates a staff person (or reuses the one with the same role, name and street/department, or
 // --person-id) and prints a new API token once. Only its sha256 is stored: lose it, issue another.
+// Tokens expire after --days (default 90); npm run token:revoke ends one sooner.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
 import { STAFF_ROLES, type Role } from '../core/case/case-types.ts';
@@ -8,11 +9,12 @@ import { applyMigrations } from '../db/migrate.ts';
 import { createPrismaClient, type Db } from '../db/prisma-client.ts';
 import { seedReferenceData } from '../db/seed.ts';
 import { teamName } from '../db/seed-organisation.ts';
-import { issueToken } from '../db/token-store.ts';
+import { DEFAULT_TOKEN_DAYS, issueApiToken, MAX_TOKEN_DAYS } from '../db/token-store.ts';
 
 const USAGE = `Usage: npm run token:create -- --role <${STAFF_ROLES.join('|')}> --name <姓名>
-         [--street <街道名称>] [--department <部门简称>] [--phone <手机号>] [--label <用途>]
-       npm run token:create -- --person-id <id> [--label <用途>]
+         [--street <街道名称>] [--department <部门简称>] [--phone <手机号>] [--label <用途>] [--days <有效天数>]
+       npm run token:create -- --person-id <id> [--label <用途>] [--days <有效天数>]
+  --days: how long the token works, 1–${MAX_TOKEN_DAYS} (default ${DEFAULT_TOKEN_DAYS}).
   inspector, enforcer and team_lead need --street; dept_liaison needs --department.`;
 
 function fail(message: string): never {
@@ -28,6 +30,7 @@ const { values: a } = parseArgs({
     department: { type: 'string' },
     phone: { type: 'string' },
     label: { type: 'string' },
+    days: { type: 'string' },
     'person-id': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -76,18 +79,28 @@ async function findOrCreatePerson(
   return { ...p, created: true };
 }
 
+const days = a.days === undefined ? DEFAULT_TOKEN_DAYS : Number(a.days);
+if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)
+  fail(`--days must be a whole number from 1 to ${MAX_TOKEN_DAYS}.`);
+
 const config = loadConfig();
 await applyMigrations(config.DATABASE_URL);
 const db = await createPrismaClient(config.DATABASE_URL);
 try {
   await seedReferenceData(db);
   const person = await findOrCreatePerson(db);
-  const token = await issueToken(db, person.id, a.label ?? `token:create ${new Date().toISOString().slice(0, 10)}`);
+  const issued = await issueApiToken(
+    db,
+    person.id,
+    a.label ?? `token:create ${new Date().toISOString().slice(0, 10)}`,
+    { days },
+  );
   process.stderr.write(
     `${person.created ? 'Created' : 'Using'} person #${person.id} ${person.displayName} (${person.role}).\n` +
+      `Token #${issued.id}, valid until ${issued.expiresAt.toISOString()} (revoke: npm run token:revoke -- --id ${issued.id}).\n` +
       'API token (shown once; send it as "Authorization: Bearer <token>"):\n',
   );
-  process.stdout.write(`${token}\n`);
+  process.stdout.write(`${issued.token}\n`);
 } finally {
   await db.$disconnect();
 }

@@ -1,9 +1,13 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
+import { registerApiCsrf } from './plugins/csrf.ts';
+import { registerFloodLimits, registerPublicFloodLimit } from './plugins/flood-limits.ts';
+import { registerJsonBodyTypes } from './plugins/json-body-types.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerSessions } from './plugins/session.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
+import { requestLogger } from './plugins/request-log.ts';
 import { registerStaticAssets } from './plugins/static-assets.ts';
 import { caseReadRoutes } from './routes/case-read-routes.ts';
 import { caseWriteRoutes } from './routes/case-write-routes.ts';
@@ -21,16 +25,22 @@ import type { ServerDeps } from './server-deps.ts';
 /** Builds the fastify app without listening, so tests mount it with inject(). */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: requestLogger(deps.logger), // never logs one-time login tokens
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured proxies: otherwise any client could
+    // pick its own address and walk around every per-address limit.
+    trustProxy: deps.config.TRUST_PROXY,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   registerErrorHandler(app);
+  registerJsonBodyTypes(app); // before validation coerces null to 0 in JSON bodies
   await registerOpenApi(app);
   await app.register(cookie); // before auth: its hook parses cookies the session resolver reads
   registerAuth(app, deps); // on the root instance: request.actor everywhere
   await registerSessions(app, deps);
+  registerApiCsrf(app, deps.config.PUBLIC_URL); // after the session resolver: needs to know how the actor signed in
+  await registerFloodLimits(app, deps.domain.clock);
+  registerPublicFloodLimit(app, deps.config.ADDRESS_REQUESTS_PER_MINUTE);
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => streetRoutes(scope, deps));
   await app.register(async (scope) => powerListRoutes(scope, deps));

@@ -1,6 +1,8 @@
 import { formatShanghai, handlerName } from '../../core/case/case-format-fns.ts';
 import type { ItemRef } from '../../core/case/case-port.ts';
 import { STATUS_LABELS } from '../../core/case/case-types.ts';
+import type { ReportOutcome } from '../../core/case/report-service.ts';
+import { TooManyRequestsError } from '../../core/errors.ts';
 import type { RoutingDecision } from '../../core/routing/routing-types.ts';
 import type { BotContext } from '../bot-context.ts';
 import { IMPRECISE_M, addToDraft, asDraft, draftText, emptyDraft, typedChoice, type Draft } from './draft-fns.ts';
@@ -150,14 +152,22 @@ export async function reportChoice(ctx: BotContext, choice: 'confirm' | 'edit' |
     return ctx.saveState('report', 'collecting', { ...d, text: [], asked: 'text' });
   }
   if (ctx.state.step !== 'confirm') return continueReport(ctx);
-  const outcome = await ctx.deps.reports.submit({
-    text: draftText(d),
-    ...(d.location ? { lat: d.location.lat, lng: d.location.lng, crs: d.location.crs } : {}),
-    address: d.address,
-    channel: ctx.msg.channel,
-    reporter: ctx.actor,
-    attachmentIds: d.photos,
-  });
+  let outcome: ReportOutcome;
+  try {
+    outcome = await ctx.deps.reports.submit({
+      text: draftText(d),
+      ...(d.location ? { lat: d.location.lat, lng: d.location.lng, crs: d.location.crs } : {}),
+      address: d.address,
+      channel: ctx.msg.channel,
+      reporter: ctx.actor,
+      attachmentIds: d.photos,
+    });
+  } catch (err) {
+    // Too many reports in an hour: the draft stays at the confirm step, ready to submit later.
+    if (err instanceof TooManyRequestsError)
+      return ctx.say('draft.rate_limited', { reason: err.message }, CONFIRM_BUTTONS);
+    throw err;
+  }
   await ctx.clearState();
   if (outcome.kind === 'duplicate')
     return ctx.say('draft.duplicate', {

@@ -1,4 +1,5 @@
 import { formatYmd, shanghaiDay } from '../deadlines/shanghai-day-fns.ts';
+import { TooManyRequestsError } from '../errors.ts';
 import type { MessageRenderer } from './case-messages.ts';
 import type { CaseRow, CaseStore, CaseTx, ItemRef } from './case-port.ts';
 import type { AssistRecord } from '../routing/assisted-router.ts';
@@ -28,6 +29,8 @@ export interface IntakeReport {
   address: string | null;
   channel: string;
   reporterId: number;
+  /** Staff (inspectors on patrol) file more than residents do: they get the higher limit. */
+  reporterIsStaff?: boolean;
   attachmentIds?: number[];
 }
 
@@ -37,6 +40,12 @@ export interface IntakeSettings {
   casePrefix: string;
   duplicateRadiusM: number;
   duplicateWindowHours: number;
+  /**
+   * New cases one person may open in any hour, whatever the channel (a flood of reports would
+   * each notify a team lead). Counted in the database, so every process and restart agrees.
+   * Absent: no limit.
+   */
+  reportsPerHour?: { resident: number; staff: number };
 }
 
 export interface CaseIntakeDeps {
@@ -46,6 +55,8 @@ export interface CaseIntakeDeps {
   deadlines: DeadlineFn;
   settings: IntakeSettings;
 }
+
+const HOUR_MS = 3_600_000;
 
 export type SubmitResult = { kind: 'created'; case: CaseRow } | { kind: 'duplicate'; case: CaseRow; existing: CaseRow };
 
@@ -74,12 +85,30 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
     });
   }
 
+  /** Inside the registering transaction, so two reports at once cannot both slip under the limit. */
+  async function checkFlood(tx: CaseTx, report: IntakeReport, now: Date): Promise<void> {
+    const limits = settings.reportsPerHour;
+    if (!limits) return;
+    const max = report.reporterIsStaff ? limits.staff : limits.resident;
+    const { count, oldest } = await tx.reportedSince(report.reporterId, new Date(now.getTime() - HOUR_MS));
+    if (count < max) return;
+    const retryAfterSeconds = Math.max(
+      1,
+      Math.ceil(((oldest?.getTime() ?? now.getTime()) + HOUR_MS - now.getTime()) / 1000),
+    );
+    throw new TooManyRequestsError(
+      `您一小时内提交的报告已达 ${max} 件，请约 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再提交。`,
+      retryAfterSeconds,
+    );
+  }
+
   async function submit(report: IntakeReport, routed: RoutedReport): Promise<SubmitResult> {
     const now = clock();
     return store.transaction(async (tx) => {
       // Before anything is written: a refused photo leaves no half-made case behind.
       const photos = report.attachmentIds ?? [];
       if (photos.length) assertAttachable(photos, await tx.attachmentOwnership(photos), report.reporterId, null);
+      await checkFlood(tx, report, now);
       const number = await tx.nextCaseNumber(settings.casePrefix, formatYmd(shanghaiDay(now)));
       const item = routed.itemCode ? await tx.activeItem(routed.itemCode) : null;
       const streetId = routed.streetName ? await tx.streetIdByName(routed.streetName) : null;

@@ -141,6 +141,8 @@ export interface CaseTx {
   addSubscriber(caseId: number, personId: number): Promise<void>;
   /** Uploader and case of the given photos (missing ids are simply absent), for assertAttachable. */
   attachmentOwnership(ids: readonly number[]): Promise<AttachmentOwnership[]>;
+  /** Cases (merged duplicates included) this person reported since `since`, and the oldest one's time. */
+  reportedSince(reporterId: number, since: Date): Promise<{ count: number; oldest: Date | null }>;
   /** Reporter and followers of merged duplicates. */
   followers(caseId: number): Promise<number[]>;
   /** Who holds a case at a handling level: street team leads, department liaisons or district admins. */

@@ -5,7 +5,7 @@ import type { RouteInput, Router, RoutingDecision } from '../routing/routing-typ
 import type { CaseServices } from './case-services.ts';
 import { toRoutedReport } from './case-services.ts';
 import type { CaseRow } from './case-port.ts';
-import type { Role } from './case-types.ts';
+import { STAFF_ROLES, type Role } from './case-types.ts';
 
 export interface ReportInput {
   text: string;
@@ -67,6 +67,7 @@ export function createReportService(deps: {
         address: input.address ?? null,
         channel: input.channel,
         reporterId: input.reporter.personId,
+        reporterIsStaff: STAFF_ROLES.includes(input.reporter.role),
         attachmentIds: input.attachmentIds,
       },
       toRoutedReport(decision, deps.minConfidence),

@@ -69,3 +69,51 @@ export function periodDays(p: Period): string[] {
     days.push(districtDay(new Date(t)));
   return days;
 }
+
+/** How far back the public statistics go, in whole calendar months (the current one included). */
+export const PUBLIC_STATS_MONTHS = 24;
+const YM = /^(\d{4})-(\d{2})$/;
+
+function monthStart(y: number, m: number): Date {
+  // m may run past 12 or below 1: Date.UTC carries it into the year.
+  return new Date(Date.UTC(y, m - 1, 1) - DISTRICT_OFFSET_MS);
+}
+
+/**
+ * The period an anonymous caller may ask for: the last 30 days (the default), or one calendar
+ * month (`month=2026-11`, or from/to naming exactly its first and last day) within the last
+ * PUBLIC_STATS_MONTHS months. So there are at most 25 different public periods, each at most a
+ * month of cases, and every one of them is shared through the cache; anything else needs a
+ * staff token (GET /api/stats).
+ */
+export function resolvePublicPeriod(
+  input: { from?: string | undefined; to?: string | undefined; month?: string | undefined },
+  now: Date,
+): Period {
+  const refuse = (why: string): never => {
+    throw new ValidationError(
+      `${why}。公开统计提供最近 30 天或最近 ${PUBLIC_STATS_MONTHS} 个月内的单个自然月（如 month=2026-11）；其他区间请使用工作人员令牌调用 /api/stats`,
+    );
+  };
+  let month = input.month;
+  if (month === undefined && (input.from !== undefined || input.to !== undefined)) {
+    const from = input.from !== undefined ? YMD.exec(input.from) : null;
+    const to = input.to !== undefined ? YMD.exec(input.to) : null;
+    if (!from || !to) return refuse('公开统计的起止须同时给出，且为日期（如 2026-11-01）');
+    const [fy, fm, fd] = [Number(from[1]), Number(from[2]), Number(from[3])];
+    const lastDay = new Date(Date.UTC(fy, fm, 0)).getUTCDate();
+    if (fd !== 1 || Number(to[1]) !== fy || Number(to[2]) !== fm || Number(to[3]) !== lastDay)
+      return refuse('公开统计的区间须为一个完整的自然月');
+    month = `${from[1]}-${from[2]}`;
+  }
+  if (month === undefined) return resolvePeriod({}, now);
+  const m = YM.exec(month);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return refuse(`月份格式不正确：${month}`);
+  const [y, mo] = [Number(m[1]), Number(m[2])];
+  const today = districtDay(now);
+  const [ty, tm] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  const monthsBack = (ty - y) * 12 + (tm - mo);
+  if (monthsBack < 0) return refuse('不能查询未来的月份');
+  if (monthsBack >= PUBLIC_STATS_MONTHS) return refuse(`只能查询最近 ${PUBLIC_STATS_MONTHS} 个月`);
+  return { from: monthStart(y, mo), to: monthStart(y, mo + 1) };
+}

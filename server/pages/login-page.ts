@@ -59,6 +59,7 @@ export function loginConfirmPage(ctx: PageContext, token: string): SafeHtml {
     <section class="panel">
       <p>您正在用聊天中收到的一次性链接登录网格通工作台。</p>
       <form method="post" action="/login/${token}">
+        <input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrf}">
         <button type="submit" class="primary">确认登录</button>
       </form>
       <p>如果不是您本人操作，请关闭此页面。</p>

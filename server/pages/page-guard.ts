@@ -11,12 +11,14 @@ const STATUS: Record<string, number> = {
   invalid_transition: 409,
   conflict: 409,
   validation_error: 400,
+  rate_limited: 429,
 };
 const TITLES: Record<number, string> = {
   400: '请求有误',
   403: '无权访问',
   404: '未找到',
   409: '无法操作',
+  429: '操作过于频繁',
   500: '出错了',
 };
 

@@ -17,6 +17,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is calling; null when anonymous. Set by the auth plugin's onRequest hook. */
     actor: Actor | null;
+    /**
+     * Which kind of credential named the actor: 'bearer' (a header a page cannot be tricked
+     * into sending) or 'ambient' (a cookie the browser adds by itself, so CSRF applies).
+     */
+    authVia: 'bearer' | 'ambient' | null;
   }
   interface FastifyInstance {
     /**
@@ -37,8 +42,9 @@ export function bearerTokenResolver(deps: Pick<ServerDeps, 'db'>): ActorResolver
       if (/^Bearer\b/i.test(header)) throw new UnauthorizedError('登录凭证格式不正确');
       return null;
     }
+    // Expiry is a credential's wall-clock matter, like the session cookie's.
     const actor = await actorForToken(deps.db, m[1]!);
-    if (!actor) throw new UnauthorizedError('登录凭证无效或已被吊销');
+    if (!actor) throw new UnauthorizedError('登录凭证无效、已过期或已被吊销');
     return actor;
   };
 }
@@ -48,8 +54,10 @@ export function bearerTokenResolver(deps: Pick<ServerDeps, 'db'>): ActorResolver
  * plugins registered later, sees request.actor and can add resolvers.
  */
 export function registerAuth(app: FastifyInstance, deps: Pick<ServerDeps, 'db'>): void {
-  const resolvers: ActorResolver[] = [bearerTokenResolver(deps)];
+  const bearer = bearerTokenResolver(deps);
+  const resolvers: ActorResolver[] = [bearer];
   app.decorateRequest('actor', null);
+  app.decorateRequest('authVia', null);
   app.decorate('addActorResolver', (resolver: ActorResolver) => {
     resolvers.push(resolver);
   });
@@ -58,6 +66,7 @@ export function registerAuth(app: FastifyInstance, deps: Pick<ServerDeps, 'db'>)
       const actor = await resolve(req);
       if (actor) {
         req.actor = actor;
+        req.authVia = resolve === bearer ? 'bearer' : 'ambient';
         req.log = req.log.child({ actorId: actor.personId, role: actor.role });
         return;
       }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError, TooManyRequestsError } from '../../core/errors.ts';
 
 const STATUS: Record<string, number> = {
   not_found: 404,
@@ -8,11 +8,13 @@ const STATUS: Record<string, number> = {
   invalid_transition: 409,
   conflict: 409,
   validation_error: 400,
+  rate_limited: 429,
 };
 
 /** Every error leaves as {"error": {"code", "message"}} with the status that fits. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterSeconds));
     if (err instanceof DomainError) {
       return reply.status(STATUS[err.code] ?? 400).send({ error: { code: err.code, message: err.message } });
     }

@@ -218,13 +218,17 @@ photoInput.addEventListener('change', async () => {
     body: {},
   }));
   for (const n of body.notices ?? body.error?.notices ?? []) render(n);
-  if (!ok)
-    return say(
+  if (!ok) {
+    say(
       body.error?.notices?.length
         ? '照片未被接收，原因见聊天记录。'
         : (body.error?.message ?? '照片上传失败，请重试。'),
       'error',
     );
+    // An upload cut off midway still stored the photos that arrived whole: send those.
+    if (body.photos?.length) await send({ photos: body.photos.map((p) => p.attachmentId) });
+    return;
+  }
   say(body.notices?.length ? '部分照片未被接收，原因见聊天记录。' : '');
   await send({ photos: body.photos.map((p) => p.key) });
 });

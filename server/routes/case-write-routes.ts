@@ -5,6 +5,7 @@ import { STATUS_LABELS } from '../../core/case/case-types.ts';
 import { availableActions } from '../../core/case/transition-rules-fns.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { bearerSecurity, requireActor } from '../plugins/auth.ts';
+import { byAddress } from '../plugins/flood-limits.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
 
@@ -62,6 +63,15 @@ const actionInputSchema = {
 /** The write side of the case API: reports, workflow actions, ratings, postponement decisions. */
 export async function caseWriteRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const { domain } = deps;
+  // Per person the intake use-case limits new cases; per address this stops one machine
+  // filing under many identities.
+  const casesPerAddress = app.floodLimit({
+    name: 'cases-address',
+    max: deps.config.ADDRESS_REPORTS_PER_HOUR,
+    windowMs: 3_600_000,
+    key: byAddress,
+    message: '来自您所在网络的报告过多，请稍后再提交。',
+  });
 
   app.post(
     '/api/cases',
@@ -76,10 +86,11 @@ export async function caseWriteRoutes(app: FastifyInstance, deps: ServerDeps): P
           required: ['text'],
           properties: {
             text: { type: 'string', minLength: 1, maxLength: 100_000 },
-            lat: { type: 'number', minimum: -90, maximum: 90 },
-            lng: { type: 'number', minimum: -180, maximum: 180 },
+            // null: no location (as if left out), never the point (0,0)
+            lat: { type: ['number', 'null'], minimum: -90, maximum: 90 },
+            lng: { type: ['number', 'null'], minimum: -180, maximum: 180 },
             crs: { type: 'string', enum: ['wgs84', 'gcj02', 'bd09'] },
-            address: { type: 'string', maxLength: 200 },
+            address: { type: ['string', 'null'], maxLength: 200 },
             attachmentIds: {
               type: 'array',
               items: { type: 'integer' },
@@ -106,13 +117,21 @@ export async function caseWriteRoutes(app: FastifyInstance, deps: ServerDeps): P
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      const body = req.body as {
+      await casesPerAddress(req);
+      const raw = req.body as {
         text: string;
-        lat?: number;
-        lng?: number;
+        lat?: number | null;
+        lng?: number | null;
         crs?: 'wgs84' | 'gcj02' | 'bd09';
-        address?: string;
+        address?: string | null;
         attachmentIds?: number[];
+      };
+      const { lat, lng, address, ...rest } = raw;
+      const body = {
+        ...rest,
+        ...(lat !== null && lat !== undefined ? { lat } : {}),
+        ...(lng !== null && lng !== undefined ? { lng } : {}),
+        ...(address ? { address } : {}),
       };
       if ((body.lat === undefined) !== (body.lng === undefined)) throw new ValidationError('lat 与 lng 须同时提供');
       if (!body.text.trim()) throw new ValidationError('请描述问题');

@@ -58,9 +58,11 @@ export async function loginRoutes(app: FastifyInstance, deps: ServerDeps): Promi
     return sendPage(reply, 200, loginConfirmPage(pageContext(req, reply, secure, true), req.params.token));
   });
 
-  // The token itself is the secret a forged request would need, so no CSRF token is asked for.
+  // A forged POST from another site would sign the victim in to the forger's account (login CSRF):
+  // the form carries the token of the pre-session cookie the confirm page opened (SameSite=Strict).
   app.post<{ Params: { token: string } }>('/login/:token', { schema: { hide: true } }, async (req, reply) => {
     reply.header('referrer-policy', 'no-referrer');
+    checkCsrf(req, field(req.body, '_csrf'));
     const token = req.params.token;
     const personId = tokenShape.test(token) ? await app.sessions.redeemLoginLink(token) : null;
     if (personId === null) return render(req, reply, 400, '/', LINK_REFUSED);

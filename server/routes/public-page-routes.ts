@@ -6,6 +6,9 @@ import { publicCases } from '../../db/public-case-queries.ts';
 import { publicPage } from '../pages/public-page.ts';
 import { loadStatsView } from '../pages/stats-view.ts';
 import type { ServerDeps } from '../server-deps.ts';
+import { districtDay } from '../../core/stats/period-fns.ts';
+import { createTtlCache } from '../../core/stats/ttl-cache.ts';
+import { STATS_CACHE_MS } from './stats-routes.ts';
 
 const PAGE_SIZE = 10;
 
@@ -14,13 +17,15 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
   const { db, domain, config } = deps;
   const secure = config.PUBLIC_URL.startsWith('https://');
   installPageErrors(app, secure);
+  // Anyone may load this page: its statistics (always the default period) come from a cache.
+  const statsCache = createTtlCache<Awaited<ReturnType<typeof loadStatsView>>>({ ttlMs: STATS_CACHE_MS, max: 4 });
 
   app.get<{ Querystring: { page?: string } }>('/public', { schema: { hide: true } }, async (req, reply) => {
     const n = Number(req.query.page ?? '1');
     const page = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
     const [cases, stats, powerList] = await Promise.all([
       publicCases(db, { streetId: null, page, pageSize: PAGE_SIZE }),
-      loadStatsView(db, {}, null, domain.clock()),
+      statsCache.get(districtDay(domain.clock()), () => loadStatsView(db, {}, null, domain.clock())),
       activePowerList(db),
     ]);
     const body = publicPage(pageContext(req, reply, secure), {

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { isPublishedCase } from '../../core/case/case-visibility-fns.ts';
 import { NotFoundError } from '../../core/errors.ts';
-import { parseBound, resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
+import { STAFF_ROLES } from '../../core/case/case-types.ts';
+import {
+  parseBound,
+  PUBLIC_STATS_MONTHS,
+  resolvePeriod,
+  resolvePublicPeriod,
+  type Period,
+} from '../../core/stats/period-fns.ts';
 import { computeFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
@@ -128,13 +135,21 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
   );
 
-  app.get<{ Querystring: { from?: string; to?: string } }>(
+  app.get<{ Querystring: { from?: string; to?: string; month?: string } }>(
     '/api/public/stats',
     {
       schema: {
         tags: ['public'],
         summary: '全区执法统计（公开，仅全区合计）',
-        querystring: { type: 'object', additionalProperties: false, properties: periodQuerySchema },
+        description: `匿名访问：最近 30 天（缺省），或最近 ${PUBLIC_STATS_MONTHS} 个月内的单个自然月（month=2026-11，或 from/to 为该月首尾两天）。其他区间需工作人员令牌（或使用 /api/stats）。`,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...periodQuerySchema,
+            month: { type: 'string', pattern: '^\\d{4}-\\d{2}$', description: '自然月，如 2026-11' },
+          },
+        },
         response: {
           200: {
             type: 'object',
@@ -145,7 +160,11 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       },
     },
     async (req) => {
-      const period = resolvePeriod(req.query, new Date());
+      // Anonymous callers get a few aligned periods, all answered from one shared cache; a
+      // staff token may ask for any period /api/stats allows.
+      const now = deps.domain.clock();
+      const staff = req.actor !== null && STAFF_ROLES.includes(req.actor.role);
+      const period = staff && !req.query.month ? resolvePeriod(req.query, now) : resolvePublicPeriod(req.query, now);
       return statsCache.get(statsCacheKey(period, null), () => publicStats(db, period));
     },
   );

@@ -3,9 +3,9 @@ import type { WebChatAddress } from '../../bot/webchat/inbound-fns.ts';
 import type { Actor } from '../../core/case/case-types.ts';
 import { UnauthorizedError } from '../../core/errors.ts';
 import type { WebChatStore } from '../../db/web-chat-store.ts';
-import { checkCsrf } from '../plugins/csrf.ts';
+import { checkCsrf, CSRF_HEADER } from '../plugins/csrf.ts';
 
-export const CSRF_HEADER = 'x-csrf-token';
+export { CSRF_HEADER };
 
 /** The signed-in person and their web chat; 401 for a browser without a session. */
 export async function chatter(
@@ -22,6 +22,6 @@ export async function chatter(
  * one). A bearer-token caller carries no ambient credential, so it needs none.
  */
 export function checkChatWrite(req: FastifyRequest): void {
-  if (req.headers.authorization) return;
+  if (req.authVia === 'bearer') return;
   checkCsrf(req, req.headers[CSRF_HEADER]);
 }

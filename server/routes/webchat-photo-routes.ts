@@ -12,11 +12,31 @@ import type { WebChatRouteDeps } from './webchat-deps.ts';
 
 const MAX_FILES = 10;
 
+/**
+ * A body that breaks off mid-file (a dropped connection, a cut request) or is not valid
+ * multipart is the client's fault: 400, never 500. Limits keep their own 4xx status.
+ */
+function unreadable(err: unknown): never {
+  const status = (err as { statusCode?: number }).statusCode;
+  if (status && status >= 400 && status < 500) throw err as Error;
+  throw new ValidationError('上传不完整或格式不正确，请检查网络后重新上传照片');
+}
+
 interface Stored {
   /** The attachment's random public key: the page names the photo by it, never by its id. */
   key: string;
   exifLat: number | null;
   exifLng: number | null;
+}
+
+/** The upload's parts, with a broken body reported as the client's error (see unreadable). */
+async function* iterateParts<T>(parts: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = parts[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await it.next().catch(unreadable);
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 /** Photo upload for the web chat (stored as evidence, then sent as a message) and viewing. */
@@ -46,8 +66,8 @@ export async function webchatPhotoRoutes(app: FastifyInstance, deps: WebChatRout
       const photos: Stored[] = [];
       const refusals: string[] = [];
       try {
-        for await (const part of req.files()) {
-          const bytes = await part.toBuffer();
+        for await (const part of iterateParts(req.files())) {
+          const bytes = await part.toBuffer().catch(unreadable);
           try {
             if (part.file.truncated) checkSize(config.PHOTO_MAX_BYTES + 1, config.PHOTO_MAX_BYTES);
             const s = await domain.evidence.ingest(bytes, {
@@ -65,6 +85,10 @@ export async function webchatPhotoRoutes(app: FastifyInstance, deps: WebChatRout
       } catch (err) {
         if ((err as { code?: string }).code === 'FST_FILES_LIMIT')
           throw new ValidationError(`一次最多上传 ${MAX_FILES} 张照片`);
+        if (err instanceof ValidationError && photos.length) {
+          // What arrived whole before the break is stored: the page may still send it.
+          return reply.code(400).send({ error: { code: err.code, message: err.message }, photos, notices: [] });
+        }
         throw err;
       }
       // A refusal stays in the chat like a bot reply would, so it is still there after a reload.

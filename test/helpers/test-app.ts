@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../../config/logger.ts';
 import { createDomain, type Domain } from '../../app/create-domain.ts';
 import { seedReferenceData } from '../../db/seed.ts';
 import { issueToken } from '../../db/token-store.ts';
@@ -19,11 +20,13 @@ export interface TestApp extends TestDb {
 }
 
 /** The whole HTTP app over a fresh migrated SQLite file with reference data, as main.ts assembles it. */
-export async function createTestApp(opts: { clock?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { clock?: () => Date; env?: Record<string, string>; logger?: Logger } = {},
+): Promise<TestApp> {
   const t = await createTestDb();
   await seedReferenceData(t.db);
   const config = testConfig(t.dir, opts.env);
-  const logger = silentLogger();
+  const logger = opts.logger ?? silentLogger();
   const domain = await createDomain({ db: t.db, config, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
   const app = await createServer({ config, logger, db: t.db, domain });
   let seq = 0;

@@ -25,13 +25,13 @@ export interface WebChatApp extends TestDb {
  * running delivery worker (short poll) with the web chat's sender, over a fresh database.
  */
 export async function createWebChatApp(
-  opts: { env?: Record<string, string>; heartbeatMs?: number } = {},
+  opts: { env?: Record<string, string>; heartbeatMs?: number; clock?: () => Date } = {},
 ): Promise<WebChatApp> {
   const t = await createTestDb();
   await seedReferenceData(t.db);
   const config = testConfig(t.dir, opts.env);
   const logger = silentLogger();
-  const domain = await createDomain({ db: t.db, config, logger });
+  const domain = await createDomain({ db: t.db, config, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
   let kick = () => {};
   const bot = createBot({ db: t.db, domain, config, logger, kick: () => kick() });
   const webchat = createWebChat({

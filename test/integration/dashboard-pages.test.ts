@@ -108,7 +108,11 @@ describe('sign-in', () => {
     expect(preview.statusCode).toBe(200);
     expect(preview.body).toContain('确认登录');
     expect(cookieOf(preview, 'gl_session')).toBe('');
-    const redeem = (tok: string) => t.app.inject({ method: 'POST', url: `/login/${tok}` });
+    // The confirm page's form, as a browser submits it (pre-session cookie and its token).
+    const redeem = async (tok: string) => {
+      const page = await get(`/login/${tok}`);
+      return postForm(`/login/${tok}`, cookieOf(page, 'gl_csrf'), { _csrf: csrfOf(page) });
+    };
     const first = await redeem(token);
     expect(first.statusCode).toBe(303);
     expect(first.headers.location).toBe('/');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -10,13 +11,15 @@ let app: FastifyInstance;
 let resident: TestPerson;
 let lead: TestPerson;
 const N: Record<string, string> = {};
+// Public statistics reach back a fixed number of months from "now": the clock is pinned.
+const clock = createFakeClock('2026-12-06T04:00:00.000Z');
 const A: Record<string, string> = {}; // attachment keys (what URLs name them by)
 
 const REPORT_TEXT = '我是李四，住万松园路12号，电话13812345678，楼下有人占道经营';
 const OUTCOME = '已联系当事人（13912345678，身份证420103198001011234，微信@wang_xm），联系人：王小明，摊点已清理。';
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ clock: clock.now });
   app = t.app;
   const f = createCaseFactory(t.db);
   resident = await f.person({ role: 'resident', name: '李四', phone: '13812345678' });
@@ -196,6 +199,26 @@ describe('GET /api/public/stats', () => {
     expect(body.streets).toBeUndefined();
     expect(body.totals).toMatchObject({ total: 3, closed: 2, satisfactionRate: 1, mode721: { service: 1 } });
     expect(JSON.stringify(body)).not.toContain('万松街道');
+    const byMonth = await app.inject('/api/public/stats?month=2026-11');
+    expect(byMonth.json()).toEqual(body);
+  });
+
+  it('refuses anonymous callers a long or unaligned period, but not a staff token', async () => {
+    for (const q of [
+      'from=2024-12-07&to=2026-12-06',
+      'from=2026-11-03&to=2026-11-20',
+      'from=2026-11-01T00:00:00Z&to=2026-11-30',
+    ]) {
+      const res = await app.inject(`/api/public/stats?${q}`);
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json().error.message).toContain('工作人员令牌');
+    }
+    const staff = await app.inject({
+      url: '/api/public/stats?from=2024-12-07&to=2026-12-06',
+      headers: lead.auth,
+    });
+    expect(staff.statusCode).toBe(200);
+    expect(staff.json().totals.total).toBe(3);
   });
 });
 
