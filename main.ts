@@ -7,6 +7,7 @@ import { createAppScheduler } from './app/create-scheduler.ts';
 import { createTelegram } from './app/create-telegram.ts';
 import { createWebChat } from './app/create-webchat.ts';
 import { createWeChat } from './app/create-wechat.ts';
+import { recoverAfterRestart } from './app/recover-after-restart.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import type { Config } from './config/config-schema.ts';
 import { createLogger } from './config/logger.ts';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   const scheduler = createAppScheduler({ db, domain, config, logger, kick });
 
   const app = await createServer({ config, logger, db, domain, extraRoutes });
+  await recoverAfterRestart({ outbox: domain.outbox, clock: domain.clock, logger });
   await delivery.start();
   scheduler.start();
   await app.listen({ port: config.PORT, host: config.HOST });
