@@ -28,6 +28,17 @@ function runUntil(script: string, args: string[], killWhen: (line: string) => bo
   });
 }
 
+describe('an acknowledged commit', () => {
+  it('is synced to disk before it is acknowledged (synchronous=FULL in WAL mode), so power loss cannot undo it', async () => {
+    const { db } = await createTestDb();
+    const [mode] = await db.$queryRawUnsafe<Array<{ journal_mode: string }>>('PRAGMA journal_mode');
+    const [sync] = await db.$queryRawUnsafe<Array<{ synchronous: bigint | number }>>('PRAGMA synchronous');
+    expect(mode?.journal_mode).toBe('wal');
+    expect(Number(sync?.synchronous)).toBe(2); // FULL: the WAL is fsynced at every commit
+    await db.$disconnect();
+  });
+});
+
 describe('a process killed with SIGKILL in the middle of writes', () => {
   it('loses no committed data, and the database opens cleanly', async () => {
     const { db, url } = await createTestDb();
