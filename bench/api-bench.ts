@@ -213,6 +213,9 @@ async function seedCases(file: string, total: number, now: number): Promise<void
       if (++rows === ROWS) flush();
     }
     flush();
+    // What intake writes with every case: the day's counter, so numbers continue after these.
+    const counter = sql.prepare('INSERT INTO CaseCounter (day, last) VALUES (?, ?)');
+    for (const [day, last] of perDay) counter.run(day, last);
   })();
   // Ratings on 40 % of closed cases; patrol findings, one in three settled on the spot.
   const closedCases = sql

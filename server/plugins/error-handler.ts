@@ -8,6 +8,7 @@ const STATUS: Record<string, number> = {
   invalid_transition: 409,
   conflict: 409,
   validation_error: 400,
+  case_number_unavailable: 503,
 };
 
 /** Every error leaves as {"error": {"code", "message"}} with the status that fits. */
