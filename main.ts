@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   logger.info({ applied }, applied.length ? 'database migrated' : 'database schema up to date');
   const db = await createPrismaClient(config.DATABASE_URL);
   await seedReferenceData(db);
-  const checkpointer = await startWalCheckpointer(db, config.DATABASE_URL, logger);
+  const checkpointer = await startWalCheckpointer(db, config.DATABASE_URL, logger, {
+    limitBytes: config.WAL_LIMIT_MB * 1024 * 1024,
+  });
 
   const domain = await createDomain({ db, config, logger });
   logger.info({ powerList: domain.router.version }, 'routing with power list');
