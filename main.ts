@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const applied = await applyMigrations(config.DATABASE_URL);
   logger.info({ applied }, applied.length ? 'database migrated' : 'database schema up to date');
-  const db = await createPrismaClient(config.DATABASE_URL);
+  const db = await createPrismaClient(config.DATABASE_URL, { walLimitBytes: config.WAL_LIMIT_MB * 1024 * 1024 });
   await seedReferenceData(db);
   const checkpointer = await startWalCheckpointer(db, config.DATABASE_URL, logger, {
     limitBytes: config.WAL_LIMIT_MB * 1024 * 1024,

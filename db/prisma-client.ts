@@ -16,7 +16,11 @@ export interface ClientOptions {
    * fsync among the units of a batch. NORMAL survives a process crash only (benchmarks compare).
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /** journal_size_limit: a WAL that starts over is cut back to this (the checkpoint thread also restarts it past this size). */
+  walLimitBytes?: number;
 }
+
+export const DEFAULT_WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
  * One Prisma client over better-sqlite3, set up for a server: WAL so readers never block
@@ -29,6 +33,7 @@ export async function createPrismaClient(databaseUrl: string, opts: ClientOption
   const db = new PrismaClient({ adapter: shared.factory });
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await db.$executeRawUnsafe(`PRAGMA synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  await db.$queryRawUnsafe(`PRAGMA journal_size_limit = ${Math.trunc(opts.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES)}`);
   await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
   await db.$executeRawUnsafe(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   rawByClient.set(db, shared.sql);

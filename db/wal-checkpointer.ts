@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../config/logger.ts';
-import type { Db } from './prisma-client.ts';
+import { DEFAULT_WAL_LIMIT_BYTES, type Db } from './prisma-client.ts';
 
 export interface WalCheckpointer {
   /** A last checkpoint, then the thread ends and the connection checkpoints by itself again. */
@@ -38,9 +38,6 @@ parentPort.on('message', (m) => {
 });
 parentPort.postMessage('ready');
 `;
-
-/** The WAL size past which the thread forces the WAL to start over (and what it is cut back to). */
-export const DEFAULT_WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 
 const AUTO_CHECKPOINT_PAGES = 1000; // SQLite's default
 

@@ -20,6 +20,13 @@ const autoCheckpoint = async () =>
   );
 const file = () => t.url.replace(/^file:/, '');
 
+describe('every connection', () => {
+  it('caps the WAL file it starts over (journal_size_limit), with or without the thread', async () => {
+    const [row] = await t.db.$queryRawUnsafe<Array<{ journal_size_limit: bigint }>>('PRAGMA journal_size_limit');
+    expect(Number(row?.journal_size_limit)).toBe(16 * 1024 * 1024);
+  });
+});
+
 describe('the WAL checkpoint thread', () => {
   it('copies committed pages into the database file while the main connection leaves it alone', async () => {
     const checkpointer = await startWalCheckpointer(t.db, t.url, silentLogger(), { intervalMs: 20 });
