@@ -1,4 +1,4 @@
-// npm run bench -- wal [--rate 100] [--seconds 30] [--synchronous full|normal] [--keep]
+// npm run bench -- wal [--rate 100] [--seconds 30] [--synchronous full|normal] [--checkpoint-ms 500] [--wal-limit-mb 16] [--keep]
 // Sustained writes: `rate` reports a second offered for `seconds` through the Telegram intake path
 // (update → telegraf → conversation → SQLite → replies queued), as main.ts runs it (WAL checkpoints
 // on their worker thread). Prints the largest WAL seen, the WAL and database at the end, and the
@@ -37,6 +37,8 @@ export async function run(argv: string[] = []): Promise<void> {
       rate: { type: 'string', default: '100' },
       seconds: { type: 'string', default: '30' },
       synchronous: { type: 'string', default: 'full' },
+      'checkpoint-ms': { type: 'string', default: '500' },
+      'wal-limit-mb': { type: 'string', default: '16' },
       keep: { type: 'boolean', default: false },
     },
   });
@@ -47,7 +49,8 @@ export async function run(argv: string[] = []): Promise<void> {
   const url = `file:${file}`;
   await applyMigrations(url);
   const synchronous = values.synchronous === 'normal' ? 'NORMAL' : 'FULL';
-  const db = await createPrismaClient(url, { synchronous });
+  const walLimitBytes = Number(values['wal-limit-mb']) * 1024 * 1024;
+  const db = await createPrismaClient(url, { synchronous, walLimitBytes });
   await seedReferenceData(db);
   const emu = await startTelegramEmulator();
   const config = loadConfig(
@@ -62,7 +65,10 @@ export async function run(argv: string[] = []): Promise<void> {
     false,
   );
   const logger = createLogger(config);
-  const checkpointer = await startWalCheckpointer(db, url, logger);
+  const checkpointer = await startWalCheckpointer(db, url, logger, {
+    intervalMs: Number(values['checkpoint-ms']),
+    limitBytes: walLimitBytes,
+  });
   const domain = await createDomain({ db, config, logger });
   const bot = createBot({ db, domain, config, logger });
   const telegram = createTelegram({ config, logger, db, domain, bot, kick: () => {} })!;
@@ -102,7 +108,9 @@ export async function run(argv: string[] = []): Promise<void> {
   const io1 = io();
   const cases = await db.case.count();
 
-  out(`\nWAL under sustained writes — ${rate} reports/s offered for ${seconds} s, synchronous=${synchronous}`);
+  out(
+    `\nWAL under sustained writes — ${rate} reports/s offered for ${seconds} s, synchronous=${synchronous}, checkpoint every ${values['checkpoint-ms']} ms, WAL limit ${values['wal-limit-mb']} MB`,
+  );
   out(
     `${os.cpus().length} CPUs, load average ${os
       .loadavg()
@@ -114,12 +122,26 @@ export async function run(argv: string[] = []): Promise<void> {
   const wchar = io1.wchar - io0.wchar;
   const writeBytes = io1.writeBytes - io0.writeBytes;
   out(
-    `  written: ${mb(wchar)} through write() (${(wchar / done / 1024).toFixed(0)} KB per report), ${mb(writeBytes)} to the block device (${(writeBytes / done / 1024).toFixed(0)} KB per report)\n`,
+    `  written: ${mb(wchar)} through write() (${(wchar / done / 1024).toFixed(0)} KB per report), ${mb(writeBytes)} to the block device (${(writeBytes / done / 1024).toFixed(0)} KB per report)`,
   );
+
+  // Pages written per report with nothing to share a commit with: one resident at a time, the
+  // WAL started afresh and left unchecked, so its frame count is exactly what the reports wrote.
+  await checkpointer.stop();
+  await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
+  await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
+  const alone = 200;
+  for (let i = 0; i < alone; i++)
+    for (const [, u] of reportUpdates(total + i, points, () => updateId++)) await telegram.handleUpdate(u);
+  const [frames] = await db.$queryRawUnsafe<Array<{ log: bigint | number }>>('PRAGMA wal_checkpoint(PASSIVE)');
+  const perReport = Number(frames?.log ?? NaN) / alone;
+  out(
+    `  one report at a time: ${perReport.toFixed(1)} WAL frames (pages) per report = ${((perReport * 4120) / 1024).toFixed(0)} KB\n`,
+  );
+  await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 1000');
 
   await telegram.stop();
   await emu.close();
-  await checkpointer.stop();
   await db.$disconnect();
   if (values.keep) out(`database kept at ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
