@@ -29,9 +29,11 @@ export function createHousekeepingStore(db: Db) {
   return {
     async purge(p: { processedBefore: Date; expiredBefore: Date }): Promise<PurgeCounts> {
       return {
-        // processedAt is indexed: each step reads only the rows it deletes.
+        // processedAt has no index (it would cost a page write per chat message). Rows are
+        // inserted in time order, so each step takes the oldest rows by rowid; it stops early at
+        // one still young enough to keep, and what lies behind it goes on a later night.
         processedUpdates: await inChunks(
-          'DELETE FROM "ProcessedUpdate" WHERE rowid IN (SELECT rowid FROM "ProcessedUpdate" WHERE "processedAt" < ? LIMIT ?)',
+          'DELETE FROM "ProcessedUpdate" WHERE "processedAt" < ? AND rowid IN (SELECT rowid FROM "ProcessedUpdate" ORDER BY rowid LIMIT ?)',
           p.processedBefore,
         ),
         webSessions: await inChunks(
