@@ -79,7 +79,7 @@ describe('the WAL checkpoint thread', () => {
     } finally {
       await checkpointer.stop();
     }
-    expect(maxWal).toBeLessThan(8 * limit);
+    expect(maxWal).toBeLessThan(12 * limit); // without the restart it passed 40 MB and kept growing
     // journal_size_limit: once the WAL starts over it is cut back to the limit.
     await sqlOf(t.db).transaction((tx) => tx.run('DELETE FROM "ProcessedUpdate" WHERE "updateId" = ?', 's0-0'));
     expect(wal()).toBeLessThanOrEqual(limit);
