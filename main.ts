@@ -7,6 +7,7 @@ import { createAppScheduler } from './app/create-scheduler.ts';
 import { createTelegram } from './app/create-telegram.ts';
 import { createWebChat } from './app/create-webchat.ts';
 import { createWeChat } from './app/create-wechat.ts';
+import { recoverAfterRestart } from './app/recover-after-restart.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import { demoModeNotice, type Config } from './config/config-schema.ts';
 import { createLogger } from './config/logger.ts';
@@ -37,9 +38,11 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const applied = await applyMigrations(config.DATABASE_URL);
   logger.info({ applied }, applied.length ? 'database migrated' : 'database schema up to date');
-  const db = await createPrismaClient(config.DATABASE_URL);
+  const db = await createPrismaClient(config.DATABASE_URL, { walLimitBytes: config.WAL_LIMIT_MB * 1024 * 1024 });
   await seedReferenceData(db);
-  const checkpointer = await startWalCheckpointer(db, config.DATABASE_URL, logger);
+  const checkpointer = await startWalCheckpointer(db, config.DATABASE_URL, logger, {
+    limitBytes: config.WAL_LIMIT_MB * 1024 * 1024,
+  });
 
   const domain = await createDomain({ db, config, logger });
   logger.info({ powerList: domain.router.version }, 'routing with power list');
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
   const scheduler = createAppScheduler({ db, domain, config, logger, kick });
 
   const app = await createServer({ config, logger, db, domain, extraRoutes });
+  await recoverAfterRestart({ outbox: domain.outbox, clock: domain.clock, logger });
   await delivery.start();
   scheduler.start();
   await app.listen({ port: config.PORT, host: config.HOST });

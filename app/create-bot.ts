@@ -11,7 +11,7 @@ import { createConversationStore } from '../db/conversation-store.ts';
 import { createIdentityStore } from '../db/identity-store.ts';
 import { createLoginLinkStore } from '../db/login-link-store.ts';
 import { createPatrolStore } from '../db/patrol-store.ts';
-import { createProcessedUpdateStore } from '../db/processed-update-store.ts';
+import { createHandledMessageStore } from '../db/processed-update-store.ts';
 import type { Db } from '../db/prisma-client.ts';
 import { createStaffDirectory } from '../db/staff-directory.ts';
 import type { Domain } from './create-domain.ts';
@@ -47,17 +47,9 @@ export function createBot(opts: { db: Db; domain: Domain; config: Config; logger
   const handler = createConversation(deps, logger.child({ component: 'conversation' }));
   const runtime = createBotRuntime({
     handler,
-    processed: createProcessedUpdateStore(db),
+    store: createHandledMessageStore(db, domain.outbox),
+    kick: () => opts.kick?.(),
     logger,
-    replies: {
-      async enqueue(channel, chatId, replies, keyBase) {
-        if (!replies.length) return;
-        await domain.outbox.enqueueNow(
-          replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })),
-        );
-      },
-      kick: () => opts.kick?.(),
-    },
   });
   const identify: IdentifySender = async (m) => {
     const { actor, isNew } = await deps.identities.resolve(m.channel, m.userId, m.chatId, m.displayName);

@@ -1,5 +1,5 @@
 // The scheduler's jobs: deadlines (reminders, 督办, escalation, auto-verification), daily
-// digests and patrol reminders, expiring drafts, and outbox housekeeping.
+// digests and patrol reminders, expiring drafts, and housekeeping (outbox, update ids, sessions).
 import type { Config } from '../config/config-schema.ts';
 import type { Logger } from '../config/logger.ts';
 import { createDraftExpiryJob } from '../bot/draft-expiry-job.ts';
@@ -8,6 +8,7 @@ import { createDeadlineWatch } from '../core/schedule/deadline-watch.ts';
 import { createScheduler, type Scheduler } from '../core/schedule/scheduler.ts';
 import { createConversationStore } from '../db/conversation-store.ts';
 import { createDailyJobsStore, createDeadlineWatchStore } from '../db/deadline-watch-store.ts';
+import { createHousekeepingStore } from '../db/housekeeping-store.ts';
 import type { Db } from '../db/prisma-client.ts';
 import { createSchedulerRunStore } from '../db/scheduler-run-store.ts';
 import type { Domain } from './create-domain.ts';
@@ -54,8 +55,20 @@ export function createAppScheduler(opts: {
       await domain.outbox.purgeSent(new Date(now.getTime() - 90 * 86_400_000));
     },
   };
+  const purge = createHousekeepingStore(db);
+  const dbHousekeeping = {
+    name: 'db-purge',
+    every: { dailyAt: '03:40' },
+    run: async (now: Date) => {
+      const purged = await purge.purge({
+        processedBefore: new Date(now.getTime() - config.PROCESSED_UPDATE_RETENTION_DAYS * 86_400_000),
+        expiredBefore: new Date(now.getTime() - config.EXPIRED_LOGIN_RETENTION_DAYS * 86_400_000),
+      });
+      logger.info({ purged }, 'old bookkeeping rows purged');
+    },
+  };
   // Jobs enqueue messages: wake the delivery worker after each tick instead of waiting for its poll.
-  const jobs = [watch.job, daily.digest, daily.patrolReminder, drafts, housekeeping].map((job) => ({
+  const jobs = [watch.job, daily.digest, daily.patrolReminder, drafts, housekeeping, dbHousekeeping].map((job) => ({
     ...job,
     run: async (now: Date) => {
       await job.run(now);

@@ -213,7 +213,27 @@ async function seedCases(file: string, total: number, now: number): Promise<void
       if (++rows === ROWS) flush();
     }
     flush();
+    // What intake writes with every case: the day's counter, so numbers continue after these,
+    // and the whole-process record the case pages and the case queries read.
+    const counter = sql.prepare('INSERT INTO CaseCounter (day, last) VALUES (?, ?)');
+    for (const [day, last] of perDay) counter.run(day, last);
+    sql.exec(`
+      INSERT INTO CaseEvent (caseId, type, fromStatus, toStatus, actorId, actorRole, data, createdAt)
+        SELECT id, 'submitted', NULL, CASE WHEN status = 'triage' THEN 'triage' ELSE 'dispatched' END, reporterId, 'reporter', '{}', createdAt FROM "Case";
+      INSERT INTO CaseEvent (caseId, type, fromStatus, toStatus, actorId, actorRole, data, createdAt)
+        SELECT id, 'registered', NULL, 'dispatched', NULL, 'system', '{}', createdAt FROM "Case" WHERE status <> 'triage';
+      INSERT INTO CaseEvent (caseId, type, fromStatus, toStatus, actorId, actorRole, data, createdAt)
+        SELECT c.id, 'resolved', 'accepted', 'resolved',
+          (SELECT p.id FROM Person p WHERE p.role = 'inspector' AND p.streetId = c.streetId LIMIT 1), 'enforcer', '{}', c.resolvedAt
+        FROM "Case" c WHERE c.resolvedAt IS NOT NULL;
+      INSERT INTO CaseEvent (caseId, type, fromStatus, toStatus, actorId, actorRole, data, createdAt)
+        SELECT id, 'closed', 'verified', 'closed', NULL, 'system', '{}', closedAt FROM "Case" WHERE closedAt IS NOT NULL;
+    `);
   })();
+  // Every person intake creates has the chat account they wrote from.
+  sql.exec(
+    `INSERT INTO ChatIdentity (channel, externalId, chatId, personId, createdAt) SELECT 'telegram', 'u' || id, 'u' || id, id, createdAt FROM Person WHERE id NOT IN (SELECT personId FROM ChatIdentity)`,
+  );
   // Ratings on 40 % of closed cases; patrol findings, one in three settled on the spot.
   const closedCases = sql
     .prepare(`SELECT id, reporterId, closedAt FROM "Case" WHERE status = 'closed'`)

@@ -1,4 +1,4 @@
-// npm run bench -- intake [--reports 2000] [--concurrency 32] [--via polling|webhook] [--keep]
+// npm run bench -- intake [--reports 2000] [--concurrency 32] [--via polling|webhook] [--synchronous full|normal] [--keep]
 // Reports per second through the whole Telegram intake path against the Bot API emulator:
 // update → telegraf → adapter → conversation → routing → SQLite → reply queued in the outbox.
 // One report is what a resident sends: a description, a location pin, and a press of 确认提交.
@@ -77,6 +77,7 @@ export async function run(argv: string[] = []): Promise<void> {
       reports: { type: 'string', default: '2000' },
       concurrency: { type: 'string', default: '32' },
       via: { type: 'string', default: 'polling' },
+      synchronous: { type: 'string', default: 'full' },
       keep: { type: 'boolean', default: false },
     },
   });
@@ -86,7 +87,8 @@ export async function run(argv: string[] = []): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gridline-intake-bench-'));
   const url = `file:${path.join(dir, 'bench.db')}`;
   await applyMigrations(url);
-  const db = await createPrismaClient(url);
+  const synchronous = values.synchronous === 'normal' ? 'NORMAL' : 'FULL';
+  const db = await createPrismaClient(url, { synchronous });
   await seedReferenceData(db);
   const emu = await startTelegramEmulator();
   const config = loadConfig(
@@ -149,7 +151,7 @@ export async function run(argv: string[] = []): Promise<void> {
       .join(' ')} (other work shares this machine), Node ${process.version}`,
   );
   out(
-    `${total} reports × 3 updates (text, pin, 确认提交), concurrency ${concurrency} (residents at a time), after ${warmup} warm-up reports`,
+    `${total} reports × 3 updates (text, pin, 确认提交), concurrency ${concurrency} (residents at a time), after ${warmup} warm-up reports, synchronous=${synchronous}`,
   );
   out(
     `  reports/s      ${(total / r.seconds).toFixed(0)}   (target ≥ 300)   updates/s ${((3 * total) / r.seconds).toFixed(0)}   wall ${r.seconds.toFixed(1)} s`,

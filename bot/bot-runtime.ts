@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../config/logger.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
-import type { ConversationHandler, InboundMessage } from './inbound-types.ts';
+import type { ConversationHandler, HandledMessage, InboundMessage } from './inbound-types.ts';
 
-export interface ProcessedUpdatePort {
-  /** Records the update; false when it was already recorded (a repeated delivery). */
-  claim(channel: string, updateId: string): Promise<boolean>;
-  release(channel: string, updateId: string): Promise<void>;
+/**
+ * Where a handled message is made durable. The update's claim is written in the same unit of
+ * work as the chat's new flow state and the replies, so a crash in between loses neither: before
+ * the commit nothing is claimed and a redelivery is handled afresh; after it, all of it stands.
+ */
+export interface HandledMessageStore {
+  /** True when the update was committed before (a repeated delivery). */
+  seen(channel: string, updateId: string): Promise<boolean>;
+  /**
+   * Claims the update (when it has an id), writes the flow state and queues the replies, all or
+   * nothing. False, with nothing written, when another process committed the same update first.
+   */
+  commit(c: { message: InboundMessage; handled: HandledMessage; replyKeyBase: string }): Promise<boolean>;
 }
 
 export interface ReplyQueue {
@@ -21,37 +30,36 @@ export interface BotRuntime {
 
 /**
  * What every channel adapter calls. Repeated deliveries (webhook retries) are processed once;
- * messages of one chat are handled one at a time, in order, so flow state never races; replies
- * go through the outbox like every other message, so rate limits and retries apply to them too.
+ * messages of one chat are handled one at a time, in order, so flow state never races (and two
+ * deliveries of one update, which come from the same chat, never overlap); replies go through
+ * the outbox like every other message, so rate limits and retries apply to them too.
  */
 export function createBotRuntime(deps: {
   handler: ConversationHandler;
-  processed: ProcessedUpdatePort;
-  replies: ReplyQueue;
+  store: HandledMessageStore;
+  kick: () => void;
   logger: Logger;
 }): BotRuntime {
   const chains = new Map<string, Promise<unknown>>();
 
   async function process(msg: InboundMessage): Promise<OutboundMessage[]> {
-    if (msg.updateId && !(await deps.processed.claim(msg.channel, msg.updateId))) {
+    if (msg.updateId && (await deps.store.seen(msg.channel, msg.updateId))) {
       deps.logger.debug({ channel: msg.channel, updateId: msg.updateId }, 'repeated update ignored');
       return [];
     }
-    try {
-      const replies = await deps.handler.handle(msg);
-      await deps.replies.enqueue(
-        msg.channel,
-        msg.chatId,
-        replies,
-        `reply:${msg.channel}:${msg.chatId}:${msg.updateId ?? randomUUID()}`,
-      );
-      deps.replies.kick();
-      return replies;
-    } catch (err) {
-      // Not handled: let a redelivery try again rather than losing the message.
-      if (msg.updateId) await deps.processed.release(msg.channel, msg.updateId).catch(() => undefined);
-      throw err;
+    // Nothing is claimed yet: if this throws or the process dies, a redelivery is handled anew.
+    const handled = await deps.handler.handle(msg);
+    const fresh = await deps.store.commit({
+      message: msg,
+      handled,
+      replyKeyBase: `reply:${msg.channel}:${msg.chatId}:${msg.updateId ?? randomUUID()}`,
+    });
+    if (!fresh) {
+      deps.logger.warn({ channel: msg.channel, updateId: msg.updateId }, 'update committed elsewhere meanwhile');
+      return [];
     }
+    deps.kick();
+    return handled.replies;
   }
 
   return {

@@ -1,9 +1,10 @@
 import { DomainError } from '../core/errors.ts';
 import { ACTIONS, type CaseAction, type RatingScore } from '../core/case/case-types.ts';
-import type { Button, OutboundMessage } from '../core/messaging/outbound-types.ts';
+import type { Button } from '../core/messaging/outbound-types.ts';
 import type { Logger } from '../config/logger.ts';
 import { BotContext, type BotDeps } from './bot-context.ts';
-import type { ConversationHandler, InboundMessage } from './inbound-types.ts';
+import type { FlowState } from './bot-ports.ts';
+import type { ConversationHandler, HandledMessage, InboundMessage } from './inbound-types.ts';
 import { COMMANDS } from './flows/command-flow.ts';
 import { continueFinding, findingChoice } from './flows/finding-flow.ts';
 import { continueReport, reportChoice } from './flows/report-flow.ts';
@@ -69,7 +70,7 @@ function numberedChoice(msg: InboundMessage, offered: Button[] | undefined): Inb
 
 export function createConversation(deps: BotDeps, logger: Logger): ConversationHandler {
   return {
-    async handle(raw: InboundMessage): Promise<OutboundMessage[]> {
+    async handle(raw: InboundMessage): Promise<HandledMessage> {
       const resolved = await deps.identities.resolve(raw.channel, raw.userId, raw.chatId, raw.displayName);
       const { actor } = resolved;
       const isNew = resolved.isNew || raw.newcomer === true;
@@ -77,12 +78,10 @@ export function createConversation(deps: BotDeps, logger: Logger): ConversationH
       let state = await deps.conversations.load(key);
       // The scheduler announces expired drafts; this catches one it has not reached yet.
       const expiredFlow = state?.expiresAt && state.expiresAt <= deps.clock() ? state.flow : null;
-      if (expiredFlow) {
-        await deps.conversations.clear(key);
-        state = null;
-      }
+      if (expiredFlow) state = null;
       const msg = numberedChoice(raw, state?.data._offered as Button[] | undefined);
       const ctx = new BotContext(deps, msg, actor, key, state?.flow === 'idle' ? null : state);
+      if (expiredFlow) ctx.stateChanged = true; // the expired row goes, unless the message starts a new flow
       if (expiredFlow === 'report' || expiredFlow === 'finding')
         ctx.say('draft.expired', { minutes: deps.settings.draftTtlMinutes });
       const greetingOnly = /^(你好|您好|hi|hello|在吗)[!！。.\s]*$/i.test(msg.text?.trim() ?? '');
@@ -97,30 +96,29 @@ export function createConversation(deps: BotDeps, logger: Logger): ConversationH
           ctx.say('error');
         }
       }
-      await persistState(deps, ctx);
-      return ctx.replies;
+      const next = nextState(deps, ctx);
+      return { replies: ctx.replies, ...(next !== undefined ? { state: { key, next } } : {}) };
     },
   };
 }
 
 /**
- * Writes the flow state once per message, with the buttons just offered, so a typed number
- * can pick one later.
+ * The flow state to write once per message, with the buttons just offered, so a typed number
+ * can pick one later; undefined when nothing changed. The runtime commits it with the replies.
  */
-async function persistState(deps: BotDeps, ctx: BotContext): Promise<void> {
+function nextState(deps: BotDeps, ctx: BotContext): FlowState | null | undefined {
   const last = [...ctx.replies].reverse().find((r) => r.buttons?.length);
   const offered = last?.buttons?.flat();
   if (ctx.state) {
-    if (!ctx.stateChanged && !offered && !ctx.state.data._offered) return;
-    await deps.conversations.save(ctx.key, { ...ctx.state, data: { ...ctx.state.data, _offered: offered ?? null } });
-  } else if (offered) {
-    await deps.conversations.save(ctx.key, {
+    if (!ctx.stateChanged && !offered && !ctx.state.data._offered) return undefined;
+    return { ...ctx.state, data: { ...ctx.state.data, _offered: offered ?? null } };
+  }
+  if (offered)
+    return {
       flow: 'idle',
       step: 'idle',
       data: { _offered: offered },
       expiresAt: new Date(deps.clock().getTime() + 24 * 3_600_000),
-    });
-  } else if (ctx.stateChanged) {
-    await deps.conversations.clear(ctx.key);
-  }
+    };
+  return ctx.stateChanged ? null : undefined;
 }

@@ -1,5 +1,6 @@
 import type { Crs } from '../core/geo/geo-types.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
+import type { ConversationKey, FlowState } from './bot-ports.ts';
 
 export type Channel = 'telegram' | 'wechat' | 'web';
 
@@ -65,7 +66,14 @@ export type IdentifySender = (
   m: Pick<InboundMessage, 'channel' | 'chatId' | 'userId' | 'displayName'>,
 ) => Promise<{ personId: number; isNew: boolean }>;
 
+/** What handling one message produced, to be committed with the update's claim (see bot-runtime.ts). */
+export interface HandledMessage {
+  replies: OutboundMessage[];
+  /** The chat's flow state afterwards: a state to save, null to clear it, absent when unchanged. */
+  state?: { key: ConversationKey; next: FlowState | null };
+}
+
 /** The conversation core: one call per inbound message, replies returned in order. */
 export interface ConversationHandler {
-  handle(message: InboundMessage): Promise<OutboundMessage[]>;
+  handle(message: InboundMessage): Promise<HandledMessage>;
 }

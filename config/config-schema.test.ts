@@ -55,6 +55,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: 't', TELEGRAM_MODE: 'webhook' }, '/x', false)).toThrow(ConfigError);
   });
 
+  it('reads the housekeeping limits and refuses nonsense', () => {
+    const c = loadConfig({}, '/x', false);
+    expect([c.WAL_LIMIT_MB, c.PROCESSED_UPDATE_RETENTION_DAYS, c.EXPIRED_LOGIN_RETENTION_DAYS]).toEqual([16, 30, 7]);
+    expect(() => loadConfig({ WAL_LIMIT_MB: '0' }, '/x', false)).toThrow(/WAL_LIMIT_MB/);
+    // Telegram redelivers for a day: a shorter memory would answer a redelivery a second time.
+    expect(() => loadConfig({ PROCESSED_UPDATE_RETENTION_DAYS: '1' }, '/x', false)).toThrow(
+      /PROCESSED_UPDATE_RETENTION_DAYS/,
+    );
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: ' ' }, '/x', false).PORT).toBe(3000);
   });

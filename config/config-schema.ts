@@ -79,6 +79,9 @@ export const envSchema = z.object({
   PHOTO_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(20 * 1024 * 1024),
   DIGEST_HOUR: int(0, 23).default(8),
   PATROL_REMINDER_HOUR: int(0, 23).default(18),
+  WAL_LIMIT_MB: int(1, 1024).default(16),
+  PROCESSED_UPDATE_RETENTION_DAYS: int(2, 3650).default(30),
+  EXPIRED_LOGIN_RETENTION_DAYS: int(0, 3650).default(7),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -57,3 +57,13 @@ export class ConflictError extends DomainError {
     super('conflict', message);
   }
 }
+
+/**
+ * No case number could be allocated: the report is not registered, and whoever sent it is told
+ * so (the chat keeps the draft for another 确认提交; the API answers 503), never silence.
+ */
+export class CaseNumberError extends DomainError {
+  constructor(message = '暂时无法生成案件编号，您的报告尚未提交，请稍后再点一次“确认提交”。') {
+    super('case_number_unavailable', message);
+  }
+}

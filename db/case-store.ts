@@ -1,6 +1,7 @@
 import type { CasePatch, CaseRow, CaseStore, CaseTx, ItemRef } from '../core/case/case-port.ts';
 import type { CaseStatus, Handling, Mode721 } from '../core/case/case-types.ts';
 import { caseNumber } from '../core/case/case-format-fns.ts';
+import { CaseNumberError } from '../core/errors.ts';
 import { distanceM } from '../core/geo/geo-measure-fns.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
 import { handlerIds } from './handler-ids.ts';
@@ -221,14 +222,32 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
     return r ? toCaseRow(r) : null;
   };
 
+  const numberTaken = (number: string): boolean =>
+    tx.get('SELECT 1 FROM "Case" WHERE "number" = ?', number) !== undefined;
+
   return {
     async nextCaseNumber(prefix, day) {
       const key = day.replace(/-/g, '');
-      const row = tx.get<{ last: number }>(
+      const { last } = tx.get<{ last: number }>(
         'INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "last" + 1 RETURNING "last"',
         key,
       )!;
-      return caseNumber(prefix, key, row.last);
+      const number = caseNumber(prefix, key, last);
+      if (!numberTaken(number)) return number;
+      // The counter row was missing or behind the numbers in use (cases imported or seeded
+      // without it): continue after the highest number of the day, and keep the counter there.
+      const dayPrefix = caseNumber(prefix, key, 0).slice(0, -4);
+      const highest = tx.get<{ n: number | null }>(
+        'SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE "number" >= ? AND "number" < ?',
+        dayPrefix.length + 1,
+        dayPrefix,
+        `${dayPrefix.slice(0, -1)}.`, // '.' sorts right after '-': the range is the day's numbers, on the unique index
+      );
+      const next = Math.max(last, highest?.n ?? 0) + 1;
+      tx.run('UPDATE "CaseCounter" SET "last" = ? WHERE "day" = ?', next, key);
+      const renumbered = caseNumber(prefix, key, next);
+      if (numberTaken(renumbered)) throw new CaseNumberError();
+      return renumbered;
     },
     async activeItem(code) {
       const i = tx.get<ItemRecord>(

@@ -1,6 +1,7 @@
-import type { ConversationPort, FlowState } from '../bot/bot-ports.ts';
+import type { ConversationKey, ConversationPort, FlowState } from '../bot/bot-ports.ts';
 import type { Channel } from '../bot/inbound-types.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
+import type { SqlTx } from './sql-connection.ts';
 import { dateOrNull, sqlDate, sqlDateOrNull } from './sql-values.ts';
 
 type Row = { flow: string; step: string; data: string; expiresAt: string | null };
@@ -10,6 +11,33 @@ const toState = (r: Row): FlowState => ({
   data: JSON.parse(r.data) as Record<string, unknown>,
   expiresAt: dateOrNull(r.expiresAt),
 });
+
+/** Writes a chat's flow state inside the caller's unit of work (one row per chat and user). */
+export function saveConversation(tx: SqlTx, k: ConversationKey, state: FlowState): void {
+  const now = sqlDate(new Date());
+  tx.run(
+    `INSERT INTO "Conversation" ("channel", "chatId", "userId", "flow", "step", "data", "expiresAt", "updatedAt", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT ("channel", "chatId", "userId") DO UPDATE SET "flow" = excluded."flow", "step" = excluded."step", "data" = excluded."data", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`,
+    k.channel,
+    k.chatId,
+    k.userId,
+    state.flow,
+    state.step,
+    JSON.stringify(state.data),
+    sqlDateOrNull(state.expiresAt),
+    now,
+    now,
+  );
+}
+
+export function clearConversation(tx: SqlTx, k: ConversationKey): void {
+  tx.run(
+    'DELETE FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?',
+    k.channel,
+    k.chatId,
+    k.userId,
+  );
+}
 
 /**
  * Flow state in SQLite: a restart or a second server process picks up where the chat left off.
@@ -28,34 +56,8 @@ export function createConversationStore(db: Db): ConversationPort {
         );
         return row ? toState(row) : null;
       }),
-    async save(k, state) {
-      const now = sqlDate(new Date());
-      await sql.transaction((tx) =>
-        tx.run(
-          `INSERT INTO "Conversation" ("channel", "chatId", "userId", "flow", "step", "data", "expiresAt", "updatedAt", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT ("channel", "chatId", "userId") DO UPDATE SET "flow" = excluded."flow", "step" = excluded."step", "data" = excluded."data", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`,
-          k.channel,
-          k.chatId,
-          k.userId,
-          state.flow,
-          state.step,
-          JSON.stringify(state.data),
-          sqlDateOrNull(state.expiresAt),
-          now,
-          now,
-        ),
-      );
-    },
-    async clear(k) {
-      await sql.transaction((tx) =>
-        tx.run(
-          'DELETE FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?',
-          k.channel,
-          k.chatId,
-          k.userId,
-        ),
-      );
-    },
+    save: (k, state) => sql.transaction((tx) => saveConversation(tx, k, state)),
+    clear: (k) => sql.transaction((tx) => clearConversation(tx, k)),
     async expired(now, limit) {
       const rows = await db.conversation.findMany({
         where: { expiresAt: { lte: now } },

@@ -35,6 +35,11 @@ export interface OutboxStore extends OutboxPort {
   countByStatus(): Promise<Record<string, number>>;
   /** After a long outage, an administrator puts dead messages back in the queue (attempts reset). */
   requeueDead(filter?: { ids?: number[]; channel?: string }): Promise<number>;
+  /**
+   * At start-up, before any worker runs: every row in `sending` was left by a process that died,
+   * so all go back to `pending` at once, whatever their lease (counted as an attempt, as in recoverStale).
+   */
+  reclaimSending(now: Date): Promise<number>;
   /** Deletes delivered rows sent before `before`, so the table does not grow without end. */
   purgeSent(before: Date): Promise<number>;
 }
@@ -192,6 +197,19 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
           nextAttemptAt: now,
           attempts: { increment: 1 },
           lastError: 'lease expired: the worker stopped mid-send',
+        },
+      });
+      return count;
+    },
+
+    async reclaimSending(now) {
+      const { count } = await db.outboxMessage.updateMany({
+        where: { status: 'sending' },
+        data: {
+          status: 'pending',
+          nextAttemptAt: now,
+          attempts: { increment: 1 },
+          lastError: 'the process stopped mid-send',
         },
       });
       return count;

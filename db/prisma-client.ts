@@ -8,16 +8,32 @@ export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
 
 const rawByClient = new WeakMap<Db, Sql>();
 
+export interface ClientOptions {
+  busyTimeoutMs?: number;
+  /**
+   * FULL (the default): the WAL is fsynced at every commit, so what was acknowledged survives a
+   * power loss, as PostgreSQL promises by default; group commit (sql-connection.ts) shares one
+   * fsync among the units of a batch. NORMAL survives a process crash only (benchmarks compare).
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** journal_size_limit: a WAL that starts over is cut back to this (the checkpoint thread also restarts it past this size). */
+  walLimitBytes?: number;
+}
+
+export const DEFAULT_WAL_LIMIT_BYTES = 16 * 1024 * 1024;
+
 /**
  * One Prisma client over better-sqlite3, set up for a server: WAL so readers never block
- * the writer, synchronous=NORMAL (durable against a process crash, which WAL guarantees),
- * foreign keys on, and a busy timeout so a second process waits instead of failing.
+ * the writer, synchronous=FULL (see ClientOptions), foreign keys on, and a busy timeout so a
+ * second process waits instead of failing.
  */
-export async function createPrismaClient(databaseUrl: string, busyTimeoutMs = 5000): Promise<Db> {
+export async function createPrismaClient(databaseUrl: string, opts: ClientOptions = {}): Promise<Db> {
+  const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
   const shared = createSharedConnection(new PrismaBetterSqlite3({ url: databaseUrl, timeout: busyTimeoutMs }));
   const db = new PrismaClient({ adapter: shared.factory });
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+  await db.$executeRawUnsafe(`PRAGMA synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  await db.$queryRawUnsafe(`PRAGMA journal_size_limit = ${Math.trunc(opts.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES)}`);
   await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
   await db.$executeRawUnsafe(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   rawByClient.set(db, shared.sql);

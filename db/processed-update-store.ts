@@ -1,25 +1,48 @@
-import type { ProcessedUpdatePort } from '../bot/bot-runtime.ts';
+import type { HandledMessageStore } from '../bot/bot-runtime.ts';
+import { clearConversation, saveConversation } from './conversation-store.ts';
+import type { OutboxStore } from './outbox-store.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import { sqlDate } from './sql-values.ts';
 
-/** Inbound idempotency by (channel, update id): the primary key makes the claim atomic. */
-export function createProcessedUpdateStore(db: Db): ProcessedUpdatePort {
+/**
+ * Inbound idempotency by (channel, update id). The claim row is inserted in the same unit of work
+ * as the message's flow state and replies (the primary key makes it atomic), so a process killed
+ * while handling a message leaves no claim behind and the redelivery is handled.
+ */
+export function createHandledMessageStore(db: Db, outbox: Pick<OutboxStore, 'enqueue'>): HandledMessageStore {
   const sql = sqlOf(db);
   return {
-    claim: (channel, updateId) =>
+    seen: (channel, updateId) =>
       sql.transaction(
         (tx) =>
-          tx.run(
-            'INSERT OR IGNORE INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)',
-            channel,
-            updateId,
-            sqlDate(new Date()),
-          ).changes === 1,
+          tx.get('SELECT 1 FROM "ProcessedUpdate" WHERE "channel" = ? AND "updateId" = ?', channel, updateId) !==
+          undefined,
       ),
-    async release(channel, updateId) {
-      await sql.transaction((tx) =>
-        tx.run('DELETE FROM "ProcessedUpdate" WHERE "channel" = ? AND "updateId" = ?', channel, updateId),
-      );
-    },
+    commit: ({ message: m, handled, replyKeyBase }) =>
+      sql.transaction((tx) => {
+        if (m.updateId) {
+          const claimed = tx.run(
+            'INSERT OR IGNORE INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)',
+            m.channel,
+            m.updateId,
+            sqlDate(new Date()),
+          ).changes;
+          if (claimed === 0) return false;
+        }
+        if (handled.state) {
+          if (handled.state.next) saveConversation(tx, handled.state.key, handled.state.next);
+          else clearConversation(tx, handled.state.key);
+        }
+        outbox.enqueue(
+          tx,
+          handled.replies.map((message, i) => ({
+            dedupeKey: `${replyKeyBase}:${i}`,
+            channel: m.channel,
+            chatId: m.chatId,
+            message,
+          })),
+        );
+        return true;
+      }),
   };
 }

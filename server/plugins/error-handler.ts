@@ -9,6 +9,7 @@ const STATUS: Record<string, number> = {
   conflict: 409,
   validation_error: 400,
   rate_limited: 429,
+  case_number_unavailable: 503,
 };
 
 /** Every error leaves as {"error": {"code", "message"}} with the status that fits. */

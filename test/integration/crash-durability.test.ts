@@ -1,27 +1,51 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createBot } from '../../app/create-bot.ts';
+import { createDomain } from '../../app/create-domain.ts';
+import { recoverAfterRestart } from '../../app/recover-after-restart.ts';
+import type { InboundMessage } from '../../bot/inbound-types.ts';
 import { createPrismaClient } from '../../db/prisma-client.ts';
+import { seedReferenceData } from '../../db/seed.ts';
+import { silentLogger, testConfig } from '../helpers/test-config.ts';
 import { createTestDb } from '../helpers/test-db.ts';
 
 const writer = path.resolve(import.meta.dirname, '../helpers/crash-writer.ts');
+const crashBot = path.resolve(import.meta.dirname, '../helpers/crash-bot.ts');
+
+/** Runs a helper script as one process (tsx as a loader, not its CLI, which would fork a child that outlives the kill). */
+function runUntil(script: string, args: string[], killWhen: (line: string) => boolean): Promise<string[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  return new Promise((resolve) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.trim().split('\n')) {
+        lines.push(line);
+        if (killWhen(line)) child.kill('SIGKILL');
+      }
+    });
+    child.on('exit', () => resolve(lines));
+  });
+}
+
+describe('an acknowledged commit', () => {
+  it('is synced to disk before it is acknowledged (synchronous=FULL in WAL mode), so power loss cannot undo it', async () => {
+    const { db } = await createTestDb();
+    const [mode] = await db.$queryRawUnsafe<Array<{ journal_mode: string }>>('PRAGMA journal_mode');
+    const [sync] = await db.$queryRawUnsafe<Array<{ synchronous: bigint | number }>>('PRAGMA synchronous');
+    expect(mode?.journal_mode).toBe('wal');
+    expect(Number(sync?.synchronous)).toBe(2); // FULL: the WAL is fsynced at every commit
+    await db.$disconnect();
+  });
+});
 
 describe('a process killed with SIGKILL in the middle of writes', () => {
   it('loses no committed data, and the database opens cleanly', async () => {
     const { db, url } = await createTestDb();
     await db.$disconnect();
 
-    // One process (tsx as a loader, not its CLI, which would fork a child that outlives the kill).
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let lastAcked = -1;
-    await new Promise<void>((resolve) => {
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        const lines = chunk.trim().split('\n');
-        lastAcked = Number(lines[lines.length - 1]);
-        if (lastAcked >= 300) child.kill('SIGKILL');
-      });
-      child.on('exit', () => resolve());
-    });
+    const acked = await runUntil(writer, [url], (line) => Number(line) >= 300);
+    const lastAcked = Number(acked.at(-1));
     expect(lastAcked).toBeGreaterThanOrEqual(300);
 
     const reopened = await createPrismaClient(url);
@@ -32,6 +56,47 @@ describe('a process killed with SIGKILL in the middle of writes', () => {
     // Every acknowledged commit survives; both rows of a transaction or neither.
     expect(updates).toBeGreaterThanOrEqual(lastAcked + 1);
     expect(runs).toBe(updates);
+    await reopened.$disconnect();
+  });
+});
+
+describe('a bot process killed with SIGKILL while it handles a message', () => {
+  it('handles the redelivered message after the restart, and the chat is not held behind a dead lease', async () => {
+    const { db, url, dir } = await createTestDb();
+    await seedReferenceData(db);
+    await db.$disconnect();
+    const at = '2026-03-02T02:00:00.000Z';
+    const message: InboundMessage = {
+      channel: 'telegram',
+      chatId: '4242',
+      userId: '4242',
+      updateId: '9001',
+      displayName: '居民',
+      text: '人行道上有人摆摊卖烤红薯，把路都占了',
+    };
+
+    const lines = await runUntil(crashBot, [url, dir, at, JSON.stringify(message)], (l) => l === 'handling');
+    expect(lines).toContain('handling');
+
+    // The restart: a new process on the same file, started the way main.ts starts.
+    const reopened = await createPrismaClient(url);
+    const clock = () => new Date(at);
+    const logger = silentLogger();
+    const domain = await createDomain({ db: reopened, config: testConfig(dir), logger, clock });
+    await recoverAfterRestart({ outbox: domain.outbox, clock, logger });
+    const bot = createBot({ db: reopened, domain, config: testConfig(dir), logger });
+
+    // Telegram delivers the update again: it is handled, not dismissed as a repeat.
+    const replies = await bot.runtime.receive(message);
+    expect(replies.map((r) => r.text).join()).toContain('位置');
+    const queued = await reopened.outboxMessage.findMany({ where: { chatId: '4242' }, orderBy: { id: 'asc' } });
+    expect(queued.map((r) => JSON.parse(r.payload).text as string)).toEqual([
+      '上一条回复',
+      expect.stringContaining('位置'),
+    ]);
+    // The reply the dead process was sending goes out at once, not after its five-minute lease.
+    const due = await domain.outbox.claimDue(clock(), 10);
+    expect(due.map((r) => r.message.text)).toEqual(['上一条回复']);
     await reopened.$disconnect();
   });
 });

@@ -1,0 +1,5 @@
+-- DropIndex
+DROP INDEX "Conversation_expiresAt_idx";
+
+-- DropIndex
+DROP INDEX "ProcessedUpdate_processedAt_idx";
