@@ -1,4 +1,5 @@
 import type { CaseListItem, CaseLookupPort } from '../bot/bot-ports.ts';
+import { redactPersonalData } from '../core/case/anonymise-fns.ts';
 import { handlerName } from '../core/case/case-format-fns.ts';
 import { STATUS_LABELS, type Actor, type CaseStatus } from '../core/case/case-types.ts';
 import { isOverdue } from '../core/case/case-visibility-fns.ts';
@@ -75,6 +76,7 @@ export function createCaseLookupStore(db: Db): CaseLookupPort {
         select: {
           ...select,
           outcome: true,
+          reporter: { select: { displayName: true } },
           handling: true,
           street: { select: { name: true } },
           department: { select: { name: true } },
@@ -84,7 +86,12 @@ export function createCaseLookupStore(db: Db): CaseLookupPort {
       if (!row) return null;
       return {
         item: toItem(row, new Date()),
-        outcome: row.outcome,
+        // A resident may follow a case someone else reported (a merged duplicate): the outcome
+        // reaches residents as it reaches the public, without names or numbers.
+        outcome:
+          row.outcome && actor.role === 'resident'
+            ? redactPersonalData(row.outcome, { names: [row.reporter.displayName] })
+            : row.outcome,
         handler: handlerName({
           handling: row.handling as 'street',
           streetName: row.street?.name ?? null,

@@ -13,7 +13,11 @@ const N: Record<string, string> = {};
 const A: Record<string, number> = {}; // attachment ids
 
 const REPORT_TEXT = '我是李四，住万松园路12号，电话13812345678，楼下有人占道经营';
-const OUTCOME = '已联系当事人（13912345678，身份证420103198001011234，微信@wang_xm），联系人：王小明，摊点已清理。';
+// Issue 13.6: names after person words, the reporter's own name (李四, from the record), a phone in
+// Chinese numerals and a plate must not reach the public.
+const OUTCOME =
+  '已联系当事人（13912345678，身份证420103198001011234，微信@wang_xm），联系人：王小明，摊主赵六已将摊点清理，' +
+  '车辆鄂A·D12345已驶离，已回复李四，回访电话一三九一二三四五六七八。';
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -112,7 +116,9 @@ describe('GET /api/public/cases', () => {
       department: null,
       street: '万松街道',
       location: { lat: 30.593, lng: 114.279 },
-      outcome: '已联系当事人（[电话已隐去]，身份证[证件号已隐去]，微信[账号已隐去]），联系人：***，摊点已清理。',
+      outcome:
+        '已联系当事人（[电话已隐去]，身份证[证件号已隐去]，微信[账号已隐去]），联系人：[姓名已隐去]，摊主[姓名已隐去]已将摊点清理，' +
+        '车辆鄂A*****已驶离，已回复[姓名已隐去]，回访电话[电话已隐去]。',
       createdDate: '2026-11-20',
       closedDate: '2026-11-22', // 17:00Z is 01:00 the next day in Wuhan
       mode721: 'service',
@@ -134,6 +140,9 @@ describe('GET /api/public/cases', () => {
       '420103198001011234',
       'wang_xm',
       '王小明',
+      '赵六',
+      'D12345',
+      '一三九一二三四五六七八',
       '万松园路12号',
       '楼下有人',
       '30.593456',
