@@ -48,6 +48,8 @@ beforeAll(async () => {
     status: 'accepted',
     text: '另一个报告',
     outcome: '处理中',
+    // Pinned like every fixture here: the statistics below ask for November 2026, whatever today is.
+    createdAt: '2026-11-25T02:00:00Z',
   });
   await f.case({
     reporterId: resident.id,
@@ -58,7 +60,7 @@ beforeAll(async () => {
     closedAt: '2026-11-02T02:00:00Z',
   });
   Object.assign(N, { closed: closed.number, open: open.number });
-  await f.rating(closed.id, resident.id, 'basic');
+  await f.rating(closed.id, resident.id, 'basic', '2026-11-22T03:00:00Z');
 
   mkdirSync(path.join(t.dir, 'photos'), { recursive: true });
   for (const name of ['orig.jpg', 'public.jpg', 'reporter.jpg', 'open.jpg'])
