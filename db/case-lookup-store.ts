@@ -43,7 +43,8 @@ function queueWhere(actor: Actor): Prisma.CaseWhereInput | null {
   return null;
 }
 
-export function createCaseLookupStore(db: Db): CaseLookupPort {
+/** `clock` is the domain's: overdue flags follow the same time as the deadlines (and a test's pinned clock). */
+export function createCaseLookupStore(db: Db, clock: () => Date = () => new Date()): CaseLookupPort {
   return {
     async mine(personId, limit) {
       const rows = await db.case.findMany({
@@ -52,7 +53,7 @@ export function createCaseLookupStore(db: Db): CaseLookupPort {
         take: limit,
         select,
       });
-      const now = new Date();
+      const now = clock();
       return rows.map((r) => toItem(r, now));
     },
     async queue(actor, now, limit) {
@@ -85,7 +86,7 @@ export function createCaseLookupStore(db: Db): CaseLookupPort {
       });
       if (!row) return null;
       return {
-        item: toItem(row, new Date()),
+        item: toItem(row, clock()),
         // A resident may follow a case someone else reported (a merged duplicate): the outcome
         // reaches residents as it reaches the public, without names or numbers.
         outcome:

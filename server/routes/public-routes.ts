@@ -148,7 +148,7 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       },
     },
     async (req) => {
-      const period = resolvePeriod(req.query, new Date());
+      const period = resolvePeriod(req.query, deps.domain.clock());
       return statsCache.get(statsCacheKey(period, null), () => publicStats(db, period));
     },
   );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -19,8 +20,11 @@ const OUTCOME =
   '已联系当事人（13912345678，身份证420103198001011234，微信@wang_xm），联系人：王小明，摊主赵六已将摊点清理，' +
   '车辆鄂A·D12345已驶离，已回复李四，回访电话一三九一二三四五六七八。';
 
+// 30 November 2026, noon in Wuhan: the default statistics period is the 30 days up to today.
+const clock = createFakeClock('2026-11-30T04:00:00Z');
+
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ clock: clock.now });
   app = t.app;
   const f = createCaseFactory(t.db);
   resident = await f.person({ role: 'resident', name: '李四', phone: '13812345678' });
@@ -190,6 +194,14 @@ describe('GET /api/public/stats', () => {
     expect(body.streets).toBeUndefined();
     expect(body.totals).toMatchObject({ total: 3, closed: 2, satisfactionRate: 1, mode721: { service: 1 } });
     expect(JSON.stringify(body)).not.toContain('万松街道');
+  });
+
+  it("counts the default period back from the app's clock, not from the machine's", async () => {
+    const body = (await app.inject('/api/public/stats')).json() as { period: { from: string; to: string } } & {
+      totals: Record<string, unknown>;
+    };
+    expect(body.period).toEqual({ from: '2026-10-31T16:00:00.000Z', to: '2026-11-30T16:00:00.000Z' });
+    expect(body.totals).toMatchObject({ total: 3, closed: 2 });
   });
 });
 
