@@ -109,6 +109,9 @@ describe('redactPersonalData on outcome sentences', () => {
     );
     // Too short to be told apart from ordinary words.
     expect(redactPersonalData('王府井路段已清理', { names: ['王'] })).toBe('王府井路段已清理');
+    // The label given to people who gave no name is not a name.
+    expect(redactPersonalData('居民反映的问题已解决', { names: ['居民'] })).toBe('居民反映的问题已解决');
+    expect(redactPersonalData('网页居民反映的问题已解决', { names: ['网页居民'] })).toBe('网页居民反映的问题已解决');
   });
 
   it.each([

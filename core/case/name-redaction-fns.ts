@@ -164,6 +164,21 @@ function nameSpans(text: string): Array<[number, number]> {
   return spans;
 }
 
+// Display names given when a person gave none (db/identity-store.ts, db/demo-identities.ts): labels,
+// not names, and redacting them would garble every "居民反映…".
+const GENERIC_NAMES = new Set([
+  '居民',
+  '网页居民',
+  '市民',
+  '群众',
+  '用户',
+  '匿名',
+  '匿名用户',
+  '游客',
+  '访客',
+  ...PERSON_WORDS,
+]);
+
 /** Known names (the reporter's display name from the record): long enough to be unambiguous. */
 function knownNameSpans(text: string, names: readonly string[]): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
@@ -171,6 +186,7 @@ function knownNameSpans(text: string, names: readonly string[]): Array<[number, 
     const name = raw.trim();
     // One character (or two Latin letters) would wipe out ordinary words.
     if ([...name].length < 2 || (/^[\x20-\x7e]+$/.test(name) && name.length < 3)) continue;
+    if (GENERIC_NAMES.has(name)) continue;
     const latin = /^[\x20-\x7e]+$/.test(name);
     const re = new RegExp(latin ? `(?<![A-Za-z0-9])${escape(name)}(?![A-Za-z0-9])` : escape(name), latin ? 'gi' : 'g');
     for (const m of text.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
