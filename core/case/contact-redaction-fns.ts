@@ -48,6 +48,11 @@ export function detailForResident<T extends DetailTexts>(
   };
 }
 
+/** Both of the above, for the case detail; `names` are the names the record knows (the reporter's). */
+export function detailTextsFor<T extends DetailTexts>(actor: Pick<Actor, 'role'>, names: readonly string[], c: T): T {
+  return detailForResident(actor, detailWithoutContacts(c, names), names);
+}
+
 /**
  * List rows do not say whether the viewer may call each reporter (the detail does), so only
  * the roles that may for the cases they list (the bureau and team leads) read list texts as
