@@ -31,7 +31,7 @@ export function createBot(opts: { db: Db; domain: Domain; config: Config; logger
     conversations: createConversationStore(db),
     identities: createIdentityStore(db),
     patrols: createPatrolStore(db),
-    lookup: createCaseLookupStore(db),
+    lookup: createCaseLookupStore(db, domain.clock),
     staff: createStaffDirectory(db),
     loginLinks: createLoginLinkStore(db),
     reports: domain.reports,

@@ -1,7 +1,7 @@
 import type { CaseListItem, CaseLookupPort } from '../bot/bot-ports.ts';
+import { redactPersonalData } from '../core/case/anonymise-fns.ts';
 import { handlerName } from '../core/case/case-format-fns.ts';
 import { STATUS_LABELS, type Actor, type CaseStatus } from '../core/case/case-types.ts';
-import { redactPersonalData } from '../core/case/anonymise-fns.ts';
 import { caseView, isOverdue } from '../core/case/case-visibility-fns.ts';
 import type { Prisma } from '../prisma/generated/client.ts';
 import { visibleCaseWhere } from './case-queries.ts';
@@ -43,7 +43,8 @@ function queueWhere(actor: Actor): Prisma.CaseWhereInput | null {
   return null;
 }
 
-export function createCaseLookupStore(db: Db): CaseLookupPort {
+/** `clock` is the domain's: overdue flags follow the same time as the deadlines (and a test's pinned clock). */
+export function createCaseLookupStore(db: Db, clock: () => Date = () => new Date()): CaseLookupPort {
   return {
     async mine(personId, limit) {
       const rows = await db.case.findMany({
@@ -52,7 +53,7 @@ export function createCaseLookupStore(db: Db): CaseLookupPort {
         take: limit,
         select,
       });
-      const now = new Date();
+      const now = clock();
       return rows.map((r) => toItem(r, now));
     },
     async queue(actor, now, limit) {
@@ -76,6 +77,7 @@ export function createCaseLookupStore(db: Db): CaseLookupPort {
         select: {
           ...select,
           outcome: true,
+          reporter: { select: { displayName: true } },
           handling: true,
           reporterId: true,
           streetId: true,
@@ -89,8 +91,13 @@ export function createCaseLookupStore(db: Db): CaseLookupPort {
       // A follower (merged duplicate) reads the outcome as the public does: redacted.
       const follower = caseView(actor, { ...row, assigneeId: null, actorFollows: true }) === 'follower';
       return {
-        item: toItem(row, new Date()),
-        outcome: follower && row.outcome !== null ? redactPersonalData(row.outcome) : row.outcome,
+        item: toItem(row, clock()),
+        // A follower (merged duplicate) and any resident read the outcome as the public does:
+        // without names or numbers.
+        outcome:
+          row.outcome !== null && (follower || actor.role === 'resident')
+            ? redactPersonalData(row.outcome, { names: [row.reporter.displayName] })
+            : row.outcome,
         handler: handlerName({
           handling: row.handling as 'street',
           streetName: row.street?.name ?? null,

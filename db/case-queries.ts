@@ -8,7 +8,7 @@ import {
   type CaseStatus,
   type RatingScore,
 } from '../core/case/case-types.ts';
-import { detailWithoutContacts, listTextsFor } from '../core/case/contact-redaction-fns.ts';
+import { detailTextsFor, listTextsFor } from '../core/case/contact-redaction-fns.ts';
 import { coarseLocation, redactPersonalData } from '../core/case/anonymise-fns.ts';
 import {
   OVERDUE_STATUSES,
@@ -399,7 +399,7 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
       createdAt: a.createdAt.toISOString(),
       url: `/api/attachments/${a.publicKey}`,
     }));
-  const full = detailWithoutContacts({
+  const full = detailTextsFor(actor, [c.reporter.displayName], {
     number: c.number,
     status: c.status,
     statusLabel: STATUS_LABELS[c.status as CaseStatus] ?? c.status,

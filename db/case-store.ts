@@ -24,7 +24,7 @@ const CASE_SELECT = `
   SELECT c."id", c."number", c."status", c."handling", c."streetId", c."departmentId", c."reporterId", c."assigneeId", c."unsatisfiedCount",
     c."text", c."lat", c."lng", c."address", c."post", c."urgent", c."itemId", c."dueAt", c."responseDueAt", c."createdAt", c."resolvedAt", c."closedAt",
     c."outcome", c."mode721", c."mergedIntoId", c."reopenCount", c."reworkCount", c."returnCount",
-    s."name" AS "streetName", d."name" AS "departmentName",
+    s."name" AS "streetName", d."name" AS "departmentName", p."displayName" AS "reporterName",
     i."code" AS "itemCode", i."name" AS "itemName", v."version" AS "itemVersion", i."level" AS "itemLevel", i."post" AS "itemPost",
     i."department" AS "itemDepartment", i."legalBasis" AS "itemLegalBasis", i."responseHours" AS "itemResponseHours",
     i."handlingHours" AS "itemHandlingHours", i."timeBasis" AS "itemTimeBasis", i."urgent" AS "itemUrgent", i."mode721" AS "itemMode721",
@@ -32,6 +32,7 @@ const CASE_SELECT = `
   FROM "Case" c
   LEFT JOIN "Street" s ON s."id" = c."streetId"
   LEFT JOIN "Department" d ON d."id" = c."departmentId"
+  LEFT JOIN "Person" p ON p."id" = c."reporterId"
   LEFT JOIN "PowerItem" i ON i."id" = c."itemId"
   LEFT JOIN "PowerListVersion" v ON v."id" = i."versionId"`;
 
@@ -65,6 +66,7 @@ interface CaseRecord {
   returnCount: number;
   streetName: string | null;
   departmentName: string | null;
+  reporterName: string | null;
   itemCode: string | null;
   itemName: string;
   itemVersion: string;
@@ -152,6 +154,7 @@ function toCaseRow(r: CaseRecord): CaseRow {
     item,
     streetName: r.streetName,
     departmentName: r.departmentName,
+    reporterName: r.reporterName,
     dueAt: dateOrNull(r.dueAt),
     responseDueAt: dateOrNull(r.responseDueAt),
     createdAt: new Date(r.createdAt),

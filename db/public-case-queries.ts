@@ -9,7 +9,8 @@ import type { Db } from './prisma-client.ts';
  * 执法信息网上公示: closed cases without personal data, for the public API and the public page
  * alike. Built field by field from an allow-list (never by removing fields from a case), so a
  * column added later cannot leak by default. No names, phones, chat ids, reporter ids,
- * addresses or raw report text are selected at all; the outcome is redacted; coordinates are
+ * addresses or raw report text are published; the outcome is redacted (names, the reporter's
+ * own name from the record included, phones, IDs, plates); coordinates are
  * rounded to ~100 m; only handlers' EXIF-free photo copies are listed.
  */
 export interface PublicCase {
@@ -61,6 +62,7 @@ export async function publicCases(
       closedAt: true,
       mode721: true,
       reporterId: true,
+      reporter: { select: { displayName: true } },
       item: { select: { code: true, name: true } },
       street: { select: { name: true } },
       department: { select: { name: true } },
@@ -86,7 +88,7 @@ export async function publicCases(
         department: c.department?.name ?? null,
         street: c.street?.name ?? null,
         location: coarseLocation(c.lat, c.lng),
-        outcome: c.outcome ? redactPersonalData(c.outcome) : null,
+        outcome: c.outcome ? redactPersonalData(c.outcome, { names: [c.reporter.displayName] }) : null,
         createdDate: districtDay(c.createdAt),
         closedDate: c.closedAt ? districtDay(c.closedAt) : null,
         mode721: mode,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Update } from 'telegraf/types';
+import { MALFORMED_UPDATES } from '../../test/helpers/telegram-malformed-updates.ts';
 import { mapUpdate, parseCommand } from './telegram-inbound.ts';
 
 const from = { id: 42, is_bot: false, first_name: '张', last_name: '三' };
@@ -165,5 +166,20 @@ describe('mapUpdate', () => {
       },
     } as unknown as Update;
     expect(mapUpdate(kicked)).toEqual({ kind: 'blocked', chatId: '42' });
+  });
+});
+
+describe('mapUpdate on malformed updates (issue 13.8)', () => {
+  it.each(MALFORMED_UPDATES)('calls %s malformed instead of throwing or passing it on', (_what, body) => {
+    const mapped = mapUpdate({ update_id: 77, ...body } as unknown as Update);
+    expect(mapped).toMatchObject({ kind: 'malformed', reason: expect.any(String) as unknown });
+  });
+
+  it('still answers a malformed button press that carries its id', () => {
+    const body = MALFORMED_UPDATES.find(([what]) => what === 'button data as a number')![1];
+    expect(mapUpdate({ update_id: 78, ...body } as unknown as Update)).toMatchObject({
+      kind: 'malformed',
+      callbackQueryId: 'cq-y',
+    });
   });
 });

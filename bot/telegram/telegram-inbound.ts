@@ -2,6 +2,7 @@
 // are returned as references for telegram-photos.ts to download, albums by their group id.
 import type { Update } from 'telegraf/types';
 import type { InboundLocation, InboundMessage } from '../inbound-types.ts';
+import { malformedReason, readableCallbackId } from './telegram-update-shape.ts';
 
 /** A file the message carries that may be a photo: downloaded and checked later, never trusted here. */
 export interface TelegramFileRef {
@@ -17,6 +18,8 @@ export interface TelegramFileRef {
 
 export type MappedUpdate =
   | { kind: 'ignore'; reason: string; callbackQueryId?: string }
+  /** Cannot be read (no chat, text not a string, …): acknowledged and logged, never handled or retried. */
+  | { kind: 'malformed'; reason: string; callbackQueryId?: string }
   /** The user blocked the bot (my_chat_member → kicked in a private chat): stop queueing for them. */
   | { kind: 'blocked'; chatId: string }
   | {
@@ -186,6 +189,11 @@ function mapMessage(updateId: number, m: RawMessage, edited: boolean, botUsernam
 
 /** One Telegram update → what the adapter does with it. */
 export function mapUpdate(update: Update, botUsername?: string): MappedUpdate {
+  const malformed = malformedReason(update);
+  if (malformed) {
+    const callbackQueryId = readableCallbackId(update);
+    return { kind: 'malformed', reason: malformed, ...(callbackQueryId ? { callbackQueryId } : {}) };
+  }
   if ('callback_query' in update) {
     const q = update.callback_query;
     const data = 'data' in q ? q.data : undefined;

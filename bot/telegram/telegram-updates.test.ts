@@ -1,6 +1,7 @@
 import type { Update } from 'telegraf/types';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../config/logger.ts';
+import { MALFORMED_UPDATES } from '../../test/helpers/telegram-malformed-updates.ts';
 import type { InboundMessage } from '../inbound-types.ts';
 import type { TelegramFileRef } from './telegram-inbound.ts';
 import { createTelegramUpdateHandler } from './telegram-updates.ts';
@@ -18,8 +19,10 @@ const photo = (fileId: string, extra: Record<string, unknown> = {}) =>
 function setup(opts: { refuse?: string[]; slowMs?: number } = {}) {
   const events: string[] = [];
   const received: InboundMessage[] = [];
+  const logs: Array<{ level: number; msg: string; update_id?: number; reason?: string }> = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as never) });
   const handler = createTelegramUpdateHandler({
-    logger: createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false }),
+    logger,
     albumQuietMs: 50,
     botUsername: () => 'gridline_bot',
     answerCallback: async (id) => void events.push(`answer:${id}`),
@@ -46,7 +49,7 @@ function setup(opts: { refuse?: string[]; slowMs?: number } = {}) {
       },
     },
   });
-  return { handler, events, received };
+  return { handler, events, received, logs };
 }
 
 describe('Telegram update handler', () => {
@@ -98,5 +101,18 @@ describe('Telegram update handler', () => {
     await handler.handle(u);
     await handler.handle(u);
     expect(events).toEqual(['receive:重复']);
+  });
+
+  it('acknowledges a malformed update with a warning in the log and passes nothing on (issue 13.8)', async () => {
+    const { handler, events, received, logs } = setup();
+    let id = 5000;
+    for (const [what, body] of MALFORMED_UPDATES) {
+      id += 1;
+      await expect(handler.handle({ update_id: id, ...body } as unknown as Update), what).resolves.toBeUndefined();
+      expect(logs.at(-1), what).toMatchObject({ level: 40, update_id: id, msg: 'malformed telegram update ignored' });
+    }
+    expect(received).toEqual([]);
+    // A press is answered all the same where its id can be read, so the client's spinner stops.
+    expect(events).toEqual(['answer:cq-x', 'answer:cq-y', 'answer:cq-z']);
   });
 });

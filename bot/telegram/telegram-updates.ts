@@ -143,6 +143,8 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
           .answerCallback(mapped.callbackQueryId)
           .catch((err: unknown) => log.warn({ err: String(err) }, 'answerCallbackQuery failed'));
       }
+      // Delivering it again cannot help: a webhook answers 200 and polling does not retry it.
+      if (mapped.kind === 'malformed') return log.warn({ reason: mapped.reason }, 'malformed telegram update ignored');
       if (mapped.kind === 'blocked') return deps.onBlocked?.(mapped.chatId);
       if (mapped.kind === 'ignore') return log.debug({ reason: mapped.reason }, 'update ignored');
       const id = String(update.update_id);

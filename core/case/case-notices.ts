@@ -1,4 +1,5 @@
 import type { Button, OutboundMessage } from '../messaging/outbound-types.ts';
+import { redactPersonalData } from './anonymise-fns.ts';
 import type { CaseRow } from './case-port.ts';
 import type { MessageRenderer } from './case-messages.ts';
 import { STATUS_LABELS } from './case-types.ts';
@@ -52,6 +53,24 @@ export function ratingButtons(c: CaseRow): Button[][] {
   ];
 }
 
+// Free texts a handler or a reporter wrote; the rest are labels the system composed.
+const FREE_TEXT_VARS = ['text', 'outcome', 'note', 'reason'];
+
+/**
+ * Messages to reporters go to every follower of the case (residents whose duplicate reports were
+ * merged into it), so their free texts lose names, phone numbers, IDs and plates, the original
+ * reporter's name included.
+ */
+export function residentVars(c: CaseRow, vars: Record<string, string | number>): Record<string, string | number> {
+  const names = c.reporterName ? [c.reporterName] : [];
+  const out = { ...vars };
+  for (const k of FREE_TEXT_VARS) {
+    const v = out[k];
+    if (typeof v === 'string' && v) out[k] = redactPersonalData(v, { names });
+  }
+  return out;
+}
+
 export function message(
   m: MessageRenderer,
   key: string,
@@ -59,5 +78,9 @@ export function message(
   extra?: Record<string, string | number>,
   buttons?: Button[][],
 ): OutboundMessage {
-  return { text: m.t(key, caseVars(c, extra)), ...(buttons ? { buttons } : {}) };
+  const vars = caseVars(c, extra);
+  return {
+    text: m.t(key, key.startsWith('reporter.') ? residentVars(c, vars) : vars),
+    ...(buttons ? { buttons } : {}),
+  };
 }

@@ -30,6 +30,8 @@ export interface CaseRow extends CaseSnapshot {
   item: ItemRef | null;
   streetName: string | null;
   departmentName: string | null;
+  /** Only to redact it from texts residents and the public read; never a message placeholder. */
+  reporterName: string | null;
   dueAt: Date | null;
   responseDueAt: Date | null;
   createdAt: Date;

@@ -194,7 +194,7 @@ export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Pr
         },
       },
     },
-    async (req) => listCases(deps.db, requireActor(req), req.query, new Date()),
+    async (req) => listCases(deps.db, requireActor(req), req.query, deps.domain.clock()),
   );
 
   app.get<{ Params: { number: string } }>(
@@ -213,7 +213,7 @@ export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Pr
       },
     },
     async (req) => {
-      const detail = await getCaseDetail(deps.db, requireActor(req), req.params.number, new Date());
+      const detail = await getCaseDetail(deps.db, requireActor(req), req.params.number, deps.domain.clock());
       if (!detail) throw new NotFoundError('未找到该案件');
       return detail;
     },

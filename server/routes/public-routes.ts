@@ -43,7 +43,7 @@ const publicCaseSchema = {
       description: '约 100 米精度',
       properties: { lat: { type: 'number' }, lng: { type: 'number' } },
     },
-    outcome: { ...strOrNull, description: '处置结果（已隐去电话、证件号、账号等）' },
+    outcome: { ...strOrNull, description: '处置结果（已隐去姓名、电话、证件号、车牌、账号等）' },
     createdDate: { type: 'string', format: 'date' },
     closedDate: { ...strOrNull, format: 'date' },
     mode721: strOrNull,

@@ -127,7 +127,7 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
     },
     async (req) => {
       const actor = requireRole(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
-      const period = resolvePeriod(req.query, new Date());
+      const period = resolvePeriod(req.query, deps.domain.clock());
       const streetId = await statsScope(deps.db, actor, req.query.street);
       return cache.get(statsCacheKey(period, streetId), () => statsFor(deps.db, period, streetId));
     },

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel, type TelegramChannel } from '../../bot/telegram/telegram-channel.ts';
 import type { InboundMessage } from '../../bot/inbound-types.ts';
-import { silentLogger, testConfig } from '../helpers/test-config.ts';
+import pino from 'pino';
+import { MALFORMED_UPDATES } from '../helpers/telegram-malformed-updates.ts';
+import { testConfig } from '../helpers/test-config.ts';
 import { startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.ts';
 
 let emu: TelegramEmulator;
@@ -14,13 +16,14 @@ let channel: TelegramChannel;
 let dir: string;
 const attempts = new Map<string, number>();
 const handled: string[] = [];
+const logs: Array<{ level: number; msg: string; update_id?: number }> = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'gridline-polling-retry-'));
   emu = await startTelegramEmulator();
   channel = createTelegramChannel({
     config: testConfig(dir, { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot }),
-    logger: silentLogger(),
+    logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as never) }),
     evidence: {
       ingest: async () => {
         throw new Error('no photos here');
@@ -67,5 +70,21 @@ describe('Telegram polling: a failed update', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(attempts.get('一直失败')).toBe(3);
     expect(handled).not.toContain('一直失败');
+  });
+
+  it('is not retried when it is malformed: logged once, and polling goes on (issue 13.8)', async () => {
+    const ids: number[] = [];
+    for (const [, body] of MALFORMED_UPDATES) ids.push(await emu.pushUpdate(body));
+    const u = emu.user({ id: 7003 });
+    await u.send('之后的消息');
+    await expect.poll(() => handled, { timeout: 5000 }).toContain('之后的消息');
+    await new Promise((r) => setTimeout(r, 200)); // longer than the retry delays
+    for (const id of ids) {
+      const about = logs.filter((l) => l.update_id === id);
+      expect(
+        about.map((l) => l.msg),
+        String(id),
+      ).toEqual(['malformed telegram update ignored']);
+    }
   });
 });

@@ -2,6 +2,7 @@
 // delivered by the emulator over HTTP, repeated deliveries processed once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/free-port.ts';
+import { MALFORMED_UPDATES } from '../helpers/telegram-malformed-updates.ts';
 import { createTelegramHarness, type TelegramHarness } from '../helpers/telegram-harness.ts';
 
 const SECRET = 'test-webhook-secret-0123456789';
@@ -97,5 +98,30 @@ describe('Telegram webhook', () => {
       headers: { 'x-telegram-bot-api-secret-token': SECRET },
     });
     expect(res.statusCode).toBe(400);
+  });
+
+  it('acknowledges malformed updates with 200 (no redelivery loop), processes nothing of them and goes on', async () => {
+    const headers = { 'x-telegram-bot-api-secret-token': SECRET };
+    const before = { processed: await h.db.processedUpdate.count(), outbox: await h.db.outboxMessage.count() };
+    let id = 991000;
+    for (const [what, body] of MALFORMED_UPDATES) {
+      id += 1;
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/telegram/webhook',
+        payload: { update_id: id, ...body },
+        headers,
+      });
+      expect(res.statusCode, what).toBe(200);
+    }
+    expect({ processed: await h.db.processedUpdate.count(), outbox: await h.db.outboxMessage.count() }).toEqual(before);
+    const next = await h.app.inject({
+      method: 'POST',
+      url: '/telegram/webhook',
+      payload: update(991999, 6004, '/help'),
+      headers,
+    });
+    expect(next.statusCode).toBe(200);
+    await h.emu.waitFor(() => h.emu.sent.some((m) => m.chat_id === '6004'), 'the reply to the next update');
   });
 });

@@ -39,8 +39,14 @@ export interface CaseInput {
 
 const at = (d: Date | string | null | undefined) => (d === undefined || d === null ? null : new Date(d));
 
+// One sequence per database, not per factory: case numbers are JH-<day of createdAt>-<seq>, so two
+// factories on one database (one in beforeAll, one in a test) numbering from 1 collided whenever
+// their cases' days matched, which depended on the time of day the suite ran.
+const sequences = new WeakMap<Db, { n: number }>();
+
 export function createCaseFactory(db: Db) {
-  let seq = 0;
+  if (!sequences.has(db)) sequences.set(db, { n: 0 });
+  const counter = sequences.get(db)!;
   const ids = new Map<string, number>();
 
   async function streetId(name: string): Promise<number> {
@@ -70,7 +76,7 @@ export function createCaseFactory(db: Db) {
     street?: string;
     department?: string;
   }): Promise<TestPerson> {
-    seq += 1;
+    const seq = ++counter.n;
     const p = await db.person.create({
       data: {
         role: o.role,
@@ -92,7 +98,7 @@ export function createCaseFactory(db: Db) {
   }
 
   async function kase(o: CaseInput) {
-    seq += 1;
+    const seq = ++counter.n;
     const createdAt = at(o.createdAt) ?? new Date();
     const day = createdAt.toISOString().slice(0, 10).replace(/-/g, '');
     const it = o.itemCode ? await item(o.itemCode) : null;

@@ -370,3 +370,23 @@ describe('a phone number typed into the report', () => {
     expect(inspector).toContain('已隐去');
   });
 });
+
+describe('names in the outcome (issue 13.6)', () => {
+  it("reach residents redacted: the reporter's own name for a follower, other people's for everyone", async () => {
+    const f = createCaseFactory(t.db);
+    const c = await f.case({
+      reporterId: P.r2!.id, // 赵五
+      street: '北湖街道',
+      itemCode: 'SR-001',
+      status: 'closed',
+      createdAt: ago(0.2),
+      closedAt: ago(0.1),
+      outcome: '已电话回复赵五，摊主王强已搬离，电话一三九一二三四五六七八',
+    });
+    await f.follow(c.id, P.r3!.id);
+    const outcomeFor = async (who: TestPerson) => ((await detail(who, c.number)).json() as { outcome: string }).outcome;
+    expect(await outcomeFor(P.r3!)).toBe('已电话回复[姓名已隐去]，摊主[姓名已隐去]已搬离，电话[电话已隐去]');
+    expect(await outcomeFor(P.r2!)).toBe('已电话回复[姓名已隐去]，摊主[姓名已隐去]已搬离，电话[电话已隐去]');
+    expect(await outcomeFor(P.leadBh!)).toBe('已电话回复赵五，摊主王强已搬离，电话一三九一二三四五六七八');
+  });
+});

@@ -104,6 +104,37 @@ describe('a resident in the chat', () => {
     expect(replies.join()).toContain('并入');
   });
 
+  it('pushes the outcome to every follower without names, phone numbers or plates (issue 13.6)', async () => {
+    const point = { lat: 30.5801, lng: 114.2861, crs: 'wgs84' as const };
+    const a = h.user('named-a');
+    await a.send({ text: '店门口有人占道摆摊卖水果，行人过不去', location: point });
+    const number = /JH-\d{8}-\d{4}/.exec((await a.press('确认提交')).join())?.[0];
+    expect(number).toBeTruthy();
+    // The reporter's name as the messenger gave it (a Telegram first and last name).
+    await h.db.person.updateMany({ where: { displayName: '用户named-a' }, data: { displayName: '王小明' } });
+    const b = h.user('named-b');
+    await b.send({ text: '这里有人占道摆摊卖水果，路都堵了', location: { ...point, lat: point.lat + 0.0001 } });
+    expect((await b.press('确认提交')).join()).toContain(number!);
+
+    const leadPush = (await lead.pushes()).filter((p) => p.text.includes(number!)).at(-1);
+    await lead.send({ button: pushButton(leadPush, '接单') });
+    await lead.send({ button: pushButton(leadPush, '办结') });
+    await lead.send({ text: '已电话回复王小明，摊主李四已搬离，车辆鄂A12345已挪走，回访电话一三九一二三四五六七八' });
+    await lead.press('下一步');
+    expect((await lead.press('服务（劝导）')).join()).toContain('已办结');
+
+    for (const u of [a, b]) {
+      const pushed = (await u.pushes()).at(-1)?.text ?? '';
+      const status = (await u.send({ command: { name: 'status', args: number! } })).join();
+      for (const text of [pushed, status]) {
+        expect(text).toContain(
+          '已电话回复[姓名已隐去]，摊主[姓名已隐去]已搬离，车辆鄂A*****已挪走，回访电话[电话已隐去]',
+        );
+        for (const secret of ['王小明', '李四', '12345', '一三九']) expect(text).not.toContain(secret);
+      }
+    }
+  });
+
   it('keeps a draft across a restart and expires an abandoned one with a notice', async () => {
     const u = h.user('resident-restart');
     await u.send({ text: '小区外面有人乱贴小广告，电线杆上全是' });

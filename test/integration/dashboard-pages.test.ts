@@ -81,7 +81,7 @@ beforeAll(async () => {
     text: `我是李四，电话${PHONE}，楼下有人占道经营`,
     lat: 30.593456,
     lng: 114.27851,
-    outcome: `已联系当事人（${PHONE}），联系人：王小明，摊点已清理。`,
+    outcome: `已联系当事人（${PHONE}），联系人：王小明，摊主赵六已搬离，已回复李四（一三九一二三四五六七八）。`,
     mode721: 'service',
     resolvedAt: new Date(now - 7_200_000),
     closedAt: new Date(now - 3_600_000),
@@ -338,6 +338,9 @@ describe('public page', () => {
     expect(res.body).not.toContain(PHONE);
     expect(res.body).not.toContain('李四');
     expect(res.body).not.toContain('王小明');
+    expect(res.body).not.toContain('赵六');
+    expect(res.body).not.toContain('一三九一二三四五六七八');
+    expect(res.body).toContain('摊主[姓名已隐去]已搬离');
     expect(res.body).toContain('30.593, 114.279');
     expect(res.body).not.toContain('30.5934');
     expect(res.body).not.toContain(N.xss);

@@ -11,12 +11,17 @@ let app: FastifyInstance;
 let resident: TestPerson;
 let lead: TestPerson;
 const N: Record<string, string> = {};
-// Public statistics reach back a fixed number of months from "now": the clock is pinned.
-const clock = createFakeClock('2026-12-06T04:00:00.000Z');
 const A: Record<string, string> = {}; // attachment keys (what URLs name them by)
 
 const REPORT_TEXT = '我是李四，住万松园路12号，电话13812345678，楼下有人占道经营';
-const OUTCOME = '已联系当事人（13912345678，身份证420103198001011234，微信@wang_xm），联系人：王小明，摊点已清理。';
+// Issue 13.6: names after person words, the reporter's own name (李四, from the record), a phone in
+// Chinese numerals and a plate must not reach the public.
+const OUTCOME =
+  '已联系当事人（13912345678，身份证420103198001011234，微信@wang_xm），联系人：王小明，摊主赵六已将摊点清理，' +
+  '车辆鄂A·D12345已驶离，已回复李四，回访电话一三九一二三四五六七八。';
+
+// 30 November 2026, noon in Wuhan: the default statistics period is the 30 days up to today.
+const clock = createFakeClock('2026-11-30T04:00:00Z');
 
 beforeAll(async () => {
   t = await createTestApp({ clock: clock.now });
@@ -46,8 +51,9 @@ beforeAll(async () => {
     itemCode: 'SR-001',
     status: 'accepted',
     text: '另一个报告',
-    createdAt: '2026-11-25T02:00:00Z', // inside the stats period below, whatever today is
     outcome: '处理中',
+    // Pinned like every fixture here: the statistics below ask for November 2026, whatever today is.
+    createdAt: '2026-11-25T02:00:00Z',
   });
   await f.case({
     reporterId: resident.id,
@@ -132,7 +138,9 @@ describe('GET /api/public/cases', () => {
       department: null,
       street: '万松街道',
       location: { lat: 30.593, lng: 114.279 },
-      outcome: '已联系当事人（[电话已隐去]，身份证[证件号已隐去]，微信[账号已隐去]），联系人：***，摊点已清理。',
+      outcome:
+        '已联系当事人（[电话已隐去]，身份证[证件号已隐去]，微信[账号已隐去]），联系人：[姓名已隐去]，摊主[姓名已隐去]已将摊点清理，' +
+        '车辆鄂A*****已驶离，已回复[姓名已隐去]，回访电话[电话已隐去]。',
       createdDate: '2026-11-20',
       closedDate: '2026-11-22', // 17:00Z is 01:00 the next day in Wuhan
       mode721: 'service',
@@ -154,6 +162,9 @@ describe('GET /api/public/cases', () => {
       '420103198001011234',
       'wang_xm',
       '王小明',
+      '赵六',
+      'D12345',
+      '一三九一二三四五六七八',
       '万松园路12号',
       '楼下有人',
       '30.593456',
@@ -219,6 +230,14 @@ describe('GET /api/public/stats', () => {
     });
     expect(staff.statusCode).toBe(200);
     expect(staff.json().totals.total).toBe(3);
+  });
+
+  it("counts the default period back from the app's clock, not from the machine's", async () => {
+    const body = (await app.inject('/api/public/stats')).json() as { period: { from: string; to: string } } & {
+      totals: Record<string, unknown>;
+    };
+    expect(body.period).toEqual({ from: '2026-10-31T16:00:00.000Z', to: '2026-11-30T16:00:00.000Z' });
+    expect(body.totals).toMatchObject({ total: 3, closed: 2 });
   });
 });
 

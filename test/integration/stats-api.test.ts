@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
@@ -14,8 +15,11 @@ const d = (day: string, hours = 0) => new Date(Date.parse(`2026-${day}T04:00:00Z
 const W = '万松街道';
 const B = '北湖街道';
 
+// "Today" for the default period: 15 November 2026, 12:00 in Wuhan, whatever day the suite runs.
+const clock = createFakeClock('2026-11-15T04:00:00Z');
+
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ clock: clock.now });
   app = t.app;
   const f = createCaseFactory(t.db);
   P.admin = await f.person({ role: 'district_admin' });
@@ -286,9 +290,7 @@ describe('GET /api/stats', () => {
   it('defaults to the last 30 days', async () => {
     const s = await get(P.admin!, '');
     expect(s.trend).toHaveLength(30);
-    const [from, to] = [Date.parse(s.period.from), Date.parse(s.period.to)];
-    expect(to - from).toBe(30 * 86_400_000);
-    expect(to).toBeGreaterThan(Date.now()); // today included
-    expect(to - Date.now()).toBeLessThanOrEqual(86_400_000);
+    // Up to the end of today in Wuhan (16 November 00:00 Beijing time), 30 days back.
+    expect(s.period).toEqual({ from: '2026-10-16T16:00:00.000Z', to: '2026-11-15T16:00:00.000Z' });
   });
 });
