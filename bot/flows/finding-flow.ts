@@ -15,14 +15,9 @@ const FINDING_BUTTONS = [
 export async function continueFinding(ctx: BotContext): Promise<void> {
   const d = ctx.state?.flow === 'finding' ? asDraft(ctx.state.data) : emptyDraft();
   addToDraft(d, ctx.msg);
-  // A finding the text places (a named place, or else the inspector's own street) needs no pin.
-  const placed =
-    d.location ||
-    d.address ||
-    (d.text.length > 0 &&
-      ctx.deps.reports.preview({ text: draftText(d), reporter: 'inspector', reporterStreetId: ctx.actor.streetId })
-        .street.street);
-  const missing = [d.text.length ? null : '简要描述', placed ? null : '位置（位置消息或地址）'].filter(Boolean);
+  const missing = [d.text.length ? null : '简要描述', d.location || d.address ? null : '位置（位置消息或地址）'].filter(
+    Boolean,
+  );
   if (missing.length) {
     ctx.say('finding.need_more', { missing: missing.join('和') });
     return ctx.saveState('finding', 'collecting', { ...d, asked: d.text.length ? 'location' : 'text' });
