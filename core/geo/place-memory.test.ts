@@ -26,6 +26,10 @@ describe('placeKeysIn', () => {
     expect(placeKeysIn('这个小区里面到处是垃圾')).toEqual([]);
     expect(placeKeysIn('我家小区门口有人摆摊')).toEqual([]);
     expect(placeKeysIn('院子里有人烧东西')).toEqual([]);
+    expect(placeKeysIn('物业乱收费，导致小区环境很差')).toEqual([]);
+    expect(placeKeysIn('业主在微信里说住宅小区门口有人摆摊')).toEqual([]);
+    expect(placeKeysIn('晚上有人在广场跳广场舞')).toEqual([]);
+    expect(placeKeysIn('一二三四五六七八九十小区')).toEqual([]);
   });
 
   it('reads road and house number, full-width digits too', () => {
