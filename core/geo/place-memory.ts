@@ -77,8 +77,12 @@ export function createPlaceMemory(
 
   const byKey = new Map<string, Votes>();
   const byRoad = new Map<string, Array<{ number: number; street: string }>>();
-  // A flat list is enough for years of corrections (a few thousand points, ~0.1 ms a scan).
-  const points: Array<{ lat: number; lng: number; street: string }> = [];
+  // Points in a grid of cells at least radiusM wide: a lookup reads the 3×3 cells around the pin.
+  const cellLat = radiusM / 111_000;
+  const cellLng = radiusM / 95_000; // a degree of longitude is ≥ 95 km up to 31° N
+  const cellOf = (lat: number, lng: number) => [Math.floor(lat / cellLat), Math.floor(lng / cellLng)] as const;
+  const grid = new Map<string, Array<{ lat: number; lng: number; street: string }>>();
+  let pointCount = 0;
   let size = 0;
 
   const found = (street: string, reason: string, evidence: string): StreetLocation => ({
@@ -106,7 +110,11 @@ export function createPlaceMemory(
         }
       }
       if (c.lat !== null && c.lng !== null && Number.isFinite(c.lat) && Number.isFinite(c.lng)) {
-        points.push({ lat: c.lat, lng: c.lng, street: c.street });
+        const [y, x] = cellOf(c.lat, c.lng);
+        const cell = grid.get(`${y}:${x}`) ?? [];
+        cell.push({ lat: c.lat, lng: c.lng, street: c.street });
+        grid.set(`${y}:${x}`, cell);
+        pointCount++;
       }
     },
     locateText(text) {
@@ -134,16 +142,21 @@ export function createPlaceMemory(
       return null;
     },
     locatePoint(point) {
-      if (points.length === 0) return null;
+      if (pointCount === 0) return null;
       const votes: Votes = new Map();
       let count = 0;
       let closest = Infinity;
-      for (const p of points) {
-        const d = distanceM(point, p);
-        if (d > radiusM) continue;
-        count++;
-        closest = Math.min(closest, d);
-        add(votes, p.street, 1 / (1 + d / 50));
+      const [y0, x0] = cellOf(point.lat, point.lng);
+      for (let y = y0 - 1; y <= y0 + 1; y++) {
+        for (let x = x0 - 1; x <= x0 + 1; x++) {
+          for (const p of grid.get(`${y}:${x}`) ?? []) {
+            const d = distanceM(point, p);
+            if (d > radiusM) continue;
+            count++;
+            closest = Math.min(closest, d);
+            add(votes, p.street, 1 / (1 + d / 50));
+          }
+        }
       }
       const w = winner(votes, minShare);
       if (!w) return null;
