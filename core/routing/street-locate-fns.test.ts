@@ -23,6 +23,7 @@ describe("locateStreet: the inspector's own street", () => {
     const r = locateStreet(j, { text: '建设大道人行道有人摆摊', reporterStreet: '新华街道' });
     expect(r.street).toBe('新华街道');
     expect(r.method).toBe('reporter');
+    expect(r.reason).toContain('按上报人员所属街道新华街道处理');
     const elsewhere = locateStreet(j, { text: '建设大道人行道有人摆摊', reporterStreet: '前进街道' });
     expect(elsewhere.street).toBeNull();
     expect(elsewhere.candidates.length).toBeGreaterThan(1);

@@ -17,17 +17,18 @@ export function validCoordinates(lat: unknown, lng: unknown): boolean {
   );
 }
 
-/** The reporting inspector's own street, for a report nothing else placed (or a road through it). */
+/** The reporting staff member's own street, for a report nothing else placed (or a road through it). */
 function ownStreet(jurisdiction: Jurisdiction, input: RouteInput, unplaced: StreetLocation): StreetLocation {
   const own = input.reporterStreet?.trim();
   if (!own || unplaced.street || unplaced.outsideDistrict) return unplaced;
   const mine = jurisdiction.locateText(own);
   if (!mine.street) return unplaced;
   if (unplaced.candidates.length > 0 && !unplaced.candidates.includes(mine.street)) return unplaced;
+  const who = input.reporter === 'inspector' ? '巡查员' : '上报人员';
   const why =
     unplaced.candidates.length > 0
-      ? `${unplaced.reason.replace(/，请补充.*$/, '')}；按巡查员所属街道${mine.street}处理`
-      : `报告未注明位置，按巡查员所属街道${mine.street}处理`;
+      ? `${unplaced.reason.replace(/，请补充.*$/, '')}；按${who}所属街道${mine.street}处理`
+      : `报告未注明位置，按${who}所属街道${mine.street}处理`;
   return { ...unplaced, street: mine.street, streetCode: mine.streetCode, method: 'reporter', reason: why };
 }
 
