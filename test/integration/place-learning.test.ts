@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDomain } from '../../app/create-domain.ts';
+import { createCaseFactory } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { silentLogger, testConfig } from '../helpers/test-config.ts';
@@ -84,6 +85,24 @@ describe('learning places from corrections', () => {
 
     const near = await report(resident.auth, { text: '这里有流动摊贩占道经营', lat: 30.5905, lng: 114.2704 });
     expect(near.case.street).toBe('北湖街道');
+  });
+
+  it('learns from a closed case confirmed to another street without rewriting its history', async () => {
+    const f = createCaseFactory(t.db);
+    const closed = await f.case({
+      reporterId: resident.personId,
+      street: '万松街道',
+      itemCode: 'SR-001',
+      status: 'closed',
+      text: '锦绣家园门口有人占道经营',
+      createdAt: '2026-02-20T02:00:00Z',
+      closedAt: '2026-02-21T02:00:00Z',
+    });
+    const res = await post(admin.auth, `/api/cases/${closed.number}/place`, { street: '常青街道' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ case: { street: '万松街道', status: 'closed' } });
+    const later = await report(resident.auth, { text: '锦绣家园门口又有人占道经营' });
+    expect(later.case.street).toBe('常青街道');
   });
 
   it('places an inspector’s report that names no place in the inspector’s own street, and says so', async () => {
