@@ -38,7 +38,7 @@ function missingQuestion(
   if (d.text.length === 0) return { key: 'draft.need_text', asked: 'text' };
   if (!d.location && !d.address) {
     // A place named in the text that the gazetteer or staff confirmations place in one street is
-    // location enough; so is an inspector's own street when the report names no place.
+    // location enough; so is a staff reporter's own street when the report names no place.
     if (decision.street.street && ['gazetteer', 'memory', 'reporter'].includes(decision.street.method)) return null;
     return { key: ctx.msg.isGroup ? 'draft.need_location_group' : 'draft.need_location', asked: 'location' };
   }
