@@ -10,6 +10,7 @@ import { createReportService, type ReportService } from '../core/case/report-ser
 import { loadHolidayCalendarSync, type HolidayCalendar } from '../core/deadlines/holiday-calendar.ts';
 import { createJurisdiction } from '../core/geo/jurisdiction.ts';
 import type { Jurisdiction } from '../core/geo/geo-types.ts';
+import { createPlaceMemory, type PlaceMemoryPort } from '../core/geo/place-memory.ts';
 import type { TemplateCatalogue } from '../core/messaging/template-fns.ts';
 import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
 import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
@@ -19,6 +20,7 @@ import type { Router } from '../core/routing/routing-types.ts';
 import { createPhotoEvidence, type PhotoEvidence } from '../core/evidence/photo-evidence.ts';
 import { createAttachmentStore } from '../db/attachment-store.ts';
 import { createCaseStore } from '../db/case-store.ts';
+import { loadPlaceCorrections } from '../db/place-correction-store.ts';
 import { createOutboxStore, type OutboxStore } from '../db/outbox-store.ts';
 import { activePowerList } from '../db/power-list-store.ts';
 import type { Db } from '../db/prisma-client.ts';
@@ -27,6 +29,7 @@ import { createTemplateStore, type TemplateStore } from '../db/template-store.ts
 export interface Domain {
   router: Router;
   jurisdiction: Jurisdiction;
+  places: PlaceMemoryPort;
   cases: CaseServices;
   reports: ReportService;
   evidence: PhotoEvidence;
@@ -52,7 +55,11 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   // Route with the list the administrator made active; the bundled file only before any import.
   const powerList = (await activePowerList(db)) ?? loadPowerListFileSync(defaultPowerListPath());
   const jurisdiction = createJurisdiction();
-  const router = createRouter({ powerList, jurisdiction, classificationCache: 512 });
+  // What staff confirmed about places, loaded once; each new confirmation is added as it commits.
+  const places = createPlaceMemory(await loadPlaceCorrections(db), {
+    codeOf: (s) => jurisdiction.resolveStreet(s)?.code ?? null,
+  });
+  const router = createRouter({ powerList, jurisdiction, classificationCache: 512, placeMemory: places });
   const templates = createTemplateStore(db, {
     ...CASE_MESSAGES,
     ...BOT_MESSAGES,
@@ -72,6 +79,7 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
     clock,
     messages,
     calendar,
+    places,
     settings: {
       casePrefix: config.CASE_NUMBER_PREFIX,
       duplicateRadiusM: config.DUPLICATE_RADIUS_M,
@@ -82,7 +90,16 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   });
   const assisted = createLlmAssist(config, logger, { router, powerList, clock });
   if (assisted) logger.info({ model: config.LLM_MODEL }, 'LLM routing assistance on');
-  const reports = createReportService({ router, assisted, cases, minConfidence: config.ROUTING_MIN_CONFIDENCE });
+  const streetNames = new Map(
+    (await db.street.findMany({ select: { id: true, name: true } })).map((s) => [s.id, s.name]),
+  );
+  const reports = createReportService({
+    router,
+    assisted,
+    cases,
+    minConfidence: config.ROUTING_MIN_CONFIDENCE,
+    streetNameOf: (id) => streetNames.get(id) ?? null,
+  });
   const evidence = createPhotoEvidence({
     dataDir: config.dataDir,
     maxBytes: config.PHOTO_MAX_BYTES,
@@ -90,5 +107,5 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
     clock,
     logger,
   });
-  return { router, jurisdiction, cases, reports, evidence, outbox, templates, messages, calendar, clock };
+  return { router, jurisdiction, places, cases, reports, evidence, outbox, templates, messages, calendar, clock };
 }

@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   api: () => import('./api-bench.ts'),
   intake: () => import('./intake-bench.ts'),
   wal: () => import('./wal-bench.ts'),
+  places: () => import('./places-bench.ts'),
 };
 
 async function main(): Promise<void> {

@@ -180,6 +180,8 @@ function toSql(v: unknown): SqlValue {
 // The columns a patch may set: its keys become SQL, so only these names ever reach it.
 const PATCHABLE = new Set<string>([
   'status',
+  'lat',
+  'lng',
   'handling',
   'post',
   'streetId',
@@ -458,6 +460,19 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
     },
     async notify(n) {
       if (n.personIds.length) enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
+    },
+    async insertPlaceCorrection(p) {
+      tx.run(
+        `INSERT INTO "PlaceCorrection" ("streetId", "lat", "lng", "placeText", "source", "caseId", "actorId", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        p.streetId,
+        p.lat,
+        p.lng,
+        p.placeText,
+        p.source,
+        p.caseId,
+        p.actorId,
+        sqlDate(p.at),
+      );
     },
   };
 }

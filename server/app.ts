@@ -11,6 +11,7 @@ import { requestLogger } from './plugins/request-log.ts';
 import { registerStaticAssets } from './plugins/static-assets.ts';
 import { caseReadRoutes } from './routes/case-read-routes.ts';
 import { caseWriteRoutes } from './routes/case-write-routes.ts';
+import { casePlaceRoutes } from './routes/case-place-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { exportRoutes } from './routes/export-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -46,6 +47,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => powerListRoutes(scope, deps));
   await app.register(async (scope) => caseReadRoutes(scope, deps));
   await app.register(async (scope) => caseWriteRoutes(scope, deps));
+  await app.register(async (scope) => casePlaceRoutes(scope, deps));
   await app.register(async (scope) => statsRoutes(scope, deps));
   await app.register(async (scope) => publicRoutes(scope, deps));
   await registerStaticAssets(app);

@@ -40,7 +40,12 @@ export async function findingChoice(ctx: BotContext, choice: 'settled' | 'case')
   };
   if (choice === 'settled') {
     // Settled by persuasion: recorded and counted as service in the 721 ratio, no case opened.
-    const decision = ctx.deps.reports.preview({ text: base.text, address: d.address, reporter: 'inspector' });
+    const decision = ctx.deps.reports.preview({
+      text: base.text,
+      address: d.address,
+      reporter: 'inspector',
+      reporterStreetId: ctx.actor.streetId,
+    });
     await ctx.deps.patrols.recordFinding({
       ...base,
       outcome: 'settled',

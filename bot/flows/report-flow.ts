@@ -21,6 +21,7 @@ function preview(ctx: BotContext, d: Draft): RoutingDecision {
     ...(d.location ? { lat: d.location.lat, lng: d.location.lng, crs: d.location.crs } : {}),
     address: d.address,
     reporter: ctx.actor.role,
+    reporterStreetId: ctx.actor.streetId,
   });
 }
 
@@ -38,8 +39,9 @@ function missingQuestion(
 ): { key: Parameters<BotContext['say']>[0]; vars?: Record<string, string | number>; asked: Draft['asked'] } | null {
   if (d.text.length === 0) return { key: 'draft.need_text', asked: 'text' };
   if (!d.location && !d.address) {
-    // A place named in the text that the gazetteer places in one street is location enough.
-    if (decision.street.method === 'gazetteer' && decision.street.street) return null;
+    // A place named in the text that the gazetteer or staff confirmations place in one street is
+    // location enough; so is a staff reporter's own street when the report names no place.
+    if (decision.street.street && ['gazetteer', 'memory', 'reporter'].includes(decision.street.method)) return null;
     return { key: ctx.msg.isGroup ? 'draft.need_location_group' : 'draft.need_location', asked: 'location' };
   }
   if (!d.location && !decision.street.street && decision.street.candidates.length > 1 && !d.askedAmbiguous) {

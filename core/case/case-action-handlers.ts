@@ -22,6 +22,8 @@ export interface ActionEffect {
   event: { type: string; note?: string | null; data?: Record<string, unknown> };
   /** Extra events after the main one (e.g. verified → closed). */
   then?: Array<{ type: string; note?: string | null }>;
+  /** A street chosen by a person for this case: remembered as a confirmed place. */
+  place?: { streetId: number; street: string; source: 'returned' | 'registered' };
   /** Runs after the case is updated, with the updated row, inside the transaction. */
   announce: (updated: CaseRow, eventId: number) => Promise<void>;
 }
@@ -116,6 +118,9 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     );
     return {
       ...effect,
+      ...(input.streetName && streetId !== null
+        ? { place: { streetId, street: input.streetName, source: 'registered' as const } }
+        : {}),
       event: {
         type: 'registered',
         note: input.note ?? `人工分拣：${item.code} ${item.name}`,
@@ -169,7 +174,11 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
         { streetId, handling: 'street', departmentId: null, returnCount },
         'reporter.returned',
       );
-      return { ...effect, event: { type: 'returned', note: input.note, data: { toStreet: input.streetName } } };
+      return {
+        ...effect,
+        place: { streetId, street: input.streetName, source: 'returned' },
+        event: { type: 'returned', note: input.note, data: { toStreet: input.streetName } },
+      };
     }
     // Back to whoever sorts cases: a street sends it up to the bureau, others back to the street centre.
     const centre: Handling = actor.role === 'team_lead' || c.streetId === null ? 'district' : 'street';

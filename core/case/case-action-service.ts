@@ -7,12 +7,16 @@ import { ACTIONS } from './case-types.ts';
 import { ACTION_HANDLERS, type ActionEffect } from './case-action-handlers.ts';
 import { refusalFor } from './transition-rules-fns.ts';
 import { assertAttachable } from '../evidence/attachment-access-fns.ts';
+import type { PlaceCorrection, PlaceMemoryPort } from '../geo/place-memory.ts';
+import { placeCorrectionOf } from './place-correction-fns.ts';
 
 export interface CaseActionDeps {
   store: CaseStore;
   clock: () => Date;
   messages: MessageRenderer;
   deadlines: DeadlineFn;
+  /** Told of each street a person chose for a case, after the transaction commits. */
+  places?: PlaceMemoryPort | null;
 }
 
 export type CaseRef = { id: number } | { number: string };
@@ -62,7 +66,8 @@ export function createCaseActionService(deps: CaseActionDeps) {
   async function act(ref: CaseRef, action: CaseAction, actor: Actor, input: ActionInput = {}): Promise<CaseRow> {
     if (!ACTIONS.includes(action)) throw new ValidationError(`未知操作：${String(action)}`);
     const now = clock();
-    return store.transaction(async (tx) => {
+    let learned: PlaceCorrection | null = null;
+    const updated = await store.transaction(async (tx) => {
       const c = await tx.getCase(ref);
       if (!c) throw new NotFoundError('没有找到该案件');
       const refusal = refusalFor(action, actor, c, input);
@@ -80,8 +85,18 @@ export function createCaseActionService(deps: CaseActionDeps) {
         m: deps.messages,
         deadlines: deps.deadlines,
       });
-      return applyEffect(tx, c, effect, actor, now, input.attachmentIds);
+      const result = await applyEffect(tx, c, effect, actor, now, input.attachmentIds);
+      if (effect.place) {
+        const p = effect.place;
+        const correction = placeCorrectionOf(c, { id: p.streetId, name: p.street }, p.source, actor.personId, now);
+        if (correction) await tx.insertPlaceCorrection(correction.row);
+        learned = correction?.memory ?? null;
+      }
+      return result;
     });
+    // Only what was committed is learned.
+    if (learned) deps.places?.remember(learned);
+    return updated;
   }
 
   return { act };

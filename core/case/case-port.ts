@@ -73,6 +73,9 @@ export interface NewCase {
 
 export type CasePatch = Partial<{
   status: CaseStatus;
+  /** WGS-84; changed only when staff confirm a case's point (确认位置). */
+  lat: number | null;
+  lng: number | null;
   handling: Handling;
   post: string | null;
   streetId: number | null;
@@ -121,6 +124,19 @@ export interface Notice {
   /** Unique per notice, so re-running a step never sends it twice. */
   dedupeKey: string;
   caseId: number;
+}
+
+/** A place staff confirmed (see core/geo/place-memory.ts), as stored. */
+export interface NewPlaceCorrection {
+  streetId: number;
+  lat: number | null;
+  lng: number | null;
+  /** Normalised place keys joined by | (core/geo/place-key-fns.ts), or null. */
+  placeText: string | null;
+  source: string;
+  caseId: number | null;
+  actorId: number | null;
+  at: Date;
 }
 
 /** Everything a case use-case reads and writes inside one transaction. */
@@ -172,6 +188,7 @@ export interface CaseTx {
     d: { approved: boolean; decidedById: number; at: Date },
   ): Promise<{ caseId: number; newDueAt: Date; status: string } | null>;
   notify(notice: Notice): Promise<void>;
+  insertPlaceCorrection(p: NewPlaceCorrection): Promise<void>;
 }
 
 export interface CaseStore {

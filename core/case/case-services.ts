@@ -11,6 +11,8 @@ import {
 } from './case-intake-service.ts';
 import type { MessageRenderer } from './case-messages.ts';
 import type { CaseStore } from './case-port.ts';
+import type { PlaceMemoryPort } from '../geo/place-memory.ts';
+import { createPlaceConfirmService } from './place-confirm-service.ts';
 
 export interface CaseServicesDeps {
   store: CaseStore;
@@ -18,6 +20,8 @@ export interface CaseServicesDeps {
   messages: MessageRenderer;
   calendar: HolidayCalendar;
   settings: IntakeSettings & { minConfidence: number };
+  /** The router's place memory, told of every street staff choose or confirm for a case. */
+  places?: PlaceMemoryPort | null;
 }
 
 /** A router's decision as the case workflow needs it; low confidence always goes to a person. */
@@ -47,11 +51,12 @@ export function createCaseServices(deps: CaseServicesDeps) {
       },
       deps.calendar,
     );
-  const base = { store: deps.store, clock: deps.clock, messages: deps.messages, deadlines };
+  const base = { store: deps.store, clock: deps.clock, messages: deps.messages, deadlines, places: deps.places };
   return {
     intake: createCaseIntakeService({ ...base, settings: deps.settings }),
     actions: createCaseActionService(base),
     feedback: createCaseFeedbackService(base),
+    places: createPlaceConfirmService(base),
     deadlines,
     store: deps.store,
   };

@@ -14,7 +14,8 @@ export interface ReportInput {
   crs?: Crs;
   address?: string | null;
   channel: string;
-  reporter: { personId: number; role: Role };
+  /** streetId: a staff member's own street, which places a report nothing else places. */
+  reporter: { personId: number; role: Role; streetId?: number | null };
   attachmentIds?: number[];
 }
 
@@ -25,15 +26,22 @@ export type ReportOutcome =
   | { kind: 'duplicate'; decision: RoutingDecision; case: CaseRow; existing: CaseRow };
 
 /** Routes a report and, when it is an actionable problem inside the district, opens a case. Shared by the bot and the API. */
-type PreviewInput = Omit<ReportInput, 'channel' | 'reporter' | 'attachmentIds'> & { reporter?: Role };
+type PreviewInput = Omit<ReportInput, 'channel' | 'reporter' | 'attachmentIds'> & {
+  reporter?: Role;
+  reporterStreetId?: number | null;
+};
 
-function routeInput(input: PreviewInput): RouteInput {
+function routeInput(input: PreviewInput, streetNameOf?: (id: number) => string | null): RouteInput {
   const hasPoint = typeof input.lat === 'number' && typeof input.lng === 'number';
+  // Staff report from their own street's patrol; residents' streets say nothing about the problem's.
+  const staff = input.reporter !== undefined && input.reporter !== 'resident';
+  const ownStreet = staff && typeof input.reporterStreetId === 'number' ? streetNameOf?.(input.reporterStreetId) : null;
   return {
     text: input.text,
     reporter: input.reporter === 'inspector' ? 'inspector' : 'resident',
     ...(hasPoint ? { lat: input.lat!, lng: input.lng!, crs: input.crs ?? 'wgs84' } : {}),
     ...(input.address ? { address: input.address } : {}),
+    ...(ownStreet ? { reporterStreet: ownStreet } : {}),
   };
 }
 
@@ -42,16 +50,20 @@ export function createReportService(deps: {
   assisted?: AssistedRouter | null;
   cases: CaseServices;
   minConfidence: number;
+  /** Street id → name, for the reporting staff member's own street. */
+  streetNameOf?: (streetId: number) => string | null;
 }) {
   /** Rules only and synchronous: what a chat shows while a report is still being written. */
   function preview(input: PreviewInput): RoutingDecision {
-    return deps.router.route(routeInput(input));
+    return deps.router.route(routeInput(input, deps.streetNameOf));
   }
 
   async function submit(input: ReportInput): Promise<ReportOutcome> {
     // The model (when configured) is asked only when the report is actually filed.
-    const asInput = { ...input, reporter: input.reporter.role };
-    const decision = deps.assisted ? await deps.assisted.route(routeInput(asInput)) : preview(asInput);
+    const asInput = { ...input, reporter: input.reporter.role, reporterStreetId: input.reporter.streetId ?? null };
+    const decision = deps.assisted
+      ? await deps.assisted.route(routeInput(asInput, deps.streetNameOf))
+      : preview(asInput);
     if (decision.handling === 'none') return { kind: 'not_actionable', decision };
     if (decision.street.outsideDistrict) return { kind: 'outside', decision };
     // Everything stored is WGS-84, whatever the channel sent.

@@ -16,6 +16,39 @@ export const TIER = {
   ambiguousRoad: 5,
 } as const;
 
+const COMPOUND_SUFFIXES = ['小区', '花园', '片区'];
+
+/** Community names that are also common compound names elsewhere in Wuhan. */
+const GENERIC_COMPOUND_NAMES = new Set([
+  '和平',
+  '建设',
+  '前进',
+  '发展',
+  '阳光',
+  '新村',
+  '公园',
+  '青年',
+  '友谊',
+  '民生',
+  '盛世',
+  '环保',
+  '正街',
+  '交通路',
+  '机场',
+  '长堤',
+  '万年',
+  '永康',
+  '永丰',
+  '仁和',
+  '华中',
+  '中大',
+  '江北',
+  '勤劳',
+  '天后',
+  '桃林',
+  '凌云',
+]);
+
 export type IndexEntry =
   | { kind: 'street'; name: string; street: string }
   | { kind: 'community'; name: string; street: string }
@@ -74,6 +107,12 @@ export function buildGazetteerIndex(g: Gazetteer): GazetteerIndex {
       }
       // Bare names only where they are not ordinary words (see extract-communities.ts).
       if (!c.requiresSuffix) add(short, { kind: 'community', name: c.name, street: c.street });
+      // 电力小区, 航空小区: a compound named like its community is that community's (an
+      // inference, so not for names many compounds share: 和平小区, 阳光小区 …).
+      else if (!GENERIC_COMPOUND_NAMES.has(short)) {
+        for (const suffix of COMPOUND_SUFFIXES)
+          add(short + suffix, { kind: 'community', name: c.name, street: c.street });
+      }
     }
   }
   for (const l of g.landmarks) {

@@ -13,8 +13,11 @@ export interface StreetLocation {
   street: string | null;
   /** Official street code (e.g. '420103008'), null with street. */
   streetCode: string | null;
-  /** How it was decided. */
-  method: 'point' | 'gazetteer' | 'none';
+  /**
+   * How it was decided: the street areas, the gazetteer, what staff confirmed before
+   * (`memory`), or the inspector's own street when nothing else placed the report (`reporter`).
+   */
+  method: 'point' | 'gazetteer' | 'memory' | 'reporter' | 'none';
   /** True when the point is outside the district outline. */
   outsideDistrict: boolean;
   /** Neighbouring district name when known for a point outside (e.g. '江岸区'). */

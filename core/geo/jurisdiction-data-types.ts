@@ -28,7 +28,14 @@ export interface CommunityEntry {
   requiresSuffix: boolean;
 }
 
-export interface RoadEntry {
+/** Hand-compiled entries say where they come from and how sure they are. */
+export interface Provenance {
+  /** e.g. 'public knowledge of Hankou, compiled 2026; approximate'. */
+  source?: string;
+  confidence?: 'high' | 'medium' | 'low';
+}
+
+export interface RoadEntry extends Provenance {
   name: string;
   aliases?: string[];
   /** Every street the road runs through or along; more than one means ambiguous. */
@@ -36,7 +43,7 @@ export interface RoadEntry {
   note?: string;
 }
 
-export interface LandmarkEntry {
+export interface LandmarkEntry extends Provenance {
   name: string;
   aliases?: string[];
   /** null when the landmark spans several streets (then `candidates`). */
@@ -49,7 +56,7 @@ export interface LandmarkEntry {
   note?: string;
 }
 
-export interface ForeignPlaceEntry {
+export interface ForeignPlaceEntry extends Provenance {
   name: string;
   aliases?: string[];
   /** The district it is in, e.g. '东西湖区'. */

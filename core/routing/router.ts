@@ -5,6 +5,7 @@ import { MAX_ANALYSED_CHARS } from '../classify/text-normalize-fns.ts';
 import type { Lexicon } from '../classify/lexicon-types.ts';
 import type { Tokenizer } from '../classify/tokenizer.ts';
 import type { Jurisdiction } from '../geo/geo-types.ts';
+import type { PlaceMemoryPort } from '../geo/place-memory.ts';
 import type { PowerItem, PowerList } from '../power-list/power-list-types.ts';
 import { decide } from './decision-fns.ts';
 import { createLruCache } from './lru-cache.ts';
@@ -23,6 +24,8 @@ export interface RouterOptions {
    * benchmark and the eval measure the classifier itself.
    */
   classificationCache?: number;
+  /** What staff confirmed about places (core/geo/place-memory.ts); consulted before the street areas. */
+  placeMemory?: PlaceMemoryPort | null;
 }
 
 const CANDIDATES = 5;
@@ -72,11 +75,8 @@ export function createRouter(options: RouterOptions): Router {
       const d = decide(lexicon, c, input.reporter);
       // Place names in a letter come early; reading all of a huge text only costs time.
       const placeText = text.length > MAX_ANALYSED_CHARS ? text.slice(0, MAX_ANALYSED_CHARS) : text;
-      const where =
-        placeText === input.text
-          ? input
-          : { text: placeText, address: input.address, lat: input.lat, lng: input.lng, crs: input.crs };
-      const street = locateStreet(jurisdiction, where);
+      const where = placeText === input.text ? input : { ...input, text: placeText };
+      const street = locateStreet(jurisdiction, where, options.placeMemory);
       const reasons = [...d.reasons];
       if (street.reason) reasons.push(street.reason);
       return {

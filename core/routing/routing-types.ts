@@ -10,6 +10,8 @@ export interface RouteInput {
   lng?: number;
   crs?: Crs;
   address?: string;
+  /** The reporting staff member's own street: places a report nothing else places. */
+  reporterStreet?: string;
 }
 
 /** The matched power-list item as a case records it (vocabulary left out). */

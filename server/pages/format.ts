@@ -75,6 +75,7 @@ export const EVENT_LABELS: Record<string, string> = {
   postponement_requested: '申请缓办',
   postponement_approved: '缓办获批',
   postponement_refused: '缓办未获批',
+  place_confirmed: '确认位置',
 };
 
 export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? type;
