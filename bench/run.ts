@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   routing: () => import('./routing-bench.ts'),
   api: () => import('./api-bench.ts'),
   intake: () => import('./intake-bench.ts'),
+  soak: () => import('./soak-bench.ts'),
 };
 
 async function main(): Promise<void> {
