@@ -1,0 +1,5 @@
+-- Replies to a person's own message go out before pushes, pushes before bulk (digests, reminders).
+ALTER TABLE "OutboxMessage" ADD COLUMN "priority" INTEGER NOT NULL DEFAULT 1;
+
+-- The delivery worker claims per channel, replies first, oldest first.
+CREATE INDEX "OutboxMessage_status_channel_priority_id_idx" ON "OutboxMessage"("status", "channel", "priority", "id");
