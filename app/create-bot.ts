@@ -14,6 +14,8 @@ import { createProcessedUpdateStore } from '../db/processed-update-store.ts';
 import type { Db } from '../db/prisma-client.ts';
 import { createStaffDirectory } from '../db/staff-directory.ts';
 import type { Domain } from './create-domain.ts';
+import { combineMessages } from '../core/messaging/combine-fns.ts';
+import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 
 export { BOT_MESSAGES };
 
@@ -49,8 +51,15 @@ export function createBot(opts: { db: Db; domain: Domain; config: Config; logger
     replies: {
       async enqueue(channel, chatId, replies, keyBase) {
         if (!replies.length) return;
+        // A greeting and the question after it go as one message: one send against the chat's limit.
         await domain.outbox.enqueueNow(
-          replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })),
+          combineMessages(replies).map((message, i) => ({
+            dedupeKey: `${keyBase}:${i}`,
+            channel,
+            chatId,
+            message,
+            priority: OUTBOX_PRIORITY.reply,
+          })),
         );
       },
       kick: () => opts.kick?.(),
