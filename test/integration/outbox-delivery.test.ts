@@ -2,6 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeliveryWorker, type DeliveryWorker } from '../../core/messaging/delivery-worker.ts';
 import { ChatUnreachableError, RetryAfterError } from '../../core/messaging/outbound-types.ts';
 import { OUTBOX_PRIORITY } from '../../core/messaging/outbox-port.ts';
+import { createCaseStore } from '../../db/case-store.ts';
 import { createOutboxStore, type OutboxStore } from '../../db/outbox-store.ts';
 import { createPrismaClient, sqlOf } from '../../db/prisma-client.ts';
 import { silentLogger } from '../helpers/test-config.ts';
@@ -261,6 +262,41 @@ describe('outbox delivery', () => {
     clock.advance(1_000);
     await worker.drain();
     expect(sender.sent).toHaveLength(42);
+  });
+
+  // Issue 19.1: combine what can be combined. A team lead who reports in his own street is both
+  // the reporter and the handler of the new case: one event, one message.
+  it('the notices one case event causes to one person are queued as one message', async () => {
+    const lead = await t.db.person.create({ data: { displayName: '王队长', role: 'team_lead' } });
+    const other = await t.db.person.create({ data: { displayName: '李队员', role: 'team_lead' } });
+    for (const [p, chat] of [
+      [lead.id, '700'],
+      [other.id, '701'],
+    ] as const)
+      await t.db.chatIdentity.create({ data: { channel: 'telegram', externalId: chat, chatId: chat, personId: p } });
+    const cases = createCaseStore(t.db, (tx, ids, message, key, caseId) =>
+      store.enqueueForPeople(tx, ids, message, key, caseId),
+    );
+    const buttons = [[{ id: 'c:accept:9', label: '接单' }]];
+    await cases.transaction(async (tx) => {
+      await tx.notify({
+        personIds: [lead.id],
+        caseId: 9,
+        dedupeKey: 'case:9:reporter:created',
+        message: { text: '已收到' },
+      });
+      await tx.notify({
+        personIds: [lead.id, other.id],
+        caseId: 9,
+        dedupeKey: 'case:9:handler:dispatched:0',
+        message: { text: '新案件', buttons },
+      });
+    });
+    await worker.drain();
+    expect(sender.sent.map((s) => [s.chatId, s.message])).toEqual([
+      ['700', { text: '已收到\n\n新案件', buttons }],
+      ['701', { text: '新案件', buttons }],
+    ]);
   });
 
   it('a message for a channel without a sender is dead with the reason', async () => {
