@@ -1,9 +1,9 @@
-// npm run bench -- soak [--seconds 60] [--rate 5] [--photos 0.3] [--drain 120] [--keep]
+// npm run bench -- soak [--seconds 60] [--rate 5] [--photos 0.3] [--think 2] [--drain 120] [--keep]
 // Gridline as production runs it: `node --import tsx main.ts` (what `npm start` runs) in a child
 // process, delivery worker on with the default rate limits, Telegram polling against the Bot API
 // emulator (TELEGRAM_API_ROOT). Residents arrive at `--rate` reports a second for `--seconds`, each
 // sending a description, sometimes a photo, a pin and 确认提交, waiting for the bot's answer
-// between steps; staff and the public read the API at the same time. Then the backlog drains.
+// and `--think` seconds (reading, typing) between steps; staff and the public read the API at the same time. Then the backlog drains.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -87,12 +87,14 @@ export async function run(argv: string[] = []): Promise<void> {
       rate: { type: 'string', default: '5' },
       photos: { type: 'string', default: '0.3' },
       drain: { type: 'string', default: '120' },
+      think: { type: 'string', default: '2' },
       keep: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
   const rate = Number(values.rate);
   const photoShare = Number(values.photos);
+  const thinkMs = Number(values.think) * 1000;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gridline-soak-'));
   const dbFile = path.join(dir, 'soak.db');
   const url = `file:${dbFile}`;
@@ -197,6 +199,7 @@ export async function run(argv: string[] = []): Promise<void> {
       const first = await answer(emu, u.chatId, from, done);
       if (first === null) unanswered += 1;
       else replyMs.push(first - pushed);
+      await sleep(thinkMs);
     };
     await step(
       () => u.send(TEXTS[i % TEXTS.length]!),
@@ -252,7 +255,9 @@ export async function run(argv: string[] = []): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' ')} (the machine is shared with other work), Node ${process.version}`,
   );
-  out(`offered ${offered} reports in ${loadSeconds.toFixed(0)} s (${rate}/s, ${photoShare * 100}% with a photo)`);
+  out(
+    `offered ${offered} reports in ${loadSeconds.toFixed(0)} s (${rate}/s, ${photoShare * 100}% with a photo, ${thinkMs / 1000} s between a reply and the next step)`,
+  );
   out(
     `  reports accepted ${casesAtLoadEnd} during the load = ${(casesAtLoadEnd / loadSeconds).toFixed(1)}/s; ${cases} in all; residents done ${confirmed}, steps unanswered ${unanswered}`,
   );
@@ -273,9 +278,24 @@ export async function run(argv: string[] = []): Promise<void> {
     );
     prev = s;
   }
+  // The rate a backlog drains at, where it is large enough not to be held by the per-chat limit.
+  let busySends = 0;
+  let busySeconds = 0;
+  samples.forEach((s, k) => {
+    const next = samples[k + 1];
+    if (next && s.backlog >= 100) {
+      busySends += next.apiSends - s.apiSends;
+      busySeconds += next.t - s.t;
+    }
+  });
   const drained = end.sentRows - atLoadEnd.sentRows;
   out(
     `  drain after the load: backlog ${atLoadEnd.backlog} → ${end.backlog} in ${drainSeconds.toFixed(1)} s; ${drained} rows sent = ${(drained / drainSeconds).toFixed(1)} rows/s, ${((end.apiSends - atLoadEnd.apiSends) / drainSeconds).toFixed(1)} API sends/s (target ≥ 25/s per bot while a backlog exists)`,
+  );
+  out(
+    busySeconds > 0
+      ? `  while 100 or more rows waited (${busySeconds.toFixed(0)} s): ${(busySends / busySeconds).toFixed(1)} API sends/s`
+      : '  the backlog never reached 100 rows',
   );
   out(
     `  WAL max ${(Math.max(...samples.map((s) => s.walBytes)) / MB).toFixed(1)} MB (target < 64 MB); database ${(fileSize(dbFile) / MB).toFixed(1)} MB; RSS max ${(Math.max(...samples.map((s) => s.rssKb)) / 1024).toFixed(0)} MB`,
