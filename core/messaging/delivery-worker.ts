@@ -110,8 +110,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       )
       .finally(() => {
         inflight.delete(p);
-        // The chat's next message may be claimable now (at once on channels without limits).
-        wake?.();
+        // The chat's next message may be claimable now (at once on channels without limits):
+        // wake the loop, or have it look again before it next sleeps.
+        if (wake) wake();
+        else kicked = true;
       });
     inflight.add(p);
   }
