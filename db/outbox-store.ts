@@ -142,6 +142,9 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       // Replies before pushes before bulk (priority), oldest first; chats the rate limiter holds
       // are left alone, and the rows taken add up to at most `maxCost` sends (a photo is one
       // more), so everything claimed can be sent at once: nothing is claimed only to be put back.
+      // One channel: an equality, so the (status, channel, priority, id) index gives the order.
+      const byChannel =
+        select.channel !== undefined ? 'o."channel" = ?' : 'o."channel" NOT IN (SELECT value FROM json_each(?))';
       const rows = await sql.transaction((tx) =>
         tx.all<RawRow>(
           `UPDATE "OutboxMessage" SET "status" = 'sending', "nextAttemptAt" = ?
@@ -153,8 +156,7 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
                      + (json_type(o."payload", '$.location') IS NOT NULL) AS "cost"
                  FROM "OutboxMessage" o
                  WHERE o."status" = 'pending' AND o."nextAttemptAt" <= ?
-                   AND (? IS NULL OR o."channel" = ?)
-                   AND o."channel" NOT IN (SELECT value FROM json_each(?))
+                   AND ${byChannel}
                    AND o."chatId" NOT IN (SELECT value FROM json_each(?))
                    AND NOT EXISTS (
                      SELECT 1 FROM "OutboxMessage" p
@@ -166,9 +168,7 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
           sqlDate(lease),
           costCap,
           sqlDate(now),
-          select.channel ?? null,
-          select.channel ?? null,
-          JSON.stringify(select.otherThan ?? []),
+          select.channel ?? JSON.stringify(select.otherThan ?? []),
           JSON.stringify(select.skipChats ?? []),
           limit,
           maxCost,
@@ -190,7 +190,14 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     },
 
     async markSent(id, sentAt) {
-      await db.outboxMessage.updateMany({ where: { id, status: { not: 'sent' } }, data: { status: 'sent', sentAt } });
+      // A raw unit, so the sends that finish in one turn of the event loop share one commit.
+      await sql.transaction((tx) =>
+        tx.run(
+          `UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ? WHERE "id" = ? AND "status" <> 'sent'`,
+          sqlDate(sentAt),
+          id,
+        ),
+      );
     },
 
     async markRetry(claim, nextAttemptAt, error, countAttempt = true) {
