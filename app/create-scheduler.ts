@@ -12,6 +12,7 @@ import { createHousekeepingStore } from '../db/housekeeping-store.ts';
 import type { Db } from '../db/prisma-client.ts';
 import { createSchedulerRunStore } from '../db/scheduler-run-store.ts';
 import type { Domain } from './create-domain.ts';
+import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 
 export function createAppScheduler(opts: {
   db: Db;
@@ -45,7 +46,7 @@ export function createAppScheduler(opts: {
     ttlMinutes: config.DRAFT_TTL_MINUTES,
     text: (minutes) => t('draft.expired', { minutes }),
     notifyChat: async (channel, chatId, message, dedupeKey) => {
-      await domain.outbox.enqueueNow([{ dedupeKey, channel, chatId, message }]);
+      await domain.outbox.enqueueNow([{ dedupeKey, channel, chatId, message, priority: OUTBOX_PRIORITY.bulk }]);
     },
   });
   const housekeeping = {

@@ -7,6 +7,7 @@ import { createTelegramChannel, type TelegramChannel } from '../bot/telegram/tel
 import type { Db } from '../db/prisma-client.ts';
 import type { Bot } from './create-bot.ts';
 import type { Domain } from './create-domain.ts';
+import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 
 export type { TelegramChannel };
 
@@ -27,7 +28,13 @@ export function createTelegram(opts: {
   const notices: ReplyQueue = {
     async enqueue(channel, chatId, replies, keyBase) {
       await domain.outbox.enqueueNow(
-        replies.map((message, i) => ({ dedupeKey: `${keyBase}:${i}`, channel, chatId, message })),
+        replies.map((message, i) => ({
+          dedupeKey: `${keyBase}:${i}`,
+          channel,
+          chatId,
+          message,
+          priority: OUTBOX_PRIORITY.reply,
+        })),
       );
     },
     kick: opts.kick,

@@ -9,6 +9,7 @@ import type { Logger } from '../config/logger.ts';
 import type { Button, OutboundMessage } from '../core/messaging/outbound-types.ts';
 import type { Db } from '../db/prisma-client.ts';
 import type { Domain } from './create-domain.ts';
+import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 
 export type { WeChatChannel };
 
@@ -70,7 +71,9 @@ export async function createWeChat(opts: CreateWeChatOptions): Promise<WeChatCha
     menus: outboxMenus(db),
     notices: {
       async enqueue(chatId, message, key) {
-        await domain.outbox.enqueueNow([{ dedupeKey: key, channel: 'wechat', chatId, message }]);
+        await domain.outbox.enqueueNow([
+          { dedupeKey: key, channel: 'wechat', chatId, message, priority: OUTBOX_PRIORITY.reply },
+        ]);
         opts.kick();
       },
     },

@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   intake: () => import('./intake-bench.ts'),
   wal: () => import('./wal-bench.ts'),
   places: () => import('./places-bench.ts'),
+  soak: () => import('./soak-bench.ts'),
 };
 
 async function main(): Promise<void> {

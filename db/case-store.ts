@@ -1,4 +1,5 @@
-import type { CasePatch, CaseRow, CaseStore, CaseTx, ItemRef } from '../core/case/case-port.ts';
+import { combineNotices } from '../core/case/case-notices.ts';
+import type { CasePatch, CaseRow, CaseStore, CaseTx, ItemRef, Notice } from '../core/case/case-port.ts';
 import type { CaseStatus, Handling, Mode721 } from '../core/case/case-types.ts';
 import { caseNumber } from '../core/case/case-format-fns.ts';
 import { CaseNumberError } from '../core/errors.ts';
@@ -218,7 +219,7 @@ const json = (v: unknown) => JSON.stringify(v);
  * (see sql-connection.ts): a report's registration runs about twenty of them, which through
  * Prisma cost ~0.3 ms each and through better-sqlite3 ~0.01 ms.
  */
-function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
+function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
   const load = (where: { id: number } | { number: string }): CaseRow | null => {
     const r =
       'id' in where
@@ -459,7 +460,7 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
       return { caseId: p.caseId, newDueAt: new Date(p.newDueAt), status: p.status };
     },
     async notify(n) {
-      if (n.personIds.length) enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
+      if (n.personIds.length) notices.push(n);
     },
     async insertPlaceCorrection(p) {
       tx.run(
@@ -479,5 +480,15 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
 
 export function createCaseStore(db: Db, enqueue: EnqueueForPeople): CaseStore {
   const sql = sqlOf(db);
-  return { transaction: (fn) => sql.transaction((tx) => fn(caseTx(tx, enqueue))) };
+  return {
+    transaction: (fn) =>
+      sql.transaction(async (tx) => {
+        // Notices wait for the end of the unit, so the several one event causes to one person
+        // can go as one message.
+        const notices: Notice[] = [];
+        const result = await fn(caseTx(tx, notices));
+        for (const n of combineNotices(notices)) enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
+        return result;
+      }),
+  };
 }

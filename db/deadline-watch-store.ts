@@ -1,4 +1,5 @@
 import type { DailyJobsPort, DigestScope } from '../core/schedule/daily-jobs-port.ts';
+import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 import type { DeadlineNotice, DeadlineWatchPort, WatchedCase } from '../core/schedule/deadline-watch-port.ts';
 import { districtAdminIds, handlerIds } from './handler-ids.ts';
 import type { OutboxStore } from './outbox-store.ts';
@@ -61,7 +62,12 @@ type Enqueue = Pick<OutboxStore, 'enqueueForPeople'>;
 async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): Promise<number> {
   if (notices.length === 0) return 0;
   return sqlOf(db).transaction((tx) =>
-    notices.reduce((rows, n) => rows + outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase), 0),
+    // Reminders and digests are bulk: a resident's reply goes out before them when the channel is busy.
+    notices.reduce(
+      (rows, n) =>
+        rows + outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase, undefined, OUTBOX_PRIORITY.bulk),
+      0,
+    ),
   );
 }
 
@@ -142,7 +148,8 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
           caseId,
         );
         if (changes === 0) return false;
-        for (const n of notices) outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase, caseId);
+        for (const n of notices)
+          outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase, caseId, OUTBOX_PRIORITY.bulk);
         return true;
       });
     },

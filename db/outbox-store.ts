@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
-import type { ClaimedMessage, OutboxPort } from '../core/messaging/outbox-port.ts';
+import { OUTBOX_PRIORITY, type ClaimedMessage, type OutboxPort } from '../core/messaging/outbox-port.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx } from './sql-connection.ts';
 import { sqlDate } from './sql-values.ts';
@@ -14,6 +14,8 @@ export interface OutboxRowInput {
   message: OutboundMessage;
   /** Hold the message until then (default: now). Later messages to the same chat wait behind it, to keep the order. */
   notBefore?: Date;
+  /** OUTBOX_PRIORITY: replies before pushes before bulk when a channel's limit makes messages wait. Default push. */
+  priority?: number;
 }
 
 export type MessageFor = OutboundMessage | ((personId: number) => OutboundMessage);
@@ -22,7 +24,14 @@ export interface OutboxStore extends OutboxPort {
   /** Inserts in the caller's transaction; rows whose dedupeKey exists are skipped. Returns rows inserted. */
   enqueue(tx: SqlTx, rows: OutboxRowInput[]): number;
   /** One row per chat identity of each active person (blocked chats skipped); key `${base}:${channel}:${chatId}`. */
-  enqueueForPeople(tx: SqlTx, personIds: number[], message: MessageFor, dedupeKeyBase: string, caseId?: number): number;
+  enqueueForPeople(
+    tx: SqlTx,
+    personIds: number[],
+    message: MessageFor,
+    dedupeKeyBase: string,
+    caseId?: number,
+    priority?: number,
+  ): number;
   /** `enqueue` in a transaction of its own. */
   enqueueNow(rows: OutboxRowInput[]): Promise<number>;
   /** `enqueueForPeople` in a transaction of its own. */
@@ -54,6 +63,7 @@ interface RawRow {
   payload: string;
   attempts: number | bigint;
   nextAttemptAt: Date | string;
+  priority?: number | bigint;
 }
 
 const num = (v: number | bigint): number => Number(v);
@@ -77,8 +87,8 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     for (const r of rows) {
       // ON CONFLICT DO NOTHING rather than find-then-create: a concurrent writer cannot make it throw.
       inserted += tx.run(
-        `INSERT INTO "OutboxMessage" ("dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT ("dedupeKey") DO NOTHING`,
+        `INSERT INTO "OutboxMessage" ("dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "priority")
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT ("dedupeKey") DO NOTHING`,
         r.dedupeKey,
         r.channel,
         r.chatId,
@@ -87,6 +97,7 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
         JSON.stringify(r.message),
         sqlDate(r.notBefore ?? now),
         sqlDate(now),
+        r.priority ?? OUTBOX_PRIORITY.push,
       ).changes;
     }
     return inserted;
@@ -98,6 +109,7 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     message: MessageFor,
     dedupeKeyBase: string,
     caseId?: number,
+    priority?: number,
   ): number {
     if (personIds.length === 0) return 0;
     const identities = tx.all<{ channel: string; chatId: string; personId: number }>(
@@ -113,6 +125,7 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
         chatId: i.chatId,
         personId: i.personId,
         ...(caseId !== undefined ? { caseId } : {}),
+        ...(priority !== undefined ? { priority } : {}),
         message: typeof message === 'function' ? message(i.personId) : message,
       })),
     );
@@ -125,38 +138,71 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     enqueueForPeopleNow: (personIds, message, key, caseId) =>
       sql.transaction((tx) => enqueueForPeople(tx, personIds, message, key, caseId)),
 
-    async claimDue(now, limit) {
+    async claimDue(now, limit, select = {}) {
       const lease = new Date(now.getTime() + leaseMs);
+      const maxCost = select.maxCost ?? Number.MAX_SAFE_INTEGER;
+      const costCap = select.costCap ?? Number.MAX_SAFE_INTEGER;
       // One statement, so two workers can never claim the same row. A row is claimable only if
       // no older row of its chat is still pending or sending: that keeps each chat in order.
-      const rows = await db.$queryRaw<RawRow[]>`
-        UPDATE "OutboxMessage" SET "status" = 'sending', "nextAttemptAt" = ${lease}
-        WHERE "id" IN (
-          SELECT o."id" FROM "OutboxMessage" o
-          WHERE o."status" = 'pending' AND o."nextAttemptAt" <= ${now}
-            AND NOT EXISTS (
-              SELECT 1 FROM "OutboxMessage" p
-              WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" IN ('pending', 'sending') AND p."id" < o."id")
-          ORDER BY o."nextAttemptAt", o."id"
-          LIMIT ${limit})
-        RETURNING "id", "dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "attempts", "nextAttemptAt"`;
-      return rows
-        .map((r) => ({
-          id: num(r.id),
-          dedupeKey: r.dedupeKey,
-          channel: r.channel,
-          chatId: r.chatId,
-          personId: r.personId === null ? null : num(r.personId),
-          caseId: r.caseId === null ? null : num(r.caseId),
-          message: JSON.parse(r.payload) as OutboundMessage,
-          attempts: num(r.attempts),
-          leaseUntil: new Date(r.nextAttemptAt),
-        }))
-        .sort((a, b) => a.id - b.id);
+      // Replies before pushes before bulk (priority), oldest first; chats the rate limiter holds
+      // are left alone, and the rows taken add up to at most `maxCost` sends (a photo is one
+      // more), so everything claimed can be sent at once: nothing is claimed only to be put back.
+      // One channel: an equality, so the (status, channel, priority, id) index gives the order.
+      const byChannel =
+        select.channel !== undefined ? 'o."channel" = ?' : 'o."channel" NOT IN (SELECT value FROM json_each(?))';
+      const rows = await sql.transaction((tx) =>
+        tx.all<RawRow>(
+          `UPDATE "OutboxMessage" SET "status" = 'sending', "nextAttemptAt" = ?
+           WHERE "id" IN (
+             SELECT "id" FROM (
+               SELECT c."id", SUM(min(c."cost", ?)) OVER (ORDER BY c."priority", c."id") AS "running" FROM (
+                 SELECT o."id", o."priority",
+                   1 + coalesce(json_array_length(o."payload", '$.photoAttachmentIds'), 0)
+                     + (json_type(o."payload", '$.location') IS NOT NULL) AS "cost"
+                 FROM "OutboxMessage" o
+                 WHERE o."status" = 'pending' AND o."nextAttemptAt" <= ?
+                   AND ${byChannel}
+                   AND o."chatId" NOT IN (SELECT value FROM json_each(?))
+                   AND NOT EXISTS (
+                     SELECT 1 FROM "OutboxMessage" p
+                     WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" IN ('pending', 'sending') AND p."id" < o."id")
+                 ORDER BY o."priority", o."id"
+                 LIMIT ?) c)
+             WHERE "running" <= ?)
+           RETURNING "id", "dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "attempts", "nextAttemptAt", "priority"`,
+          sqlDate(lease),
+          costCap,
+          sqlDate(now),
+          select.channel ?? JSON.stringify(select.otherThan ?? []),
+          JSON.stringify(select.skipChats ?? []),
+          limit,
+          maxCost,
+        ),
+      );
+      // In the order they should go out: RETURNING promises none.
+      rows.sort((a, b) => num(a.priority ?? 0) - num(b.priority ?? 0) || num(a.id) - num(b.id));
+      return rows.map((r) => ({
+        id: num(r.id),
+        dedupeKey: r.dedupeKey,
+        channel: r.channel,
+        chatId: r.chatId,
+        personId: r.personId === null ? null : num(r.personId),
+        caseId: r.caseId === null ? null : num(r.caseId),
+        message: JSON.parse(r.payload) as OutboundMessage,
+        attempts: num(r.attempts),
+        leaseUntil: new Date(r.nextAttemptAt),
+      }));
     },
 
     async markSent(id, sentAt) {
-      await db.outboxMessage.updateMany({ where: { id, status: { not: 'sent' } }, data: { status: 'sent', sentAt } });
+      // A raw unit, so the sends that finish in one turn of the event loop share one commit.
+      await sql.transaction((tx) =>
+        tx.run(
+          `UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ? WHERE "id" = ? AND "status" <> 'sent'`,
+          sqlDate(sentAt),
+          id,
+        ),
+      );
     },
 
     async markRetry(claim, nextAttemptAt, error, countAttempt = true) {

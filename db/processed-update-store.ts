@@ -1,4 +1,6 @@
 import type { HandledMessageStore } from '../bot/bot-runtime.ts';
+import { combineMessages } from '../core/messaging/combine-fns.ts';
+import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 import { clearConversation, saveConversation } from './conversation-store.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
@@ -33,13 +35,15 @@ export function createHandledMessageStore(db: Db, outbox: Pick<OutboxStore, 'enq
           if (handled.state.next) saveConversation(tx, handled.state.key, handled.state.next);
           else clearConversation(tx, handled.state.key);
         }
+        // A greeting and the question after it go as one message: one send against the chat's limit.
         outbox.enqueue(
           tx,
-          handled.replies.map((message, i) => ({
+          combineMessages(handled.replies).map((message, i) => ({
             dedupeKey: `${replyKeyBase}:${i}`,
             channel: m.channel,
             chatId: m.chatId,
             message,
+            priority: OUTBOX_PRIORITY.reply,
           })),
         );
         return true;

@@ -1,6 +1,7 @@
+import { combineMessages } from '../messaging/combine-fns.ts';
 import type { Button, OutboundMessage } from '../messaging/outbound-types.ts';
 import { redactPersonalData } from './anonymise-fns.ts';
-import type { CaseRow } from './case-port.ts';
+import type { CaseRow, Notice } from './case-port.ts';
 import type { MessageRenderer } from './case-messages.ts';
 import { STATUS_LABELS } from './case-types.ts';
 import { formatShanghai, handlerName, placeOf, shorten } from './case-format-fns.ts';
@@ -83,4 +84,49 @@ export function message(
     text: m.t(key, key.startsWith('reporter.') ? residentVars(c, vars) : vars),
     ...(buttons ? { buttons } : {}),
   };
+}
+
+/**
+ * The notices one event causes, with a person who would get several (the reporter who is also
+ * the street's team lead, a follower who also handles the case) getting them as one message
+ * where combineMessages allows. Everyone else gets the notices as they were, under their keys;
+ * a combined notice's key joins the keys it replaces, so re-running the step still sends it once.
+ */
+export function combineNotices(notices: Notice[]): Notice[] {
+  const reaching = new Map<number, number[]>();
+  notices.forEach((n, i) => {
+    for (const p of new Set(n.personIds)) {
+      const list = reaching.get(p);
+      if (list) list.push(i);
+      else reaching.set(p, [i]);
+    }
+  });
+  const kept: number[][] = notices.map(() => []);
+  const merged = new Map<string, { first: number; notice: Notice }>();
+  for (const [person, idx] of reaching) {
+    const combined = idx.length > 1 ? combineMessages(idx.map((i) => notices[i]!.message)) : [];
+    if (combined.length !== 1) {
+      for (const i of idx) kept[i]!.push(person);
+      continue;
+    }
+    const key = idx.join(',');
+    const m = merged.get(key);
+    if (m) m.notice.personIds.push(person);
+    else
+      merged.set(key, {
+        first: idx[0]!,
+        notice: {
+          personIds: [person],
+          message: combined[0]!,
+          dedupeKey: idx.map((i) => notices[i]!.dedupeKey).join('+'),
+          caseId: notices[idx[0]!]!.caseId,
+        },
+      });
+  }
+  const out: Array<{ first: number; notice: Notice }> = [];
+  notices.forEach((n, i) => {
+    if (kept[i]!.length) out.push({ first: i, notice: { ...n, personIds: kept[i]! } });
+  });
+  out.push(...merged.values());
+  return out.sort((a, b) => a.first - b.first).map((o) => o.notice);
 }

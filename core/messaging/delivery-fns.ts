@@ -1,4 +1,4 @@
-import { ChatUnreachableError, RetryAfterError } from './outbound-types.ts';
+import { ChatUnreachableError, RetryAfterError, type OutboundMessage } from './outbound-types.ts';
 
 /** How long to wait between attempts and when to give up. */
 export interface RetryPolicy {
@@ -77,4 +77,13 @@ export function decideAfterFailure(
 export function describeError(err: unknown): string {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return text.length > 500 ? `${text.slice(0, 497)}...` : text;
+}
+
+/**
+ * What one message costs against a channel's limits: the text, each photo, a location, as the
+ * receiving server counts messages (an album's photos are messages each). The claim query in
+ * db/outbox-store.ts computes the same from the stored payload.
+ */
+export function messageCost(m: OutboundMessage): number {
+  return 1 + (m.photoAttachmentIds?.length ?? 0) + (m.location ? 1 : 0);
 }

@@ -1,8 +1,14 @@
 import type { Logger } from '../../config/logger.ts';
-import { decideAfterFailure, DEFAULT_RETRY_POLICY, describeError, type RetryPolicy } from './delivery-fns.ts';
+import {
+  decideAfterFailure,
+  DEFAULT_RETRY_POLICY,
+  describeError,
+  messageCost,
+  type RetryPolicy,
+} from './delivery-fns.ts';
 import type { ChannelSender } from './outbound-types.ts';
 import type { ClaimedMessage, OutboxPort } from './outbox-port.ts';
-import { createRateLimiter, type RateLimits } from './rate-limiter.ts';
+import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limiter.ts';
 
 export interface DeliveryWorkerDeps {
   store: OutboxPort;
@@ -30,14 +36,23 @@ export interface DeliveryWorker {
   kick(): void;
 }
 
-/** Batches per wake-up before the loop sleeps, so one huge backlog cannot starve the event loop. */
-const MAX_BATCHES_PER_CYCLE = 50;
+/** How often rows a crashed worker left in `sending`, and rows no sender takes, are looked for. */
+const SWEEP_EVERY_MS = 10_000;
 
+/**
+ * The worker never claims a row it cannot send at once. Before each claim it asks the rate
+ * limiter how many sends each channel may start now and which chats it must leave alone, and
+ * claims only that much; when a channel is full it sleeps until the limiter says a slot frees up.
+ * (Claiming rows and putting them back cost a commit each, over and over, under a backlog.)
+ */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const { store, clock } = deps;
   const logger = deps.logger.child({ component: 'delivery-worker' });
   const senders = new Map(deps.senders.map((s) => [s.channel, s]));
-  const limiter = createRateLimiter({ clock, ...(deps.limits ? { limits: deps.limits } : {}) });
+  const limits = deps.limits ?? DEFAULT_RATE_LIMITS;
+  const limiter = createRateLimiter({ clock, limits });
+  // Each channel gets claims of its own, sized by the limiter.
+  const channels = [...senders.keys()];
   const policy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const pollIntervalMs = deps.pollIntervalMs ?? 1_000;
   const batchSize = deps.batchSize ?? 20;
@@ -47,6 +62,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   let loopDone: Promise<void> | null = null;
   let kicked = false;
   let wake: (() => void) | null = null;
+  let lastSweep = -Infinity;
 
   async function deliver(row: ClaimedMessage): Promise<void> {
     const log = { outboxId: row.id, channel: row.channel, chatId: row.chatId };
@@ -56,13 +72,12 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       logger.error(log, 'no sender for this channel; message marked dead');
       return;
     }
-    const waitMs = limiter.acquire(row.channel, row.chatId);
-    if (waitMs > 0) {
-      await store.release(row, new Date(clock().getTime() + waitMs));
-      return;
-    }
+    // Counted from now until the request has really ended (not when the timeout gives up on it).
+    const done = limiter.begin(row.channel, row.chatId, messageCost(row.message));
+    const sending = sender.send(row.chatId, row.message);
+    sending.then(done, done);
     try {
-      await withTimeout(sender.send(row.chatId, row.message), sendTimeoutMs);
+      await withTimeout(sending, sendTimeoutMs);
     } catch (err) {
       await onFailure(row, err, log);
       return;
@@ -88,39 +103,72 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     else logger.info(fields, 'channel asked to wait; will retry');
   }
 
-  function track(row: ClaimedMessage): Promise<void> {
+  function track(row: ClaimedMessage): void {
     const p = deliver(row)
       .catch((err: unknown) =>
         logger.error({ outboxId: row.id, channel: row.channel, err: describeError(err) }, 'outbox bookkeeping failed'),
       )
-      .finally(() => inflight.delete(p));
+      .finally(() => {
+        inflight.delete(p);
+        // The chat's next message may be claimable now (at once on channels without limits):
+        // wake the loop, or have it look again before it next sleeps.
+        if (wake) wake();
+        else kicked = true;
+      });
     inflight.add(p);
-    return p;
   }
 
-  async function batch(): Promise<number> {
+  /**
+   * Claims what can be sent now and starts sending it (without waiting for the sends). Returns
+   * the rows claimed and how long the loop may sleep before something can be claimed again
+   * (null: nothing is held back, wait for the poll or a kick).
+   */
+  async function batch(sweep = false): Promise<{ claimed: number; sleepMs: number | null }> {
     const now = clock();
-    await store.recoverStale(now);
-    const rows = await store.claimDue(now, batchSize);
-    // claimDue returns at most one row per chat, so these can go out side by side.
-    await Promise.all(rows.map(track));
-    return rows.length;
-  }
-
-  async function cycle(maxBatches: number): Promise<number> {
-    let handled = 0;
-    for (let i = 0; i < maxBatches; i++) {
-      const n = await batch();
-      handled += n;
-      if (n === 0) break;
+    let claimed = 0;
+    let sleepMs: number | null = null;
+    const soonest = (ms: number | null) => {
+      const v = ms ?? pollIntervalMs;
+      sleepMs = sleepMs === null ? v : Math.min(sleepMs, v);
+    };
+    if (sweep || now.getTime() - lastSweep >= SWEEP_EVERY_MS) {
+      lastSweep = now.getTime();
+      await store.recoverStale(now);
+      // Rows for a channel nobody sends on (its messenger is not configured) are marked dead.
+      const orphans = await store.claimDue(now, batchSize, { otherThan: channels });
+      orphans.forEach(track);
+      claimed += orphans.length;
     }
-    return handled;
+    for (const channel of channels) {
+      const capacity = limiter.capacity(channel);
+      if (capacity <= 0) {
+        soonest(limiter.nextChangeMs(channel));
+        continue;
+      }
+      const skipChats = limiter.heldChats(channel);
+      const limit = Math.min(batchSize, capacity);
+      const cap = limits[channel]?.globalPerSecond;
+      const rows = await store.claimDue(now, limit, {
+        channel,
+        skipChats,
+        ...(Number.isFinite(capacity) ? { maxCost: capacity } : {}),
+        ...(cap !== undefined ? { costCap: cap } : {}),
+      });
+      rows.forEach(track);
+      claimed += rows.length;
+      // A full claim: more may be due at once, or once the limiter frees a slot. Held chats: once
+      // they are free. Otherwise nothing is due: the poll or a kick will tell.
+      if (rows.length >= limit) soonest(rows.length < capacity ? 0 : limiter.nextChangeMs(channel));
+      else if (skipChats.length > 0) soonest(limiter.nextChangeMs(channel));
+    }
+    return { claimed, sleepMs };
   }
 
   async function loop(): Promise<void> {
     while (running) {
+      let sleepMs: number | null = pollIntervalMs;
       try {
-        await cycle(MAX_BATCHES_PER_CYCLE);
+        ({ sleepMs } = await batch());
       } catch (err) {
         logger.error({ err: describeError(err) }, 'delivery cycle failed; will try again');
       }
@@ -129,8 +177,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         kicked = false;
         continue;
       }
+      const ms = Math.min(sleepMs ?? pollIntervalMs, pollIntervalMs);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollIntervalMs);
+        const timer = setTimeout(resolve, ms);
         wake = () => {
           clearTimeout(timer);
           resolve();
@@ -143,6 +192,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   return {
     async start() {
       if (running) return;
+      lastSweep = clock().getTime();
       const recovered = await store.recoverStale(clock());
       if (recovered > 0) logger.warn({ recovered }, 'resuming messages a stopped worker left half-sent');
       running = true;
@@ -157,11 +207,12 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     async drain() {
       // What the background loop has in hand counts too: wait for it, then send what is left.
       let handled = 0;
-      do {
+      for (;;) {
         await Promise.allSettled([...inflight]);
-        handled += await cycle(Number.MAX_SAFE_INTEGER);
-      } while (inflight.size > 0);
-      return handled;
+        const { claimed } = await batch(true);
+        handled += claimed;
+        if (claimed === 0 && inflight.size === 0) return handled;
+      }
     },
     kick() {
       kicked = true;

@@ -18,13 +18,34 @@ export interface ClaimedMessage {
   leaseUntil: Date;
 }
 
+/**
+ * Which waiting message goes first when a channel's rate limit holds messages back (lower first;
+ * each chat still gets its own messages in order): a reply to what the person just sent, then a
+ * push an event caused (a new case for a team lead), then bulk (digests, reminders, 督办).
+ */
+export const OUTBOX_PRIORITY = { reply: 0, push: 1, bulk: 2 } as const;
+
+/** Which rows a claim may take. */
+export interface ClaimSelect {
+  /** Only this channel's rows. */
+  channel?: string;
+  /** Rows of every channel but these. */
+  otherThan?: string[];
+  /** Chats the rate limiter holds back now: left alone, not claimed and put back. */
+  skipChats?: string[];
+  /** The sends the claimed rows may add up to (a message is one send, each photo or location one more). */
+  maxCost?: number;
+  /** A single message counts at most this much (a message bigger than the whole limit goes alone). */
+  costCap?: number;
+}
+
 /** What the delivery worker needs from the outbox; db/outbox-store.ts implements it. */
 export interface OutboxPort {
   /**
    * Atomically moves due `pending` rows to `sending` and returns them. Only the oldest
    * unsent row of each chat is claimable, so one chat's messages go out in order.
    */
-  claimDue(now: Date, limit: number): Promise<ClaimedMessage[]>;
+  claimDue(now: Date, limit: number, select?: ClaimSelect): Promise<ClaimedMessage[]>;
   /** Delivered. Idempotent, and deliberately not lease-checked: once sent, never again. */
   markSent(id: number, sentAt: Date): Promise<void>;
   /** Failed; try again at `nextAttemptAt`. `countAttempt: false` for waits the channel asked for. */

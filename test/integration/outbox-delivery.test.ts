@@ -1,6 +1,8 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeliveryWorker, type DeliveryWorker } from '../../core/messaging/delivery-worker.ts';
 import { ChatUnreachableError, RetryAfterError } from '../../core/messaging/outbound-types.ts';
+import { OUTBOX_PRIORITY } from '../../core/messaging/outbox-port.ts';
+import { createCaseStore } from '../../db/case-store.ts';
 import { createOutboxStore, type OutboxStore } from '../../db/outbox-store.ts';
 import { createPrismaClient, sqlOf } from '../../db/prisma-client.ts';
 import { silentLogger } from '../helpers/test-config.ts';
@@ -195,6 +197,106 @@ describe('outbox delivery', () => {
       ['A3', '2026-03-02T01:00:02.000Z'],
     ]);
     expect((await t.db.outboxMessage.findMany()).map((r) => r.attempts)).toEqual([0, 0, 0]);
+  });
+
+  // Issue 19.1: under a backlog the worker claimed rows, found the rate limit said no, and put
+  // them back, one commit each, over and over. Every claim must now end in a send.
+  it('under a backlog it never claims a row it cannot send, and drains at the limit, oldest first', async () => {
+    const counts = { claimed: 0, released: 0, retried: 0 };
+    const counting: OutboxStore = {
+      ...store,
+      claimDue: async (...args) => {
+        const rows = await store.claimDue(...args);
+        counts.claimed += rows.length;
+        return rows;
+      },
+      release: async (...args) => (counts.released++, store.release(...args)),
+      markRetry: async (...args) => (counts.retried++, store.markRetry(...args)),
+    };
+    worker = newWorker(counting, [sender], { telegram: { perChatIntervalMs: 1_000, globalPerSecond: 30 } });
+    for (let i = 0; i < 70; i++) await enqueue(String(1000 + i), `群发${i}`);
+    await enqueue('100', 'A1', 'A2', 'A3');
+
+    const perSecond: number[] = [];
+    for (let second = 0; second < 6; second++) {
+      const before = sender.sent.length;
+      for (let step = 0; step < 10; step++) {
+        await worker.drain(); // asked ten times a second: only what the limit allows is taken
+        clock.advance(100);
+      }
+      perSecond.push(sender.sent.length - before);
+    }
+    expect(perSecond).toEqual([30, 30, 11, 1, 1, 0]); // chat 100 keeps to one a second
+    expect(counts).toEqual({ claimed: 73, released: 0, retried: 0 });
+    expect(sender.sent.slice(0, 30).map((s) => s.message.text)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `群发${i}`),
+    );
+    expect(sender.textsTo('100')).toEqual(['A1', 'A2', 'A3']);
+    expect(await statuses()).toEqual(Array(73).fill('sent'));
+  });
+
+  it('replies to a person go out before bulk pushes that waited longer', async () => {
+    worker = newWorker(store, [sender], { telegram: { globalPerSecond: 30 } });
+    await store.enqueueNow(
+      Array.from({ length: 40 }, (_, i) => ({
+        dedupeKey: `digest-${i}`,
+        channel: 'telegram',
+        chatId: String(2000 + i),
+        message: { text: `日报${i}` },
+        priority: OUTBOX_PRIORITY.bulk,
+      })),
+    );
+    await store.enqueueNow([
+      { dedupeKey: 'push-1', channel: 'telegram', chatId: '3000', message: { text: '新案件' } },
+      {
+        dedupeKey: 'reply-1',
+        channel: 'telegram',
+        chatId: '3001',
+        message: { text: '请发送位置' },
+        priority: OUTBOX_PRIORITY.reply,
+      },
+    ]);
+    await worker.drain();
+    expect(sender.sent.map((s) => s.message.text).slice(0, 3)).toEqual(['请发送位置', '新案件', '日报0']);
+    expect(sender.sent).toHaveLength(30);
+    clock.advance(1_000);
+    await worker.drain();
+    expect(sender.sent).toHaveLength(42);
+  });
+
+  // Issue 19.1: combine what can be combined. A team lead who reports in his own street is both
+  // the reporter and the handler of the new case: one event, one message.
+  it('the notices one case event causes to one person are queued as one message', async () => {
+    const lead = await t.db.person.create({ data: { displayName: '王队长', role: 'team_lead' } });
+    const other = await t.db.person.create({ data: { displayName: '李队员', role: 'team_lead' } });
+    for (const [p, chat] of [
+      [lead.id, '700'],
+      [other.id, '701'],
+    ] as const)
+      await t.db.chatIdentity.create({ data: { channel: 'telegram', externalId: chat, chatId: chat, personId: p } });
+    const cases = createCaseStore(t.db, (tx, ids, message, key, caseId) =>
+      store.enqueueForPeople(tx, ids, message, key, caseId),
+    );
+    const buttons = [[{ id: 'c:accept:9', label: '接单' }]];
+    await cases.transaction(async (tx) => {
+      await tx.notify({
+        personIds: [lead.id],
+        caseId: 9,
+        dedupeKey: 'case:9:reporter:created',
+        message: { text: '已收到' },
+      });
+      await tx.notify({
+        personIds: [lead.id, other.id],
+        caseId: 9,
+        dedupeKey: 'case:9:handler:dispatched:0',
+        message: { text: '新案件', buttons },
+      });
+    });
+    await worker.drain();
+    expect(sender.sent.map((s) => [s.chatId, s.message])).toEqual([
+      ['700', { text: '已收到\n\n新案件', buttons }],
+      ['701', { text: '新案件', buttons }],
+    ]);
   });
 
   it('a message for a channel without a sender is dead with the reason', async () => {
