@@ -1,0 +1,57 @@
+import { ValidationError } from '../../core/errors.ts';
+import { parseW3cDate } from '../../core/open311/open311-date-fns.ts';
+import { parseStatusFilter } from '../../core/open311/open311-status-fns.ts';
+import type { Open311Filter } from '../../db/open311-store.ts';
+
+/** GET requests' arguments, as the specification names them (lists are comma-delimited). */
+export interface RequestsQuery {
+  jurisdiction_id?: string;
+  service_request_id?: string;
+  service_code?: string;
+  start_date?: string;
+  end_date?: string;
+  status?: string;
+}
+
+export const requestsQuerySchema = {
+  type: 'object',
+  properties: {
+    jurisdiction_id: { type: 'string', maxLength: 100 },
+    service_request_id: { type: 'string', maxLength: 4000, description: '逗号分隔的案件编号；给出时忽略其他条件' },
+    service_code: { type: 'string', maxLength: 2000, description: '逗号分隔的权力清单事项编码' },
+    start_date: { type: 'string', maxLength: 40, description: '提交时间起（W3C 格式）' },
+    end_date: { type: 'string', maxLength: 40, description: '提交时间止（W3C 格式）' },
+    status: { type: 'string', maxLength: 40, description: 'open、closed 或 open,closed' },
+  },
+} as const;
+
+/** "Default query limit is a span of 90 days or first 1000 requests returned, whichever is smallest." */
+export const MAX_REQUESTS = 1000;
+export const DEFAULT_SPAN_MS = 90 * 86_400_000;
+
+const list = (raw: string | undefined) =>
+  raw
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .slice(0, MAX_REQUESTS);
+
+export function requestsFilter(q: RequestsQuery, now: Date): Open311Filter {
+  const numbers = list(q.service_request_id);
+  // The specification: with service_request_id given, the other arguments are ignored.
+  if (numbers?.length) return { numbers, limit: MAX_REQUESTS };
+  const start = q.start_date ? parseW3cDate(q.start_date, 'start_date') : undefined;
+  const end = q.end_date ? parseW3cDate(q.end_date, 'end_date') : undefined;
+  if (start && end && start.getTime() > end.getTime()) throw new ValidationError('start_date 不能晚于 end_date');
+  // Without both bounds the span is the default 90 days, next to the bound that was given.
+  const from = start ?? new Date((end ?? now).getTime() - DEFAULT_SPAN_MS);
+  const to = end ?? (start ? new Date(start.getTime() + DEFAULT_SPAN_MS) : undefined);
+  const codes = list(q.service_code);
+  return {
+    ...(codes?.length ? { serviceCodes: codes } : {}),
+    ...(q.status ? { statuses: parseStatusFilter(q.status) } : {}),
+    from,
+    to,
+    limit: MAX_REQUESTS,
+  };
+}
