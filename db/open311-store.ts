@@ -1,5 +1,6 @@
 import type { CaseStatus, Handling } from '../core/case/case-types.ts';
 import type { Open311CaseRecord } from '../core/open311/open311-request-fns.ts';
+import { UPDATE_TYPES, type Open311EventRecord } from '../core/open311/open311-update-fns.ts';
 import type { Open311Submission } from '../core/open311/open311-submit-fns.ts';
 import type { Db } from './prisma-client.ts';
 import { publishablePhoto } from './public-case-queries.ts';
@@ -108,4 +109,29 @@ export async function caseNumberForToken(db: Db, token: string): Promise<string 
   if (!row) return null;
   const c = await db.case.findUnique({ where: { id: row.caseId }, select: { number: true } });
   return c?.number ?? null;
+}
+
+/** The public steps of every case in a time window, oldest first (servicerequestupdates). */
+export async function open311EventRecords(
+  db: Db,
+  f: { from: Date; to?: Date | undefined; limit: number },
+): Promise<Open311EventRecord[]> {
+  const rows = await db.caseEvent.findMany({
+    where: {
+      type: { in: [...UPDATE_TYPES] },
+      toStatus: { not: null },
+      createdAt: { gte: f.from, ...(f.to ? { lte: f.to } : {}) },
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: f.limit,
+    select: { id: true, type: true, toStatus: true, note: true, createdAt: true, case: { select: { number: true } } },
+  });
+  return rows.map((e) => ({
+    id: e.id,
+    caseNumber: e.case.number,
+    type: e.type,
+    toStatus: e.toStatus as CaseStatus,
+    note: e.note,
+    at: e.createdAt,
+  }));
 }

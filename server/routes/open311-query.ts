@@ -55,3 +55,26 @@ export function requestsFilter(q: RequestsQuery, now: Date): Open311Filter {
     limit: MAX_REQUESTS,
   };
 }
+
+/** servicerequestupdates (mySociety's extension): a window of update times, 90 days by default. */
+export interface UpdatesQuery {
+  jurisdiction_id?: string;
+  start_date?: string;
+  end_date?: string;
+}
+
+export const updatesQuerySchema = {
+  type: 'object',
+  properties: {
+    jurisdiction_id: { type: 'string', maxLength: 100 },
+    start_date: { type: 'string', maxLength: 40, description: '更新时间起（W3C 格式）' },
+    end_date: { type: 'string', maxLength: 40, description: '更新时间止（W3C 格式）' },
+  },
+} as const;
+
+export function updatesFilter(q: UpdatesQuery, now: Date): { from: Date; to?: Date | undefined; limit: number } {
+  const start = q.start_date ? parseW3cDate(q.start_date, 'start_date') : undefined;
+  const end = q.end_date ? parseW3cDate(q.end_date, 'end_date') : undefined;
+  if (start && end && start.getTime() > end.getTime()) throw new ValidationError('start_date 不能晚于 end_date');
+  return { from: start ?? new Date((end ?? now).getTime() - DEFAULT_SPAN_MS), to: end, limit: MAX_REQUESTS };
+}

@@ -6,13 +6,26 @@ import { toOpen311Request } from '../../core/open311/open311-request-fns.ts';
 import { parseSubmission, reportText } from '../../core/open311/open311-submit-fns.ts';
 import { toOpen311Service, toServiceDefinition } from '../../core/open311/open311-service-fns.ts';
 import type { PowerItem } from '../../core/power-list/power-list-types.ts';
-import { caseNumberForToken, open311CaseRecords, saveOpen311Request } from '../../db/open311-store.ts';
+import { toOpen311Update } from '../../core/open311/open311-update-fns.ts';
+import {
+  caseNumberForToken,
+  open311CaseRecords,
+  open311EventRecords,
+  saveOpen311Request,
+} from '../../db/open311-store.ts';
 import { activePowerList } from '../../db/power-list-store.ts';
 import { actorForToken, generateToken } from '../../db/token-store.ts';
 import { acceptFormPosts } from '../pages/form-body.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { formatOfUrl, sendDocument, sendError, sendList, splitFormat, type Open311Format } from './open311-format.ts';
-import { requestsQuerySchema, requestsFilter, type RequestsQuery } from './open311-query.ts';
+import {
+  requestsFilter,
+  requestsQuerySchema,
+  updatesFilter,
+  updatesQuerySchema,
+  type RequestsQuery,
+  type UpdatesQuery,
+} from './open311-query.ts';
 
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2, so a city's
@@ -112,6 +125,21 @@ export async function open311Routes(app: FastifyInstance, deps: ServerDeps): Pro
       },
     );
 
+    app.get<{ Querystring: UpdatesQuery }>(
+      `/v2/servicerequestupdates.${format}`,
+      {
+        schema: {
+          tags: ['open311'],
+          summary: `Open311 服务请求更新（mySociety 扩展，${format}）`,
+          querystring: updatesQuerySchema,
+        },
+      },
+      async (req, reply) => {
+        const events = await open311EventRecords(db, updatesFilter(req.query, domain.clock()));
+        return sendList(reply, format, 'service_request_updates', 'request_update', events.map(toOpen311Update));
+      },
+    );
+
     app.post(
       `/v2/requests.${format}`,
       {
@@ -126,7 +154,8 @@ export async function open311Routes(app: FastifyInstance, deps: ServerDeps): Pro
         const body = (req.body ?? {}) as Record<string, unknown>;
         const query = req.query as Record<string, unknown>;
         const key = body.api_key ?? query.api_key;
-        const actor = typeof key === 'string' && key ? await actorForToken(db, key) : null;
+        // The spec's api_key argument; a bearer token (as the JSON API takes) does as well.
+        const actor = typeof key === 'string' && key ? await actorForToken(db, key) : req.actor;
         if (!actor) return sendError(reply, format, 403, 'api_key 缺失或无效，无法提交服务请求');
         const submission = parseSubmission(body);
         const item = (await activeItems()).find((i) => i.code === submission.serviceCode);

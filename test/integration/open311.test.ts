@@ -30,11 +30,15 @@ function xml(body: string): Xml {
 function form(fields: Record<string, string | number>): string {
   return new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
 }
-async function postRequest(format: 'xml' | 'json', fields: Record<string, string | number>) {
+async function postRequest(
+  format: 'xml' | 'json',
+  fields: Record<string, string | number>,
+  headers: Record<string, string> = {},
+) {
   return t.app.inject({
     method: 'POST',
     url: `/open311/v2/requests.${format}`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     payload: form(fields),
   });
 }
@@ -155,6 +159,8 @@ describe('Open311 POST requests', () => {
     expect(wrong.statusCode).toBe(403);
     expect(wrong.json()).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
     expect(await t.db.case.count()).toBe(before);
+    const wrongDespiteBearer = await postRequest('xml', { ...STALL, api_key: 'wrong' }, { authorization: client.auth });
+    expect(wrongDespiteBearer.statusCode).toBe(403);
   });
 
   it('refuses bad input with 400 and creates nothing', async () => {
@@ -210,12 +216,12 @@ describe('Open311 POST requests', () => {
 
   it('takes a JSON-format post without description, and files a repeat as a duplicate of the open case', async () => {
     const first = await t.db.case.findFirstOrThrow({ where: { channel: 'open311' }, orderBy: { id: 'asc' } });
-    const res = await postRequest('json', {
-      service_code: 'SR-001',
-      ...WANSONG,
-      api_key: client.key,
-      account_id: 'A1',
-    });
+    // Without api_key, the bearer token the JSON API takes identifies the client as well.
+    const res = await postRequest(
+      'json',
+      { service_code: 'SR-001', ...WANSONG, account_id: 'A1' },
+      { authorization: client.auth },
+    );
     expect(res.statusCode).toBe(200);
     const [req] = res.json() as Xml[];
     expect(req).toMatchObject({ service_request_id: expect.stringMatching(/^JH-/), account_id: 'A1' });
@@ -306,6 +312,33 @@ describe('Open311 GET requests', () => {
       extended_attributes: { detailed_status: 'FIXED', external_status_code: 'closed', status_label: '已结案' },
     });
     expect(closed.body).not.toContain('13800001111');
+
+    // mySociety's extension: each step as an update with the extended state.
+    const updates = await get('/open311/v2/servicerequestupdates.xml?start_date=2026-03-02T00:00:00%2B08:00');
+    expect(updates.statusCode).toBe(200);
+    const mine = ((xml(updates.body).service_request_updates as Xml).request_update as Xml[]).filter(
+      (u) => u.service_request_id === id,
+    );
+    expect(Object.keys(mine[0]!)).toEqual([
+      'update_id',
+      'service_request_id',
+      'status',
+      'updated_datetime',
+      'description',
+      'media_url',
+      'external_status_code',
+    ]);
+    expect(mine.map((u) => [u.status, u.external_status_code, u.updated_datetime])).toEqual([
+      ['ACTION_SCHEDULED', 'dispatched', '2026-03-02T10:00:00+08:00'],
+      ['IN_PROGRESS', 'accepted', '2026-03-02T11:00:00+08:00'],
+      ['IN_PROGRESS', 'resolved', '2026-03-02T12:00:00+08:00'],
+      ['FIXED', 'closed', '2026-03-02T13:00:00+08:00'],
+    ]);
+    expect(mine[2]!.description).toBe('承办单位已办结，待核查：已劝离摊主，联系人电话[电话已隐去]');
+    const later = (
+      await get('/open311/v2/servicerequestupdates.json?start_date=2026-03-02T12:30:00%2B08:00')
+    ).json() as Xml[];
+    expect(later.filter((u) => u.service_request_id === id).map((u) => u.status)).toEqual(['FIXED']);
   });
 
   it('filters the list by id, service code, status and dates, 90 days by default', async () => {
