@@ -1,7 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { formatShanghai, handlerName } from '../../core/case/case-format-fns.ts';
 import type { CaseRow } from '../../core/case/case-port.ts';
-import { DomainError, NotFoundError, ValidationError } from '../../core/errors.ts';
+import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { toOpen311Request } from '../../core/open311/open311-request-fns.ts';
 import { parseSubmission, reportText } from '../../core/open311/open311-submit-fns.ts';
 import { toOpen311Service, toServiceDefinition } from '../../core/open311/open311-service-fns.ts';
@@ -17,15 +17,18 @@ import { activePowerList } from '../../db/power-list-store.ts';
 import { actorForToken, generateToken } from '../../db/token-store.ts';
 import { acceptFormPosts } from '../pages/form-body.ts';
 import type { ServerDeps } from '../server-deps.ts';
+import { open311ErrorHandler } from './open311-errors.ts';
 import { formatOfUrl, sendDocument, sendError, sendList, splitFormat, type Open311Format } from './open311-format.ts';
 import {
+  fileParamsSchema,
+  postBodySchema,
   requestsFilter,
   requestsQuerySchema,
   updatesFilter,
   updatesQuerySchema,
   type RequestsQuery,
   type UpdatesQuery,
-} from './open311-query.ts';
+} from './open311-input.ts';
 
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2, so a city's
@@ -35,17 +38,6 @@ import {
  */
 const SPEC_URL = 'http://wiki.open311.org/GeoReport_v2';
 const FORMATS: Open311Format[] = ['xml', 'json'];
-
-const STATUS_OF: Record<string, number> = { not_found: 404, forbidden: 403, unauthorized: 403, conflict: 409 };
-
-function open311ErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
-  const format = formatOfUrl(req.url);
-  if (err instanceof DomainError) return sendError(reply, format, STATUS_OF[err.code] ?? 400, err.message);
-  if (err.validation) return sendError(reply, format, 400, `请求参数不正确：${err.message}`);
-  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-  if (status >= 500) req.log.error({ err }, 'open311: unhandled error');
-  return sendError(reply, format, status, status === 500 ? '服务器内部错误，请稍后再试' : err.message);
-}
 
 /** `{name}.{format}` from a path parameter, or a 404 in the spec's error format. */
 function fileParam(file: string): { name: string; format: Open311Format } {
@@ -148,6 +140,7 @@ export async function open311Routes(app: FastifyInstance, deps: ServerDeps): Pro
           summary: `Open311 提交服务请求（需 api_key，${format}）`,
           description:
             '表单参数：api_key、service_code、lat/long 或 address_string、description、media_url、联系人字段、attribute[...]',
+          body: postBodySchema,
         },
       },
       async (req, reply) => {
@@ -190,7 +183,13 @@ export async function open311Routes(app: FastifyInstance, deps: ServerDeps): Pro
 
   app.get<{ Params: { file: string } }>(
     '/v2/services/:file',
-    { schema: { tags: ['open311'], summary: 'Open311 服务定义（services/{service_code}.xml|json）' } },
+    {
+      schema: {
+        tags: ['open311'],
+        summary: 'Open311 服务定义（services/{service_code}.xml|json）',
+        params: fileParamsSchema,
+      },
+    },
     async (req, reply) => {
       const { name, format } = fileParam(req.params.file);
       const item = (await activeItems()).find((i) => i.code === name);
@@ -201,7 +200,13 @@ export async function open311Routes(app: FastifyInstance, deps: ServerDeps): Pro
 
   app.get<{ Params: { file: string } }>(
     '/v2/requests/:file',
-    { schema: { tags: ['open311'], summary: 'Open311 查询单个服务请求（requests/{id}.xml|json）' } },
+    {
+      schema: {
+        tags: ['open311'],
+        summary: 'Open311 查询单个服务请求（requests/{id}.xml|json）',
+        params: fileParamsSchema,
+      },
+    },
     async (req, reply) => {
       const { name, format } = fileParam(req.params.file);
       const [record] = await open311CaseRecords(db, { numbers: [name], limit: 1 });
@@ -214,7 +219,13 @@ export async function open311Routes(app: FastifyInstance, deps: ServerDeps): Pro
 
   app.get<{ Params: { file: string } }>(
     '/v2/tokens/:file',
-    { schema: { tags: ['open311'], summary: 'Open311 由 token 查询服务请求编号（tokens/{token}.xml|json）' } },
+    {
+      schema: {
+        tags: ['open311'],
+        summary: 'Open311 由 token 查询服务请求编号（tokens/{token}.xml|json）',
+        params: fileParamsSchema,
+      },
+    },
     async (req, reply) => {
       const { name, format } = fileParam(req.params.file);
       const number = await caseNumberForToken(db, name);

@@ -89,6 +89,10 @@ describe('Open311 discovery and services', () => {
 
     const json = (await get('/open311/v2/discovery.json')).json() as Xml;
     expect(json.endpoints[0].formats).toEqual(['text/xml', 'application/json']);
+    const docs = (await get('/docs/json')).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(docs.paths)).toEqual(
+      expect.arrayContaining(['/open311/v2/requests.xml', '/open311/v2/requests/{file}']),
+    );
   });
 
   it('lists the active power list as services, XML and JSON alike', async () => {
@@ -183,6 +187,22 @@ describe('Open311 POST requests', () => {
       expect(res.statusCode, JSON.stringify(Object.keys(clean))).toBe(400);
       expect((xml(res.body).errors as Xml).error[0].code).toBe('400');
     }
+    const plain = await t.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.xml',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<service_code>SR-001</service_code>',
+    });
+    expect(plain.statusCode).toBe(415);
+    expect((xml(plain.body).errors as Xml).error[0].description).toContain('不支持的内容类型');
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"service_code": ',
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toEqual([{ code: 400, description: '请求格式不正确' }]);
     expect(await t.db.case.count()).toBe(before);
   });
 

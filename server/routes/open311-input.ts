@@ -78,3 +78,39 @@ export function updatesFilter(q: UpdatesQuery, now: Date): { from: Date; to?: Da
   if (start && end && start.getTime() > end.getTime()) throw new ValidationError('start_date 不能晚于 end_date');
   return { from: start ?? new Date((end ?? now).getTime() - DEFAULT_SPAN_MS), to: end, limit: MAX_REQUESTS };
 }
+
+/**
+ * POST requests' arguments, for the documentation and a first type check; the rules (location,
+ * lengths, e-mail) are core/open311/open311-submit-fns.ts's, so the messages are all Chinese.
+ * Open: attribute[CODE] fields have names of the service's choosing.
+ */
+const text = { type: 'string' } as const;
+// A JSON number is coerced (ajv coerceTypes), so one string type serves forms and JSON alike.
+const coordinate = { type: 'string' } as const;
+export const postBodySchema = {
+  type: 'object',
+  properties: {
+    api_key: text,
+    jurisdiction_id: text,
+    service_code: text,
+    lat: coordinate,
+    long: coordinate,
+    address_string: text,
+    address_id: text,
+    email: text,
+    device_id: text,
+    account_id: text,
+    first_name: text,
+    last_name: text,
+    phone: text,
+    description: text,
+    media_url: text,
+  },
+} as const;
+
+/** Path parameters `{name}.{format}`: a case number, service code or token and the format. */
+export const fileParamsSchema = {
+  type: 'object',
+  properties: { file: { type: 'string', maxLength: 200 } },
+  required: ['file'],
+} as const;
