@@ -19,8 +19,14 @@ export interface Open311Filter {
   limit: number;
 }
 
+/**
+ * Details are loaded in chunks: Prisma loads each relation with `IN (…ids)`, and 1000 ids at
+ * once (the specification's page) exceed SQLite's limit on query parameters.
+ */
+const CHUNK = 200;
+
 export async function open311CaseRecords(db: Db, f: Open311Filter): Promise<Open311CaseRecord[]> {
-  const rows = await db.case.findMany({
+  const page = await db.case.findMany({
     where: {
       ...(f.numbers ? { number: { in: f.numbers } } : {}),
       ...(f.serviceCodes ? { item: { code: { in: f.serviceCodes } } } : {}),
@@ -29,6 +35,19 @@ export async function open311CaseRecords(db: Db, f: Open311Filter): Promise<Open
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: f.limit,
+    select: { id: true },
+  });
+  const ids = page.map((c) => c.id);
+  const byId = new Map<number, Open311CaseRecord>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    for (const r of await loadRecords(db, ids.slice(i, i + CHUNK))) byId.set(r.id, r.record);
+  }
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+async function loadRecords(db: Db, ids: number[]): Promise<Array<{ id: number; record: Open311CaseRecord }>> {
+  const rows = await db.case.findMany({
+    where: { id: { in: ids } },
     select: {
       id: true,
       number: true,
@@ -57,26 +76,29 @@ export async function open311CaseRecords(db: Db, f: Open311Filter): Promise<Open
   // with the domain's clock, while Case.updatedAt is bookkeeping the store stamps with the wall clock.
   const latest = await db.caseEvent.groupBy({
     by: ['caseId'],
-    where: { caseId: { in: rows.map((c) => c.id) } },
+    where: { caseId: { in: ids } },
     _max: { createdAt: true },
   });
   const lastEventAt = new Map(latest.map((e) => [e.caseId, e._max.createdAt]));
   return rows.map((c) => ({
-    number: c.number,
-    status: c.status as CaseStatus,
-    handling: c.handling as Handling | null,
-    itemCode: c.item?.code ?? null,
-    itemName: c.item?.name ?? null,
-    streetName: c.street?.name ?? null,
-    departmentName: c.department?.name ?? null,
-    lat: c.lat,
-    lng: c.lng,
-    note: c.outcome ?? (c.status === 'rejected' ? (c.events[0]?.note ?? null) : null),
-    mergedIntoNumber: c.mergedInto?.number ?? null,
-    createdAt: c.createdAt,
-    updatedAt: lastEventAt.get(c.id) ?? c.createdAt,
-    dueAt: c.dueAt,
-    photoIds: c.attachments.filter((a) => publishablePhoto(a, c.reporterId)).map((a) => a.id),
+    id: c.id,
+    record: {
+      number: c.number,
+      status: c.status as CaseStatus,
+      handling: c.handling as Handling | null,
+      itemCode: c.item?.code ?? null,
+      itemName: c.item?.name ?? null,
+      streetName: c.street?.name ?? null,
+      departmentName: c.department?.name ?? null,
+      lat: c.lat,
+      lng: c.lng,
+      note: c.outcome ?? (c.status === 'rejected' ? (c.events[0]?.note ?? null) : null),
+      mergedIntoNumber: c.mergedInto?.number ?? null,
+      createdAt: c.createdAt,
+      updatedAt: lastEventAt.get(c.id) ?? c.createdAt,
+      dueAt: c.dueAt,
+      photoIds: c.attachments.filter((a) => publishablePhoto(a, c.reporterId)).map((a) => a.id),
+    },
   }));
 }
 

@@ -17,7 +17,7 @@ export const requestsQuerySchema = {
   type: 'object',
   properties: {
     jurisdiction_id: { type: 'string', maxLength: 100 },
-    service_request_id: { type: 'string', maxLength: 4000, description: '逗号分隔的案件编号；给出时忽略其他条件' },
+    service_request_id: { type: 'string', maxLength: 8000, description: '逗号分隔的案件编号；给出时忽略其他条件' },
     service_code: { type: 'string', maxLength: 2000, description: '逗号分隔的权力清单事项编码' },
     start_date: { type: 'string', maxLength: 40, description: '提交时间起（W3C 格式）' },
     end_date: { type: 'string', maxLength: 40, description: '提交时间止（W3C 格式）' },
@@ -29,15 +29,20 @@ export const requestsQuerySchema = {
 export const MAX_REQUESTS = 1000;
 export const DEFAULT_SPAN_MS = 90 * 86_400_000;
 
-const list = (raw: string | undefined) =>
-  raw
+/** Ids or codes one query may name: each is a query parameter, and SQLite limits their number. */
+export const MAX_LISTED = 200;
+
+function list(raw: string | undefined, field: string): string[] | undefined {
+  const values = raw
     ?.split(',')
     .map((s) => s.trim())
-    .filter(Boolean)
-    .slice(0, MAX_REQUESTS);
+    .filter(Boolean);
+  if (values && values.length > MAX_LISTED) throw new ValidationError(`${field} 一次最多 ${MAX_LISTED} 个`);
+  return values;
+}
 
 export function requestsFilter(q: RequestsQuery, now: Date): Open311Filter {
-  const numbers = list(q.service_request_id);
+  const numbers = list(q.service_request_id, 'service_request_id');
   // The specification: with service_request_id given, the other arguments are ignored.
   if (numbers?.length) return { numbers, limit: MAX_REQUESTS };
   const start = q.start_date ? parseW3cDate(q.start_date, 'start_date') : undefined;
@@ -46,7 +51,7 @@ export function requestsFilter(q: RequestsQuery, now: Date): Open311Filter {
   // Without both bounds the span is the default 90 days, next to the bound that was given.
   const from = start ?? new Date((end ?? now).getTime() - DEFAULT_SPAN_MS);
   const to = end ?? (start ? new Date(start.getTime() + DEFAULT_SPAN_MS) : undefined);
-  const codes = list(q.service_code);
+  const codes = list(q.service_code, 'service_code');
   return {
     ...(codes?.length ? { serviceCodes: codes } : {}),
     ...(q.status ? { statuses: parseStatusFilter(q.status) } : {}),

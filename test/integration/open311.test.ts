@@ -147,6 +147,9 @@ describe('Open311 discovery and services', () => {
     expect(missing.statusCode).toBe(404);
     expect((xml(missing.body).errors as Xml).error[0]).toMatchObject({ code: '404' });
     expect((await get('/open311/v2/services/SR-001.html')).statusCode).toBe(404);
+    const nowhere = await get('/open311/v2/nothing.json');
+    expect(nowhere.statusCode).toBe(404);
+    expect(nowhere.json()).toEqual([{ code: 404, description: expect.stringContaining('没有这个地址') }]);
   });
 });
 
@@ -417,5 +420,60 @@ describe('Open311 GET requests', () => {
     const missing = await get('/open311/v2/requests/JH-20990101-0001.json');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual([{ code: 404, description: expect.any(String) }]);
+  });
+});
+
+describe('Open311 GET requests at the specification limit', () => {
+  it('returns the first 1000 requests, newest first, when more match', async () => {
+    const reporter = await f.person({ role: 'resident' });
+    const street = await f.streetId('万松街道');
+    const item = await f.item('SR-001');
+    const start = Date.parse('2026-02-01T00:00:00Z');
+    await t.db.case.createMany({
+      data: Array.from({ length: 1100 }, (_, i) => ({
+        number: `JH-20260201-${String(i + 1).padStart(4, '0')}`,
+        text: '批量案件',
+        streetId: street,
+        itemId: item.id,
+        handling: 'street',
+        status: 'dispatched',
+        channel: 'web',
+        reporterId: reporter.id,
+        createdAt: new Date(start + i * 60_000),
+      })),
+    });
+    const res = await get('/open311/v2/requests.json?start_date=2026-02-01T00:00:00Z&end_date=2026-02-02T00:00:00Z');
+    expect(res.statusCode).toBe(200);
+    const items = res.json() as Xml[];
+    expect(items).toHaveLength(1000);
+    expect(items[0]!.service_request_id).toBe('JH-20260201-1100');
+    expect(items[999]!.service_request_id).toBe('JH-20260201-0101');
+    const asXml = await get('/open311/v2/requests.xml?start_date=2026-02-01T00:00:00Z&end_date=2026-02-02T00:00:00Z');
+    expect(((xml(asXml.body).service_requests as Xml).request as Xml[]).length).toBe(1000);
+
+    const bulk = await t.db.case.findMany({ where: { text: '批量案件' }, select: { id: true, createdAt: true } });
+    await t.db.caseEvent.createMany({
+      data: bulk.map((c) => ({
+        caseId: c.id,
+        type: 'dispatched',
+        fromStatus: 'dispatched',
+        toStatus: 'dispatched',
+        actorRole: 'system',
+        createdAt: c.createdAt,
+      })),
+    });
+    const updates = await get(
+      '/open311/v2/servicerequestupdates.json?start_date=2026-02-01T00:00:00Z&end_date=2026-02-02T00:00:00Z',
+    );
+    expect(updates.statusCode).toBe(200);
+    const listed = updates.json() as Xml[];
+    expect(listed).toHaveLength(1000);
+    expect(listed[0]).toMatchObject({ service_request_id: 'JH-20260201-0001', status: 'ACTION_SCHEDULED' });
+
+    const many = Array.from({ length: 201 }, (_, i) => `JH-20260201-${String(i + 1).padStart(4, '0')}`).join(',');
+    const tooMany = await get(`/open311/v2/requests.json?service_request_id=${many}`);
+    expect(tooMany.statusCode).toBe(400);
+    const enough = await get(`/open311/v2/requests.json?service_request_id=${many.slice(many.indexOf(',') + 1)}`);
+    expect((enough.json() as Xml[]).length).toBe(200);
   });
 });
