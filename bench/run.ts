@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   routing: () => import('./routing-bench.ts'),
   api: () => import('./api-bench.ts'),
   intake: () => import('./intake-bench.ts'),
+  open311: () => import('./open311-bench.ts'),
 };
 
 async function main(): Promise<void> {
