@@ -258,6 +258,29 @@ describe('Open311 POST requests', () => {
   });
 });
 
+describe('Open311 POST requests as JSON', () => {
+  it('takes a JSON body with numeric coordinates and nested attributes', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      payload: {
+        api_key: client.key,
+        service_code: 'SR-004',
+        lat: WANSONG.lat,
+        long: WANSONG.long,
+        description: '电线杆上贴满了小广告',
+        attribute: { WHAT: '办证广告' },
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const [req] = res.json() as Xml[];
+    const c = await t.db.case.findUniqueOrThrow({ where: { number: req!.service_request_id } });
+    const stored = await t.db.open311Request.findUniqueOrThrow({ where: { caseId: c.id } });
+    expect(JSON.parse(stored.attributes)).toEqual({ WHAT: '办证广告' });
+    expect(c.lat).toBeCloseTo(WANSONG.lat, 6);
+  });
+});
+
 describe('Open311 GET requests', () => {
   it('follows a posted request through dispatch, handling and verification, without personal data', async () => {
     clock.advanceHours(1);
