@@ -12,7 +12,8 @@ export function w3cDateTime(at: Date): string {
 
 /** Accepts a W3C date-time (with Z or an offset) or a bare date (taken as Beijing midnight). */
 export function parseW3cDate(raw: string, field: string): Date {
-  const text = raw.trim();
+  // An unencoded '+' in a query string arrives as a space: 2026-03-02T09:00:00 08:00.
+  const text = raw.trim().replace(/ (\d{2}:?\d{2})$/, '+$1');
   const full = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text);
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
   const at = full ? new Date(text) : dateOnly ? new Date(`${text}T00:00:00+08:00`) : null;

@@ -47,6 +47,7 @@ describe('Open311 dates', () => {
     expect(parseW3cDate('2026-03-02T09:00:00+08:00', 'x').toISOString()).toBe('2026-03-02T01:00:00.000Z');
     expect(parseW3cDate('1994-11-05T08:15:30-05:00', 'x').toISOString()).toBe('1994-11-05T13:15:30.000Z');
     expect(parseW3cDate('2026-03-02', 'x').toISOString()).toBe('2026-03-01T16:00:00.000Z');
+    expect(parseW3cDate('2026-03-02T09:00:00 08:00', 'x').toISOString()).toBe('2026-03-02T01:00:00.000Z');
     expect(() => parseW3cDate('2026-03-02T09:00:00', 'end_date')).toThrow('end_date');
     expect(() => parseW3cDate('2026-13-45T00:00:00Z', 'end_date')).toThrow('end_date');
   });
