@@ -145,9 +145,9 @@ export async function open311Routes(app: FastifyInstance, deps: ServerDeps): Pro
       },
       async (req, reply) => {
         const body = (req.body ?? {}) as Record<string, unknown>;
-        const query = req.query as Record<string, unknown>;
-        const key = body.api_key ?? query.api_key;
-        // The spec's api_key argument; a bearer token (as the JSON API takes) does as well.
+        // The spec's api_key argument, in the body only (a query string ends up in access logs);
+        // a bearer token, as the JSON API takes, does as well.
+        const key = body.api_key;
         const actor = typeof key === 'string' && key ? await actorForToken(db, key) : req.actor;
         if (!actor) return sendError(reply, format, 403, 'api_key 缺失或无效，无法提交服务请求');
         const submission = parseSubmission(body);

@@ -168,6 +168,13 @@ describe('Open311 POST requests', () => {
     expect(await t.db.case.count()).toBe(before);
     const wrongDespiteBearer = await postRequest('xml', { ...STALL, api_key: 'wrong' }, { authorization: client.auth });
     expect(wrongDespiteBearer.statusCode).toBe(403);
+    const inQuery = await t.app.inject({
+      method: 'POST',
+      url: `/open311/v2/requests.xml?api_key=${client.key}`, // would end up in access logs
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form(STALL),
+    });
+    expect(inQuery.statusCode).toBe(403);
   });
 
   it('refuses bad input with 400 and creates nothing', async () => {
