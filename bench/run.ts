@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   wal: () => import('./wal-bench.ts'),
   places: () => import('./places-bench.ts'),
   soak: () => import('./soak-bench.ts'),
+  open311: () => import('./open311-bench.ts'),
 };
 
 async function main(): Promise<void> {

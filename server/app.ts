@@ -16,6 +16,7 @@ import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { exportRoutes } from './routes/export-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { loginRoutes } from './routes/login-routes.ts';
+import { open311Routes } from './routes/open311-routes.ts';
 import { powerListRoutes } from './routes/power-list-routes.ts';
 import { publicPageRoutes } from './routes/public-page-routes.ts';
 import { publicRoutes } from './routes/public-routes.ts';
@@ -50,6 +51,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => casePlaceRoutes(scope, deps));
   await app.register(async (scope) => statsRoutes(scope, deps));
   await app.register(async (scope) => publicRoutes(scope, deps));
+  await app.register(async (scope) => open311Routes(scope, deps), { prefix: '/open311' });
   await registerStaticAssets(app);
   await app.register(async (scope) => loginRoutes(scope, deps));
   await app.register(async (scope) => dashboardRoutes(scope, deps));
