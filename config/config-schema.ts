@@ -51,6 +51,7 @@ export const envSchema = z.object({
   PHOTO_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(20 * 1024 * 1024),
   DIGEST_HOUR: int(0, 23).default(8),
   PATROL_REMINDER_HOUR: int(0, 23).default(18),
+  HOTLINE_MAPPING: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,5 +1,6 @@
 import type { CasePatch, CaseRow, CaseStore, CaseTx, ItemRef } from '../core/case/case-port.ts';
 import type { CaseStatus, Handling, Mode721 } from '../core/case/case-types.ts';
+import { ConflictError } from '../core/errors.ts';
 import { caseNumber } from '../core/case/case-format-fns.ts';
 import { distanceM } from '../core/geo/geo-measure-fns.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
@@ -22,7 +23,7 @@ const OPEN_STATUSES = `('triage', 'dispatched', 'accepted', 'resolved')`;
 const CASE_SELECT = `
   SELECT c."id", c."number", c."status", c."handling", c."streetId", c."departmentId", c."reporterId", c."assigneeId", c."unsatisfiedCount",
     c."text", c."lat", c."lng", c."address", c."post", c."urgent", c."itemId", c."dueAt", c."responseDueAt", c."createdAt", c."resolvedAt", c."closedAt",
-    c."outcome", c."mode721", c."mergedIntoId", c."reopenCount", c."reworkCount", c."returnCount",
+    c."outcome", c."mode721", c."mergedIntoId", c."reopenCount", c."reworkCount", c."returnCount", c."externalDueAt",
     s."name" AS "streetName", d."name" AS "departmentName",
     i."code" AS "itemCode", i."name" AS "itemName", v."version" AS "itemVersion", i."level" AS "itemLevel", i."post" AS "itemPost",
     i."department" AS "itemDepartment", i."legalBasis" AS "itemLegalBasis", i."responseHours" AS "itemResponseHours",
@@ -62,6 +63,7 @@ interface CaseRecord {
   reopenCount: number;
   reworkCount: number;
   returnCount: number;
+  externalDueAt: string | null;
   streetName: string | null;
   departmentName: string | null;
   itemCode: string | null;
@@ -162,6 +164,7 @@ function toCaseRow(r: CaseRecord): CaseRow {
     reopenCount: r.reopenCount,
     reworkCount: r.reworkCount,
     returnCount: r.returnCount,
+    externalDueAt: dateOrNull(r.externalDueAt),
   };
 }
 
@@ -212,6 +215,9 @@ const json = (v: unknown) => JSON.stringify(v);
  * (see sql-connection.ts): a report's registration runs about twenty of them, which through
  * Prisma cost ~0.3 ms each and through better-sqlite3 ~0.01 ms.
  */
+const externalExists = (tx: SqlTx, source: string, ref: string) =>
+  tx.get('SELECT 1 AS "x" FROM "Case" WHERE "externalSource" = ? AND "externalRef" = ?', source, ref) !== undefined;
+
 function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
   const load = (where: { id: number } | { number: string }): CaseRow | null => {
     const r =
@@ -246,11 +252,14 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
     },
     async insertCase(d) {
       const now = sqlDate(d.createdAt);
+      if (d.external && externalExists(tx, d.external.source, d.external.ref)) {
+        throw new ConflictError(`工单${d.external.ref}已导入，不再重复立案`);
+      }
       const { lastInsertRowid: id } = tx.run(
         `INSERT INTO "Case" ("number", "text", "lat", "lng", "address", "streetId", "itemId", "handling", "post", "departmentId", "status", "urgent",
            "confidence", "needsTriage", "routingReasons", "channel", "reporterId", "mergedIntoId", "createdAt", "updatedAt", "registeredAt",
-           "dispatchedAt", "responseDueAt", "dueAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           "dispatchedAt", "responseDueAt", "dueAt", "externalSource", "externalRef", "externalReceivedAt", "externalDueAt")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         d.number,
         d.text,
         d.lat,
@@ -275,6 +284,10 @@ function caseTx(tx: SqlTx, enqueue: EnqueueForPeople): CaseTx {
         toSql(d.dispatchedAt),
         toSql(d.responseDueAt),
         toSql(d.dueAt),
+        d.external?.source ?? null,
+        d.external?.ref ?? null,
+        toSql(d.external?.receivedAt ?? null),
+        toSql(d.external?.dueAt ?? null),
       );
       return load({ id })!;
     },
