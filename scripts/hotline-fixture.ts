@@ -55,6 +55,7 @@ const STREETS: Record<string, { roads: string[]; communities: string[] }> = {
 // Roads through several streets: the address alone cannot place these, 所属街道 must.
 const LONG_ROADS = ['解放大道', '建设大道', '新华路', '中山大道', '发展大道', '京汉大道'];
 const SHOPS = ['烧烤店', '火锅店', '便利店', '水果店', '面馆', '汽修店', '小龙虾店', '早餐店', '理发店', '五金店'];
+const EATERIES = ['烧烤店', '火锅店', '面馆', '小龙虾店', '早餐店', '热干面馆'];
 const SURNAMES = [
   '王',
   '李',
@@ -112,7 +113,7 @@ const MATTERS: Matter[] = [
     kind: ['投诉'],
     days: 5,
     weight: 7,
-    text: (p, s) => `${p}楼下${s}油烟直排，没有装油烟净化设施，油烟味很重，窗户都不敢开。`,
+    text: (p) => `${p}楼下${pick(EATERIES)}油烟直排，没有装油烟净化设施，油烟味很重，窗户都不敢开。`,
   },
   {
     title: '反映小广告',
@@ -252,7 +253,7 @@ const MATTERS: Matter[] = [
     kind: ['投诉'],
     days: 5,
     weight: 2,
-    text: (p, s) => `${p}的${s}后厨很不卫生，看到有老鼠出没，担心食品安全。`,
+    text: (p) => `${p}的${pick(EATERIES)}后厨很不卫生，看到有老鼠出没，担心食品安全。`,
   },
   {
     title: '反映电梯故障',
@@ -289,7 +290,7 @@ function place(street: string): { where: string; address: string; streetCell: st
   if (r < 0.4 && s.roads.length) {
     const road = pick(s.roads);
     const no = int(1, 180);
-    return { where: `${road}${no}号附近`, address: `江汉区${road}${no}号`, streetCell: street };
+    return { where: `${road}${no}号`, address: `江汉区${road}${no}号`, streetCell: street };
   }
   if (r < 0.8) {
     const where = `${community}社区${compound}${int(1, 12)}栋`;
