@@ -10,6 +10,8 @@ import { caseWriteRoutes } from './routes/case-write-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { exportRoutes } from './routes/export-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { hotlinePageRoutes } from './routes/hotline-page-routes.ts';
+import { hotlineRoutes } from './routes/hotline-routes.ts';
 import { loginRoutes } from './routes/login-routes.ts';
 import { powerListRoutes } from './routes/power-list-routes.ts';
 import { publicPageRoutes } from './routes/public-page-routes.ts';
@@ -42,6 +44,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => loginRoutes(scope, deps));
   await app.register(async (scope) => dashboardRoutes(scope, deps));
   await app.register(async (scope) => exportRoutes(scope, deps));
+  await app.register(async (scope) => hotlineRoutes(scope, deps));
+  await app.register(async (scope) => hotlinePageRoutes(scope, deps));
   await app.register(async (scope) => publicPageRoutes(scope, deps));
   // Last, so they see every decorator and route registered before them.
   for (const routes of deps.extraRoutes ?? []) await app.register(routes);
