@@ -151,6 +151,24 @@ describe('deadlines and places', () => {
     expect(late.dueAt!.getTime()).toBeLessThan(late.externalDueAt!.getTime());
   });
 
+  it('an order the rules cannot place goes to triage with its deadline, which registration keeps when earlier', async () => {
+    await importFile(
+      'triage.csv',
+      csv([
+        'WH2026120100025,2026-12-01 09:10:00,钱先生,13900001135,咨询,咨询,来电人咨询社区办理居住证需要带哪些材料,江汉区航空路1号,万松街道,2026-12-01 15:00:00',
+      ]),
+    );
+    const c = await caseOf('WH2026120100025');
+    expect(c.status).toBe('triage');
+    expect(c.dueAt?.toISOString()).toBe('2026-12-01T07:00:00.000Z');
+    const registered = await t.domain.cases.actions.act({ id: c.id }, 'register', admin.actor, {
+      itemCode: 'SR-001',
+      streetName: '万松街道',
+    });
+    expect(registered.status).toBe('dispatched');
+    expect(registered.dueAt?.toISOString()).toBe('2026-12-01T07:00:00.000Z');
+  });
+
   it('uses 所属街道 when neither text nor address places the order', async () => {
     await importFile(
       'hint.csv',
