@@ -133,6 +133,30 @@ describe('rows that cannot be orders', () => {
   });
 });
 
+describe('XLSX date cells', () => {
+  it('reads date cells and Excel serial numbers as Wuhan wall time', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('工单');
+    ws.addRow(['工单编号', '受理时间', '诉求内容', '诉求地址', '所属街道', '办理时限']);
+    // A date cell showing 2026-12-01 09:05 (exceljs writes a Date's UTC fields as the cell's wall time).
+    ws.addRow([
+      'WH2026120100070',
+      new Date('2026-12-01T09:05:00Z'),
+      '航空路占道经营',
+      '江汉区航空路7号',
+      '万松街道',
+      46360.75,
+    ]);
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    const report = await importFile('dates.xlsx', bytes);
+    expect(report.failed).toEqual([]);
+    const c = await caseOf('WH2026120100070');
+    expect(c.externalReceivedAt?.toISOString()).toBe('2026-12-01T01:05:00.000Z');
+    // 46360.75 = 2026-12-04 18:00 in Wuhan
+    expect(c.externalDueAt?.toISOString()).toBe('2026-12-04T10:00:00.000Z');
+  });
+});
+
 describe('deadlines and places', () => {
   it("keeps the hotline's deadline when it is earlier than the matter's, and the matter's otherwise", async () => {
     await importFile(
