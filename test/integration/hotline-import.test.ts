@@ -376,3 +376,20 @@ describe('results back to the hotline, and privacy', () => {
     expect(page.body).not.toContain('蒋女士');
   });
 });
+
+describe('the case as staff see it', () => {
+  it('shows the 工单编号 and the hotline deadline on the case page and in the API', async () => {
+    const c = await caseOf('WH2026120100020');
+    const lead2 = await createCaseFactory(t.db).person({ role: 'team_lead', street: '万松街道' });
+    const api = await t.app.inject({ url: `/api/cases/${c.number}`, headers: lead2.auth });
+    expect(api.statusCode).toBe(200);
+    expect(api.json()).toMatchObject({
+      channel: 'hotline',
+      externalRef: 'WH2026120100020',
+      externalDueAt: '2026-12-01T05:00:00.000Z',
+    });
+    const page = await t.app.inject({ url: `/cases/${c.number}`, headers: { cookie: await session(lead2) } });
+    expect(page.body).toContain('WH2026120100020');
+    expect(page.body).toContain('12345 热线');
+  });
+});
