@@ -393,3 +393,44 @@ describe('the case as staff see it', () => {
     expect(page.body).toContain('12345 热线');
   });
 });
+
+describe('bad input and concurrent imports', () => {
+  it('answers a file that is no hotline export with a clear 400, and keeps nothing', async () => {
+    const cookie = await session(admin);
+    const token = csrfOf(await t.app.inject({ url: '/hotline', headers: { cookie } }));
+    const before = await t.db.case.count();
+    for (const file of [
+      { name: 'notes.csv', bytes: Buffer.from('姓名,备注\r\n张三,你好\r\n', 'utf8') },
+      { name: 'broken.xlsx', bytes: Buffer.from('PK\u0003\u0004 not really a zip', 'latin1') },
+    ]) {
+      const form = multipart({ _csrf: token }, file);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/hotline/import',
+        headers: { cookie, 'content-type': form.contentType },
+        payload: form.payload,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toMatch(/找不到表头|无法读取/);
+    }
+    const nested = await t.app.inject({
+      method: 'POST',
+      url: '/api/hotline/orders',
+      headers: admin.auth,
+      payload: [{ 工单编号: 'WH2026120100080', 诉求内容: { text: 'x' } }],
+    });
+    expect(nested.statusCode).toBe(400);
+    expect(await t.db.case.count()).toBe(before);
+  });
+
+  it('two imports of the same orders at once file each order once', async () => {
+    const bytes = csv([
+      'WH2026120100090,2026-12-01 12:00:00,韩先生,13900001190,投诉,占道经营,航空路流动摊贩占道经营,江汉区航空路9号,万松街道,',
+      'WH2026120100091,2026-12-01 12:01:00,杨女士,13900001191,投诉,小广告,航空路电线杆上贴小广告,江汉区航空路10号,万松街道,',
+    ]);
+    const [a, b] = await Promise.all([importFile('a.csv', bytes), importFile('b.csv', bytes)]);
+    expect(a.created.length + b.created.length).toBe(2);
+    expect(a.skipped.length + b.skipped.length).toBe(2);
+    expect(await t.db.case.count({ where: { externalRef: { in: ['WH2026120100090', 'WH2026120100091'] } } })).toBe(2);
+  });
+});
