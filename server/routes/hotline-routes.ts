@@ -63,7 +63,8 @@ export async function hotlineRoutes(app: FastifyInstance, deps: ServerDeps): Pro
           maxItems: MAX_ORDERS,
           items: {
             type: 'object',
-            additionalProperties: { type: ['string', 'number', 'null'] },
+            // Numbers (phone numbers, Excel serial dates) arrive as text through the schema's coercion.
+            additionalProperties: { type: ['string', 'null'] },
           },
         },
         response: { 200: reportSchema, ...errorResponses, 413: errorResponses[400] },

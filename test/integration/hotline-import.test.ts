@@ -246,6 +246,17 @@ describe('POST /api/hotline/orders', () => {
     expect(await t.db.case.count({ where: { externalRef: { startsWith: 'WH202612010004' } } })).toBe(2);
   });
 
+  it('takes numbers where systems send them (phone, Excel serial date)', async () => {
+    const res = await post(admin.auth.authorization, [
+      { 工单编号: 'WH2026120100043', 受理时间: 46357.5, 诉求内容: '航空路井盖缺失', 联系电话: 13900001153 },
+    ]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().created).toHaveLength(1);
+    const c = await caseOf('WH2026120100043');
+    expect(c.externalReceivedAt?.toISOString()).toBe('2026-12-01T04:00:00.000Z'); // 12:00 in Wuhan
+    expect(c.reporter.phone).toBe('13900001153');
+  });
+
   it('needs a token of a role allowed to import, and an array of orders', async () => {
     expect((await post(undefined, orders)).statusCode).toBe(401);
     expect((await post(lead.auth.authorization, orders)).statusCode).toBe(403);
