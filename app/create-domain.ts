@@ -25,6 +25,10 @@ import { createOutboxStore, type OutboxStore } from '../db/outbox-store.ts';
 import { activePowerList } from '../db/power-list-store.ts';
 import type { Db } from '../db/prisma-client.ts';
 import { createTemplateStore, type TemplateStore } from '../db/template-store.ts';
+import { loadHotlineMappingSync } from '../config/hotline-mapping-file.ts';
+import { createHotlineImportService, type HotlineImportService } from '../core/hotline/hotline-import-service.ts';
+import type { HotlineMapping } from '../core/hotline/hotline-mapping.ts';
+import { createHotlineStore } from '../db/hotline-store.ts';
 
 export interface Domain {
   router: Router;
@@ -38,6 +42,8 @@ export interface Domain {
   messages: TemplateCatalogue;
   calendar: HolidayCalendar;
   clock: () => Date;
+  /** 12345 work orders: the import and the layout (HOTLINE_MAPPING) exports are written in. */
+  hotline: { imports: HotlineImportService; mapping: HotlineMapping };
 }
 
 export interface DomainOptions {
@@ -107,5 +113,16 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
     clock,
     logger,
   });
-  return { router, jurisdiction, places, cases, reports, evidence, outbox, templates, messages, calendar, clock };
+  const mapping = loadHotlineMappingSync(config.HOTLINE_MAPPING);
+  const hotline = {
+    mapping,
+    imports: createHotlineImportService({
+      intake: reports,
+      store: createHotlineStore(db),
+      clock,
+      calendar,
+      mapping,
+    }),
+  };
+  return { router, jurisdiction, places, cases, reports, evidence, outbox, templates, messages, calendar, clock, hotline };
 }

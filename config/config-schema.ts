@@ -82,6 +82,7 @@ export const envSchema = z.object({
   WAL_LIMIT_MB: int(1, 1024).default(16),
   PROCESSED_UPDATE_RETENTION_DAYS: int(2, 3650).default(30),
   EXPIRED_LOGIN_RETENTION_DAYS: int(0, 3650).default(7),
+  HOTLINE_MAPPING: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;

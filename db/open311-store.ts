@@ -3,7 +3,8 @@ import type { Open311CaseRecord } from '../core/open311/open311-request-fns.ts';
 import { UPDATE_TYPES, type Open311EventRecord } from '../core/open311/open311-update-fns.ts';
 import type { Open311Submission } from '../core/open311/open311-submit-fns.ts';
 import type { Db } from './prisma-client.ts';
-import { publishablePhoto } from './public-case-queries.ts';
+import { isPublishablePhoto } from '../core/evidence/photo-publishing-fns.ts';
+import { publishFactsSelect } from './public-case-queries.ts';
 
 /**
  * Open311's reads and its one write. Reads select field by field (an allow-list, as in
@@ -68,7 +69,7 @@ async function loadRecords(db: Db, ids: number[]): Promise<Array<{ id: number; r
       attachments: {
         where: { publicPath: { not: null } },
         orderBy: { id: 'asc' },
-        select: { id: true, publicPath: true, uploadedById: true },
+        select: { publicKey: true, ...publishFactsSelect },
       },
     },
   });
@@ -97,7 +98,7 @@ async function loadRecords(db: Db, ids: number[]): Promise<Array<{ id: number; r
       createdAt: c.createdAt,
       updatedAt: lastEventAt.get(c.id) ?? c.createdAt,
       dueAt: c.dueAt,
-      photoIds: c.attachments.filter((a) => publishablePhoto(a, c.reporterId)).map((a) => a.id),
+      photoKeys: c.attachments.filter((a) => isPublishablePhoto(a, c.reporterId)).map((a) => a.publicKey),
     },
   }));
 }

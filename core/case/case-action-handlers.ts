@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import type { MessageRenderer } from './case-messages.ts';
 import type { CasePatch, CaseRow, CaseTx } from './case-port.ts';
-import type { DeadlineFn } from './case-intake-service.ts';
+import { capDeadline, type DeadlineFn } from './case-intake-service.ts';
 import type { ActionInput, Actor, CaseAction, Handling } from './case-types.ts';
 import { handlerButtons, message, ratingButtons, triageButtons, verifyButtons } from './case-notices.ts';
 import { formatShanghai } from './case-format-fns.ts';
@@ -100,7 +100,8 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     if (input.streetName && streetId === null) throw new ValidationError(`没有“${input.streetName}”这个街道`);
     if (item.level === 'street' && streetId === null) throw new ValidationError('街道事项须指定承办街道');
     const departmentId = item.level === 'department' ? await tx.departmentIdByName(item.department ?? '') : null;
-    const due = ctx.deadlines(item, now, c.urgent);
+    // A handed-over order (12345) keeps its own deadline when that is the earlier one.
+    const due = capDeadline(ctx.deadlines(item, now, c.urgent), c.externalDueAt);
     const effect = await redispatch(
       ctx,
       'registered',

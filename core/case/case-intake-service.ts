@@ -32,6 +32,29 @@ export interface IntakeReport {
   /** Staff (inspectors on patrol) file more than residents do: they get the higher limit. */
   reporterIsStaff?: boolean;
   attachmentIds?: number[];
+  /** An order handed over by another system (a 12345 work order): kept with the case. */
+  external?: ExternalOrder;
+}
+
+export interface ExternalOrder {
+  source: string;
+  /** The other system's number (工单编号), unique per source. */
+  ref: string;
+  receivedAt: Date;
+  /** The other system's deadline (办理时限): the case's deadline when it is the earlier one. */
+  dueAt: Date;
+  /** Recorded with the submission: the order's category and the like. */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * A handed-over order must be answered by its own deadline: when the power-list item allows
+ * longer, the order's deadline wins (both are stored: Case.externalDueAt keeps the order's).
+ */
+export function capDeadline(due: { responseDueAt: Date; dueAt: Date }, externalDueAt: Date | null | undefined) {
+  if (!externalDueAt || externalDueAt.getTime() >= due.dueAt.getTime()) return due;
+  const responseDueAt = due.responseDueAt.getTime() > externalDueAt.getTime() ? externalDueAt : due.responseDueAt;
+  return { responseDueAt, dueAt: externalDueAt };
 }
 
 export type DeadlineFn = (item: ItemRef, from: Date, urgent: boolean) => { responseDueAt: Date; dueAt: Date };
@@ -132,7 +155,18 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         channel: report.channel,
         reporterId: report.reporterId,
         createdAt: now,
+        external: report.external
+          ? {
+              source: report.external.source,
+              ref: report.external.ref,
+              receivedAt: report.external.receivedAt,
+              dueAt: report.external.dueAt,
+            }
+          : null,
       };
+      const submittedData = report.external
+        ? { external: { source: report.external.source, ref: report.external.ref, ...report.external.data } }
+        : undefined;
       if (existing) {
         const merged = await tx.insertCase({
           ...base,
@@ -151,6 +185,7 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
           toStatus: 'merged',
           actorId: report.reporterId,
           actorRole: 'reporter',
+          data: submittedData,
           attachmentIds: report.attachmentIds,
           at: now,
         });
@@ -194,7 +229,8 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         (routed.handling === 'street' && streetId === null) ||
         (routed.handling === 'department' && departmentId === null);
       const status: CaseStatus = triage ? 'triage' : 'dispatched';
-      const due = item && !triage ? deps.deadlines(item, now, routed.urgent) : null;
+      const itemDue = item && !triage ? deps.deadlines(item, now, routed.urgent) : null;
+      const due = itemDue ? capDeadline(itemDue, report.external?.dueAt) : null;
       const c = await tx.insertCase({
         ...base,
         status,
@@ -203,7 +239,8 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         registeredAt: triage ? null : now,
         dispatchedAt: triage ? null : now,
         responseDueAt: due?.responseDueAt ?? null,
-        dueAt: due?.dueAt ?? null,
+        // In triage no item gives a deadline yet; a handed-over order still has its own.
+        dueAt: due?.dueAt ?? report.external?.dueAt ?? null,
       });
       await tx.appendEvent({
         caseId: c.id,
@@ -212,6 +249,7 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         toStatus: status,
         actorId: report.reporterId,
         actorRole: 'reporter',
+        data: submittedData,
         attachmentIds: report.attachmentIds,
         at: now,
       });

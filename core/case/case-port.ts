@@ -43,6 +43,8 @@ export interface CaseRow extends CaseSnapshot {
   reopenCount: number;
   reworkCount: number;
   returnCount: number;
+  /** The deadline of a handed-over order (12345 办理时限), null for reports. */
+  externalDueAt: Date | null;
 }
 
 export interface NewCase {
@@ -69,6 +71,8 @@ export interface NewCase {
   dispatchedAt: Date | null;
   responseDueAt: Date | null;
   dueAt: Date | null;
+  /** A handed-over order (12345 工单); null for reports. A second insert of the same source and ref is a ConflictError. */
+  external?: { source: string; ref: string; receivedAt: Date; dueAt: Date } | null;
 }
 
 export type CasePatch = Partial<{

@@ -5,6 +5,7 @@ import type { RouteInput, Router, RoutingDecision } from '../routing/routing-typ
 import type { CaseServices } from './case-services.ts';
 import { toRoutedReport } from './case-services.ts';
 import type { CaseRow } from './case-port.ts';
+import type { ExternalOrder, SubmitResult } from './case-intake-service.ts';
 import { STAFF_ROLES, type Role } from './case-types.ts';
 
 export interface ReportInput {
@@ -89,7 +90,58 @@ export function createReportService(deps: {
       : { kind: 'created', decision, case: result.case };
   }
 
-  return { preview, submit };
+  /**
+   * Files an order another system handed over (a 12345 work order). Unlike a chat report it is
+   * never turned away: what the rules cannot place goes to manual triage at the street centre,
+   * and the order's own street (所属街道) stands in when the text and address place none.
+   */
+  async function fileOrder(input: OrderInput): Promise<OrderOutcome> {
+    const route = routeInput({ text: input.text, address: input.address, reporter: 'resident' });
+    const decision = deps.assisted ? await deps.assisted.route(route) : deps.router.route(route);
+    const routed = toRoutedReport(decision, deps.minConfidence);
+    const reasons = [...routed.reasons];
+    let streetName = decision.street.outsideDistrict ? null : routed.streetName;
+    if (!streetName && input.streetHint) {
+      streetName = input.streetHint;
+      reasons.push(`地址未能确定街道，按工单所属街道“${input.streetHint}”办理`);
+    }
+    let needsTriage = routed.needsTriage;
+    if (decision.handling === 'none') {
+      needsTriage = true;
+      reasons.push('工单未匹配到权力清单事项，转人工分拣');
+    }
+    if (decision.street.outsideDistrict) {
+      needsTriage = true;
+      reasons.push('诉求地址不在江汉区内，请核实后退回热线');
+    }
+    const result = await deps.cases.intake.submit(
+      {
+        text: input.text,
+        lat: null,
+        lng: null,
+        address: input.address,
+        channel: input.channel,
+        reporterId: input.reporterId,
+        external: input.external,
+      },
+      { ...routed, streetName, needsTriage, reasons },
+    );
+    return { ...result, decision };
+  }
+
+  return { preview, submit, fileOrder };
 }
+
+export interface OrderInput {
+  text: string;
+  address: string | null;
+  /** The street the other system assigned the order to: used only when routing places none. */
+  streetHint: string | null;
+  channel: string;
+  reporterId: number;
+  external: ExternalOrder;
+}
+
+export type OrderOutcome = SubmitResult & { decision: RoutingDecision };
 
 export type ReportService = ReturnType<typeof createReportService>;

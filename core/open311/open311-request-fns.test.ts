@@ -18,7 +18,7 @@ const record: Open311CaseRecord = {
   createdAt: new Date('2026-03-02T01:00:00Z'),
   updatedAt: new Date('2026-03-02T02:00:00Z'),
   dueAt: new Date('2026-03-03T01:00:00Z'),
-  photoIds: [7, 9],
+  photoKeys: ['k7', 'k9'],
 };
 const opts = { baseUrl: 'https://gridline.example.cn' };
 
@@ -54,7 +54,7 @@ describe('toOpen311Request', () => {
   it('redacts the outcome and links the first published photo of a closed case', () => {
     const r = toOpen311Request({ ...record, status: 'closed', note: '已处理，当事人电话13912345678' }, opts);
     expect(r.status_notes).toBe('已处理，当事人电话[电话已隐去]');
-    expect(r.media_url).toBe('https://gridline.example.cn/api/public/attachments/7');
+    expect(r.media_url).toBe('https://gridline.example.cn/api/public/attachments/k7');
   });
 
   it('names the case a duplicate joined and the department a referral went to', () => {

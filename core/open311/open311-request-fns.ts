@@ -26,7 +26,8 @@ export interface Open311CaseRecord {
   updatedAt: Date;
   dueAt: Date | null;
   /** Ids of the handlers' EXIF-free photo copies (publishablePhoto), oldest first. */
-  photoIds: number[];
+  /** Public keys of the handler's published resolution photos (the public allow-list). */
+  photoKeys: string[];
 }
 
 /** One request of GET requests, element names and order as in the GeoReport v2 specification. */
@@ -68,7 +69,7 @@ export function toOpen311Request(rec: Open311CaseRecord, opts: { baseUrl: string
       ? redactPersonalData(rec.note)
       : null;
   // The public attachment route serves photos of published (closed) cases only.
-  const photo = isPublishedCase(rec) ? rec.photoIds[0] : undefined;
+  const photo = isPublishedCase(rec) ? rec.photoKeys[0] : undefined;
   return {
     service_request_id: rec.number,
     status: open311Status(rec.status),

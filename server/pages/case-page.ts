@@ -26,7 +26,8 @@ function facts(c: CaseDetail): SafeHtml {
     ${row('处置期限', html`${dateTime(c.dueAt)}${c.overdue ? html` <span class="badge late">已超期</span>` : ''}${c.postponed ? html` <span class="badge">已缓办</span>` : ''}`)}
     ${row('地址', c.address)}
     ${row('坐标', c.lat !== null && c.lng !== null ? `${c.lat.toFixed(5)}, ${c.lng.toFixed(5)}` : null)}
-    ${row('报告渠道', c.channel)}
+    ${row('报告渠道', c.channel === 'hotline' ? '12345 热线' : c.channel)}
+    ${c.externalRef ? row('12345 工单', html`${c.externalRef}${c.externalDueAt ? html` · 热线时限 ${dateTime(c.externalDueAt)}` : ''}`) : ''}
     ${row('报告人', reporter)}
     ${row('分派依据', c.routingReasons.length ? html`<ul class="reasons">${c.routingReasons.map((r) => html`<li>${r}</li>`)}</ul>` : null)}
     ${row('处置结果', c.outcome)}

@@ -16,7 +16,8 @@ export function navFor(actor: Actor | null): NavLink[] {
   const links: NavLink[] = [];
   if (actor && actor.role !== 'resident') {
     links.push({ href: '/', label: '案件' }, { href: '/overdue', label: '逾期' });
-    if (actor.role === 'district_admin') links.push({ href: '/district', label: '统计' });
+    if (actor.role === 'district_admin')
+      links.push({ href: '/district', label: '统计' }, { href: '/hotline', label: '12345工单' });
     else if (STREET_ROLES.has(actor.role)) links.push({ href: '/street', label: '统计' });
   }
   links.push(

@@ -49,6 +49,8 @@ const detailSchema = {
     mode721: strOrNull,
     outcome: strOrNull,
     channel: str,
+    externalRef: { ...strOrNull, description: '12345 热线工单编号（由热线导入的案件）' },
+    externalDueAt: { ...strOrNull, format: 'date-time', description: '热线规定的办理时限' },
     assignee: strOrNull,
     mergedInto: strOrNull,
     reopenCount: { type: 'integer' },
