@@ -124,5 +124,18 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
       mapping,
     }),
   };
-  return { router, jurisdiction, places, cases, reports, evidence, outbox, templates, messages, calendar, clock, hotline };
+  return {
+    router,
+    jurisdiction,
+    places,
+    cases,
+    reports,
+    evidence,
+    outbox,
+    templates,
+    messages,
+    calendar,
+    clock,
+    hotline,
+  };
 }

@@ -90,8 +90,9 @@ export function updatesFilter(q: UpdatesQuery, now: Date): { from: Date; to?: Da
  * Open: attribute[CODE] fields have names of the service's choosing.
  */
 const text = { type: 'string' } as const;
-// A JSON number is coerced (ajv coerceTypes), so one string type serves forms and JSON alike.
-const coordinate = { type: 'string' } as const;
+// Forms send coordinates as text and JSON bodies as numbers; both are read by the core's rules
+// (a JSON body is type-checked before coercion: server/plugins/json-body-types.ts).
+const coordinate = { type: ['string', 'number'] } as const;
 export const postBodySchema = {
   type: 'object',
   properties: {
