@@ -67,7 +67,8 @@ export function createRouter(options: RouterOptions): Router {
   return {
     version: powerList.version,
     route(input) {
-      const text = typeof input.text === 'string' ? input.text : '';
+      const body = typeof input.text === 'string' ? input.text : '';
+      const text = input.title ? `${input.title}。\n${body}` : body;
       const c = classify(text);
       const d = decide(lexicon, c, input.reporter);
       // Place names in a letter come early; reading all of a huge text only costs time.
