@@ -70,3 +70,16 @@ export function triageReason(confidence: number, rival: { item: PowerItem; close
   if (rival?.close) return `与事项 ${rival.item.code}「${rival.item.name}」难以区分，转人工分拣确认`;
   return `匹配把握不足（置信度 ${confidence.toFixed(2)}），转人工分拣确认`;
 }
+
+/** A letter that suggests or asks: answered as such, with the list item it touches where there is one. */
+export function adviceReason(intent: 'suggestion' | 'question', related: PowerItem | null): string {
+  const kind = intent === 'suggestion' ? '意见建议' : '政策或办事咨询';
+  const about = related ? `；相关清单事项：${related.code}「${related.name}」（${owner(related)}），可据此答复` : '';
+  return `来信属于${kind}，没有需要现场处置的具体问题，按建议咨询件答复${about}`;
+}
+
+/** Further matters of a letter that the chosen route does not cover, for the handler to pass on. */
+export function otherMattersReason(items: readonly PowerItem[]): string {
+  const list = items.map((i) => `${i.name}（${owner(i)}）`).join('；');
+  return `来信还反映了其他事项：${list}，请承办单位一并核实或转交`;
+}
