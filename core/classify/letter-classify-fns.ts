@@ -26,7 +26,14 @@ export function classifyLetter(classify: (text: string) => Classification, parts
   const whole = classify(letterText(parts));
   if (!parts.title) return whole;
   const title = classify(parts.title);
-  if (title.items.length === 0) return whole;
+  // Courtesy in a letter's body (您好, 感谢您百忙之中) is formula; only a title that thanks or greets means it.
+  const perKind = { ...whole.chat.perKind };
+  delete perKind.greeting;
+  delete perKind.thanks;
+  if (title.chat.perKind.greeting) perKind.greeting = title.chat.perKind.greeting;
+  if (title.chat.perKind.thanks) perKind.thanks = title.chat.perKind.thanks;
+  const chat = { ...whole.chat, perKind };
+  if (title.items.length === 0) return { ...whole, chat };
   const inTitle = new Map(title.items.map((s) => [s.index, s]));
   const items = whole.items.map((s) => {
     const t = inTitle.get(s.index);
@@ -36,5 +43,5 @@ export function classifyLetter(classify: (text: string) => Classification, parts
   // An item the title names but the whole text excludes keeps what the title says of it.
   for (const t of title.items) if (!seen.has(t.index)) items.push(withScore(t, t.score * (1 + TITLE_WEIGHT), t.strong));
   items.sort((a, b) => b.score - a.score || a.index - b.index);
-  return { text: whole.text, items, urgency: whole.urgency, chat: whole.chat, signals: whole.signals };
+  return { text: whole.text, items, urgency: whole.urgency, chat, signals: whole.signals };
 }

@@ -28,8 +28,7 @@ const DEBRIS = /_x000d_|\[查看全文\]|\[隐藏\]|\.\.\.(?=\[)|https?:\/\/[\w.
 // 尊敬的胡书记： / 毛市长：您好！ / 领导好： / 尊敬的各位领导 / 您好！ — at the start of the letter.
 const ADDRESSEE =
   /^(?:尊敬的)?[\u4e00-\u9fa5、]{0,14}?(?:领导|书记|市长|县长|区长|局长|厅长|主任|同志|政府|市委|县委|区委|部门|你们|您们)(?:们)?(?:好|同志)?(?=[：:，,！!。\s])[：:，,！!。\s]*/;
-const GREETING =
-  /^(?:(?:您|你)(?:们)?好|大家好|领导(?:们)?好|新年好|你们好|上午好|下午好|晚上好)[！!，,。：:~\s]*/;
+const GREETING = /^(?:(?:您|你)(?:们)?好|大家好|领导(?:们)?好|新年好|你们好|上午好|下午好|晚上好)[！!，,。：:~\s]*/;
 const HEADER_GREETING = /^(?:尊敬的)?(?:各位)?(?:领导|书记|市长)(?:们)?(?:您|你)?好[！!，,。：:\s]*/;
 
 // A closing sentence: thanks, 此致敬礼, 盼复, 恳请领导重视 — short and about the letter itself.
@@ -39,15 +38,27 @@ const CLOSING_MAX = 30;
 const NUMBERED =
   /(?:^|(?<=[。；;！!？?\s:：]))(?:[（(]?(?:[1-9]|1[0-9]|[一二三四五六七八九十]{1,2})[)）、.．](?!\d)|第[一二三四五六七八九十]+[，,、：:]|问题[一二三四五六七八九十\d]{1,2}[：:，,、\s]?|其[一二三四五六七八九十][，,、：:])/g;
 
-const QUESTION_TITLE = /咨询|请问|问一下|是否|能否|可否|能不能|可不可以|何时|什么时候|多久|如何办理|怎么办理|怎样办理|有没有|会不会|吗[？?]?$/;
+const QUESTION_TITLE =
+  /咨询|请问|问一下|是否|能否|可否|能不能|可不可以|何时|什么时候|多久|如何办理|怎么办理|怎样办理|有没有|会不会|吗[？?]?$/;
 const SUGGESTION_TITLE = /建议|希望|呼吁|倡议|意见|反对|恳请.{0,12}(?:修建|增设|开通|规划|建设|拓宽|加装|延长)/;
 // A title that names a present problem is a complaint whatever else it says.
 const COMPLAINT_TITLE =
   /投诉|举报|扰民|违章|违法|违规|违建|违停|乱[堆摆停倒搭扔贴排放收]|占道|占用|霸占|污染|噪音|噪声|油烟|脏乱|臭|堵塞|私自|非法|强行|强制|拖欠|破损|损坏|坏了|漏水|垃圾|不作为|诈骗|殴打|打人/;
 
+// 反对在小区旁建垃圾站: an objection to a planned facility is an opinion on a plan, not a problem on site.
+const OBJECTION_TO_PLAN = /反对.{0,24}(?:建设|建立|修建|新建|设置|选址|规划|变更|建)/;
+
+/** True when the title objects to something planned or being decided (a site, a project, a change of plan). */
+export function objectsToPlan(title: string): boolean {
+  return OBJECTION_TO_PLAN.test(title);
+}
+
 /** Strips export debris and collapses the whitespace they leave. */
 export function cleanLetterText(text: string): string {
-  return text.replace(DEBRIS, ' ').replace(/[ \t\u3000]{2,}/g, ' ').trim();
+  return text
+    .replace(DEBRIS, ' ')
+    .replace(/[ \t\u3000]{2,}/g, ' ')
+    .trim();
 }
 
 /** Removes the addressee and greeting formulae at the start, repeatedly (尊敬的胡书记：您好！). */
@@ -96,6 +107,7 @@ export function splitMatters(text: string): string[] {
 /** What the title asks for: a present problem outweighs question and suggestion words. */
 export function letterIntent(title: string): LetterIntent | null {
   if (title.length === 0) return null;
+  if (objectsToPlan(title)) return 'suggestion';
   if (COMPLAINT_TITLE.test(title)) return 'complaint';
   if (SUGGESTION_TITLE.test(title)) return 'suggestion';
   if (QUESTION_TITLE.test(title)) return 'question';

@@ -1,6 +1,7 @@
 import type { Classification } from '../classify/classifier.ts';
 import type { ItemScore } from '../classify/item-scoring-fns.ts';
 import type { LetterParts } from '../classify/letter-fns.ts';
+import { objectsToPlan } from '../classify/letter-fns.ts';
 import type { Lexicon } from '../classify/lexicon-types.ts';
 import type { PowerItem } from '../power-list/power-list-types.ts';
 import type { Decision } from './decision-fns.ts';
@@ -21,6 +22,25 @@ function topMatter(lexicon: Lexicon, items: readonly ItemScore[], min: number): 
   return s && s.strong && s.score >= min ? lexicon.items[s.index]!.item : null;
 }
 
+/** District evidence the title itself must carry for a letter to go to the district bureau. */
+const TITLE_DISTRICT = 1;
+
+/**
+ * Letters mention 投诉, 多次, 街道 and officers in passing far more than chat reports do; the
+ * district bureau takes a letter only when its title says why (跨街道, 再次投诉, 城管不作为 …).
+ * Otherwise the matter stays with the street post that owns it.
+ */
+function keepAtStreetUnlessTitled(lexicon: Lexicon, d: Decision, titleItems: readonly ItemScore[]): Decision {
+  const titled = titleItems.some((s) => lexicon.items[s.index]!.item.level === 'district' && s.score >= TITLE_DISTRICT);
+  const matter = d.ranked.find((s) => lexicon.items[s.index]!.item.level !== 'district');
+  if (titled || !matter) return d;
+  const item = lexicon.items[matter.index]!.item;
+  if (item.level !== 'street') return d;
+  const reasons = d.reasons.filter((r) => !r.includes('区城市管理执法局组织查处') && !r.startsWith('依据：'));
+  reasons.push(why.streetReason(item), why.legalReason(item));
+  return { ...d, handling: 'street', item, post: item.post, department: null, reasons };
+}
+
 /**
  * What a letter adds to the routing decision. Suggestions and policy questions are not problems for a
  * street team: unless danger is reported or the title itself names a problem, they are answered as
@@ -37,8 +57,7 @@ export function letterDecision(
   if (
     !d.urgent &&
     (intent === 'suggestion' || intent === 'question') &&
-    (d.handling === 'street' || d.handling === 'district' || d.handling === 'none') &&
-    topMatter(lexicon, classify(letter.title).items, TITLE_PROBLEM) === null
+    (objectsToPlan(letter.title) || topMatter(lexicon, classify(letter.title).items, TITLE_PROBLEM) === null)
   ) {
     const related = d.item ?? topMatter(lexicon, d.ranked, 0);
     return {
@@ -54,6 +73,7 @@ export function letterDecision(
       reasons: [why.adviceReason(intent, related)],
     };
   }
+  if (d.handling === 'district' && !d.urgent) d = keepAtStreetUnlessTitled(lexicon, d, classify(letter.title).items);
   if (letter.matters.length < 2 || d.item === null) return d;
   const chosen = routeKey(d.item);
   const noted = new Map<string, PowerItem>();
