@@ -3,11 +3,11 @@ import type { ItemScore } from './item-scoring-fns.ts';
 import type { LetterParts } from './letter-fns.ts';
 
 /**
- * The title's evidence counts this much again on top of the whole letter: an official files a letter
+ * The title’s evidence counts this much again on top of the whole letter: an official files a letter
  * under the matter its title names, and the body's side remarks (the lift was also slow, the
  * property also charges too much) must not outweigh it.
  */
-export const TITLE_WEIGHT = 1;
+export const TITLE_WEIGHT = 1.5;
 
 function withScore(s: ItemScore, score: number, strong: boolean): ItemScore {
   return { index: s.index, code: s.code, score, evidence: s.evidence, strong, excludedBy: s.excludedBy };

@@ -60,6 +60,28 @@ describe('title and body weighed as an official reads them', () => {
     expect(d.post).toBe('园林环保');
   });
 
+  it.each([
+    [
+      '某小区一楼住户违章搭建阳光房',
+      '尊敬的领导：您好！我们小区问题很多：物业公司服务差，物业费年年涨，停车费也乱收，电梯经常坏，楼道灯不亮，业委会也不管事。最近一楼住户又在院子里违章搭建了一间阳光房，挡住了楼上的采光。恳请领导重视！',
+      '查违景观',
+    ],
+    [
+      '某路烧烤摊油烟扰民',
+      '领导好：我们小区物业不作为，小区里电动车乱停，充电桩不够，物业费还乱收，业委会也成立不起来。小区外面某路口每晚有烧烤摊油烟很大。希望处理。',
+      '园林环保',
+    ],
+    [
+      '某小区门口流动摊贩占道',
+      '尊敬的领导：我们小区物业管理混乱，物业公司收了物业费不办事，停车费乱收，垃圾也不清运，电梯经常坏。小区门口每天早上还有流动摊贩。',
+      '市容市政',
+    ],
+  ])('the title %s outweighs a body full of other complaints', (title, text, post) => {
+    const d = letter(title, text);
+    expect(d.handling).toBe('street');
+    expect(d.post).toBe(post);
+  });
+
   it('ignores greetings and thanks: a letter full of courtesy still reports its problem', () => {
     const d = letter(
       '某路人行道被饭店桌椅占满',
