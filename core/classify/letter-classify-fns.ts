@@ -24,7 +24,6 @@ export function letterText(parts: LetterParts): string {
  */
 export function classifyLetter(classify: (text: string) => Classification, parts: LetterParts): Classification {
   const whole = classify(letterText(parts));
-  if (!parts.title) return whole;
   const title = classify(parts.title);
   // Courtesy in a letter's body (您好, 感谢您百忙之中) is formula; only a title that thanks or greets means it.
   const perKind = { ...whole.chat.perKind };
@@ -32,7 +31,8 @@ export function classifyLetter(classify: (text: string) => Classification, parts
   delete perKind.thanks;
   if (title.chat.perKind.greeting) perKind.greeting = title.chat.perKind.greeting;
   if (title.chat.perKind.thanks) perKind.thanks = title.chat.perKind.thanks;
-  const chat = { ...whole.chat, perKind };
+  // A letter carries the writer's phone or ID number for the reply: that is no advert.
+  const chat = { ...whole.chat, perKind, advert: perKind.advert ?? 0 };
   if (title.items.length === 0) return { ...whole, chat };
   const inTitle = new Map(title.items.map((s) => [s.index, s]));
   const items = whole.items.map((s) => {

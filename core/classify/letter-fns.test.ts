@@ -81,6 +81,13 @@ describe('readLetter', () => {
     expect(readLetter(undefined, text).isLetter).toBe(true);
   });
 
+  it('takes a pasted work order’s first short line as its title', () => {
+    const text = `某小区地下车库长期积水\n尊敬的领导：${'小区地下车库一下雨就积水，车都开不进去，物业说不归他们管，'.repeat(5)}`;
+    const l = readLetter(undefined, text);
+    expect(l.title).toBe('某小区地下车库长期积水');
+    expect(l.body.startsWith('小区地下车库')).toBe(true);
+  });
+
   it('leaves a chat message as it is', () => {
     const l = readLetter(undefined, '你好，楼下又在摆摊了');
     expect(l).toEqual({

@@ -116,8 +116,14 @@ export function letterIntent(title: string): LetterIntent | null {
 
 /** Splits a letter into title, body and matters; a chat message comes back as one plain body. */
 export function readLetter(title: string | undefined, text: string): LetterParts {
-  const t = cleanLetterText(title ?? '');
-  const cleaned = cleanLetterText(text);
+  let t = cleanLetterText(title ?? '');
+  let cleaned = cleanLetterText(text);
+  // Pasted work orders put the title on the first line: short, no sentence end, more text below.
+  const firstLine = /^([^\n。！!？?]{4,40})\n+(?=\S)/.exec(cleaned);
+  if (t.length === 0 && firstLine && cleaned.length >= LETTER_LENGTH) {
+    t = firstLine[1]!.trim();
+    cleaned = cleaned.slice(firstLine[0].length);
+  }
   const stripped = stripGreeting(cleaned);
   const isLetter = t.length > 0 || (cleaned.length >= LETTER_LENGTH && stripped !== cleaned);
   if (!isLetter) return { title: '', body: text, matters: [text], isLetter: false, intent: null };

@@ -22,6 +22,12 @@ function topMatter(lexicon: Lexicon, items: readonly ItemScore[], min: number): 
   return s && s.strong && s.score >= min ? lexicon.items[s.index]!.item : null;
 }
 
+/** A problem to handle on site: a street or district matter, or one of the ten departments' (not another body's policy). */
+function onSiteProblem(lexicon: Lexicon, items: readonly ItemScore[]): PowerItem | null {
+  const item = topMatter(lexicon, items, TITLE_PROBLEM);
+  return item && !why.isReferralBody(item.department) ? item : null;
+}
+
 /** District evidence the title itself must carry for a letter to go to the district bureau. */
 const TITLE_DISTRICT = 1;
 
@@ -57,7 +63,7 @@ export function letterDecision(
   if (
     !d.urgent &&
     (intent === 'suggestion' || intent === 'question') &&
-    (objectsToPlan(letter.title) || topMatter(lexicon, classify(letter.title).items, TITLE_PROBLEM) === null)
+    (objectsToPlan(letter.title) || onSiteProblem(lexicon, classify(letter.title).items) === null)
   ) {
     const related = d.item ?? topMatter(lexicon, d.ranked, 0);
     return {

@@ -91,6 +91,15 @@ describe('title and body weighed as an official reads them', () => {
     expect(['门前三包', '市容市政']).toContain(d.post);
   });
 
+  it('a phone number left for the reply does not make a letter an advert', () => {
+    const d = letter(
+      '某路口违章搭建的板房占了人行道',
+      '某路口有人用彩钢板搭了一间板房，占了半条人行道，已经三个月了。我的联系电话13912345678，身份证号码42010319800101****。',
+    );
+    expect(d.handling).toBe('street');
+    expect(d.post).toBe('查违景观');
+  });
+
   it('does not send a letter to the district bureau for words it uses in passing (投诉, 多次, 街道)', () => {
     const d = letter(
       '某街道某路夜宵店油烟扰民',
