@@ -13,6 +13,19 @@ function withScore(s: ItemScore, score: number, strong: boolean): ItemScore {
   return { index: s.index, code: s.code, score, evidence: s.evidence, strong, excludedBy: s.excludedBy };
 }
 
+/**
+ * A letter is written after the fact and tells history and worries at length: a sentence that dates
+ * what it tells, counts it (多次), calls it an event or compares (就像爆炸) does not report danger now.
+ */
+const HISTORY =
+  /发生过|出现过|有过|曾经|曾因|事件|多次|数次|屡次|\d{4}年|\d{1,2}月|去年|以前|之前|当时|一旦|如果|万一|假如|就像|如同|犹如|隐患|风险|担心|生怕/;
+
+/** The title and the body's sentences that tell the present: where a letter's danger now is read. */
+export function presentText(parts: LetterParts): string {
+  const sentences = parts.body.split(/(?<=[。！？!?；;\n])/).filter((x) => !HISTORY.test(x));
+  return [parts.title, ...sentences].filter((x) => x.length > 0).join('。');
+}
+
 /** Text the letter is read as: title first, then the body without formulae. */
 export function letterText(parts: LetterParts): string {
   return parts.title ? `${parts.title}。\n${parts.body}` : parts.body;
@@ -23,7 +36,9 @@ export function letterText(parts: LetterParts): string {
  * title's own classification then lifts the items it names.
  */
 export function classifyLetter(classify: (text: string) => Classification, parts: LetterParts): Classification {
-  const whole = classify(letterText(parts));
+  const read = classify(letterText(parts));
+  // Danger now from the present sentences only; every item keeps the whole letter's evidence.
+  const whole = read.urgency.urgent ? { ...read, urgency: classify(presentText(parts)).urgency } : read;
   const title = classify(parts.title);
   // Courtesy in a letter's body (您好, 感谢您百忙之中) is formula; only a title that thanks or greets means it.
   const perKind = { ...whole.chat.perKind };

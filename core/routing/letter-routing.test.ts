@@ -174,6 +174,25 @@ describe('commercial noise', () => {
   });
 });
 
+describe('danger in letters', () => {
+  it('flags a letter whose danger is now', () => {
+    const d = letter(
+      '某小区外墙瓷砖大面积松动，随时可能掉落砸人',
+      '尊敬的领导：某小区5栋外墙瓷砖这几天大面积松动，已经掉了几块在小区主路上，下面每天都有老人小孩经过，物业只拉了一根绳子。恳请尽快处理！',
+    );
+    expect(d.urgent).toBe(true);
+    expect(d.urgentAdvice).toBeTruthy();
+  });
+
+  it('does not flag a letter that recounts past events and worries', () => {
+    const d = letter(
+      '某小区物业管理混乱，消防设施形同虚设',
+      '尊敬的领导：2019年3月小区7栋发生过一次火灾，业主多次被困电梯，一旦发生火灾后果不堪设想。现在小区灭火器过期，消防通道被物业出租做停车位，恳请相关部门督促整改。',
+    );
+    expect(d.urgent).toBe(false);
+  });
+});
+
 describe('chat reports are unchanged', () => {
   it('a short chat message without a title is not read as a letter', () => {
     const d = router.route({ text: '你好，小区门口又有人在摆摊卖水果' });
