@@ -57,6 +57,12 @@ describe('letterIntent', () => {
     expect(letterIntent('某路公交什么时候恢复原线路？')).toBe('question');
   });
 
+  it('asking for works or objecting to a plan is a suggestion, even when it names rubbish or a structure', () => {
+    expect(letterIntent('建议在某路口增设一处公交候车亭')).toBe('suggestion');
+    expect(letterIntent('希望加快某片区排水管网建设')).toBe('suggestion');
+    expect(letterIntent('坚决反对在某小区旁新建垃圾中转站')).toBe('suggestion');
+  });
+
   it('a title naming a present problem is a complaint, whatever else it asks', () => {
     expect(letterIntent('建议整治某街夜宵摊油烟扰民')).toBe('complaint');
     expect(letterIntent('请问楼下的违章建筑什么时候拆')).toBe('complaint');

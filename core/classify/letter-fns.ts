@@ -47,10 +47,16 @@ const COMPLAINT_TITLE =
 
 // 反对在小区旁建垃圾站: an objection to a planned facility is an opinion on a plan, not a problem on site.
 const OBJECTION_TO_PLAN = /反对.{0,24}(?:建设|建立|修建|新建|设置|选址|规划|变更|建)/;
+// 建议增设公交站, 希望加快地铁建设: asking for works to be done is a suggestion, not a problem on site.
+const ASKS_FOR_WORKS =
+  /(?:建议|希望|呼吁|倡议).{0,20}(?:增设|设置|修建|新建|建设|安装|加装|开通|规划|拓宽|延长)|加快.{0,16}建设|加大.{0,12}力度/;
 
-/** True when the title objects to something planned or being decided (a site, a project, a change of plan). */
+/**
+ * True when the title is about a plan rather than a problem on site: it objects to something planned
+ * (a site, a project, a change of plan) or asks for something to be built or done more.
+ */
 export function objectsToPlan(title: string): boolean {
-  return OBJECTION_TO_PLAN.test(title);
+  return OBJECTION_TO_PLAN.test(title) || ASKS_FOR_WORKS.test(title);
 }
 
 /** Strips export debris and collapses the whitespace they leave. */
@@ -107,8 +113,10 @@ export function splitMatters(text: string): string[] {
 /** What the title asks for: a present problem outweighs question and suggestion words. */
 export function letterIntent(title: string): LetterIntent | null {
   if (title.length === 0) return null;
-  if (objectsToPlan(title)) return 'suggestion';
+  // An objection to a plan wins over the problem words it names (反对建垃圾站); a named problem wins over the rest.
+  if (OBJECTION_TO_PLAN.test(title)) return 'suggestion';
   if (COMPLAINT_TITLE.test(title)) return 'complaint';
+  if (ASKS_FOR_WORKS.test(title)) return 'suggestion';
   if (SUGGESTION_TITLE.test(title)) return 'suggestion';
   if (QUESTION_TITLE.test(title)) return 'question';
   return null;

@@ -63,7 +63,9 @@ export function letterDecision(
   if (
     !d.urgent &&
     (intent === 'suggestion' || intent === 'question') &&
-    (objectsToPlan(letter.title) || onSiteProblem(lexicon, classify(letter.title).items) === null)
+    (intent === 'question' ||
+      objectsToPlan(letter.title) ||
+      onSiteProblem(lexicon, classify(letter.title).items) === null)
   ) {
     const related = d.item ?? topMatter(lexicon, d.ranked, 0);
     return {
