@@ -49,6 +49,7 @@ describe('contextFlags', () => {
     expect(flagsOf('这场大火烧掉了两户', '大火').past).toBe(true);
     expect(flagsOf('业主数次被困电梯', '被困').past).toBe(true);
     expect(flagsOf('至今没人解释起火原因', '起火').past).toBe(true);
+    expect(flagsOf('打架斗殴时常发生', '斗殴').past).toBe(true);
     expect(flagsOf('楼下起火了', '起火').past).toBe(false);
   });
 

@@ -27,8 +27,8 @@ const PAST =
   /上个月|上次|上周|去年|前年|以前|之前|曾经|几年前|那次|前些年|\d{1,2}月\d{1,2}[日号]|\d{1,2}[时点]许|当时|事发|那天|这场|那场|数次|多次|屡次|几次|两次|三次/g;
 /** 火灾隐患, 火灾高发期: a risk word right after the danger word (的 allowed between). */
 const RISK_AFTER = /隐患|风险|苗头|高发/g;
-/** 起火事件, 起火原因: the danger named as a past event or its cause. */
-const EVENT_AFTER = /事件|原因|事故/g;
+/** 起火事件, 起火原因, 打架斗殴时常发生: the danger named as a past event, its cause or a habit. */
+const EVENT_AFTER = /事件|原因|事故|事情|时常|经常|常有/g;
 /** 着火了怎么办 asks what if: the danger is imagined. */
 const WHAT_IF = /怎么办|咋办|么样搞|怎么搞|怎么得了/g;
 const WHAT_IF_REACH = 6;

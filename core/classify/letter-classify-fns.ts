@@ -15,10 +15,11 @@ function withScore(s: ItemScore, score: number, strong: boolean): ItemScore {
 
 /**
  * A letter is written after the fact and tells history and worries at length: a sentence that dates
- * what it tells, counts it (多次), calls it an event or compares (就像爆炸) does not report danger now.
+ * what it tells, counts it (多次), calls it an event or a problem, supposes it (可能导致, 建成之后) or
+ * compares (就像爆炸) does not report danger now.
  */
 const HISTORY =
-  /发生过|出现过|有过|曾经|曾因|经历|历经|遭遇过|事件|多次|数次|屡次|\d{4}年|\d{1,2}月|去年|以前|之前|当时|一旦|如果|万一|假如|就像|如同|犹如|隐患|风险|担心|生怕/;
+  /发生过|出现过|有过|曾经|曾因|经历|历经|遭遇过|事件|多次|数次|屡次|\d{4}年|\d{1,2}月|去年|以前|之前|当时|一旦|如果|万一|假如|就像|如同|犹如|隐患|风险|担心|生怕|可能|导致|时常|经常|常常|通常|问题|预防|以防|防止|之后|建成/;
 
 /** The title and the body's sentences that tell the present: where a letter's danger now is read. */
 export function presentText(parts: LetterParts): string {

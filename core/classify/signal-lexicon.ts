@@ -325,7 +325,7 @@ export const URGENCY_PATTERNS: ReadonlyArray<readonly [UrgencyKind, string, numb
   ['person', '小孩|孩子|老人|人|有人+掉进|掉到|落入|冲走|沉下去|被水冲', 1.5],
   ['person', '水里|河里|湖里|江里|水中+救命|挣扎|扑腾|喊人|沉下去|冒头', 2],
   // Someone down and hurt: fallen, knocked over, bleeding, not getting up.
-  ['person', '摔倒|摔伤|跌倒|撞倒|被撞|倒地|躺在|昏迷+血|不动|起不来|路中间|地上|叫不醒|不省人事', 2],
+  ['person', '摔倒|摔伤|跌倒|撞倒|被撞|躺在|昏迷+血|不动|起不来|路中间|地上|叫不醒|不省人事', 2],
 ];
 
 export type NonActionableKind = 'greeting' | 'thanks' | 'resolved' | 'bot' | 'status' | 'patrol' | 'advert';
