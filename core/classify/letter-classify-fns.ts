@@ -21,10 +21,14 @@ function withScore(s: ItemScore, score: number, strong: boolean): ItemScore {
 const HISTORY =
   /发生过|出现过|有过|曾经|曾因|经历|历经|遭遇过|事件|多次|数次|屡次|\d{4}年|\d{1,2}月|去年|以前|之前|当时|一旦|如果|万一|假如|就像|如同|犹如|隐患|风险|担心|生怕|可能|导致|时常|经常|常常|通常|问题|预防|以防|防止|之后|建成/;
 
+const DATED = /\d{4}年|\d{1,2}月\d{0,2}[日号]?/;
+
 /** The title and the body's sentences that tell the present: where a letter's danger now is read. */
 export function presentText(parts: LetterParts): string {
   const sentences = parts.body.split(/(?<=[。！？!?；;\n])/).filter((x) => !HISTORY.test(x));
-  return [parts.title, ...sentences].filter((x) => x.length > 0).join('。');
+  // A title that dates its matter (2018年10月弱电井起火) tells history too.
+  const title = DATED.test(parts.title) ? '' : parts.title;
+  return [title, ...sentences].filter((x) => x.length > 0).join('。');
 }
 
 /** Text the letter is read as: title first, then the body without formulae. */
