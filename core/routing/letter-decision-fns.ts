@@ -49,9 +49,10 @@ function keepAtStreetUnlessTitled(lexicon: Lexicon, d: Decision, titleItems: rea
 
 /**
  * What a letter adds to the routing decision. Suggestions and policy questions are not problems for a
- * street team: unless danger is reported or the title itself names a problem, they are answered as
- * such (another body's matter keeps its referral, so the resident still learns where to turn).
- * Numbered matters beyond the main one are noted for the handler.
+ * street team: unless danger is reported or a suggestion's title names a problem on site, they are
+ * answered as such, naming the related list item (and, for another body's matter, where to ask).
+ * Letters stay at street level unless the title gives a district reason. Numbered matters beyond the
+ * main one are noted for the handler.
  */
 export function letterDecision(
   lexicon: Lexicon,

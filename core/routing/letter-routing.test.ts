@@ -145,6 +145,15 @@ describe('suggestions and policy questions', () => {
     expect(d.reasons[0]).toContain('咨询');
   });
 
+  it('a question about another body’s policy names the body to ask', () => {
+    const d = letter(
+      '咨询异地就医报销需要哪些材料',
+      '您好，我母亲在外省住院，回来后医保报销需要准备哪些材料？在哪里办理？',
+    );
+    expect(d.handling).toBe('none');
+    expect(d.reasons[0]).toContain('区医疗保障局');
+  });
+
   it('an objection to a planned facility is an opinion on the plan, not a rubbish complaint', () => {
     const d = letter(
       '反对在某小区围墙边新建垃圾转运站',

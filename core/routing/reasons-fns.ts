@@ -75,7 +75,11 @@ export function triageReason(confidence: number, rival: { item: PowerItem; close
 export function adviceReason(intent: 'suggestion' | 'question', related: PowerItem | null): string {
   const kind = intent === 'suggestion' ? '意见建议' : '政策或办事咨询';
   const about = related ? `；相关清单事项：${related.code}「${related.name}」（${owner(related)}），可据此答复` : '';
-  return `来信属于${kind}，没有需要现场处置的具体问题，按建议咨询件答复${about}`;
+  const where =
+    related && isReferralBody(related.department)
+      ? `；也可向${REFERRAL_GUIDE[related.department]}咨询，或拨打12345政务服务便民热线`
+      : '';
+  return `来信属于${kind}，没有需要现场处置的具体问题，按建议咨询件答复${about}${where}`;
 }
 
 /** Further matters of a letter that the chosen route does not cover, for the handler to pass on. */
