@@ -11,15 +11,36 @@ import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
 import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
 import { createRouter } from '../core/routing/router.ts';
 import { runLlmEval } from './eval-llm.ts';
+import { loadLetterLines, runLettersEval } from './eval-letters.ts';
 import { routeOk, scoreLines, streetScored, type EvalLine } from './eval-scoring.ts';
 
 const TARGETS = { route: 0.92, handling: 0.95, urgentRecall: 1, urgentPrecision: 0.9 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
-  options: { file: { type: 'string' }, list: { type: 'string' }, llm: { type: 'boolean' } },
+  options: {
+    file: { type: 'string' },
+    list: { type: 'string' },
+    llm: { type: 'boolean' },
+    letters: { type: 'boolean' },
+    'letters-file': { type: 'string' },
+    'no-misses': { type: 'boolean' },
+  },
 });
 const file = resolve(values.file ?? resolve(repoRoot, '../shared/eval/dev.jsonl'));
+// --letters: real letters joined to our labels by id (scripts/eval-letters.ts); runs before the dev file is read.
+if (values.letters) {
+  const letterLines = loadLetterLines(
+    resolve(repoRoot, 'eval/letters-labels.jsonl'),
+    resolve(values['letters-file'] ?? resolve(repoRoot, '../shared/eval/letters.jsonl')),
+  );
+  const letterRouter = createRouter({
+    powerList: loadPowerListFileSync(values.list ?? defaultPowerListPath()),
+    jurisdiction: createJurisdiction(),
+  });
+  process.stdout.write(runLettersEval(letterRouter, letterLines, !values['no-misses']));
+  process.exit(0);
+}
 const lines: EvalLine[] = readFileSync(file, 'utf8')
   .split('\n')
   .filter((l) => l.trim().length > 0)

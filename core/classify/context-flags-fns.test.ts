@@ -43,4 +43,18 @@ describe('contextFlags', () => {
     expect(flagsOf('上个月电梯往下掉了一层', '往下掉').past).toBe(true);
     expect(flagsOf('电梯往下掉了一层', '往下掉').past).toBe(false);
   });
+
+  it('reads letters’ history as past: dates, times, counted occurrences, references back', () => {
+    expect(flagsOf('今年5月8日凌晨1时许楼下突发大火', '大火').past).toBe(true);
+    expect(flagsOf('这场大火烧掉了两户', '大火').past).toBe(true);
+    expect(flagsOf('业主数次被困电梯', '被困').past).toBe(true);
+    expect(flagsOf('至今没人解释起火原因', '起火').past).toBe(true);
+    expect(flagsOf('打架斗殴时常发生', '斗殴').past).toBe(true);
+    expect(flagsOf('楼下起火了', '起火').past).toBe(false);
+  });
+
+  it('treats a season of risk and an open question as hypothetical', () => {
+    expect(flagsOf('冬天本是火灾高发期', '火灾').hypothetical).toBe(true);
+    expect(flagsOf('不知道有没有砸伤人', '砸伤').hypothetical).toBe(true);
+  });
 });

@@ -20,10 +20,15 @@ const NEGATORS = '没不未无冇别非';
 const NOT_NEGATING_NEXT = '停断少久止';
 const DENIALS = /不是|并非|并没有|没有发现|未发现|没发现|没看到|没有看到|不存在|无新增|没有新增/g;
 const QUESTION = /是不是/g;
-const HYPOTHETICALS = /万一|怕|如果|要是|假如|担心|以防|防止|会不会|可能会|容易|生怕|小心|一旦|预防|避免/g;
-const PAST = /上个月|上次|上周|去年|前年|以前|之前|曾经|几年前|那次|前些年/g;
-/** 火灾隐患: a risk word right after the danger word (的 allowed between). */
-const RISK_AFTER = /隐患|风险|苗头/g;
+const HYPOTHETICALS = /万一|怕|如果|要是|假如|担心|以防|防止|会不会|可能会|容易|生怕|小心|一旦|预防|避免|有没有/g;
+// Letters tell history: dates and times (2月19日, 凌晨2时许), counted occurrences (数次, 两次) and
+// references back to a told event (这场大火) are past, not danger now.
+const PAST =
+  /上个月|上次|上周|去年|前年|以前|之前|曾经|几年前|那次|前些年|\d{1,2}月\d{1,2}[日号]|\d{1,2}[时点]许|当时|事发|那天|这场|那场|数次|多次|屡次|几次|两次|三次/g;
+/** 火灾隐患, 火灾高发期: a risk word right after the danger word (的 allowed between). */
+const RISK_AFTER = /隐患|风险|苗头|高发/g;
+/** 起火事件, 起火原因, 打架斗殴时常发生: the danger named as a past event, its cause or a habit. */
+const EVENT_AFTER = /事件|原因|事故|事情|时常|经常|常有/g;
 /** 着火了怎么办 asks what if: the danger is imagined. */
 const WHAT_IF = /怎么办|咋办|么样搞|怎么搞|怎么得了/g;
 const WHAT_IF_REACH = 6;
@@ -87,6 +92,7 @@ export function createContextScanner(text: string): ContextScanner {
   const hypotheticals = spans(text, HYPOTHETICALS);
   const past = spans(text, PAST);
   const risks = spans(text, RISK_AFTER);
+  const events = spans(text, EVENT_AFTER);
   const whatIfs = spans(text, WHAT_IF);
   return {
     flags(start, end) {
@@ -105,7 +111,7 @@ export function createContextScanner(text: string): ContextScanner {
         startsAt(risks, end) ||
         (text[end] === '的' && startsAt(risks, end + 1)) ||
         (whatIfs.length > 0 && within(whatIfs, end, end + WHAT_IF_REACH));
-      const isPast = within(past, from, start);
+      const isPast = within(past, from, start) || startsAt(events, end);
       return FLAG_TABLE[(negated ? 1 : 0) | (denied ? 2 : 0) | (hypothetical ? 4 : 0) | (isPast ? 8 : 0)]!;
     },
   };

@@ -3,7 +3,7 @@
  * messages with nothing to handle, and words that show a complaint. Weights: 2 decides alone.
  */
 export type UrgencyKind =
-  'gas' | 'fire' | 'violence' | 'collapse' | 'falling' | 'trapped' | 'opening' | 'electric' | 'alarm';
+  'gas' | 'fire' | 'violence' | 'collapse' | 'falling' | 'trapped' | 'opening' | 'electric' | 'person' | 'alarm';
 
 export const URGENCY_CUES: Record<UrgencyKind, ReadonlyArray<readonly [string, number]>> = {
   gas: [
@@ -99,6 +99,12 @@ export const URGENCY_CUES: Record<UrgencyKind, ReadonlyArray<readonly [string, n
     ['被压', 1.5],
     ['压着', 1],
     ['埋了', 1.5],
+    ['随时可能倒塌', 2],
+    ['随时可能坍塌', 2],
+    ['随时会塌', 2],
+    ['随时可能塌', 2],
+    ['快塌了', 2],
+    ['要塌了', 2],
   ],
   falling: [
     ['随时要掉', 2],
@@ -152,6 +158,24 @@ export const URGENCY_CUES: Record<UrgencyKind, ReadonlyArray<readonly [string, n
     ['要砸下来', 2],
     ['砸下来', 1.5],
     ['下面是', 0.5],
+    // About to fall: the state itself says so, whatever hangs there.
+    ['随时可能掉', 2],
+    ['随时可能脱落', 2],
+    ['随时可能掉落', 2],
+    ['随时会脱落', 2],
+    ['随时会掉落', 2],
+    ['随时可能砸', 2],
+    ['随时可能倒', 2],
+    ['随时掉下来', 2],
+    ['岌岌可危', 2],
+    ['掉碎块', 1],
+    ['被风掀起', 1],
+    ['被大风掀起', 1],
+    ['被风刮起来', 1],
+    ['风一吹', 0.5],
+    ['嘎吱嘎吱', 0.5],
+    ['掀翻', 1.5],
+    ['掉东西', 1],
   ],
   trapped: [
     ['困在电梯', 2],
@@ -162,6 +186,7 @@ export const URGENCY_CUES: Record<UrgencyKind, ReadonlyArray<readonly [string, n
     ['人被关', 2],
     ['关了人', 2],
     ['困住', 1.5],
+    ['困在里面', 2],
     ['人在里面', 1.5],
     ['卡在中间', 1.5],
     ['里面还有', 1],
@@ -203,6 +228,49 @@ export const URGENCY_CUES: Record<UrgencyKind, ReadonlyArray<readonly [string, n
     ['冒火花', 2],
     ['打火花', 1.5],
   ],
+  // A person in danger now: in water, collapsed, about to jump.
+  person: [
+    ['落水', 2],
+    ['溺水', 2],
+    ['掉进河', 2],
+    ['掉进湖', 2],
+    ['掉进江', 2],
+    ['掉进水', 2],
+    ['掉到河里', 2],
+    ['掉到湖里', 2],
+    ['掉进湖里', 2],
+    ['掉进河里', 2],
+    ['在水里扑腾', 2],
+    ['在水里挣扎', 2],
+    ['被水冲走', 2],
+    ['被冲走', 2],
+    ['卷走', 1.5],
+    ['跳河', 2],
+    ['跳江', 2],
+    ['跳湖', 2],
+    ['跳楼', 2],
+    ['要跳楼', 2],
+    ['往下跳', 1.5],
+    ['要往下跳', 2],
+    ['轻生', 2],
+    ['想不开', 1],
+    ['昏倒', 2],
+    ['晕倒', 2],
+    ['晕过去', 2],
+    ['昏过去', 2],
+    ['倒地不起', 2],
+    ['倒在地上', 1],
+    ['叫不醒', 2],
+    ['没有呼吸', 2],
+    ['没呼吸', 2],
+    ['没有意识', 2],
+    ['心脏骤停', 2],
+    ['抽搐', 1.5],
+    ['口吐白沫', 2],
+    ['中暑', 1],
+    ['冻僵', 1.5],
+    ['一动不动', 1],
+  ],
   alarm: [
     ['快来人', 1],
     ['救命', 1.5],
@@ -226,6 +294,16 @@ export const URGENCY_CUES: Record<UrgencyKind, ReadonlyArray<readonly [string, n
   ],
 };
 
+/** States of something that may come down: rusted, loose, leaning, cracked, torn, swinging. */
+const LOOSE =
+  '锈蚀|锈断|锈烂|锈穿|锈透|松动|松脱|脱落|剥落|倾斜|斜着|斜在|撞歪|歪向|往外歪|歪倒|掀起|翘起|刮起来|被风刮|快断|断裂|裂了|外鼓|鼓出来|悬在|悬着|吊着|吊在|摇摇晃晃|在晃|晃动|晃|垮下来|掉下来|往下掉|烂空|倒向|往马路上倒|往路上倒|往下倒';
+/** Things that hang or stand over people. */
+const HANGING =
+  '支架|架子|外机|空调|招牌|门头|广告牌|灯箱|顶棚|棚顶|彩钢瓦|彩钢板|铁皮|卷材|雨棚|玻璃|幕墙|花盆|晾衣架|窗户|窗框|树|大树|树干|树身|枝干|树枝|电线杆|路灯杆|灯杆|栏杆|护栏|围墙|檐口|屋檐|瓦片|阳台|女儿墙|脚手架|塔吊|吊臂|钢架|水泥块';
+/** Where people are below or beside it. */
+const BELOW =
+  '下面|下方|底下|楼下|旁边|人行道|路上|路中间|马路|行人|路人|过往|经过|出入口|进出|门口|公交站|上空|上方|头顶|学生|小孩|老人|居民楼|有人在走|人来人往|买菜的人';
+
 /** Danger told in words that only mean it together (天然气 … 味道), within one sentence. */
 export const URGENCY_PATTERNS: ReadonlyArray<readonly [UrgencyKind, string, number]> = [
   ['gas', '煤气|天然气|燃气|液化气|气罐+味|味道|气味|臭味|漏了|泄漏|嘶嘶|呲呲', 2],
@@ -233,6 +311,21 @@ export const URGENCY_PATTERNS: ReadonlyArray<readonly [UrgencyKind, string, numb
   ['violence', '刀|棍子|棒子|砖头|酒瓶+打|砍|追|捅|伤', 1.5],
   ['trapped', '电梯+关了|困了|卡住|出不来|停在半|关在', 1.5],
   ['fire', '烟|火+窜|冒出|往外冒|好大|蹿', 1],
+  // Something hanging loose, rusted, leaning, cracked or torn: a risk of falling (brackets, sheeting, signs, trees).
+  ['falling', `${LOOSE}+${HANGING}`, 1.4],
+  // …over a place where people pass: danger now.
+  ['falling', `${LOOSE}+${HANGING}+${BELOW}`, 1],
+  ['falling', '剥落|脱落|松动|锈断|裂了|碎+往下掉|掉下来|往下落|掉渣|歪向', 1],
+  // A tree leaning, uprooted or about to break: it comes down on whoever is below.
+  [
+    'falling',
+    '倾斜|歪|歪倒|倒向|往马路上倒|往路上倒|往下倒|倒在|压在|烂空|根都翘|根翘|快断|断了一半|裂开+大树|树干|树身|枝干|树枝|老树|樟树|梧桐|槐树|行道树|树',
+    1,
+  ],
+  ['person', '小孩|孩子|老人|人|有人+掉进|掉到|落入|冲走|沉下去|被水冲', 1.5],
+  ['person', '水里|河里|湖里|江里|水中+救命|挣扎|扑腾|喊人|沉下去|冒头', 2],
+  // Someone down and hurt: fallen, knocked over, bleeding, not getting up.
+  ['person', '摔倒|摔伤|跌倒|撞倒|被撞|躺在|昏迷+血|不动|起不来|路中间|地上|叫不醒|不省人事', 2],
 ];
 
 export type NonActionableKind = 'greeting' | 'thanks' | 'resolved' | 'bot' | 'status' | 'patrol' | 'advert';

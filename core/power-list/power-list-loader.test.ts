@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPowerListFile, loadPowerListFileSync, parsePowerList, PowerListError } from './power-list-loader.ts';
 import { defaultPowerListPath } from './power-list-path.ts';
-import { DEPARTMENTS, POSTS } from './power-list-types.ts';
+import { DEPARTMENTS, POSTS, REFERRAL_BODIES } from './power-list-types.ts';
 
 const item = (over: Record<string, unknown> = {}) => ({
   code: 'SR-001',
@@ -52,7 +52,7 @@ describe('parsePowerList', () => {
     expect(issuesOf(list([item(), item()])).join('\n')).toContain('重复');
     expect(issuesOf(list([item({ code: 'sr1' })])).join('\n')).toContain('编码格式');
     expect(issuesOf(list([item({ post: '城管' })])).length).toBeGreaterThan(0);
-    expect(issuesOf(list([item({ level: 'department', post: null, department: '教育' })])).length).toBeGreaterThan(0);
+    expect(issuesOf(list([item({ level: 'department', post: null, department: '宣传部' })])).length).toBeGreaterThan(0);
   });
 
   it('rejects unusable vocabulary: empty words, reserved characters, one-part patterns, bad weights', () => {
@@ -90,7 +90,7 @@ describe('the bundled power list', () => {
   const department = bundled.items.filter((i) => i.level === 'department');
 
   it('is versioned and marked as the project’s own draft', () => {
-    expect(bundled.version).toBe('2026.1');
+    expect(bundled.version).toBe('2026.2');
     expect(bundled.note).toBe('项目自拟，待官方清单替换');
   });
 
@@ -103,6 +103,14 @@ describe('the bundled power list', () => {
     expect(district.length).toBeGreaterThanOrEqual(10);
     expect(department.length).toBeGreaterThanOrEqual(30);
     for (const d of DEPARTMENTS) expect(department.some((i) => i.department === d)).toBe(true);
+  });
+
+  it('refers the matters of other government bodies (health, schools, power supply, …) to them by name', () => {
+    for (const body of REFERRAL_BODIES) {
+      const items = department.filter((i) => i.department === body);
+      expect(items.length, body).toBeGreaterThan(0);
+      for (const i of items) expect(i.urgent).toBe(false);
+    }
   });
 
   it('flags the danger matters urgent with short clock-hour deadlines', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEPARTMENTS, LEVELS, MODES_721, POSTS } from './power-list-types.ts';
+import { DEPARTMENTS, LEVELS, MODES_721, POSTS, REFERRAL_BODIES } from './power-list-types.ts';
 import { patternProblem, termProblem } from './keyword-syntax-fns.ts';
 
 const term = z.string().superRefine((raw, ctx) => {
@@ -23,7 +23,7 @@ export const powerItemSchema = z
     name: z.string().min(2),
     level: z.enum(LEVELS),
     post: z.enum(POSTS).nullable(),
-    department: z.enum(DEPARTMENTS).nullable(),
+    department: z.enum([...DEPARTMENTS, ...REFERRAL_BODIES]).nullable(),
     legalBasis: z.string().min(2),
     description: z.string().optional(),
     keywords: z.array(term).min(1),

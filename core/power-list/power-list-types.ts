@@ -24,7 +24,28 @@ export const DEPARTMENTS = [
   '市政养护',
   '燃气企业',
 ] as const;
-export type Department = (typeof DEPARTMENTS)[number];
+/**
+ * Government bodies outside urban management and the ten departments above (hospitals, schools,
+ * power supply, …). Their list items are referral entries: such a matter goes to the body, never to
+ * a street team, and the resident is told where to turn. No staff account exists for them, so a
+ * case routed to one waits in the street centre's triage for a person to pass it on.
+ */
+export const REFERRAL_BODIES = [
+  '卫健',
+  '医保',
+  '教育',
+  '文旅',
+  '供电',
+  '铁路',
+  '通信',
+  '自然资源',
+  '征收',
+  '农业农村',
+  '公积金',
+  '交通运输',
+] as const;
+export type ReferralBody = (typeof REFERRAL_BODIES)[number];
+export type Department = (typeof DEPARTMENTS)[number] | ReferralBody;
 
 export const LEVELS = ['street', 'district', 'department'] as const;
 export type Level = (typeof LEVELS)[number];

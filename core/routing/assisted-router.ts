@@ -61,7 +61,9 @@ export function createAssistedRouter(deps: AssistedRouterDeps): AssistedRouter {
     const asked = shouldAsk(d, deps.ask ?? DEFAULT_ASK);
     const candidates = asked ? candidatesFor(d, byCode) : [];
     if (!asked || candidates.length === 0) return d;
-    const result = await llm.choose({ text: typeof input.text === 'string' ? input.text : '', candidates });
+    const body = typeof input.text === 'string' ? input.text : '';
+    // A letter's title names its matter: the model reads it first, as the rules do.
+    const result = await llm.choose({ text: input.title ? `${input.title}\n${body}` : body, candidates });
     const rules = { ...rulesChoice(d), confidence: d.confidence, needsTriage: d.needsTriage };
     const answer = result.answer;
     const modelItem = answer?.code ? (byCode.get(answer.code) ?? null) : null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreetLocation } from '../geo/geo-types.ts';
-import { classifyLine, MAX_TEXT_CHARS } from './classify-line-fns.ts';
+import { classifyLine, MAX_TEXT_CHARS, MAX_TITLE_CHARS } from './classify-line-fns.ts';
 import type { RouteInput, Router, RoutingDecision } from './routing-types.ts';
 
 const nowhere: StreetLocation = {
@@ -79,5 +79,13 @@ describe('classifyLine', () => {
 
   it('accepts a byte-order mark and null optional fields', () => {
     expect(code('\ufeff{"id":1,"text":"x","lat":null,"lng":null,"address":null}')).toBeNull();
+  });
+
+  it('passes a work order title on to the router, and refuses a bad one', () => {
+    expect(code(JSON.stringify({ id: 1, title: '某路烧烤油烟扰民', text: '每晚油烟很大' }))).toBeNull();
+    expect(seen.at(-1)).toEqual({ text: '每晚油烟很大', title: '某路烧烤油烟扰民' });
+    expect(code('{"id":1,"text":"x","title":null}')).toBeNull();
+    expect(code('{"id":1,"text":"x","title":5}')).toBe('invalid_title');
+    expect(code(JSON.stringify({ id: 1, text: 'x', title: '题'.repeat(MAX_TITLE_CHARS + 1) }))).toBe('title_too_long');
   });
 });

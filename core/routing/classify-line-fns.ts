@@ -4,6 +4,8 @@ import { validCoordinates } from './street-locate-fns.ts';
 
 /** Longer texts are refused rather than silently cut: a report is not a book. */
 export const MAX_TEXT_CHARS = 10_000;
+/** A title is a line, not a second letter. */
+export const MAX_TITLE_CHARS = 500;
 
 export interface LineResult {
   id: string | number | null;
@@ -74,6 +76,13 @@ function toRouteInput(o: Record<string, unknown>): RouteInput | { error: [string
     };
   }
   const input: RouteInput = { text: o.text };
+  // A 12345 work order or letter comes with a title: it names the matter, so it is read apart.
+  if (o.title !== undefined && o.title !== null) {
+    if (typeof o.title !== 'string') return { error: ['invalid_title', '"title" must be a string'] };
+    if (o.title.length > MAX_TITLE_CHARS)
+      return { error: ['title_too_long', `"title" has ${o.title.length} characters; at most ${MAX_TITLE_CHARS}`] };
+    if (o.title.trim().length > 0) input.title = o.title;
+  }
   if (o.reporter !== undefined && o.reporter !== null) {
     if (o.reporter !== 'resident' && o.reporter !== 'inspector') {
       return { error: ['invalid_reporter', '"reporter" must be "resident" or "inspector"'] };

@@ -125,7 +125,9 @@ export function decide(lexicon: Lexicon, c: Classification, reporter?: 'resident
     reasons.push(why.districtReason(d, district.evidence));
     confidence = round2(confidence * Math.min(1, 0.6 + district.strength / 8));
   } else if (handling === 'department') {
-    reasons.push(why.departmentReason(matterItem));
+    // Another body's matter: where to turn is what the resident reads first (the chat shows one reason).
+    if (why.isReferralBody(matterItem.department) && !urgent) reasons.unshift(why.departmentReason(matterItem));
+    else reasons.push(why.departmentReason(matterItem));
   } else {
     reasons.push(why.streetReason(matterItem));
   }

@@ -124,7 +124,7 @@ describe('decision shape', () => {
     const d = route('有人在人行道上摆地摊卖衣服');
     expect(d.item).toMatchObject({
       code: 'SR-001',
-      version: '2026.1',
+      version: '2026.2',
       level: 'street',
       timeBasis: 'working',
       mode721: 'service',

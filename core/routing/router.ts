@@ -7,7 +7,10 @@ import type { Tokenizer } from '../classify/tokenizer.ts';
 import type { Jurisdiction } from '../geo/geo-types.ts';
 import type { PlaceMemoryPort } from '../geo/place-memory.ts';
 import type { PowerItem, PowerList } from '../power-list/power-list-types.ts';
+import { classifyLetter } from '../classify/letter-classify-fns.ts';
+import { readLetter } from '../classify/letter-fns.ts';
 import { decide } from './decision-fns.ts';
+import { letterDecision } from './letter-decision-fns.ts';
 import { createLruCache } from './lru-cache.ts';
 import type { RoutedItem, Router, RoutingCandidate } from './routing-types.ts';
 import { urgentAdvice } from './urgent-advice-fns.ts';
@@ -70,9 +73,14 @@ export function createRouter(options: RouterOptions): Router {
   return {
     version: powerList.version,
     route(input) {
-      const text = typeof input.text === 'string' ? input.text : '';
-      const c = classify(text);
-      const d = decide(lexicon, c, input.reporter);
+      const body = typeof input.text === 'string' ? input.text : '';
+      const text = input.title ? `${input.title}。\n${body}` : body;
+      // Letters (a title, formulae, numbered matters) are read as an official reads them: core/classify/letter-fns.ts.
+      const letter = readLetter(input.title, body);
+      const c = letter.isLetter ? classifyLetter(classify, letter) : classify(text);
+      const d = letter.isLetter
+        ? letterDecision(lexicon, decide(lexicon, c, input.reporter), letter, classify)
+        : decide(lexicon, c, input.reporter);
       // Place names in a letter come early; reading all of a huge text only costs time.
       const placeText = text.length > MAX_ANALYSED_CHARS ? text.slice(0, MAX_ANALYSED_CHARS) : text;
       const where = placeText === input.text ? input : { ...input, text: placeText };

@@ -5,6 +5,8 @@ export type Handling = 'street' | 'district' | 'department' | 'none';
 
 export interface RouteInput {
   text: string;
+  /** A work order's or letter's title (12345, 市长信箱), when it comes apart from the text. */
+  title?: string;
   reporter?: 'resident' | 'inspector';
   lat?: number;
   lng?: number;

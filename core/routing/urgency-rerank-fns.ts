@@ -20,6 +20,7 @@ const RESPONDER: Record<Kind, { department: Department; force: boolean }> = {
   opening: { department: '市政养护', force: false },
   falling: { department: '消防救援', force: false },
   electric: { department: '消防救援', force: false },
+  person: { department: '消防救援', force: false },
 };
 
 function withScore(s: ItemScore, score: number): ItemScore {
