@@ -279,9 +279,8 @@ describe('the web chat API', () => {
       const v = await visit('resident', closed);
       const stream = openStream(await closed.listen(), v.cookie);
       await stream.opened;
-      const started = Date.now();
+      // Resolves only if the open stream does not hold up shutdown (the test's time limit is the guard).
       await closed.app.close();
-      expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       await closed.close();
     }
