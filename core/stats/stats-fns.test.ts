@@ -38,7 +38,7 @@ describe('computeFigures', () => {
   ];
   const f = computeFigures(
     groups,
-    [{ streetId: 1, due: 6, postponed: 1, onTime: 3 }],
+    [{ streetId: 1, departmentId: null, due: 6, postponed: 1, onTime: 3 }],
     [
       { streetId: 1, score: 'satisfied', n: 3 },
       { streetId: 1, score: 'basic', n: 1 },
@@ -90,7 +90,9 @@ describe('per street and trend', () => {
       g({ streetId: 2, cases: 5, status: 'accepted' }),
       g({ streetId: null, cases: 1 }),
     ],
-    due: [{ streetId: 2, due: 5, postponed: 0, onTime: 0 }],
+    due: [{ streetId: 2, departmentId: null, due: 5, postponed: 0, onTime: 0 }],
+    departmentEvents: [],
+    people: [],
     ratings: [],
     settled: [{ streetId: 1, n: 4 }],
     createdPerDay: [{ day: '2026-11-29', n: 3 }],

@@ -16,13 +16,15 @@ export async function loadStatsView(
   now: Date,
 ): Promise<StatsView> {
   const period = resolvePeriod({ from: one(query.from), to: one(query.to) }, now);
-  const s = await statsFor(db, period, streetId);
+  const s = await statsFor(db, period, streetId, now);
   return {
     from: districtDay(period.from),
     to: districtDay(new Date(period.to.getTime() - 1)),
     scope: s.scope,
     totals: s.totals,
     streets: s.streets,
+    departments: s.departments,
+    people: s.people,
     trend: s.trend,
   };
 }
