@@ -92,11 +92,12 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       ...streetArg,
     ),
     // 部门考核: referrals by the department named in the referred event; accepted in time by
-    // one of its people before the case's responseDueAt; returns by its people.
+    // one of its people before the case's responseDueAt; returns by its people. Unary + keeps
+    // the acceptance lookup on the case's own events (caseId, id) rather than every acceptance.
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT d."id" AS departmentId, COUNT(*) AS referred,
               SUM(EXISTS (SELECT 1 FROM "CaseEvent" a JOIN "Person" ap ON ap."id" = a."actorId"
-                          WHERE a."caseId" = e."caseId" AND a."id" > e."id" AND a."type" = 'accepted'
+                          WHERE a."caseId" = e."caseId" AND a."id" > e."id" AND +a."type" = 'accepted'
                             AND ap."departmentId" = d."id" AND a."createdAt" <= c."responseDueAt")) AS acceptedInTime,
               0 AS returned
        FROM "CaseEvent" e JOIN "Case" c ON c."id" = e."caseId"
