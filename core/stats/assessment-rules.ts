@@ -82,6 +82,11 @@ export function onTimeRate(c: OnTimeCounts): number | null {
 /** The roles whose per-person figures team leads see. */
 export const PERSON_FIGURE_ROLES = ['team_lead', 'enforcer'] as const;
 
+/** Who may see per-person figures: team leads (their street) and the bureau, not colleagues. */
+export function seesPersonFigures(role: string): boolean {
+  return role === 'team_lead' || role === 'district_admin';
+}
+
 /** Events that send a resolved case back to its handler (核查不通过, 重新办理). */
 export const REWORK_EVENT_TYPES = ['rework', 'reopened'] as const;
 

@@ -75,6 +75,8 @@ export interface StreetPageExtra {
   openTotal: number;
   /** District admins may switch streets. */
   streets?: string[];
+  /** Team leads and the bureau see per-person figures. */
+  showPeople: boolean;
 }
 
 export function streetPage(ctx: PageContext, v: StatsView, x: StreetPageExtra): SafeHtml {
@@ -87,7 +89,7 @@ export function streetPage(ctx: PageContext, v: StatsView, x: StreetPageExtra): 
     </section>
     ${exportLinks(v, x.street)}
     ${keyFigures(v.totals)}
-    <section class="panel" aria-label="人员考核">${peopleTable(v.people)}</section>
+    ${x.showPeople ? html`<section class="panel" aria-label="人员考核">${peopleTable(v.people)}</section>` : ''}
     <section class="panel" aria-label="部门考核">${departmentTable(v.departments)}</section>
     ${notesSection(ASSESSMENT_NOTES)}
     <div class="chart-grid">

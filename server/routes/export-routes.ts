@@ -63,7 +63,7 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     async (req, reply) => {
       const actor = requireStaffPage(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
       const streetId = await statsStreetScope(db, actor, req.query.street?.trim() || undefined);
-      const view = await loadStatsView(db, req.query, streetId, domain.clock());
+      const view = await loadStatsView(db, req.query, streetId, domain.clock(), actor.role);
       const t = statsTables(view, streetId === null);
       const body =
         req.params.format === 'csv'

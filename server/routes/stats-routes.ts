@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { STATUSES, type Actor } from '../../core/case/case-types.ts';
 import { ForbiddenError } from '../../core/errors.ts';
 import { resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
-import { ASSESSMENT_NOTES } from '../../core/stats/assessment-rules.ts';
+import { ASSESSMENT_NOTES, seesPersonFigures } from '../../core/stats/assessment-rules.ts';
 import {
   computeDepartmentScorecards,
   computeFigures,
@@ -82,7 +82,7 @@ export const departmentsSchema = {
 
 export const peopleSchema = {
   type: 'array',
-  description: '人员考核（执法队长、执法队员）：期内办结、按期、返工',
+  description: '人员考核（执法队长、执法队员）：期内办结、按期、返工；仅执法队长与区局可见，其他角色为空',
   items: {
     type: 'object',
     properties: {
@@ -190,7 +190,8 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
       const now = deps.domain.clock();
       const period = resolvePeriod(req.query, now);
       const streetId = await statsScope(deps.db, actor, req.query.street);
-      return cache.get(statsCacheKey(period, streetId), () => statsFor(deps.db, period, streetId, now));
+      const s = await cache.get(statsCacheKey(period, streetId), () => statsFor(deps.db, period, streetId, now));
+      return seesPersonFigures(actor.role) ? s : { ...s, people: [] };
     },
   );
 }

@@ -232,6 +232,16 @@ describe('assessment figures of a seeded month', () => {
     });
   });
 
+  it('per-person figures are for team leads and the bureau, not for colleagues', async () => {
+    const s = await api(`/api/stats?${NOV}`, P.enfW1);
+    expect(pick(s.totals)).toEqual(TABLE[W]);
+    expect(s.people).toEqual([]);
+    const page = await app.inject({ url: `/street?${NOV}`, headers: P.inspW!.auth });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('人员考核');
+    expect(page.body).not.toContain('万松二队员');
+  });
+
   it('the SQL follows the rules in core/stats/assessment-rules.ts', async () => {
     const period = { from: parseBound('2026-11-01', 'from'), to: parseBound('2026-11-30', 'to') };
     const cases = await t.db.case.findMany({ include: { street: { select: { name: true } } } });
@@ -246,7 +256,7 @@ describe('assessment figures of a seeded month', () => {
   });
 
   it('the dashboard shows the same figures, with the definitions', async () => {
-    const v = await loadStatsView(t.db, { from: '2026-11-01', to: '2026-11-30' }, null, NOW);
+    const v = await loadStatsView(t.db, { from: '2026-11-01', to: '2026-11-30' }, null, NOW, 'district_admin');
     expect(pick(v.totals)).toEqual(TABLE.district);
     expect(pick(v.streets.find((x) => x.street === W)!)).toEqual(TABLE[W]);
     expect(v.departments.find((x) => x.department === D)).toEqual(SCJG);
