@@ -117,24 +117,29 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       ...streetArg,
     ),
     // 人员考核: each case counts once per person (its first resolution by them in the period).
+    // Aggregated per person before joining Person; the rework lookup runs only for cases whose
+    // counters say they were ever sent back, on the case's own events.
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `WITH handled AS (
          SELECT e."actorId" AS personId, e."caseId" AS caseId, MIN(e."id") AS firstId
          FROM "CaseEvent" e WHERE e."type" = 'resolved' AND e."createdAt" >= ? AND e."createdAt" < ? AND e."actorId" IS NOT NULL
          GROUP BY 1, 2
+       ), agg AS (
+         SELECT h.personId AS personId, COUNT(*) AS handled, SUM(${HANDLED_ON_TIME}) AS onTime,
+                SUM((c."reworkCount" > 0 OR c."reopenCount" > 0)
+                    AND EXISTS (SELECT 1 FROM "CaseEvent" r WHERE r."caseId" = h.caseId AND r."id" > h.firstId
+                                AND +r."type" IN ${list(REWORK_EVENT_TYPES)})) AS rework
+         FROM handled h JOIN "Case" c ON c."id" = h.caseId GROUP BY 1
        ), assigned AS (
          SELECT DISTINCT CAST(json_extract(e."data", '$.assigneeId') AS INTEGER) AS personId
          FROM "CaseEvent" e WHERE e."type" = 'assigned' AND e."createdAt" >= ? AND e."createdAt" < ?
        )
        SELECT p."id" AS personId, p."displayName" AS name, p."role" AS role, p."streetId" AS streetId,
-              COUNT(h.caseId) AS handled, SUM(${HANDLED_ON_TIME}) AS onTime,
-              SUM(EXISTS (SELECT 1 FROM "CaseEvent" r WHERE r."caseId" = h.caseId AND r."id" > h.firstId
-                          AND r."type" IN ${list(REWORK_EVENT_TYPES)})) AS rework
-       FROM "Person" p LEFT JOIN handled h ON h.personId = p."id" LEFT JOIN "Case" c ON c."id" = h.caseId
+              COALESCE(a.handled, 0) AS handled, COALESCE(a.onTime, 0) AS onTime, COALESCE(a.rework, 0) AS rework
+       FROM "Person" p LEFT JOIN agg a ON a.personId = p."id"
        WHERE p."role" IN ${list(PERSON_FIGURE_ROLES)}
-         AND (p."id" IN (SELECT personId FROM handled) OR p."id" IN (SELECT personId FROM assigned))
-         ${streetId === null ? '' : 'AND p."streetId" = ?'}
-       GROUP BY p."id"`,
+         AND (a.personId IS NOT NULL OR p."id" IN (SELECT personId FROM assigned))
+         ${streetId === null ? '' : 'AND p."streetId" = ?'}`,
       from,
       to,
       from,
