@@ -123,6 +123,7 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       `WITH handled AS (
          SELECT e."actorId" AS personId, e."caseId" AS caseId, MIN(e."id") AS firstId
          FROM "CaseEvent" e WHERE e."type" = 'resolved' AND e."createdAt" >= ? AND e."createdAt" < ? AND e."actorId" IS NOT NULL
+           ${streetId === null ? '' : 'AND e."actorId" IN (SELECT "id" FROM "Person" WHERE "streetId" = ?)'}
          GROUP BY 1, 2
        ), agg AS (
          SELECT h.personId AS personId, COUNT(*) AS handled, SUM(${HANDLED_ON_TIME}) AS onTime,
@@ -142,6 +143,7 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
          ${streetId === null ? '' : 'AND p."streetId" = ?'}`,
       from,
       to,
+      ...streetArg,
       from,
       to,
       ...streetArg,
