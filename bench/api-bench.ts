@@ -258,6 +258,36 @@ async function seedCases(file: string, total: number, now: number): Promise<void
         sqlDate(new Date(now - rand() * 365 * DAY)),
       );
   })();
+  // Case events the assessment figures read (部门考核, 人员考核): submitted and dispatched for
+  // every case, referred and accepted for department cases, assigned and resolved by one of ten
+  // enforcers per street, verified for closed cases, rework where reworkCount says so.
+  sql.exec(`
+    INSERT INTO Person (displayName, role, streetId, createdAt)
+      SELECT s."name" || '执法队员' || k.n, 'enforcer', s."id", s."createdAt" FROM Street s,
+        (WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 10) SELECT n FROM k) k;
+    INSERT INTO Person (displayName, role, departmentId, createdAt)
+      SELECT d."name" || '联络员', 'dept_liaison', d."id", d."createdAt" FROM Department d;
+    INSERT INTO CaseEvent (caseId, type, actorRole, data, createdAt)
+      SELECT "id", 'submitted', 'reporter', '{}', "createdAt" FROM "Case";
+    INSERT INTO CaseEvent (caseId, type, actorRole, data, createdAt)
+      SELECT "id", 'dispatched', 'system', '{}', "createdAt" FROM "Case";
+    INSERT INTO CaseEvent (caseId, type, actorRole, data, createdAt)
+      SELECT c."id", 'referred', 'district_admin', json_object('department', d."name"), c."createdAt"
+      FROM "Case" c JOIN Department d ON d."id" = c."departmentId";
+    INSERT INTO CaseEvent (caseId, type, actorId, actorRole, data, createdAt)
+      SELECT c."id", 'accepted', p."id", 'dept_liaison', '{}', c."resolvedAt"
+      FROM "Case" c JOIN Person p ON p."departmentId" = c."departmentId" AND p."role" = 'dept_liaison'
+      WHERE c."resolvedAt" IS NOT NULL;
+    INSERT INTO CaseEvent (caseId, type, actorId, actorRole, data, createdAt)
+      SELECT c."id", e.type, (SELECT p."id" FROM Person p WHERE p."streetId" = c."streetId" AND p."role" = 'enforcer'
+                              ORDER BY (p."id" + c."id") % 10 LIMIT 1), 'team_lead', '{}', c."resolvedAt"
+      FROM "Case" c, (SELECT 'assigned' AS type UNION ALL SELECT 'resolved') e
+      WHERE c."resolvedAt" IS NOT NULL AND c."departmentId" IS NULL;
+    INSERT INTO CaseEvent (caseId, type, actorRole, data, createdAt)
+      SELECT "id", 'verified', 'inspector', '{}', "closedAt" FROM "Case" WHERE "closedAt" IS NOT NULL;
+    INSERT INTO CaseEvent (caseId, type, actorRole, data, createdAt)
+      SELECT "id", 'rework', 'inspector', '{}', "closedAt" FROM "Case" WHERE "reworkCount" > 0 AND "closedAt" IS NOT NULL;
+  `);
   sql.exec('ANALYZE');
   sql.close();
 }

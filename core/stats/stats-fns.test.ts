@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePeriod } from './period-fns.ts';
-import { computeFigures, computeStreetFigures, dailyTrend, rate } from './stats-fns.ts';
+import {
+  computeDepartmentScorecards,
+  computeFigures,
+  computePersonFigures,
+  computeStreetFigures,
+  dailyTrend,
+  rate,
+} from './stats-fns.ts';
 import type { CaseGroupRow, StatsRows } from './stats-types.ts';
 
 const g = (over: Partial<CaseGroupRow>): CaseGroupRow => ({
@@ -38,7 +45,7 @@ describe('computeFigures', () => {
   ];
   const f = computeFigures(
     groups,
-    [{ streetId: 1, due: 6, postponed: 1, onTime: 3 }],
+    [{ streetId: 1, departmentId: null, due: 6, postponed: 1, onTime: 3 }],
     [
       { streetId: 1, score: 'satisfied', n: 3 },
       { streetId: 1, score: 'basic', n: 1 },
@@ -90,7 +97,9 @@ describe('per street and trend', () => {
       g({ streetId: 2, cases: 5, status: 'accepted' }),
       g({ streetId: null, cases: 1 }),
     ],
-    due: [{ streetId: 2, due: 5, postponed: 0, onTime: 0 }],
+    due: [{ streetId: 2, departmentId: null, due: 5, postponed: 0, onTime: 0 }],
+    departmentEvents: [],
+    people: [],
     ratings: [],
     settled: [{ streetId: 1, n: 4 }],
     createdPerDay: [{ day: '2026-11-29', n: 3 }],
@@ -116,6 +125,77 @@ describe('per street and trend', () => {
       { day: '2026-11-28', created: 0, closed: 0 },
       { day: '2026-11-29', created: 3, closed: 0 },
       { day: '2026-11-30', created: 0, closed: 2 },
+    ]);
+  });
+});
+
+describe('department and per-person figures', () => {
+  it('sums a department over streets and event kinds; zeros for a department without any', () => {
+    const cards = computeDepartmentScorecards(
+      {
+        due: [
+          { streetId: 1, departmentId: 7, due: 2, postponed: 0, onTime: 1 },
+          { streetId: 2, departmentId: 7, due: 3, postponed: 1, onTime: 2 },
+          { streetId: 2, departmentId: null, due: 9, postponed: 0, onTime: 9 },
+        ],
+        departmentEvents: [
+          { departmentId: 7, referred: 4, acceptedInTime: 3, returned: 0 },
+          { departmentId: 7, referred: 0, acceptedInTime: 0, returned: 2 },
+        ],
+      },
+      [
+        { id: 7, name: '市场监管' },
+        { id: 8, name: '水务' },
+      ],
+    );
+    expect(cards).toEqual([
+      {
+        department: '市场监管',
+        referralsReceived: 4,
+        acceptedInTime: 3,
+        acceptedInTimeRate: 0.75,
+        returned: 2,
+        due: 5,
+        postponed: 1,
+        closedOnTime: 3,
+        onTimeRate: 0.75,
+      },
+      {
+        department: '水务',
+        referralsReceived: 0,
+        acceptedInTime: 0,
+        acceptedInTimeRate: null,
+        returned: 0,
+        due: 0,
+        postponed: 0,
+        closedOnTime: 0,
+        onTimeRate: null,
+      },
+    ]);
+  });
+
+  it('orders people by street, then most handled', () => {
+    const person = (personId: number, streetId: number | null, handled: number) => ({
+      personId,
+      name: `p${personId}`,
+      role: 'enforcer',
+      streetId,
+      handled,
+      onTime: 0,
+      rework: 0,
+    });
+    const people = computePersonFigures(
+      { people: [person(1, 2, 5), person(2, 1, 1), person(3, 1, 4), person(4, null, 9)] },
+      [
+        { id: 1, name: '万松街道' },
+        { id: 2, name: '北湖街道' },
+      ],
+    );
+    expect(people.map((p) => [p.person, p.street, p.handled])).toEqual([
+      ['p3', '万松街道', 4],
+      ['p2', '万松街道', 1],
+      ['p1', '北湖街道', 5],
+      ['p4', null, 9],
     ]);
   });
 });

@@ -1,9 +1,12 @@
 import { STATUSES, type CaseStatus, type Mode721 } from '../case/case-types.ts';
+import { onTimeRate, rate } from './assessment-rules.ts';
 import type { Period } from './period-fns.ts';
 import { periodDays } from './period-fns.ts';
 import type {
   CaseGroupRow,
+  DepartmentScorecard,
   DueRow,
+  PersonFigures,
   RatingRow,
   SettledFindingRow,
   StatsFigures,
@@ -15,10 +18,7 @@ import type {
 /** Unclassified cases (triage without a matter) are counted under this post name. */
 export const NO_POST = '未分类';
 
-/** A rate as a fraction with 4 decimals; null when there is nothing to divide by. */
-export function rate(numerator: number, denominator: number): number | null {
-  return denominator > 0 ? Math.round((numerator / denominator) * 10_000) / 10_000 : null;
-}
+export { rate };
 
 const COUNTED_721 = new Set(['resolved', 'closed']);
 
@@ -70,7 +70,7 @@ export function computeFigures(
     due: dueN,
     postponed,
     closedOnTime: onTime,
-    onTimeRate: rate(onTime, dueN - postponed),
+    onTimeRate: onTimeRate({ due: dueN, postponed, closedOnTime: onTime }),
     avgHandlingHours: resolvedCount > 0 ? Math.round((hours / resolvedCount) * 10) / 10 : null,
     reworkCount: rework,
     reopened,
@@ -118,4 +118,56 @@ export function dailyTrend(rows: Pick<StatsRows, 'createdPerDay' | 'closedPerDay
   const created = new Map(rows.createdPerDay.map((r) => [r.day, r.n]));
   const closed = new Map(rows.closedPerDay.map((r) => [r.day, r.n]));
   return periodDays(period).map((day) => ({ day, created: created.get(day) ?? 0, closed: closed.get(day) ?? 0 }));
+}
+
+/** One scorecard per department (in the given order), zeros included. */
+export function computeDepartmentScorecards(
+  rows: Pick<StatsRows, 'due' | 'departmentEvents'>,
+  departments: ReadonlyArray<{ id: number; name: string }>,
+): DepartmentScorecard[] {
+  return departments.map((d) => {
+    const ev = rows.departmentEvents.filter((r) => r.departmentId === d.id);
+    const due = rows.due.filter((r) => r.departmentId === d.id);
+    const sum = <T>(xs: readonly T[], pick: (x: T) => number) => xs.reduce((n, x) => n + pick(x), 0);
+    const counts = {
+      due: sum(due, (r) => r.due),
+      postponed: sum(due, (r) => r.postponed),
+      closedOnTime: sum(due, (r) => r.onTime),
+    };
+    const referralsReceived = sum(ev, (r) => r.referred);
+    const acceptedInTime = sum(ev, (r) => r.acceptedInTime);
+    return {
+      department: d.name,
+      referralsReceived,
+      acceptedInTime,
+      acceptedInTimeRate: rate(acceptedInTime, referralsReceived),
+      returned: sum(ev, (r) => r.returned),
+      ...counts,
+      onTimeRate: onTimeRate(counts),
+    };
+  });
+}
+
+/** Per-person figures, by street then most cases handled, names for display. */
+export function computePersonFigures(
+  rows: Pick<StatsRows, 'people'>,
+  streets: ReadonlyArray<{ id: number; name: string }>,
+): PersonFigures[] {
+  const order = new Map(streets.map((s, i) => [s.id, i]));
+  const name = new Map(streets.map((s) => [s.id, s.name]));
+  return [...rows.people]
+    .sort(
+      (a, b) =>
+        (order.get(a.streetId ?? -1) ?? 1e9) - (order.get(b.streetId ?? -1) ?? 1e9) ||
+        b.handled - a.handled ||
+        a.personId - b.personId,
+    )
+    .map((p) => ({
+      person: p.name,
+      role: p.role,
+      street: p.streetId === null ? null : (name.get(p.streetId) ?? null),
+      handled: p.handled,
+      onTime: p.onTime,
+      rework: p.rework,
+    }));
 }

@@ -19,9 +19,10 @@ export interface CaseGroupRow {
   handlingHoursSum: number; // Σ (resolvedAt − createdAt) in hours over those
 }
 
-/** The cases due in the period (see dueDefinition in db/stats-queries.ts), per street. */
+/** The cases due in the period (core/stats/assessment-rules.ts), per street and handling department. */
 export interface DueRow {
   streetId: number | null;
+  departmentId: number | null;
   due: number;
   postponed: number;
   onTime: number;
@@ -44,9 +45,30 @@ export interface TrendRow {
   n: number;
 }
 
+/** Referrals to a department and what the department did with them, in the period. */
+export interface DepartmentEventRow {
+  departmentId: number;
+  referred: number;
+  acceptedInTime: number;
+  returned: number;
+}
+
+/** A team lead's or enforcer's cases resolved in the period (assessment-rules.ts). */
+export interface PersonRow {
+  personId: number;
+  name: string;
+  role: string;
+  streetId: number | null;
+  handled: number;
+  onTime: number;
+  rework: number;
+}
+
 export interface StatsRows {
   groups: CaseGroupRow[];
   due: DueRow[];
+  departmentEvents: DepartmentEventRow[];
+  people: PersonRow[];
   ratings: RatingRow[];
   settled: SettledFindingRow[];
   createdPerDay: TrendRow[];
@@ -84,4 +106,29 @@ export interface TrendPoint {
   day: string;
   created: number;
   closed: number;
+}
+
+/** 部门考核: referrals received, accepted in time, returned, and the department's on-time closure. */
+export interface DepartmentScorecard {
+  department: string;
+  referralsReceived: number;
+  acceptedInTime: number;
+  /** acceptedInTime / referralsReceived */
+  acceptedInTimeRate: number | null;
+  returned: number;
+  due: number;
+  postponed: number;
+  closedOnTime: number;
+  /** closedOnTime / (due − postponed) */
+  onTimeRate: number | null;
+}
+
+/** 人员考核 for team leads: cases handled (resolved in the period), on time, rework. */
+export interface PersonFigures {
+  person: string;
+  role: string;
+  street: string | null;
+  handled: number;
+  onTime: number;
+  rework: number;
 }

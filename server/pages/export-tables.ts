@@ -10,13 +10,14 @@ import {
 } from '../../core/case/case-types.ts';
 import { coarseLocation, redactPersonalData } from '../../core/case/anonymise-fns.ts';
 import { canSeeReporterContact, caseView, isOverdue } from '../../core/case/case-visibility-fns.ts';
+import { ASSESSMENT_NOTES } from '../../core/stats/assessment-rules.ts';
 import type { StatsFigures } from '../../core/stats/stats-types.ts';
 import { FOLLOWED_TEXT, listCases } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
 import type { BoardFilters } from './board-query.ts';
 import { toListQuery } from './board-query.ts';
 import type { ExportTable } from './export-format.ts';
-import { dateTime, handlingLabel } from './format.ts';
+import { dateTime, handlingLabel, ROLE_LABELS } from './format.ts';
 import type { StatsView } from './stats-page.ts';
 
 /** Enough for a year of a busy district; beyond that, narrow the filters. */
@@ -194,11 +195,19 @@ function figureRow(scope: string, f: StatsFigures): Array<string | number | null
   ];
 }
 
-/** Figures per street (for the district) or of one street, then the total; the trend; posts. */
+/** Figures per street (for the district) or of one street, then the total; the trend; posts;
+ * department and per-person scorecards; the definitions (口径说明) they follow. */
 export function statsTables(
   v: StatsView,
   perStreet: boolean,
-): { figures: ExportTable; trend: ExportTable; posts: ExportTable } {
+): {
+  figures: ExportTable;
+  trend: ExportTable;
+  posts: ExportTable;
+  departments: ExportTable;
+  people: ExportTable;
+  notes: ExportTable;
+} {
   const rows = [
     ...(perStreet ? v.streets.map((s) => figureRow(s.street, s)) : []),
     figureRow(`${v.scope}（${v.from} 至 ${v.to}）`, v.totals),
@@ -214,6 +223,42 @@ export function statsTables(
       sheet: '按岗位',
       headers: ['岗位', '案件数'],
       rows: Object.entries(v.totals.byPost).sort((a, b) => b[1] - a[1]),
+    },
+    departments: {
+      sheet: '部门考核',
+      headers: [
+        '部门',
+        '收到移送',
+        '按时受理',
+        '按时受理率(%)',
+        '退回',
+        '应结案数',
+        '缓办数',
+        '按期结案数',
+        '按期结案率(%)',
+      ],
+      rows: v.departments.map((d) => [
+        d.department,
+        d.referralsReceived,
+        d.acceptedInTime,
+        pct(d.acceptedInTimeRate),
+        d.returned,
+        d.due,
+        d.postponed,
+        d.closedOnTime,
+        pct(d.onTimeRate),
+      ]),
+    },
+    people: {
+      sheet: '人员考核',
+      headers: ['街道', '姓名', '角色', '办结案件', '按期', '返工'],
+      rows: v.people.map((p) => [p.street, p.person, ROLE_LABELS[p.role] ?? p.role, p.handled, p.onTime, p.rework]),
+    },
+    notes: {
+      sheet: '口径说明',
+      headers: ['指标', '定义'],
+      rows: ASSESSMENT_NOTES.map(([k, d]) => [k, d]),
+      widths: [16, 100],
     },
   };
 }

@@ -5,7 +5,15 @@ import type { PageContext } from './page-context.ts';
 import { powerListSection } from './power-list-section.ts';
 import type { PublicCase } from '../../db/public-case-queries.ts';
 import type { StatsView } from './stats-page.ts';
-import { byPostSection, keyFigures, mode721Section, trendSection } from './stats-sections.ts';
+import { PUBLIC_NOTES } from '../../core/stats/assessment-rules.ts';
+import {
+  byPostSection,
+  departmentTable,
+  keyFigures,
+  mode721Section,
+  notesSection,
+  trendSection,
+} from './stats-sections.ts';
 
 export interface PublicData {
   cases: PublicCase[];
@@ -43,6 +51,8 @@ export function publicPage(ctx: PageContext, d: PublicData): SafeHtml {
     ${pages > 1 ? html`<nav class="pager" aria-label="分页">${d.page > 1 ? html`<a href="/public?page=${d.page - 1}" rel="prev">上一页</a>` : ''}<span>第 ${d.page} / ${pages} 页</span>${d.page < pages ? html`<a href="/public?page=${d.page + 1}" rel="next">下一页</a>` : ''}</nav>` : ''}
     <h2 id="stats-h">全区统计（${d.stats.from} 至 ${d.stats.to}）</h2>
     ${keyFigures(d.stats.totals)}
+    <section class="panel" aria-label="部门考核">${departmentTable(d.stats.departments)}</section>
+    ${notesSection(PUBLIC_NOTES)}
     <div class="chart-grid">${byPostSection(d.stats.totals)}${mode721Section(d.stats.totals)}${trendSection(d.stats.trend)}</div>
     <h2 id="pl-h">行政权力事项清单</h2>
     ${powerListSection(d.powerList, 'h3')}`;

@@ -1,14 +1,24 @@
-import type { StatsFigures, StreetFigures, TrendPoint } from '../../core/stats/stats-types.ts';
+import type {
+  DepartmentScorecard,
+  PersonFigures,
+  StatsFigures,
+  StreetFigures,
+  TrendPoint,
+} from '../../core/stats/stats-types.ts';
 import type { CaseListItem } from '../../db/case-queries.ts';
 import { caseRows } from './board-page.ts';
+import { ASSESSMENT_NOTES } from '../../core/stats/assessment-rules.ts';
 import { attrIf, html, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
 import type { PageContext } from './page-context.ts';
 import {
   byPostSection,
   byStatusSection,
+  departmentTable,
   keyFigures,
   mode721Section,
+  notesSection,
+  peopleTable,
   streetCharts,
   streetTable,
   trendSection,
@@ -21,6 +31,9 @@ export interface StatsView {
   scope: string;
   totals: StatsFigures;
   streets: StreetFigures[];
+  departments: DepartmentScorecard[];
+  /** Team leads and enforcers of the scope; never shown on the public page. */
+  people: PersonFigures[];
   trend: TrendPoint[];
 }
 
@@ -44,6 +57,8 @@ export function districtPage(ctx: PageContext, v: StatsView): SafeHtml {
     ${exportLinks(v)}
     ${keyFigures(v.totals)}
     <section class="panel" aria-label="各街道考核指标">${streetTable(v.streets)}</section>
+    <section class="panel" aria-label="部门考核">${departmentTable(v.departments)}</section>
+    ${notesSection(ASSESSMENT_NOTES)}
     <div class="chart-grid">
       ${streetCharts(v.streets)}
       ${byStatusSection(v.totals)}
@@ -60,6 +75,8 @@ export interface StreetPageExtra {
   openTotal: number;
   /** District admins may switch streets. */
   streets?: string[];
+  /** Team leads and the bureau see per-person figures. */
+  showPeople: boolean;
 }
 
 export function streetPage(ctx: PageContext, v: StatsView, x: StreetPageExtra): SafeHtml {
@@ -72,6 +89,9 @@ export function streetPage(ctx: PageContext, v: StatsView, x: StreetPageExtra): 
     </section>
     ${exportLinks(v, x.street)}
     ${keyFigures(v.totals)}
+    ${x.showPeople ? html`<section class="panel" aria-label="人员考核">${peopleTable(v.people)}</section>` : ''}
+    <section class="panel" aria-label="部门考核">${departmentTable(v.departments)}</section>
+    ${notesSection(ASSESSMENT_NOTES)}
     <div class="chart-grid">
       ${byStatusSection(v.totals)}
       ${byPostSection(v.totals)}

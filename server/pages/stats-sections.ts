@@ -1,7 +1,13 @@
 import { MODE_721_LABELS, STATUS_LABELS, STATUSES, type Mode721 } from '../../core/case/case-types.ts';
-import type { StatsFigures, StreetFigures, TrendPoint } from '../../core/stats/stats-types.ts';
+import type {
+  DepartmentScorecard,
+  PersonFigures,
+  StatsFigures,
+  StreetFigures,
+  TrendPoint,
+} from '../../core/stats/stats-types.ts';
 import { barChart, trendChart } from './charts-svg.ts';
-import { hours, percent } from './format.ts';
+import { hours, percent, ROLE_LABELS } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /** Building blocks of the statistics pages (district, street, public): figures, charts, tables. */
@@ -111,4 +117,38 @@ export function streetCharts(streets: StreetFigures[]): SafeHtml {
       '各街道返工次数',
       streets.map((s) => ({ label: short(s.street), value: s.reworkCount, text: String(s.reworkCount) })),
     )}</section>`;
+}
+
+/** 部门考核: one row per department cases are referred to. */
+export function departmentTable(departments: DepartmentScorecard[]): SafeHtml {
+  return html`<div class="table-scroll" role="region" aria-labelledby="depts-h" tabindex="0"><table class="numbers">
+    <caption id="depts-h">部门考核</caption>
+    <thead><tr><th scope="col">部门</th><th scope="col">收到移送</th><th scope="col">按时受理</th><th scope="col">按时受理率</th><th scope="col">退回</th>
+      <th scope="col">应结</th><th scope="col">按期</th><th scope="col">按期率</th></tr></thead>
+    <tbody>${departments.map(
+      (d) =>
+        html`<tr><th scope="row">${d.department}</th><td>${d.referralsReceived}</td><td>${d.acceptedInTime}</td><td>${percent(d.acceptedInTimeRate)}</td><td>${d.returned}</td><td>${d.due - d.postponed}</td><td>${d.closedOnTime}</td><td>${percent(d.onTimeRate)}</td></tr>`,
+    )}</tbody></table></div>`;
+}
+
+/** 人员考核 for team leads: staff pages only, never the public page. */
+export function peopleTable(people: PersonFigures[]): SafeHtml {
+  return html`<div class="table-scroll" role="region" aria-labelledby="people-h" tabindex="0"><table class="numbers">
+    <caption id="people-h">人员考核</caption>
+    <thead><tr><th scope="col">姓名</th><th scope="col">角色</th><th scope="col">办结案件</th><th scope="col">按期</th><th scope="col">返工</th></tr></thead>
+    <tbody>${
+      people.length
+        ? people.map(
+            (p) =>
+              html`<tr><th scope="row">${p.person}</th><td>${ROLE_LABELS[p.role] ?? p.role}</td><td>${p.handled}</td><td>${p.onTime}</td><td>${p.rework}</td></tr>`,
+          )
+        : html`<tr><td colspan="5" class="empty">期内没有办结或转派记录。</td></tr>`
+    }</tbody></table></div>`;
+}
+
+/** 口径说明: the definitions from core/stats/assessment-rules.ts, beside the figures they explain. */
+export function notesSection(notes: ReadonlyArray<readonly [string, string]>): SafeHtml {
+  return html`<details class="panel notes"><summary>口径说明</summary><dl>${notes.map(
+    ([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`,
+  )}</dl></details>`;
 }

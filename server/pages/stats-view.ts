@@ -1,5 +1,6 @@
 import type { Actor } from '../../core/case/case-types.ts';
 import { ForbiddenError } from '../../core/errors.ts';
+import { seesPersonFigures } from '../../core/stats/assessment-rules.ts';
 import { districtDay, resolvePeriod } from '../../core/stats/period-fns.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
@@ -8,21 +9,27 @@ import type { StatsView } from './stats-page.ts';
 
 const one = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 40) : undefined);
 
-/** The statistics of a period (default: the last 30 days) for the district (null) or one street. */
+/**
+ * The statistics of a period (default: the last 30 days) for the district (null) or one street.
+ * Per-person figures only for `viewerRole`s that may see them (none when not given: public).
+ */
 export async function loadStatsView(
   db: Db,
   query: Record<string, unknown>,
   streetId: number | null,
   now: Date,
+  viewerRole?: string,
 ): Promise<StatsView> {
   const period = resolvePeriod({ from: one(query.from), to: one(query.to) }, now);
-  const s = await statsFor(db, period, streetId);
+  const s = await statsFor(db, period, streetId, now);
   return {
     from: districtDay(period.from),
     to: districtDay(new Date(period.to.getTime() - 1)),
     scope: s.scope,
     totals: s.totals,
     streets: s.streets,
+    departments: s.departments,
+    people: viewerRole !== undefined && seesPersonFigures(viewerRole) ? s.people : [],
     trend: s.trend,
   };
 }

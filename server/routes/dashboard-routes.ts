@@ -14,6 +14,7 @@ import { html } from '../pages/html.ts';
 import { pageContext, sendPage, setFlash } from '../pages/page-context.ts';
 import { installPageErrors, requireStaffPage } from '../pages/page-guard.ts';
 import { powerListPage } from '../pages/power-list-page.ts';
+import { seesPersonFigures } from '../../core/stats/assessment-rules.ts';
 import { districtPage, streetPage } from '../pages/stats-page.ts';
 import { loadStatsView, statsStreetScope } from '../pages/stats-view.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -128,21 +129,22 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
     const street = (await db.street.findUniqueOrThrow({ where: { id: streetId }, select: { name: true } })).name;
     const now = domain.clock();
     const [view, open] = await Promise.all([
-      loadStatsView(db, req.query, streetId, now),
+      loadStatsView(db, req.query, streetId, now, actor.role),
       listCases(db, actor, { street, status: OPEN, page: 1, pageSize: 30 }, now),
     ]);
     const extra = {
       street,
       open: open.items,
       openTotal: open.total,
+      showPeople: seesPersonFigures(actor.role),
       ...(actor.role === 'district_admin' ? { streets } : {}),
     };
     return sendPage(reply, 200, streetPage(ctx(req, reply), view, extra));
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/district', hidden, async (req, reply) => {
-    requireStaffPage(req, ['district_admin']);
-    const view = await loadStatsView(db, req.query, null, domain.clock());
+    const actor = requireStaffPage(req, ['district_admin']);
+    const view = await loadStatsView(db, req.query, null, domain.clock(), actor.role);
     return sendPage(reply, 200, districtPage(ctx(req, reply), view));
   });
 

@@ -63,9 +63,12 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     async (req, reply) => {
       const actor = requireStaffPage(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
       const streetId = await statsStreetScope(db, actor, req.query.street?.trim() || undefined);
-      const view = await loadStatsView(db, req.query, streetId, domain.clock());
+      const view = await loadStatsView(db, req.query, streetId, domain.clock(), actor.role);
       const t = statsTables(view, streetId === null);
-      const body = req.params.format === 'csv' ? toCsv(t.figures) : await toXlsx([t.figures, t.trend, t.posts]);
+      const body =
+        req.params.format === 'csv'
+          ? toCsv(t.figures)
+          : await toXlsx([t.figures, t.trend, t.posts, t.departments, t.people, t.notes]);
       return download(reply, req.params.format, `stats-${view.from}_${view.to}`, body);
     },
   );

@@ -9,18 +9,21 @@ import {
   resolvePublicPeriod,
   type Period,
 } from '../../core/stats/period-fns.ts';
-import { computeFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
+import { PUBLIC_NOTES } from '../../core/stats/assessment-rules.ts';
+import { computeDepartmentScorecards, computeFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import { isPublishablePhoto } from '../../core/evidence/photo-publishing-fns.ts';
 import { publicCases, publishFactsSelect } from '../../db/public-case-queries.ts';
-import { loadStatsRows } from '../../db/stats-queries.ts';
+import { loadStatsRows, referralDepartments } from '../../db/stats-queries.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { attachmentKeyParams, binaryResponse, sendDataFile } from './case-read-routes.ts';
 import {
   STATS_CACHE_MS,
+  departmentsSchema,
   figuresSchema,
+  notesSchema,
   periodQuerySchema,
   periodSchema,
   statsCacheKey,
@@ -54,13 +57,16 @@ const publicCaseSchema = {
   },
 } as const;
 
-async function publicStats(db: ServerDeps['db'], period: Period) {
-  const rows = await loadStatsRows(db, period, null);
+/** District totals and department scorecards; never per-person figures (names stay internal). */
+async function publicStats(db: ServerDeps['db'], period: Period, now: Date) {
+  const [rows, departments] = await Promise.all([loadStatsRows(db, period, null, now), referralDepartments(db)]);
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     scope: '江汉区',
     totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
+    departments: computeDepartmentScorecards(rows, departments),
     trend: dailyTrend(rows, period),
+    notes: PUBLIC_NOTES.map(([k, v]) => [k, v]),
   };
 }
 
@@ -153,7 +159,14 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
         response: {
           200: {
             type: 'object',
-            properties: { period: periodSchema, scope: { type: 'string' }, totals: figuresSchema, trend: trendSchema },
+            properties: {
+              period: periodSchema,
+              scope: { type: 'string' },
+              totals: figuresSchema,
+              departments: departmentsSchema,
+              trend: trendSchema,
+              notes: notesSchema,
+            },
           },
           ...errorResponses,
         },
@@ -165,7 +178,7 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       const now = deps.domain.clock();
       const staff = req.actor !== null && STAFF_ROLES.includes(req.actor.role);
       const period = staff && !req.query.month ? resolvePeriod(req.query, now) : resolvePublicPeriod(req.query, now);
-      return statsCache.get(statsCacheKey(period, null), () => publicStats(db, period));
+      return statsCache.get(statsCacheKey(period, null), () => publicStats(db, period, now));
     },
   );
 }

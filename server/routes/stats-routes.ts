@@ -2,11 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import { STATUSES, type Actor } from '../../core/case/case-types.ts';
 import { ForbiddenError } from '../../core/errors.ts';
 import { resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
-import { computeFigures, computeStreetFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
+import { ASSESSMENT_NOTES, seesPersonFigures } from '../../core/stats/assessment-rules.ts';
+import {
+  computeDepartmentScorecards,
+  computeFigures,
+  computePersonFigures,
+  computeStreetFigures,
+  dailyTrend,
+} from '../../core/stats/stats-fns.ts';
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
-import { loadStatsRows, streetsInScope } from '../../db/stats-queries.ts';
+import { loadStatsRows, referralDepartments, streetsInScope } from '../../db/stats-queries.ts';
 import { bearerSecurity, requireRole } from '../plugins/auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -23,9 +30,9 @@ export const figuresSchema = {
     byPost: { type: 'object', additionalProperties: int },
     closed: int,
     closureRate: { ...rateSchema, description: '结案率 = 结案数 /（案件数 − 合并数）' },
-    due: { type: 'integer', description: '应结案数：期限在期内或期内结案的案件' },
-    postponed: int,
-    closedOnTime: int,
+    due: { type: 'integer', description: `应结案数：${ASSESSMENT_NOTES[0]![1]}` },
+    postponed: { type: 'integer', description: ASSESSMENT_NOTES[1]![1] },
+    closedOnTime: { type: 'integer', description: ASSESSMENT_NOTES[2]![1] },
     onTimeRate: { ...rateSchema, description: '按期结案率 = 按期结案数 /（应结案数 − 缓办数）' },
     avgHandlingHours: { type: ['number', 'null'], description: '平均处置时长（小时，立案至办结）' },
     reworkCount: int,
@@ -52,6 +59,47 @@ export const figuresSchema = {
 export const trendSchema = {
   type: 'array',
   items: { type: 'object', properties: { day: { type: 'string' }, created: int, closed: int } },
+} as const;
+
+export const departmentsSchema = {
+  type: 'array',
+  description: '部门考核：收到移送、按时受理、退回、按期结案（口径见 notes）',
+  items: {
+    type: 'object',
+    properties: {
+      department: { type: 'string' },
+      referralsReceived: int,
+      acceptedInTime: int,
+      acceptedInTimeRate: { ...rateSchema, description: '按时受理率 = 按时受理 / 收到移送' },
+      returned: int,
+      due: int,
+      postponed: int,
+      closedOnTime: int,
+      onTimeRate: { ...rateSchema, description: '按期结案率 = 按期结案数 /（应结案数 − 缓办数）' },
+    },
+  },
+} as const;
+
+export const peopleSchema = {
+  type: 'array',
+  description: '人员考核（执法队长、执法队员）：期内办结、按期、返工；仅执法队长与区局可见，其他角色为空',
+  items: {
+    type: 'object',
+    properties: {
+      person: { type: 'string' },
+      role: { type: 'string' },
+      street: { type: ['string', 'null'] },
+      handled: int,
+      onTime: int,
+      rework: int,
+    },
+  },
+} as const;
+
+export const notesSchema = {
+  type: 'array',
+  description: '口径说明：[指标, 定义]',
+  items: { type: 'array', items: { type: 'string' } },
 } as const;
 
 export const periodSchema = {
@@ -81,14 +129,23 @@ export const STATS_CACHE_MS = 30_000;
 export const statsCacheKey = (period: Period, streetId: number | null) =>
   `${streetId ?? 'district'}|${period.from.toISOString()}|${period.to.toISOString()}`;
 
-export async function statsFor(db: Db, period: Period, streetId: number | null) {
-  const [rows, streets] = await Promise.all([loadStatsRows(db, period, streetId), streetsInScope(db, streetId)]);
+/** The figures of a period as judged at `now` (a deadline still ahead is not due yet). */
+export async function statsFor(db: Db, period: Period, streetId: number | null, now: Date) {
+  const [rows, streets, departments, allStreets] = await Promise.all([
+    loadStatsRows(db, period, streetId, now),
+    streetsInScope(db, streetId),
+    referralDepartments(db),
+    streetsInScope(db, null),
+  ]);
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     scope: streetId === null ? '江汉区' : (streets[0]?.name ?? ''),
     totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
     streets: computeStreetFigures(rows, streets),
+    departments: computeDepartmentScorecards(rows, departments),
+    people: computePersonFigures(rows, allStreets),
     trend: dailyTrend(rows, period),
+    notes: ASSESSMENT_NOTES.map(([k, v]) => [k, v]),
   };
 }
 
@@ -118,7 +175,10 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
                 type: 'array',
                 items: { ...figuresSchema, properties: { street: { type: 'string' }, ...figuresSchema.properties } },
               },
+              departments: departmentsSchema,
+              people: peopleSchema,
               trend: trendSchema,
+              notes: notesSchema,
             },
           },
           ...errorResponses,
@@ -127,9 +187,11 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
     },
     async (req) => {
       const actor = requireRole(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
-      const period = resolvePeriod(req.query, deps.domain.clock());
+      const now = deps.domain.clock();
+      const period = resolvePeriod(req.query, now);
       const streetId = await statsScope(deps.db, actor, req.query.street);
-      return cache.get(statsCacheKey(period, streetId), () => statsFor(deps.db, period, streetId));
+      const s = await cache.get(statsCacheKey(period, streetId), () => statsFor(deps.db, period, streetId, now));
+      return seesPersonFigures(actor.role) ? s : { ...s, people: [] };
     },
   );
 }

@@ -33,6 +33,7 @@ export interface CaseInput {
   reopenCount?: number;
   createdAt?: Date | string;
   dueAt?: Date | string | null;
+  responseDueAt?: Date | string | null;
   resolvedAt?: Date | string | null;
   closedAt?: Date | string | null;
 }
@@ -127,6 +128,7 @@ export function createCaseFactory(db: Db) {
         reopenCount: o.reopenCount ?? 0,
         createdAt,
         dueAt: at(o.dueAt),
+        responseDueAt: at(o.responseDueAt),
         resolvedAt: at(o.resolvedAt),
         closedAt: at(o.closedAt) ?? (status === 'closed' ? createdAt : null),
       },
@@ -151,6 +153,8 @@ export function createCaseFactory(db: Db) {
         fromStatus?: string;
         toStatus?: string;
         note?: string;
+        data?: Record<string, unknown>;
+        createdAt?: Date | string;
       },
     ) =>
       db.caseEvent.create({
@@ -162,6 +166,8 @@ export function createCaseFactory(db: Db) {
           fromStatus: e.fromStatus ?? null,
           toStatus: e.toStatus ?? null,
           note: e.note ?? null,
+          data: JSON.stringify(e.data ?? {}),
+          ...(e.createdAt !== undefined ? { createdAt: new Date(e.createdAt) } : {}),
         },
       }),
     attachment: (o: {

@@ -316,7 +316,14 @@ describe('exports', () => {
     await stats.xlsx.load(
       (await get('/exports/stats.xlsx', await session(admin))).rawPayload as unknown as ArrayBuffer,
     );
-    expect(stats.worksheets.map((w) => w.name)).toEqual(['考核指标', '每日趋势', '按岗位']);
+    expect(stats.worksheets.map((w) => w.name)).toEqual([
+      '考核指标',
+      '每日趋势',
+      '按岗位',
+      '部门考核',
+      '人员考核',
+      '口径说明',
+    ]);
     expect(stats.getWorksheet('考核指标')!.rowCount).toBe(14); // header + 12 streets + district
   });
 

@@ -14,9 +14,11 @@ const P: Record<string, TestPerson> = {};
 const d = (day: string, hours = 0) => new Date(Date.parse(`2026-${day}T04:00:00Z`) + hours * 3_600_000);
 const W = '万松街道';
 const B = '北湖街道';
+// Figures are judged at a fixed moment after the period, whatever today is.
+const NOW = new Date('2026-11-15T04:00:00Z');
 
 // "Today" for the default period: 15 November 2026, 12:00 in Wuhan, whatever day the suite runs.
-const clock = createFakeClock('2026-11-15T04:00:00Z');
+const clock = createFakeClock(NOW);
 
 beforeAll(async () => {
   t = await createTestApp({ clock: clock.now });
@@ -161,8 +163,10 @@ const get = async (who: TestPerson, q = OCT) => {
 
 // 万松 worked out by hand:
 // cases W1–W6 = 6; closed W1 W2 W3 = 3; merged W5 → closure 3 / 5 = 0.6
-// due: W1 W2 W3 W4 (deadline in Oct) + W7 (closed in Oct) = 5, postponed W3 = 1;
-//   on time (resolved ≤ due, closed, not postponed): W1, W7 = 2 → 2 / (5 − 1) = 0.5
+// due (core/stats/assessment-rules.ts): W3 and W7 closed by their deadlines in Oct, W1 W2
+//   closed after their October deadlines, W4 open past its deadline = 5, postponed W3 = 1;
+//   on time (closed ≤ deadline, not postponed): W7 = 1 → 1 / (5 − 1) = 0.25
+//   (W1 was resolved in time but closed a day after its deadline)
 // handling hours over W1 24, W2 72, W3 12, W6 24 → 132 / 4 = 33
 // rework 1 (W2); reopened 1 (W2) / closed 3 = 0.3333
 // ratings in Oct: satisfied, unsatisfied, basic → (1 + 1) / 3 = 0.6667
@@ -177,8 +181,8 @@ const WANSONG = {
   closureRate: 0.6,
   due: 5,
   postponed: 1,
-  closedOnTime: 2,
-  onTimeRate: 0.5,
+  closedOnTime: 1,
+  onTimeRate: 0.25,
   avgHandlingHours: 33,
   reworkCount: 1,
   reopened: 1,
@@ -223,15 +227,15 @@ describe('GET /api/stats', () => {
       satisfactionRate: null,
     });
     // District: 9 cases (the unlocated one included), closed 4, merged 1 → 4 / 8;
-    // due 7, postponed 1, on time 3 → 3 / 6; hours (132 + 24) / 5; ratings 3 of 4 satisfied or basic.
+    // due 7, postponed 1, on time 2 (W7, B1) → 2 / 6; hours (132 + 24) / 5; ratings 3 of 4 satisfied or basic.
     expect(s.totals).toMatchObject({
       total: 9,
       closed: 4,
       closureRate: 0.5,
       due: 7,
       postponed: 1,
-      closedOnTime: 3,
-      onTimeRate: 0.5,
+      closedOnTime: 2,
+      onTimeRate: 0.3333,
       avgHandlingHours: 31.2,
       reworkCount: 1,
       reopenRate: 0.25,
