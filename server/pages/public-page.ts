@@ -6,6 +6,7 @@ import { powerListSection } from './power-list-section.ts';
 import type { PublicCase, PublicOpenCase } from '../../db/public-case-queries.ts';
 import { mapBootJson, type MapTiles } from './map-config.ts';
 import { trusted } from './html.ts';
+import { CSRF_FIELD } from '../plugins/csrf.ts';
 import type { StatsView } from './stats-page.ts';
 import { byPostSection, keyFigures, mode721Section, trendSection } from './stats-sections.ts';
 
@@ -23,8 +24,19 @@ export interface PublicData {
 const where = (l: { lat: number; lng: number } | null) =>
   l ? `${l.lat.toFixed(3)}, ${l.lng.toFixed(3)}（约 100 米精度）` : '—';
 
-function openCaseRow(c: PublicOpenCase): SafeHtml {
-  return html`<tr><td>${c.number}</td><td>${c.matter ?? '其他事项'}</td><td>${c.street ?? '—'}</td><td>${c.statusLabel}</td><td>${c.createdDate}</td><td>${where(c.location)}</td></tr>`;
+/**
+ * 关注 a public case: pushes go to the person's chats, so it needs a chat identity. Signed in,
+ * a form (with the page's token); otherwise a link to the web chat, where one starts.
+ */
+function followControl(ctx: PageContext, number: string): SafeHtml {
+  if (!ctx.actor)
+    return html`<a class="follow" href="/chat" title="关注需先进入网页聊天（选择身份或登录）">关注 ${number}</a>`;
+  return html`<form class="follow" method="post" action="/public/cases/${encodeURIComponent(number)}/follow">
+    <input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrf}"><button type="submit" class="secondary">关注 ${number}</button></form>`;
+}
+
+function openCaseRow(ctx: PageContext, c: PublicOpenCase): SafeHtml {
+  return html`<tr><td>${c.number}</td><td>${c.matter ?? '其他事项'}</td><td>${c.street ?? '—'}</td><td>${c.statusLabel}</td><td>${c.createdDate}</td><td>${where(c.location)}</td><td>${followControl(ctx, c.number)}</td></tr>`;
 }
 
 /**
@@ -49,7 +61,7 @@ function caseMap(d: PublicData): SafeHtml {
     <script type="module" src="/assets/public-map.js"></script>`;
 }
 
-function caseCard(c: PublicCase): SafeHtml {
+function caseCard(ctx: PageContext, c: PublicCase): SafeHtml {
   return html`<article class="panel public-case" aria-labelledby="pc-${c.number}">
     <h3 id="pc-${c.number}">${c.number} · ${c.matter ?? '其他事项'}</h3>
     <dl class="facts">
@@ -61,6 +73,7 @@ function caseCard(c: PublicCase): SafeHtml {
       <dt>处置方式</dt><dd>${c.mode721Label ?? '—'}</dd>
       <dt>群众评价</dt><dd>${c.satisfactionLabel ?? '未评价'}</dd>
     </dl>
+    ${followControl(ctx, c.number)}
     ${c.photos.length ? html`<ul class="photos">${c.photos.map((p, i) => html`<li><img src="${p}" alt="${c.number} 处置照片 ${i + 1}" loading="lazy" width="160" height="160"></li>`)}</ul>` : ''}
   </article>`;
 }
@@ -74,14 +87,14 @@ export function publicPage(ctx: PageContext, d: PublicData): SafeHtml {
     <h2 id="map-h">案件地图</h2>
     ${caseMap(d)}
     <h2 id="open-h">处理中案件（共 ${d.open.total} 件）</h2>
-    <p>已有人报告的问题正在处理中，无需重复报告；在网页聊天中报告同一地点的同类问题时，可选择关注已有案件。</p>
+    <p>已有人报告的问题正在处理中，无需重复报告：点击“关注”，处理进展会推送到您的聊天（需先进入网页聊天，或在微信、Telegram 中登录）。</p>
     ${
       d.open.items.length
-        ? html`<table class="open-cases"><thead><tr><th>编号</th><th>事项</th><th>街道</th><th>状态</th><th>受理日期</th><th>大致位置</th></tr></thead><tbody>${d.open.items.map(openCaseRow)}</tbody></table>${d.open.total > d.open.items.length ? html`<p class="muted">仅列出最近 ${d.open.items.length} 件。</p>` : ''}`
+        ? html`<table class="open-cases"><thead><tr><th>编号</th><th>事项</th><th>街道</th><th>状态</th><th>受理日期</th><th>大致位置</th><th>关注</th></tr></thead><tbody>${d.open.items.map((c) => openCaseRow(ctx, c))}</tbody></table>${d.open.total > d.open.items.length ? html`<p class="muted">仅列出最近 ${d.open.items.length} 件。</p>` : ''}`
         : html`<p class="empty">暂无处理中的案件。</p>`
     }
     <h2 id="cases-h">已结案件公示（共 ${d.total} 件）</h2>
-    ${d.cases.length ? html`<div class="public-cases">${d.cases.map(caseCard)}</div>` : html`<p class="empty">暂无已结案件。</p>`}
+    ${d.cases.length ? html`<div class="public-cases">${d.cases.map((c) => caseCard(ctx, c))}</div>` : html`<p class="empty">暂无已结案件。</p>`}
     ${pages > 1 ? html`<nav class="pager" aria-label="分页">${d.page > 1 ? html`<a href="/public?page=${d.page - 1}" rel="prev">上一页</a>` : ''}<span>第 ${d.page} / ${pages} 页</span>${d.page < pages ? html`<a href="/public?page=${d.page + 1}" rel="next">下一页</a>` : ''}</nav>` : ''}
     <h2 id="stats-h">全区统计（${d.stats.from} 至 ${d.stats.to}）</h2>
     ${keyFigures(d.stats.totals)}

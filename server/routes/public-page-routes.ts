@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { activePowerList } from '../../db/power-list-store.ts';
-import { pageContext, sendPage } from '../pages/page-context.ts';
+import { pageContext, sendPage, setFlash } from '../pages/page-context.ts';
+import { acceptFormPosts, field } from '../pages/form-body.ts';
+import { checkCsrf, CSRF_FIELD } from '../plugins/csrf.ts';
 import { installPageErrors } from '../pages/page-guard.ts';
 import { publicCases, publicOpenCases } from '../../db/public-case-queries.ts';
 import { mapTiles, tileImgSource } from '../pages/map-config.ts';
@@ -20,6 +22,7 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
   const { db, domain, config } = deps;
   const secure = config.PUBLIC_URL.startsWith('https://');
   installPageErrors(app, secure);
+  await acceptFormPosts(app);
   const tiles = mapTiles(config);
   // Anyone may load this page: its statistics (always the default period) come from a cache.
   const statsCache = createTtlCache<Awaited<ReturnType<typeof loadStatsView>>>({ ttlMs: STATS_CACHE_MS, max: 4 });
@@ -45,4 +48,21 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
     });
     return sendPage(reply, 200, body, tileImgSource(tiles));
   });
+
+  // 关注: anyone with a chat identity follows a public case; its pushes reach their chats.
+  app.post<{ Params: { number: string } }>(
+    '/public/cases/:number/follow',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      checkCsrf(req, field(req.body, CSRF_FIELD));
+      const actor = req.actor;
+      if (!actor) {
+        setFlash(reply, { kind: 'error', text: '关注案件需先进入网页聊天（选择身份或登录），再回到本页点击“关注”。' });
+        return reply.redirect('/public#open-h', 303);
+      }
+      const c = await domain.cases.follows.follow(req.params.number.slice(0, 40), actor.personId);
+      setFlash(reply, { kind: 'ok', text: `已关注案件 ${c.number}，处理进展会推送到您的聊天。` });
+      return reply.redirect('/public', 303);
+    },
+  );
 }
