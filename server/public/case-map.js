@@ -11,6 +11,6 @@ if (boot && el) {
     const popup = document.createElement('p');
     popup.textContent = boot.label; // the address is what a resident typed: text, never markup
     m.dot(boot.point, { className: 'case-marker' }).bindPopup(popup).openPopup();
-    m.map.setView(m.toScreen(boot.point), 16);
+    m.map.setView(m.toScreen(boot.point), 16, { animate: false });
   }
 }

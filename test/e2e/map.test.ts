@@ -5,7 +5,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../../core/geo/coord-transform-fns.ts';
-import { hasChromium, launchBrowser } from '../helpers/browser.ts';
+import path from 'node:path';
+import { ARTIFACTS, hasChromium, launchBrowser } from '../helpers/browser.ts';
 import { createCaseFactory } from '../helpers/case-factory.ts';
 import { startTileServer, type TileServer } from '../helpers/tile-server.ts';
 import { createWebChatApp, type WebChatApp } from '../helpers/webchat-app.ts';
@@ -91,6 +92,7 @@ describe.skipIf(!hasChromium)('Leaflet maps over GCJ-02 tiles', () => {
     const shown = wgs84ToGcj02({ lat: 30.594, lng: 114.236 }); // the rounded point, shifted
     expect(open.lat).toBeCloseTo(shown.lat, 9);
     expect(open.lng).toBeCloseTo(shown.lng, 9);
+    await page.locator('#public-map').screenshot({ path: path.join(ARTIFACTS, 'map-public.png') });
   }, 60_000);
 
   it('a case page shows staff the exact point, shifted to GCJ-02, and the address', async () => {
@@ -107,6 +109,7 @@ describe.skipIf(!hasChromium)('Leaflet maps over GCJ-02 tiles', () => {
     expect(dot!.lat).toBeCloseTo(shown.lat, 9);
     expect(dot!.lng).toBeCloseTo(shown.lng, 9);
     await expect.poll(() => page.locator('#case-map img.leaflet-tile-loaded').count()).toBeGreaterThan(0);
+    await page.locator('#case-map').screenshot({ path: path.join(ARTIFACTS, 'map-case.png') });
   }, 60_000);
 
   it('a click on the web chat map sets the report location in WGS-84', async () => {
@@ -144,5 +147,6 @@ describe.skipIf(!hasChromium)('Leaflet maps over GCJ-02 tiles', () => {
     expect(Number(m[2])).toBeCloseTo(expected.lng, 5);
     // Not the GCJ-02 point itself (≈ 500 m away in Wuhan).
     expect(Math.abs(Number(m[2]) - clicked.lng)).toBeGreaterThan(0.003);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'map-chat.png') });
   }, 90_000);
 });
