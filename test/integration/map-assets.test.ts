@@ -117,3 +117,23 @@ describe('/public with open cases', () => {
     }
   });
 });
+
+describe('/api/public/open-cases', () => {
+  it('answers the open cases with public fields only', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/public/open-cases' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { total: number; items: Array<Record<string, unknown>> };
+    expect(body.total).toBe(1);
+    expect(body.items[0]).toEqual({
+      number: openNumber,
+      matter: expect.any(String),
+      street: '万松街道',
+      status: expect.any(String),
+      statusLabel: expect.any(String),
+      createdDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      location: { lat: 30.594, lng: 114.236 },
+    });
+    expect(res.body).not.toMatch(/孙八|13812345678|青年路|烤红薯/);
+    expect((await t.app.inject({ method: 'GET', url: '/api/public/open-cases?limit=0' })).statusCode).toBe(400);
+  });
+});
