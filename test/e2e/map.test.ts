@@ -148,5 +148,24 @@ describe.skipIf(!hasChromium)('Leaflet maps over GCJ-02 tiles', () => {
     // Not the GCJ-02 point itself (≈ 500 m away in Wuhan).
     expect(Math.abs(Number(m[2]) - clicked.lng)).toBeGreaterThan(0.003);
     await page.screenshot({ path: path.join(ARTIFACTS, 'map-chat.png') });
+
+    // From the keyboard: Enter on the focused map sends its centre, shifted back as well.
+    await page.getByRole('button', { name: '发送位置', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('map-frame');
+    const centre = await page.evaluate(() => {
+      const el = document.querySelector('#map-frame .leaflet-container') as HTMLElement & {
+        leafletMap: { getCenter(): { lat: number; lng: number } };
+      };
+      const c = el.leafletMap.getCenter();
+      return { lat: c.lat, lng: c.lng };
+    });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.msg.in', { hasText: '📍' }).count()).toBe(2);
+    const byKey = /北纬 ([\d.]+)，东经 ([\d.]+)/.exec(
+      (await page.locator('.msg.in', { hasText: '📍' }).last().textContent()) ?? '',
+    )!;
+    const expectedCentre = gcj02ToWgs84(centre);
+    expect(Number(byKey[1])).toBeCloseTo(expectedCentre.lat, 5);
+    expect(Number(byKey[2])).toBeCloseTo(expectedCentre.lng, 5);
   }, 90_000);
 });
