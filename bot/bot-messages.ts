@@ -43,6 +43,9 @@ export const BOT_MESSAGES = {
     '提交成功！案件编号：{number}\n承办：{handler}\n办理时限：{due}\n处理进展会推送给您，也可发送 /status {number} 查询。',
   'draft.duplicate':
     '附近已有相同问题正在处理：案件 {number}（{status}）。您的报告已并入该案件，处理进展会同步推送给您。',
+  'nearby.offer':
+    '附近约 {distance} 米处已有同类问题正在处理：案件 {number}（{matter}，{status}）。\n如是同一问题，可点击“关注”，处理进展会推送给您，无需重复报告；如不是，请继续确认提交。',
+  'nearby.followed': '已关注案件 {number}（{status}），处理进展会推送给您。本次报告未提交；如另有问题，请重新发送。',
   urgent: '⚠️ 紧急情况：{advice}',
   'my.empty': '您还没有报告过问题。',
   'my.list': '您的报告：\n{lines}',

@@ -8,6 +8,7 @@ import type { ConversationHandler, HandledMessage, InboundMessage } from './inbo
 import { COMMANDS } from './flows/command-flow.ts';
 import { continueFinding, findingChoice } from './flows/finding-flow.ts';
 import { continueReport, reportChoice } from './flows/report-flow.ts';
+import { followFromChat } from './flows/nearby-flow.ts';
 import { commentOnRating, rateCase } from './flows/rating-flow.ts';
 import {
   assignTo,
@@ -39,6 +40,7 @@ async function onButton(ctx: BotContext, id: string): Promise<void> {
   }
   if (kind === 'f' && (a === 'settled' || a === 'case')) return findingChoice(ctx, a);
   if (kind === 's' || kind === 'm') return stepButton(ctx, id);
+  if (kind === 'n' && a === 'follow' && b) return followFromChat(ctx, b);
   ctx.say('stale_button');
 }
 

@@ -83,6 +83,17 @@ export const envSchema = z.object({
   PROCESSED_UPDATE_RETENTION_DAYS: int(2, 3650).default(30),
   EXPIRED_LOGIN_RETENTION_DAYS: int(0, 3650).default(7),
   HOTLINE_MAPPING: optionalText,
+  // Map tiles (天地图 with a district key, 高德, an intranet server …); unset: street outlines only.
+  MAP_TILE_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\//.test(v) && ['{x}', '{y}', '{z}'].every((k) => v.includes(k)), {
+      message: 'a tile URL template with {x}, {y} and {z}, e.g. https://t{s}.tianditu.gov.cn/…&x={x}&y={y}&l={z}',
+    })
+    .optional(),
+  MAP_TILE_CRS: z.enum(['wgs84', 'gcj02'], { message: 'wgs84 (天地图, OSM) or gcj02 (高德, 腾讯)' }).default('wgs84'),
+  MAP_TILE_ATTRIBUTION: optionalText,
+  MAP_TILE_SUBDOMAINS: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,5 +1,13 @@
 import { coarseLocation, redactPersonalData } from '../core/case/anonymise-fns.ts';
-import { MODE_721_LABELS, RATING_LABELS, type Mode721, type RatingScore } from '../core/case/case-types.ts';
+import {
+  MODE_721_LABELS,
+  OPEN_STATUSES,
+  RATING_LABELS,
+  STATUS_LABELS,
+  type CaseStatus,
+  type Mode721,
+  type RatingScore,
+} from '../core/case/case-types.ts';
 import { isPublishablePhoto } from '../core/evidence/photo-publishing-fns.ts';
 import { districtDay } from '../core/stats/period-fns.ts';
 import { publishedCasePage } from './case-queries.ts';
@@ -100,5 +108,51 @@ export async function publicCases(
           .map((a) => `/api/public/attachments/${a.publicKey}`),
       };
     });
+  return { items, total };
+}
+
+/**
+ * A case still being handled, as the public may see it: so a resident can tell a problem is
+ * already reported. Only the matter, the street, the state and the day, and the point rounded
+ * to ~100 m; never the report text, the address, the reporter or photos.
+ */
+export interface PublicOpenCase {
+  number: string;
+  matter: string | null;
+  street: string | null;
+  status: string;
+  statusLabel: string;
+  createdDate: string;
+  location: { lat: number; lng: number } | null;
+}
+
+export async function publicOpenCases(db: Db, take: number): Promise<{ items: PublicOpenCase[]; total: number }> {
+  const where = { status: { in: [...OPEN_STATUSES] } };
+  const [total, rows] = await Promise.all([
+    db.case.count({ where }),
+    db.case.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+      select: {
+        number: true,
+        status: true,
+        lat: true,
+        lng: true,
+        createdAt: true,
+        item: { select: { name: true } },
+        street: { select: { name: true } },
+      },
+    }),
+  ]);
+  const items = rows.map((c): PublicOpenCase => ({
+    number: c.number,
+    matter: c.item?.name ?? null,
+    street: c.street?.name ?? null,
+    status: c.status,
+    statusLabel: STATUS_LABELS[c.status as CaseStatus] ?? c.status,
+    createdDate: districtDay(c.createdAt),
+    location: coarseLocation(c.lat, c.lng),
+  }));
   return { items, total };
 }

@@ -9,6 +9,7 @@ import { registerSessions } from './plugins/session.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { requestLogger } from './plugins/request-log.ts';
 import { registerStaticAssets } from './plugins/static-assets.ts';
+import { registerMapAssets } from './plugins/map-assets.ts';
 import { caseReadRoutes } from './routes/case-read-routes.ts';
 import { caseWriteRoutes } from './routes/case-write-routes.ts';
 import { casePlaceRoutes } from './routes/case-place-routes.ts';
@@ -55,6 +56,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => publicRoutes(scope, deps));
   await app.register(async (scope) => open311Routes(scope, deps), { prefix: '/open311' });
   await registerStaticAssets(app);
+  await app.register(async (scope) => registerMapAssets(scope));
   await app.register(async (scope) => loginRoutes(scope, deps));
   await app.register(async (scope) => dashboardRoutes(scope, deps));
   await app.register(async (scope) => exportRoutes(scope, deps));

@@ -5,6 +5,7 @@ import type { ReportOutcome } from '../../core/case/report-service.ts';
 import { TooManyRequestsError } from '../../core/errors.ts';
 import type { RoutingDecision } from '../../core/routing/routing-types.ts';
 import type { BotContext } from '../bot-context.ts';
+import { offerNearby } from './nearby-flow.ts';
 import { IMPRECISE_M, addToDraft, asDraft, draftText, emptyDraft, typedChoice, type Draft } from './draft-fns.ts';
 
 const CONFIRM_BUTTONS = [
@@ -75,6 +76,7 @@ function missingQuestion(
 }
 
 async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): Promise<void> {
+  await offerNearby(ctx, d, decision); // an open case of the same matter nearby: follow it instead?
   const photos = d.photos.length;
   const place = placeText(d, decision);
   const streetUnknown = decision.handling === 'street' && !decision.street.street;

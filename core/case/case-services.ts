@@ -3,6 +3,7 @@ import type { HolidayCalendar } from '../deadlines/holiday-calendar.ts';
 import type { AssistedDecision } from '../routing/assisted-router.ts';
 import { createCaseActionService } from './case-action-service.ts';
 import { createCaseFeedbackService } from './case-feedback-service.ts';
+import { createCaseFollowService } from './case-follow-service.ts';
 import {
   createCaseIntakeService,
   type DeadlineFn,
@@ -57,6 +58,7 @@ export function createCaseServices(deps: CaseServicesDeps) {
     actions: createCaseActionService(base),
     feedback: createCaseFeedbackService(base),
     places: createPlaceConfirmService(base),
+    follows: createCaseFollowService({ ...base, settings: deps.settings }),
     deadlines,
     store: deps.store,
   };

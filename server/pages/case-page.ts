@@ -2,10 +2,11 @@ import { MODE_721_LABELS, type Mode721 } from '../../core/case/case-types.ts';
 import type { getCaseDetail } from '../../db/case-queries.ts';
 import { actionSection, type ActionChoices } from './case-action-forms.ts';
 import { dateTime, eventLabel, handlingLabel, ROLE_LABELS } from './format.ts';
-import { html, type HtmlValue, type SafeHtml } from './html.ts';
+import { html, trusted, type HtmlValue, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
 import type { PageContext } from './page-context.ts';
 import { streetMap } from './street-map-svg.ts';
+import { mapBootJson, type MapTiles } from './map-config.ts';
 
 export type CaseDetail = NonNullable<Awaited<ReturnType<typeof getCaseDetail>>>;
 
@@ -57,13 +58,36 @@ function photos(c: CaseDetail): SafeHtml {
   )}</ul>`;
 }
 
-export function casePage(ctx: PageContext, c: CaseDetail, choices: ActionChoices): SafeHtml {
+/**
+ * The drawn street map, which works without script or tiles; with a tile source the case-map
+ * script puts a Leaflet map with the exact point and the address in its place.
+ */
+function locationMap(c: CaseDetail, tiles: MapTiles | null): SafeHtml {
   const mapLabel = `案件位置示意图：${c.street ?? '未定位街道'}${c.lat !== null ? '，红点为报告位置' : '，未提供坐标'}`;
+  const svg = streetMap({ street: c.street, lat: c.lat, lng: c.lng, label: mapLabel });
+  if (!tiles) return svg;
+  const boot = mapBootJson({
+    tiles,
+    point: c.lat !== null && c.lng !== null ? { lat: c.lat, lng: c.lng } : null,
+    label: [c.number, c.address, c.street].filter(Boolean).join(' · '),
+  });
+  return html`<link rel="stylesheet" href="/vendor/leaflet/leaflet.css">
+    <div id="case-map" class="leaflet-map" role="region" aria-label="${mapLabel}">${svg}</div>
+    <script type="application/json" id="case-map-boot">${trusted(boot)}</script>
+    <script type="module" src="/assets/case-map.js"></script>`;
+}
+
+export function casePage(
+  ctx: PageContext,
+  c: CaseDetail,
+  choices: ActionChoices,
+  tiles: MapTiles | null = null,
+): SafeHtml {
   const body = html`<p class="crumbs"><a href="/">← 案件列表</a></p>
     <h1>案件 ${c.number} <span class="status status-${c.status}">${c.statusLabel}</span>${c.urgent ? html` <span class="badge urgent">紧急</span>` : ''}</h1>
     <div class="case-grid">
       <section class="panel" aria-labelledby="facts-h"><h2 id="facts-h">案件信息</h2>${facts(c)}</section>
-      <section class="panel" aria-labelledby="map-h"><h2 id="map-h">位置</h2>${streetMap({ street: c.street, lat: c.lat, lng: c.lng, label: mapLabel })}
+      <section class="panel" aria-labelledby="map-h"><h2 id="map-h">位置</h2>${locationMap(c, tiles)}
         <p class="muted">街道范围为近似边界，仅作示意。</p></section>
       ${actionSection(choices)}
       <section class="panel" aria-labelledby="photo-h"><h2 id="photo-h">照片</h2>${photos(c)}</section>

@@ -1,5 +1,6 @@
 import type { DemoChoice } from '../../db/demo-identities.ts';
 import { CSRF_FIELD } from '../plugins/csrf.ts';
+import type { MapTiles } from './map-config.ts';
 import { html, trusted, type HtmlValue, type SafeHtml } from './html.ts';
 
 /** Who is chatting, as the page header shows it. */
@@ -19,6 +20,8 @@ export interface ChatPageData {
   streets: string[];
   approximate: boolean;
   maxPhotoBytes: number;
+  /** A tile source: the location panel shows a Leaflet map over it instead of the drawn one. */
+  tiles?: MapTiles | null;
 }
 
 const QUICK: Array<{ command: string; label: string; when: (me: ChatMe) => boolean }> = [
@@ -29,7 +32,7 @@ const QUICK: Array<{ command: string; label: string; when: (me: ChatMe) => boole
   { command: 'help', label: '帮助', when: () => true },
 ];
 
-function shell(title: string, body: HtmlValue, scripts: boolean): SafeHtml {
+function shell(title: string, body: HtmlValue, scripts: boolean, leaflet = false): SafeHtml {
   return html`<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -37,6 +40,7 @@ function shell(title: string, body: HtmlValue, scripts: boolean): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="theme-color" content="#0b4f9c">
 <title>${title} · 网格通</title>
+${leaflet ? html`<link rel="stylesheet" href="/vendor/leaflet/leaflet.css">` : ''}
 <link rel="stylesheet" href="/assets/chat.css">
 ${scripts ? html`<script type="module" src="/assets/chat.js"></script>` : ''}
 </head>
@@ -64,6 +68,7 @@ export function chatPage(d: ChatPageData): SafeHtml {
     csrf: d.csrf,
     me: { name: d.me.name, role: d.me.role },
     maxPhotoBytes: d.maxPhotoBytes,
+    tiles: d.tiles ?? null,
   }).replace(/</g, '\\u003c');
   const quick = QUICK.filter((q) => q.when(d.me));
   return shell(
@@ -91,7 +96,11 @@ ${header(d.me, d.csrf)}
   <p id="composer-note" class="composer-note" role="status"></p>
   <section id="location-panel" class="location-panel" hidden aria-labelledby="location-title">
     <h2 id="location-title">问题在哪里？</h2>
-    <p id="map-help" class="help">点击地图上问题所在的地点，即发送该位置。键盘：聚焦地图后用方向键移动十字（Shift 加方向键微调），按回车发送。</p>
+    <p id="map-help" class="help">${
+      d.tiles
+        ? '点击地图上问题所在的地点，即发送该位置。键盘：聚焦地图后用方向键移动地图、加减号缩放，按回车发送地图中心。'
+        : '点击地图上问题所在的地点，即发送该位置。键盘：聚焦地图后用方向键移动十字（Shift 加方向键微调），按回车发送。'
+    }</p>
     <div id="map-frame" class="map-frame" tabindex="0" role="application" aria-label="江汉区街道地图" aria-describedby="map-help map-readout">${trusted(d.mapSvg)}</div>
     <p id="map-readout" class="readout" aria-live="polite"></p>
     ${d.approximate ? html`<p class="note">街道边界为近似示意（非官方边界），靠近边界时请同时输入详细地址。</p>` : ''}
@@ -109,6 +118,7 @@ ${header(d.me, d.csrf)}
 </footer>
 <script type="application/json" id="chat-boot">${trusted(boot)}</script>`,
     true,
+    Boolean(d.tiles),
   );
 }
 

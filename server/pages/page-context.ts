@@ -57,7 +57,14 @@ export function pageContext(
 }
 
 /** Pages are never cached: they carry personal data and a form token. */
-export function sendPage(reply: FastifyReply, status: number, body: { value: string }): FastifyReply {
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  body: { value: string },
+  /** A map tile host (server/pages/map-config.ts tileImgSource) the page may load images from. */
+  tileImgSrc = '',
+): FastifyReply {
+  const imgSrc = tileImgSrc ? ` ${tileImgSrc}` : '';
   return reply
     .status(status)
     .header('content-type', 'text/html; charset=utf-8')
@@ -67,7 +74,7 @@ export function sendPage(reply: FastifyReply, status: number, body: { value: str
     .header('x-frame-options', 'DENY')
     .header(
       'content-security-policy',
-      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      `default-src 'self'; img-src 'self' data:${imgSrc}; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
     )
     .send(body.value);
 }

@@ -235,10 +235,24 @@ photoInput.addEventListener('change', async () => {
 
 // ---------------------------------------------------------------- location
 
+// With a tile source the panel holds a Leaflet map, built the first time it shows (Leaflet
+// measures its box, which is empty while the panel is hidden).
+let leafletPicker = null;
 function openPanel(open) {
   panel.hidden = !open;
   locationToggle.setAttribute('aria-expanded', String(open));
   if (open) document.getElementById('map-frame').focus();
+  if (open && boot.tiles) {
+    leafletPicker ??= import('./leaflet-picker.js').then(({ setupLeafletPicker }) =>
+      setupLeafletPicker(
+        document.getElementById('map-frame'),
+        document.getElementById('map-readout'),
+        boot.tiles,
+        (p) => sendLocation({ lat: p.lat, lng: p.lng }),
+      ),
+    );
+    leafletPicker.then((picker) => picker.refresh());
+  }
 }
 locationToggle.addEventListener('click', () => openPanel(panel.hidden));
 panel.addEventListener('keydown', (ev) => {
@@ -254,9 +268,11 @@ async function sendLocation(location) {
   await send({ location });
 }
 
-setupMapPicker(document.getElementById('map-frame'), document.getElementById('map-readout'), ({ lat, lng }) =>
-  sendLocation({ lat, lng }),
-);
+if (!boot.tiles) {
+  setupMapPicker(document.getElementById('map-frame'), document.getElementById('map-readout'), ({ lat, lng }) =>
+    sendLocation({ lat, lng }),
+  );
+}
 
 document.getElementById('geolocate').addEventListener('click', () => {
   if (!navigator.geolocation) return say('此浏览器不支持定位，请点击地图或输入地址。', 'error');

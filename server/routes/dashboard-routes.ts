@@ -11,6 +11,7 @@ import { casePage } from '../pages/case-page.ts';
 import { loadCasePage } from '../pages/case-page-data.ts';
 import { acceptFormPosts } from '../pages/form-body.ts';
 import { html } from '../pages/html.ts';
+import { mapTiles, tileImgSource } from '../pages/map-config.ts';
 import { pageContext, sendPage, setFlash } from '../pages/page-context.ts';
 import { installPageErrors, requireStaffPage } from '../pages/page-guard.ts';
 import { powerListPage } from '../pages/power-list-page.ts';
@@ -91,7 +92,8 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
     const actor = requireStaffPage(req);
     const c = ctx(req, reply);
     const { detail, choices } = await loadCasePage(deps, actor, req.params.number.slice(0, 40), c.csrf);
-    return sendPage(reply, 200, casePage(c, detail, choices));
+    const tiles = mapTiles(config);
+    return sendPage(reply, 200, casePage(c, detail, choices, tiles), tileImgSource(tiles));
   });
 
   app.post<{ Params: { number: string } }>('/cases/:number/act', hidden, async (req, reply) => {

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { activePowerList } from '../../db/power-list-store.ts';
-import { pageContext, sendPage } from '../pages/page-context.ts';
+import { pageContext, sendPage, setFlash } from '../pages/page-context.ts';
+import { acceptFormPosts, field } from '../pages/form-body.ts';
+import { checkCsrf, CSRF_FIELD } from '../plugins/csrf.ts';
 import { installPageErrors } from '../pages/page-guard.ts';
-import { publicCases } from '../../db/public-case-queries.ts';
+import { publicCases, publicOpenCases } from '../../db/public-case-queries.ts';
+import { mapTiles, tileImgSource } from '../pages/map-config.ts';
 import { publicPage } from '../pages/public-page.ts';
 import { loadStatsView } from '../pages/stats-view.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -11,20 +14,25 @@ import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { STATS_CACHE_MS } from './stats-routes.ts';
 
 const PAGE_SIZE = 10;
+/** Open cases listed and mapped on /public (the newest first). */
+const OPEN_LIMIT = 200;
 
 /** 执法信息网上公示: the public page, for anyone, signed in or not. */
 export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const { db, domain, config } = deps;
   const secure = config.PUBLIC_URL.startsWith('https://');
   installPageErrors(app, secure);
+  await acceptFormPosts(app);
+  const tiles = mapTiles(config);
   // Anyone may load this page: its statistics (always the default period) come from a cache.
   const statsCache = createTtlCache<Awaited<ReturnType<typeof loadStatsView>>>({ ttlMs: STATS_CACHE_MS, max: 4 });
 
   app.get<{ Querystring: { page?: string } }>('/public', { schema: { hide: true } }, async (req, reply) => {
     const n = Number(req.query.page ?? '1');
     const page = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
-    const [cases, stats, powerList] = await Promise.all([
+    const [cases, open, stats, powerList] = await Promise.all([
       publicCases(db, { streetId: null, page, pageSize: PAGE_SIZE }),
+      publicOpenCases(db, OPEN_LIMIT),
       statsCache.get(districtDay(domain.clock()), () => loadStatsView(db, {}, null, domain.clock())),
       activePowerList(db),
     ]);
@@ -35,7 +43,26 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
       pageSize: PAGE_SIZE,
       stats,
       powerList,
+      open,
+      tiles,
     });
-    return sendPage(reply, 200, body);
+    return sendPage(reply, 200, body, tileImgSource(tiles));
   });
+
+  // 关注: anyone with a chat identity follows a public case; its pushes reach their chats.
+  app.post<{ Params: { number: string } }>(
+    '/public/cases/:number/follow',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      checkCsrf(req, field(req.body, CSRF_FIELD));
+      const actor = req.actor;
+      if (!actor) {
+        setFlash(reply, { kind: 'error', text: '关注案件需先进入网页聊天（选择身份或登录），再回到本页点击“关注”。' });
+        return reply.redirect('/public#open-h', 303);
+      }
+      const c = await domain.cases.follows.follow(req.params.number.slice(0, 40), actor.personId);
+      setFlash(reply, { kind: 'ok', text: `已关注案件 ${c.number}，处理进展会推送到您的聊天。` });
+      return reply.redirect('/public', 303);
+    },
+  );
 }

@@ -14,7 +14,7 @@ import { computeDepartmentScorecards, computeFigures, dailyTrend } from '../../c
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import { isPublishablePhoto } from '../../core/evidence/photo-publishing-fns.ts';
-import { publicCases, publishFactsSelect } from '../../db/public-case-queries.ts';
+import { publicCases, publicOpenCases, publishFactsSelect } from '../../db/public-case-queries.ts';
 import { loadStatsRows, referralDepartments } from '../../db/stats-queries.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -54,6 +54,20 @@ const publicCaseSchema = {
     satisfaction: strOrNull,
     satisfactionLabel: strOrNull,
     photos: { type: 'array', items: { type: 'string' }, description: '处置照片（已去除 EXIF）' },
+  },
+} as const;
+
+/** Open cases (db/public-case-queries.ts publicOpenCases): public fields only. */
+const publicOpenCaseSchema = {
+  type: 'object',
+  properties: {
+    number: { type: 'string' },
+    matter: strOrNull,
+    street: strOrNull,
+    status: { type: 'string' },
+    statusLabel: { type: 'string' },
+    createdDate: { type: 'string', format: 'date' },
+    location: publicCaseSchema.properties.location,
   },
 } as const;
 
@@ -117,6 +131,29 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       });
       return { items, total, page, pageSize };
     },
+  );
+
+  app.get<{ Querystring: { limit: number } }>(
+    '/api/public/open-cases',
+    {
+      schema: {
+        tags: ['public'],
+        summary: '正在处理的案件（匿名化：事项、街道、状态、受理日期、约 100 米精度的位置）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 200 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: publicOpenCaseSchema }, total: { type: 'integer' } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => publicOpenCases(db, req.query.limit),
   );
 
   app.get<{ Params: { key: string } }>(

@@ -8,6 +8,7 @@ import { createWebResident, demoStaffPersonId, DEMO_CHOICES } from '../../db/dem
 import { chatPage, chooserPage, type ChatMe } from '../pages/chat-page.ts';
 import { acceptFormPosts, field } from '../pages/form-body.ts';
 import { installPageErrors } from '../pages/page-guard.ts';
+import { mapTiles, tileImgSource } from '../pages/map-config.ts';
 import { checkCsrf, csrfToken } from '../plugins/csrf.ts';
 import { SESSION_COOKIE } from '../plugins/session.ts';
 import type { WebChatRouteDeps } from './webchat-deps.ts';
@@ -21,14 +22,14 @@ function districtMap() {
   return map;
 }
 
-const CSP =
-  "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const csp = (tileImgSrc: string) =>
+  `default-src 'self'; img-src 'self' blob: data:${tileImgSrc ? ` ${tileImgSrc}` : ''}; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 
-function sendHtml(reply: FastifyReply, status: number, body: { toString(): string }) {
+function sendHtml(reply: FastifyReply, status: number, body: { toString(): string }, tileImgSrc = '') {
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .header('content-security-policy', CSP)
+    .header('content-security-policy', csp(tileImgSrc))
     .header('cache-control', 'no-store')
     .send(body.toString());
 }
@@ -37,6 +38,7 @@ function sendHtml(reply: FastifyReply, status: number, body: { toString(): strin
 export async function webchatPageRoutes(app: FastifyInstance, deps: WebChatRouteDeps): Promise<void> {
   const { db, config, store } = deps;
   const secure = config.PUBLIC_URL.startsWith('https://');
+  const tiles = mapTiles(config);
   installPageErrors(app, secure); // errors here are pages, not JSON
   await acceptFormPosts(app);
 
@@ -77,7 +79,9 @@ export async function webchatPageRoutes(app: FastifyInstance, deps: WebChatRoute
         streets: m.data.streets.map((s) => s.name).sort((a, b) => a.localeCompare(b, 'zh-CN')),
         approximate: m.data.approximate,
         maxPhotoBytes: config.PHOTO_MAX_BYTES,
+        tiles,
       }),
+      tileImgSource(tiles),
     );
   });
 

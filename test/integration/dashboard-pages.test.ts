@@ -350,7 +350,11 @@ describe('public page', () => {
     expect(res.body).toContain('摊主[姓名已隐去]已搬离');
     expect(res.body).toContain('30.593, 114.279');
     expect(res.body).not.toContain('30.5934');
-    expect(res.body).not.toContain(N.xss);
+    // Open cases are listed too (so residents see what is already reported), with public fields
+    // only: the number, matter, street, state and rounded point; never the text or the address.
+    expect(res.body).toContain(N.xss);
+    expect(res.body).not.toContain('万松园路1号');
+    expect(res.body).not.toContain('onerror');
     expect(res.body).toContain('行政权力事项清单');
   });
 });
