@@ -28,9 +28,9 @@ export const BOT_MESSAGES = {
   'draft.photo_added': '已收到 {count} 张照片。',
   'draft.photo_location': '已从照片中读取拍摄位置。',
   'draft.summary':
-    '请确认报告内容：\n事项：{matter}\n承办：{handler}\n理由：{reason}\n地点：{place}\n照片：{photos} 张\n办理时限：{due}',
+    '请确认您要报告的问题：\n描述：{text}\n地点：{place}\n照片：{photos} 张\n承办：{handler}\n办理时限：{due}\n{why}',
   'draft.summary_triage':
-    '请确认报告内容：\n描述：{text}\n地点：{place}\n照片：{photos} 张\n系统无法自动确定承办单位，提交后由街道指挥中心人工分派。',
+    '请确认您要报告的问题：\n描述：{text}\n地点：{place}\n照片：{photos} 张\n由哪个单位处理需要工作人员判断：提交后，街道指挥中心的工作人员一般在 {due} 前确定，并通知您。',
   'draft.edit': '请发送新的描述、位置或照片，发送后会重新生成摘要。',
   'draft.cancelled': '已取消，本次报告未提交。',
   'draft.nothing': '当前没有正在填写的报告。',
@@ -41,6 +41,8 @@ export const BOT_MESSAGES = {
     '该位置不在江汉区范围内{neighbour}，请向当地有关部门反映（可拨打 12345）。如位置有误，请重新发送位置或地址。',
   'draft.submitted':
     '提交成功！案件编号：{number}\n承办：{handler}\n办理时限：{due}\n处理进展会推送给您，也可发送 /status {number} 查询。',
+  'draft.submitted_triage':
+    '已提交，案件编号：{number}\n街道指挥中心的工作人员一般在 {due} 前确定由哪个单位处理，确定后会通知您。\n也可发送 /status {number} 查询。',
   'draft.duplicate':
     '附近已有相同问题正在处理：案件 {number}（{status}）。您的报告已并入该案件，处理进展会同步推送给您。',
   urgent: '⚠️ 紧急情况：{advice}',
@@ -64,6 +66,7 @@ export const BOT_MESSAGES = {
   'action.ask_department': '移送给哪个部门？',
   'action.ask_item': '请选择事项，或直接回复事项编号（如 SR-001）：',
   'action.cancelled': '已取消操作。',
+  'verify.ask_note': '请简单说说还有什么没有解决（如“摊贩第二天又来了”）：',
   'rating.thanks': '感谢评价！如有意见，可直接回复文字补充（可选）。',
   'rating.comment_saved': '已记录您的意见，谢谢！',
   'postponement.done': '已{decision}缓办申请：案件 {number}，时限 {due}。',

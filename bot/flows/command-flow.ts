@@ -1,3 +1,4 @@
+import { redactPersonalData } from '../../core/case/anonymise-fns.ts';
 import { formatShanghai } from '../../core/case/case-format-fns.ts';
 import type { Role } from '../../core/case/case-types.ts';
 import type { CaseListItem } from '../bot-ports.ts';
@@ -46,7 +47,8 @@ export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise
       status: found.item.status,
       handler: found.handler,
       due: found.item.dueAt ? formatShanghai(found.item.dueAt) : '—',
-      outcome: found.outcome ? `\n处理结果：${found.outcome}` : '',
+      // Staff type outcomes; a third party's phone number in them is not for the person asking.
+      outcome: found.outcome ? `\n处理结果：${redactPersonalData(found.outcome)}` : '',
     });
   },
   async bind(ctx, args) {

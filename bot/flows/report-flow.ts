@@ -1,4 +1,4 @@
-import { formatShanghai, handlerName } from '../../core/case/case-format-fns.ts';
+import { formatShanghai, handlerName, shorten, whyHandled } from '../../core/case/case-format-fns.ts';
 import type { ItemRef } from '../../core/case/case-port.ts';
 import { STATUS_LABELS } from '../../core/case/case-types.ts';
 import type { ReportOutcome } from '../../core/case/report-service.ts';
@@ -75,11 +75,13 @@ function missingQuestion(
 async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): Promise<void> {
   const photos = d.photos.length;
   const place = placeText(d, decision);
-  const streetUnknown = decision.handling === 'street' && !decision.street.street;
-  if (!decision.item || decision.needsTriage || streetUnknown) {
-    ctx.say('draft.summary_triage', { text: draftText(d).slice(0, 120), place, photos }, CONFIRM_BUTTONS);
+  // The resident's own words come back to them, so they can see what they are confirming.
+  const text = shorten(draftText(d), 200);
+  const item = decision.item;
+  if (!item || ctx.deps.reports.needsPerson(decision)) {
+    const due = formatShanghai(ctx.deps.cases.triageDueAt(ctx.now));
+    ctx.say('draft.summary_triage', { text, place, photos, due }, CONFIRM_BUTTONS);
   } else {
-    const item = decision.item;
     const due = ctx.deps.cases.deadlines({ ...item, id: 0 } as ItemRef, ctx.now, decision.urgent).dueAt;
     const handler = handlerName({
       handling: decision.handling,
@@ -88,7 +90,15 @@ async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): 
     });
     ctx.say(
       'draft.summary',
-      { matter: item.name, handler, reason: decision.reasons[0] ?? '', place, photos, due: formatShanghai(due) },
+      {
+        text,
+        matter: item.name,
+        handler,
+        why: whyHandled(item.name, handler, item.legalBasis),
+        place,
+        photos,
+        due: formatShanghai(due),
+      },
       CONFIRM_BUTTONS,
     );
   }
@@ -161,6 +171,8 @@ export async function reportChoice(ctx: BotContext, choice: 'confirm' | 'edit' |
       channel: ctx.msg.channel,
       reporter: ctx.actor,
       attachmentIds: d.photos,
+      // The reply below is the reporter's acknowledgement: no second message with the same news.
+      answeredInChat: true,
     });
   } catch (err) {
     // Too many reports in an hour: the draft stays at the confirm step, ready to submit later.
@@ -174,11 +186,16 @@ export async function reportChoice(ctx: BotContext, choice: 'confirm' | 'edit' |
       number: outcome.existing.number,
       status: STATUS_LABELS[outcome.existing.status],
     });
+  if (outcome.kind === 'created' && outcome.case.status === 'triage')
+    return ctx.say('draft.submitted_triage', {
+      number: outcome.case.number,
+      due: formatShanghai(ctx.deps.cases.triageDueAt(ctx.now)),
+    });
   if (outcome.kind === 'created')
     return ctx.say('draft.submitted', {
       number: outcome.case.number,
       handler: handlerName(outcome.case),
-      due: outcome.case.dueAt ? formatShanghai(outcome.case.dueAt) : '人工分派后确定',
+      due: formatShanghai(outcome.case.dueAt),
     });
   if (outcome.kind === 'outside') return ctx.say('draft.outside', { neighbour: '' });
   return ctx.say('not_actionable');

@@ -5,7 +5,7 @@ import { RATING_LABELS, SYSTEM_ACTOR } from './case-types.ts';
 import { ACTION_HANDLERS } from './case-action-handlers.ts';
 import { applyEffect, type CaseActionDeps, type CaseRef } from './case-action-service.ts';
 import { formatShanghai } from './case-format-fns.ts';
-import { message, ratingButtons } from './case-notices.ts';
+import { message, outcomeMessage, ratingButtons } from './case-notices.ts';
 
 const system = { personId: null, role: SYSTEM_ACTOR.role };
 
@@ -26,7 +26,14 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
     deadlines: deps.deadlines,
   });
 
-  async function rate(ref: CaseRef, actor: Actor, score: RatingScore, comment: string | null = null): Promise<CaseRow> {
+  /** answeredInChat: the chat thanks the rater itself, so no separate thanks is pushed. */
+  async function rate(
+    ref: CaseRef,
+    actor: Actor,
+    score: RatingScore,
+    comment: string | null = null,
+    answeredInChat = false,
+  ): Promise<CaseRow> {
     const now = clock();
     return store.transaction(async (tx) => {
       const c = await tx.getCase(ref);
@@ -47,12 +54,13 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
         data: { score },
         at: now,
       });
-      await tx.notify({
-        personIds: [actor.personId],
-        caseId: c.id,
-        dedupeKey: `case:${c.id}:e${eventId}:thanks`,
-        message: message(m, 'reporter.rated', c),
-      });
+      if (!answeredInChat)
+        await tx.notify({
+          personIds: [actor.personId],
+          caseId: c.id,
+          dedupeKey: `case:${c.id}:e${eventId}:thanks`,
+          message: message(m, 'reporter.rated', c),
+        });
       if (score !== 'unsatisfied' || actor.personId !== c.reporterId) return c;
       // The reporter is not satisfied: the first time the handler tries again, then the bureau takes over.
       const unsatisfiedCount = c.unsatisfiedCount + 1;
@@ -127,7 +135,7 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
             personIds: await tx.followers(u.id),
             caseId: u.id,
             dedupeKey: `case:${u.id}:e${eventId}:followers`,
-            message: message(m, 'reporter.closed', u, {}, ratingButtons(u)),
+            message: await outcomeMessage(tx, m, 'reporter.closed', u, ratingButtons(u)),
           });
         },
       };

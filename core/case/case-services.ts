@@ -47,12 +47,22 @@ export function createCaseServices(deps: CaseServicesDeps) {
       },
       deps.calendar,
     );
+  /**
+   * When the street centre usually has decided who handles a report sent to manual triage: one
+   * working day, what residents are told (the centre's triage list is worked daily).
+   */
+  const triageDueAt = (from: Date): Date =>
+    computeDeadlines(
+      { createdAt: from, responseHours: 24, handlingHours: 24, timeBasis: 'working', urgent: false },
+      deps.calendar,
+    ).dueAt;
   const base = { store: deps.store, clock: deps.clock, messages: deps.messages, deadlines };
   return {
     intake: createCaseIntakeService({ ...base, settings: deps.settings }),
     actions: createCaseActionService(base),
     feedback: createCaseFeedbackService(base),
     deadlines,
+    triageDueAt,
     store: deps.store,
   };
 }

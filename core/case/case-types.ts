@@ -94,6 +94,11 @@ export interface ActionInput {
   attachmentIds?: number[]; // resolve / verify evidence
   targetCaseNumber?: string; // merge
   newDueAt?: string; // request_postponement (ISO date-time)
+  /**
+   * The person acting is answered in the chat they pressed the button in: the notice to the
+   * case's followers leaves them out, so they are told once.
+   */
+  answeredInChat?: boolean;
 }
 
 /** The fields of a case the transition rules look at. */

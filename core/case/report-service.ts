@@ -16,6 +16,8 @@ export interface ReportInput {
   channel: string;
   reporter: { personId: number; role: Role };
   attachmentIds?: number[];
+  /** See IntakeReport.answeredInChat. */
+  answeredInChat?: boolean;
 }
 
 export type ReportOutcome =
@@ -25,7 +27,9 @@ export type ReportOutcome =
   | { kind: 'duplicate'; decision: RoutingDecision; case: CaseRow; existing: CaseRow };
 
 /** Routes a report and, when it is an actionable problem inside the district, opens a case. Shared by the bot and the API. */
-type PreviewInput = Omit<ReportInput, 'channel' | 'reporter' | 'attachmentIds'> & { reporter?: Role };
+type PreviewInput = Omit<ReportInput, 'channel' | 'reporter' | 'attachmentIds' | 'answeredInChat'> & {
+  reporter?: Role;
+};
 
 function routeInput(input: PreviewInput): RouteInput {
   const hasPoint = typeof input.lat === 'number' && typeof input.lng === 'number';
@@ -69,6 +73,7 @@ export function createReportService(deps: {
         reporterId: input.reporter.personId,
         reporterIsStaff: STAFF_ROLES.includes(input.reporter.role),
         attachmentIds: input.attachmentIds,
+        answeredInChat: input.answeredInChat,
       },
       toRoutedReport(decision, deps.minConfidence),
     );
@@ -77,7 +82,18 @@ export function createReportService(deps: {
       : { kind: 'created', decision, case: result.case };
   }
 
-  return { preview, submit };
+  /**
+   * Whether intake will leave this decision to a person (manual triage), by the same rule intake
+   * applies, so a summary never promises a handler the case will not get.
+   */
+  function needsPerson(decision: RoutingDecision): boolean {
+    const routed = toRoutedReport(decision, deps.minConfidence);
+    const streetUnknown = decision.handling === 'street' && !decision.street.street;
+    const departmentUnknown = decision.handling === 'department' && !decision.department;
+    return routed.needsTriage || !decision.item || streetUnknown || departmentUnknown;
+  }
+
+  return { preview, submit, needsPerson };
 }
 
 export type ReportService = ReturnType<typeof createReportService>;

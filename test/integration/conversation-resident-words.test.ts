@@ -1,0 +1,150 @@
+// Issue 16: what a resident sees in the chat, as a new user would meet it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatShanghai } from '../../core/case/case-format-fns.ts';
+import type { OutboundMessage } from '../../core/messaging/outbound-types.ts';
+import { createChatHarness, pushButton, type ChatHarness, type ChatUser } from '../helpers/chat-harness.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { jpeg } from '../helpers/test-images.ts';
+
+// A Tuesday, 10:00 in Wuhan: a working day, whatever the date the tests run on.
+const clock = createFakeClock('2026-12-01T02:00:00.000Z');
+let h: ChatHarness;
+let lead: ChatUser;
+const HUALOU = { lat: 30.5823, lng: 114.2842, crs: 'wgs84' as const };
+const NUMBER = /JH-\d{8}-\d{4}/;
+
+beforeAll(async () => {
+  h = await createChatHarness({ clock: clock.now });
+  lead = await h.staffUser('w-lead', 'team_lead', { street: '花楼水塔街道', name: '花楼队长' });
+});
+afterAll(async () => h.close());
+
+/** Replies to one message plus the pushes it queued for the same person: everything they are told. */
+async function told(u: ChatUser, act: () => Promise<string[]>): Promise<string[]> {
+  const before = (await u.pushes()).length;
+  const replies = await act();
+  const pushes = (await u.pushes()).slice(before).map((p) => p.text);
+  return [...replies, ...pushes];
+}
+
+let spot = 0;
+/** A point of its own (~65 m apart), so two tests' reports are never merged as duplicates. */
+function nextSpot() {
+  spot += 1;
+  return { ...HUALOU, lat: HUALOU.lat + (spot % 3) * 0.0006, lng: HUALOU.lng + Math.floor(spot / 3) * 0.0006 };
+}
+
+async function submitted(u: ChatUser, text: string, extra: Record<string, unknown> = {}): Promise<string> {
+  await u.send({ text, location: nextSpot(), ...extra });
+  const all = await told(u, () => u.press('确认提交'));
+  return NUMBER.exec(all.join())![0];
+}
+
+/** The newest reply to this user as queued for the channel (photos included). */
+async function lastReply(u: ChatUser): Promise<OutboundMessage> {
+  const row = await h.db.outboxMessage.findFirstOrThrow({
+    where: { chatId: u.userId, dedupeKey: { startsWith: 'reply:' } },
+    orderBy: { id: 'desc' },
+  });
+  return JSON.parse(row.payload) as OutboundMessage;
+}
+
+async function resolve(number: string, outcome: string, photoIds: number[] = []): Promise<void> {
+  const push = (await lead.pushes()).filter((p) => p.text.includes(number)).at(-1);
+  if ((await h.db.case.findUniqueOrThrow({ where: { number } })).status === 'dispatched')
+    await lead.send({ button: pushButton(push, '接单') });
+  await lead.send({ button: pushButton(push, '办结') });
+  await lead.send({ text: outcome });
+  if (photoIds.length) await lead.send({ photos: photoIds.map((attachmentId) => ({ attachmentId })) });
+  await lead.press('下一步');
+  await lead.press('服务（劝导）');
+}
+
+describe('one message per event', () => {
+  it('answers a submission once, with the case number', async () => {
+    const u = h.user('once-1');
+    await u.send({ text: '人行道上有人摆摊卖烤红薯，把路都占了', location: HUALOU });
+    const all = await told(u, () => u.press('确认提交'));
+    expect(all.filter((t) => NUMBER.test(t))).toHaveLength(1);
+  });
+
+  it('tells a merged reporter once', async () => {
+    const point = { lat: 30.5801, lng: 114.2851, crs: 'wgs84' as const };
+    const first = await submitted(h.user('once-dup-a'), '门口一堆建筑垃圾没人清理，堆了好几天', { location: point });
+    const b = h.user('once-dup-b');
+    await b.send({ text: '这里有人乱倒建筑垃圾，堆在路边好几天了', location: { ...point, lat: point.lat + 0.0001 } });
+    const all = await told(b, () => b.press('确认提交'));
+    expect(all.filter((t) => t.includes(first))).toHaveLength(1);
+  });
+
+  it('thanks for a rating once', async () => {
+    const u = h.user('once-rate');
+    const number = await submitted(u, '路边有人摆摊卖水果，人行道走不通');
+    await resolve(number, '已劝离摊贩');
+    const closed = await u.send({ button: pushButton((await u.pushes()).at(-1), '已解决') });
+    expect(closed.join()).toContain('已结案');
+    const all = await told(u, () => u.press('满意'));
+    expect(all.filter((t) => t.includes('感谢'))).toHaveLength(1);
+  });
+});
+
+describe('plain words for residents', () => {
+  it('summarises what the resident reported and why, never the matched words', async () => {
+    const u = h.user('words-summary');
+    const replies = await u.send({ text: '店家把桌子摆到人行道上了，店门口全是桌子', location: HUALOU });
+    const summary = replies.join('\n');
+    expect(summary).toContain('店家把桌子摆到人行道上了');
+    expect(summary).not.toContain('命中');
+    expect(summary).toContain('《武汉市城市综合管理条例》');
+    expect(summary).toContain('花楼水塔街道城管执法队');
+  });
+
+  it('says plainly that a person decides a report sent to triage, and by when', async () => {
+    const u = h.user('words-triage');
+    const summary = (await u.send({ text: '小区物业不管事，电梯坏了一个月', location: HUALOU })).join('\n');
+    expect(summary).not.toContain('承办：住房');
+    expect(summary).not.toContain('办理时限');
+    expect(summary).toMatch(/工作人员.*前/);
+    const all = await told(u, () => u.press('确认提交'));
+    expect(all.filter((t) => NUMBER.test(t))).toHaveLength(1);
+    expect(all.join()).not.toContain('住房');
+    expect(all.join()).not.toContain('人工分派后确定');
+  });
+
+  it('asks a resident who says 仍未解决 in plain words, moves the deadline and tells the new date once', async () => {
+    const u = h.user('words-rework');
+    const number = await submitted(u, '人行道上有人摆摊卖小吃，占了半边路');
+    const before = await h.db.case.findUniqueOrThrow({ where: { number } });
+    clock.advanceHours(24);
+    await resolve(number, '已劝离');
+    const ask = await u.send({ button: pushButton((await u.pushes()).at(-1), '仍未解决') });
+    expect(ask.join()).not.toMatch(/核查|返工/);
+    const all = await told(u, () => u.send({ text: '摊贩第二天又来了' }));
+    const after = await h.db.case.findUniqueOrThrow({ where: { number } });
+    expect(after.dueAt!.getTime()).toBeGreaterThan(before.dueAt!.getTime());
+    expect(all).toHaveLength(1);
+    expect(all[0]).not.toMatch(/核查|返工/);
+    expect(all[0]).toContain(formatShanghai(after.dueAt));
+  });
+});
+
+describe('outcome with evidence', () => {
+  it('sends the resolution photos and redacts a third party’s phone number', async () => {
+    const u = h.user('evidence-1');
+    const number = await submitted(u, '有人在人行道上摆摊卖炸串，油烟很大');
+    const photo = await h.domain.evidence.ingest(await jpeg(64, 48, { lat: 30.58, lng: 114.28 }), {
+      uploadedById: await lead.personId(),
+    });
+    await resolve(number, '已劝离，店主（电话13912345678）承诺不再摆摊', [photo.attachmentId]);
+    const resolved = (await u.pushes()).at(-1) as OutboundMessage;
+    expect(resolved.text).toContain('已办结');
+    expect(resolved.photoAttachmentIds).toEqual([photo.attachmentId]);
+    expect(resolved.text).not.toContain('13912345678');
+    await u.send({ button: pushButton(resolved, '已解决') });
+    const closed = await lastReply(u);
+    expect(closed.text).toContain('已结案');
+    expect(closed.photoAttachmentIds).toEqual([photo.attachmentId]);
+    expect(closed.text).not.toContain('13912345678');
+    expect((await u.send({ command: { name: 'status', args: number } })).join()).not.toContain('13912345678');
+  });
+});
