@@ -11,6 +11,8 @@ export const BOT_MESSAGES = {
   thanks: '不客气！如有新问题，随时发给我。',
   not_actionable:
     '没有识别出需要处理的问题。请描述具体问题（如“人行道上有人摆摊”）并发送位置。\n咨询可拨打 12345 市民服务热线。',
+  foreign_language:
+    'Hello! This is Gridline (网格通), for reporting street problems in Jianghan District, Wuhan (illegal street stalls, dumped rubbish, illegal construction, cooking fumes…). To report: send a photo of the problem and its location (📍 location pin or the street address), and describe it in a short sentence, in Chinese if you can. Staff will read it and reply.\n您好！请发送问题照片和位置，并尽量用中文简单描述问题。',
   unknown_command: '没有“/{command}”这个命令。发送 /help 查看可用命令。',
   unsupported: '暂不支持这类消息（{kind}）。请发送文字、照片或位置。',
   edited: '已收到您修改后的消息。已提交的报告不会因此改变；如需补充，请直接发送新消息。',
@@ -45,6 +47,7 @@ export const BOT_MESSAGES = {
     '已提交，案件编号：{number}\n街道指挥中心的工作人员一般在 {due} 前确定由哪个单位处理，确定后会通知您。\n也可发送 /status {number} 查询。',
   'draft.duplicate':
     '附近已有相同问题正在处理：案件 {number}（{status}）。您的报告已并入该案件，处理进展会同步推送给您。',
+  'supplement.done': '已补充到案件 {number}{what}，已转告承办单位。',
   urgent: '⚠️ 紧急情况：{advice}',
   'my.empty': '您还没有报告过问题。',
   'my.list': '您的报告：\n{lines}',

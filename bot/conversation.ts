@@ -19,6 +19,7 @@ import {
   stepButton,
 } from './flows/staff-action-flow.ts';
 import { hasContent } from './flows/draft-fns.ts';
+import { trySupplement } from './flows/supplement-flow.ts';
 
 /** Button ids carry a kind, then ids (Telegram limits them to 64 bytes). */
 async function onButton(ctx: BotContext, id: string): Promise<void> {
@@ -52,6 +53,8 @@ async function route(ctx: BotContext): Promise<void> {
   if (msg.button) return onButton(ctx, msg.button);
   if (msg.unsupported && !hasContent(msg)) return ctx.say('unsupported', { kind: msg.unsupported });
   if (state?.flow === 'action') return continueAction(ctx);
+  // Naming a submitted case (or replying to its card) adds to it instead of starting a report.
+  if (await trySupplement(ctx)) return;
   if (state?.flow === 'rating_comment' && msg.text?.trim()) return commentOnRating(ctx);
   if (state?.flow === 'report') return continueReport(ctx);
   if (state?.flow === 'finding') return continueFinding(ctx);

@@ -7,6 +7,11 @@ import type { RoutingDecision } from '../../core/routing/routing-types.ts';
 import type { BotContext } from '../bot-context.ts';
 import { IMPRECISE_M, addToDraft, asDraft, draftText, emptyDraft, typedChoice, type Draft } from './draft-fns.ts';
 
+/** Letters (Latin, Cyrillic, Hangul, …) and no Han character at all. */
+function isForeignLanguage(text: string): boolean {
+  return /\p{L}{2,}/u.test(text) && !/\p{Script=Han}/u.test(text);
+}
+
 const CONFIRM_BUTTONS = [
   [
     { id: 'd:confirm', label: '确认提交' },
@@ -123,6 +128,8 @@ export async function continueReport(ctx: BotContext): Promise<void> {
   }
   if (decision.handling === 'none' && d.photos.length === 0 && !d.location && !d.address) {
     await ctx.clearState();
+    // Words without a single Chinese character: the reporter may not read a Chinese refusal.
+    if (isForeignLanguage(draftText(d))) return ctx.say('foreign_language');
     return ctx.say(
       /谢|感谢/.test(draftText(d))
         ? 'thanks'

@@ -24,6 +24,12 @@ describe('parseCommand', () => {
 });
 
 describe('mapUpdate', () => {
+  it('keeps the text of the card a message replies to, so the words go to that case', () => {
+    const mapped = mapUpdate(
+      msg({ text: '摊主每天下午来', reply_to_message: { message_id: 0, text: '已受理，案件编号：JH-20261201-0001' } }),
+    );
+    expect(mapped.kind === 'message' && mapped.message.replyToText).toBe('已受理，案件编号：JH-20261201-0001');
+  });
   it('maps text with the sender, chat and update id', () => {
     expect(mapUpdate(msg({ text: '路边有人摆摊' }))).toEqual({
       kind: 'message',

@@ -40,6 +40,7 @@ interface RawMessage {
   text?: string;
   caption?: string;
   media_group_id?: string;
+  reply_to_message?: { text?: string; caption?: string };
   photo?: Array<{ file_id: string; width: number; height: number; file_size?: number }>;
   document?: { file_id: string; file_size?: number; mime_type?: string; file_name?: string };
   location?: { latitude: number; longitude: number; horizontal_accuracy?: number; live_period?: number };
@@ -169,6 +170,9 @@ function mapMessage(updateId: number, m: RawMessage, edited: boolean, botUsernam
   } else if (m.caption) {
     message.text = m.caption;
   }
+  // A reply to a case card names the case the words or photos are for.
+  const repliedTo = m.reply_to_message?.text ?? m.reply_to_message?.caption;
+  if (repliedTo) message.replyToText = repliedTo;
   const location = locationOf(m);
   if (location) message.location = location;
   const files = filesOf(m);

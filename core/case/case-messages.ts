@@ -24,6 +24,7 @@ export const CASE_MESSAGES = {
   'handler.assigned': '【转派给您】{number}\n事项：{matter}\n地点：{place}\n内容：{text}\n时限：{due}',
   'handler.reopened': '【重新办理】{number}\n事项：{matter}\n原因：{note}\n时限：{due}',
   'handler.rework': '【返工】{number} 核查未通过：{note}',
+  'handler.supplemented': '【报告人补充】{number}\n事项：{matter}\n补充内容：{note}{photos}',
   'handler.postponement': '【缓办申请】{number}\n理由：{note}\n申请延期至：{due}',
   'handler.postponement_decided': '案件 {number} 的缓办申请{decision}。时限：{due}',
 } as const;

@@ -148,3 +148,47 @@ describe('outcome with evidence', () => {
     expect((await u.send({ command: { name: 'status', args: number } })).join()).not.toContain('13912345678');
   });
 });
+
+describe('adding to a submitted case', () => {
+  it('adds a photo captioned with the case number to that case and tells the handler', async () => {
+    const u = h.user('add-1');
+    const number = await submitted(u, '人行道上有人摆摊卖烤肠，挡住盲道');
+    const photo = await h.domain.evidence.ingest(await jpeg(40, 30), { uploadedById: await u.personId() });
+    const leadBefore = (await lead.pushes()).length;
+    const replies = await u.send({ text: `补充照片 ${number}`, photos: [{ attachmentId: photo.attachmentId }] });
+    expect(replies.join()).toContain(number);
+    expect(replies.join()).not.toContain('请确认');
+    expect(await h.db.conversation.count({ where: { chatId: 'add-1', flow: 'report' } })).toBe(0);
+    const c = await h.db.case.findUniqueOrThrow({ where: { number }, include: { attachments: true } });
+    expect(c.attachments.map((a) => a.id)).toContain(photo.attachmentId);
+    const told = (await lead.pushes()).slice(leadBefore);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain(number);
+    expect(told[0]!.text).toContain('补充照片');
+    expect(told[0]!.photoAttachmentIds).toEqual([photo.attachmentId]);
+  });
+
+  it('adds text sent as a reply to the case card', async () => {
+    const u = h.user('add-2');
+    const number = await submitted(u, '路口有人摆摊卖水果，占了半条路');
+    const card = (await lastReply(u)).text;
+    const replies = await u.send({ text: '摊主每天下午四点来', replyToText: card });
+    expect(replies.join()).toContain(number);
+    const events = await h.db.caseEvent.findMany({ where: { case: { number }, type: 'supplemented' } });
+    expect(events.map((e) => e.note)).toEqual(['摊主每天下午四点来']);
+  });
+
+  it('does not add to a case the person does not follow', async () => {
+    const number = await submitted(h.user('add-owner'), '有人在人行道上摆摊卖鞋子');
+    await h.user('add-stranger').send({ text: `补充 ${number} 摊主很凶` });
+    expect(await h.db.caseEvent.count({ where: { case: { number }, type: 'supplemented' } })).toBe(0);
+  });
+});
+
+describe('other languages', () => {
+  it('answers an English report in English, saying how to report', async () => {
+    const replies = await h.user('english-1').send({ text: 'There is a street vendor blocking the sidewalk' });
+    expect(replies.join()).not.toContain('没有识别出');
+    expect(replies.join()).toMatch(/[A-Za-z]+ [A-Za-z]+ [A-Za-z]+/);
+  });
+});
