@@ -88,7 +88,7 @@ export function createConversation(deps: BotDeps, logger: Logger): ConversationH
       if (expiredFlow === 'report' || expiredFlow === 'finding')
         ctx.say('draft.expired', { minutes: deps.settings.draftTtlMinutes });
       const greetingOnly = /^(你好|您好|hi|hello|在吗)[!！。.\s]*$/i.test(msg.text?.trim() ?? '');
-      if (isNew && msg.command?.name !== 'start') ctx.say('welcome');
+      if (isNew && msg.command?.name !== 'start') ctx.say(actor.role === 'resident' ? 'welcome' : 'welcome.staff');
       try {
         // A newcomer's hello is answered by the welcome alone.
         if (!(isNew && greetingOnly)) await route(ctx);

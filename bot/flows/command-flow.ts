@@ -20,6 +20,8 @@ const line = (c: CaseListItem) =>
 
 export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise<void>> = {
   async start(ctx) {
+    // Staff are not asked to report problems: they get their own greeting and their commands.
+    if (ctx.isStaff) return ctx.reply({ text: ctx.t('welcome.staff') + '\n' + ctx.t('help.staff').trim() });
     ctx.say('welcome');
   },
   async help(ctx) {

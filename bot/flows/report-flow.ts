@@ -117,10 +117,19 @@ export async function continueReport(ctx: BotContext): Promise<void> {
     const choice = typedChoice(ctx.msg.text);
     if (choice) return reportChoice(ctx, choice);
   }
-  const fromPhoto = addToDraft(d, ctx.msg);
+  let fromPhoto = addToDraft(d, ctx.msg);
   if (ctx.msg.photos?.length) ctx.say('draft.photo_added', { count: d.photos.length });
+  let decision = preview(ctx, d);
+  let photoOutside = false;
+  if (decision.street.outsideDistrict && d.location?.source === 'photo') {
+    // A photo's GPS says where the camera was (maybe another day, maybe a forwarded picture), not
+    // where the problem is: outside the district it is set aside, and the text or a question decides.
+    d.location = null;
+    fromPhoto = false;
+    photoOutside = true;
+    decision = preview(ctx, d);
+  }
   if (fromPhoto) ctx.say('draft.photo_location');
-  const decision = preview(ctx, d);
   if (decision.urgent && !d.urgentShown && decision.urgentAdvice) {
     // Danger first: the advice comes before anything else the bot says.
     ctx.replies.unshift({ text: ctx.t('urgent', { advice: decision.urgentAdvice }) });
@@ -145,11 +154,15 @@ export async function continueReport(ctx: BotContext): Promise<void> {
     return ctx.saveState('report', 'collecting', { ...d, asked: 'location' });
   }
   const question = missingQuestion(ctx, d, decision);
+  if (question && photoOutside) ctx.say('draft.photo_outside');
   if (question) {
     if (question.asked === 'location' && d.asked === 'location' && d.address) d.address = null;
     // The share-location button (Telegram's reply keyboard) works in private chats only.
+    // Each channel names the control it has: the web chat has a 📍 button, no 📎.
+    const key =
+      question.key === 'draft.need_location' && ctx.msg.channel === 'web' ? 'draft.need_location_web' : question.key;
     ctx.reply({
-      text: ctx.t(question.key, question.vars),
+      text: ctx.t(key, question.vars),
       ...(question.key === 'draft.need_location' ? { requestLocation: true } : {}),
     });
     return ctx.saveState('report', 'collecting', { ...d, asked: question.asked });

@@ -192,3 +192,34 @@ describe('other languages', () => {
     expect(replies.join()).toMatch(/[A-Za-z]+ [A-Za-z]+ [A-Za-z]+/);
   });
 });
+
+describe('places and prompts', () => {
+  it('does not send a reporter away for a photo taken outside the district when the text names 花楼街', async () => {
+    const u = h.user('place-photo');
+    const photo = await h.domain.evidence.ingest(await jpeg(64, 48, { lat: 30.545, lng: 114.36 }), {
+      uploadedById: await u.personId().catch(async () => {
+        await u.send({ command: { name: 'help', args: '' } });
+        return u.personId();
+      }),
+    });
+    const replies = await u.send({
+      text: '花楼街上有人摆摊卖水果，堵住了路',
+      photos: [{ attachmentId: photo.attachmentId, exifLat: photo.exifLat, exifLng: photo.exifLng }],
+    });
+    expect(replies.join()).not.toContain('不在江汉区范围内');
+    expect(replies.join()).toContain('花楼水塔街道');
+  });
+
+  it('asks the web chat for a location with the button it has', async () => {
+    const replies = await h.user('place-web', 'web').send({ text: '有人在人行道上摆摊卖水果' });
+    const ask = replies.join();
+    expect(ask).toContain('位置');
+    expect(ask).not.toContain('📎');
+  });
+
+  it('greets staff as staff', async () => {
+    const replies = await lead.send({ command: { name: 'start', args: '' } });
+    expect(replies.join()).not.toContain('请直接发给我');
+    expect(replies.join()).toContain('/queue');
+  });
+});
