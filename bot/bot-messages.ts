@@ -33,6 +33,8 @@ export const BOT_MESSAGES = {
   'draft.location_conflict':
     '您的描述提到“{place}”（{textStreet}），但发送的位置在{pointStreet}。问题具体在哪里？请发送准确位置或输入详细地址。',
   'draft.photo_added': '已收到 {count} 张照片。',
+  'voice.kept': '已收到您的语音，已作为证据保存。我暂时听不懂语音，请再用一两句文字说明问题。',
+  'voice.not_kept': '语音没有收到，请用一两句文字说明问题。',
   'draft.photo_location': '已从照片中读取拍摄位置。',
   'draft.summary':
     '请确认您要报告的问题：\n描述：{text}\n地点：{place}\n照片：{photos} 张\n承办：{handler}\n办理时限：{due}\n{why}',

@@ -64,6 +64,12 @@ async function route(ctx: BotContext): Promise<void> {
   return continueReport(ctx);
 }
 
+/** A channel's transcript of a voice message is read as what the person typed. */
+function withTranscript(msg: InboundMessage): InboundMessage {
+  const transcript = msg.voice?.transcript?.trim();
+  return transcript && !msg.text?.trim() ? { ...msg, text: transcript } : msg;
+}
+
 /** A bare number answers the last numbered choice (how WeChat, which has no buttons, picks one). */
 function numberedChoice(msg: InboundMessage, offered: Button[] | undefined): InboundMessage {
   const n = /^\s*([1-9])\s*$/.exec(msg.text ?? '')?.[1];
@@ -82,7 +88,7 @@ export function createConversation(deps: BotDeps, logger: Logger): ConversationH
       // The scheduler announces expired drafts; this catches one it has not reached yet.
       const expiredFlow = state?.expiresAt && state.expiresAt <= deps.clock() ? state.flow : null;
       if (expiredFlow) state = null;
-      const msg = numberedChoice(raw, state?.data._offered as Button[] | undefined);
+      const msg = numberedChoice(withTranscript(raw), state?.data._offered as Button[] | undefined);
       const ctx = new BotContext(deps, msg, actor, key, state?.flow === 'idle' ? null : state);
       if (expiredFlow) ctx.stateChanged = true; // the expired row goes, unless the message starts a new flow
       if (expiredFlow === 'report' || expiredFlow === 'finding')

@@ -119,6 +119,7 @@ export async function continueReport(ctx: BotContext): Promise<void> {
   }
   let fromPhoto = addToDraft(d, ctx.msg);
   if (ctx.msg.photos?.length) ctx.say('draft.photo_added', { count: d.photos.length });
+  if (ctx.msg.voice && !ctx.msg.voice.transcript) ctx.say(ctx.msg.voice.attachmentId ? 'voice.kept' : 'voice.not_kept');
   let decision = preview(ctx, d);
   let photoOutside = false;
   if (decision.street.outsideDistrict && d.location?.source === 'photo') {
@@ -135,7 +136,7 @@ export async function continueReport(ctx: BotContext): Promise<void> {
     ctx.replies.unshift({ text: ctx.t('urgent', { advice: decision.urgentAdvice }) });
     d.urgentShown = true;
   }
-  if (decision.handling === 'none' && d.photos.length === 0 && !d.location && !d.address) {
+  if (decision.handling === 'none' && d.photos.length === 0 && !d.voices?.length && !d.location && !d.address) {
     await ctx.clearState();
     // Words without a single Chinese character: the reporter may not read a Chinese refusal.
     if (isForeignLanguage(draftText(d))) return ctx.say('foreign_language');
@@ -158,6 +159,9 @@ export async function continueReport(ctx: BotContext): Promise<void> {
   if (question) {
     if (question.asked === 'location' && d.asked === 'location' && d.address) d.address = null;
     // The share-location button (Telegram's reply keyboard) works in private chats only.
+    // After a voice message the bot has just asked for words; asking twice is noise.
+    if (question.key === 'draft.need_text' && ctx.msg.voice && !ctx.msg.voice.transcript)
+      return ctx.saveState('report', 'collecting', { ...d, asked: question.asked });
     // Each channel names the control it has: the web chat has a 📍 button, no 📎.
     const key =
       question.key === 'draft.need_location' && ctx.msg.channel === 'web' ? 'draft.need_location_web' : question.key;
@@ -190,7 +194,7 @@ export async function reportChoice(ctx: BotContext, choice: 'confirm' | 'edit' |
       address: d.address,
       channel: ctx.msg.channel,
       reporter: ctx.actor,
-      attachmentIds: d.photos,
+      attachmentIds: [...d.photos, ...(d.voices ?? [])],
       // The reply below is the reporter's acknowledgement: no second message with the same news.
       answeredInChat: true,
     });

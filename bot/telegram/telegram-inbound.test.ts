@@ -135,7 +135,10 @@ describe('mapUpdate', () => {
     } as unknown as Update;
     expect(mapUpdate(edited)).toMatchObject({ message: { edited: true, text: '改' } });
     expect(mapUpdate(msg({ sticker: { file_id: 'x' } }))).toMatchObject({ message: { unsupported: '贴纸' } });
-    expect(mapUpdate(msg({ voice: { file_id: 'x' } }))).toMatchObject({ message: { unsupported: '语音' } });
+    // A voice message is fetched and kept as evidence like a photo, not refused.
+    const voice = mapUpdate(msg({ voice: { file_id: 'x', file_size: 900, mime_type: 'audio/ogg' } }));
+    expect(voice).toMatchObject({ files: [{ fileId: 'x', kind: 'voice', size: 900 }] });
+    expect(voice.kind === 'message' && voice.message.unsupported).toBeFalsy();
     // An animation also carries a document; it is a 动图, not a photo.
     expect(
       mapUpdate(msg({ animation: { file_id: 'a' }, document: { file_id: 'a', mime_type: 'video/mp4' } })),

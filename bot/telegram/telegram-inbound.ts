@@ -12,7 +12,7 @@ export interface TelegramFileRef {
   declaredMime?: string;
   fileName?: string;
   /** 'photo': Telegram's re-encoded JPEG without EXIF; 'document': the file as sent, EXIF intact. */
-  kind: 'photo' | 'document';
+  kind: 'photo' | 'document' | 'voice';
 }
 
 export type MappedUpdate =
@@ -41,6 +41,7 @@ interface RawMessage {
   caption?: string;
   media_group_id?: string;
   reply_to_message?: { text?: string; caption?: string };
+  voice?: { file_id: string; file_size?: number; mime_type?: string };
   photo?: Array<{ file_id: string; width: number; height: number; file_size?: number }>;
   document?: { file_id: string; file_size?: number; mime_type?: string; file_name?: string };
   location?: { latitude: number; longitude: number; horizontal_accuracy?: number; live_period?: number };
@@ -50,7 +51,6 @@ interface RawMessage {
 /** Kinds the flows cannot use, named as the user reads them in the polite refusal. */
 const UNSUPPORTED: ReadonlyArray<[string, string]> = [
   ['sticker', '贴纸'],
-  ['voice', '语音'],
   ['video_note', '视频消息'],
   ['animation', '动图'],
   ['video', '视频'],
@@ -122,6 +122,18 @@ function filesOf(m: RawMessage): TelegramFileRef[] {
         fileId: largest.file_id,
         kind: 'photo',
         ...(largest.file_size !== undefined ? { size: largest.file_size } : {}),
+      },
+    ];
+  }
+  // A voice message is kept as evidence like a photo; the conversation asks for words.
+  if (m.voice) {
+    const v = m.voice;
+    return [
+      {
+        fileId: v.file_id,
+        kind: 'voice',
+        ...(v.file_size !== undefined ? { size: v.file_size } : {}),
+        ...(v.mime_type ? { declaredMime: v.mime_type } : {}),
       },
     ];
   }

@@ -25,6 +25,9 @@ beforeAll(async () => {
       ingest: async () => {
         throw new Error('no photos here');
       },
+      ingestVoice: async () => {
+        throw new Error('no voice here');
+      },
       openPublic: async () => null,
     },
     notices: { enqueue: async () => {}, kick: () => {} },

@@ -223,3 +223,32 @@ describe('places and prompts', () => {
     expect(replies.join()).toContain('/queue');
   });
 });
+
+describe('voice messages', () => {
+  /** The first bytes of an Ogg/Opus voice note as Telegram sends it. */
+  const oggVoice = () => Buffer.concat([Buffer.from('OggS\0\x02'), Buffer.alloc(200, 7)]);
+
+  it('keeps the recording as evidence, asks for a short text, and files it with the case', async () => {
+    const u = h.user('voice-1');
+    await u.send({ command: { name: 'help', args: '' } });
+    const kept = await h.domain.evidence.ingestVoice(oggVoice(), { uploadedById: await u.personId() });
+    const replies = await u.send({ voice: { attachmentId: kept.attachmentId } });
+    expect(replies.join()).toContain('语音');
+    expect(replies.join()).toContain('文字');
+    expect(replies.join()).not.toContain('暂不支持');
+    await u.send({ text: '人行道上有人摆摊卖烤红薯，路都堵了', location: nextSpot() });
+    const number = NUMBER.exec((await u.press('确认提交')).join())![0];
+    const c = await h.db.case.findUniqueOrThrow({ where: { number }, include: { attachments: true } });
+    expect(c.attachments.map((a) => [a.id, a.mime])).toEqual([[kept.attachmentId, 'audio/ogg']]);
+  });
+
+  it('reads a transcript the channel gives as the report text', async () => {
+    const u = h.user('voice-2');
+    const replies = await u.send({
+      voice: { attachmentId: null, transcript: '店家把桌子摆到人行道上了，店门口全是桌子' },
+      location: nextSpot(),
+    });
+    expect(replies.join()).toContain('请确认');
+    expect(replies.join()).toContain('店家把桌子摆到人行道上了');
+  });
+});
