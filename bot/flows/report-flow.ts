@@ -1,6 +1,6 @@
 import { formatShanghai, handlerName, shorten, whyHandled } from '../../core/case/case-format-fns.ts';
 import type { ItemRef } from '../../core/case/case-port.ts';
-import { STATUS_LABELS } from '../../core/case/case-types.ts';
+import { RESIDENT_STATUS_LABELS } from '../../core/case/case-types.ts';
 import type { ReportOutcome } from '../../core/case/report-service.ts';
 import { TooManyRequestsError } from '../../core/errors.ts';
 import type { RoutingDecision } from '../../core/routing/routing-types.ts';
@@ -208,7 +208,7 @@ export async function reportChoice(ctx: BotContext, choice: 'confirm' | 'edit' |
   if (outcome.kind === 'duplicate')
     return ctx.say('draft.duplicate', {
       number: outcome.existing.number,
-      status: STATUS_LABELS[outcome.existing.status],
+      status: RESIDENT_STATUS_LABELS[outcome.existing.status],
     });
   if (outcome.kind === 'created' && outcome.case.status === 'triage')
     return ctx.say('draft.submitted_triage', {

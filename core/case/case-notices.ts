@@ -1,7 +1,7 @@
 import type { Button, OutboundMessage } from '../messaging/outbound-types.ts';
 import type { CaseRow, CaseTx } from './case-port.ts';
 import type { MessageRenderer } from './case-messages.ts';
-import { STATUS_LABELS } from './case-types.ts';
+import { RESIDENT_STATUS_LABELS } from './case-types.ts';
 import { formatShanghai, handlerName, placeOf, shorten, whyHandled } from './case-format-fns.ts';
 import { redactPersonalData } from './anonymise-fns.ts';
 
@@ -15,7 +15,8 @@ export function caseVars(c: CaseRow, extra: Record<string, string | number> = {}
     place: placeOf(c),
     text: shorten(c.text),
     legalBasis: c.item?.legalBasis ?? '—',
-    status: STATUS_LABELS[c.status],
+    // Only reporters' messages name the status.
+    status: RESIDENT_STATUS_LABELS[c.status],
     // Typed by staff, read in chats: a third party's phone number is hidden as on the public pages.
     outcome: c.outcome ? redactPersonalData(c.outcome) : '',
     why: c.item ? whyHandled(c.item.name, handlerName(c), c.item.legalBasis) : '',

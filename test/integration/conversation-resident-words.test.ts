@@ -140,6 +140,7 @@ describe('outcome with evidence', () => {
     expect(resolved.text).toContain('已办结');
     expect(resolved.photoAttachmentIds).toEqual([photo.attachmentId]);
     expect(resolved.text).not.toContain('13912345678');
+    expect((await u.send({ command: { name: 'status', args: number } })).join()).not.toMatch(/核查|分拣/);
     await u.send({ button: pushButton(resolved, '已解决') });
     const closed = await lastReply(u);
     expect(closed.text).toContain('已结案');
