@@ -136,6 +136,10 @@ export async function continueReport(ctx: BotContext): Promise<void> {
     ctx.replies.unshift({ text: ctx.t('urgent', { advice: decision.urgentAdvice }) });
     d.urgentShown = true;
   }
+  if (ctx.msg.voice && !ctx.msg.voice.transcript && d.text.length === 0) {
+    // The voice answer above already asked for words: wait for them.
+    return ctx.saveState('report', 'collecting', { ...d, asked: 'text' });
+  }
   if (decision.handling === 'none' && d.photos.length === 0 && !d.voices?.length && !d.location && !d.address) {
     await ctx.clearState();
     // Words without a single Chinese character: the reporter may not read a Chinese refusal.
