@@ -5,6 +5,7 @@ import type { OutboundMessage } from '../../core/messaging/outbound-types.ts';
 import { createChatHarness, pushButton, type ChatHarness, type ChatUser } from '../helpers/chat-harness.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { jpeg } from '../helpers/test-images.ts';
+import { createWebChatStore } from '../../db/web-chat-store.ts';
 
 // A Tuesday, 10:00 in Wuhan: a working day, whatever the date the tests run on.
 const clock = createFakeClock('2026-12-01T02:00:00.000Z');
@@ -141,6 +142,13 @@ describe('outcome with evidence', () => {
     expect(resolved.photoAttachmentIds).toEqual([photo.attachmentId]);
     expect(resolved.text).not.toContain('13912345678');
     expect((await u.send({ command: { name: 'status', args: number } })).join()).not.toMatch(/核查|分拣/);
+    // The web chat page shows the photo by its random key, never by its id.
+    const { entries } = await createWebChatStore(h.db, clock.now).history('evidence-1', 200);
+    const shown = entries
+      .map((e) => e.message as Record<string, unknown>)
+      .find((m) => String(m.text).includes('已办结'));
+    expect(shown?.photoKeys).toEqual([photo.key]);
+    expect(shown?.photoAttachmentIds).toBeUndefined();
     await u.send({ button: pushButton(resolved, '已解决') });
     const closed = await lastReply(u);
     expect(closed.text).toContain('已结案');
