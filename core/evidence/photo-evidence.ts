@@ -31,7 +31,7 @@ export interface PhotoEvidence {
    * Keeps a voice message as evidence, as sent (no public copy: a recording carries a voice, so it
    * never leaves the case). Throws PhotoRejectedError when the bytes are not a known audio format.
    */
-  ingestVoice(bytes: Buffer, meta?: PhotoUploadMeta): Promise<{ attachmentId: number; mime: string }>;
+  ingestVoice(bytes: Buffer, meta?: PhotoUploadMeta): Promise<{ attachmentId: number; key: string; mime: string }>;
   /** Ids of the photos stored for a conversation draft and not yet on a case, oldest first. */
   draftAttachmentIds(draftKey: string): Promise<number[]>;
 }
@@ -159,7 +159,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
         draftKey: meta.draftKey ?? null,
         createdAt: clock(),
       });
-      return { attachmentId: row.id, mime: audio.mime };
+      return { attachmentId: row.id, key: row.publicKey, mime: audio.mime };
     },
 
     openOriginal: (id) => open(id, (r) => ({ path: r.path, mime: r.mime })),

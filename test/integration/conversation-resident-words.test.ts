@@ -249,6 +249,11 @@ describe('voice messages', () => {
     const number = NUMBER.exec((await u.press('确认提交')).join())![0];
     const c = await h.db.case.findUniqueOrThrow({ where: { number }, include: { attachments: true } });
     expect(c.attachments.map((a) => [a.id, a.mime])).toEqual([[kept.attachmentId, 'audio/ogg']]);
+    // Staff play it on the case page; it is not shown as a broken photo.
+    const admin = await h.staff('district_admin');
+    const page = await h.app.inject({ url: `/cases/${number}`, headers: { authorization: admin.auth } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`<audio controls preload="none" src="/api/attachments/${kept.key}"`);
   });
 
   it('reads a transcript the channel gives as the report text', async () => {
