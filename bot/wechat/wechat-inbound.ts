@@ -6,7 +6,7 @@ import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
 import type { IdentifySender, InboundMessage, InboundPhoto } from '../inbound-types.ts';
 import { parseLocationText, toInboundLocation, type WeChatLocationPayload } from './wechat-location-fns.ts';
-import { parseWeChatCommand, stripMention } from './wechat-text-fns.ts';
+import { parseWeChatCommand, splitQuote, stripMention } from './wechat-text-fns.ts';
 
 export type InboundResult =
   | { kind: 'message'; message: InboundMessage; mentioned: boolean }
@@ -68,10 +68,12 @@ export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<
   const type = m.type();
 
   if (type === types.Message.Text) {
-    const text = room ? stripMention(m.text(), deps.selfName()) : m.text().trim();
+    const raw = room ? stripMention(m.text(), deps.selfName()) : m.text().trim();
+    // A quoted reply to a case card: the card names the case, the reply is what the person says.
+    const { text, quoted } = splitQuote(raw);
     if (!text) return { kind: 'ignore', reason: 'empty' };
     const command = parseWeChatCommand(text);
-    return done(command ? { command } : { text });
+    return done(command ? { command } : { text, ...(quoted ? { replyToText: quoted } : {}) });
   }
   if (type === types.Message.Image) {
     return photo(m, base, deps, done);

@@ -12,6 +12,7 @@ import {
   verifyButtons,
 } from './case-notices.ts';
 import { formatShanghai } from './case-format-fns.ts';
+import { redactPersonalData } from './anonymise-fns.ts';
 
 export interface ActionContext {
   tx: CaseTx;
@@ -227,7 +228,8 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     return {
       patch: { status: 'rejected', closedAt: ctx.now },
       event: { type: 'rejected', note: ctx.input.note },
-      announce: followersHear(ctx, 'reporter.rejected', { note: ctx.input.note! }),
+      // Staff wrote the reason; a third party's phone number in it is not for the reporter.
+      announce: followersHear(ctx, 'reporter.rejected', { note: redactPersonalData(ctx.input.note!) }),
     };
   },
 

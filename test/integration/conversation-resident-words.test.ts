@@ -158,6 +158,19 @@ describe('outcome with evidence', () => {
   });
 });
 
+describe('staff words reaching a reporter', () => {
+  it('redacts a third party’s phone number in the reason a report is not taken up', async () => {
+    const u = h.user('reject-1');
+    const number = await submitted(u, '小区物业不管事，电梯坏了一个月');
+    const push = (await lead.pushes()).filter((p) => p.text.includes(number)).at(-1);
+    await lead.send({ button: pushButton(push, '不予受理') });
+    await lead.send({ text: '属物业服务纠纷，已告知物业经理（电话13812345678）' });
+    const told = (await u.pushes()).at(-1)!;
+    expect(told.text).toContain('不予受理');
+    expect(told.text).not.toContain('13812345678');
+  });
+});
+
 describe('adding to a submitted case', () => {
   it('adds a photo captioned with the case number to that case and tells the handler', async () => {
     const u = h.user('add-1');
