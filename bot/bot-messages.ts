@@ -40,6 +40,8 @@ export const BOT_MESSAGES = {
     '请确认您要报告的问题：\n描述：{text}\n地点：{place}\n照片：{photos} 张\n承办：{handler}\n办理时限：{due}\n{why}',
   'draft.summary_triage':
     '请确认您要报告的问题：\n描述：{text}\n地点：{place}\n照片：{photos} 张\n由哪个单位处理需要工作人员判断：提交后，街道指挥中心的工作人员一般在 {due} 前确定，并通知您。',
+  'draft.summary_foreign':
+    'Press 确认提交 (submit) to send this report with its photos and place; staff will decide who handles it and reply. 修改 = change, 取消 = cancel.',
   'draft.edit': '请发送新的描述、位置或照片，发送后会重新生成摘要。',
   'draft.cancelled': '已取消，本次报告未提交。',
   'draft.nothing': '当前没有正在填写的报告。',

@@ -85,7 +85,13 @@ async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): 
   const item = decision.item;
   if (!item || ctx.deps.reports.needsPerson(decision)) {
     const due = formatShanghai(ctx.deps.cases.triageDueAt(ctx.now));
-    ctx.say('draft.summary_triage', { text, place, photos, due }, CONFIRM_BUTTONS);
+    ctx.reply({
+      text:
+        ctx.t('draft.summary_triage', { text, place, photos, due }) +
+        // Someone who wrote no Chinese still learns what the buttons do.
+        (isForeignLanguage(draftText(d)) ? `\n\n${ctx.t('draft.summary_foreign')}` : ''),
+      buttons: CONFIRM_BUTTONS,
+    });
   } else {
     const due = ctx.deps.cases.deadlines({ ...item, id: 0 } as ItemRef, ctx.now, decision.urgent).dueAt;
     const handler = handlerName({

@@ -213,6 +213,13 @@ describe('other languages', () => {
     expect(replies.join()).not.toContain('没有识别出');
     expect(replies.join()).toMatch(/[A-Za-z]+ [A-Za-z]+ [A-Za-z]+/);
   });
+
+  it('explains the confirm buttons in English when an English report comes with a place', async () => {
+    const u = h.user('english-2');
+    const replies = await u.send({ text: 'Rubbish dumped on the pavement for days', location: nextSpot() });
+    expect(replies.join()).toContain('确认提交');
+    expect(replies.join()).toMatch(/Press 确认提交/);
+  });
 });
 
 describe('places and prompts', () => {
