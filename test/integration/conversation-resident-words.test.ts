@@ -200,6 +200,17 @@ describe('adding to a submitted case', () => {
     expect(events.map((e) => e.note)).toEqual(['摊主每天下午四点来']);
   });
 
+  it('takes a corrected place sent as a reply to the case card, and tells the handler', async () => {
+    const u = h.user('add-3');
+    const number = await submitted(u, '人行道上有人摆摊卖臭豆腐');
+    const card = (await lastReply(u)).text;
+    const leadBefore = (await lead.pushes()).length;
+    await u.send({ location: { ...nextSpot(), address: '江汉区花楼街 12 号' }, replyToText: card });
+    const note = (await h.db.caseEvent.findFirstOrThrow({ where: { case: { number }, type: 'supplemented' } })).note;
+    expect(note).toBe('更正位置：江汉区花楼街 12 号');
+    expect((await lead.pushes()).slice(leadBefore).map((p) => p.text)).toEqual([expect.stringContaining('更正位置')]);
+  });
+
   it('does not add to a case the person does not follow', async () => {
     const number = await submitted(h.user('add-owner'), '有人在人行道上摆摊卖鞋子');
     await h.user('add-stranger').send({ text: `补充 ${number} 摊主很凶` });
