@@ -168,7 +168,6 @@ export async function continueReport(ctx: BotContext): Promise<void> {
   if (question && photoOutside) ctx.say('draft.photo_outside');
   if (question) {
     if (question.asked === 'location' && d.asked === 'location' && d.address) d.address = null;
-    // The share-location button (Telegram's reply keyboard) works in private chats only.
     // After a voice message the bot has just asked for words; asking twice is noise.
     if (question.key === 'draft.need_text' && ctx.msg.voice && !ctx.msg.voice.transcript)
       return ctx.saveState('report', 'collecting', { ...d, asked: question.asked });
@@ -177,6 +176,7 @@ export async function continueReport(ctx: BotContext): Promise<void> {
       question.key === 'draft.need_location' && ctx.msg.channel === 'web' ? 'draft.need_location_web' : question.key;
     ctx.reply({
       text: ctx.t(key, question.vars),
+      // The share-location button (Telegram's reply keyboard) works in private chats only.
       ...(question.key === 'draft.need_location' ? { requestLocation: true } : {}),
     });
     return ctx.saveState('report', 'collecting', { ...d, asked: question.asked });
