@@ -33,6 +33,7 @@ export function createWebChat(opts: {
   const sender = createWebChatSender({
     hub,
     deliveringRow: (chatId) => store.deliveringRow(chatId),
+    publishable: (entry) => store.publishable(entry),
     clock: domain.clock,
   });
   // 20 new residents per address per hour: a family behind one router is never stopped.

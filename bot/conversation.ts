@@ -20,6 +20,7 @@ import {
   stepButton,
 } from './flows/staff-action-flow.ts';
 import { hasContent } from './flows/draft-fns.ts';
+import { trySupplement } from './flows/supplement-flow.ts';
 
 /** Button ids carry a kind, then ids (Telegram limits them to 64 bytes). */
 async function onButton(ctx: BotContext, id: string): Promise<void> {
@@ -54,6 +55,8 @@ async function route(ctx: BotContext): Promise<void> {
   if (msg.button) return onButton(ctx, msg.button);
   if (msg.unsupported && !hasContent(msg)) return ctx.say('unsupported', { kind: msg.unsupported });
   if (state?.flow === 'action') return continueAction(ctx);
+  // Naming a submitted case (or replying to its card) adds to it instead of starting a report.
+  if (await trySupplement(ctx)) return;
   if (state?.flow === 'rating_comment' && msg.text?.trim()) return commentOnRating(ctx);
   if (state?.flow === 'report') return continueReport(ctx);
   if (state?.flow === 'finding') return continueFinding(ctx);
@@ -61,6 +64,12 @@ async function route(ctx: BotContext): Promise<void> {
   if (msg.isGroup) return ctx.say('group_only_commands');
   if (ctx.actor.role === 'inspector') return continueFinding(ctx);
   return continueReport(ctx);
+}
+
+/** A channel's transcript of a voice message is read as what the person typed. */
+function withTranscript(msg: InboundMessage): InboundMessage {
+  const transcript = msg.voice?.transcript?.trim();
+  return transcript && !msg.text?.trim() ? { ...msg, text: transcript } : msg;
 }
 
 /** A bare number answers the last numbered choice (how WeChat, which has no buttons, picks one). */
@@ -81,13 +90,13 @@ export function createConversation(deps: BotDeps, logger: Logger): ConversationH
       // The scheduler announces expired drafts; this catches one it has not reached yet.
       const expiredFlow = state?.expiresAt && state.expiresAt <= deps.clock() ? state.flow : null;
       if (expiredFlow) state = null;
-      const msg = numberedChoice(raw, state?.data._offered as Button[] | undefined);
+      const msg = numberedChoice(withTranscript(raw), state?.data._offered as Button[] | undefined);
       const ctx = new BotContext(deps, msg, actor, key, state?.flow === 'idle' ? null : state);
       if (expiredFlow) ctx.stateChanged = true; // the expired row goes, unless the message starts a new flow
       if (expiredFlow === 'report' || expiredFlow === 'finding')
         ctx.say('draft.expired', { minutes: deps.settings.draftTtlMinutes });
       const greetingOnly = /^(你好|您好|hi|hello|在吗)[!！。.\s]*$/i.test(msg.text?.trim() ?? '');
-      if (isNew && msg.command?.name !== 'start') ctx.say('welcome');
+      if (isNew && msg.command?.name !== 'start') ctx.say(actor.role === 'resident' ? 'welcome' : 'welcome.staff');
       try {
         // A newcomer's hello is answered by the welcome alone.
         if (!(isNew && greetingOnly)) await route(ctx);

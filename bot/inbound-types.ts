@@ -46,6 +46,13 @@ export interface InboundMessage {
   command?: { name: string; args: string };
   /** The id of a pressed button (see Button.id), or on WeChat the id picked by a numbered reply. */
   button?: string;
+  /**
+   * A voice message: the recording as stored evidence (null when it could not be kept), and the
+   * channel's own transcript when it gives one.
+   */
+  voice?: { attachmentId: number | null; transcript?: string };
+  /** The text of the message this one replies to (a Telegram reply to a case card). */
+  replyToText?: string;
   photos?: InboundPhoto[];
   location?: InboundLocation;
   /** Something the flows cannot use (a sticker, a file, a mini-program card): answered politely. */

@@ -393,6 +393,14 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         json([...new Set(ids)]),
       );
     },
+    async resolutionPhotos(caseId) {
+      return tx
+        .all<{ id: number }>(
+          `SELECT a."id" FROM "Attachment" a WHERE a."eventId" = (SELECT MAX(e."id") FROM "CaseEvent" e WHERE e."caseId" = ? AND e."type" = 'resolved') ORDER BY a."id"`,
+          caseId,
+        )
+        .map((r) => r.id);
+    },
     async followers(caseId) {
       const c = tx.get<{ reporterId: number }>('SELECT "reporterId" FROM "Case" WHERE "id" = ?', caseId);
       if (!c) throw new Error(`no case ${caseId}`);

@@ -34,6 +34,22 @@ function shownOutbox(chatId: string, now: Date): Prisma.OutboxMessageWhereInput 
   };
 }
 
+/**
+ * The browser names photos by their random key only: a bot message's attachment ids become
+ * `photoKeys` (ids never reach the page, so they cannot be walked).
+ */
+async function withPhotoKeys(db: Db, entries: ChatEntry[]): Promise<ChatEntry[]> {
+  const ids = entries.flatMap((e) => (e.message as { photoAttachmentIds?: number[] }).photoAttachmentIds ?? []);
+  if (!ids.length) return entries;
+  const rows = await db.attachment.findMany({ where: { id: { in: ids } }, select: { id: true, publicKey: true } });
+  const keyOf = new Map(rows.map((r) => [r.id, r.publicKey]));
+  return entries.map((e) => {
+    const { photoAttachmentIds, ...rest } = e.message as { photoAttachmentIds?: number[] };
+    if (!photoAttachmentIds) return e;
+    return { ...e, message: { ...rest, photoKeys: photoAttachmentIds.flatMap((id) => keyOf.get(id) ?? []) } };
+  });
+}
+
 const isUniqueViolation = (err: unknown) =>
   typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 
@@ -94,7 +110,13 @@ export function createWebChatStore(db: Db, clock: () => Date = () => new Date())
         ...lines.reverse().map((r) => ({ t: r.createdAt.getTime(), rank: 0, seq: r.id, e: lineEntry(r) })),
         ...outs.reverse().map((r) => ({ t: r.createdAt.getTime(), rank: 1, seq: r.id, e: outEntry(r) })),
       ].sort((a, b) => a.t - b.t || a.rank - b.rank || a.seq - b.seq);
-      return { entries: merged.slice(-limit).map((m) => m.e), lastEventId };
+      return {
+        entries: await withPhotoKeys(
+          db,
+          merged.slice(-limit).map((m) => m.e),
+        ),
+        lastEventId,
+      };
     },
 
     /** Bot messages after an SSE event id, for a browser resuming its stream. */
@@ -105,7 +127,12 @@ export function createWebChatStore(db: Db, clock: () => Date = () => new Date())
         take: limit,
         select: { id: true, payload: true, createdAt: true },
       });
-      return rows.map(outEntry);
+      return withPhotoKeys(db, rows.map(outEntry));
+    },
+
+    /** A live message's photos named by their keys, as the history names them. */
+    async publishable(entry: ChatEntry): Promise<ChatEntry> {
+      return (await withPhotoKeys(db, [entry]))[0]!;
     },
 
     /** The row the delivery worker is sending to this chat right now (see webchat-sender.ts). */

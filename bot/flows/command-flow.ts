@@ -1,5 +1,6 @@
+import { redactPersonalData } from '../../core/case/anonymise-fns.ts';
 import { formatShanghai } from '../../core/case/case-format-fns.ts';
-import type { Role } from '../../core/case/case-types.ts';
+import { RESIDENT_STATUS_LABELS, STATUS_LABELS, type CaseStatus, type Role } from '../../core/case/case-types.ts';
 import type { CaseListItem } from '../bot-ports.ts';
 import type { BotContext } from '../bot-context.ts';
 import { togglePatrol } from './patrol-flow.ts';
@@ -14,11 +15,19 @@ const ROLE_NAMES: Record<Role, string> = {
 };
 const STAFF_ROLES = new Set<Role>(['enforcer', 'team_lead', 'dept_liaison', 'district_admin', 'inspector']);
 
+/** The lookup labels statuses in the staff's words; a resident reads them in plain ones. */
+const RESIDENT_WORDS = new Map(
+  (Object.keys(STATUS_LABELS) as CaseStatus[]).map((s) => [STATUS_LABELS[s], RESIDENT_STATUS_LABELS[s]]),
+);
+const statusFor = (ctx: BotContext, label: string) => (ctx.isStaff ? label : (RESIDENT_WORDS.get(label) ?? label));
+
 const line = (c: CaseListItem) =>
   `${c.overdue ? '⚠️逾期 ' : c.urgent ? '🔴 ' : ''}${c.number}｜${c.matter}｜${c.status}${c.dueAt ? `｜时限 ${formatShanghai(c.dueAt)}` : ''}`;
 
 export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise<void>> = {
   async start(ctx) {
+    // Staff are not asked to report problems: they get their own greeting and their commands.
+    if (ctx.isStaff) return ctx.reply({ text: ctx.t('welcome.staff') + '\n' + ctx.t('help.staff').trim() });
     ctx.say('welcome');
   },
   async help(ctx) {
@@ -33,7 +42,7 @@ export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise
   async my(ctx) {
     const cases = await ctx.deps.lookup.mine(ctx.actor.personId, 10);
     if (!cases.length) return ctx.say('my.empty');
-    ctx.say('my.list', { lines: cases.map(line).join('\n') });
+    ctx.say('my.list', { lines: cases.map((c) => line({ ...c, status: statusFor(ctx, c.status) })).join('\n') });
   },
   async status(ctx, args) {
     const number = args.trim().toUpperCase();
@@ -43,10 +52,11 @@ export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise
     ctx.say('status.detail', {
       number,
       matter: found.item.matter,
-      status: found.item.status,
+      status: statusFor(ctx, found.item.status),
       handler: found.handler,
       due: found.item.dueAt ? formatShanghai(found.item.dueAt) : '—',
-      outcome: found.outcome ? `\n处理结果：${found.outcome}` : '',
+      // Staff type outcomes; a third party's phone number in them is not for the person asking.
+      outcome: found.outcome ? `\n处理结果：${redactPersonalData(found.outcome)}` : '',
     });
   },
   async bind(ctx, args) {

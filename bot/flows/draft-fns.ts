@@ -4,6 +4,8 @@ import type { InboundLocation, InboundMessage } from '../inbound-types.ts';
 export interface Draft {
   text: string[];
   photos: number[];
+  /** Voice recordings kept as evidence; attached to the case with the photos. */
+  voices?: number[];
   location: (InboundLocation & { source: 'pin' | 'photo' }) | null;
   address: string | null;
   /** What the bot asked for last: a text reply then answers that question. */
@@ -37,6 +39,8 @@ export function addToDraft(d: Draft, msg: InboundMessage): boolean {
     if (d.asked === 'location') d.address = text.slice(0, 200);
     else d.text.push(text.slice(0, 4000));
   }
+  if (msg.voice?.attachmentId && !(d.voices ??= []).includes(msg.voice.attachmentId))
+    d.voices.push(msg.voice.attachmentId);
   for (const p of msg.photos ?? []) {
     if (!d.photos.includes(p.attachmentId)) d.photos.push(p.attachmentId);
     if (!d.location && typeof p.exifLat === 'number' && typeof p.exifLng === 'number') {
@@ -54,7 +58,7 @@ export function draftText(d: Draft): string {
 }
 
 export function hasContent(msg: InboundMessage): boolean {
-  return Boolean(msg.text?.trim() || msg.photos?.length || msg.location);
+  return Boolean(msg.text?.trim() || msg.photos?.length || msg.location || msg.voice);
 }
 
 /** Typed answers to the confirm step, for people who type rather than press. */

@@ -1,12 +1,17 @@
-import { formatShanghai, handlerName } from '../../core/case/case-format-fns.ts';
+import { formatShanghai, handlerName, shorten, whyHandled } from '../../core/case/case-format-fns.ts';
 import type { ItemRef } from '../../core/case/case-port.ts';
-import { STATUS_LABELS } from '../../core/case/case-types.ts';
+import { RESIDENT_STATUS_LABELS } from '../../core/case/case-types.ts';
 import type { ReportOutcome } from '../../core/case/report-service.ts';
 import { TooManyRequestsError } from '../../core/errors.ts';
 import type { RoutingDecision } from '../../core/routing/routing-types.ts';
 import type { BotContext } from '../bot-context.ts';
 import { offerNearby } from './nearby-flow.ts';
 import { IMPRECISE_M, addToDraft, asDraft, draftText, emptyDraft, typedChoice, type Draft } from './draft-fns.ts';
+
+/** Letters (Latin, Cyrillic, Hangul, …) and no Han character at all. */
+function isForeignLanguage(text: string): boolean {
+  return /\p{L}{2,}/u.test(text) && !/\p{Script=Han}/u.test(text);
+}
 
 const CONFIRM_BUTTONS = [
   [
@@ -79,11 +84,19 @@ async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): 
   await offerNearby(ctx, d, decision); // an open case of the same matter nearby: follow it instead?
   const photos = d.photos.length;
   const place = placeText(d, decision);
-  const streetUnknown = decision.handling === 'street' && !decision.street.street;
-  if (!decision.item || decision.needsTriage || streetUnknown) {
-    ctx.say('draft.summary_triage', { text: draftText(d).slice(0, 120), place, photos }, CONFIRM_BUTTONS);
+  // The resident's own words come back to them, so they can see what they are confirming.
+  const text = shorten(draftText(d), 200);
+  const item = decision.item;
+  if (!item || ctx.deps.reports.needsPerson(decision)) {
+    const due = formatShanghai(ctx.deps.cases.triageDueAt(ctx.now));
+    ctx.reply({
+      text:
+        ctx.t('draft.summary_triage', { text, place, photos, due }) +
+        // Someone who wrote no Chinese still learns what the buttons do.
+        (isForeignLanguage(draftText(d)) ? `\n\n${ctx.t('draft.summary_foreign')}` : ''),
+      buttons: CONFIRM_BUTTONS,
+    });
   } else {
-    const item = decision.item;
     const due = ctx.deps.cases.deadlines({ ...item, id: 0 } as ItemRef, ctx.now, decision.urgent).dueAt;
     const handler = handlerName({
       handling: decision.handling,
@@ -92,7 +105,15 @@ async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): 
     });
     ctx.say(
       'draft.summary',
-      { matter: item.name, handler, reason: decision.reasons[0] ?? '', place, photos, due: formatShanghai(due) },
+      {
+        text,
+        matter: item.name,
+        handler,
+        why: whyHandled(item.name, handler, item.legalBasis),
+        place,
+        photos,
+        due: formatShanghai(due),
+      },
       CONFIRM_BUTTONS,
     );
   }
@@ -106,17 +127,33 @@ export async function continueReport(ctx: BotContext): Promise<void> {
     const choice = typedChoice(ctx.msg.text);
     if (choice) return reportChoice(ctx, choice);
   }
-  const fromPhoto = addToDraft(d, ctx.msg);
+  let fromPhoto = addToDraft(d, ctx.msg);
   if (ctx.msg.photos?.length) ctx.say('draft.photo_added', { count: d.photos.length });
+  if (ctx.msg.voice && !ctx.msg.voice.transcript) ctx.say(ctx.msg.voice.attachmentId ? 'voice.kept' : 'voice.not_kept');
+  let decision = preview(ctx, d);
+  let photoOutside = false;
+  if (decision.street.outsideDistrict && d.location?.source === 'photo') {
+    // A photo's GPS says where the camera was (maybe another day, maybe a forwarded picture), not
+    // where the problem is: outside the district it is set aside, and the text or a question decides.
+    d.location = null;
+    fromPhoto = false;
+    photoOutside = true;
+    decision = preview(ctx, d);
+  }
   if (fromPhoto) ctx.say('draft.photo_location');
-  const decision = preview(ctx, d);
   if (decision.urgent && !d.urgentShown && decision.urgentAdvice) {
     // Danger first: the advice comes before anything else the bot says.
     ctx.replies.unshift({ text: ctx.t('urgent', { advice: decision.urgentAdvice }) });
     d.urgentShown = true;
   }
-  if (decision.handling === 'none' && d.photos.length === 0 && !d.location && !d.address) {
+  if (ctx.msg.voice && !ctx.msg.voice.transcript && d.text.length === 0) {
+    // The voice answer above already asked for words: wait for them.
+    return ctx.saveState('report', 'collecting', { ...d, asked: 'text' });
+  }
+  if (decision.handling === 'none' && d.photos.length === 0 && !d.voices?.length && !d.location && !d.address) {
     await ctx.clearState();
+    // Words without a single Chinese character: the reporter may not read a Chinese refusal.
+    if (isForeignLanguage(draftText(d))) return ctx.say('foreign_language');
     return ctx.say(
       /谢|感谢/.test(draftText(d))
         ? 'thanks'
@@ -132,11 +169,18 @@ export async function continueReport(ctx: BotContext): Promise<void> {
     return ctx.saveState('report', 'collecting', { ...d, asked: 'location' });
   }
   const question = missingQuestion(ctx, d, decision);
+  if (question && photoOutside) ctx.say('draft.photo_outside');
   if (question) {
     if (question.asked === 'location' && d.asked === 'location' && d.address) d.address = null;
-    // The share-location button (Telegram's reply keyboard) works in private chats only.
+    // After a voice message the bot has just asked for words; asking twice is noise.
+    if (question.key === 'draft.need_text' && ctx.msg.voice && !ctx.msg.voice.transcript)
+      return ctx.saveState('report', 'collecting', { ...d, asked: question.asked });
+    // Each channel names the control it has: the web chat has a 📍 button, no 📎.
+    const key =
+      question.key === 'draft.need_location' && ctx.msg.channel === 'web' ? 'draft.need_location_web' : question.key;
     ctx.reply({
-      text: ctx.t(question.key, question.vars),
+      text: ctx.t(key, question.vars),
+      // The share-location button (Telegram's reply keyboard) works in private chats only.
       ...(question.key === 'draft.need_location' ? { requestLocation: true } : {}),
     });
     return ctx.saveState('report', 'collecting', { ...d, asked: question.asked });
@@ -164,7 +208,9 @@ export async function reportChoice(ctx: BotContext, choice: 'confirm' | 'edit' |
       address: d.address,
       channel: ctx.msg.channel,
       reporter: ctx.actor,
-      attachmentIds: d.photos,
+      attachmentIds: [...d.photos, ...(d.voices ?? [])],
+      // The reply below is the reporter's acknowledgement: no second message with the same news.
+      answeredInChat: true,
     });
   } catch (err) {
     // Too many reports in an hour: the draft stays at the confirm step, ready to submit later.
@@ -176,13 +222,18 @@ export async function reportChoice(ctx: BotContext, choice: 'confirm' | 'edit' |
   if (outcome.kind === 'duplicate')
     return ctx.say('draft.duplicate', {
       number: outcome.existing.number,
-      status: STATUS_LABELS[outcome.existing.status],
+      status: RESIDENT_STATUS_LABELS[outcome.existing.status],
+    });
+  if (outcome.kind === 'created' && outcome.case.status === 'triage')
+    return ctx.say('draft.submitted_triage', {
+      number: outcome.case.number,
+      due: formatShanghai(ctx.deps.cases.triageDueAt(ctx.now)),
     });
   if (outcome.kind === 'created')
     return ctx.say('draft.submitted', {
       number: outcome.case.number,
       handler: handlerName(outcome.case),
-      due: outcome.case.dueAt ? formatShanghai(outcome.case.dueAt) : '人工分派后确定',
+      due: formatShanghai(outcome.case.dueAt),
     });
   if (outcome.kind === 'outside') return ctx.say('draft.outside', { neighbour: '' });
   return ctx.say('not_actionable');

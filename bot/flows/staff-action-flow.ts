@@ -9,6 +9,7 @@ import {
 } from '../../core/case/case-types.ts';
 import { refusalFor } from '../../core/case/transition-rules-fns.ts';
 import { NotFoundError } from '../../core/errors.ts';
+import { message, outcomeMessage, ratingButtons } from '../../core/case/case-notices.ts';
 import type { BotContext } from '../bot-context.ts';
 
 /** Actions that need words from the person before they run, and what to call those words. */
@@ -33,9 +34,29 @@ async function loadCase(ctx: BotContext, caseId: number): Promise<CaseRow> {
   return c;
 }
 
+/** What a reporter who pressed 已解决 / 仍未解决 reads: the reporters' notice itself, said once. */
+const REPORTER_ANSWERS: Partial<Record<CaseAction, string>> = {
+  verify: 'reporter.closed',
+  fail_verification: 'reporter.rework',
+};
+
 async function run(ctx: BotContext, caseId: number, action: CaseAction, input: ActionInput = {}): Promise<void> {
-  const updated = await ctx.deps.cases.actions.act({ id: caseId }, action, ctx.actor, input);
+  const answerKey = ctx.isStaff ? undefined : REPORTER_ANSWERS[action];
+  const updated = await ctx.deps.cases.actions.act({ id: caseId }, action, ctx.actor, {
+    ...input,
+    ...(answerKey ? { answeredInChat: true } : {}),
+  });
   if (ctx.state?.flow === 'action') await ctx.clearState();
+  if (answerKey) {
+    const m = ctx.deps.messages;
+    return ctx.reply(
+      action === 'verify'
+        ? await ctx.deps.cases.store.transaction((tx) =>
+            outcomeMessage(tx, m, answerKey, updated, ratingButtons(updated)),
+          )
+        : message(m, answerKey, updated),
+    );
+  }
   ctx.say('action.done', {
     action: ACTION_LABELS[action],
     number: updated.number,
@@ -84,6 +105,11 @@ export async function caseButton(ctx: BotContext, action: CaseAction, caseId: nu
     ctx.say('action.ask_item', {}, rows);
     return ctx.saveState('action', 'item', { action, caseId });
   }
+  if (action === 'fail_verification' && !ctx.isStaff) {
+    // A resident is asked in their own terms; 核查 is the staff's word for it.
+    ctx.say('verify.ask_note');
+    return ctx.saveState('action', 'note', { action, caseId, photos: [] });
+  }
   const prompt = NOTE_PROMPTS[action];
   if (prompt) {
     ctx.say('action.ask_note', { what: prompt });
@@ -116,6 +142,7 @@ export async function continueAction(ctx: BotContext): Promise<void> {
     return ctx.say('action.ask_item');
   }
   if (step === 'note') {
+    if (!text && data.action === 'fail_verification' && !ctx.isStaff) return ctx.say('verify.ask_note');
     if (!text) return ctx.say('action.ask_note', { what: NOTE_PROMPTS[data.action] ?? '说明' });
     if (data.action !== 'resolve') return run(ctx, data.caseId, data.action, { note: text });
     ctx.say('action.ask_photos', {}, [[{ id: 's:next', label: '下一步' }]]);

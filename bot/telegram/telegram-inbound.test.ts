@@ -25,6 +25,12 @@ describe('parseCommand', () => {
 });
 
 describe('mapUpdate', () => {
+  it('keeps the text of the card a message replies to, so the words go to that case', () => {
+    const mapped = mapUpdate(
+      msg({ text: '摊主每天下午来', reply_to_message: { message_id: 0, text: '已受理，案件编号：JH-20261201-0001' } }),
+    );
+    expect(mapped.kind === 'message' && mapped.message.replyToText).toBe('已受理，案件编号：JH-20261201-0001');
+  });
   it('maps text with the sender, chat and update id', () => {
     expect(mapUpdate(msg({ text: '路边有人摆摊' }))).toEqual({
       kind: 'message',
@@ -130,7 +136,10 @@ describe('mapUpdate', () => {
     } as unknown as Update;
     expect(mapUpdate(edited)).toMatchObject({ message: { edited: true, text: '改' } });
     expect(mapUpdate(msg({ sticker: { file_id: 'x' } }))).toMatchObject({ message: { unsupported: '贴纸' } });
-    expect(mapUpdate(msg({ voice: { file_id: 'x' } }))).toMatchObject({ message: { unsupported: '语音' } });
+    // A voice message is fetched and kept as evidence like a photo, not refused.
+    const voice = mapUpdate(msg({ voice: { file_id: 'x', file_size: 900, mime_type: 'audio/ogg' } }));
+    expect(voice).toMatchObject({ files: [{ fileId: 'x', kind: 'voice', size: 900 }] });
+    expect(voice.kind === 'message' && voice.message.unsupported).toBeFalsy();
     // An animation also carries a document; it is a 动图, not a photo.
     expect(
       mapUpdate(msg({ animation: { file_id: 'a' }, document: { file_id: 'a', mime_type: 'video/mp4' } })),

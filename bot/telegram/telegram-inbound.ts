@@ -13,7 +13,7 @@ export interface TelegramFileRef {
   declaredMime?: string;
   fileName?: string;
   /** 'photo': Telegram's re-encoded JPEG without EXIF; 'document': the file as sent, EXIF intact. */
-  kind: 'photo' | 'document';
+  kind: 'photo' | 'document' | 'voice';
 }
 
 export type MappedUpdate =
@@ -43,6 +43,8 @@ interface RawMessage {
   text?: string;
   caption?: string;
   media_group_id?: string;
+  reply_to_message?: { text?: string; caption?: string };
+  voice?: { file_id: string; file_size?: number; mime_type?: string };
   photo?: Array<{ file_id: string; width: number; height: number; file_size?: number }>;
   document?: { file_id: string; file_size?: number; mime_type?: string; file_name?: string };
   location?: { latitude: number; longitude: number; horizontal_accuracy?: number; live_period?: number };
@@ -52,7 +54,6 @@ interface RawMessage {
 /** Kinds the flows cannot use, named as the user reads them in the polite refusal. */
 const UNSUPPORTED: ReadonlyArray<[string, string]> = [
   ['sticker', '贴纸'],
-  ['voice', '语音'],
   ['video_note', '视频消息'],
   ['animation', '动图'],
   ['video', '视频'],
@@ -127,6 +128,18 @@ function filesOf(m: RawMessage): TelegramFileRef[] {
       },
     ];
   }
+  // A voice message is kept as evidence like a photo; the conversation asks for words.
+  if (m.voice) {
+    const v = m.voice;
+    return [
+      {
+        fileId: v.file_id,
+        kind: 'voice',
+        ...(v.file_size !== undefined ? { size: v.file_size } : {}),
+        ...(v.mime_type ? { declaredMime: v.mime_type } : {}),
+      },
+    ];
+  }
   // An animation also carries `document`; it is refused as 动图 before this is reached.
   if (m.document) {
     const d = m.document;
@@ -172,6 +185,9 @@ function mapMessage(updateId: number, m: RawMessage, edited: boolean, botUsernam
   } else if (m.caption) {
     message.text = m.caption;
   }
+  // A reply to a case card names the case the words or photos are for.
+  const repliedTo = m.reply_to_message?.text ?? m.reply_to_message?.caption;
+  if (repliedTo) message.replyToText = repliedTo;
   const location = locationOf(m);
   if (location) message.location = location;
   const files = filesOf(m);

@@ -30,6 +30,8 @@ interface TelegramFile {
 
 export interface FetchedPhotos {
   photos: InboundPhoto[];
+  /** Voice recordings stored as evidence (attachment ids). */
+  voices?: number[];
   /** Chinese refusals, one per refused file, for the user. */
   refusals: string[];
 }
@@ -81,7 +83,7 @@ async function download(url: URL, limit: number, timeoutMs: number): Promise<Buf
 
 export function createTelegramPhotos(deps: {
   api: TelegramFileApi;
-  evidence: Pick<PhotoEvidence, 'ingest'>;
+  evidence: Pick<PhotoEvidence, 'ingest' | 'ingestVoice'>;
   /** PHOTO_MAX_BYTES. */
   maxBytes: number;
   /** BOT_API_DOWNLOAD_LIMIT against api.telegram.org; Infinity for a self-hosted Bot API server. */
@@ -97,7 +99,7 @@ export function createTelegramPhotos(deps: {
   async function one(
     ref: TelegramFileRef,
     meta: { draftKey: string; uploadedById: number },
-  ): Promise<InboundPhoto | string> {
+  ): Promise<InboundPhoto | { voice: number } | string> {
     if (plainlyNotImage(ref)) return refusalFrom(() => acceptedExtension(undefined)).message;
     if (ref.size !== undefined && ref.size > limit) return refusalFrom(() => checkSize(ref.size!, limit)).message;
     try {
@@ -106,6 +108,10 @@ export function createTelegramPhotos(deps: {
         if (file.file_size !== undefined) checkSize(file.file_size, limit);
         return download(await deps.api.getFileLink(file), limit, timeoutMs);
       });
+      if (ref.kind === 'voice') {
+        const kept = await deps.evidence.ingestVoice(bytes, meta);
+        return { voice: kept.attachmentId };
+      }
       const stored = await deps.evidence.ingest(bytes, {
         draftKey: meta.draftKey,
         uploadedById: meta.uploadedById,
@@ -130,7 +136,8 @@ export function createTelegramPhotos(deps: {
     async fetch(files, meta) {
       const results = await Promise.all(files.map((f) => one(f, meta)));
       return {
-        photos: results.filter((r): r is InboundPhoto => typeof r !== 'string'),
+        photos: results.filter((r): r is InboundPhoto => typeof r !== 'string' && !('voice' in r)),
+        voices: results.flatMap((r) => (typeof r !== 'string' && 'voice' in r ? [r.voice] : [])),
         refusals: results.filter((r): r is string => typeof r === 'string'),
       };
     },

@@ -90,6 +90,7 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
   async function process(m: Mapped, log: Logger): Promise<void> {
     const { message } = m;
     let photos: InboundMessage['photos'] = [];
+    let voice: InboundMessage['voice'];
     let newcomer = false;
     if (m.files.length) {
       const sender = await deps.identify(message);
@@ -99,6 +100,7 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
         uploadedById: sender.personId,
       });
       photos = fetched.photos;
+      if (m.files.some((f) => f.kind === 'voice')) voice = { attachmentId: fetched.voices?.[0] ?? null };
       if (fetched.refusals.length) {
         const notices: OutboundMessage[] = [...new Set(fetched.refusals)].map((text) => ({ text }));
         await deps.notices.enqueue(
@@ -111,7 +113,7 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
         log.info({ refused: fetched.refusals.length, kept: photos.length }, 'photos refused');
       }
       // Only refused files and nothing else: the refusal is the whole answer.
-      if (!photos.length && !hasContent(message)) return;
+      if (!photos.length && !voice?.attachmentId && !hasContent(message)) return;
     }
     await conversationSlot(async () => {
       // The event loop turns between updates: the database calls resolve without ever yielding,
@@ -121,6 +123,7 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
       await deps.runtime.receive({
         ...message,
         ...(photos.length ? { photos } : {}),
+        ...(voice ? { voice } : {}),
         ...(newcomer ? { newcomer } : {}),
       });
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelSender, OutboundMessage } from '../../core/messaging/outbound-types.ts';
-import type { SseHub } from './sse-hub.ts';
+import type { ChatEntry, SseHub } from './sse-hub.ts';
 
 export interface DeliveringRow {
   id: number;
@@ -21,6 +21,8 @@ export function createWebChatSender(deps: {
   hub: SseHub;
   deliveringRow(chatId: string): Promise<DeliveringRow | null>;
   clock: () => Date;
+  /** Names the message's photos by their public keys for the page (see web-chat-store). */
+  publishable?: (entry: ChatEntry) => Promise<ChatEntry>;
 }): ChannelSender {
   return {
     channel: 'web',
@@ -28,13 +30,14 @@ export function createWebChatSender(deps: {
       if (!deps.hub.watched(chatId)) return;
       const row = await deps.deliveringRow(chatId);
       const same = row !== null && row.payload === JSON.stringify(message);
-      deps.hub.publish(chatId, {
+      const entry: ChatEntry = {
         key: same ? `o${row.id}` : `x${randomUUID()}`,
         dir: 'out',
         at: (same ? row.createdAt : deps.clock()).toISOString(),
         message,
         ...(same ? { eventId: row.id } : {}),
-      });
+      };
+      deps.hub.publish(chatId, deps.publishable ? await deps.publishable(entry) : entry);
     },
   };
 }

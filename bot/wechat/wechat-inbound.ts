@@ -6,7 +6,7 @@ import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
 import type { IdentifySender, InboundMessage, InboundPhoto } from '../inbound-types.ts';
 import { parseLocationText, toInboundLocation, type WeChatLocationPayload } from './wechat-location-fns.ts';
-import { parseWeChatCommand, stripMention } from './wechat-text-fns.ts';
+import { parseWeChatCommand, splitQuote, stripMention } from './wechat-text-fns.ts';
 
 export type InboundResult =
   | { kind: 'message'; message: InboundMessage; mentioned: boolean }
@@ -15,7 +15,7 @@ export type InboundResult =
   | { kind: 'ignore'; reason: string };
 
 export interface InboundDeps {
-  evidence: Pick<PhotoEvidence, 'ingest'>;
+  evidence: Pick<PhotoEvidence, 'ingest' | 'ingestVoice'>;
   /** Who sent a photo: recorded as its uploader. */
   identify: IdentifySender;
   /** The logged-in account's name, to strip "@网格通" from room messages. */
@@ -31,7 +31,6 @@ export interface InboundDeps {
 /** What each kind is called in the core's polite "暂不支持这类消息（{kind}）" answer. */
 const UNSUPPORTED: Partial<Record<types.Message, string>> = {
   [types.Message.Attachment]: '文件',
-  [types.Message.Audio]: '语音',
   [types.Message.Contact]: '名片',
   [types.Message.ChatHistory]: '聊天记录',
   [types.Message.Emoticon]: '表情',
@@ -69,10 +68,12 @@ export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<
   const type = m.type();
 
   if (type === types.Message.Text) {
-    const text = room ? stripMention(m.text(), deps.selfName()) : m.text().trim();
+    const raw = room ? stripMention(m.text(), deps.selfName()) : m.text().trim();
+    // A quoted reply to a case card: the card names the case, the reply is what the person says.
+    const { text, quoted } = splitQuote(raw);
     if (!text) return { kind: 'ignore', reason: 'empty' };
     const command = parseWeChatCommand(text);
-    return done(command ? { command } : { text });
+    return done(command ? { command } : { text, ...(quoted ? { replyToText: quoted } : {}) });
   }
   if (type === types.Message.Image) {
     return photo(m, base, deps, done);
@@ -84,6 +85,7 @@ export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<
       return photo(m, base, deps, done, box);
     return done({ unsupported: '文件' });
   }
+  if (type === types.Message.Audio) return voice(m, base, deps, done);
   if (type === types.Message.Location) {
     try {
       const location = toInboundLocation(await deps.locationOf(m.id));
@@ -101,6 +103,35 @@ export async function readWeChatMessage(m: Message, deps: InboundDeps): Promise<
   if (kind) return done({ unsupported: kind });
   // Recalls, system notices ("你已添加了…"), unknown types: nothing anyone asked of us.
   return { kind: 'ignore', reason: `type ${types.Message[type] ?? type}` };
+}
+
+/**
+ * A voice message: the recording is kept as evidence like a photo, and the conversation asks for a
+ * short text. When the file cannot be fetched or read, the conversation still asks for the text.
+ */
+async function voice(
+  m: Message,
+  base: InboundMessage,
+  deps: InboundDeps,
+  done: (extra: Partial<InboundMessage>) => InboundResult,
+): Promise<InboundResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await (await m.toFileBox()).toBuffer();
+  } catch {
+    return done({ voice: { attachmentId: null } });
+  }
+  try {
+    const sender = await deps.identify(base);
+    const kept = await deps.evidence.ingestVoice(bytes, {
+      uploadedById: sender.personId,
+      draftKey: `wechat:${base.chatId}:${base.userId}`,
+    });
+    return done({ voice: { attachmentId: kept.attachmentId }, ...(sender.isNew ? { newcomer: true } : {}) });
+  } catch (err) {
+    if (err instanceof PhotoRejectedError) return done({ voice: { attachmentId: null } });
+    throw err;
+  }
 }
 
 async function photo(

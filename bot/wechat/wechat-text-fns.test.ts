@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseWidth, parseWeChatCommand, pickedNumber, stripMention } from './wechat-text-fns.ts';
+import { normaliseWidth, parseWeChatCommand, pickedNumber, splitQuote, stripMention } from './wechat-text-fns.ts';
 
 describe('parseWeChatCommand', () => {
   it('reads slash commands, the full-width slash too', () => {
@@ -60,5 +60,13 @@ describe('stripMention / normaliseWidth', () => {
   });
   it('turns full-width ASCII into ASCII', () => {
     expect(normaliseWidth('／ｓｔａｔｕｓ　１')).toBe('/status 1');
+  });
+});
+
+describe('splitQuote', () => {
+  it('separates a quoted case card from the reply', () => {
+    const quoted = '「网格通：已提交，案件编号：JH-20261201-0001」\n- - - - - - - - - - - - - - -\n摊主每天下午四点来';
+    expect(splitQuote(quoted)).toEqual({ text: '摊主每天下午四点来', quoted: '已提交，案件编号：JH-20261201-0001' });
+    expect(splitQuote('路边有人摆摊')).toEqual({ text: '路边有人摆摊' });
   });
 });

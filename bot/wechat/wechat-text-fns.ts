@@ -55,3 +55,13 @@ export function stripMention(text: string, selfName: string): string {
   // WeChat puts a four-per-em space (U+2005) after a mention; some clients a normal space.
   return text.replace(new RegExp(`@${escaped}[\\u2005\\s]?`, 'g'), '').trim();
 }
+
+/**
+ * WeChat sends a quoted reply as one text: 「name：quoted」, a dashed line, then the reply. The
+ * quoted part (a case card, say) tells the flows which case the reply is about.
+ */
+export function splitQuote(text: string): { text: string; quoted?: string } {
+  const m = /^「([\s\S]*?)」\s*\n\s*(?:-\s*){6,}\n([\s\S]*)$/.exec(text);
+  if (!m) return { text };
+  return { text: m[2]!.trim(), quoted: m[1]!.replace(/^[^：:\n]{1,40}[：:]/, '').trim() };
+}

@@ -3,8 +3,16 @@ import type { MessageRenderer } from './case-messages.ts';
 import type { CasePatch, CaseRow, CaseTx } from './case-port.ts';
 import { capDeadline, type DeadlineFn } from './case-intake-service.ts';
 import type { ActionInput, Actor, CaseAction, Handling } from './case-types.ts';
-import { handlerButtons, message, ratingButtons, triageButtons, verifyButtons } from './case-notices.ts';
+import {
+  handlerButtons,
+  message,
+  outcomeMessage,
+  ratingButtons,
+  triageButtons,
+  verifyButtons,
+} from './case-notices.ts';
 import { formatShanghai } from './case-format-fns.ts';
+import { redactPersonalData } from './anonymise-fns.ts';
 
 export interface ActionContext {
   tx: CaseTx;
@@ -34,13 +42,20 @@ const followersHear =
     key: string,
     extra?: Record<string, string>,
     withButtons?: (c: CaseRow) => ReturnType<typeof verifyButtons>,
+    withPhotos = false,
   ) =>
   async (u: CaseRow, eventId: number) => {
+    const followers = await ctx.tx.followers(u.id);
+    // Whoever acted in a chat is answered there: they are told once.
+    const people = ctx.input.answeredInChat ? followers.filter((p) => p !== ctx.actor.personId) : followers;
+    if (!people.length) return;
     await ctx.tx.notify({
-      personIds: await ctx.tx.followers(u.id),
+      personIds: people,
       caseId: u.id,
       dedupeKey: `case:${u.id}:e${eventId}:followers`,
-      message: message(ctx.m, key, u, extra, withButtons?.(u)),
+      message: withPhotos
+        ? await outcomeMessage(ctx.tx, ctx.m, key, u, withButtons?.(u))
+        : message(ctx.m, key, u, extra, withButtons?.(u)),
     });
   };
 
@@ -223,7 +238,8 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     return {
       patch: { status: 'rejected', closedAt: ctx.now },
       event: { type: 'rejected', note: ctx.input.note },
-      announce: followersHear(ctx, 'reporter.rejected', { note: ctx.input.note! }),
+      // Staff wrote the reason; a third party's phone number in it is not for the reporter.
+      announce: followersHear(ctx, 'reporter.rejected', { note: redactPersonalData(ctx.input.note!) }),
     };
   },
 
@@ -232,7 +248,7 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     return {
       patch: { status: 'resolved', resolvedAt: now, outcome: input.note!.trim(), mode721: input.mode721! },
       event: { type: 'resolved', note: input.note, data: { mode721: input.mode721 } },
-      announce: followersHear(ctx, 'reporter.resolved', {}, verifyButtons),
+      announce: followersHear(ctx, 'reporter.resolved', {}, verifyButtons, true),
     };
   },
 
@@ -244,14 +260,23 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
         note: ctx.input.note ?? (ctx.actor.personId === ctx.c.reporterId ? '报告人确认已解决' : null),
       },
       then: [{ type: 'closed' }],
-      announce: followersHear(ctx, 'reporter.closed', {}, ratingButtons),
+      announce: followersHear(ctx, 'reporter.closed', {}, ratingButtons, true),
     };
   },
 
   async fail_verification(ctx) {
-    const { c, input } = ctx;
+    const { c, input, now } = ctx;
+    // Doing the work again takes the matter's handling time again, counted from now.
+    const dueAt = c.item ? ctx.deadlines(c.item, now, c.urgent).dueAt : c.dueAt;
+    const moved = dueAt && (!c.dueAt || dueAt > c.dueAt) ? dueAt : c.dueAt;
     return {
-      patch: { status: 'accepted', resolvedAt: null, reworkCount: c.reworkCount + 1 },
+      patch: {
+        status: 'accepted',
+        resolvedAt: null,
+        reworkCount: c.reworkCount + 1,
+        dueAt: moved,
+        ...(moved !== c.dueAt ? { remindedAt: null, overdueNotifiedAt: null } : {}),
+      },
       event: { type: 'rework', note: input.note },
       announce: async (u, eventId) => {
         await handlersHear(ctx, u, eventId, 'handler.rework', { note: input.note! });

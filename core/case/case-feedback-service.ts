@@ -1,11 +1,12 @@
-import { ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
+import { assertAttachable } from '../evidence/attachment-access-fns.ts';
 import type { CaseRow, CaseTx } from './case-port.ts';
 import type { Actor, RatingScore } from './case-types.ts';
 import { RATING_LABELS, SYSTEM_ACTOR } from './case-types.ts';
 import { ACTION_HANDLERS } from './case-action-handlers.ts';
 import { applyEffect, type CaseActionDeps, type CaseRef } from './case-action-service.ts';
 import { formatShanghai } from './case-format-fns.ts';
-import { message, ratingButtons } from './case-notices.ts';
+import { message, outcomeMessage, ratingButtons } from './case-notices.ts';
 
 const system = { personId: null, role: SYSTEM_ACTOR.role };
 
@@ -26,7 +27,14 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
     deadlines: deps.deadlines,
   });
 
-  async function rate(ref: CaseRef, actor: Actor, score: RatingScore, comment: string | null = null): Promise<CaseRow> {
+  /** answeredInChat: the chat thanks the rater itself, so no separate thanks is pushed. */
+  async function rate(
+    ref: CaseRef,
+    actor: Actor,
+    score: RatingScore,
+    comment: string | null = null,
+    answeredInChat = false,
+  ): Promise<CaseRow> {
     const now = clock();
     return store.transaction(async (tx) => {
       const c = await tx.getCase(ref);
@@ -47,12 +55,13 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
         data: { score },
         at: now,
       });
-      await tx.notify({
-        personIds: [actor.personId],
-        caseId: c.id,
-        dedupeKey: `case:${c.id}:e${eventId}:thanks`,
-        message: message(m, 'reporter.rated', c),
-      });
+      if (!answeredInChat)
+        await tx.notify({
+          personIds: [actor.personId],
+          caseId: c.id,
+          dedupeKey: `case:${c.id}:e${eventId}:thanks`,
+          message: message(m, 'reporter.rated', c),
+        });
       if (score !== 'unsatisfied' || actor.personId !== c.reporterId) return c;
       // The reporter is not satisfied: the first time the handler tries again, then the bureau takes over.
       const unsatisfiedCount = c.unsatisfiedCount + 1;
@@ -127,7 +136,7 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
             personIds: await tx.followers(u.id),
             caseId: u.id,
             dedupeKey: `case:${u.id}:e${eventId}:followers`,
-            message: message(m, 'reporter.closed', u, {}, ratingButtons(u)),
+            message: await outcomeMessage(tx, m, 'reporter.closed', u, ratingButtons(u)),
           });
         },
       };
@@ -155,7 +164,61 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
     });
   }
 
-  return { rate, commentOnRating, decidePostponement, autoVerify, escalateOverdue };
+  /**
+   * A reporter (or a follower) adds to a case already submitted: more photos, words, or a
+   * corrected place. Recorded as an event with the photos; whoever holds the case is told, with
+   * the photos. A merged duplicate's addition goes to the case it was merged into.
+   */
+  async function supplement(
+    ref: CaseRef,
+    actor: Actor,
+    input: { note: string | null; attachmentIds: number[] },
+  ): Promise<CaseRow> {
+    const now = clock();
+    return store.transaction(async (tx) => {
+      let c = await tx.getCase(ref);
+      if (c?.status === 'merged' && c.mergedIntoId !== null) c = await tx.getCase({ id: c.mergedIntoId });
+      if (!c) throw new NotFoundError('没有找到该案件');
+      if (!(await tx.followers(c.id)).includes(actor.personId)) throw new ForbiddenError('只有报告人可以补充此案件');
+      if (!['triage', 'dispatched', 'accepted', 'resolved'].includes(c.status))
+        throw new InvalidTransitionError(`案件 ${c.number} 已办理完毕，不能再补充。如问题再次出现，请重新报告。`);
+      const photos = input.attachmentIds;
+      if (!photos.length && !input.note?.trim()) throw new ValidationError('请发送要补充的文字、照片或位置');
+      if (photos.length) assertAttachable(photos, await tx.attachmentOwnership(photos), actor.personId, c.id);
+      const note = input.note?.trim().slice(0, 2000) || null;
+      const eventId = await tx.appendEvent({
+        caseId: c.id,
+        type: 'supplemented',
+        fromStatus: c.status,
+        toStatus: c.status,
+        actorId: actor.personId,
+        actorRole: 'reporter',
+        note,
+        attachmentIds: photos,
+        at: now,
+      });
+      const people =
+        c.status === 'triage'
+          ? await tx.handlers(c.streetId !== null ? 'street' : 'district', c.streetId, null)
+          : await tx.handlers(c.handling ?? 'street', c.streetId, c.departmentId);
+      if (c.assigneeId !== null && !people.includes(c.assigneeId)) people.push(c.assigneeId);
+      await tx.notify({
+        personIds: people,
+        caseId: c.id,
+        dedupeKey: `case:${c.id}:e${eventId}:handlers`,
+        message: {
+          ...message(m, 'handler.supplemented', c, {
+            note: note ?? '（无文字）',
+            photos: photos.length ? `\n补充照片 ${photos.length} 张` : '',
+          }),
+          ...(photos.length ? { photoAttachmentIds: photos } : {}),
+        },
+      });
+      return c;
+    });
+  }
+
+  return { rate, commentOnRating, decidePostponement, autoVerify, escalateOverdue, supplement };
 }
 
 export type CaseFeedbackService = ReturnType<typeof createCaseFeedbackService>;

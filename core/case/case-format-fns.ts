@@ -21,6 +21,15 @@ export function handlerName(c: Pick<CaseRow, 'handling' | 'streetName' | 'depart
   return '街道指挥中心';
 }
 
+/**
+ * Why a matter goes where it goes, in one sentence a resident can read: the matter and its legal
+ * basis, never the classifier's matched words.
+ */
+export function whyHandled(matter: string, handler: string, legalBasis: string | null | undefined): string {
+  const basis = legalBasis?.trim() ? `，依据${legalBasis.trim()}` : '';
+  return `“${matter}”由${handler}负责处理${basis}。`;
+}
+
 export function placeOf(c: Pick<CaseRow, 'address' | 'lat' | 'lng' | 'streetName'>): string {
   const parts = [c.streetName, c.address].filter(Boolean);
   if (parts.length) return parts.join(' ');

@@ -32,6 +32,8 @@ export interface IntakeReport {
   /** Staff (inspectors on patrol) file more than residents do: they get the higher limit. */
   reporterIsStaff?: boolean;
   attachmentIds?: number[];
+  /** The chat answers the reporter at once (number, handler, deadline): no separate push to them. */
+  answeredInChat?: boolean;
   /** An order handed over by another system (a 12345 work order): kept with the case. */
   external?: ExternalOrder;
 }
@@ -213,12 +215,13 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
           at: now,
         });
         await tx.addSubscriber(existing.id, report.reporterId);
-        await tx.notify({
-          personIds: [report.reporterId],
-          caseId: merged.id,
-          dedupeKey: `case:${merged.id}:duplicate`,
-          message: message(m, 'reporter.duplicate', existing),
-        });
+        if (!report.answeredInChat)
+          await tx.notify({
+            personIds: [report.reporterId],
+            caseId: merged.id,
+            dedupeKey: `case:${merged.id}:duplicate`,
+            message: message(m, 'reporter.duplicate', existing),
+          });
         return { kind: 'duplicate', case: merged, existing };
       }
 
@@ -265,12 +268,13 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
           data: { confidence: routed.confidence, ...(routed.assist ? { assist: routed.assist } : {}) },
           at: now,
         });
-        await tx.notify({
-          personIds: [report.reporterId],
-          caseId: c.id,
-          dedupeKey: `case:${c.id}:reporter:triage`,
-          message: message(m, 'reporter.triage', c),
-        });
+        if (!report.answeredInChat)
+          await tx.notify({
+            personIds: [report.reporterId],
+            caseId: c.id,
+            dedupeKey: `case:${c.id}:reporter:triage`,
+            message: message(m, 'reporter.triage', c),
+          });
         const centre = await tx.handlers(c.streetId !== null ? 'street' : 'district', c.streetId, null);
         await tx.notify({
           personIds: centre,
@@ -306,12 +310,13 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         note: `派遣至${handlerName(c)}`,
         at: now,
       });
-      await tx.notify({
-        personIds: [report.reporterId],
-        caseId: c.id,
-        dedupeKey: `case:${c.id}:reporter:created`,
-        message: message(m, 'reporter.created', c, { reason: routed.reasons[0] ?? '' }),
-      });
+      if (!report.answeredInChat)
+        await tx.notify({
+          personIds: [report.reporterId],
+          caseId: c.id,
+          dedupeKey: `case:${c.id}:reporter:created`,
+          message: message(m, 'reporter.created', c),
+        });
       await tx.notify({
         personIds: await tx.handlers(c.handling ?? 'street', c.streetId, c.departmentId),
         caseId: c.id,

@@ -1,10 +1,10 @@
 import { combineMessages } from '../messaging/combine-fns.ts';
 import type { Button, OutboundMessage } from '../messaging/outbound-types.ts';
-import { redactPersonalData } from './anonymise-fns.ts';
-import type { CaseRow, Notice } from './case-port.ts';
+import type { CaseRow, CaseTx, Notice } from './case-port.ts';
 import type { MessageRenderer } from './case-messages.ts';
-import { STATUS_LABELS } from './case-types.ts';
-import { formatShanghai, handlerName, placeOf, shorten } from './case-format-fns.ts';
+import { RESIDENT_STATUS_LABELS } from './case-types.ts';
+import { formatShanghai, handlerName, placeOf, shorten, whyHandled } from './case-format-fns.ts';
+import { redactPersonalData } from './anonymise-fns.ts';
 
 /** Placeholders every case message may use. The reporter's identity is never among them. */
 export function caseVars(c: CaseRow, extra: Record<string, string | number> = {}): Record<string, string | number> {
@@ -16,12 +16,27 @@ export function caseVars(c: CaseRow, extra: Record<string, string | number> = {}
     place: placeOf(c),
     text: shorten(c.text),
     legalBasis: c.item?.legalBasis ?? '—',
-    status: STATUS_LABELS[c.status],
-    outcome: c.outcome ?? '',
+    // Only reporters' messages name the status.
+    status: RESIDENT_STATUS_LABELS[c.status],
+    // Typed by staff, read in chats: a third party's phone number is hidden as on the public pages.
+    outcome: c.outcome ? redactPersonalData(c.outcome) : '',
+    why: c.item ? whyHandled(c.item.name, handlerName(c), c.item.legalBasis) : '',
     urgentMark: c.urgent ? '（紧急）' : '',
     note: '',
     ...extra,
   };
+}
+
+/** A 办结 / 结案 notice with the resolution photos (channels send their EXIF-free copies). */
+export async function outcomeMessage(
+  tx: Pick<CaseTx, 'resolutionPhotos'>,
+  m: MessageRenderer,
+  key: string,
+  c: CaseRow,
+  buttons?: Button[][],
+): Promise<OutboundMessage> {
+  const photos = await tx.resolutionPhotos(c.id);
+  return { ...message(m, key, c, {}, buttons), ...(photos.length ? { photoAttachmentIds: photos } : {}) };
 }
 
 const btn = (label: string, action: string, c: CaseRow): Button => ({ id: `c:${action}:${c.id}`, label });

@@ -167,6 +167,8 @@ export interface CaseTx {
   reportedSince(reporterId: number, since: Date): Promise<{ count: number; oldest: Date | null }>;
   /** Reporter and followers of merged duplicates. */
   followers(caseId: number): Promise<number[]>;
+  /** Photos attached to the case's latest 办结 (resolved) event, oldest first: the outcome's evidence. */
+  resolutionPhotos(caseId: number): Promise<number[]>;
   /** Who holds a case at a handling level: street team leads, department liaisons or district admins. */
   handlers(handling: Handling, streetId: number | null, departmentId: number | null): Promise<number[]>;
   personInStreet(personId: number, streetId: number, roles: string[]): Promise<boolean>;

@@ -52,6 +52,15 @@ export function createCaseServices(deps: CaseServicesDeps) {
       },
       deps.calendar,
     );
+  /**
+   * When the street centre usually has decided who handles a report sent to manual triage: one
+   * working day, what residents are told (the centre's triage list is worked daily).
+   */
+  const triageDueAt = (from: Date): Date =>
+    computeDeadlines(
+      { createdAt: from, responseHours: 24, handlingHours: 24, timeBasis: 'working', urgent: false },
+      deps.calendar,
+    ).dueAt;
   const base = { store: deps.store, clock: deps.clock, messages: deps.messages, deadlines, places: deps.places };
   return {
     intake: createCaseIntakeService({ ...base, settings: deps.settings }),
@@ -60,6 +69,7 @@ export function createCaseServices(deps: CaseServicesDeps) {
     places: createPlaceConfirmService(base),
     follows: createCaseFollowService({ ...base, settings: deps.settings }),
     deadlines,
+    triageDueAt,
     store: deps.store,
   };
 }

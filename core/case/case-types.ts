@@ -21,6 +21,17 @@ export const STATUS_LABELS: Record<CaseStatus, string> = {
   merged: '已合并',
 };
 
+/** The same statuses as residents read them: no 分拣 or 核查, which are the staff's words. */
+export const RESIDENT_STATUS_LABELS: Record<CaseStatus, string> = {
+  triage: '待确定承办单位',
+  dispatched: '已交承办单位',
+  accepted: '处理中',
+  resolved: '已处理，待您确认',
+  closed: '已结案',
+  rejected: '不予受理',
+  merged: '已并入其他案件',
+};
+
 export type Handling = 'street' | 'district' | 'department' | 'none';
 export type Mode721 = 'service' | 'management' | 'enforcement';
 export const MODE_721_LABELS: Record<Mode721, string> = {
@@ -94,6 +105,11 @@ export interface ActionInput {
   attachmentIds?: number[]; // resolve / verify evidence
   targetCaseNumber?: string; // merge
   newDueAt?: string; // request_postponement (ISO date-time)
+  /**
+   * The person acting is answered in the chat they pressed the button in: the notice to the
+   * case's followers leaves them out, so they are told once.
+   */
+  answeredInChat?: boolean;
 }
 
 /** The fields of a case the transition rules look at. */

@@ -18,6 +18,8 @@ export interface ReportInput {
   /** streetId: a staff member's own street, which places a report nothing else places. */
   reporter: { personId: number; role: Role; streetId?: number | null };
   attachmentIds?: number[];
+  /** See IntakeReport.answeredInChat. */
+  answeredInChat?: boolean;
 }
 
 export type ReportOutcome =
@@ -27,7 +29,7 @@ export type ReportOutcome =
   | { kind: 'duplicate'; decision: RoutingDecision; case: CaseRow; existing: CaseRow };
 
 /** Routes a report and, when it is an actionable problem inside the district, opens a case. Shared by the bot and the API. */
-type PreviewInput = Omit<ReportInput, 'channel' | 'reporter' | 'attachmentIds'> & {
+type PreviewInput = Omit<ReportInput, 'channel' | 'reporter' | 'attachmentIds' | 'answeredInChat'> & {
   reporter?: Role;
   reporterStreetId?: number | null;
 };
@@ -82,6 +84,7 @@ export function createReportService(deps: {
         reporterId: input.reporter.personId,
         reporterIsStaff: STAFF_ROLES.includes(input.reporter.role),
         attachmentIds: input.attachmentIds,
+        answeredInChat: input.answeredInChat,
       },
       toRoutedReport(decision, deps.minConfidence),
     );
@@ -129,7 +132,20 @@ export function createReportService(deps: {
     return { ...result, decision };
   }
 
-  return { preview, submit, fileOrder };
+
+  /**
+   * Whether intake will leave this decision to a person (manual triage), by the same rule intake
+   * applies, so a summary never promises a handler the case will not get.
+   */
+  function needsPerson(decision: RoutingDecision): boolean {
+    const routed = toRoutedReport(decision, deps.minConfidence);
+    const streetUnknown = decision.handling === 'street' && !decision.street.street;
+    const departmentUnknown = decision.handling === 'department' && !decision.department;
+    return routed.needsTriage || !decision.item || streetUnknown || departmentUnknown;
+  }
+
+
+  return { preview, submit, fileOrder, needsPerson };
 }
 
 export interface OrderInput {

@@ -5,6 +5,8 @@ import { fileExists, holdsContent, resolveInside, sha256Hex, writeFileAtomic } f
 import { inspectPhoto, renderDerivatives, type Derivatives } from './photo-decode.ts';
 import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
+import { PhotoRejectedError } from './photo-errors.ts';
+import { sniffAudio } from './voice-fns.ts';
 import type { OpenedFile, PhotoUploadMeta, StoredPhoto } from './photo-types.ts';
 
 export interface PhotoEvidenceDeps {
@@ -25,6 +27,11 @@ export interface PhotoEvidence {
   openThumbnail(attachmentId: number): Promise<OpenedFile | null>;
   /** The EXIF-free copy: the only one that may leave the case (public pages, messages to others). */
   openPublic(attachmentId: number): Promise<OpenedFile | null>;
+  /**
+   * Keeps a voice message as evidence, as sent (no public copy: a recording carries a voice, so it
+   * never leaves the case). Throws PhotoRejectedError when the bytes are not a known audio format.
+   */
+  ingestVoice(bytes: Buffer, meta?: PhotoUploadMeta): Promise<{ attachmentId: number; key: string; mime: string }>;
   /** Ids of the photos stored for a conversation draft and not yet on a case, oldest first. */
   draftAttachmentIds(draftKey: string): Promise<number[]>;
 }
@@ -129,6 +136,30 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
         exifLng: exif.lng,
         duplicate: first !== null,
       };
+    },
+
+    async ingestVoice(bytes, meta = {}) {
+      checkSize(bytes.length, maxBytes);
+      const audio = sniffAudio(bytes);
+      if (!audio) throw new PhotoRejectedError('unsupported_format', '语音格式无法识别，请用文字描述问题。');
+      const sha256 = sha256Hex(bytes);
+      const relative = `voice/${sha256.slice(0, 2)}/${sha256}.${audio.ext}`;
+      await keepOriginal(bytes, sha256, relative);
+      const row = await store.create({
+        sha256,
+        mime: audio.mime,
+        size: bytes.length,
+        path: relative,
+        thumbPath: null,
+        publicPath: null,
+        exifTakenAt: null,
+        exifLat: null,
+        exifLng: null,
+        uploadedById: meta.uploadedById ?? null,
+        draftKey: meta.draftKey ?? null,
+        createdAt: clock(),
+      });
+      return { attachmentId: row.id, key: row.publicKey, mime: audio.mime };
     },
 
     openOriginal: (id) => open(id, (r) => ({ path: r.path, mime: r.mime })),

@@ -49,11 +49,12 @@ function timeline(c: CaseDetail): SafeHtml {
 
 function photos(c: CaseDetail): SafeHtml {
   if (c.attachments.length === 0) return html`<p class="muted">没有照片。</p>`;
-  return html`<ul class="photos">${c.attachments.map(
-    (
-      a,
-      i,
-    ) => html`<li><a href="${a.url}"><img src="/attachments/${a.key}/thumb" alt="案件照片 ${i + 1}" loading="lazy" width="160" height="160"></a>
+  return html`<ul class="photos">${c.attachments.map((a, i) =>
+    // A reporter's voice message is kept with the photos: played here, never shown as a picture.
+    a.mime.startsWith('audio/')
+      ? html`<li><audio controls preload="none" src="${a.url}"></audio>
+      <small>语音 · 上传 ${dateTime(a.createdAt)}</small></li>`
+      : html`<li><a href="${a.url}"><img src="/attachments/${a.key}/thumb" alt="案件照片 ${i + 1}" loading="lazy" width="160" height="160"></a>
       <small>${a.exifTakenAt ? `拍摄 ${dateTime(a.exifTakenAt)}` : `上传 ${dateTime(a.createdAt)}`}${a.exifLat !== null ? ' · 含定位' : ''}</small></li>`,
   )}</ul>`;
 }

@@ -54,6 +54,7 @@ export const ROLE_LABELS: Record<string, string> = {
 };
 
 export const EVENT_LABELS: Record<string, string> = {
+  supplemented: '报告人补充',
   submitted: '提交报告',
   triage: '待人工分拣',
   registered: '立案',

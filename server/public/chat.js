@@ -88,7 +88,8 @@ function ownContent(m) {
 
 function botContent(m) {
   const parts = [richText(m.text ?? '')];
-  if (m.photoAttachmentIds?.length) parts.push(el('div', { class: 'photos' }, ...m.photoAttachmentIds.map(photoThumb)));
+  // The server names a bot message's photos by their keys (photoKeys), never by their ids.
+  if (m.photoKeys?.length) parts.push(el('div', { class: 'photos' }, ...m.photoKeys.map(photoThumb)));
   if (m.location)
     parts.push(el('p', { class: 'text' }, `📍 北纬 ${m.location.lat.toFixed(5)}，东经 ${m.location.lng.toFixed(5)}`));
   for (const row of m.buttons ?? []) {

@@ -41,6 +41,17 @@ describe('Telegram: photos coming in', () => {
     await u.expect('已取消');
   });
 
+  it('keeps a voice note as evidence and asks for a short text instead of refusing it', async () => {
+    const u = h.emu.user({ id: 4009 });
+    await u.sendVoice(Buffer.concat([Buffer.from('OggS\0\x02'), Buffer.alloc(300, 5)]));
+    await u.expect('已作为证据保存');
+    const stored = await h.db.attachment.findMany({ where: { draftKey: 'telegram:4009:4009' } });
+    expect(stored.map((a) => a.mime)).toEqual(['audio/ogg']);
+    expect(stored[0]!.publicPath).toBeNull(); // a voice never leaves the case
+    await u.send('/cancel');
+    await u.expect('已取消');
+  });
+
   it('takes the location from the EXIF GPS of a photo sent as a file', async () => {
     const u = h.emu.user({ id: 4002 });
     await u.send('门口一堆建筑垃圾没人清理，堆了好几天');

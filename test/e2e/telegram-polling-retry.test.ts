@@ -28,6 +28,9 @@ beforeAll(async () => {
       ingest: async () => {
         throw new Error('no photos here');
       },
+      ingestVoice: async () => {
+        throw new Error('no voice here');
+      },
       openPublic: async () => null,
     },
     notices: { enqueue: async () => {}, kick: () => {} },

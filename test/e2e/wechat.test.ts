@@ -69,8 +69,7 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     const resolved = await resident.expect(`案件 ${number} 已办结`);
     expect(resolved).toContain('回复 1 已解决');
     resident.say('1');
-    await resident.received('已核查通过');
-    // The closing push is queued in the same transaction as the verification, so it may arrive first.
+    // One answer to the press: the closing notice with the rating choices.
     const closed = await resident.received(`案件 ${number} 已结案`);
     expect(closed).toContain('回复 1 满意');
     await resident.ask('1', '感谢评价');
@@ -130,8 +129,10 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     await u.expect('暂不支持这类消息（链接）');
     u.sendOther(types.Message.MiniProgram);
     await u.expect('暂不支持这类消息（小程序）');
+    // A voice message is not refused: the bot asks for a short text (the recording, when the
+    // puppet can fetch it, is kept as evidence).
     u.sendOther(types.Message.Audio);
-    await u.expect('暂不支持这类消息（语音）');
+    await u.expect('请用一两句文字说明问题');
     const before = u.inbox.length;
     u.sendOther(types.Message.Unknown, '你已添加了网格通，现在可以开始聊天了。');
     await u.ask('/help', '/status');

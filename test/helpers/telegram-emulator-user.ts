@@ -30,6 +30,8 @@ export interface EmulatedUser {
   moveLiveLocation(messageId: number, lat: number, lng: number): Promise<number>;
   sendVenue(lat: number, lng: number, title: string, address: string): Promise<number>;
   sendSticker(): Promise<number>;
+  /** A voice note (Ogg/Opus bytes), as Telegram's apps record it. */
+  sendVoice(bytes: Buffer): Promise<number>;
   edit(messageId: number, text: string): Promise<number>;
   /** Presses a button (by label) of the newest bot message that has it; returns the callback query id. */
   press(label: string): Promise<string>;
@@ -111,6 +113,9 @@ export function createEmulatedUser(emu: TelegramEmulator, o: UserOptions): Emula
       for (const [i, p] of photos.entries())
         ids.push(await u.sendPhoto(p, { mediaGroupId: group, ...(i === 0 && caption ? { caption } : {}) }));
       return ids;
+    },
+    sendVoice(bytes) {
+      return message({ voice: { ...emu.addFile(bytes, { ext: 'ogg' }), duration: 3, mime_type: 'audio/ogg' } });
     },
     sendLocation(lat, lng, opts = {}) {
       return message({
