@@ -132,7 +132,6 @@ export function createReportService(deps: {
     return { ...result, decision };
   }
 
-
   /**
    * Whether intake will leave this decision to a person (manual triage), by the same rule intake
    * applies, so a summary never promises a handler the case will not get.
@@ -143,7 +142,6 @@ export function createReportService(deps: {
     const departmentUnknown = decision.handling === 'department' && !decision.department;
     return routed.needsTriage || !decision.item || streetUnknown || departmentUnknown;
   }
-
 
   return { preview, submit, fileOrder, needsPerson };
 }
