@@ -1,4 +1,5 @@
 import { formatShanghai, handlerName, shorten, whyHandled } from '../../core/case/case-format-fns.ts';
+import { referralGuidance } from '../../core/routing/reasons-fns.ts';
 import type { ItemRef } from '../../core/case/case-port.ts';
 import { RESIDENT_STATUS_LABELS } from '../../core/case/case-types.ts';
 import type { ReportOutcome } from '../../core/case/report-service.ts';
@@ -109,7 +110,10 @@ async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): 
         text,
         matter: item.name,
         handler,
-        why: whyHandled(item.name, handler, item.legalBasis),
+        // A body outside urban management: the resident also learns where to turn themselves.
+        why: [whyHandled(item.name, handler, item.legalBasis), referralGuidance(item.department)]
+          .filter(Boolean)
+          .join(''),
         place,
         photos,
         due: formatShanghai(due),
