@@ -4,24 +4,13 @@
 // One report is what a resident sends: a description, a location pin, and a press of 确认提交.
 // Latency is per update, from handing it in until its replies are queued. Then, separately: the
 // adapter alone (a runtime that answers at once), and delivery (the outbox drained into the emulator).
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBot } from '../app/create-bot.ts';
-import { createDomain } from '../app/create-domain.ts';
-import { createTelegram } from '../app/create-telegram.ts';
 import { createTelegramChannel, type TelegramUpdate } from '../bot/telegram/telegram-channel.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../config/logger.ts';
 import { createDeliveryWorker } from '../core/messaging/delivery-worker.ts';
-import { applyMigrations } from '../db/migrate.ts';
-import { createPrismaClient } from '../db/prisma-client.ts';
-import { seedReferenceData } from '../db/seed.ts';
-import { startWalCheckpointer } from '../db/wal-checkpointer.ts';
 import { createServer } from '../server/app.ts';
-import { startTelegramEmulator } from '../test/helpers/telegram-emulator.ts';
-import { districtPoints, reportUpdates, type Step } from '../test/helpers/telegram-report-updates.ts';
+import { reportUpdates, type Step } from '../test/helpers/telegram-report-updates.ts';
+import { startIntakeWorld } from './intake-world.ts';
 import { percentile } from './percentile.ts';
 
 const SECRET = 'bench-webhook-secret-0123456789';
@@ -84,33 +73,14 @@ export async function run(argv: string[] = []): Promise<void> {
   const total = Number(values.reports);
   const concurrency = Number(values.concurrency);
   const webhook = values.via === 'webhook';
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gridline-intake-bench-'));
-  const url = `file:${path.join(dir, 'bench.db')}`;
-  await applyMigrations(url);
-  const synchronous = values.synchronous === 'normal' ? 'NORMAL' : 'FULL';
-  const db = await createPrismaClient(url, { synchronous });
-  await seedReferenceData(db);
-  const emu = await startTelegramEmulator();
-  const config = loadConfig(
-    {
-      DATA_DIR: dir,
-      DATABASE_URL: url,
-      LOG_LEVEL: 'silent',
-      TELEGRAM_BOT_TOKEN: emu.token,
-      TELEGRAM_API_ROOT: emu.apiRoot,
-      ...(webhook
-        ? { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://gridline.example.cn' }
-        : {}),
-    },
-    dir,
-    false,
-  );
-  const logger = createLogger(config);
-  // As main.ts runs it: WAL checkpoints on a worker thread, not in the middle of a message.
-  const checkpointer = await startWalCheckpointer(db, url, logger);
-  const domain = await createDomain({ db, config, logger });
-  const bot = createBot({ db, domain, config, logger });
-  const telegram = createTelegram({ config, logger, db, domain, bot, kick: () => {} })!;
+  const world = await startIntakeWorld({
+    name: 'intake',
+    synchronous: values.synchronous,
+    env: webhook
+      ? { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://gridline.example.cn' }
+      : {},
+  });
+  const { db, emu, config, logger, domain, bot, telegram } = world;
   const app = await createServer({
     config,
     logger,
@@ -129,10 +99,7 @@ export async function run(argv: string[] = []): Promise<void> {
     });
     if (res.statusCode !== 200) throw new Error(`webhook answered ${res.statusCode}: ${res.body}`);
   };
-  const points = districtPoints(total, (lat, lng) => {
-    const s = domain.jurisdiction.locatePoint({ lat, lng });
-    return !s.outsideDistrict && s.street !== null;
-  });
+  const points = world.points(total);
 
   const warmup = Math.min(200, Math.floor(total / 10));
   await drive(feed, 0, warmup, concurrency, points);
@@ -151,7 +118,7 @@ export async function run(argv: string[] = []): Promise<void> {
       .join(' ')} (other work shares this machine), Node ${process.version}`,
   );
   out(
-    `${total} reports × 3 updates (text, pin, 确认提交), concurrency ${concurrency} (residents at a time), after ${warmup} warm-up reports, synchronous=${synchronous}`,
+    `${total} reports × 3 updates (text, pin, 确认提交), concurrency ${concurrency} (residents at a time), after ${warmup} warm-up reports, synchronous=${values.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`,
   );
   out(
     `  reports/s      ${(total / r.seconds).toFixed(0)}   (target ≥ 300)   updates/s ${((3 * total) / r.seconds).toFixed(0)}   wall ${r.seconds.toFixed(1)} s`,
@@ -202,11 +169,7 @@ export async function run(argv: string[] = []): Promise<void> {
   );
 
   await app.close();
-  await emu.close();
-  await checkpointer.stop();
-  await db.$disconnect();
-  if (values.keep) out(`database kept at ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  await world.close(values.keep, out);
 }
 
 /** bench/run.ts calls run(); the default export is the same function. */

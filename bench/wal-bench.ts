@@ -3,21 +3,11 @@
 // (update → telegraf → conversation → SQLite → replies queued), as main.ts runs it (WAL checkpoints
 // on their worker thread). Prints the largest WAL seen, the WAL and database at the end, and the
 // bytes the process wrote (/proc/self/io) per report.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBot } from '../app/create-bot.ts';
-import { createDomain } from '../app/create-domain.ts';
-import { createTelegram } from '../app/create-telegram.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../config/logger.ts';
-import { applyMigrations } from '../db/migrate.ts';
-import { createPrismaClient } from '../db/prisma-client.ts';
-import { seedReferenceData } from '../db/seed.ts';
-import { startWalCheckpointer } from '../db/wal-checkpointer.ts';
-import { startTelegramEmulator } from '../test/helpers/telegram-emulator.ts';
-import { districtPoints, reportUpdates } from '../test/helpers/telegram-report-updates.ts';
+import { reportUpdates } from '../test/helpers/telegram-report-updates.ts';
+import { startIntakeWorld } from './intake-world.ts';
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
@@ -44,38 +34,15 @@ export async function run(argv: string[] = []): Promise<void> {
   });
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gridline-wal-bench-'));
-  const file = path.join(dir, 'bench.db');
-  const url = `file:${file}`;
-  await applyMigrations(url);
-  const synchronous = values.synchronous === 'normal' ? 'NORMAL' : 'FULL';
   const walLimitBytes = Number(values['wal-limit-mb']) * 1024 * 1024;
-  const db = await createPrismaClient(url, { synchronous, walLimitBytes });
-  await seedReferenceData(db);
-  const emu = await startTelegramEmulator();
-  const config = loadConfig(
-    {
-      DATA_DIR: dir,
-      DATABASE_URL: url,
-      LOG_LEVEL: 'silent',
-      TELEGRAM_BOT_TOKEN: emu.token,
-      TELEGRAM_API_ROOT: emu.apiRoot,
-    },
-    dir,
-    false,
-  );
-  const logger = createLogger(config);
-  const checkpointer = await startWalCheckpointer(db, url, logger, {
-    intervalMs: Number(values['checkpoint-ms']),
-    limitBytes: walLimitBytes,
+  const world = await startIntakeWorld({
+    name: 'wal',
+    synchronous: values.synchronous,
+    walLimitBytes,
+    checkpointMs: Number(values['checkpoint-ms']),
   });
-  const domain = await createDomain({ db, config, logger });
-  const bot = createBot({ db, domain, config, logger });
-  const telegram = createTelegram({ config, logger, db, domain, bot, kick: () => {} })!;
-  const points = districtPoints(rate * seconds, (lat, lng) => {
-    const s = domain.jurisdiction.locatePoint({ lat, lng });
-    return !s.outsideDistrict && s.street !== null;
-  });
+  const { file, db, telegram } = world;
+  const points = world.points(rate * seconds);
 
   let maxWal = 0;
   const sampler = setInterval(() => (maxWal = Math.max(maxWal, size(`${file}-wal`))), 20);
@@ -109,7 +76,7 @@ export async function run(argv: string[] = []): Promise<void> {
   const cases = await db.case.count();
 
   out(
-    `\nWAL under sustained writes — ${rate} reports/s offered for ${seconds} s, synchronous=${synchronous}, checkpoint every ${values['checkpoint-ms']} ms, WAL limit ${values['wal-limit-mb']} MB`,
+    `\nWAL under sustained writes — ${rate} reports/s offered for ${seconds} s, synchronous=${values.synchronous === 'normal' ? 'NORMAL' : 'FULL'}, checkpoint every ${values['checkpoint-ms']} ms, WAL limit ${values['wal-limit-mb']} MB`,
   );
   out(
     `${os.cpus().length} CPUs, load average ${os
@@ -127,7 +94,7 @@ export async function run(argv: string[] = []): Promise<void> {
 
   // Pages written per report with nothing to share a commit with: one resident at a time, the
   // WAL started afresh and left unchecked, so its frame count is exactly what the reports wrote.
-  await checkpointer.stop();
+  await world.checkpointer.stop();
   await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
   await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
   const alone = 200;
@@ -141,10 +108,7 @@ export async function run(argv: string[] = []): Promise<void> {
   await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 1000');
 
   await telegram.stop();
-  await emu.close();
-  await db.$disconnect();
-  if (values.keep) out(`database kept at ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  await world.close(values.keep, out);
 }
 
 /** bench/run.ts calls run(); the default export is the same function. */
