@@ -1,22 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { districtDay } from '../../core/stats/period-fns.ts';
 import { parseBoardFilters, type RawQuery } from '../pages/board-query.ts';
-import { toCsv, toXlsx, XLSX_MIME } from '../pages/export-format.ts';
+import { toCsv, toXlsx } from '../pages/export-format.ts';
 import { casesTable, statsTables } from '../pages/export-tables.ts';
 import { installPageErrors, requireStaffPage } from '../pages/page-guard.ts';
 import { loadStatsView, statsStreetScope } from '../pages/stats-view.ts';
 import type { ServerDeps } from '../server-deps.ts';
-
-type Format = 'csv' | 'xlsx';
-
-function download(reply: FastifyReply, format: Format, name: string, body: Buffer): FastifyReply {
-  return reply
-    .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME)
-    .header('content-disposition', `attachment; filename="${name}.${format}"`)
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .send(body);
-}
+import { downloadFormatParams, sendDownload, type DownloadFormat } from './download-reply.ts';
 
 /**
  * Exports for the assessment (考核): cases with the board's filters and statistics for the
@@ -26,16 +16,12 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
   const { db, domain, config } = deps;
   installPageErrors(app, config.PUBLIC_URL.startsWith('https://'));
 
-  app.get<{ Params: { format: Format } }>(
+  app.get<{ Params: { format: DownloadFormat } }>(
     '/exports/cases.:format',
     {
       schema: {
         hide: true,
-        params: {
-          type: 'object',
-          properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } },
-          required: ['format'],
-        },
+        params: downloadFormatParams,
       },
     },
     async (req, reply) => {
@@ -44,20 +30,16 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       const table = await casesTable(db, actor, parseBoardFilters(req.query as RawQuery), now);
       req.log.info({ rows: table.rows.length, format: req.params.format }, 'cases exported');
       const body = req.params.format === 'csv' ? toCsv(table) : await toXlsx([table]);
-      return download(reply, req.params.format, `cases-${districtDay(now)}`, body);
+      return sendDownload(reply, req.params.format, `cases-${districtDay(now)}`, body);
     },
   );
 
-  app.get<{ Params: { format: Format }; Querystring: Record<string, string | undefined> }>(
+  app.get<{ Params: { format: DownloadFormat }; Querystring: Record<string, string | undefined> }>(
     '/exports/stats.:format',
     {
       schema: {
         hide: true,
-        params: {
-          type: 'object',
-          properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } },
-          required: ['format'],
-        },
+        params: downloadFormatParams,
       },
     },
     async (req, reply) => {
@@ -69,7 +51,7 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
         req.params.format === 'csv'
           ? toCsv(t.figures)
           : await toXlsx([t.figures, t.trend, t.posts, t.departments, t.people, t.notes]);
-      return download(reply, req.params.format, `stats-${view.from}_${view.to}`, body);
+      return sendDownload(reply, req.params.format, `stats-${view.from}_${view.to}`, body);
     },
   );
 }

@@ -5,12 +5,12 @@ import { exportPeriod } from '../../core/hotline/hotline-period-fns.ts';
 import { districtDay } from '../../core/stats/period-fns.ts';
 import { readHotlineFile } from '../hotline/hotline-file-read.ts';
 import { hotlineExport } from '../hotline/hotline-export.ts';
-import { XLSX_MIME } from '../pages/export-format.ts';
 import { hotlinePage } from '../pages/hotline-page.ts';
 import { pageContext, sendPage } from '../pages/page-context.ts';
 import { installPageErrors, requireStaffPage } from '../pages/page-guard.ts';
 import { checkCsrf, CSRF_FIELD } from '../plugins/csrf.ts';
 import type { ServerDeps } from '../server-deps.ts';
+import { downloadFormatParams, sendDownload } from './download-reply.ts';
 
 /** Who may file hotline orders and download their results: the district bureau. */
 export const HOTLINE_ROLES = ['district_admin'] as const;
@@ -98,11 +98,7 @@ export async function hotlinePageRoutes(app: FastifyInstance, deps: ServerDeps):
     {
       schema: {
         hide: true,
-        params: {
-          type: 'object',
-          properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } },
-          required: ['format'],
-        },
+        params: downloadFormatParams,
       },
     },
     async (req, reply) => {
@@ -111,15 +107,9 @@ export async function hotlinePageRoutes(app: FastifyInstance, deps: ServerDeps):
       const { format } = req.params;
       const { body, rows } = await hotlineExport(db, domain.hotline.mapping, period, format);
       req.log.info({ rows, format }, 'hotline results exported');
-      return reply
-        .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME)
-        .header(
-          'content-disposition',
-          `attachment; filename="12345-results-${req.query.from}_${req.query.to}.${format}"`,
-        )
-        .header('cache-control', 'no-store')
-        .header('x-content-type-options', 'nosniff')
-        .send(body);
+      // Named by the validated period, never by the raw query text.
+      const name = `12345-results-${districtDay(period.from)}_${districtDay(new Date(period.to.getTime() - 1))}`;
+      return sendDownload(reply, format, name, body);
     },
   );
 }
