@@ -1,5 +1,6 @@
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
 import { OUTBOX_PRIORITY, type ClaimedMessage, type OutboxPort } from '../core/messaging/outbox-port.ts';
+import type { Prisma } from '../prisma/generated/client.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx } from './sql-connection.ts';
 import { sqlDate } from './sql-values.ts';
@@ -131,6 +132,15 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     );
   }
 
+  /** Rows left in `sending` (those `where` picks) go back to the queue now, counted as an attempt. */
+  const requeueSending = async (where: Prisma.OutboxMessageWhereInput, now: Date, reason: string) =>
+    (
+      await db.outboxMessage.updateMany({
+        where: { status: 'sending', ...where },
+        data: { status: 'pending', nextAttemptAt: now, attempts: { increment: 1 }, lastError: reason },
+      })
+    ).count;
+
   return {
     enqueue,
     enqueueForPeople,
@@ -234,32 +244,11 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       return count === 1;
     },
 
-    async recoverStale(now) {
-      // Counted as an attempt: a message that crashes the process every time must die eventually.
-      const { count } = await db.outboxMessage.updateMany({
-        where: { status: 'sending', nextAttemptAt: { lt: now } },
-        data: {
-          status: 'pending',
-          nextAttemptAt: now,
-          attempts: { increment: 1 },
-          lastError: 'lease expired: the worker stopped mid-send',
-        },
-      });
-      return count;
-    },
+    // Counted as an attempt: a message that crashes the process every time must die eventually.
+    recoverStale: (now) =>
+      requeueSending({ nextAttemptAt: { lt: now } }, now, 'lease expired: the worker stopped mid-send'),
 
-    async reclaimSending(now) {
-      const { count } = await db.outboxMessage.updateMany({
-        where: { status: 'sending' },
-        data: {
-          status: 'pending',
-          nextAttemptAt: now,
-          attempts: { increment: 1 },
-          lastError: 'the process stopped mid-send',
-        },
-      });
-      return count;
-    },
+    reclaimSending: (now) => requeueSending({}, now, 'the process stopped mid-send'),
 
     async markChatBlocked(channel, chatId) {
       await db.chatIdentity.updateMany({ where: { channel, chatId, blockedAt: null }, data: { blockedAt: clock() } });
