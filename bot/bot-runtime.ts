@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../config/logger.ts';
+import { combineMessages } from '../core/messaging/combine-fns.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
 import type { ConversationHandler, HandledMessage, InboundMessage } from './inbound-types.ts';
 
@@ -51,7 +52,8 @@ export function createBotRuntime(deps: {
     const handled = await deps.handler.handle(msg);
     const fresh = await deps.store.commit({
       message: msg,
-      handled,
+      // A greeting and the question after it go as one message: one send against the chat's limit.
+      handled: { ...handled, replies: combineMessages(handled.replies) },
       replyKeyBase: `reply:${msg.channel}:${msg.chatId}:${msg.updateId ?? randomUUID()}`,
     });
     if (!fresh) {

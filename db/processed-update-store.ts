@@ -1,5 +1,4 @@
 import type { HandledMessageStore } from '../bot/bot-runtime.ts';
-import { combineMessages } from '../core/messaging/combine-fns.ts';
 import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 import { clearConversation, saveConversation } from './conversation-store.ts';
 import type { OutboxStore } from './outbox-store.ts';
@@ -35,10 +34,9 @@ export function createHandledMessageStore(db: Db, outbox: Pick<OutboxStore, 'enq
           if (handled.state.next) saveConversation(tx, handled.state.key, handled.state.next);
           else clearConversation(tx, handled.state.key);
         }
-        // A greeting and the question after it go as one message: one send against the chat's limit.
         outbox.enqueue(
           tx,
-          combineMessages(handled.replies).map((message, i) => ({
+          handled.replies.map((message, i) => ({
             dedupeKey: `${replyKeyBase}:${i}`,
             channel: m.channel,
             chatId: m.chatId,
