@@ -3,7 +3,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config-schema.ts';
 import type { Logger } from '../config/logger.ts';
-import { createWindowLimiter } from '../bot/webchat/ip-window-limiter.ts';
 import { createSseHub, type SseHub } from '../bot/webchat/sse-hub.ts';
 import { createWebChatSender } from '../bot/webchat/webchat-sender.ts';
 import type { ChannelSender } from '../core/messaging/outbound-types.ts';
@@ -37,7 +36,6 @@ export function createWebChat(opts: {
     clock: domain.clock,
   });
   // 20 new residents per address per hour: a family behind one router is never stopped.
-  const residentLimiter = createWindowLimiter({ max: 20, windowMs: 3_600_000 });
-  const deps = { ...opts, hub, store, residentLimiter, logger: opts.logger.child({ component: 'webchat' }) };
+  const deps = { ...opts, hub, store, logger: opts.logger.child({ component: 'webchat' }) };
   return { sender, hub, routes: (app) => webchatRoutes(app, deps) };
 }

@@ -1,7 +1,6 @@
 import type { Bot } from '../../app/create-bot.ts';
 import type { Domain } from '../../app/create-domain.ts';
 import type { SseHub } from '../../bot/webchat/sse-hub.ts';
-import type { WindowLimiter } from '../../bot/webchat/ip-window-limiter.ts';
 import type { Config } from '../../config/config-schema.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { Db } from '../../db/prisma-client.ts';
@@ -16,6 +15,4 @@ export interface WebChatRouteDeps {
   logger: Logger;
   hub: SseHub;
   store: WebChatStore;
-  /** Limits how often one address may create a new web resident. */
-  residentLimiter: WindowLimiter;
 }

@@ -3,13 +3,14 @@ import { buildStreetMap, renderStreetMapSvg, type StreetMap } from '../../bot/we
 import { ROLE_NAMES } from '../../bot/flows/command-flow.ts';
 import { STAFF_ROLES } from '../../core/case/case-types.ts';
 import { loadBundledJurisdictionData } from '../../core/geo/jurisdiction-data.ts';
-import { ForbiddenError } from '../../core/errors.ts';
+import { ForbiddenError, TooManyRequestsError } from '../../core/errors.ts';
 import { createWebResident, demoStaffPersonId, DEMO_CHOICES } from '../../db/demo-identities.ts';
 import { chatPage, chooserPage, type ChatMe } from '../pages/chat-page.ts';
 import { acceptFormPosts, field } from '../pages/form-body.ts';
 import { installPageErrors } from '../pages/page-guard.ts';
 import { mapTiles, tileImgSource } from '../pages/map-config.ts';
 import { checkCsrf, csrfToken } from '../plugins/csrf.ts';
+import { byAddress } from '../plugins/flood-limits.ts';
 import { SESSION_COOKIE } from '../plugins/session.ts';
 import type { WebChatRouteDeps } from './webchat-deps.ts';
 
@@ -42,6 +43,14 @@ export async function webchatPageRoutes(app: FastifyInstance, deps: WebChatRoute
   installPageErrors(app, secure); // errors here are pages, not JSON
   await acceptFormPosts(app);
 
+  // Enough that a script cannot fill the person table, never in a real visitor's way.
+  const newResidentLimit = app.floodLimit({
+    name: 'chat-new-resident',
+    max: 20,
+    windowMs: 3_600_000,
+    key: byAddress,
+    message: '操作过于频繁，请稍后再试。',
+  });
   const chooser = (req: FastifyRequest, reply: FastifyReply, status = 200, error?: string) =>
     sendHtml(
       reply,
@@ -90,7 +99,12 @@ export async function webchatPageRoutes(app: FastifyInstance, deps: WebChatRoute
     const as = field(req.body, 'as') ?? '';
     let personId: number | null;
     if (as === 'resident') {
-      if (!deps.residentLimiter.take(req.ip)) return chooser(req, reply, 429, '操作过于频繁，请稍后再试。');
+      try {
+        await newResidentLimit(req);
+      } catch (err) {
+        if (err instanceof TooManyRequestsError) return chooser(req, reply, 429, err.message);
+        throw err;
+      }
       personId = await createWebResident(db);
     } else {
       if (!config.DEMO_MODE) throw new ForbiddenError('工作人员请通过机器人发送的登录链接登录');
