@@ -104,6 +104,7 @@ async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): 
       streetName: decision.street.street,
       departmentName: decision.department,
     });
+    const guidance = referralGuidance(item.department);
     ctx.say(
       'draft.summary',
       {
@@ -111,9 +112,7 @@ async function summarise(ctx: BotContext, d: Draft, decision: RoutingDecision): 
         matter: item.name,
         handler,
         // A body outside urban management: the resident also learns where to turn themselves.
-        why: [whyHandled(item.name, handler, item.legalBasis), referralGuidance(item.department)]
-          .filter(Boolean)
-          .join(''),
+        why: whyHandled(item.name, handler, item.legalBasis) + (guidance ? `${guidance}。` : ''),
         place,
         photos,
         due: formatShanghai(due),

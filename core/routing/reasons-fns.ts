@@ -46,15 +46,17 @@ export function streetReason(item: PowerItem): string {
 
 /**
  * What a resident is told to do about a matter of a body outside urban management (issue 18):
- * where to turn, in one sentence; null for the ten departments the street centre refers to.
+ * where to turn, one clause without its full stop; null for the ten departments the street
+ * centre refers to.
  */
 export function referralGuidance(department: string | null): string | null {
-  return isReferralBody(department) ? `请向${REFERRAL_GUIDE[department]}反映，或拨打12345政务服务便民热线。` : null;
+  return isReferralBody(department) ? `请向${REFERRAL_GUIDE[department]}反映，或拨打12345政务服务便民热线` : null;
 }
 
 export function departmentReason(item: PowerItem): string {
-  if (isReferralBody(item.department))
-    return `该事项不属于城市管理执法范围，也不由街道执法队办理：请向${REFERRAL_GUIDE[item.department]}反映，或拨打12345政务服务便民热线；街道综合执法中心会将来件转交该部门`;
+  const guidance = referralGuidance(item.department);
+  if (guidance)
+    return `该事项不属于城市管理执法范围，也不由街道执法队办理：${guidance}；街道综合执法中心会将来件转交该部门`;
   return `该事项不属于城市管理执法范围，由街道综合执法中心移送${item.department}部门处理并跟踪`;
 }
 
