@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS_DIR, NO_FILTERS, openSchemaEngine, schemaFiles } from './schema-engine.ts';
 import { readMigrationsList } from './migrations-fns.ts';
+import { pendingMigrations } from './migration-status.ts';
 
 export function sqlitePath(databaseUrl: string): string {
   return databaseUrl.replace(/^file:/, '');
@@ -10,9 +11,11 @@ export function sqlitePath(databaseUrl: string): string {
 /** Applies pending migrations (recorded in _prisma_migrations); returns the names applied. */
 export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
   mkdirSync(path.dirname(path.resolve(sqlitePath(databaseUrl))), { recursive: true });
+  const migrationsList = await readMigrationsList(migrationsDir);
+  // A current schema needs no engine (and its exclusive lock): tools then run beside the server.
+  if (pendingMigrations(sqlitePath(databaseUrl), migrationsList).length === 0) return [];
   const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
-    const migrationsList = await readMigrationsList(migrationsDir);
     const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
     return out.appliedMigrationNames;
   } finally {
