@@ -90,4 +90,57 @@ describe('staff tools beside a running server', () => {
     const res = await fetch(`${base}/api/cases`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
   }, 60_000);
+
+  it('npm run staff: list, post, role, transfer and deactivate, each printed in Chinese with ids', async () => {
+    const made = run('scripts/token-create.ts', ['--role', 'enforcer', '--street', '万松街道', '--name', '王队员']);
+    expect(made.status).toBe(0);
+    const token = made.stdout.trim();
+    const id = Number(/人员 #(\d+)/.exec(made.stderr)?.[1]);
+    expect(id).toBeGreaterThan(0);
+
+    const list = run('scripts/staff.ts', ['list', '--street', '万松街道']);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`#${id}\t王队员\t执法队员\t万松街道`));
+
+    const define = run('scripts/staff.ts', [
+      'post',
+      'define',
+      '--street',
+      '万松街道',
+      '--name',
+      '占道经营岗',
+      '--covers',
+      'SR-001,市容市政',
+    ]);
+    expect(define.status).toBe(0);
+    expect(define.stdout).toMatch(/已设立岗位 #\d+ 占道经营岗（万松街道城管执法队），负责：SR-001、市容市政/);
+    const assign = run('scripts/staff.ts', ['post', 'assign', '--id', String(id), '--post', '占道经营岗']);
+    expect(assign.status).toBe(0);
+    expect(assign.stdout).toContain(`已为 #${id} 王队员（执法队员）设岗`);
+
+    const role = run('scripts/staff.ts', ['role', '--id', String(id), '--role', 'inspector']);
+    expect(role.stdout).toContain(`已将 #${id} 王队员 的角色从执法队员改为巡查员`);
+    const moved = run('scripts/staff.ts', ['transfer', '--id', String(id), '--street', '北湖街道']);
+    expect(moved.status).toBe(0);
+    expect(moved.stdout).toContain('从万松街道调往北湖街道');
+
+    // Errors: a clear message and exit 1, nothing changed.
+    const unknown = run('scripts/staff.ts', ['transfer', '--id', String(id), '--street', '火星街道']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('没有名为“火星街道”的街道');
+    const missing = run('scripts/staff.ts', ['deactivate', '--id', '999999']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('没有编号为 999999 的工作人员');
+    expect(run('scripts/staff.ts', ['fly']).status).toBe(1);
+
+    // Deactivation reaches the running server at once: its token no longer signs in.
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${base}/api/cases`, { headers: auth })).status).toBe(200);
+    const off = run('scripts/staff.ts', ['deactivate', '--id', String(id)]);
+    expect(off.status).toBe(0);
+    expect(off.stdout).toContain(`已停用 #${id} 王队员（巡查员）`);
+    expect(off.stdout).toContain('吊销 API 令牌 1 个');
+    expect((await fetch(`${base}/api/cases`, { headers: auth })).status).toBe(401);
+    expect(run('scripts/staff.ts', ['list', '--all']).stdout).toMatch(new RegExp(`#${id}\t王队员.*已停用`));
+  }, 300_000);
 });
