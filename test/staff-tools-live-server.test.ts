@@ -1,6 +1,7 @@
 // The staff tools run beside a running server (issue 15): main.ts in a child process, the
 // command-line tools as child processes against the same DATA_DIR, while the server serves.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -143,4 +144,28 @@ describe('staff tools beside a running server', () => {
     expect((await fetch(`${base}/api/cases`, { headers: auth })).status).toBe(401);
     expect(run('scripts/staff.ts', ['list', '--all']).stdout).toMatch(new RegExp(`#${id}\t王队员.*已停用`));
   }, 300_000);
+
+  it('db:migrate with a migration pending says the server holds the database, instead of SocketTimeout', () => {
+    // As after deploying new code before restarting: the newest migration is not recorded yet.
+    const file = path.join(dir, 'gridline.db');
+    const raw = new Database(file, { timeout: 10_000 });
+    const last = raw.prepare('SELECT * FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1').get() as Record<
+      string,
+      unknown
+    >;
+    raw.prepare('DELETE FROM _prisma_migrations WHERE id = ?').run(last.id);
+    try {
+      const r = run('scripts/db-migrate.ts', []);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('请重启服务器（启动时会自动迁移）');
+      expect(r.stderr).toContain(String(last.migration_name));
+      expect(r.stderr).not.toContain('SocketTimeout');
+    } finally {
+      const cols = Object.keys(last);
+      raw
+        .prepare(`INSERT INTO _prisma_migrations (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`)
+        .run(...cols.map((c) => last[c] as string | number | null));
+      raw.close();
+    }
+  }, 120_000);
 });
