@@ -139,6 +139,10 @@ describe('/staff: transfer, role and posts', () => {
     const labels = lead.lastButtons.map((b) => b.label);
     expect(labels[0]).toBe('队员丙（占道经营岗）');
     expect(labels).toContain('队员甲');
+    // The dashboard's 转派 list follows the same order.
+    const page = (await get(`/cases/${number}`, await session(await lead.personId()))).body;
+    expect(page.indexOf('队员丙（占道经营岗）')).toBeGreaterThan(0);
+    expect(page.indexOf('队员丙（占道经营岗）')).toBeLessThan(page.indexOf('>队员甲<'));
   });
 
   it('the bureau transfers a member to another street; the team lead changes an inspector to an enforcer', async () => {
