@@ -57,6 +57,9 @@ export interface Done {
   summary: string;
 }
 
+/** Who may hold a post: the people 转派 chooses from (staff-directory.ts teamMembers). */
+const POST_ROLES: readonly Role[] = ['enforcer', 'team_lead'];
+
 const person = (p: { id: number; displayName: string }) => `#${p.id} ${p.displayName}`;
 
 async function record(
@@ -244,9 +247,10 @@ export function createStaffAdminStore(db: Db, clock: () => Date = () => new Date
           throw new ValidationError('部门联络人须属于一个部门：请为其另发绑定码');
         await tx.person.update({
           where: { id: p.id },
-          data: { role, ...(role === 'enforcer' ? {} : { postId: null }) },
+          data: { role, ...(POST_ROLES.includes(role) ? {} : { postId: null }) },
         });
-        const summary = `已将 ${person(p)} 的角色从${roleLabel(p.role)}改为${roleLabel(role)}。`;
+        const postDropped = p.postId !== null && !POST_ROLES.includes(role);
+        const summary = `已将 ${person(p)} 的角色从${roleLabel(p.role)}改为${roleLabel(role)}${postDropped ? '，原岗位已取消' : ''}。`;
         return record(tx, admin, p.id, 'role', summary, { from: p.role, to: role }, now);
       });
     },
@@ -320,8 +324,8 @@ export function createStaffAdminStore(db: Db, clock: () => Date = () => new Date
           await tx.person.update({ where: { id: p.id }, data: { postId: null } });
           return record(tx, admin, p.id, 'post', `已取消 ${person(p)} 的岗位。`, { from: p.postId, to: null }, now);
         }
-        if (!STREET_ROLES.includes(p.role as Role) || p.streetId === null)
-          throw new ValidationError('只有街道执法队的人员可以设岗');
+        if (!POST_ROLES.includes(p.role as Role) || p.streetId === null)
+          throw new ValidationError('只有街道的执法队员和执法队长可以设岗（转派只在他们中选人）');
         const teamId =
           p.teamId ?? (await tx.team.findFirst({ where: { streetId: p.streetId }, orderBy: { id: 'asc' } }))?.id;
         const post = teamId
