@@ -37,8 +37,14 @@ export interface IdentityPort {
 }
 
 export interface StaffDirectory {
-  /** Enforcers and team leads of a street, for 转派. */
-  teamMembers(streetId: number): Promise<Array<{ personId: number; name: string }>>;
+  /**
+   * Enforcers and team leads of a street, for 转派; given the case's item, those whose post
+   * (岗位) covers its code or category come first.
+   */
+  teamMembers(
+    streetId: number,
+    item?: { code: string; post: string | null } | null,
+  ): Promise<Array<{ personId: number; name: string }>>;
   departments(): Promise<Array<{ code: string; name: string }>>;
   /** People to tell about an inspector's patrol report. */
   teamLeads(streetId: number): Promise<number[]>;

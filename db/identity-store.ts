@@ -84,8 +84,23 @@ export function createIdentityStore(db: Db): IdentityPort {
         const existing = await tx.chatIdentity.findUnique({
           where: { channel_externalId: { channel, externalId: userId } },
         });
+        // A street's staff join its team, so posts (岗位) and transfers know where they belong.
+        const team =
+          bc.streetId !== null
+            ? await tx.team.findFirst({
+                where: { streetId: bc.streetId },
+                orderBy: { id: 'asc' },
+                select: { id: true },
+              })
+            : null;
         const person = await tx.person.create({
-          data: { displayName: bc.displayName, role: bc.role, streetId: bc.streetId, departmentId: bc.departmentId },
+          data: {
+            displayName: bc.displayName,
+            role: bc.role,
+            streetId: bc.streetId,
+            departmentId: bc.departmentId,
+            teamId: team?.id ?? null,
+          },
         });
         const direct = privateChat(userId, chatId);
         if (existing)

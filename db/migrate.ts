@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS_DIR, NO_FILTERS, openSchemaEngine, schemaFiles } from './schema-engine.ts';
 import { readMigrationsList } from './migrations-fns.ts';
+import { pendingMigrations } from './migration-status.ts';
 
 export function sqlitePath(databaseUrl: string): string {
   return databaseUrl.replace(/^file:/, '');
@@ -10,11 +11,18 @@ export function sqlitePath(databaseUrl: string): string {
 /** Applies pending migrations (recorded in _prisma_migrations); returns the names applied. */
 export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
   mkdirSync(path.dirname(path.resolve(sqlitePath(databaseUrl))), { recursive: true });
+  const migrationsList = await readMigrationsList(migrationsDir);
+  // A current schema needs no engine (and its exclusive lock): tools then run beside the server.
+  const pending = pendingMigrations(sqlitePath(databaseUrl), migrationsList);
+  if (pending.length === 0) return [];
   const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
-    const migrationsList = await readMigrationsList(migrationsDir);
     const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
     return out.appliedMigrationNames;
+  } catch (err) {
+    // The engine needs the database to itself (see migration-status.ts): say so, not "SocketTimeout".
+    if (String((err as Error).message).includes('SocketTimeout')) throw new DatabaseInUseError(pending);
+    throw err;
   } finally {
     await close();
   }
@@ -35,5 +43,17 @@ export async function diffDatabaseToSchema(databaseUrl: string): Promise<string>
     return result.exitCode === 2 ? (result.stdout ?? '') : '';
   } finally {
     await close();
+  }
+}
+
+/** Pending migrations could not be applied because another process (a running server) has the database open. */
+export class DatabaseInUseError extends Error {
+  constructor(readonly pending: string[]) {
+    super(
+      `数据库正被另一个进程（运行中的网格通服务器）使用，无法执行 ${pending.length} 个待执行的迁移（${pending.join('、')}）：` +
+        '迁移需要独占数据库。请重启服务器（启动时会自动迁移），或停止服务器后运行 npm run db:migrate。' +
+        `\nThe database is open in another process (a running server); ${pending.length} pending migration(s) need it to themselves. Restart the server (it migrates on start) or stop it and run npm run db:migrate.`,
+    );
+    this.name = 'DatabaseInUseError';
   }
 }

@@ -192,6 +192,7 @@ export function createSharedConnection(inner: SqlDriverAdapterFactory): { factor
       // The adapter keeps its better-sqlite3 handle in a public field; this is the one place that knows.
       client = (adapter as unknown as { client: Database.Database }).client;
       statements.clear();
+      immediateTransactions(client);
       return gated(adapter);
     },
   };
@@ -219,4 +220,16 @@ function releasing(t: Transaction, release: () => void): Transaction {
     ...(t.rollbackToSavepoint ? { rollbackToSavepoint: (n: string) => t.rollbackToSavepoint!(n) } : {}),
     ...(t.releaseSavepoint ? { releaseSavepoint: (n: string) => t.releaseSavepoint!(n) } : {}),
   };
+}
+
+/**
+ * Prisma's adapter opens its transactions with a plain (deferred) BEGIN: one that reads and then
+ * writes while another process (the server, or a command-line tool beside it) has committed
+ * meanwhile fails with SQLITE_BUSY at once, busy_timeout or not. BEGIN IMMEDIATE takes the write
+ * lock first, so it waits on busy_timeout instead; in one process the gate serialises anyway.
+ */
+function immediateTransactions(client: Database.Database): void {
+  const prepare = client.prepare.bind(client);
+  client.prepare = ((source: string) =>
+    prepare(source === 'BEGIN' ? 'BEGIN IMMEDIATE' : source)) as typeof client.prepare;
 }

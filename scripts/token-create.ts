@@ -2,12 +2,15 @@
 // Creates a staff person (or reuses the one with the same role, name and street/department, or
 // --person-id) and prints a new API token once. Only its sha256 is stored: lose it, issue another.
 // Tokens expire after --days (default 90); npm run token:revoke ends one sooner.
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
 import { STAFF_ROLES, type Role } from '../core/case/case-types.ts';
+import { roleLabel } from '../core/staff/staff-admin-rules.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { createPrismaClient, type Db } from '../db/prisma-client.ts';
 import { seedReferenceData } from '../db/seed.ts';
+import { createStaffAdminStore } from '../db/staff-admin-store.ts';
 import { teamName } from '../db/seed-organisation.ts';
 import { DEFAULT_TOKEN_DAYS, issueApiToken, MAX_TOKEN_DAYS } from '../db/token-store.ts';
 
@@ -19,7 +22,7 @@ const USAGE = `Usage: npm run token:create -- --role <${STAFF_ROLES.join('|')}> 
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
-  process.exit(2);
+  process.exit(1);
 }
 
 const { values: a } = parseArgs({
@@ -95,12 +98,26 @@ try {
     a.label ?? `token:create ${new Date().toISOString().slice(0, 10)}`,
     { days },
   );
+  const summary =
+    `${person.created ? '已新建' : '使用'}人员 #${person.id} ${person.displayName}（${roleLabel(person.role)}），` +
+    `签发 API 令牌 #${issued.id}，有效期至 ${issued.expiresAt.toISOString().slice(0, 10)}。`;
+  await createStaffAdminStore(db).note(
+    { kind: 'cli', label: `命令行（${os.userInfo().username}）` },
+    person.id,
+    'token',
+    summary,
+    { tokenId: issued.id, created: person.created },
+  );
   process.stderr.write(
-    `${person.created ? 'Created' : 'Using'} person #${person.id} ${person.displayName} (${person.role}).\n` +
+    `${summary}\n` +
+      `${person.created ? 'Created' : 'Using'} person #${person.id} ${person.displayName} (${person.role}).\n` +
       `Token #${issued.id}, valid until ${issued.expiresAt.toISOString()} (revoke: npm run token:revoke -- --id ${issued.id}).\n` +
       'API token (shown once; send it as "Authorization: Bearer <token>"):\n',
   );
   process.stdout.write(`${issued.token}\n`);
+} catch (err) {
+  process.stderr.write(`未完成：${(err as Error).message}\n`);
+  process.exitCode = 1;
 } finally {
   await db.$disconnect();
 }

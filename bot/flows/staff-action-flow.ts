@@ -81,7 +81,7 @@ export async function caseButton(ctx: BotContext, action: CaseAction, caseId: nu
   if (action === 'assign') {
     const members =
       c.streetId !== null
-        ? (await ctx.deps.staff.teamMembers(c.streetId)).filter((m) => m.personId !== ctx.actor.personId)
+        ? (await ctx.deps.staff.teamMembers(c.streetId, c.item)).filter((m) => m.personId !== ctx.actor.personId)
         : [];
     if (!members.length) return ctx.say('action.no_members');
     return ctx.say(

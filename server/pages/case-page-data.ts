@@ -28,7 +28,7 @@ export async function loadCasePage(
   const has = (...a: string[]) => actions.some((x) => a.includes(x));
   const directory = createStaffDirectory(db);
   const [teamMembers, departments, streets, list, postponements] = await Promise.all([
-    has('assign') && row.streetId !== null ? directory.teamMembers(row.streetId) : [],
+    has('assign') && row.streetId !== null ? directory.teamMembers(row.streetId, row.item) : [],
     has('refer') ? directory.departments().then((ds) => ds.map((d) => d.name)) : [],
     has('register', 'return')
       ? db.street.findMany({ orderBy: { code: 'asc' }, select: { name: true } }).then((s) => s.map((x) => x.name))
