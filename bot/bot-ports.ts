@@ -40,6 +40,8 @@ export interface StaffDirectory {
   /** Enforcers and team leads of a street, for 转派. */
   teamMembers(streetId: number): Promise<Array<{ personId: number; name: string }>>;
   departments(): Promise<Array<{ code: string; name: string }>>;
+  /** The district's streets, for 退回 to another street and the bureau's 派遣街道. */
+  streets(): Promise<Array<{ code: string; name: string }>>;
   /** People to tell about an inspector's patrol report. */
   teamLeads(streetId: number): Promise<number[]>;
 }

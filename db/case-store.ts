@@ -426,6 +426,28 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         )!.n > 0
       );
     },
+    async departmentStaffed(departmentId) {
+      return (
+        tx.get<{ n: number }>(
+          `SELECT COUNT(*) AS "n" FROM "Person" WHERE "role" = 'dept_liaison' AND "departmentId" = ? AND "active" = 1`,
+          departmentId,
+        )!.n > 0
+      );
+    },
+    async history(caseId) {
+      return tx
+        .all<{ type: string; note: string | null; actorRole: string; data: string; createdAt: string }>(
+          'SELECT "type", "note", "actorRole", "data", "createdAt" FROM "CaseEvent" WHERE "caseId" = ? ORDER BY "id"',
+          caseId,
+        )
+        .map((e) => ({
+          type: e.type,
+          note: e.note,
+          actorRole: e.actorRole,
+          data: JSON.parse(e.data) as Record<string, unknown>,
+          at: dateOrNull(e.createdAt)!,
+        }));
+    },
     async ratingsSince(caseId, personId, since) {
       return tx.get<{ n: number }>(
         'SELECT COUNT(*) AS "n" FROM "Rating" WHERE "caseId" = ? AND "personId" = ? AND "createdAt" >= ?',

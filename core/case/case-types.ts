@@ -99,7 +99,8 @@ export interface ActionInput {
   note?: string; // reason or outcome text
   itemCode?: string; // register / return: the matter chosen
   streetName?: string; // register / return: the street that should handle it
-  departmentName?: string; // refer
+  departmentName?: string; // refer / return: the department that should handle it
+  toDistrict?: boolean; // return: to the district bureau, which sorts it again
   assigneeId?: number; // assign
   mode721?: Mode721; // resolve
   attachmentIds?: number[]; // resolve / verify evidence

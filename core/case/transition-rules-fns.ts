@@ -56,7 +56,20 @@ interface Rule {
 }
 
 export const TRANSITION_RULES: Record<CaseAction, Rule> = {
-  register: { from: ['triage'], who: streetCentre, requires: [need('itemCode', '请选择权力清单事项')] },
+  /**
+   * 立案派遣: from triage by the street centre or the bureau; and the bureau may send a case it
+   * holds (escalated, or meant for a department nobody is bound to) to any street.
+   */
+  register: {
+    from: ['triage', 'dispatched', 'accepted'],
+    who: (a, c) =>
+      c.status === 'triage'
+        ? streetCentre(a, c)
+        : c.handling === 'district' && a.role === 'district_admin'
+          ? null
+          : '只有区城管执法局可以改派由区局办理的案件',
+    requires: [(input) => (input.itemCode || input.streetName ? null : '请选择权力清单事项')],
+  },
   accept: { from: ['dispatched'], who: handler },
   assign: {
     from: ['dispatched', 'accepted'],

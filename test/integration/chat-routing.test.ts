@@ -24,6 +24,7 @@ async function report(userId: string, text: string): Promise<{ number: string; i
   return { number, id: c.id };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 const texts = async (u: ChatUser) => (await u.pushes()).map((p) => p.text);
 
 beforeAll(async () => {
@@ -56,5 +57,77 @@ describe('acceptance deadlines', () => {
     expect(await watch.notifyResponseOverdue(clock.now())).toBe(0);
     clock.advanceMinutes(30);
     expect(await watch.notifyResponseOverdue(clock.now())).toBe(1);
+  });
+});
+
+describe('a unit nobody is bound to', () => {
+  it('an urgent gas leak for 燃气企业 reaches the bureau with actions it may take', async () => {
+    clock.set('2026-12-01T03:00:00Z');
+    const resident = h.user('r-gas2');
+    await resident.send({
+      text: '单元门口闻到很浓的天然气味，像是燃气泄漏',
+      location: { ...WANSONG, lat: WANSONG.lat + 0.001 },
+    });
+    const submitted = (await resident.press('确认提交')).join();
+    expect(submitted).toContain('区城市管理执法局');
+    const number = /JH-\d{8}-\d{4}/.exec(submitted)![0];
+    const push = (await admin.pushes()).filter((p) => p.text.includes(number)).at(-1)!;
+    expect(push.text).toContain('燃气企业');
+    const labels = push.buttons!.flat().map((b) => b.label);
+    expect(labels).toEqual(expect.arrayContaining(['接单', '派遣街道', '移送部门']));
+    for (const label of ['派遣街道', '移送部门', '接单']) {
+      const answer = (await admin.send({ button: pushButton(push, label) })).join();
+      expect(answer).not.toContain('不在您的职责范围内');
+      await admin.send({ command: { name: 'cancel', args: '' } });
+    }
+    const c = await h.db.case.findUniqueOrThrow({ where: { number } });
+    expect(c.handling).toBe('district');
+    expect(c.status).toBe('accepted');
+  });
+});
+
+// Last: returns teach the place memory which street a point belongs to.
+describe('退回 with a destination', () => {
+  it('asks where the case belongs, then why; the other street reads both', async () => {
+    clock.set('2026-12-01T02:00:00Z');
+    const { number, id } = await report('r-ret1', '路边有人乱堆建筑垃圾，堆了一大堆');
+    const push = (await lead.pushes()).find((p) => p.text.includes(number));
+    await lead.send({ button: pushButton(push, '退回') });
+    const offered = lead.lastButtons.map((b) => b.label);
+    expect(offered).toContain('北湖街道');
+    expect(offered).not.toContain('万松街道');
+    expect(offered).toContain('区城管执法局（重新分拣）');
+    expect(offered).toContain('其他部门');
+    expect((await lead.press('北湖街道')).join()).toContain('退回理由');
+    expect((await lead.send({ text: '该地点属北湖街道辖区，非本街道' })).join()).toContain('已退回');
+    const c = await h.db.case.findUniqueOrThrow({ where: { id }, include: { street: true } });
+    expect(c.street?.name).toBe('北湖街道');
+    expect(c.status).toBe('dispatched');
+    const got = (await otherLead.pushes()).filter((p) => p.text.includes(number)).at(-1);
+    expect(got?.text).toContain('退回');
+    expect(got?.text).toContain('万松街道城管执法队');
+    expect(got?.text).toContain('该地点属北湖街道辖区');
+  });
+
+  it('to the bureau: its push shows the reason, and its 立案派遣 goes to the street it chooses', async () => {
+    // The case the last test sent to 北湖街道 goes back up: the bureau sends it to 万松街道 after all.
+    const c0 = await h.db.case.findFirstOrThrow({ where: { text: '路边有人乱堆建筑垃圾，堆了一大堆' } });
+    const { number, id } = c0;
+    await otherLead.send({ button: `c:return:${id}` });
+    await otherLead.press('区城管执法局（重新分拣）');
+    await otherLead.send({ text: '现场核实在两个街道交界处，须区局协调' });
+    const bureauPush = (await admin.pushes()).filter((p) => p.text.includes(number)).at(-1);
+    expect(bureauPush?.text).toContain('须区局协调');
+    expect(bureauPush?.text).toContain('北湖街道城管执法队');
+    await admin.send({ button: pushButton(bureauPush, '立案派遣') });
+    expect(admin.lastButtons.map((b) => b.label)).toContain('万松街道');
+    await admin.press('万松街道');
+    const item = admin.lastButtons.find((b) => b.id.startsWith('g:'));
+    expect(item).toBeDefined();
+    expect((await admin.send({ button: item!.id })).join()).toContain('已立案派遣');
+    const c = await h.db.case.findUniqueOrThrow({ where: { id }, include: { street: true } });
+    expect(c.street?.name).toBe('万松街道');
+    expect(c.handling).toBe('street');
+    expect((await lead.pushes()).filter((p) => p.text.includes(number)).at(-1)?.text).toContain('新案件');
   });
 });
