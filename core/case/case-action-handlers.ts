@@ -310,7 +310,7 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
             dedupeKey: `case:${u.id}:e${eventId}:previous`,
             message: message(ctx.m, 'handler.escalated_notice', c, {
               how: automatic ? '因超期自动上报' : '上报',
-              note: input.note ?? '',
+              note: automatic ? `时限${formatShanghai(c.dueAt)}已过仍未办结` : (input.note ?? ''),
             }),
           });
         await followersHear(ctx, 'reporter.escalated')(u, eventId);

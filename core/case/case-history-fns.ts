@@ -38,7 +38,9 @@ export function historyLines(steps: CaseStep[], max = 6): string {
         : typeof s.data.department === 'string'
           ? ` → ${s.data.department}`
           : '';
-    const note = s.note ? `：${shorten(s.note.replace(/\s+/g, ' '), 40)}` : '';
+    // The system's registration note is the router's reasoning: the matter's code says it shorter.
+    const words = s.type === 'registered' && typeof s.data.item === 'string' ? s.data.item : s.note;
+    const note = words ? `：${shorten(words.replace(/\s+/g, ' '), 40)}` : '';
     return `· ${formatShanghai(s.at)} ${STEP_LABELS[s.type]}${where}${note}`;
   });
   if (shown.length > kept.length) lines.splice(1, 0, `· …（省略 ${shown.length - kept.length} 步）`);

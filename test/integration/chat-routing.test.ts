@@ -15,16 +15,24 @@ let watch: DeadlineWatch;
 let lead: ChatUser, otherLead: ChatUser, admin: ChatUser;
 const WANSONG = { lat: 30.5942, lng: 114.2359, crs: 'wgs84' as const };
 
-async function report(userId: string, text: string): Promise<{ number: string; id: number }> {
+// Other points inside 万松街道, over 200 m apart: a street chosen for a case's point is learned
+// for that point, so each test that moves a case to another street files at its own.
+const AT = {
+  esc1: { lat: 30.6, lng: 114.238, crs: 'wgs84' as const },
+  esc2: { lat: 30.596, lng: 114.245, crs: 'wgs84' as const },
+  post: { lat: 30.602, lng: 114.232, crs: 'wgs84' as const },
+  merge: { lat: 30.5985, lng: 114.2485, crs: 'wgs84' as const },
+};
+
+async function report(userId: string, text: string, location = WANSONG): Promise<{ number: string; id: number }> {
   const u = h.user(userId);
-  await u.send({ text, location: WANSONG });
+  await u.send({ text, location });
   const replies = await u.press('确认提交');
   const number = /JH-\d{8}-\d{4}/.exec(replies.join())![0];
   const c = await h.db.case.findUniqueOrThrow({ where: { number } });
   return { number, id: c.id };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
 const texts = async (u: ChatUser) => (await u.pushes()).map((p) => p.text);
 
 beforeAll(async () => {
@@ -83,6 +91,89 @@ describe('a unit nobody is bound to', () => {
     const c = await h.db.case.findUniqueOrThrow({ where: { number } });
     expect(c.handling).toBe('district');
     expect(c.status).toBe('accepted');
+  });
+});
+
+describe('escalation', () => {
+  it('上报区局 from the chat reaches the bureau as 【上报区局】 with the reason and the steps so far', async () => {
+    clock.set('2026-12-01T02:00:00Z');
+    const { number, id } = await report('r-esc1', '店铺门口的油烟机直排，油烟很大扰民', AT.esc1);
+    await lead.send({ button: `c:accept:${id}` });
+    clock.advanceHours(1);
+    await lead.send({ button: `c:escalate:${id}` });
+    await lead.send({ text: '涉及多个产权单位，情况复杂' });
+    const push = (await admin.pushes()).filter((p) => p.text.includes(number)).at(-1)!;
+    expect(push.text).toMatch(/^【上报区局】/);
+    expect(push.text).toContain('涉及多个产权单位');
+    expect(push.text).toContain('办理经过');
+    expect(push.text).toContain('接单');
+    // The bureau may send it on to a street of its choice from the same push.
+    await admin.send({ button: pushButton(push, '派遣街道') });
+    await admin.press('北湖街道');
+    const item = admin.lastButtons.find((b) => b.id.startsWith('g:'))!;
+    expect((await admin.send({ button: item.id })).join()).toContain('已立案派遣');
+    const c = await h.db.case.findUniqueOrThrow({ where: { id }, include: { street: true } });
+    expect([c.handling, c.street?.name, c.status]).toEqual(['street', '北湖街道', 'dispatched']);
+    expect((await otherLead.pushes()).filter((p) => p.text.includes(number)).at(-1)?.text).toContain('【区局派遣】');
+  });
+
+  it('an overdue case escalated by the scheduler: the bureau reads 【超期上报】 with its history, the lead is told', async () => {
+    clock.set('2026-12-01T02:00:00Z');
+    const { number, id } = await report('r-esc2', '人行道上堆满了装修垃圾，行人无法通过', AT.esc2);
+    await lead.send({ button: `c:accept:${id}` });
+    const c = await h.db.case.findUniqueOrThrow({ where: { id } });
+    clock.set(new Date(c.dueAt!.getTime() + 25 * 3_600_000));
+    await watch.run(clock.now());
+    const bureau = (await admin.pushes()).filter((p) => p.text.includes(number));
+    expect(bureau.map((p) => p.text.slice(0, 6))).not.toContain('【新案件】');
+    const escalated = bureau.at(-1)!;
+    expect(escalated.text).toMatch(/^【超期上报】/);
+    expect(escalated.text).toContain('万松街道城管执法队');
+    expect(escalated.text).toContain('办理经过');
+    expect(escalated.text).toContain('接单');
+    expect(escalated.buttons?.flat().map((b) => b.label)).toContain('派遣街道');
+    const told = (await lead.pushes()).filter((p) => p.text.includes(number)).at(-1)!;
+    expect(told.text).toContain('超期自动上报');
+    // The 超期上报 is the bureau's 督办: no second notice in the next minute.
+    const before = (await admin.pushes()).length;
+    clock.advanceMinutes(1);
+    await watch.run(clock.now());
+    expect((await admin.pushes()).length).toBe(before);
+  });
+});
+
+describe('缓办 and 合并 in the chat', () => {
+  it('缓办: the lead gives a reason and a date, the bureau approves in the chat', async () => {
+    clock.set('2026-12-01T02:00:00Z');
+    const { number, id } = await report('r-post', '小区里有人私自占用绿地种菜', AT.post);
+    await lead.send({ button: `c:accept:${id}` });
+    expect((await lead.send({ button: `c:request_postponement:${id}` })).join()).toContain('缓办的理由');
+    expect((await lead.send({ text: '需园林部门共同处置，等待排期' })).join()).toContain('申请延期至何时');
+    expect((await lead.send({ text: '下周吧' })).join()).toContain('没有看懂');
+    expect((await lead.send({ text: '12月20日' })).join()).toContain('等待区城管执法局审批');
+    const push = (await admin.pushes()).filter((p) => p.text.includes(number)).at(-1)!;
+    expect(push.text).toContain('【缓办申请】');
+    expect(push.text).toContain('需园林部门共同处置');
+    expect((await admin.send({ button: pushButton(push, '批准缓办') })).join()).toContain('已批准');
+    const c = await h.db.case.findUniqueOrThrow({ where: { id } });
+    // 20 December, 17:30 in Wuhan.
+    expect(c.dueAt?.toISOString()).toBe('2026-12-20T09:30:00.000Z');
+    expect(c.postponed).toBe(true);
+    expect((await lead.pushes()).filter((p) => p.text.includes(number)).at(-1)?.text).toContain('已批准');
+  });
+
+  it('合并: asks for the original case number, checks it, and merges', async () => {
+    clock.set('2026-12-01T02:00:00Z');
+    const first = await report('r-m1', '街角的共享单车乱停乱放堵住盲道', AT.merge);
+    const second = await report('r-m2', '路口有人在人行道上摆摊卖水果', AT.merge);
+    expect((await lead.send({ button: `c:merge:${second.id}` })).join()).toContain('原案件编号');
+    expect((await lead.send({ text: '就是上午那个' })).join()).toContain('不是案件编号');
+    expect((await lead.send({ text: second.number })).join()).toContain('有效的案件编号');
+    expect((await lead.send({ text: 'JH-20261201-9999' })).join()).toContain('有效的案件编号');
+    expect((await lead.send({ text: first.number })).join()).toContain('已合并');
+    const c = await h.db.case.findUniqueOrThrow({ where: { id: second.id } });
+    expect(c.status).toBe('merged');
+    expect(c.mergedIntoId).toBe(first.id);
   });
 });
 
