@@ -33,7 +33,6 @@ async function report(userId: string, text: string, location = WANSONG): Promise
   return { number, id: c.id };
 }
 
-const texts = async (u: ChatUser) => (await u.pushes()).map((p) => p.text);
 
 beforeAll(async () => {
   h = await createChatHarness({ clock: clock.now });
