@@ -22,6 +22,8 @@ const AT = {
   esc2: { lat: 30.596, lng: 114.245, crs: 'wgs84' as const },
   post: { lat: 30.602, lng: 114.232, crs: 'wgs84' as const },
   merge: { lat: 30.5985, lng: 114.2485, crs: 'wgs84' as const },
+  ret2: { lat: 30.6035, lng: 114.2415, crs: 'wgs84' as const },
+  ret3: { lat: 30.5965, lng: 114.2385, crs: 'wgs84' as const },
 };
 
 async function report(userId: string, text: string, location = WANSONG): Promise<{ number: string; id: number }> {
@@ -32,7 +34,6 @@ async function report(userId: string, text: string, location = WANSONG): Promise
   const c = await h.db.case.findUniqueOrThrow({ where: { number } });
   return { number, id: c.id };
 }
-
 
 beforeAll(async () => {
   h = await createChatHarness({ clock: clock.now });
@@ -200,24 +201,47 @@ describe('退回 with a destination', () => {
   });
 
   it('to the bureau: its push shows the reason, and its 立案派遣 goes to the street it chooses', async () => {
-    // The case the last test sent to 北湖街道 goes back up: the bureau sends it to 万松街道 after all.
-    const c0 = await h.db.case.findFirstOrThrow({ where: { text: '路边有人乱堆建筑垃圾，堆了一大堆' } });
-    const { number, id } = c0;
-    await otherLead.send({ button: `c:return:${id}` });
-    await otherLead.press('区城管执法局（重新分拣）');
-    await otherLead.send({ text: '现场核实在两个街道交界处，须区局协调' });
+    clock.set('2026-12-01T02:00:00Z');
+    const { number, id } = await report('r-ret2', '路边绿化带里被人倒了很多建筑垃圾', AT.ret2);
+    await lead.send({ button: `c:return:${id}` });
+    await lead.press('区城管执法局（重新分拣）');
+    await lead.send({ text: '现场在两个街道交界处，须区局协调' });
     const bureauPush = (await admin.pushes()).filter((p) => p.text.includes(number)).at(-1);
     expect(bureauPush?.text).toContain('须区局协调');
-    expect(bureauPush?.text).toContain('北湖街道城管执法队');
+    expect(bureauPush?.text).toContain('万松街道城管执法队');
     await admin.send({ button: pushButton(bureauPush, '立案派遣') });
-    expect(admin.lastButtons.map((b) => b.label)).toContain('万松街道');
-    await admin.press('万松街道');
+    expect(admin.lastButtons.map((b) => b.label)).toContain('北湖街道');
+    await admin.press('北湖街道');
     const item = admin.lastButtons.find((b) => b.id.startsWith('g:'));
     expect(item).toBeDefined();
     expect((await admin.send({ button: item!.id })).join()).toContain('已立案派遣');
     const c = await h.db.case.findUniqueOrThrow({ where: { id }, include: { street: true } });
-    expect(c.street?.name).toBe('万松街道');
+    expect(c.street?.name).toBe('北湖街道');
     expect(c.handling).toBe('street');
-    expect((await lead.pushes()).filter((p) => p.text.includes(number)).at(-1)?.text).toContain('新案件');
+    expect((await otherLead.pushes()).filter((p) => p.text.includes(number)).at(-1)?.text).toContain('新案件');
+  });
+
+  it('to a department: its liaison reads the reason; to one nobody is bound to, the bureau takes it', async () => {
+    clock.set('2026-12-01T02:00:00Z');
+    const liaison = await h.staffUser('scjg', 'dept_liaison', { department: '市场监管', name: '市场监管联络人' });
+    const { number, id } = await report('r-ret3', '路边小摊占道卖熟食，没有健康证', AT.ret3);
+    await lead.send({ button: `c:return:${id}` });
+    await lead.press('其他部门');
+    expect(lead.lastButtons.map((b) => b.label)).toEqual(expect.arrayContaining(['市场监管', '燃气企业']));
+    await lead.press('市场监管');
+    expect((await lead.send({ text: '无证食品经营属市场监管职责' })).join()).toContain('已退回');
+    const got = (await liaison.pushes()).filter((p) => p.text.includes(number)).at(-1)!;
+    expect(got.text).toContain('【退回改派】');
+    expect(got.text).toContain('无证食品经营属市场监管职责');
+    // The liaison sends it on to a department nobody is bound to: the bureau holds it.
+    await liaison.send({ button: pushButton(got, '退回') });
+    await liaison.press('其他部门');
+    await liaison.press('燃气企业');
+    await liaison.send({ text: '涉及瓶装液化气使用' });
+    const c = await h.db.case.findUniqueOrThrow({ where: { id } });
+    expect([c.handling, c.status]).toEqual(['district', 'dispatched']);
+    const bureau = (await admin.pushes()).filter((p) => p.text.includes(number)).at(-1)!;
+    expect(bureau.text).toContain('【待区局处置】');
+    expect(bureau.text).toContain('燃气企业尚无人员');
   });
 });
