@@ -268,7 +268,8 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     const { tx, c, input, actor } = ctx;
     // The scheduler escalates as the system: the case is overdue, and the bureau reads it as such.
     const automatic = actor.personId === 0;
-    const from = handlerName(c);
+    // A second 不满意 sends the case up on the reporter's word, not the unit's.
+    const from = actor.role === 'resident' ? '报告人（再次评价不满意）' : handlerName(c);
     // The bureau is a new holder: it gets its own reminder and 督办 for the deadline (an overdue
     // escalation is itself the 督办, so none follows at once).
     const effect = await redispatch(

@@ -16,7 +16,7 @@ describe('historyLines', () => {
     const lines = historyLines([
       step('submitted', 0),
       step('registered', 0, '匹配清单事项 HW-003「乱倒建筑垃圾」……', { item: 'HW-003' }),
-      step('supplemented', 1, '又多了一堆'),
+      step('duplicate_reported', 1, '重复报告已并入'),
       step('returned', 2, '属北湖街道辖区', { toStreet: '北湖街道' }),
     ]).split('\n');
     expect(lines).toEqual([

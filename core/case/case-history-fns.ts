@@ -16,6 +16,7 @@ const STEP_LABELS: Record<string, string> = {
   resolved: '办结',
   verified: '核查通过',
   rework: '核查不通过（返工）',
+  supplemented: '报告人补充',
   reopened: '重新办理',
   merged: '合并',
   postponement_requested: '申请缓办',

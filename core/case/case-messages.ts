@@ -29,7 +29,7 @@ export const CASE_MESSAGES = {
     '【退回待分拣】{number}{urgentMark}\n{from}退回\n退回理由：{note}\n地点：{place}\n内容：{text}\n请选择承办街道或部门重新派遣。',
   /** To the bureau on 上报区局 by a street: the reason and the steps so far. */
   'handler.escalated':
-    '【上报区局】{number}{urgentMark}\n{from}上报理由：{note}\n事项：{matter}\n地点：{place}\n内容：{text}\n时限：{due}\n办理经过：\n{history}',
+    '【上报区局】{number}{urgentMark}\n上报：{from}\n理由：{note}\n事项：{matter}\n地点：{place}\n内容：{text}\n时限：{due}\n办理经过：\n{history}',
   /** To the bureau when the scheduler escalates an overdue case. */
   'handler.overdue_escalated':
     '【超期上报】{number}{urgentMark}\n{from}承办，时限{due}已过仍未办结，自动上报区城市管理执法局督办。\n事项：{matter}\n地点：{place}\n内容：{text}\n办理经过：\n{history}',
