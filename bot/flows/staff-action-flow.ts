@@ -274,7 +274,8 @@ export async function continueAction(ctx: BotContext): Promise<void> {
     if (!street) return ctx.say('action.unknown_street', { text: text ?? '' });
     return askStreetItem(ctx, await loadCase(ctx, data.caseId), street.name);
   }
-  if (step === 'return_to') return ctx.say('action.ask_return_to');
+  // Typed words while a destination is asked for: ask again, with the choices.
+  if (step === 'return_to') return askReturnDestination(ctx, await loadCase(ctx, data.caseId));
   if (step === 'target') {
     if (!text || !CASE_NUMBER.test(text)) return ctx.say('action.bad_case_number', { text: text ?? '' });
     return run(ctx, data.caseId, 'merge', { targetCaseNumber: text.toUpperCase() });
