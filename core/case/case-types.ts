@@ -125,4 +125,9 @@ export interface CaseSnapshot {
   assigneeId: number | null;
   resolvedById: number | null;
   unsatisfiedCount: number;
+  /**
+   * A department case only: false when nobody is bound to the department (none yet, or its
+   * liaison left), so the bureau acts for it. Absent means staffed or not a department case.
+   */
+  departmentStaffed?: boolean;
 }

@@ -24,6 +24,7 @@ const AT = {
   merge: { lat: 30.5985, lng: 114.2485, crs: 'wgs84' as const },
   ret2: { lat: 30.6035, lng: 114.2415, crs: 'wgs84' as const },
   ret3: { lat: 30.5965, lng: 114.2385, crs: 'wgs84' as const },
+  left: { lat: 30.6015, lng: 114.2455, crs: 'wgs84' as const },
 };
 
 async function report(userId: string, text: string, location = WANSONG): Promise<{ number: string; id: number }> {
@@ -91,6 +92,22 @@ describe('a unit nobody is bound to', () => {
     const c = await h.db.case.findUniqueOrThrow({ where: { number } });
     expect(c.handling).toBe('district');
     expect(c.status).toBe('accepted');
+  });
+});
+
+describe('a department whose only liaison left', () => {
+  it('the bureau may act on its cases instead of being refused', async () => {
+    clock.set('2026-12-01T02:00:00Z');
+    const liaison = await h.staffUser('sthj', 'dept_liaison', { department: '生态环境', name: '生态环境联络人' });
+    const { number, id } = await report('r-left', '工地晚上十一点还在施工，噪音很大', AT.left);
+    await lead.send({ button: `c:refer:${id}` });
+    await lead.press('生态环境');
+    expect((await liaison.pushes()).some((p) => p.text.includes(number))).toBe(true);
+    await h.db.person.update({ where: { id: await liaison.personId() }, data: { active: false } });
+    expect((await admin.send({ button: `c:refer:${id}` })).join()).not.toContain('案件已移送部门');
+    await admin.send({ command: { name: 'cancel', args: '' } });
+    expect((await admin.send({ button: `c:accept:${id}` })).join()).toContain('已接单');
+    expect((await h.db.case.findUniqueOrThrow({ where: { id } })).status).toBe('accepted');
   });
 });
 
