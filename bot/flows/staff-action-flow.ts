@@ -129,19 +129,8 @@ export async function caseButton(ctx: BotContext, action: CaseAction, caseId: nu
       rows.push(depts.slice(i, i + 2).map((d) => ({ id: `x:${c.id}:${d.code}`, label: d.name })));
     return ctx.say('action.ask_department', {}, rows);
   }
-  if (action === 'register' && ctx.actor.role === 'district_admin') {
-    // The bureau may send a case to any street: the street first, then the matter.
-    const streets = await ctx.deps.staff.streets();
-    ctx.say(
-      'action.ask_street',
-      {},
-      rows(
-        streets.map((s) => ({ id: `ds:${c.id}:${s.code}`, label: s.name })),
-        3,
-      ),
-    );
-    return ctx.saveState('action', 'street', { action, caseId, photos: [] } satisfies ActionData);
-  }
+  // The bureau may send a case to any street: the street first, then the matter.
+  if (action === 'register' && ctx.actor.role === 'district_admin') return askStreet(ctx, c.id);
   if (action === 'return') return askReturnDestination(ctx, c);
   if (action === 'merge') {
     ctx.say('action.ask_merge_target', { number: c.number });
@@ -182,6 +171,17 @@ export async function registerAs(ctx: BotContext, caseId: number, itemCode: stri
   const data = actionData(ctx);
   const streetName = data?.caseId === caseId ? data.streetName : undefined;
   await run(ctx, caseId, 'register', { itemCode: itemCode.toUpperCase(), ...(streetName ? { streetName } : {}) });
+}
+
+async function askStreet(ctx: BotContext, caseId: number, unknown?: string): Promise<void> {
+  const streets = await ctx.deps.staff.streets();
+  const buttons = rows(
+    streets.map((s) => ({ id: `ds:${caseId}:${s.code}`, label: s.name })),
+    3,
+  );
+  if (unknown !== undefined) ctx.say('action.unknown_street', { text: unknown }, buttons);
+  else ctx.say('action.ask_street', {}, buttons);
+  return ctx.saveState('action', 'street', { action: 'register', caseId, photos: [] } satisfies ActionData);
 }
 
 /** 退回 asks where the case belongs first: another street, the bureau, or a department. */
@@ -271,7 +271,7 @@ export async function continueAction(ctx: BotContext): Promise<void> {
     const street = text
       ? (await ctx.deps.staff.streets()).find((s) => s.name === text || s.name === `${text}街道`)
       : null;
-    if (!street) return ctx.say('action.unknown_street', { text: text ?? '' });
+    if (!street) return askStreet(ctx, data.caseId, text ?? '');
     return askStreetItem(ctx, await loadCase(ctx, data.caseId), street.name);
   }
   // Typed words while a destination is asked for: ask again, with the choices.

@@ -139,6 +139,7 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     if (unbound && ctx.actor.role === 'district_admin')
       throw new ValidationError(`${item.department}尚无人员在网格通接收案件，请选择街道事项派遣，或由区局直接办理`);
     const handling: Handling = unbound ? 'district' : item.level;
+    // A handed-over order (12345) keeps its own deadline when that is the earlier one.
     const due = capDeadline(ctx.deadlines(item, now, c.urgent), c.externalDueAt);
     const toStreet = handling === 'street' && streetId !== null ? (input.streetName ?? c.streetName) : null;
     const effect = await redispatch(

@@ -126,7 +126,10 @@ describe('escalation', () => {
     expect(push.text).toContain('接单');
     // The bureau may send it on to a street of its choice from the same push.
     await admin.send({ button: pushButton(push, '派遣街道') });
-    await admin.press('北湖街道');
+    // The street may be typed as well as pressed.
+    expect((await admin.send({ text: '不知道' })).join()).toContain('没有“不知道”这个街道');
+    expect(admin.lastButtons.map((b) => b.label)).toContain('北湖街道');
+    expect((await admin.send({ text: '北湖' })).join()).toContain('派遣至北湖街道');
     const item = admin.lastButtons.find((b) => b.id.startsWith('g:'))!;
     expect((await admin.send({ button: item.id })).join()).toContain('已立案派遣');
     const c = await h.db.case.findUniqueOrThrow({ where: { id }, include: { street: true } });
