@@ -53,8 +53,7 @@ export function handlerButtons(c: CaseRow): Button[][] {
     ];
   return [
     [btn('接单', 'accept', c), btn('转派', 'assign', c), btn('退回', 'return', c)],
-    [btn('上报区局', 'escalate', c), btn('申请缓办', 'request_postponement', c), btn('合并', 'merge', c)],
-    [btn('办结', 'resolve', c)],
+    [btn('上报区局', 'escalate', c), btn('办结', 'resolve', c)],
   ];
 }
 
