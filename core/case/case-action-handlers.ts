@@ -267,8 +267,8 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
 
   async escalate(ctx) {
     const { tx, c, input, actor } = ctx;
-    // The scheduler escalates as the system: the case is overdue, and the bureau reads it as such.
-    const automatic = actor.personId === 0;
+    // The scheduler escalates an overdue case: the bureau reads it as such.
+    const automatic = input.overdue === true;
     // A second 不满意 sends the case up on the reporter's word, not the unit's.
     const from = actor.role === 'resident' ? '报告人（再次评价不满意）' : handlerName(c);
     // The bureau is a new holder: it gets its own reminder and 督办 for the deadline (an overdue

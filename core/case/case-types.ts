@@ -101,6 +101,7 @@ export interface ActionInput {
   streetName?: string; // register / return: the street that should handle it
   departmentName?: string; // refer / return: the department that should handle it
   toDistrict?: boolean; // return: to the district bureau, which sorts it again
+  overdue?: boolean; // escalate: by the scheduler, because the deadline passed (never from the API)
   assigneeId?: number; // assign
   mode721?: Mode721; // resolve
   attachmentIds?: number[]; // resolve / verify evidence
