@@ -46,6 +46,8 @@ export interface StaffDirectory {
     item?: { code: string; post: string | null } | null,
   ): Promise<Array<{ personId: number; name: string }>>;
   departments(): Promise<Array<{ code: string; name: string }>>;
+  /** The district's streets, for 退回 to another street and the bureau's 派遣街道. */
+  streets(): Promise<Array<{ code: string; name: string }>>;
   /** People to tell about an inspector's patrol report. */
   teamLeads(streetId: number): Promise<number[]>;
 }

@@ -15,8 +15,10 @@ import {
   caseButton,
   continueAction,
   decidePostponement,
+  dispatchToStreet,
   referTo,
   registerAs,
+  returnTo,
   stepButton,
 } from './flows/staff-action-flow.ts';
 import { hasContent } from './flows/draft-fns.ts';
@@ -29,6 +31,8 @@ async function onButton(ctx: BotContext, id: string): Promise<void> {
   if (kind === 'a') return assignTo(ctx, Number(a), Number(b));
   if (kind === 'x') return referTo(ctx, Number(a), b);
   if (kind === 'g') return registerAs(ctx, Number(a), b);
+  if (kind === 'rt') return returnTo(ctx, Number(a), b, id.split(':')[3] ?? '');
+  if (kind === 'ds') return dispatchToStreet(ctx, Number(a), b);
   if (kind === 'r' && ['satisfied', 'basic', 'unsatisfied'].includes(a))
     return rateCase(ctx, a as RatingScore, Number(b));
   if (kind === 'p' && (a === 'approve' || a === 'refuse')) return decidePostponement(ctx, a, Number(b));

@@ -29,7 +29,8 @@ const CASE_SELECT = `
     i."code" AS "itemCode", i."name" AS "itemName", v."version" AS "itemVersion", i."level" AS "itemLevel", i."post" AS "itemPost",
     i."department" AS "itemDepartment", i."legalBasis" AS "itemLegalBasis", i."responseHours" AS "itemResponseHours",
     i."handlingHours" AS "itemHandlingHours", i."timeBasis" AS "itemTimeBasis", i."urgent" AS "itemUrgent", i."mode721" AS "itemMode721",
-    (SELECT e."actorId" FROM "CaseEvent" e WHERE e."caseId" = c."id" AND e."type" = 'resolved' ORDER BY e."id" DESC LIMIT 1) AS "resolvedById"
+    (SELECT e."actorId" FROM "CaseEvent" e WHERE e."caseId" = c."id" AND e."type" = 'resolved' ORDER BY e."id" DESC LIMIT 1) AS "resolvedById",
+    CASE WHEN c."handling" = 'department' THEN EXISTS (SELECT 1 FROM "Person" l WHERE l."role" = 'dept_liaison' AND l."departmentId" = c."departmentId" AND l."active" = 1) END AS "departmentStaffed"
   FROM "Case" c
   LEFT JOIN "Street" s ON s."id" = c."streetId"
   LEFT JOIN "Department" d ON d."id" = c."departmentId"
@@ -47,6 +48,7 @@ interface CaseRecord {
   reporterId: number;
   assigneeId: number | null;
   unsatisfiedCount: number;
+  departmentStaffed: number | null;
   text: string;
   lat: number | null;
   lng: number | null;
@@ -146,6 +148,7 @@ function toCaseRow(r: CaseRecord): CaseRow {
     assigneeId: r.assigneeId,
     resolvedById: r.resolvedById,
     unsatisfiedCount: r.unsatisfiedCount,
+    ...(r.departmentStaffed === null ? {} : { departmentStaffed: r.departmentStaffed === 1 }),
     text: r.text,
     lat: r.lat,
     lng: r.lng,
@@ -425,6 +428,28 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
           json(roles),
         )!.n > 0
       );
+    },
+    async departmentStaffed(departmentId) {
+      return (
+        tx.get<{ n: number }>(
+          `SELECT COUNT(*) AS "n" FROM "Person" WHERE "role" = 'dept_liaison' AND "departmentId" = ? AND "active" = 1`,
+          departmentId,
+        )!.n > 0
+      );
+    },
+    async history(caseId) {
+      return tx
+        .all<{ type: string; note: string | null; actorRole: string; data: string; createdAt: string }>(
+          'SELECT "type", "note", "actorRole", "data", "createdAt" FROM "CaseEvent" WHERE "caseId" = ? ORDER BY "id"',
+          caseId,
+        )
+        .map((e) => ({
+          type: e.type,
+          note: e.note,
+          actorRole: e.actorRole,
+          data: JSON.parse(e.data) as Record<string, unknown>,
+          at: dateOrNull(e.createdAt)!,
+        }));
     },
     async ratingsSince(caseId, personId, since) {
       return tx.get<{ n: number }>(

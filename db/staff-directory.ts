@@ -35,6 +35,9 @@ export function createStaffDirectory(db: Db): StaffDirectory {
         select: { code: true, name: true },
       });
     },
+    async streets() {
+      return db.street.findMany({ orderBy: { code: 'asc' }, select: { code: true, name: true } });
+    },
     async teamLeads(streetId) {
       return (
         await db.person.findMany({ where: { streetId, role: 'team_lead', active: true }, select: { id: true } })

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import type { MessageRenderer } from './case-messages.ts';
 import type { CasePatch, CaseRow, CaseTx } from './case-port.ts';
-import { capDeadline, type DeadlineFn } from './case-intake-service.ts';
+import { capDeadline, unstaffedDepartment, type DeadlineFn } from './case-intake-service.ts';
 import type { ActionInput, Actor, CaseAction, Handling } from './case-types.ts';
 import {
   handlerButtons,
@@ -11,7 +11,8 @@ import {
   triageButtons,
   verifyButtons,
 } from './case-notices.ts';
-import { formatShanghai } from './case-format-fns.ts';
+import { formatShanghai, handlerName } from './case-format-fns.ts';
+import { historyLines } from './case-history-fns.ts';
 import { redactPersonalData } from './anonymise-fns.ts';
 
 export interface ActionContext {
@@ -80,6 +81,7 @@ async function redispatch(
   type: string,
   patch: CasePatch,
   reporterKey: string,
+  handlerNotice: { key: string; extra?: Record<string, string> } = { key: 'handler.dispatched' },
 ): Promise<ActionEffect> {
   const { c, now, input } = ctx;
   const due = c.item ? ctx.deadlines(c.item, now, c.urgent) : null;
@@ -100,49 +102,75 @@ async function redispatch(
     },
     event: { type, note: input.note ?? null },
     announce: async (u, eventId) => {
-      await handlersHear(ctx, u, eventId, 'handler.dispatched');
+      await handlersHear(ctx, u, eventId, handlerNotice.key, handlerNotice.extra);
       await followersHear(ctx, reporterKey)(u, eventId);
     },
   };
 }
 
+/** A department as the holder, or the bureau in its place when nobody there is bound. */
+async function departmentHolder(ctx: ActionContext, name: string): Promise<{ patch: CasePatch; unbound: boolean }> {
+  const departmentId = await ctx.tx.departmentIdByName(name);
+  if (departmentId === null) throw new ValidationError(`没有“${name}”这个部门`);
+  if (!(await unstaffedDepartment(ctx.tx, 'department', departmentId)))
+    return { patch: { handling: 'department', departmentId }, unbound: false };
+  // The bureau itself gains nothing by sending a case where nobody would read it.
+  if (ctx.actor.role === 'district_admin')
+    throw new ValidationError(`${name}尚无人员在网格通接收案件，请派遣街道或由区局直接办理`);
+  return { patch: { handling: 'district', departmentId: null }, unbound: true };
+}
+
 export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise<ActionEffect>> = {
   async register(ctx) {
     const { tx, c, input, now } = ctx;
-    const item = await tx.activeItem(input.itemCode!);
-    if (!item) throw new ValidationError(`权力清单中没有事项 ${input.itemCode}`);
+    // A case the bureau already held keeps its deadline; a newly registered one gets the item's.
+    const fresh = c.status === 'triage';
+    const item = input.itemCode ? await tx.activeItem(input.itemCode) : c.item;
+    if (!item)
+      throw new ValidationError(input.itemCode ? `权力清单中没有事项 ${input.itemCode}` : '请选择权力清单事项');
     const streetId = input.streetName ? await tx.streetIdByName(input.streetName) : c.streetId;
     if (input.streetName && streetId === null) throw new ValidationError(`没有“${input.streetName}”这个街道`);
     if (item.level === 'street' && streetId === null) throw new ValidationError('街道事项须指定承办街道');
+    if (input.streetName && !fresh && item.level !== 'street')
+      throw new ValidationError('所选事项不由街道办理：请选择街道事项，或改用“移送部门”');
     const departmentId = item.level === 'department' ? await tx.departmentIdByName(item.department ?? '') : null;
+    // A department nobody is bound to: the bureau holds the case (it can dispatch it to a street).
+    const unbound = await unstaffedDepartment(tx, item.level, departmentId);
+    if (unbound && ctx.actor.role === 'district_admin')
+      throw new ValidationError(`${item.department}尚无人员在网格通接收案件，请选择街道事项派遣，或由区局直接办理`);
+    const handling: Handling = unbound ? 'district' : item.level;
     // A handed-over order (12345) keeps its own deadline when that is the earlier one.
     const due = capDeadline(ctx.deadlines(item, now, c.urgent), c.externalDueAt);
+    const toStreet = handling === 'street' && streetId !== null ? (input.streetName ?? c.streetName) : null;
     const effect = await redispatch(
       ctx,
-      'registered',
+      fresh ? 'registered' : 'dispatched',
       {
         itemId: item.id,
         post: item.post,
-        handling: item.level,
+        handling,
         streetId,
-        departmentId,
-        registeredAt: now,
+        departmentId: unbound ? null : departmentId,
         responseDueAt: due.responseDueAt,
-        dueAt: due.dueAt,
+        ...(fresh ? { registeredAt: now, dueAt: due.dueAt } : { dueAt: c.dueAt ?? due.dueAt }),
       },
       'reporter.dispatched',
+      unbound
+        ? { key: 'handler.unbound', extra: { department: item.department ?? '承办部门' } }
+        : fresh
+          ? { key: 'handler.dispatched' }
+          : { key: 'handler.bureau_dispatched', extra: { note: input.note ? `：${input.note}` : '' } },
     );
+    const data = { item: item.code, version: item.version, ...(toStreet ? { toStreet } : {}) };
     return {
       ...effect,
       ...(input.streetName && streetId !== null
         ? { place: { streetId, street: input.streetName, source: 'registered' as const } }
         : {}),
-      event: {
-        type: 'registered',
-        note: input.note ?? `人工分拣：${item.code} ${item.name}`,
-        data: { item: item.code, version: item.version },
-      },
-      then: [{ type: 'dispatched' }],
+      event: fresh
+        ? { type: 'registered', note: input.note ?? `人工分拣：${item.code} ${item.name}`, data }
+        : { type: 'dispatched', note: input.note ?? `区局派遣：${item.code} ${item.name}`, data },
+      ...(fresh ? { then: [{ type: 'dispatched' }] } : {}),
     };
   },
 
@@ -180,15 +208,19 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
   async return(ctx) {
     const { tx, c, input, actor } = ctx;
     const returnCount = c.returnCount + 1;
+    // Whoever receives it reads where it came from and why.
+    const said = { from: handlerName(c), note: input.note! };
     if (input.streetName) {
       const streetId = await tx.streetIdByName(input.streetName);
       if (streetId === null) throw new ValidationError(`没有“${input.streetName}”这个街道`);
-      if (streetId === c.streetId) throw new ValidationError('退回须改派到其他街道，或不填街道交由指挥中心重新分拣');
+      if (streetId === c.streetId && c.handling === 'street')
+        throw new ValidationError('退回须改派到其他街道，或不填街道交由指挥中心重新分拣');
       const effect = await redispatch(
         ctx,
         'returned',
         { streetId, handling: 'street', departmentId: null, returnCount },
-        'reporter.returned',
+        'reporter.redirected',
+        { key: 'handler.returned', extra: said },
       );
       return {
         ...effect,
@@ -196,18 +228,37 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
         event: { type: 'returned', note: input.note, data: { toStreet: input.streetName } },
       };
     }
-    // Back to whoever sorts cases: a street sends it up to the bureau, others back to the street centre.
-    const centre: Handling = actor.role === 'team_lead' || c.streetId === null ? 'district' : 'street';
+    if (input.departmentName) {
+      if (c.handling === 'department' && c.departmentName === input.departmentName)
+        throw new ValidationError('退回须改交其他部门');
+      const holder = await departmentHolder(ctx, input.departmentName);
+      const effect = await redispatch(
+        ctx,
+        'returned',
+        { ...holder.patch, returnCount },
+        'reporter.redirected',
+        holder.unbound
+          ? { key: 'handler.unbound', extra: { department: input.departmentName } }
+          : { key: 'handler.returned', extra: said },
+      );
+      return {
+        ...effect,
+        event: { type: 'returned', note: input.note, data: { department: input.departmentName } },
+      };
+    }
+    // Back to whoever sorts cases: a street (or anyone choosing it) sends it up to the bureau, others back to the street centre.
+    const centre: Handling =
+      input.toDistrict || actor.role === 'team_lead' || c.streetId === null ? 'district' : 'street';
     return {
       patch: { status: 'triage', needsTriage: true, assigneeId: null, acceptedAt: null, returnCount },
-      event: { type: 'returned', note: input.note },
+      event: { type: 'returned', note: input.note, data: { to: centre } },
       announce: async (u, eventId) => {
         const people = await tx.handlers(centre, u.streetId, null);
         await tx.notify({
           personIds: people,
           caseId: u.id,
           dedupeKey: `case:${u.id}:e${eventId}:centre`,
-          message: message(ctx.m, 'handler.triage', u, {}, triageButtons(u)),
+          message: message(ctx.m, 'handler.returned_triage', u, said, triageButtons(u)),
         });
         await followersHear(ctx, 'reporter.returned')(u, eventId);
       },
@@ -215,19 +266,69 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
   },
 
   async escalate(ctx) {
-    // The bureau is a new holder: it gets its own reminder and 督办 for the deadline.
-    return redispatch(
+    const { tx, c, input, actor } = ctx;
+    // The scheduler escalates an overdue case: the bureau reads it as such.
+    const automatic = input.overdue === true;
+    // A second 不满意 sends the case up on the reporter's word, not the unit's.
+    const from = actor.role === 'resident' ? '报告人（再次评价不满意）' : handlerName(c);
+    // The bureau is a new holder: it gets its own reminder and 督办 for the deadline (an overdue
+    // escalation is itself the 督办, so none follows at once).
+    const effect = await redispatch(
       ctx,
       'escalated',
-      { handling: 'district', departmentId: null, remindedAt: null, overdueNotifiedAt: null },
+      {
+        handling: 'district',
+        departmentId: null,
+        remindedAt: null,
+        overdueNotifiedAt: automatic ? ctx.now : null,
+      },
       'reporter.escalated',
     );
+    return {
+      ...effect,
+      announce: async (u, eventId) => {
+        const history = historyLines(await tx.history(u.id));
+        await tx.notify({
+          personIds: await tx.handlers('district', null, null),
+          caseId: u.id,
+          dedupeKey: `case:${u.id}:e${eventId}:handlers`,
+          message: message(
+            ctx.m,
+            automatic ? 'handler.overdue_escalated' : 'handler.escalated',
+            u,
+            { from, note: input.note ?? '', history },
+            handlerButtons(u),
+          ),
+        });
+        // The unit that held it (and the member working on it) learns the case has gone up.
+        const told = new Set(await tx.handlers((c.handling ?? 'street') as Handling, c.streetId, c.departmentId));
+        if (c.assigneeId !== null) told.add(c.assigneeId);
+        for (const p of await tx.handlers('district', null, null)) told.delete(p);
+        told.delete(actor.personId);
+        if (told.size)
+          await tx.notify({
+            personIds: [...told],
+            caseId: u.id,
+            dedupeKey: `case:${u.id}:e${eventId}:previous`,
+            message: message(ctx.m, 'handler.escalated_notice', c, {
+              how: automatic ? '因超期自动上报' : '上报',
+              note: automatic ? `时限${formatShanghai(c.dueAt)}已过仍未办结` : (input.note ?? ''),
+            }),
+          });
+        await followersHear(ctx, 'reporter.escalated')(u, eventId);
+      },
+    };
   },
 
   async refer(ctx) {
-    const departmentId = await ctx.tx.departmentIdByName(ctx.input.departmentName!);
-    if (departmentId === null) throw new ValidationError(`没有“${ctx.input.departmentName}”这个部门`);
-    const effect = await redispatch(ctx, 'referred', { handling: 'department', departmentId }, 'reporter.referred');
+    const holder = await departmentHolder(ctx, ctx.input.departmentName!);
+    const effect = await redispatch(
+      ctx,
+      'referred',
+      holder.patch,
+      holder.unbound ? 'reporter.redirected' : 'reporter.referred',
+      holder.unbound ? { key: 'handler.unbound', extra: { department: ctx.input.departmentName! } } : undefined,
+    );
     return {
       ...effect,
       event: { type: 'referred', note: ctx.input.note ?? null, data: { department: ctx.input.departmentName } },

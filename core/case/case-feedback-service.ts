@@ -154,7 +154,7 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
         tx,
         c,
         actor: { personId: 0, role: 'district_admin', streetId: null, departmentId: null, displayName: '系统' },
-        input: { note: '逾期未办结，自动上报区城管执法局督办' },
+        input: { note: '逾期未办结，自动上报区城管执法局督办', overdue: true },
         now,
         m,
         deadlines: deps.deadlines,

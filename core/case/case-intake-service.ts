@@ -59,6 +59,19 @@ export function capDeadline(due: { responseDueAt: Date; dueAt: Date }, externalD
   return { responseDueAt, dueAt: externalDueAt };
 }
 
+/**
+ * A department nobody is bound to would never see its cases: the district bureau holds them
+ * instead (and may dispatch them to a street or refer them elsewhere). Null when the department
+ * has someone, or when no department is meant.
+ */
+export async function unstaffedDepartment(
+  tx: Pick<CaseTx, 'departmentStaffed'>,
+  handling: Handling | null,
+  departmentId: number | null,
+): Promise<boolean> {
+  return handling === 'department' && departmentId !== null && !(await tx.departmentStaffed(departmentId));
+}
+
 export type DeadlineFn = (item: ItemRef, from: Date, urgent: boolean) => { responseDueAt: Date; dueAt: Date };
 
 export interface IntakeSettings {
@@ -137,8 +150,12 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
       const number = await tx.nextCaseNumber(settings.casePrefix, formatYmd(shanghaiDay(now)));
       const item = routed.itemCode ? await tx.activeItem(routed.itemCode) : null;
       const streetId = routed.streetName ? await tx.streetIdByName(routed.streetName) : null;
-      const departmentId =
+      const meantFor =
         routed.handling === 'department' && routed.department ? await tx.departmentIdByName(routed.department) : null;
+      // Nobody bound to that department would ever see it: the bureau holds it instead.
+      const unbound = !routed.needsTriage && (await unstaffedDepartment(tx, routed.handling, meantFor));
+      const handling: Handling = unbound ? 'district' : routed.handling;
+      const departmentId = unbound ? null : meantFor;
       const existing = await findDuplicate(tx, routed, report, now);
       const base = {
         number,
@@ -148,7 +165,7 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         address: report.address,
         streetId,
         itemId: item?.id ?? null,
-        handling: routed.handling,
+        handling,
         post: item?.post ?? null,
         departmentId,
         urgent: routed.urgent,
@@ -230,7 +247,7 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         routed.needsTriage ||
         !item ||
         (routed.handling === 'street' && streetId === null) ||
-        (routed.handling === 'department' && departmentId === null);
+        (handling === 'department' && departmentId === null);
       const status: CaseStatus = triage ? 'triage' : 'dispatched';
       const itemDue = item && !triage ? deps.deadlines(item, now, routed.urgent) : null;
       const due = itemDue ? capDeadline(itemDue, report.external?.dueAt) : null;
@@ -307,7 +324,7 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         toStatus: 'dispatched',
         actorId: null,
         actorRole: 'system',
-        note: `派遣至${handlerName(c)}`,
+        note: unbound ? `${routed.department}尚无人员接收，派遣至${handlerName(c)}` : `派遣至${handlerName(c)}`,
         at: now,
       });
       if (!report.answeredInChat)
@@ -321,7 +338,9 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         personIds: await tx.handlers(c.handling ?? 'street', c.streetId, c.departmentId),
         caseId: c.id,
         dedupeKey: `case:${c.id}:handler:dispatched:0`,
-        message: message(m, 'handler.dispatched', c, {}, handlerButtons(c)),
+        message: unbound
+          ? message(m, 'handler.unbound', c, { department: routed.department ?? '承办部门' }, handlerButtons(c))
+          : message(m, 'handler.dispatched', c, {}, handlerButtons(c)),
       });
       return { kind: 'created', case: c };
     });

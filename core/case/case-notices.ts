@@ -45,6 +45,12 @@ const btn = (label: string, action: string, c: CaseRow): Button => ({ id: `c:${a
 export function handlerButtons(c: CaseRow): Button[][] {
   if (c.handling === 'department')
     return [[btn('接收', 'accept', c), btn('退回', 'return', c), btn('办结', 'resolve', c)]];
+  // The bureau sends what it holds on to a street or a department, or handles it itself.
+  if (c.handling === 'district')
+    return [
+      [btn('接单', 'accept', c), btn('派遣街道', 'register', c), btn('移送部门', 'refer', c)],
+      [btn('办结', 'resolve', c)],
+    ];
   return [
     [btn('接单', 'accept', c), btn('转派', 'assign', c), btn('退回', 'return', c)],
     [btn('上报区局', 'escalate', c), btn('办结', 'resolve', c)],

@@ -122,6 +122,15 @@ export interface NewEvent {
   at: Date;
 }
 
+/** One recorded step of a case, as a history line needs it. */
+export interface CaseStep {
+  type: string;
+  note: string | null;
+  actorRole: string;
+  data: Record<string, unknown>;
+  at: Date;
+}
+
 export interface Notice {
   personIds: number[];
   message: OutboundMessage;
@@ -172,6 +181,10 @@ export interface CaseTx {
   /** Who holds a case at a handling level: street team leads, department liaisons or district admins. */
   handlers(handling: Handling, streetId: number | null, departmentId: number | null): Promise<number[]>;
   personInStreet(personId: number, streetId: number, roles: string[]): Promise<boolean>;
+  /** Whether anybody (an active liaison) is bound to the department: nobody means nobody would act. */
+  departmentStaffed(departmentId: number): Promise<boolean>;
+  /** The case's events, oldest first, for the short history an escalation carries. */
+  history(caseId: number): Promise<CaseStep[]>;
   /** Ratings this person gave the case since it was (last) closed. */
   ratingsSince(caseId: number, personId: number, since: Date): Promise<number>;
   setLatestRatingComment(caseId: number, personId: number, comment: string): Promise<boolean>;

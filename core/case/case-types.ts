@@ -99,7 +99,9 @@ export interface ActionInput {
   note?: string; // reason or outcome text
   itemCode?: string; // register / return: the matter chosen
   streetName?: string; // register / return: the street that should handle it
-  departmentName?: string; // refer
+  departmentName?: string; // refer / return: the department that should handle it
+  toDistrict?: boolean; // return: to the district bureau, which sorts it again
+  overdue?: boolean; // escalate: by the scheduler, because the deadline passed (never from the API)
   assigneeId?: number; // assign
   mode721?: Mode721; // resolve
   attachmentIds?: number[]; // resolve / verify evidence
@@ -124,4 +126,9 @@ export interface CaseSnapshot {
   assigneeId: number | null;
   resolvedById: number | null;
   unsatisfiedCount: number;
+  /**
+   * A department case only: false when nobody is bound to the department (none yet, or its
+   * liaison left), so the bureau acts for it. Absent means staffed or not a department case.
+   */
+  departmentStaffed?: boolean;
 }

@@ -12,11 +12,16 @@ const streetCentre: Check = (a, c) =>
     ? null
     : '只有本街道执法队长或区城管执法局可以分拣、派遣此案件';
 
+/** A department case whose department has nobody bound: the bureau acts in its place. */
+const bureauForUnstaffed = (a: Actor, c: CaseSnapshot) =>
+  c.handling === 'department' && c.departmentStaffed === false && a.role === 'district_admin';
+
 /** Whoever holds the case now, by its handling level. */
 const handler: Check = (a, c) => {
   if (c.handling === 'street' && a.role === 'team_lead' && inStreet(a, c)) return null;
   if (c.handling === 'district' && a.role === 'district_admin') return null;
   if (c.handling === 'department' && a.role === 'dept_liaison' && a.departmentId === c.departmentId) return null;
+  if (bureauForUnstaffed(a, c)) return null;
   return '此案件不在您的职责范围内';
 };
 
@@ -56,7 +61,20 @@ interface Rule {
 }
 
 export const TRANSITION_RULES: Record<CaseAction, Rule> = {
-  register: { from: ['triage'], who: streetCentre, requires: [need('itemCode', '请选择权力清单事项')] },
+  /**
+   * 立案派遣: from triage by the street centre or the bureau; and the bureau may send a case it
+   * holds (escalated, or meant for a department nobody is bound to) to any street.
+   */
+  register: {
+    from: ['triage', 'dispatched', 'accepted'],
+    who: (a, c) =>
+      c.status === 'triage'
+        ? streetCentre(a, c)
+        : (c.handling === 'district' && a.role === 'district_admin') || bureauForUnstaffed(a, c)
+          ? null
+          : '只有区城管执法局可以改派由区局办理的案件',
+    requires: [(input) => (input.itemCode || input.streetName ? null : '请选择权力清单事项')],
+  },
   accept: { from: ['dispatched'], who: handler },
   assign: {
     from: ['dispatched', 'accepted'],
@@ -80,7 +98,8 @@ export const TRANSITION_RULES: Record<CaseAction, Rule> = {
   },
   refer: {
     from: ['triage', 'dispatched', 'accepted'],
-    who: (a, c) => (c.handling === 'department' ? '案件已移送部门' : streetCentre(a, c)),
+    who: (a, c) =>
+      bureauForUnstaffed(a, c) ? null : c.handling === 'department' ? '案件已移送部门' : streetCentre(a, c),
     requires: [need('departmentName', '请选择移送的部门')],
   },
   reject: { from: ['triage', 'dispatched'], who: streetCentre, requires: [noteRequired('不予受理须填写理由')] },

@@ -75,6 +75,7 @@ export function toActionInput(fields: Record<string, string>): ActionInput {
     const v = text(fields[key], 40);
     if (v) input[key] = v;
   }
+  if (fields.toDistrict) input.toDistrict = true;
   if (fields.assigneeId) {
     const id = Number(fields.assigneeId);
     if (!Number.isInteger(id) || id < 1) throw new ValidationError('请选择转派的队员');

@@ -59,6 +59,11 @@ function fields(a: CaseAction, c: ActionChoices): HtmlValue {
           c.streets.map((s) => [s, s]),
           '交回指挥中心分拣',
         )}</select>`,
+        html`<label for="return-dept">或改交哪个部门（可选）</label><select id="return-dept" name="departmentName">${options(
+          c.departments.map((d) => [d, d]),
+          '不改交部门',
+        )}</select>`,
+        html`<label><input type="checkbox" name="toDistrict" value="1"> 交区城管执法局重新分拣</label>`,
       ];
     case 'escalate':
       return note(a, '上报理由（跨街道、重大复杂等）', true);

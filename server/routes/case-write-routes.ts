@@ -47,6 +47,7 @@ const actionInputSchema = {
     itemCode: { type: 'string', maxLength: 32 },
     streetName: { type: 'string', maxLength: 32 },
     departmentName: { type: 'string', maxLength: 32 },
+    toDistrict: { type: 'boolean', description: '退回：交区城管执法局重新分拣' },
     assigneeId: { type: 'integer', minimum: 1 },
     mode721: { type: 'string', enum: ['service', 'management', 'enforcement'] },
     attachmentIds: {

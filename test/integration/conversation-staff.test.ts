@@ -75,9 +75,11 @@ describe('staff in the chat', () => {
 
     const b = await report('r-b', '路边有人乱堆建筑垃圾，堆了一大堆');
     const caseB = await h.db.case.findUniqueOrThrow({ where: { number: b } });
-    expect((await lead.send({ button: `c:return:${caseB.id}` })).join()).toContain('退回理由');
+    // 退回 asks where the case belongs first, then why.
+    expect((await lead.send({ button: `c:return:${caseB.id}` })).join()).toContain('退回到哪里');
     expect((await lead.send({ command: { name: 'cancel', args: '' } })).join()).toContain('已取消操作');
     await lead.send({ button: `c:return:${caseB.id}` });
+    expect((await lead.press('区城管执法局（重新分拣）')).join()).toContain('退回理由');
     expect((await lead.send({ text: '位置在北湖街道辖区' })).join()).toContain('已退回');
     expect((await h.db.case.findUniqueOrThrow({ where: { number: b } })).status).toBe('triage');
   });
