@@ -13,6 +13,8 @@ import type { Db } from '../db/prisma-client.ts';
 import { createSchedulerRunStore } from '../db/scheduler-run-store.ts';
 import type { Domain } from './create-domain.ts';
 import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
+import { createVerificationWatch } from '../core/schedule/verification-watch.ts';
+import { createVerificationTaskStore } from '../db/verification-task-store.ts';
 
 export function createAppScheduler(opts: {
   db: Db;
@@ -32,6 +34,11 @@ export function createAppScheduler(opts: {
     overdueEscalateHours: config.OVERDUE_ESCALATE_HOURS,
     autoVerifyDays: config.AUTO_VERIFY_DAYS,
     escalateOverdue: (id) => domain.cases.feedback.escalateOverdue(id),
+    autoVerify: (id) => domain.cases.feedback.autoVerify(id),
+  });
+  const verification = createVerificationWatch({
+    port: createVerificationTaskStore(db),
+    logger,
     autoVerify: (id) => domain.cases.feedback.autoVerify(id),
   });
   const daily = createDailyJobs({
@@ -69,13 +76,15 @@ export function createAppScheduler(opts: {
     },
   };
   // Jobs enqueue messages: wake the delivery worker after each tick instead of waiting for its poll.
-  const jobs = [watch.job, daily.digest, daily.patrolReminder, drafts, housekeeping, dbHousekeeping].map((job) => ({
-    ...job,
-    run: async (now: Date) => {
-      await job.run(now);
-      opts.kick();
-    },
-  }));
+  const jobs = [watch.job, verification, daily.digest, daily.patrolReminder, drafts, housekeeping, dbHousekeeping].map(
+    (job) => ({
+      ...job,
+      run: async (now: Date) => {
+        await job.run(now);
+        opts.kick();
+      },
+    }),
+  );
   return createScheduler({
     jobs,
     runs: createSchedulerRunStore(db),

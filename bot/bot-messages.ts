@@ -73,6 +73,7 @@ export const BOT_MESSAGES = {
   'queue.empty': '目前没有待办案件。',
   'queue.list': '待办案件（逾期在前）：\n{lines}',
   'action.done': '已{action}：案件 {number}（{status}）',
+  'action.photo_warning': '⚠ 提醒：{warning}。办结已受理，核查人员会重点核实。',
   'action.ask_note': '请输入{what}：',
   'action.ask_photos': '如有处置后照片请现在发送（可多张），发送完毕点击“下一步”。',
   'action.ask_mode': '请选择处置方式（“721”工作法）：',

@@ -124,13 +124,16 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
     },
 
     async autoVerifyDue(resolvedBefore, limit) {
-      const rows = await db.case.findMany({
-        where: { status: 'resolved', resolvedAt: { lte: resolvedBefore } },
-        orderBy: { resolvedAt: 'asc' },
-        take: limit,
-        select: { id: true },
-      });
-      return rows.map((r) => r.id);
+      // Cases with a 核查 task wait for the inspector's deadline (core/schedule/verification-watch.ts).
+      const rows = await db.$queryRawUnsafe<Array<{ id: number }>>(
+        `SELECT c."id" AS id FROM "Case" c
+         WHERE c."status" = 'resolved' AND c."resolvedAt" <= ?
+           AND NOT EXISTS (SELECT 1 FROM "VerificationTask" t WHERE t."caseId" = c."id")
+         ORDER BY c."resolvedAt" LIMIT ?`,
+        sqlDate(resolvedBefore),
+        limit,
+      );
+      return rows.map((r) => Number(r.id));
     },
 
     responsible: (c) => sql.transaction((tx) => handlerIds(tx, c.handling, c.streetId, c.departmentId)),
