@@ -14,6 +14,8 @@ import { createSchedulerRunStore } from '../db/scheduler-run-store.ts';
 import type { Domain } from './create-domain.ts';
 import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 import { createVerificationWatch } from '../core/schedule/verification-watch.ts';
+import { createPatrolJobs } from '../core/schedule/patrol-jobs.ts';
+import { createPatrolJobsStore } from '../db/patrol-jobs-store.ts';
 import { createVerificationTaskStore } from '../db/verification-task-store.ts';
 
 export function createAppScheduler(opts: {
@@ -40,6 +42,13 @@ export function createAppScheduler(opts: {
     port: createVerificationTaskStore(db),
     logger,
     autoVerify: (id) => domain.cases.feedback.autoVerify(id),
+  });
+  const patrols = createPatrolJobs({
+    port: createPatrolJobsStore(db, domain.outbox),
+    logger,
+    t,
+    reportHour: config.PATROL_REPORT_HOUR,
+    idleMinutes: config.PATROL_IDLE_MINUTES,
   });
   const daily = createDailyJobs({
     port: createDailyJobsStore(db, domain.outbox),
@@ -76,15 +85,23 @@ export function createAppScheduler(opts: {
     },
   };
   // Jobs enqueue messages: wake the delivery worker after each tick instead of waiting for its poll.
-  const jobs = [watch.job, verification, daily.digest, daily.patrolReminder, drafts, housekeeping, dbHousekeeping].map(
-    (job) => ({
-      ...job,
-      run: async (now: Date) => {
-        await job.run(now);
-        opts.kick();
-      },
-    }),
-  );
+  const jobs = [
+    watch.job,
+    verification,
+    patrols.idleEnd,
+    patrols.dailyReport,
+    daily.digest,
+    daily.patrolReminder,
+    drafts,
+    housekeeping,
+    dbHousekeeping,
+  ].map((job) => ({
+    ...job,
+    run: async (now: Date) => {
+      await job.run(now);
+      opts.kick();
+    },
+  }));
   return createScheduler({
     jobs,
     runs: createSchedulerRunStore(db),

@@ -57,9 +57,9 @@ const toWatched = (c: CaseRecord): WatchedCase => ({
   dueAt: c.dueAt!,
 });
 
-type Enqueue = Pick<OutboxStore, 'enqueueForPeople'>;
+export type Enqueue = Pick<OutboxStore, 'enqueueForPeople'>;
 
-async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): Promise<number> {
+export async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): Promise<number> {
   if (notices.length === 0) return 0;
   return sqlOf(db).transaction((tx) =>
     // Reminders and digests are bulk: a resident's reply goes out before them when the channel is busy.
@@ -213,9 +213,9 @@ export function createDailyJobsStore(db: Db, outbox: Enqueue): DailyJobsPort {
       return { open, dueToday, overdue, awaitingVerification };
     },
 
-    async inspectorsWithUnreportedPatrols(from, to) {
+    async inspectorsWithOpenPatrols(from, to) {
       const patrols = await db.patrol.findMany({
-        where: { startedAt: { gte: from, lt: to }, reportSentAt: null, inspector: { active: true } },
+        where: { startedAt: { gte: from, lt: to }, endedAt: null, inspector: { active: true } },
         select: { inspectorId: true },
         distinct: ['inspectorId'],
         orderBy: { inspectorId: 'asc' },
