@@ -4,6 +4,7 @@ import type { Scheduler } from '../../core/schedule/scheduler.ts';
 import { createChatHarness, pushButton, type ChatHarness, type ChatUser } from '../helpers/chat-harness.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { silentLogger, testConfig } from '../helpers/test-config.ts';
+import { jpeg } from '../helpers/test-images.ts';
 
 // 09:00 in Wuhan on Monday 2 March 2026, a working day.
 const clock = createFakeClock('2026-03-02T01:00:00Z');
@@ -112,6 +113,57 @@ describe('verification (核查) as an inspector’s task', () => {
     expect(push).toBeDefined();
   });
 
+  it('on the dashboard too, a resolution photo taken outside the district is accepted with a warning', async () => {
+    const caseId = await report(h.user('v-r8'), '人行道上有流动摊贩占道经营', at(4));
+    await lead.send({ button: `c:accept:${caseId}` });
+    const { number } = await h.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const { token } = await h.app.sessions.open(await lead.personId());
+    const cookie = `gl_session=${token}`;
+    const page = await h.app.inject({ url: `/cases/${number}`, headers: { cookie } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const boundary = '----gridlineverify';
+    const field = (name: string, value: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const payload = Buffer.concat([
+      Buffer.from(
+        field('_csrf', csrf) + field('action', 'resolve') + field('note', '已劝离') + field('mode721', 'service'),
+      ),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+      ),
+      await jpeg(64, 48, { lat: 39.9042, lng: 116.4074 }), // taken in Beijing
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/cases/${number}/act`,
+      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
+    expect(res.statusCode).toBe(303);
+    expect((await h.db.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('resolved');
+    const flash = decodeURIComponent(res.cookies.find((c) => c.name === 'gl_flash')?.value ?? '');
+    expect(flash).toContain('办结成功');
+    expect(flash).toContain('不在江汉区范围内');
+  });
+
+  it('核查不通过 from the push sends the case back for rework; the next 办结 opens a new task', async () => {
+    const caseId = await report(h.user('v-r9'), '路边有人乱堆建筑垃圾，堆了一大堆', at(5));
+    await resolve(caseId, at(5));
+    const task = await h.db.verificationTask.findFirstOrThrow({ where: { caseId, doneAt: null } });
+    const inspector = task.inspectorId === (await inspA.personId()) ? inspA : inspB;
+    const push = (await inspector.pushes()).filter((p) => p.text.includes('【核查任务】')).at(-1);
+    expect((await inspector.send({ button: pushButton(push, '核查不通过') })).join()).toContain('核查发现的问题');
+    expect((await inspector.send({ text: '现场仍有部分垃圾未清运' })).join()).toContain('核查不通过');
+    expect((await h.db.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('accepted');
+    expect((await h.db.verificationTask.findUniqueOrThrow({ where: { id: task.id } })).outcome).toBe('failed');
+    await lead.send({ button: `c:resolve:${caseId}` });
+    await lead.send({ text: '已全部清运' });
+    await lead.press('下一步');
+    await lead.press('管理');
+    expect(await h.db.verificationTask.count({ where: { caseId, doneAt: null } })).toBe(1);
+  });
+
   it('a merged reporter may rate but is not asked to verify; the reporter is', async () => {
     const reporter = h.user('v-r5');
     const follower = h.user('v-r6');
@@ -157,9 +209,9 @@ describe('verification (核查) as an inspector’s task', () => {
       headers: { authorization: admin.auth },
     });
     const totals = res.json<{ totals: { closed: number; autoVerified: number; verifiedByPerson: number } }>().totals;
-    // This case and the three whose tasks nobody answered; the inspector's and the reporter's are people's.
-    expect(totals.autoVerified).toBe(4);
-    expect(totals.closed).toBe(6);
+    // This case and the five whose tasks nobody answered; the inspector's and the reporter's are people's.
+    expect(totals.autoVerified).toBe(6);
+    expect(totals.closed).toBe(8);
     expect(totals.verifiedByPerson).toBe(2);
   });
 });
