@@ -39,7 +39,11 @@ export function createBot(opts: { db: Db; domain: Domain; config: Config; logger
     jurisdiction: domain.jurisdiction,
     messages: domain.messages,
     clock: domain.clock,
-    settings: { draftTtlMinutes: config.DRAFT_TTL_MINUTES, publicUrl: config.PUBLIC_URL },
+    settings: {
+      draftTtlMinutes: config.DRAFT_TTL_MINUTES,
+      publicUrl: config.PUBLIC_URL,
+      patrolReportHour: config.PATROL_REPORT_HOUR,
+    },
     notify: async (personIds, message, key) => {
       await domain.outbox.enqueueForPeopleNow(personIds, message, key);
     },

@@ -86,6 +86,11 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
     messages,
     calendar,
     places,
+    verification: {
+      withinWorkingHours: config.VERIFY_WITHIN_WORKING_HOURS,
+      farM: config.VERIFY_FAR_M,
+      jurisdiction,
+    },
     settings: {
       casePrefix: config.CASE_NUMBER_PREFIX,
       duplicateRadiusM: config.DUPLICATE_RADIUS_M,

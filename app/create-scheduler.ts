@@ -13,6 +13,10 @@ import type { Db } from '../db/prisma-client.ts';
 import { createSchedulerRunStore } from '../db/scheduler-run-store.ts';
 import type { Domain } from './create-domain.ts';
 import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
+import { createVerificationWatch } from '../core/schedule/verification-watch.ts';
+import { createPatrolJobs } from '../core/schedule/patrol-jobs.ts';
+import { createPatrolJobsStore } from '../db/patrol-jobs-store.ts';
+import { createVerificationTaskStore } from '../db/verification-task-store.ts';
 
 export function createAppScheduler(opts: {
   db: Db;
@@ -33,6 +37,18 @@ export function createAppScheduler(opts: {
     autoVerifyDays: config.AUTO_VERIFY_DAYS,
     escalateOverdue: (id) => domain.cases.feedback.escalateOverdue(id),
     autoVerify: (id) => domain.cases.feedback.autoVerify(id),
+  });
+  const verification = createVerificationWatch({
+    port: createVerificationTaskStore(db),
+    logger,
+    autoVerify: (id) => domain.cases.feedback.autoVerify(id),
+  });
+  const patrols = createPatrolJobs({
+    port: createPatrolJobsStore(db, domain.outbox),
+    logger,
+    t,
+    reportHour: config.PATROL_REPORT_HOUR,
+    idleMinutes: config.PATROL_IDLE_MINUTES,
   });
   const daily = createDailyJobs({
     port: createDailyJobsStore(db, domain.outbox),
@@ -69,7 +85,17 @@ export function createAppScheduler(opts: {
     },
   };
   // Jobs enqueue messages: wake the delivery worker after each tick instead of waiting for its poll.
-  const jobs = [watch.job, daily.digest, daily.patrolReminder, drafts, housekeeping, dbHousekeeping].map((job) => ({
+  const jobs = [
+    watch.job,
+    verification,
+    patrols.idleEnd,
+    patrols.dailyReport,
+    daily.digest,
+    daily.patrolReminder,
+    drafts,
+    housekeeping,
+    dbHousekeeping,
+  ].map((job) => ({
     ...job,
     run: async (now: Date) => {
       await job.run(now);

@@ -19,6 +19,8 @@ import type { InboundMessage } from './inbound-types.ts';
 export interface BotSettings {
   draftTtlMinutes: number;
   publicUrl: string;
+  /** When the day's 巡查日报 goes out (PATROL_REPORT_HOUR, Shanghai); told when a patrol ends. */
+  patrolReportHour?: number;
 }
 
 /** Everything the flows use, handed in by the composition root. No messenger library in sight. */

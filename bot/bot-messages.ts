@@ -73,6 +73,7 @@ export const BOT_MESSAGES = {
   'queue.empty': '目前没有待办案件。',
   'queue.list': '待办案件（逾期在前）：\n{lines}',
   'action.done': '已{action}：案件 {number}（{status}）',
+  'action.photo_warning': '⚠ 提醒：{warning}。办结已受理，核查人员会重点核实。',
   'action.ask_note': '请输入{what}：',
   'action.ask_photos': '如有处置后照片请现在发送（可多张），发送完毕点击“下一步”。',
   'action.ask_mode': '请选择处置方式（“721”工作法）：',
@@ -98,10 +99,13 @@ export const BOT_MESSAGES = {
   'finding.ask': '巡查发现已记录。请选择：',
   'finding.need_more': '请补充{missing}。',
   'finding.settled': '已记录为现场劝导整改（不立案，计入“721”服务类）。',
+  'finding.ask_department':
+    '巡查发现已记录。系统判断此问题属于{department}的职责：{reason}\n可选择“移交部门”立案并移送{department}，或现场已劝导整改：',
+  'finding.not_department': '此问题属于城市管理执法事项，不需要移交其他部门。请选择“已劝导整改”或“需执法”：',
+  'finding.referred': '已立案并移交{handler}：案件 {number}\n{reason}\n办理时限：{due}',
   'patrol.started': '巡查开始（{time}）。发现问题直接发送照片、位置和简要描述。再次发送 /patrol 结束巡查。',
-  'patrol.report':
-    '巡查日报 {date}\n巡查员：{name}\n时长：{duration}\n发现问题：{findings} 处\n现场劝导整改：{settled} 处\n立案：{cases} 件',
-  'patrol.ended': '巡查结束，日报已发送给队长：\n{report}',
+  'patrol.ended':
+    '巡查结束（{time}，历时 {duration}），本次发现问题 {findings} 处。\n今天的巡查日报将于 {reportAt} 汇总发送给您和队长。',
   'patrol.inspector_only': '巡查功能仅限绑定的巡查员使用。',
   'login.link': '网页工作台登录链接（{minutes} 分钟内有效，仅限本人使用）：\n{url}',
 } as const;

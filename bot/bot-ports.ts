@@ -64,19 +64,20 @@ export interface PatrolSummary {
 export interface PatrolPort {
   open(inspectorId: number): Promise<{ id: number; startedAt: Date } | null>;
   start(inspectorId: number, streetId: number | null, now: Date): Promise<{ id: number; startedAt: Date }>;
-  end(
-    patrolId: number,
-    now: Date,
-    reportText: (s: PatrolSummary) => string,
-  ): Promise<PatrolSummary & { reportText: string }>;
+  /** Ends the patrol (if still open) and counts its findings; the day's report goes out later, once. */
+  end(patrolId: number, now: Date): Promise<PatrolSummary>;
   recordFinding(f: {
     inspectorId: number;
     text: string;
     lat: number | null;
     lng: number | null;
-    outcome: 'settled' | 'case';
+    /** settled: 已劝导整改; case: 需执法; referred: a department's matter, filed as a case referred to it. */
+    outcome: 'settled' | 'case' | 'referred';
     caseId: number | null;
     itemCode: string | null;
+    /** The matter as the daily report prints it, and the place the inspector typed. */
+    matter?: string | null;
+    address?: string | null;
     attachmentIds: number[];
     now: Date;
   }): Promise<number>;

@@ -43,7 +43,7 @@ async function onButton(ctx: BotContext, id: string): Promise<void> {
     }
     return reportChoice(ctx, a);
   }
-  if (kind === 'f' && (a === 'settled' || a === 'case')) return findingChoice(ctx, a);
+  if (kind === 'f' && (a === 'settled' || a === 'case' || a === 'refer')) return findingChoice(ctx, a);
   if (kind === 's' || kind === 'm') return stepButton(ctx, id);
   if (kind === 'n' && a === 'follow' && b) return followFromChat(ctx, b);
   ctx.say('stale_button');

@@ -6,6 +6,7 @@ import { CaseNumberError, ConflictError } from '../core/errors.ts';
 import { distanceM } from '../core/geo/geo-measure-fns.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
 import { handlerIds } from './handler-ids.ts';
+import { verificationTaskOps } from './verification-task-ops.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
@@ -215,6 +216,7 @@ const PATCHABLE = new Set<string>([
   'overdueNotifiedAt',
   'overdueEscalatedAt',
   'responseOverdueNotifiedAt',
+  'autoVerified',
 ] satisfies Array<keyof CasePatch>);
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -520,6 +522,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         sqlDate(p.at),
       );
     },
+    ...verificationTaskOps(tx),
   };
 }
 

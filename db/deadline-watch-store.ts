@@ -57,9 +57,9 @@ const toWatched = (c: CaseRecord): WatchedCase => ({
   dueAt: c.dueAt!,
 });
 
-type Enqueue = Pick<OutboxStore, 'enqueueForPeople'>;
+export type Enqueue = Pick<OutboxStore, 'enqueueForPeople'>;
 
-async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): Promise<number> {
+export async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): Promise<number> {
   if (notices.length === 0) return 0;
   return sqlOf(db).transaction((tx) =>
     // Reminders and digests are bulk: a resident's reply goes out before them when the channel is busy.
@@ -124,13 +124,16 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
     },
 
     async autoVerifyDue(resolvedBefore, limit) {
-      const rows = await db.case.findMany({
-        where: { status: 'resolved', resolvedAt: { lte: resolvedBefore } },
-        orderBy: { resolvedAt: 'asc' },
-        take: limit,
-        select: { id: true },
-      });
-      return rows.map((r) => r.id);
+      // Cases with a 核查 task wait for the inspector's deadline (core/schedule/verification-watch.ts).
+      const rows = await db.$queryRawUnsafe<Array<{ id: number }>>(
+        `SELECT c."id" AS id FROM "Case" c
+         WHERE c."status" = 'resolved' AND c."resolvedAt" <= ?
+           AND NOT EXISTS (SELECT 1 FROM "VerificationTask" t WHERE t."caseId" = c."id")
+         ORDER BY c."resolvedAt" LIMIT ?`,
+        sqlDate(resolvedBefore),
+        limit,
+      );
+      return rows.map((r) => Number(r.id));
     },
 
     responsible: (c) => sql.transaction((tx) => handlerIds(tx, c.handling, c.streetId, c.departmentId)),
@@ -210,9 +213,9 @@ export function createDailyJobsStore(db: Db, outbox: Enqueue): DailyJobsPort {
       return { open, dueToday, overdue, awaitingVerification };
     },
 
-    async inspectorsWithUnreportedPatrols(from, to) {
+    async inspectorsWithOpenPatrols(from, to) {
       const patrols = await db.patrol.findMany({
-        where: { startedAt: { gte: from, lt: to }, reportSentAt: null, inspector: { active: true } },
+        where: { startedAt: { gte: from, lt: to }, endedAt: null, inspector: { active: true } },
         select: { inspectorId: true },
         distinct: ['inspectorId'],
         orderBy: { inspectorId: 'asc' },

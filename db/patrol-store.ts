@@ -17,28 +17,20 @@ export function createPatrolStore(db: Db): PatrolPort {
         select: { id: true, startedAt: true },
       });
     },
-    async end(patrolId, now, reportText) {
+    async end(patrolId, now) {
       return db.$transaction(async (tx) => {
         const p = await tx.patrol.findUniqueOrThrow({ where: { id: patrolId } });
-        // Findings of the inspector during the patrol, including those sent before /patrol was pressed that day.
-        const findings = await tx.patrolFinding.findMany({
-          where: { inspectorId: p.inspectorId, createdAt: { gte: p.startedAt, lte: now } },
-          select: { outcome: true },
-        });
-        const summary = {
+        const endedAt = p.endedAt ?? now;
+        const findings = await tx.patrolFinding.findMany({ where: { patrolId }, select: { outcome: true } });
+        if (!p.endedAt) await tx.patrol.update({ where: { id: patrolId }, data: { endedAt } });
+        return {
           patrolId,
           startedAt: p.startedAt,
-          endedAt: now,
+          endedAt,
           findings: findings.length,
           settled: findings.filter((f) => f.outcome === 'settled').length,
-          casesOpened: findings.filter((f) => f.outcome === 'case').length,
+          casesOpened: findings.filter((f) => f.outcome !== 'settled').length,
         };
-        const text = reportText(summary);
-        await tx.patrol.update({
-          where: { id: patrolId },
-          data: { endedAt: now, reportText: text, reportSentAt: now },
-        });
-        return { ...summary, reportText: text };
       });
     },
     async recordFinding(f) {
@@ -63,6 +55,8 @@ export function createPatrolStore(db: Db): PatrolPort {
           outcome: f.outcome,
           caseId: f.caseId,
           itemCode: f.itemCode,
+          matter: f.matter ?? null,
+          address: f.address ?? null,
           createdAt: f.now,
         },
       });

@@ -64,7 +64,7 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT c."streetId" + 0 AS streetId, c."status" AS status, c."post" AS post, c."mode721" AS mode721,
               COUNT(*) AS cases, SUM(c."reworkCount") AS reworkSum, SUM(c."reopenCount" > 0) AS reopened,
-              COUNT(c."resolvedAt") AS resolvedCount,
+              COUNT(c."resolvedAt") AS resolvedCount, SUM(c."autoVerified") AS autoVerified,
               SUM((julianday(c."resolvedAt") - julianday(c."createdAt")) * 24.0) AS hours
        FROM "Case" c WHERE c."createdAt" >= ? AND c."createdAt" < ?${street}
        GROUP BY 1, 2, 3, 4`,
@@ -193,6 +193,7 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       reworkSum: num(r.reworkSum),
       reopened: num(r.reopened),
       resolvedCount: num(r.resolvedCount),
+      autoVerified: num(r.autoVerified),
       handlingHoursSum: num(r.hours),
     })),
     due: due.map((r): DueRow => ({

@@ -18,6 +18,7 @@ import { exportRoutes } from './routes/export-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { hotlinePageRoutes } from './routes/hotline-page-routes.ts';
 import { staffAdminRoutes } from './routes/staff-admin-routes.ts';
+import { patrolPageRoutes } from './routes/patrol-page-routes.ts';
 import { hotlineRoutes } from './routes/hotline-routes.ts';
 import { loginRoutes } from './routes/login-routes.ts';
 import { open311Routes } from './routes/open311-routes.ts';
@@ -64,6 +65,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => hotlineRoutes(scope, deps));
   await app.register(async (scope) => hotlinePageRoutes(scope, deps));
   await app.register(async (scope) => staffAdminRoutes(scope, deps));
+  await app.register(async (scope) => patrolPageRoutes(scope, deps));
   await app.register(async (scope) => publicPageRoutes(scope, deps));
   // Last, so they see every decorator and route registered before them.
   for (const routes of deps.extraRoutes ?? []) await app.register(routes);

@@ -94,6 +94,11 @@ async function run(ctx: BotContext, caseId: number, action: CaseAction, input: A
     number: updated.number,
     status: STATUS_LABELS[updated.status],
   });
+  if (action === 'resolve') {
+    // Accepted all the same: a phone's GPS can be off. But the resolver hears what the inspector will see.
+    const task = await ctx.deps.cases.store.transaction((tx) => tx.verificationTask(updated.id));
+    if (task?.warning) ctx.say('action.photo_warning', { warning: task.warning });
+  }
 }
 
 /** A workflow button on a case message: run it, or ask first for what it needs. */

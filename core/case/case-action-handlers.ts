@@ -14,6 +14,8 @@ import {
 import { formatShanghai, handlerName } from './case-format-fns.ts';
 import { historyLines } from './case-history-fns.ts';
 import { redactPersonalData } from './anonymise-fns.ts';
+import type { VerificationSettings } from './verification-fns.ts';
+import { announceResolution, openVerification } from './verification-task.ts';
 
 export interface ActionContext {
   tx: CaseTx;
@@ -23,6 +25,8 @@ export interface ActionContext {
   now: Date;
   m: MessageRenderer;
   deadlines: DeadlineFn;
+  /** 核查 set-up; without it no verification task is opened (unit tests of other actions). */
+  verification?: VerificationSettings | null;
 }
 
 /** What an action does: the new fields, the event to record, and who hears about it. */
@@ -349,19 +353,25 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     return {
       patch: { status: 'resolved', resolvedAt: now, outcome: input.note!.trim(), mode721: input.mode721! },
       event: { type: 'resolved', note: input.note, data: { mode721: input.mode721 } },
-      announce: followersHear(ctx, 'reporter.resolved', {}, verifyButtons, true),
+      announce: async (u, eventId) => {
+        await announceResolution(ctx, u, eventId);
+        await openVerification(ctx, u, eventId);
+      },
     };
   },
 
   async verify(ctx) {
     return {
-      patch: { status: 'closed', verifiedAt: ctx.now, closedAt: ctx.now },
+      patch: { status: 'closed', verifiedAt: ctx.now, closedAt: ctx.now, autoVerified: false },
       event: {
         type: 'verified',
         note: ctx.input.note ?? (ctx.actor.personId === ctx.c.reporterId ? '报告人确认已解决' : null),
       },
       then: [{ type: 'closed' }],
-      announce: followersHear(ctx, 'reporter.closed', {}, ratingButtons, true),
+      announce: async (u, eventId) => {
+        await ctx.tx.finishVerificationTask(u.id, 'verified', ctx.now);
+        await followersHear(ctx, 'reporter.closed', {}, ratingButtons, true)(u, eventId);
+      },
     };
   },
 
@@ -380,6 +390,7 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       },
       event: { type: 'rework', note: input.note },
       announce: async (u, eventId) => {
+        await ctx.tx.finishVerificationTask(u.id, 'failed', now);
         await handlersHear(ctx, u, eventId, 'handler.rework', { note: input.note! });
         if (u.assigneeId !== null) {
           await ctx.tx.notify({

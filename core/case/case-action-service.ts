@@ -9,6 +9,7 @@ import { refusalFor } from './transition-rules-fns.ts';
 import { assertAttachable } from '../evidence/attachment-access-fns.ts';
 import type { PlaceCorrection, PlaceMemoryPort } from '../geo/place-memory.ts';
 import { placeCorrectionOf } from './place-correction-fns.ts';
+import type { VerificationSettings } from './verification-fns.ts';
 
 export interface CaseActionDeps {
   store: CaseStore;
@@ -17,6 +18,8 @@ export interface CaseActionDeps {
   deadlines: DeadlineFn;
   /** Told of each street a person chose for a case, after the transaction commits. */
   places?: PlaceMemoryPort | null;
+  /** 核查 tasks on 办结 (core/case/verification-task.ts). */
+  verification?: VerificationSettings | null;
 }
 
 export type CaseRef = { id: number } | { number: string };
@@ -84,6 +87,7 @@ export function createCaseActionService(deps: CaseActionDeps) {
         now,
         m: deps.messages,
         deadlines: deps.deadlines,
+        verification: deps.verification ?? null,
       });
       const result = await applyEffect(tx, c, effect, actor, now, input.attachmentIds);
       if (effect.place) {

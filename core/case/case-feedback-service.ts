@@ -121,17 +121,28 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
     });
   }
 
-  /** Resolved long enough without objection: verified and closed by the system. */
+  /**
+   * Resolved long enough without objection: verified and closed by the system. With a 核查 task
+   * open, only once the inspector's deadline has passed; marked (Case.autoVerified, the event's
+   * data) so statistics never count it as verified by a person.
+   */
   async function autoVerify(caseId: number, note = '报告人未提出异议，系统自动核查通过'): Promise<CaseRow | null> {
     const now = clock();
     return store.transaction(async (tx) => {
       const c = await tx.getCase({ id: caseId });
       if (!c || c.status !== 'resolved') return null;
+      const task = await tx.verificationTask(c.id);
+      if (task && task.dueAt > now) return null;
       const effect = {
-        patch: { status: 'closed' as const, verifiedAt: now, closedAt: now },
-        event: { type: 'verified', note },
+        patch: { status: 'closed' as const, verifiedAt: now, closedAt: now, autoVerified: true },
+        event: {
+          type: 'verified',
+          note: task ? '核查期限已过，巡查员未核查，系统自动核查通过' : note,
+          data: { auto: true },
+        },
         then: [{ type: 'closed' }],
         announce: async (u: CaseRow, eventId: number) => {
+          await tx.finishVerificationTask(u.id, 'auto', now);
           await tx.notify({
             personIds: await tx.followers(u.id),
             caseId: u.id,

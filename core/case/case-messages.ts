@@ -15,6 +15,7 @@ export const CASE_MESSAGES = {
   'reporter.referred': '案件 {number} 已移送{handler}办理。',
   'reporter.rejected': '案件 {number} 不予受理。理由：{note}',
   'reporter.resolved': '案件 {number} 已办结。\n处理结果：{outcome}\n问题是否已经解决？',
+  'reporter.resolved_follower': '案件 {number} 已办结。\n处理结果：{outcome}\n结案后您可以对本次处理进行评价。',
   'reporter.rework': '案件 {number} 的问题还没有解决好，已要求{handler}重新处理，新的办理时限：{due}。',
   'reporter.closed': '案件 {number} 已结案。\n处理结果：{outcome}\n请对本次处理进行评价：',
   'reporter.reopened': '案件 {number} 已重新办理，承办单位会再次处置。',
@@ -48,6 +49,8 @@ export const CASE_MESSAGES = {
   'handler.supplemented': '【报告人补充】{number}\n事项：{matter}\n补充内容：{note}{photos}',
   'handler.postponement': '【缓办申请】{number}\n理由：{note}\n申请延期至：{due}',
   'handler.postponement_decided': '案件 {number} 的缓办申请{decision}。时限：{due}',
+  'inspector.verify_task':
+    '【核查任务】{number}\n事项：{matter}\n地点：{place}\n内容：{text}\n处理结果：{outcome}\n照片：报告照片 {before} 张，办结照片 {after} 张（依次附后）\n位置：{distance}{warning}\n请于{verifyDue}前到现场核查，逾期系统将自动核查通过。',
 } as const;
 
 export type CaseMessageKey = keyof typeof CASE_MESSAGES;

@@ -107,6 +107,8 @@ export type CasePatch = Partial<{
   overdueNotifiedAt: Date | null;
   overdueEscalatedAt: Date | null;
   responseOverdueNotifiedAt: Date | null;
+  /** Closed by the scheduler after the inspector's verification deadline, not by a person. */
+  autoVerified: boolean;
 }>;
 
 export interface NewEvent {
@@ -208,6 +210,47 @@ export interface CaseTx {
   ): Promise<{ caseId: number; newDueAt: Date; status: string } | null>;
   notify(notice: Notice): Promise<void>;
   insertPlaceCorrection(p: NewPlaceCorrection): Promise<void>;
+  /** 核查 tasks (db/verification-task-ops.ts). */
+  casePhotoPoints(caseId: number): Promise<CasePhotoPoints>;
+  openVerificationTask(t: NewVerificationTask): Promise<number | null>;
+  /** The case's open task, if any. */
+  verificationTask(caseId: number): Promise<VerificationTaskRow | null>;
+  finishVerificationTask(caseId: number, outcome: VerificationOutcome, at: Date): Promise<void>;
+}
+
+/** A photo with the point its EXIF says it was taken at (WGS-84), or none. */
+export interface PhotoPoint {
+  id: number;
+  lat: number | null;
+  lng: number | null;
+}
+
+/** The report's photos (before) and the latest 办结's photos (after), oldest first. */
+export interface CasePhotoPoints {
+  report: PhotoPoint[];
+  resolution: PhotoPoint[];
+}
+
+export type VerificationOutcome = 'verified' | 'failed' | 'auto' | 'superseded';
+
+export interface NewVerificationTask {
+  caseId: number;
+  streetId: number | null;
+  /** Never given the task: whoever resolved the case. */
+  excludePersonIds: number[];
+  dueAt: Date;
+  distanceM: number | null;
+  warning: string | null;
+  at: Date;
+}
+
+export interface VerificationTaskRow {
+  id: number;
+  caseId: number;
+  inspectorId: number | null;
+  dueAt: Date;
+  distanceM: number | null;
+  warning: string | null;
 }
 
 export interface CaseStore {

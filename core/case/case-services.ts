@@ -14,6 +14,8 @@ import type { MessageRenderer } from './case-messages.ts';
 import type { CaseStore } from './case-port.ts';
 import type { PlaceMemoryPort } from '../geo/place-memory.ts';
 import { createPlaceConfirmService } from './place-confirm-service.ts';
+import type { Jurisdiction } from '../geo/geo-types.ts';
+import type { VerificationSettings } from './verification-fns.ts';
 
 export interface CaseServicesDeps {
   store: CaseStore;
@@ -23,6 +25,8 @@ export interface CaseServicesDeps {
   settings: IntakeSettings & { minConfidence: number };
   /** The router's place memory, told of every street staff choose or confirm for a case. */
   places?: PlaceMemoryPort | null;
+  /** 核查 tasks: the inspector's time in working hours, the distance that earns a warning, the district. */
+  verification?: { withinWorkingHours: number; farM: number; jurisdiction: Pick<Jurisdiction, 'locatePoint'> };
 }
 
 /** A router's decision as the case workflow needs it; low confidence always goes to a person. */
@@ -61,7 +65,32 @@ export function createCaseServices(deps: CaseServicesDeps) {
       { createdAt: from, responseHours: 24, handlingHours: 24, timeBasis: 'working', urgent: false },
       deps.calendar,
     ).dueAt;
-  const base = { store: deps.store, clock: deps.clock, messages: deps.messages, deadlines, places: deps.places };
+  const v = deps.verification;
+  const verification: VerificationSettings | null = v
+    ? {
+        farM: v.farM,
+        jurisdiction: v.jurisdiction,
+        dueAt: (from) =>
+          computeDeadlines(
+            {
+              createdAt: from,
+              responseHours: v.withinWorkingHours,
+              handlingHours: v.withinWorkingHours,
+              timeBasis: 'working',
+              urgent: false,
+            },
+            deps.calendar,
+          ).dueAt,
+      }
+    : null;
+  const base = {
+    store: deps.store,
+    clock: deps.clock,
+    messages: deps.messages,
+    deadlines,
+    places: deps.places,
+    verification,
+  };
   return {
     intake: createCaseIntakeService({ ...base, settings: deps.settings }),
     actions: createCaseActionService(base),

@@ -22,8 +22,8 @@ export interface DailyJobsPort {
   /** Active team leads (by street), department liaisons (by department) and district admins. */
   digestRecipients(): Promise<Array<{ personId: number; scope: DigestScope }>>;
   digestCounts(scope: DigestScope, now: Date, dayEnd: Date): Promise<DigestCounts>;
-  /** Inspectors with a patrol started in [from, to) that has not sent its report. */
-  inspectorsWithUnreportedPatrols(from: Date, to: Date): Promise<number[]>;
+  /** Inspectors with a patrol started in [from, to) that is still open. */
+  inspectorsWithOpenPatrols(from: Date, to: Date): Promise<number[]>;
   /** Enqueues the notices in one transaction; returns the outbox rows written. */
   notify(notices: DeadlineNotice[]): Promise<number>;
 }

@@ -54,7 +54,7 @@ export function createDailyJobs(deps: DailyJobsDeps): { digest: ScheduledJob; pa
 
   async function patrolReminder(now: Date): Promise<void> {
     const day = shanghaiDay(now);
-    const inspectors = await port.inspectorsWithUnreportedPatrols(
+    const inspectors = await port.inspectorsWithOpenPatrols(
       new Date(dayStartMs(day)),
       new Date(dayStartMs(day) + DAY_MS),
     );

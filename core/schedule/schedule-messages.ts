@@ -16,9 +16,17 @@ export const SCHEDULE_MESSAGES = {
   /** Every morning to each team lead, liaison and district administrator, about their own unit. */
   'schedule.digest':
     '【每日汇总】{date} {unit}\n在办案件 {open} 件，今日到期 {dueToday} 件，已超期 {overdue} 件，待核查 {awaitingVerification} 件。\n发送 /queue 查看待办。',
-  /** Every evening to inspectors whose patrol of today is still open, so no daily report (巡查日报) went out. */
+  /** Every evening to inspectors whose patrol of today is still open. */
   'schedule.patrol_reminder':
-    '【巡查日报】您今天（{date}）的巡查还未结束，日报尚未提交。请发送 /patrol 结束巡查，日报会自动发送给队长。',
+    '【巡查提醒】您今天（{date}）的巡查还未结束。请发送 /patrol 结束巡查；今天的巡查日报会在晚间汇总发送给您和队长。',
+  /** At PATROL_REPORT_HOUR to each inspector who patrolled or recorded a finding today: the day, finding by finding. */
+  'schedule.patrol_report': '【巡查日报】{date} {name}（{street}）\n{summary}\n{lines}',
+  /** At PATROL_REPORT_HOUR to each team lead: the team's reports of the day in one message. */
+  'schedule.patrol_digest':
+    '【巡查日报汇总】{date} {unit}：巡查员 {inspectors} 人，发现问题 {findings} 处，其中现场劝导整改 {settled} 处。\n\n{reports}',
+  /** To an inspector whose patrol had no finding for PATROL_IDLE_MINUTES. */
+  'schedule.patrol_auto_ended':
+    '【巡查】您的巡查已于 {time} 自动结束（{minutes} 分钟没有新的巡查记录，共 {duration}）。继续巡查请再次发送 /patrol。',
 } as const;
 
 export type ScheduleMessageKey = keyof typeof SCHEDULE_MESSAGES;

@@ -36,6 +36,7 @@ export function computeFigures(
   let rework = 0;
   let reopened = 0;
   let resolvedCount = 0;
+  let autoVerified = 0;
   let hours = 0;
   for (const g of groups) {
     total += g.cases;
@@ -45,6 +46,7 @@ export function computeFigures(
     rework += g.reworkSum;
     reopened += g.reopened;
     resolvedCount += g.resolvedCount;
+    if (g.status === 'closed') autoVerified += g.autoVerified ?? 0;
     hours += g.handlingHoursSum;
     if (COUNTED_721.has(g.status) && g.mode721 && g.mode721 in modes) modes[g.mode721 as Mode721] += g.cases;
   }
@@ -66,6 +68,8 @@ export function computeFigures(
     byStatus,
     byPost,
     closed,
+    autoVerified,
+    verifiedByPerson: closed - autoVerified,
     closureRate: rate(closed, total - byStatus.merged),
     due: dueN,
     postponed,

@@ -16,6 +16,8 @@ export interface CaseGroupRow {
   reworkSum: number;
   reopened: number; // cases with reopenCount > 0
   resolvedCount: number; // cases with a resolvedAt
+  /** Closed by the scheduler after the 核查 deadline (Case.autoVerified); absent in older rows. */
+  autoVerified?: number;
   handlingHoursSum: number; // Σ (resolvedAt − createdAt) in hours over those
 }
 
@@ -80,6 +82,10 @@ export interface StatsFigures {
   byStatus: Record<CaseStatus, number>;
   byPost: Record<string, number>;
   closed: number;
+  /** Closed cases verified by the system once the inspector's deadline passed (not by a person). */
+  autoVerified: number;
+  /** closed − autoVerified: verified by an inspector, the reporter or the bureau. */
+  verifiedByPerson: number;
   /** closed / (total − merged) */
   closureRate: number | null;
   due: number;

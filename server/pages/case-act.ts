@@ -39,12 +39,20 @@ export async function actOnCase(
         );
       input.attachmentIds = ids;
     }
-    await deps.domain.cases.actions.act({ number }, action, actor, input);
+    const updated = await deps.domain.cases.actions.act({ number }, action, actor, input);
+    // A resolution photo taken far away or outside the district is accepted, but the resolver is told.
+    const warning =
+      action === 'resolve'
+        ? (await deps.domain.cases.store.transaction((tx) => tx.verificationTask(updated.id)))?.warning
+        : null;
     // Some actions hand the case to someone else (return, refer): then its page is no longer ours.
     const access = await deps.db.case.findUnique({ where: { number }, select: accessSelect });
     const stillVisible = access !== null && (await actorCanSee(deps.db, actor, access));
     return {
-      flash: { kind: 'ok', text: `案件 ${number}：${ACTION_LABELS[action]}成功` },
+      flash: {
+        kind: 'ok',
+        text: `案件 ${number}：${ACTION_LABELS[action]}成功${warning ? `。⚠ 提醒：${warning}` : ''}`,
+      },
       next: stillVisible ? back : '/',
     };
   } catch (err) {

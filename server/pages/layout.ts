@@ -20,6 +20,8 @@ export function navFor(actor: Actor | null): NavLink[] {
       links.push({ href: '/district', label: '统计' }, { href: '/hotline', label: '12345工单' });
     else if (STREET_ROLES.has(actor.role)) links.push({ href: '/street', label: '统计' });
     if (actor.role === 'district_admin' || actor.role === 'team_lead') links.push({ href: '/staff', label: '人员' });
+    if (actor.role === 'district_admin' || STREET_ROLES.has(actor.role))
+      links.push({ href: '/patrols', label: '巡查' });
   }
   links.push(
     { href: '/power-list', label: '权力清单' },

@@ -21,6 +21,7 @@ export function keyFigures(f: StatsFigures): SafeHtml {
   return html`<dl class="figures">
     ${card('新增案件', String(f.total), `已结案 ${f.closed}`)}
     ${card('结案率', percent(f.closureRate), '结案数 /（案件数 − 合并数）')}
+    ${card('自动核查结案', String(f.autoVerified), `人工核查结案 ${f.verifiedByPerson}（核查期限已过由系统结案的不计入人工核查）`)}
     ${card('按期结案率', percent(f.onTimeRate), `按期 ${f.closedOnTime} / 应结 ${f.due - f.postponed}`)}
     ${card('平均处置时长', hours(f.avgHandlingHours), '立案至办结')}
     ${card('返工次数', String(f.reworkCount), `重办率 ${percent(f.reopenRate)}`)}

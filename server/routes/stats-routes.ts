@@ -29,6 +29,8 @@ export const figuresSchema = {
     byStatus: { type: 'object', properties: Object.fromEntries(STATUSES.map((s) => [s, int])) },
     byPost: { type: 'object', additionalProperties: int },
     closed: int,
+    autoVerified: { type: 'integer', description: '自动核查结案数（巡查员核查期限已过，系统自动核查通过）' },
+    verifiedByPerson: { type: 'integer', description: '人工核查结案数 = 结案数 − 自动核查结案数' },
     closureRate: { ...rateSchema, description: '结案率 = 结案数 /（案件数 − 合并数）' },
     due: { type: 'integer', description: `应结案数：${ASSESSMENT_NOTES[0]![1]}` },
     postponed: { type: 'integer', description: ASSESSMENT_NOTES[1]![1] },

@@ -117,8 +117,8 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     await lead.expect(number);
 
     const ended = await inspector.ask('结束巡查', '巡查结束');
-    expect(ended).toMatch(/发现问题：2 处/);
-    await lead.expect('巡查日报');
+    // The day's 巡查日报 goes out once in the evening (test/integration/patrol-day.test.ts), not per /patrol.
+    expect(ended).toMatch(/发现问题 2 处/);
     const findings = await w.db.patrolFinding.findMany({ orderBy: { id: 'asc' } });
     expect(findings.map((f) => f.outcome)).toEqual(['settled', 'case']);
   });

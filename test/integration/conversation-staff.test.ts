@@ -111,10 +111,9 @@ describe('staff in the chat', () => {
     const opened = await inspector.press('需执法');
     expect(opened.join()).toMatch(/JH-\d{8}-\d{4}/);
     const end = await inspector.send({ command: { name: 'patrol', args: '' } });
-    expect(end.join()).toContain('发现问题：2 处');
-    expect(end.join()).toContain('现场劝导整改：1 处');
-    expect(end.join()).toContain('立案：1 件');
-    expect((await lead.pushes()).at(-1)?.text).toContain('巡查日报');
+    expect(end.join()).toContain('发现问题 2 处');
+    // The day's 巡查日报 goes out once in the evening (test/integration/patrol-day.test.ts), not per /patrol.
+    expect((await lead.pushes()).some((p) => p.text.includes('巡查日报'))).toBe(false);
     expect(await h.db.patrolFinding.count({ where: { outcome: 'settled' } })).toBe(1);
   });
 

@@ -398,7 +398,7 @@ describe('daily digest and patrol reminder', () => {
     expect((await rows()).map((r) => [r.chatId, r.text])).toEqual([
       [
         'i1',
-        '【巡查日报】您今天（3月2日）的巡查还未结束，日报尚未提交。请发送 /patrol 结束巡查，日报会自动发送给队长。',
+        '【巡查提醒】您今天（3月2日）的巡查还未结束。请发送 /patrol 结束巡查；今天的巡查日报会在晚间汇总发送给您和队长。',
       ],
     ]);
   });

@@ -178,6 +178,9 @@ const WANSONG = {
   byStatus: { triage: 0, dispatched: 0, accepted: 1, resolved: 1, closed: 3, rejected: 0, merged: 1 },
   byPost: { 市容市政: 3, 环境卫生: 2, 门前三包: 1 },
   closed: 3,
+  // None of them closed by the scheduler: all three verified by a person.
+  autoVerified: 0,
+  verifiedByPerson: 3,
   closureRate: 0.6,
   due: 5,
   postponed: 1,
