@@ -50,6 +50,8 @@ beforeAll(async () => {
   li = await h.staffUser('p-li', 'inspector', { street: '万松街道', name: '巡查员老李' });
   wang = await h.staffUser('p-wang', 'inspector', { street: '万松街道', name: '巡查员小王' });
   otherLead = await h.staffUser('p-bh', 'team_lead', { street: '北湖街道', name: '北湖队长' });
+  // A department with nobody bound leaves its cases with the bureau (chat-routing.test.ts).
+  await h.staffUser('p-szyh', 'dept_liaison', { department: '市政养护', name: '市政养护联络人' });
 });
 afterAll(async () => h.close());
 
