@@ -1,0 +1,158 @@
+// WeCom (企业微信) end to end, against the emulator of WeCom's server side: callbacks signed and
+// encrypted as WeCom does, answers through message/send, cards updated after a press.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jpeg } from '../helpers/test-images.ts';
+import { createWecomHarness, type WecomHarness } from '../helpers/wecom-harness.ts';
+import { textOf } from '../helpers/wecom-emulator.ts';
+
+let h: WecomHarness;
+let caseNumber = '';
+
+beforeAll(async () => {
+  h = await createWecomHarness();
+  await h.staffMember('lixc', 'inspector', { street: '花楼水塔街道', name: '李巡查' });
+  await h.staffMember('wangdui', 'team_lead', { street: '花楼水塔街道', name: '王队长' });
+}, 60_000);
+afterAll(async () => h?.close());
+
+describe('WeCom: setting up the app', () => {
+  it('answers the URL check and creates the menu from configuration', async () => {
+    const check = await h.emu.verifyUrl();
+    expect(check.status).toBe(200);
+    expect(check.body).toMatch(/^\d+$/);
+    const menu = h.emu.menus.get(h.emu.agentId) as { button: Array<{ name: string; key?: string }> };
+    expect(menu.button.map((b) => b.name)).toEqual(['待办', '我的巡查', '更多']);
+    expect(menu.button[0]).toMatchObject({ type: 'click', key: 'cmd:queue' });
+  });
+});
+
+describe('WeCom: an inspector on patrol', () => {
+  it('starts /patrol from the menu and files a finding with a photo and a location', async () => {
+    let since = h.emu.inbox('lixc').length;
+    await h.emu.deliver({
+      FromUserName: 'lixc',
+      CreateTime: 1796000100,
+      MsgType: 'event',
+      Event: 'click',
+      EventKey: 'cmd:patrol',
+    });
+    await h.expectText('lixc', '巡查开始', since);
+
+    since = h.emu.inbox('lixc').length;
+    const mediaId = h.emu.addMedia(await jpeg(640, 480), 'image/jpeg', 'IMG_0001.jpg');
+    await h.emu.deliver({
+      FromUserName: 'lixc',
+      CreateTime: 1796000110,
+      MsgType: 'image',
+      PicUrl: 'https://wework.qpic.cn/x',
+      MediaId: mediaId,
+      MsgId: '7300000000000001001',
+    });
+    await h.say('lixc', '路边有人乱倒建筑垃圾，堆了一大堆');
+    await h.expectText('lixc', '请补充位置', since);
+    since = h.emu.inbox('lixc').length;
+    // 花楼街, as WeCom's map picker sends it: GCJ-02.
+    await h.emu.deliver({
+      FromUserName: 'lixc',
+      CreateTime: 1796000120,
+      MsgType: 'location',
+      Location_X: '30.580300',
+      Location_Y: '114.289700',
+      Scale: '15',
+      Label: '湖北省武汉市江汉区花楼街45号',
+      MsgId: '7300000000000001002',
+    });
+    await h.expectText('lixc', '巡查发现已记录', since);
+    since = h.emu.inbox('lixc').length;
+    await h.press('lixc', '需执法');
+    const submitted = await h.expectText('lixc', '提交成功', since);
+    caseNumber = /JH-\d{8}-\d{4}/.exec(textOf(submitted))![0];
+
+    const finding = await h.db.patrolFinding.findFirstOrThrow();
+    expect(finding.outcome).toBe('case');
+    const c = await h.db.case.findUniqueOrThrow({ where: { number: caseNumber }, include: { attachments: true } });
+    expect(c.attachments.map((a) => a.mime)).toEqual(['image/jpeg']);
+    // GCJ-02 in, WGS-84 stored: about 500 m apart in Wuhan.
+    expect(c.lat).toBeCloseTo(30.5827, 2);
+    expect(c.lng).not.toBeCloseTo(114.2897, 3);
+  });
+});
+
+describe('WeCom: a team lead', () => {
+  it('receives the new case as a card with its photo and place, presses 接单, and the card changes', async () => {
+    const card = await h.emu.waitFor('wangdui', (m) => m.msgtype === 'template_card' && textOf(m).includes(caseNumber));
+    const tc = (card.body as { template_card: Record<string, unknown> }).template_card as {
+      main_title: { title: string };
+      horizontal_content_list: Array<{ keyname: string; value: string; url?: string }>;
+      button_list: Array<{ text: string; key: string }>;
+    };
+    expect(tc.main_title.title).toContain(caseNumber);
+    const place = tc.horizontal_content_list.find((x) => x.keyname === '地点')!;
+    expect(place.value).toContain('花楼');
+    expect(tc.horizontal_content_list.find((x) => x.keyname === '地图')!.url).toMatch(
+      /^https:\/\/apis\.map\.qq\.com\//,
+    );
+    expect(tc.button_list.map((b) => b.text)).toContain('接单');
+    const photo = h.emu.inbox('wangdui').find((m) => m.msgtype === 'image');
+    expect(photo).toBeDefined();
+    const mediaId = (photo!.body as { image: { media_id: string } }).image.media_id;
+    expect(h.emu.media.get(mediaId)!.mime).toBe('image/jpeg');
+    expect(h.emu.inbox('wangdui').indexOf(photo!)).toBeLessThan(h.emu.inbox('wangdui').indexOf(card));
+
+    const since = h.emu.inbox('wangdui').length;
+    await h.press('wangdui', '接单');
+    await h.expectText('wangdui', '已接单', since);
+    await h.settle();
+    const updated = [...h.emu.cards.values()].find(
+      (x) => x.taskId === (card.body as { template_card: { task_id: string } }).template_card.task_id,
+    )!;
+    expect(updated.replacedBy).toMatch(/^已接单 · 王队长 · \d{2}-\d{2} \d{2}:\d{2}$/);
+    const c = await h.db.case.findUniqueOrThrow({ where: { number: caseNumber } });
+    expect(c.status).toBe('accepted');
+  });
+});
+
+describe('WeCom: delivery', () => {
+  it('processes a retried callback once', async () => {
+    await h.settle();
+    const before = h.emu.inbox('wangdui').length;
+    const statuses = await h.say('wangdui', '/help', { retries: 3 });
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    await h.settle();
+    const after = h.emu.inbox('wangdui').slice(before);
+    expect(after.filter((m) => textOf(m).includes('/queue'))).toHaveLength(1);
+  });
+
+  it('refuses a forged signature with 403 and processes nothing', async () => {
+    await h.settle();
+    const before = await h.db.processedUpdate.count();
+    const sent = h.emu.sent.length;
+    const res = await h.emu.deliver(
+      {
+        FromUserName: 'wangdui',
+        CreateTime: 1796000500,
+        MsgType: 'text',
+        Content: '/help',
+        MsgId: '7300000000000009999',
+      },
+      { forge: true },
+    );
+    expect(res[0]!.status).toBe(403);
+    await h.settle();
+    expect(await h.db.processedUpdate.count()).toBe(before);
+    expect(h.emu.sent.length).toBe(sent);
+  });
+
+  it('fetches a new access_token once when WeCom expires the old one', async () => {
+    await h.settle();
+    const issued = h.emu.tokensIssued;
+    h.emu.expireTokens();
+    const since = h.emu.inbox('wangdui').length;
+    await h.say('wangdui', '/queue');
+    await h.say('lixc', '/help');
+    await h.expectText('wangdui', caseNumber, since);
+    await h.settle();
+    expect(h.emu.tokensIssued).toBe(issued + 1);
+    expect(h.emu.calls.filter((c) => c.errcode === 42001).length).toBeGreaterThanOrEqual(1);
+  });
+});
