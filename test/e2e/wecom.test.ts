@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpeg } from '../helpers/test-images.ts';
 import { createWecomHarness, type WecomHarness } from '../helpers/wecom-harness.ts';
 import { textOf } from '../helpers/wecom-emulator.ts';
+import { readDirectoryConfig, syncDirectory } from '../../bot/wecom/wecom-directory-sync.ts';
+import { createWecomDirectoryStore } from '../../db/wecom-directory-store.ts';
 
 let h: WecomHarness;
 let caseNumber = '';
@@ -154,5 +156,60 @@ describe('WeCom: delivery', () => {
     await h.settle();
     expect(h.emu.tokensIssued).toBe(issued + 1);
     expect(h.emu.calls.filter((c) => c.errcode === 42001).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('WeCom: the directory mapping', () => {
+  it('makes mapped members staff, and a member disabled or removed in WeCom loses staff powers at once', async () => {
+    h.emu.departments.push(
+      { id: 1, name: '江汉区城管执法局', parentid: 0 },
+      { id: 2, name: '花楼水塔街道执法队', parentid: 1 },
+    );
+    h.emu.members.push({ userid: 'zhaody', name: '赵队员', department: [2], status: 1 });
+    h.emu.tags.set(1, { tagname: '队长', userids: ['wangdui'], partylist: [] });
+    h.emu.tags.set(2, { tagname: '巡查员', userids: ['lixc'], partylist: [] });
+    const sync = () =>
+      syncDirectory({
+        api: h.wecom.channel.api,
+        store: createWecomDirectoryStore(h.db),
+        config: readDirectoryConfig(),
+        now: new Date(),
+      });
+
+    const first = await sync();
+    expect(first).toMatchObject({ members: 3, created: 1, deactivated: 0 });
+    const zhao = await h.db.chatIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'wecom', externalId: 'zhaody' } },
+      include: { person: { include: { street: true, team: true } } },
+    });
+    expect(zhao.person).toMatchObject({ role: 'enforcer', active: true });
+    expect(zhao.person.street!.name).toBe('花楼水塔街道');
+    const lead = await h.db.chatIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'wecom', externalId: 'wangdui' } },
+      include: { person: true },
+    });
+    expect(lead.person.role).toBe('team_lead');
+
+    const since = h.emu.inbox('zhaody').length;
+    await h.say('zhaody', '/queue');
+    await h.expectText('zhaody', '待办', since);
+
+    h.emu.members.find((m) => m.userid === 'zhaody')!.status = 2; // disabled in WeCom
+    h.emu.members.splice(
+      h.emu.members.findIndex((m) => m.userid === 'lixc'),
+      1,
+    ); // removed from the directory
+    expect(await sync()).toMatchObject({ deactivated: 2 });
+    await h.say('zhaody', '/queue');
+    await h.settle();
+    // WeCom no longer delivers to a disabled member; what Gridline answered shows the lost powers.
+    const answer = await h.db.outboxMessage.findFirstOrThrow({ where: { chatId: 'zhaody' }, orderBy: { id: 'desc' } });
+    expect(answer.payload).toContain('此命令仅限工作人员使用');
+    expect(answer.status).toBe('dead');
+    const inspector = await h.db.chatIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'wecom', externalId: 'lixc' } },
+      include: { person: true },
+    });
+    expect(inspector.person.active).toBe(false);
   });
 });
