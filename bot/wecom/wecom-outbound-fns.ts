@@ -9,7 +9,8 @@ import { splitText } from '../../core/messaging/text-split-fns.ts';
 export const TEXT_LIMIT = 600;
 /** button_list holds at most six buttons. */
 export const MAX_BUTTONS = 6;
-const TITLE_MAX = 26;
+// 一级标题 "建议不超过36个字": the case number takes 16 of them.
+const TITLE_MAX = 36;
 const DESC_MAX = 30;
 const VALUE_MAX = 26;
 const SUBTITLE_MAX = 112;
