@@ -25,6 +25,10 @@ describe('WeCom: setting up the app', () => {
     const menu = h.emu.menus.get(h.emu.agentId) as { button: Array<{ name: string; key?: string }> };
     expect(menu.button.map((b) => b.name)).toEqual(['待办', '我的巡查', '更多']);
     expect(menu.button[0]).toMatchObject({ type: 'click', key: 'cmd:queue' });
+    const forged = await fetch(
+      `http://127.0.0.1:${(h.app.server.address() as { port: number }).port}/wecom/callback?msg_signature=${'0'.repeat(40)}&timestamp=1&nonce=n&echostr=abc`,
+    );
+    expect(forged.status).toBe(403);
   });
 });
 
@@ -111,6 +115,23 @@ describe('WeCom: a team lead', () => {
     expect(updated.replacedBy).toMatch(/^已接单 · 王队长 · \d{2}-\d{2} \d{2}:\d{2}$/);
     const c = await h.db.case.findUniqueOrThrow({ where: { number: caseNumber } });
     expect(c.status).toBe('accepted');
+  });
+});
+
+describe('WeCom: voice', () => {
+  it('keeps a voice message as evidence and asks for text', async () => {
+    const since = h.emu.inbox('wangdui').length;
+    const mediaId = h.emu.addMedia(Buffer.concat([Buffer.from('#!AMR\n'), Buffer.alloc(64, 1)]), 'audio/amr', 'v.amr');
+    await h.emu.deliver({
+      FromUserName: 'wangdui',
+      CreateTime: 1796000300,
+      MsgType: 'voice',
+      MediaId: mediaId,
+      Format: 'amr',
+      MsgId: '7300000000000003001',
+    });
+    await h.expectText('wangdui', '请再用一两句文字说明问题', since);
+    expect(await h.db.attachment.count({ where: { mime: 'audio/amr' } })).toBe(1);
   });
 });
 
