@@ -6,6 +6,7 @@ import type { Config } from '../config/config-schema.ts';
 import type { Logger } from '../config/logger.ts';
 import { createWecomChannel, type WecomChannel } from '../bot/wecom/wecom-channel.ts';
 import type { MenuConfig } from '../bot/wecom/wecom-menu.ts';
+import { createNextActions } from '../bot/wecom/wecom-next-actions.ts';
 import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 import { createHandledMessageStore } from '../db/processed-update-store.ts';
 import type { Db } from '../db/prisma-client.ts';
@@ -63,6 +64,10 @@ export function createWecom(opts: {
     },
     clock: domain.clock,
     ...(opts.menu ? { menu: opts.menu } : {}),
+    nextActions: createNextActions({
+      caseById: (id) => domain.cases.store.transaction((tx) => tx.getCase({ id })),
+      actorOf: async (userId) => (await opts.bot.deps.identities.resolve('wecom', userId, userId, undefined)).actor,
+    }),
   });
   const token = config.WECOM_TOKEN;
   const aesKey = config.WECOM_AES_KEY;

@@ -50,9 +50,14 @@ export function createWecomCaseStore(db: Db, clock: () => Date): WecomCaseFacts 
       };
     },
 
-    async lastActionBy(caseId, personId, since) {
+    async lastEventId(caseId) {
+      const e = await db.caseEvent.findFirst({ where: { caseId }, orderBy: { id: 'desc' }, select: { id: true } });
+      return e?.id ?? 0;
+    },
+
+    async lastActionBy(caseId, personId, afterEventId) {
       const e = await db.caseEvent.findFirst({
-        where: { caseId, actorId: personId, createdAt: { gte: since } },
+        where: { caseId, actorId: personId, id: { gt: afterEventId } },
         orderBy: { id: 'desc' },
         select: { type: true, createdAt: true, actor: { select: { displayName: true } } },
       });

@@ -51,14 +51,26 @@ interface Pending {
   caseId: number;
   personId: number;
   responseCode: string;
+  /** When it was pressed: a ResponseCode works for 72 hours. */
   since: Date;
+  /** The case's newest event when it was pressed: what the press led to comes after it. */
+  afterEventId: number;
+  /** The buttons the pressed card offered (button ids). */
+  offered: string[];
 }
+
+/** The step is done; these are the ids of the card's buttons the member may still press. */
+export type NextActions = (userId: string, caseId: number, offered: string[]) => Promise<string[]>;
 
 export interface CardPresses {
   /** A press on a card about a case; settle() after the core handled it. */
   pressed(userId: string, p: Pending): void;
-  /** Updates the cards whose step this member has now completed. */
-  settle(userId: string): Promise<void>;
+  /**
+   * Updates the cards whose step this member has now completed. When the case still offers this
+   * member actions from that card and the conversation's replies carried none, a new card with
+   * them follows (`followUp`), so the next step is one press away again.
+   */
+  settle(userId: string, replies: Array<{ buttons?: Array<Array<{ id: string }>> }>): Promise<void>;
   /** A press on a card about no case (a draft's 确认提交): its buttons give way to the choice. */
   choiceMade(userId: string, responseCode: string, label: string): Promise<void>;
 }
@@ -68,6 +80,8 @@ export function createCardPresses(deps: {
   facts: Pick<WecomCaseFacts, 'lastActionBy'>;
   clock: () => Date;
   logger: Logger;
+  nextActions?: NextActions;
+  followUp?(userId: string, line: string, buttonIds: string[], key: string): Promise<void>;
 }): CardPresses {
   const pending = new Map<string, Pending[]>();
   const logger = deps.logger.child({ component: 'wecom-card-press' });
@@ -92,16 +106,24 @@ export function createCardPresses(deps: {
       pending.set(userId, list);
     },
 
-    async settle(userId) {
+    async settle(userId, replies) {
       const list = pending.get(userId);
       if (!list?.length) return;
       const now = deps.clock().getTime();
       const keep: Pending[] = [];
       for (const p of list) {
         if (now - p.since.getTime() > RESPONSE_CODE_TTL_MS) continue;
-        const done = await deps.facts.lastActionBy(p.caseId, p.personId, p.since);
-        if (done) await update(userId, p.responseCode, doneLine(done.type, done.actorName, done.at));
-        else keep.push(p);
+        const done = await deps.facts.lastActionBy(p.caseId, p.personId, p.afterEventId);
+        if (!done) {
+          keep.push(p);
+          continue;
+        }
+        const line = doneLine(done.type, done.actorName, done.at);
+        await update(userId, p.responseCode, line);
+        const answered = replies.some((r) => (r.buttons ?? []).flat().some((b) => caseOfButton(b.id) === p.caseId));
+        if (answered || !deps.nextActions || !deps.followUp) continue;
+        const next = await deps.nextActions(userId, p.caseId, p.offered);
+        if (next.length) await deps.followUp(userId, line, next, `wecom:next:${p.responseCode}`);
       }
       if (keep.length) pending.set(userId, keep);
       else pending.delete(userId);

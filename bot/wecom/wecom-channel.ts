@@ -10,7 +10,7 @@ import type { IdentifySender } from '../inbound-types.ts';
 import { callbackMessageKey } from '../tencent/callback-envelope.ts';
 import type { CallbackFields } from '../tencent/callback-xml.ts';
 import { createWecomApi, type WecomApi } from './wecom-api.ts';
-import { caseOfButton, createCardPresses } from './wecom-card-press.ts';
+import { caseOfButton, createCardPresses, type NextActions } from './wecom-card-press.ts';
 import { readWecomCallback } from './wecom-inbound.ts';
 import { menuBody, menuCommand, readMenuConfig, type MenuConfig } from './wecom-menu.ts';
 import type { WecomCaseFacts } from './wecom-ports.ts';
@@ -38,6 +38,8 @@ export interface WecomChannelDeps {
   notify(chatId: string, message: OutboundMessage, key: string): Promise<void>;
   clock: () => Date;
   menu?: MenuConfig;
+  /** Which of a pressed card's buttons the member may still press once its step is done. */
+  nextActions?: NextActions;
 }
 
 export interface WecomChannel {
@@ -76,9 +78,24 @@ export function createWecomChannel(deps: WecomChannelDeps): WecomChannel {
     onCard(taskId, buttons) {
       if (cards.size >= CARD_MEMORY) cards.delete(cards.keys().next().value!);
       cards.set(taskId, buttons);
+      for (const b of buttons) {
+        if (labels.size >= CARD_MEMORY) labels.delete(labels.keys().next().value!);
+        labels.set(b.key, b.text);
+      }
     },
   });
-  const presses = createCardPresses({ api, facts: deps.facts, clock, logger });
+  const labels = new Map<string, string>();
+  const presses = createCardPresses({
+    api,
+    facts: deps.facts,
+    clock,
+    logger,
+    ...(deps.nextActions ? { nextActions: deps.nextActions } : {}),
+    async followUp(userId, line, ids, key) {
+      const buttons = ids.map((id) => ({ id, label: labels.get(id) ?? id }));
+      await deps.notify(userId, { text: `${line}\n可继续办理：`, buttons: [buttons] }, key);
+    },
+  });
   const menu = deps.menu ?? readMenuConfig();
 
   const chains = new Map<string, Promise<void>>();
@@ -107,28 +124,30 @@ export function createWecomChannel(deps: WecomChannelDeps): WecomChannel {
       return;
     }
     const userId = read.message.userId;
+    let replies: OutboundMessage[];
     if (read.kind === 'press') {
       const caseId = caseOfButton(read.message.button ?? '');
       if (caseId !== null && read.responseCode) {
         const who = await deps.identify(read.message);
-        // A moment earlier than now: the step is stamped by the same clock a little later.
         presses.pressed(userId, {
           caseId,
           personId: who.personId,
           responseCode: read.responseCode,
-          since: new Date(clock().getTime() - 1000),
+          since: clock(),
+          afterEventId: await deps.facts.lastEventId(caseId),
+          offered: (cards.get(read.taskId) ?? []).map((b) => b.key),
         });
       }
-      await deps.runtime.receive(read.message);
+      replies = await deps.runtime.receive(read.message);
       if (caseId === null && read.responseCode) {
         const label = cards.get(read.taskId)?.find((b) => b.key === read.message.button)?.text ?? '';
         await presses.choiceMade(userId, read.responseCode, label || '已处理');
       }
     } else {
-      await deps.runtime.receive(read.message);
+      replies = await deps.runtime.receive(read.message);
     }
     // Whatever this member just did may complete a step begun by pressing a card.
-    await presses.settle(userId);
+    await presses.settle(userId, replies);
   }
 
   async function handle(fields: CallbackFields, key: string): Promise<void> {

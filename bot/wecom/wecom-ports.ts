@@ -5,11 +5,13 @@ import type { CaseCard } from './wecom-outbound-fns.ts';
 export interface WecomCaseFacts {
   /** The case as a card, its report photos and its point; null when the case is gone. */
   card(caseId: number): Promise<{ card: CaseCard; photoIds: number[]; location: LatLng | null } | null>;
-  /** The newest step this person took on the case since a moment (a pressed card's outcome). */
+  /** The id of the case's newest event (0 when none): where a press starts looking. */
+  lastEventId(caseId: number): Promise<number>;
+  /** The newest step this person took on the case after an event (a pressed card's outcome). */
   lastActionBy(
     caseId: number,
     personId: number,
-    since: Date,
+    afterEventId: number,
   ): Promise<{ type: string; at: Date; actorName: string } | null>;
 }
 

@@ -115,6 +115,52 @@ describe('WeCom: a team lead', () => {
     expect(updated.replacedBy).toMatch(/^已接单 · 王队长 · \d{2}-\d{2} \d{2}:\d{2}$/);
     const c = await h.db.case.findUniqueOrThrow({ where: { number: caseNumber } });
     expect(c.status).toBe('accepted');
+    // The next step is one press away again: a card with what the lead may do now.
+    const next = [...h.emu.cards.values()].reverse().find((x) => x.touser === 'wangdui' && !x.replacedBy)!;
+    expect(next.card.main_title?.title).toContain(caseNumber);
+    const labels = next.card.button_list!.map((b) => b.text);
+    expect(labels).toContain('办结');
+    expect(labels).not.toContain('接单');
+  });
+});
+
+describe('WeCom: a step that needs more than a press', () => {
+  it('updates the card only once 办结 is complete', async () => {
+    await h.settle();
+    const cardWith = (label: string) =>
+      [...h.emu.cards.values()]
+        .reverse()
+        .find((c) => c.touser === 'wangdui' && !c.replacedBy && c.card.button_list?.some((b) => b.text === label))!;
+    const resolveCard = cardWith('办结');
+    let since = h.emu.inbox('wangdui').length;
+    await h.press('wangdui', '办结');
+    await h.expectText('wangdui', '处置结果', since);
+    await h.settle();
+    expect(resolveCard.replacedBy).toBeUndefined();
+
+    since = h.emu.inbox('wangdui').length;
+    await h.say('wangdui', '已清运建筑垃圾，并责令当事人不得再倾倒');
+    await h.expectText('wangdui', '照片', since);
+    since = h.emu.inbox('wangdui').length;
+    await h.emu.deliver({
+      FromUserName: 'wangdui',
+      CreateTime: 1796000200,
+      MsgType: 'image',
+      PicUrl: 'https://wework.qpic.cn/y',
+      MediaId: h.emu.addMedia(await jpeg(320, 240), 'image/jpeg'),
+      MsgId: '7300000000000002001',
+    });
+    await h.expectText('wangdui', '已收到', since);
+    await h.settle();
+    since = h.emu.inbox('wangdui').length;
+    await h.press('wangdui', '下一步');
+    await h.expectText('wangdui', '处置方式', since);
+    since = h.emu.inbox('wangdui').length;
+    await h.press('wangdui', '服务（劝导）');
+    await h.expectText('wangdui', '已办结', since);
+    await h.settle();
+    expect(resolveCard.replacedBy).toMatch(/^已办结 · 王队长 · /);
+    expect((await h.db.case.findUniqueOrThrow({ where: { number: caseNumber } })).status).toBe('resolved');
   });
 });
 
