@@ -11,6 +11,9 @@ import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 import { createHandledMessageStore } from '../db/processed-update-store.ts';
 import type { Db } from '../db/prisma-client.ts';
 import { createWecomCaseStore } from '../db/wecom-case-store.ts';
+import { readDirectoryConfig, syncDirectory, type DirectoryConfig } from '../bot/wecom/wecom-directory-sync.ts';
+import { createWecomDirectoryStore } from '../db/wecom-directory-store.ts';
+import { wecomAdminRoutes } from '../server/routes/wecom-admin-routes.ts';
 import { wecomCallbackRoutes } from '../server/routes/wecom-callback-routes.ts';
 import type { Bot } from './create-bot.ts';
 import type { Domain } from './create-domain.ts';
@@ -19,7 +22,7 @@ export type { WecomChannel };
 
 export interface Wecom {
   channel: WecomChannel;
-  /** Mounts GET/POST /wecom/callback (needs WECOM_TOKEN and WECOM_AES_KEY). */
+  /** Mounts GET/POST /wecom/callback (needs WECOM_TOKEN and WECOM_AES_KEY) and /admin/wecom. */
   routes(app: FastifyInstance): Promise<void>;
   /** Creates the app menu; a failure is logged, never fatal (the menu stays as it was). */
   start(): Promise<void>;
@@ -36,6 +39,8 @@ export function createWecom(opts: {
   /** Wakes the delivery worker after something is queued. */
   kick: () => void;
   menu?: MenuConfig;
+  /** The directory mapping; config/wecom-directory.json, read at each sync, when absent. */
+  directory?: DirectoryConfig;
 }): Wecom | null {
   const { config, domain, logger } = opts;
   if (!config.wecomEnabled || !config.WECOM_CORP_ID || !config.WECOM_SECRET) return null;
@@ -74,6 +79,16 @@ export function createWecom(opts: {
   return {
     channel,
     async routes(app) {
+      await wecomAdminRoutes({
+        secure: config.PUBLIC_URL.startsWith('https://'),
+        sync: () =>
+          syncDirectory({
+            api: channel.api,
+            store: createWecomDirectoryStore(opts.db),
+            config: opts.directory ?? readDirectoryConfig(),
+            now: domain.clock(),
+          }),
+      })(app);
       if (!token || !aesKey) {
         logger.warn('WECOM_TOKEN or WECOM_AES_KEY not set: /wecom/callback is off, WeCom can send but not receive');
         return;

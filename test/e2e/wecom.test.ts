@@ -279,4 +279,24 @@ describe('WeCom: the directory mapping', () => {
     });
     expect(inspector.person.active).toBe(false);
   });
+
+  it('lets the district administrator sync from the admin area, and nobody else', async () => {
+    const admin = await h.staff('district_admin');
+    const lead = await h.staff('team_lead', { street: '花楼水塔街道' });
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/admin/wecom/sync',
+      headers: { authorization: admin.auth },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ members: 2, created: 0 });
+    const refused = await h.app.inject({
+      method: 'POST',
+      url: '/api/admin/wecom/sync',
+      headers: { authorization: lead.auth },
+    });
+    expect(refused.statusCode).toBe(403);
+    const page = await h.app.inject({ url: '/admin/wecom', headers: { authorization: admin.auth } });
+    expect(page.body).toContain('立即同步通讯录');
+  });
 });
