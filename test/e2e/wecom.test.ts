@@ -192,6 +192,37 @@ describe('WeCom: delivery', () => {
     expect(after.filter((m) => textOf(m).includes('/queue'))).toHaveLength(1);
   });
 
+  it('processes a retried event (no MsgId: sender + CreateTime) once', async () => {
+    await h.settle();
+    const before = h.emu.inbox('wangdui').length;
+    const click = {
+      FromUserName: 'wangdui',
+      CreateTime: 1796000400,
+      MsgType: 'event',
+      Event: 'click',
+      EventKey: 'cmd:help',
+    };
+    expect((await h.emu.deliver(click, { retries: 2 })).map((r) => r.status)).toEqual([200, 200, 200]);
+    await h.settle();
+    expect(
+      h.emu
+        .inbox('wangdui')
+        .slice(before)
+        .filter((m) => textOf(m).includes('/queue')),
+    ).toHaveLength(1);
+  });
+
+  it('answers a body that is not a WeCom message with 400 and a Chinese message', async () => {
+    const port = (h.app.server.address() as { port: number }).port;
+    const res = await fetch(`http://127.0.0.1:${port}/wecom/callback?msg_signature=x&timestamp=1&nonce=n`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: '<html>不是消息',
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('格式不正确');
+  });
+
   it('refuses a forged signature with 403 and processes nothing', async () => {
     await h.settle();
     const before = await h.db.processedUpdate.count();
