@@ -22,8 +22,11 @@ const THROTTLED = new Set([45009, 45033, 45047]);
 const THROTTLE_WAIT_S = 60;
 /** A temporary media_id is valid for three days; reuse it for a little less. */
 const MEDIA_TTL_MS = 2.5 * 86_400_000;
-/** A case's report photos go to a member once in this window, not with every card about it. */
-const PHOTOS_AGAIN_AFTER_MS = 12 * 3_600_000;
+/**
+ * Every push about a case brings its report photos; within this window they are not sent again
+ * (the card that follows a press, a reply right after a push), so a conversation is not flooded.
+ */
+const PHOTOS_AGAIN_AFTER_MS = 30 * 60_000;
 const MEMO_MAX = 5000;
 
 export function mapWecomError(err: unknown): unknown {
