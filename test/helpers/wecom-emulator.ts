@@ -386,7 +386,7 @@ export async function startWecomEmulator(opts: { corpId?: string; agentId?: numb
       return post(`${callbackUrl}?${qs.toString()}`);
     },
     inbox: (userid) => state.sent.filter((m) => m.touser === userid),
-    async waitFor(userid, pred, timeoutMs = 10_000) {
+    async waitFor(userid, pred, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const found = state.sent.find((m) => m.touser === userid && pred(m));

@@ -122,7 +122,7 @@ export async function createWecomHarness(): Promise<WecomHarness> {
     async settle() {
       for (let i = 0; i < 3; i++) {
         await wecom.channel.idle();
-        const until = Date.now() + 10_000;
+        const until = Date.now() + 20_000;
         while ((await t.db.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } })) > 0) {
           if (Date.now() > until) throw new Error('outbox did not drain');
           await sleep(20);
