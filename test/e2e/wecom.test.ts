@@ -192,6 +192,30 @@ describe('WeCom: delivery', () => {
     expect(after.filter((m) => textOf(m).includes('/queue'))).toHaveLength(1);
   });
 
+  it('answers at once and handles the message afterwards; a retry while it is in hand is dropped', async () => {
+    await h.settle();
+    const photos = await h.db.attachment.count({ where: { mime: 'image/jpeg' } });
+    const since = h.emu.inbox('wangdui').length;
+    const release = h.emu.holdMedia(); // the download hangs until released
+    const fields = {
+      FromUserName: 'wangdui',
+      CreateTime: 1796000350,
+      MsgType: 'image',
+      PicUrl: 'https://wework.qpic.cn/z',
+      MediaId: h.emu.addMedia(await jpeg(200, 150), 'image/jpeg'),
+      MsgId: '7300000000000003501',
+    };
+    // WeCom has its answer (and retries) while the photo cannot have been fetched yet.
+    expect((await h.emu.deliver(fields, { retries: 2 })).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(await h.db.attachment.count({ where: { mime: 'image/jpeg' } })).toBe(photos);
+    release();
+    await h.settle();
+    expect(await h.db.attachment.count({ where: { mime: 'image/jpeg' } })).toBe(photos + 1);
+    expect(h.emu.inbox('wangdui').length).toBeGreaterThan(since);
+    await h.say('wangdui', '/cancel');
+    await h.settle();
+  });
+
   it('processes a retried event (no MsgId: sender + CreateTime) once', async () => {
     await h.settle();
     const before = h.emu.inbox('wangdui').length;

@@ -69,6 +69,8 @@ export interface WecomEmulator {
   expireTokens(): void;
   /** A file a member sends (image, voice): its MediaId for a callback. */
   addMedia(bytes: Buffer, mime: string, name?: string): string;
+  /** media/get answers only after the returned function is called (a slow download). */
+  holdMedia(): () => void;
   /** Where callbacks go (Gridline's /wecom/callback). */
   setCallbackUrl(url: string): void;
   /**
@@ -123,6 +125,7 @@ export async function startWecomEmulator(opts: { corpId?: string; agentId?: numb
   };
   const codes = new Map<string, { taskId: string; used: boolean }>();
   let callbackUrl = '';
+  let mediaGate: Promise<void> = Promise.resolve();
   let seq = 0;
 
   const app: FastifyInstance = Fastify({ logger: false });
@@ -267,7 +270,8 @@ export async function startWecomEmulator(opts: { corpId?: string; agentId?: numb
 
   app.get(
     '/cgi-bin/media/get',
-    checked('media/get', ({ query }, reply) => {
+    checked('media/get', async ({ query }, reply) => {
+      await mediaGate;
       const m = state.media.get(query.media_id ?? '');
       if (!m) return fail(reply, 40007, 'invalid media_id');
       return reply
@@ -361,6 +365,11 @@ export async function startWecomEmulator(opts: { corpId?: string; agentId?: numb
       const id = `media-${++seq}-${randomBytes(6).toString('hex')}`;
       state.media.set(id, { bytes, mime, name });
       return id;
+    },
+    holdMedia() {
+      let release = () => {};
+      mediaGate = new Promise<void>((r) => (release = r));
+      return () => release();
     },
     setCallbackUrl(url) {
       callbackUrl = url;
