@@ -55,6 +55,8 @@ export interface WecomChannel {
 
 /** Cards remembered for presses on choice cards (their label); older ones show a plain 已选择. */
 const CARD_MEMORY = 2000;
+/** Waits before the later tries of a callback that failed. */
+const RETRY_DELAYS_MS = [2_000, 15_000];
 
 export function createWecomChannel(deps: WecomChannelDeps): WecomChannel {
   const { config, clock } = deps;
@@ -68,6 +70,7 @@ export function createWecomChannel(deps: WecomChannelDeps): WecomChannel {
     logger,
   });
   const cards = new Map<string, Array<{ key: string; text: string }>>();
+  const labels = new Map<string, string>();
   const sender = createWecomSender({
     api,
     evidence: deps.evidence,
@@ -84,7 +87,6 @@ export function createWecomChannel(deps: WecomChannelDeps): WecomChannel {
       }
     },
   });
-  const labels = new Map<string, string>();
   const presses = createCardPresses({
     api,
     facts: deps.facts,
@@ -150,15 +152,27 @@ export function createWecomChannel(deps: WecomChannelDeps): WecomChannel {
     await presses.settle(userId, replies);
   }
 
+  /**
+   * WeCom got its answer already and will not deliver again, so a message that failed (a busy
+   * database, a fault) is tried again here; nothing is claimed until it succeeds.
+   */
   async function handle(fields: CallbackFields, key: string): Promise<void> {
     try {
-      if (await deps.seen(key)) {
-        logger.debug({ key }, 'repeated wecom callback ignored');
-        return;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          if (await deps.seen(key)) {
+            logger.debug({ key }, 'repeated wecom callback ignored');
+            return;
+          }
+          await process(fields);
+          return;
+        } catch (err) {
+          const wait = RETRY_DELAYS_MS[attempt];
+          logger.error({ err, key, attempt, retryInMs: wait ?? null }, 'wecom callback failed');
+          if (wait === undefined) return;
+          await new Promise((r) => setTimeout(r, wait));
+        }
       }
-      await process(fields);
-    } catch (err) {
-      logger.error({ err, key }, 'wecom callback failed');
     } finally {
       inHand.delete(key);
     }
