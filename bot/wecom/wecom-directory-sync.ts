@@ -10,7 +10,9 @@ import type { DirectoryMember, WecomDirectoryStore } from './wecom-ports.ts';
 
 export const DEFAULT_DIRECTORY_FILE = new URL('../../config/wecom-directory.json', import.meta.url);
 
-const role = z.enum(STAFF_ROLES as [Role, ...Role[]]);
+/** Roles a street team or the bureau hands out; a department's liaison is bound with a code. */
+const MAPPED_ROLES = STAFF_ROLES.filter((r) => r !== 'dept_liaison') as [Role, ...Role[]];
+const role = z.enum(MAPPED_ROLES);
 const directorySchema = z.object({
   departments: z.array(
     z.object({
