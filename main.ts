@@ -7,6 +7,7 @@ import { createAppScheduler } from './app/create-scheduler.ts';
 import { createTelegram } from './app/create-telegram.ts';
 import { createWebChat } from './app/create-webchat.ts';
 import { createWeChat } from './app/create-wechat.ts';
+import { createWecom } from './app/create-wecom.ts';
 import { recoverAfterRestart } from './app/recover-after-restart.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import { demoModeNotice, type Config } from './config/config-schema.ts';
@@ -77,6 +78,13 @@ async function main(): Promise<void> {
   if (wechat) senders.push(wechat.sender);
   extraRoutes.push((app) => wechatAdminRoutes(app, { channel: wechat }));
 
+  // WeCom (企业微信 self-built app): on when WECOM_CORP_ID and WECOM_SECRET are set; callbacks at /wecom/callback.
+  const wecom = createWecom({ config, logger, db, domain, bot, kick: () => kick() });
+  if (wecom) {
+    senders.push(wecom.channel.sender);
+    extraRoutes.push(wecom.routes);
+  }
+
   const delivery = createDeliveryWorker({
     store: domain.outbox,
     senders,
@@ -96,6 +104,7 @@ async function main(): Promise<void> {
   // A wrong token or an unreachable Telegram must not take the web chat and dashboard down with it.
   void telegram?.start().catch((err: unknown) => logger.error({ err }, 'telegram channel failed to start'));
   void wechat?.start();
+  void wecom?.start();
   const port = (app.server.address() as { port: number } | null)?.port ?? config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   const address = `http://${host}:${port}`;
@@ -116,6 +125,7 @@ async function main(): Promise<void> {
     await app.close(); // no new webhook requests while the channels drain what they hold
     await telegram?.stop();
     await wechat?.stop();
+    await wecom?.stop();
     await scheduler.stop();
     await delivery.stop();
     await checkpointer.stop();

@@ -17,6 +17,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', DEMO_MODE: 'true' }, '/x', false).DEMO_MODE).toBe(true);
   });
 
+  it('turns WeCom on when its corp id and secret are set, with the official API root by default', () => {
+    const off = loadConfig({ WECOM_CORP_ID: 'ww1' }, '/x', false);
+    expect(off.wecomEnabled).toBe(false);
+    const on = loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_AGENT_ID: '1000002' }, '/x', false);
+    expect(on.wecomEnabled).toBe(true);
+    expect(on.WECOM_API_ROOT).toBe('https://qyapi.weixin.qq.com');
+    expect(on.DEMO_MODE).toBe(false);
+    expect(() => loadConfig({ WECOM_AES_KEY: 'short' }, '/x', false)).toThrow(ConfigError);
+  });
+
   it('keeps demo mode on by default only while listening on loopback', () => {
     expect(loadConfig({ HOST: '127.0.0.1' }, '/x', false).DEMO_MODE).toBe(true);
     expect(loadConfig({ HOST: 'localhost' }, '/x', false).DEMO_MODE).toBe(true);

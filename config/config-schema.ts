@@ -57,6 +57,18 @@ export const envSchema = z.object({
     .optional(),
   WECHATY_PUPPET: optionalText,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalText,
+  // WeCom (企业微信) self-built application: on when the corp id and the app secret are set.
+  WECOM_CORP_ID: optionalText,
+  WECOM_AGENT_ID: int(1, 2_147_483_647).optional(),
+  WECOM_SECRET: optionalText,
+  WECOM_TOKEN: optionalText,
+  WECOM_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, "must be the 43-character EncodingAESKey from the app's 接收消息 settings")
+    .optional(),
+  WECOM_API_ROOT: z
+    .url({ message: 'must be a URL such as https://qyapi.weixin.qq.com' })
+    .default('https://qyapi.weixin.qq.com'),
   LLM_BASE_URL: z
     .url({ message: 'must be the base URL of an OpenAI-compatible API, e.g. http://10.0.0.5:8000/v1' })
     .optional(),
@@ -114,6 +126,7 @@ export interface Config extends Omit<Env, 'DATABASE_URL' | 'DEMO_MODE' | 'PUBLIC
   dataDir: string;
   telegramEnabled: boolean;
   wechatEnabled: boolean;
+  wecomEnabled: boolean;
   llmEnabled: boolean;
 }
 
@@ -122,6 +135,7 @@ export function deriveConfig(env: Env, cwd: string, isTty: boolean): Config {
   const dataDir = path.resolve(cwd, env.DATA_DIR);
   const telegramEnabled = Boolean(env.TELEGRAM_BOT_TOKEN);
   const wechatEnabled = Boolean(env.WECHATY_PUPPET);
+  const wecomEnabled = Boolean(env.WECOM_CORP_ID && env.WECOM_SECRET);
   const llmEnabled = Boolean(env.LLM_BASE_URL && env.LLM_MODEL);
   // Demo identities let anyone who reaches the server sign in as the district administrator:
   // by default only for the embedded default on loopback, never on a reachable address or
@@ -129,7 +143,7 @@ export function deriveConfig(env: Env, cwd: string, isTty: boolean): Config {
   const demoModeSource =
     env.DEMO_MODE !== undefined
       ? 'explicit'
-      : telegramEnabled || wechatEnabled
+      : telegramEnabled || wechatEnabled || wecomEnabled
         ? 'messenger'
         : isLoopbackHost(env.HOST)
           ? 'loopback'
@@ -145,6 +159,7 @@ export function deriveConfig(env: Env, cwd: string, isTty: boolean): Config {
     LOG_PRETTY: env.LOG_PRETTY ?? isTty,
     telegramEnabled,
     wechatEnabled,
+    wecomEnabled,
     llmEnabled,
   };
 }

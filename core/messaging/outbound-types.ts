@@ -20,11 +20,23 @@ export interface OutboundMessage {
   location?: LatLng;
   /** Ask the user to share their location (reply keyboard in private Telegram chats). */
   requestLocation?: boolean;
+  /** The case this message is about, for channels that draw cards (a WeCom template card). */
+  card?: {
+    caseId: number;
+    number: string;
+    title: string;
+    status: string;
+    place: string;
+    mapUrl?: string;
+    words?: string;
+    due?: string;
+    overdue?: boolean;
+  };
 }
 
 /** An address for a message: one chat on one channel. */
 export interface ChatAddress {
-  channel: string; // telegram | wechat | web
+  channel: string; // telegram | wechat | wecom | web
   chatId: string;
 }
 

@@ -26,6 +26,15 @@ describe('rate limiter', () => {
     expect(rl.heldChats('telegram')).toEqual([]);
   });
 
+  it('holds a WeCom member to one message every 2 s (WeCom allows 30 a minute per member)', () => {
+    const c = clockAt();
+    const rl = createRateLimiter({ clock: c.now });
+    sendNow(rl, 'wecom', 'zhangsan');
+    expect(rl.waitMs('wecom', 'zhangsan')).toBe(2_000);
+    expect(rl.waitMs('wecom', 'lisi')).toBe(0);
+    expect(rl.capacity('wecom')).toBe(99);
+  });
+
   it('holds a chat while its request is in flight', () => {
     const c = clockAt();
     const rl = createRateLimiter({ clock: c.now });

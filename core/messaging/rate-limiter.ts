@@ -14,10 +14,14 @@ export type RateLimits = Record<string, ChannelLimits>;
  * Telegram's published limits: about one message a second per chat, 20 a minute per group,
  * 30 a second overall. WeChat has no published numbers; accounts driven by Wechaty get
  * restricted when they flood, so it is held well below Telegram. The web chat needs none.
+ * WeCom (发送应用消息 频率限制): an app may send one member at most 30 messages a minute and 1000
+ * an hour, and a company may call one API 10 000 times a minute; a message to a member every
+ * 2 s keeps both, with room for the card updates and media uploads that use the same budget.
  */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   telegram: { perChatIntervalMs: 1_000, groupPerMinute: 20, globalPerSecond: 30 },
   wechat: { perChatIntervalMs: 1_000, groupPerMinute: 20, globalPerSecond: 5 },
+  wecom: { perChatIntervalMs: 2_000, globalPerSecond: 100 },
 };
 
 /** Telegram group and channel ids are negative; WeChat rooms end in @chatroom. */

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 describe('deactivated staff in the chat channels', () => {
-  for (const channel of ['telegram', 'wechat'] as const) {
+  for (const channel of ['telegram', 'wechat', 'wecom'] as const) {
     it(`loses staff powers in ${channel} at once`, async () => {
       const code = await issueBindCode(h.db, { role: 'team_lead', displayName: '前队长', streetName: '万松街道' });
       const u = h.user(`lead-${channel}`, channel);
