@@ -3,14 +3,7 @@ import type { MessageRenderer } from './case-messages.ts';
 import type { CasePatch, CaseRow, CaseTx } from './case-port.ts';
 import { capDeadline, type DeadlineFn } from './case-intake-service.ts';
 import type { ActionInput, Actor, CaseAction, Handling } from './case-types.ts';
-import {
-  handlerButtons,
-  message,
-  outcomeMessage,
-  ratingButtons,
-  triageButtons,
-  verifyButtons,
-} from './case-notices.ts';
+import { message, notifyStaff, outcomeMessage, ratingButtons, verifyButtons } from './case-notices.ts';
 import { formatShanghai } from './case-format-fns.ts';
 import { redactPersonalData } from './anonymise-fns.ts';
 
@@ -67,11 +60,13 @@ const handlersHear = async (
   extra?: Record<string, string>,
 ) => {
   const people = await ctx.tx.handlers((u.handling ?? 'street') as Handling, u.streetId, u.departmentId);
-  await ctx.tx.notify({
+  await notifyStaff(ctx.tx, ctx.m, {
     personIds: people,
-    caseId: u.id,
+    c: u,
+    key,
+    ...(extra ? { extra } : {}),
     dedupeKey: `case:${u.id}:e${eventId}:handlers`,
-    message: message(ctx.m, key, u, extra, handlerButtons(u)),
+    now: ctx.now,
   });
 };
 
@@ -167,11 +162,12 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       },
       event: { type: 'assigned', note: input.note ?? null, data: { assigneeId: input.assigneeId } },
       announce: async (u, eventId) => {
-        await tx.notify({
+        await notifyStaff(tx, ctx.m, {
           personIds: [input.assigneeId!],
-          caseId: u.id,
+          c: u,
+          key: 'handler.assigned',
           dedupeKey: `case:${u.id}:e${eventId}:assignee`,
-          message: message(ctx.m, 'handler.assigned', u, {}, [[{ id: `c:resolve:${u.id}`, label: '办结' }]]),
+          now,
         });
       },
     };
@@ -203,11 +199,12 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       event: { type: 'returned', note: input.note },
       announce: async (u, eventId) => {
         const people = await tx.handlers(centre, u.streetId, null);
-        await tx.notify({
+        await notifyStaff(tx, ctx.m, {
           personIds: people,
-          caseId: u.id,
+          c: u,
+          key: 'handler.triage',
           dedupeKey: `case:${u.id}:e${eventId}:centre`,
-          message: message(ctx.m, 'handler.triage', u, {}, triageButtons(u)),
+          now: ctx.now,
         });
         await followersHear(ctx, 'reporter.returned')(u, eventId);
       },
@@ -281,11 +278,13 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       announce: async (u, eventId) => {
         await handlersHear(ctx, u, eventId, 'handler.rework', { note: input.note! });
         if (u.assigneeId !== null) {
-          await ctx.tx.notify({
+          await notifyStaff(ctx.tx, ctx.m, {
             personIds: [u.assigneeId],
-            caseId: u.id,
+            c: u,
+            key: 'handler.rework',
+            extra: { note: input.note! },
             dedupeKey: `case:${u.id}:e${eventId}:assignee`,
-            message: message(ctx.m, 'handler.rework', u, { note: input.note! }),
+            now,
           });
         }
         await followersHear(ctx, 'reporter.rework')(u, eventId);
