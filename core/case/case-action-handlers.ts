@@ -195,7 +195,15 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     // Back to whoever sorts cases: a street sends it up to the bureau, others back to the street centre.
     const centre: Handling = actor.role === 'team_lead' || c.streetId === null ? 'district' : 'street';
     return {
-      patch: { status: 'triage', needsTriage: true, assigneeId: null, acceptedAt: null, returnCount },
+      // Sent up to the bureau, the case is the bureau's to sort: the street's old card can no longer 上报区局 it.
+      patch: {
+        status: 'triage',
+        needsTriage: true,
+        assigneeId: null,
+        acceptedAt: null,
+        returnCount,
+        ...(centre === 'district' ? { handling: 'district' as const } : {}),
+      },
       event: { type: 'returned', note: input.note },
       announce: async (u, eventId) => {
         const people = await tx.handlers(centre, u.streetId, null);
