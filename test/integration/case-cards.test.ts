@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../core/messaging/outbound-types.ts';
 import { createChatHarness, pushButton, type ChatHarness, type ChatUser } from '../helpers/chat-harness.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
+import { createDeadlineWatch } from '../../core/schedule/deadline-watch.ts';
+import { createDeadlineWatchStore } from '../../db/deadline-watch-store.ts';
+import { silentLogger } from '../helpers/test-config.ts';
 import { issueBindCode } from '../../db/identity-store.ts';
 
 // Issue 15, item 1: every message about a case is a card with exactly the actions its reader may take.
@@ -46,8 +49,9 @@ const caseOf = (number: string) => h.db.case.findUniqueOrThrow({ where: { number
 const pushAbout = async (u: ChatUser, number: string) =>
   (await u.pushes()).filter((p) => p.text.includes(number)).at(-1);
 
+const clock = createFakeClock('2026-12-07T02:00:00Z');
 beforeAll(async () => {
-  h = await createChatHarness({ clock: createFakeClock('2026-12-07T02:00:00Z').now });
+  h = await createChatHarness({ clock: clock.now });
   lead = await h.staffUser('c-lead', 'team_lead', { street: '万松街道', name: '万松队长' });
   liaison = await h.staffUser('c-scjg', 'dept_liaison', { department: '市场监管', name: '市场监管联络人' });
   admin = await h.staffUser('c-bureau', 'district_admin', { name: '区局值班' });
@@ -205,5 +209,27 @@ describe('case cards', () => {
     expect((await caseOf(older)).status).toBe('accepted');
     expect((await caseOf(newer)).status).toBe('dispatched');
     expect((await wxLead.send({ text: `接单 ${newer}` })).join()).toContain(`已接单：案件 ${newer}`);
+  });
+
+  it("督办 (and every deadline notice) is the case card with the reader's actions", async () => {
+    const number = await report('c-r12', '人行道上有人摆摊卖烤红薯，把路都占了');
+    const watch = createDeadlineWatch({
+      port: createDeadlineWatchStore(h.db, h.domain.outbox),
+      logger: silentLogger(),
+      reminderBeforeHours: 4,
+      overdueEscalateHours: 24 * 30,
+      autoVerifyDays: 30,
+      escalateOverdue: async () => null,
+      autoVerify: async () => null,
+      cards: (id, people, text) => h.domain.cases.cardsFor(id, people, text),
+    });
+    clock.advanceDays(10);
+    await watch.notifyOverdue(clock.now());
+    const overdue = (await lead.pushes()).filter((p) => p.text.includes('【督办】') && p.text.includes(number)).at(-1);
+    expect(overdue?.card?.number).toBe(number);
+    expect(overdue?.card?.overdue).toBe(true);
+    expect(overdue?.text).toContain('（已逾期）');
+    expect(labels(overdue)).toContain('接单');
+    expect(labels(overdue)).not.toContain('办结');
   });
 });
