@@ -73,6 +73,8 @@ export const BOT_MESSAGES = {
   'queue.empty': '目前没有待办案件。',
   'queue.list': '待办案件（逾期在前）：\n{lines}',
   'queue.header': '待办案件 {count} 件（逾期在前，其次按时限）：',
+  'card.name_case':
+    '请回复“数字 案件编号”或“操作 案件编号”，如“1 JH-20261206-0012”“接单 JH-20261206-0012”，以免办理错案件。',
   'action.done': '已{action}：案件 {number}（{status}）',
   'action.ask_note': '请输入{what}{ofCase}：',
   'action.ask_photos': '如有处置后照片请现在发送（可多张），发送完毕点击“下一步”。',

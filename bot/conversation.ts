@@ -60,6 +60,8 @@ async function route(ctx: BotContext): Promise<void> {
   // "1 JH-…" / "接单 JH-…" acts on the case it names; a typed or pasted case number opens its card.
   if (await tryNamedReply(ctx)) return;
   if (await tryOpenCard(ctx)) return;
+  // A bare number with no menu of one case to pick from: ask for the case it is meant for.
+  if (ctx.isStaff && /^\s*\d{1,2}\s*$/.test(msg.text ?? '') && !msg.photos?.length) return ctx.say('card.name_case');
   // Naming a submitted case (or replying to its card) adds to it instead of starting a report.
   if (await trySupplement(ctx)) return;
   if (state?.flow === 'rating_comment' && msg.text?.trim()) return commentOnRating(ctx);
@@ -127,7 +129,8 @@ function nextState(deps: BotDeps, ctx: BotContext): FlowState | null | undefined
   // Cards of several cases in one answer (/queue): a bare number could mean any of them, so it
   // means none; each card's own lines say "1 JH-…" instead.
   const cases = new Set(ctx.replies.filter((r) => r.buttons?.length && r.card).map((r) => r.card!.caseId));
-  const offered = cases.size > 1 ? undefined : last?.buttons?.flat();
+  const several = cases.size > 1;
+  const offered = several ? undefined : last?.buttons?.flat();
   if (ctx.state) {
     if (!ctx.stateChanged && !offered && !ctx.state.data._offered) return undefined;
     return { ...ctx.state, data: { ...ctx.state.data, _offered: offered ?? null } };
@@ -139,5 +142,7 @@ function nextState(deps: BotDeps, ctx: BotContext): FlowState | null | undefined
       data: { _offered: offered },
       expiresAt: new Date(deps.clock().getTime() + 24 * 3_600_000),
     };
+  // An older menu is forgotten too: a bare number must not reach a case shown before these.
+  if (several) return null;
   return ctx.stateChanged ? null : undefined;
 }

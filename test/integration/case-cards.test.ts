@@ -177,6 +177,10 @@ describe('case cards', () => {
       for (const b of r.buttons!.flat()) expect(b.id.endsWith(`:${r.card!.caseId}`)).toBe(true);
     }
     expect(cards.map((r) => r.card!.number)).toEqual(expect.arrayContaining([first, second]));
+    // A bare "1" after cards of several cases acts on none of them: it asks which case.
+    const before = await h.db.case.findMany({ select: { status: true }, orderBy: { id: 'asc' } });
+    expect((await lead.send({ text: '1' })).join()).toContain('案件编号');
+    expect(await h.db.case.findMany({ select: { status: true }, orderBy: { id: 'asc' } })).toEqual(before);
 
     expect((await lead.send({ command: { name: 'status', args: first } })).join()).toContain('状态：已派遣');
     expect(lead.lastButtons.map((b) => b.label)).toContain('接单');
