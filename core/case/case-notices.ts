@@ -52,6 +52,8 @@ export interface StaffCardInput {
   now: Date;
   /** Buttons that are not case actions (批准缓办 / 不批准), before the card's own. */
   extraButtons?: Button[][];
+  /** The photos this notice is about (a supplement's) instead of the report's first ones. */
+  photos?: number[];
 }
 
 /**
@@ -67,7 +69,7 @@ export async function staffCards(
 ): Promise<Notice[]> {
   const readers = await tx.actorsOf(i.personIds);
   if (!readers.length) return [];
-  const photos = await tx.reportPhotos(i.c.id, CARD_PHOTOS);
+  const photos = i.photos ?? (await tx.reportPhotos(i.c.id, CARD_PHOTOS));
   const text = message(m, i.key, i.c, i.extra).text;
   const groups = new Map<string, Actor[]>();
   for (const a of readers) {
