@@ -3,7 +3,7 @@ import type { MessageRenderer } from './case-messages.ts';
 import type { CasePatch, CaseRow, CaseTx } from './case-port.ts';
 import { capDeadline, type DeadlineFn } from './case-intake-service.ts';
 import type { ActionInput, Actor, CaseAction, Handling } from './case-types.ts';
-import { message, notifyStaff, outcomeMessage, ratingButtons, verifyButtons } from './case-notices.ts';
+import { message, notifyEach, notifyStaff, outcomeMessage, ratingButtons, verifyButtons } from './case-notices.ts';
 import { formatShanghai } from './case-format-fns.ts';
 import { redactPersonalData } from './anonymise-fns.ts';
 
@@ -42,14 +42,19 @@ const followersHear =
     // Whoever acted in a chat is answered there: they are told once.
     const people = ctx.input.answeredInChat ? followers.filter((p) => p !== ctx.actor.personId) : followers;
     if (!people.length) return;
-    await ctx.tx.notify({
-      personIds: people,
-      caseId: u.id,
-      dedupeKey: `case:${u.id}:e${eventId}:followers`,
-      message: withPhotos
-        ? await outcomeMessage(ctx.tx, ctx.m, key, u, withButtons?.(u))
-        : message(ctx.m, key, u, extra, withButtons?.(u)),
-    });
+    // Each follower is offered only the case actions they may take (a merged duplicate's reporter cannot 核查).
+    await notifyEach(
+      ctx.tx,
+      {
+        personIds: people,
+        caseId: u.id,
+        dedupeKey: `case:${u.id}:e${eventId}:followers`,
+        message: withPhotos
+          ? await outcomeMessage(ctx.tx, ctx.m, key, u, withButtons?.(u))
+          : message(ctx.m, key, u, extra, withButtons?.(u)),
+      },
+      u,
+    );
   };
 
 const handlersHear = async (

@@ -96,6 +96,40 @@ export async function staffCards(
   }));
 }
 
+/**
+ * A notice to several people whose case-action buttons (c:…) are kept only for those who may
+ * take them: a follower of a merged duplicate is not offered 已解决 / 仍未解决 they would be
+ * refused. Other buttons (评价) stay. One notice per group of people who see the same buttons.
+ */
+export async function notifyEach(tx: CaseTx, n: Notice, c: CaseRow): Promise<void> {
+  const rows = n.message.buttons;
+  const caseButtons = rows?.flat().filter((b) => b.id.startsWith('c:')) ?? [];
+  if (!caseButtons.length) return tx.notify(n);
+  const readers = await tx.actorsOf(n.personIds);
+  const groups = new Map<string, { people: number[]; buttons: Button[][] }>();
+  for (const a of readers) {
+    const allowed = new Set(cardActions(a, c).map((x) => `c:${x}:${c.id}`));
+    const buttons = rows!
+      .map((row) => row.filter((b) => !b.id.startsWith('c:') || allowed.has(b.id)))
+      .filter((r) => r.length);
+    const sig = JSON.stringify(buttons);
+    const g = groups.get(sig);
+    if (g) g.people.push(a.personId);
+    else groups.set(sig, { people: [a.personId], buttons });
+  }
+  let i = 0;
+  for (const g of groups.values()) {
+    const { buttons: _old, ...rest } = n.message;
+    await tx.notify({
+      ...n,
+      personIds: g.people,
+      // The first group keeps the key: an unchanged notice is deduplicated as before.
+      dedupeKey: i++ === 0 ? n.dedupeKey : `${n.dedupeKey}:${i}`,
+      message: g.buttons.length ? { ...rest, buttons: g.buttons } : rest,
+    });
+  }
+}
+
 /** staffCards, queued. */
 export async function notifyStaff(tx: CaseTx, m: MessageRenderer, i: StaffCardInput): Promise<void> {
   for (const n of await staffCards(tx, m, i)) await tx.notify(n);

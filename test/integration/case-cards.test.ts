@@ -28,20 +28,22 @@ async function photoOf(u: ChatUser): Promise<number> {
 }
 
 let reports = 0;
-async function report(userId: string, text: string, o: { photo?: boolean; pin?: boolean } = {}): Promise<string> {
+async function report(
+  userId: string,
+  text: string,
+  o: { photo?: boolean; pin?: boolean; near?: number } = {},
+): Promise<string> {
   const u = h.user(userId);
   reports += 1;
-  // Some 60 m apart: never merged as duplicates of each other.
-  const at = {
-    ...WANSONG,
-    lat: WANSONG.lat + (reports % 4) * 0.0006,
-    lng: WANSONG.lng + Math.floor(reports / 4) * 0.0007,
-  };
+  // Some 60 m apart: never merged as duplicates of each other (unless `near` an earlier one).
+  const n = o.near ?? reports;
+  const at = { ...WANSONG, lat: WANSONG.lat + (n % 4) * 0.0006, lng: WANSONG.lng + Math.floor(n / 4) * 0.0007 };
   await u.send({ text });
   if (o.photo) await u.send({ photos: [{ attachmentId: await photoOf(u) }] });
   if (o.pin !== false) await u.send({ location: at });
-  const replies = await u.press('确认提交');
-  return /案件编号：(JH-\d{8}-\d{4})/.exec(replies.join())![1]!;
+  const replies = (await u.press('确认提交')).join();
+  return (/案件编号：(JH-\d{8}-\d{4})/.exec(replies) ??
+    /已有相同问题正在处理：案件 (JH-\d{8}-\d{4})/.exec(replies))![1]!;
 }
 
 const labels = (m: OutboundMessage | undefined) => (m?.buttons ?? []).flat().map((b) => b.label);
@@ -235,5 +237,24 @@ describe('case cards', () => {
     expect(overdue?.text).toContain('（已逾期）');
     expect(labels(overdue)).toContain('接单');
     expect(labels(overdue)).not.toContain('办结');
+  });
+
+  it('a follower of a merged duplicate is not offered 已解决 / 仍未解决, which it would be refused', async () => {
+    const number = await report('c-r13', '小区门口有人乱堆建筑垃圾，堆了一大堆');
+    const spot = reports;
+    const second = await report('c-r14', '小区门口有人乱堆建筑垃圾，堆了一大堆', { near: spot });
+    expect(second).toBe(number);
+    const c = await caseOf(number);
+    await lead.send({ button: `c:accept:${c.id}` });
+    await lead.send({ button: `c:resolve:${c.id}` });
+    await lead.send({ text: '已清运' });
+    await lead.press('下一步');
+    await lead.press('管理');
+    const reporter = (await h.user('c-r13').pushes()).at(-1);
+    const follower = (await h.user('c-r14').pushes()).at(-1);
+    expect(reporter?.text).toContain('已办结');
+    expect(labels(reporter)).toEqual(['已解决', '仍未解决']);
+    expect(follower?.text).toContain('已办结');
+    expect(labels(follower)).toEqual([]);
   });
 });
