@@ -99,7 +99,8 @@ function cardLines(i: CardInput): Array<[string, string | null]> {
   const overdue = isOverdue(c, i.now);
   const status = view === 'staff' ? STATUS_LABELS[c.status] : RESIDENT_STATUS_LABELS[c.status];
   return [
-    ['事项', c.item?.name ?? '待确定'],
+    // In triage the matter is only the system's guess until a person registers it.
+    ['事项', c.item ? `${c.item.name}${c.status === 'triage' ? '（待确认）' : ''}` : '待确定'],
     // A follower learns the street, not the exact place of someone else's report.
     ['地点', view === 'follower' ? (c.streetName ?? '江汉区') : placeOf(c)],
     ['地图', view === 'staff' && i.mapUrl ? i.mapUrl : null],
