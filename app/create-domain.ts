@@ -83,7 +83,8 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   const cases = createCaseServices({
     store,
     clock,
-    messages,
+    // Staff cards link the case's page, with its map and photos.
+    messages: { t: (key, vars) => messages.t(key, vars), caseUrl: (n) => `${config.PUBLIC_URL}/cases/${n}` },
     calendar,
     places,
     verification: {

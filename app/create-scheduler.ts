@@ -37,6 +37,7 @@ export function createAppScheduler(opts: {
     autoVerifyDays: config.AUTO_VERIFY_DAYS,
     escalateOverdue: (id) => domain.cases.feedback.escalateOverdue(id),
     autoVerify: (id) => domain.cases.feedback.autoVerify(id),
+    cards: (id, people, text) => domain.cases.cardsFor(id, people, text),
   });
   const verification = createVerificationWatch({
     port: createVerificationTaskStore(db),

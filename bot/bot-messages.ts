@@ -72,9 +72,12 @@ export const BOT_MESSAGES = {
   staff_only: '此命令仅限工作人员使用。',
   'queue.empty': '目前没有待办案件。',
   'queue.list': '待办案件（逾期在前）：\n{lines}',
+  'queue.header': '待办案件 {count} 件（逾期在前，其次按时限）：',
+  'card.name_case':
+    '请回复“数字 案件编号”或“操作 案件编号”，如“1 JH-20261206-0012”“接单 JH-20261206-0012”，以免办理错案件。',
   'action.done': '已{action}：案件 {number}（{status}）',
   'action.photo_warning': '⚠ 提醒：{warning}。办结已受理，核查人员会重点核实。',
-  'action.ask_note': '请输入{what}：',
+  'action.ask_note': '请输入{what}{ofCase}：',
   'action.ask_photos': '如有处置后照片请现在发送（可多张），发送完毕点击“下一步”。',
   'action.ask_mode': '请选择处置方式（“721”工作法）：',
   'action.ask_assignee': '转派给哪位队员？',

@@ -22,6 +22,8 @@ import {
   stepButton,
 } from './flows/staff-action-flow.ts';
 import { hasContent } from './flows/draft-fns.ts';
+import { tryOpenCard } from './flows/case-card-flow.ts';
+import { tryNamedReply } from './flows/case-reply-flow.ts';
 import { trySupplement } from './flows/supplement-flow.ts';
 
 /** Button ids carry a kind, then ids (Telegram limits them to 64 bytes). */
@@ -59,6 +61,11 @@ async function route(ctx: BotContext): Promise<void> {
   if (msg.button) return onButton(ctx, msg.button);
   if (msg.unsupported && !hasContent(msg)) return ctx.say('unsupported', { kind: msg.unsupported });
   if (state?.flow === 'action') return continueAction(ctx);
+  // "1 JH-…" / "接单 JH-…" acts on the case it names; a typed or pasted case number opens its card.
+  if (await tryNamedReply(ctx)) return;
+  if (await tryOpenCard(ctx)) return;
+  // A bare number with no menu of one case to pick from: ask for the case it is meant for.
+  if (ctx.isStaff && /^\s*\d{1,2}\s*$/.test(msg.text ?? '') && !msg.photos?.length) return ctx.say('card.name_case');
   // Naming a submitted case (or replying to its card) adds to it instead of starting a report.
   if (await trySupplement(ctx)) return;
   if (state?.flow === 'rating_comment' && msg.text?.trim()) return commentOnRating(ctx);
@@ -123,7 +130,11 @@ export function createConversation(deps: BotDeps, logger: Logger): ConversationH
  */
 function nextState(deps: BotDeps, ctx: BotContext): FlowState | null | undefined {
   const last = [...ctx.replies].reverse().find((r) => r.buttons?.length);
-  const offered = last?.buttons?.flat();
+  // Cards of several cases in one answer (/queue): a bare number could mean any of them, so it
+  // means none; each card's own lines say "1 JH-…" instead.
+  const cases = new Set(ctx.replies.filter((r) => r.buttons?.length && r.card).map((r) => r.card!.caseId));
+  const several = cases.size > 1;
+  const offered = several ? undefined : last?.buttons?.flat();
   if (ctx.state) {
     if (!ctx.stateChanged && !offered && !ctx.state.data._offered) return undefined;
     return { ...ctx.state, data: { ...ctx.state.data, _offered: offered ?? null } };
@@ -135,5 +146,7 @@ function nextState(deps: BotDeps, ctx: BotContext): FlowState | null | undefined
       data: { _offered: offered },
       expiresAt: new Date(deps.clock().getTime() + 24 * 3_600_000),
     };
+  // An older menu is forgotten too: a bare number must not reach a case shown before these.
+  if (several) return null;
   return ctx.stateChanged ? null : undefined;
 }

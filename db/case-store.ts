@@ -1,6 +1,6 @@
 import { combineNotices } from '../core/case/case-notices.ts';
 import type { CasePatch, CaseRow, CaseStore, CaseTx, ItemRef, Notice } from '../core/case/case-port.ts';
-import type { CaseStatus, Handling, Mode721 } from '../core/case/case-types.ts';
+import type { Actor, CaseStatus, Handling, Mode721 } from '../core/case/case-types.ts';
 import { caseNumber } from '../core/case/case-format-fns.ts';
 import { CaseNumberError, ConflictError } from '../core/errors.ts';
 import { distanceM } from '../core/geo/geo-measure-fns.ts';
@@ -405,6 +405,43 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
           caseId,
         )
         .map((r) => r.id);
+    },
+    async reportPhotos(caseId, limit) {
+      return tx
+        .all<{ id: number }>(
+          `SELECT a."id" FROM "Attachment" a JOIN "CaseEvent" e ON e."id" = a."eventId" WHERE e."caseId" = ? AND e."type" = 'submitted' AND a."mime" LIKE 'image/%' ORDER BY a."id" LIMIT ?`,
+          caseId,
+          limit,
+        )
+        .map((r) => r.id);
+    },
+    async actorsOf(personIds) {
+      if (!personIds.length) return [];
+      const rows = tx.all<{
+        id: number;
+        role: string;
+        streetId: number | null;
+        departmentId: number | null;
+        displayName: string;
+      }>(
+        'SELECT "id", "role", "streetId", "departmentId", "displayName" FROM "Person" WHERE "active" = 1 AND "id" IN (SELECT value FROM json_each(?))',
+        json([...new Set(personIds)]),
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return personIds.flatMap((id) => {
+        const r = byId.get(id);
+        return r
+          ? [
+              {
+                personId: r.id,
+                role: r.role as Actor['role'],
+                streetId: r.streetId,
+                departmentId: r.departmentId,
+                displayName: r.displayName,
+              },
+            ]
+          : [];
+      });
     },
     async followers(caseId) {
       const c = tx.get<{ reporterId: number }>('SELECT "reporterId" FROM "Case" WHERE "id" = ?', caseId);

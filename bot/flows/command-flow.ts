@@ -1,8 +1,12 @@
-import { redactPersonalData } from '../../core/case/anonymise-fns.ts';
 import { formatShanghai } from '../../core/case/case-format-fns.ts';
 import { RESIDENT_STATUS_LABELS, STATUS_LABELS, type CaseStatus, type Role } from '../../core/case/case-types.ts';
 import type { CaseListItem } from '../bot-ports.ts';
 import type { BotContext } from '../bot-context.ts';
+import { caseNumberIn } from '../../core/case/case-card-fns.ts';
+import { cardFor, openCard, visibleCase } from './case-card-flow.ts';
+
+/** At most this many cards answer /queue: one message each, so a phone screen is not flooded. */
+const QUEUE_CARDS = 10;
 import { togglePatrol } from './patrol-flow.ts';
 
 const ROLE_NAMES: Record<Role, string> = {
@@ -45,19 +49,10 @@ export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise
     ctx.say('my.list', { lines: cases.map((c) => line({ ...c, status: statusFor(ctx, c.status) })).join('\n') });
   },
   async status(ctx, args) {
-    const number = args.trim().toUpperCase();
+    const number = caseNumberIn(args) ?? args.trim().toUpperCase();
     if (!number) return ctx.say('status.usage');
-    const found = await ctx.deps.lookup.statusFor(ctx.actor, number);
-    if (!found) return ctx.say('status.not_found', { number });
-    ctx.say('status.detail', {
-      number,
-      matter: found.item.matter,
-      status: statusFor(ctx, found.item.status),
-      handler: found.handler,
-      due: found.item.dueAt ? formatShanghai(found.item.dueAt) : '—',
-      // Staff type outcomes; a third party's phone number in them is not for the person asking.
-      outcome: found.outcome ? `\n处理结果：${redactPersonalData(found.outcome)}` : '',
-    });
+    // The case's card, as this person may see it (a resident their reporter view, without staff buttons).
+    await openCard(ctx, number);
   },
   async bind(ctx, args) {
     const code = args.trim();
@@ -68,9 +63,15 @@ export const COMMANDS: Record<string, (ctx: BotContext, args: string) => Promise
   },
   async queue(ctx) {
     if (!STAFF_ROLES.has(ctx.actor.role) || ctx.actor.role === 'inspector') return ctx.say('staff_only');
-    const cases = await ctx.deps.lookup.queue(ctx.actor, ctx.now, 15);
-    if (!cases.length) return ctx.say('queue.empty');
-    ctx.say('queue.list', { lines: cases.map(line).join('\n') });
+    const listed = await ctx.deps.lookup.queue(ctx.actor, ctx.now, QUEUE_CARDS + 1);
+    if (!listed.length) return ctx.say('queue.empty');
+    const shown = listed.slice(0, QUEUE_CARDS);
+    ctx.say('queue.header', { count: listed.length > shown.length ? `${shown.length}+` : shown.length });
+    // One card each, overdue first: every case can be acted on from its own message.
+    for (const item of shown) {
+      const found = await visibleCase(ctx, { number: item.number });
+      if (found) ctx.reply(await cardFor(ctx, found.c, found.view, { headline: line(item), compact: true }));
+    }
   },
   async patrol(ctx) {
     await togglePatrol(ctx);

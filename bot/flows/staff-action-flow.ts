@@ -12,6 +12,8 @@ import { NotFoundError } from '../../core/errors.ts';
 import { message, outcomeMessage, ratingButtons } from '../../core/case/case-notices.ts';
 import type { Button } from '../../core/messaging/outbound-types.ts';
 import type { BotContext } from '../bot-context.ts';
+import { ANY_INPUT } from '../../core/case/case-card-fns.ts';
+import { cardFor, visibleCase } from './case-card-flow.ts';
 import { parseDueDate } from './due-date-fns.ts';
 
 /** What an action waiting for input has gathered so far. */
@@ -89,11 +91,15 @@ async function run(ctx: BotContext, caseId: number, action: CaseAction, input: A
       number: updated.number,
       due: formatShanghai(new Date(input.newDueAt!)),
     });
-  ctx.say('action.done', {
+  const done = ctx.t('action.done', {
     action: ACTION_LABELS[action],
     number: updated.number,
     status: STATUS_LABELS[updated.status],
   });
+  // The answer is the case's card as it is now, with what this person can do next (接单 → 办结).
+  const found = await visibleCase(ctx, { id: updated.id });
+  if (!found || found.view === 'follower') ctx.reply({ text: done });
+  else ctx.reply(await cardFor(ctx, found.c, found.view, { headline: done, compact: true }));
   if (action === 'resolve') {
     // Accepted all the same: a phone's GPS can be off. But the resolver hears what the inspector will see.
     const task = await ctx.deps.cases.store.transaction((tx) => tx.verificationTask(updated.id));
@@ -101,20 +107,22 @@ async function run(ctx: BotContext, caseId: number, action: CaseAction, input: A
   }
 }
 
+/**
+ * A button its card no longer allows (the case moved on, or is someone else's now): the reason,
+ * then the case as it is now and what this person can do, when they may see it.
+ */
+async function answerStale(ctx: BotContext, c: CaseRow, reason: string): Promise<void> {
+  const found = await visibleCase(ctx, { id: c.id });
+  if (!found || found.view === 'follower') return ctx.reply({ text: reason });
+  ctx.reply(await cardFor(ctx, found.c, found.view, { headline: `${reason}\n案件 ${c.number} 现在：`, compact: true }));
+}
+
 /** A workflow button on a case message: run it, or ask first for what it needs. */
 export async function caseButton(ctx: BotContext, action: CaseAction, caseId: number): Promise<void> {
   const c = await loadCase(ctx, caseId);
   // Checked before asking for a reason, so nobody types one only to be refused.
-  const refusal = refusalFor(action, ctx.actor, c, {
-    note: 'x',
-    mode721: 'service',
-    itemCode: 'x',
-    departmentName: 'x',
-    assigneeId: 1,
-    targetCaseNumber: 'x',
-    newDueAt: 'x',
-  });
-  if (refusal) return ctx.reply({ text: refusal.message });
+  const refusal = refusalFor(action, ctx.actor, c, ANY_INPUT);
+  if (refusal) return answerStale(ctx, c, refusal.message);
   if (action === 'assign') {
     const members =
       c.streetId !== null
@@ -156,7 +164,7 @@ export async function caseButton(ctx: BotContext, action: CaseAction, caseId: nu
   }
   const prompt = NOTE_PROMPTS[action];
   if (prompt) {
-    ctx.say('action.ask_note', { what: prompt });
+    ctx.say('action.ask_note', { what: prompt, ofCase: `（案件 ${c.number}）` });
     return ctx.saveState('action', 'note', { action, caseId, photos: [] });
   }
   await run(ctx, caseId, action);
@@ -230,7 +238,7 @@ export async function returnTo(ctx: BotContext, caseId: number, kind: string, co
     if (!dept) return ctx.say('stale_button');
     dest = { departmentName: dept.name };
   } else return ctx.say('stale_button');
-  ctx.say('action.ask_note', { what: NOTE_PROMPTS.return! });
+  ctx.say('action.ask_note', { what: NOTE_PROMPTS.return!, ofCase: '' });
   return ctx.saveState('action', 'note', { ...data, ...dest });
 }
 
@@ -293,7 +301,7 @@ export async function continueAction(ctx: BotContext): Promise<void> {
   }
   if (step === 'note') {
     if (!text && data.action === 'fail_verification' && !ctx.isStaff) return ctx.say('verify.ask_note');
-    if (!text) return ctx.say('action.ask_note', { what: NOTE_PROMPTS[data.action] ?? '说明' });
+    if (!text) return ctx.say('action.ask_note', { what: NOTE_PROMPTS[data.action] ?? '说明', ofCase: '' });
     if (data.action === 'return')
       return run(ctx, data.caseId, 'return', {
         note: text,

@@ -1,6 +1,6 @@
 // Numbered replies: which buttons a typed "2" means in a WeChat chat.
 import type { Button, OutboundMessage } from '../../core/messaging/outbound-types.ts';
-import { menuOf } from './wechat-outbound.ts';
+import { menuOf, spansCases } from './wechat-outbound.ts';
 
 /**
  * The numbered choices last *delivered* to a chat, replies and pushes alike. The conversation
@@ -39,6 +39,7 @@ export function createMemoryMenus(
 
 /** The button a typed number picks from a menu, or null. */
 export function pickFromMenu(menu: Button[] | null, n: number | null): Button | null {
-  if (!menu || n === null) return null;
+  // A bare number acts only on a menu about one case (each line of a card names its case).
+  if (!menu || n === null || spansCases(menu)) return null;
   return menu[n - 1] ?? null;
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ChatUnreachableError, RetryAfterError } from '../../core/messaging/outbound-types.ts';
 import { createMemoryMenus, pickFromMenu } from './wechat-menus.ts';
-import { LOCATION_HINT, numberedLines, planWeChatSend, splitText } from './wechat-outbound.ts';
+import {
+  buttonCaseId,
+  LOCATION_HINT,
+  numberedLines,
+  planWeChatSend,
+  spansCases,
+  splitText,
+} from './wechat-outbound.ts';
 import { mapWeChatError } from './wechat-sender.ts';
 
 const CONFIRM = [
@@ -22,6 +29,32 @@ const HANDLER = [
     { id: 'c:resolve:7', label: '办结' },
   ],
 ];
+
+describe('numbered replies on case cards', () => {
+  it('each numbered line of a card names its case', () => {
+    const [part] = planWeChatSend({
+      text: '【新案件】JH-20261206-0012',
+      buttons: HANDLER,
+      card: { caseId: 7, number: 'JH-20261206-0012', title: '占道经营', status: '已派遣', place: '万松街道' },
+    });
+    expect(part).toEqual({
+      kind: 'text',
+      text: expect.stringContaining('回复 1 接单（JH-20261206-0012）\n回复 2 转派（JH-20261206-0012）'),
+    });
+  });
+
+  it('a bare number picks only from a menu about one case', () => {
+    expect(pickFromMenu(HANDLER.flat(), 1)?.id).toBe('c:accept:7');
+    const mixed = [
+      { id: 'c:accept:7', label: '接单' },
+      { id: 'c:accept:8', label: '接单' },
+    ];
+    expect(spansCases(mixed)).toBe(true);
+    expect(pickFromMenu(mixed, 1)).toBeNull();
+    expect(buttonCaseId('a:7:12')).toBe(7);
+    expect(buttonCaseId('d:confirm')).toBeNull();
+  });
+});
 
 describe('planWeChatSend', () => {
   it('renders buttons as numbered replies under the text', () => {

@@ -18,8 +18,24 @@ export function menuOf(buttons: Button[][] | undefined): Button[] {
   return (buttons ?? []).flat();
 }
 
-export function numberedLines(buttons: Button[][] | undefined): string[] {
-  return menuOf(buttons).map((b, i) => `回复 ${i + 1} ${b.label}`);
+/**
+ * "回复 1 接单", and on a case card "回复 1 接单（JH-20261206-0012）": the line names its case, and
+ * "1 JH-20261206-0012" or "接单 JH-20261206-0012" act on that case whatever came after it.
+ */
+export function numberedLines(buttons: Button[][] | undefined, caseNumber?: string): string[] {
+  return menuOf(buttons).map((b, i) => `回复 ${i + 1} ${b.label}${caseNumber ? `（${caseNumber}）` : ''}`);
+}
+
+/** The case a button is about, from its id (c:accept:7, r:basic:7, a:7:12, x:7:GAS, g:7:SR-001). */
+export function buttonCaseId(id: string): number | null {
+  const [kind, a, b] = id.split(':');
+  const n = kind === 'c' || kind === 'r' ? Number(b) : kind === 'a' || kind === 'x' || kind === 'g' ? Number(a) : NaN;
+  return Number.isInteger(n) ? n : null;
+}
+
+/** True when a menu's choices concern more than one case: a bare number must not pick among them. */
+export function spansCases(menu: Button[]): boolean {
+  return new Set(menu.map((b) => buttonCaseId(b.id)).filter((id) => id !== null)).size > 1;
 }
 
 /** GCJ-02 is what Chinese map apps show, so a point sent to a WeChat user is given in it. */
@@ -44,7 +60,7 @@ export function planWeChatSend(message: OutboundMessage): WeChatPart[] {
   const lines = [message.text.trim()];
   if (message.location) lines.push(locationLine(message.location));
   if (message.requestLocation) lines.push(LOCATION_HINT);
-  const menu = numberedLines(message.buttons);
+  const menu = numberedLines(message.buttons, message.card?.number);
   if (menu.length) lines.push(menu.join('\n'));
   const text = lines.filter(Boolean).join('\n\n');
   return [

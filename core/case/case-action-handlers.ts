@@ -3,14 +3,7 @@ import type { MessageRenderer } from './case-messages.ts';
 import type { CasePatch, CaseRow, CaseTx } from './case-port.ts';
 import { capDeadline, unstaffedDepartment, type DeadlineFn } from './case-intake-service.ts';
 import type { ActionInput, Actor, CaseAction, Handling } from './case-types.ts';
-import {
-  handlerButtons,
-  message,
-  outcomeMessage,
-  ratingButtons,
-  triageButtons,
-  verifyButtons,
-} from './case-notices.ts';
+import { message, notifyEach, notifyStaff, outcomeMessage, ratingButtons, verifyButtons } from './case-notices.ts';
 import { formatShanghai, handlerName } from './case-format-fns.ts';
 import { historyLines } from './case-history-fns.ts';
 import { redactPersonalData } from './anonymise-fns.ts';
@@ -54,14 +47,19 @@ const followersHear =
     // Whoever acted in a chat is answered there: they are told once.
     const people = ctx.input.answeredInChat ? followers.filter((p) => p !== ctx.actor.personId) : followers;
     if (!people.length) return;
-    await ctx.tx.notify({
-      personIds: people,
-      caseId: u.id,
-      dedupeKey: `case:${u.id}:e${eventId}:followers`,
-      message: withPhotos
-        ? await outcomeMessage(ctx.tx, ctx.m, key, u, withButtons?.(u))
-        : message(ctx.m, key, u, extra, withButtons?.(u)),
-    });
+    // Each follower is offered only the case actions they may take (a merged duplicate's reporter cannot 核查).
+    await notifyEach(
+      ctx.tx,
+      {
+        personIds: people,
+        caseId: u.id,
+        dedupeKey: `case:${u.id}:e${eventId}:followers`,
+        message: withPhotos
+          ? await outcomeMessage(ctx.tx, ctx.m, key, u, withButtons?.(u))
+          : message(ctx.m, key, u, extra, withButtons?.(u)),
+      },
+      u,
+    );
   };
 
 const handlersHear = async (
@@ -72,11 +70,13 @@ const handlersHear = async (
   extra?: Record<string, string>,
 ) => {
   const people = await ctx.tx.handlers((u.handling ?? 'street') as Handling, u.streetId, u.departmentId);
-  await ctx.tx.notify({
+  await notifyStaff(ctx.tx, ctx.m, {
     personIds: people,
-    caseId: u.id,
+    c: u,
+    key,
+    ...(extra ? { extra } : {}),
     dedupeKey: `case:${u.id}:e${eventId}:handlers`,
-    message: message(ctx.m, key, u, extra, handlerButtons(u)),
+    now: ctx.now,
   });
 };
 
@@ -199,11 +199,12 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       },
       event: { type: 'assigned', note: input.note ?? null, data: { assigneeId: input.assigneeId } },
       announce: async (u, eventId) => {
-        await tx.notify({
+        await notifyStaff(tx, ctx.m, {
           personIds: [input.assigneeId!],
-          caseId: u.id,
+          c: u,
+          key: 'handler.assigned',
           dedupeKey: `case:${u.id}:e${eventId}:assignee`,
-          message: message(ctx.m, 'handler.assigned', u, {}, [[{ id: `c:resolve:${u.id}`, label: '办结' }]]),
+          now,
         });
       },
     };
@@ -254,15 +255,25 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
     const centre: Handling =
       input.toDistrict || actor.role === 'team_lead' || c.streetId === null ? 'district' : 'street';
     return {
-      patch: { status: 'triage', needsTriage: true, assigneeId: null, acceptedAt: null, returnCount },
+      // Sent up to the bureau, the case is the bureau's to sort: the street's old card can no longer 上报区局 it.
+      patch: {
+        status: 'triage',
+        needsTriage: true,
+        assigneeId: null,
+        acceptedAt: null,
+        returnCount,
+        ...(centre === 'district' ? { handling: 'district' as const } : {}),
+      },
       event: { type: 'returned', note: input.note, data: { to: centre } },
       announce: async (u, eventId) => {
         const people = await tx.handlers(centre, u.streetId, null);
-        await tx.notify({
+        await notifyStaff(tx, ctx.m, {
           personIds: people,
-          caseId: u.id,
+          c: u,
+          key: 'handler.returned_triage',
+          extra: said,
           dedupeKey: `case:${u.id}:e${eventId}:centre`,
-          message: message(ctx.m, 'handler.returned_triage', u, said, triageButtons(u)),
+          now: ctx.now,
         });
         await followersHear(ctx, 'reporter.returned')(u, eventId);
       },
@@ -292,17 +303,13 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
       ...effect,
       announce: async (u, eventId) => {
         const history = historyLines(await tx.history(u.id));
-        await tx.notify({
+        await notifyStaff(tx, ctx.m, {
           personIds: await tx.handlers('district', null, null),
-          caseId: u.id,
+          c: u,
+          key: automatic ? 'handler.overdue_escalated' : 'handler.escalated',
+          extra: { from, note: input.note ?? '', history },
           dedupeKey: `case:${u.id}:e${eventId}:handlers`,
-          message: message(
-            ctx.m,
-            automatic ? 'handler.overdue_escalated' : 'handler.escalated',
-            u,
-            { from, note: input.note ?? '', history },
-            handlerButtons(u),
-          ),
+          now: ctx.now,
         });
         // The unit that held it (and the member working on it) learns the case has gone up.
         const told = new Set(await tx.handlers((c.handling ?? 'street') as Handling, c.streetId, c.departmentId));
@@ -310,14 +317,16 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
         for (const p of await tx.handlers('district', null, null)) told.delete(p);
         told.delete(actor.personId);
         if (told.size)
-          await tx.notify({
+          await notifyStaff(tx, ctx.m, {
             personIds: [...told],
-            caseId: u.id,
-            dedupeKey: `case:${u.id}:e${eventId}:previous`,
-            message: message(ctx.m, 'handler.escalated_notice', c, {
+            c: u,
+            key: 'handler.escalated_notice',
+            extra: {
               how: automatic ? '因超期自动上报' : '上报',
               note: automatic ? `时限${formatShanghai(c.dueAt)}已过仍未办结` : (input.note ?? ''),
-            }),
+            },
+            dedupeKey: `case:${u.id}:e${eventId}:previous`,
+            now: ctx.now,
           });
         await followersHear(ctx, 'reporter.escalated')(u, eventId);
       },
@@ -393,11 +402,13 @@ export const ACTION_HANDLERS: Record<CaseAction, (ctx: ActionContext) => Promise
         await ctx.tx.finishVerificationTask(u.id, 'failed', now);
         await handlersHear(ctx, u, eventId, 'handler.rework', { note: input.note! });
         if (u.assigneeId !== null) {
-          await ctx.tx.notify({
+          await notifyStaff(ctx.tx, ctx.m, {
             personIds: [u.assigneeId],
-            caseId: u.id,
+            c: u,
+            key: 'handler.rework',
+            extra: { note: input.note! },
             dedupeKey: `case:${u.id}:e${eventId}:assignee`,
-            message: message(ctx.m, 'handler.rework', u, { note: input.note! }),
+            now,
           });
         }
         await followersHear(ctx, 'reporter.rework')(u, eventId);

@@ -6,7 +6,7 @@ import { RATING_LABELS, SYSTEM_ACTOR } from './case-types.ts';
 import { ACTION_HANDLERS } from './case-action-handlers.ts';
 import { applyEffect, type CaseActionDeps, type CaseRef } from './case-action-service.ts';
 import { formatShanghai } from './case-format-fns.ts';
-import { message, outcomeMessage, ratingButtons } from './case-notices.ts';
+import { message, notifyStaff, outcomeMessage, ratingButtons } from './case-notices.ts';
 
 const system = { personId: null, role: SYSTEM_ACTOR.role };
 
@@ -108,14 +108,13 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
       });
       const people = await tx.handlers(updated.handling ?? 'street', updated.streetId, updated.departmentId);
       if (updated.assigneeId !== null) people.push(updated.assigneeId);
-      await tx.notify({
+      await notifyStaff(tx, m, {
         personIds: people,
-        caseId: c.id,
+        c: updated,
+        key: 'handler.postponement_decided',
+        extra: { decision: approved ? '已批准' : '未获批准', due: formatShanghai(updated.dueAt) },
         dedupeKey: `case:${c.id}:e${eventId}:handlers`,
-        message: message(m, 'handler.postponement_decided', updated, {
-          decision: approved ? '已批准' : '未获批准',
-          due: formatShanghai(updated.dueAt),
-        }),
+        now,
       });
       return updated;
     });
@@ -213,17 +212,14 @@ export function createCaseFeedbackService(deps: CaseActionDeps) {
           ? await tx.handlers(c.streetId !== null ? 'street' : 'district', c.streetId, null)
           : await tx.handlers(c.handling ?? 'street', c.streetId, c.departmentId);
       if (c.assigneeId !== null && !people.includes(c.assigneeId)) people.push(c.assigneeId);
-      await tx.notify({
+      await notifyStaff(tx, m, {
         personIds: people,
-        caseId: c.id,
+        c,
+        key: 'handler.supplemented',
+        extra: { note: note ?? '（无文字）', photos: photos.length ? `\n补充照片 ${photos.length} 张` : '' },
         dedupeKey: `case:${c.id}:e${eventId}:handlers`,
-        message: {
-          ...message(m, 'handler.supplemented', c, {
-            note: note ?? '（无文字）',
-            photos: photos.length ? `\n补充照片 ${photos.length} 张` : '',
-          }),
-          ...(photos.length ? { photoAttachmentIds: photos } : {}),
-        },
+        now,
+        photos,
       });
       return c;
     });

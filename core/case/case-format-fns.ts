@@ -30,10 +30,16 @@ export function whyHandled(matter: string, handler: string, legalBasis: string |
   return `“${matter}”由${handler}负责处理${basis}。`;
 }
 
+/**
+ * Where the problem is, in words: the street and the address text; with no address, the street
+ * and the point (a report that gave only a pin is still somewhere a team lead can find).
+ */
 export function placeOf(c: Pick<CaseRow, 'address' | 'lat' | 'lng' | 'streetName'>): string {
-  const parts = [c.streetName, c.address].filter(Boolean);
-  if (parts.length) return parts.join(' ');
-  if (c.lat !== null && c.lng !== null) return `坐标 ${c.lat.toFixed(5)}, ${c.lng.toFixed(5)}`;
+  const point = c.lat !== null && c.lng !== null ? `北纬 ${c.lat.toFixed(5)}，东经 ${c.lng.toFixed(5)}` : null;
+  if (c.address) return [c.streetName, c.address].filter(Boolean).join(' ');
+  if (c.streetName && point) return `${c.streetName}（${point}）`;
+  if (c.streetName) return c.streetName;
+  if (point) return `坐标 ${point}`;
   return '未提供';
 }
 

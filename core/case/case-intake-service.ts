@@ -5,7 +5,7 @@ import type { CaseRow, CaseStore, CaseTx, ItemRef } from './case-port.ts';
 import type { AssistRecord } from '../routing/assisted-router.ts';
 import type { CaseStatus, Handling } from './case-types.ts';
 import { handlerName } from './case-format-fns.ts';
-import { handlerButtons, message, triageButtons } from './case-notices.ts';
+import { message, notifyStaff } from './case-notices.ts';
 import { assertAttachable } from '../evidence/attachment-access-fns.ts';
 
 /** What the router concluded about a report (adapted from core/routing's decision). */
@@ -293,11 +293,12 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
             message: message(m, 'reporter.triage', c),
           });
         const centre = await tx.handlers(c.streetId !== null ? 'street' : 'district', c.streetId, null);
-        await tx.notify({
+        await notifyStaff(tx, m, {
           personIds: centre,
-          caseId: c.id,
+          c,
+          key: 'handler.triage',
           dedupeKey: `case:${c.id}:centre:triage`,
-          message: message(m, 'handler.triage', c, {}, triageButtons(c)),
+          now,
         });
         return { kind: 'created', case: c };
       }
@@ -334,13 +335,13 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
           dedupeKey: `case:${c.id}:reporter:created`,
           message: message(m, 'reporter.created', c),
         });
-      await tx.notify({
+      await notifyStaff(tx, m, {
         personIds: await tx.handlers(c.handling ?? 'street', c.streetId, c.departmentId),
-        caseId: c.id,
+        c,
+        key: unbound ? 'handler.unbound' : 'handler.dispatched',
+        ...(unbound ? { extra: { department: routed.department ?? '承办部门' } } : {}),
         dedupeKey: `case:${c.id}:handler:dispatched:0`,
-        message: unbound
-          ? message(m, 'handler.unbound', c, { department: routed.department ?? '承办部门' }, handlerButtons(c))
-          : message(m, 'handler.dispatched', c, {}, handlerButtons(c)),
+        now,
       });
       return { kind: 'created', case: c };
     });

@@ -58,4 +58,6 @@ export type CaseMessageKey = keyof typeof CASE_MESSAGES;
 /** Renders a message by key; the composition root supplies one that applies overrides. */
 export interface MessageRenderer {
   t(key: string, vars: Record<string, string | number>): string;
+  /** The case's page with its map (PUBLIC_URL/cases/:number), linked from staff cards; none when absent. */
+  caseUrl?(number: string): string;
 }

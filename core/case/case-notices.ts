@@ -2,7 +2,8 @@ import { combineMessages } from '../messaging/combine-fns.ts';
 import type { Button, OutboundMessage } from '../messaging/outbound-types.ts';
 import type { CaseRow, CaseTx, Notice } from './case-port.ts';
 import type { MessageRenderer } from './case-messages.ts';
-import { RESIDENT_STATUS_LABELS } from './case-types.ts';
+import { RESIDENT_STATUS_LABELS, type Actor } from './case-types.ts';
+import { caseCard, cardActions } from './case-card-fns.ts';
 import { formatShanghai, handlerName, placeOf, shorten, whyHandled } from './case-format-fns.ts';
 import { redactPersonalData } from './anonymise-fns.ts';
 
@@ -39,27 +40,102 @@ export async function outcomeMessage(
   return { ...message(m, key, c, {}, buttons), ...(photos.length ? { photoAttachmentIds: photos } : {}) };
 }
 
+/** How many of the report's photos a card carries (Telegram sends them as one album). */
+export const CARD_PHOTOS = 3;
+
+export interface StaffCardInput {
+  personIds: number[];
+  key: string;
+  c: CaseRow;
+  extra?: Record<string, string | number>;
+  dedupeKey: string;
+  now: Date;
+  /** Buttons that are not case actions (批准缓办 / 不批准), before the card's own. */
+  extraButtons?: Button[][];
+  /** The photos this notice is about (a supplement's) instead of the report's first ones. */
+  photos?: number[];
+}
+
+/**
+ * A staff notice as case cards: the event's text with the card around it, and for each reader
+ * exactly the actions they may take now. Readers who may do the same things share one notice
+ * (the usual case: the street's team leads); when they differ, each group gets its own, keyed
+ * apart so a re-run still sends each once.
+ */
+export async function staffCards(
+  tx: Pick<CaseTx, 'actorsOf' | 'reportPhotos'>,
+  m: MessageRenderer,
+  i: StaffCardInput,
+): Promise<Notice[]> {
+  const readers = await tx.actorsOf(i.personIds);
+  if (!readers.length) return [];
+  const photos = i.photos ?? (await tx.reportPhotos(i.c.id, CARD_PHOTOS));
+  const text = message(m, i.key, i.c, i.extra).text;
+  const groups = new Map<string, Actor[]>();
+  for (const a of readers) {
+    const sig = cardActions(a, i.c).join('-') || 'none';
+    const g = groups.get(sig);
+    if (g) g.push(a);
+    else groups.set(sig, [a]);
+  }
+  const mapUrl = m.caseUrl?.(i.c.number);
+  return [...groups].map(([sig, people]) => ({
+    personIds: people.map((p) => p.personId),
+    caseId: i.c.id,
+    dedupeKey: groups.size === 1 ? i.dedupeKey : `${i.dedupeKey}:${sig}`,
+    message: caseCard({
+      c: i.c,
+      text,
+      actor: people[0]!,
+      view: 'staff',
+      now: i.now,
+      photos,
+      ...(mapUrl ? { mapUrl } : {}),
+      ...(i.extraButtons ? { extraButtons: i.extraButtons } : {}),
+    }),
+  }));
+}
+
+/**
+ * A notice to several people whose case-action buttons (c:…) are kept only for those who may
+ * take them: a follower of a merged duplicate is not offered 已解决 / 仍未解决 they would be
+ * refused. Other buttons (评价) stay. One notice per group of people who see the same buttons.
+ */
+export async function notifyEach(tx: CaseTx, n: Notice, c: CaseRow): Promise<void> {
+  const rows = n.message.buttons;
+  const caseButtons = rows?.flat().filter((b) => b.id.startsWith('c:')) ?? [];
+  if (!caseButtons.length) return tx.notify(n);
+  const readers = await tx.actorsOf(n.personIds);
+  const groups = new Map<string, { people: number[]; buttons: Button[][] }>();
+  for (const a of readers) {
+    const allowed = new Set(cardActions(a, c).map((x) => `c:${x}:${c.id}`));
+    const buttons = rows!
+      .map((row) => row.filter((b) => !b.id.startsWith('c:') || allowed.has(b.id)))
+      .filter((r) => r.length);
+    const sig = JSON.stringify(buttons);
+    const g = groups.get(sig);
+    if (g) g.people.push(a.personId);
+    else groups.set(sig, { people: [a.personId], buttons });
+  }
+  let i = 0;
+  for (const g of groups.values()) {
+    const { buttons: _old, ...rest } = n.message;
+    await tx.notify({
+      ...n,
+      personIds: g.people,
+      // The first group keeps the key: an unchanged notice is deduplicated as before.
+      dedupeKey: i++ === 0 ? n.dedupeKey : `${n.dedupeKey}:${i}`,
+      message: g.buttons.length ? { ...rest, buttons: g.buttons } : rest,
+    });
+  }
+}
+
+/** staffCards, queued. */
+export async function notifyStaff(tx: CaseTx, m: MessageRenderer, i: StaffCardInput): Promise<void> {
+  for (const n of await staffCards(tx, m, i)) await tx.notify(n);
+}
+
 const btn = (label: string, action: string, c: CaseRow): Button => ({ id: `c:${action}:${c.id}`, label });
-
-/** Buttons for whoever holds the case, by level: a department gets 接收/退回/办结. */
-export function handlerButtons(c: CaseRow): Button[][] {
-  if (c.handling === 'department')
-    return [[btn('接收', 'accept', c), btn('退回', 'return', c), btn('办结', 'resolve', c)]];
-  // The bureau sends what it holds on to a street or a department, or handles it itself.
-  if (c.handling === 'district')
-    return [
-      [btn('接单', 'accept', c), btn('派遣街道', 'register', c), btn('移送部门', 'refer', c)],
-      [btn('办结', 'resolve', c)],
-    ];
-  return [
-    [btn('接单', 'accept', c), btn('转派', 'assign', c), btn('退回', 'return', c)],
-    [btn('上报区局', 'escalate', c), btn('办结', 'resolve', c)],
-  ];
-}
-
-export function triageButtons(c: CaseRow): Button[][] {
-  return [[btn('立案派遣', 'register', c), btn('移送部门', 'refer', c), btn('不予受理', 'reject', c)]];
-}
 
 export function verifyButtons(c: CaseRow): Button[][] {
   return [[btn('已解决', 'verify', c), btn('仍未解决', 'fail_verification', c)]];

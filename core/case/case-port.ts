@@ -1,6 +1,6 @@
 import type { AttachmentOwnership } from '../evidence/attachment-access-fns.ts';
 import type { OutboundMessage } from '../messaging/outbound-types.ts';
-import type { CaseSnapshot, CaseStatus, Handling, Mode721, RatingScore } from './case-types.ts';
+import type { Actor, CaseSnapshot, CaseStatus, Handling, Mode721, RatingScore } from './case-types.ts';
 
 /** A power-list item as a case records it: the exact version it was routed with. */
 export interface ItemRef {
@@ -176,6 +176,10 @@ export interface CaseTx {
   attachmentOwnership(ids: readonly number[]): Promise<AttachmentOwnership[]>;
   /** Cases (merged duplicates included) this person reported since `since`, and the oldest one's time. */
   reportedSince(reporterId: number, since: Date): Promise<{ count: number; oldest: Date | null }>;
+  /** The first photos of the report (images of its 报告 event, oldest first), for the case card. */
+  reportPhotos(caseId: number, limit: number): Promise<number[]>;
+  /** The people as actors (active ones only, in the order asked): a card's buttons are computed per reader. */
+  actorsOf(personIds: readonly number[]): Promise<Actor[]>;
   /** Reporter and followers of merged duplicates. */
   followers(caseId: number): Promise<number[]>;
   /** Photos attached to the case's latest 办结 (resolved) event, oldest first: the outcome's evidence. */

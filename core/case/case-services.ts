@@ -16,6 +16,8 @@ import type { PlaceMemoryPort } from '../geo/place-memory.ts';
 import { createPlaceConfirmService } from './place-confirm-service.ts';
 import type { Jurisdiction } from '../geo/geo-types.ts';
 import type { VerificationSettings } from './verification-fns.ts';
+import { staffCards } from './case-notices.ts';
+import type { OutboundMessage } from '../messaging/outbound-types.ts';
 
 export interface CaseServicesDeps {
   store: CaseStore;
@@ -91,6 +93,22 @@ export function createCaseServices(deps: CaseServicesDeps) {
     places: deps.places,
     verification,
   };
+  /**
+   * A notice written elsewhere (the scheduler's 督办, reminders) as case cards for these people:
+   * one per group of readers who may do the same things, `key` telling the groups apart ('' for one).
+   */
+  const cardsFor = (
+    caseId: number,
+    personIds: number[],
+    text: string,
+  ): Promise<Array<{ personIds: number[]; message: OutboundMessage; key: string }>> =>
+    deps.store.transaction(async (tx) => {
+      const c = await tx.getCase({ id: caseId });
+      if (!c) return [];
+      const m = { t: () => text, ...(deps.messages.caseUrl ? { caseUrl: deps.messages.caseUrl } : {}) };
+      const cards = await staffCards(tx, m, { personIds, key: 'notice', c, dedupeKey: '', now: deps.clock() });
+      return cards.map((n) => ({ personIds: n.personIds, message: n.message, key: n.dedupeKey }));
+    });
   return {
     intake: createCaseIntakeService({ ...base, settings: deps.settings }),
     actions: createCaseActionService(base),
@@ -99,6 +117,7 @@ export function createCaseServices(deps: CaseServicesDeps) {
     follows: createCaseFollowService({ ...base, settings: deps.settings }),
     deadlines,
     triageDueAt,
+    cardsFor,
     store: deps.store,
   };
 }

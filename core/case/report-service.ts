@@ -79,7 +79,9 @@ export function createReportService(deps: {
         text: input.text,
         lat: point?.lat ?? null,
         lng: point?.lng ?? null,
-        address: input.address ?? null,
+        // A report that names only a road or a landmark keeps that place as its address: the
+        // handler must not read "地点：万松街道" with nothing to find it by.
+        address: input.address ?? (point ? null : decision.street.evidence) ?? null,
         channel: input.channel,
         reporterId: input.reporter.personId,
         reporterIsStaff: STAFF_ROLES.includes(input.reporter.role),

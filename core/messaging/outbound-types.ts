@@ -20,18 +20,24 @@ export interface OutboundMessage {
   location?: LatLng;
   /** Ask the user to share their location (reply keyboard in private Telegram chats). */
   requestLocation?: boolean;
-  /** The case this message is about, for channels that draw cards (a WeCom template card). */
-  card?: {
-    caseId: number;
-    number: string;
-    title: string;
-    status: string;
-    place: string;
-    mapUrl?: string;
-    words?: string;
-    due?: string;
-    overdue?: boolean;
-  };
+  /**
+   * The case this message is about, as structured fields: channels with rich cards (WeCom
+   * template cards) render them; text channels just send `text`, which already says all of it.
+   */
+  card?: CaseCardFields;
+}
+
+/** One case as a card shows it (core/case/case-card-fns.ts builds it). */
+export interface CaseCardFields {
+  caseId: number;
+  number: string;
+  title: string;
+  status: string;
+  place: string;
+  mapUrl?: string;
+  words?: string;
+  due?: string;
+  overdue?: boolean;
 }
 
 /** An address for a message: one chat on one channel. */

@@ -3,7 +3,8 @@ import { formatShanghai } from '../case/case-format-fns.ts';
 import { DAY_MS, HOUR_MS } from '../deadlines/shanghai-day-fns.ts';
 import { describeError } from '../messaging/delivery-fns.ts';
 import { createTemplateCatalogue, type TemplateVars } from '../messaging/template-fns.ts';
-import type { DeadlineWatchPort, WatchedCase } from './deadline-watch-port.ts';
+import type { OutboundMessage } from '../messaging/outbound-types.ts';
+import type { DeadlineNotice, DeadlineWatchPort, WatchedCase } from './deadline-watch-port.ts';
 import { SCHEDULE_MESSAGES } from './schedule-messages.ts';
 import type { ScheduledJob } from './scheduler.ts';
 
@@ -23,6 +24,15 @@ export interface DeadlineWatchDeps {
   escalateOverdue(caseId: number): Promise<unknown>;
   /** The case service's automatic 核查 of a case resolved long enough without objection. */
   autoVerify(caseId: number): Promise<unknown>;
+  /**
+   * The notice about one case as case cards (the case service's cardsFor): its state and, per
+   * reader, exactly the actions they may take. Plain text when omitted.
+   */
+  cards?(
+    caseId: number,
+    personIds: number[],
+    text: string,
+  ): Promise<Array<{ personIds: number[]; message: OutboundMessage; key: string }>>;
   /** Cases per step and pass; the rest wait for the next minute. */
   batchSize?: number;
 }
@@ -51,6 +61,17 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
     due: formatShanghai(c.dueAt),
     ...extra,
   });
+  /** A notice about case `c` to these people: as cards when the case service renders them. */
+  const noticeOf = async (
+    c: WatchedCase,
+    personIds: number[],
+    text: string,
+    dedupeKeyBase: string,
+  ): Promise<DeadlineNotice[]> => {
+    if (!deps.cards) return [{ personIds, message: { text }, dedupeKeyBase }];
+    const cards = await deps.cards(c.id, personIds, text);
+    return cards.map((n) => ({ personIds: n.personIds, message: n.message, dedupeKeyBase: dedupeKeyBase + n.key }));
+  };
   // The deadline is part of the key: after a postponement moves it, the case is reminded again.
   const key = (what: string, c: WatchedCase) => `deadline:${what}:${c.id}:${c.dueAt.getTime()}`;
 
@@ -84,12 +105,13 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
         cases,
         (c) => c.id,
         async (c) => {
-          const notice = {
-            personIds: await port.responsible(c),
-            message: { text: t('schedule.response_overdue', vars(c)) },
-            dedupeKeyBase: key('response', c),
-          };
-          return port.flagAndNotify(c.id, 'responseOverdueNotifiedAt', now, [notice]);
+          const notices = await noticeOf(
+            c,
+            await port.responsible(c),
+            t('schedule.response_overdue', vars(c)),
+            key('response', c),
+          );
+          return port.flagAndNotify(c.id, 'responseOverdueNotifiedAt', now, notices);
         },
       );
     },
@@ -102,9 +124,12 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
         (c) => c.id,
         async (c) => {
           const personIds = c.assigneeId !== null ? [c.assigneeId] : await port.responsible(c);
-          return port.flagAndNotify(c.id, 'remindedAt', now, [
-            { personIds, message: { text: t('schedule.reminder', vars(c)) }, dedupeKeyBase: key('remind', c) },
-          ]);
+          return port.flagAndNotify(
+            c.id,
+            'remindedAt',
+            now,
+            await noticeOf(c, personIds, t('schedule.reminder', vars(c)), key('remind', c)),
+          );
         },
       );
     },
@@ -118,9 +143,12 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
         async (c) => {
           // 督办 goes to whoever supervises the unit, and to the person holding the case.
           const personIds = [...(await port.responsible(c)), ...(c.assigneeId !== null ? [c.assigneeId] : [])];
-          return port.flagAndNotify(c.id, 'overdueNotifiedAt', now, [
-            { personIds, message: { text: t('schedule.overdue', vars(c)) }, dedupeKeyBase: key('overdue', c) },
-          ]);
+          return port.flagAndNotify(
+            c.id,
+            'overdueNotifiedAt',
+            now,
+            await noticeOf(c, personIds, t('schedule.overdue', vars(c)), key('overdue', c)),
+          );
         },
       );
     },
@@ -137,13 +165,12 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
           const hours = Math.floor((now.getTime() - c.dueAt.getTime()) / HOUR_MS);
           const notices = declined
             ? []
-            : [
-                {
-                  personIds: await port.districtAdmins(),
-                  message: { text: t('schedule.escalated', vars(c, { hours })) },
-                  dedupeKeyBase: `deadline:escalated:${c.id}`,
-                },
-              ];
+            : await noticeOf(
+                c,
+                await port.districtAdmins(),
+                t('schedule.escalated', vars(c, { hours })),
+                `deadline:escalated:${c.id}`,
+              );
           await port.flagAndNotify(c.id, 'overdueEscalatedAt', now, notices);
           return !declined;
         },

@@ -82,3 +82,37 @@ describe('Telegram: a team lead', () => {
     expect(h.emu.callbackIds.filter((id) => !h.emu.answered.has(id))).toEqual([]);
   });
 });
+
+describe('Telegram: every case a card', () => {
+  it('acts on an older push, and /queue answers with one card per case, each with its own buttons', async () => {
+    const resident = await h.db.person.create({ data: { displayName: '居民', role: 'resident' } });
+    const submit = async (text: string, lat: number) => {
+      const r = await h.domain.reports.submit({
+        text,
+        lat,
+        lng: 114.2842,
+        address: '江汉区花楼街',
+        channel: 'web',
+        reporter: { personId: resident.id, role: 'resident' },
+      });
+      if (r.kind !== 'created') throw new Error(`not filed: ${r.kind}`);
+      return r.case.number;
+    };
+    const older = await submit('花楼街上有人占道摆摊卖水果，行人过不去', 30.5823);
+    const newer = await submit('花楼街路边有人乱堆建筑垃圾，堆了一大堆', 30.583);
+    await lead.expect(`【新案件】${older}`);
+    await lead.expect(`【新案件】${newer}`);
+    await lead.press('接单', older);
+    await lead.expect(`已接单：案件 ${older}`);
+    const states = await h.db.case.findMany({ where: { number: { in: [older, newer] } }, orderBy: { id: 'asc' } });
+    expect(states.map((c) => c.status)).toEqual(['accepted', 'dispatched']);
+
+    await lead.send('/queue');
+    await lead.expect('待办案件');
+    const card = await lead.expect(newer);
+    const buttons = card.reply_markup?.inline_keyboard?.flat() ?? [];
+    expect(buttons.map((b) => b.text)).toContain('接单');
+    const id = states[1]!.id;
+    for (const b of buttons) expect(b.callback_data.endsWith(`:${id}`)).toBe(true);
+  });
+});

@@ -52,13 +52,15 @@ describe('WeChat channel (Wechaty + wechaty-puppet-mock)', () => {
     expect(c.lat).toBeCloseTo(30.589, 5);
     expect(c.lng).toBeCloseTo(114.257, 5);
 
-    // The team lead answers the push by number: 1 接单, later 5 办结 on the same push.
+    // The team lead answers the push by number, each line naming its case: 1 接单. The answer is
+    // the case's card as it is now, where 办结 is offered (never before 接单).
     const push = await lead.expect(`【新案件】${number}`);
-    expect(push).toContain('回复 1 接单');
-    expect(push).toContain('回复 5 办结');
-    await lead.ask('1', '已接单');
+    expect(push).toContain(`回复 1 接单（${number}）`);
+    expect(push).not.toContain('办结');
+    const accepted = await lead.ask('1', '已接单');
+    expect(accepted).toContain(`回复 1 办结（${number}）`);
     await resident.expect(`案件 ${number} 已由`);
-    await lead.ask('5', '处置结果');
+    await lead.ask('1', '处置结果');
     await lead.ask('已劝离摊贩，恢复人行道通行', '回复 1 下一步');
     lead.sendPhoto(await jpeg(320, 240));
     await lead.expect('已收到 1 张照片');

@@ -34,7 +34,8 @@ export interface EmulatedUser {
   sendVoice(bytes: Buffer): Promise<number>;
   edit(messageId: number, text: string): Promise<number>;
   /** Presses a button (by label) of the newest bot message that has it; returns the callback query id. */
-  press(label: string): Promise<string>;
+  /** Presses the button on the newest message that has it, or on the newest whose text contains `on`. */
+  press(label: string, on?: string): Promise<string>;
   /** Everything the bot sent to this chat. */
   messages(): SentMessage[];
   /** Waits for a bot message to this chat, newer than the last one read, whose text contains `part`. */
@@ -169,10 +170,14 @@ export function createEmulatedUser(emu: TelegramEmulator, o: UserOptions): Emula
         },
       });
     },
-    async press(label) {
+    async press(label, on) {
       const withButton = [...mine()]
         .reverse()
-        .find((m) => m.reply_markup?.inline_keyboard?.flat().some((b) => b.text === label));
+        .find(
+          (m) =>
+            m.reply_markup?.inline_keyboard?.flat().some((b) => b.text === label) &&
+            (on === undefined || textOf(m).includes(on)),
+        );
       const button = withButton?.reply_markup?.inline_keyboard?.flat().find((b) => b.text === label);
       if (!withButton || !button)
         throw new Error(

@@ -52,7 +52,7 @@ describe('the closed loop', () => {
 
     await h.services.actions.act({ id: c.id }, 'accept', lead);
     await h.services.actions.act({ id: c.id }, 'assign', lead, { assigneeId: enforcer.personId });
-    expect((await h.inbox(enforcer)).at(-1)?.buttons).toEqual(['办结']);
+    expect((await h.inbox(enforcer)).at(-1)?.buttons).toEqual(['办结', '申请缓办']);
     await h.services.actions.act({ id: c.id }, 'resolve', enforcer, {
       note: '已劝离摊贩，恢复通行',
       mode721: 'service',
@@ -131,7 +131,8 @@ describe('the closed loop', () => {
       note: '食品安全问题',
     });
     expect(referred.handling).toBe('department');
-    expect((await h.inbox(liaison)).at(-1)?.buttons).toEqual(['接收', '退回', '办结']);
+    // A referral is received (接收) before it can be resolved.
+    expect((await h.inbox(liaison)).at(-1)?.buttons).toEqual(['接收', '退回', '申请缓办']);
     await h.services.actions.act({ id: b.id }, 'accept', liaison);
     const back = await h.services.actions.act({ id: b.id }, 'return', liaison, { note: '不属于本部门职责' });
     expect(back.status).toBe('triage');

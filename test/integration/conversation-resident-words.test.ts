@@ -52,9 +52,10 @@ async function lastReply(u: ChatUser): Promise<OutboundMessage> {
 
 async function resolve(number: string, outcome: string, photoIds: number[] = []): Promise<void> {
   const push = (await lead.pushes()).filter((p) => p.text.includes(number)).at(-1);
-  if ((await h.db.case.findUniqueOrThrow({ where: { number } })).status === 'dispatched')
-    await lead.send({ button: pushButton(push, '接单') });
-  await lead.send({ button: pushButton(push, '办结') });
+  const c = await h.db.case.findUniqueOrThrow({ where: { number } });
+  // 办结 is offered once the case is accepted (on the answer's card), never before 接单.
+  if (c.status === 'dispatched') await lead.send({ button: pushButton(push, '接单') });
+  await lead.send({ button: `c:resolve:${c.id}` });
   await lead.send({ text: outcome });
   if (photoIds.length) await lead.send({ photos: photoIds.map((attachmentId) => ({ attachmentId })) });
   await lead.press('下一步');

@@ -95,7 +95,7 @@ describe('staff in the chat', () => {
     expect(push?.text).toContain(number);
     expect(push?.text).not.toContain('r-food');
     await liaison.send({ button: pushButton(push, '接收') });
-    await liaison.send({ button: pushButton(push, '办结') });
+    await liaison.press('办结');
     await liaison.send({ text: '已责令整改并立案调查' });
     await liaison.press('下一步');
     expect((await liaison.press('执法（处罚）')).join()).toContain('已办结');
