@@ -85,9 +85,13 @@ export function createWecomSender(deps: WecomSenderDeps): ChannelSender {
     const seen = photosShown.get(seenKey);
     const givePhotos =
       !message.photoAttachmentIds?.length && (seen === undefined || now() - seen > PHOTOS_AGAIN_AFTER_MS);
+    // The core's card links the case page; in WeCom the map link opens Tencent Maps at the point.
+    const card = message.card
+      ? { ...message.card, ...(facts.card.mapUrl ? { mapUrl: facts.card.mapUrl } : {}) }
+      : facts.card;
     return {
       ...message,
-      card: message.card ?? facts.card,
+      card,
       ...(givePhotos && facts.photoIds.length ? { photoAttachmentIds: facts.photoIds } : {}),
     };
   }

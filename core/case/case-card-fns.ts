@@ -56,6 +56,8 @@ export function cardActions(actor: Actor, c: CaseSnapshot): CaseAction[] {
 /** A department 接收s a referral; a resident answers 已解决 / 仍未解决, not 核查. */
 function actionLabel(action: CaseAction, actor: Actor, c: CaseSnapshot): string {
   if (action === 'accept' && c.handling === 'department') return '接收';
+  // What the bureau holds past sorting (escalated, or a department's with nobody bound) it sends on to a street.
+  if (action === 'register' && c.handling === 'district' && c.status !== 'triage') return '派遣街道';
   if (actor.role === 'resident' && action === 'verify') return '已解决';
   if (actor.role === 'resident' && action === 'fail_verification') return '仍未解决';
   return ACTION_LABELS[action];
