@@ -77,6 +77,62 @@ describe('公众号 callbacks', () => {
   });
 });
 
+describe('公众号 followers and staff', () => {
+  let w: MpWorld;
+  beforeAll(async () => {
+    w = await createMpWorld();
+  });
+  afterAll(async () => w?.stop());
+
+  it('welcomes a new follower, stops pushing after unsubscribe and starts again when they follow again', async () => {
+    const [welcome] = await w.emu.deliver({
+      FromUserName: 'o-fan',
+      MsgType: 'event',
+      Event: 'subscribe',
+      EventKey: '',
+    });
+    expect(welcome!.status).toBe(200);
+    await w.until(() => texts(w, 'o-fan').some((t) => t.includes('网格通')), 'the welcome');
+    expect(await w.mp.store.window('o-fan')).toMatchObject({ kind: 'event', allowed: 3 });
+
+    await w.emu.deliver({ FromUserName: 'o-fan', MsgType: 'event', Event: 'unsubscribe', EventKey: '' });
+    const identity = await w.db.chatIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'mp', externalId: 'o-fan' } },
+    });
+    expect(identity.blockedAt).not.toBeNull();
+    // A push to the person now skips the 公众号.
+    await w.domain.outbox.enqueueForPeopleNow([identity.personId], { text: '推送' }, 'test:after-unsubscribe');
+    expect(await w.db.outboxMessage.count({ where: { dedupeKey: { startsWith: 'test:after-unsubscribe' } } })).toBe(0);
+
+    w.clock.advanceSeconds(5);
+    await w.emu.deliver({ FromUserName: 'o-fan', MsgType: 'event', Event: 'subscribe', EventKey: '' });
+    const again = await w.db.chatIdentity.findUniqueOrThrow({ where: { id: identity.id } });
+    expect(again.blockedAt).toBeNull();
+  });
+
+  it('gives staff no powers through the 公众号: staff commands are refused and the H5 sign-in too', async () => {
+    await answer(w, { FromUserName: 'o-staffer', MsgType: 'text', Content: '你好' }, '网格通');
+    const refused = await answer(w, { FromUserName: 'o-staffer', MsgType: 'text', Content: '/bind ABCD2345' }, '居民');
+    expect(refused).toContain('企业微信');
+    const person = await w.db.chatIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'mp', externalId: 'o-staffer' } },
+    });
+    expect((await w.db.person.findUniqueOrThrow({ where: { id: person.personId } })).role).toBe('resident');
+
+    // Someone made this person staff by other means: the 公众号 page still will not sign them in.
+    await w.db.person.update({ where: { id: person.personId }, data: { role: 'team_lead' } });
+    const start = await fetch(`${w.baseUrl}/mp/oauth/start`, { redirect: 'manual' });
+    const cookie = start.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const back = await w.emu.authorize('o-staffer', start.headers.get('location')!);
+    const res = await fetch(back, { redirect: 'manual', headers: { cookie } });
+    expect(res.status).toBe(403);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('gl_session='))).toBe(false);
+  });
+});
+
 /**
  * The answer to one delivery: the passive reply, or (when the conversation took longer than the
  * passive window, as it may on a loaded machine) the customer-service message that followed.
