@@ -64,16 +64,22 @@ describe('公众号 callbacks', () => {
     expect(w.emu.follower('o-retry').inbox[0]!.via).toBe('passive');
   });
 
-  it('processes retries that arrive while the first delivery is still being handled once', async () => {
+  it('processes retries that arrive while the first delivery is still being handled once (one photo stored)', async () => {
+    const mediaId = w.emu.addMedia(await jpeg(320, 240));
+    const handled = () => w.db.processedUpdate.count({ where: { channel: 'mp' } });
+    const before = await handled();
     const results = await w.emu.deliver(
-      { FromUserName: 'o-burst', MsgType: 'text', Content: '小区门口的垃圾桶满了没人清' },
+      { FromUserName: 'o-burst', MsgType: 'image', PicUrl: 'http://mmbiz.qpic.cn/y', MediaId: mediaId },
       { retries: 2, concurrent: true },
     );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     await w.until(() => w.emu.follower('o-burst').inbox.length > 0, 'the answer');
-    expect(await w.db.processedUpdate.count({ where: { channel: 'mp', updateId: { startsWith: 'msg:' } } })).toBe(2);
+    expect(await handled()).toBe(before + 1);
     expect(await w.db.outboxMessage.count({ where: { channel: 'mp', chatId: 'o-burst' } })).toBe(1);
     expect(w.emu.follower('o-burst').inbox).toHaveLength(1);
+    // The photo was fetched and stored once, not once per delivery.
+    expect(w.emu.calls.filter((c) => c.path === '/cgi-bin/media/get')).toHaveLength(1);
+    expect(await w.db.attachment.count()).toBe(1);
   });
 });
 
@@ -108,6 +114,34 @@ describe('公众号 followers and staff', () => {
     await w.emu.deliver({ FromUserName: 'o-fan', MsgType: 'event', Event: 'subscribe', EventKey: '' });
     const again = await w.db.chatIdentity.findUniqueOrThrow({ where: { id: identity.id } });
     expect(again.blockedAt).toBeNull();
+  });
+
+  it('keeps a voice message without recognition as evidence and asks for text; uses the recognised words otherwise', async () => {
+    const amr = Buffer.concat([Buffer.from('#!AMR\n'), Buffer.alloc(64, 0x3c)]);
+    const mediaId = w.emu.addMedia(amr, 'audio/amr');
+    const asked = await answer(
+      w,
+      { FromUserName: 'o-voice', MsgType: 'voice', MediaId: mediaId, Format: 'amr' },
+      '语音',
+    );
+    expect(asked).toContain('已作为证据保存');
+    const person = await w.db.chatIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: 'mp', externalId: 'o-voice' } },
+    });
+    expect(await w.db.attachment.count({ where: { uploadedById: person.personId } })).toBe(1);
+
+    const heard = await answer(
+      w,
+      {
+        FromUserName: 'o-voice2',
+        MsgType: 'voice',
+        MediaId: 'gone',
+        Format: 'amr',
+        Recognition: '江汉路步行街有人占道摆摊',
+      },
+      '位置',
+    );
+    expect(heard).not.toContain('语音');
   });
 
   it('gives staff no powers through the 公众号: staff commands are refused and the H5 sign-in too', async () => {
