@@ -14,7 +14,8 @@ import {
   type OutboundMessage,
   type SendMeta,
 } from '../../core/messaging/outbound-types.ts';
-import { planWeChatSend, type WeChatPart } from '../wechat/wechat-outbound.ts';
+import type { WeChatPart } from '../wechat/wechat-outbound.ts';
+import { planMpSend } from './mp-outbound.ts';
 import type { MpApi } from './mp-api.ts';
 import { MP_ERR, MpApiError } from './mp-errors.ts';
 import type { PassiveSlots } from './mp-passive.ts';
@@ -98,7 +99,7 @@ export function createMpSender(deps: MpSenderDeps): ChannelSender {
   return {
     channel: 'mp',
     async send(openid, message, meta) {
-      const parts = planWeChatSend(message);
+      const parts = planMpSend(message);
       const key = createHash('sha256').update(openid).update('\0').update(JSON.stringify(message)).digest('hex');
       const from = progress.get(key) ?? 0;
       if (from === 0) {
