@@ -89,16 +89,21 @@ export function createMpChannel(deps: MpChannelDeps): MpChannel {
     const openid = result.kind === 'message' ? result.message.chatId : result.openid;
     // The follower wrote: a new budget, and whatever waited for it is due now.
     await deps.store.interacted(openid, result.budget, now);
-    const passive = deps.passive.wait(openid, waitMs);
-    if (result.kind === 'notice') {
-      if (await deps.store.claim(key, now))
-        await deps.outbox.enqueue(openid, { text: result.text }, `mp:notice:${key}`);
-      else deps.passive.decline(openid);
-      return passive;
+    const passive = deps.passive.open(openid, waitMs);
+    try {
+      if (result.kind === 'notice') {
+        if (await deps.store.claim(key, now))
+          await deps.outbox.enqueue(openid, { text: result.text }, `mp:notice:${key}`);
+        else passive.cancel();
+        return await passive.reply;
+      }
+      const replies = await deps.runtime.receive(result.message);
+      if (!replies.length) passive.cancel();
+      return await passive.reply;
+    } catch (err) {
+      passive.cancel();
+      throw err;
     }
-    const replies = await deps.runtime.receive(result.message);
-    if (!replies.length) deps.passive.decline(openid);
-    return passive;
   }
 
   return {

@@ -8,8 +8,12 @@ interface Slot {
 }
 
 export interface PassiveSlots {
-  /** Waits up to `ms` for a text for this follower; null when none came (answer "success"). */
-  wait(openid: string, ms: number): Promise<string | null>;
+  /**
+   * Opens a slot: `reply` settles with a text for this follower within `ms`, or null when none
+   * came (answer "success"). `cancel` closes it early (nothing to wait for, or the handling failed:
+   * a text offered to a slot nobody answers with would be lost).
+   */
+  open(openid: string, ms: number): { reply: Promise<string | null>; cancel(): void };
   /** A text message for the follower: true when a waiting callback took it (it is delivered). */
   offer(openid: string, text: string): boolean;
   /** Something that cannot go passively is next for this follower: stop waiting, keep the order. */
@@ -25,10 +29,17 @@ export function createPassiveSlots(): PassiveSlots {
     return slot;
   };
   return {
-    wait(openid, ms) {
-      return new Promise((resolve) => {
+    open(openid, ms) {
+      let slot!: Slot;
+      const remove = () => {
+        const list = slots.get(openid);
+        const i = list?.indexOf(slot) ?? -1;
+        if (list && i >= 0) list.splice(i, 1);
+        if (list && !list.length) slots.delete(openid);
+      };
+      const reply = new Promise<string | null>((resolve) => {
         let done = false;
-        const slot: Slot = {
+        slot = {
           resolve(text) {
             if (done) return;
             done = true;
@@ -39,16 +50,20 @@ export function createPassiveSlots(): PassiveSlots {
         // Closing on time is synchronous with the check in offer(): a text is either taken here or
         // sent through the API, never both and never neither.
         const timer = setTimeout(() => {
-          const list = slots.get(openid);
-          const i = list?.indexOf(slot) ?? -1;
-          if (list && i >= 0) list.splice(i, 1);
-          if (list && !list.length) slots.delete(openid);
+          remove();
           slot.resolve(null);
         }, ms);
-        const list = slots.get(openid) ?? [];
-        list.push(slot);
-        slots.set(openid, list);
       });
+      const list = slots.get(openid) ?? [];
+      list.push(slot);
+      slots.set(openid, list);
+      return {
+        reply,
+        cancel() {
+          remove();
+          slot.resolve(null);
+        },
+      };
     },
     offer(openid, text) {
       const slot = take(openid);
