@@ -33,7 +33,9 @@ export interface MpWorld extends TestDb {
 // A 43-character EncodingAESKey, as the 公众号 console generates them.
 export const AES_KEY = 'Gr1dl1neEmulatedEncodingAesKey0123456789abc';
 
-export async function createMpWorld(opts: { templates?: MpTemplates; aesKey?: string | null } = {}): Promise<MpWorld> {
+export async function createMpWorld(
+  opts: { templates?: MpTemplates; aesKey?: string | null; passiveWaitMs?: number } = {},
+): Promise<MpWorld> {
   const t = await createTestDb();
   await seedReferenceData(t.db);
   // A fixed Wednesday morning in Wuhan: no test depends on today's date.
@@ -68,6 +70,7 @@ export async function createMpWorld(opts: { templates?: MpTemplates; aesKey?: st
     bot,
     kick: () => kick(),
     templates: opts.templates ?? { notices: {} },
+    ...(opts.passiveWaitMs !== undefined ? { passiveWaitMs: opts.passiveWaitMs } : {}),
   })!;
   const worker = createDeliveryWorker({
     store: domain.outbox,

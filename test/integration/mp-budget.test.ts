@@ -8,13 +8,22 @@ import { createMpWorld, type MpWorld } from '../helpers/mp-world.ts';
 
 let w: MpWorld;
 beforeAll(async () => {
-  w = await createMpWorld();
+  // No time for passive replies here: every answer goes through the customer-service API.
+  w = await createMpWorld({ passiveWaitMs: 0 });
 });
 afterAll(async () => w?.stop());
 
 const custom = (openid: string) => w.emu.follower(openid).inbox.filter((d) => d.via === 'custom');
 
 describe('公众号 customer-service budget', () => {
+  it('answers "success" when the reply is not ready in time and sends it through the API', async () => {
+    const [r] = await w.emu.deliver({ FromUserName: 'o-slow', MsgType: 'text', Content: '帮助' });
+    expect(r).toMatchObject({ status: 200, body: 'success', reply: null });
+    await w.until(() => custom('o-slow').length === 1, 'the answer by API');
+    expect(custom('o-slow')[0]!.content).toContain('/my');
+    expect(await w.mp.store.window('o-slow')).toMatchObject({ kind: 'message', allowed: 5, used: 1 });
+  });
+
   it('sends five after a message, then holds the sixth without asking the platform', async () => {
     await w.emu.deliver({ FromUserName: 'o-budget', MsgType: 'event', Event: 'VIEW', EventKey: 'x' });
     // A VIEW opens nothing: a push now has no budget.
