@@ -61,6 +61,7 @@ export function createMp(opts: {
     templates,
     caseFacts: (caseId, message) => store.caseFacts(caseId, message, link),
     evidence: domain.evidence,
+    menus: store,
     clock: domain.clock,
     logger,
   });

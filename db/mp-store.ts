@@ -2,7 +2,7 @@
 // messages that waited for a follower's next message, and a case's facts for 订阅通知 templates.
 import { formatShanghai, placeOf } from '../core/case/case-format-fns.ts';
 import { RESIDENT_STATUS_LABELS, type CaseStatus } from '../core/case/case-types.ts';
-import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
+import type { Button, OutboundMessage } from '../core/messaging/outbound-types.ts';
 import { openWindow, type BudgetKind, type BudgetWindow } from '../bot/mp/mp-budget-fns.ts';
 import type { MpBudgetPort } from '../bot/mp/mp-sender.ts';
 import type { CaseFacts } from '../bot/mp/mp-templates.ts';
@@ -29,6 +29,10 @@ export interface MpStore extends MpBudgetPort {
   /** Claims a callback the conversation core does not see (an unsubscribe, a notice); false if claimed before. */
   claim(key: string, now: Date): Promise<boolean>;
   caseFacts(caseId: number, message: OutboundMessage, link: string): Promise<CaseFacts | null>;
+  /** The follower saw these numbered choices (an empty list leaves the last ones standing). */
+  menuShown(openid: string, buttons: Button[], now: Date): Promise<void>;
+  /** The numbered choices last shown to the follower since `since`, or null. */
+  lastMenu(openid: string, since: Date): Promise<Button[] | null>;
 }
 
 export function createMpStore(db: Db): MpStore {
@@ -77,6 +81,26 @@ export function createMpStore(db: Db): MpStore {
             sqlDate(now),
           ).changes > 0,
       ),
+    menuShown: (openid, buttons, now) =>
+      sql.transaction((tx) => {
+        if (!buttons.length) return;
+        tx.run(
+          `INSERT INTO "MpMenu" ("openid", "buttons", "shownAt") VALUES (?, ?, ?)
+           ON CONFLICT ("openid") DO UPDATE SET "buttons" = excluded."buttons", "shownAt" = excluded."shownAt"`,
+          openid,
+          JSON.stringify(buttons.map((b) => ({ id: b.id, label: b.label }))),
+          sqlDate(now),
+        );
+      }),
+    lastMenu: (openid, since) =>
+      sql.transaction((tx) => {
+        const row = tx.get<{ buttons: string }>(
+          'SELECT "buttons" FROM "MpMenu" WHERE "openid" = ? AND "shownAt" >= ?',
+          openid,
+          sqlDate(since),
+        );
+        return row ? (JSON.parse(row.buttons) as Button[]) : null;
+      }),
     window: (openid) => sql.transaction((tx) => read(tx, openid)),
     take: (openid, now) =>
       sql.transaction(

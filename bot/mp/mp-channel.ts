@@ -4,9 +4,11 @@
 // conversation, and answer passively when the reply is ready in time, "success" otherwise.
 import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
-import type { OutboundMessage } from '../../core/messaging/outbound-types.ts';
+import type { Button, OutboundMessage } from '../../core/messaging/outbound-types.ts';
+import { MENU_TTL_MS, pickFromMenu } from '../wechat/wechat-menus.ts';
+import { pickedNumber } from '../wechat/wechat-text-fns.ts';
 import type { BotRuntime } from '../bot-runtime.ts';
-import type { IdentifySender } from '../inbound-types.ts';
+import type { IdentifySender, InboundMessage } from '../inbound-types.ts';
 import {
   callbackMessageKey,
   openCallback,
@@ -31,6 +33,7 @@ export interface MpChannelDeps {
     interacted(openid: string, kind: BudgetKind, now: Date): Promise<void>;
     seen(key: string): Promise<boolean>;
     claim(key: string, now: Date): Promise<boolean>;
+    lastMenu(openid: string, since: Date): Promise<Button[] | null>;
   };
   /** Queues a message outside the conversation (a refused photo) and marks an unfollowed chat. */
   outbox: {
@@ -68,6 +71,19 @@ export function createMpChannel(deps: MpChannelDeps): MpChannel {
     answers.set(key, { text, until: Date.now() + ANSWER_TTL_MS });
   }
 
+  /**
+   * A typed number picks from the choices the follower last saw, a pushed notice's included (the
+   * conversation core knows only the buttons of its own replies), as on the Wechaty channel.
+   */
+  async function withPick(msg: InboundMessage, now: Date): Promise<InboundMessage> {
+    const n = msg.text !== undefined ? pickedNumber(msg.text) : null;
+    if (n === null) return msg;
+    const picked = pickFromMenu(await deps.store.lastMenu(msg.chatId, new Date(now.getTime() - MENU_TTL_MS)), n);
+    if (!picked) return msg;
+    const { text: _typed, ...rest } = msg;
+    return { ...rest, button: picked.id };
+  }
+
   /** The passive reply's text, or null for "success". */
   async function process(fields: CallbackFields, key: string): Promise<string | null> {
     if (await deps.store.seen(key)) return null;
@@ -97,7 +113,7 @@ export function createMpChannel(deps: MpChannelDeps): MpChannel {
         else passive.cancel();
         return await passive.reply;
       }
-      const replies = await deps.runtime.receive(result.message);
+      const replies = await deps.runtime.receive(await withPick(result.message, now));
       if (!replies.length) passive.cancel();
       return await passive.reply;
     } catch (err) {

@@ -10,11 +10,12 @@ import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import {
   ChatUnreachableError,
   RetryAfterError,
+  type Button,
   type ChannelSender,
   type OutboundMessage,
   type SendMeta,
 } from '../../core/messaging/outbound-types.ts';
-import type { WeChatPart } from '../wechat/wechat-outbound.ts';
+import { menuOf, type WeChatPart } from '../wechat/wechat-outbound.ts';
 import { planMpSend } from './mp-outbound.ts';
 import type { MpApi } from './mp-api.ts';
 import { MP_ERR, MpApiError } from './mp-errors.ts';
@@ -39,6 +40,8 @@ export interface MpSenderDeps {
   /** A case's facts for a template, null when the case is gone. */
   caseFacts(caseId: number, message: OutboundMessage): Promise<CaseFacts | null>;
   evidence: Pick<PhotoEvidence, 'openPublic'>;
+  /** Remembers the numbered choices the follower saw, so a typed number picks from them. */
+  menus: { menuShown(openid: string, buttons: Button[], now: Date): Promise<void> };
   clock: () => Date;
   logger: Logger;
 }
@@ -104,7 +107,8 @@ export function createMpSender(deps: MpSenderDeps): ChannelSender {
       const from = progress.get(key) ?? 0;
       if (from === 0) {
         const only = parts.length === 1 ? parts[0] : undefined;
-        if (only?.kind === 'text' && deps.passive.offer(openid, only.text)) return;
+        if (only?.kind === 'text' && deps.passive.offer(openid, only.text))
+          return deps.menus.menuShown(openid, menuOf(message.buttons), deps.clock());
         deps.passive.decline(openid);
       }
       for (let i = from; i < parts.length; i++) {
@@ -132,6 +136,7 @@ export function createMpSender(deps: MpSenderDeps): ChannelSender {
         }
       }
       progress.delete(key);
+      await deps.menus.menuShown(openid, menuOf(message.buttons), deps.clock());
     },
   };
 }

@@ -307,8 +307,38 @@ describe('公众号 without a subscription template', () => {
     // The resident writes: a new window, and the waiting notice goes out first.
     await w.emu.deliver({ FromUserName: 'o-li', MsgType: 'text', Content: `查询 ${number}` });
     await w.until(() => texts(w, 'o-li').some((t) => t.includes(`案件 ${number} 已由`)), 'the released notice');
-    const row = await w.db.outboxMessage.findUniqueOrThrow({ where: { id: held.id } });
-    expect(row.status).toBe('sent');
+    await w.until(
+      async () => (await w.db.outboxMessage.findUniqueOrThrow({ where: { id: held.id } })).status === 'sent',
+      'the held row marked sent',
+    );
+  });
+
+  it('follows the case to its rating by numbered replies to the pushed notices', async () => {
+    const c = await w.db.case.findFirstOrThrow({ where: { status: 'accepted' } });
+    const lead = await w.db.person.findFirstOrThrow({ where: { role: 'team_lead' } });
+    const actor: Actor = {
+      personId: lead.id,
+      role: 'team_lead',
+      streetId: lead.streetId,
+      departmentId: null,
+      displayName: lead.displayName,
+    };
+    await w.domain.cases.actions.act({ number: c.number }, 'resolve', actor, {
+      note: '已劝离摊贩，恢复通行',
+      mode721: 'service',
+    });
+    const resolved = await w.until(
+      () => texts(w, 'o-li').find((t) => t.includes(`案件 ${c.number} 已办结`)),
+      'the resolved notice',
+    );
+    expect(resolved).toContain('回复 1 已解决');
+    // "1" answers the pushed notice (not the conversation's own last question).
+    const closed = await answer(w, { FromUserName: 'o-li', MsgType: 'text', Content: '1' }, '已结案');
+    expect(closed).toContain('回复 1 满意');
+    await answer(w, { FromUserName: 'o-li', MsgType: 'text', Content: '1' }, '感谢评价');
+    await answer(w, { FromUserName: 'o-li', MsgType: 'text', Content: '处理很快，点赞' }, '已记录');
+    const rating = await w.db.rating.findFirstOrThrow({ where: { caseId: c.id } });
+    expect(rating).toMatchObject({ score: 'satisfied', comment: '处理很快，点赞' });
   });
 
   it('signs the resident in to the H5 web chat as the same person as in the 公众号', async () => {

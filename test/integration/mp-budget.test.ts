@@ -69,6 +69,7 @@ describe('公众号 customer-service budget', () => {
     expect(await w.mp.store.window('o-platform')).toMatchObject({ used: 5 });
 
     await w.emu.deliver({ FromUserName: 'o-token', MsgType: 'text', Content: '你好' });
+    await w.until(() => custom('o-token').length === 1, 'the welcome');
     w.emu.expireTokens();
     const tokenCalls = w.emu.calls.filter((c) => c.path === '/cgi-bin/token').length;
     await w.mp.sender.send('o-token', { text: '换了新令牌' });

@@ -7,3 +7,10 @@ CREATE TABLE "MpBudget" (
     "allowed" INTEGER NOT NULL,
     "used" INTEGER NOT NULL DEFAULT 0
 );
+
+-- CreateTable
+CREATE TABLE "MpMenu" (
+    "openid" TEXT NOT NULL PRIMARY KEY,
+    "buttons" TEXT NOT NULL,
+    "shownAt" DATETIME NOT NULL
+);
