@@ -77,4 +77,17 @@ describe('公众号 customer-service budget', () => {
     expect(w.emu.calls.filter((c) => c.path === '/cgi-bin/token').length).toBe(tokenCalls + 1);
     expect(w.emu.calls.some((c) => c.errcode === 42001)).toBe(true);
   });
+
+  it('refreshes an expired token once for several sends at the same moment', async () => {
+    const ids = ['o-t1', 'o-t2', 'o-t3'];
+    for (const id of ids) {
+      await w.emu.deliver({ FromUserName: id, MsgType: 'text', Content: '你好' });
+      await w.until(() => custom(id).length === 1, 'the welcome');
+    }
+    w.emu.expireTokens();
+    const tokenCalls = w.emu.calls.filter((c) => c.path === '/cgi-bin/token').length;
+    await Promise.all(ids.map((id) => w.mp.sender.send(id, { text: '同时发送' })));
+    for (const id of ids) expect(custom(id).at(-1)).toMatchObject({ content: '同时发送' });
+    expect(w.emu.calls.filter((c) => c.path === '/cgi-bin/token').length).toBe(tokenCalls + 1);
+  });
 });
