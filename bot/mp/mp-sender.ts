@@ -65,13 +65,21 @@ export function createMpSender(deps: MpSenderDeps): ChannelSender {
   const logger = deps.logger.child({ component: 'mp-sender' });
   const progress = new Map<string, number>();
 
-  async function sendPart(openid: string, part: WeChatPart): Promise<void> {
-    if (part.kind === 'text') return deps.api.customSend(openid, { msgtype: 'text', text: { content: part.text } });
+  /** False when there was nothing to send (a photo without its public copy): the unit is given back. */
+  async function sendPart(openid: string, part: WeChatPart): Promise<boolean> {
+    if (part.kind === 'text') {
+      await deps.api.customSend(openid, { msgtype: 'text', text: { content: part.text } });
+      return true;
+    }
     // Only the EXIF-free copy leaves the case.
     const file = await deps.evidence.openPublic(part.attachmentId);
-    if (!file) return logger.warn({ attachmentId: part.attachmentId }, 'no public copy of this photo; sent without it');
+    if (!file) {
+      logger.warn({ attachmentId: part.attachmentId }, 'no public copy of this photo; sent without it');
+      return false;
+    }
     const mediaId = await deps.api.uploadImage(await readFile(file.path), 'photo.jpg');
     await deps.api.customSend(openid, { msgtype: 'image', image: { media_id: mediaId } });
+    return true;
   }
 
   /** Outside the budget: a 订阅通知 for a case notice with a template, or wait. */
@@ -123,7 +131,7 @@ export function createMpSender(deps: MpSenderDeps): ChannelSender {
           return withoutBudget(openid, message, meta);
         }
         try {
-          await sendPart(openid, parts[i]!);
+          if (!(await sendPart(openid, parts[i]!))) await deps.budget.refund(openid);
         } catch (err) {
           remember();
           if (err instanceof MpApiError && (err.errcode === MP_ERR.outOfWindow || err.errcode === MP_ERR.tooMany)) {

@@ -3,7 +3,9 @@
 // (the platform never has to answer 45047), and a restart keeps what was used.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryAfterError } from '../../core/messaging/outbound-types.ts';
+import exifr from 'exifr';
 import { createMpStore } from '../../db/mp-store.ts';
+import { jpeg } from '../helpers/test-images.ts';
 import { createMpWorld, type MpWorld } from '../helpers/mp-world.ts';
 
 let w: MpWorld;
@@ -76,6 +78,20 @@ describe('公众号 customer-service budget', () => {
     expect(custom('o-token').at(-1)).toMatchObject({ content: '换了新令牌' });
     expect(w.emu.calls.filter((c) => c.path === '/cgi-bin/token').length).toBe(tokenCalls + 1);
     expect(w.emu.calls.some((c) => c.errcode === 42001)).toBe(true);
+  });
+
+  it('sends photos as uploaded images (the EXIF-free copy), each counted against the budget', async () => {
+    await w.emu.deliver({ FromUserName: 'o-photo', MsgType: 'text', Content: '你好' });
+    await w.until(() => custom('o-photo').length === 1, 'the welcome');
+    const stored = await w.domain.evidence.ingest(await jpeg(320, 240, { lat: 30.589, lng: 114.257 }));
+    await w.mp.sender.send('o-photo', { text: '处置后照片', photoAttachmentIds: [stored.attachmentId] });
+    const [image, text] = custom('o-photo').slice(1);
+    expect(image).toMatchObject({ msgtype: 'image' });
+    expect(text).toMatchObject({ msgtype: 'text', content: '处置后照片' });
+    const uploaded = w.emu.media.get(image!.mediaId!)!;
+    const exif = await exifr.gps(uploaded.bytes).catch(() => undefined);
+    expect(exif?.latitude).toBeUndefined();
+    expect(await w.mp.store.window('o-photo')).toMatchObject({ used: 3 });
   });
 
   it('refreshes an expired token once for several sends at the same moment', async () => {
