@@ -36,7 +36,13 @@ export const NO_TEMPLATES: MpTemplates = { notices: {} };
 /** The file, or no templates when it does not exist. A file that is there but wrong is an error at start-up. */
 export function loadMpTemplates(file: string): MpTemplates {
   if (!existsSync(file)) return NO_TEMPLATES;
-  const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+  const parsed = fileSchema.safeParse(json);
   if (!parsed.success)
     throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
