@@ -8,6 +8,7 @@ import { fieldText, type CallbackFields } from '../tencent/callback-xml.ts';
 import type { IdentifySender, InboundMessage } from '../inbound-types.ts';
 import { parseWeChatCommand } from '../wechat/wechat-text-fns.ts';
 import type { BudgetKind } from './mp-budget-fns.ts';
+import { MpApiError } from './mp-errors.ts';
 
 export type MpInbound =
   | { kind: 'message'; message: InboundMessage; budget: BudgetKind }
@@ -86,6 +87,9 @@ export async function readMpCallback(fields: CallbackFields, deps: MpInboundDeps
     } catch (err) {
       if (err instanceof PhotoRejectedError)
         return { kind: 'notice', openid, key, text: err.message, budget: 'message' };
+      // WeChat refused the media (expired, invalid): asking again cannot help. A network failure
+      // is thrown, answered 500, and WeChat delivers the message again.
+      if (err instanceof MpApiError) return { kind: 'notice', openid, key, text: RECEIVE_FAILED, budget: 'message' };
       throw err;
     }
   }
@@ -112,7 +116,7 @@ async function keepVoice(fields: CallbackFields, base: InboundMessage, deps: MpI
     });
     return kept.attachmentId;
   } catch (err) {
-    if (err instanceof PhotoRejectedError) return null;
+    if (err instanceof PhotoRejectedError || err instanceof MpApiError) return null;
     throw err;
   }
 }

@@ -144,6 +144,16 @@ describe('公众号 followers and staff', () => {
     expect(heard).not.toContain('语音');
   });
 
+  it('explains a photo WeChat no longer has (expired media) instead of failing the callback', async () => {
+    const failed = await answer(
+      w,
+      { FromUserName: 'o-expired', MsgType: 'image', PicUrl: 'http://mmbiz.qpic.cn/z', MediaId: 'expired-media' },
+      '照片接收失败',
+    );
+    expect(failed).toContain('重新发送');
+    expect(w.emu.calls.some((c) => c.path === '/cgi-bin/media/get' && c.errcode === 40007)).toBe(true);
+  });
+
   it('gives staff no powers through the 公众号: staff commands are refused and the H5 sign-in too', async () => {
     await answer(w, { FromUserName: 'o-staffer', MsgType: 'text', Content: '你好' }, '网格通');
     const refused = await answer(w, { FromUserName: 'o-staffer', MsgType: 'text', Content: '/bind ABCD2345' }, '居民');
