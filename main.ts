@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createBot } from './app/create-bot.ts';
 import { createDomain } from './app/create-domain.ts';
 import { createAppScheduler } from './app/create-scheduler.ts';
+import { createMp } from './app/create-mp.ts';
 import { createTelegram } from './app/create-telegram.ts';
 import { createWebChat } from './app/create-webchat.ts';
 import { createWeChat } from './app/create-wechat.ts';
@@ -63,6 +64,13 @@ async function main(): Promise<void> {
   if (telegram) {
     senders.push(telegram.sender);
     extraRoutes.push(async (app) => telegram.webhookRoute(app));
+  }
+
+  // WeChat Official Account (公众号) for residents: on when WECHAT_MP_APP_ID and _SECRET are set.
+  const mp = createMp({ config, logger, db, domain, bot, kick: () => kick() });
+  if (mp) {
+    senders.push(mp.sender);
+    extraRoutes.push(mp.routes);
   }
 
   // WeChat (Wechaty): on when WECHATY_PUPPET is set; the login QR code is at /admin/wechat.

@@ -2,7 +2,7 @@ import type { Crs } from '../core/geo/geo-types.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
 import type { ConversationKey, FlowState } from './bot-ports.ts';
 
-export type Channel = 'telegram' | 'wechat' | 'wecom' | 'web';
+export type Channel = 'telegram' | 'wechat' | 'wecom' | 'web' | 'mp';
 
 /** A photo the adapter has already stored as evidence (see core/evidence). */
 export interface InboundPhoto {

@@ -27,6 +27,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WECOM_AES_KEY: 'short' }, '/x', false)).toThrow(ConfigError);
   });
 
+  it('turns the 公众号 on with its app id and secret, and demo mode off with it', () => {
+    const off = loadConfig({ WECHAT_MP_APP_ID: 'wx1' }, '/x', false);
+    expect(off.mpEnabled).toBe(false);
+    expect(off.WECHAT_MP_API_ROOT).toBe('https://api.weixin.qq.com');
+    const on = loadConfig({ WECHAT_MP_APP_ID: 'wx1', WECHAT_MP_SECRET: 's' }, '/x', false);
+    expect(on).toMatchObject({ mpEnabled: true, DEMO_MODE: false, demoModeSource: 'messenger' });
+    expect(() => loadConfig({ WECHAT_MP_AES_KEY: 'too-short' }, '/x', false)).toThrow(/WECHAT_MP_AES_KEY/);
+  });
+
   it('keeps demo mode on by default only while listening on loopback', () => {
     expect(loadConfig({ HOST: '127.0.0.1' }, '/x', false).DEMO_MODE).toBe(true);
     expect(loadConfig({ HOST: 'localhost' }, '/x', false).DEMO_MODE).toBe(true);

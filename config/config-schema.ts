@@ -69,6 +69,23 @@ export const envSchema = z.object({
   WECOM_API_ROOT: z
     .url({ message: 'must be a URL such as https://qyapi.weixin.qq.com' })
     .default('https://qyapi.weixin.qq.com'),
+  // WeChat Official Account (公众号) for residents: on when the app id and secret are set.
+  WECHAT_MP_APP_ID: optionalText,
+  WECHAT_MP_SECRET: optionalText,
+  WECHAT_MP_TOKEN: optionalText,
+  WECHAT_MP_AES_KEY: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey from the 公众号 console')
+    .optional(),
+  WECHAT_MP_API_ROOT: z
+    .url({ message: 'must be a URL such as https://api.weixin.qq.com' })
+    .default('https://api.weixin.qq.com'),
+  // 网页授权's authorize page lives on open.weixin.qq.com, not on the API host.
+  WECHAT_MP_OAUTH_ROOT: z
+    .url({ message: 'must be a URL such as https://open.weixin.qq.com' })
+    .default('https://open.weixin.qq.com'),
+  WECHAT_MP_TEMPLATES: z.string().min(1).default('config/mp-templates.json'),
   LLM_BASE_URL: z
     .url({ message: 'must be the base URL of an OpenAI-compatible API, e.g. http://10.0.0.5:8000/v1' })
     .optional(),
@@ -127,6 +144,7 @@ export interface Config extends Omit<Env, 'DATABASE_URL' | 'DEMO_MODE' | 'PUBLIC
   telegramEnabled: boolean;
   wechatEnabled: boolean;
   wecomEnabled: boolean;
+  mpEnabled: boolean;
   llmEnabled: boolean;
 }
 
@@ -136,6 +154,7 @@ export function deriveConfig(env: Env, cwd: string, isTty: boolean): Config {
   const telegramEnabled = Boolean(env.TELEGRAM_BOT_TOKEN);
   const wechatEnabled = Boolean(env.WECHATY_PUPPET);
   const wecomEnabled = Boolean(env.WECOM_CORP_ID && env.WECOM_SECRET);
+  const mpEnabled = Boolean(env.WECHAT_MP_APP_ID && env.WECHAT_MP_SECRET);
   const llmEnabled = Boolean(env.LLM_BASE_URL && env.LLM_MODEL);
   // Demo identities let anyone who reaches the server sign in as the district administrator:
   // by default only for the embedded default on loopback, never on a reachable address or
@@ -143,7 +162,7 @@ export function deriveConfig(env: Env, cwd: string, isTty: boolean): Config {
   const demoModeSource =
     env.DEMO_MODE !== undefined
       ? 'explicit'
-      : telegramEnabled || wechatEnabled || wecomEnabled
+      : telegramEnabled || wechatEnabled || wecomEnabled || mpEnabled
         ? 'messenger'
         : isLoopbackHost(env.HOST)
           ? 'loopback'
@@ -160,6 +179,7 @@ export function deriveConfig(env: Env, cwd: string, isTty: boolean): Config {
     telegramEnabled,
     wechatEnabled,
     wecomEnabled,
+    mpEnabled,
     llmEnabled,
   };
 }

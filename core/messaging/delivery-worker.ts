@@ -74,7 +74,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     }
     // Counted from now until the request has really ended (not when the timeout gives up on it).
     const done = limiter.begin(row.channel, row.chatId, messageCost(row.message));
-    const sending = sender.send(row.chatId, row.message);
+    const sending = sender.send(row.chatId, row.message, { caseId: row.caseId, dedupeKey: row.dedupeKey });
     sending.then(done, done);
     try {
       await withTimeout(sending, sendTimeoutMs);

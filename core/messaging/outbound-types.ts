@@ -65,8 +65,16 @@ export class ChatUnreachableError extends Error {
   }
 }
 
+/** What the outbox knows about a message besides its content (a channel with a send budget needs it). */
+export interface SendMeta {
+  /** The case the message is about, when it is a case notice. */
+  caseId: number | null;
+  /** The outbox row's dedupe key (`case:<id>:e<event>:followers:<channel>:<chat>` for notices). */
+  dedupeKey: string;
+}
+
 /** One channel's way of delivering a message. Throws RetryAfterError / ChatUnreachableError / anything (retried). */
 export interface ChannelSender {
   readonly channel: string;
-  send(chatId: string, message: OutboundMessage): Promise<void>;
+  send(chatId: string, message: OutboundMessage, meta?: SendMeta): Promise<void>;
 }
