@@ -1,4 +1,4 @@
-import type { Period } from '../core/stats/period-fns.ts';
+import { startOfDistrictDay, districtDay, type Period } from '../core/stats/period-fns.ts';
 import { NEVER_DUE_STATUSES, PERSON_FIGURE_ROLES, REWORK_EVENT_TYPES } from '../core/stats/assessment-rules.ts';
 import type {
   CaseGroupRow,
@@ -11,11 +11,15 @@ import type {
   TrendRow,
 } from '../core/stats/stats-types.ts';
 import type { Db } from './prisma-client.ts';
+import { readerOf, type ReadQuery } from './reader-pool.ts';
 import { sqlDate } from './sql-values.ts';
 
 /**
- * Statistics as GROUP BY in SQLite: a handful of scans per request whatever the number of
- * cases, folded into figures by core/stats/stats-fns.ts.
+ * Statistics rows, folded into figures by core/stats/stats-fns.ts. The case-state populations
+ * of whole past days are summed from the rollups (db/stats-rollup.ts); the hours around them,
+ * and the event-based populations, are GROUP BY over the cases and events below. Every
+ * statement goes through readerOf(db) (db/reader-pool.ts): off the event loop when a pool is
+ * attached.
  *
  * Populations (all for the period [from, to) and the street in scope):
  * - "cases in the period" = cases created within it: counts by status and post, closure rate,
@@ -47,7 +51,13 @@ const HANDLED_ON_TIME = `(${CLOSED_BY_DEADLINE} AND c."postponed" = 0)`;
 /** SQLite's modifier shifting UTC to district time for date(): keep in step with DISTRICT_OFFSET_MS. */
 const DISTRICT_SHIFT = "'+8 hours'";
 
-export async function loadStatsRows(db: Db, period: Period, streetId: number | null, now: Date): Promise<StatsRows> {
+/** The case-state rows of [from, to) computed from the cases themselves (db/stats-rollup.ts sums the same per day). */
+async function caseRowsDirect(
+  read: ReadQuery,
+  period: Period,
+  streetId: number | null,
+  now: Date,
+): Promise<Pick<StatsRows, 'groups' | 'due' | 'ratings' | 'createdPerDay' | 'closedPerDay'>> {
   const from = sqlDate(period.from);
   const to = sqlDate(period.to);
   // A deadline counts only once it has passed: the due branch on dueAt stops at now.
@@ -60,8 +70,8 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
   // GROUP BY streetId + 0 rather than the bare column: over a long period SQLite otherwise
   // walks the (streetId, status) index to skip the sort, fetching every row in street order;
   // a range on createdAt followed by a small sort is far cheaper.
-  const [groups, due, departmentEvents, people, ratings, settled, created, closed] = await Promise.all([
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+  const [groups, due, ratings, created, closed] = await Promise.all([
+    read(
       `SELECT c."streetId" + 0 AS streetId, c."status" AS status, c."post" AS post, c."mode721" AS mode721,
               COUNT(*) AS cases, SUM(c."reworkCount") AS reworkSum, SUM(c."reopenCount" > 0) AS reopened,
               COUNT(c."resolvedAt") AS resolvedCount,
@@ -74,7 +84,7 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
     ),
     // isDueInPeriod as two disjoint range scans: closed by the deadline within the period (on
     // closedAt), otherwise a deadline within the period that has passed (on dueAt).
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+    read(
       `SELECT streetId, departmentId, SUM(due) AS due, SUM(postponed) AS postponed, SUM(onTime) AS onTime FROM (
          SELECT c."streetId" + 0 AS streetId, c."departmentId" + 0 AS departmentId, COUNT(*) AS due,
                 SUM(c."postponed") AS postponed, SUM(c."postponed" = 0) AS onTime
@@ -91,10 +101,71 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       dueCutoff,
       ...streetArg,
     ),
+    read(
+      `SELECT c."streetId" AS streetId, r."score" AS score, COUNT(*) AS n
+       FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId"
+       WHERE r."createdAt" >= ? AND r."createdAt" < ?${street}
+       GROUP BY 1, 2`,
+      from,
+      to,
+      ...streetArg,
+    ),
+    read(
+      `SELECT date(c."createdAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
+       WHERE c."createdAt" >= ? AND c."createdAt" < ?${street} GROUP BY 1`,
+      from,
+      to,
+      ...streetArg,
+    ),
+    read(
+      `SELECT date(c."closedAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
+       WHERE c."closedAt" >= ? AND c."closedAt" < ?${street} GROUP BY 1`,
+      from,
+      to,
+      ...streetArg,
+    ),
+  ]);
+
+  return {
+    groups: groups.map((r): CaseGroupRow => ({
+      streetId: id(r.streetId),
+      status: String(r.status),
+      post: (r.post as string | null) ?? null,
+      mode721: (r.mode721 as string | null) ?? null,
+      cases: num(r.cases),
+      reworkSum: num(r.reworkSum),
+      reopened: num(r.reopened),
+      resolvedCount: num(r.resolvedCount),
+      handlingHoursSum: num(r.hours),
+    })),
+    due: due.map((r): DueRow => ({
+      streetId: id(r.streetId),
+      departmentId: id(r.departmentId),
+      due: num(r.due),
+      postponed: num(r.postponed),
+      onTime: num(r.onTime),
+    })),
+    ratings: ratings.map((r): RatingRow => ({ streetId: id(r.streetId), score: String(r.score), n: num(r.n) })),
+    createdPerDay: created.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
+    closedPerDay: closed.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
+  };
+}
+
+/** The event-based rows (部门考核, 人员考核, patrol findings): read from the events of the period. */
+async function eventRows(
+  read: ReadQuery,
+  period: Period,
+  streetId: number | null,
+): Promise<Pick<StatsRows, 'departmentEvents' | 'people' | 'settled'>> {
+  const from = sqlDate(period.from);
+  const to = sqlDate(period.to);
+  const street = streetId === null ? '' : ' AND +c."streetId" = ?';
+  const streetArg = streetId === null ? [] : [streetId];
+  const [departmentEvents, people, settled] = await Promise.all([
     // 部门考核: referrals by the department named in the referred event; accepted in time by
     // one of its people before the case's responseDueAt; returns by its people. Unary + keeps
     // the acceptance lookup on the case's own events (caseId, id) rather than every acceptance.
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+    read(
       `SELECT d."id" AS departmentId, COUNT(*) AS referred,
               SUM(EXISTS (SELECT 1 FROM "CaseEvent" a JOIN "Person" ap ON ap."id" = a."actorId"
                           WHERE a."caseId" = e."caseId" AND a."id" > e."id" AND +a."type" = 'accepted'
@@ -119,7 +190,7 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
     // 人员考核: each case counts once per person (its first resolution by them in the period).
     // Aggregated per person before joining Person; the rework lookup runs only for cases whose
     // counters say they were ever sent back, on the case's own events.
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+    read(
       `WITH handled AS (
          SELECT e."actorId" AS personId, e."caseId" AS caseId, MIN(e."id") AS firstId
          FROM "CaseEvent" e WHERE e."type" = 'resolved' AND e."createdAt" >= ? AND e."createdAt" < ? AND e."actorId" IS NOT NULL
@@ -148,16 +219,7 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       to,
       ...streetArg,
     ),
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT c."streetId" AS streetId, r."score" AS score, COUNT(*) AS n
-       FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId"
-       WHERE r."createdAt" >= ? AND r."createdAt" < ?${street}
-       GROUP BY 1, 2`,
-      from,
-      to,
-      ...streetArg,
-    ),
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+    read(
       `SELECT COALESCE(p."streetId", i."streetId") AS streetId, COUNT(*) AS n
        FROM "PatrolFinding" f JOIN "Person" i ON i."id" = f."inspectorId" LEFT JOIN "Patrol" p ON p."id" = f."patrolId"
        WHERE f."outcome" = 'settled' AND f."createdAt" >= ? AND f."createdAt" < ?
@@ -167,41 +229,8 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       to,
       ...streetArg,
     ),
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT date(c."createdAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
-       WHERE c."createdAt" >= ? AND c."createdAt" < ?${street} GROUP BY 1`,
-      from,
-      to,
-      ...streetArg,
-    ),
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT date(c."closedAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
-       WHERE c."closedAt" >= ? AND c."closedAt" < ?${street} GROUP BY 1`,
-      from,
-      to,
-      ...streetArg,
-    ),
   ]);
-
   return {
-    groups: groups.map((r): CaseGroupRow => ({
-      streetId: id(r.streetId),
-      status: String(r.status),
-      post: (r.post as string | null) ?? null,
-      mode721: (r.mode721 as string | null) ?? null,
-      cases: num(r.cases),
-      reworkSum: num(r.reworkSum),
-      reopened: num(r.reopened),
-      resolvedCount: num(r.resolvedCount),
-      handlingHoursSum: num(r.hours),
-    })),
-    due: due.map((r): DueRow => ({
-      streetId: id(r.streetId),
-      departmentId: id(r.departmentId),
-      due: num(r.due),
-      postponed: num(r.postponed),
-      onTime: num(r.onTime),
-    })),
     departmentEvents: departmentEvents.map((r): DepartmentEventRow => ({
       departmentId: num(r.departmentId),
       referred: num(r.referred),
@@ -217,11 +246,124 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       onTime: num(r.onTime),
       rework: num(r.rework),
     })),
-    ratings: ratings.map((r): RatingRow => ({ streetId: id(r.streetId), score: String(r.score), n: num(r.n) })),
     settled: settled.map((r): SettledFindingRow => ({ streetId: id(r.streetId), n: num(r.n) })),
-    createdPerDay: created.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
-    closedPerDay: closed.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The rows of whole district days [fromDay, toDay) summed from "StatsRollup" (db/stats-rollup.ts). */
+async function caseRowsFromRollups(
+  read: ReadQuery,
+  fromDay: string,
+  toDay: string,
+  streetId: number | null,
+): Promise<Pick<StatsRows, 'groups' | 'due' | 'ratings' | 'createdPerDay' | 'closedPerDay'>> {
+  const street = streetId === null ? '' : ' AND "streetId" = ?';
+  const args = streetId === null ? [fromDay, toDay] : [fromDay, toDay, streetId];
+  const range = `"day" >= ? AND "day" < ?${street}`;
+  const [groups, due, ratings, perDay] = await Promise.all([
+    read(
+      `SELECT "streetId", "status", "post", "mode721", SUM("n") AS cases, SUM("reworkSum") AS reworkSum,
+              SUM("reopened") AS reopened, SUM("resolvedCount") AS resolvedCount, SUM("handlingMs") AS handlingMs
+       FROM "StatsRollup" WHERE "kind" = 'created' AND ${range} GROUP BY 1, 2, 3, 4`,
+      ...args,
+    ),
+    read(
+      `SELECT "streetId", "departmentId", SUM("n") AS due, SUM("postponed") AS postponed, SUM("onTime") AS onTime
+       FROM "StatsRollup" WHERE "kind" = 'due' AND ${range} GROUP BY 1, 2`,
+      ...args,
+    ),
+    read(
+      `SELECT "streetId", "score", SUM("n") AS n FROM "StatsRollup" WHERE "kind" = 'rating' AND ${range} GROUP BY 1, 2`,
+      ...args,
+    ),
+    read(
+      `SELECT "kind", "day", SUM("n") AS n FROM "StatsRollup" WHERE "kind" IN ('created', 'closed') AND ${range} GROUP BY 1, 2`,
+      ...args,
+    ),
+  ]);
+  const key = (v: unknown) => (num(v) === 0 ? null : num(v));
+  const text = (v: unknown) => (v === '' || v === null || v === undefined ? null : String(v));
+  return {
+    groups: groups
+      .filter((r) => num(r.cases) !== 0)
+      .map((r): CaseGroupRow => ({
+        streetId: key(r.streetId),
+        status: String(r.status),
+        post: text(r.post),
+        mode721: text(r.mode721),
+        cases: num(r.cases),
+        reworkSum: num(r.reworkSum),
+        reopened: num(r.reopened),
+        resolvedCount: num(r.resolvedCount),
+        handlingHoursSum: num(r.handlingMs) / 3_600_000,
+      })),
+    due: due.map((r): DueRow => ({
+      streetId: key(r.streetId),
+      departmentId: key(r.departmentId),
+      due: num(r.due),
+      postponed: num(r.postponed),
+      onTime: num(r.onTime),
+    })),
+    ratings: ratings.map((r): RatingRow => ({ streetId: key(r.streetId), score: String(r.score), n: num(r.n) })),
+    createdPerDay: perDay
+      .filter((r) => r.kind === 'created')
+      .map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
+    closedPerDay: perDay.filter((r) => r.kind === 'closed').map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
+  };
+}
+
+type CaseRows = Awaited<ReturnType<typeof caseRowsDirect>>;
+
+function concatRows(parts: readonly CaseRows[]): CaseRows {
+  return {
+    groups: parts.flatMap((p) => p.groups),
+    due: parts.flatMap((p) => p.due),
+    ratings: parts.flatMap((p) => p.ratings),
+    createdPerDay: parts.flatMap((p) => p.createdPerDay),
+    closedPerDay: parts.flatMap((p) => p.closedPerDay),
+  };
+}
+
+/**
+ * The rows of a period. Whole district days that ended before today come from the rollups
+ * (a sum over days, whatever the number of cases); the rest (a period bound inside a day,
+ * and today, whose deadlines are still passing) from the cases of those few hours. The
+ * event-based rows are read from the events. Every statement runs on the reader pool when one
+ * is attached (db/reader-pool.ts), off the event loop.
+ */
+export async function loadStatsRows(db: Db, period: Period, streetId: number | null, now: Date): Promise<StatsRows> {
+  const read = readerOf(db);
+  const fromDayStart = startOfDistrictDay(period.from);
+  const a = fromDayStart.getTime() === period.from.getTime() ? period.from : new Date(fromDayStart.getTime() + DAY_MS);
+  const b = new Date(Math.min(startOfDistrictDay(period.to).getTime(), startOfDistrictDay(now).getTime()));
+  const parts: Array<Promise<CaseRows>> = [];
+  if (a.getTime() < b.getTime()) {
+    if (period.from.getTime() < a.getTime())
+      parts.push(caseRowsDirect(read, { from: period.from, to: a }, streetId, now));
+    parts.push(caseRowsFromRollups(read, districtDay(a), districtDay(b), streetId));
+    if (b.getTime() < period.to.getTime()) parts.push(caseRowsDirect(read, { from: b, to: period.to }, streetId, now));
+  } else {
+    parts.push(caseRowsDirect(read, period, streetId, now));
+  }
+  const [events, ...caseParts] = await Promise.all([eventRows(read, period, streetId), ...parts]);
+  return { ...concatRows(caseParts), ...events };
+}
+
+/** Every row computed from the cases and events themselves, ignoring the rollups: the reference the rollups are checked against. */
+export async function loadStatsRowsDirect(
+  db: Db,
+  period: Period,
+  streetId: number | null,
+  now: Date,
+): Promise<StatsRows> {
+  const read = readerOf(db);
+  const [cases, events] = await Promise.all([
+    caseRowsDirect(read, period, streetId, now),
+    eventRows(read, period, streetId),
+  ]);
+  return { ...cases, ...events };
 }
 
 export async function streetsInScope(db: Db, streetId: number | null): Promise<Array<{ id: number; name: string }>> {
