@@ -76,6 +76,7 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
     const slot: Slot = { worker, busy: new Set() };
     worker.on('message', (res: ReadResponse) => {
       slot.busy.delete(res.id);
+      if (slot.busy.size === 0) worker.unref();
       const p = pending.get(res.id);
       pending.delete(res.id);
       if (!p) return;
@@ -95,6 +96,8 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
     worker.on('exit', (code) => {
       if (!closed) lost(new Error(`reader thread exited (${code})`));
     });
+    // Idle threads do not keep the process alive; a thread with a read in flight does (below),
+    // or a script awaiting its last read would exit with the promise unsettled.
     worker.unref();
     slots[i] = slot;
   }
@@ -108,6 +111,7 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
       const slot = slots.reduce((a, b) => (b.busy.size < a.busy.size ? b : a));
       pending.set(id, { resolve: resolve as (rows: Record<string, unknown>[]) => void, reject });
       slot.busy.add(id);
+      slot.worker.ref();
       slot.worker.postMessage({ id, sql, args } satisfies ReadRequest);
     });
 
