@@ -156,6 +156,7 @@ async function eventRows(
   read: ReadQuery,
   period: Period,
   streetId: number | null,
+  withPeople = true,
 ): Promise<Pick<StatsRows, 'departmentEvents' | 'people' | 'settled'>> {
   const from = sqlDate(period.from);
   const to = sqlDate(period.to);
@@ -190,8 +191,10 @@ async function eventRows(
     // 人员考核: each case counts once per person (its first resolution by them in the period).
     // Aggregated per person before joining Person; the rework lookup runs only for cases whose
     // counters say they were ever sent back, on the case's own events.
-    read(
-      `WITH handled AS (
+    !withPeople
+      ? Promise.resolve([] as Record<string, unknown>[])
+      : read(
+          `WITH handled AS (
          SELECT e."actorId" AS personId, e."caseId" AS caseId, MIN(e."id") AS firstId
          FROM "CaseEvent" e WHERE e."type" = 'resolved' AND e."createdAt" >= ? AND e."createdAt" < ? AND e."actorId" IS NOT NULL
            ${streetId === null ? '' : 'AND e."actorId" IN (SELECT "id" FROM "Person" WHERE "streetId" = ?)'}
@@ -212,13 +215,13 @@ async function eventRows(
        WHERE p."role" IN ${list(PERSON_FIGURE_ROLES)}
          AND (a.personId IS NOT NULL OR p."id" IN (SELECT personId FROM assigned))
          ${streetId === null ? '' : 'AND p."streetId" = ?'}`,
-      from,
-      to,
-      ...streetArg,
-      from,
-      to,
-      ...streetArg,
-    ),
+          from,
+          to,
+          ...streetArg,
+          from,
+          to,
+          ...streetArg,
+        ),
     read(
       `SELECT COALESCE(p."streetId", i."streetId") AS streetId, COUNT(*) AS n
        FROM "PatrolFinding" f JOIN "Person" i ON i."id" = f."inspectorId" LEFT JOIN "Patrol" p ON p."id" = f."patrolId"
@@ -333,7 +336,13 @@ function concatRows(parts: readonly CaseRows[]): CaseRows {
  * event-based rows are read from the events. Every statement runs on the reader pool when one
  * is attached (db/reader-pool.ts), off the event loop.
  */
-export async function loadStatsRows(db: Db, period: Period, streetId: number | null, now: Date): Promise<StatsRows> {
+export async function loadStatsRows(
+  db: Db,
+  period: Period,
+  streetId: number | null,
+  now: Date,
+  opts: { people?: boolean } = {},
+): Promise<StatsRows> {
   const read = readerOf(db);
   const fromDayStart = startOfDistrictDay(period.from);
   const a = fromDayStart.getTime() === period.from.getTime() ? period.from : new Date(fromDayStart.getTime() + DAY_MS);
@@ -347,7 +356,9 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
   } else {
     parts.push(caseRowsDirect(read, period, streetId, now));
   }
-  const [events, ...caseParts] = await Promise.all([eventRows(read, period, streetId), ...parts]);
+  // Per-person figures are the costliest rows (every resolution of the period): skipped for
+  // callers that never show them (the public statistics).
+  const [events, ...caseParts] = await Promise.all([eventRows(read, period, streetId, opts.people ?? true), ...parts]);
   return { ...concatRows(caseParts), ...events };
 }
 
