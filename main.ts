@@ -16,6 +16,7 @@ import { createLogger } from './config/logger.ts';
 import { createDeliveryWorker } from './core/messaging/delivery-worker.ts';
 import type { ChannelSender } from './core/messaging/outbound-types.ts';
 import { applyMigrations } from './db/migrate.ts';
+import { attachReaderPool, createReaderPool } from './db/reader-pool.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
 import { startWalCheckpointer } from './db/wal-checkpointer.ts';
 import { seedReferenceData } from './db/seed.ts';
@@ -42,6 +43,12 @@ async function main(): Promise<void> {
   logger.info({ applied }, applied.length ? 'database migrated' : 'database schema up to date');
   const db = await createPrismaClient(config.DATABASE_URL, { walLimitBytes: config.WAL_LIMIT_MB * 1024 * 1024 });
   await seedReferenceData(db);
+  // Statistics, exports and case lists read on worker threads, so no long read holds the event loop.
+  const readers =
+    config.READER_THREADS > 0 && config.DATABASE_URL.startsWith('file:')
+      ? createReaderPool(config.DATABASE_URL, config.READER_THREADS)
+      : null;
+  if (readers) attachReaderPool(db, readers);
   const checkpointer = await startWalCheckpointer(db, config.DATABASE_URL, logger, {
     limitBytes: config.WAL_LIMIT_MB * 1024 * 1024,
   });
@@ -137,6 +144,7 @@ async function main(): Promise<void> {
     await scheduler.stop();
     await delivery.stop();
     await checkpointer.stop();
+    await readers?.close();
     await db.$disconnect();
     process.exit(0);
   };

@@ -113,6 +113,7 @@ export const envSchema = z.object({
   DIGEST_HOUR: int(0, 23).default(8),
   PATROL_REMINDER_HOUR: int(0, 23).default(18),
   WAL_LIMIT_MB: int(1, 1024).default(16),
+  READER_THREADS: int(0, 16).default(2),
   PROCESSED_UPDATE_RETENTION_DAYS: int(2, 3650).default(30),
   EXPIRED_LOGIN_RETENTION_DAYS: int(0, 3650).default(7),
   HOTLINE_MAPPING: optionalText,

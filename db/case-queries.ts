@@ -23,6 +23,8 @@ import {
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
 import type { Db } from './prisma-client.ts';
+import { readerOf } from './reader-pool.ts';
+import type { SqlValue } from './sql-connection.ts';
 import { sqlDate } from './sql-values.ts';
 
 /** The Prisma form of core/case/case-visibility-fns.ts: same rules, as a `where`. */
@@ -49,6 +51,8 @@ export interface CaseListQuery {
   q?: string | undefined;
   page: number;
   pageSize: number;
+  /** Keyset paging (listCases): '' for the first page, then the previous answer's nextCursor. */
+  cursor?: string | undefined;
   sort?: 'createdAt' | 'dueAt' | 'number' | undefined;
   order?: 'asc' | 'desc' | undefined;
 }
@@ -148,7 +152,7 @@ function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null,
 
 export const LIST_TEXT_MAX = 140;
 
-const LIST_COLUMNS = `c."number" AS number, c."reporterId" AS reporterId, c."streetId" AS streetId, c."departmentId" AS departmentId, c."status" AS status, substr(c."text", 1, ${LIST_TEXT_MAX + 1}) AS text, c."post" AS post,
+const LIST_COLUMNS = `c."id" AS id, c."number" AS number, c."reporterId" AS reporterId, c."streetId" AS streetId, c."departmentId" AS departmentId, c."status" AS status, substr(c."text", 1, ${LIST_TEXT_MAX + 1}) AS text, c."post" AS post,
   c."handling" AS handling, c."urgent" AS urgent, c."createdAt" AS createdAt, c."dueAt" AS dueAt,
   s."name" AS streetName, d."name" AS departmentName, i."code" AS itemCode, i."name" AS itemName
   FROM "Case" c LEFT JOIN "Street" s ON s."id" = c."streetId" LEFT JOIN "Department" d ON d."id" = c."departmentId"
@@ -195,10 +199,12 @@ function toListItem(r: Record<string, unknown>, now: Date, actor: Actor) {
 }
 export type CaseListItem = ReturnType<typeof toListItem>;
 
+// Lists and their counts read on the reader pool when one is attached (db/reader-pool.ts):
+// an export or a deep page must not hold the event loop.
 async function countWhere(db: Db, where: Sql): Promise<number> {
-  const [row] = await db.$queryRawUnsafe<Array<{ n: bigint | number }>>(
+  const [row] = await readerOf(db)<{ n: bigint | number }>(
     `SELECT COUNT(*) AS n FROM "Case" c WHERE ${where.text}`,
-    ...where.params,
+    ...(where.params as SqlValue[]),
   );
   return Number(row?.n ?? 0);
 }
@@ -210,26 +216,195 @@ async function pageRows(
   take: number,
   skip: number,
 ): Promise<Array<Record<string, unknown>>> {
-  return db.$queryRawUnsafe(
+  return readerOf(db)(
     `SELECT ${LIST_COLUMNS} WHERE ${where.text} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    ...where.params,
+    ...(where.params as SqlValue[]),
     take,
     skip,
   );
 }
 
 /**
+ * One ordered part of a list: the default order is the overdue cases, then the rest, each
+ * newest first; sort=dueAt is the dated cases by deadline, then the undated newest first.
+ */
+interface Segment {
+  where: Sql;
+  column: 'createdAt' | 'dueAt' | 'number';
+  order: 'asc' | 'desc';
+  /** Whether a fetched row belongs here (to name the segment a cursor continues in). */
+  holds(r: Record<string, unknown>, now: Date): boolean;
+}
+
+function segmentsFor(query: CaseListQuery, counted: Sql, walked: Sql, nowText: string): Segment[] {
+  const all = () => true;
+  if (query.sort === 'dueAt')
+    return [
+      {
+        where: and([counted, { text: 'c."dueAt" IS NOT NULL', params: [] }]),
+        column: 'dueAt',
+        order: query.order ?? 'desc',
+        holds: (r) => r.dueAt !== null && r.dueAt !== undefined,
+      },
+      {
+        where: and([walked, { text: 'c."dueAt" IS NULL', params: [] }]),
+        column: 'createdAt',
+        order: 'desc',
+        holds: all,
+      },
+    ];
+  if (query.sort) return [{ where: walked, column: query.sort, order: query.order ?? 'desc', holds: all }];
+  const rest: Segment = {
+    where: and([walked, notOverdueSql(nowText)]),
+    column: 'createdAt',
+    order: 'desc',
+    holds: all,
+  };
+  if (query.overdue === false) return [rest];
+  return [
+    {
+      where: and([walked, overdueSql(nowText, true)]),
+      column: 'createdAt',
+      order: 'desc',
+      holds: (r, now) => isOverdue({ status: String(r.status), dueAt: r.dueAt ? new Date(iso(r.dueAt)!) : null }, now),
+    },
+    rest,
+  ];
+}
+
+/**
+ * Keyset paging: a cursor names the last row shown (its segment, its sort value and id), and
+ * the next page starts after it through the index, without counting or skipping rows. Opaque
+ * to clients (base64url JSON); it carries the sort it was made for.
+ */
+interface Cursor {
+  /** sort:order the cursor was made for */
+  m: string;
+  /** segment index */
+  k: number;
+  /** sort value of the last row, as stored */
+  v: string;
+  id: number;
+}
+
+const cursorMode = (q: CaseListQuery) => `${q.sort ?? ''}:${q.order ?? 'desc'}:${q.overdue ?? ''}`;
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(text: string, q: CaseListQuery): Cursor {
+  let c: Partial<Cursor> | null;
+  try {
+    c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
+  } catch {
+    c = null;
+  }
+  if (!c || typeof c.m !== 'string' || typeof c.k !== 'number' || typeof c.v !== 'string' || typeof c.id !== 'number')
+    throw new ValidationError('cursor 参数无效：请使用上一页返回的 nextCursor');
+  if (c.m !== cursorMode(q)) throw new ValidationError('cursor 与当前的排序或筛选方式不符：请从第一页重新开始');
+  return c as Cursor;
+}
+
+/** The stored form of a row's sort value (dates as the adapter stores them, so text comparison holds). */
+function sortValue(r: Record<string, unknown>, column: Segment['column']): string {
+  return column === 'number' ? String(r.number) : sqlDate(new Date(iso(r[column])!));
+}
+
+function cursorAfter(
+  segments: readonly Segment[],
+  r: Record<string, unknown>,
+  query: CaseListQuery,
+  now: Date,
+  from = 0,
+): string {
+  const k = Math.max(
+    from,
+    segments.findIndex((s) => s.holds(r, now)),
+  );
+  return encodeCursor({ m: cursorMode(query), k, v: sortValue(r, segments[k]!.column), id: Number(r.id) });
+}
+
+/** Rows strictly after the cursor's row within its segment. */
+function afterSql(s: Segment, c: Cursor): Sql {
+  const cmp = s.order === 'asc' ? '>' : '<';
+  return {
+    text: `(c."${s.column}" ${cmp} ? OR (c."${s.column}" = ? AND c."id" ${cmp} ?))`,
+    params: [c.v, c.v, c.id],
+  };
+}
+
+/**
  * Default order is "overdue first, then newest": two index-friendly queries (the overdue
  * segment, then the rest) stitched at the page boundary, instead of an ORDER BY over a
- * computed expression that would sort every visible row.
+ * computed expression that would sort every visible row. With `cursor` (keyset paging) there
+ * is no count and no offset: the page starts after the cursor's row, and `nextCursor` names
+ * the page after (null at the end). Without it, `page` and `total` work as before, and
+ * `nextCursor` lets a client switch to keyset paging from there.
  */
-export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
-  const { page, pageSize } = query;
-  const skip = (page - 1) * pageSize;
+export interface CasePage {
+  items: CaseListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  nextCursor: string | null;
+}
+export interface CaseKeysetPage {
+  items: CaseListItem[];
+  pageSize: number;
+  nextCursor: string | null;
+}
+/** What both kinds of paging share: the conditions, the segments and the row shaping. */
+async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const nowText = sqlDate(now);
   const streetId = query.street ? await streetIdByName(db, query.street) : null;
   const counted = listConditions(actor, query, streetId, nowText, false);
   const walked = listConditions(actor, query, streetId, nowText, true);
+  const segments = segmentsFor(query, counted, walked, nowText);
+  const toItems = (rows: Array<Record<string, unknown>>) =>
+    listTextsFor(
+      actor,
+      rows.map((r) => toListItem(r, now, actor)),
+    );
+  return { nowText, counted, walked, segments, toItems };
+}
+
+/** Keyset paging: `cursor` is '' for the first page, then the previous answer's nextCursor. */
+export async function listCasesAfter(
+  db: Db,
+  actor: Actor,
+  query: CaseListQuery,
+  cursorText: string,
+  now: Date,
+): Promise<CaseKeysetPage> {
+  const { pageSize } = query;
+  const { segments, toItems } = await listPlan(db, actor, query, now);
+  const cursor = cursorText === '' ? null : decodeCursor(cursorText, query);
+  const rows: Array<{ row: Record<string, unknown>; k: number }> = [];
+  for (let k = cursor?.k ?? 0; k < segments.length && rows.length <= pageSize; k++) {
+    const s = segments[k]!;
+    const where = cursor && k === cursor.k ? and([s.where, afterSql(s, cursor)]) : s.where;
+    const got = await pageRows(db, where, orderSql(s.column, s.order), pageSize + 1 - rows.length, 0);
+    rows.push(...got.map((row) => ({ row, k })));
+  }
+  const shown = rows.slice(0, pageSize);
+  const last = shown[shown.length - 1];
+  const nextCursor =
+    rows.length > pageSize && last
+      ? encodeCursor({
+          m: cursorMode(query),
+          k: last.k,
+          v: sortValue(last.row, segments[last.k]!.column),
+          id: Number(last.row.id),
+        })
+      : null;
+  return { items: toItems(shown.map((r) => r.row)), pageSize, nextCursor };
+}
+
+export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now: Date): Promise<CasePage> {
+  const { page, pageSize } = query;
+  const { nowText, counted, walked, segments, toItems } = await listPlan(db, actor, query, now);
+  const skip = (page - 1) * pageSize;
   const total = await countWhere(db, counted);
   let rows: Array<Record<string, unknown>> = [];
   if (total <= skip) {
@@ -240,8 +415,8 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
     // undated are few (triage) and counted through that index; the dated are the rest.
     const undated = await countWhere(db, and([counted, { text: 'c."dueAt" IS NULL', params: [] }]));
     rows = await stitch(db, total - undated, skip, pageSize, [
-      [and([counted, { text: 'c."dueAt" IS NOT NULL', params: [] }]), orderSql('dueAt', query.order ?? 'desc')],
-      [and([walked, { text: 'c."dueAt" IS NULL', params: [] }]), orderSql('createdAt', 'desc')],
+      [segments[0]!.where, orderSql('dueAt', query.order ?? 'desc')],
+      [segments[1]!.where, orderSql('createdAt', 'desc')],
     ]);
   } else if (query.sort) {
     rows = await pageRows(db, walked, orderSql(query.sort, query.order ?? 'desc'), pageSize, skip);
@@ -252,14 +427,13 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
       [and([walked, notOverdueSql(nowText)]), NEWEST],
     ]);
   }
+  const last = rows[rows.length - 1];
   return {
-    items: listTextsFor(
-      actor,
-      rows.map((r) => toListItem(r, now, actor)),
-    ),
+    items: toItems(rows),
     total,
     page,
     pageSize,
+    nextCursor: last && total > skip + rows.length ? cursorAfter(segments, last, query, now) : null,
   };
 }
 
@@ -522,9 +696,9 @@ export async function publishedCasePage(
   const page = and([{ text: `+c."status" = 'closed' AND c."closedAt" IS NOT NULL`, params: [] }, ...parts]);
   const rows =
     total > f.skip
-      ? await db.$queryRawUnsafe<Array<{ id: bigint | number }>>(
+      ? await readerOf(db)<{ id: bigint | number }>(
           `SELECT c."id" AS id FROM "Case" c WHERE ${page.text} ORDER BY c."closedAt" DESC, c."id" DESC LIMIT ? OFFSET ?`,
-          ...page.params,
+          ...(page.params as SqlValue[]),
           f.take,
           f.skip,
         )

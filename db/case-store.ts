@@ -10,6 +10,7 @@ import { verificationTaskOps } from './verification-task-ops.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
+import { rollupCaseChange, rollupRating, rollupState } from './stats-rollup.ts';
 
 export type EnqueueForPeople = (
   tx: SqlTx,
@@ -318,6 +319,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         toSql(d.external?.receivedAt ?? null),
         toSql(d.external?.dueAt ?? null),
       );
+      rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
       return load({ id })!;
     },
     getCase: async (ref) => load(ref),
@@ -325,12 +327,14 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
       const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
       for (const k of keys) if (!PATCHABLE.has(k)) throw new Error(`not a case column: ${k}`);
       const set = [...keys.map((k) => `"${k}" = ?`), '"updatedAt" = ?'].join(', ');
+      const before = rollupState(tx, id);
       tx.run(
         `UPDATE "Case" SET ${set} WHERE "id" = ?`,
         ...keys.map((k) => toSql((patch as Record<string, unknown>)[k])),
         sqlDate(new Date()),
         id,
       );
+      rollupCaseChange(tx, id, before);
       return load({ id })!;
     },
     async appendEvent(e) {
@@ -517,6 +521,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         r.comment,
         sqlDate(r.at),
       );
+      rollupRating(tx, r.caseId, r.score, r.at);
     },
     async insertPostponement(p) {
       return tx.run(

@@ -1,4 +1,4 @@
-import type { Period } from '../core/stats/period-fns.ts';
+import { startOfDistrictDay, districtDay, type Period } from '../core/stats/period-fns.ts';
 import { NEVER_DUE_STATUSES, PERSON_FIGURE_ROLES, REWORK_EVENT_TYPES } from '../core/stats/assessment-rules.ts';
 import type {
   CaseGroupRow,
@@ -11,11 +11,15 @@ import type {
   TrendRow,
 } from '../core/stats/stats-types.ts';
 import type { Db } from './prisma-client.ts';
+import { readerOf, type ReadQuery } from './reader-pool.ts';
 import { sqlDate } from './sql-values.ts';
 
 /**
- * Statistics as GROUP BY in SQLite: a handful of scans per request whatever the number of
- * cases, folded into figures by core/stats/stats-fns.ts.
+ * Statistics rows, folded into figures by core/stats/stats-fns.ts. The case-state populations
+ * of whole past days are summed from the rollups (db/stats-rollup.ts); the hours around them,
+ * and the event-based populations, are GROUP BY over the cases and events below. Every
+ * statement goes through readerOf(db) (db/reader-pool.ts): off the event loop when a pool is
+ * attached.
  *
  * Populations (all for the period [from, to) and the street in scope):
  * - "cases in the period" = cases created within it: counts by status and post, closure rate,
@@ -47,7 +51,13 @@ const HANDLED_ON_TIME = `(${CLOSED_BY_DEADLINE} AND c."postponed" = 0)`;
 /** SQLite's modifier shifting UTC to district time for date(): keep in step with DISTRICT_OFFSET_MS. */
 const DISTRICT_SHIFT = "'+8 hours'";
 
-export async function loadStatsRows(db: Db, period: Period, streetId: number | null, now: Date): Promise<StatsRows> {
+/** The case-state rows of [from, to) computed from the cases themselves (db/stats-rollup.ts sums the same per day). */
+async function caseRowsDirect(
+  read: ReadQuery,
+  period: Period,
+  streetId: number | null,
+  now: Date,
+): Promise<Pick<StatsRows, 'groups' | 'due' | 'ratings' | 'createdPerDay' | 'closedPerDay'>> {
   const from = sqlDate(period.from);
   const to = sqlDate(period.to);
   // A deadline counts only once it has passed: the due branch on dueAt stops at now.
@@ -60,8 +70,8 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
   // GROUP BY streetId + 0 rather than the bare column: over a long period SQLite otherwise
   // walks the (streetId, status) index to skip the sort, fetching every row in street order;
   // a range on createdAt followed by a small sort is far cheaper.
-  const [groups, due, departmentEvents, people, ratings, settled, created, closed] = await Promise.all([
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+  const [groups, due, ratings, created, closed] = await Promise.all([
+    read(
       `SELECT c."streetId" + 0 AS streetId, c."status" AS status, c."post" AS post, c."mode721" AS mode721,
               COUNT(*) AS cases, SUM(c."reworkCount") AS reworkSum, SUM(c."reopenCount" > 0) AS reopened,
               COUNT(c."resolvedAt") AS resolvedCount, SUM(c."autoVerified") AS autoVerified,
@@ -74,7 +84,7 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
     ),
     // isDueInPeriod as two disjoint range scans: closed by the deadline within the period (on
     // closedAt), otherwise a deadline within the period that has passed (on dueAt).
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+    read(
       `SELECT streetId, departmentId, SUM(due) AS due, SUM(postponed) AS postponed, SUM(onTime) AS onTime FROM (
          SELECT c."streetId" + 0 AS streetId, c."departmentId" + 0 AS departmentId, COUNT(*) AS due,
                 SUM(c."postponed") AS postponed, SUM(c."postponed" = 0) AS onTime
@@ -91,64 +101,7 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       dueCutoff,
       ...streetArg,
     ),
-    // 部门考核: referrals by the department named in the referred event; accepted in time by
-    // one of its people before the case's responseDueAt; returns by its people. Unary + keeps
-    // the acceptance lookup on the case's own events (caseId, id) rather than every acceptance.
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT d."id" AS departmentId, COUNT(*) AS referred,
-              SUM(EXISTS (SELECT 1 FROM "CaseEvent" a JOIN "Person" ap ON ap."id" = a."actorId"
-                          WHERE a."caseId" = e."caseId" AND a."id" > e."id" AND +a."type" = 'accepted'
-                            AND ap."departmentId" = d."id" AND a."createdAt" <= c."responseDueAt")) AS acceptedInTime,
-              0 AS returned
-       FROM "CaseEvent" e JOIN "Case" c ON c."id" = e."caseId"
-         JOIN "Department" d ON d."name" = json_extract(e."data", '$.department')
-       WHERE e."type" = 'referred' AND e."createdAt" >= ? AND e."createdAt" < ?${street}
-       GROUP BY 1
-       UNION ALL
-       SELECT ap."departmentId", 0, 0, COUNT(*)
-       FROM "CaseEvent" e JOIN "Person" ap ON ap."id" = e."actorId" JOIN "Case" c ON c."id" = e."caseId"
-       WHERE e."type" = 'returned' AND e."createdAt" >= ? AND e."createdAt" < ? AND ap."departmentId" IS NOT NULL${street}
-       GROUP BY 1`,
-      from,
-      to,
-      ...streetArg,
-      from,
-      to,
-      ...streetArg,
-    ),
-    // 人员考核: each case counts once per person (its first resolution by them in the period).
-    // Aggregated per person before joining Person; the rework lookup runs only for cases whose
-    // counters say they were ever sent back, on the case's own events.
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `WITH handled AS (
-         SELECT e."actorId" AS personId, e."caseId" AS caseId, MIN(e."id") AS firstId
-         FROM "CaseEvent" e WHERE e."type" = 'resolved' AND e."createdAt" >= ? AND e."createdAt" < ? AND e."actorId" IS NOT NULL
-           ${streetId === null ? '' : 'AND e."actorId" IN (SELECT "id" FROM "Person" WHERE "streetId" = ?)'}
-         GROUP BY 1, 2
-       ), agg AS (
-         SELECT h.personId AS personId, COUNT(*) AS handled, SUM(${HANDLED_ON_TIME}) AS onTime,
-                SUM((c."reworkCount" > 0 OR c."reopenCount" > 0)
-                    AND EXISTS (SELECT 1 FROM "CaseEvent" r WHERE r."caseId" = h.caseId AND r."id" > h.firstId
-                                AND +r."type" IN ${list(REWORK_EVENT_TYPES)})) AS rework
-         FROM handled h JOIN "Case" c ON c."id" = h.caseId GROUP BY 1
-       ), assigned AS (
-         SELECT DISTINCT CAST(json_extract(e."data", '$.assigneeId') AS INTEGER) AS personId
-         FROM "CaseEvent" e WHERE e."type" = 'assigned' AND e."createdAt" >= ? AND e."createdAt" < ?
-       )
-       SELECT p."id" AS personId, p."displayName" AS name, p."role" AS role, p."streetId" AS streetId,
-              COALESCE(a.handled, 0) AS handled, COALESCE(a.onTime, 0) AS onTime, COALESCE(a.rework, 0) AS rework
-       FROM "Person" p LEFT JOIN agg a ON a.personId = p."id"
-       WHERE p."role" IN ${list(PERSON_FIGURE_ROLES)}
-         AND (a.personId IS NOT NULL OR p."id" IN (SELECT personId FROM assigned))
-         ${streetId === null ? '' : 'AND p."streetId" = ?'}`,
-      from,
-      to,
-      ...streetArg,
-      from,
-      to,
-      ...streetArg,
-    ),
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+    read(
       `SELECT c."streetId" AS streetId, r."score" AS score, COUNT(*) AS n
        FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId"
        WHERE r."createdAt" >= ? AND r."createdAt" < ?${street}
@@ -157,24 +110,14 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       to,
       ...streetArg,
     ),
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT COALESCE(p."streetId", i."streetId") AS streetId, COUNT(*) AS n
-       FROM "PatrolFinding" f JOIN "Person" i ON i."id" = f."inspectorId" LEFT JOIN "Patrol" p ON p."id" = f."patrolId"
-       WHERE f."outcome" = 'settled' AND f."createdAt" >= ? AND f."createdAt" < ?
-         ${streetId === null ? '' : 'AND COALESCE(p."streetId", i."streetId") = ?'}
-       GROUP BY 1`,
-      from,
-      to,
-      ...streetArg,
-    ),
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+    read(
       `SELECT date(c."createdAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
        WHERE c."createdAt" >= ? AND c."createdAt" < ?${street} GROUP BY 1`,
       from,
       to,
       ...streetArg,
     ),
-    db.$queryRawUnsafe<Record<string, unknown>[]>(
+    read(
       `SELECT date(c."closedAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
        WHERE c."closedAt" >= ? AND c."closedAt" < ?${street} GROUP BY 1`,
       from,
@@ -203,6 +146,95 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       postponed: num(r.postponed),
       onTime: num(r.onTime),
     })),
+    ratings: ratings.map((r): RatingRow => ({ streetId: id(r.streetId), score: String(r.score), n: num(r.n) })),
+    createdPerDay: created.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
+    closedPerDay: closed.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
+  };
+}
+
+/** The event-based rows (部门考核, 人员考核, patrol findings): read from the events of the period. */
+async function eventRows(
+  read: ReadQuery,
+  period: Period,
+  streetId: number | null,
+  withPeople = true,
+): Promise<Pick<StatsRows, 'departmentEvents' | 'people' | 'settled'>> {
+  const from = sqlDate(period.from);
+  const to = sqlDate(period.to);
+  const street = streetId === null ? '' : ' AND +c."streetId" = ?';
+  const streetArg = streetId === null ? [] : [streetId];
+  const [departmentEvents, people, settled] = await Promise.all([
+    // 部门考核: referrals by the department named in the referred event; accepted in time by
+    // one of its people before the case's responseDueAt; returns by its people. Unary + keeps
+    // the acceptance lookup on the case's own events (caseId, id) rather than every acceptance.
+    read(
+      `SELECT d."id" AS departmentId, COUNT(*) AS referred,
+              SUM(EXISTS (SELECT 1 FROM "CaseEvent" a JOIN "Person" ap ON ap."id" = a."actorId"
+                          WHERE a."caseId" = e."caseId" AND a."id" > e."id" AND +a."type" = 'accepted'
+                            AND ap."departmentId" = d."id" AND a."createdAt" <= c."responseDueAt")) AS acceptedInTime,
+              0 AS returned
+       FROM "CaseEvent" e JOIN "Case" c ON c."id" = e."caseId"
+         JOIN "Department" d ON d."name" = json_extract(e."data", '$.department')
+       WHERE e."type" = 'referred' AND e."createdAt" >= ? AND e."createdAt" < ?${street}
+       GROUP BY 1
+       UNION ALL
+       SELECT ap."departmentId", 0, 0, COUNT(*)
+       FROM "CaseEvent" e JOIN "Person" ap ON ap."id" = e."actorId" JOIN "Case" c ON c."id" = e."caseId"
+       WHERE e."type" = 'returned' AND e."createdAt" >= ? AND e."createdAt" < ? AND ap."departmentId" IS NOT NULL${street}
+       GROUP BY 1`,
+      from,
+      to,
+      ...streetArg,
+      from,
+      to,
+      ...streetArg,
+    ),
+    // 人员考核: each case counts once per person (its first resolution by them in the period).
+    // Aggregated per person before joining Person; the rework lookup runs only for cases whose
+    // counters say they were ever sent back, on the case's own events.
+    !withPeople
+      ? Promise.resolve([] as Record<string, unknown>[])
+      : read(
+          `WITH handled AS (
+         SELECT e."actorId" AS personId, e."caseId" AS caseId, MIN(e."id") AS firstId
+         FROM "CaseEvent" e WHERE e."type" = 'resolved' AND e."createdAt" >= ? AND e."createdAt" < ? AND e."actorId" IS NOT NULL
+           ${streetId === null ? '' : 'AND e."actorId" IN (SELECT "id" FROM "Person" WHERE "streetId" = ?)'}
+         GROUP BY 1, 2
+       ), agg AS (
+         SELECT h.personId AS personId, COUNT(*) AS handled, SUM(${HANDLED_ON_TIME}) AS onTime,
+                SUM((c."reworkCount" > 0 OR c."reopenCount" > 0)
+                    AND EXISTS (SELECT 1 FROM "CaseEvent" r WHERE r."caseId" = h.caseId AND r."id" > h.firstId
+                                AND +r."type" IN ${list(REWORK_EVENT_TYPES)})) AS rework
+         FROM handled h JOIN "Case" c ON c."id" = h.caseId GROUP BY 1
+       ), assigned AS (
+         SELECT DISTINCT CAST(json_extract(e."data", '$.assigneeId') AS INTEGER) AS personId
+         FROM "CaseEvent" e WHERE e."type" = 'assigned' AND e."createdAt" >= ? AND e."createdAt" < ?
+       )
+       SELECT p."id" AS personId, p."displayName" AS name, p."role" AS role, p."streetId" AS streetId,
+              COALESCE(a.handled, 0) AS handled, COALESCE(a.onTime, 0) AS onTime, COALESCE(a.rework, 0) AS rework
+       FROM "Person" p LEFT JOIN agg a ON a.personId = p."id"
+       WHERE p."role" IN ${list(PERSON_FIGURE_ROLES)}
+         AND (a.personId IS NOT NULL OR p."id" IN (SELECT personId FROM assigned))
+         ${streetId === null ? '' : 'AND p."streetId" = ?'}`,
+          from,
+          to,
+          ...streetArg,
+          from,
+          to,
+          ...streetArg,
+        ),
+    read(
+      `SELECT COALESCE(p."streetId", i."streetId") AS streetId, COUNT(*) AS n
+       FROM "PatrolFinding" f JOIN "Person" i ON i."id" = f."inspectorId" LEFT JOIN "Patrol" p ON p."id" = f."patrolId"
+       WHERE f."outcome" = 'settled' AND f."createdAt" >= ? AND f."createdAt" < ?
+         ${streetId === null ? '' : 'AND COALESCE(p."streetId", i."streetId") = ?'}
+       GROUP BY 1`,
+      from,
+      to,
+      ...streetArg,
+    ),
+  ]);
+  return {
     departmentEvents: departmentEvents.map((r): DepartmentEventRow => ({
       departmentId: num(r.departmentId),
       referred: num(r.referred),
@@ -218,11 +250,134 @@ export async function loadStatsRows(db: Db, period: Period, streetId: number | n
       onTime: num(r.onTime),
       rework: num(r.rework),
     })),
-    ratings: ratings.map((r): RatingRow => ({ streetId: id(r.streetId), score: String(r.score), n: num(r.n) })),
     settled: settled.map((r): SettledFindingRow => ({ streetId: id(r.streetId), n: num(r.n) })),
-    createdPerDay: created.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
-    closedPerDay: closed.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The rows of whole district days [fromDay, toDay) summed from "StatsRollup" (db/stats-rollup.ts). */
+async function caseRowsFromRollups(
+  read: ReadQuery,
+  fromDay: string,
+  toDay: string,
+  streetId: number | null,
+): Promise<Pick<StatsRows, 'groups' | 'due' | 'ratings' | 'createdPerDay' | 'closedPerDay'>> {
+  const street = streetId === null ? '' : ' AND "streetId" = ?';
+  const args = streetId === null ? [fromDay, toDay] : [fromDay, toDay, streetId];
+  const range = `"day" >= ? AND "day" < ?${street}`;
+  const [groups, due, ratings, perDay] = await Promise.all([
+    read(
+      `SELECT "streetId", "status", "post", "mode721", SUM("n") AS cases, SUM("reworkSum") AS reworkSum,
+              SUM("reopened") AS reopened, SUM("resolvedCount") AS resolvedCount, SUM("autoVerified") AS autoVerified,
+              SUM("handlingMs") AS handlingMs
+       FROM "StatsRollup" WHERE "kind" = 'created' AND ${range} GROUP BY 1, 2, 3, 4`,
+      ...args,
+    ),
+    read(
+      `SELECT "streetId", "departmentId", SUM("n") AS due, SUM("postponed") AS postponed, SUM("onTime") AS onTime
+       FROM "StatsRollup" WHERE "kind" = 'due' AND ${range} GROUP BY 1, 2`,
+      ...args,
+    ),
+    read(
+      `SELECT "streetId", "score", SUM("n") AS n FROM "StatsRollup" WHERE "kind" = 'rating' AND ${range} GROUP BY 1, 2`,
+      ...args,
+    ),
+    read(
+      `SELECT "kind", "day", SUM("n") AS n FROM "StatsRollup" WHERE "kind" IN ('created', 'closed') AND ${range} GROUP BY 1, 2`,
+      ...args,
+    ),
+  ]);
+  const key = (v: unknown) => (num(v) === 0 ? null : num(v));
+  const text = (v: unknown) => (v === '' || v === null || v === undefined ? null : String(v));
+  return {
+    groups: groups
+      .filter((r) => num(r.cases) !== 0)
+      .map((r): CaseGroupRow => ({
+        streetId: key(r.streetId),
+        status: String(r.status),
+        post: text(r.post),
+        mode721: text(r.mode721),
+        cases: num(r.cases),
+        reworkSum: num(r.reworkSum),
+        reopened: num(r.reopened),
+        resolvedCount: num(r.resolvedCount),
+        autoVerified: num(r.autoVerified),
+        handlingHoursSum: num(r.handlingMs) / 3_600_000,
+      })),
+    due: due.map((r): DueRow => ({
+      streetId: key(r.streetId),
+      departmentId: key(r.departmentId),
+      due: num(r.due),
+      postponed: num(r.postponed),
+      onTime: num(r.onTime),
+    })),
+    ratings: ratings.map((r): RatingRow => ({ streetId: key(r.streetId), score: String(r.score), n: num(r.n) })),
+    createdPerDay: perDay
+      .filter((r) => r.kind === 'created')
+      .map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
+    closedPerDay: perDay.filter((r) => r.kind === 'closed').map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
+  };
+}
+
+type CaseRows = Awaited<ReturnType<typeof caseRowsDirect>>;
+
+function concatRows(parts: readonly CaseRows[]): CaseRows {
+  return {
+    groups: parts.flatMap((p) => p.groups),
+    due: parts.flatMap((p) => p.due),
+    ratings: parts.flatMap((p) => p.ratings),
+    createdPerDay: parts.flatMap((p) => p.createdPerDay),
+    closedPerDay: parts.flatMap((p) => p.closedPerDay),
+  };
+}
+
+/**
+ * The rows of a period. Whole district days that ended before today come from the rollups
+ * (a sum over days, whatever the number of cases); the rest (a period bound inside a day,
+ * and today, whose deadlines are still passing) from the cases of those few hours. The
+ * event-based rows are read from the events. Every statement runs on the reader pool when one
+ * is attached (db/reader-pool.ts), off the event loop.
+ */
+export async function loadStatsRows(
+  db: Db,
+  period: Period,
+  streetId: number | null,
+  now: Date,
+  opts: { people?: boolean } = {},
+): Promise<StatsRows> {
+  const read = readerOf(db);
+  const fromDayStart = startOfDistrictDay(period.from);
+  const a = fromDayStart.getTime() === period.from.getTime() ? period.from : new Date(fromDayStart.getTime() + DAY_MS);
+  const b = new Date(Math.min(startOfDistrictDay(period.to).getTime(), startOfDistrictDay(now).getTime()));
+  const parts: Array<Promise<CaseRows>> = [];
+  if (a.getTime() < b.getTime()) {
+    if (period.from.getTime() < a.getTime())
+      parts.push(caseRowsDirect(read, { from: period.from, to: a }, streetId, now));
+    parts.push(caseRowsFromRollups(read, districtDay(a), districtDay(b), streetId));
+    if (b.getTime() < period.to.getTime()) parts.push(caseRowsDirect(read, { from: b, to: period.to }, streetId, now));
+  } else {
+    parts.push(caseRowsDirect(read, period, streetId, now));
+  }
+  // Per-person figures are the costliest rows (every resolution of the period): skipped for
+  // callers that never show them (the public statistics).
+  const [events, ...caseParts] = await Promise.all([eventRows(read, period, streetId, opts.people ?? true), ...parts]);
+  return { ...concatRows(caseParts), ...events };
+}
+
+/** Every row computed from the cases and events themselves, ignoring the rollups: the reference the rollups are checked against. */
+export async function loadStatsRowsDirect(
+  db: Db,
+  period: Period,
+  streetId: number | null,
+  now: Date,
+): Promise<StatsRows> {
+  const read = readerOf(db);
+  const [cases, events] = await Promise.all([
+    caseRowsDirect(read, period, streetId, now),
+    eventRows(read, period, streetId),
+  ]);
+  return { ...cases, ...events };
 }
 
 export async function streetsInScope(db: Db, streetId: number | null): Promise<Array<{ id: number; name: string }>> {

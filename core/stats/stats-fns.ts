@@ -119,8 +119,14 @@ export function computeStreetFigures(
 
 /** Cases created and closed per district day, every day of the period present (zeros included). */
 export function dailyTrend(rows: Pick<StatsRows, 'createdPerDay' | 'closedPerDay'>, period: Period): TrendPoint[] {
-  const created = new Map(rows.createdPerDay.map((r) => [r.day, r.n]));
-  const closed = new Map(rows.closedPerDay.map((r) => [r.day, r.n]));
+  // Summed, not keyed: a day may come in parts (rollups and the cases of its last hours).
+  const sum = (xs: readonly { day: string; n: number }[]) => {
+    const m = new Map<string, number>();
+    for (const r of xs) m.set(r.day, (m.get(r.day) ?? 0) + r.n);
+    return m;
+  };
+  const created = sum(rows.createdPerDay);
+  const closed = sum(rows.closedPerDay);
   return periodDays(period).map((day) => ({ day, created: created.get(day) ?? 0, closed: closed.get(day) ?? 0 }));
 }
 

@@ -4,7 +4,13 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { STATUSES } from '../../core/case/case-types.ts';
 import { NotFoundError } from '../../core/errors.ts';
-import { findViewableAttachment, getCaseDetail, listCases, type CaseListQuery } from '../../db/case-queries.ts';
+import {
+  findViewableAttachment,
+  getCaseDetail,
+  listCases,
+  listCasesAfter,
+  type CaseListQuery,
+} from '../../db/case-queries.ts';
 import { bearerSecurity, requireActor } from '../plugins/auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -132,7 +138,12 @@ const listQuerySchema = {
     from: { type: 'string', description: '立案起始日期（含），2026-11-01 或 ISO 时间' },
     to: { type: 'string', description: '立案截止日期（含当天）' },
     q: { type: 'string', maxLength: 100, description: '在内容、编号、地址中搜索' },
-    page: { type: 'integer', minimum: 1, maximum: 100_000, default: 1 },
+    page: { type: 'integer', minimum: 1, maximum: 100_000, default: 1, description: '页码（按偏移分页，附总数）' },
+    cursor: {
+      type: 'string',
+      maxLength: 400,
+      description: '按游标分页（推荐）：第一页传空字符串，之后传上一页返回的 nextCursor；不计总数，不受页数影响',
+    },
     pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
     sort: { type: 'string', enum: ['createdAt', 'dueAt', 'number'], description: '缺省：超期在前，其后按时间由新到旧' },
     order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
@@ -187,16 +198,20 @@ export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Pr
             type: 'object',
             properties: {
               items: { type: 'array', items: listItemSchema },
-              total: { type: 'integer' },
-              page: { type: 'integer' },
+              total: { type: 'integer', description: '符合条件的案件总数（仅按页码分页时）' },
+              page: { type: 'integer', description: '仅按页码分页时' },
               pageSize: { type: 'integer' },
+              nextCursor: { type: ['string', 'null'], description: '下一页的游标；null 表示已是最后一页' },
             },
           },
           ...errorResponses,
         },
       },
     },
-    async (req) => listCases(deps.db, requireActor(req), req.query, deps.domain.clock()),
+    async (req) =>
+      req.query.cursor !== undefined
+        ? listCasesAfter(deps.db, requireActor(req), req.query, req.query.cursor, deps.domain.clock())
+        : listCases(deps.db, requireActor(req), req.query, deps.domain.clock()),
   );
 
   app.get<{ Params: { number: string } }>(

@@ -73,7 +73,10 @@ const publicOpenCaseSchema = {
 
 /** District totals and department scorecards; never per-person figures (names stay internal). */
 async function publicStats(db: ServerDeps['db'], period: Period, now: Date) {
-  const [rows, departments] = await Promise.all([loadStatsRows(db, period, null, now), referralDepartments(db)]);
+  const [rows, departments] = await Promise.all([
+    loadStatsRows(db, period, null, now, { people: false }),
+    referralDepartments(db),
+  ]);
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     scope: '江汉区',

@@ -1,7 +1,8 @@
 // Small factories for integration tests: people, tokens and cases written with Prisma directly,
 // so read-side tests do not depend on the write side's workflow.
 import type { Actor, CaseStatus, Role } from '../../core/case/case-types.ts';
-import type { Db } from '../../db/prisma-client.ts';
+import { sqlOf, type Db } from '../../db/prisma-client.ts';
+import { rollupCaseChange, rollupRating } from '../../db/stats-rollup.ts';
 import { issueToken } from '../../db/token-store.ts';
 
 export interface TestPerson {
@@ -31,6 +32,7 @@ export interface CaseInput {
   postponed?: boolean;
   reworkCount?: number;
   reopenCount?: number;
+  autoVerified?: boolean;
   createdAt?: Date | string;
   dueAt?: Date | string | null;
   responseDueAt?: Date | string | null;
@@ -104,7 +106,7 @@ export function createCaseFactory(db: Db) {
     const day = createdAt.toISOString().slice(0, 10).replace(/-/g, '');
     const it = o.itemCode ? await item(o.itemCode) : null;
     const status = o.status ?? 'dispatched';
-    return db.case.create({
+    const created = await db.case.create({
       data: {
         number: `JH-${day}-${String(seq).padStart(4, '0')}`,
         text: o.text ?? `测试案件 ${seq}`,
@@ -126,6 +128,7 @@ export function createCaseFactory(db: Db) {
         postponed: o.postponed ?? false,
         reworkCount: o.reworkCount ?? 0,
         reopenCount: o.reopenCount ?? 0,
+        autoVerified: o.autoVerified ?? false,
         createdAt,
         dueAt: at(o.dueAt),
         responseDueAt: at(o.responseDueAt),
@@ -133,6 +136,9 @@ export function createCaseFactory(db: Db) {
         closedAt: at(o.closedAt) ?? (status === 'closed' ? createdAt : null),
       },
     });
+    // The statistics rollups, as the case store keeps them for every case it writes.
+    await sqlOf(db).transaction((tx) => rollupCaseChange(tx, created.id, null));
+    return created;
   }
 
   return {
@@ -142,8 +148,11 @@ export function createCaseFactory(db: Db) {
     person,
     case: kase,
     follow: (caseId: number, personId: number) => db.caseSubscriber.create({ data: { caseId, personId } }),
-    rating: (caseId: number, personId: number, score: string, createdAt?: Date | string) =>
-      db.rating.create({ data: { caseId, personId, score, createdAt: at(createdAt) ?? new Date() } }),
+    rating: async (caseId: number, personId: number, score: string, createdAt?: Date | string) => {
+      const r = await db.rating.create({ data: { caseId, personId, score, createdAt: at(createdAt) ?? new Date() } });
+      await sqlOf(db).transaction((tx) => rollupRating(tx, caseId, score, r.createdAt));
+      return r;
+    },
     event: (
       caseId: number,
       e: {

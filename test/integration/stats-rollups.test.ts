@@ -1,0 +1,229 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseStatus } from '../../core/case/case-types.ts';
+import { parseBound, type Period } from '../../core/stats/period-fns.ts';
+import {
+  computeDepartmentScorecards,
+  computeFigures,
+  computeStreetFigures,
+  dailyTrend,
+} from '../../core/stats/stats-fns.ts';
+import type { StatsRows } from '../../core/stats/stats-types.ts';
+import { createCaseStore } from '../../db/case-store.ts';
+import { createOutboxStore } from '../../db/outbox-store.ts';
+import { sqlOf } from '../../db/prisma-client.ts';
+import { MIGRATIONS_DIR } from '../../db/schema-engine.ts';
+import { loadStatsRows, loadStatsRowsDirect, referralDepartments, streetsInScope } from '../../db/stats-queries.ts';
+import { rebuildRollups } from '../../db/stats-rollup.ts';
+import { seedReferenceData } from '../../db/seed.ts';
+import { createCaseFactory } from '../helpers/case-factory.ts';
+import { createTestDb, type TestDb } from '../helpers/test-db.ts';
+
+/**
+ * The statistics read whole past days from "StatsRollup" and the rest from the cases. Here a
+ * varied, deterministic data set (three streets, several items, every status, two months, cases
+ * on either side of a Shanghai midnight, postponements, rework, ratings, departments) is written,
+ * part of it changed afterwards through the case store, and every figure is compared with the
+ * same figures computed from the cases directly, for several periods and scopes.
+ */
+const NOW = new Date('2026-11-20T04:00:00Z'); // 12:00 in Shanghai
+const HOUR = 3_600_000;
+const STREETS = ['万松街道', '北湖街道', '唐家墩街道'];
+const ITEMS = ['HW-001', 'SR-001', 'YS-GA-001', null];
+const STATUSES: CaseStatus[] = [
+  'triage',
+  'dispatched',
+  'accepted',
+  'resolved',
+  'closed',
+  'closed',
+  'merged',
+  'rejected',
+];
+
+let t: TestDb;
+const ids: number[] = [];
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+const snapshot = async () =>
+  (
+    await t.db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT "kind", "day", "streetId", "departmentId", "status", "post", "mode721", "score", "n", "reworkSum", "reopened",
+              "resolvedCount", CAST("handlingMs" AS TEXT) AS handlingMs, "postponed", "onTime"
+       FROM "StatsRollup"
+       WHERE "n" <> 0 OR "reworkSum" <> 0 OR "reopened" <> 0 OR "resolvedCount" <> 0 OR "handlingMs" <> 0 OR "postponed" <> 0 OR "onTime" <> 0
+       ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`,
+    )
+  ).map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
+
+beforeAll(async () => {
+  t = await createTestDb();
+  await seedReferenceData(t.db);
+  const f = createCaseFactory(t.db);
+  const resident = await f.person({ role: 'resident' });
+  const rand = rng(20261120);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const start = Date.parse('2026-09-25T00:00:00Z');
+  for (let i = 0; i < 240; i++) {
+    const createdAt = new Date(start + rand() * (NOW.getTime() + 2 * HOUR - start));
+    const status = pick(STATUSES);
+    const done = status === 'resolved' || status === 'closed';
+    const dueAt = rand() < 0.9 ? new Date(createdAt.getTime() + (12 + rand() * 200) * HOUR) : null;
+    const resolvedAt = done ? new Date(createdAt.getTime() + rand() * 150 * HOUR) : null;
+    const c = await f.case({
+      reporterId: resident.id,
+      street: rand() < 0.05 ? null : pick(STREETS),
+      department: rand() < 0.2 ? pick(['市场监管', '公安']) : null,
+      itemCode: pick(ITEMS),
+      status,
+      mode721: done ? pick(['service', 'management', 'enforcement']) : null,
+      postponed: rand() < 0.1,
+      reworkCount: rand() < 0.1 ? 1 : 0,
+      reopenCount: rand() < 0.05 ? 1 : 0,
+      autoVerified: status === 'closed' && rand() < 0.3,
+      createdAt,
+      dueAt,
+      resolvedAt,
+      closedAt: status === 'closed' ? new Date(resolvedAt!.getTime() + rand() * 60 * HOUR) : null,
+    });
+    ids.push(c.id);
+    if (status === 'closed' && rand() < 0.5)
+      await f.rating(c.id, resident.id, pick(['satisfied', 'basic', 'unsatisfied']), c.closedAt!);
+  }
+  // Either side of Shanghai midnight (16:00Z): one district day apart.
+  for (const at of [
+    '2026-11-09T15:59:59.999Z',
+    '2026-11-09T16:00:00.000Z',
+    '2026-10-31T15:59:59.999Z',
+    '2026-10-31T16:00:00.000Z',
+  ])
+    ids.push(
+      (
+        await f.case({
+          reporterId: resident.id,
+          street: STREETS[0]!,
+          itemCode: 'HW-001',
+          status: 'closed',
+          mode721: 'service',
+          createdAt: at,
+          dueAt: at,
+          resolvedAt: at,
+          closedAt: at,
+        })
+      ).id,
+    );
+
+  // Changes after the fact, through the case store: every kind of column the figures read.
+  const outbox = createOutboxStore(t.db, { clock: () => NOW });
+  const store = createCaseStore(t.db, (tx, people, msg, key, caseId) =>
+    outbox.enqueueForPeople(tx, people, msg, key, caseId),
+  );
+  const wansong = await f.streetId(STREETS[0]!);
+  const beihu = await f.streetId(STREETS[1]!);
+  for (const [k, id] of ids.entries()) {
+    if (k % 7 === 0)
+      await store.transaction(async (tx) => {
+        const c = (await tx.getCase({ id }))!;
+        await tx.updateCase(id, {
+          status: 'closed',
+          closedAt: new Date((c.resolvedAt ?? c.createdAt).getTime() + 5 * HOUR),
+          resolvedAt: c.resolvedAt ?? new Date(c.createdAt.getTime() + 3 * HOUR),
+          mode721: 'management',
+        });
+        await tx.insertRating({ caseId: id, personId: resident.id, score: 'basic', comment: null, at: NOW });
+      });
+    if (k % 11 === 0)
+      await store.transaction(async (tx) => {
+        await tx.updateCase(id, { streetId: k % 2 ? wansong : beihu, postponed: true, reworkCount: 2 });
+      });
+    if (k % 13 === 0)
+      await store.transaction(async (tx) => {
+        const c = (await tx.getCase({ id }))!;
+        await tx.updateCase(id, {
+          dueAt: new Date(c.createdAt.getTime() + 30 * HOUR),
+          status: 'accepted',
+          closedAt: null,
+        });
+      });
+  }
+});
+
+afterAll(async () => {
+  await t.db.$disconnect();
+});
+
+async function figures(load: typeof loadStatsRows, period: Period, streetId: number | null) {
+  const rows: StatsRows = await load(t.db, period, streetId, NOW);
+  const [streets, departments] = await Promise.all([streetsInScope(t.db, streetId), referralDepartments(t.db)]);
+  return {
+    totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
+    streets: computeStreetFigures(rows, streets),
+    departments: computeDepartmentScorecards(rows, departments),
+    trend: dailyTrend(rows, period),
+  };
+}
+
+const p = (from: string, to: string): Period => ({ from: parseBound(from, 'from'), to: parseBound(to, 'to') });
+
+describe('statistics from rollups', () => {
+  const periods: Array<[string, Period]> = [
+    ['November (today inside)', p('2026-11-01', '2026-11-30')],
+    ['October (whole past days)', p('2026-10-01', '2026-10-31')],
+    ['two months and more', p('2026-09-20', '2026-11-20')],
+    ['bounds inside days', { from: new Date('2026-10-15T07:30:00Z'), to: new Date('2026-11-19T23:59:00Z') }],
+    ['one past day', p('2026-11-10', '2026-11-10')],
+    [
+      'two hours across a Shanghai midnight',
+      { from: new Date('2026-11-09T15:00:00Z'), to: new Date('2026-11-09T17:00:00Z') },
+    ],
+  ];
+
+  it('equal the figures computed from the cases directly, for every period and scope', async () => {
+    const scopes = [null, await createCaseFactory(t.db).streetId(STREETS[0]!)];
+    for (const [name, period] of periods)
+      for (const streetId of scopes) {
+        const fromRollups = await figures(loadStatsRows, period, streetId);
+        const direct = await figures(loadStatsRowsDirect, period, streetId);
+        expect(fromRollups, `${name}, ${streetId ?? 'district'}`).toEqual(direct);
+      }
+    // The data set is not trivial: the periods above see cases, ratings and due cases.
+    const nov = await figures(loadStatsRows, periods[0]![1], null);
+    expect(nov.totals.total).toBeGreaterThan(50);
+    expect(nov.totals.due).toBeGreaterThan(10);
+    expect(nov.totals.ratings.total).toBeGreaterThan(5);
+    expect(nov.totals.autoVerified).toBeGreaterThan(0);
+  });
+
+  it('put the cases either side of Shanghai midnight on their own district days', async () => {
+    const { trend } = await figures(loadStatsRows, p('2026-11-09', '2026-11-10'), null);
+    const direct = await figures(loadStatsRowsDirect, p('2026-11-09', '2026-11-10'), null);
+    expect(trend).toEqual(direct.trend);
+    const rollup = await t.db.$queryRawUnsafe<Array<{ day: string }>>(
+      `SELECT DISTINCT "day" FROM "StatsRollup" WHERE "kind" = 'created' AND "day" IN ('2026-11-09', '2026-11-10')`,
+    );
+    expect(rollup.map((r) => r.day).sort()).toEqual(['2026-11-09', '2026-11-10']);
+  });
+
+  it('kept in step with every change equal a rebuild from the cases, and the migration backfill', async () => {
+    const incremental = await snapshot();
+    expect(incremental.length).toBeGreaterThan(50);
+    await sqlOf(t.db).transaction((tx) => rebuildRollups(tx));
+    expect(await snapshot()).toEqual(incremental);
+
+    const folder = readdirSync(MIGRATIONS_DIR).find((d) => d.endsWith('_stats_rollups'))!;
+    const migration = readFileSync(path.join(MIGRATIONS_DIR, folder, 'migration.sql'), 'utf8');
+    const backfill = migration
+      .slice(migration.indexOf('-- Backfill'))
+      .split('\n')
+      .filter((line) => !line.startsWith('--'))
+      .join('\n');
+    await t.db.$executeRawUnsafe('DELETE FROM "StatsRollup"');
+    for (const stmt of backfill.split(';').filter((s) => /INSERT/.test(s))) await t.db.$executeRawUnsafe(stmt);
+    expect(await snapshot()).toEqual(incremental);
+  });
+});
