@@ -1,15 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { MIGRATIONS_DIR, NO_FILTERS, openSchemaEngine, schemaFiles } from './schema-engine.ts';
+import { migrationsDirOf, NO_FILTERS, openSchemaEngine, schemaFiles } from './schema-engine.ts';
 import { readMigrationsList } from './migrations-fns.ts';
+import { engineOf } from './db-engine.ts';
 
 export function sqlitePath(databaseUrl: string): string {
   return databaseUrl.replace(/^file:/, '');
 }
 
 /** Applies pending migrations (recorded in _prisma_migrations); returns the names applied. */
-export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
-  mkdirSync(path.dirname(path.resolve(sqlitePath(databaseUrl))), { recursive: true });
+export async function applyMigrations(
+  databaseUrl: string,
+  migrationsDir = migrationsDirOf(engineOf(databaseUrl)),
+): Promise<string[]> {
+  if (engineOf(databaseUrl) === 'sqlite')
+    mkdirSync(path.dirname(path.resolve(sqlitePath(databaseUrl))), { recursive: true });
   const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
     const migrationsList = await readMigrationsList(migrationsDir);
@@ -24,7 +29,7 @@ export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRA
 export async function diffDatabaseToSchema(databaseUrl: string): Promise<string> {
   const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
-    const files = await schemaFiles();
+    const files = await schemaFiles(engineOf(databaseUrl));
     const result = await engine.diff({
       from: { tag: 'schemaDatasource', files, configDir: path.dirname(files[0]!.path) },
       to: { tag: 'schemaDatamodel', files },
