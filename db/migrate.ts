@@ -42,3 +42,30 @@ export async function diffDatabaseToSchema(databaseUrl: string): Promise<string>
     await close();
   }
 }
+
+/**
+ * The SQL that takes a database from the schema `fromSchema` (a schema file's text; none: an
+ * empty database) to schema.prisma, for the engine `databaseUrl` names. Reads no database:
+ * PostgreSQL migrations are written this way, from the schema the last one reached
+ * (prisma/migrations-postgres/schema.snapshot.prisma), since the WebAssembly engine cannot
+ * introspect PostgreSQL through the driver adapter.
+ */
+export async function schemaDiffSql(databaseUrl: string, fromSchema?: string): Promise<string> {
+  const { engine, close } = await openSchemaEngine(databaseUrl);
+  try {
+    const files = await schemaFiles(engineOf(databaseUrl));
+    const result = await engine.diff({
+      from:
+        fromSchema === undefined
+          ? { tag: 'empty' }
+          : { tag: 'schemaDatamodel', files: [{ path: files[0]!.path, content: fromSchema }] },
+      to: { tag: 'schemaDatamodel', files },
+      script: true,
+      exitCode: false,
+      filters: NO_FILTERS,
+    });
+    return result.stdout ?? '';
+  } finally {
+    await close();
+  }
+}

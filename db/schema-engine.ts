@@ -36,6 +36,8 @@ export const SCHEMA_PATH = path.resolve(import.meta.dirname, '../prisma/schema.p
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../prisma/migrations');
 export const PG_SCHEMA_PATH = path.resolve(import.meta.dirname, '../prisma/schema.postgres.prisma');
 export const PG_MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../prisma/migrations-postgres');
+/** The derived PostgreSQL schema as the last PostgreSQL migration left it: the next one starts from here. */
+export const PG_SNAPSHOT_PATH = path.join(PG_MIGRATIONS_DIR, 'schema.snapshot.prisma');
 
 export const migrationsDirOf = (engine: Engine) => (engine === 'postgres' ? PG_MIGRATIONS_DIR : MIGRATIONS_DIR);
 

@@ -1,16 +1,16 @@
 // npm run db:migration -- --name X
 // Writes prisma/migrations/<timestamp>_X/migration.sql from the difference between the
 // existing migrations (applied to a scratch database) and schema.prisma; and the same for
-// PostgreSQL in prisma/migrations-postgres when a server is at hand (PG_MIGRATION_URL or
-// TEST_DATABASE_URL, a postgresql:// URL: a scratch database is created there and dropped).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// PostgreSQL in prisma/migrations-postgres, from the schema its last migration reached
+// (schema.snapshot.prisma there) to schema.prisma derived for PostgreSQL. The second needs a
+// PostgreSQL server to talk to (PG_MIGRATION_URL or TEST_DATABASE_URL; the test cluster will do).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyMigrations, diffDatabaseToSchema } from '../db/migrate.ts';
+import { applyMigrations, diffDatabaseToSchema, schemaDiffSql } from '../db/migrate.ts';
 import { migrationFolderName } from '../db/migrations-fns.ts';
-import { MIGRATIONS_DIR, PG_MIGRATIONS_DIR } from '../db/schema-engine.ts';
-import { createScratchDatabase } from '../db/pg-scratch-database.ts';
+import { MIGRATIONS_DIR, PG_MIGRATIONS_DIR, PG_SNAPSHOT_PATH, schemaFiles } from '../db/schema-engine.ts';
 
 const { values } = parseArgs({ options: { name: { type: 'string' } } });
 if (!values.name) {
@@ -19,7 +19,7 @@ if (!values.name) {
 }
 const folderName = migrationFolderName(new Date(), values.name);
 
-async function write(url: string, dir: string, provider: string): Promise<void> {
+async function writeSqlite(url: string, dir: string, provider: string): Promise<void> {
   await applyMigrations(url, dir);
   const sql = await diffDatabaseToSchema(url);
   if (!sql.trim()) {
@@ -38,22 +38,30 @@ async function write(url: string, dir: string, provider: string): Promise<void> 
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'gridline-migration-'));
 try {
-  await write(`file:${path.join(scratch, 'scratch.db')}`, MIGRATIONS_DIR, 'sqlite');
+  await writeSqlite(`file:${path.join(scratch, 'scratch.db')}`, MIGRATIONS_DIR, 'sqlite');
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
 
+// PostgreSQL: from the schema the last migration reached to schema.prisma. Nothing is read or
+// written there, but the engine wants a server to talk to: the test cluster does.
 const server = process.env.PG_MIGRATION_URL ?? process.env.TEST_DATABASE_URL;
-if (server) {
-  const pg = await createScratchDatabase(server, 'gridline_migration');
-  try {
-    await write(pg.url, PG_MIGRATIONS_DIR, 'postgresql');
-  } finally {
-    await pg.drop();
-  }
-} else {
-  process.stdout.write(
-    'PostgreSQL: no server (set PG_MIGRATION_URL, or start one with scripts/pg-test-cluster.sh start): ' +
-      'prisma/migrations-postgres not updated; the PostgreSQL drift test will say so.\n',
+if (!server) {
+  process.stderr.write(
+    'postgresql: prisma/migrations-postgres NOT updated: start a server (scripts/pg-test-cluster.sh start) and run\n' +
+      `  PG_MIGRATION_URL=<its URL> npm run db:migration -- --name ${values.name}\n`,
   );
+  process.exit(1);
+}
+const current = (await schemaFiles('postgres'))[0]!.content;
+const previous = existsSync(PG_SNAPSHOT_PATH) ? readFileSync(PG_SNAPSHOT_PATH, 'utf8') : undefined;
+const pgSql = await schemaDiffSql(server, previous);
+if (!pgSql.trim() || /^\s*-- This is an empty migration\.\s*$/.test(pgSql)) {
+  process.stdout.write('postgresql: no schema changes, no migration written.\n');
+} else {
+  const folder = path.join(PG_MIGRATIONS_DIR, folderName);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, 'migration.sql'), pgSql);
+  writeFileSync(PG_SNAPSHOT_PATH, current);
+  process.stdout.write(`Wrote ${path.relative(process.cwd(), folder)}/migration.sql\n`);
 }
