@@ -103,7 +103,7 @@ function claimDuePg(tx: SqlTx, byChannel: string, p: ClaimParams): Promise<RawRo
        LIMIT ?
        FOR UPDATE OF o SKIP LOCKED),
      picked AS (
-       SELECT "id" FROM (SELECT "id", SUM(LEAST("cost", ?)) OVER (ORDER BY "priority", "id") AS "running" FROM due) c
+       SELECT "id" FROM (SELECT "id", SUM(LEAST("cost", ?::bigint)) OVER (ORDER BY "priority", "id") AS "running" FROM due) c
        WHERE "running" <= ?)
      UPDATE "OutboxMessage" SET "status" = 'sending', "nextAttemptAt" = ?
      WHERE "id" IN (SELECT "id" FROM picked)
