@@ -57,6 +57,9 @@ export interface PgSql extends Sql {
  */
 export function createPgSql(databaseUrl: string, opts: { max?: number } = {}): PgSql {
   const pool = new pg.Pool({ connectionString: databaseUrl, types, max: opts.max ?? 10 });
+  // An idle connection that breaks (the server restarted, a failover) is an 'error' event, which
+  // unheard would end the process; the pool drops that connection and the next unit gets a new one.
+  pool.on('error', () => {});
   const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 
   const txOf = (k: Pick<Kysely<unknown>, 'executeQuery'>): SqlTx => {
