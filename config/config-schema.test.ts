@@ -12,6 +12,13 @@ describe('loadConfig', () => {
     expect(c.telegramEnabled).toBe(false);
   });
 
+  it('takes a PostgreSQL URL beside DATA_DIR (photos stay in DATA_DIR), and refuses other databases', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgresql://gridline@127.0.0.1:5432/gridline' }, '/srv/gridline', false);
+    expect(c.DATABASE_URL).toBe('postgresql://gridline@127.0.0.1:5432/gridline');
+    expect(c.dataDir).toBe('/srv/gridline/data');
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x@y/z' }, '/x', false)).toThrow(ConfigError);
+  });
+
   it('turns demo mode off once a messenger is configured, unless asked for', () => {
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc' }, '/x', false).DEMO_MODE).toBe(false);
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', DEMO_MODE: 'true' }, '/x', false).DEMO_MODE).toBe(true);

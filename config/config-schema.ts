@@ -39,7 +39,10 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
-    .regex(/^file:.+/, 'must be a SQLite URL such as file:./data/gridline.db')
+    .regex(
+      /^(file:.+|postgres(ql)?:\/\/.+)/,
+      'must be a SQLite URL such as file:./data/gridline.db or a PostgreSQL URL such as postgresql://gridline@db.example.cn/gridline',
+    )
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),

@@ -9,6 +9,7 @@ import { handlerIds } from './handler-ids.ts';
 import { verificationTaskOps } from './verification-task-ops.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
+import { jsonList } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
 import { rollupCaseChange, rollupRating, rollupState } from './stats-rollup.ts';
 
@@ -56,20 +57,21 @@ interface CaseRecord {
   lng: number | null;
   address: string | null;
   post: string | null;
-  urgent: number;
+  urgent: number | boolean;
   itemId: number | null;
-  dueAt: string | null;
-  responseDueAt: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-  closedAt: string | null;
+  // Text on SQLite, Date on PostgreSQL: new Date() takes either.
+  dueAt: string | Date | null;
+  responseDueAt: string | Date | null;
+  createdAt: string | Date;
+  resolvedAt: string | Date | null;
+  closedAt: string | Date | null;
   outcome: string | null;
   mode721: string | null;
   mergedIntoId: number | null;
   reopenCount: number;
   reworkCount: number;
   returnCount: number;
-  externalDueAt: string | null;
+  externalDueAt: string | Date | null;
   streetName: string | null;
   departmentName: string | null;
   reporterName: string | null;
@@ -83,7 +85,7 @@ interface CaseRecord {
   itemResponseHours: number;
   itemHandlingHours: number;
   itemTimeBasis: string;
-  itemUrgent: number;
+  itemUrgent: number | boolean;
   itemMode721: string;
   resolvedById: number | null;
 }
@@ -100,7 +102,7 @@ interface ItemRecord {
   responseHours: number;
   handlingHours: number;
   timeBasis: string;
-  urgent: number;
+  urgent: number | boolean;
   mode721: string;
 }
 
@@ -116,7 +118,7 @@ const toItemRef = (i: ItemRecord): ItemRef => ({
   responseHours: i.responseHours,
   handlingHours: i.handlingHours,
   timeBasis: i.timeBasis as ItemRef['timeBasis'],
-  urgent: i.urgent === 1,
+  urgent: Boolean(i.urgent), // 1 on SQLite, true on PostgreSQL
   mode721: i.mode721 as Mode721,
 });
 
@@ -156,7 +158,7 @@ function toCaseRow(r: CaseRecord): CaseRow {
     lng: r.lng,
     address: r.address,
     post: r.post,
-    urgent: r.urgent === 1,
+    urgent: Boolean(r.urgent),
     itemId: r.itemId,
     item,
     streetName: r.streetName,
@@ -227,69 +229,81 @@ const json = (v: unknown) => JSON.stringify(v);
  * (see sql-connection.ts): a report's registration runs about twenty of them, which through
  * Prisma cost ~0.3 ms each and through better-sqlite3 ~0.01 ms.
  */
-const externalExists = (tx: SqlTx, source: string, ref: string) =>
-  tx.get('SELECT 1 AS "x" FROM "Case" WHERE "externalSource" = ? AND "externalRef" = ?', source, ref) !== undefined;
+const externalExists = async (tx: SqlTx, source: string, ref: string) =>
+  (await tx.get('SELECT 1 AS "x" FROM "Case" WHERE "externalSource" = ? AND "externalRef" = ?', source, ref)) !==
+  undefined;
 
 function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
-  const load = (where: { id: number } | { number: string }): CaseRow | null => {
+  const load = async (where: { id: number } | { number: string }): Promise<CaseRow | null> => {
     const r =
       'id' in where
-        ? tx.get<CaseRecord>(`${CASE_SELECT} WHERE c."id" = ?`, where.id)
-        : tx.get<CaseRecord>(`${CASE_SELECT} WHERE c."number" = ?`, where.number);
+        ? await tx.get<CaseRecord>(`${CASE_SELECT} WHERE c."id" = ?`, where.id)
+        : await tx.get<CaseRecord>(`${CASE_SELECT} WHERE c."number" = ?`, where.number);
     return r ? toCaseRow(r) : null;
   };
 
-  const numberTaken = (number: string): boolean =>
-    tx.get('SELECT 1 FROM "Case" WHERE "number" = ?', number) !== undefined;
+  const numberTaken = async (number: string): Promise<boolean> =>
+    (await tx.get('SELECT 1 FROM "Case" WHERE "number" = ?', number)) !== undefined;
 
   return {
     async nextCaseNumber(prefix, day) {
       const key = day.replace(/-/g, '');
-      const { last } = tx.get<{ last: number }>(
-        'INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "last" + 1 RETURNING "last"',
+      // The upsert locks the day's counter row until the unit commits: on PostgreSQL, processes
+      // numbering at once take turns, so numbers stay unique and without gaps (a rolled-back
+      // unit gives its number back with its increment).
+      const { last } = (await tx.get<{ last: number }>(
+        'INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "CaseCounter"."last" + 1 RETURNING "last"',
         key,
-      )!;
+      ))!;
       const number = caseNumber(prefix, key, last);
-      if (!numberTaken(number)) return number;
+      if (!(await numberTaken(number))) return number;
       // The counter row was missing or behind the numbers in use (cases imported or seeded
       // without it): continue after the highest number of the day, and keep the counter there.
       const dayPrefix = caseNumber(prefix, key, 0).slice(0, -4);
-      const highest = tx.get<{ n: number | null }>(
-        'SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE "number" >= ? AND "number" < ?',
-        dayPrefix.length + 1,
-        dayPrefix,
-        `${dayPrefix.slice(0, -1)}.`, // '.' sorts right after '-': the range is the day's numbers, on the unique index
-      );
+      const highest =
+        tx.dialect === 'sqlite'
+          ? await tx.get<{ n: number | null }>(
+              'SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE "number" >= ? AND "number" < ?',
+              dayPrefix.length + 1,
+              dayPrefix,
+              `${dayPrefix.slice(0, -1)}.`, // '.' sorts right after '-': the range is the day's numbers, on the unique index
+            )
+          : // A range on text depends on the database's collation there: match the prefix instead.
+            await tx.get<{ n: number | null }>(
+              'SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE starts_with("number", ?)',
+              dayPrefix.length + 1,
+              dayPrefix,
+            );
       const next = Math.max(last, highest?.n ?? 0) + 1;
-      tx.run('UPDATE "CaseCounter" SET "last" = ? WHERE "day" = ?', next, key);
+      await tx.run('UPDATE "CaseCounter" SET "last" = ? WHERE "day" = ?', next, key);
       const renumbered = caseNumber(prefix, key, next);
-      if (numberTaken(renumbered)) throw new CaseNumberError();
+      if (await numberTaken(renumbered)) throw new CaseNumberError();
       return renumbered;
     },
     async activeItem(code) {
-      const i = tx.get<ItemRecord>(
+      const i = await tx.get<ItemRecord>(
         `SELECT i."id", i."code", i."name", v."version", i."level", i."post", i."department", i."legalBasis", i."responseHours", i."handlingHours", i."timeBasis", i."urgent", i."mode721"
-         FROM "PowerItem" i JOIN "PowerListVersion" v ON v."id" = i."versionId" WHERE i."code" = ? AND v."active" = 1 LIMIT 1`,
+         FROM "PowerItem" i JOIN "PowerListVersion" v ON v."id" = i."versionId" WHERE i."code" = ? AND v."active" = TRUE LIMIT 1`,
         code,
       );
       return i ? toItemRef(i) : null;
     },
     async streetIdByName(name) {
-      return tx.get<{ id: number }>('SELECT "id" FROM "Street" WHERE "name" = ?', name)?.id ?? null;
+      return (await tx.get<{ id: number }>('SELECT "id" FROM "Street" WHERE "name" = ?', name))?.id ?? null;
     },
     async departmentIdByName(name) {
-      return tx.get<{ id: number }>('SELECT "id" FROM "Department" WHERE "name" = ?', name)?.id ?? null;
+      return (await tx.get<{ id: number }>('SELECT "id" FROM "Department" WHERE "name" = ?', name))?.id ?? null;
     },
     async insertCase(d) {
       const now = sqlDate(d.createdAt);
-      if (d.external && externalExists(tx, d.external.source, d.external.ref)) {
+      if (d.external && (await externalExists(tx, d.external.source, d.external.ref))) {
         throw new ConflictError(`工单${d.external.ref}已导入，不再重复立案`);
       }
-      const { lastInsertRowid: id } = tx.run(
+      const { id } = (await tx.get<{ id: number }>(
         `INSERT INTO "Case" ("number", "text", "lat", "lng", "address", "streetId", "itemId", "handling", "post", "departmentId", "status", "urgent",
            "confidence", "needsTriage", "routingReasons", "channel", "reporterId", "mergedIntoId", "createdAt", "updatedAt", "registeredAt",
            "dispatchedAt", "responseDueAt", "dueAt", "externalSource", "externalRef", "externalReceivedAt", "externalDueAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
         d.number,
         d.text,
         d.lat,
@@ -318,28 +332,28 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         d.external?.ref ?? null,
         toSql(d.external?.receivedAt ?? null),
         toSql(d.external?.dueAt ?? null),
-      );
-      rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
-      return load({ id })!;
+      ))!;
+      await rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
+      return (await load({ id }))!;
     },
     getCase: async (ref) => load(ref),
     async updateCase(id, patch) {
       const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
       for (const k of keys) if (!PATCHABLE.has(k)) throw new Error(`not a case column: ${k}`);
       const set = [...keys.map((k) => `"${k}" = ?`), '"updatedAt" = ?'].join(', ');
-      const before = rollupState(tx, id);
-      tx.run(
+      const before = await rollupState(tx, id);
+      await tx.run(
         `UPDATE "Case" SET ${set} WHERE "id" = ?`,
         ...keys.map((k) => toSql((patch as Record<string, unknown>)[k])),
         sqlDate(new Date()),
         id,
       );
-      rollupCaseChange(tx, id, before);
-      return load({ id })!;
+      await rollupCaseChange(tx, id, before);
+      return (await load({ id }))!;
     },
     async appendEvent(e) {
-      const { lastInsertRowid: eventId } = tx.run(
-        `INSERT INTO "CaseEvent" ("caseId", "type", "fromStatus", "toStatus", "actorId", "actorRole", "note", "data", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      const { id: eventId } = (await tx.get<{ id: number }>(
+        `INSERT INTO "CaseEvent" ("caseId", "type", "fromStatus", "toStatus", "actorId", "actorRole", "note", "data", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
         e.caseId,
         e.type,
         e.fromStatus,
@@ -349,10 +363,10 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         e.note ?? null,
         json(e.data ?? {}),
         sqlDate(e.at),
-      );
+      ))!;
       if (e.attachmentIds?.length) {
-        tx.run(
-          'UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE "id" IN (SELECT value FROM json_each(?))',
+        await tx.run(
+          `UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE "id" IN ${jsonList(tx.dialect, 'int')}`,
           e.caseId,
           eventId,
           json(e.attachmentIds),
@@ -363,7 +377,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
     async findOpenDuplicate({ itemCode, lat, lng, radiusM, since }) {
       const dLat = radiusM / 111_320;
       const dLng = radiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
-      const rows = tx.all<CaseRecord>(
+      const rows = await tx.all<CaseRecord>(
         `${CASE_SELECT} WHERE c."status" IN ${OPEN_STATUSES} AND c."createdAt" >= ? AND c."lat" BETWEEN ? AND ? AND c."lng" BETWEEN ? AND ? AND i."code" = ? LIMIT 20`,
         sqlDate(since),
         lat - dLat,
@@ -380,15 +394,15 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
       return near[0] ?? null;
     },
     async reportedSince(reporterId, since) {
-      const r = tx.get<{ n: number; oldest: string | null }>(
+      const r = (await tx.get<{ n: number; oldest: string | Date | null }>(
         'SELECT COUNT(*) AS "n", MIN("createdAt") AS "oldest" FROM "Case" WHERE "reporterId" = ? AND "createdAt" >= ?',
         reporterId,
         sqlDate(since),
-      )!;
+      ))!;
       return { count: r.n, oldest: r.oldest ? new Date(r.oldest) : null };
     },
     async addSubscriber(caseId, personId) {
-      tx.run(
+      await tx.run(
         'INSERT INTO "CaseSubscriber" ("caseId", "personId", "createdAt") VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
         caseId,
         personId,
@@ -398,37 +412,37 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
     async attachmentOwnership(ids) {
       if (!ids.length) return [];
       return tx.all<{ id: number; uploadedById: number | null; caseId: number | null }>(
-        'SELECT "id", "uploadedById", "caseId" FROM "Attachment" WHERE "id" IN (SELECT value FROM json_each(?))',
+        `SELECT "id", "uploadedById", "caseId" FROM "Attachment" WHERE "id" IN ${jsonList(tx.dialect, 'int')}`,
         json([...new Set(ids)]),
       );
     },
     async resolutionPhotos(caseId) {
-      return tx
-        .all<{ id: number }>(
+      return (
+        await tx.all<{ id: number }>(
           `SELECT a."id" FROM "Attachment" a WHERE a."eventId" = (SELECT MAX(e."id") FROM "CaseEvent" e WHERE e."caseId" = ? AND e."type" = 'resolved') ORDER BY a."id"`,
           caseId,
         )
-        .map((r) => r.id);
+      ).map((r) => r.id);
     },
     async reportPhotos(caseId, limit) {
-      return tx
-        .all<{ id: number }>(
+      return (
+        await tx.all<{ id: number }>(
           `SELECT a."id" FROM "Attachment" a JOIN "CaseEvent" e ON e."id" = a."eventId" WHERE e."caseId" = ? AND e."type" = 'submitted' AND a."mime" LIKE 'image/%' ORDER BY a."id" LIMIT ?`,
           caseId,
           limit,
         )
-        .map((r) => r.id);
+      ).map((r) => r.id);
     },
     async actorsOf(personIds) {
       if (!personIds.length) return [];
-      const rows = tx.all<{
+      const rows = await tx.all<{
         id: number;
         role: string;
         streetId: number | null;
         departmentId: number | null;
         displayName: string;
       }>(
-        'SELECT "id", "role", "streetId", "departmentId", "displayName" FROM "Person" WHERE "active" = 1 AND "id" IN (SELECT value FROM json_each(?))',
+        `SELECT "id", "role", "streetId", "departmentId", "displayName" FROM "Person" WHERE "active" = TRUE AND "id" IN ${jsonList(tx.dialect, 'int')}`,
         json([...new Set(personIds)]),
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
@@ -448,14 +462,14 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
       });
     },
     async followers(caseId) {
-      const c = tx.get<{ reporterId: number }>('SELECT "reporterId" FROM "Case" WHERE "id" = ?', caseId);
+      const c = await tx.get<{ reporterId: number }>('SELECT "reporterId" FROM "Case" WHERE "id" = ?', caseId);
       if (!c) throw new Error(`no case ${caseId}`);
       return [
         ...new Set([
           c.reporterId,
-          ...tx
-            .all<{ personId: number }>('SELECT "personId" FROM "CaseSubscriber" WHERE "caseId" = ?', caseId)
-            .map((s) => s.personId),
+          ...(
+            await tx.all<{ personId: number }>('SELECT "personId" FROM "CaseSubscriber" WHERE "caseId" = ?', caseId)
+          ).map((s) => s.personId),
         ]),
       ];
     },
@@ -464,56 +478,58 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
     },
     async personInStreet(personId, streetId, roles) {
       return (
-        tx.get<{ n: number }>(
-          'SELECT COUNT(*) AS "n" FROM "Person" WHERE "id" = ? AND "streetId" = ? AND "active" = 1 AND "role" IN (SELECT value FROM json_each(?))',
+        (await tx.get<{ n: number }>(
+          `SELECT COUNT(*) AS "n" FROM "Person" WHERE "id" = ? AND "streetId" = ? AND "active" = TRUE AND "role" IN ${jsonList(tx.dialect, 'text')}`,
           personId,
           streetId,
           json(roles),
-        )!.n > 0
+        ))!.n > 0
       );
     },
     async departmentStaffed(departmentId) {
       return (
-        tx.get<{ n: number }>(
-          `SELECT COUNT(*) AS "n" FROM "Person" WHERE "role" = 'dept_liaison' AND "departmentId" = ? AND "active" = 1`,
-          departmentId,
-        )!.n > 0
+        Number(
+          (await tx.get<{ n: number }>(
+            `SELECT COUNT(*) AS "n" FROM "Person" WHERE "role" = 'dept_liaison' AND "departmentId" = ? AND "active" = TRUE`,
+            departmentId,
+          ))!.n,
+        ) > 0
       );
     },
     async history(caseId) {
-      return tx
-        .all<{ type: string; note: string | null; actorRole: string; data: string; createdAt: string }>(
+      return (
+        await tx.all<{ type: string; note: string | null; actorRole: string; data: string; createdAt: string }>(
           'SELECT "type", "note", "actorRole", "data", "createdAt" FROM "CaseEvent" WHERE "caseId" = ? ORDER BY "id"',
           caseId,
         )
-        .map((e) => ({
-          type: e.type,
-          note: e.note,
-          actorRole: e.actorRole,
-          data: JSON.parse(e.data) as Record<string, unknown>,
-          at: dateOrNull(e.createdAt)!,
-        }));
+      ).map((e) => ({
+        type: e.type,
+        note: e.note,
+        actorRole: e.actorRole,
+        data: JSON.parse(e.data) as Record<string, unknown>,
+        at: dateOrNull(e.createdAt)!,
+      }));
     },
     async ratingsSince(caseId, personId, since) {
-      return tx.get<{ n: number }>(
+      return (await tx.get<{ n: number }>(
         'SELECT COUNT(*) AS "n" FROM "Rating" WHERE "caseId" = ? AND "personId" = ? AND "createdAt" >= ?',
         caseId,
         personId,
         sqlDate(since),
-      )!.n;
+      ))!.n;
     },
     async setLatestRatingComment(caseId, personId, comment) {
-      const r = tx.get<{ id: number }>(
+      const r = await tx.get<{ id: number }>(
         'SELECT "id" FROM "Rating" WHERE "caseId" = ? AND "personId" = ? ORDER BY "id" DESC LIMIT 1',
         caseId,
         personId,
       );
       if (!r) return false;
-      tx.run('UPDATE "Rating" SET "comment" = ? WHERE "id" = ?', comment, r.id);
+      await tx.run('UPDATE "Rating" SET "comment" = ? WHERE "id" = ?', comment, r.id);
       return true;
     },
     async insertRating(r) {
-      tx.run(
+      await tx.run(
         'INSERT INTO "Rating" ("caseId", "personId", "score", "comment", "createdAt") VALUES (?, ?, ?, ?, ?)',
         r.caseId,
         r.personId,
@@ -521,20 +537,20 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         r.comment,
         sqlDate(r.at),
       );
-      rollupRating(tx, r.caseId, r.score, r.at);
+      await rollupRating(tx, r.caseId, r.score, r.at);
     },
     async insertPostponement(p) {
-      return tx.run(
-        `INSERT INTO "Postponement" ("caseId", "requestedById", "reason", "newDueAt", "status", "createdAt") VALUES (?, ?, ?, ?, 'pending', ?)`,
+      return (await tx.get<{ id: number }>(
+        `INSERT INTO "Postponement" ("caseId", "requestedById", "reason", "newDueAt", "status", "createdAt") VALUES (?, ?, ?, ?, 'pending', ?) RETURNING "id"`,
         p.caseId,
         p.requestedById,
         p.reason,
         sqlDate(p.newDueAt),
         sqlDate(p.at),
-      ).lastInsertRowid;
+      ))!.id;
     },
     async decidePostponement(id, d) {
-      const { changes } = tx.run(
+      const { changes } = await tx.run(
         `UPDATE "Postponement" SET "status" = ?, "decidedById" = ?, "decidedAt" = ? WHERE "id" = ? AND "status" = 'pending'`,
         d.approved ? 'approved' : 'refused',
         d.decidedById,
@@ -542,17 +558,17 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         id,
       );
       if (changes === 0) return null;
-      const p = tx.get<{ caseId: number; newDueAt: string; status: string }>(
+      const p = (await tx.get<{ caseId: number; newDueAt: string | Date; status: string }>(
         'SELECT "caseId", "newDueAt", "status" FROM "Postponement" WHERE "id" = ?',
         id,
-      )!;
+      ))!;
       return { caseId: p.caseId, newDueAt: new Date(p.newDueAt), status: p.status };
     },
     async notify(n) {
       if (n.personIds.length) notices.push(n);
     },
     async insertPlaceCorrection(p) {
-      tx.run(
+      await tx.run(
         `INSERT INTO "PlaceCorrection" ("streetId", "lat", "lng", "placeText", "source", "caseId", "actorId", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         p.streetId,
         p.lat,
@@ -577,7 +593,7 @@ export function createCaseStore(db: Db, enqueue: EnqueueForPeople): CaseStore {
         // can go as one message.
         const notices: Notice[] = [];
         const result = await fn(caseTx(tx, notices));
-        for (const n of combineNotices(notices)) enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
+        for (const n of combineNotices(notices)) await enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
         return result;
       }),
   };

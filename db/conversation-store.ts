@@ -13,9 +13,9 @@ const toState = (r: Row): FlowState => ({
 });
 
 /** Writes a chat's flow state inside the caller's unit of work (one row per chat and user). */
-export function saveConversation(tx: SqlTx, k: ConversationKey, state: FlowState): void {
+export async function saveConversation(tx: SqlTx, k: ConversationKey, state: FlowState): Promise<void> {
   const now = sqlDate(new Date());
-  tx.run(
+  await tx.run(
     `INSERT INTO "Conversation" ("channel", "chatId", "userId", "flow", "step", "data", "expiresAt", "updatedAt", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT ("channel", "chatId", "userId") DO UPDATE SET "flow" = excluded."flow", "step" = excluded."step", "data" = excluded."data", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`,
     k.channel,
@@ -30,8 +30,8 @@ export function saveConversation(tx: SqlTx, k: ConversationKey, state: FlowState
   );
 }
 
-export function clearConversation(tx: SqlTx, k: ConversationKey): void {
-  tx.run(
+export async function clearConversation(tx: SqlTx, k: ConversationKey): Promise<void> {
+  await tx.run(
     'DELETE FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?',
     k.channel,
     k.chatId,
@@ -47,8 +47,8 @@ export function createConversationStore(db: Db): ConversationPort {
   const sql = sqlOf(db);
   return {
     load: (k) =>
-      sql.transaction((tx) => {
-        const row = tx.get<Row>(
+      sql.transaction(async (tx) => {
+        const row = await tx.get<Row>(
           'SELECT "flow", "step", "data", "expiresAt" FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?',
           k.channel,
           k.chatId,

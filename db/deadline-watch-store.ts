@@ -61,14 +61,20 @@ export type Enqueue = Pick<OutboxStore, 'enqueueForPeople'>;
 
 export async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotice[]): Promise<number> {
   if (notices.length === 0) return 0;
-  return sqlOf(db).transaction((tx) =>
+  return sqlOf(db).transaction(async (tx) => {
     // Reminders and digests are bulk: a resident's reply goes out before them when the channel is busy.
-    notices.reduce(
-      (rows, n) =>
-        rows + outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase, undefined, OUTBOX_PRIORITY.bulk),
-      0,
-    ),
-  );
+    let rows = 0;
+    for (const n of notices)
+      rows += await outbox.enqueueForPeople(
+        tx,
+        n.personIds,
+        n.message,
+        n.dedupeKeyBase,
+        undefined,
+        OUTBOX_PRIORITY.bulk,
+      );
+    return rows;
+  });
 }
 
 /** The deadline watch over Prisma; the range conditions on dueAt use the Case(status, dueAt) index. */
@@ -141,10 +147,10 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
     districtAdmins,
 
     async flagAndNotify(caseId, flag, at, notices) {
-      return sql.transaction((tx) => {
+      return sql.transaction(async (tx) => {
         // Conditional on the flag being unset: two processes racing for a case write it once.
         const stamp = sqlDate(at);
-        const { changes } = tx.run(
+        const { changes } = await tx.run(
           `UPDATE "Case" SET "${flag}" = ?, "updatedAt" = ? WHERE "id" = ? AND "${flag}" IS NULL`,
           stamp,
           stamp,
@@ -152,7 +158,7 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
         );
         if (changes === 0) return false;
         for (const n of notices)
-          outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase, caseId, OUTBOX_PRIORITY.bulk);
+          await outbox.enqueueForPeople(tx, n.personIds, n.message, n.dedupeKeyBase, caseId, OUTBOX_PRIORITY.bulk);
         return true;
       });
     },

@@ -1,3 +1,4 @@
+import type { Engine } from './db-engine.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import { sqlDate } from './sql-values.ts';
 
@@ -17,10 +18,14 @@ const CHUNK = 2000;
 export function createHousekeepingStore(db: Db) {
   const sql = sqlOf(db);
 
-  async function inChunks(statement: string, before: Date): Promise<number> {
+  async function inChunks(statement: string | ((dialect: Engine) => string), before: Date): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await sql.transaction((tx) => tx.run(statement, sqlDate(before), CHUNK).changes);
+      const n = await sql.transaction(
+        async (tx) =>
+          (await tx.run(typeof statement === 'string' ? statement : statement(tx.dialect), sqlDate(before), CHUNK))
+            .changes,
+      );
       total += n;
       if (n < CHUNK) return total;
     }
@@ -32,8 +37,12 @@ export function createHousekeepingStore(db: Db) {
         // processedAt has no index (it would cost a page write per chat message). Rows are
         // inserted in time order, so each step takes the oldest rows by rowid; it stops early at
         // one still young enough to keep, and what lies behind it goes on a later night.
+        // PostgreSQL has no rowid: its chunks are any old rows, found by a scan (fine once a night).
         processedUpdates: await inChunks(
-          'DELETE FROM "ProcessedUpdate" WHERE "processedAt" < ? AND rowid IN (SELECT rowid FROM "ProcessedUpdate" ORDER BY rowid LIMIT ?)',
+          (dialect) =>
+            dialect === 'sqlite'
+              ? 'DELETE FROM "ProcessedUpdate" WHERE "processedAt" < ? AND rowid IN (SELECT rowid FROM "ProcessedUpdate" ORDER BY rowid LIMIT ?)'
+              : 'DELETE FROM "ProcessedUpdate" WHERE ctid IN (SELECT ctid FROM "ProcessedUpdate" WHERE "processedAt" < ? LIMIT ?)',
           p.processedBefore,
         ),
         webSessions: await inChunks(

@@ -27,7 +27,7 @@ export const toActor = (p: PersonRow): Actor => ({
   displayName: p.displayName,
 });
 
-type FoundRow = PersonRow & { identityId: number; chatId: string; blockedAt: string | null; active: number };
+type FoundRow = PersonRow & { identityId: number; chatId: string; blockedAt: unknown; active: number | boolean };
 
 /**
  * A deactivated person keeps their chat but none of their staff powers, from their next message
@@ -42,8 +42,11 @@ export function createIdentityStore(db: Db): IdentityPort {
     // Every chat message starts here, so it runs on prepared statements rather than Prisma.
     async resolve(channel, userId, chatId, displayName) {
       // One transaction, so two first messages of a newcomer (private chat and group) make one person.
-      return sql.transaction((tx) => {
-        const found = tx.get<FoundRow>(
+      return sql.transaction(async (tx) => {
+        // PostgreSQL runs units side by side: the newcomer's two first messages wait for each other here.
+        if (tx.dialect === 'postgres')
+          await tx.run('SELECT pg_advisory_xact_lock(hashtext(?))', `identity:${channel}:${userId}`);
+        const found = await tx.get<FoundRow>(
           `SELECT p."id", p."role", p."streetId", p."departmentId", p."displayName", p."active", i."id" AS "identityId", i."chatId", i."blockedAt"
            FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
           channel,
@@ -52,18 +55,19 @@ export function createIdentityStore(db: Db): IdentityPort {
         if (found) {
           // Pushes go to the person's private chat: a message in a group never moves them there.
           if (found.chatId !== chatId && !isGroupChat(chatId))
-            tx.run('UPDATE "ChatIdentity" SET "chatId" = ? WHERE "id" = ?', chatId, found.identityId);
-          if (found.blockedAt) tx.run('UPDATE "ChatIdentity" SET "blockedAt" = NULL WHERE "id" = ?', found.identityId); // they wrote again: unblocked
+            await tx.run('UPDATE "ChatIdentity" SET "chatId" = ? WHERE "id" = ?', chatId, found.identityId);
+          if (found.blockedAt)
+            await tx.run('UPDATE "ChatIdentity" SET "blockedAt" = NULL WHERE "id" = ?', found.identityId); // they wrote again: unblocked
           return { actor: chatActor(found), isNew: false };
         }
         const now = sqlDate(new Date());
         const name = displayName?.slice(0, 40) || '居民';
-        const id = tx.run(
-          'INSERT INTO "Person" ("displayName", "role", "active", "createdAt") VALUES (?, \'resident\', 1, ?)',
+        const { id } = (await tx.get<{ id: number }>(
+          'INSERT INTO "Person" ("displayName", "role", "active", "createdAt") VALUES (?, \'resident\', TRUE, ?) RETURNING "id"',
           name,
           now,
-        ).lastInsertRowid;
-        tx.run(
+        ))!;
+        await tx.run(
           'INSERT INTO "ChatIdentity" ("channel", "externalId", "chatId", "personId", "createdAt") VALUES (?, ?, ?, ?, ?)',
           channel,
           userId,

@@ -1,27 +1,33 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { MIGRATIONS_DIR, NO_FILTERS, openSchemaEngine, schemaFiles } from './schema-engine.ts';
+import { migrationsDirOf, NO_FILTERS, openSchemaEngine, schemaFiles } from './schema-engine.ts';
 import { readMigrationsList } from './migrations-fns.ts';
 import { pendingMigrations } from './migration-status.ts';
+import { engineOf } from './db-engine.ts';
 
 export function sqlitePath(databaseUrl: string): string {
   return databaseUrl.replace(/^file:/, '');
 }
 
 /** Applies pending migrations (recorded in _prisma_migrations); returns the names applied. */
-export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
-  mkdirSync(path.dirname(path.resolve(sqlitePath(databaseUrl))), { recursive: true });
+export async function applyMigrations(
+  databaseUrl: string,
+  migrationsDir = migrationsDirOf(engineOf(databaseUrl)),
+): Promise<string[]> {
+  const sqlite = engineOf(databaseUrl) === 'sqlite';
+  if (sqlite) mkdirSync(path.dirname(path.resolve(sqlitePath(databaseUrl))), { recursive: true });
   const migrationsList = await readMigrationsList(migrationsDir);
-  // A current schema needs no engine (and its exclusive lock): tools then run beside the server.
-  const pending = pendingMigrations(sqlitePath(databaseUrl), migrationsList);
-  if (pending.length === 0) return [];
+  // A current SQLite schema needs no engine (and its exclusive lock): tools then run beside the
+  // server. PostgreSQL has no such lock; the engine's own check is enough there.
+  const pending = sqlite ? pendingMigrations(sqlitePath(databaseUrl), migrationsList) : null;
+  if (pending?.length === 0) return [];
   const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
     const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
     return out.appliedMigrationNames;
   } catch (err) {
     // The engine needs the database to itself (see migration-status.ts): say so, not "SocketTimeout".
-    if (String((err as Error).message).includes('SocketTimeout')) throw new DatabaseInUseError(pending);
+    if (String((err as Error).message).includes('SocketTimeout')) throw new DatabaseInUseError(pending ?? []);
     throw err;
   } finally {
     await close();
@@ -32,7 +38,7 @@ export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRA
 export async function diffDatabaseToSchema(databaseUrl: string): Promise<string> {
   const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
-    const files = await schemaFiles();
+    const files = await schemaFiles(engineOf(databaseUrl));
     const result = await engine.diff({
       from: { tag: 'schemaDatasource', files, configDir: path.dirname(files[0]!.path) },
       to: { tag: 'schemaDatamodel', files },
@@ -55,5 +61,32 @@ export class DatabaseInUseError extends Error {
         `\nThe database is open in another process (a running server); ${pending.length} pending migration(s) need it to themselves. Restart the server (it migrates on start) or stop it and run npm run db:migrate.`,
     );
     this.name = 'DatabaseInUseError';
+  }
+}
+
+/**
+ * The SQL that takes a database from the schema `fromSchema` (a schema file's text; none: an
+ * empty database) to schema.prisma, for the engine `databaseUrl` names. Reads no database:
+ * PostgreSQL migrations are written this way, from the schema the last one reached
+ * (prisma/migrations-postgres/schema.snapshot.prisma), since the WebAssembly engine cannot
+ * introspect PostgreSQL through the driver adapter.
+ */
+export async function schemaDiffSql(databaseUrl: string, fromSchema?: string): Promise<string> {
+  const { engine, close } = await openSchemaEngine(databaseUrl);
+  try {
+    const files = await schemaFiles(engineOf(databaseUrl));
+    const result = await engine.diff({
+      from:
+        fromSchema === undefined
+          ? { tag: 'empty' }
+          : { tag: 'schemaDatamodel', files: [{ path: files[0]!.path, content: fromSchema }] },
+      to: { tag: 'schemaDatamodel', files },
+      script: true,
+      exitCode: false,
+      filters: NO_FILTERS,
+    });
+    return result.stdout ?? '';
+  } finally {
+    await close();
   }
 }

@@ -37,8 +37,8 @@ export interface MpStore extends MpBudgetPort {
 
 export function createMpStore(db: Db): MpStore {
   const sql = sqlOf(db);
-  const read = (tx: SqlTx, openid: string) => {
-    const row = tx.get<BudgetRow>(
+  const read = async (tx: SqlTx, openid: string) => {
+    const row = await tx.get<BudgetRow>(
       'SELECT "windowKind", "windowStart", "windowEnd", "allowed", "used" FROM "MpBudget" WHERE "openid" = ?',
       openid,
     );
@@ -46,9 +46,9 @@ export function createMpStore(db: Db): MpStore {
   };
   return {
     interacted: (openid, kind, now) =>
-      sql.transaction((tx) => {
-        const w = openWindow(read(tx, openid), kind, now);
-        tx.run(
+      sql.transaction(async (tx) => {
+        const w = openWindow(await read(tx, openid), kind, now);
+        await tx.run(
           `INSERT INTO "MpBudget" ("openid", "windowKind", "windowStart", "windowEnd", "allowed", "used") VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT ("openid") DO UPDATE SET "windowKind" = excluded."windowKind", "windowStart" = excluded."windowStart",
              "windowEnd" = excluded."windowEnd", "allowed" = excluded."allowed", "used" = excluded."used"`,
@@ -60,7 +60,7 @@ export function createMpStore(db: Db): MpStore {
           w.used,
         );
         // Messages held for want of budget go now, first in the chat's order.
-        tx.run(
+        await tx.run(
           `UPDATE "OutboxMessage" SET "nextAttemptAt" = ? WHERE "channel" = 'mp' AND "chatId" = ? AND "status" = 'pending' AND "nextAttemptAt" > ?`,
           sqlDate(now),
           openid,
@@ -69,22 +69,25 @@ export function createMpStore(db: Db): MpStore {
       }),
     seen: (key) =>
       sql.transaction(
-        (tx) =>
-          tx.get('SELECT 1 FROM "ProcessedUpdate" WHERE "channel" = \'mp\' AND "updateId" = ?', key) !== undefined,
+        async (tx) =>
+          (await tx.get('SELECT 1 FROM "ProcessedUpdate" WHERE "channel" = \'mp\' AND "updateId" = ?', key)) !==
+          undefined,
       ),
     claim: (key, now) =>
       sql.transaction(
-        (tx) =>
-          tx.run(
-            'INSERT OR IGNORE INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (\'mp\', ?, ?)',
-            key,
-            sqlDate(now),
+        async (tx) =>
+          (
+            await tx.run(
+              'INSERT INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (\'mp\', ?, ?) ON CONFLICT DO NOTHING',
+              key,
+              sqlDate(now),
+            )
           ).changes > 0,
       ),
     menuShown: (openid, buttons, now) =>
-      sql.transaction((tx) => {
+      sql.transaction(async (tx) => {
         if (!buttons.length) return;
-        tx.run(
+        await tx.run(
           `INSERT INTO "MpMenu" ("openid", "buttons", "shownAt") VALUES (?, ?, ?)
            ON CONFLICT ("openid") DO UPDATE SET "buttons" = excluded."buttons", "shownAt" = excluded."shownAt"`,
           openid,
@@ -93,8 +96,8 @@ export function createMpStore(db: Db): MpStore {
         );
       }),
     lastMenu: (openid, since) =>
-      sql.transaction((tx) => {
-        const row = tx.get<{ buttons: string }>(
+      sql.transaction(async (tx) => {
+        const row = await tx.get<{ buttons: string }>(
           'SELECT "buttons" FROM "MpMenu" WHERE "openid" = ? AND "shownAt" >= ?',
           openid,
           sqlDate(since),
@@ -104,20 +107,22 @@ export function createMpStore(db: Db): MpStore {
     window: (openid) => sql.transaction((tx) => read(tx, openid)),
     take: (openid, now) =>
       sql.transaction(
-        (tx) =>
-          tx.run(
-            'UPDATE "MpBudget" SET "used" = "used" + 1 WHERE "openid" = ? AND "windowEnd" > ? AND "used" < "allowed"',
-            openid,
-            sqlDate(now),
+        async (tx) =>
+          (
+            await tx.run(
+              'UPDATE "MpBudget" SET "used" = "used" + 1 WHERE "openid" = ? AND "windowEnd" > ? AND "used" < "allowed"',
+              openid,
+              sqlDate(now),
+            )
           ).changes > 0,
       ),
     refund: (openid) =>
-      sql.transaction((tx) => {
-        tx.run('UPDATE "MpBudget" SET "used" = MAX(0, "used" - 1) WHERE "openid" = ?', openid);
+      sql.transaction(async (tx) => {
+        await tx.run('UPDATE "MpBudget" SET "used" = "used" - 1 WHERE "openid" = ? AND "used" > 0', openid);
       }),
     exhaust: (openid) =>
-      sql.transaction((tx) => {
-        tx.run('UPDATE "MpBudget" SET "used" = "allowed" WHERE "openid" = ?', openid);
+      sql.transaction(async (tx) => {
+        await tx.run('UPDATE "MpBudget" SET "used" = "allowed" WHERE "openid" = ?', openid);
       }),
     async caseFacts(caseId, message, link) {
       const c = await db.case.findUnique({

@@ -3,6 +3,7 @@ import { OUTBOX_PRIORITY, type ClaimedMessage, type OutboxPort } from '../core/m
 import type { Prisma } from '../prisma/generated/client.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx } from './sql-connection.ts';
+import { jsonList } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
 
 export interface OutboxRowInput {
@@ -23,7 +24,7 @@ export type MessageFor = OutboundMessage | ((personId: number) => OutboundMessag
 
 export interface OutboxStore extends OutboxPort {
   /** Inserts in the caller's transaction; rows whose dedupeKey exists are skipped. Returns rows inserted. */
-  enqueue(tx: SqlTx, rows: OutboxRowInput[]): number;
+  enqueue(tx: SqlTx, rows: OutboxRowInput[]): Promise<number>;
   /** One row per chat identity of each active person (blocked chats skipped); key `${base}:${channel}:${chatId}`. */
   enqueueForPeople(
     tx: SqlTx,
@@ -32,7 +33,7 @@ export interface OutboxStore extends OutboxPort {
     dedupeKeyBase: string,
     caseId?: number,
     priority?: number,
-  ): number;
+  ): Promise<number>;
   /** `enqueue` in a transaction of its own. */
   enqueueNow(rows: OutboxRowInput[]): Promise<number>;
   /** `enqueueForPeople` in a transaction of its own. */
@@ -69,6 +70,54 @@ interface RawRow {
 
 const num = (v: number | bigint): number => Number(v);
 
+interface ClaimParams {
+  lease: Date;
+  now: Date;
+  channelParam: string;
+  skipChats: string;
+  limit: number;
+  costCap: number;
+  maxCost: number;
+}
+
+/**
+ * claimDue on PostgreSQL: the same choice as the SQLite statement (see there), with the due rows
+ * locked FOR UPDATE SKIP LOCKED, so processes claiming at once take different rows and none
+ * waits for another. A row another process holds unclaimed counts as older for its chat, so the
+ * chat's order holds across processes too.
+ */
+function claimDuePg(tx: SqlTx, byChannel: string, p: ClaimParams): Promise<RawRow[]> {
+  return tx.all<RawRow>(
+    `WITH due AS (
+       SELECT o."id", o."priority",
+         1 + coalesce(jsonb_array_length(o."payload"::jsonb -> 'photoAttachmentIds'), 0)
+           + (CASE WHEN o."payload"::jsonb -> 'location' IS NOT NULL THEN 1 ELSE 0 END) AS "cost"
+       FROM "OutboxMessage" o
+       WHERE o."status" = 'pending' AND o."nextAttemptAt" <= ?
+         AND ${byChannel}
+         AND o."chatId" NOT IN ${jsonList('postgres', 'text')}
+         AND NOT EXISTS (
+           SELECT 1 FROM "OutboxMessage" p
+           WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" IN ('pending', 'sending') AND p."id" < o."id")
+       ORDER BY o."priority", o."id"
+       LIMIT ?
+       FOR UPDATE OF o SKIP LOCKED),
+     picked AS (
+       SELECT "id" FROM (SELECT "id", SUM(LEAST("cost", ?::bigint)) OVER (ORDER BY "priority", "id") AS "running" FROM due) c
+       WHERE "running" <= ?)
+     UPDATE "OutboxMessage" SET "status" = 'sending', "nextAttemptAt" = ?
+     WHERE "id" IN (SELECT "id" FROM picked)
+     RETURNING "id", "dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "attempts", "nextAttemptAt", "priority"`,
+    sqlDate(p.now),
+    p.channelParam,
+    p.skipChats,
+    p.limit,
+    p.costCap,
+    p.maxCost,
+    sqlDate(p.lease),
+  );
+}
+
 /**
  * The outbox over Prisma. Writes that finish a claim match on (id, status 'sending', lease)
  * so a worker that stalled past its lease cannot undo what the next owner did.
@@ -82,40 +131,42 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
 
   // Every reply goes through here, so inserts are prepared statements on Prisma's connection
   // (sql-connection.ts), joining whichever unit of work the caller holds.
-  function enqueue(tx: SqlTx, rows: OutboxRowInput[]): number {
+  async function enqueue(tx: SqlTx, rows: OutboxRowInput[]): Promise<number> {
     const now = clock();
     let inserted = 0;
     for (const r of rows) {
       // ON CONFLICT DO NOTHING rather than find-then-create: a concurrent writer cannot make it throw.
-      inserted += tx.run(
-        `INSERT INTO "OutboxMessage" ("dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "priority")
+      inserted += (
+        await tx.run(
+          `INSERT INTO "OutboxMessage" ("dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "priority")
          VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT ("dedupeKey") DO NOTHING`,
-        r.dedupeKey,
-        r.channel,
-        r.chatId,
-        r.personId ?? null,
-        r.caseId ?? null,
-        JSON.stringify(r.message),
-        sqlDate(r.notBefore ?? now),
-        sqlDate(now),
-        r.priority ?? OUTBOX_PRIORITY.push,
+          r.dedupeKey,
+          r.channel,
+          r.chatId,
+          r.personId ?? null,
+          r.caseId ?? null,
+          JSON.stringify(r.message),
+          sqlDate(r.notBefore ?? now),
+          sqlDate(now),
+          r.priority ?? OUTBOX_PRIORITY.push,
+        )
       ).changes;
     }
     return inserted;
   }
 
-  function enqueueForPeople(
+  async function enqueueForPeople(
     tx: SqlTx,
     personIds: number[],
     message: MessageFor,
     dedupeKeyBase: string,
     caseId?: number,
     priority?: number,
-  ): number {
+  ): Promise<number> {
     if (personIds.length === 0) return 0;
-    const identities = tx.all<{ channel: string; chatId: string; personId: number }>(
+    const identities = await tx.all<{ channel: string; chatId: string; personId: number }>(
       `SELECT i."channel", i."chatId", i."personId" FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId"
-       WHERE i."personId" IN (SELECT value FROM json_each(?)) AND i."blockedAt" IS NULL AND p."active" = 1 ORDER BY i."id"`,
+       WHERE i."personId" IN ${jsonList(tx.dialect, 'int')} AND i."blockedAt" IS NULL AND p."active" = TRUE ORDER BY i."id"`,
       JSON.stringify([...new Set(personIds)]),
     );
     return enqueue(
@@ -158,10 +209,14 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       // are left alone, and the rows taken add up to at most `maxCost` sends (a photo is one
       // more), so everything claimed can be sent at once: nothing is claimed only to be put back.
       // One channel: an equality, so the (status, channel, priority, id) index gives the order.
-      const byChannel =
-        select.channel !== undefined ? 'o."channel" = ?' : 'o."channel" NOT IN (SELECT value FROM json_each(?))';
-      const rows = await sql.transaction((tx) =>
-        tx.all<RawRow>(
+      const channelParam = select.channel ?? JSON.stringify(select.otherThan ?? []);
+      const skipChats = JSON.stringify(select.skipChats ?? []);
+      const rows = await sql.transaction((tx) => {
+        const byChannel =
+          select.channel !== undefined ? 'o."channel" = ?' : `o."channel" NOT IN ${jsonList(tx.dialect, 'text')}`;
+        if (tx.dialect === 'postgres')
+          return claimDuePg(tx, byChannel, { lease, now, channelParam, skipChats, limit, costCap, maxCost });
+        return tx.all<RawRow>(
           `UPDATE "OutboxMessage" SET "status" = 'sending', "nextAttemptAt" = ?
            WHERE "id" IN (
              SELECT "id" FROM (
@@ -183,12 +238,12 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
           sqlDate(lease),
           costCap,
           sqlDate(now),
-          select.channel ?? JSON.stringify(select.otherThan ?? []),
-          JSON.stringify(select.skipChats ?? []),
+          channelParam,
+          skipChats,
           limit,
           maxCost,
-        ),
-      );
+        );
+      });
       // In the order they should go out: RETURNING promises none.
       rows.sort((a, b) => num(a.priority ?? 0) - num(b.priority ?? 0) || num(a.id) - num(b.id));
       return rows.map((r) => ({

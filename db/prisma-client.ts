@@ -1,5 +1,9 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../prisma/generated/client.ts';
+import { PrismaClient as PgPrismaClient } from '../prisma/generated-pg/client.ts';
+import { engineOf } from './db-engine.ts';
+import { createPgSql } from './pg-sql-connection.ts';
 import { createSharedConnection, type Sql } from './sql-connection.ts';
 
 export type Db = PrismaClient;
@@ -28,6 +32,7 @@ export const DEFAULT_WAL_LIMIT_BYTES = 16 * 1024 * 1024;
  * second process waits instead of failing.
  */
 export async function createPrismaClient(databaseUrl: string, opts: ClientOptions = {}): Promise<Db> {
+  if (engineOf(databaseUrl) === 'postgres') return createPgPrismaClient(databaseUrl);
   const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
   const shared = createSharedConnection(new PrismaBetterSqlite3({ url: databaseUrl, timeout: busyTimeoutMs }));
   const db = new PrismaClient({ adapter: shared.factory });
@@ -45,4 +50,24 @@ export function sqlOf(db: Db): Sql {
   const sql = rawByClient.get(db);
   if (!sql) throw new Error('this Prisma client was not made by createPrismaClient');
   return sql;
+}
+
+/**
+ * The same client on PostgreSQL: generated from the derived schema (scripts/prisma-schema-pg.mjs)
+ * into prisma/generated-pg, whose types accept everything the SQLite client's do
+ * (test/contract/engine-types.test.ts), so the code keeps one `Db` type. The stores' units of
+ * work get their own pool (pg-sql-connection.ts), closed with the client.
+ */
+async function createPgPrismaClient(databaseUrl: string): Promise<Db> {
+  // Only $transaction's isolation levels differ (PostgreSQL has more): the cast widens nothing the code uses.
+  const pgClient = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as Db;
+  const sql = createPgSql(databaseUrl);
+  const disconnect = pgClient.$disconnect.bind(pgClient);
+  // Callers disconnect the client only: the units' pool must close with it, or it keeps the process alive.
+  pgClient.$disconnect = async () => {
+    await Promise.all([disconnect(), sql.close()]);
+  };
+  await pgClient.$queryRawUnsafe('SELECT 1');
+  rawByClient.set(pgClient, sql);
+  return pgClient;
 }

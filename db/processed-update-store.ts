@@ -15,26 +15,29 @@ export function createHandledMessageStore(db: Db, outbox: Pick<OutboxStore, 'enq
   return {
     seen: (channel, updateId) =>
       sql.transaction(
-        (tx) =>
-          tx.get('SELECT 1 FROM "ProcessedUpdate" WHERE "channel" = ? AND "updateId" = ?', channel, updateId) !==
-          undefined,
+        async (tx) =>
+          (await tx.get(
+            'SELECT 1 FROM "ProcessedUpdate" WHERE "channel" = ? AND "updateId" = ?',
+            channel,
+            updateId,
+          )) !== undefined,
       ),
     commit: ({ message: m, handled, replyKeyBase }) =>
-      sql.transaction((tx) => {
+      sql.transaction(async (tx) => {
         if (m.updateId) {
-          const claimed = tx.run(
-            'INSERT OR IGNORE INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)',
+          const { changes: claimed } = await tx.run(
+            'INSERT INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
             m.channel,
             m.updateId,
             sqlDate(new Date()),
-          ).changes;
+          );
           if (claimed === 0) return false;
         }
         if (handled.state) {
-          if (handled.state.next) saveConversation(tx, handled.state.key, handled.state.next);
-          else clearConversation(tx, handled.state.key);
+          if (handled.state.next) await saveConversation(tx, handled.state.key, handled.state.next);
+          else await clearConversation(tx, handled.state.key);
         }
-        outbox.enqueue(
+        await outbox.enqueue(
           tx,
           handled.replies.map((message, i) => ({
             dedupeKey: `${replyKeyBase}:${i}`,

@@ -4,11 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { postgresSchema } from '../scripts/prisma-schema-pg.mjs';
+import { engineOf, type Engine } from './db-engine.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -31,9 +34,19 @@ function loadWasm() {
 
 export const SCHEMA_PATH = path.resolve(import.meta.dirname, '../prisma/schema.prisma');
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../prisma/migrations');
+export const PG_SCHEMA_PATH = path.resolve(import.meta.dirname, '../prisma/schema.postgres.prisma');
+export const PG_MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../prisma/migrations-postgres');
+/** The derived PostgreSQL schema as the last PostgreSQL migration left it: the next one starts from here. */
+export const PG_SNAPSHOT_PATH = path.join(PG_MIGRATIONS_DIR, 'schema.snapshot.prisma');
 
-export async function schemaFiles(schemaPath = SCHEMA_PATH) {
-  return [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }];
+export const migrationsDirOf = (engine: Engine) => (engine === 'postgres' ? PG_MIGRATIONS_DIR : MIGRATIONS_DIR);
+
+/** The schema for an engine: schema.prisma as written, or derived from it for PostgreSQL (never stale). */
+export async function schemaFiles(engine: Engine = 'sqlite') {
+  const content = await readFile(SCHEMA_PATH, 'utf8');
+  return engine === 'postgres'
+    ? [{ path: PG_SCHEMA_PATH, content: postgresSchema(content) }]
+    : [{ path: SCHEMA_PATH, content }];
 }
 
 export interface OpenEngine {
@@ -42,14 +55,18 @@ export interface OpenEngine {
   close(): Promise<void>;
 }
 
-/** Opens the engine against a SQLite database URL (`file:/path/to.db`). */
+/** Opens the engine against a SQLite (`file:/path/to.db`) or PostgreSQL (`postgresql://…`) URL. */
 export async function openSchemaEngine(
   databaseUrl: string,
   onLog: (line: string) => void = () => {},
 ): Promise<OpenEngine> {
   const bg = await loadWasm();
-  const files = await schemaFiles();
-  const factory = new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 });
+  const engineKind = engineOf(databaseUrl);
+  const files = await schemaFiles(engineKind);
+  const factory =
+    engineKind === 'postgres'
+      ? new PrismaPg({ connectionString: databaseUrl })
+      : new PrismaBetterSqlite3({ url: databaseUrl, timeout: 5000 });
   const opened: Array<{ dispose(): Promise<void> }> = [];
   const tracking: SqlMigrationAwareDriverAdapterFactory = {
     provider: factory.provider,

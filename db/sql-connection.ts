@@ -1,14 +1,21 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 import type Database from 'better-sqlite3';
 import { ConnectionGate } from './connection-gate.ts';
+import type { Engine } from './db-engine.ts';
 
 export type SqlValue = string | number | bigint | Buffer | null;
 
-/** Statements on the shared connection, inside a unit of work that holds it. */
+/**
+ * Statements inside a unit of work, with `?` placeholders, on either engine: on SQLite the
+ * shared connection's prepared statements (settled at once), on PostgreSQL a pooled
+ * connection's transaction (pg-sql-connection.ts). `dialect` picks SQL where the two differ
+ * (sql-dialect.ts). An insert that needs its id says `RETURNING "id"` and uses get().
+ */
 export interface SqlTx {
-  get<T>(sql: string, ...params: SqlValue[]): T | undefined;
-  all<T>(sql: string, ...params: SqlValue[]): T[];
-  run(sql: string, ...params: SqlValue[]): { changes: number; lastInsertRowid: number };
+  readonly dialect: Engine;
+  get<T>(sql: string, ...params: SqlValue[]): Promise<T | undefined>;
+  all<T>(sql: string, ...params: SqlValue[]): Promise<T[]>;
+  run(sql: string, ...params: SqlValue[]): Promise<{ changes: number }>;
 }
 
 /**
@@ -57,19 +64,23 @@ export function createSharedConnection(inner: SqlDriverAdapterFactory): { factor
     return stmt;
   }
 
-  const tx: SqlTx = {
+  // Synchronous underneath; the batch's own BEGIN/COMMIT/SAVEPOINT use `direct`.
+  const direct = {
     get: <T>(sql: string, ...params: SqlValue[]) => prepared(sql).get(...params) as T | undefined,
     all: <T>(sql: string, ...params: SqlValue[]) => prepared(sql).all(...params) as T[],
-    run: (sql, ...params) => {
-      const r = prepared(sql).run(...params);
-      return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
-    },
+    run: (sql: string, ...params: SqlValue[]) => ({ changes: prepared(sql).run(...params).changes }),
+  };
+  const tx: SqlTx = {
+    dialect: 'sqlite',
+    get: async (sql, ...params) => direct.get(sql, ...params),
+    all: async (sql, ...params) => direct.all(sql, ...params),
+    run: async (sql, ...params) => direct.run(sql, ...params),
   };
 
   function openBatch(): NonNullable<typeof batch> {
     if (!batch) {
       // IMMEDIATE: another process (a CLI script) makes us wait here, not fail at the first write.
-      tx.run('BEGIN IMMEDIATE');
+      direct.run('BEGIN IMMEDIATE');
       batch = { units: 0, settle: [] };
     }
     return batch;
@@ -80,9 +91,9 @@ export function createSharedConnection(inner: SqlDriverAdapterFactory): { factor
     if (!b) return;
     batch = null;
     try {
-      tx.run('COMMIT');
+      direct.run('COMMIT');
     } catch (err) {
-      if (client?.inTransaction) tx.run('ROLLBACK');
+      if (client?.inTransaction) direct.run('ROLLBACK');
       for (const s of b.settle) s.reject(err);
       return;
     }
@@ -131,15 +142,15 @@ export function createSharedConnection(inner: SqlDriverAdapterFactory): { factor
       let committed: Promise<void>;
       try {
         const b = openBatch();
-        tx.run('SAVEPOINT unit');
+        direct.run('SAVEPOINT unit');
         try {
           const r = fn(tx);
           result = r instanceof Promise ? await r : (r as Awaited<typeof r>);
-          tx.run('RELEASE unit');
+          direct.run('RELEASE unit');
         } catch (err) {
           if (client?.inTransaction) {
-            tx.run('ROLLBACK TO unit');
-            tx.run('RELEASE unit');
+            direct.run('ROLLBACK TO unit');
+            direct.run('RELEASE unit');
           } else failBatch(err);
           throw err;
         }

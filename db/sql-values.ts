@@ -7,6 +7,7 @@
  */
 export const sqlDate = (d: Date): string => d.toISOString().replace('Z', '+00:00');
 export const sqlDateOrNull = (d: Date | null | undefined): string | null => (d ? sqlDate(d) : null);
-export const dateOrNull = (v: string | null): Date | null => (v === null ? null : new Date(v));
+/** A DateTime column read by a raw statement: text on SQLite, a Date on PostgreSQL (pg-sql-connection.ts). */
+export const dateOrNull = (v: string | Date | null): Date | null => (v === null ? null : new Date(v));
 /** Boolean columns hold 0 or 1. */
 export const sqlBool = (b: boolean): number => (b ? 1 : 0);

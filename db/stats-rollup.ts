@@ -58,13 +58,13 @@ const toState = (r: StateRecord): RollupCase => ({
   dueAt: dateOrNull(r.dueAt),
 });
 
-function apply(tx: SqlTx, deltas: readonly RollupDelta[]): void {
-  for (const d of netDeltas(deltas)) tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
+async function apply(tx: SqlTx, deltas: readonly RollupDelta[]): Promise<void> {
+  for (const d of netDeltas(deltas)) await tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
 }
 
 /** The case as the rollups see it, read before a change. */
-export function rollupState(tx: SqlTx, caseId: number): RollupCase | null {
-  const r = tx.get<StateRecord>(`${STATE_SELECT} WHERE "id" = ?`, caseId);
+export async function rollupState(tx: SqlTx, caseId: number): Promise<RollupCase | null> {
+  const r = await tx.get<StateRecord>(`${STATE_SELECT} WHERE "id" = ?`, caseId);
   return r ? toState(r) : null;
 }
 
@@ -72,13 +72,13 @@ export function rollupState(tx: SqlTx, caseId: number): RollupCase | null {
  * After a case was inserted (before = null) or updated: subtract what it added before, add what
  * it adds now. When its street changed, its ratings move with it.
  */
-export function rollupCaseChange(tx: SqlTx, caseId: number, before: RollupCase | null): void {
-  const after = rollupState(tx, caseId);
+export async function rollupCaseChange(tx: SqlTx, caseId: number, before: RollupCase | null): Promise<void> {
+  const after = await rollupState(tx, caseId);
   const deltas: RollupDelta[] = [];
   if (before) deltas.push(...caseRollup(before, -1));
   if (after) deltas.push(...caseRollup(after, 1));
   if (before && after && before.streetId !== after.streetId) {
-    const ratings = tx.all<{ score: string; createdAt: string }>(
+    const ratings = await tx.all<{ score: string; createdAt: string }>(
       'SELECT "score", "createdAt" FROM "Rating" WHERE "caseId" = ?',
       caseId,
     );
@@ -87,13 +87,13 @@ export function rollupCaseChange(tx: SqlTx, caseId: number, before: RollupCase |
       deltas.push(ratingRollup({ streetId: after.streetId, score: r.score, at: new Date(r.createdAt) }, 1));
     }
   }
-  apply(tx, deltas);
+  await apply(tx, deltas);
 }
 
 /** After a rating was inserted. */
-export function rollupRating(tx: SqlTx, caseId: number, score: string, at: Date): void {
-  const c = tx.get<{ streetId: number | null }>('SELECT "streetId" FROM "Case" WHERE "id" = ?', caseId);
-  apply(tx, [ratingRollup({ streetId: c?.streetId ?? null, score, at })]);
+export async function rollupRating(tx: SqlTx, caseId: number, score: string, at: Date): Promise<void> {
+  const c = await tx.get<{ streetId: number | null }>('SELECT "streetId" FROM "Case" WHERE "id" = ?', caseId);
+  await apply(tx, [ratingRollup({ streetId: c?.streetId ?? null, score, at })]);
 }
 
 /** Cases read per statement while rebuilding: bounded memory at a million cases. */
@@ -104,7 +104,7 @@ const CHUNK = 5000;
  * whose cases were written around the case store (an import, a repair by hand). Runs in the
  * caller's unit of work, so readers see the old rollups or the new ones, never a half.
  */
-export function rebuildRollups(tx: SqlTx): { cases: number; rows: number } {
+export async function rebuildRollups(tx: SqlTx): Promise<{ cases: number; rows: number }> {
   const acc = new Map<string, RollupDelta>();
   const add = (ds: readonly RollupDelta[]) => {
     for (const d of ds) {
@@ -116,7 +116,7 @@ export function rebuildRollups(tx: SqlTx): { cases: number; rows: number } {
   };
   let cases = 0;
   for (let after = 0; ;) {
-    const rows = tx.all<StateRecord & { id: number }>(
+    const rows = await tx.all<StateRecord & { id: number }>(
       `${STATE_SELECT.replace('SELECT ', 'SELECT "id", ')} WHERE "id" > ? ORDER BY "id" LIMIT ${CHUNK}`,
       after,
     );
@@ -126,7 +126,7 @@ export function rebuildRollups(tx: SqlTx): { cases: number; rows: number } {
     after = rows[rows.length - 1]!.id;
   }
   for (let after = 0; ;) {
-    const rows = tx.all<{ id: number; score: string; createdAt: string; streetId: number | null }>(
+    const rows = await tx.all<{ id: number; score: string; createdAt: string; streetId: number | null }>(
       `SELECT r."id", r."score", r."createdAt", c."streetId" FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId"
        WHERE r."id" > ? ORDER BY r."id" LIMIT ${CHUNK}`,
       after,
@@ -135,8 +135,8 @@ export function rebuildRollups(tx: SqlTx): { cases: number; rows: number } {
     for (const r of rows) add([ratingRollup({ streetId: r.streetId, score: r.score, at: new Date(r.createdAt) })]);
     after = rows[rows.length - 1]!.id;
   }
-  tx.run('DELETE FROM "StatsRollup"');
+  await tx.run('DELETE FROM "StatsRollup"');
   const rows = [...acc.values()].filter((d) => MEASURES.some((m) => d[m] !== 0));
-  for (const d of rows) tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
+  for (const d of rows) await tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
   return { cases, rows: rows.length };
 }

@@ -1,3 +1,4 @@
+import { jsonList } from './sql-dialect.ts';
 import type {
   CasePhotoPoints,
   NewVerificationTask,
@@ -26,7 +27,7 @@ export function verificationTaskOps(tx: SqlTx): Ops {
     );
   return {
     async casePhotoPoints(caseId) {
-      const rows = tx.all<PhotoPoint & { type: string | null; eventId: number | null }>(
+      const rows = await tx.all<PhotoPoint & { type: string | null; eventId: number | null }>(
         `SELECT a."id", a."exifLat" AS "lat", a."exifLng" AS "lng", a."eventId", e."type"
          FROM "Attachment" a LEFT JOIN "CaseEvent" e ON e."id" = a."eventId"
          WHERE a."caseId" = ? ORDER BY a."id"`,
@@ -41,21 +42,21 @@ export function verificationTaskOps(tx: SqlTx): Ops {
       };
     },
     async openVerificationTask(t) {
-      finish(t.caseId, 'superseded', t.at);
+      await finish(t.caseId, 'superseded', t.at);
       // Fairly: the active inspector of the street with the fewest open tasks, then the longest-serving.
       const inspector =
         t.streetId === null
           ? undefined
-          : tx.get<{ id: number }>(
+          : await tx.get<{ id: number }>(
               `SELECT p."id" FROM "Person" p
-               WHERE p."role" = 'inspector' AND p."active" = 1 AND p."streetId" = ?
-                 AND p."id" NOT IN (SELECT value FROM json_each(?))
+               WHERE p."role" = 'inspector' AND p."active" = TRUE AND p."streetId" = ?
+                 AND p."id" NOT IN ${jsonList(tx.dialect, 'int')}
                ORDER BY (SELECT COUNT(*) FROM "VerificationTask" v WHERE v."inspectorId" = p."id" AND v."doneAt" IS NULL), p."id"
                LIMIT 1`,
               t.streetId,
               JSON.stringify(t.excludePersonIds),
             );
-      tx.run(
+      await tx.run(
         `INSERT INTO "VerificationTask" ("caseId", "inspectorId", "dueAt", "distanceM", "warning", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`,
         t.caseId,
         inspector?.id ?? null,
@@ -67,7 +68,7 @@ export function verificationTaskOps(tx: SqlTx): Ops {
       return inspector?.id ?? null;
     },
     async verificationTask(caseId) {
-      const r = tx.get<Omit<VerificationTaskRow, 'dueAt'> & { dueAt: string }>(
+      const r = await tx.get<Omit<VerificationTaskRow, 'dueAt'> & { dueAt: string }>(
         `SELECT "id", "caseId", "inspectorId", "dueAt", "distanceM", "warning" FROM "VerificationTask"
          WHERE "caseId" = ? AND "doneAt" IS NULL ORDER BY "id" DESC LIMIT 1`,
         caseId,
@@ -75,7 +76,7 @@ export function verificationTaskOps(tx: SqlTx): Ops {
       return r ? { ...r, dueAt: dateOrNull(r.dueAt)! } : null;
     },
     async finishVerificationTask(caseId, outcome, at) {
-      finish(caseId, outcome, at);
+      await finish(caseId, outcome, at);
     },
   };
 }

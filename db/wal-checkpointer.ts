@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../config/logger.ts';
+import { engineOf } from './db-engine.ts';
 import { DEFAULT_WAL_LIMIT_BYTES, type Db } from './prisma-client.ts';
 
 export interface WalCheckpointer {
@@ -55,6 +56,8 @@ export async function startWalCheckpointer(
   logger: Logger,
   opts: { intervalMs?: number; limitBytes?: number } = {},
 ): Promise<WalCheckpointer> {
+  // PostgreSQL checkpoints by itself, off this process.
+  if (engineOf(databaseUrl) === 'postgres') return { stop: async () => {} };
   const intervalMs = opts.intervalMs ?? 500;
   const limitBytes = Math.trunc(opts.limitBytes ?? DEFAULT_WAL_LIMIT_BYTES);
   const file = databaseUrl.replace(/^file:/, '');

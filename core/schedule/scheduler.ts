@@ -24,6 +24,11 @@ export interface SchedulerRunPort {
   claim(job: string, slot: string, at: Date): Promise<boolean>;
   /** Forgets a claim, so a failed run is tried again. */
   release(job: string, slot: string): Promise<void>;
+  /**
+   * Claims a minute job's run for the minute starting at `minute`: false if a process (this one
+   * or another) already ran it in that minute. Without it, every process runs minute jobs every tick.
+   */
+  claimMinute?(job: string, minute: Date): Promise<boolean>;
 }
 
 export interface SchedulerDeps {
@@ -90,8 +95,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     for (const job of deps.jobs) {
       const now = deps.clock();
       try {
-        if (job.every === 'minute') await job.run(now);
-        else await runDaily(job, now);
+        if (job.every === 'minute') {
+          const minute = new Date(Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS);
+          if (!deps.runs.claimMinute || (await deps.runs.claimMinute(job.name, minute))) await job.run(now);
+        } else await runDaily(job, now);
       } catch (err) {
         // One failing job must not stop the others, nor the loop.
         logger.error({ job: job.name, err: describeError(err) }, 'scheduled job failed');

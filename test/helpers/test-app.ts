@@ -19,7 +19,10 @@ export interface TestApp extends TestDb {
   close(): Promise<void>;
 }
 
-/** The whole HTTP app over a fresh migrated SQLite file with reference data, as main.ts assembles it. */
+/**
+ * The whole HTTP app over a fresh migrated database with reference data, as main.ts assembles it:
+ * a SQLite file, or a PostgreSQL database under `npm run test:postgres` (test-db.ts).
+ */
 export async function createTestApp(
   opts: { clock?: () => Date; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestApp> {

@@ -126,8 +126,10 @@ describe('outbox delivery', () => {
 
   it('a row is only enqueued if the surrounding transaction commits', async () => {
     await expect(
-      sqlOf(t.db).transaction((tx) => {
-        store.enqueue(tx, [{ dedupeKey: 'rolled-back', channel: 'telegram', chatId: '100', message: { text: 'x' } }]);
+      sqlOf(t.db).transaction(async (tx) => {
+        await store.enqueue(tx, [
+          { dedupeKey: 'rolled-back', channel: 'telegram', chatId: '100', message: { text: 'x' } },
+        ]);
         throw new Error('state change failed');
       }),
     ).rejects.toThrow('state change failed');

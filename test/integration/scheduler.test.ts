@@ -120,6 +120,22 @@ describe('scheduler', () => {
     ]);
   });
 
+  it('a minute job runs once per minute across processes, whichever ticks first', async () => {
+    const watch = countingJob('deadline-watch', 'minute');
+    const otherDb = await createPrismaClient(t.url);
+    const [a, b] = [newScheduler([watch.job]), newScheduler([watch.job], otherDb)];
+    clock.set('2026-03-02T02:00:10.000Z');
+    await Promise.all([a.tick(), b.tick()]);
+    clock.set('2026-03-02T02:00:40.000Z');
+    await a.tick(); // same minute: already done by one of them
+    expect(watch.ran).toHaveLength(1);
+    clock.set('2026-03-02T02:01:05.000Z');
+    await b.tick();
+    await a.tick();
+    expect(watch.ran).toEqual(['2026-03-02T02:00:10.000Z', '2026-03-02T02:01:05.000Z']);
+    await otherDb.$disconnect();
+  });
+
   it('a daily job that failed is tried again later the same day, and then only once', async () => {
     let calls = 0;
     const flaky: ScheduledJob = {

@@ -43,14 +43,14 @@ describe('the shared connection', () => {
   it('a unit that throws leaves nothing behind, and units beside it in the same commit are kept', async () => {
     const results = await Promise.allSettled([
       sql.transaction((tx) => tx.run(insertUpdate, 'unit', 'a', at)),
-      sql.transaction((tx) => {
-        tx.run(insertUpdate, 'unit', 'b', at);
+      sql.transaction(async (tx) => {
+        await tx.run(insertUpdate, 'unit', 'b', at);
         throw new Error('step failed');
       }),
       sql.transaction(async (tx) => {
-        tx.run(insertUpdate, 'unit', 'c', at);
+        await tx.run(insertUpdate, 'unit', 'c', at);
         await Promise.resolve();
-        tx.run(insertUpdate, 'unit', 'a', at); // primary key clash: the whole unit goes
+        await tx.run(insertUpdate, 'unit', 'a', at); // primary key clash: the whole unit goes
       }),
       sql.transaction((tx) => tx.run(insertUpdate, 'unit', 'd', at)),
     ]);

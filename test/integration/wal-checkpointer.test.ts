@@ -35,9 +35,9 @@ describe('the WAL checkpoint thread', () => {
       const before = statSync(file()).size;
       const payload = 'x'.repeat(2000);
       for (let i = 0; i < 40; i++) {
-        await sqlOf(t.db).transaction((tx) => {
+        await sqlOf(t.db).transaction(async (tx) => {
           for (let j = 0; j < 25; j++)
-            tx.run(
+            await tx.run(
               'INSERT INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)',
               payload,
               `${i}-${j}`,
@@ -65,9 +65,9 @@ describe('the WAL checkpoint thread', () => {
       // About 24 MB of rows, one commit after another with no pause for a checkpoint to catch up.
       const payload = 'y'.repeat(2000);
       for (let i = 0; i < 600; i++) {
-        await sqlOf(t.db).transaction((tx) => {
+        await sqlOf(t.db).transaction(async (tx) => {
           for (let j = 0; j < 10; j++)
-            tx.run(
+            await tx.run(
               'INSERT INTO "ProcessedUpdate" ("channel", "updateId", "processedAt") VALUES (?, ?, ?)',
               payload,
               `s${i}-${j}`,

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { jpeg } from '../helpers/test-images.ts';
 import { createWebChatApp, type WebChatApp } from '../helpers/webchat-app.ts';
 
@@ -244,8 +244,10 @@ describe('the web chat API', () => {
     const entry = JSON.parse(event.data) as { key: string; message: { text: string } };
     expect(entry.message.text).toContain('/my');
     expect(entry.key).toBe(`o${event.id}`);
-    const row = await t.db.outboxMessage.findUniqueOrThrow({ where: { id: Number(event.id) } });
-    expect(row.status).toBe('sent');
+    // Marked sent right after the push; on PostgreSQL this read may come first, from another connection.
+    await vi.waitFor(async () =>
+      expect((await t.db.outboxMessage.findUniqueOrThrow({ where: { id: Number(event.id) } })).status).toBe('sent'),
+    );
     stream.close();
 
     // A reconnecting EventSource sends Last-Event-ID: the messages after it come at once.
