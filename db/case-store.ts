@@ -33,7 +33,7 @@ const CASE_SELECT = `
     i."department" AS "itemDepartment", i."legalBasis" AS "itemLegalBasis", i."responseHours" AS "itemResponseHours",
     i."handlingHours" AS "itemHandlingHours", i."timeBasis" AS "itemTimeBasis", i."urgent" AS "itemUrgent", i."mode721" AS "itemMode721",
     (SELECT e."actorId" FROM "CaseEvent" e WHERE e."caseId" = c."id" AND e."type" = 'resolved' ORDER BY e."id" DESC LIMIT 1) AS "resolvedById",
-    CASE WHEN c."handling" = 'department' THEN EXISTS (SELECT 1 FROM "Person" l WHERE l."role" = 'dept_liaison' AND l."departmentId" = c."departmentId" AND l."active" = 1) END AS "departmentStaffed"
+    CASE WHEN c."handling" = 'department' THEN EXISTS (SELECT 1 FROM "Person" l WHERE l."role" = 'dept_liaison' AND l."departmentId" = c."departmentId" AND l."active" = TRUE) END AS "departmentStaffed"
   FROM "Case" c
   LEFT JOIN "Street" s ON s."id" = c."streetId"
   LEFT JOIN "Department" d ON d."id" = c."departmentId"
@@ -51,7 +51,7 @@ interface CaseRecord {
   reporterId: number;
   assigneeId: number | null;
   unsatisfiedCount: number;
-  departmentStaffed: number | null;
+  departmentStaffed: number | boolean | null;
   text: string;
   lat: number | null;
   lng: number | null;
@@ -152,7 +152,7 @@ function toCaseRow(r: CaseRecord): CaseRow {
     assigneeId: r.assigneeId,
     resolvedById: r.resolvedById,
     unsatisfiedCount: r.unsatisfiedCount,
-    ...(r.departmentStaffed === null ? {} : { departmentStaffed: r.departmentStaffed === 1 }),
+    ...(r.departmentStaffed === null ? {} : { departmentStaffed: Number(r.departmentStaffed) === 1 }),
     text: r.text,
     lat: r.lat,
     lng: r.lng,

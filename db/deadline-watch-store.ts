@@ -131,13 +131,16 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
 
     async autoVerifyDue(resolvedBefore, limit) {
       // Cases with a 核查 task wait for the inspector's deadline (core/schedule/verification-watch.ts).
-      const rows = await db.$queryRawUnsafe<Array<{ id: number }>>(
-        `SELECT c."id" AS id FROM "Case" c
-         WHERE c."status" = 'resolved' AND c."resolvedAt" <= ?
-           AND NOT EXISTS (SELECT 1 FROM "VerificationTask" t WHERE t."caseId" = c."id")
-         ORDER BY c."resolvedAt" LIMIT ?`,
-        sqlDate(resolvedBefore),
-        limit,
+      // Through the store's own SQL unit: its placeholders and dates work on both engines.
+      const rows = await sql.transaction((tx) =>
+        tx.all<{ id: number }>(
+          `SELECT c."id" AS "id" FROM "Case" c
+           WHERE c."status" = 'resolved' AND c."resolvedAt" <= ?
+             AND NOT EXISTS (SELECT 1 FROM "VerificationTask" t WHERE t."caseId" = c."id")
+           ORDER BY c."resolvedAt" LIMIT ?`,
+          sqlDate(resolvedBefore),
+          limit,
+        ),
       );
       return rows.map((r) => Number(r.id));
     },
