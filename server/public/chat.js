@@ -183,13 +183,17 @@ async function press(button, node) {
   node.disabled = false;
 }
 
-document.getElementById('composer').addEventListener('submit', async (ev) => {
+const composerForm = document.getElementById('composer');
+composerForm.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const text = textBox.value.trim();
   if (!text) return textBox.focus();
   textBox.value = '';
   await send({ text });
-  textBox.focus();
+  // Back to typing, unless the person moved on while it was sending (the reply can arrive first and
+  // they may already have opened the map): focus is never taken from where they put it.
+  const here = document.activeElement;
+  if (!here || here === document.body || composerForm.contains(here)) textBox.focus();
 });
 
 textBox.addEventListener('keydown', (ev) => {
