@@ -20,6 +20,7 @@ import { attachReaderPool, createReaderPool } from './db/reader-pool.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
 import { startWalCheckpointer } from './db/wal-checkpointer.ts';
 import { seedReferenceData } from './db/seed.ts';
+import { withStartupLock } from './db/pg-startup-lock.ts';
 import { createServer } from './server/app.ts';
 import { wechatAdminRoutes } from './server/routes/wechat-admin-routes.ts';
 
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   const applied = await applyMigrations(config.DATABASE_URL);
   logger.info({ applied }, applied.length ? 'database migrated' : 'database schema up to date');
   const db = await createPrismaClient(config.DATABASE_URL, { walLimitBytes: config.WAL_LIMIT_MB * 1024 * 1024 });
-  await seedReferenceData(db);
+  // Several processes starting at once on PostgreSQL seed one after the other.
+  await withStartupLock(config.DATABASE_URL, 'gridline:seed', () => seedReferenceData(db));
   // Statistics, exports and case lists read on worker threads, so no long read holds the event loop.
   const readers =
     config.READER_THREADS > 0 && config.DATABASE_URL.startsWith('file:')
@@ -111,7 +113,12 @@ async function main(): Promise<void> {
   const scheduler = createAppScheduler({ db, domain, config, logger, kick });
 
   const app = await createServer({ config, logger, db, domain, extraRoutes });
-  await recoverAfterRestart({ outbox: domain.outbox, clock: domain.clock, logger });
+  await recoverAfterRestart({
+    outbox: domain.outbox,
+    clock: domain.clock,
+    logger,
+    shared: !config.DATABASE_URL.startsWith('file:'),
+  });
   await delivery.start();
   scheduler.start();
   await app.listen({ port: config.PORT, host: config.HOST });

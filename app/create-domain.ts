@@ -76,7 +76,7 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   if (ignored.length) logger.warn({ ignored }, 'message template overrides ignored');
   const messages = templates.catalogue((p) => logger.warn({ template: p }, 'message template problem'));
   const calendar = loadHolidayCalendarSync();
-  const outbox = createOutboxStore(db, { clock });
+  const outbox = createOutboxStore(db, { clock, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 });
   const store = createCaseStore(db, (tx, ids, message, key, caseId) =>
     outbox.enqueueForPeople(tx, ids, message, key, caseId),
   );

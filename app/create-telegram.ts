@@ -1,6 +1,7 @@
 // Wires the Telegram channel to the bot runtime, the evidence store and the outbox. Called by
 // main.ts and by the end-to-end tests, so both run the same assembly. Null without a bot token.
 import type { Config } from '../config/config-schema.ts';
+import { telegramModeNotice } from '../config/telegram-mode-notice.ts';
 import type { Logger } from '../config/logger.ts';
 import type { ReplyQueue } from '../bot/bot-runtime.ts';
 import { createTelegramChannel, type TelegramChannel } from '../bot/telegram/telegram-channel.ts';
@@ -23,6 +24,8 @@ export function createTelegram(opts: {
 }): TelegramChannel | null {
   const { config, domain } = opts;
   if (!config.TELEGRAM_BOT_TOKEN) return null;
+  const notice = telegramModeNotice(config);
+  if (notice) opts.logger[notice.level]({ mode: config.TELEGRAM_MODE }, notice.message);
   // Photo refusals go through the outbox like every reply, so they keep the chat's order, its
   // rate limit and the retries; a direct ctx.reply would bypass all three and be lost in an outage.
   const notices: ReplyQueue = {

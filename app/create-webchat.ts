@@ -4,6 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config-schema.ts';
 import type { Logger } from '../config/logger.ts';
 import { createSseHub, type SseHub } from '../bot/webchat/sse-hub.ts';
+import { createSharedSseHub } from '../bot/webchat/shared-sse-hub.ts';
+import { engineOf } from '../db/db-engine.ts';
+import { createPgNotifyBus } from '../db/pg-notify-bus.ts';
 import { createWebChatSender } from '../bot/webchat/webchat-sender.ts';
 import type { ChannelSender } from '../core/messaging/outbound-types.ts';
 import type { Db } from '../db/prisma-client.ts';
@@ -27,7 +30,21 @@ export function createWebChat(opts: {
   heartbeatMs?: number;
 }): WebChat {
   const { db, domain } = opts;
-  const hub = createSseHub(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {});
+  const local = createSseHub(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {});
+  // On PostgreSQL several processes may serve the web chat: pushes travel between them by
+  // NOTIFY. On SQLite (one process per file) the hub stays in-process.
+  const hub =
+    engineOf(opts.config.DATABASE_URL) === 'postgres'
+      ? createSharedSseHub(
+          local,
+          createPgNotifyBus({
+            databaseUrl: opts.config.DATABASE_URL,
+            channel: 'gridline_webchat',
+            logger: opts.logger,
+          }),
+          (err) => opts.logger.warn({ err: String(err) }, 'web chat push to the other processes failed'),
+        )
+      : local;
   const store = createWebChatStore(db, domain.clock);
   const sender = createWebChatSender({
     hub,

@@ -117,6 +117,9 @@ export const envSchema = z.object({
   PATROL_REMINDER_HOUR: int(0, 23).default(18),
   WAL_LIMIT_MB: int(1, 1024).default(16),
   READER_THREADS: int(0, 16).default(2),
+  // How long a process may hold an outbox row it is sending. Several processes on PostgreSQL: a
+  // dead process's rows go back to the queue when it expires (nothing reclaims them at start-up).
+  OUTBOX_LEASE_SECONDS: int(5, 3600).default(300),
   PROCESSED_UPDATE_RETENTION_DAYS: int(2, 3650).default(30),
   EXPIRED_LOGIN_RETENTION_DAYS: int(0, 3650).default(7),
   HOTLINE_MAPPING: optionalText,

@@ -22,7 +22,7 @@ export interface SseHub {
   watched(chatId: string): boolean;
   connections(): number;
   /** Ends every stream: on shutdown, or the server would wait for them forever. */
-  closeAll(): void;
+  closeAll(): void | Promise<void>;
 }
 
 /**

@@ -97,7 +97,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       try {
         if (job.every === 'minute') {
           const minute = new Date(Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS);
-          if (!deps.runs.claimMinute || (await deps.runs.claimMinute(job.name, minute))) await job.run(now);
+          if (!deps.runs.claimMinute || (await deps.runs.claimMinute(job.name, minute))) {
+            // Logged at debug: the multi-process test counts these lines to see one run per minute.
+            logger.debug({ job: job.name, minute: minute.toISOString() }, 'minute job claimed');
+            await job.run(now);
+          }
         } else await runDaily(job, now);
       } catch (err) {
         // One failing job must not stop the others, nor the loop.

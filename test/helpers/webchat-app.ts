@@ -3,6 +3,7 @@ import { createBot, type Bot } from '../../app/create-bot.ts';
 import { createDomain, type Domain } from '../../app/create-domain.ts';
 import { createWebChat, type WebChat } from '../../app/create-webchat.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../core/messaging/delivery-worker.ts';
+import { createPrismaClient } from '../../db/prisma-client.ts';
 import { seedReferenceData } from '../../db/seed.ts';
 import { createServer } from '../../server/app.ts';
 import { createTestDb, type TestDb } from './test-db.ts';
@@ -25,11 +26,20 @@ export interface WebChatApp extends TestDb {
  * running delivery worker (short poll) with the web chat's sender, over a fresh database.
  */
 export async function createWebChatApp(
-  opts: { env?: Record<string, string>; heartbeatMs?: number; clock?: () => Date } = {},
+  opts: {
+    env?: Record<string, string>;
+    heartbeatMs?: number;
+    clock?: () => Date;
+    /** Another process on the same database (a connection of its own), as several servers run on PostgreSQL. */
+    sameDatabaseAs?: TestDb;
+  } = {},
 ): Promise<WebChatApp> {
-  const t = await createTestDb();
-  await seedReferenceData(t.db);
-  const config = testConfig(t.dir, opts.env);
+  const t = opts.sameDatabaseAs
+    ? { ...opts.sameDatabaseAs, db: await createPrismaClient(opts.sameDatabaseAs.url) }
+    : await createTestDb();
+  if (!opts.sameDatabaseAs) await seedReferenceData(t.db);
+  // Several processes share the database through its URL (on PostgreSQL: pushes by NOTIFY).
+  const config = testConfig(t.dir, { ...(opts.sameDatabaseAs ? { DATABASE_URL: t.url } : {}), ...opts.env });
   const logger = silentLogger();
   const domain = await createDomain({ db: t.db, config, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
   let kick = () => {};
