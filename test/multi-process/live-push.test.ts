@@ -77,57 +77,60 @@ async function until<T>(what: () => T | undefined, timeoutMs = 15_000): Promise<
   }
 }
 
-describe.skipIf(!testPgServer())('live pushes across processes on PostgreSQL', () => {
-  it('a reply and a line posted through process A reach the event stream connected to process B', async () => {
-    t = await createTestDb('postgres');
-    await seedReferenceData(t.db);
-    const a = await createWebChatApp({ sameDatabaseAs: t });
-    const b = await createWebChatApp({ sameDatabaseAs: t });
-    apps.push(a, b);
-    // Only A delivers, so the reply is written to the streams by A's sender.
-    await b.delivery.stop();
-    const baseA = await a.listen();
-    const baseB = await b.listen();
+describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
+  'live pushes across processes on PostgreSQL',
+  () => {
+    it('a reply and a line posted through process A reach the event stream connected to process B', async () => {
+      t = await createTestDb('postgres');
+      await seedReferenceData(t.db);
+      const a = await createWebChatApp({ sameDatabaseAs: t });
+      const b = await createWebChatApp({ sameDatabaseAs: t });
+      apps.push(a, b);
+      // Only A delivers, so the reply is written to the streams by A's sender.
+      await b.delivery.stop();
+      const baseA = await a.listen();
+      const baseB = await b.listen();
 
-    const me = await resident(baseA);
-    const stream = openStream(baseB, me.cookie);
-    await stream.opened;
-    const sent = await fetch(`${baseA}/chat/api/messages`, {
-      method: 'POST',
-      headers: { cookie: me.cookie, 'x-csrf-token': me.csrf, 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId: 'live-push-across-1', command: { name: 'help' } }),
-    });
-    expect(sent.status).toBe(202);
+      const me = await resident(baseA);
+      const stream = openStream(baseB, me.cookie);
+      await stream.opened;
+      const sent = await fetch(`${baseA}/chat/api/messages`, {
+        method: 'POST',
+        headers: { cookie: me.cookie, 'x-csrf-token': me.csrf, 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: 'live-push-across-1', command: { name: 'help' } }),
+      });
+      expect(sent.status).toBe(202);
 
-    // The person's own line (their other tabs), then the bot's reply with its outbox id.
-    const line = await until(() => stream.events.find((e) => e.event === 'line'));
-    expect(JSON.parse(line.data).key).toBe('w:live-push-across-1');
-    const reply = await until(() => stream.events.find((e) => e.event === 'message'));
-    const entry = JSON.parse(reply.data) as { key: string; message: { text: string } };
-    expect(entry.message.text).toContain('/my');
-    expect(entry.key).toBe(`o${reply.id}`);
-    const row = await t.db.outboxMessage.findUniqueOrThrow({ where: { id: Number(reply.id) } });
-    expect(row.channel).toBe('web');
-    // Each push once, although both processes listen.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(stream.events.filter((e) => e.id === reply.id)).toHaveLength(1);
-    stream.close();
-  }, 60_000);
+      // The person's own line (their other tabs), then the bot's reply with its outbox id.
+      const line = await until(() => stream.events.find((e) => e.event === 'line'));
+      expect(JSON.parse(line.data).key).toBe('w:live-push-across-1');
+      const reply = await until(() => stream.events.find((e) => e.event === 'message'));
+      const entry = JSON.parse(reply.data) as { key: string; message: { text: string } };
+      expect(entry.message.text).toContain('/my');
+      expect(entry.key).toBe(`o${reply.id}`);
+      const row = await t.db.outboxMessage.findUniqueOrThrow({ where: { id: Number(reply.id) } });
+      expect(row.channel).toBe('web');
+      // Each push once, although both processes listen.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(stream.events.filter((e) => e.id === reply.id)).toHaveLength(1);
+      stream.close();
+    }, 60_000);
 
-  it('a long push (more than one NOTIFY payload) arrives whole', async () => {
-    const [a, b] = apps as [WebChatApp, WebChatApp];
-    const me = await resident(a.baseUrl);
-    const stream = openStream(b.baseUrl, me.cookie);
-    await stream.opened;
-    const text = '人行道上有人摆摊，'.repeat(440); // about 4,000 characters, 12 KB of UTF-8
-    const sent = await fetch(`${a.baseUrl}/chat/api/messages`, {
-      method: 'POST',
-      headers: { cookie: me.cookie, 'x-csrf-token': me.csrf, 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId: 'live-push-long-1', text }),
-    });
-    expect(sent.status).toBe(202);
-    const line = await until(() => stream.events.find((e) => e.event === 'line'));
-    expect(JSON.parse(line.data).message.text).toBe(text);
-    stream.close();
-  }, 60_000);
-});
+    it('a long push (more than one NOTIFY payload) arrives whole', async () => {
+      const [a, b] = apps as [WebChatApp, WebChatApp];
+      const me = await resident(a.baseUrl);
+      const stream = openStream(b.baseUrl, me.cookie);
+      await stream.opened;
+      const text = '人行道上有人摆摊，'.repeat(440); // about 4,000 characters, 12 KB of UTF-8
+      const sent = await fetch(`${a.baseUrl}/chat/api/messages`, {
+        method: 'POST',
+        headers: { cookie: me.cookie, 'x-csrf-token': me.csrf, 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: 'live-push-long-1', text }),
+      });
+      expect(sent.status).toBe(202);
+      const line = await until(() => stream.events.find((e) => e.event === 'line'));
+      expect(JSON.parse(line.data).message.text).toBe(text);
+      stream.close();
+    }, 60_000);
+  },
+);
