@@ -34,7 +34,7 @@ export interface ReadQuery extends ReadFn {
 }
 
 export interface ReaderPool {
-  all: ReadFn;
+  all: ReadQuery;
   close(): Promise<void>;
 }
 
@@ -110,7 +110,7 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
   }
   for (let i = 0; i < Math.max(1, size); i++) spawn(i);
 
-  const all: ReadFn = <T>(sql: string, ...args: SqlValue[]) =>
+  const read: ReadFn = <T>(sql: string, ...args: SqlValue[]) =>
     new Promise<T[]>((resolve, reject) => {
       if (closed) return reject(new Error('the reader pool is closed'));
       const id = next++;
@@ -121,6 +121,7 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
       slot.worker.ref();
       slot.worker.postMessage({ id, sql, args } satisfies ReadRequest);
     });
+  const all: ReadQuery = Object.assign(read, { dialect: 'sqlite' as const });
 
   return {
     all,
@@ -140,13 +141,10 @@ export function attachReaderPool(db: Db, pool: ReaderPool): void {
   pools.set(db, pool);
 }
 
-/** Where heavy reads on `db` run: the attached pool, or the main connection through Prisma. */
+/** Where heavy reads on `db` run: the attached pool, the main connection through Prisma, or on PostgreSQL the store's SQL unit. */
 export function readerOf(db: Db): ReadQuery {
   const pool = pools.get(db);
-  if (pool)
-    return Object.assign(<T>(sql: string, ...args: SqlValue[]) => pool.all<T>(sql, ...args), {
-      dialect: 'sqlite' as const,
-    });
+  if (pool) return pool.all;
   if (engineOfClient(db) === 'postgres') {
     // The store's own units (pg-sql-connection.ts) number the `?` placeholders and read
     // timestamps and counts as the SQLite statements give them; Prisma's raw query would do neither.
