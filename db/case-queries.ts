@@ -22,9 +22,10 @@ import {
 } from '../core/case/case-visibility-fns.ts';
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
-import type { Db } from './prisma-client.ts';
+import { engineOfClient, type Db } from './prisma-client.ts';
 import { readerOf } from './reader-pool.ts';
 import type { SqlValue } from './sql-connection.ts';
+import { unindexed } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
 
 /** The Prisma form of core/case/case-visibility-fns.ts: same rules, as a `where`. */
@@ -85,7 +86,7 @@ interface Sql {
 }
 
 const and = (parts: Sql[]): Sql => ({
-  text: parts.map((p) => p.text).join(' AND ') || '1',
+  text: parts.map((p) => p.text).join(' AND ') || 'TRUE',
   params: parts.flatMap((p) => p.params),
 });
 
@@ -97,7 +98,7 @@ const and = (parts: Sql[]): Sql => ({
  */
 export function visibleCaseSql(actor: Actor, walk = false): Sql {
   const scope = visibilityScope(actor);
-  if (scope.kind === 'all') return { text: '1', params: [] };
+  if (scope.kind === 'all') return { text: 'TRUE', params: [] };
   const p = walk && (scope.streetId !== null || scope.departmentId !== null) ? '+' : '';
   const terms: Sql[] = [
     { text: `${p}c."reporterId" = ?`, params: [scope.personId] },
@@ -152,9 +153,9 @@ function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null,
 
 export const LIST_TEXT_MAX = 140;
 
-const LIST_COLUMNS = `c."id" AS id, c."number" AS number, c."reporterId" AS reporterId, c."streetId" AS streetId, c."departmentId" AS departmentId, c."status" AS status, substr(c."text", 1, ${LIST_TEXT_MAX + 1}) AS text, c."post" AS post,
-  c."handling" AS handling, c."urgent" AS urgent, c."createdAt" AS createdAt, c."dueAt" AS dueAt,
-  s."name" AS streetName, d."name" AS departmentName, i."code" AS itemCode, i."name" AS itemName
+const LIST_COLUMNS = `c."id" AS id, c."number" AS number, c."reporterId" AS "reporterId", c."streetId" AS "streetId", c."departmentId" AS "departmentId", c."status" AS status, substr(c."text", 1, ${LIST_TEXT_MAX + 1}) AS text, c."post" AS post,
+  c."handling" AS handling, c."urgent" AS urgent, c."createdAt" AS "createdAt", c."dueAt" AS "dueAt",
+  s."name" AS "streetName", d."name" AS "departmentName", i."code" AS "itemCode", i."name" AS "itemName"
   FROM "Case" c LEFT JOIN "Street" s ON s."id" = c."streetId" LEFT JOIN "Department" d ON d."id" = c."departmentId"
   LEFT JOIN "PowerItem" i ON i."id" = c."itemId"`;
 
@@ -236,7 +237,7 @@ interface Segment {
   holds(r: Record<string, unknown>, now: Date): boolean;
 }
 
-function segmentsFor(query: CaseListQuery, counted: Sql, walked: Sql, nowText: string): Segment[] {
+function segmentsFor(query: CaseListQuery, counted: Sql, walked: Sql, nowText: string, walk: boolean): Segment[] {
   const all = () => true;
   if (query.sort === 'dueAt')
     return [
@@ -263,7 +264,7 @@ function segmentsFor(query: CaseListQuery, counted: Sql, walked: Sql, nowText: s
   if (query.overdue === false) return [rest];
   return [
     {
-      where: and([walked, overdueSql(nowText, true)]),
+      where: and([walked, overdueSql(nowText, walk)]),
       column: 'createdAt',
       order: 'desc',
       holds: (r, now) => isOverdue({ status: String(r.status), dueAt: r.dueAt ? new Date(iso(r.dueAt)!) : null }, now),
@@ -358,15 +359,17 @@ export interface CaseKeysetPage {
 async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const nowText = sqlDate(now);
   const streetId = query.street ? await streetIdByName(db, query.street) : null;
+  // The unary + hints are SQLite's planner's (PostgreSQL has no + on text, and needs none).
+  const walk = engineOfClient(db) === 'sqlite';
   const counted = listConditions(actor, query, streetId, nowText, false);
-  const walked = listConditions(actor, query, streetId, nowText, true);
-  const segments = segmentsFor(query, counted, walked, nowText);
+  const walked = listConditions(actor, query, streetId, nowText, walk);
+  const segments = segmentsFor(query, counted, walked, nowText, walk);
   const toItems = (rows: Array<Record<string, unknown>>) =>
     listTextsFor(
       actor,
       rows.map((r) => toListItem(r, now, actor)),
     );
-  return { nowText, counted, walked, segments, toItems };
+  return { nowText, counted, walked, walk, segments, toItems };
 }
 
 /** Keyset paging: `cursor` is '' for the first page, then the previous answer's nextCursor. */
@@ -403,7 +406,7 @@ export async function listCasesAfter(
 
 export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now: Date): Promise<CasePage> {
   const { page, pageSize } = query;
-  const { nowText, counted, walked, segments, toItems } = await listPlan(db, actor, query, now);
+  const { nowText, counted, walked, walk, segments, toItems } = await listPlan(db, actor, query, now);
   const skip = (page - 1) * pageSize;
   const total = await countWhere(db, counted);
   let rows: Array<Record<string, unknown>> = [];
@@ -423,7 +426,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   } else {
     const late = query.overdue === false ? 0 : await countWhere(db, and([counted, overdueSql(nowText, false)]));
     rows = await stitch(db, late, skip, pageSize, [
-      [and([walked, overdueSql(nowText, true)]), NEWEST],
+      [and([walked, overdueSql(nowText, walk)]), NEWEST],
       [and([walked, notOverdueSql(nowText)]), NEWEST],
     ]);
   }
@@ -693,7 +696,10 @@ export async function publishedCasePage(
   // The count keeps the (streetId, status) index, which covers it (any other column would mean
   // fetching every closed case); the page walks closedAt, whose index gives the order.
   const total = await countWhere(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]));
-  const page = and([{ text: `+c."status" = 'closed' AND c."closedAt" IS NOT NULL`, params: [] }, ...parts]);
+  const page = and([
+    { text: `${unindexed(engineOfClient(db), 'c."status"')} = 'closed' AND c."closedAt" IS NOT NULL`, params: [] },
+    ...parts,
+  ]);
   const rows =
     total > f.skip
       ? await readerOf(db)<{ id: bigint | number }>(

@@ -2,7 +2,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../prisma/generated/client.ts';
 import { PrismaClient as PgPrismaClient } from '../prisma/generated-pg/client.ts';
-import { engineOf } from './db-engine.ts';
+import { engineOf, type Engine } from './db-engine.ts';
 import { createPgSql } from './pg-sql-connection.ts';
 import { createSharedConnection, type Sql } from './sql-connection.ts';
 
@@ -11,6 +11,10 @@ export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 const rawByClient = new WeakMap<Db, Sql>();
+const pgClients = new WeakSet<Db>();
+
+/** Which engine a client made by createPrismaClient talks to (for SQL that differs: sql-dialect.ts). */
+export const engineOfClient = (db: Db): Engine => (pgClients.has(db) ? 'postgres' : 'sqlite');
 
 export interface ClientOptions {
   busyTimeoutMs?: number;
@@ -69,5 +73,6 @@ async function createPgPrismaClient(databaseUrl: string): Promise<Db> {
   };
   await pgClient.$queryRawUnsafe('SELECT 1');
   rawByClient.set(pgClient, sql);
+  pgClients.add(pgClient);
   return pgClient;
 }

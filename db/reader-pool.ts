@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './prisma-client.ts';
+import type { Engine } from './db-engine.ts';
+import { engineOfClient, sqlOf, type Db } from './prisma-client.ts';
 import type { SqlValue } from './sql-connection.ts';
 
 /**
@@ -10,8 +11,9 @@ import type { SqlValue } from './sql-connection.ts';
  * to the same file (WAL mode: readers see the last commit and never block the writer), run the
  * statement and post the rows back; the main thread only awaits.
  *
- * Without a pool attached (tests, scripts, PostgreSQL whose driver is asynchronous anyway)
- * readerOf() falls back to the main connection through Prisma, with the same results.
+ * Without a pool attached (tests, scripts) readerOf() falls back to the main connection through
+ * Prisma, with the same results; on PostgreSQL, whose driver is asynchronous anyway, to the
+ * store's SQL unit (`?` numbered as `$n`).
  */
 
 /** One read: SQL with `?` placeholders and its arguments. */
@@ -24,7 +26,12 @@ export interface ReadRequest {
 /** Its answer: the rows, or the error message SQLite gave. */
 export type ReadResponse = { id: number; rows: Record<string, unknown>[] } | { id: number; error: string };
 
-export type ReadQuery = <T = Record<string, unknown>>(sql: string, ...args: SqlValue[]) => Promise<T[]>;
+export type ReadFn = <T = Record<string, unknown>>(sql: string, ...args: SqlValue[]) => Promise<T[]>;
+
+/** A read function and the engine it runs on, so callers pick the SQL (sql-dialect.ts); `?` placeholders on both. */
+export interface ReadQuery extends ReadFn {
+  readonly dialect: Engine;
+}
 
 export interface ReaderPool {
   all: ReadQuery;
@@ -103,7 +110,7 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
   }
   for (let i = 0; i < Math.max(1, size); i++) spawn(i);
 
-  const all: ReadQuery = <T>(sql: string, ...args: SqlValue[]) =>
+  const read: ReadFn = <T>(sql: string, ...args: SqlValue[]) =>
     new Promise<T[]>((resolve, reject) => {
       if (closed) return reject(new Error('the reader pool is closed'));
       const id = next++;
@@ -114,6 +121,7 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
       slot.worker.ref();
       slot.worker.postMessage({ id, sql, args } satisfies ReadRequest);
     });
+  const all: ReadQuery = Object.assign(read, { dialect: 'sqlite' as const });
 
   return {
     all,
@@ -133,9 +141,19 @@ export function attachReaderPool(db: Db, pool: ReaderPool): void {
   pools.set(db, pool);
 }
 
-/** Where heavy reads on `db` run: the attached pool, or the main connection through Prisma. */
+/** Where heavy reads on `db` run: the attached pool, the main connection through Prisma, or on PostgreSQL the store's SQL unit. */
 export function readerOf(db: Db): ReadQuery {
   const pool = pools.get(db);
   if (pool) return pool.all;
-  return <T>(sql: string, ...args: SqlValue[]) => db.$queryRawUnsafe<T[]>(sql, ...args);
+  if (engineOfClient(db) === 'postgres') {
+    // The store's own units (pg-sql-connection.ts) number the `?` placeholders and read
+    // timestamps and counts as the SQLite statements give them; Prisma's raw query would do neither.
+    const sql = sqlOf(db);
+    return Object.assign(<T>(text: string, ...args: SqlValue[]) => sql.transaction((tx) => tx.all<T>(text, ...args)), {
+      dialect: 'postgres' as const,
+    });
+  }
+  return Object.assign(<T>(sql: string, ...args: SqlValue[]) => db.$queryRawUnsafe<T[]>(sql, ...args), {
+    dialect: 'sqlite' as const,
+  });
 }

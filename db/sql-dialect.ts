@@ -13,3 +13,26 @@ export const jsonList = (dialect: Engine, of: 'int' | 'text'): string =>
     : of === 'int'
       ? '(SELECT jsonb_array_elements_text(?::jsonb)::int)'
       : '(SELECT jsonb_array_elements_text(?::jsonb))';
+
+/** The district (Asia/Shanghai, UTC+8, no daylight saving) day of a UTC timestamp, as YYYY-MM-DD text. */
+export const districtDate = (dialect: Engine, col: string): string =>
+  dialect === 'sqlite' ? `date(${col}, '+8 hours')` : `to_char(${col} + INTERVAL '8 hours', 'YYYY-MM-DD')`;
+
+/** Hours (fractional) from one timestamp to another; NULL when either is NULL. */
+export const hoursBetween = (dialect: Engine, from: string, to: string): string =>
+  dialect === 'sqlite'
+    ? `((julianday(${to}) - julianday(${from})) * 24.0)`
+    : `(EXTRACT(EPOCH FROM (${to} - ${from})) / 3600.0)`;
+
+/** One top-level field of a JSON object held as text, as text (NULL when absent). `key` is code, never input. */
+export const jsonField = (dialect: Engine, col: string, key: string): string =>
+  dialect === 'sqlite' ? `json_extract(${col}, '$.${key}')` : `(${col}::jsonb ->> '${key}')`;
+
+/**
+ * An expression the planner must not answer from an index on it: SQLite's unary + (the
+ * statements' index hints); PostgreSQL has no + on text and plans by its statistics anyway.
+ */
+export const unindexed = (dialect: Engine, expr: string): string => (dialect === 'sqlite' ? `+${expr}` : expr);
+
+/** How many rows a condition holds for: SQLite would SUM the condition itself, PostgreSQL has no SUM(boolean). */
+export const countTrue = (cond: string): string => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;

@@ -12,6 +12,7 @@ import type {
 } from '../core/stats/stats-types.ts';
 import type { Db } from './prisma-client.ts';
 import { readerOf, type ReadQuery } from './reader-pool.ts';
+import { countTrue, districtDate, hoursBetween, jsonField, unindexed } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
 
 /**
@@ -46,10 +47,7 @@ const list = (xs: readonly string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})
 /** closedByDeadline in assessment-rules.ts. */
 const CLOSED_BY_DEADLINE = `(c."status" = 'closed' AND c."closedAt" IS NOT NULL AND c."dueAt" IS NOT NULL AND c."closedAt" <= c."dueAt")`;
 /** isHandledOnTime in assessment-rules.ts. */
-const HANDLED_ON_TIME = `(${CLOSED_BY_DEADLINE} AND c."postponed" = 0)`;
-
-/** SQLite's modifier shifting UTC to district time for date(): keep in step with DISTRICT_OFFSET_MS. */
-const DISTRICT_SHIFT = "'+8 hours'";
+const HANDLED_ON_TIME = `(${CLOSED_BY_DEADLINE} AND c."postponed" = FALSE)`;
 
 /** The case-state rows of [from, to) computed from the cases themselves (db/stats-rollup.ts sums the same per day). */
 async function caseRowsDirect(
@@ -66,16 +64,18 @@ async function caseRowsDirect(
   // street's cases of every year to keep the few of the period.
   const street = streetId === null ? '' : ' AND +c."streetId" = ?';
   const streetArg = streetId === null ? [] : [streetId];
+  const d = read.dialect;
 
+  // Output names are quoted: PostgreSQL folds bare ones to lower case.
   // GROUP BY streetId + 0 rather than the bare column: over a long period SQLite otherwise
   // walks the (streetId, status) index to skip the sort, fetching every row in street order;
   // a range on createdAt followed by a small sort is far cheaper.
   const [groups, due, ratings, created, closed] = await Promise.all([
     read(
-      `SELECT c."streetId" + 0 AS streetId, c."status" AS status, c."post" AS post, c."mode721" AS mode721,
-              COUNT(*) AS cases, SUM(c."reworkCount") AS reworkSum, SUM(c."reopenCount" > 0) AS reopened,
-              COUNT(c."resolvedAt") AS resolvedCount, SUM(c."autoVerified") AS autoVerified,
-              SUM((julianday(c."resolvedAt") - julianday(c."createdAt")) * 24.0) AS hours
+      `SELECT c."streetId" + 0 AS "streetId", c."status" AS status, c."post" AS post, c."mode721" AS mode721,
+              COUNT(*) AS cases, SUM(c."reworkCount") AS "reworkSum", ${countTrue('c."reopenCount" > 0')} AS reopened,
+              COUNT(c."resolvedAt") AS "resolvedCount", ${countTrue('c."autoVerified"')} AS "autoVerified",
+              SUM(${hoursBetween(d, 'c."createdAt"', 'c."resolvedAt"')}) AS hours
        FROM "Case" c WHERE c."createdAt" >= ? AND c."createdAt" < ?${street}
        GROUP BY 1, 2, 3, 4`,
       from,
@@ -85,15 +85,15 @@ async function caseRowsDirect(
     // isDueInPeriod as two disjoint range scans: closed by the deadline within the period (on
     // closedAt), otherwise a deadline within the period that has passed (on dueAt).
     read(
-      `SELECT streetId, departmentId, SUM(due) AS due, SUM(postponed) AS postponed, SUM(onTime) AS onTime FROM (
-         SELECT c."streetId" + 0 AS streetId, c."departmentId" + 0 AS departmentId, COUNT(*) AS due,
-                SUM(c."postponed") AS postponed, SUM(c."postponed" = 0) AS onTime
+      `SELECT "streetId", "departmentId", SUM(due) AS due, SUM(postponed) AS postponed, SUM("onTime") AS "onTime" FROM (
+         SELECT c."streetId" + 0 AS "streetId", c."departmentId" + 0 AS "departmentId", COUNT(*) AS due,
+                ${countTrue('c."postponed"')} AS postponed, ${countTrue('c."postponed" = FALSE')} AS "onTime"
          FROM "Case" c WHERE c."closedAt" >= ? AND c."closedAt" < ? AND ${CLOSED_BY_DEADLINE}${street} GROUP BY 1, 2
          UNION ALL
-         SELECT c."streetId" + 0, c."departmentId" + 0, COUNT(*), SUM(c."postponed"), 0
+         SELECT c."streetId" + 0, c."departmentId" + 0, COUNT(*), ${countTrue('c."postponed"')}, 0
          FROM "Case" c WHERE c."dueAt" >= ? AND c."dueAt" < ? AND c."status" NOT IN ${list(NEVER_DUE_STATUSES)}
            AND NOT ${CLOSED_BY_DEADLINE}${street} GROUP BY 1, 2
-       ) GROUP BY 1, 2`,
+       ) AS t GROUP BY 1, 2`,
       from,
       to,
       ...streetArg,
@@ -102,7 +102,7 @@ async function caseRowsDirect(
       ...streetArg,
     ),
     read(
-      `SELECT c."streetId" AS streetId, r."score" AS score, COUNT(*) AS n
+      `SELECT c."streetId" AS "streetId", r."score" AS score, COUNT(*) AS n
        FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId"
        WHERE r."createdAt" >= ? AND r."createdAt" < ?${street}
        GROUP BY 1, 2`,
@@ -111,14 +111,14 @@ async function caseRowsDirect(
       ...streetArg,
     ),
     read(
-      `SELECT date(c."createdAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
+      `SELECT ${districtDate(d, 'c."createdAt"')} AS day, COUNT(*) AS n FROM "Case" c
        WHERE c."createdAt" >= ? AND c."createdAt" < ?${street} GROUP BY 1`,
       from,
       to,
       ...streetArg,
     ),
     read(
-      `SELECT date(c."closedAt", ${DISTRICT_SHIFT}) AS day, COUNT(*) AS n FROM "Case" c
+      `SELECT ${districtDate(d, 'c."closedAt"')} AS day, COUNT(*) AS n FROM "Case" c
        WHERE c."closedAt" >= ? AND c."closedAt" < ?${street} GROUP BY 1`,
       from,
       to,
@@ -163,18 +163,19 @@ async function eventRows(
   const to = sqlDate(period.to);
   const street = streetId === null ? '' : ' AND +c."streetId" = ?';
   const streetArg = streetId === null ? [] : [streetId];
+  const d = read.dialect;
   const [departmentEvents, people, settled] = await Promise.all([
     // 部门考核: referrals by the department named in the referred event; accepted in time by
     // one of its people before the case's responseDueAt; returns by its people. Unary + keeps
     // the acceptance lookup on the case's own events (caseId, id) rather than every acceptance.
     read(
-      `SELECT d."id" AS departmentId, COUNT(*) AS referred,
-              SUM(EXISTS (SELECT 1 FROM "CaseEvent" a JOIN "Person" ap ON ap."id" = a."actorId"
-                          WHERE a."caseId" = e."caseId" AND a."id" > e."id" AND +a."type" = 'accepted'
-                            AND ap."departmentId" = d."id" AND a."createdAt" <= c."responseDueAt")) AS acceptedInTime,
+      `SELECT dp."id" AS "departmentId", COUNT(*) AS referred,
+              ${countTrue(`EXISTS (SELECT 1 FROM "CaseEvent" a JOIN "Person" ap ON ap."id" = a."actorId"
+                          WHERE a."caseId" = e."caseId" AND a."id" > e."id" AND ${unindexed(d, 'a."type"')} = 'accepted'
+                            AND ap."departmentId" = dp."id" AND a."createdAt" <= c."responseDueAt")`)} AS "acceptedInTime",
               0 AS returned
        FROM "CaseEvent" e JOIN "Case" c ON c."id" = e."caseId"
-         JOIN "Department" d ON d."name" = json_extract(e."data", '$.department')
+         JOIN "Department" dp ON dp."name" = ${jsonField(d, 'e."data"', 'department')}
        WHERE e."type" = 'referred' AND e."createdAt" >= ? AND e."createdAt" < ?${street}
        GROUP BY 1
        UNION ALL
@@ -201,17 +202,17 @@ async function eventRows(
            ${streetId === null ? '' : 'AND e."actorId" IN (SELECT "id" FROM "Person" WHERE "streetId" = ?)'}
          GROUP BY 1, 2
        ), agg AS (
-         SELECT h.personId AS personId, COUNT(*) AS handled, SUM(${HANDLED_ON_TIME}) AS onTime,
-                SUM((c."reworkCount" > 0 OR c."reopenCount" > 0)
+         SELECT h.personId AS personId, COUNT(*) AS handled, ${countTrue(HANDLED_ON_TIME)} AS onTime,
+                ${countTrue(`(c."reworkCount" > 0 OR c."reopenCount" > 0)
                     AND EXISTS (SELECT 1 FROM "CaseEvent" r WHERE r."caseId" = h.caseId AND r."id" > h.firstId
-                                AND +r."type" IN ${list(REWORK_EVENT_TYPES)})) AS rework
+                                AND ${unindexed(d, 'r."type"')} IN ${list(REWORK_EVENT_TYPES)})`)} AS rework
          FROM handled h JOIN "Case" c ON c."id" = h.caseId GROUP BY 1
        ), assigned AS (
-         SELECT DISTINCT CAST(json_extract(e."data", '$.assigneeId') AS INTEGER) AS personId
+         SELECT DISTINCT CAST(${jsonField(d, 'e."data"', 'assigneeId')} AS INTEGER) AS personId
          FROM "CaseEvent" e WHERE e."type" = 'assigned' AND e."createdAt" >= ? AND e."createdAt" < ?
        )
-       SELECT p."id" AS personId, p."displayName" AS name, p."role" AS role, p."streetId" AS streetId,
-              COALESCE(a.handled, 0) AS handled, COALESCE(a.onTime, 0) AS onTime, COALESCE(a.rework, 0) AS rework
+       SELECT p."id" AS "personId", p."displayName" AS name, p."role" AS role, p."streetId" AS "streetId",
+              COALESCE(a.handled, 0) AS handled, COALESCE(a.onTime, 0) AS "onTime", COALESCE(a.rework, 0) AS rework
        FROM "Person" p LEFT JOIN agg a ON a.personId = p."id"
        WHERE p."role" IN ${list(PERSON_FIGURE_ROLES)}
          AND (a.personId IS NOT NULL OR p."id" IN (SELECT personId FROM assigned))
@@ -224,7 +225,7 @@ async function eventRows(
           ...streetArg,
         ),
     read(
-      `SELECT COALESCE(p."streetId", i."streetId") AS streetId, COUNT(*) AS n
+      `SELECT COALESCE(p."streetId", i."streetId") AS "streetId", COUNT(*) AS n
        FROM "PatrolFinding" f JOIN "Person" i ON i."id" = f."inspectorId" LEFT JOIN "Patrol" p ON p."id" = f."patrolId"
        WHERE f."outcome" = 'settled' AND f."createdAt" >= ? AND f."createdAt" < ?
          ${streetId === null ? '' : 'AND COALESCE(p."streetId", i."streetId") = ?'}
@@ -268,14 +269,14 @@ async function caseRowsFromRollups(
   const range = `"day" >= ? AND "day" < ?${street}`;
   const [groups, due, ratings, perDay] = await Promise.all([
     read(
-      `SELECT "streetId", "status", "post", "mode721", SUM("n") AS cases, SUM("reworkSum") AS reworkSum,
-              SUM("reopened") AS reopened, SUM("resolvedCount") AS resolvedCount, SUM("autoVerified") AS autoVerified,
-              SUM("handlingMs") AS handlingMs
+      `SELECT "streetId", "status", "post", "mode721", SUM("n") AS cases, SUM("reworkSum") AS "reworkSum",
+              SUM("reopened") AS reopened, SUM("resolvedCount") AS "resolvedCount", SUM("autoVerified") AS "autoVerified",
+              SUM("handlingMs") AS "handlingMs"
        FROM "StatsRollup" WHERE "kind" = 'created' AND ${range} GROUP BY 1, 2, 3, 4`,
       ...args,
     ),
     read(
-      `SELECT "streetId", "departmentId", SUM("n") AS due, SUM("postponed") AS postponed, SUM("onTime") AS onTime
+      `SELECT "streetId", "departmentId", SUM("n") AS due, SUM("postponed") AS postponed, SUM("onTime") AS "onTime"
        FROM "StatsRollup" WHERE "kind" = 'due' AND ${range} GROUP BY 1, 2`,
       ...args,
     ),

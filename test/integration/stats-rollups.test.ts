@@ -18,7 +18,7 @@ import { loadStatsRows, loadStatsRowsDirect, referralDepartments, streetsInScope
 import { rebuildRollups } from '../../db/stats-rollup.ts';
 import { seedReferenceData } from '../../db/seed.ts';
 import { createCaseFactory } from '../helpers/case-factory.ts';
-import { createTestDb, type TestDb } from '../helpers/test-db.ts';
+import { createTestDb, defaultTestEngine, type TestDb } from '../helpers/test-db.ts';
 
 /**
  * The statistics read whole past days from "StatsRollup" and the rest from the cases. Here a
@@ -215,6 +215,9 @@ describe('statistics from rollups', () => {
     await sqlOf(t.db).transaction((tx) => rebuildRollups(tx));
     expect(await snapshot()).toEqual(incremental);
 
+    // The backfill is SQLite's (its migration filled the rollups of existing databases);
+    // PostgreSQL databases began with the rollups table, so they have none to check.
+    if (defaultTestEngine() !== 'sqlite') return;
     const folder = readdirSync(MIGRATIONS_DIR).find((d) => d.endsWith('_stats_rollups'))!;
     const migration = readFileSync(path.join(MIGRATIONS_DIR, folder, 'migration.sql'), 'utf8');
     const backfill = migration
