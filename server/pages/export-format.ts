@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 
 /** A table to export: headers, rows of plain values, and per-column hints for Excel. */
 export interface ExportTable {
@@ -25,19 +26,48 @@ export function toCsv(t: ExportTable): Buffer {
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
-export async function toXlsx(tables: ExportTable[]): Promise<Buffer> {
+// The workbook is built on a worker thread: ExcelJS adds rows and zips synchronously, seconds
+// for a year of cases, and the event loop (every other request, /healthz included) would wait.
+// CommonJS source, as in db/reader-pool.ts: no TypeScript loader needed in the worker.
+const XLSX_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ExcelJS = require(workerData.exceljs);
+(async () => {
   const wb = new ExcelJS.Workbook();
   wb.creator = '网格通 Gridline';
   wb.created = new Date();
-  for (const t of tables) {
+  for (const t of workerData.tables) {
     const ws = wb.addWorksheet(t.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.addRow(t.headers).font = { bold: true };
     for (const r of t.rows) ws.addRow(r.map((v) => (v === null ? '' : v)));
     t.headers.forEach((h, i) => {
-      ws.getColumn(i + 1).width = t.widths?.[i] ?? Math.min(40, Math.max(10, h.length * 2 + 2));
+      ws.getColumn(i + 1).width = (t.widths && t.widths[i]) || Math.min(40, Math.max(10, h.length * 2 + 2));
     });
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  const body = new Uint8Array(await wb.xlsx.writeBuffer());
+  parentPort.postMessage({ body }, [body.buffer]);
+})().catch((err) => parentPort.postMessage({ error: String((err && err.stack) || err) }));
+`;
+
+export function toXlsx(tables: ExportTable[]): Promise<Buffer> {
+  const exceljs = createRequire(import.meta.url).resolve('exceljs');
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(XLSX_WORKER_SOURCE, { eval: true, workerData: { exceljs, tables } });
+    let settled = false;
+    worker.once('message', (m: { body: Uint8Array } | { error: string }) => {
+      settled = true;
+      if ('error' in m) reject(new Error(m.error));
+      else resolve(Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength));
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`XLSX worker exited (${code})`));
+    });
+  });
 }
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
