@@ -13,7 +13,7 @@ import { coarseLocation, redactPersonalData } from '../../core/case/anonymise-fn
 import { canSeeReporterContact, caseView, isOverdue } from '../../core/case/case-visibility-fns.ts';
 import { ASSESSMENT_NOTES } from '../../core/stats/assessment-rules.ts';
 import type { StatsFigures } from '../../core/stats/stats-types.ts';
-import { FOLLOWED_TEXT, listCases } from '../../db/case-queries.ts';
+import { FOLLOWED_TEXT, listCasesAfter } from '../../db/case-queries.ts';
 import { exportRowsByNumber, type ExportCaseRow } from '../../db/case-export-rows.ts';
 import type { Db } from '../../db/prisma-client.ts';
 import type { BoardFilters } from './board-query.ts';
@@ -35,15 +35,23 @@ const CHUNK = 500;
  * for the other rows phone numbers and the like are redacted from the report and outcome text.
  */
 export async function casesTable(db: Db, actor: Actor, filters: BoardFilters, now: Date): Promise<ExportTable> {
-  const numbers = (await listCases(db, actor, toListQuery(filters, 1, EXPORT_MAX_ROWS), now)).items.map(
-    (i) => i.number,
-  );
+  // Page by page in the board's order (keyset paging: the same rows and order as one long
+  // page), so each turn of the event loop handles CHUNK cases, never the whole export.
+  const query = toListQuery(filters, 1, CHUNK);
   const rows: ExportCaseRow[] = [];
-  for (let i = 0; i < numbers.length; i += CHUNK) {
-    const part = numbers.slice(i, i + CHUNK);
+  let cursor: string | null = '';
+  while (cursor !== null && rows.length < EXPORT_MAX_ROWS) {
+    const page = await listCasesAfter(
+      db,
+      actor,
+      { ...query, pageSize: Math.min(CHUNK, EXPORT_MAX_ROWS - rows.length) },
+      cursor,
+      now,
+    );
+    const part = page.items.map((i) => i.number);
     const found = new Map((await exportRowsByNumber(db, part)).map((c) => [c.number, c]));
     for (const n of part) if (found.has(n)) rows.push(found.get(n)!);
-    // Each chunk is a few milliseconds of the event loop; other requests get their turn between them.
+    cursor = page.nextCursor;
     await yieldToEventLoop();
   }
   return tableOf(actor, rows, now);
