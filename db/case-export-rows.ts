@@ -43,14 +43,14 @@ export interface ExportCaseRow {
   ratings: Array<{ score: string }>;
 }
 
-const SELECT = `SELECT c."id" AS id, c."number" AS number, c."status" AS status, c."text" AS text, c."address" AS address,
-  c."lat" AS lat, c."lng" AS lng, c."handling" AS handling, c."post" AS post, c."urgent" AS urgent, c."channel" AS channel,
-  c."mode721" AS mode721, c."outcome" AS outcome, c."returnCount" AS returnCount, c."reworkCount" AS reworkCount,
-  c."reopenCount" AS reopenCount, c."reporterId" AS reporterId, c."streetId" AS streetId, c."departmentId" AS departmentId,
-  c."assigneeId" AS assigneeId, c."createdAt" AS createdAt, c."dueAt" AS dueAt, c."resolvedAt" AS resolvedAt,
-  c."closedAt" AS closedAt, s."name" AS streetName, d."name" AS departmentName, i."code" AS itemCode, i."name" AS itemName,
-  a."displayName" AS assigneeName, rp."displayName" AS reporterName, rp."phone" AS reporterPhone,
-  (SELECT r."score" FROM "Rating" r WHERE r."caseId" = c."id" ORDER BY r."id" DESC LIMIT 1) AS rating
+const SELECT = `SELECT c."id" AS "id", c."number" AS "number", c."status" AS "status", c."text" AS "text", c."address" AS "address",
+  c."lat" AS "lat", c."lng" AS "lng", c."handling" AS "handling", c."post" AS "post", c."urgent" AS "urgent", c."channel" AS "channel",
+  c."mode721" AS "mode721", c."outcome" AS "outcome", c."returnCount" AS "returnCount", c."reworkCount" AS "reworkCount",
+  c."reopenCount" AS "reopenCount", c."reporterId" AS "reporterId", c."streetId" AS "streetId", c."departmentId" AS "departmentId",
+  c."assigneeId" AS "assigneeId", c."createdAt" AS "createdAt", c."dueAt" AS "dueAt", c."resolvedAt" AS "resolvedAt",
+  c."closedAt" AS "closedAt", s."name" AS "streetName", d."name" AS "departmentName", i."code" AS "itemCode", i."name" AS "itemName",
+  a."displayName" AS "assigneeName", rp."displayName" AS "reporterName", rp."phone" AS "reporterPhone",
+  (SELECT r."score" FROM "Rating" r WHERE r."caseId" = c."id" ORDER BY r."id" DESC LIMIT 1) AS "rating"
   FROM "Case" c JOIN "Person" rp ON rp."id" = c."reporterId"
   LEFT JOIN "Street" s ON s."id" = c."streetId" LEFT JOIN "Department" d ON d."id" = c."departmentId"
   LEFT JOIN "PowerItem" i ON i."id" = c."itemId" LEFT JOIN "Person" a ON a."id" = c."assigneeId"`;
