@@ -1,4 +1,4 @@
-// npm run bench -- api [--cases 100000] [--requests 300] [--clients 16] [--readers 2] [--keep]
+// npm run bench -- api [--cases 100000] [--requests 300] [--clients 16] [--readers 2] [--keep] [--db FILE] [--only ROWS]
 // The read API under a district's worth of data: a temp SQLite database built by the migrations,
 // the organisation and power list seeded, 100,000 cases inserted through better-sqlite3, then
 // p50/p99 of app.inject() with 16 concurrent clients for the case list, the case detail and the
@@ -308,23 +308,30 @@ export async function run(argv: string[] = []): Promise<void> {
       clients: { type: 'string', default: '16' },
       readers: { type: 'string', default: '2' },
       keep: { type: 'boolean', default: false },
+      // Comma-separated parts of row names: only those rows run (the /healthz baseline always does).
+      only: { type: 'string', default: '' },
+      // An existing benchmark database (from --keep): no seeding.
+      db: { type: 'string', default: '' },
     },
   });
   const total = Number(values.cases);
   const n = Number(values.requests);
   const clients = Number(values.clients);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gridline-api-bench-'));
-  const file = path.join(dir, 'bench.db');
+  const reuse = values.db !== '';
+  const dir = reuse ? path.dirname(values.db) : mkdtempSync(path.join(os.tmpdir(), 'gridline-api-bench-'));
+  const file = reuse ? values.db : path.join(dir, 'bench.db');
   const url = `file:${file}`;
   const t0 = performance.now();
-  await applyMigrations(url);
+  if (!reuse) await applyMigrations(url);
   const db = await createPrismaClient(url);
-  await seedReferenceData(db);
   const now = Date.now();
-  await seedCases(file, total, now);
-  // The seeder writes around the case store, as an import would: the rollups are rebuilt once,
-  // as `npm run stats:rebuild` does.
-  await sqlOf(db).transaction((tx) => rebuildRollups(tx));
+  if (!reuse) {
+    await seedReferenceData(db);
+    await seedCases(file, total, now);
+    // The seeder writes around the case store, as an import would: the rollups are rebuilt once,
+    // as `npm run stats:rebuild` does.
+    await sqlOf(db).transaction((tx) => rebuildRollups(tx));
+  }
   const seedMs = performance.now() - t0;
 
   // One client asks everything here: the per-address flood limits would refuse it after 120.
@@ -386,6 +393,10 @@ export async function run(argv: string[] = []): Promise<void> {
     ['stats: district, 30 days, cached', () => '/api/stats', auth.admin],
     ['stats: district, one year, cold', cold(yearAgo), auth.admin],
     ['public: closed cases', () => '/api/public/cases', null],
+    ['public: page /public', () => '/public', null],
+    // A whole board exported (up to EXPORT_MAX_ROWS cases): slow by nature, but it must not stall the loop.
+    ['export: cases.csv, 30 days', () => `/exports/cases.csv?from=${day(monthAgo)}`, auth.admin],
+    ['export: cases.xlsx, 30 days', () => `/exports/cases.xlsx?from=${day(monthAgo)}`, auth.admin],
     ['public: stats, default 30 days', () => '/api/public/stats', null],
     ['public: stats, last month', () => `/api/public/stats?month=${lastMonth}`, null],
     // Refused (400) before any aggregation: what one anonymous caller asking for two years costs now.
@@ -423,11 +434,16 @@ export async function run(argv: string[] = []): Promise<void> {
     loopMax: number;
     total: number;
   }> = [];
+  const only = values.only
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   for (const [name, url, authorization] of scenarios) {
+    if (only.length && !name.startsWith('baseline') && !only.some((o) => name.includes(o))) continue;
     const headers: Record<string, string> = authorization ? { authorization } : {};
     let totalItems = 0;
     // The one-year aggregation was slow by nature: fewer repetitions keep the run short.
-    const reps = name.includes('one year') ? Math.min(n, 32) : n;
+    const reps = name.includes('one year') ? Math.min(n, 32) : name.startsWith('export') ? Math.min(n, 16) : n;
     for (let i = 0; i < 4; i++) await get(url(), headers); // warm-up
     const times: number[] = [];
     const health: number[] = [];
@@ -450,7 +466,9 @@ export async function run(argv: string[] = []): Promise<void> {
         times.push(performance.now() - start);
         const expected = name.includes('(refused)') ? 400 : 200;
         if (res.statusCode !== expected) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
-        if (totalItems === 0) {
+        if (totalItems === 0 && name.includes('.csv')) totalItems = res.body.split('\n').length - 2;
+        else if (totalItems === 0 && (name.includes('.xlsx') || name.startsWith('public: page'))) totalItems = 1;
+        else if (totalItems === 0) {
           const body = JSON.parse(res.body) as { total?: number; items?: unknown[]; totals?: { total: number } };
           totalItems = body.total ?? body.totals?.total ?? body.items?.length ?? 0;
         }
@@ -503,7 +521,7 @@ export async function run(argv: string[] = []): Promise<void> {
   await app.close();
   await readers?.close();
   await db.$disconnect();
-  if (values.keep) console.log(`database kept at ${file}`);
+  if (values.keep || reuse) console.log(`database kept at ${file}`);
   else rmSync(dir, { recursive: true, force: true });
 }
 

@@ -22,6 +22,7 @@ import {
 } from '../core/case/case-visibility-fns.ts';
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
+import { caseDetailRecord } from './case-detail-rows.ts';
 import { engineOfClient, type Db } from './prisma-client.ts';
 import { readerOf } from './reader-pool.ts';
 import type { SqlValue } from './sql-connection.ts';
@@ -542,20 +543,9 @@ export async function getCaseDetail(db: Db, actor: Actor, number: string, now: D
   const access = await db.case.findUnique({ where: { number }, select: accessSelect });
   const view = access ? await actorView(db, actor, access) : null;
   if (!access || !view) return null;
-  const c = await db.case.findUniqueOrThrow({
-    where: { id: access.id },
-    include: {
-      street: { select: { name: true } },
-      department: { select: { name: true } },
-      item: { select: { code: true, name: true, legalBasis: true, version: { select: { version: true } } } },
-      reporter: { select: { displayName: true, phone: true } },
-      assignee: { select: { displayName: true } },
-      mergedInto: { select: { number: true } },
-      events: { orderBy: { id: 'asc' }, include: { actor: { select: { displayName: true } } } },
-      attachments: { orderBy: { id: 'asc' } },
-      ratings: { orderBy: { id: 'asc' } },
-    },
-  });
+  // Read on the reader pool when one is attached: the detail must not hold the event loop.
+  const c = await caseDetailRecord(db, access.id);
+  if (!c) return null;
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const staff = await staffAmong(
     db,

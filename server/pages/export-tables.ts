@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   MODE_721_LABELS,
   RATING_LABELS,
@@ -12,7 +13,8 @@ import { coarseLocation, redactPersonalData } from '../../core/case/anonymise-fn
 import { canSeeReporterContact, caseView, isOverdue } from '../../core/case/case-visibility-fns.ts';
 import { ASSESSMENT_NOTES } from '../../core/stats/assessment-rules.ts';
 import type { StatsFigures } from '../../core/stats/stats-types.ts';
-import { FOLLOWED_TEXT, listCases } from '../../db/case-queries.ts';
+import { FOLLOWED_TEXT, listCasesAfter } from '../../db/case-queries.ts';
+import { exportRowsByNumber, type ExportCaseRow } from '../../db/case-export-rows.ts';
 import type { Db } from '../../db/prisma-client.ts';
 import type { BoardFilters } from './board-query.ts';
 import { toListQuery } from './board-query.ts';
@@ -33,33 +35,29 @@ const CHUNK = 500;
  * for the other rows phone numbers and the like are redacted from the report and outcome text.
  */
 export async function casesTable(db: Db, actor: Actor, filters: BoardFilters, now: Date): Promise<ExportTable> {
-  const numbers = (await listCases(db, actor, toListQuery(filters, 1, EXPORT_MAX_ROWS), now)).items.map(
-    (i) => i.number,
-  );
-  const rows: Array<Awaited<ReturnType<typeof readChunk>>[number]> = [];
-  for (let i = 0; i < numbers.length; i += CHUNK) {
-    const part = numbers.slice(i, i + CHUNK);
-    const found = new Map((await readChunk(db, part)).map((c) => [c.number, c]));
+  // Page by page in the board's order (keyset paging: the same rows and order as one long
+  // page), so each turn of the event loop handles CHUNK cases, never the whole export.
+  const query = toListQuery(filters, 1, CHUNK);
+  const rows: ExportCaseRow[] = [];
+  let cursor: string | null = '';
+  while (cursor !== null && rows.length < EXPORT_MAX_ROWS) {
+    const page = await listCasesAfter(
+      db,
+      actor,
+      { ...query, pageSize: Math.min(CHUNK, EXPORT_MAX_ROWS - rows.length) },
+      cursor,
+      now,
+    );
+    const part = page.items.map((i) => i.number);
+    const found = new Map((await exportRowsByNumber(db, part)).map((c) => [c.number, c]));
     for (const n of part) if (found.has(n)) rows.push(found.get(n)!);
+    cursor = page.nextCursor;
+    await yieldToEventLoop();
   }
   return tableOf(actor, rows, now);
 }
 
-function readChunk(db: Db, numbers: string[]) {
-  return db.case.findMany({
-    where: { number: { in: numbers } },
-    include: {
-      street: { select: { name: true } },
-      department: { select: { name: true } },
-      item: { select: { code: true, name: true } },
-      assignee: { select: { displayName: true } },
-      reporter: { select: { displayName: true, phone: true } },
-      ratings: { orderBy: { id: 'desc' }, take: 1, select: { score: true } },
-    },
-  });
-}
-
-function tableOf(actor: Actor, rows: Awaited<ReturnType<typeof readChunk>>, now: Date): ExportTable {
+async function tableOf(actor: Actor, rows: ExportCaseRow[], now: Date): Promise<ExportTable> {
   const contact = rows.map((c) => canSeeReporterContact(actor, c));
   // Rows the viewer only follows read as the follower view does: no text, address, point or handler.
   const followed = rows.map((c) => caseView(actor, { ...c, actorFollows: true }) === 'follower');
@@ -98,7 +96,7 @@ function tableOf(actor: Actor, rows: Awaited<ReturnType<typeof readChunk>>, now:
   return {
     sheet: '案件',
     headers,
-    rows: rows.map((c, i) => [
+    rows: await mapYielding(rows, (c, i) => [
       c.number,
       STATUS_LABELS[c.status as CaseStatus] ?? c.status,
       c.street?.name ?? null,
@@ -136,6 +134,16 @@ function tableOf(actor: Actor, rows: Awaited<ReturnType<typeof readChunk>>, now:
           : Math.max(10, h.length * 2 + 2),
     ),
   };
+}
+
+/** rows.map(f), handing the event loop back every CHUNK rows (redaction is regex work: thousands of rows add up). */
+async function mapYielding<T, R>(rows: readonly T[], f: (row: T, i: number) => R): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % CHUNK === 0) await yieldToEventLoop();
+    out.push(f(rows[i]!, i));
+  }
+  return out;
 }
 
 const pct = (r: number | null) => (r === null ? null : Math.round(r * 1000) / 10);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { districtDay } from '../../core/stats/period-fns.ts';
 import { parseBoardFilters, type RawQuery } from '../pages/board-query.ts';
-import { toCsv, toXlsx } from '../pages/export-format.ts';
+import { toCsv, toCsvYielding, toXlsx } from '../pages/export-format.ts';
 import { casesTable, statsTables } from '../pages/export-tables.ts';
 import { installPageErrors, requireStaffPage } from '../pages/page-guard.ts';
 import { loadStatsView, statsStreetScope } from '../pages/stats-view.ts';
@@ -29,7 +29,7 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       const now = domain.clock();
       const table = await casesTable(db, actor, parseBoardFilters(req.query as RawQuery), now);
       req.log.info({ rows: table.rows.length, format: req.params.format }, 'cases exported');
-      const body = req.params.format === 'csv' ? toCsv(table) : await toXlsx([table]);
+      const body = req.params.format === 'csv' ? await toCsvYielding(table) : await toXlsx([table]);
       return sendDownload(reply, req.params.format, `cases-${districtDay(now)}`, body);
     },
   );
