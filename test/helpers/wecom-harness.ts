@@ -2,10 +2,14 @@
 // listens on a real port (the emulator posts callbacks to it), the bot, the WeCom channel and a
 // real delivery worker, assembled by app/create-wecom.ts as main.ts does.
 import { createBot, type Bot } from '../../app/create-bot.ts';
+import { createMp, type Mp } from '../../app/create-mp.ts';
 import { createWecom, type Wecom } from '../../app/create-wecom.ts';
 import type { Role } from '../../core/case/case-types.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../core/messaging/delivery-worker.ts';
 import { issueBindCode } from '../../db/identity-store.ts';
+import { freePort } from './free-port.ts';
+import { startMpEmulator, type MpEmulator } from './mp-emulator.ts';
+import { AES_KEY as MP_AES_KEY } from './mp-world.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
 import { silentLogger, testConfig } from './test-config.ts';
 import { startWecomEmulator, textOf, type WecomEmulator, type WecomSent } from './wecom-emulator.ts';
@@ -15,6 +19,9 @@ export interface WecomHarness extends TestApp {
   bot: Bot;
   wecom: Wecom;
   delivery: DeliveryWorker;
+  /** With `withMp`: the 公众号 channel and its emulator, on the same Gridline (residents there). */
+  mp: Mp | null;
+  mpEmu: MpEmulator | null;
   /** A member of the WeCom directory, bound to a staff role with 绑定 CODE typed in the app. */
   staffMember(userid: string, role: Role, o: { street: string; name: string; department?: number }): Promise<void>;
   /** A text message from a member, as WeCom delivers it. */
@@ -37,9 +44,26 @@ function pinnedClock(start = '2026-12-07T01:30:00.000Z'): () => Date {
   return () => new Date(s + (Date.now() - t0));
 }
 
-export async function createWecomHarness(): Promise<WecomHarness> {
+export async function createWecomHarness(opts: { withMp?: boolean } = {}): Promise<WecomHarness> {
   const emu = await startWecomEmulator();
+  const clock = pinnedClock();
+  // The 公众号 emulator posts to a fixed address, so the port is chosen before the app listens.
+  const port = opts.withMp ? await freePort() : 0;
+  const mpEmu = opts.withMp
+    ? await startMpEmulator({ callbackUrl: `http://127.0.0.1:${port}/mp/callback`, clock, aesKey: MP_AES_KEY })
+    : null;
+  const mpEnv: Record<string, string> = mpEmu
+    ? {
+        WECHAT_MP_APP_ID: mpEmu.appId,
+        WECHAT_MP_SECRET: mpEmu.secret,
+        WECHAT_MP_TOKEN: mpEmu.token,
+        WECHAT_MP_AES_KEY: MP_AES_KEY,
+        WECHAT_MP_API_ROOT: mpEmu.url,
+        WECHAT_MP_OAUTH_ROOT: mpEmu.url,
+      }
+    : {};
   const env = {
+    ...mpEnv,
     WECOM_CORP_ID: emu.corpId,
     WECOM_SECRET: emu.secret,
     WECOM_AGENT_ID: String(emu.agentId),
@@ -47,16 +71,18 @@ export async function createWecomHarness(): Promise<WecomHarness> {
     WECOM_AES_KEY: emu.aesKey,
     WECOM_API_ROOT: emu.apiRoot,
   };
-  const clock = pinnedClock();
   const t = await createTestApp({ env, clock });
   const config = testConfig(t.dir, env);
   const logger = silentLogger();
   let kick = () => {};
   const bot = createBot({ db: t.db, domain: t.domain, config, logger, kick: () => kick() });
   const wecom = createWecom({ config, logger, db: t.db, domain: t.domain, bot, kick: () => kick() })!;
+  const mp = mpEmu
+    ? createMp({ config, logger, db: t.db, domain: t.domain, bot, kick: () => kick(), templates: { notices: {} } })!
+    : null;
   const delivery = createDeliveryWorker({
     store: t.domain.outbox,
-    senders: [wecom.channel.sender],
+    senders: mp ? [wecom.channel.sender, mp.sender] : [wecom.channel.sender],
     clock: t.domain.clock,
     logger,
     pollIntervalMs: 50,
@@ -65,9 +91,9 @@ export async function createWecomHarness(): Promise<WecomHarness> {
   });
   kick = () => delivery.kick();
   await wecom.routes(t.app);
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (t.app.server.address() as { port: number }).port;
-  emu.setCallbackUrl(`http://127.0.0.1:${port}/wecom/callback`);
+  if (mp) await t.app.register(mp.routes);
+  await t.app.listen({ port, host: '127.0.0.1' });
+  emu.setCallbackUrl(`http://127.0.0.1:${(t.app.server.address() as { port: number }).port}/wecom/callback`);
   await delivery.start();
   await wecom.start();
   let msgSeq = 7_300_000_000_000_000_000n;
@@ -79,6 +105,8 @@ export async function createWecomHarness(): Promise<WecomHarness> {
     bot,
     wecom,
     delivery,
+    mp,
+    mpEmu,
     async staffMember(userid, role, o) {
       emu.members.push({ userid, name: o.name, department: [o.department ?? 2], status: 1 });
       const code = await issueBindCode(t.db, { role, displayName: o.name, streetName: o.street });
@@ -134,6 +162,7 @@ export async function createWecomHarness(): Promise<WecomHarness> {
       await delivery.stop();
       await t.close();
       await emu.close();
+      await mpEmu?.close();
     },
   };
   return h;
