@@ -2,6 +2,15 @@
 export const ROLES = ['resident', 'inspector', 'enforcer', 'team_lead', 'dept_liaison', 'district_admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES: readonly Role[] = ['inspector', 'enforcer', 'team_lead', 'dept_liaison', 'district_admin'];
+/** Each role as staff and residents read it (pages, exports, the staff administration). */
+export const ROLE_LABELS: Record<Role, string> = {
+  resident: '居民',
+  inspector: '巡查员',
+  enforcer: '执法队员',
+  team_lead: '执法队长',
+  dept_liaison: '部门联络人',
+  district_admin: '区城管执法局',
+};
 
 /**
  * Case statuses of the closed loop. `resolved` (办结, by the handler) is kept apart from

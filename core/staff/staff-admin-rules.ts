@@ -1,17 +1,10 @@
 // Who may administer which member of staff. The district bureau administers everyone; a team
 // lead administers the inspectors and enforcers of their own street (bind codes, deactivation,
 // inspector ⇄ enforcer, posts), never other team leads, other streets or themselves.
-import type { Actor, Role } from '../case/case-types.ts';
+import { ROLE_LABELS, type Actor, type Role } from '../case/case-types.ts';
 import { ForbiddenError, ValidationError } from '../errors.ts';
 
-export const STAFF_ROLE_LABELS: Record<string, string> = {
-  resident: '居民',
-  inspector: '巡查员',
-  enforcer: '执法队员',
-  team_lead: '执法队长',
-  dept_liaison: '部门联络人',
-  district_admin: '区城管执法局',
-};
+export const STAFF_ROLE_LABELS: Record<string, string> = ROLE_LABELS;
 
 export const roleLabel = (role: string) => STAFF_ROLE_LABELS[role] ?? role;
 

@@ -1,3 +1,4 @@
+import { ROLE_LABELS as CORE_ROLE_LABELS } from '../../core/case/case-types.ts';
 import type { Handling } from '../../core/case/case-types.ts';
 import { DISTRICT_OFFSET_MS } from '../../core/stats/period-fns.ts';
 
@@ -42,13 +43,9 @@ export function handlingLabel(h: string | null): string {
   return h ? (HANDLING_LABELS[h as Handling] ?? h) : '—';
 }
 
+/** The roles, and the actors an event may also name (the reporter, the system). */
 export const ROLE_LABELS: Record<string, string> = {
-  resident: '居民',
-  inspector: '巡查员',
-  enforcer: '执法队员',
-  team_lead: '执法队长',
-  dept_liaison: '部门联络人',
-  district_admin: '区城管执法局',
+  ...CORE_ROLE_LABELS,
   reporter: '报告人',
   system: '系统',
 };
