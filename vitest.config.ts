@@ -8,6 +8,7 @@ export default defineConfig({
       'core/**/*.test.ts',
       'bot/**/*.test.ts',
       'server/**/*.test.ts',
+      'storage/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     testTimeout: 30_000,

@@ -18,6 +18,8 @@ import { createRouter } from '../core/routing/router.ts';
 import { createLlmAssist } from './create-llm-assist.ts';
 import type { Router } from '../core/routing/routing-types.ts';
 import { createPhotoEvidence, type PhotoEvidence } from '../core/evidence/photo-evidence.ts';
+import type { FileStore } from '../core/evidence/file-store-port.ts';
+import { openFileStore } from '../storage/file-store-from-config.ts';
 import { createAttachmentStore } from '../db/attachment-store.ts';
 import { createCaseStore } from '../db/case-store.ts';
 import { loadPlaceCorrections } from '../db/place-correction-store.ts';
@@ -37,6 +39,8 @@ export interface Domain {
   cases: CaseServices;
   reports: ReportService;
   evidence: PhotoEvidence;
+  /** Where photo and voice files live (FILES_STORE): routes stream from it. */
+  files: FileStore;
   outbox: OutboxStore;
   templates: TemplateStore;
   messages: TemplateCatalogue;
@@ -112,8 +116,10 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
     minConfidence: config.ROUTING_MIN_CONFIDENCE,
     streetNameOf: (id) => streetNames.get(id) ?? null,
   });
+  const { files } = await openFileStore(config);
+  logger.info({ files: files.describe }, 'photo and voice files');
   const evidence = createPhotoEvidence({
-    dataDir: config.dataDir,
+    files,
     maxBytes: config.PHOTO_MAX_BYTES,
     store: createAttachmentStore(db),
     clock,
@@ -137,6 +143,7 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
     cases,
     reports,
     evidence,
+    files,
     outbox,
     templates,
     messages,

@@ -134,6 +134,18 @@ export const envSchema = z.object({
   MAP_TILE_CRS: z.enum(['wgs84', 'gcj02'], { message: 'wgs84 (天地图, OSM) or gcj02 (高德, 腾讯)' }).default('wgs84'),
   MAP_TILE_ATTRIBUTION: optionalText,
   MAP_TILE_SUBDOMAINS: optionalText,
+  // Where photos and voice files live (storage/): DATA_DIR, or an S3-compatible bucket (MinIO …)
+  // that several machines share. S3_* are read only with FILES_STORE=s3 (load-config.ts checks them).
+  FILES_STORE: z.enum(['local', 's3'], { message: 'local (files under DATA_DIR) or s3' }).default('local'),
+  S3_ENDPOINT: z.url({ message: 'must be a URL such as http://minio.internal:9000' }).optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3–63 of a-z 0-9 . -')
+    .optional(),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_FORCE_PATH_STYLE: bool.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -30,6 +30,10 @@ export function loadConfig(
       problems.push('PUBLIC_URL: required when TELEGRAM_MODE=webhook (Telegram must reach it over HTTPS)');
   }
   if (config.LLM_BASE_URL && !config.LLM_MODEL) problems.push('LLM_MODEL: required when LLM_BASE_URL is set');
+  if (config.FILES_STORE === 's3') {
+    for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const)
+      if (!config[name]) problems.push(`${name}: required when FILES_STORE=s3`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -4,7 +4,6 @@
 // template for it, or it waits in the outbox for the follower's next message (which opens a new
 // budget and releases it, see mp-channel.ts). Nothing is dropped silently.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import {
@@ -39,7 +38,7 @@ export interface MpSenderDeps {
   templates: MpTemplates;
   /** A case's facts for a template, null when the case is gone. */
   caseFacts(caseId: number, message: OutboundMessage): Promise<CaseFacts | null>;
-  evidence: Pick<PhotoEvidence, 'openPublic'>;
+  evidence: Pick<PhotoEvidence, 'readPublic'>;
   /** Remembers the numbered choices the follower saw, so a typed number picks from them. */
   menus: { menuShown(openid: string, buttons: Button[], now: Date): Promise<void> };
   clock: () => Date;
@@ -72,12 +71,12 @@ export function createMpSender(deps: MpSenderDeps): ChannelSender {
       return true;
     }
     // Only the EXIF-free copy leaves the case.
-    const file = await deps.evidence.openPublic(part.attachmentId);
+    const file = await deps.evidence.readPublic(part.attachmentId);
     if (!file) {
       logger.warn({ attachmentId: part.attachmentId }, 'no public copy of this photo; sent without it');
       return false;
     }
-    const mediaId = await deps.api.uploadImage(await readFile(file.path), 'photo.jpg');
+    const mediaId = await deps.api.uploadImage(file.bytes, 'photo.jpg');
     await deps.api.customSend(openid, { msgtype: 'image', image: { media_id: mediaId } });
     return true;
   }

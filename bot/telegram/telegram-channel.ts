@@ -37,7 +37,7 @@ export interface TelegramChannelDeps {
   runtime: BotRuntime;
   /** Who sent a photo: recorded as its uploader. */
   identify: IdentifySender;
-  evidence: Pick<PhotoEvidence, 'ingest' | 'ingestVoice' | 'openPublic'>;
+  evidence: Pick<PhotoEvidence, 'ingest' | 'ingestVoice' | 'readPublic'>;
   notices: ReplyQueue;
   /** The user blocked the bot: mark the chat so nothing more is queued for it. */
   onBlocked?(chatId: string): Promise<void>;

@@ -65,7 +65,8 @@ function replyMarkup(message: OutboundMessage, opts: PlanOptions): Record<string
 export function planSend(
   chatId: string,
   message: OutboundMessage,
-  photoPaths: string[],
+  /** The photos' EXIF-free copies: their bytes (or a local path), handed to telegraf as `source`. */
+  photoPaths: Array<string | Buffer>,
   opts: PlanOptions,
 ): TelegramCall[] {
   const calls: TelegramCall[] = [];

@@ -52,7 +52,7 @@ describe('Telegram sender', () => {
         return true;
       },
     };
-    const evidence = { openPublic: async (id: number) => ({ path: `/tmp/${id}.jpg`, mime: 'image/jpeg' }) };
+    const evidence = { readPublic: async (id: number) => ({ bytes: Buffer.from(`photo ${id}`), mime: 'image/jpeg' }) };
     const sender = createTelegramSender({ api, evidence, logger });
     const message = { text: '现场', photoAttachmentIds: [1, 2], location: { lat: 30.58, lng: 114.28 } };
     await expect(sender.send('42', message)).rejects.toBeInstanceOf(RetryAfterError);
@@ -65,7 +65,7 @@ describe('Telegram sender', () => {
   it('skips photos without a public copy rather than sending an original', async () => {
     const payloads: Array<Record<string, unknown>> = [];
     const api = { callApi: async (_m: string, p: Record<string, unknown>) => void payloads.push(p) };
-    const sender = createTelegramSender({ api, evidence: { openPublic: async () => null }, logger });
+    const sender = createTelegramSender({ api, evidence: { readPublic: async () => null }, logger });
     await sender.send('42', { text: '照片', photoAttachmentIds: [9] });
     expect(payloads).toEqual([{ chat_id: '42', text: '照片' }]);
   });

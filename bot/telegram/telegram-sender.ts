@@ -37,28 +37,28 @@ const PROGRESS_MAX = 1000;
 
 export function createTelegramSender(deps: {
   api: TelegramApi;
-  evidence: Pick<PhotoEvidence, 'openPublic'>;
+  evidence: Pick<PhotoEvidence, 'readPublic'>;
   logger: Logger;
 }): ChannelSender {
   const logger = deps.logger.child({ component: 'telegram-sender' });
   const progress = new Map<string, number>();
 
-  async function photoPaths(message: OutboundMessage): Promise<string[]> {
-    const paths: string[] = [];
+  async function photoBytes(message: OutboundMessage): Promise<Buffer[]> {
+    const photos: Buffer[] = [];
     for (const id of message.photoAttachmentIds ?? []) {
       // Only the EXIF-free copy leaves the case: never the original with its GPS and camera data.
-      const file = await deps.evidence.openPublic(id);
-      if (file) paths.push(file.path);
+      const file = await deps.evidence.readPublic(id);
+      if (file) photos.push(file.bytes);
       else logger.warn({ attachmentId: id }, 'no public copy of this photo; sent without it');
     }
-    return paths;
+    return photos;
   }
 
   return {
     channel: 'telegram',
     async send(chatId, message) {
       const isPrivate = !chatId.startsWith('-');
-      const calls = planSend(chatId, message, await photoPaths(message), {
+      const calls = planSend(chatId, message, await photoBytes(message), {
         isPrivate,
         onDroppedButton: (b) =>
           logger.error({ buttonId: b.id }, 'button id longer than 64 bytes of callback_data; button dropped'),

@@ -31,7 +31,7 @@ export interface WeChatChannelDeps {
   config: Pick<Config, 'WECHATY_PUPPET' | 'WECHATY_PUPPET_SERVICE_TOKEN' | 'dataDir' | 'LOG_LEVEL'>;
   logger: Logger;
   runtime: BotRuntime;
-  evidence: Pick<PhotoEvidence, 'ingest' | 'ingestVoice' | 'openPublic'>;
+  evidence: Pick<PhotoEvidence, 'ingest' | 'ingestVoice' | 'readPublic'>;
   /** Who sent a photo: recorded as its uploader. */
   identify: IdentifySender;
   /** Queues a message to a chat through the outbox (a refused photo's explanation). */

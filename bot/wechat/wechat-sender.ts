@@ -1,7 +1,6 @@
 // The WeChat ChannelSender: the delivery worker hands it one outbox row at a time and decides
 // retries from what it throws (RetryAfterError, ChatUnreachableError, anything else = retry).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { FileBox } from 'file-box';
 import type { Wechaty } from 'wechaty';
 import type { Logger } from '../../config/logger.ts';
@@ -54,7 +53,7 @@ const PROGRESS_MAX = 1000;
 export interface WeChatSenderDeps {
   /** The running bot, or null before start(): sends then wait in the outbox. */
   bot(): Wechaty | null;
-  evidence: Pick<PhotoEvidence, 'openPublic'>;
+  evidence: Pick<PhotoEvidence, 'readPublic'>;
   logger: Logger;
   /** Called after a whole message arrived (the numbered-menu memory listens here). */
   onDelivered?(chatId: string, message: OutboundMessage): void;
@@ -66,14 +65,14 @@ export function createWeChatSender(deps: WeChatSenderDeps): ChannelSender {
 
   async function photoBox(attachmentId: number): Promise<FileBox | null> {
     // Only the EXIF-free copy leaves the case: never the original with its GPS and camera data.
-    const file = await deps.evidence.openPublic(attachmentId);
+    const file = await deps.evidence.readPublic(attachmentId);
     if (!file) {
       logger.warn({ attachmentId }, 'no public copy of this photo; sent without it');
       return null;
     }
     // Base64 rather than a file path: every puppet can carry it, puppet-service over gRPC too.
     // The name carries no id: attachment ids stay inside the server.
-    return FileBox.fromBase64((await readFile(file.path)).toString('base64'), 'photo.jpg');
+    return FileBox.fromBase64(file.bytes.toString('base64'), 'photo.jpg');
   }
 
   return {

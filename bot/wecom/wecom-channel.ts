@@ -30,7 +30,7 @@ export interface WecomChannelDeps {
   logger: Logger;
   runtime: BotRuntime;
   identify: IdentifySender;
-  evidence: Pick<PhotoEvidence, 'ingest' | 'ingestVoice' | 'openPublic'>;
+  evidence: Pick<PhotoEvidence, 'ingest' | 'ingestVoice' | 'readPublic'>;
   facts: WecomCaseFacts;
   /** True when this delivery was committed before (the runtime's processed-update claim). */
   seen(updateId: string): Promise<boolean>;

@@ -2,7 +2,6 @@
 // a case becomes a template card with the case's place and map link, preceded by its photos the
 // first time this member is shown the case; WeCom's refusals become the worker's error types.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../config/logger.ts';
 import type { PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
 import {
@@ -39,7 +38,7 @@ export function mapWecomError(err: unknown): unknown {
 
 export interface WecomSenderDeps {
   api: WecomApi;
-  evidence: Pick<PhotoEvidence, 'openPublic'>;
+  evidence: Pick<PhotoEvidence, 'readPublic'>;
   facts: WecomCaseFacts;
   publicUrl: string;
   clock: () => Date;
@@ -65,12 +64,12 @@ export function createWecomSender(deps: WecomSenderDeps): ChannelSender {
     const cached = media.get(attachmentId);
     if (cached && cached.until > now()) return cached.id;
     // Only the EXIF-free copy leaves the case: never the original with its GPS and camera data.
-    const file = await deps.evidence.openPublic(attachmentId);
+    const file = await deps.evidence.readPublic(attachmentId);
     if (!file) {
       logger.warn({ attachmentId }, 'no public copy of this photo; sent without it');
       return null;
     }
-    const id = await deps.api.uploadMedia('image', await readFile(file.path), 'photo.jpg', file.mime);
+    const id = await deps.api.uploadMedia('image', file.bytes, 'photo.jpg', file.mime);
     remember(media, attachmentId, { id, until: now() + MEDIA_TTL_MS });
     return id;
   }

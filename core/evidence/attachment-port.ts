@@ -1,4 +1,4 @@
-/** What the evidence store writes for one upload. Paths are relative to DATA_DIR. */
+/** What the evidence store writes for one upload. Paths are file-store keys (relative to DATA_DIR or the bucket). */
 export interface NewAttachment {
   sha256: string;
   mime: string;

@@ -1,17 +1,18 @@
 // The photo evidence store used by every chat channel and the dashboard (see README.md).
 import type { Logger } from '../../config/logger.ts';
 import type { AttachmentPort, AttachmentRecord } from './attachment-port.ts';
-import { fileExists, holdsContent, resolveInside, sha256Hex, writeFileAtomic } from './evidence-files.ts';
+import type { FileStore } from './file-store-port.ts';
 import { inspectPhoto, renderDerivatives, type Derivatives } from './photo-decode.ts';
 import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
+import { sha256Hex } from './sha256-fns.ts';
 import { sniffAudio } from './voice-fns.ts';
 import type { OpenedFile, PhotoUploadMeta, StoredPhoto } from './photo-types.ts';
 
 export interface PhotoEvidenceDeps {
-  /** Absolute DATA_DIR (config.dataDir). */
-  dataDir: string;
+  /** Where the files go: DATA_DIR or a bucket (storage/, FILES_STORE). */
+  files: FileStore;
   /** PHOTO_MAX_BYTES. */
   maxBytes: number;
   store: AttachmentPort;
@@ -27,6 +28,8 @@ export interface PhotoEvidence {
   openThumbnail(attachmentId: number): Promise<OpenedFile | null>;
   /** The EXIF-free copy: the only one that may leave the case (public pages, messages to others). */
   openPublic(attachmentId: number): Promise<OpenedFile | null>;
+  /** The EXIF-free copy's bytes, for senders that upload the photo to a messenger. */
+  readPublic(attachmentId: number): Promise<{ bytes: Buffer; mime: string } | null>;
   /**
    * Keeps a voice message as evidence, as sent (no public copy: a recording carries a voice, so it
    * never leaves the case). Throws PhotoRejectedError when the bytes are not a known audio format.
@@ -36,19 +39,15 @@ export interface PhotoEvidence {
   draftAttachmentIds(draftKey: string): Promise<number[]>;
 }
 
-// The original is made read-only on disk: nothing in Gridline has a reason to change evidence.
-const ORIGINAL_MODE = 0o444;
-
 export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
-  const { dataDir, maxBytes, store, clock, logger } = deps;
-  const abs = (relative: string) => resolveInside(dataDir, relative);
+  const { files, maxBytes, store, clock, logger } = deps;
 
   async function keepOriginal(bytes: Buffer, sha256: string, relative: string): Promise<void> {
-    const file = abs(relative);
-    if (await holdsContent(file, sha256)) return;
-    if (await fileExists(file))
+    if (await files.has(relative, sha256)) return;
+    if (await files.has(relative))
       logger?.error({ sha256, path: relative }, 'stored original did not match its hash; rewriting it');
-    await writeFileAtomic(file, bytes, ORIGINAL_MODE);
+    // Immutable: nothing in Gridline has a reason to change evidence (read-only on disk).
+    await files.put(relative, bytes, { immutable: true });
   }
 
   async function keepDerivatives(
@@ -56,13 +55,13 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     paths: { thumb: string; public: string },
     firstUpload: boolean,
   ): Promise<void> {
-    const present = (await fileExists(abs(paths.thumb))) && (await fileExists(abs(paths.public)));
+    const present = (await files.has(paths.thumb)) && (await files.has(paths.public));
     // A first upload is always decoded in full, because that is what proves it is not truncated;
     // a duplicate whose copies are on disk was proven when it first came in.
     if (present && !firstUpload) return;
     const rendered: Derivatives = await renderDerivatives(bytes);
-    if (!(await fileExists(abs(paths.thumb)))) await writeFileAtomic(abs(paths.thumb), rendered.thumb);
-    if (!(await fileExists(abs(paths.public)))) await writeFileAtomic(abs(paths.public), rendered.public);
+    if (!(await files.has(paths.thumb))) await files.put(paths.thumb, rendered.thumb);
+    if (!(await files.has(paths.public))) await files.put(paths.public, rendered.public);
   }
 
   async function open(
@@ -73,12 +72,12 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     if (!row) return null;
     const { path: relative, mime } = pick(row);
     if (relative === null) return null;
-    const file = abs(relative);
-    if (!(await fileExists(file))) {
-      logger?.error({ attachmentId: id, path: relative }, 'attachment file missing from DATA_DIR');
+    const file = await files.open(relative);
+    if (!file) {
+      logger?.error({ attachmentId: id, path: relative, store: files.describe }, 'attachment file missing');
       return null;
     }
-    return { path: file, mime };
+    return { mime, size: file.size, body: file.body };
   }
 
   return {
@@ -165,6 +164,17 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     openOriginal: (id) => open(id, (r) => ({ path: r.path, mime: r.mime })),
     openThumbnail: (id) => open(id, (r) => ({ path: r.thumbPath, mime: 'image/jpeg' })),
     openPublic: (id) => open(id, (r) => ({ path: r.publicPath, mime: 'image/jpeg' })),
+
+    async readPublic(id) {
+      const row = await store.findById(id);
+      if (!row?.publicPath) return null;
+      const bytes = await files.read(row.publicPath);
+      if (!bytes) {
+        logger?.error({ attachmentId: id, path: row.publicPath, store: files.describe }, 'attachment file missing');
+        return null;
+      }
+      return { bytes, mime: 'image/jpeg' };
+    },
 
     async draftAttachmentIds(draftKey) {
       return (await store.listDraft(draftKey)).map((r) => r.id);

@@ -26,8 +26,12 @@ export interface PhotoUploadMeta {
   fileName?: string;
 }
 
-/** A stored file for HTTP routes and channel senders: an absolute path and its type. */
+/**
+ * A stored file opened for an HTTP route: its type, size and bytes as a stream (file-store-port.ts
+ * StoredFile). Consume the body or let the reply do it: on S3 it holds a connection.
+ */
 export interface OpenedFile {
-  path: string;
   mime: string;
+  size: number;
+  body: AsyncIterable<Uint8Array>;
 }

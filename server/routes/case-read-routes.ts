@@ -1,9 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { STATUSES } from '../../core/case/case-types.ts';
 import { NotFoundError } from '../../core/errors.ts';
+import { isValidFileKey, type FileStore } from '../../core/evidence/file-store-port.ts';
 import {
   findViewableAttachment,
   getCaseDetail,
@@ -14,6 +12,7 @@ import {
 import { bearerSecurity, requireActor } from '../plugins/auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
+import { streamOf } from './stored-file-stream.ts';
 
 const str = { type: 'string' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
@@ -150,26 +149,26 @@ const listQuerySchema = {
   },
 } as const;
 
-/** Serves a stored file; the path comes from the database but is still kept inside DATA_DIR. */
+/**
+ * Serves a stored file by its key (from the database) out of the file store, local folder or bucket.
+ * A key the store refuses (one that would leave DATA_DIR) is a 404 like a missing file.
+ */
 export async function sendDataFile(
   reply: FastifyReply,
-  dataDir: string,
-  relative: string,
+  files: FileStore,
+  key: string,
   mime: string,
   cache: string,
 ): Promise<FastifyReply> {
-  const root = path.resolve(dataDir);
-  const file = path.resolve(root, relative);
-  if (!file.startsWith(root + path.sep)) throw new NotFoundError('文件不存在');
-  const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) throw new NotFoundError('文件不存在');
+  const file = isValidFileKey(key) ? await files.open(key) : null;
+  if (!file) throw new NotFoundError('文件不存在');
   return reply
     .header('content-type', mime)
-    .header('content-length', info.size)
+    .header('content-length', file.size)
     .header('cache-control', cache)
     .header('x-content-type-options', 'nosniff')
     .header('content-disposition', 'inline')
-    .send(createReadStream(file));
+    .send(streamOf(file.body));
 }
 
 /**
@@ -252,7 +251,7 @@ export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Pr
       if (!att) throw new NotFoundError('未找到该附件');
       return sendDataFile(
         reply.header('etag', `"${att.sha256}"`),
-        deps.config.dataDir,
+        deps.domain.files,
         att.path,
         att.mime,
         'private, max-age=3600',

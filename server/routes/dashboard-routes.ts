@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../core/errors.ts';
@@ -19,6 +18,7 @@ import { seesPersonFigures } from '../../core/stats/assessment-rules.ts';
 import { districtPage, streetPage } from '../pages/stats-page.ts';
 import { loadStatsView, statsStreetScope } from '../pages/stats-view.ts';
 import type { ServerDeps } from '../server-deps.ts';
+import { streamOf } from './stored-file-stream.ts';
 
 const OPEN = 'triage,dispatched,accepted,resolved';
 const STATS_ROLES = ['inspector', 'enforcer', 'team_lead', 'district_admin'] as const;
@@ -120,7 +120,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
       .header('content-type', file.mime)
       .header('cache-control', 'private, max-age=3600')
       .header('x-content-type-options', 'nosniff')
-      .send(createReadStream(file.path));
+      .send(streamOf(file.body));
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/street', hidden, async (req, reply) => {

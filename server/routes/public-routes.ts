@@ -177,7 +177,7 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       if (!att?.case || !isPublishedCase(att.case) || !isPublishablePhoto(att, att.case.reporterId) || !att.publicPath)
         throw new NotFoundError('未找到该附件');
       // Always the EXIF-free copy, always as JPEG (that is what the copy is), never the original.
-      return sendDataFile(reply, deps.config.dataDir, att.publicPath, 'image/jpeg', 'public, max-age=86400');
+      return sendDataFile(reply, deps.domain.files, att.publicPath, 'image/jpeg', 'public, max-age=86400');
     },
   );
 

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +8,7 @@ import { findViewableAttachment } from '../../db/case-queries.ts';
 import { attachmentKeyParams } from './case-read-routes.ts';
 import { chatter, checkChatWrite } from './webchat-guard.ts';
 import type { WebChatRouteDeps } from './webchat-deps.ts';
+import { streamOf } from './stored-file-stream.ts';
 
 const MAX_FILES = 10;
 
@@ -134,7 +134,7 @@ export async function webchatPhotoRoutes(app: FastifyInstance, deps: WebChatRout
           ? await domain.evidence.openPublic(allowed.id)
           : await domain.evidence.openThumbnail(allowed.id));
       if (!file) throw new NotFoundError('没有这张照片，或无法预览');
-      return reply.type(file.mime).header('cache-control', 'private, max-age=3600').send(createReadStream(file.path));
+      return reply.type(file.mime).header('cache-control', 'private, max-age=3600').send(streamOf(file.body));
     },
   );
 }

@@ -31,7 +31,7 @@ beforeAll(async () => {
       ingestVoice: async () => {
         throw new Error('no voice here');
       },
-      openPublic: async () => null,
+      readPublic: async () => null,
     },
     notices: { enqueue: async () => {}, kick: () => {} },
     pollingRetryDelaysMs: [50, 50],

@@ -8,7 +8,9 @@ import type { Logger } from '../../config/logger.ts';
 import { hevcDecodable } from '../../core/evidence/photo-decode.ts';
 import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
 import { createPhotoEvidence, type PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
+import type { OpenedFile } from '../../core/evidence/photo-types.ts';
 import { createAttachmentStore } from '../../db/attachment-store.ts';
+import { createLocalFileStore } from '../../storage/local-file-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
 import { animatedGif, jpeg, noisyJpeg, png, syntheticHeic } from '../helpers/test-images.ts';
@@ -31,12 +33,19 @@ const recordingLogger = () => {
 };
 const newEvidence = (maxBytes = 20 * MB) =>
   createPhotoEvidence({
-    dataDir,
+    files: createLocalFileStore(dataDir),
     maxBytes,
     store: createAttachmentStore(t.db),
     clock: createFakeClock('2026-03-02T02:00:00Z').now,
     logger: recordingLogger(),
   });
+
+/** The bytes of an opened file (its stream read to the end). */
+async function bytesOf(file: OpenedFile | null): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of file!.body) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
 
 /** Every file under DATA_DIR, relative, forward slashes. */
 function filesUnder(dir: string): string[] {
@@ -125,12 +134,14 @@ describe('photo evidence: storing', () => {
     const pub = await evidence.openPublic(stored.attachmentId);
     const thumb = await evidence.openThumbnail(stored.attachmentId);
     expect(original?.mime).toBe('image/jpeg');
-    expect(sha256(readFileSync(original!.path))).toBe(stored.sha256);
-    expect((await exifr.gps(readFileSync(original!.path)))?.latitude).toBeCloseTo(WUHAN.lat, 4);
+    const originalBytes = await bytesOf(original);
+    expect(original?.size).toBe(originalBytes.length);
+    expect(sha256(originalBytes)).toBe(stored.sha256);
+    expect((await exifr.gps(originalBytes))?.latitude).toBeCloseTo(WUHAN.lat, 4);
 
     for (const copy of [pub!, thumb!]) {
       expect(copy.mime).toBe('image/jpeg');
-      const copyBytes = readFileSync(copy.path);
+      const copyBytes = await bytesOf(copy);
       const tags = (await exifr.parse(copyBytes, { gps: true }).catch(() => undefined)) as
         Record<string, unknown> | undefined;
       expect(tags?.latitude).toBeUndefined();
@@ -144,14 +155,14 @@ describe('photo evidence: storing', () => {
   it('applies the EXIF orientation to the reported size and to the copies', async () => {
     const stored = await evidence.ingest(await jpeg(64, 48, { orientation: 6 }));
     expect([stored.width, stored.height]).toEqual([48, 64]);
-    const thumb = await sharp((await evidence.openThumbnail(stored.attachmentId))!.path).metadata();
+    const thumb = await sharp(await bytesOf(await evidence.openThumbnail(stored.attachmentId))).metadata();
     expect([thumb.width, thumb.height, thumb.orientation ?? 1]).toEqual([48, 64, 1]);
   });
 
   it('bounds the copies: thumbnail 480 px, public copy 1600 px', async () => {
     const stored = await evidence.ingest(await jpeg(2000, 1000));
-    const size = async (f: Promise<{ path: string } | null>) => {
-      const m = await sharp((await f)!.path).metadata();
+    const size = async (f: Promise<OpenedFile | null>) => {
+      const m = await sharp(await bytesOf(await f)).metadata();
       return [m.width, m.height];
     };
     expect(await size(evidence.openThumbnail(stored.attachmentId))).toEqual([480, 240]);
@@ -161,8 +172,8 @@ describe('photo evidence: storing', () => {
   it('accepts PNG (transparency flattened in the copies) and keeps it as .png', async () => {
     const stored = await evidence.ingest(await png(40, 30, true), { declaredMime: 'image/jpeg' });
     expect(stored).toMatchObject({ mime: 'image/png', width: 40, height: 30 });
-    expect((await evidence.openOriginal(stored.attachmentId))?.path.endsWith('.png')).toBe(true);
-    expect(await sharp((await evidence.openPublic(stored.attachmentId))!.path).metadata()).toMatchObject({
+    expect((await t.db.attachment.findUniqueOrThrow({ where: { id: stored.attachmentId } })).path).toMatch(/\.png$/);
+    expect(await sharp(await bytesOf(await evidence.openPublic(stored.attachmentId))).metadata()).toMatchObject({
       format: 'jpeg',
       hasAlpha: false,
     });
@@ -186,7 +197,7 @@ describe('photo evidence: storing', () => {
   it('restores a missing or damaged original when the same photo arrives again', async () => {
     const bytes = await jpeg(64, 48);
     const a = await evidence.ingest(bytes);
-    const file = (await evidence.openOriginal(a.attachmentId))!.path;
+    const file = path.join(dataDir, (await t.db.attachment.findUniqueOrThrow({ where: { id: a.attachmentId } })).path);
     rmSync(file);
     expect(await evidence.openOriginal(a.attachmentId)).toBeNull(); // missing file: a 404, logged
     expect(warnings.some((w) => w.startsWith('error: attachment file missing'))).toBe(true);

@@ -1,0 +1,102 @@
+// FILES_STORE=local (the default): files under DATA_DIR, as Gridline always kept them. Moved here
+// from core/evidence/evidence-files.ts, unchanged in behaviour: atomic, fsynced writes, read-only
+// originals, nothing read or written outside DATA_DIR.
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { checkFileKey, type FileStore } from '../core/evidence/file-store-port.ts';
+import { sha256Hex } from '../core/evidence/sha256-fns.ts';
+
+// Originals are made read-only on disk: nothing in Gridline has a reason to change evidence.
+const IMMUTABLE_MODE = 0o444;
+const DEFAULT_MODE = 0o644;
+
+export function createLocalFileStore(dataDir: string): FileStore {
+  const root = path.resolve(dataDir);
+
+  /** Absolute path of a key; refuses anything that would leave DATA_DIR (keys are checked first too). */
+  function fileOf(key: string): string {
+    const full = path.resolve(root, ...checkFileKey(key).split('/'));
+    if (!full.startsWith(root + path.sep)) throw new Error(`path escapes DATA_DIR: ${key}`);
+    return full;
+  }
+
+  async function sizeOf(file: string): Promise<number | null> {
+    const info = await stat(file).catch(() => null);
+    return info?.isFile() ? info.size : null;
+  }
+
+  return {
+    describe: `local folder ${root}`,
+
+    async put(key, bytes, opts = {}) {
+      await writeFileAtomic(fileOf(key), bytes, opts.immutable ? IMMUTABLE_MODE : DEFAULT_MODE);
+    },
+
+    async has(key, sha256) {
+      const file = fileOf(key);
+      if (sha256 === undefined) return (await sizeOf(file)) !== null;
+      try {
+        return sha256Hex(await readFile(file)) === sha256;
+      } catch {
+        return false;
+      }
+    },
+
+    async read(key) {
+      try {
+        return await readFile(fileOf(key));
+      } catch (err) {
+        if (isMissing(err)) return null;
+        throw err;
+      }
+    },
+
+    async open(key) {
+      const file = fileOf(key);
+      const size = await sizeOf(file);
+      return size === null ? null : { size, body: createReadStream(file) };
+    },
+  };
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR';
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes to a temporary file in the same folder, fsyncs it, renames it over the target and fsyncs
+ * the folder: after a crash the target is either absent or complete, never half-written. Readers
+ * never see a partial photo, and two writers of the same content-addressed file cannot interleave.
+ */
+async function writeFileAtomic(file: string, bytes: Buffer, mode: number): Promise<void> {
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(tmp, 'wx', mode);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await chmod(tmp, mode); // open's mode is filtered by the umask; the stored mode is deliberate
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await fsyncDir(dir);
+}
