@@ -19,6 +19,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x@y/z' }, '/x', false)).toThrow(ConfigError);
   });
 
+  it('keeps files under DATA_DIR by default, and refuses FILES_STORE=s3 without its bucket and keys', () => {
+    expect(loadConfig({}, '/x', false).FILES_STORE).toBe('local');
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env, '/x', false);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems({ FILES_STORE: 's3' })).toEqual([
+      'S3_BUCKET: required when FILES_STORE=s3',
+      'S3_ACCESS_KEY_ID: required when FILES_STORE=s3',
+      'S3_SECRET_ACCESS_KEY: required when FILES_STORE=s3',
+    ]);
+    expect(problems({ FILES_STORE: 'ftp' })[0]).toMatch(/^FILES_STORE: local \(files under DATA_DIR\) or s3/);
+    expect(
+      problems({ FILES_STORE: 's3', S3_BUCKET: 'Photos_1', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' })[0],
+    ).toMatch(/^S3_BUCKET: must be a bucket name/);
+    expect(problems({ S3_ENDPOINT: 'minio:9000' })[0]).toMatch(/^S3_ENDPOINT: must be an http\(s\) URL/);
+    const s3 = loadConfig(
+      { FILES_STORE: 's3', S3_BUCKET: 'gridline-photos', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' },
+      '/x',
+      false,
+    );
+    expect(s3).toMatchObject({ FILES_STORE: 's3', S3_BUCKET: 'gridline-photos', S3_REGION: 'us-east-1' });
+  });
+
   it('turns demo mode off once a messenger is configured, unless asked for', () => {
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc' }, '/x', false).DEMO_MODE).toBe(false);
     expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', DEMO_MODE: 'true' }, '/x', false).DEMO_MODE).toBe(true);

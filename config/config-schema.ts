@@ -137,7 +137,9 @@ export const envSchema = z.object({
   // Where photos and voice files live (storage/): DATA_DIR, or an S3-compatible bucket (MinIO …)
   // that several machines share. S3_* are read only with FILES_STORE=s3 (load-config.ts checks them).
   FILES_STORE: z.enum(['local', 's3'], { message: 'local (files under DATA_DIR) or s3' }).default('local'),
-  S3_ENDPOINT: z.url({ message: 'must be a URL such as http://minio.internal:9000' }).optional(),
+  S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://minio.internal:9000' })
+    .optional(),
   S3_BUCKET: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3–63 of a-z 0-9 . -')

@@ -2,7 +2,6 @@
 import type { Config } from '../config/config-schema.ts';
 import type { FileStore } from '../core/evidence/file-store-port.ts';
 import { createLocalFileStore } from './local-file-store.ts';
-import { createS3FileStore } from './s3-file-store.ts';
 
 export interface OpenedFileStore {
   files: FileStore;
@@ -27,6 +26,9 @@ type FilesConfig = Pick<
  */
 export async function openFileStore(config: FilesConfig): Promise<OpenedFileStore> {
   if (config.FILES_STORE === 'local') return { files: createLocalFileStore(config.dataDir), close: () => {} };
+  // Loaded only when asked for: the AWS SDK takes about half a second to import, which the
+  // embedded default should not pay at every start.
+  const { createS3FileStore } = await import('./s3-file-store.ts');
   const s3 = createS3FileStore({
     ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
     // load-config.ts refuses FILES_STORE=s3 without these three.
