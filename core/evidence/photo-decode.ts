@@ -71,19 +71,29 @@ export interface Derivatives {
 
 /**
  * The thumbnail and the public copy, both JPEG, rotated upright by the EXIF orientation. Sharp
- * writes no metadata unless asked (withMetadata/keepExif are never called here), so neither copy
- * carries EXIF, GPS or XMP. Decoding every pixel is also the proof the photo is not truncated.
+ * writes no metadata unless asked (withMetadata/keepExif are never called here), and both copies
+ * are encoded from bare pixels, so neither carries EXIF, GPS or XMP.
+ *
+ * The photo is decoded once, and in full: decoding every pixel (with failOn 'error') is also the
+ * proof the photo is not truncated. That decode is most of a photo's cost, so it is not done
+ * twice: it yields the public copy's pixels (upright, flattened, at most PUBLIC_MAX_PX; libjpeg's
+ * DCT scaling shrinks a large JPEG while decoding it), and the thumbnail is scaled down from those.
+ * Huffman tables are not optimised: a second pass over the data for about 3 % smaller files.
  */
 export async function renderDerivatives(bytes: Buffer): Promise<Derivatives> {
-  const render = (maxPx: number, quality: number) =>
-    sharp(bytes, SHARP_INPUT)
-      .autoOrient()
-      .resize({ width: maxPx, height: maxPx, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' }) // transparent PNG/GIF areas become white, not black
-      .jpeg({ quality })
-      .toBuffer();
+  const bounds = (maxPx: number) => ({ width: maxPx, height: maxPx, fit: 'inside', withoutEnlargement: true }) as const;
   try {
-    const [thumb, pub] = await Promise.all([render(THUMB_MAX_PX, 70), render(PUBLIC_MAX_PX, 82)]);
+    const { data, info } = await sharp(bytes, SHARP_INPUT)
+      .autoOrient()
+      .resize(bounds(PUBLIC_MAX_PX))
+      .flatten({ background: '#ffffff' }) // transparent PNG/GIF areas become white, not black
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    const pixels = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+    const [thumb, pub] = await Promise.all([
+      pixels().resize(bounds(THUMB_MAX_PX)).jpeg({ quality: 70, optimiseCoding: false }).toBuffer(),
+      pixels().jpeg({ quality: 82, optimiseCoding: false }).toBuffer(),
+    ]);
     return { thumb, public: pub };
   } catch {
     rejectCorrupt();
