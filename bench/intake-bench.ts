@@ -8,7 +8,7 @@
 // --photos F: a share F of the reports also sends a phone photo after the pin (bench/intake-photos.ts).
 // --db FILE: runs against an existing SQLite database (a copy of a 1M-case one), migrated first.
 import os from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createTelegramChannel, type TelegramUpdate } from '../bot/telegram/telegram-channel.ts';
 import { createDeliveryWorker } from '../core/messaging/delivery-worker.ts';
@@ -36,6 +36,21 @@ async function drive(
   let updateId = first * 4 + 1;
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  // Full collections pause the event loop; Buffers (photos, pixels) outside the heap bring them on.
+  const gc = { major: 0, majorMs: 0, maxMs: 0 };
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (
+        ((e as { detail?: unknown }).detail as { kind?: number } | null)?.kind !==
+        perfConstants.NODE_PERFORMANCE_GC_MAJOR
+      )
+        continue;
+      gc.major += 1;
+      gc.majorMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+    }
+  });
+  gcWatch.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
@@ -53,7 +68,8 @@ async function drive(
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   loop.disable();
-  return { seconds, latencies, cpuMsPerReport: (cpu.user + cpu.system) / 1000 / count, stallMs: loop.max / 1e6 };
+  gcWatch.disconnect();
+  return { seconds, latencies, cpuMsPerReport: (cpu.user + cpu.system) / 1000 / count, stallMs: loop.max / 1e6, gc };
 }
 
 function printLatencies(latencies: Partial<Record<Step, number[]>>): void {
@@ -154,7 +170,9 @@ export async function run(argv: string[] = []): Promise<void> {
     `  CPU per report ${ms(r.cpuMsPerReport)}   (all of the process's threads: the event loop, the WAL checkpoint thread, GC, the emulator)`,
   );
   printLatencies(r.latencies);
-  out(`  longest event-loop stall ${ms(r.stallMs)} (monitorEventLoopDelay)`);
+  out(
+    `  longest event-loop stall ${ms(r.stallMs)} (monitorEventLoopDelay); full GCs ${r.gc.major}, ${ms(r.gc.majorMs)} in all, longest ${ms(r.gc.maxMs)}`,
+  );
   out(`  cases ${cases}, outbox rows ${queued}, callback queries answered ${emu.answered.size} of ${warmup + total}`);
 
   // The adapter alone: the same updates through telegraf and the adapter, into a runtime that
