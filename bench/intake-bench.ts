@@ -8,7 +8,7 @@
 // --photos F: a share F of the reports also sends a phone photo after the pin (bench/intake-photos.ts).
 // --db FILE: runs against an existing SQLite database (a copy of a 1M-case one), migrated first.
 import os from 'node:os';
-import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createTelegramChannel, type TelegramUpdate } from '../bot/telegram/telegram-channel.ts';
 import { createDeliveryWorker } from '../core/messaging/delivery-worker.ts';
@@ -52,6 +52,7 @@ async function drive(
   });
   gcWatch.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -67,9 +68,17 @@ async function drive(
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const loopBusyMsPerReport = performance.eventLoopUtilization(elu0).active / count;
   loop.disable();
   gcWatch.disconnect();
-  return { seconds, latencies, cpuMsPerReport: (cpu.user + cpu.system) / 1000 / count, stallMs: loop.max / 1e6, gc };
+  return {
+    seconds,
+    latencies,
+    cpuMsPerReport: (cpu.user + cpu.system) / 1000 / count,
+    stallMs: loop.max / 1e6,
+    gc,
+    loopBusyMsPerReport,
+  };
 }
 
 function printLatencies(latencies: Partial<Record<Step, number[]>>): void {
@@ -173,6 +182,7 @@ export async function run(argv: string[] = []): Promise<void> {
   out(
     `  CPU per report ${ms(r.cpuMsPerReport)}   (all of the process's threads: the event loop, the WAL checkpoint thread, GC, the emulator)`,
   );
+  out(`  event loop busy ${ms(r.loopBusyMsPerReport)} per report (the rest of the CPU is on other threads: sharp, fs)`);
   // Less noisy than reports/s on a shared machine: what the process's CPU use allows on idle cores.
   out(
     `  CPU-bound ceiling ${((os.availableParallelism() * 1000) / r.cpuMsPerReport).toFixed(0)} reports/s on ${os.availableParallelism()} idle cores`,

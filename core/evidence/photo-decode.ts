@@ -79,9 +79,9 @@ export interface Derivatives {
  * public copy (upright, flattened, at most PUBLIC_MAX_PX; libjpeg's DCT scaling shrinks a large
  * JPEG while decoding it); the thumbnail is made from the public copy, a fraction of the bytes,
  * which libjpeg decodes at half or quarter scale. (Handing the decoded pixels to both encoders
- * instead costs about as much CPU, but its 6 MB Buffer per photo brings on full garbage
- * collections, which pause the event loop.) Huffman tables are not optimised: a second pass over
- * the data for files about 3 % smaller.
+ * instead costs about as much CPU, but puts a 6 MB Buffer per photo in V8's external memory,
+ * which makes it run full collections, pauses of the event loop, sooner.) Huffman tables are not
+ * optimised: a second pass over the data for files about 3 % smaller.
  */
 export async function renderDerivatives(bytes: Buffer): Promise<Derivatives> {
   const bounds = (maxPx: number) => ({ width: maxPx, height: maxPx, fit: 'inside', withoutEnlargement: true }) as const;
