@@ -182,7 +182,9 @@ export async function run(argv: string[] = []): Promise<void> {
   out(
     `  CPU per report ${ms(r.cpuMsPerReport)}   (all of the process's threads: the event loop, the WAL checkpoint thread, GC, the emulator)`,
   );
-  out(`  event loop busy ${ms(r.loopBusyMsPerReport)} per report (the rest of the CPU is on other threads: sharp, fs)`);
+  out(
+    `  event loop busy ${ms(r.loopBusyMsPerReport)} per report (wall time: on a loaded machine it counts time the OS gave others)`,
+  );
   // Less noisy than reports/s on a shared machine: what the process's CPU use allows on idle cores.
   out(
     `  CPU-bound ceiling ${((os.availableParallelism() * 1000) / r.cpuMsPerReport).toFixed(0)} reports/s on ${os.availableParallelism()} idle cores`,
