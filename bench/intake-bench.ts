@@ -1,15 +1,20 @@
 // npm run bench -- intake [--reports 2000] [--concurrency 32] [--via polling|webhook] [--synchronous full|normal] [--keep]
+//   [--photos F] [--db FILE]
 // Reports per second through the whole Telegram intake path against the Bot API emulator:
 // update → telegraf → adapter → conversation → routing → SQLite → reply queued in the outbox.
 // One report is what a resident sends: a description, a location pin, and a press of 确认提交.
 // Latency is per update, from handing it in until its replies are queued. Then, separately: the
 // adapter alone (a runtime that answers at once), and delivery (the outbox drained into the emulator).
+// --photos F: a share F of the reports also sends a phone photo after the pin (bench/intake-photos.ts).
+// --db FILE: runs against an existing SQLite database (a copy of a 1M-case one), migrated first.
 import os from 'node:os';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createTelegramChannel, type TelegramUpdate } from '../bot/telegram/telegram-channel.ts';
 import { createDeliveryWorker } from '../core/messaging/delivery-worker.ts';
 import { createServer } from '../server/app.ts';
 import { reportUpdates, type Step } from '../test/helpers/telegram-report-updates.ts';
+import { prepareBenchPhotos } from './intake-photos.ts';
 import { startIntakeWorld } from './intake-world.ts';
 import { percentile } from './percentile.ts';
 
@@ -24,29 +29,59 @@ async function drive(
   count: number,
   concurrency: number,
   points: Array<[number, number]>,
+  photoOf: (i: number) => Record<string, unknown> | undefined = () => undefined,
 ) {
-  const latencies: Record<Step, number[]> = { text: [], location: [], confirm: [] };
+  const latencies: Partial<Record<Step, number[]>> = {};
   let next = first;
-  let updateId = first * 3 + 1;
+  let updateId = first * 4 + 1;
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  // Full collections pause the event loop; Buffers (photos, pixels) outside the heap bring them on.
+  const gc = { major: 0, majorMs: 0, maxMs: 0 };
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (
+        ((e as { detail?: unknown }).detail as { kind?: number } | null)?.kind !==
+        perfConstants.NODE_PERFORMANCE_GC_MAJOR
+      )
+        continue;
+      gc.major += 1;
+      gc.majorMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+    }
+  });
+  gcWatch.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < first + count) {
-        for (const [step, update] of reportUpdates(next++, points, () => updateId++)) {
+        const i = next++;
+        for (const [step, update] of reportUpdates(i, points, () => updateId++, photoOf(i))) {
           const start = performance.now();
           await feed(update);
-          latencies[step].push(performance.now() - start);
+          (latencies[step] ??= []).push(performance.now() - start);
         }
       }
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { seconds, latencies, cpuMsPerReport: (cpu.user + cpu.system) / 1000 / count };
+  const loopBusyMsPerReport = performance.eventLoopUtilization(elu0).active / count;
+  loop.disable();
+  gcWatch.disconnect();
+  return {
+    seconds,
+    latencies,
+    cpuMsPerReport: (cpu.user + cpu.system) / 1000 / count,
+    stallMs: loop.max / 1e6,
+    gc,
+    loopBusyMsPerReport,
+  };
 }
 
-function printLatencies(latencies: Record<Step, number[]>): void {
+function printLatencies(latencies: Partial<Record<Step, number[]>>): void {
   const all = Object.values(latencies)
     .flat()
     .sort((a, b) => a - b);
@@ -68,14 +103,19 @@ export async function run(argv: string[] = []): Promise<void> {
       via: { type: 'string', default: 'polling' },
       synchronous: { type: 'string', default: 'full' },
       keep: { type: 'boolean', default: false },
+      photos: { type: 'string', default: '0' },
+      db: { type: 'string' },
     },
   });
   const total = Number(values.reports);
   const concurrency = Number(values.concurrency);
   const webhook = values.via === 'webhook';
+  const photoShare = Number(values.photos);
+  if (!(photoShare >= 0 && photoShare <= 1)) throw new Error('--photos takes a share between 0 and 1');
   const world = await startIntakeWorld({
     name: 'intake',
     synchronous: values.synchronous,
+    ...(values.db ? { dbFile: values.db } : {}),
     env: webhook
       ? { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://gridline.example.cn' }
       : {},
@@ -100,12 +140,23 @@ export async function run(argv: string[] = []): Promise<void> {
     if (res.statusCode !== 200) throw new Error(`webhook answered ${res.statusCode}: ${res.body}`);
   };
   const points = world.points(total);
+  const casesBefore = await db.case.count();
 
   const warmup = Math.min(200, Math.floor(total / 10));
-  await drive(feed, 0, warmup, concurrency, points);
-  const r = await drive(feed, warmup, total, concurrency, points);
+  // On a database of earlier runs (--db), residents and update ids of their own: the same ones
+  // again would be repeats the runtime skips, or residents over their hourly report limit.
+  const base = values.db ? Math.floor(Date.now() / 1000) * 1000 : 0;
+  const photos =
+    photoShare > 0
+      ? await prepareBenchPhotos({ emu, fraction: photoShare, ranges: [[base, base + warmup + total]], points })
+      : null;
+  const photoFeed = photos ? photos.wrap(feed) : feed;
+  const photoOf = photos ? (i: number) => photos.photoOf(i) : undefined;
+  await drive(photoFeed, base, warmup, concurrency, points, photoOf);
+  const r = await drive(photoFeed, base + warmup, total, concurrency, points, photoOf);
   await telegram.stop();
   const cases = await db.case.count();
+  const updates = Object.values(r.latencies).reduce((n, v) => n + v.length, 0);
   const queued = await db.outboxMessage.count();
 
   out(
@@ -118,16 +169,33 @@ export async function run(argv: string[] = []): Promise<void> {
       .join(' ')} (other work shares this machine), Node ${process.version}`,
   );
   out(
-    `${total} reports × 3 updates (text, pin, 确认提交), concurrency ${concurrency} (residents at a time), after ${warmup} warm-up reports, synchronous=${values.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`,
+    `${total} reports × 3 updates (text, pin, 确认提交; a photo report 4: its photo after the pin), concurrency ${concurrency} (residents at a time), after ${warmup} warm-up reports, synchronous=${values.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`,
   );
+  out(`  database ${values.db ?? 'new (temporary)'}: ${casesBefore} cases before the run`);
+  if (photos)
+    out(
+      `  photos: ${(photoShare * 100).toFixed(0)}% of reports send one as a file after the pin, ${photos.width}×${photos.height}, ${(photos.bytes / 1e6).toFixed(2)} MB, EXIF GPS; UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`,
+    );
   out(
-    `  reports/s      ${(total / r.seconds).toFixed(0)}   (target ≥ 300)   updates/s ${((3 * total) / r.seconds).toFixed(0)}   wall ${r.seconds.toFixed(1)} s`,
+    `  reports/s      ${(total / r.seconds).toFixed(0)}   (target ≥ ${photos ? '100 with one photo each' : '300'})   updates/s ${(updates / r.seconds).toFixed(0)}   wall ${r.seconds.toFixed(1)} s`,
   );
   out(
     `  CPU per report ${ms(r.cpuMsPerReport)}   (all of the process's threads: the event loop, the WAL checkpoint thread, GC, the emulator)`,
   );
+  out(
+    `  event loop busy ${ms(r.loopBusyMsPerReport)} per report (wall time: on a loaded machine it counts time the OS gave others)`,
+  );
+  // Less noisy than reports/s on a shared machine: what the process's CPU use allows on idle cores.
+  out(
+    `  CPU-bound ceiling ${((os.availableParallelism() * 1000) / r.cpuMsPerReport).toFixed(0)} reports/s on ${os.availableParallelism()} idle cores`,
+  );
   printLatencies(r.latencies);
-  out(`  cases ${cases}, outbox rows ${queued}, callback queries answered ${emu.answered.size} of ${warmup + total}`);
+  out(
+    `  longest event-loop stall ${ms(r.stallMs)} (monitorEventLoopDelay); full GCs ${r.gc.major}, ${ms(r.gc.majorMs)} in all, longest ${ms(r.gc.maxMs)}`,
+  );
+  out(
+    `  cases ${cases} (${cases - casesBefore} new), outbox rows ${queued}, callback queries answered ${emu.answered.size} of ${warmup + total}`,
+  );
 
   // The adapter alone: the same updates through telegraf and the adapter, into a runtime that
   // answers at once. What Telegram costs on top of the conversation core.

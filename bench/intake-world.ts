@@ -19,12 +19,16 @@ import { districtPoints } from '../test/helpers/telegram-report-updates.ts';
 export async function startIntakeWorld(opts: {
   name: string;
   synchronous: string | undefined;
+  /** An existing SQLite database (e.g. a copy of a 1M-case one): migrated, never deleted. */
+  dbFile?: string;
+  /** The domain's clock (tests pin it); the system clock otherwise. */
+  clock?: () => Date;
   env?: Record<string, string>;
   walLimitBytes?: number;
   checkpointMs?: number;
 }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `gridline-${opts.name}-bench-`));
-  const file = path.join(dir, 'bench.db');
+  const file = opts.dbFile ? path.resolve(opts.dbFile) : path.join(dir, 'bench.db');
   const url = `file:${file}`;
   await applyMigrations(url);
   const synchronous = opts.synchronous === 'normal' ? 'NORMAL' : 'FULL';
@@ -51,7 +55,7 @@ export async function startIntakeWorld(opts: {
     ...(opts.checkpointMs !== undefined ? { intervalMs: opts.checkpointMs } : {}),
     ...(opts.walLimitBytes !== undefined ? { limitBytes: opts.walLimitBytes } : {}),
   });
-  const domain = await createDomain({ db, config, logger });
+  const domain = await createDomain({ db, config, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
   const bot = createBot({ db, domain, config, logger });
   const telegram = createTelegram({ config, logger, db, domain, bot, kick: () => {} })!;
   const points = (n: number) =>
@@ -65,7 +69,7 @@ export async function startIntakeWorld(opts: {
     await emu.close();
     await checkpointer.stop();
     await db.$disconnect();
-    if (keep) out(`database kept at ${dir}`);
+    if (keep) out(`data kept at ${dir}${opts.dbFile ? `, database at ${file}` : ''}`);
     else rmSync(dir, { recursive: true, force: true });
   }
 

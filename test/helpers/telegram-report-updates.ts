@@ -2,7 +2,7 @@
 // 确认提交 — as the Bot API sends them. Used by the intake benchmark.
 import type { TelegramUpdate } from '../../bot/telegram/telegram-channel.ts';
 
-export type Step = 'text' | 'location' | 'confirm';
+export type Step = 'text' | 'location' | 'photo' | 'confirm';
 
 const TEXTS = [
   '人行道上有人摆摊卖水果，把路都占了',
@@ -25,16 +25,25 @@ export function districtPoints(n: number, inside: (lat: number, lng: number) => 
   return points;
 }
 
-/** The three updates of report `i` (resident 100000 + i), with update ids from `nextId`. */
+/** Where report `i` is pinned. */
+export function reportPoint(i: number, points: Array<[number, number]>): [number, number] {
+  return points[(i * 7919) % points.length]!;
+}
+
+/**
+ * The three updates of report `i` (resident 100000 + i), with update ids from `nextId`; with
+ * `photo` (a message body such as `{ document: … }`), four: the photo comes after the pin.
+ */
 export function reportUpdates(
   i: number,
   points: Array<[number, number]>,
   nextId: () => number,
+  photo?: Record<string, unknown>,
 ): Array<[Step, TelegramUpdate]> {
   const user = 100_000 + i;
   const chat = { id: user, type: 'private' as const, first_name: `居民${i}` };
   const from = { id: user, is_bot: false, first_name: `居民${i}` };
-  const [lat, lng] = points[(i * 7919) % points.length]!;
+  const [lat, lng] = reportPoint(i, points);
   const bodies: Array<[Step, Record<string, unknown>]> = [
     ['text', { message: { message_id: 1, date: 0, chat, from, text: TEXTS[i % TEXTS.length] } }],
     [
@@ -49,6 +58,9 @@ export function reportUpdates(
         },
       },
     ],
+    ...(photo
+      ? [['photo', { message: { message_id: 4, date: 0, chat, from, ...photo } }] satisfies [Step, unknown]]
+      : []),
     [
       'confirm',
       {

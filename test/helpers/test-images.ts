@@ -64,6 +64,68 @@ export async function noisyJpeg(width = 320, height = 240): Promise<Buffer> {
     .toBuffer();
 }
 
+/**
+ * A photo as a phone camera writes it: about 4 megapixels (2304×1728) and about 1.5 MB, because
+ * the pixels carry texture at every scale (blurred noise over a colour), so decoding it costs what
+ * a real photo's does; the Exif block (APP1, no JFIF) comes first, as phones write it. Makes take
+ * about half a second: build one and vary it with `withExifSegment`.
+ */
+export async function phoneJpeg(
+  facts: ExifFacts & { uniqueId?: string } = {},
+  width = 2304,
+  height = 1728,
+): Promise<Buffer> {
+  const texture = await sharp({
+    create: {
+      width: width / 2,
+      height: height / 2,
+      channels: 3,
+      background: '#7a8a70',
+      noise: { type: 'gaussian', mean: 110, sigma: 30 },
+    },
+  })
+    .png()
+    .toBuffer();
+  const pixels = await sharp(texture)
+    .resize(width, height, { kernel: 'cubic' })
+    .blur(1)
+    .jpeg({ quality: 92 })
+    .toBuffer();
+  return withExifSegment(pixels, await exifSegment(facts));
+}
+
+/** The Exif APP1 segment (marker included) a phone would write for these facts. */
+export async function exifSegment(facts: ExifFacts & { uniqueId?: string }): Promise<Buffer> {
+  const dirs = exifDirs(facts);
+  // libvips cannot write ImageUniqueID (an undefined-type tag); ImageDescription is an ASCII tag.
+  if (facts.uniqueId) dirs.IFD0 = { ...dirs.IFD0, ImageDescription: facts.uniqueId };
+  let img = canvas(8, 8).jpeg();
+  if (facts.orientation) img = img.withMetadata({ orientation: facts.orientation });
+  const carrier = await img.withExifMerge(dirs).toBuffer();
+  const app1 = jpegSegments(carrier).find((s) => s[1] === 0xe1);
+  if (!app1) throw new Error('sharp wrote no Exif segment');
+  return app1;
+}
+
+/** The JPEG with its APP0–APP15 segments replaced by one Exif segment: SOI, Exif, then the rest. */
+export function withExifSegment(jpegBytes: Buffer, app1: Buffer): Buffer {
+  const segments = jpegSegments(jpegBytes);
+  const headerEnd = segments.reduce((end, s) => end + s.length, 2);
+  return Buffer.concat([jpegBytes.subarray(0, 2), app1, jpegBytes.subarray(headerEnd)]);
+}
+
+/** The APPn segments right after SOI, each with its marker and length bytes. */
+function jpegSegments(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 2;
+  while (bytes[at] === 0xff && bytes[at + 1]! >= 0xe0 && bytes[at + 1]! <= 0xef) {
+    const end = at + 2 + bytes.readUInt16BE(at + 2);
+    out.push(bytes.subarray(at, end));
+    at = end;
+  }
+  return out;
+}
+
 export async function png(width = 40, height = 30, alpha = true): Promise<Buffer> {
   return canvas(width, height, alpha).png().toBuffer();
 }

@@ -13,7 +13,7 @@ import { createAttachmentStore } from '../../db/attachment-store.ts';
 import { createLocalFileStore } from '../../storage/local-file-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
-import { animatedGif, jpeg, noisyJpeg, png, syntheticHeic } from '../helpers/test-images.ts';
+import { animatedGif, jpeg, noisyJpeg, phoneJpeg, png, syntheticHeic } from '../helpers/test-images.ts';
 
 const WUHAN = { lat: 30.5801, lng: 114.2734 };
 const MB = 1024 * 1024;
@@ -211,6 +211,44 @@ describe('photo evidence: storing', () => {
     expect(warnings.some((w) => w.startsWith('error: stored original did not match'))).toBe(true);
   });
 
+  // The copies come from one decode of the photo (photo-decode.ts): these hold for that pipeline.
+  it('makes both copies of a phone photo upright, bounded and EXIF-free, and keeps the original as sent', async () => {
+    const bytes = await phoneJpeg({ takenAt: '2026:03:02 09:15:30', orientation: 6, ...WUHAN });
+    const stored = await evidence.ingest(bytes, { uploadedById: residentId });
+    expect([stored.width, stored.height]).toEqual([1728, 2304]);
+    expect(stored.exifLat).toBeCloseTo(WUHAN.lat, 4);
+    expect(readFileSync((await evidence.openOriginal(stored.attachmentId))!.path).equals(bytes)).toBe(true);
+    const copies = [
+      [await evidence.openPublic(stored.attachmentId), [1200, 1600]],
+      [await evidence.openThumbnail(stored.attachmentId), [360, 480]],
+    ] as const;
+    for (const [copy, size] of copies) {
+      const meta = await sharp(copy!.path).metadata();
+      expect([meta.format, meta.width, meta.height, meta.orientation ?? 1]).toEqual(['jpeg', ...size, 1]);
+      expect([meta.exif, meta.xmp, meta.icc]).toEqual([undefined, undefined, undefined]);
+      expect(await exifr.gps(copy!.path).catch(() => undefined)).toBeUndefined();
+    }
+  });
+
+  it('keeps colours in the copies of CMYK, grey and 16-bit photos', async () => {
+    const solid = (channels: 3 | 4) =>
+      sharp({ create: { width: 64, height: 48, channels, background: { r: 200, g: 40, b: 40, alpha: 1 } } });
+    const inputs = [
+      await solid(3).toColourspace('cmyk').jpeg().toBuffer(),
+      await solid(3).toColourspace('b-w').jpeg().toBuffer(),
+      await solid(3).toColourspace('rgb16').png().toBuffer(),
+    ];
+    for (const input of inputs) {
+      const stored = await evidence.ingest(input);
+      // stats() reads the image as stored, so the reference is written out in sRGB first.
+      const means = async (bytes: Buffer) => (await sharp(bytes).stats()).channels.map((c) => c.mean);
+      const want = await means(await sharp(input).flatten().toColourspace('srgb').png().toBuffer());
+      const got = await means(readFileSync((await evidence.openPublic(stored.attachmentId))!.path));
+      expect(got).toHaveLength(want.length);
+      for (const [c, value] of want.entries()) expect(Math.abs(got[c]! - value)).toBeLessThan(4);
+    }
+  });
+
   it('accepts a still WebP (no EXIF reader for it: time and place stay empty)', async () => {
     const webp = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#369' } })
       .webp()
@@ -269,6 +307,16 @@ describe('photo evidence: refusals', () => {
     const before = await countRows();
     const err = await rejection(evidence.ingest(full.subarray(0, Math.floor(full.length * 0.6))));
     expect(err.reason).toBe('corrupt');
+    expect(await countRows()).toBe(before);
+    expect(filesUnder(dataDir)).toEqual([]);
+  });
+
+  it('refuses a phone photo cut off in its scan data, and writes nothing', async () => {
+    const full = await phoneJpeg({ ...WUHAN });
+    const before = await countRows();
+    const err = await rejection(evidence.ingest(full.subarray(0, Math.floor(full.length * 0.9))));
+    expect(err.reason).toBe('corrupt');
+    expect(err.message).toBe('照片文件已损坏或不完整，无法打开，请重新拍摄或重新发送');
     expect(await countRows()).toBe(before);
     expect(filesUnder(dataDir)).toEqual([]);
   });

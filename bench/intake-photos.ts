@@ -1,0 +1,72 @@
+// The photos of `npm run bench -- intake --photos F`: a share F of the reports carries one phone
+// photo (about 4 MP and 1.5 MB, EXIF time and GPS at the report's pin), sent as a file so Telegram
+// keeps its EXIF, as residents do who want the place on the photo. The bot downloads it from the
+// Bot API emulator through the real getFile and download path (bot/telegram/telegram-photos.ts).
+// Every photo's bytes differ (its own Exif block), so none is taken for a duplicate of another.
+import { randomBytes } from 'node:crypto';
+import type { TelegramUpdate } from '../bot/telegram/telegram-channel.ts';
+import { exifSegment, phoneJpeg, withExifSegment } from '../test/helpers/test-images.ts';
+import type { TelegramEmulator } from '../test/helpers/telegram-emulator.ts';
+import { reportPoint } from '../test/helpers/telegram-report-updates.ts';
+
+export interface BenchPhotos {
+  /** The photo's size in bytes, and its pixels. */
+  bytes: number;
+  width: number;
+  height: number;
+  /** The message body of report i's photo (a `document`), or undefined when it has none. */
+  photoOf(i: number): Record<string, unknown> | undefined;
+  /** Feeds an update, then forgets its file in the emulator (thousands of 1.5 MB files would not fit). */
+  wrap(feed: (u: TelegramUpdate) => Promise<void>): (u: TelegramUpdate) => Promise<void>;
+}
+
+const WIDTH = 2304;
+const HEIGHT = 1728;
+
+/** Report i carries a photo when the running share of photo reports falls behind `fraction`. */
+export function hasPhoto(i: number, fraction: number): boolean {
+  return Math.floor((i + 1) * fraction) > Math.floor(i * fraction);
+}
+
+/**
+ * Prepares the photos of reports [from, to): one phone photo, and per report its own Exif block
+ * (made up front, so the timed run does not pay for making them).
+ */
+export async function prepareBenchPhotos(opts: {
+  emu: TelegramEmulator;
+  fraction: number;
+  ranges: Array<[number, number]>;
+  points: Array<[number, number]>;
+}): Promise<BenchPhotos> {
+  const { emu, fraction, points } = opts;
+  const run = randomBytes(4).toString('hex'); // a rerun on the same database gets new photos too
+  const base = await phoneJpeg({}, WIDTH, HEIGHT);
+  const segments = new Map<number, Buffer>();
+  for (const [from, to] of opts.ranges) {
+    for (let i = from; i < to; i++) {
+      if (!hasPhoto(i, fraction)) continue;
+      const [lat, lng] = reportPoint(i, points);
+      segments.set(i, await exifSegment({ lat, lng, takenAt: '2026:12:06 09:30:00', uniqueId: `bench-${run}-${i}` }));
+    }
+  }
+  return {
+    bytes: base.length,
+    width: WIDTH,
+    height: HEIGHT,
+    photoOf(i) {
+      const segment = segments.get(i);
+      if (!segment) return undefined;
+      const file = emu.addFile(withExifSegment(base, segment), { ext: 'jpg' });
+      return {
+        document: { ...file, mime_type: 'image/jpeg', file_name: `IMG_20261206_${String(i).padStart(6, '0')}.jpg` },
+      };
+    },
+    wrap(feed) {
+      return async (u) => {
+        await feed(u);
+        const document = (u as { message?: { document?: { file_id: string } } }).message?.document;
+        if (document) emu.files.delete(document.file_id);
+      };
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// `npm run bench -- intake --photos F --db FILE` (issue 17, Deliver 5): the photo reports go the
+// real way (getFile, download from the Bot API emulator, evidence.ingest) and the run can use an
+// existing database, which it keeps.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import exifr from 'exifr';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hasPhoto, prepareBenchPhotos } from '../../bench/intake-photos.ts';
+import { startIntakeWorld } from '../../bench/intake-world.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { createTestDb } from '../helpers/test-db.ts';
+import { reportPoint, reportUpdates } from '../helpers/telegram-report-updates.ts';
+
+const t = await createTestDb('sqlite');
+const dbFile = t.url.replace(/^file:/, '');
+afterAll(() => t.db.$disconnect());
+
+describe('intake benchmark with photos', () => {
+  it('gives the asked share of reports a photo, spread over the run', () => {
+    const with25 = Array.from({ length: 100 }, (_, i) => hasPhoto(i, 0.25));
+    expect(with25.filter(Boolean)).toHaveLength(25);
+    expect(with25.slice(0, 8).filter(Boolean)).toHaveLength(2);
+    expect(Array.from({ length: 10 }, (_, i) => hasPhoto(i, 1)).every(Boolean)).toBe(true);
+    expect(Array.from({ length: 10 }, (_, i) => hasPhoto(i, 0)).some(Boolean)).toBe(false);
+  });
+
+  it('sends a phone photo through the Telegram download path into the report, on the database it was given', async () => {
+    const before = await t.db.case.count();
+    const clock = createFakeClock('2026-03-02T02:00:00Z');
+    const world = await startIntakeWorld({ name: 'test', synchronous: 'full', dbFile, clock: clock.now });
+    try {
+      const points = world.points(10);
+      const photos = await prepareBenchPhotos({ emu: world.emu, fraction: 1, ranges: [[0, 2]], points });
+      expect(photos.bytes).toBeGreaterThan(1_000_000);
+      expect(photos.width * photos.height).toBeGreaterThan(3_000_000);
+
+      const feed = photos.wrap((u) => world.telegram.handleUpdate(u));
+      let updateId = 1;
+      const steps: string[] = [];
+      for (const i of [0, 1]) {
+        for (const [step, update] of reportUpdates(i, points, () => updateId++, photos.photoOf(i))) {
+          steps.push(step);
+          await feed(update);
+        }
+      }
+      expect(steps.slice(0, 4)).toEqual(['text', 'location', 'photo', 'confirm']);
+      // Downloaded through getFile and the file URL, then forgotten by the emulator.
+      expect(world.emu.downloads).toHaveLength(2);
+      expect(world.emu.files.size).toBe(0);
+
+      const cases = await world.db.case.findMany({
+        where: { id: { gt: 0 } },
+        orderBy: { id: 'desc' },
+        take: 2,
+        include: { attachments: true },
+      });
+      expect(await world.db.case.count()).toBe(before + 2);
+      const shas = new Set<string>();
+      for (const c of cases) {
+        expect(c.attachments).toHaveLength(1);
+        const a = c.attachments[0]!;
+        shas.add(a.sha256);
+        const i = cases.length - 1 - cases.indexOf(c);
+        const [lat, lng] = reportPoint(i, points);
+        expect(a.exifLat).toBeCloseTo(lat, 4);
+        expect(a.exifLng).toBeCloseTo(lng, 4);
+        expect(existsSync(path.join(world.dir, a.path))).toBe(true);
+        const pub = path.join(world.dir, a.publicPath!);
+        expect((await sharp(pub).metadata()).width).toBe(1600);
+        expect(await exifr.gps(pub).catch(() => undefined)).toBeUndefined();
+      }
+      expect(shas.size).toBe(2); // every photo its own bytes: none taken for a duplicate
+    } finally {
+      await world.close(false, () => {});
+    }
+    expect(existsSync(world.dir)).toBe(false); // the run's photos go
+    expect(existsSync(dbFile)).toBe(true); // the database it was given stays
+  });
+});
