@@ -196,18 +196,24 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       let sent = rows.length;
       if (shared) {
         sent = 0;
-        const reserved = await shared.budget.reserve(
-          channel,
-          shared.limits,
-          rows.map((r) => ({
-            chatId: r.chatId,
-            group: isGroupChat(r.chatId),
-            cost: messageCost(r.message),
-            // Were this process to die mid-send, the send stops counting when it would have timed out.
-            holdUntil: new Date(Math.min(r.leaseUntil.getTime(), now.getTime() + sendTimeoutMs)),
-          })),
-          now,
-        );
+        const reserved = await shared.budget
+          .reserve(
+            channel,
+            shared.limits,
+            rows.map((r) => ({
+              chatId: r.chatId,
+              group: isGroupChat(r.chatId),
+              cost: messageCost(r.message),
+              // Were this process to die mid-send, the send stops counting when it would have timed out.
+              holdUntil: new Date(Math.min(r.leaseUntil.getTime(), now.getTime() + sendTimeoutMs)),
+            })),
+            now,
+          )
+          .catch(async (err: unknown) => {
+            // Nothing was sent: the rows go back at once rather than wait out their lease as a failed attempt.
+            await Promise.allSettled(rows.map((r) => store.release(r, now)));
+            throw err;
+          });
         for (const [i, row] of rows.entries()) {
           const r = reserved[i]!;
           if (r.granted) {

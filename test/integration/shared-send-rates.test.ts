@@ -148,6 +148,26 @@ describe('send rates shared by three delivery workers (as three processes)', () 
     expect((await t.db.outboxMessage.findMany()).every((r) => r.status === 'sent' && r.attempts === 0)).toBe(true);
   });
 
+  it('when the budget cannot be reached, claimed rows go straight back (no attempt) and go once it answers', async () => {
+    for (let i = 0; i < 3; i++) await enqueue(String(4000 + i), `稍后${i}`);
+    const real = createSendBudgetStore(clients[0]!);
+    let down = true;
+    const flaky: SendBudgetPort = {
+      ...real,
+      reserve: (...args) => (down ? Promise.reject(new Error('connection terminated')) : real.reserve(...args)),
+    };
+    const worker = newWorker(clients[0]!, flaky);
+    await expect(worker.drain()).rejects.toThrow('connection terminated');
+    expect(sender.attempts).toHaveLength(0);
+    const rows = await t.db.outboxMessage.findMany();
+    expect(rows.map((r) => [r.status, r.attempts, r.nextAttemptAt.toISOString()])).toEqual(
+      Array(3).fill(['pending', 0, T0]),
+    );
+    down = false;
+    await worker.drain();
+    expect(sender.sent).toHaveLength(3);
+  });
+
   it('a running worker held back by the others sleeps until the budget frees up (no busy loop)', async () => {
     for (let i = 0; i < 60; i++) await enqueue(String(3000 + i), `排队${i}`);
     await newWorker(clients[0]!).drain(); // 30 sent: the bot is full for this (pinned) second
