@@ -18,6 +18,7 @@ import type { ChannelSender } from './core/messaging/outbound-types.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { attachReaderPool, createReaderPool } from './db/reader-pool.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
+import { createSendBudgetStore } from './db/send-budget-store.ts';
 import { startWalCheckpointer } from './db/wal-checkpointer.ts';
 import { seedReferenceData } from './db/seed.ts';
 import { withStartupLock } from './db/pg-startup-lock.ts';
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
     clock: domain.clock,
     logger,
     pollIntervalMs: 1000,
+    // Several processes on PostgreSQL share the send rates there; SQLite has one process and its limiter.
+    ...(config.DATABASE_URL.startsWith('file:') ? {} : { budget: createSendBudgetStore(db) }),
   });
   kick = () => delivery.kick();
   const scheduler = createAppScheduler({ db, domain, config, logger, kick });

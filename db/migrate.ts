@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { migrationsDirOf, NO_FILTERS, openSchemaEngine, schemaFiles } from './schema-engine.ts';
 import { readMigrationsList } from './migrations-fns.ts';
-import { pendingMigrations } from './migration-status.ts';
+import { pendingMigrations, pendingPgMigrations } from './migration-status.ts';
 import { engineOf } from './db-engine.ts';
 
 export function sqlitePath(databaseUrl: string): string {
@@ -17,17 +17,19 @@ export async function applyMigrations(
   const sqlite = engineOf(databaseUrl) === 'sqlite';
   if (sqlite) mkdirSync(path.dirname(path.resolve(sqlitePath(databaseUrl))), { recursive: true });
   const migrationsList = await readMigrationsList(migrationsDir);
-  // A current SQLite schema needs no engine (and its exclusive lock): tools then run beside the
-  // server. PostgreSQL has no such lock; the engine's own check is enough there.
-  const pending = sqlite ? pendingMigrations(sqlitePath(databaseUrl), migrationsList) : null;
-  if (pending?.length === 0) return [];
+  // A current schema needs no engine: on SQLite not its exclusive lock, so tools run beside the
+  // server; on PostgreSQL not the timer it leaves behind (migration-status.ts).
+  const pending = sqlite
+    ? pendingMigrations(sqlitePath(databaseUrl), migrationsList)
+    : await pendingPgMigrations(databaseUrl, migrationsList);
+  if (pending.length === 0) return [];
   const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
     const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
     return out.appliedMigrationNames;
   } catch (err) {
     // The engine needs the database to itself (see migration-status.ts): say so, not "SocketTimeout".
-    if (String((err as Error).message).includes('SocketTimeout')) throw new DatabaseInUseError(pending ?? []);
+    if (String((err as Error).message).includes('SocketTimeout')) throw new DatabaseInUseError(pending);
     throw err;
   } finally {
     await close();

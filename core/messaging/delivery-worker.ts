@@ -8,7 +8,8 @@ import {
 } from './delivery-fns.ts';
 import type { ChannelSender } from './outbound-types.ts';
 import type { ClaimedMessage, OutboxPort } from './outbox-port.ts';
-import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limiter.ts';
+import { createRateLimiter, DEFAULT_RATE_LIMITS, isGroupChat, type RateLimits } from './rate-limiter.ts';
+import type { SendBudgetPort } from './send-budget-port.ts';
 
 export interface DeliveryWorkerDeps {
   store: OutboxPort;
@@ -17,6 +18,11 @@ export interface DeliveryWorkerDeps {
   logger: Logger;
   /** Per-channel sending limits; DEFAULT_RATE_LIMITS when omitted, `{}` for none. */
   limits?: RateLimits;
+  /**
+   * The send rates several processes share (PostgreSQL). Without it the limits are counted in
+   * this process alone, which is right for one server process (SQLite).
+   */
+  budget?: SendBudgetPort;
   pollIntervalMs?: number;
   batchSize?: number;
   /** A send that hangs longer than this counts as failed; keep it well under the store's lease. */
@@ -44,6 +50,12 @@ const SWEEP_EVERY_MS = 10_000;
  * limiter how many sends each channel may start now and which chats it must leave alone, and
  * claims only that much; when a channel is full it sleeps until the limiter says a slot frees up.
  * (Claiming rows and putting them back cost a commit each, over and over, under a backlog.)
+ *
+ * With a shared budget (several processes) the in-process limiter is only a pre-filter: the
+ * claim is also sized by what the budget says every process together may still send, and each
+ * claimed row is sent only once the budget has reserved it. Another process may have taken the
+ * budget in between: such a row goes back to the queue until the budget says it fits, without
+ * counting an attempt, and the loop sleeps until then.
  */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const { store, clock } = deps;
@@ -51,6 +63,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const senders = new Map(deps.senders.map((s) => [s.channel, s]));
   const limits = deps.limits ?? DEFAULT_RATE_LIMITS;
   const limiter = createRateLimiter({ clock, limits });
+  const budget = deps.budget;
   // Each channel gets claims of its own, sized by the limiter.
   const channels = [...senders.keys()];
   const policy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
@@ -64,7 +77,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   let wake: (() => void) | null = null;
   let lastSweep = -Infinity;
 
-  async function deliver(row: ClaimedMessage): Promise<void> {
+  async function deliver(row: ClaimedMessage, useId?: number): Promise<void> {
     const log = { outboxId: row.id, channel: row.channel, chatId: row.chatId };
     const sender = senders.get(row.channel);
     if (!sender) {
@@ -76,13 +89,25 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const done = limiter.begin(row.channel, row.chatId, messageCost(row.message));
     const sending = sender.send(row.chatId, row.message, { caseId: row.caseId, dedupeKey: row.dedupeKey });
     sending.then(done, done);
+    const ended = useId === undefined ? null : finishUse(sending, useId, log);
     try {
       await withTimeout(sending, sendTimeoutMs);
     } catch (err) {
       await onFailure(row, err, log);
       return;
     }
+    // Recorded before the row is sent, so whoever claims the chat's next row sees when this ended.
+    await ended;
     await store.markSent(row.id, clock());
+  }
+
+  /** Tells the shared budget when the send's request really ended (also after a timeout gave up on it). */
+  function finishUse(sending: Promise<void>, useId: number, log: Record<string, unknown>): Promise<void> {
+    const finish = () => budget!.finish(useId, clock());
+    return sending.then(finish, finish).catch((err: unknown) =>
+      // Not fatal: the use stays held until its hold time, which only slows the channel down.
+      logger.error({ ...log, err: describeError(err) }, 'could not record the end of a send in the shared budget'),
+    );
   }
 
   async function onFailure(row: ClaimedMessage, err: unknown, log: Record<string, unknown>): Promise<void> {
@@ -103,8 +128,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     else logger.info(fields, 'channel asked to wait; will retry');
   }
 
-  function track(row: ClaimedMessage): void {
-    const p = deliver(row)
+  function track(row: ClaimedMessage, useId?: number): void {
+    const p = deliver(row, useId)
       .catch((err: unknown) =>
         logger.error({ outboxId: row.id, channel: row.channel, err: describeError(err) }, 'outbox bookkeeping failed'),
       )
@@ -136,30 +161,77 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       await store.recoverStale(now);
       // Rows for a channel nobody sends on (its messenger is not configured) are marked dead.
       const orphans = await store.claimDue(now, batchSize, { otherThan: channels });
-      orphans.forEach(track);
+      orphans.forEach((r) => track(r));
       claimed += orphans.length;
     }
     for (const channel of channels) {
-      const capacity = limiter.capacity(channel);
+      let capacity = limiter.capacity(channel);
       if (capacity <= 0) {
         soonest(limiter.nextChangeMs(channel));
         continue;
       }
-      const skipChats = limiter.heldChats(channel);
+      let skipChats = limiter.heldChats(channel);
+      let nextChange = () => limiter.nextChangeMs(channel);
+      const channelLimits = limits[channel];
+      const shared = budget && channelLimits ? { budget, limits: channelLimits } : null;
+      if (shared) {
+        // Every process's sends: this process's own limiter cannot see the others'.
+        const view = await shared.budget.view(channel, shared.limits, now);
+        capacity = Math.min(capacity, view.capacity);
+        skipChats = [...new Set([...skipChats, ...view.heldChats])];
+        nextChange = () => earliest(limiter.nextChangeMs(channel), view.nextChangeMs);
+        if (capacity <= 0) {
+          soonest(nextChange());
+          continue;
+        }
+      }
       const limit = Math.min(batchSize, capacity);
-      const cap = limits[channel]?.globalPerSecond;
+      const cap = channelLimits?.globalPerSecond;
       const rows = await store.claimDue(now, limit, {
         channel,
         skipChats,
         ...(Number.isFinite(capacity) ? { maxCost: capacity } : {}),
         ...(cap !== undefined ? { costCap: cap } : {}),
       });
-      rows.forEach(track);
-      claimed += rows.length;
+      let sent = rows.length;
+      if (shared) {
+        sent = 0;
+        const reserved = await shared.budget
+          .reserve(
+            channel,
+            shared.limits,
+            rows.map((r) => ({
+              chatId: r.chatId,
+              group: isGroupChat(r.chatId),
+              cost: messageCost(r.message),
+              // Were this process to die mid-send, the send stops counting when it would have timed out.
+              holdUntil: new Date(Math.min(r.leaseUntil.getTime(), now.getTime() + sendTimeoutMs)),
+            })),
+            now,
+          )
+          .catch(async (err: unknown) => {
+            // Nothing was sent: the rows go back at once rather than wait out their lease as a failed attempt.
+            await Promise.allSettled(rows.map((r) => store.release(r, now)));
+            throw err;
+          });
+        for (const [i, row] of rows.entries()) {
+          const r = reserved[i]!;
+          if (r.granted) {
+            track(row, r.useId);
+            sent += 1;
+          } else {
+            // Another process took the budget first: back to the queue until it fits, not an attempt.
+            await store.release(row, new Date(now.getTime() + r.waitMs));
+            soonest(r.waitMs);
+          }
+        }
+      } else rows.forEach((r) => track(r));
+      claimed += sent;
       // A full claim: more may be due at once, or once the limiter frees a slot. Held chats: once
       // they are free. Otherwise nothing is due: the poll or a kick will tell.
-      if (rows.length >= limit) soonest(rows.length < capacity ? 0 : limiter.nextChangeMs(channel));
-      else if (skipChats.length > 0) soonest(limiter.nextChangeMs(channel));
+      // (Refused rows have set the sleep already: at once would only find them held again.)
+      if (rows.length >= limit) soonest(sent < capacity && sent === rows.length ? 0 : nextChange());
+      else if (skipChats.length > 0) soonest(nextChange());
     }
     return { claimed, sleepMs };
   }
@@ -219,6 +291,11 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       wake?.();
     },
   };
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null ? a : Math.min(a, b);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

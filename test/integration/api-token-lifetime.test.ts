@@ -64,5 +64,6 @@ describe('API tokens', () => {
     } finally {
       await db.$disconnect();
     }
-  });
+    // Three Node processes compiling TypeScript as they start: slow on a busy machine.
+  }, 120_000);
 });

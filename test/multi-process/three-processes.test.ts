@@ -292,6 +292,22 @@ describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
         expect(Math.min(...copies)).toBeLessThanOrEqual(killMs);
       }
 
+      // Send rates hold across processes: a chat's next message starts at least a second after the
+      // previous one's request ended, whichever process sends it, so the emulator receives two
+      // messages for one chat at least 1,000 ms apart (a lower bound: load only widens the gaps).
+      // Each message here is one sendMessage (short texts; photos and pins use other methods).
+      const receivedAt = new Map<string, number[]>();
+      for (const m of emu.sent)
+        if (m.method === 'sendMessage') receivedAt.set(m.chat_id, [...(receivedAt.get(m.chat_id) ?? []), m.at]);
+      const tooClose = [...receivedAt].flatMap(([chat, times]) =>
+        times
+          .sort((a, b) => a - b)
+          .slice(1)
+          .map((at, i) => ({ chat, gapMs: at - times[i]! }))
+          .filter((g) => g.gapMs < 1_000),
+      );
+      expect(tooClose).toEqual([]);
+
       // Every minute job ran once per minute, across the three processes, every minute they were up.
       const runs = new Map<string, number>();
       for (const c of procs.flatMap((p) => p.claims))
