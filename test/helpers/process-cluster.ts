@@ -60,8 +60,8 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** utime + stime (+ those of waited-for children) of a live process, in ms. */
-function processCpuMs(pid: number | undefined): number {
+/** utime + stime (+ those of waited-for children) of a live process, in ms; NaN where unreadable. */
+export function processCpuMs(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
