@@ -23,6 +23,7 @@ import { startTelegramEmulator, type TelegramEmulator } from '../test/helpers/te
 import { districtPoints, reportUpdates } from '../test/helpers/telegram-report-updates.ts';
 import { noisyJpeg } from '../test/helpers/test-images.ts';
 import { percentile } from './percentile.ts';
+import { watchPgActivity, type PgActivity } from './pg-activity.ts';
 import { startThrowawayPg, type ThrowawayPg } from './pg-throwaway.ts';
 
 const SECRET = 'bench-webhook-secret-0123456789';
@@ -58,6 +59,8 @@ export interface ClusterBenchResult {
   pgCpuMsPerReport: number;
   /** CPU of this process (driver, balancer, Bot API emulator) per report. */
   benchCpuMsPerReport: number;
+  /** PostgreSQL's transactions and backends while the measured reports ran (PostgreSQL only). */
+  pgActivity: PgActivity | null;
   cases: number;
   expectedCases: number;
   outboxRows: number;
@@ -237,8 +240,10 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     const pgCpu0 = pg?.cpuMs() ?? NaN;
     const own0 = process.cpuUsage();
     const sent0 = emu.sent.length;
+    const watch = o.db === 'postgres' ? watchPgActivity(db) : null;
     const t0 = performance.now();
     const r = await drive(warmup, o.reports);
+    const pgActivity = (await watch?.stop()) ?? null;
     const cpuPer = procCpu().map((c, i) => (c - cpu0[i]!) / o.reports);
     const pgCpuPer = ((pg?.cpuMs() ?? NaN) - pgCpu0) / o.reports;
     const own = process.cpuUsage(own0);
@@ -279,6 +284,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
       cpuMsPerReport: sumCpu,
       pgCpuMsPerReport: pgCpuPer,
       benchCpuMsPerReport: (own.user + own.system) / 1000 / o.reports,
+      pgActivity,
       cases,
       expectedCases: warmup + o.reports,
       outboxRows,
@@ -312,6 +318,17 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
       `  CPU per report: Gridline processes ${ms(sumCpu)} (${cluster.procs.map((p, i) => `${p.name} ${ms(cpuPer[i]!)}`).join(', ')})` +
         `${pg ? `, PostgreSQL ${ms(pgCpuPer)}` : ''}, this process (driver, balancer, emulator) ${ms(result.benchCpuMsPerReport)}`,
     );
+    if (pgActivity) {
+      const lockTotal = pgActivity.lockEvents.reduce((a, [, n]) => a + n, 0);
+      out(
+        `  PostgreSQL during the run: ${(pgActivity.transactions / o.reports).toFixed(1)} transactions per report; ` +
+          `backends running a statement ${pgActivity.meanActive.toFixed(1)} on average, waiting on a lock ${pgActivity.meanLockWaits.toFixed(1)}` +
+          `${lockTotal ? ` (${pgActivity.lockEvents.map(([e, n]) => `${e} ${((100 * n) / lockTotal).toFixed(0)}%`).join(', ')})` : ''}` +
+          ` — ${pgActivity.samples} samples`,
+      );
+      const top = pgActivity.lockedStatements[0];
+      if (top) out(`    waiting most often: ${top[0]}… (${((100 * top[1]) / lockTotal).toFixed(0)}% of lock waits)`);
+    }
     out(
       `  cases stored ${cases} of ${result.expectedCases} reports ${cases === result.expectedCases ? '(all there)' : '(MISMATCH)'}, outbox rows ${outboxRows}, callback queries answered ${emu.answered.size} of ${result.expectedCases}`,
     );
