@@ -73,6 +73,7 @@ export async function run(argv: string[] = []): Promise<void> {
       via: { type: 'string', default: 'polling' },
       synchronous: { type: 'string', default: 'full' },
       keep: { type: 'boolean', default: false },
+      db: { type: 'string', default: 'sqlite' }, // in-process mode is SQLite only (postgres went above)
     },
   });
   const total = Number(values.reports);

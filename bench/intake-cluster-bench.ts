@@ -27,6 +27,7 @@ import { watchPgActivity, type PgActivity } from './pg-activity.ts';
 import { startThrowawayPg, type ThrowawayPg } from './pg-throwaway.ts';
 
 const SECRET = 'bench-webhook-secret-0123456789';
+const IDLE_SECONDS = 5;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 type Step = 'text' | 'photo' | 'location' | 'confirm';
 
@@ -61,6 +62,8 @@ export interface ClusterBenchResult {
   benchCpuMsPerReport: number;
   /** PostgreSQL's transactions and backends while the measured reports ran (PostgreSQL only). */
   pgActivity: PgActivity | null;
+  /** CPU the Gridline processes used together per second before any report, ms. */
+  idleCpuMsPerSecond: number;
   cases: number;
   expectedCases: number;
   outboxRows: number;
@@ -234,8 +237,16 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
       return { seconds: (performance.now() - t0) / 1000, latencies };
     };
 
-    await drive(0, warmup);
     const procCpu = () => cluster.procs.map((p) => cluster.cpuMs(p));
+    // What the processes cost with nothing to do (timers, the delivery worker's poll, the
+    // scheduler), so a growing cost per report with more processes can be told apart from it.
+    const idleCpu0 = procCpu();
+    const idleWatch = o.db === 'postgres' ? watchPgActivity(db) : null;
+    await sleep(IDLE_SECONDS * 1000);
+    const idleCpuMsPerSecond = procCpu().reduce((sum, c, i) => sum + c - idleCpu0[i]!, 0) / IDLE_SECONDS;
+    const idlePg = (await idleWatch?.stop()) ?? null;
+
+    await drive(0, warmup);
     const cpu0 = procCpu();
     const pgCpu0 = pg?.cpuMs() ?? NaN;
     const own0 = process.cpuUsage();
@@ -285,6 +296,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
       pgCpuMsPerReport: pgCpuPer,
       benchCpuMsPerReport: (own.user + own.system) / 1000 / o.reports,
       pgActivity,
+      idleCpuMsPerSecond,
       cases,
       expectedCases: warmup + o.reports,
       outboxRows,
@@ -317,6 +329,10 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     out(
       `  CPU per report: Gridline processes ${ms(sumCpu)} (${cluster.procs.map((p, i) => `${p.name} ${ms(cpuPer[i]!)}`).join(', ')})` +
         `${pg ? `, PostgreSQL ${ms(pgCpuPer)}` : ''}, this process (driver, balancer, emulator) ${ms(result.benchCpuMsPerReport)}`,
+    );
+    out(
+      `  idle (${IDLE_SECONDS} s before the first report): Gridline processes ${ms(idleCpuMsPerSecond)} of CPU per second in all` +
+        `${idlePg ? `, PostgreSQL ${(idlePg.transactions / IDLE_SECONDS).toFixed(1)} transactions per second` : ''}`,
     );
     if (pgActivity) {
       const lockTotal = pgActivity.lockEvents.reduce((a, [, n]) => a + n, 0);
