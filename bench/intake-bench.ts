@@ -1,5 +1,4 @@
 // npm run bench -- intake [--reports 2000] [--concurrency 32] [--via polling|webhook] [--synchronous full|normal] [--keep]
-// With --processes N or --db postgres: real main.ts processes behind a balancer (intake-cluster-bench.ts).
 // Reports per second through the whole Telegram intake path against the Bot API emulator:
 // update → telegraf → adapter → conversation → routing → SQLite → reply queued in the outbox.
 // One report is what a resident sends: a description, a location pin, and a press of 确认提交.
@@ -61,7 +60,8 @@ function printLatencies(latencies: Record<Step, number[]>): void {
 }
 
 export async function run(argv: string[] = []): Promise<void> {
-  // Real processes behind a balancer live in a file of their own; this one stays in-process.
+  // --processes N or --db postgres: real main.ts processes behind a balancer, in a file of their
+  // own (intake-cluster-bench.ts); this one stays in-process.
   const joined = ` ${argv.join(' ')} `;
   if (/ --processes[= ]/.test(joined) || / --db[= ]postgres /.test(joined))
     return (await import('./intake-cluster-bench.ts')).run(argv);
@@ -73,7 +73,6 @@ export async function run(argv: string[] = []): Promise<void> {
       via: { type: 'string', default: 'polling' },
       synchronous: { type: 'string', default: 'full' },
       keep: { type: 'boolean', default: false },
-      db: { type: 'string', default: 'sqlite' }, // in-process mode is SQLite only (postgres went above)
     },
   });
   const total = Number(values.reports);
