@@ -95,6 +95,11 @@ function printLatencies(latencies: Partial<Record<Step, number[]>>): void {
 }
 
 export async function run(argv: string[] = []): Promise<void> {
+  // --processes N or --db postgres: real main.ts processes behind a balancer, in a file of their
+  // own (intake-cluster-bench.ts); this one stays in-process.
+  const joined = ` ${argv.join(' ')} `;
+  if (/ --processes[= ]/.test(joined) || / --db[= ]postgres /.test(joined))
+    return (await import('./intake-cluster-bench.ts')).run(argv);
   const { values } = parseArgs({
     args: argv,
     options: {
