@@ -1,5 +1,6 @@
 import type { Role } from '../core/case/case-types.ts';
 import type { Db } from './prisma-client.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
 import { teamName } from './seed-organisation.ts';
 
 /**
@@ -59,6 +60,21 @@ export async function ensureDemoStaff(db: Db): Promise<void> {
   );
   const streetIds = new Map(streets.map((s) => [s.name, s.id]));
   const teams = new Map((await db.team.findMany({ select: { id: true, name: true } })).map((t) => [t.name, t.id]));
+  try {
+    await createMissing(db, streets, departments, streetIds, teams);
+  } catch (err) {
+    // Another process (several on one PostgreSQL) created them at the same moment; theirs stand.
+    if (!isUniqueViolation(err)) throw err;
+  }
+}
+
+async function createMissing(
+  db: Db,
+  streets: Array<{ name: string }>,
+  departments: Map<string, number>,
+  streetIds: Map<string, number>,
+  teams: Map<string, number>,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     for (const s of specs(streets.map((x) => x.name))) {
       const externalId = `${DEMO_PREFIX}${s.key}`;

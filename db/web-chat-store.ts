@@ -4,6 +4,7 @@ import type { WebChatAddress } from '../bot/webchat/inbound-fns.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Prisma } from '../prisma/generated/client.ts';
 import type { Db } from './prisma-client.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
 
 type OutboxRow = { id: number; payload: string; createdAt: Date };
 type LineRow = { clientId: string; direction: string; payload: string; createdAt: Date };
@@ -49,9 +50,6 @@ async function withPhotoKeys(db: Db, entries: ChatEntry[]): Promise<ChatEntry[]>
     return { ...e, message: { ...rest, photoKeys: photoAttachmentIds.flatMap((id) => keyOf.get(id) ?? []) } };
   });
 }
-
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 
 export function createWebChatStore(db: Db, clock: () => Date = () => new Date()) {
   return {
