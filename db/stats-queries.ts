@@ -14,6 +14,8 @@ import type { Db } from './prisma-client.ts';
 import { readerOf, type ReadQuery } from './reader-pool.ts';
 import { countTrue, districtDate, hoursBetween, jsonField, unindexed } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
+import { eventRowsFromFacts, eventSumsFromRollups, type EventSum } from './stats-event-queries.ts';
+import type { TtlCache } from '../core/stats/ttl-cache.ts';
 
 /**
  * Statistics rows, folded into figures by core/stats/stats-fns.ts. The case-state populations
@@ -224,16 +226,7 @@ async function eventRows(
           to,
           ...streetArg,
         ),
-    read(
-      `SELECT COALESCE(p."streetId", i."streetId") AS "streetId", COUNT(*) AS n
-       FROM "PatrolFinding" f JOIN "Person" i ON i."id" = f."inspectorId" LEFT JOIN "Patrol" p ON p."id" = f."patrolId"
-       WHERE f."outcome" = 'settled' AND f."createdAt" >= ? AND f."createdAt" < ?
-         ${streetId === null ? '' : 'AND COALESCE(p."streetId", i."streetId") = ?'}
-       GROUP BY 1`,
-      from,
-      to,
-      ...streetArg,
-    ),
+    settledRows(read, period, streetId),
   ]);
   return {
     departmentEvents: departmentEvents.map((r): DepartmentEventRow => ({
@@ -251,8 +244,23 @@ async function eventRows(
       onTime: num(r.onTime),
       rework: num(r.rework),
     })),
-    settled: settled.map((r): SettledFindingRow => ({ streetId: id(r.streetId), n: num(r.n) })),
+    settled,
   };
+}
+
+/** Patrol findings settled on the spot within the period (721 "service"), by street. */
+async function settledRows(read: ReadQuery, period: Period, streetId: number | null): Promise<SettledFindingRow[]> {
+  const rows = await read(
+    `SELECT COALESCE(p."streetId", i."streetId") AS "streetId", COUNT(*) AS n
+     FROM "PatrolFinding" f JOIN "Person" i ON i."id" = f."inspectorId" LEFT JOIN "Patrol" p ON p."id" = f."patrolId"
+     WHERE f."outcome" = 'settled' AND f."createdAt" >= ? AND f."createdAt" < ?
+       ${streetId === null ? '' : 'AND COALESCE(p."streetId", i."streetId") = ?'}
+     GROUP BY 1`,
+    sqlDate(period.from),
+    sqlDate(period.to),
+    ...(streetId === null ? [] : [streetId]),
+  );
+  return rows.map((r): SettledFindingRow => ({ streetId: id(r.streetId), n: num(r.n) }));
 }
 
 const DAY_MS = 86_400_000;
@@ -333,37 +341,63 @@ function concatRows(parts: readonly CaseRows[]): CaseRows {
   };
 }
 
+/** The whole-day part of a period's rows: what a cache of whole-day parts keeps (server routes). */
+export interface WholeDayRows {
+  cases: CaseRows;
+  events: EventSum[];
+}
+
+export const wholeDaysKey = (fromDay: string, toDay: string, streetId: number | null, people: boolean) =>
+  `${fromDay}|${toDay}|${streetId ?? 'district'}|${people ? 'people' : ''}`;
+
 /**
  * The rows of a period. Whole district days that ended before today come from the rollups
- * (a sum over days, whatever the number of cases); the rest (a period bound inside a day,
- * and today, whose deadlines are still passing) from the cases of those few hours. The
- * event-based rows are read from the events. Every statement runs on the reader pool when one
- * is attached (db/reader-pool.ts), off the event loop.
+ * (a sum over days, whatever the number of cases or events); the rest (a period bound inside a
+ * day, and today, whose deadlines are still passing) from the cases and event facts of those few
+ * hours. Every statement runs on the reader pool when one is attached (db/reader-pool.ts), off
+ * the event loop. `wholeDays`, when given, shares the whole-day part between periods that differ
+ * only within their first or last day (each "last 30 days" request starts at another instant):
+ * the figures then lag the rollups by at most that cache's lifetime, as the figures' own cache does.
  */
 export async function loadStatsRows(
   db: Db,
   period: Period,
   streetId: number | null,
   now: Date,
-  opts: { people?: boolean } = {},
+  opts: { people?: boolean; wholeDays?: TtlCache<WholeDayRows> } = {},
 ): Promise<StatsRows> {
   const read = readerOf(db);
+  // Per-person figures are skipped for callers that never show them (the public statistics).
+  const withPeople = opts.people ?? true;
   const fromDayStart = startOfDistrictDay(period.from);
   const a = fromDayStart.getTime() === period.from.getTime() ? period.from : new Date(fromDayStart.getTime() + DAY_MS);
   const b = new Date(Math.min(startOfDistrictDay(period.to).getTime(), startOfDistrictDay(now).getTime()));
-  const parts: Array<Promise<CaseRows>> = [];
+  const hours: Period[] = [];
+  let whole: Promise<WholeDayRows> | null = null;
   if (a.getTime() < b.getTime()) {
-    if (period.from.getTime() < a.getTime())
-      parts.push(caseRowsDirect(read, { from: period.from, to: a }, streetId, now));
-    parts.push(caseRowsFromRollups(read, districtDay(a), districtDay(b), streetId));
-    if (b.getTime() < period.to.getTime()) parts.push(caseRowsDirect(read, { from: b, to: period.to }, streetId, now));
+    if (period.from.getTime() < a.getTime()) hours.push({ from: period.from, to: a });
+    if (b.getTime() < period.to.getTime()) hours.push({ from: b, to: period.to });
+    const [fromDay, toDay] = [districtDay(a), districtDay(b)];
+    const load = async (): Promise<WholeDayRows> => {
+      const [cases, events] = await Promise.all([
+        caseRowsFromRollups(read, fromDay, toDay, streetId),
+        eventSumsFromRollups(read, fromDay, toDay, streetId, withPeople),
+      ]);
+      return { cases, events };
+    };
+    whole = opts.wholeDays ? opts.wholeDays.get(wholeDaysKey(fromDay, toDay, streetId, withPeople), load) : load();
   } else {
-    parts.push(caseRowsDirect(read, period, streetId, now));
+    hours.push(period);
   }
-  // Per-person figures are the costliest rows (every resolution of the period): skipped for
-  // callers that never show them (the public statistics).
-  const [events, ...caseParts] = await Promise.all([eventRows(read, period, streetId, opts.people ?? true), ...parts]);
-  return { ...concatRows(caseParts), ...events };
+  const [caseParts, events, settled] = await Promise.all([
+    Promise.all([
+      ...hours.map((h) => caseRowsDirect(read, h, streetId, now)),
+      ...(whole ? [whole.then((w) => w.cases)] : []),
+    ]),
+    eventRowsFromFacts(read, period, whole ? whole.then((w) => w.events) : null, hours, streetId, withPeople),
+    settledRows(read, period, streetId),
+  ]);
+  return { ...concatRows(caseParts), ...events, settled };
 }
 
 /** Every row computed from the cases and events themselves, ignoring the rollups: the reference the rollups are checked against. */
