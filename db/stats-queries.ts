@@ -373,10 +373,9 @@ export async function loadStatsRows(
   const a = fromDayStart.getTime() === period.from.getTime() ? period.from : new Date(fromDayStart.getTime() + DAY_MS);
   const b = new Date(Math.min(startOfDistrictDay(period.to).getTime(), startOfDistrictDay(now).getTime()));
   const hours: Period[] = [];
-  let whole: Promise<WholeDayRows> | null = null;
+  const wholeParts: Array<Promise<WholeDayRows>> = [];
   if (a.getTime() < b.getTime()) {
     if (period.from.getTime() < a.getTime()) hours.push({ from: period.from, to: a });
-    if (b.getTime() < period.to.getTime()) hours.push({ from: b, to: period.to });
     const [fromDay, toDay] = [districtDay(a), districtDay(b)];
     const load = async (): Promise<WholeDayRows> => {
       const [cases, events] = await Promise.all([
@@ -385,19 +384,70 @@ export async function loadStatsRows(
       ]);
       return { cases, events };
     };
-    whole = opts.wholeDays ? opts.wholeDays.get(wholeDaysKey(fromDay, toDay, streetId, withPeople), load) : load();
-  } else {
-    hours.push(period);
+    wholeParts.push(
+      opts.wholeDays ? opts.wholeDays.get(wholeDaysKey(fromDay, toDay, streetId, withPeople), load) : load(),
+    );
+  } else if (period.from.getTime() < b.getTime()) {
+    hours.push({ from: period.from, to: b });
   }
+  const today = startOfDistrictDay(now);
+  const tomorrow = new Date(today.getTime() + DAY_MS);
+  if (b.getTime() === today.getTime() && period.from.getTime() <= today.getTime() && period.to >= tomorrow) {
+    // The whole of today: its rollups too (never cached: they change with every case), less
+    // the deadlines still ahead today, which are not due yet; then any days after it.
+    wholeParts.push(todayFromRollups(read, streetId, now, withPeople));
+    if (tomorrow.getTime() < period.to.getTime()) hours.push({ from: tomorrow, to: period.to });
+  } else if (b.getTime() < period.to.getTime()) {
+    hours.push({ from: new Date(Math.max(b.getTime(), period.from.getTime())), to: period.to });
+  }
+  const whole = wholeParts.length ? Promise.all(wholeParts).then((ws) => ws.flatMap((w) => w.events)) : null;
   const [caseParts, events, settled] = await Promise.all([
     Promise.all([
       ...hours.map((h) => caseRowsDirect(read, h, streetId, now)),
-      ...(whole ? [whole.then((w) => w.cases)] : []),
+      ...wholeParts.map((w) => w.then((x) => x.cases)),
     ]),
-    eventRowsFromFacts(read, period, whole ? whole.then((w) => w.events) : null, hours, streetId, withPeople),
+    eventRowsFromFacts(read, period, whole, hours, streetId, withPeople),
     settledRows(read, period, streetId),
   ]);
   return { ...concatRows(caseParts), ...events, settled };
+}
+
+/**
+ * Today from the rollups: exact for every kind but "due", whose day counts every deadline of
+ * today, passed or not; the cases whose deadline is still ahead today (and that were not closed
+ * by it) are taken off again, a short range on dueAt.
+ */
+async function todayFromRollups(
+  read: ReadQuery,
+  streetId: number | null,
+  now: Date,
+  withPeople: boolean,
+): Promise<WholeDayRows> {
+  const today = startOfDistrictDay(now);
+  const tomorrow = new Date(today.getTime() + DAY_MS);
+  const [day, nextDay] = [districtDay(today), districtDay(tomorrow)];
+  const street = streetId === null ? '' : ' AND +c."streetId" = ?';
+  const [cases, events, ahead] = await Promise.all([
+    caseRowsFromRollups(read, day, nextDay, streetId),
+    eventSumsFromRollups(read, day, nextDay, streetId, withPeople),
+    read(
+      `SELECT c."streetId" + 0 AS "streetId", c."departmentId" + 0 AS "departmentId", COUNT(*) AS due,
+              ${countTrue('c."postponed"')} AS postponed
+       FROM "Case" c WHERE c."dueAt" >= ? AND c."dueAt" < ? AND c."status" NOT IN ${list(NEVER_DUE_STATUSES)}
+         AND NOT ${CLOSED_BY_DEADLINE}${street} GROUP BY 1, 2`,
+      sqlDate(now),
+      sqlDate(tomorrow),
+      ...(streetId === null ? [] : [streetId]),
+    ),
+  ]);
+  const notYetDue = ahead.map((r): DueRow => ({
+    streetId: id(r.streetId),
+    departmentId: id(r.departmentId),
+    due: -num(r.due),
+    postponed: -num(r.postponed),
+    onTime: 0,
+  }));
+  return { cases: { ...cases, due: [...cases.due, ...notYetDue] }, events };
 }
 
 /** Every row computed from the cases and events themselves, ignoring the rollups: the reference the rollups are checked against. */

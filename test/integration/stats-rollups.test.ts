@@ -136,6 +136,31 @@ beforeAll(async () => {
       ).id,
     );
 
+  // Deadlines later today (not due yet, unless closed by them) and earlier today (due).
+  const inHours = (h: number) => new Date(NOW.getTime() + h * HOUR);
+  for (const [status, dueAt, closedAt] of [
+    ['accepted', inHours(3), null],
+    ['closed', inHours(5), inHours(-1)],
+    ['closed', inHours(-2), inHours(-1)],
+    ['rejected', inHours(1), null],
+    ['accepted', inHours(-3), null],
+  ] as const)
+    ids.push(
+      (
+        await f.case({
+          reporterId: resident.id,
+          street: STREETS[1]!,
+          department: '公安',
+          itemCode: 'HW-001',
+          status,
+          createdAt: inHours(-30),
+          dueAt,
+          resolvedAt: closedAt,
+          closedAt,
+        })
+      ).id,
+    );
+
   // Changes after the fact, through the case store: every kind of column the figures read.
   const outbox = createOutboxStore(t.db, { clock: () => NOW });
   const store = createCaseStore(t.db, (tx, people, msg, key, caseId) =>
