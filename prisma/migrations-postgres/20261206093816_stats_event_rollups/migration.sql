@@ -32,7 +32,7 @@ CREATE INDEX "StatsEventFact_caseId_idx" ON "StatsEventFact"("caseId");
 CREATE INDEX "StatsEventFact_kind_at_idx" ON "StatsEventFact"("kind", "at");
 
 -- Backfill from the case events and cases already there (the same facts and sums as
--- db/stats-event-rollup.ts keeps; eventBackfillSql there is this text, and
+-- db/stats-event-rollup.ts keeps, whose eventBackfillSql is this text, and
 -- test/integration/stats-rollups.test.ts checks both agree with the rollups kept in step).
 -- Days are district days (UTC+8).
 INSERT INTO "StatsEventFact" ("eventId", "caseId", "kind", "ownerId", "at", "prevAt", "flag")
