@@ -357,7 +357,8 @@ export const wholeDaysKey = (fromDay: string, toDay: string, streetId: number | 
  * hours. Every statement runs on the reader pool when one is attached (db/reader-pool.ts), off
  * the event loop. `wholeDays`, when given, shares the whole-day part between periods that differ
  * only within their first or last day (each "last 30 days" request starts at another instant):
- * the figures then lag the rollups by at most that cache's lifetime, as the figures' own cache does.
+ * the figures then lag the rollups by at most that cache's lifetime, as the figures' own cache
+ * does (today's part also by at most a minute of deadlines passing).
  */
 export async function loadStatsRows(
   db: Db,
@@ -393,9 +394,15 @@ export async function loadStatsRows(
   const today = startOfDistrictDay(now);
   const tomorrow = new Date(today.getTime() + DAY_MS);
   if (b.getTime() === today.getTime() && period.from.getTime() <= today.getTime() && period.to >= tomorrow) {
-    // The whole of today: its rollups too (never cached: they change with every case), less
-    // the deadlines still ahead today, which are not due yet; then any days after it.
-    wholeParts.push(todayFromRollups(read, streetId, now, withPeople));
+    // The whole of today: its rollups too, less the deadlines still ahead today, which are not
+    // due yet; then any days after it. Shared like the whole days, but judged anew each minute.
+    const load = () => todayFromRollups(read, streetId, now, withPeople);
+    const minute = Math.floor(now.getTime() / 60_000);
+    wholeParts.push(
+      opts.wholeDays
+        ? opts.wholeDays.get(`today|${minute}|${wholeDaysKey(districtDay(today), '', streetId, withPeople)}`, load)
+        : load(),
+    );
     if (tomorrow.getTime() < period.to.getTime()) hours.push({ from: tomorrow, to: period.to });
   } else if (b.getTime() < period.to.getTime()) {
     hours.push({ from: new Date(Math.max(b.getTime(), period.from.getTime())), to: period.to });
