@@ -11,6 +11,7 @@ import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { jsonList } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
+import { rollupEvent } from './stats-event-rollup.ts';
 import { rollupCaseChange, rollupRating, rollupState } from './stats-rollup.ts';
 
 export type EnqueueForPeople = (
@@ -372,6 +373,15 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
           json(e.attachmentIds),
         );
       }
+      // Per-person and department figures (db/stats-event-rollup.ts), in the same unit of work.
+      await rollupEvent(tx, {
+        id: eventId,
+        caseId: e.caseId,
+        type: e.type,
+        actorId: e.actorId,
+        data: e.data,
+        at: e.at,
+      });
       return eventId;
     },
     async findOpenDuplicate({ itemCode, lat, lng, radiusM, since }) {

@@ -14,6 +14,8 @@ import type { Db } from './prisma-client.ts';
 import { readerOf, type ReadQuery } from './reader-pool.ts';
 import { countTrue, districtDate, hoursBetween, jsonField, unindexed } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
+import { eventRowsFromFacts, eventSumsFromRollups, type EventSum } from './stats-event-queries.ts';
+import type { TtlCache } from '../core/stats/ttl-cache.ts';
 
 /**
  * Statistics rows, folded into figures by core/stats/stats-fns.ts. The case-state populations
@@ -224,16 +226,7 @@ async function eventRows(
           to,
           ...streetArg,
         ),
-    read(
-      `SELECT COALESCE(p."streetId", i."streetId") AS "streetId", COUNT(*) AS n
-       FROM "PatrolFinding" f JOIN "Person" i ON i."id" = f."inspectorId" LEFT JOIN "Patrol" p ON p."id" = f."patrolId"
-       WHERE f."outcome" = 'settled' AND f."createdAt" >= ? AND f."createdAt" < ?
-         ${streetId === null ? '' : 'AND COALESCE(p."streetId", i."streetId") = ?'}
-       GROUP BY 1`,
-      from,
-      to,
-      ...streetArg,
-    ),
+    settledRows(read, period, streetId),
   ]);
   return {
     departmentEvents: departmentEvents.map((r): DepartmentEventRow => ({
@@ -251,8 +244,23 @@ async function eventRows(
       onTime: num(r.onTime),
       rework: num(r.rework),
     })),
-    settled: settled.map((r): SettledFindingRow => ({ streetId: id(r.streetId), n: num(r.n) })),
+    settled,
   };
+}
+
+/** Patrol findings settled on the spot within the period (721 "service"), by street. */
+async function settledRows(read: ReadQuery, period: Period, streetId: number | null): Promise<SettledFindingRow[]> {
+  const rows = await read(
+    `SELECT COALESCE(p."streetId", i."streetId") AS "streetId", COUNT(*) AS n
+     FROM "PatrolFinding" f JOIN "Person" i ON i."id" = f."inspectorId" LEFT JOIN "Patrol" p ON p."id" = f."patrolId"
+     WHERE f."outcome" = 'settled' AND f."createdAt" >= ? AND f."createdAt" < ?
+       ${streetId === null ? '' : 'AND COALESCE(p."streetId", i."streetId") = ?'}
+     GROUP BY 1`,
+    sqlDate(period.from),
+    sqlDate(period.to),
+    ...(streetId === null ? [] : [streetId]),
+  );
+  return rows.map((r): SettledFindingRow => ({ streetId: id(r.streetId), n: num(r.n) }));
 }
 
 const DAY_MS = 86_400_000;
@@ -333,37 +341,120 @@ function concatRows(parts: readonly CaseRows[]): CaseRows {
   };
 }
 
+/** The whole-day part of a period's rows: what a cache of whole-day parts keeps (server routes). */
+export interface WholeDayRows {
+  cases: CaseRows;
+  events: EventSum[];
+}
+
+export const wholeDaysKey = (fromDay: string, toDay: string, streetId: number | null, people: boolean) =>
+  `${fromDay}|${toDay}|${streetId ?? 'district'}|${people ? 'people' : ''}`;
+
 /**
  * The rows of a period. Whole district days that ended before today come from the rollups
- * (a sum over days, whatever the number of cases); the rest (a period bound inside a day,
- * and today, whose deadlines are still passing) from the cases of those few hours. The
- * event-based rows are read from the events. Every statement runs on the reader pool when one
- * is attached (db/reader-pool.ts), off the event loop.
+ * (a sum over days, whatever the number of cases or events); the rest (a period bound inside a
+ * day, and today, whose deadlines are still passing) from the cases and event facts of those few
+ * hours. Every statement runs on the reader pool when one is attached (db/reader-pool.ts), off
+ * the event loop. `wholeDays`, when given, shares the whole-day part between periods that differ
+ * only within their first or last day (each "last 30 days" request starts at another instant):
+ * the figures then lag the rollups by at most that cache's lifetime, as the figures' own cache
+ * does (today's part also by at most a minute of deadlines passing).
  */
 export async function loadStatsRows(
   db: Db,
   period: Period,
   streetId: number | null,
   now: Date,
-  opts: { people?: boolean } = {},
+  opts: { people?: boolean; wholeDays?: TtlCache<WholeDayRows> } = {},
 ): Promise<StatsRows> {
   const read = readerOf(db);
+  // Per-person figures are skipped for callers that never show them (the public statistics).
+  const withPeople = opts.people ?? true;
   const fromDayStart = startOfDistrictDay(period.from);
   const a = fromDayStart.getTime() === period.from.getTime() ? period.from : new Date(fromDayStart.getTime() + DAY_MS);
   const b = new Date(Math.min(startOfDistrictDay(period.to).getTime(), startOfDistrictDay(now).getTime()));
-  const parts: Array<Promise<CaseRows>> = [];
+  const hours: Period[] = [];
+  const wholeParts: Array<Promise<WholeDayRows>> = [];
   if (a.getTime() < b.getTime()) {
-    if (period.from.getTime() < a.getTime())
-      parts.push(caseRowsDirect(read, { from: period.from, to: a }, streetId, now));
-    parts.push(caseRowsFromRollups(read, districtDay(a), districtDay(b), streetId));
-    if (b.getTime() < period.to.getTime()) parts.push(caseRowsDirect(read, { from: b, to: period.to }, streetId, now));
-  } else {
-    parts.push(caseRowsDirect(read, period, streetId, now));
+    if (period.from.getTime() < a.getTime()) hours.push({ from: period.from, to: a });
+    const [fromDay, toDay] = [districtDay(a), districtDay(b)];
+    const load = async (): Promise<WholeDayRows> => {
+      const [cases, events] = await Promise.all([
+        caseRowsFromRollups(read, fromDay, toDay, streetId),
+        eventSumsFromRollups(read, fromDay, toDay, streetId, withPeople),
+      ]);
+      return { cases, events };
+    };
+    wholeParts.push(
+      opts.wholeDays ? opts.wholeDays.get(wholeDaysKey(fromDay, toDay, streetId, withPeople), load) : load(),
+    );
+  } else if (period.from.getTime() < b.getTime()) {
+    hours.push({ from: period.from, to: b });
   }
-  // Per-person figures are the costliest rows (every resolution of the period): skipped for
-  // callers that never show them (the public statistics).
-  const [events, ...caseParts] = await Promise.all([eventRows(read, period, streetId, opts.people ?? true), ...parts]);
-  return { ...concatRows(caseParts), ...events };
+  const today = startOfDistrictDay(now);
+  const tomorrow = new Date(today.getTime() + DAY_MS);
+  if (b.getTime() === today.getTime() && period.from.getTime() <= today.getTime() && period.to >= tomorrow) {
+    // The whole of today: its rollups too, less the deadlines still ahead today, which are not
+    // due yet; then any days after it. Shared like the whole days, but judged anew each minute.
+    const load = () => todayFromRollups(read, streetId, now, withPeople);
+    const minute = Math.floor(now.getTime() / 60_000);
+    wholeParts.push(
+      opts.wholeDays
+        ? opts.wholeDays.get(`today|${minute}|${wholeDaysKey(districtDay(today), '', streetId, withPeople)}`, load)
+        : load(),
+    );
+    if (tomorrow.getTime() < period.to.getTime()) hours.push({ from: tomorrow, to: period.to });
+  } else if (b.getTime() < period.to.getTime()) {
+    hours.push({ from: new Date(Math.max(b.getTime(), period.from.getTime())), to: period.to });
+  }
+  const whole = wholeParts.length ? Promise.all(wholeParts).then((ws) => ws.flatMap((w) => w.events)) : null;
+  const [caseParts, events, settled] = await Promise.all([
+    Promise.all([
+      ...hours.map((h) => caseRowsDirect(read, h, streetId, now)),
+      ...wholeParts.map((w) => w.then((x) => x.cases)),
+    ]),
+    eventRowsFromFacts(read, period, whole, hours, streetId, withPeople),
+    settledRows(read, period, streetId),
+  ]);
+  return { ...concatRows(caseParts), ...events, settled };
+}
+
+/**
+ * Today from the rollups: exact for every kind but "due", whose day counts every deadline of
+ * today, passed or not; the cases whose deadline is still ahead today (and that were not closed
+ * by it) are taken off again, a short range on dueAt.
+ */
+async function todayFromRollups(
+  read: ReadQuery,
+  streetId: number | null,
+  now: Date,
+  withPeople: boolean,
+): Promise<WholeDayRows> {
+  const today = startOfDistrictDay(now);
+  const tomorrow = new Date(today.getTime() + DAY_MS);
+  const [day, nextDay] = [districtDay(today), districtDay(tomorrow)];
+  const street = streetId === null ? '' : ' AND +c."streetId" = ?';
+  const [cases, events, ahead] = await Promise.all([
+    caseRowsFromRollups(read, day, nextDay, streetId),
+    eventSumsFromRollups(read, day, nextDay, streetId, withPeople),
+    read(
+      `SELECT c."streetId" + 0 AS "streetId", c."departmentId" + 0 AS "departmentId", COUNT(*) AS due,
+              ${countTrue('c."postponed"')} AS postponed
+       FROM "Case" c WHERE c."dueAt" >= ? AND c."dueAt" < ? AND c."status" NOT IN ${list(NEVER_DUE_STATUSES)}
+         AND NOT ${CLOSED_BY_DEADLINE}${street} GROUP BY 1, 2`,
+      sqlDate(now),
+      sqlDate(tomorrow),
+      ...(streetId === null ? [] : [streetId]),
+    ),
+  ]);
+  const notYetDue = ahead.map((r): DueRow => ({
+    streetId: id(r.streetId),
+    departmentId: id(r.departmentId),
+    due: -num(r.due),
+    postponed: -num(r.postponed),
+    onTime: 0,
+  }));
+  return { cases: { ...cases, due: [...cases.due, ...notYetDue] }, events };
 }
 
 /** Every row computed from the cases and events themselves, ignoring the rollups: the reference the rollups are checked against. */
@@ -381,19 +472,18 @@ export async function loadStatsRowsDirect(
   return { ...cases, ...events };
 }
 
+// The names the figures are labelled with: small tables, read on the reader pool like the rows
+// (through Prisma each read would cost its query compiler a few milliseconds on the event loop).
 export async function streetsInScope(db: Db, streetId: number | null): Promise<Array<{ id: number; name: string }>> {
-  return db.street.findMany({
-    where: streetId === null ? {} : { id: streetId },
-    orderBy: { code: 'asc' },
-    select: { id: true, name: true },
-  });
+  const rows = await readerOf(db)(
+    `SELECT "id", "name" FROM "Street"${streetId === null ? '' : ' WHERE "id" = ?'} ORDER BY "code"`,
+    ...(streetId === null ? [] : [streetId]),
+  );
+  return rows.map((r) => ({ id: num(r.id), name: String(r.name) }));
 }
 
 /** The departments cases are referred to (移送), in their published order. */
 export async function referralDepartments(db: Db): Promise<Array<{ id: number; name: string }>> {
-  return db.department.findMany({
-    where: { kind: 'department' },
-    orderBy: { code: 'asc' },
-    select: { id: true, name: true },
-  });
+  const rows = await readerOf(db)(`SELECT "id", "name" FROM "Department" WHERE "kind" = 'department' ORDER BY "code"`);
+  return rows.map((r) => ({ id: num(r.id), name: String(r.name) }));
 }

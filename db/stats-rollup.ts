@@ -9,6 +9,7 @@ import {
   type RollupDelta,
 } from '../core/stats/rollup-fns.ts';
 import type { SqlTx } from './sql-connection.ts';
+import { rebuildEventRollups, rollupEventsOfCaseChange } from './stats-event-rollup.ts';
 import { dateOrNull } from './sql-values.ts';
 
 /**
@@ -23,7 +24,7 @@ const UPSERT = `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join('
   ON CONFLICT (${KEY_COLUMNS.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${MEASURES.map((m) => `"${m}" = "StatsRollup"."${m}" + excluded."${m}"`).join(', ')}`;
 
 const STATE_SELECT = `SELECT "streetId", "departmentId", "status", "post", "mode721", "reworkCount", "reopenCount", "autoVerified", "postponed",
-  "createdAt", "resolvedAt", "closedAt", "dueAt" FROM "Case"`;
+  "createdAt", "resolvedAt", "closedAt", "dueAt", "responseDueAt" FROM "Case"`;
 
 interface StateRecord {
   id?: number;
@@ -40,6 +41,7 @@ interface StateRecord {
   resolvedAt: string | null;
   closedAt: string | null;
   dueAt: string | null;
+  responseDueAt: string | null;
 }
 
 const toState = (r: StateRecord): RollupCase => ({
@@ -56,6 +58,7 @@ const toState = (r: StateRecord): RollupCase => ({
   resolvedAt: dateOrNull(r.resolvedAt),
   closedAt: dateOrNull(r.closedAt),
   dueAt: dateOrNull(r.dueAt),
+  responseDueAt: dateOrNull(r.responseDueAt),
 });
 
 async function apply(tx: SqlTx, deltas: readonly RollupDelta[]): Promise<void> {
@@ -88,6 +91,7 @@ export async function rollupCaseChange(tx: SqlTx, caseId: number, before: Rollup
     }
   }
   await apply(tx, deltas);
+  await rollupEventsOfCaseChange(tx, caseId, before, after);
 }
 
 /** After a rating was inserted. */
@@ -100,11 +104,11 @@ export async function rollupRating(tx: SqlTx, caseId: number, score: string, at:
 const CHUNK = 5000;
 
 /**
- * Recomputes every rollup from the cases and ratings (`npm run stats:rebuild`): for a database
+ * Recomputes every rollup from the cases, ratings and case events (`npm run stats:rebuild`): for a database
  * whose cases were written around the case store (an import, a repair by hand). Runs in the
  * caller's unit of work, so readers see the old rollups or the new ones, never a half.
  */
-export async function rebuildRollups(tx: SqlTx): Promise<{ cases: number; rows: number }> {
+export async function rebuildRollups(tx: SqlTx): Promise<{ cases: number; rows: number; facts: number }> {
   const acc = new Map<string, RollupDelta>();
   const add = (ds: readonly RollupDelta[]) => {
     for (const d of ds) {
@@ -138,5 +142,7 @@ export async function rebuildRollups(tx: SqlTx): Promise<{ cases: number; rows: 
   await tx.run('DELETE FROM "StatsRollup"');
   const rows = [...acc.values()].filter((d) => MEASURES.some((m) => d[m] !== 0));
   for (const d of rows) await tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
-  return { cases, rows: rows.length };
+  // The per-person and department figures' facts and rollups (db/stats-event-rollup.ts).
+  const { facts } = await rebuildEventRollups(tx);
+  return { cases, rows: rows.length, facts };
 }

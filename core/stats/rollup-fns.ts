@@ -58,6 +58,8 @@ export interface RollupCase {
   resolvedAt: Date | null;
   closedAt: Date | null;
   dueAt: Date | null;
+  /** Read by the department figures (accepted in time), not by these rollups. */
+  responseDueAt?: Date | null;
 }
 
 const ZERO: RollupMeasures = {

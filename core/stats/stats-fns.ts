@@ -97,23 +97,30 @@ export function computeFigures(
   };
 }
 
-/** One street's share of every row set. */
-function forStreet<T extends { streetId: number | null }>(rows: readonly T[], streetId: number): T[] {
-  return rows.filter((r) => r.streetId === streetId);
+/** Every row set split by street once (a year's rows filtered once per street would be streets × rows). */
+function byStreet<T extends { streetId: number | null }>(rows: readonly T[]): Map<number | null, T[]> {
+  const m = new Map<number | null, T[]>();
+  for (const r of rows) {
+    const xs = m.get(r.streetId);
+    if (xs) xs.push(r);
+    else m.set(r.streetId, [r]);
+  }
+  return m;
 }
 
 export function computeStreetFigures(
   rows: StatsRows,
   streets: ReadonlyArray<{ id: number; name: string }>,
 ): StreetFigures[] {
+  const [groups, due, ratings, settled] = [
+    byStreet(rows.groups),
+    byStreet(rows.due),
+    byStreet(rows.ratings),
+    byStreet(rows.settled),
+  ];
   return streets.map((s) => ({
     street: s.name,
-    ...computeFigures(
-      forStreet(rows.groups, s.id),
-      forStreet(rows.due, s.id),
-      forStreet(rows.ratings, s.id),
-      forStreet(rows.settled, s.id),
-    ),
+    ...computeFigures(groups.get(s.id) ?? [], due.get(s.id) ?? [], ratings.get(s.id) ?? [], settled.get(s.id) ?? []),
   }));
 }
 

@@ -11,11 +11,11 @@ import {
 } from '../../core/stats/period-fns.ts';
 import { PUBLIC_NOTES } from '../../core/stats/assessment-rules.ts';
 import { computeDepartmentScorecards, computeFigures, dailyTrend } from '../../core/stats/stats-fns.ts';
-import { createTtlCache } from '../../core/stats/ttl-cache.ts';
+import { createTtlCache, type TtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import { isPublishablePhoto } from '../../core/evidence/photo-publishing-fns.ts';
 import { publicCases, publicOpenCases, publishFactsSelect } from '../../db/public-case-queries.ts';
-import { loadStatsRows, referralDepartments } from '../../db/stats-queries.ts';
+import { loadStatsRows, referralDepartments, type WholeDayRows } from '../../db/stats-queries.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { attachmentKeyParams, binaryResponse, sendDataFile } from './case-read-routes.ts';
@@ -72,9 +72,9 @@ const publicOpenCaseSchema = {
 } as const;
 
 /** District totals and department scorecards; never per-person figures (names stay internal). */
-async function publicStats(db: ServerDeps['db'], period: Period, now: Date) {
+async function publicStats(db: ServerDeps['db'], period: Period, now: Date, wholeDays: TtlCache<WholeDayRows>) {
   const [rows, departments] = await Promise.all([
-    loadStatsRows(db, period, null, now, { people: false }),
+    loadStatsRows(db, period, null, now, { people: false, wholeDays }),
     referralDepartments(db),
   ]);
   return {
@@ -91,6 +91,7 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
   const { db } = deps;
   // Anonymous callers must not be able to turn a request flood into an aggregation flood.
   const statsCache = createTtlCache<Awaited<ReturnType<typeof publicStats>>>({ ttlMs: STATS_CACHE_MS, max: 200 });
+  const wholeDays = createTtlCache<WholeDayRows>({ ttlMs: STATS_CACHE_MS, max: 50 });
 
   app.get<{ Querystring: { page: number; pageSize: number; street?: string; from?: string; to?: string } }>(
     '/api/public/cases',
@@ -218,7 +219,7 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       const now = deps.domain.clock();
       const staff = req.actor !== null && STAFF_ROLES.includes(req.actor.role);
       const period = staff && !req.query.month ? resolvePeriod(req.query, now) : resolvePublicPeriod(req.query, now);
-      return statsCache.get(statsCacheKey(period, null), () => publicStats(db, period, now));
+      return statsCache.get(statsCacheKey(period, null), () => publicStats(db, period, now, wholeDays));
     },
   );
 }

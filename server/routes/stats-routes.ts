@@ -10,10 +10,10 @@ import {
   computeStreetFigures,
   dailyTrend,
 } from '../../core/stats/stats-fns.ts';
-import { createTtlCache } from '../../core/stats/ttl-cache.ts';
+import { createTtlCache, type TtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
-import { loadStatsRows, referralDepartments, streetsInScope } from '../../db/stats-queries.ts';
+import { loadStatsRows, referralDepartments, streetsInScope, type WholeDayRows } from '../../db/stats-queries.ts';
 import { bearerSecurity, requireRole } from '../plugins/auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -131,10 +131,19 @@ export const STATS_CACHE_MS = 30_000;
 export const statsCacheKey = (period: Period, streetId: number | null) =>
   `${streetId ?? 'district'}|${period.from.toISOString()}|${period.to.toISOString()}`;
 
-/** The figures of a period as judged at `now` (a deadline still ahead is not due yet). */
-export async function statsFor(db: Db, period: Period, streetId: number | null, now: Date) {
+/**
+ * The figures of a period as judged at `now` (a deadline still ahead is not due yet).
+ * `wholeDays`: a cache of the whole-day parts (db/stats-queries.ts loadStatsRows).
+ */
+export async function statsFor(
+  db: Db,
+  period: Period,
+  streetId: number | null,
+  now: Date,
+  wholeDays?: TtlCache<WholeDayRows>,
+) {
   const [rows, streets, departments, allStreets] = await Promise.all([
-    loadStatsRows(db, period, streetId, now),
+    loadStatsRows(db, period, streetId, now, wholeDays ? { wholeDays } : {}),
     streetsInScope(db, streetId),
     referralDepartments(db),
     streetsInScope(db, null),
@@ -154,6 +163,9 @@ export async function statsFor(db: Db, period: Period, streetId: number | null, 
 export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   // Same scope and period, same figures whoever asks: one cache for all staff.
   const cache = createTtlCache<Awaited<ReturnType<typeof statsFor>>>({ ttlMs: STATS_CACHE_MS, max: 500 });
+  // Periods that differ only inside their first or last day (every "last 30 days" request starts
+  // at another instant) share their whole days' sums: the same lag as the figures' cache.
+  const wholeDays = createTtlCache<WholeDayRows>({ ttlMs: STATS_CACHE_MS, max: 200 });
   app.get<{ Querystring: { from?: string; to?: string; street?: string } }>(
     '/api/stats',
     {
@@ -192,7 +204,9 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
       const now = deps.domain.clock();
       const period = resolvePeriod(req.query, now);
       const streetId = await statsScope(deps.db, actor, req.query.street);
-      const s = await cache.get(statsCacheKey(period, streetId), () => statsFor(deps.db, period, streetId, now));
+      const s = await cache.get(statsCacheKey(period, streetId), () =>
+        statsFor(deps.db, period, streetId, now, wholeDays),
+      );
       return seesPersonFigures(actor.role) ? s : { ...s, people: [] };
     },
   );

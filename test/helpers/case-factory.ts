@@ -2,6 +2,7 @@
 // so read-side tests do not depend on the write side's workflow.
 import type { Actor, CaseStatus, Role } from '../../core/case/case-types.ts';
 import { sqlOf, type Db } from '../../db/prisma-client.ts';
+import { rollupEvent } from '../../db/stats-event-rollup.ts';
 import { rollupCaseChange, rollupRating } from '../../db/stats-rollup.ts';
 import { issueToken } from '../../db/token-store.ts';
 
@@ -166,19 +167,34 @@ export function createCaseFactory(db: Db) {
         createdAt?: Date | string;
       },
     ) =>
-      db.caseEvent.create({
-        data: {
-          caseId,
-          type: e.type,
-          actorId: e.actorId ?? null,
-          actorRole: e.actorRole,
-          fromStatus: e.fromStatus ?? null,
-          toStatus: e.toStatus ?? null,
-          note: e.note ?? null,
-          data: JSON.stringify(e.data ?? {}),
-          ...(e.createdAt !== undefined ? { createdAt: new Date(e.createdAt) } : {}),
-        },
-      }),
+      db.caseEvent
+        .create({
+          data: {
+            caseId,
+            type: e.type,
+            actorId: e.actorId ?? null,
+            actorRole: e.actorRole,
+            fromStatus: e.fromStatus ?? null,
+            toStatus: e.toStatus ?? null,
+            note: e.note ?? null,
+            data: JSON.stringify(e.data ?? {}),
+            ...(e.createdAt !== undefined ? { createdAt: new Date(e.createdAt) } : {}),
+          },
+        })
+        .then(async (ev) => {
+          // The event facts and rollups, as the case store keeps them for every event it appends.
+          await sqlOf(db).transaction((tx) =>
+            rollupEvent(tx, {
+              id: ev.id,
+              caseId,
+              type: ev.type,
+              actorId: ev.actorId,
+              data: e.data ?? {},
+              at: ev.createdAt,
+            }),
+          );
+          return ev;
+        }),
     attachment: (o: {
       caseId: number | null;
       /** The event it came with (only a handler's `resolved` event makes a photo publishable). */

@@ -6,6 +6,7 @@ import { parseBound, type Period } from '../../core/stats/period-fns.ts';
 import {
   computeDepartmentScorecards,
   computeFigures,
+  computePersonFigures,
   computeStreetFigures,
   dailyTrend,
 } from '../../core/stats/stats-fns.ts';
@@ -13,7 +14,7 @@ import type { StatsRows } from '../../core/stats/stats-types.ts';
 import { createCaseStore } from '../../db/case-store.ts';
 import { createOutboxStore } from '../../db/outbox-store.ts';
 import { sqlOf } from '../../db/prisma-client.ts';
-import { MIGRATIONS_DIR } from '../../db/schema-engine.ts';
+import { MIGRATIONS_DIR, PG_MIGRATIONS_DIR } from '../../db/schema-engine.ts';
 import { loadStatsRows, loadStatsRowsDirect, referralDepartments, streetsInScope } from '../../db/stats-queries.ts';
 import { rebuildRollups } from '../../db/stats-rollup.ts';
 import { seedReferenceData } from '../../db/seed.ts';
@@ -49,6 +50,22 @@ function rng(seed: number) {
   let s = seed >>> 0;
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
+
+const eventSnapshot = async () =>
+  (
+    await t.db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT 'fact' AS t, "eventId", "caseId", "kind", "ownerId", "at", "prevAt", CASE WHEN "flag" THEN 1 ELSE 0 END AS flag, 0 AS n, 0 AS "onTime", 0 AS rework, 0 AS "acceptedInTime", '' AS day, 0 AS "streetId"
+       FROM "StatsEventFact"
+       UNION ALL
+       SELECT 'rollup', 0, 0, "kind", "ownerId", NULL, NULL, 0, "n", "onTime", "rework", "acceptedInTime", "day", "streetId"
+       FROM "StatsEventRollup" WHERE "n" <> 0 OR "onTime" <> 0 OR "rework" <> 0 OR "acceptedInTime" <> 0
+       ORDER BY 1, 2, 4, 13, 5, 14`,
+    )
+  ).map((r) =>
+    JSON.stringify(r, (_k, v: unknown) =>
+      typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v,
+    ),
+  );
 
 const snapshot = async () =>
   (
@@ -88,6 +105,7 @@ beforeAll(async () => {
       autoVerified: status === 'closed' && rand() < 0.3,
       createdAt,
       dueAt,
+      responseDueAt: new Date(createdAt.getTime() + 24 * HOUR),
       resolvedAt,
       closedAt: status === 'closed' ? new Date(resolvedAt!.getTime() + rand() * 60 * HOUR) : null,
     });
@@ -118,6 +136,31 @@ beforeAll(async () => {
       ).id,
     );
 
+  // Deadlines later today (not due yet, unless closed by them) and earlier today (due).
+  const inHours = (h: number) => new Date(NOW.getTime() + h * HOUR);
+  for (const [status, dueAt, closedAt] of [
+    ['accepted', inHours(3), null],
+    ['closed', inHours(5), inHours(-1)],
+    ['closed', inHours(-2), inHours(-1)],
+    ['rejected', inHours(1), null],
+    ['accepted', inHours(-3), null],
+  ] as const)
+    ids.push(
+      (
+        await f.case({
+          reporterId: resident.id,
+          street: STREETS[1]!,
+          department: '公安',
+          itemCode: 'HW-001',
+          status,
+          createdAt: inHours(-30),
+          dueAt,
+          resolvedAt: closedAt,
+          closedAt,
+        })
+      ).id,
+    );
+
   // Changes after the fact, through the case store: every kind of column the figures read.
   const outbox = createOutboxStore(t.db, { clock: () => NOW });
   const store = createCaseStore(t.db, (tx, people, msg, key, caseId) =>
@@ -125,6 +168,54 @@ beforeAll(async () => {
   );
   const wansong = await f.streetId(STREETS[0]!);
   const beihu = await f.streetId(STREETS[1]!);
+
+  // The events the per-person and department figures read, appended through the case store in
+  // each case's time order: assignments and resolutions by enforcers and team leads (a second
+  // resolution by the same person after 核查不通过, on another day), 重新办理, referrals to
+  // departments accepted in time or late by their liaisons, and returns.
+  const people = [
+    ...(await Promise.all(STREETS.map((street) => f.person({ role: 'enforcer', street })))),
+    ...(await Promise.all(STREETS.map((street) => f.person({ role: 'team_lead', street })))),
+    await f.person({ role: 'enforcer', street: STREETS[0]! }),
+  ];
+  const liaison = {
+    市场监管: await f.person({ role: 'dept_liaison', department: '市场监管' }),
+    公安: await f.person({ role: 'dept_liaison', department: '公安' }),
+  };
+  const departmentName = new Map([
+    [await f.departmentId('市场监管'), '市场监管' as const],
+    [await f.departmentId('公安'), '公安' as const],
+  ]);
+  const append = (caseId: number, type: string, actorId: number | null, at: Date, data: Record<string, unknown> = {}) =>
+    store.transaction((tx) =>
+      tx.appendEvent({ caseId, type, fromStatus: null, toStatus: null, actorId, actorRole: 'enforcer', data, at }),
+    );
+  for (const [k, id] of ids.entries()) {
+    const c = (await t.db.case.findUniqueOrThrow({ where: { id } }))!;
+    const who = people[k % people.length]!;
+    const t0 = c.createdAt.getTime();
+    const dept = c.departmentId === null ? undefined : departmentName.get(c.departmentId);
+    if (dept) {
+      await append(id, 'referred', null, new Date(t0 + HOUR), { department: dept });
+      if (k % 3 !== 2) await append(id, 'accepted', liaison[dept].id, new Date(t0 + (k % 2 ? 2 : 40) * HOUR));
+      if (k % 5 === 0) await append(id, 'returned', liaison[dept].id, new Date(t0 + 41 * HOUR), { to: 'centre' });
+    }
+    if (k % 4 !== 3) await append(id, 'assigned', null, new Date(t0 + 2 * HOUR), { assigneeId: who.id });
+    if (!c.resolvedAt) continue;
+    const r = c.resolvedAt.getTime();
+    await append(id, 'resolved', who.id, new Date(r));
+    if (k % 5 === 0) await append(id, 'resolved', people[(k + 1) % people.length]!.id, new Date(r + 10 * 60_000));
+    if (k % 6 === 0) {
+      await store.transaction((tx) => tx.updateCase(id, { reworkCount: c.reworkCount + 1 }));
+      await append(id, 'rework', null, new Date(r + HOUR));
+      await append(id, 'resolved', who.id, new Date(r + 30 * HOUR));
+    }
+    if (k % 9 === 0) {
+      await append(id, 'reopened', null, new Date(r + 50 * HOUR));
+      await store.transaction((tx) => tx.updateCase(id, { reopenCount: c.reopenCount + 1 }));
+    }
+  }
+
   for (const [k, id] of ids.entries()) {
     if (k % 7 === 0)
       await store.transaction(async (tx) => {
@@ -150,6 +241,11 @@ beforeAll(async () => {
           closedAt: null,
         });
       });
+    if (k % 17 === 0)
+      await store.transaction(async (tx) => {
+        const c = (await tx.getCase({ id }))!;
+        await tx.updateCase(id, { responseDueAt: new Date(c.createdAt.getTime() + 60 * HOUR), reopenCount: 1 });
+      });
   }
 });
 
@@ -159,11 +255,16 @@ afterAll(async () => {
 
 async function figures(load: typeof loadStatsRows, period: Period, streetId: number | null) {
   const rows: StatsRows = await load(t.db, period, streetId, NOW);
-  const [streets, departments] = await Promise.all([streetsInScope(t.db, streetId), referralDepartments(t.db)]);
+  const [streets, departments, allStreets] = await Promise.all([
+    streetsInScope(t.db, streetId),
+    referralDepartments(t.db),
+    streetsInScope(t.db, null),
+  ]);
   return {
     totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
     streets: computeStreetFigures(rows, streets),
     departments: computeDepartmentScorecards(rows, departments),
+    people: computePersonFigures(rows, allStreets),
     trend: dailyTrend(rows, period),
   };
 }
@@ -197,6 +298,15 @@ describe('statistics from rollups', () => {
     expect(nov.totals.due).toBeGreaterThan(10);
     expect(nov.totals.ratings.total).toBeGreaterThan(5);
     expect(nov.totals.autoVerified).toBeGreaterThan(0);
+    // … and the per-person and department figures: handled, on time, sent back, referrals
+    // accepted in time, returns, people only assigned.
+    const sum = <T>(xs: T[], k: (x: T) => number) => xs.reduce((n, x) => n + k(x), 0);
+    expect(sum(nov.people, (p) => p.handled)).toBeGreaterThan(20);
+    expect(sum(nov.people, (p) => p.onTime)).toBeGreaterThan(3);
+    expect(sum(nov.people, (p) => p.rework)).toBeGreaterThan(2);
+    expect(sum(nov.departments, (d) => d.referralsReceived)).toBeGreaterThan(5);
+    expect(sum(nov.departments, (d) => d.acceptedInTime)).toBeGreaterThan(2);
+    expect(sum(nov.departments, (d) => d.returned)).toBeGreaterThan(0);
   });
 
   it('put the cases either side of Shanghai midnight on their own district days', async () => {
@@ -211,9 +321,28 @@ describe('statistics from rollups', () => {
 
   it('kept in step with every change equal a rebuild from the cases, and the migration backfill', async () => {
     const incremental = await snapshot();
+    const events = await eventSnapshot();
     expect(incremental.length).toBeGreaterThan(50);
+    expect(events.length).toBeGreaterThan(100);
     await sqlOf(t.db).transaction((tx) => rebuildRollups(tx));
     expect(await snapshot()).toEqual(incremental);
+    expect(await eventSnapshot()).toEqual(events);
+
+    // The event facts' backfill, on either engine: the migration's statements from the events.
+    const eventsDir = defaultTestEngine() === 'sqlite' ? MIGRATIONS_DIR : PG_MIGRATIONS_DIR;
+    const eventsFolder = readdirSync(eventsDir).find((d) => d.endsWith('_stats_event_rollups'))!;
+    const eventsMigration = readFileSync(path.join(eventsDir, eventsFolder, 'migration.sql'), 'utf8');
+    await t.db.$executeRawUnsafe('DELETE FROM "StatsEventRollup"');
+    await t.db.$executeRawUnsafe('DELETE FROM "StatsEventFact"');
+    for (const stmt of eventsMigration
+      .slice(eventsMigration.indexOf('-- Backfill'))
+      .split('\n')
+      .filter((line) => !line.startsWith('--'))
+      .join('\n')
+      .split(';')
+      .filter((x) => /INSERT|UPDATE/.test(x)))
+      await t.db.$executeRawUnsafe(stmt);
+    expect(await eventSnapshot()).toEqual(events);
 
     // The backfill is SQLite's (its migration filled the rollups of existing databases);
     // PostgreSQL databases began with the rollups table, so they have none to check.
