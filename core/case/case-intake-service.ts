@@ -147,7 +147,6 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
       const photos = report.attachmentIds ?? [];
       if (photos.length) assertAttachable(photos, await tx.attachmentOwnership(photos), report.reporterId, null);
       await checkFlood(tx, report, now);
-      const number = await tx.nextCaseNumber(settings.casePrefix, formatYmd(shanghaiDay(now)));
       const item = routed.itemCode ? await tx.activeItem(routed.itemCode) : null;
       const streetId = routed.streetName ? await tx.streetIdByName(routed.streetName) : null;
       const meantFor =
@@ -156,6 +155,10 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
       const unbound = !routed.needsTriage && (await unstaffedDepartment(tx, routed.handling, meantFor));
       const handling: Handling = unbound ? 'district' : routed.handling;
       const departmentId = unbound ? null : meantFor;
+      // Taken after the lookups: on PostgreSQL the day's counter row stays locked from here until
+      // commit, and every other registration waits on it. The duplicate search stays behind it on
+      // purpose: two reports of one matter at once then take turns, and the second joins the first.
+      const number = await tx.nextCaseNumber(settings.casePrefix, formatYmd(shanghaiDay(now)));
       const existing = await findDuplicate(tx, routed, report, now);
       const base = {
         number,
