@@ -12,6 +12,7 @@ import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { jsonList } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
 import { rollupCaseChange, rollupRating, rollupState } from './stats-rollup.ts';
+import { TALLY_COLUMNS, tallyCaseChange, tallyKeyOf, tallyKeyOfCase } from './case-tally.ts';
 
 export type EnqueueForPeople = (
   tx: SqlTx,
@@ -334,6 +335,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         toSql(d.external?.dueAt ?? null),
       ))!;
       await rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
+      await tallyCaseChange(tx, null, tallyKeyOf(d)); // the lists' totals, likewise
       return (await load({ id }))!;
     },
     getCase: async (ref) => load(ref),
@@ -342,6 +344,8 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
       for (const k of keys) if (!PATCHABLE.has(k)) throw new Error(`not a case column: ${k}`);
       const set = [...keys.map((k) => `"${k}" = ?`), '"updatedAt" = ?'].join(', ');
       const before = await rollupState(tx, id);
+      const moves = TALLY_COLUMNS.some((k) => keys.includes(k));
+      const tallyBefore = moves ? await tallyKeyOfCase(tx, id) : null;
       await tx.run(
         `UPDATE "Case" SET ${set} WHERE "id" = ?`,
         ...keys.map((k) => toSql((patch as Record<string, unknown>)[k])),
@@ -349,6 +353,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         id,
       );
       await rollupCaseChange(tx, id, before);
+      if (tallyBefore) await tallyCaseChange(tx, tallyBefore, await tallyKeyOfCase(tx, id));
       return (await load({ id }))!;
     },
     async appendEvent(e) {

@@ -1,18 +1,22 @@
 // npm run stats:rebuild: recompute the statistics rollups ("StatsRollup") from the cases and
-// ratings, for a database whose cases were changed around the case store (an import, a repair
+// ratings, and the lists' case tally ("CaseTally"), for a database whose cases were changed around the case store (an import, a repair
 // by hand). The migration that added the rollups backfilled them once; the case store keeps them
 // in step from then on, so this is rarely needed. Safe while the server runs: one transaction.
 import { loadConfig } from '../config/load-config.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { createPrismaClient, sqlOf } from '../db/prisma-client.ts';
 import { rebuildRollups } from '../db/stats-rollup.ts';
+import { rebuildCaseTally } from '../db/case-tally.ts';
 
 const config = loadConfig();
 await applyMigrations(config.DATABASE_URL);
 const db = await createPrismaClient(config.DATABASE_URL);
 const started = performance.now();
-const { cases, rows } = await sqlOf(db).transaction((tx) => rebuildRollups(tx));
+const { cases, rows, tally } = await sqlOf(db).transaction(async (tx) => ({
+  ...(await rebuildRollups(tx)),
+  tally: await rebuildCaseTally(tx),
+}));
 process.stdout.write(
-  `Statistics rollups rebuilt: ${cases} cases into ${rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
+  `Statistics rollups rebuilt: ${cases} cases into ${rows} rows (case tally: ${tally.rows} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
 );
 await db.$disconnect();
