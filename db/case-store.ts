@@ -12,6 +12,7 @@ import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { jsonList } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
 import { rollupCaseChange, rollupRating, rollupState } from './stats-rollup.ts';
+import { noteCaseChange } from './case-changes.ts';
 import { TALLY_COLUMNS, tallyCaseChange, tallyKeyOf, tallyKeyOfCase } from './case-tally.ts';
 
 export type EnqueueForPeople = (
@@ -592,14 +593,17 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
 export function createCaseStore(db: Db, enqueue: EnqueueForPeople): CaseStore {
   const sql = sqlOf(db);
   return {
-    transaction: (fn) =>
-      sql.transaction(async (tx) => {
+    transaction: async (fn) => {
+      const result = await sql.transaction(async (tx) => {
         // Notices wait for the end of the unit, so the several one event causes to one person
         // can go as one message.
         const notices: Notice[] = [];
         const result = await fn(caseTx(tx, notices));
         for (const n of combineNotices(notices)) await enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
         return result;
-      }),
+      });
+      noteCaseChange(db); // committed: caches of anonymous pages start afresh (db/case-changes.ts)
+      return result;
+    },
   };
 }
