@@ -387,9 +387,12 @@ function cursorAfter(
 /** Rows strictly after the cursor's row within its segment. */
 function afterSql(s: Segment, c: Cursor): Sql {
   const cmp = s.order === 'asc' ? '>' : '<';
+  // The leading `column <= v` (or >=) is implied by the rest, but only it lets SQLite start the
+  // index walk at the cursor: over the OR alone it walked from the first row every time, so
+  // page 50 cost what the 50 pages before it did (and an export's chunks grew ever slower).
   return {
-    text: `(c."${s.column}" ${cmp} ? OR (c."${s.column}" = ? AND c."id" ${cmp} ?))`,
-    params: [c.v, c.v, c.id],
+    text: `(c."${s.column}" ${cmp}= ? AND (c."${s.column}" ${cmp} ? OR (c."${s.column}" = ? AND c."id" ${cmp} ?)))`,
+    params: [c.v, c.v, c.v, c.id],
   };
 }
 
