@@ -19,6 +19,7 @@ import { applyMigrations } from '../db/migrate.ts';
 import { createPrismaClient, sqlOf } from '../db/prisma-client.ts';
 import { attachReaderPool, createReaderPool } from '../db/reader-pool.ts';
 import { rebuildRollups } from '../db/stats-rollup.ts';
+import { rebuildCaseTally } from '../db/case-tally.ts';
 import { seedReferenceData } from '../db/seed.ts';
 import { sqlDate } from '../db/sql-values.ts';
 import { issueToken } from '../db/token-store.ts';
@@ -330,7 +331,10 @@ export async function run(argv: string[] = []): Promise<void> {
     await seedCases(file, total, now);
     // The seeder writes around the case store, as an import would: the rollups are rebuilt once,
     // as `npm run stats:rebuild` does.
-    await sqlOf(db).transaction((tx) => rebuildRollups(tx));
+    await sqlOf(db).transaction(async (tx) => {
+      await rebuildRollups(tx);
+      await rebuildCaseTally(tx);
+    });
   }
   const seedMs = performance.now() - t0;
 

@@ -129,8 +129,9 @@ const notOverdueSql = (now: string): Sql => ({
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
-function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null, now: string, walk: boolean): Sql {
-  const parts: Sql[] = [visibleCaseSql(actor, walk)];
+/** The list's filters, without the visibility scope. */
+function filterParts(q: CaseListQuery, streetId: number | null, now: string, walk: boolean): Sql[] {
+  const parts: Sql[] = [];
   if (streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [streetId] });
   if (q.status) {
     const statuses = parseStatuses(q.status);
@@ -149,7 +150,50 @@ function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null,
       params: [like, like, like],
     });
   }
-  return and(parts);
+  return parts;
+}
+
+function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null, now: string, walk: boolean): Sql {
+  return and([visibleCaseSql(actor, walk), ...filterParts(q, streetId, now, walk)]);
+}
+
+/**
+ * The list's total from "CaseTally" (db/case-tally.ts) where its keys can say it: filters on
+ * street, status, post and handling only, and a scope of everything, or of one street or one
+ * department plus the actor's own reports and followed cases (those outside the street or
+ * department are counted on the cases, through their indexes: a handful). null: count the cases.
+ */
+async function tallyTotal(db: Db, actor: Actor, q: CaseListQuery, streetId: number | null): Promise<number | null> {
+  if (q.overdue !== undefined || q.from || q.to || q.q?.trim()) return null;
+  const scope = visibilityScope(actor);
+  const own =
+    scope.kind === 'all'
+      ? null
+      : scope.streetId !== null && scope.departmentId === null
+        ? { column: 'streetId', id: scope.streetId }
+        : scope.departmentId !== null && scope.streetId === null
+          ? { column: 'departmentId', id: scope.departmentId }
+          : undefined;
+  if (own === undefined) return null;
+  const filters = filterParts(q, streetId, '', false);
+  const onTally = and([...(own ? [{ text: `c."${own.column}" = ?`, params: [own.id] }] : []), ...filters]);
+  const [tallied, rest] = await Promise.all([
+    tallySum(db, onTally),
+    own && scope.kind === 'limited'
+      ? countWhere(
+          db,
+          and([
+            { text: `(c."${own.column}" IS NULL OR c."${own.column}" <> ?)`, params: [own.id] },
+            {
+              text: `(c."reporterId" = ? OR c."id" IN (SELECT "caseId" FROM "CaseSubscriber" WHERE "personId" = ?))`,
+              params: [scope.personId, scope.personId],
+            },
+            ...filters,
+          ]),
+        )
+      : Promise.resolve(0),
+  ]);
+  return tallied + rest;
 }
 
 export const LIST_TEXT_MAX = 140;
@@ -203,10 +247,23 @@ export type CaseListItem = ReturnType<typeof toListItem>;
 
 // Lists and their counts read on the reader pool when one is attached (db/reader-pool.ts):
 // an export or a deep page must not hold the event loop.
-async function countWhere(db: Db, where: Sql): Promise<number> {
-  const [row] = await readerOf(db)<{ n: bigint | number }>(
-    `SELECT COUNT(*) AS n FROM "Case" c WHERE ${where.text}`,
+/** The tally's count over conditions on its own columns (alias c: streetId, departmentId, status, handling, post). */
+export async function tallySum(db: Db, where: Sql): Promise<number> {
+  const [row] = await readerOf(db)<{ n: bigint | number | null }>(
+    `SELECT SUM(c."n") AS n FROM "CaseTally" c WHERE ${where.text}`,
     ...(where.params as SqlValue[]),
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** How many cases match; with `cap`, counting stops there (the answer is at most `cap`). */
+async function countWhere(db: Db, where: Sql, cap?: number): Promise<number> {
+  const [row] = await readerOf(db)<{ n: bigint | number }>(
+    cap === undefined
+      ? `SELECT COUNT(*) AS n FROM "Case" c WHERE ${where.text}`
+      : `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Case" c WHERE ${where.text} LIMIT ?) AS capped`,
+    ...(where.params as SqlValue[]),
+    ...(cap === undefined ? [] : [cap]),
   );
   return Number(row?.n ?? 0);
 }
@@ -330,9 +387,12 @@ function cursorAfter(
 /** Rows strictly after the cursor's row within its segment. */
 function afterSql(s: Segment, c: Cursor): Sql {
   const cmp = s.order === 'asc' ? '>' : '<';
+  // The leading `column <= v` (or >=) is implied by the rest, but only it lets SQLite start the
+  // index walk at the cursor: over the OR alone it walked from the first row every time, so
+  // page 50 cost what the 50 pages before it did (and an export's chunks grew ever slower).
   return {
-    text: `(c."${s.column}" ${cmp} ? OR (c."${s.column}" = ? AND c."id" ${cmp} ?))`,
-    params: [c.v, c.v, c.id],
+    text: `(c."${s.column}" ${cmp}= ? AND (c."${s.column}" ${cmp} ? OR (c."${s.column}" = ? AND c."id" ${cmp} ?)))`,
+    params: [c.v, c.v, c.v, c.id],
   };
 }
 
@@ -370,7 +430,7 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
       actor,
       rows.map((r) => toListItem(r, now, actor)),
     );
-  return { nowText, counted, walked, walk, segments, toItems };
+  return { nowText, streetId, counted, walked, walk, segments, toItems };
 }
 
 /** Keyset paging: `cursor` is '' for the first page, then the previous answer's nextCursor. */
@@ -407,29 +467,40 @@ export async function listCasesAfter(
 
 export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now: Date): Promise<CasePage> {
   const { page, pageSize } = query;
-  const { nowText, counted, walked, walk, segments, toItems } = await listPlan(db, actor, query, now);
+  const { nowText, streetId, counted, walked, walk, segments, toItems } = await listPlan(db, actor, query, now);
   const skip = (page - 1) * pageSize;
-  const total = await countWhere(db, counted);
+  const total = (await tallyTotal(db, actor, query, streetId)) ?? (await countWhere(db, counted));
   let rows: Array<Record<string, unknown>> = [];
   if (total <= skip) {
     // past the end: nothing to fetch
   } else if (query.sort === 'dueAt') {
     // Cases without a deadline come last whatever the direction: a second segment, so the
-    // first can follow the (status, dueAt) index instead of sorting on "dueAt IS NULL". The
-    // undated are few (triage) and counted through that index; the dated are the rest.
-    const undated = await countWhere(db, and([counted, { text: 'c."dueAt" IS NULL', params: [] }]));
-    rows = await stitch(db, total - undated, skip, pageSize, [
-      [segments[0]!.where, orderSql('dueAt', query.order ?? 'desc')],
-      [segments[1]!.where, orderSql('createdAt', 'desc')],
-    ]);
+    // first can follow the (status, dueAt) index instead of sorting on "dueAt IS NULL".
+    rows = await stitch(
+      db,
+      skip,
+      pageSize,
+      [
+        [segments[0]!.where, orderSql('dueAt', query.order ?? 'desc')],
+        [segments[1]!.where, orderSql('createdAt', 'desc')],
+      ],
+      segments[0]!.where,
+    );
   } else if (query.sort) {
     rows = await pageRows(db, walked, orderSql(query.sort, query.order ?? 'desc'), pageSize, skip);
+  } else if (query.overdue === false) {
+    rows = await pageRows(db, and([walked, notOverdueSql(nowText)]), NEWEST, pageSize, skip);
   } else {
-    const late = query.overdue === false ? 0 : await countWhere(db, and([counted, overdueSql(nowText, false)]));
-    rows = await stitch(db, late, skip, pageSize, [
-      [and([walked, overdueSql(nowText, walk)]), NEWEST],
-      [and([walked, notOverdueSql(nowText)]), NEWEST],
-    ]);
+    rows = await stitch(
+      db,
+      skip,
+      pageSize,
+      [
+        [and([walked, overdueSql(nowText, walk)]), NEWEST],
+        [and([walked, notOverdueSql(nowText)]), NEWEST],
+      ],
+      and([counted, overdueSql(nowText, false)]),
+    );
   }
   const last = rows[rows.length - 1];
   return {
@@ -441,15 +512,24 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   };
 }
 
-/** One page across two ordered segments, the first of which holds `firstCount` rows. */
+/**
+ * One page across two ordered segments. The first segment is counted only as far as the page
+ * needs (`firstCounted`: its conditions without the walking hints, so the count runs on an
+ * index): if it holds more than skip + take rows the page lies wholly in it, otherwise the
+ * capped count is its exact size. A page never counts the whole segment (the overdue cases of
+ * a district, ~90,000 at 1M cases), and the first query's LIMIT stops where the segment ends
+ * instead of walking the index to its end.
+ */
 async function stitch(
   db: Db,
-  firstCount: number,
   skip: number,
   take: number,
   [[first, firstOrder], [second, secondOrder]]: [[Sql, string], [Sql, string]],
+  firstCounted: Sql,
 ) {
-  const rows = skip < firstCount ? await pageRows(db, first, firstOrder, take, skip) : [];
+  const firstCount = await countWhere(db, firstCounted, skip + take + 1);
+  const fromFirst = Math.max(0, Math.min(take, firstCount - skip));
+  const rows = fromFirst > 0 ? await pageRows(db, first, firstOrder, fromFirst, skip) : [];
   const rest = take - rows.length;
   return rest > 0
     ? [...rows, ...(await pageRows(db, second, secondOrder, rest, Math.max(0, skip - firstCount)))]
@@ -683,9 +763,13 @@ export async function publishedCasePage(
   if (f.streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [f.streetId] });
   if (f.from) parts.push({ text: 'c."closedAt" >= ?', params: [sqlDate(f.from)] });
   if (f.to) parts.push({ text: 'c."closedAt" < ?', params: [sqlDate(f.to)] });
-  // The count keeps the (streetId, status) index, which covers it (any other column would mean
-  // fetching every closed case); the page walks closedAt, whose index gives the order.
-  const total = await countWhere(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]));
+  // Without dates the total is the tally's (db/case-tally.ts: ~760,000 published cases at 1M
+  // were counted per visit); with dates the count keeps the (streetId, status) index, which
+  // covers it. The page walks closedAt, whose index gives the order.
+  const total =
+    f.from || f.to
+      ? await countWhere(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]))
+      : await tallySum(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]));
   const page = and([
     { text: `${unindexed(engineOfClient(db), 'c."status"')} = 'closed' AND c."closedAt" IS NOT NULL`, params: [] },
     ...parts,

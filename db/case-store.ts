@@ -13,6 +13,8 @@ import { jsonList } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
 import { rollupEvent } from './stats-event-rollup.ts';
 import { rollupCaseChange, rollupRating, rollupState } from './stats-rollup.ts';
+import { noteCaseChange } from './case-changes.ts';
+import { TALLY_COLUMNS, tallyCaseChange, tallyKeyOf, tallyKeyOfCase } from './case-tally.ts';
 
 export type EnqueueForPeople = (
   tx: SqlTx,
@@ -335,6 +337,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         toSql(d.external?.dueAt ?? null),
       ))!;
       await rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
+      await tallyCaseChange(tx, null, tallyKeyOf(d)); // the lists' totals, likewise
       return (await load({ id }))!;
     },
     getCase: async (ref) => load(ref),
@@ -343,6 +346,8 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
       for (const k of keys) if (!PATCHABLE.has(k)) throw new Error(`not a case column: ${k}`);
       const set = [...keys.map((k) => `"${k}" = ?`), '"updatedAt" = ?'].join(', ');
       const before = await rollupState(tx, id);
+      const moves = TALLY_COLUMNS.some((k) => keys.includes(k));
+      const tallyBefore = moves ? await tallyKeyOfCase(tx, id) : null;
       await tx.run(
         `UPDATE "Case" SET ${set} WHERE "id" = ?`,
         ...keys.map((k) => toSql((patch as Record<string, unknown>)[k])),
@@ -350,6 +355,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         id,
       );
       await rollupCaseChange(tx, id, before);
+      if (tallyBefore) await tallyCaseChange(tx, tallyBefore, await tallyKeyOfCase(tx, id));
       return (await load({ id }))!;
     },
     async appendEvent(e) {
@@ -597,14 +603,17 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
 export function createCaseStore(db: Db, enqueue: EnqueueForPeople): CaseStore {
   const sql = sqlOf(db);
   return {
-    transaction: (fn) =>
-      sql.transaction(async (tx) => {
+    transaction: async (fn) => {
+      const result = await sql.transaction(async (tx) => {
         // Notices wait for the end of the unit, so the several one event causes to one person
         // can go as one message.
         const notices: Notice[] = [];
         const result = await fn(caseTx(tx, notices));
         for (const n of combineNotices(notices)) await enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
         return result;
-      }),
+      });
+      noteCaseChange(db); // committed: caches of anonymous pages start afresh (db/case-changes.ts)
+      return result;
+    },
   };
 }

@@ -1,18 +1,24 @@
 // npm run stats:rebuild: recompute the statistics rollups ("StatsRollup", and the event facts
-// and rollups "StatsEventFact", "StatsEventRollup") from the cases, ratings and case events, for a database whose cases were changed around the case store (an import, a repair
+// and rollups "StatsEventFact", "StatsEventRollup") from the cases, ratings and case events, and
+// the lists' case tally ("CaseTally"), for a database whose cases were changed around the case store (an import, a repair
 // by hand). The migration that added the rollups backfilled them once; the case store keeps them
 // in step from then on, so this is rarely needed. Safe while the server runs: one transaction.
 import { loadConfig } from '../config/load-config.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { createPrismaClient, sqlOf } from '../db/prisma-client.ts';
 import { rebuildRollups } from '../db/stats-rollup.ts';
+import { rebuildCaseTally } from '../db/case-tally.ts';
 
 const config = loadConfig();
 await applyMigrations(config.DATABASE_URL);
 const db = await createPrismaClient(config.DATABASE_URL);
 const started = performance.now();
-const { cases, rows, facts } = await sqlOf(db).transaction((tx) => rebuildRollups(tx));
+const { cases, rows, facts, tally } = await sqlOf(db).transaction(async (tx) => ({
+  ...(await rebuildRollups(tx)),
+  tally: await rebuildCaseTally(tx),
+}));
 process.stdout.write(
-  `Statistics rollups rebuilt: ${cases} cases into ${rows} rows, ${facts} event facts, in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
+  `Statistics rollups rebuilt: ${cases} cases into ${rows} rows, ${facts} event facts (case tally: ${tally.rows} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s.
+`,
 );
 await db.$disconnect();

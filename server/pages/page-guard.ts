@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor, Role } from '../../core/case/case-types.ts';
-import { DomainError, ForbiddenError, UnauthorizedError } from '../../core/errors.ts';
+import { DomainError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../core/errors.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
 import { pageContext, sendPage } from './page-context.ts';
@@ -50,6 +50,7 @@ export function installPageErrors(scope: FastifyInstance, secureCookies: boolean
     if (err instanceof DomainError) {
       status = STATUS[err.code] ?? 400;
       message = err.message;
+      if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterSeconds));
     } else if (err.validation) {
       status = 400;
       message = `请求参数不正确：${err.message}`;

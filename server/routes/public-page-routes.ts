@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { activePowerList } from '../../db/power-list-store.ts';
+import { caseChangeCount } from '../../db/case-changes.ts';
 import { pageContext, sendPage, setFlash } from '../pages/page-context.ts';
 import { acceptFormPosts, field } from '../pages/form-body.ts';
 import { checkCsrf, CSRF_FIELD } from '../plugins/csrf.ts';
@@ -16,6 +17,14 @@ import { STATS_CACHE_MS } from './stats-routes.ts';
 const PAGE_SIZE = 10;
 /** Open cases listed and mapped on /public (the newest first). */
 const OPEN_LIMIT = 200;
+/** How long another process's change may take to show on /public (this process's show at once). */
+export const PUBLIC_PAGE_CACHE_MS = 5_000;
+
+interface PublicLists {
+  cases: Awaited<ReturnType<typeof publicCases>>;
+  open: Awaited<ReturnType<typeof publicOpenCases>>;
+  powerList: Awaited<ReturnType<typeof activePowerList>>;
+}
 
 /** 执法信息网上公示: the public page, for anyone, signed in or not. */
 export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
@@ -26,15 +35,28 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
   const tiles = mapTiles(config);
   // Anyone may load this page: its statistics (always the default period) come from a cache.
   const statsCache = createTtlCache<Awaited<ReturnType<typeof loadStatsView>>>({ ttlMs: STATS_CACHE_MS, max: 4 });
+  // Its lists and the power list too: keyed by the case store's commits in this process (a case
+  // closed, opened or rated here shows at once) and kept PUBLIC_PAGE_CACHE_MS at most (changes
+  // made by other processes). 16 visitors at once share one read instead of each reading alone.
+  const listsCache = createTtlCache<PublicLists>({
+    ttlMs: PUBLIC_PAGE_CACHE_MS,
+    max: 32,
+    clock: () => domain.clock().getTime(),
+  });
 
   app.get<{ Querystring: { page?: string } }>('/public', { schema: { hide: true } }, async (req, reply) => {
     const n = Number(req.query.page ?? '1');
     const page = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
-    const [cases, open, stats, powerList] = await Promise.all([
-      publicCases(db, { streetId: null, page, pageSize: PAGE_SIZE }),
-      publicOpenCases(db, OPEN_LIMIT),
+    const [{ cases, open, powerList }, stats] = await Promise.all([
+      listsCache.get(`${caseChangeCount(db)}:${page}`, async () => {
+        const [cases, open, powerList] = await Promise.all([
+          publicCases(db, { streetId: null, page, pageSize: PAGE_SIZE }),
+          publicOpenCases(db, OPEN_LIMIT),
+          activePowerList(db),
+        ]);
+        return { cases, open, powerList };
+      }),
       statsCache.get(districtDay(domain.clock()), () => loadStatsView(db, {}, null, domain.clock())),
-      activePowerList(db),
     ]);
     const body = publicPage(pageContext(req, reply, secure), {
       cases: cases.items,

@@ -23,6 +23,7 @@ describe('two engines, one schema', () => {
     expectTypeOf<Pg.CaseCounterModel>().toEqualTypeOf<Lite.CaseCounterModel>();
     expectTypeOf<Pg.CaseEventModel>().toEqualTypeOf<Lite.CaseEventModel>();
     expectTypeOf<Pg.CaseSubscriberModel>().toEqualTypeOf<Lite.CaseSubscriberModel>();
+    expectTypeOf<Pg.CaseTallyModel>().toEqualTypeOf<Lite.CaseTallyModel>();
     expectTypeOf<Pg.ChatIdentityModel>().toEqualTypeOf<Lite.ChatIdentityModel>();
     expectTypeOf<Pg.ConversationModel>().toEqualTypeOf<Lite.ConversationModel>();
     expectTypeOf<Pg.DepartmentModel>().toEqualTypeOf<Lite.DepartmentModel>();

@@ -4,6 +4,7 @@ import type { Actor, CaseStatus, Role } from '../../core/case/case-types.ts';
 import { sqlOf, type Db } from '../../db/prisma-client.ts';
 import { rollupEvent } from '../../db/stats-event-rollup.ts';
 import { rollupCaseChange, rollupRating } from '../../db/stats-rollup.ts';
+import { tallyCaseChange, tallyKeyOf } from '../../db/case-tally.ts';
 import { issueToken } from '../../db/token-store.ts';
 
 export interface TestPerson {
@@ -137,8 +138,11 @@ export function createCaseFactory(db: Db) {
         closedAt: at(o.closedAt) ?? (status === 'closed' ? createdAt : null),
       },
     });
-    // The statistics rollups, as the case store keeps them for every case it writes.
-    await sqlOf(db).transaction((tx) => rollupCaseChange(tx, created.id, null));
+    // The statistics rollups and the lists' tally, as the case store keeps them for every case it writes.
+    await sqlOf(db).transaction(async (tx) => {
+      await rollupCaseChange(tx, created.id, null);
+      await tallyCaseChange(tx, null, tallyKeyOf(created));
+    });
     return created;
   }
 

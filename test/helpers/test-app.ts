@@ -4,6 +4,7 @@ import { createDomain, type Domain } from '../../app/create-domain.ts';
 import { seedReferenceData } from '../../db/seed.ts';
 import { issueToken } from '../../db/token-store.ts';
 import { createServer } from '../../server/app.ts';
+import type { ExportGate } from '../../server/routes/export-gate.ts';
 import type { Role } from '../../core/case/case-types.ts';
 import { createTestDb, type TestDb } from './test-db.ts';
 import { silentLogger, testConfig } from './test-config.ts';
@@ -24,14 +25,20 @@ export interface TestApp extends TestDb {
  * a SQLite file, or a PostgreSQL database under `npm run test:postgres` (test-db.ts).
  */
 export async function createTestApp(
-  opts: { clock?: () => Date; env?: Record<string, string>; logger?: Logger } = {},
+  opts: { clock?: () => Date; env?: Record<string, string>; logger?: Logger; exportGate?: ExportGate } = {},
 ): Promise<TestApp> {
   const t = await createTestDb();
   await seedReferenceData(t.db);
   const config = testConfig(t.dir, opts.env);
   const logger = opts.logger ?? silentLogger();
   const domain = await createDomain({ db: t.db, config, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
-  const app = await createServer({ config, logger, db: t.db, domain });
+  const app = await createServer({
+    config,
+    logger,
+    db: t.db,
+    domain,
+    ...(opts.exportGate ? { exportGate: opts.exportGate } : {}),
+  });
   let seq = 0;
   return {
     ...t,
