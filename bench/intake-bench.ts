@@ -1,11 +1,13 @@
 // npm run bench -- intake [--reports 2000] [--concurrency 32] [--via polling|webhook] [--synchronous full|normal] [--keep]
-//   [--photos F] [--db FILE]
+//   [--photos F] [--photo-px 2304] [--db FILE]
 // Reports per second through the whole Telegram intake path against the Bot API emulator:
 // update → telegraf → adapter → conversation → routing → SQLite → reply queued in the outbox.
 // One report is what a resident sends: a description, a location pin, and a press of 确认提交.
 // Latency is per update, from handing it in until its replies are queued. Then, separately: the
 // adapter alone (a runtime that answers at once), and delivery (the outbox drained into the emulator).
 // --photos F: a share F of the reports also sends a phone photo after the pin (bench/intake-photos.ts).
+// --photo-px N: that photo's long side (default 2304, the camera original; 1280 is what Telegram's
+// message.photo and WeChat deliver unless the resident sends the original).
 // --db FILE: runs against an existing SQLite database (a copy of a 1M-case one), migrated first.
 import os from 'node:os';
 import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
@@ -14,7 +16,7 @@ import { createTelegramChannel, type TelegramUpdate } from '../bot/telegram/tele
 import { createDeliveryWorker } from '../core/messaging/delivery-worker.ts';
 import { createServer } from '../server/app.ts';
 import { reportUpdates, type Step } from '../test/helpers/telegram-report-updates.ts';
-import { prepareBenchPhotos } from './intake-photos.ts';
+import { PHONE_LONG_SIDE, photoSize, prepareBenchPhotos } from './intake-photos.ts';
 import { startIntakeWorld } from './intake-world.ts';
 import { percentile } from './percentile.ts';
 
@@ -109,6 +111,7 @@ export async function run(argv: string[] = []): Promise<void> {
       synchronous: { type: 'string', default: 'full' },
       keep: { type: 'boolean', default: false },
       photos: { type: 'string', default: '0' },
+      'photo-px': { type: 'string', default: String(PHONE_LONG_SIDE) },
       db: { type: 'string' },
     },
   });
@@ -117,6 +120,8 @@ export async function run(argv: string[] = []): Promise<void> {
   const webhook = values.via === 'webhook';
   const photoShare = Number(values.photos);
   if (!(photoShare >= 0 && photoShare <= 1)) throw new Error('--photos takes a share between 0 and 1');
+  const photoLongSide = Number(values['photo-px']);
+  photoSize(photoLongSide); // refuses a bad --photo-px before the world starts
   const world = await startIntakeWorld({
     name: 'intake',
     synchronous: values.synchronous,
@@ -153,7 +158,13 @@ export async function run(argv: string[] = []): Promise<void> {
   const base = values.db ? Math.floor(Date.now() / 1000) * 1000 : 0;
   const photos =
     photoShare > 0
-      ? await prepareBenchPhotos({ emu, fraction: photoShare, ranges: [[base, base + warmup + total]], points })
+      ? await prepareBenchPhotos({
+          emu,
+          fraction: photoShare,
+          ranges: [[base, base + warmup + total]],
+          points,
+          longSide: photoLongSide,
+        })
       : null;
   const photoFeed = photos ? photos.wrap(feed) : feed;
   const photoOf = photos ? (i: number) => photos.photoOf(i) : undefined;

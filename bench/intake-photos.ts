@@ -1,6 +1,8 @@
 // The photos of `npm run bench -- intake --photos F`: a share F of the reports carries one phone
 // photo (about 4 MP and 1.5 MB, EXIF time and GPS at the report's pin), sent as a file so Telegram
-// keeps its EXIF, as residents do who want the place on the photo. The bot downloads it from the
+// keeps its EXIF, as residents do who want the place on the photo. `--photo-px 1280` makes it the
+// size channels really deliver for an ordinary photo (Telegram's largest PhotoSize, WeChat without
+// 原图: at most 1280 px on the long side, ~100–250 KB); EXIF GPS is kept so the same path runs. The bot downloads it from the
 // Bot API emulator through the real getFile and download path (bot/telegram/telegram-photos.ts).
 // Every photo's bytes differ (its own Exif block), so none is taken for a duplicate of another.
 import { randomBytes } from 'node:crypto';
@@ -20,8 +22,16 @@ export interface BenchPhotos {
   wrap(feed: (u: TelegramUpdate) => Promise<void>): (u: TelegramUpdate) => Promise<void>;
 }
 
-const WIDTH = 2304;
-const HEIGHT = 1728;
+/** The camera original's size (4:3, about 4 MP): the default long side. */
+export const PHONE_LONG_SIDE = 2304;
+
+/** A 4:3 landscape photo with this long side; both sides even, as phoneJpeg draws at half size. */
+export function photoSize(longSide: number): { width: number; height: number } {
+  if (!(Number.isInteger(longSide) && longSide >= 16 && longSide <= 8192))
+    throw new Error('--photo-px takes a long side in pixels between 16 and 8192');
+  const even = (n: number) => Math.round(n / 2) * 2;
+  return { width: even(longSide), height: even((longSide * 3) / 4) };
+}
 
 /** Report i carries a photo when the running share of photo reports falls behind `fraction`. */
 export function hasPhoto(i: number, fraction: number): boolean {
@@ -37,10 +47,13 @@ export async function prepareBenchPhotos(opts: {
   fraction: number;
   ranges: Array<[number, number]>;
   points: Array<[number, number]>;
+  /** The photo's long side in pixels; the camera original's by default. */
+  longSide?: number;
 }): Promise<BenchPhotos> {
   const { emu, fraction, points } = opts;
+  const { width, height } = photoSize(opts.longSide ?? PHONE_LONG_SIDE);
   const run = randomBytes(4).toString('hex'); // a rerun on the same database gets new photos too
-  const base = await phoneJpeg({}, WIDTH, HEIGHT);
+  const base = await phoneJpeg({}, width, height);
   const segments = new Map<number, Buffer>();
   for (const [from, to] of opts.ranges) {
     for (let i = from; i < to; i++) {
@@ -51,8 +64,8 @@ export async function prepareBenchPhotos(opts: {
   }
   return {
     bytes: base.length,
-    width: WIDTH,
-    height: HEIGHT,
+    width,
+    height,
     photoOf(i) {
       const segment = segments.get(i);
       if (!segment) return undefined;

@@ -70,15 +70,17 @@ async function download(url: URL, limit: number, timeoutMs: number): Promise<Buf
   }
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok || !res.body) throw new Error(`file download failed: HTTP ${res.status}`);
-  const chunks: Buffer[] = [];
+  // The chunks are kept as fetch hands them over and copied once, by Buffer.concat: wrapping each
+  // in Buffer.from first copied every byte of every photo twice on the event loop.
+  const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of res.body) {
     size += (chunk as Uint8Array).length;
     // file_size may be missing or wrong: stop reading as soon as the limit is passed.
     checkSize(size, limit);
-    chunks.push(Buffer.from(chunk as Uint8Array));
+    chunks.push(chunk as Uint8Array);
   }
-  return Buffer.concat(chunks);
+  return Buffer.concat(chunks, size);
 }
 
 export function createTelegramPhotos(deps: {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasPhoto, prepareBenchPhotos } from '../../bench/intake-photos.ts';
+import { hasPhoto, photoSize, prepareBenchPhotos } from '../../bench/intake-photos.ts';
 import { startIntakeWorld } from '../../bench/intake-world.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestDb } from '../helpers/test-db.ts';
@@ -23,6 +23,36 @@ describe('intake benchmark with photos', () => {
     expect(with25.slice(0, 8).filter(Boolean)).toHaveLength(2);
     expect(Array.from({ length: 10 }, (_, i) => hasPhoto(i, 1)).every(Boolean)).toBe(true);
     expect(Array.from({ length: 10 }, (_, i) => hasPhoto(i, 0)).some(Boolean)).toBe(false);
+  });
+
+  it('makes the photo the size channels deliver with --photo-px, EXIF GPS kept', async () => {
+    expect(photoSize(1280)).toEqual({ width: 1280, height: 960 });
+    expect(photoSize(2304)).toEqual({ width: 2304, height: 1728 });
+    expect(() => photoSize(Number('abc'))).toThrow(/--photo-px/);
+    const clock = createFakeClock('2026-03-02T02:00:00Z');
+    const world = await startIntakeWorld({ name: 'test', synchronous: 'full', dbFile, clock: clock.now });
+    try {
+      const points = world.points(10);
+      const photos = await prepareBenchPhotos({
+        emu: world.emu,
+        fraction: 1,
+        ranges: [[0, 1]],
+        points,
+        longSide: 1280,
+      });
+      expect([photos.width, photos.height]).toEqual([1280, 960]);
+      // Telegram's recompressed photo is ~100–250 KB; this noisy one is a little larger, far below 1.5 MB.
+      expect(photos.bytes).toBeLessThan(600_000);
+      const document = photos.photoOf(0)!.document as { file_id: string };
+      const bytes = world.emu.files.get(document.file_id)!.bytes;
+      expect(await sharp(bytes).metadata()).toMatchObject({ width: 1280, height: 960 });
+      const [lat, lng] = reportPoint(0, points);
+      const gps = await exifr.gps(bytes);
+      expect(gps.latitude).toBeCloseTo(lat, 4);
+      expect(gps.longitude).toBeCloseTo(lng, 4);
+    } finally {
+      await world.close(false, () => {});
+    }
   });
 
   it('sends a phone photo through the Telegram download path into the report, on the database it was given', async () => {
