@@ -1,28 +1,24 @@
 // npm run bench -- api [--cases 100000] [--requests 300] [--clients 16] [--readers 2] [--keep] [--db FILE] [--only ROWS]
+//                      [--db postgres [--pg-url URL [--seeded]]]
 // The read API under a district's worth of data: a temp SQLite database built by the migrations,
-// the organisation and power list seeded, 100,000 cases inserted through better-sqlite3, then
+// the organisation and power list seeded, 100,000 cases inserted through better-sqlite3 (or the
+// same rows on PostgreSQL: api-bench-db.ts), then
 // p50/p99 of app.inject() with 16 concurrent clients for the case list, the case detail and the
 // statistics, /healthz p99 meanwhile and the longest event-loop stall. Targets (issue 17.5):
 // p99 < 100 ms, /healthz p99 < 50 ms, no stall > 50 ms.
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createDomain } from '../app/create-domain.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../config/logger.ts';
-import { applyMigrations } from '../db/migrate.ts';
-import { createPrismaClient, sqlOf } from '../db/prisma-client.ts';
 import { attachReaderPool, createReaderPool } from '../db/reader-pool.ts';
-import { rebuildRollups } from '../db/stats-rollup.ts';
-import { seedReferenceData } from '../db/seed.ts';
 import { issueToken } from '../db/token-store.ts';
 import { createServer } from '../server/app.ts';
+import { openBenchDb } from './api-bench-db.ts';
 import { DAY, HOUR } from './api-seed-data.ts';
-import { seedCasesSqlite } from './api-seed-sqlite.ts';
 import { percentile } from './percentile.ts';
 
 export async function run(argv: string[] = []): Promise<void> {
@@ -36,28 +32,27 @@ export async function run(argv: string[] = []): Promise<void> {
       keep: { type: 'boolean', default: false },
       // Comma-separated parts of row names: only those rows run (the /healthz baseline always does).
       only: { type: 'string', default: '' },
-      // An existing benchmark database (from --keep): no seeding.
+      // An existing benchmark database (from --keep): no seeding. `postgres`: PostgreSQL, in a
+      // throwaway cluster unless --pg-url names a database (seeded there, or reused with --seeded).
       db: { type: 'string', default: '' },
+      'pg-url': { type: 'string', default: '' },
+      seeded: { type: 'boolean', default: false },
     },
   });
   const total = Number(values.cases);
   const n = Number(values.requests);
   const clients = Number(values.clients);
-  const reuse = values.db !== '';
-  const dir = reuse ? path.dirname(values.db) : mkdtempSync(path.join(os.tmpdir(), 'gridline-api-bench-'));
-  const file = reuse ? values.db : path.join(dir, 'bench.db');
-  const url = `file:${file}`;
   const t0 = performance.now();
-  if (!reuse) await applyMigrations(url);
-  const db = await createPrismaClient(url);
   const now = Date.now();
-  if (!reuse) {
-    await seedReferenceData(db);
-    await seedCasesSqlite(file, total, now);
-    // The seeder writes around the case store, as an import would: the rollups are rebuilt once,
-    // as `npm run stats:rebuild` does.
-    await sqlOf(db).transaction((tx) => rebuildRollups(tx));
-  }
+  const bench = await openBenchDb({
+    db: values.db,
+    pgUrl: values['pg-url'],
+    seeded: values.seeded,
+    cases: total,
+    now,
+    log: (s) => process.stderr.write(`${s}\n`),
+  });
+  const { db, dir, url } = bench;
   const seedMs = performance.now() - t0;
 
   // One client asks everything here: the per-address flood limits would refuse it after 120.
@@ -68,7 +63,9 @@ export async function run(argv: string[] = []): Promise<void> {
   );
   const logger = createLogger(config);
   // As main.ts does: heavy reads on reader threads (--readers 0: all on the main connection).
-  const readers = Number(values.readers) > 0 ? createReaderPool(url, Number(values.readers)) : null;
+  // PostgreSQL's driver is asynchronous: its reads never held the loop, and need no threads.
+  const readers =
+    Number(values.readers) > 0 && bench.engine === 'sqlite' ? createReaderPool(url, Number(values.readers)) : null;
   if (readers) attachReaderPool(db, readers);
   const app = await createServer({ config, logger, db, domain: await createDomain({ db, config, logger }) });
   const wansong = await db.street.findUniqueOrThrow({ where: { name: '万松街道' } });
@@ -246,9 +243,7 @@ export async function run(argv: string[] = []): Promise<void> {
   agent.destroy();
   await app.close();
   await readers?.close();
-  await db.$disconnect();
-  if (values.keep || reuse) console.log(`database kept at ${file}`);
-  else rmSync(dir, { recursive: true, force: true });
+  await bench.close(values.keep);
 }
 
 /** bench/run.ts calls run(); the default export is the same function. */
