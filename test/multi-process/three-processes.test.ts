@@ -4,18 +4,14 @@
 // Then: every acknowledged case is stored once, every outbox row is sent and reached the chat
 // once, and every minute job ran once per minute across the processes.
 // Runs only in npm run test:postgres (TEST_ENGINE=postgres with TEST_DATABASE_URL); prints its figures on stderr.
-import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJurisdiction } from '../../core/geo/jurisdiction.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { startProcessCluster, type ProcessCluster } from '../helpers/process-cluster.ts';
 import { startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.ts';
 import { districtPoints } from '../helpers/telegram-report-updates.ts';
 import { createTestDb, testPgServer, type TestDb } from '../helpers/test-db.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const REPORTS = Number(process.env.MULTIPROC_REPORTS ?? 1000);
 const CONCURRENCY = 40;
 const LEASE_SECONDS = 10;
@@ -35,114 +31,22 @@ const TEXTS = [
   '烧烤摊在路边露天烧烤，烟很大',
 ];
 
-interface Proc {
-  name: string;
-  port: number;
-  child: ChildProcess;
-  alive: boolean;
-  /** 'minute job claimed' log lines: job and minute. */
-  claims: Array<{ job: string; minute: string }>;
-  tail: string;
-}
-
 let t: TestDb | undefined;
 let emu: TelegramEmulator | undefined;
-let balancer: http.Server | undefined;
-const procs: Proc[] = [];
+let cluster: ProcessCluster | undefined;
 
 afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  balancer?.close();
+  await cluster?.close();
   await emu?.close();
   await t?.db.$disconnect();
 });
 
-/** nginx-like: round robin over the live processes, the next one when a process does not answer. */
-function startBalancer(): Promise<string> {
-  let next = 0;
-  balancer = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const attempt = (tries: number) => {
-        const live = procs.filter((p) => p.alive);
-        if (tries >= live.length + 2 || live.length === 0) {
-          res.writeHead(502).end();
-          return;
-        }
-        const target = live[next++ % live.length]!;
-        const out = http.request(
-          { host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers },
-          (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-          },
-        );
-        out.on('error', () => attempt(tries + 1)); // killed mid-request: Telegram would deliver again
-        out.end(body);
-      };
-      attempt(0);
-    });
+/** A process's 'minute job claimed' log lines: job and minute. */
+const claimsOf = (lines: string[]) =>
+  lines.map((line) => {
+    const r = JSON.parse(line) as { job: string; minute: string };
+    return { job: r.job, minute: r.minute };
   });
-  return new Promise((resolve) =>
-    balancer!.listen(0, '127.0.0.1', () => {
-      resolve(`http://127.0.0.1:${(balancer!.address() as { port: number }).port}`);
-    }),
-  );
-}
-
-async function startProcess(name: string, url: string, lb: string): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATA_DIR: path.join(t!.dir, name),
-      DATABASE_URL: url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: lb,
-      LOG_LEVEL: 'debug',
-      TELEGRAM_BOT_TOKEN: emu!.token,
-      TELEGRAM_API_ROOT: emu!.apiRoot,
-      TELEGRAM_MODE: 'webhook',
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      OUTBOX_LEASE_SECONDS: String(LEASE_SECONDS),
-      WECHATY_PUPPET: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const p: Proc = { name, port, child, alive: false, claims: [], tail: '' };
-  let partial = '';
-  const onData = (d: Buffer) => {
-    const text = partial + d.toString();
-    const lines = text.split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.includes('"minute job claimed"')) {
-        const r = JSON.parse(line) as { job: string; minute: string };
-        p.claims.push({ job: r.job, minute: r.minute });
-      } else if (/"level":(40|50|60)/.test(line)) p.tail = (p.tail + line + '\n').slice(-4000);
-    }
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', (d: Buffer) => (p.tail = (p.tail + d.toString()).slice(-4000)));
-  return p;
-}
-
-async function waitUp(p: Proc): Promise<void> {
-  for (let i = 0; ; i++) {
-    if (i > 1200 || p.child.exitCode !== null) throw new Error(`${p.name} did not start:\n${p.tail}`);
-    const up = await fetch(`http://127.0.0.1:${p.port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    await sleep(100);
-  }
-  p.alive = true;
-}
 
 describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
   'three Gridline processes on one PostgreSQL',
@@ -151,10 +55,25 @@ describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
       const started = Date.now();
       t = await createTestDb('postgres');
       emu = await startTelegramEmulator();
-      const lb = await startBalancer();
+      cluster = await startProcessCluster({
+        dataDir: t.dir,
+        env: {
+          DATABASE_URL: t.url,
+          LOG_LEVEL: 'debug',
+          TELEGRAM_BOT_TOKEN: emu.token,
+          TELEGRAM_API_ROOT: emu.apiRoot,
+          TELEGRAM_MODE: 'webhook',
+          TELEGRAM_WEBHOOK_SECRET: SECRET,
+          OUTBOX_LEASE_SECONDS: String(LEASE_SECONDS),
+          WECHATY_PUPPET: '',
+        },
+        keepLine: (line) => line.includes('"minute job claimed"'),
+      });
+      const c = cluster;
+      const procs = c.procs;
       // All three start at once, as a deployment does: they migrate and seed one after the other.
-      for (const name of ['a', 'b', 'c']) procs.push(await startProcess(name, t.url, lb));
-      await Promise.all(procs.map(waitUp));
+      for (const name of ['a', 'b', 'c']) await c.start(name);
+      await Promise.all(procs.map((p) => c.waitUp(p)));
       for (let i = 0; !emu.webhook; i++) {
         if (i > 600) throw new Error('no process set the webhook');
         await sleep(100);
@@ -205,12 +124,9 @@ describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
       const killer = (async () => {
         while (acknowledged.size < REPORTS / 2 && begun < REPORTS) await sleep(20);
         killedAt = { reports: begun, acknowledged: acknowledged.size, seconds: (Date.now() - upAt) / 1000 };
-        victim.alive = false;
-        victim.child.kill('SIGKILL');
+        const dead = c.kill(victim, 'SIGKILL');
         killMs = Date.now();
-        await new Promise((r) =>
-          victim.child.exitCode !== null || victim.child.signalCode ? r(null) : victim.child.once('exit', r),
-        );
+        await dead;
         // What was being sent when it died: a send the emulator took but the dead process could not
         // mark sent is sent again when its lease ends (the Bot API has no idempotency key).
         inFlight = await t!.db.outboxMessage.findMany({
@@ -219,9 +135,7 @@ describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
         });
         // A supervisor starts it again while the others work: its start-up must not take back
         // the rows they are sending.
-        const again = await startProcess('b2', t!.url, lb);
-        procs.push(again);
-        await waitUp(again);
+        await c.waitUp(await c.start('b2'));
         restartedMs = Date.now();
       })();
       const workers = Array.from({ length: CONCURRENCY }, async () => {
@@ -245,12 +159,7 @@ describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
       }
       const drainedAt = Date.now();
       const survivors = procs.filter((p) => p.alive);
-      for (const p of survivors) {
-        p.alive = false;
-        const exited = new Promise((r) => p.child.once('exit', r));
-        p.child.kill('SIGTERM');
-        await exited;
-      }
+      for (const p of survivors) await c.kill(p, 'SIGTERM');
 
       // Every acknowledged case is in the database exactly once, in the chat that was told.
       const rows = await t.db.$queryRawUnsafe<Array<{ number: string; n: bigint }>>(
@@ -294,10 +203,10 @@ describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
 
       // Every minute job ran once per minute, across the three processes, every minute they were up.
       const runs = new Map<string, number>();
-      for (const c of procs.flatMap((p) => p.claims))
-        runs.set(`${c.job} ${c.minute}`, (runs.get(`${c.job} ${c.minute}`) ?? 0) + 1);
+      const claims = procs.flatMap((p) => claimsOf(p.lines));
+      for (const cl of claims) runs.set(`${cl.job} ${cl.minute}`, (runs.get(`${cl.job} ${cl.minute}`) ?? 0) + 1);
       expect([...runs].filter(([, n]) => n !== 1)).toEqual([]);
-      const jobs = new Set(procs.flatMap((p) => p.claims.map((c) => c.job)));
+      const jobs = new Set(claims.map((cl) => cl.job));
       expect(jobs.size).toBeGreaterThan(0);
       const minuteMs = 60_000;
       const first = Math.ceil(upAt / minuteMs) * minuteMs;
@@ -317,7 +226,7 @@ describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
           `restarted after ${((restartedMs - killMs) / 1000).toFixed(1)} s; ` +
           `${outbox.length} outbox rows sent, ${emu.sent.length} messages received, ${twice.length} twice ` +
           `(in flight in the killed process: ${inFlight.length} rows sending at the kill); ` +
-          `minute-job runs ${runs.size} over ${jobs.size} jobs, ${procs.map((p) => `${p.name} ${p.claims.length}`).join(', ')}\n`,
+          `minute-job runs ${runs.size} over ${jobs.size} jobs, ${procs.map((p) => `${p.name} ${p.lines.length}`).join(', ')}\n`,
       );
     }, 600_000);
   },
