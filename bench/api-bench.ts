@@ -1,23 +1,18 @@
 // npm run bench -- api [--cases 100000] [--requests 300] [--clients 16] [--readers 2] [--keep] [--db FILE] [--only ROWS]
-//                      [--db postgres [--pg-url URL [--seeded]]]
+//                      [--db postgres [--pg-url URL [--seeded]]] [--processes N]
 // The read API under a district's worth of data: a temp SQLite database built by the migrations,
 // the organisation and power list seeded, 100,000 cases inserted through better-sqlite3 (or the
-// same rows on PostgreSQL: api-bench-db.ts), then
-// p50/p99 of app.inject() with 16 concurrent clients for the case list, the case detail and the
-// statistics, /healthz p99 meanwhile and the longest event-loop stall. Targets (issue 17.5):
-// p99 < 100 ms, /healthz p99 < 50 ms, no stall > 50 ms.
+// same rows on PostgreSQL: api-bench-db.ts), then p50/p99 over HTTP with 16 concurrent clients
+// for the case list, the case detail and the statistics, /healthz p99 meanwhile and the longest
+// event-loop stall, against a server in this process or N main.ts processes behind a balancer
+// (api-bench-server.ts). Targets (issue 17.5): p99 < 100 ms, /healthz p99 < 50 ms, no stall > 50 ms.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createDomain } from '../app/create-domain.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../config/logger.ts';
-import { attachReaderPool, createReaderPool } from '../db/reader-pool.ts';
 import { issueToken } from '../db/token-store.ts';
-import { createServer } from '../server/app.ts';
 import { openBenchDb } from './api-bench-db.ts';
+import { startBenchServer } from './api-bench-server.ts';
 import { DAY, HOUR } from './api-seed-data.ts';
 import { percentile } from './percentile.ts';
 
@@ -37,6 +32,8 @@ export async function run(argv: string[] = []): Promise<void> {
       db: { type: 'string', default: '' },
       'pg-url': { type: 'string', default: '' },
       seeded: { type: 'boolean', default: false },
+      // N main.ts processes behind a round-robin balancer instead of one server in this process.
+      processes: { type: 'string', default: '0' },
     },
   });
   const total = Number(values.cases);
@@ -54,20 +51,13 @@ export async function run(argv: string[] = []): Promise<void> {
   });
   const { db, dir, url } = bench;
   const seedMs = performance.now() - t0;
+  // A reused database says itself how many cases it holds.
+  const cases = bench.seeded ? total : await db.case.count();
+  const servedBy =
+    Number(values.processes) > 0
+      ? `${values.processes} main.ts process(es) behind a round-robin balancer`
+      : 'in-process';
 
-  // One client asks everything here: the per-address flood limits would refuse it after 120.
-  const config = loadConfig(
-    { DATA_DIR: dir, DATABASE_URL: url, LOG_LEVEL: 'silent', ADDRESS_REQUESTS_PER_MINUTE: '100000' },
-    dir,
-    false,
-  );
-  const logger = createLogger(config);
-  // As main.ts does: heavy reads on reader threads (--readers 0: all on the main connection).
-  // PostgreSQL's driver is asynchronous: its reads never held the loop, and need no threads.
-  const readers =
-    Number(values.readers) > 0 && bench.engine === 'sqlite' ? createReaderPool(url, Number(values.readers)) : null;
-  if (readers) attachReaderPool(db, readers);
-  const app = await createServer({ config, logger, db, domain: await createDomain({ db, config, logger }) });
   const wansong = await db.street.findUniqueOrThrow({ where: { name: '万松街道' } });
   const admin = await db.person.create({ data: { displayName: '区局管理员', role: 'district_admin' } });
   const lead = await db.person.create({ data: { displayName: '张队长', role: 'team_lead', streetId: wansong.id } });
@@ -79,15 +69,40 @@ export async function run(argv: string[] = []): Promise<void> {
   const numbers = (await db.case.findMany({ select: { number: true }, take: 500, orderBy: { id: 'desc' } })).map(
     (c) => c.number,
   );
+  // Concurrency: `clients` callers ask the scenario at once over real HTTP keep-alive sockets
+  // (each waits for its answer before asking again) while a prober asks /healthz every 10 ms;
+  // the event-loop delay monitor shows how long any one request held the loop. The clients run
+  // in this process (their cost is small next to the server's), so the stall they see is the
+  // stall a browser or a chat webhook would see. app.inject() would not do: it never yields to
+  // the event loop, so a run of injected requests is one long task.
+  // With --processes the requests go through the balancer to main.ts processes, and the stall
+  // of their event loops cannot be seen from here.
+  const server = await startBenchServer({
+    engine: bench.engine,
+    url,
+    dir,
+    db,
+    readers: Number(values.readers),
+    processes: Number(values.processes),
+  });
+  const { port } = server;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 4 });
+  const get = (url: string, headers: Record<string, string>) =>
+    new Promise<{ statusCode: number; body: string }>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: url, headers, agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
   let detail = 0;
   // The cursor of page 50, walked once: keyset paging costs the same at any depth.
   let deepCursor = '';
   for (let i = 1; i < 50; i++) {
-    const res = await app.inject({
-      url: `/api/cases?cursor=${encodeURIComponent(deepCursor)}`,
-      headers: { authorization: auth.admin },
-    });
-    deepCursor = (res.json() as { nextCursor: string }).nextCursor;
+    const res = await get(`/api/cases?cursor=${encodeURIComponent(deepCursor)}`, { authorization: auth.admin });
+    deepCursor = (JSON.parse(res.body) as { nextCursor: string }).nextCursor;
   }
   // Statistics are cached for 30 s per scope and period; a "cold" row shifts the period's start
   // by one millisecond per request, so every request misses the cache and aggregates afresh.
@@ -125,29 +140,6 @@ export async function run(argv: string[] = []): Promise<void> {
     // Refused (400) before any aggregation: what one anonymous caller asking for two years costs now.
     ['public: stats, 731 days (refused)', () => `/api/public/stats?from=${day(now - 730 * DAY)}&to=${day(now)}`, null],
   ];
-  // Concurrency: `clients` callers ask the scenario at once over real HTTP keep-alive sockets
-  // (each waits for its answer before asking again) while a prober asks /healthz every 10 ms;
-  // the event-loop delay monitor shows how long any one request held the loop. The clients run
-  // in this process (their cost is small next to the server's), so the stall they see is the
-  // stall a browser or a chat webhook would see. app.inject() would not do: it never yields to
-  // the event loop, so a run of injected requests is one long task.
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  // Idle keep-alive sockets between rows must not be closed under the agent, nor a slow row cut off.
-  app.server.keepAliveTimeout = 600_000;
-  app.server.requestTimeout = 0;
-  app.server.headersTimeout = 0; // a request queued behind a stalled loop is slow, not malformed
-  const port = (app.server.address() as AddressInfo).port;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 4 });
-  const get = (url: string, headers: Record<string, string>) =>
-    new Promise<{ statusCode: number; body: string }>((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port, path: url, headers, agent }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-    });
   const results: Array<{
     name: string;
     p50: number;
@@ -211,7 +203,7 @@ export async function run(argv: string[] = []): Promise<void> {
       p99: percentile(times, 99),
       max: times[times.length - 1]!,
       health99: percentile(health, 99),
-      loopMax: loop.max / 1e6,
+      loopMax: server.inProcess ? loop.max / 1e6 : NaN,
       total: totalItems,
     });
   }
@@ -220,7 +212,7 @@ export async function run(argv: string[] = []): Promise<void> {
     s + ' '.repeat(Math.max(0, w - [...s].reduce((k, ch) => k + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)));
   const num = (x: number) => x.toFixed(1).padStart(8);
   console.log(
-    `\nAPI benchmark: ${total.toLocaleString('en')} cases, ${clients} concurrent clients, ${n} requests per row after 4 warm-up (seeded in ${(seedMs / 1000).toFixed(1)} s)`,
+    `\nAPI benchmark: ${cases.toLocaleString('en')} cases on ${bench.engine === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${servedBy}, ${clients} concurrent clients, ${n} requests per row after 4 warm-up (${bench.seeded ? `seeded in ${(seedMs / 1000).toFixed(1)} s` : 'database reused'})`,
   );
   console.log(
     `machine: ${os.cpus().length} CPUs, load average ${os
@@ -235,14 +227,13 @@ export async function run(argv: string[] = []): Promise<void> {
   for (const r of results) {
     const ok = (x: number, limit: number) => (x < limit ? 'ok' : 'over');
     console.log(
-      `${pad(r.name, 40)} ${num(r.p50)} ${num(r.p99)} ${num(r.max)} ${num(r.health99)} ${num(r.loopMax)} ${String(r.total).padStart(9)}  ${ok(r.p99, 100)}   ${ok(r.health99, 50)} ${ok(r.loopMax, 50)}`,
+      `${pad(r.name, 40)} ${num(r.p50)} ${num(r.p99)} ${num(r.max)} ${num(r.health99)} ${Number.isNaN(r.loopMax) ? '–'.padStart(8) : num(r.loopMax)} ${String(r.total).padStart(9)}  ${ok(r.p99, 100)}   ${ok(r.health99, 50)} ${Number.isNaN(r.loopMax) ? '–' : ok(r.loopMax, 50)}`,
     );
   }
   console.log('\nhz p99: /healthz p99 while the row ran; loop max: longest event-loop stall (monitorEventLoopDelay)\n');
 
   agent.destroy();
-  await app.close();
-  await readers?.close();
+  await server.close();
   await bench.close(values.keep);
 }
 
