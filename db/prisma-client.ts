@@ -1,9 +1,10 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../prisma/generated/client.ts';
 import { PrismaClient as PgPrismaClient } from '../prisma/generated-pg/client.ts';
 import { engineOf, type Engine } from './db-engine.ts';
-import { createPgSql } from './pg-sql-connection.ts';
+import { createPgSql, tunePgSessions } from './pg-sql-connection.ts';
 import { createSharedConnection, type Sql } from './sql-connection.ts';
 
 export type Db = PrismaClient;
@@ -64,7 +65,11 @@ export function sqlOf(db: Db): Sql {
  */
 async function createPgPrismaClient(databaseUrl: string): Promise<Db> {
   // Only $transaction's isolation levels differ (PostgreSQL has more): the cast widens nothing the code uses.
-  const pgClient = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as Db;
+  // Prisma's pool with the same session settings as the units' (tunePgSessions), closed with the client.
+  const adapter = new PrismaPg(new pg.Pool(tunePgSessions({ connectionString: databaseUrl })), {
+    disposeExternalPool: true,
+  });
+  const pgClient = new PgPrismaClient({ adapter }) as unknown as Db;
   const sql = createPgSql(databaseUrl);
   const disconnect = pgClient.$disconnect.bind(pgClient);
   // Callers disconnect the client only: the units' pool must close with it, or it keeps the process alive.
