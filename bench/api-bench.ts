@@ -27,6 +27,8 @@ export async function run(argv: string[] = []): Promise<void> {
       keep: { type: 'boolean', default: false },
       // Comma-separated parts of row names: only those rows run (the /healthz baseline always does).
       only: { type: 'string', default: '' },
+      // Comma-separated parts of row names to leave out (after --only).
+      skip: { type: 'string', default: '' },
       // An existing benchmark database (from --keep): no seeding. `postgres`: PostgreSQL, in a
       // throwaway cluster unless --pg-url names a database (seeded there, or reused with --seeded).
       db: { type: 'string', default: '' },
@@ -153,8 +155,13 @@ export async function run(argv: string[] = []): Promise<void> {
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
+  const skip = values.skip
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   for (const [name, url, authorization] of scenarios) {
     if (only.length && !name.startsWith('baseline') && !only.some((o) => name.includes(o))) continue;
+    if (skip.some((o) => name.includes(o))) continue;
     const headers: Record<string, string> = authorization ? { authorization } : {};
     let totalItems = 0;
     // The one-year aggregation was slow by nature: fewer repetitions keep the run short.
