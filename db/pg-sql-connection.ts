@@ -64,6 +64,11 @@ export function tunePgSessions(config: pg.PoolConfig): pg.PoolConfig {
 }
 
 export interface PgSql extends Sql {
+  /**
+   * One statement on its own, outside a unit of work (readerOf's long reads): one round trip
+   * instead of BEGIN, the statement and COMMIT, and the pooled connection is free again sooner.
+   */
+  read<T>(sql: string, ...params: SqlValue[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -93,6 +98,8 @@ export function createPgSql(databaseUrl: string, opts: { max?: number } = {}): P
 
   return {
     transaction: (fn) => kysely.transaction().execute((trx) => Promise.resolve(fn(txOf(trx)))),
+    read: async <T>(sql: string, ...params: SqlValue[]) =>
+      (await kysely.executeQuery<T>(CompiledQuery.raw(toPg(sql), params as unknown[]))).rows,
     close: () => kysely.destroy(),
   };
 }

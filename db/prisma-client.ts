@@ -4,7 +4,7 @@ import pg from 'pg';
 import { PrismaClient } from '../prisma/generated/client.ts';
 import { PrismaClient as PgPrismaClient } from '../prisma/generated-pg/client.ts';
 import { engineOf, type Engine } from './db-engine.ts';
-import { createPgSql, tunePgSessions } from './pg-sql-connection.ts';
+import { createPgSql, tunePgSessions, type PgSql } from './pg-sql-connection.ts';
 import { createSharedConnection, type Sql } from './sql-connection.ts';
 
 export type Db = PrismaClient;
@@ -12,6 +12,7 @@ export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 const rawByClient = new WeakMap<Db, Sql>();
+const pgByClient = new WeakMap<Db, PgSql>();
 const pgClients = new WeakSet<Db>();
 
 /** Which engine a client made by createPrismaClient talks to (for SQL that differs: sql-dialect.ts). */
@@ -57,6 +58,13 @@ export function sqlOf(db: Db): Sql {
   return sql;
 }
 
+/** A lone statement outside any unit of work on a PostgreSQL client (PgSql.read), for readerOf. */
+export function pgReadOf(db: Db): PgSql['read'] {
+  const sql = pgByClient.get(db);
+  if (!sql) throw new Error('this Prisma client is not a PostgreSQL client made by createPrismaClient');
+  return sql.read;
+}
+
 /**
  * The same client on PostgreSQL: generated from the derived schema (scripts/prisma-schema-pg.mjs)
  * into prisma/generated-pg, whose types accept everything the SQLite client's do
@@ -78,6 +86,7 @@ async function createPgPrismaClient(databaseUrl: string): Promise<Db> {
   };
   await pgClient.$queryRawUnsafe('SELECT 1');
   rawByClient.set(pgClient, sql);
+  pgByClient.set(pgClient, sql);
   pgClients.add(pgClient);
   return pgClient;
 }

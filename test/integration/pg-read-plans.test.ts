@@ -42,6 +42,13 @@ describe.skipIf(!testPgServer())('PostgreSQL read plans', () => {
     expect(viaPrisma?.jit).toBe('off');
   });
 
+  // A case detail is four such reads at once: each a transaction (BEGIN, statement, COMMIT) held
+  // a pooled connection for three round trips, and 16 clients queued on the pool.
+  it('a long read is one statement on its own, not a transaction around it', async () => {
+    const [row] = await readerOf(t.db)<{ alone: boolean }>('SELECT now() = statement_timestamp() AS alone');
+    expect(row?.alone).toBe(true);
+  });
+
   // `id IN (SELECT …)` inside an OR is a filter PostgreSQL cannot answer from an index, so a
   // team lead's scope (street OR own reports OR followed cases) scanned all 1M cases to count
   // them (0.4–1.4 s); `id = ANY (ARRAY(SELECT …))` lets each arm use its index.
