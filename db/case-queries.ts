@@ -23,10 +23,11 @@ import {
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
 import { caseDetailRecord } from './case-detail-rows.ts';
+import type { Engine } from './db-engine.ts';
 import { engineOfClient, type Db } from './prisma-client.ts';
 import { readerOf } from './reader-pool.ts';
 import type { SqlValue } from './sql-connection.ts';
-import { unindexed } from './sql-dialect.ts';
+import { inSelect, unindexed } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
 
 /** The Prisma form of core/case/case-visibility-fns.ts: same rules, as a `where`. */
@@ -95,15 +96,17 @@ const and = (parts: Sql[]): Sql => ({
  * With `walk`, a street or department scope marks its terms with unary + so SQLite pages by
  * walking the createdAt index and filtering (thousands of matching cases: 20 are found in a
  * few hundred rows) instead of gathering them all through the OR and sorting. A resident's
- * scope is a handful of cases: always fetched through the indexes.
+ * scope is a handful of cases: always fetched through the indexes. `dialect` writes the
+ * followed-cases arm so PostgreSQL can answer it from an index too (sql-dialect.ts inSelect).
  */
-export function visibleCaseSql(actor: Actor, walk = false): Sql {
+export function visibleCaseSql(actor: Actor, walk = false, dialect: Engine = 'sqlite'): Sql {
   const scope = visibilityScope(actor);
   if (scope.kind === 'all') return { text: 'TRUE', params: [] };
   const p = walk && (scope.streetId !== null || scope.departmentId !== null) ? '+' : '';
+  const followed = inSelect(dialect, `${p}c."id"`, 'SELECT "caseId" FROM "CaseSubscriber" WHERE "personId" = ?');
   const terms: Sql[] = [
     { text: `${p}c."reporterId" = ?`, params: [scope.personId] },
-    { text: `${p}c."id" IN (SELECT "caseId" FROM "CaseSubscriber" WHERE "personId" = ?)`, params: [scope.personId] },
+    { text: followed, params: [scope.personId] },
   ];
   if (scope.streetId !== null) terms.unshift({ text: `${p}c."streetId" = ?`, params: [scope.streetId] });
   if (scope.departmentId !== null) terms.unshift({ text: `${p}c."departmentId" = ?`, params: [scope.departmentId] });
@@ -153,8 +156,15 @@ function filterParts(q: CaseListQuery, streetId: number | null, now: string, wal
   return parts;
 }
 
-function listConditions(actor: Actor, q: CaseListQuery, streetId: number | null, now: string, walk: boolean): Sql {
-  return and([visibleCaseSql(actor, walk), ...filterParts(q, streetId, now, walk)]);
+function listConditions(
+  actor: Actor,
+  q: CaseListQuery,
+  streetId: number | null,
+  now: string,
+  walk: boolean,
+  dialect: Engine,
+): Sql {
+  return and([visibleCaseSql(actor, walk, dialect), ...filterParts(q, streetId, now, walk)]);
 }
 
 /**
@@ -185,7 +195,8 @@ async function tallyTotal(db: Db, actor: Actor, q: CaseListQuery, streetId: numb
           and([
             { text: `(c."${own.column}" IS NULL OR c."${own.column}" <> ?)`, params: [own.id] },
             {
-              text: `(c."reporterId" = ? OR c."id" IN (SELECT "caseId" FROM "CaseSubscriber" WHERE "personId" = ?))`,
+              // inSelect: PostgreSQL answers the followed cases from an index only when written as an array.
+              text: `(c."reporterId" = ? OR ${inSelect(engineOfClient(db), 'c."id"', 'SELECT "caseId" FROM "CaseSubscriber" WHERE "personId" = ?')})`,
               params: [scope.personId, scope.personId],
             },
             ...filters,
@@ -421,9 +432,10 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const nowText = sqlDate(now);
   const streetId = query.street ? await streetIdByName(db, query.street) : null;
   // The unary + hints are SQLite's planner's (PostgreSQL has no + on text, and needs none).
-  const walk = engineOfClient(db) === 'sqlite';
-  const counted = listConditions(actor, query, streetId, nowText, false);
-  const walked = listConditions(actor, query, streetId, nowText, walk);
+  const dialect = engineOfClient(db);
+  const walk = dialect === 'sqlite';
+  const counted = listConditions(actor, query, streetId, nowText, false, dialect);
+  const walked = listConditions(actor, query, streetId, nowText, walk, dialect);
   const segments = segmentsFor(query, counted, walked, nowText, walk);
   const toItems = (rows: Array<Record<string, unknown>>) =>
     listTextsFor(

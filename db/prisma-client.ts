@@ -1,9 +1,10 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../prisma/generated/client.ts';
 import { PrismaClient as PgPrismaClient } from '../prisma/generated-pg/client.ts';
 import { engineOf, type Engine } from './db-engine.ts';
-import { createPgSql } from './pg-sql-connection.ts';
+import { createPgSql, tunePgSessions, type PgSql } from './pg-sql-connection.ts';
 import { createSharedConnection, type Sql } from './sql-connection.ts';
 
 export type Db = PrismaClient;
@@ -11,6 +12,7 @@ export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 const rawByClient = new WeakMap<Db, Sql>();
+const pgByClient = new WeakMap<Db, PgSql>();
 const pgClients = new WeakSet<Db>();
 
 /** Which engine a client made by createPrismaClient talks to (for SQL that differs: sql-dialect.ts). */
@@ -56,6 +58,13 @@ export function sqlOf(db: Db): Sql {
   return sql;
 }
 
+/** A lone statement outside any unit of work on a PostgreSQL client (PgSql.read), for readerOf. */
+export function pgReadOf(db: Db): PgSql['read'] {
+  const sql = pgByClient.get(db);
+  if (!sql) throw new Error('this Prisma client is not a PostgreSQL client made by createPrismaClient');
+  return sql.read;
+}
+
 /**
  * The same client on PostgreSQL: generated from the derived schema (scripts/prisma-schema-pg.mjs)
  * into prisma/generated-pg, whose types accept everything the SQLite client's do
@@ -64,7 +73,11 @@ export function sqlOf(db: Db): Sql {
  */
 async function createPgPrismaClient(databaseUrl: string): Promise<Db> {
   // Only $transaction's isolation levels differ (PostgreSQL has more): the cast widens nothing the code uses.
-  const pgClient = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as Db;
+  // Prisma's pool with the same session settings as the units' (tunePgSessions), closed with the client.
+  const adapter = new PrismaPg(new pg.Pool(tunePgSessions({ connectionString: databaseUrl })), {
+    disposeExternalPool: true,
+  });
+  const pgClient = new PgPrismaClient({ adapter }) as unknown as Db;
   const sql = createPgSql(databaseUrl);
   const disconnect = pgClient.$disconnect.bind(pgClient);
   // Callers disconnect the client only: the units' pool must close with it, or it keeps the process alive.
@@ -73,6 +86,7 @@ async function createPgPrismaClient(databaseUrl: string): Promise<Db> {
   };
   await pgClient.$queryRawUnsafe('SELECT 1');
   rawByClient.set(pgClient, sql);
+  pgByClient.set(pgClient, sql);
   pgClients.add(pgClient);
   return pgClient;
 }

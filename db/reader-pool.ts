@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Engine } from './db-engine.ts';
-import { engineOfClient, sqlOf, type Db } from './prisma-client.ts';
+import { engineOfClient, pgReadOf, type Db } from './prisma-client.ts';
 import type { SqlValue } from './sql-connection.ts';
 
 /**
@@ -146,10 +146,11 @@ export function readerOf(db: Db): ReadQuery {
   const pool = pools.get(db);
   if (pool) return pool.all;
   if (engineOfClient(db) === 'postgres') {
-    // The store's own units (pg-sql-connection.ts) number the `?` placeholders and read
-    // timestamps and counts as the SQLite statements give them; Prisma's raw query would do neither.
-    const sql = sqlOf(db);
-    return Object.assign(<T>(text: string, ...args: SqlValue[]) => sql.transaction((tx) => tx.all<T>(text, ...args)), {
+    // The store's own pool (pg-sql-connection.ts) numbers the `?` placeholders and reads
+    // timestamps and counts as the SQLite statements give them; Prisma's raw query would do
+    // neither. One statement needs no transaction: one round trip, not BEGIN/statement/COMMIT.
+    const read = pgReadOf(db);
+    return Object.assign(<T>(text: string, ...args: SqlValue[]) => read<T>(text, ...args), {
       dialect: 'postgres' as const,
     });
   }

@@ -36,3 +36,11 @@ export const unindexed = (dialect: Engine, expr: string): string => (dialect ===
 
 /** How many rows a condition holds for: SQLite would SUM the condition itself, PostgreSQL has no SUM(boolean). */
 export const countTrue = (cond: string): string => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+
+/**
+ * `expr` is one of the values `select` returns. PostgreSQL cannot answer `IN (SELECT …)` from an
+ * index when it is one arm of an OR (it becomes a filter over every row), but it can answer
+ * `= ANY (ARRAY(SELECT …))`: the subquery runs once and the arm is an index lookup.
+ */
+export const inSelect = (dialect: Engine, expr: string, select: string): string =>
+  dialect === 'sqlite' ? `${expr} IN (${select})` : `${expr} = ANY (ARRAY(${select}))`;

@@ -6,17 +6,13 @@
 import { loadConfig } from '../config/load-config.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { createPrismaClient, sqlOf } from '../db/prisma-client.ts';
-import { rebuildRollups } from '../db/stats-rollup.ts';
-import { rebuildCaseTally } from '../db/case-tally.ts';
+import { rebuildSummaries } from '../db/summary-rebuild.ts';
 
 const config = loadConfig();
 await applyMigrations(config.DATABASE_URL);
 const db = await createPrismaClient(config.DATABASE_URL);
 const started = performance.now();
-const { cases, rows, facts, tally } = await sqlOf(db).transaction(async (tx) => ({
-  ...(await rebuildRollups(tx)),
-  tally: await rebuildCaseTally(tx),
-}));
+const { cases, rows, facts, tally } = await sqlOf(db).transaction((tx) => rebuildSummaries(tx));
 process.stdout.write(
   `Statistics rollups rebuilt: ${cases} cases into ${rows} rows, ${facts} event facts (case tally: ${tally.rows} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s.
 `,
