@@ -50,8 +50,24 @@ export async function importPowerList(db: Db, list: PowerList): Promise<ImportOu
   });
 }
 
-/** The active list as imported, or null before the first import. */
-export async function activePowerList(db: Db): Promise<(PowerList & { publishedAt: Date }) | null> {
-  const v = await db.powerListVersion.findFirst({ where: { active: true } });
-  return v ? { ...parsePowerList(JSON.parse(v.document)), publishedAt: v.publishedAt } : null;
+type ActiveList = PowerList & { publishedAt: Date };
+
+/**
+ * The last parsed active version per client. Reading and checking the document took ~40 ms on the
+ * event loop, and /public, Open311 and the case pages ask for it on every visit; a version never
+ * changes once imported, so only a change of the active version's id means reading it again.
+ */
+const parsed = new WeakMap<Db, { id: number; list: ActiveList }>();
+
+/** The active list as imported, or null before the first import. Shared: callers must not change it. */
+export async function activePowerList(db: Db): Promise<ActiveList | null> {
+  const active = await db.powerListVersion.findFirst({ where: { active: true }, select: { id: true } });
+  if (!active) return null;
+  const known = parsed.get(db);
+  if (known?.id === active.id) return known.list;
+  const v = await db.powerListVersion.findUnique({ where: { id: active.id } });
+  if (!v) return null; // versions are never deleted
+  const list = { ...parsePowerList(JSON.parse(v.document)), publishedAt: v.publishedAt };
+  parsed.set(db, { id: v.id, list });
+  return list;
 }
