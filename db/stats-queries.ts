@@ -14,7 +14,7 @@ import type { Db } from './prisma-client.ts';
 import { readerOf, type ReadQuery } from './reader-pool.ts';
 import { countTrue, districtDate, hoursBetween, jsonField, unindexed } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
-import { eventRowsFromFacts, eventSumsFromRollups, type EventSum } from './stats-event-queries.ts';
+import { eventRowsFromFacts, eventSumsFromRollups, eventSumsOfHours, type EventSum } from './stats-event-queries.ts';
 import type { TtlCache } from '../core/stats/ttl-cache.ts';
 
 /**
@@ -264,6 +264,23 @@ async function settledRows(read: ReadQuery, period: Period, streetId: number | n
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * A part of a period that lies before today split into its whole hours (`middle`, which no
+ * passing deadline changes any more, so it may be shared for the cache's lifetime) and the
+ * minutes at either end (`edges`, read per request); null when there is no whole hour in it.
+ */
+function hourAligned(h: Period, today: Date): { middle: Period; edges: Period[] } | null {
+  if (h.to.getTime() > today.getTime()) return null;
+  const from = Math.ceil(h.from.getTime() / HOUR_MS) * HOUR_MS;
+  const to = Math.floor(h.to.getTime() / HOUR_MS) * HOUR_MS;
+  if (from >= to) return null;
+  const edges: Period[] = [];
+  if (h.from.getTime() < from) edges.push({ from: h.from, to: new Date(from) });
+  if (to < h.to.getTime()) edges.push({ from: new Date(to), to: h.to });
+  return { middle: { from: new Date(from), to: new Date(to) }, edges };
+}
 
 /** The rows of whole district days [fromDay, toDay) summed from "StatsRollup" (db/stats-rollup.ts). */
 async function caseRowsFromRollups(
@@ -407,13 +424,35 @@ export async function loadStatsRows(
   } else if (b.getTime() < period.to.getTime()) {
     hours.push({ from: new Date(Math.max(b.getTime(), period.from.getTime())), to: period.to });
   }
+  // The hour-aligned middle of a period bound inside a past day is shared like the whole days:
+  // periods whose start differs by less than an hour (a "cold" request per millisecond, or a
+  // dashboard asking from "now − 30 days") then each read only the minutes up to the next hour.
+  const direct: Period[] = [];
+  for (const h of hours) {
+    const split = opts.wholeDays ? hourAligned(h, today) : null;
+    if (!split) {
+      direct.push(h);
+      continue;
+    }
+    direct.push(...split.edges);
+    const mid = split.middle;
+    const load = async (): Promise<WholeDayRows> => {
+      const [cases, events] = await Promise.all([
+        caseRowsDirect(read, mid, streetId, now),
+        eventSumsOfHours(read, mid, streetId, withPeople),
+      ]);
+      return { cases, events };
+    };
+    const key = `hours|${mid.from.toISOString()}|${mid.to.toISOString()}|${streetId ?? 'district'}|${withPeople ? 'people' : ''}`;
+    wholeParts.push(opts.wholeDays!.get(key, load));
+  }
   const whole = wholeParts.length ? Promise.all(wholeParts).then((ws) => ws.flatMap((w) => w.events)) : null;
   const [caseParts, events, settled] = await Promise.all([
     Promise.all([
-      ...hours.map((h) => caseRowsDirect(read, h, streetId, now)),
+      ...direct.map((h) => caseRowsDirect(read, h, streetId, now)),
       ...wholeParts.map((w) => w.then((x) => x.cases)),
     ]),
-    eventRowsFromFacts(read, period, whole, hours, streetId, withPeople),
+    eventRowsFromFacts(read, period, whole, direct, streetId, withPeople),
     settledRows(read, period, streetId),
   ]);
   return { ...concatRows(caseParts), ...events, settled };
