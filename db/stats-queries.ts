@@ -362,6 +362,8 @@ function concatRows(parts: readonly CaseRows[]): CaseRows {
 export interface WholeDayRows {
   cases: CaseRows;
   events: EventSum[];
+  /** Patrol findings settled within the part (read from the findings: they have no rollup). */
+  settled: SettledFindingRow[];
 }
 
 export const wholeDaysKey = (fromDay: string, toDay: string, streetId: number | null, people: boolean) =>
@@ -395,12 +397,14 @@ export async function loadStatsRows(
   if (a.getTime() < b.getTime()) {
     if (period.from.getTime() < a.getTime()) hours.push({ from: period.from, to: a });
     const [fromDay, toDay] = [districtDay(a), districtDay(b)];
+    const days = { from: a, to: b };
     const load = async (): Promise<WholeDayRows> => {
-      const [cases, events] = await Promise.all([
+      const [cases, events, settled] = await Promise.all([
         caseRowsFromRollups(read, fromDay, toDay, streetId),
         eventSumsFromRollups(read, fromDay, toDay, streetId, withPeople),
+        settledRows(read, days, streetId),
       ]);
-      return { cases, events };
+      return { cases, events, settled };
     };
     wholeParts.push(
       opts.wholeDays ? opts.wholeDays.get(wholeDaysKey(fromDay, toDay, streetId, withPeople), load) : load(),
@@ -437,25 +441,31 @@ export async function loadStatsRows(
     direct.push(...split.edges);
     const mid = split.middle;
     const load = async (): Promise<WholeDayRows> => {
-      const [cases, events] = await Promise.all([
+      const [cases, events, settled] = await Promise.all([
         caseRowsDirect(read, mid, streetId, now),
         eventSumsOfHours(read, mid, streetId, withPeople),
+        settledRows(read, mid, streetId),
       ]);
-      return { cases, events };
+      return { cases, events, settled };
     };
     const key = `hours|${mid.from.toISOString()}|${mid.to.toISOString()}|${streetId ?? 'district'}|${withPeople ? 'people' : ''}`;
     wholeParts.push(opts.wholeDays!.get(key, load));
   }
   const whole = wholeParts.length ? Promise.all(wholeParts).then((ws) => ws.flatMap((w) => w.events)) : null;
-  const [caseParts, events, settled] = await Promise.all([
+  // The period's parts (direct hours, whole days, today, shared hours) partition it: the settled
+  // findings are summed per part like the cases, so a shared part's need not be read again.
+  const [caseParts, events, settledParts] = await Promise.all([
     Promise.all([
       ...direct.map((h) => caseRowsDirect(read, h, streetId, now)),
       ...wholeParts.map((w) => w.then((x) => x.cases)),
     ]),
     eventRowsFromFacts(read, period, whole, direct, streetId, withPeople),
-    settledRows(read, period, streetId),
+    Promise.all([
+      ...direct.map((h) => settledRows(read, h, streetId)),
+      ...wholeParts.map((w) => w.then((x) => x.settled)),
+    ]),
   ]);
-  return { ...concatRows(caseParts), ...events, settled };
+  return { ...concatRows(caseParts), ...events, settled: settledParts.flat() };
 }
 
 /**
@@ -473,9 +483,10 @@ async function todayFromRollups(
   const tomorrow = new Date(today.getTime() + DAY_MS);
   const [day, nextDay] = [districtDay(today), districtDay(tomorrow)];
   const street = streetId === null ? '' : ' AND +c."streetId" = ?';
-  const [cases, events, ahead] = await Promise.all([
+  const [cases, events, settled, ahead] = await Promise.all([
     caseRowsFromRollups(read, day, nextDay, streetId),
     eventSumsFromRollups(read, day, nextDay, streetId, withPeople),
+    settledRows(read, { from: today, to: tomorrow }, streetId),
     read(
       `SELECT c."streetId" + 0 AS "streetId", c."departmentId" + 0 AS "departmentId", COUNT(*) AS due,
               ${countTrue('c."postponed"')} AS postponed
@@ -493,7 +504,7 @@ async function todayFromRollups(
     postponed: -num(r.postponed),
     onTime: 0,
   }));
-  return { cases: { ...cases, due: [...cases.due, ...notYetDue] }, events };
+  return { cases: { ...cases, due: [...cases.due, ...notYetDue] }, events, settled };
 }
 
 /** Every row computed from the cases and events themselves, ignoring the rollups: the reference the rollups are checked against. */

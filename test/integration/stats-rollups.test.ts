@@ -171,6 +171,27 @@ beforeAll(async () => {
       ).id,
     );
 
+  // Patrol findings settled on the spot (721 service), with and without a patrol, in every part of
+  // a period: whole days, today, and the hours around a bound inside a day.
+  const inspector = await f.person({ role: 'inspector', street: STREETS[1]! });
+  for (let i = 0; i < 60; i++) {
+    const at = new Date(start + rand() * (NOW.getTime() - start));
+    await f.finding({
+      inspectorId: inspector.id,
+      outcome: rand() < 0.8 ? 'settled' : 'case',
+      createdAt: at,
+      ...(rand() < 0.5 ? { patrolStreet: pick(STREETS) } : {}),
+    });
+  }
+  for (const at of [
+    '2026-10-15T07:30:12.345Z',
+    '2026-10-15T07:45:00Z',
+    '2026-10-15T09:10:00Z',
+    '2026-11-12T09:50:00Z',
+    '2026-11-20T02:00:00Z',
+  ])
+    await f.finding({ inspectorId: inspector.id, outcome: 'settled', createdAt: at, patrolStreet: STREETS[0]! });
+
   // Changes after the fact, through the case store: every kind of column the figures read.
   const outbox = createOutboxStore(t.db, { clock: () => NOW });
   const store = createCaseStore(t.db, (tx, people, msg, key, caseId) =>
@@ -317,6 +338,7 @@ describe('statistics from rollups', () => {
     expect(sum(nov.departments, (d) => d.referralsReceived)).toBeGreaterThan(5);
     expect(sum(nov.departments, (d) => d.acceptedInTime)).toBeGreaterThan(2);
     expect(sum(nov.departments, (d) => d.returned)).toBeGreaterThan(0);
+    expect(nov.totals.mode721.patrolSettled).toBeGreaterThan(5);
   });
 
   it('put the cases either side of Shanghai midnight on their own district days', async () => {
