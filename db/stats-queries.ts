@@ -377,7 +377,9 @@ export const wholeDaysKey = (fromDay: string, toDay: string, streetId: number | 
  * the event loop. `wholeDays`, when given, shares the whole-day part between periods that differ
  * only within their first or last day (each "last 30 days" request starts at another instant):
  * the figures then lag the rollups by at most that cache's lifetime, as the figures' own cache
- * does (today's part also by at most a minute of deadlines passing).
+ * does (today's part also by at most a minute of deadlines passing). The same cache keeps the
+ * whole hours of a bound inside a past day, and each shared part's settled patrol findings, so
+ * a request reads only the minutes before the next whole hour and any hours after today.
  */
 export async function loadStatsRows(
   db: Db,
