@@ -69,7 +69,7 @@ export async function eventSumsFromRollups(
 }
 
 /** The same sums for a few hours [from, to), from the facts themselves. */
-async function eventSumsOfHours(
+export async function eventSumsOfHours(
   read: ReadQuery,
   w: Period,
   streetId: number | null,

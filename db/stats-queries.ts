@@ -14,7 +14,7 @@ import type { Db } from './prisma-client.ts';
 import { readerOf, type ReadQuery } from './reader-pool.ts';
 import { countTrue, districtDate, hoursBetween, jsonField, unindexed } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
-import { eventRowsFromFacts, eventSumsFromRollups, type EventSum } from './stats-event-queries.ts';
+import { eventRowsFromFacts, eventSumsFromRollups, eventSumsOfHours, type EventSum } from './stats-event-queries.ts';
 import type { TtlCache } from '../core/stats/ttl-cache.ts';
 
 /**
@@ -264,6 +264,23 @@ async function settledRows(read: ReadQuery, period: Period, streetId: number | n
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * A part of a period that lies before today split into its whole hours (`middle`, which no
+ * passing deadline changes any more, so it may be shared for the cache's lifetime) and the
+ * minutes at either end (`edges`, read per request); null when there is no whole hour in it.
+ */
+function hourAligned(h: Period, today: Date): { middle: Period; edges: Period[] } | null {
+  if (h.to.getTime() > today.getTime()) return null;
+  const from = Math.ceil(h.from.getTime() / HOUR_MS) * HOUR_MS;
+  const to = Math.floor(h.to.getTime() / HOUR_MS) * HOUR_MS;
+  if (from >= to) return null;
+  const edges: Period[] = [];
+  if (h.from.getTime() < from) edges.push({ from: h.from, to: new Date(from) });
+  if (to < h.to.getTime()) edges.push({ from: new Date(to), to: h.to });
+  return { middle: { from: new Date(from), to: new Date(to) }, edges };
+}
 
 /** The rows of whole district days [fromDay, toDay) summed from "StatsRollup" (db/stats-rollup.ts). */
 async function caseRowsFromRollups(
@@ -345,6 +362,8 @@ function concatRows(parts: readonly CaseRows[]): CaseRows {
 export interface WholeDayRows {
   cases: CaseRows;
   events: EventSum[];
+  /** Patrol findings settled within the part (read from the findings: they have no rollup). */
+  settled: SettledFindingRow[];
 }
 
 export const wholeDaysKey = (fromDay: string, toDay: string, streetId: number | null, people: boolean) =>
@@ -358,7 +377,9 @@ export const wholeDaysKey = (fromDay: string, toDay: string, streetId: number | 
  * the event loop. `wholeDays`, when given, shares the whole-day part between periods that differ
  * only within their first or last day (each "last 30 days" request starts at another instant):
  * the figures then lag the rollups by at most that cache's lifetime, as the figures' own cache
- * does (today's part also by at most a minute of deadlines passing).
+ * does (today's part also by at most a minute of deadlines passing). The same cache keeps the
+ * whole hours of a bound inside a past day, and each shared part's settled patrol findings, so
+ * a request reads only the minutes before the next whole hour and any hours after today.
  */
 export async function loadStatsRows(
   db: Db,
@@ -378,12 +399,14 @@ export async function loadStatsRows(
   if (a.getTime() < b.getTime()) {
     if (period.from.getTime() < a.getTime()) hours.push({ from: period.from, to: a });
     const [fromDay, toDay] = [districtDay(a), districtDay(b)];
+    const days = { from: a, to: b };
     const load = async (): Promise<WholeDayRows> => {
-      const [cases, events] = await Promise.all([
+      const [cases, events, settled] = await Promise.all([
         caseRowsFromRollups(read, fromDay, toDay, streetId),
         eventSumsFromRollups(read, fromDay, toDay, streetId, withPeople),
+        settledRows(read, days, streetId),
       ]);
-      return { cases, events };
+      return { cases, events, settled };
     };
     wholeParts.push(
       opts.wholeDays ? opts.wholeDays.get(wholeDaysKey(fromDay, toDay, streetId, withPeople), load) : load(),
@@ -407,16 +430,44 @@ export async function loadStatsRows(
   } else if (b.getTime() < period.to.getTime()) {
     hours.push({ from: new Date(Math.max(b.getTime(), period.from.getTime())), to: period.to });
   }
+  // The hour-aligned middle of a period bound inside a past day is shared like the whole days:
+  // periods whose start differs by less than an hour (a "cold" request per millisecond, or a
+  // dashboard asking from "now − 30 days") then each read only the minutes up to the next hour.
+  const direct: Period[] = [];
+  for (const h of hours) {
+    const split = opts.wholeDays ? hourAligned(h, today) : null;
+    if (!split) {
+      direct.push(h);
+      continue;
+    }
+    direct.push(...split.edges);
+    const mid = split.middle;
+    const load = async (): Promise<WholeDayRows> => {
+      const [cases, events, settled] = await Promise.all([
+        caseRowsDirect(read, mid, streetId, now),
+        eventSumsOfHours(read, mid, streetId, withPeople),
+        settledRows(read, mid, streetId),
+      ]);
+      return { cases, events, settled };
+    };
+    const key = `hours|${mid.from.toISOString()}|${mid.to.toISOString()}|${streetId ?? 'district'}|${withPeople ? 'people' : ''}`;
+    wholeParts.push(opts.wholeDays!.get(key, load));
+  }
   const whole = wholeParts.length ? Promise.all(wholeParts).then((ws) => ws.flatMap((w) => w.events)) : null;
-  const [caseParts, events, settled] = await Promise.all([
+  // The period's parts (direct hours, whole days, today, shared hours) partition it: the settled
+  // findings are summed per part like the cases, so a shared part's need not be read again.
+  const [caseParts, events, settledParts] = await Promise.all([
     Promise.all([
-      ...hours.map((h) => caseRowsDirect(read, h, streetId, now)),
+      ...direct.map((h) => caseRowsDirect(read, h, streetId, now)),
       ...wholeParts.map((w) => w.then((x) => x.cases)),
     ]),
-    eventRowsFromFacts(read, period, whole, hours, streetId, withPeople),
-    settledRows(read, period, streetId),
+    eventRowsFromFacts(read, period, whole, direct, streetId, withPeople),
+    Promise.all([
+      ...direct.map((h) => settledRows(read, h, streetId)),
+      ...wholeParts.map((w) => w.then((x) => x.settled)),
+    ]),
   ]);
-  return { ...concatRows(caseParts), ...events, settled };
+  return { ...concatRows(caseParts), ...events, settled: settledParts.flat() };
 }
 
 /**
@@ -434,9 +485,10 @@ async function todayFromRollups(
   const tomorrow = new Date(today.getTime() + DAY_MS);
   const [day, nextDay] = [districtDay(today), districtDay(tomorrow)];
   const street = streetId === null ? '' : ' AND +c."streetId" = ?';
-  const [cases, events, ahead] = await Promise.all([
+  const [cases, events, settled, ahead] = await Promise.all([
     caseRowsFromRollups(read, day, nextDay, streetId),
     eventSumsFromRollups(read, day, nextDay, streetId, withPeople),
+    settledRows(read, { from: today, to: tomorrow }, streetId),
     read(
       `SELECT c."streetId" + 0 AS "streetId", c."departmentId" + 0 AS "departmentId", COUNT(*) AS due,
               ${countTrue('c."postponed"')} AS postponed
@@ -454,7 +506,7 @@ async function todayFromRollups(
     postponed: -num(r.postponed),
     onTime: 0,
   }));
-  return { cases: { ...cases, due: [...cases.due, ...notYetDue] }, events };
+  return { cases: { ...cases, due: [...cases.due, ...notYetDue] }, events, settled };
 }
 
 /** Every row computed from the cases and events themselves, ignoring the rollups: the reference the rollups are checked against. */

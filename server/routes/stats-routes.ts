@@ -142,11 +142,13 @@ export async function statsFor(
   now: Date,
   wholeDays?: TtlCache<WholeDayRows>,
 ) {
+  // The district's own scope is every street: one read of the labels, not two.
+  const everyStreet = streetsInScope(db, null);
   const [rows, streets, departments, allStreets] = await Promise.all([
     loadStatsRows(db, period, streetId, now, wholeDays ? { wholeDays } : {}),
-    streetsInScope(db, streetId),
+    streetId === null ? everyStreet : streetsInScope(db, streetId),
     referralDepartments(db),
-    streetsInScope(db, null),
+    everyStreet,
   ]);
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },

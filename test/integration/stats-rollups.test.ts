@@ -13,9 +13,19 @@ import {
 import type { StatsRows } from '../../core/stats/stats-types.ts';
 import { createCaseStore } from '../../db/case-store.ts';
 import { createOutboxStore } from '../../db/outbox-store.ts';
-import { sqlOf } from '../../db/prisma-client.ts';
+import { createPrismaClient, sqlOf } from '../../db/prisma-client.ts';
+import { attachReaderPool, readerOf } from '../../db/reader-pool.ts';
+import type { SqlValue } from '../../db/sql-connection.ts';
 import { MIGRATIONS_DIR, PG_MIGRATIONS_DIR } from '../../db/schema-engine.ts';
-import { loadStatsRows, loadStatsRowsDirect, referralDepartments, streetsInScope } from '../../db/stats-queries.ts';
+import {
+  loadStatsRows,
+  loadStatsRowsDirect,
+  referralDepartments,
+  streetsInScope,
+  type WholeDayRows,
+} from '../../db/stats-queries.ts';
+import { createTtlCache } from '../../core/stats/ttl-cache.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
 import { rebuildRollups } from '../../db/stats-rollup.ts';
 import { seedReferenceData } from '../../db/seed.ts';
 import { createCaseFactory } from '../helpers/case-factory.ts';
@@ -160,6 +170,27 @@ beforeAll(async () => {
         })
       ).id,
     );
+
+  // Patrol findings settled on the spot (721 service), with and without a patrol, in every part of
+  // a period: whole days, today, and the hours around a bound inside a day.
+  const inspector = await f.person({ role: 'inspector', street: STREETS[1]! });
+  for (let i = 0; i < 60; i++) {
+    const at = new Date(start + rand() * (NOW.getTime() - start));
+    await f.finding({
+      inspectorId: inspector.id,
+      outcome: rand() < 0.8 ? 'settled' : 'case',
+      createdAt: at,
+      ...(rand() < 0.5 ? { patrolStreet: pick(STREETS) } : {}),
+    });
+  }
+  for (const at of [
+    '2026-10-15T07:30:12.345Z',
+    '2026-10-15T07:45:00Z',
+    '2026-10-15T09:10:00Z',
+    '2026-11-12T09:50:00Z',
+    '2026-11-20T02:00:00Z',
+  ])
+    await f.finding({ inspectorId: inspector.id, outcome: 'settled', createdAt: at, patrolStreet: STREETS[0]! });
 
   // Changes after the fact, through the case store: every kind of column the figures read.
   const outbox = createOutboxStore(t.db, { clock: () => NOW });
@@ -307,6 +338,7 @@ describe('statistics from rollups', () => {
     expect(sum(nov.departments, (d) => d.referralsReceived)).toBeGreaterThan(5);
     expect(sum(nov.departments, (d) => d.acceptedInTime)).toBeGreaterThan(2);
     expect(sum(nov.departments, (d) => d.returned)).toBeGreaterThan(0);
+    expect(nov.totals.mode721.patrolSettled).toBeGreaterThan(5);
   });
 
   it('put the cases either side of Shanghai midnight on their own district days', async () => {
@@ -317,6 +349,47 @@ describe('statistics from rollups', () => {
       `SELECT DISTINCT "day" FROM "StatsRollup" WHERE "kind" = 'created' AND "day" IN ('2026-11-09', '2026-11-10')`,
     );
     expect(rollup.map((r) => r.day).sort()).toEqual(['2026-11-09', '2026-11-10']);
+  });
+
+  it('share the whole hours of a bound inside a past day: a start a millisecond later reads minutes, not a day, of cases', async () => {
+    // A second client on the same database whose reads are recorded on their way through.
+    const db = await createPrismaClient(t.url);
+    const base = readerOf(db);
+    const spans: number[] = [];
+    const read = Object.assign(
+      <T>(sql: string, ...args: SqlValue[]) => {
+        if (sql.includes('FROM "Case" c WHERE c."createdAt" >= ?')) {
+          const at = args.filter((a): a is string => typeof a === 'string' && /^\d{4}-\d\d-\d\dT/.test(a));
+          const ms = at.map((a) => Date.parse(a));
+          spans.push(Math.max(...ms) - Math.min(...ms));
+        }
+        return base<T>(sql, ...args);
+      },
+      { dialect: base.dialect },
+    );
+    attachReaderPool(db, { all: read, close: async () => {} });
+    try {
+      const clock = createFakeClock(NOW);
+      const wholeDays = createTtlCache<WholeDayRows>({ ttlMs: 30_000, max: 50, clock: () => clock.now().getTime() });
+      const cached: typeof loadStatsRows = (_db, period, streetId, now) =>
+        loadStatsRows(db, period, streetId, now, { wholeDays });
+      const streetId = await createCaseFactory(t.db).streetId(STREETS[0]!);
+      const start = Date.parse('2026-10-15T07:30:12.345Z'); // 15:30 in Shanghai
+      for (const scope of [null, streetId])
+        for (const [i, to] of [new Date('2026-11-20T16:00:00Z'), new Date('2026-11-12T09:45:00Z')].entries()) {
+          spans.length = 0;
+          const period = { from: new Date(start + i), to };
+          expect(await figures(cached, period, scope)).toEqual(await figures(loadStatsRowsDirect, period, scope));
+          const later = { from: new Date(start + i + 1), to };
+          spans.length = 0;
+          expect(await figures(cached, later, scope)).toEqual(await figures(loadStatsRowsDirect, later, scope));
+          // Only the minutes before the next whole hour (and after the last, at the end) are read again.
+          expect(spans.length).toBeGreaterThan(0);
+          expect(Math.max(...spans)).toBeLessThanOrEqual(HOUR);
+        }
+    } finally {
+      await db.$disconnect();
+    }
   });
 
   it('kept in step with every change equal a rebuild from the cases, and the migration backfill', async () => {
