@@ -33,6 +33,15 @@ export interface EventSum {
   acceptedInTime: number;
 }
 
+const toEventSum = (r: Record<string, unknown>): EventSum => ({
+  kind: String(r.kind),
+  ownerId: num(r.ownerId),
+  n: num(r.n),
+  onTime: num(r.onTime),
+  rework: num(r.rework),
+  acceptedInTime: num(r.acceptedInTime),
+});
+
 /** The event rollups of whole district days [fromDay, toDay). */
 export async function eventSumsFromRollups(
   read: ReadQuery,
@@ -58,14 +67,7 @@ export async function eventSumsFromRollups(
       ...(streetId === null ? [] : [streetId]),
     ),
   ]);
-  return [...people, ...departments].map((r) => ({
-    kind: String(r.kind),
-    ownerId: num(r.ownerId),
-    n: num(r.n),
-    onTime: num(r.onTime),
-    rework: num(r.rework),
-    acceptedInTime: num(r.acceptedInTime),
-  }));
+  return [...people, ...departments].map(toEventSum);
 }
 
 /** The same sums for a few hours [from, to), from the facts themselves. */
@@ -110,14 +112,7 @@ export async function eventSumsOfHours(
       ...(streetId === null ? [] : [streetId]),
     ),
   ]);
-  return [...handled, ...assigned, ...departments].map((r) => ({
-    kind: String(r.kind),
-    ownerId: num(r.ownerId),
-    n: num(r.n),
-    onTime: num(r.onTime),
-    rework: num(r.rework),
-    acceptedInTime: num(r.acceptedInTime),
-  }));
+  return [...handled, ...assigned, ...departments].map(toEventSum);
 }
 
 /**
