@@ -43,8 +43,8 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
         });
         return sendDownload(reply, 'xlsx', name, body);
       }
-      // The CSV is streamed a chunk of cases at a time (nothing read ahead of what the client
-      // takes), holding its gate slot until the stream closes. The first chunk is read before
+      // The CSV is streamed a chunk of cases at a time (backpressure: at most a chunk read ahead
+      // of what the client has taken), holding its gate slot until the stream ends or closes. The first chunk is read before
       // the answer starts, so a failure there is still a proper error answer; a later one ends
       // the download early and is logged by fastify.
       const release = await gate.acquire();
