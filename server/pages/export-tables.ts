@@ -26,6 +26,12 @@ import type { StatsView } from './stats-page.ts';
 export const EXPORT_MAX_ROWS = 20_000;
 
 const CHUNK = 500;
+/**
+ * Cases per chunk of the streamed CSV. Smaller chunks leave less alive across each read, so less
+ * reaches the old generation: at 1M cases with 16 clients, 500 gave /healthz p99 47–56 ms and
+ * stalls of 96–207 ms, 200 gave 31 ms and 48–54 ms (the download about a third slower).
+ */
+export const CSV_CHUNK = 200;
 
 /**
  * The cases the viewer may see, with the board's filters, in the board's order, CHUNK at a time:
@@ -108,7 +114,7 @@ export async function* casesCsv(
   let withContact: boolean | null = null;
   let held: string[] = [];
   let count = 0;
-  for await (const part of caseRowChunks(db, actor, filters, now, opts.chunk)) {
+  for await (const part of caseRowChunks(db, actor, filters, now, opts.chunk ?? CSV_CHUNK)) {
     let out = '';
     for (const c of part) {
       const { cells, contact } = caseCells(actor, c, now);
