@@ -21,6 +21,11 @@ function csvCell(v: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** One CSV line's text, without its line end. */
+export function csvLine(cells: ReadonlyArray<string | number | null>): string {
+  return cells.map(csvCell).join(',');
+}
+
 /** UTF-8 with a byte-order mark and CRLF lines: what Excel on Windows opens correctly in Chinese. */
 export function toCsv(t: ExportTable): Buffer {
   const lines = [t.headers, ...t.rows].map((r) => r.map(csvCell).join(','));

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { XLSX_MIME } from '../pages/export-format.ts';
 
@@ -10,8 +11,13 @@ export const downloadFormatParams = {
   required: ['format'],
 } as const;
 
-/** Sends an export as a download that is never cached or sniffed as something else. */
-export function sendDownload(reply: FastifyReply, format: DownloadFormat, name: string, body: Buffer): FastifyReply {
+/** Sends an export (whole, or streamed) as a download that is never cached or sniffed as something else. */
+export function sendDownload(
+  reply: FastifyReply,
+  format: DownloadFormat,
+  name: string,
+  body: Buffer | Readable,
+): FastifyReply {
   return reply
     .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME)
     .header('content-disposition', `attachment; filename="${name}.${format}"`)

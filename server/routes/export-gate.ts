@@ -10,6 +10,11 @@ import { TooManyRequestsError } from '../../core/errors.ts';
 export interface ExportGate {
   /** Runs `build` when a slot is free; throws TooManyRequestsError when the queue is full. */
   run<T>(build: () => Promise<T>): Promise<T>;
+  /**
+   * Takes a slot (waiting in turn, or TooManyRequestsError) and gives back its release, for a
+   * streamed export that holds the slot until its last byte is sent. Releasing twice is harmless.
+   */
+  acquire(): Promise<() => void>;
   readonly building: number;
   readonly waiting: number;
 }
@@ -27,21 +32,31 @@ export function createExportGate(slots = EXPORT_SLOTS, queue = EXPORT_QUEUE): Ex
     if (next) next();
     else building -= 1;
   };
+  const acquire = async (): Promise<() => void> => {
+    if (building >= slots) {
+      if (waiters.length >= queue)
+        throw new TooManyRequestsError(
+          `正在生成的导出文件过多，请 ${RETRY_AFTER_SECONDS} 秒后再试。`,
+          RETRY_AFTER_SECONDS,
+        );
+      // The slot is handed over by release(), so `building` stays as it is.
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    } else building += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+    };
+  };
   return {
+    acquire,
     async run(build) {
-      if (building >= slots) {
-        if (waiters.length >= queue)
-          throw new TooManyRequestsError(
-            `正在生成的导出文件过多，请 ${RETRY_AFTER_SECONDS} 秒后再试。`,
-            RETRY_AFTER_SECONDS,
-          );
-        // The slot is handed over by release(), so `building` stays as it is.
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      } else building += 1;
+      const done = await acquire();
       try {
         return await build();
       } finally {
-        release();
+        done();
       }
     },
     get building() {

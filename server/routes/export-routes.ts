@@ -1,8 +1,9 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { districtDay } from '../../core/stats/period-fns.ts';
 import { parseBoardFilters, type RawQuery } from '../pages/board-query.ts';
-import { toCsv, toCsvYielding, toXlsx } from '../pages/export-format.ts';
-import { casesTable, statsTables } from '../pages/export-tables.ts';
+import { toCsv, toXlsx } from '../pages/export-format.ts';
+import { casesCsv, casesTable, statsTables } from '../pages/export-tables.ts';
 import { installPageErrors, requireStaffPage } from '../pages/page-guard.ts';
 import { loadStatsView, statsStreetScope } from '../pages/stats-view.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -32,12 +33,35 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       const actor = requireStaffPage(req);
       const filters = parseBoardFilters(req.query as RawQuery);
       const now = domain.clock();
-      const body = await gate.run(async () => {
-        const table = await casesTable(db, actor, filters, now);
-        req.log.info({ rows: table.rows.length, format: req.params.format }, 'cases exported');
-        return req.params.format === 'csv' ? await toCsvYielding(table) : await toXlsx([table]);
-      });
-      return sendDownload(reply, req.params.format, `cases-${districtDay(now)}`, body);
+      const name = `cases-${districtDay(now)}`;
+      if (req.params.format === 'xlsx') {
+        // The workbook is built whole on its worker (export-format.ts), from the whole table.
+        const body = await gate.run(async () => {
+          const table = await casesTable(db, actor, filters, now);
+          req.log.info({ rows: table.rows.length, format: 'xlsx' }, 'cases exported');
+          return await toXlsx([table]);
+        });
+        return sendDownload(reply, 'xlsx', name, body);
+      }
+      // The CSV is streamed a chunk of cases at a time (backpressure: at most a chunk read ahead
+      // of what the client has taken), holding its gate slot until the stream ends or closes. The first chunk is read before
+      // the answer starts, so a failure there is still a proper error answer; a later one ends
+      // the download early and is logged by fastify.
+      const release = await gate.acquire();
+      let body: Readable;
+      try {
+        const chunks = casesCsv(db, actor, filters, now, {
+          onEnd: (rows) => req.log.info({ rows, format: 'csv' }, 'cases exported'),
+        });
+        const first = await chunks.next();
+        body = Readable.from(startingWith(first, chunks), { objectMode: false });
+      } catch (err) {
+        release();
+        throw err;
+      }
+      // 'end' frees the slot as the last byte goes out; 'close' when the client went away first.
+      body.once('end', release).once('close', release);
+      return sendDownload(reply, 'csv', name, body);
     },
   );
 
@@ -64,4 +88,11 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       return sendDownload(reply, req.params.format, `stats-${view.from}_${view.to}`, body);
     },
   );
+}
+
+/** The rest of a generator whose first step was already taken (a return or destroy reaches it too). */
+async function* startingWith<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
 }
