@@ -4,6 +4,7 @@ import type { DepartmentEventRow, PersonRow } from '../core/stats/stats-types.ts
 import type { ReadQuery } from './reader-pool.ts';
 import { countTrue, jsonField } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
+import { HANDLED_ON_TIME, list, num } from './stats-sql.ts';
 
 /**
  * The per-person (人员考核) and department (部门考核) rows of a period from the event facts and
@@ -18,9 +19,6 @@ import { sqlDate } from './sql-values.ts';
  * rare (a second resolution by the same person after rework) and read per request.
  */
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const list = (xs: readonly string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})`;
-const HANDLED_ON_TIME = `(c."status" = 'closed' AND c."closedAt" IS NOT NULL AND c."dueAt" IS NOT NULL AND c."closedAt" <= c."dueAt" AND c."postponed" = FALSE)`;
 const SENT_BACK = `(f."flag" AND (c."reworkCount" > 0 OR c."reopenCount" > 0))`;
 
 /** Sums per (kind, owner) over whole days: what the cache of whole-day parts keeps. */

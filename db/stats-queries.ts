@@ -14,6 +14,7 @@ import type { Db } from './prisma-client.ts';
 import { readerOf, type ReadQuery } from './reader-pool.ts';
 import { countTrue, districtDate, hoursBetween, jsonField, unindexed } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
+import { CLOSED_BY_DEADLINE, HANDLED_ON_TIME, list, num } from './stats-sql.ts';
 import { eventRowsFromFacts, eventSumsFromRollups, eventSumsOfHours, type EventSum } from './stats-event-queries.ts';
 import type { TtlCache } from '../core/stats/ttl-cache.ts';
 
@@ -41,15 +42,7 @@ import type { TtlCache } from '../core/stats/ttl-cache.ts';
  *   the patrol's street, or the inspector's when the finding has no patrol.
  */
 
-/** COUNT and SUM come back as bigint (or null over no rows). */
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const id = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-const list = (xs: readonly string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})`;
-/** closedByDeadline in assessment-rules.ts. */
-const CLOSED_BY_DEADLINE = `(c."status" = 'closed' AND c."closedAt" IS NOT NULL AND c."dueAt" IS NOT NULL AND c."closedAt" <= c."dueAt")`;
-/** isHandledOnTime in assessment-rules.ts. */
-const HANDLED_ON_TIME = `(${CLOSED_BY_DEADLINE} AND c."postponed" = FALSE)`;
 
 /** The case-state rows of [from, to) computed from the cases themselves (db/stats-rollup.ts sums the same per day). */
 async function caseRowsDirect(
