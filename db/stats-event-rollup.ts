@@ -15,8 +15,8 @@ import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
  * Keeps "StatsEventFact" and "StatsEventRollup" (see the schema) in step with the case events
  * and the cases, in the unit of work that appends the event or changes the case, so the
  * per-person and department figures of a period are a sum over days plus the facts of a few
- * hours, never a scan of "CaseEvent". What each kind counts follows db/stats-queries.ts's
- * direct statements (loadStatsRowsDirect), which test/integration/stats-rollups.test.ts
+ * hours, never a scan of "CaseEvent". What each kind counts follows the direct statements of
+ * test/helpers/stats-direct.ts (loadStatsRowsDirect), which test/integration/stats-rollups.test.ts
  * compares them with. One assumption: a case's events carry non-decreasing times in the order
  * they are appended (they are stamped with the clock as they happen).
  */

@@ -17,15 +17,10 @@ import { createPrismaClient, sqlOf } from '../../db/prisma-client.ts';
 import { attachReaderPool, readerOf } from '../../db/reader-pool.ts';
 import type { SqlValue } from '../../db/sql-connection.ts';
 import { MIGRATIONS_DIR, PG_MIGRATIONS_DIR } from '../../db/schema-engine.ts';
-import {
-  loadStatsRows,
-  loadStatsRowsDirect,
-  referralDepartments,
-  streetsInScope,
-  type WholeDayRows,
-} from '../../db/stats-queries.ts';
+import { loadStatsRows, referralDepartments, streetsInScope, type WholeDayRows } from '../../db/stats-queries.ts';
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
+import { loadStatsRowsDirect } from '../helpers/stats-direct.ts';
 import { rebuildRollups } from '../../db/stats-rollup.ts';
 import { seedReferenceData } from '../../db/seed.ts';
 import { createCaseFactory } from '../helpers/case-factory.ts';
