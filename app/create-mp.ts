@@ -8,16 +8,12 @@ import { createMpChannel, type MpChannel } from '../bot/mp/mp-channel.ts';
 import { createPassiveSlots } from '../bot/mp/mp-passive.ts';
 import { createMpSender } from '../bot/mp/mp-sender.ts';
 import { loadMpTemplates, type MpTemplates } from '../bot/mp/mp-templates.ts';
-import type { Config } from '../config/config-schema.ts';
-import type { Logger } from '../config/logger.ts';
 import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 import type { ChannelSender } from '../core/messaging/outbound-types.ts';
 import { createMpStore, type MpStore } from '../db/mp-store.ts';
-import type { Db } from '../db/prisma-client.ts';
 import { mpCallbackRoutes } from '../server/routes/mp-callback-routes.ts';
 import { mpOauthRoutes } from '../server/routes/mp-oauth-routes.ts';
-import type { Bot } from './create-bot.ts';
-import type { Domain } from './create-domain.ts';
+import type { QueueingChannelWiring } from './channel-wiring.ts';
 
 export interface Mp {
   sender: ChannelSender;
@@ -27,17 +23,13 @@ export interface Mp {
   routes: (app: FastifyInstance) => Promise<void>;
 }
 
-export function createMp(opts: {
-  config: Config;
-  logger: Logger;
-  db: Db;
-  domain: Domain;
-  bot: Bot;
-  kick: () => void;
-  /** Instead of WECHAT_MP_TEMPLATES (tests). */
-  templates?: MpTemplates;
-  passiveWaitMs?: number;
-}): Mp | null {
+export function createMp(
+  opts: QueueingChannelWiring & {
+    /** Instead of WECHAT_MP_TEMPLATES (tests). */
+    templates?: MpTemplates;
+    passiveWaitMs?: number;
+  },
+): Mp | null {
   const { config, domain, db } = opts;
   if (!config.WECHAT_MP_APP_ID || !config.WECHAT_MP_SECRET) return null;
   const logger = opts.logger.child({ component: 'mp' });

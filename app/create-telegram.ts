@@ -1,27 +1,18 @@
 // Wires the Telegram channel to the bot runtime, the evidence store and the outbox. Called by
 // main.ts and by the end-to-end tests, so both run the same assembly. Null without a bot token.
-import type { Config } from '../config/config-schema.ts';
 import { telegramModeNotice } from '../config/telegram-mode-notice.ts';
-import type { Logger } from '../config/logger.ts';
 import type { ReplyQueue } from '../bot/bot-runtime.ts';
 import { createTelegramChannel, type TelegramChannel } from '../bot/telegram/telegram-channel.ts';
-import type { Db } from '../db/prisma-client.ts';
-import type { Bot } from './create-bot.ts';
-import type { Domain } from './create-domain.ts';
 import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
+import type { QueueingChannelWiring } from './channel-wiring.ts';
 
 export type { TelegramChannel };
 
-export function createTelegram(opts: {
-  config: Config;
-  logger: Logger;
-  db: Db;
-  domain: Domain;
-  bot: Bot;
-  /** Wakes the delivery worker after something is queued. */
-  kick: () => void;
-  albumQuietMs?: number;
-}): TelegramChannel | null {
+export function createTelegram(
+  opts: QueueingChannelWiring & {
+    albumQuietMs?: number;
+  },
+): TelegramChannel | null {
   const { config, domain } = opts;
   if (!config.TELEGRAM_BOT_TOKEN) return null;
   const notice = telegramModeNotice(config);

@@ -1,19 +1,15 @@
 // The built-in web chat (/chat): the embedded default channel. Its sender goes to the delivery
 // worker with the other channels' senders; its routes go to createServer (extraRoutes).
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/config-schema.ts';
-import type { Logger } from '../config/logger.ts';
 import { createSseHub, type SseHub } from '../bot/webchat/sse-hub.ts';
 import { createSharedSseHub } from '../bot/webchat/shared-sse-hub.ts';
 import { engineOf } from '../db/db-engine.ts';
 import { createPgNotifyBus } from '../db/pg-notify-bus.ts';
 import { createWebChatSender } from '../bot/webchat/webchat-sender.ts';
 import type { ChannelSender } from '../core/messaging/outbound-types.ts';
-import type { Db } from '../db/prisma-client.ts';
 import { createWebChatStore } from '../db/web-chat-store.ts';
 import { webchatRoutes } from '../server/routes/webchat-routes.ts';
-import type { Bot } from './create-bot.ts';
-import type { Domain } from './create-domain.ts';
+import type { ChannelWiring } from './channel-wiring.ts';
 
 export interface WebChat {
   sender: ChannelSender;
@@ -21,14 +17,11 @@ export interface WebChat {
   hub: SseHub;
 }
 
-export function createWebChat(opts: {
-  db: Db;
-  domain: Domain;
-  bot: Bot;
-  config: Config;
-  logger: Logger;
-  heartbeatMs?: number;
-}): WebChat {
+export function createWebChat(
+  opts: ChannelWiring & {
+    heartbeatMs?: number;
+  },
+): WebChat {
   const { db, domain } = opts;
   const local = createSseHub(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {});
   // On PostgreSQL several processes may serve the web chat: pushes travel between them by

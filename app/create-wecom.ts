@@ -2,21 +2,17 @@
 // outbox and the fastify app. Called by main.ts and by the end-to-end tests, so both run the
 // same assembly. Null unless WECOM_CORP_ID and WECOM_SECRET are set.
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/config-schema.ts';
-import type { Logger } from '../config/logger.ts';
 import { createWecomChannel, type WecomChannel } from '../bot/wecom/wecom-channel.ts';
 import type { MenuConfig } from '../bot/wecom/wecom-menu.ts';
 import { createNextActions } from '../bot/wecom/wecom-next-actions.ts';
 import { OUTBOX_PRIORITY } from '../core/messaging/outbox-port.ts';
 import { createHandledMessageStore } from '../db/processed-update-store.ts';
-import type { Db } from '../db/prisma-client.ts';
 import { createWecomCaseStore } from '../db/wecom-case-store.ts';
 import { readDirectoryConfig, syncDirectory, type DirectoryConfig } from '../bot/wecom/wecom-directory-sync.ts';
 import { createWecomDirectoryStore } from '../db/wecom-directory-store.ts';
 import { wecomAdminRoutes } from '../server/routes/wecom-admin-routes.ts';
 import { wecomCallbackRoutes } from '../server/routes/wecom-callback-routes.ts';
-import type { Bot } from './create-bot.ts';
-import type { Domain } from './create-domain.ts';
+import type { QueueingChannelWiring } from './channel-wiring.ts';
 
 export type { WecomChannel };
 
@@ -30,18 +26,13 @@ export interface Wecom {
   stop(): Promise<void>;
 }
 
-export function createWecom(opts: {
-  config: Config;
-  logger: Logger;
-  db: Db;
-  domain: Domain;
-  bot: Bot;
-  /** Wakes the delivery worker after something is queued. */
-  kick: () => void;
-  menu?: MenuConfig;
-  /** The directory mapping; config/wecom-directory.json, read at each sync, when absent. */
-  directory?: DirectoryConfig;
-}): Wecom | null {
+export function createWecom(
+  opts: QueueingChannelWiring & {
+    menu?: MenuConfig;
+    /** The directory mapping; config/wecom-directory.json, read at each sync, when absent. */
+    directory?: DirectoryConfig;
+  },
+): Wecom | null {
   const { config, domain, logger } = opts;
   if (!config.wecomEnabled || !config.WECOM_CORP_ID || !config.WECOM_SECRET) return null;
   if (!config.WECOM_AGENT_ID) throw new Error('WECOM_AGENT_ID is required when WECOM_CORP_ID and WECOM_SECRET are set');
