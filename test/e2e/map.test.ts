@@ -22,6 +22,23 @@ let browser: Browser;
 let openNumber = '';
 const contexts: BrowserContext[] = [];
 
+/**
+ * The point a chat bubble shows, to its five decimals. The bubble's text runs straight into its
+ * time ("…东经 114.25884" then "20:31"), so the number is cut at five decimals rather than read
+ * up to the first non-digit, which took the hour's first digit along after 20:00 Beijing time.
+ */
+function shownPoint(text: string): { lat: number; lng: number } {
+  const m = /北纬 (\d+\.\d{5})，东经 (\d+\.\d{5})/.exec(text);
+  if (!m) throw new Error(`no point in ${JSON.stringify(text)}`);
+  return { lat: Number(m[1]), lng: Number(m[2]) };
+}
+
+/** Shown to five decimals, so at most half a unit in the fifth place off (plus float noise). */
+function expectWithinRounding(shown: { lat: number; lng: number }, exact: { lat: number; lng: number }): void {
+  expect(Math.abs(shown.lat - exact.lat)).toBeLessThanOrEqual(5.000001e-6);
+  expect(Math.abs(shown.lng - exact.lng)).toBeLessThanOrEqual(5.000001e-6);
+}
+
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'zh-CN' });
   contexts.push(context);
@@ -141,12 +158,11 @@ describe.skipIf(!hasChromium)('Leaflet maps over GCJ-02 tiles', () => {
     await map.click({ position: at });
     const sent = page.locator('.msg.in', { hasText: '📍' }).last();
     await sent.waitFor();
-    const m = /北纬 ([\d.]+)，东经 ([\d.]+)/.exec((await sent.textContent()) ?? '')!;
+    const m = shownPoint((await sent.textContent()) ?? '');
     const expected = gcj02ToWgs84(clicked);
-    expect(Number(m[1])).toBeCloseTo(expected.lat, 5);
-    expect(Number(m[2])).toBeCloseTo(expected.lng, 5);
+    expectWithinRounding(m, expected);
     // Not the GCJ-02 point itself (≈ 500 m away in Wuhan).
-    expect(Math.abs(Number(m[2]) - clicked.lng)).toBeGreaterThan(0.003);
+    expect(Math.abs(m.lng - clicked.lng)).toBeGreaterThan(0.003);
     await page.screenshot({ path: path.join(ARTIFACTS, 'map-chat.png') });
 
     // From the keyboard: Enter on the focused map sends its centre, shifted back as well.
@@ -161,11 +177,7 @@ describe.skipIf(!hasChromium)('Leaflet maps over GCJ-02 tiles', () => {
     });
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.msg.in', { hasText: '📍' }).count()).toBe(2);
-    const byKey = /北纬 ([\d.]+)，东经 ([\d.]+)/.exec(
-      (await page.locator('.msg.in', { hasText: '📍' }).last().textContent()) ?? '',
-    )!;
-    const expectedCentre = gcj02ToWgs84(centre);
-    expect(Number(byKey[1])).toBeCloseTo(expectedCentre.lat, 5);
-    expect(Number(byKey[2])).toBeCloseTo(expectedCentre.lng, 5);
+    const byKey = shownPoint((await page.locator('.msg.in', { hasText: '📍' }).last().textContent()) ?? '');
+    expectWithinRounding(byKey, gcj02ToWgs84(centre));
   }, 90_000);
 });
