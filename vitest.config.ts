@@ -9,6 +9,7 @@ export default defineConfig({
       'bot/**/*.test.ts',
       'server/**/*.test.ts',
       'storage/**/*.test.ts',
+      'llm/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     testTimeout: 30_000,

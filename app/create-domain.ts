@@ -7,13 +7,14 @@ import { SCHEDULE_MESSAGES } from '../core/schedule/schedule-messages.ts';
 import { CASE_MESSAGES } from '../core/case/case-messages.ts';
 import { createCaseServices, type CaseServices } from '../core/case/case-services.ts';
 import { createReportService, type ReportService } from '../core/case/report-service.ts';
-import { loadHolidayCalendarSync, type HolidayCalendar } from '../core/deadlines/holiday-calendar.ts';
-import { createJurisdiction } from '../core/geo/jurisdiction.ts';
+import { type HolidayCalendar } from '../core/deadlines/holiday-calendar.ts';
+import { loadHolidayCalendarSync } from '../config/holiday-calendar-file.ts';
+import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
 import type { Jurisdiction } from '../core/geo/geo-types.ts';
 import { createPlaceMemory, type PlaceMemoryPort } from '../core/geo/place-memory.ts';
 import type { TemplateCatalogue } from '../core/messaging/template-fns.ts';
-import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
-import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
+import { loadPowerListFileSync } from '../config/power-list-file.ts';
+import { defaultPowerListPath } from '../config/power-list-file.ts';
 import { createRouter } from '../core/routing/router.ts';
 import { createLlmAssist } from './create-llm-assist.ts';
 import type { Router } from '../core/routing/routing-types.ts';
@@ -64,7 +65,7 @@ export async function createDomain(opts: DomainOptions): Promise<Domain> {
   const clock = opts.clock ?? (() => new Date());
   // Route with the list the administrator made active; the bundled file only before any import.
   const powerList = (await activePowerList(db)) ?? loadPowerListFileSync(defaultPowerListPath());
-  const jurisdiction = createJurisdiction();
+  const jurisdiction = createBundledJurisdiction();
   // What staff confirmed about places, loaded once; each new confirmation is added as it commits.
   const places = createPlaceMemory(await loadPlaceCorrections(db), {
     codeOf: (s) => jurisdiction.resolveStreet(s)?.code ?? null,

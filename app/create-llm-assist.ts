@@ -4,7 +4,7 @@ import type { Config } from '../config/config-schema.ts';
 import type { Logger } from '../config/logger.ts';
 import type { PowerList } from '../core/power-list/power-list-types.ts';
 import { createAssistedRouter, type AssistedRouter } from '../core/routing/assisted-router.ts';
-import { createLlmClient } from '../core/routing/llm-client.ts';
+import { createLlmClient } from '../llm/openai-llm-client.ts';
 import type { Router } from '../core/routing/routing-types.ts';
 
 export type LlmConfig = Pick<

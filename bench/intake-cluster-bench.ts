@@ -14,7 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { TelegramUpdate } from '../bot/telegram/telegram-channel.ts';
-import { createJurisdiction } from '../core/geo/jurisdiction.ts';
+import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
 import type { Engine } from '../db/db-engine.ts';
 import { createScratchDatabase } from '../db/pg-scratch-database.ts';
 import { createPrismaClient } from '../db/prisma-client.ts';
@@ -195,7 +195,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     const db = await createPrismaClient(url);
     cleanups.push(() => db.$disconnect());
 
-    const jurisdiction = createJurisdiction();
+    const jurisdiction = createBundledJurisdiction();
     const points = districtPoints(warmup + o.reports, (lat, lng) => {
       const s = jurisdiction.locatePoint({ lat, lng });
       return !s.outsideDistrict && s.street !== null;

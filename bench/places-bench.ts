@@ -3,7 +3,8 @@
  * (test/fixtures/place-replay.ts explains the model): `npm run bench -- places [seed…]`.
  * The figures show the learning works; they are not a measure of real-world accuracy.
  */
-import { createJurisdiction } from '../core/geo/jurisdiction.ts';
+import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
+import type { JurisdictionService } from '../core/geo/jurisdiction.ts';
 import { createPlaceMemory, type PlaceCorrection } from '../core/geo/place-memory.ts';
 import { locateStreet } from '../core/routing/street-locate-fns.ts';
 import { createWorld, mulberry32, replayMonth } from '../test/fixtures/place-replay.ts';
@@ -14,7 +15,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 
 export function run(args: string[]): void {
   const seeds = args.length ? args.map(Number).filter(Number.isFinite) : [18, 1, 2, 3, 4];
-  const j = createJurisdiction();
+  const j = createBundledJurisdiction();
   out('places: synthetic month (30 days × 20 reports, 150 compounds, 3 % wrong corrections), 400 held-out reports');
   out('seed  corrections  month-acc  held-out before → after   (pin only)         (name only)');
   const totals = { before: 0, after: 0 };
@@ -34,7 +35,7 @@ export function run(args: string[]): void {
 }
 
 /** What the memory costs each report once years of corrections have piled up. */
-function lookupCost(j: ReturnType<typeof createJurisdiction>): void {
+function lookupCost(j: JurisdictionService): void {
   const world = createWorld(j, { seed: 7 });
   const reports = world.month(100, 100);
   const rand = mulberry32(7);

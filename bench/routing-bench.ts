@@ -3,9 +3,9 @@
  * inspector findings, long letters, chit-chat) through the full router, street lookup included.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { createJurisdiction } from '../core/geo/jurisdiction.ts';
-import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
-import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
+import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
+import { loadPowerListFileSync } from '../config/power-list-file.ts';
+import { defaultPowerListPath } from '../config/power-list-file.ts';
 import { createRouter } from '../core/routing/router.ts';
 import type { RouteInput } from '../core/routing/routing-types.ts';
 import { percentile } from './percentile.ts';
@@ -103,7 +103,7 @@ export function run(args: string[]): void {
   const setupStart = process.hrtime.bigint();
   const router = createRouter({
     powerList: loadPowerListFileSync(defaultPowerListPath()),
-    jurisdiction: createJurisdiction(),
+    jurisdiction: createBundledJurisdiction(),
   });
   const setupMs = Number(process.hrtime.bigint() - setupStart) / 1e6;
   const inputs = reports(n);

@@ -20,7 +20,7 @@ import { startTelegramEmulator, type TelegramEmulator } from '../test/helpers/te
 import { districtPoints } from '../test/helpers/telegram-report-updates.ts';
 import { jpeg } from '../test/helpers/test-images.ts';
 import { percentile } from './percentile.ts';
-import { createJurisdiction } from '../core/geo/jurisdiction.ts';
+import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -186,7 +186,7 @@ export async function run(argv: string[] = []): Promise<void> {
   ];
 
   // Residents: one new report every 1/rate seconds, each waiting for the bot between its steps.
-  const jurisdiction = createJurisdiction();
+  const jurisdiction = createBundledJurisdiction();
   const points = districtPoints(Math.ceil(seconds * rate) + 10, (lat, lng) => {
     const s = jurisdiction.locatePoint({ lat, lng });
     return !s.outsideDistrict && s.street !== null;

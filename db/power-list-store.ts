@@ -1,4 +1,4 @@
-import { parsePowerList } from '../core/power-list/power-list-loader.ts';
+import { parsePowerList } from '../core/power-list/power-list-parse.ts';
 import type { PowerList } from '../core/power-list/power-list-types.ts';
 import type { Db } from './prisma-client.ts';
 

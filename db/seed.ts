@@ -1,5 +1,5 @@
-import { loadPowerListFile } from '../core/power-list/power-list-loader.ts';
-import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
+import { loadPowerListFile } from '../config/power-list-file.ts';
+import { defaultPowerListPath } from '../config/power-list-file.ts';
 import { importPowerList } from './power-list-store.ts';
 import type { Db } from './prisma-client.ts';
 import { seedOrganisation } from './seed-organisation.ts';

@@ -4,16 +4,16 @@
  */
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { createJurisdiction } from '../core/geo/jurisdiction.ts';
-import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
-import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
+import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
+import { loadPowerListFileSync } from '../config/power-list-file.ts';
+import { defaultPowerListPath } from '../config/power-list-file.ts';
 import { classifyLine } from '../core/routing/classify-line-fns.ts';
 import { createRouter } from '../core/routing/router.ts';
 
 async function main(): Promise<void> {
   const router = createRouter({
     powerList: loadPowerListFileSync(process.env.POWER_LIST_PATH ?? defaultPowerListPath()),
-    jurisdiction: createJurisdiction(),
+    jurisdiction: createBundledJurisdiction(),
   });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {

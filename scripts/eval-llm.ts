@@ -6,7 +6,7 @@
 import pino from 'pino';
 import { createLlmAssist } from '../app/create-llm-assist.ts';
 import { ConfigError, loadConfig } from '../config/load-config.ts';
-import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
+import { loadPowerListFileSync } from '../config/power-list-file.ts';
 import type { AssistedDecision } from '../core/routing/assisted-router.ts';
 import type { Router, RoutingDecision } from '../core/routing/routing-types.ts';
 import { routeOk, scoreLines, type EvalLine } from './eval-scoring.ts';

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createJurisdiction } from '../core/geo/jurisdiction.ts';
-import { loadPowerListFileSync } from '../core/power-list/power-list-loader.ts';
-import { defaultPowerListPath } from '../core/power-list/power-list-path.ts';
+import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
+import { loadPowerListFileSync } from '../config/power-list-file.ts';
+import { defaultPowerListPath } from '../config/power-list-file.ts';
 import { createRouter } from '../core/routing/router.ts';
 import { runLlmEval } from './eval-llm.ts';
 import { loadLetterLines, runLettersEval } from './eval-letters.ts';
@@ -36,7 +36,7 @@ if (values.letters) {
   );
   const letterRouter = createRouter({
     powerList: loadPowerListFileSync(values.list ?? defaultPowerListPath()),
-    jurisdiction: createJurisdiction(),
+    jurisdiction: createBundledJurisdiction(),
   });
   process.stdout.write(runLettersEval(letterRouter, letterLines, !values['no-misses']));
   process.exit(0);
@@ -48,7 +48,7 @@ const lines: EvalLine[] = readFileSync(file, 'utf8')
 
 const router = createRouter({
   powerList: loadPowerListFileSync(values.list ?? defaultPowerListPath()),
-  jurisdiction: createJurisdiction(),
+  jurisdiction: createBundledJurisdiction(),
 });
 // --llm: rules alone and rules with model assistance side by side (scripts/eval-llm.ts); exits 2 without LLM_* settings.
 if (values.llm)

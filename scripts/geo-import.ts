@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Crs } from '../core/geo/geo-types.ts';
-import { createJurisdiction } from '../core/geo/jurisdiction.ts';
+import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
 import { importOfficialStreets, StreetImportError } from '../core/geo/street-import-fns.ts';
 
 function usage(message?: string): never {
@@ -52,7 +52,7 @@ function main(): void {
   } catch (err) {
     usage(`cannot read ${args.file}: ${(err as Error).message}`);
   }
-  const jurisdiction = createJurisdiction();
+  const jurisdiction = createBundledJurisdiction();
   const source =
     args.source ??
     `official boundaries imported from ${basename(args.file)} (${args.crs}) on ${new Date().toISOString().slice(0, 10)}`;

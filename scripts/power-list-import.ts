@@ -1,7 +1,8 @@
 // npm run power-list:import -- <file.json>
 // Loads a power list (e.g. the official one) as a new active version; old cases keep their item versions.
 import { loadConfig } from '../config/load-config.ts';
-import { PowerListError, loadPowerListFile } from '../core/power-list/power-list-loader.ts';
+import { loadPowerListFile } from '../config/power-list-file.ts';
+import { PowerListError } from '../core/power-list/power-list-parse.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { PowerListVersionConflict, importPowerList } from '../db/power-list-store.ts';
 import { createPrismaClient } from '../db/prisma-client.ts';

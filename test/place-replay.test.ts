@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createJurisdiction } from '../core/geo/jurisdiction.ts';
+import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
 import { replayMonth } from './fixtures/place-replay.ts';
 
-const j = createJurisdiction();
+const j = createBundledJurisdiction();
 
 describe('replaying a month of corrections (synthetic, seed 18)', () => {
   const result = replayMonth(j, { seed: 18 });

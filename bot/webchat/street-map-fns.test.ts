@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createJurisdiction } from '../../core/geo/jurisdiction.ts';
-import { loadBundledJurisdictionData } from '../../core/geo/jurisdiction-data.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
+import { loadBundledJurisdictionData } from '../../config/jurisdiction-data-file.ts';
 import { buildStreetMap, project, renderStreetMapSvg, unproject } from './street-map-fns.ts';
 
 const map = buildStreetMap(loadBundledJurisdictionData().streets);
@@ -26,7 +26,7 @@ describe('the web chat district map', () => {
   });
 
   it('puts every label inside its own street, as the jurisdiction sees it', () => {
-    const jurisdiction = createJurisdiction();
+    const jurisdiction = createBundledJurisdiction();
     for (const s of map.streets) {
       expect(jurisdiction.locatePoint(unproject(map.projection, s.label.x, s.label.y)).street, s.name).toBe(s.name);
     }

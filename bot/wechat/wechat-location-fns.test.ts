@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toWgs84, wgs84ToGcj02 } from '../../core/geo/coord-transform-fns.ts';
-import { createJurisdiction } from '../../core/geo/jurisdiction.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
 import { parseLocationText, toInboundLocation } from './wechat-location-fns.ts';
 
-const j = createJurisdiction();
+const j = createBundledJurisdiction();
 /** Metres per degree near Wuhan (30.6° N). */
 const M_PER_DEG_LAT = 110_850;
 const M_PER_DEG_LNG = 95_900;

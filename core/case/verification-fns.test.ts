@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createJurisdiction } from '../geo/jurisdiction.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
 import { checkResolutionPhotos } from './verification-fns.ts';
 
-const settings = { farM: 200, jurisdiction: createJurisdiction() };
+const settings = { farM: 200, jurisdiction: createBundledJurisdiction() };
 const CASE = { lat: 30.5942, lng: 114.2359 }; // 万松街道
 const photo = (id: number, lat: number | null, lng: number | null) => ({ id, lat, lng });
 

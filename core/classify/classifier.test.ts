@@ -1,7 +1,7 @@
 import { dict } from '@node-rs/jieba/dict.js';
 import { describe, expect, it } from 'vitest';
-import { loadPowerListFileSync } from '../power-list/power-list-loader.ts';
-import { defaultPowerListPath } from '../power-list/power-list-path.ts';
+import { loadPowerListFileSync } from '../../config/power-list-file.ts';
+import { defaultPowerListPath } from '../../config/power-list-file.ts';
 import type { PowerList } from '../power-list/power-list-types.ts';
 import { createClassifier } from './classifier.ts';
 import { buildDomainDict } from './domain-dict-fns.ts';

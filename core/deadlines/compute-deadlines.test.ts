@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calendarCovers, calendarWarningsAhead, yearStatus } from './calendar-coverage-fns.ts';
 import { at, show, testCalendar } from './deadline-test-helpers.ts';
-import { loadHolidayCalendarSync } from './holiday-calendar.ts';
+import { loadHolidayCalendarSync } from '../../config/holiday-calendar-file.ts';
 import { computeDeadlines, countsAsWorkingDays, isWorkingDay, type DeadlineInput } from './working-time-fns.ts';
 
 const cal = loadHolidayCalendarSync();

@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calendarJson } from './deadline-test-helpers.ts';
+import { HolidayCalendarError, parseHolidayCalendar } from './holiday-calendar.ts';
 import {
-  HolidayCalendarError,
   defaultHolidayCalendarPath,
   loadHolidayCalendar,
   loadHolidayCalendarSync,
-  parseHolidayCalendar,
-} from './holiday-calendar.ts';
+} from '../../config/holiday-calendar-file.ts';
 import { isWeekend, parseYmd } from './shanghai-day-fns.ts';
 
 function issuesOf(json: unknown): string[] {

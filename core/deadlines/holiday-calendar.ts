@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isWeekend, parseHhmm, parseYmd, yearOfDay } from './shanghai-day-fns.ts';
 
@@ -133,34 +130,8 @@ export function parseHolidayCalendar(json: unknown): HolidayCalendar {
   throw new HolidayCalendarError('节假日日历格式不正确', issues);
 }
 
-/** The bundled calendar (prisma/data/holidays.json), found from this module so any working directory works. */
-export function defaultHolidayCalendarPath(): string {
-  return fileURLToPath(new URL('../../prisma/data/holidays.json', import.meta.url));
-}
-
-/** Reads and validates a holiday calendar file (default: the bundled one). */
-export async function loadHolidayCalendar(path: string = defaultHolidayCalendarPath()): Promise<HolidayCalendar> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new HolidayCalendarError(`无法读取节假日日历文件 ${path}`, [errorText(err)]);
-  }
-  return parseText(text, path);
-}
-
-/** Synchronous twin for CLIs and benchmarks. */
-export function loadHolidayCalendarSync(path: string = defaultHolidayCalendarPath()): HolidayCalendar {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new HolidayCalendarError(`无法读取节假日日历文件 ${path}`, [errorText(err)]);
-  }
-  return parseText(text, path);
-}
-
-function parseText(text: string, path: string): HolidayCalendar {
+/** Parses a calendar file's text; `path` names the file in the error. Pure: the caller read it. */
+export function parseHolidayCalendarText(text: string, path: string): HolidayCalendar {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -170,6 +141,7 @@ function parseText(text: string, path: string): HolidayCalendar {
   return parseHolidayCalendar(json);
 }
 
-function errorText(err: unknown): string {
+/** An error's message for a HolidayCalendarError's issue line. */
+export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

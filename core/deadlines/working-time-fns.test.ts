@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { at, show, testCalendar } from './deadline-test-helpers.ts';
-import { loadHolidayCalendarSync } from './holiday-calendar.ts';
+import { loadHolidayCalendarSync } from '../../config/holiday-calendar-file.ts';
 import {
   addWorkingDays,
   addWorkingHours,

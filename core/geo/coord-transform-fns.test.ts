@@ -10,7 +10,7 @@ import {
   wgs84ToGcj02,
 } from './coord-transform-fns.ts';
 import { distanceM, toLocalM } from './geo-measure-fns.ts';
-import { loadBundledJurisdictionData } from './jurisdiction-data.ts';
+import { loadBundledJurisdictionData } from '../../config/jurisdiction-data-file.ts';
 
 const { outline } = loadBundledJurisdictionData();
 

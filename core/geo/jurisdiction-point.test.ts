@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { wgs84ToBd09, wgs84ToGcj02 } from './coord-transform-fns.ts';
-import { createJurisdiction } from './jurisdiction.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
 
-const j = createJurisdiction();
+const j = createBundledJurisdiction();
 
 describe('locatePoint', () => {
   it('places 江汉关 (WGS 114.288, 30.580) in 花楼水塔街道', () => {

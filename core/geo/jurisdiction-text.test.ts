@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createJurisdiction } from './jurisdiction.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
 
-const j = createJurisdiction();
+const j = createBundledJurisdiction();
 
 describe('locateText: addresses from the public gazetteer facts', () => {
   it.each([

@@ -2,7 +2,6 @@ import type { Crs, Jurisdiction, LatLng, StreetLocation } from './geo-types.ts';
 import type { JurisdictionData, StreetInfo } from './jurisdiction-data-types.ts';
 import { toWgs84 } from './coord-transform-fns.ts';
 import { buildGazetteerIndex } from './gazetteer-index-fns.ts';
-import { loadBundledJurisdictionData } from './jurisdiction-data.ts';
 import { locateWgsPoint, shapeOf, type PointIndex } from './point-locate-fns.ts';
 import { locateInText } from './text-locate-fns.ts';
 import { normaliseText } from './text-matcher-fns.ts';
@@ -24,8 +23,8 @@ export interface JurisdictionService extends Jurisdiction {
  * Builds the street jurisdiction from the given data, or from the bundled files in
  * prisma/data/ (loaded once). Everything is precompiled here; lookups are pure and fast.
  */
-export function createJurisdiction(data?: JurisdictionData): JurisdictionService {
-  const { gazetteer, streets: streetAreas, outline } = data ?? loadBundledJurisdictionData();
+export function createJurisdiction(data: JurisdictionData): JurisdictionService {
+  const { gazetteer, streets: streetAreas, outline } = data;
   const streets = [...gazetteer.streets].sort((a, b) => a.code.localeCompare(b.code));
 
   const byKey = new Map<string, StreetInfo>();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createJurisdiction } from './jurisdiction.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
 
-const j = createJurisdiction();
+const j = createBundledJurisdiction();
 
 // Issue 18: places named as residential compounds (…小区, …花园, …里) placed no street.
 describe('locateText: compounds, lanes and roads named after streets and communities', () => {

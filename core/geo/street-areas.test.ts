@@ -1,13 +1,13 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { describe, expect, it } from 'vitest';
 import { ringAreaKm2, distanceToRingsM } from './geo-measure-fns.ts';
-import { createJurisdiction } from './jurisdiction.ts';
-import { loadBundledJurisdictionData } from './jurisdiction-data.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
+import { loadBundledJurisdictionData } from '../../config/jurisdiction-data-file.ts';
 import { ringsOf } from './point-locate-fns.ts';
 import type { StreetFeature } from './jurisdiction-data-types.ts';
 
 const data = loadBundledJurisdictionData();
-const j = createJurisdiction();
+const j = createBundledJurisdiction();
 const outline = data.outline.features[0]!;
 
 function areaKm2(f: StreetFeature): number {

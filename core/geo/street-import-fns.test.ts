@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { fromWgs84 } from './coord-transform-fns.ts';
 import { distanceM } from './geo-measure-fns.ts';
 import { createJurisdiction } from './jurisdiction.ts';
-import { loadBundledJurisdictionData } from './jurisdiction-data.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
+import { loadBundledJurisdictionData } from '../../config/jurisdiction-data-file.ts';
 import { importOfficialStreets, StreetImportError } from './street-import-fns.ts';
 
 const data = loadBundledJurisdictionData();
-const j = createJurisdiction();
+const j = createBundledJurisdiction();
 const opts = {
   crs: 'gcj02' as const,
   source: 'test: official file',

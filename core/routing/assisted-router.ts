@@ -10,7 +10,7 @@ import {
   type AskOptions,
   type AskReason,
 } from './llm-assist-fns.ts';
-import type { LlmClient, LlmOutcome } from './llm-client.ts';
+import type { LlmClient, LlmOutcome } from './llm-port.ts';
 import { assistSentence, mergedReasons } from './llm-reason-fns.ts';
 import { toRoutedItem } from './router.ts';
 import type { RouteInput, Router, RoutingDecision } from './routing-types.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createJurisdiction } from '../geo/jurisdiction.ts';
-import { loadPowerListFileSync } from '../power-list/power-list-loader.ts';
-import { defaultPowerListPath } from '../power-list/power-list-path.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
+import { loadPowerListFileSync } from '../../config/power-list-file.ts';
+import { defaultPowerListPath } from '../../config/power-list-file.ts';
 import { createRouter } from './router.ts';
 
 interface Example {
@@ -113,7 +113,7 @@ const EXAMPLES: Example[] = [
 
 const router = createRouter({
   powerList: loadPowerListFileSync(defaultPowerListPath()),
-  jurisdiction: createJurisdiction(),
+  jurisdiction: createBundledJurisdiction(),
 });
 
 describe('held-out style reports', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Jurisdiction, StreetLocation } from '../geo/geo-types.ts';
-import { loadPowerListFileSync } from '../power-list/power-list-loader.ts';
-import { defaultPowerListPath } from '../power-list/power-list-path.ts';
+import { loadPowerListFileSync } from '../../config/power-list-file.ts';
+import { defaultPowerListPath } from '../../config/power-list-file.ts';
 import { createRouter } from './router.ts';
 
 const place = (street: string | null, method: StreetLocation['method'], reason: string): StreetLocation => ({

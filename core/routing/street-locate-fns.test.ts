@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createJurisdiction } from '../geo/jurisdiction.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
 import { createPlaceMemory } from '../geo/place-memory.ts';
 import { locateStreet } from './street-locate-fns.ts';
 
-const j = createJurisdiction();
+const j = createBundledJurisdiction();
 const at = new Date('2026-03-02T02:00:00Z');
 
 describe("locateStreet: the inspector's own street", () => {

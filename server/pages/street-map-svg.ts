@@ -1,4 +1,4 @@
-import { loadBundledJurisdictionData } from '../../core/geo/jurisdiction-data.ts';
+import { loadBundledJurisdictionData } from '../../config/jurisdiction-data-file.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /**

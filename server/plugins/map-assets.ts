@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 // esbuild ships with tsx, which `npm start` runs on: no new dependency.
 import { transform } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
-import { loadBundledJurisdictionData } from '../../core/geo/jurisdiction-data.ts';
+import { loadBundledJurisdictionData } from '../../config/jurisdiction-data-file.ts';
 
 export const LEAFLET_PREFIX = '/vendor/leaflet/';
 export const COORD_SCRIPT = '/vendor/coord-transform.js';

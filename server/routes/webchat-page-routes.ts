@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildStreetMap, renderStreetMapSvg, type StreetMap } from '../../bot/webchat/street-map-fns.ts';
 import { ROLE_NAMES } from '../../bot/flows/command-flow.ts';
 import { STAFF_ROLES } from '../../core/case/case-types.ts';
-import { loadBundledJurisdictionData } from '../../core/geo/jurisdiction-data.ts';
+import { loadBundledJurisdictionData } from '../../config/jurisdiction-data-file.ts';
 import { ForbiddenError, TooManyRequestsError } from '../../core/errors.ts';
 import { createWebResident, demoStaffPersonId, DEMO_CHOICES } from '../../db/demo-identities.ts';
 import { chatPage, chooserPage, type ChatMe } from '../pages/chat-page.ts';

@@ -11,25 +11,14 @@ const CORE = path.join(ROOT, 'core');
 /** Module names core/ must not import (exact, or a package and its subpaths). */
 const FORBIDDEN = [
   /^(node:)?fs(\/promises)?$/,
+  // File paths from module URLs (fileURLToPath) belong with the file readers in config/.
+  /^(node:)?url$/,
   /^(node:)?path(\/posix|\/win32)?$/,
   /^(node:)?(http|https|http2|net|dgram|child_process)$/,
   /^(fastify|@fastify\/.+|telegraf(\/.*)?|wechaty(-.+)?(\/.*)?|undici)$/,
   /^(@prisma\/.+|pg|pg-.+|better-sqlite3|kysely(\/.*)?)$/,
   /^(@aws-sdk\/.+|openai(\/.*)?)$/,
 ];
-
-/**
- * Files that still break the rule, and what they may import. Each is a bundled data file read at
- * start-up (prisma/data/…) or the LLM client; moving them means touching their ~25 callers in
- * app/, scripts/, bench/ and tests, left for a change of its own. The list may only shrink: an
- * entry whose import is gone fails below, so the exception cannot outlive its reason.
- */
-const ALLOWED: Record<string, string[]> = {
-  'core/geo/jurisdiction-data.ts': ['node:fs'],
-  'core/power-list/power-list-loader.ts': ['node:fs', 'node:fs/promises'],
-  'core/deadlines/holiday-calendar.ts': ['node:fs', 'node:fs/promises'],
-  'core/routing/llm-client.ts': ['openai'],
-};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -61,21 +50,10 @@ describe('core/ layering', () => {
     expect(files.find((f) => f.name === 'core/evidence/photo-evidence.ts')?.imports).toContain('./file-store-port.ts');
   });
 
-  it('imports no file system, HTTP, chat library, database driver or SDK outside the listed exceptions', () => {
+  it('imports no file system, HTTP, chat library, database driver or SDK', () => {
     const violations = files.flatMap((f) =>
-      f.imports
-        .filter((m) => FORBIDDEN.some((re) => re.test(m)) && !(ALLOWED[f.name] ?? []).includes(m))
-        .map((m) => `${f.name} imports ${m}`),
+      f.imports.filter((m) => FORBIDDEN.some((re) => re.test(m))).map((m) => `${f.name} imports ${m}`),
     );
     expect(violations).toEqual([]);
-  });
-
-  it('lists no exception that is no longer needed', () => {
-    const stale = Object.entries(ALLOWED).flatMap(([name, modules]) =>
-      modules
-        .filter((m) => !files.find((f) => f.name === name)?.imports.includes(m))
-        .map((m) => `${name} no longer imports ${m}`),
-    );
-    expect(stale).toEqual([]);
   });
 });

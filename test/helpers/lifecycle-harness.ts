@@ -1,7 +1,7 @@
 import { createCaseServices, type CaseServices } from '../../core/case/case-services.ts';
 import { CASE_MESSAGES } from '../../core/case/case-messages.ts';
 import type { Actor, Role } from '../../core/case/case-types.ts';
-import { loadHolidayCalendarSync } from '../../core/deadlines/holiday-calendar.ts';
+import { loadHolidayCalendarSync } from '../../config/holiday-calendar-file.ts';
 import { createCaseStore } from '../../db/case-store.ts';
 import { createOutboxStore } from '../../db/outbox-store.ts';
 import { seedReferenceData } from '../../db/seed.ts';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCaseServices } from '../../core/case/case-services.ts';
 import type { CaseStore, CaseTx } from '../../core/case/case-port.ts';
-import { loadHolidayCalendarSync } from '../../core/deadlines/holiday-calendar.ts';
+import { loadHolidayCalendarSync } from '../../config/holiday-calendar-file.ts';
 import { createCaseStore } from '../../db/case-store.ts';
 import { createCaseFactory } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';

@@ -2,11 +2,11 @@ import { tmpdir } from 'node:os';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLlmAssist } from '../../app/create-llm-assist.ts';
-import { createJurisdiction } from '../../core/geo/jurisdiction.ts';
-import { loadPowerListFileSync } from '../../core/power-list/power-list-loader.ts';
-import { defaultPowerListPath } from '../../core/power-list/power-list-path.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
+import { loadPowerListFileSync } from '../../config/power-list-file.ts';
+import { defaultPowerListPath } from '../../config/power-list-file.ts';
 import { createAssistedRouter } from '../../core/routing/assisted-router.ts';
-import { createLlmClient, type LlmClientOptions } from '../../core/routing/llm-client.ts';
+import { createLlmClient, type LlmClientOptions } from '../../llm/openai-llm-client.ts';
 import { createRouter, toRoutedItem } from '../../core/routing/router.ts';
 import type { RouteInput, Router, RoutingDecision } from '../../core/routing/routing-types.ts';
 import {
@@ -25,7 +25,7 @@ let rulesRouter: Router;
 let unsure: Router;
 
 beforeAll(() => {
-  rulesRouter = createRouter({ powerList: list, jurisdiction: createJurisdiction() });
+  rulesRouter = createRouter({ powerList: list, jurisdiction: createBundledJurisdiction() });
   // The rules torn between 环境卫生 and 市容市政: the kind of report the model is asked about.
   unsure = {
     version: list.version,

@@ -6,7 +6,7 @@
 // Runs only in npm run test:postgres (TEST_ENGINE=postgres with TEST_DATABASE_URL); prints its figures on stderr.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createJurisdiction } from '../../core/geo/jurisdiction.ts';
+import { createBundledJurisdiction } from '../../config/jurisdiction-data-file.ts';
 import { startProcessCluster, type ProcessCluster } from '../helpers/process-cluster.ts';
 import { startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.ts';
 import { districtPoints } from '../helpers/telegram-report-updates.ts';
@@ -80,7 +80,7 @@ describe.skipIf(!testPgServer() || process.env.TEST_ENGINE !== 'postgres')(
       }
       const upAt = Date.now();
 
-      const jurisdiction = createJurisdiction();
+      const jurisdiction = createBundledJurisdiction();
       const points = districtPoints(REPORTS + 10, (lat, lng) => {
         const s = jurisdiction.locatePoint({ lat, lng });
         return !s.outsideDistrict && s.street !== null;

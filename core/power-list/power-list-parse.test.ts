@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPowerListFile, loadPowerListFileSync, parsePowerList, PowerListError } from './power-list-loader.ts';
-import { defaultPowerListPath } from './power-list-path.ts';
+import { loadPowerListFile, loadPowerListFileSync } from '../../config/power-list-file.ts';
+import { parsePowerList, PowerListError } from './power-list-parse.ts';
+import { defaultPowerListPath } from '../../config/power-list-file.ts';
 import { DEPARTMENTS, POSTS, REFERRAL_BODIES } from './power-list-types.ts';
 
 const item = (over: Record<string, unknown> = {}) => ({

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { powerListSchema } from './power-list-schema.ts';
 import type { PowerList } from './power-list-types.ts';
 
@@ -37,33 +35,13 @@ export function parsePowerList(json: unknown): PowerList {
   throw new PowerListError('权力清单格式不正确', issues);
 }
 
-/** Reads and validates a power list JSON file. */
-export async function loadPowerListFile(path: string): Promise<PowerList> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new PowerListError(`无法读取权力清单文件 ${path}`, [errorText(err)]);
-  }
-  return parsePowerListText(text, path);
-}
-
-/** Synchronous twin for CLIs and benchmarks that start before any event loop work. */
-export function loadPowerListFileSync(path: string): PowerList {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new PowerListError(`无法读取权力清单文件 ${path}`, [errorText(err)]);
-  }
-  return parsePowerListText(text, path);
-}
-
-function errorText(err: unknown): string {
+/** An error's message for a PowerListError's issue line. */
+export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function parsePowerListText(text: string, path: string): PowerList {
+/** Parses a power list file's text; `path` names the file in the error. Pure: the caller read it. */
+export function parsePowerListText(text: string, path: string): PowerList {
   let json: unknown;
   try {
     json = JSON.parse(text);

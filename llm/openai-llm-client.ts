@@ -1,25 +1,11 @@
 import OpenAI, { APIConnectionTimeoutError, APIUserAbortError } from 'openai';
-import type { Logger } from '../../config/logger.ts';
-import { parseModelAnswer, type ModelAnswer } from './llm-answer-fns.ts';
-import { createCircuitBreaker } from './llm-breaker.ts';
-import { cacheKey } from './llm-cache.ts';
-import { createLruCache } from './lru-cache.ts';
-import { buildMessages, type LlmCandidate } from './llm-prompt-fns.ts';
-
-export type LlmOutcome = 'ok' | 'invalid' | 'timeout' | 'error' | 'skipped_breaker' | 'skipped_busy' | 'cache_hit';
-
-export interface LlmResult {
-  outcome: LlmOutcome;
-  /** Present for 'ok' and 'cache_hit' only: a validated answer. */
-  answer: ModelAnswer | null;
-  latencyMs: number;
-}
-
-export interface LlmClient {
-  readonly model: string;
-  /** Never throws and never takes much longer than the time limit. */
-  choose(req: { text: string; candidates: readonly LlmCandidate[] }): Promise<LlmResult>;
-}
+import type { Logger } from '../config/logger.ts';
+import { parseModelAnswer, type ModelAnswer } from '../core/routing/llm-answer-fns.ts';
+import { createCircuitBreaker } from '../core/routing/llm-breaker.ts';
+import { cacheKey } from '../core/routing/llm-cache.ts';
+import type { LlmClient, LlmOutcome, LlmResult } from '../core/routing/llm-port.ts';
+import { createLruCache } from '../core/routing/lru-cache.ts';
+import { buildMessages } from '../core/routing/llm-prompt-fns.ts';
 
 export interface LlmClientOptions {
   baseURL: string;

@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
-import type { Gazetteer, JurisdictionData, OutlineCollection, StreetCollection } from './jurisdiction-data-types.ts';
+import { createJurisdiction, type JurisdictionService } from '../core/geo/jurisdiction.ts';
+import type {
+  Gazetteer,
+  JurisdictionData,
+  OutlineCollection,
+  StreetCollection,
+} from '../core/geo/jurisdiction-data-types.ts';
 
 /*
  * The bundled data files live in prisma/data/ (replaceable by official ones without code
- * changes). They are read synchronously, relative to this module, and only once per process.
+ * changes). They are read synchronously, relative to this module, and only once per process;
+ * core/geo takes them as an argument and never reads a file itself.
  */
 
-const DATA_DIR = new URL('../../prisma/data/', import.meta.url);
+const DATA_DIR = new URL('../prisma/data/', import.meta.url);
 
 let cached: JurisdictionData | null = null;
 
@@ -26,4 +33,9 @@ export function loadBundledJurisdictionData(): JurisdictionData {
     outline: readJson<OutlineCollection>('district-outline.geojson'),
   };
   return cached;
+}
+
+/** The district's jurisdiction over the bundled data: what the app and the tools use. */
+export function createBundledJurisdiction(): JurisdictionService {
+  return createJurisdiction(loadBundledJurisdictionData());
 }
