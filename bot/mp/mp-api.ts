@@ -1,5 +1,5 @@
-// The 公众号 server API as Gridline calls it: a cached access_token (refreshed five minutes before
-// it expires and after an invalid-token answer, one refresh at a time), customer-service and
+// The 公众号 server API as Gridline calls it: a cached stable access_token (refreshed five minutes
+// before it expires and after an invalid-token answer, one refresh at a time), customer-service and
 // subscription sends, temporary media, the menu, and 网页授权's code exchange.
 import type { Logger } from '../../config/logger.ts';
 import { checkSize } from '../../core/evidence/photo-fns.ts';
@@ -48,8 +48,17 @@ export function createMpApi(opts: MpApiOptions): MpApi {
   let refreshing: Promise<string> | null = null;
 
   async function fetchToken(): Promise<string> {
-    const url = `${root}/cgi-bin/token?grant_type=client_credential&appid=${encodeURIComponent(opts.appId)}&secret=${encodeURIComponent(opts.secret)}`;
-    const body = await readJson(await fetch(url, { signal: AbortSignal.timeout(timeoutMs) }));
+    // The stable token (getStableAccessToken, normal mode): every process asking gets the same token
+    // while it is valid, where cgi-bin/token would issue a new one that ends the others' five minutes
+    // later. Never force_refresh: that ends the token for every process (and is allowed 20 times a day).
+    const body = await readJson(
+      await fetch(`${root}/cgi-bin/stable_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credential', appid: opts.appId, secret: opts.secret }),
+        signal: AbortSignal.timeout(timeoutMs),
+      }),
+    );
     const token = body.access_token;
     if (typeof token !== 'string')
       throw new MpApiError(Number(body.errcode ?? -1), String(body.errmsg ?? 'no access_token'));

@@ -1,6 +1,6 @@
 // An emulator of the WeChat Official Account (公众号) platform's server side, written from the
 // official documentation (接入指南, 消息加解密, 接收普通消息/事件推送, 被动回复用户消息, 客服消息,
-// 订阅通知, 自定义菜单, 网页授权, 获取 access_token, 临时素材), on loopback with fastify. It signs
+// 订阅通知, 自定义菜单, 网页授权, 获取 access_token and its stable version, 临时素材), on loopback with fastify. It signs
 // and (in safe mode) encrypts callbacks itself with node:crypto as the documentation describes,
 // not with the library Gridline uses, so the two implementations check each other.
 //
@@ -129,14 +129,38 @@ export async function startMpEmulator(opts: {
     return null;
   };
 
+  // getAccessToken: every call issues a new token, and the one issued before stays valid for five
+  // more minutes only (获取 access_token: during a refresh the platform keeps old and new usable for five minutes).
+  let plainLatest: string | null = null;
   app.get<{ Querystring: Record<string, string> }>('/cgi-bin/token', async (req) => {
     const q = req.query;
     if (q.grant_type !== 'client_credential') return err('/cgi-bin/token', 40002, 'invalid grant_type');
     if (q.appid !== appId || q.secret !== secret) return err('/cgi-bin/token', 40125, 'invalid appsecret');
     const t = randomBytes(24).toString('hex');
+    if (plainLatest) tokens.set(plainLatest, Math.min(tokens.get(plainLatest) ?? 0, now() + 5 * 60_000));
+    plainLatest = t;
     tokens.set(t, now() + TOKEN_TTL_S * 1000);
     calls.push({ path: '/cgi-bin/token', errcode: 0 });
     return { access_token: t, expires_in: TOKEN_TTL_S };
+  });
+
+  // getStableAccessToken (POST JSON): the same token while more than five minutes of it remain,
+  // a new one in its last five minutes (the old one still runs out on its own), and with
+  // force_refresh a new one that ends the old at once. Separate from getAccessToken's tokens.
+  let stable: string | null = null;
+  app.post<{ Body: Record<string, unknown> }>('/cgi-bin/stable_token', async (req) => {
+    const path = '/cgi-bin/stable_token';
+    const b = req.body ?? {};
+    if (b.grant_type !== 'client_credential') return err(path, 40002, 'invalid grant_type');
+    if (b.appid !== appId || b.secret !== secret) return err(path, 40125, 'invalid appsecret');
+    const left = stable ? (tokens.get(stable) ?? 0) - now() : 0;
+    if (b.force_refresh === true || left <= 5 * 60_000) {
+      if (stable && b.force_refresh === true) tokens.set(stable, 0);
+      stable = randomBytes(24).toString('hex');
+      tokens.set(stable, now() + TOKEN_TTL_S * 1000);
+    }
+    calls.push({ path, errcode: 0 });
+    return { access_token: stable, expires_in: Math.floor(((tokens.get(stable!) ?? 0) - now()) / 1000) };
   });
 
   app.post<{ Querystring: Record<string, string>; Body: Record<string, unknown> }>(

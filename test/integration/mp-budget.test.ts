@@ -73,10 +73,10 @@ describe('公众号 customer-service budget', () => {
     await w.emu.deliver({ FromUserName: 'o-token', MsgType: 'text', Content: '你好' });
     await w.until(() => custom('o-token').length === 1, 'the welcome');
     w.emu.expireTokens();
-    const tokenCalls = w.emu.calls.filter((c) => c.path === '/cgi-bin/token').length;
+    const tokenCalls = w.emu.calls.filter((c) => c.path === '/cgi-bin/stable_token').length;
     await w.mp.sender.send('o-token', { text: '换了新令牌' });
     expect(custom('o-token').at(-1)).toMatchObject({ content: '换了新令牌' });
-    expect(w.emu.calls.filter((c) => c.path === '/cgi-bin/token').length).toBe(tokenCalls + 1);
+    expect(w.emu.calls.filter((c) => c.path === '/cgi-bin/stable_token').length).toBe(tokenCalls + 1);
     expect(w.emu.calls.some((c) => c.errcode === 42001)).toBe(true);
   });
 
@@ -101,9 +101,9 @@ describe('公众号 customer-service budget', () => {
       await w.until(() => custom(id).length === 1, 'the welcome');
     }
     w.emu.expireTokens();
-    const tokenCalls = w.emu.calls.filter((c) => c.path === '/cgi-bin/token').length;
+    const tokenCalls = w.emu.calls.filter((c) => c.path === '/cgi-bin/stable_token').length;
     await Promise.all(ids.map((id) => w.mp.sender.send(id, { text: '同时发送' })));
     for (const id of ids) expect(custom(id).at(-1)).toMatchObject({ content: '同时发送' });
-    expect(w.emu.calls.filter((c) => c.path === '/cgi-bin/token').length).toBe(tokenCalls + 1);
+    expect(w.emu.calls.filter((c) => c.path === '/cgi-bin/stable_token').length).toBe(tokenCalls + 1);
   });
 });
