@@ -13,7 +13,7 @@ import {
 import { createTtlCache, type TtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
-import { loadStatsRows, referralDepartments, streetsInScope, type WholeDayRows } from '../../db/stats-queries.ts';
+import { loadStatsRows, statsLabels, type StatsLabels, type WholeDayRows } from '../../db/stats-queries.ts';
 import { bearerSecurity, requireRole } from '../plugins/auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -132,24 +132,32 @@ export const statsCacheKey = (period: Period, streetId: number | null) =>
   `${streetId ?? 'district'}|${period.from.toISOString()}|${period.to.toISOString()}`;
 
 /**
- * The figures of a period as judged at `now` (a deadline still ahead is not due yet).
- * `wholeDays`: a cache of the whole-day parts (db/stats-queries.ts loadStatsRows).
+ * What the figures of different periods share for STATS_CACHE_MS: the parts of periods
+ * (db/stats-queries.ts loadStatsRows) and the labels (streets, departments, people), so a
+ * request that misses the figures' cache reads only its own few minutes, in one trip.
  */
-export async function statsFor(
-  db: Db,
-  period: Period,
-  streetId: number | null,
-  now: Date,
-  wholeDays?: TtlCache<WholeDayRows>,
-) {
-  // The district's own scope is every street: one read of the labels, not two.
-  const everyStreet = streetsInScope(db, null);
-  const [rows, streets, departments, allStreets] = await Promise.all([
-    loadStatsRows(db, period, streetId, now, wholeDays ? { wholeDays } : {}),
-    streetId === null ? everyStreet : streetsInScope(db, streetId),
-    referralDepartments(db),
-    everyStreet,
+export interface StatsCaches {
+  wholeDays: TtlCache<WholeDayRows>;
+  labels: TtlCache<StatsLabels>;
+}
+
+export const createStatsCaches = (): StatsCaches => ({
+  wholeDays: createTtlCache<WholeDayRows>({ ttlMs: STATS_CACHE_MS, max: 200 }),
+  labels: createTtlCache<StatsLabels>({ ttlMs: STATS_CACHE_MS, max: 1 }),
+});
+
+/**
+ * The figures of a period as judged at `now` (a deadline still ahead is not due yet).
+ * `caches`: shared parts and labels, which may then lag by STATS_CACHE_MS, as the figures do.
+ */
+export async function statsFor(db: Db, period: Period, streetId: number | null, now: Date, caches?: StatsCaches) {
+  const labels = caches ? caches.labels.get('labels', () => statsLabels(db)) : statsLabels(db);
+  const persons = labels.then((l) => l.persons);
+  const [rows, { streets: allStreets, departments }] = await Promise.all([
+    loadStatsRows(db, period, streetId, now, caches ? { wholeDays: caches.wholeDays, persons } : { persons }),
+    labels,
   ]);
+  const streets = streetId === null ? allStreets : allStreets.filter((s) => s.id === streetId);
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     scope: streetId === null ? '江汉区' : (streets[0]?.name ?? ''),
@@ -166,8 +174,8 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
   // Same scope and period, same figures whoever asks: one cache for all staff.
   const cache = createTtlCache<Awaited<ReturnType<typeof statsFor>>>({ ttlMs: STATS_CACHE_MS, max: 500 });
   // Periods that differ only inside their first or last day (every "last 30 days" request starts
-  // at another instant) share their whole days' sums: the same lag as the figures' cache.
-  const wholeDays = createTtlCache<WholeDayRows>({ ttlMs: STATS_CACHE_MS, max: 200 });
+  // at another instant) share their whole days' sums and the labels: the same lag as the figures' cache.
+  const caches = createStatsCaches();
   app.get<{ Querystring: { from?: string; to?: string; street?: string } }>(
     '/api/stats',
     {
@@ -207,7 +215,7 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
       const period = resolvePeriod(req.query, now);
       const streetId = await statsScope(deps.db, actor, req.query.street);
       const s = await cache.get(statsCacheKey(period, streetId), () =>
-        statsFor(deps.db, period, streetId, now, wholeDays),
+        statsFor(deps.db, period, streetId, now, caches),
       );
       return seesPersonFigures(actor.role) ? s : { ...s, people: [] };
     },
