@@ -1,3 +1,4 @@
+import { foldFigureSums, streetFigureSums, type FigureSums } from '../core/stats/stats-fns.ts';
 import type { CaseGroupRow, DueRow, RatingRow, SettledFindingRow, TrendRow } from '../core/stats/stats-types.ts';
 import type { EventSum } from './stats-event-queries.ts';
 import type { WholeDayRows } from './stats-queries.ts';
@@ -107,4 +108,26 @@ export function mergedOnce(parts: readonly WholeDayRows[]): WholeDayRows {
   const sum = mergeParts(parts);
   merged.set(first, [{ rest, sum }, ...known].slice(0, KEPT_PER_PART));
   return sum;
+}
+
+/** A shared part's figure sums: the district's and each street's. */
+export interface PartSums {
+  totals: FigureSums;
+  streets: Map<number | null, FigureSums>;
+}
+
+const partSums = new WeakMap<WholeDayRows, PartSums>();
+
+/** The figure sums of a shared part, folded once per part object (it is the same for every request sharing it). */
+export function partFigureSums(part: WholeDayRows): PartSums {
+  let sums = partSums.get(part);
+  if (!sums) {
+    const rows = { ...part.cases, settled: part.settled };
+    sums = {
+      totals: foldFigureSums(rows.groups, rows.due, rows.ratings, rows.settled),
+      streets: streetFigureSums(rows),
+    };
+    partSums.set(part, sums);
+  }
+  return sums;
 }

@@ -295,8 +295,37 @@ export async function loadStatsRows(
   period: Period,
   streetId: number | null,
   now: Date,
-  opts: { people?: boolean; wholeDays?: TtlCache<WholeDayRows>; persons?: Promise<readonly PersonLabel[]> } = {},
+  opts: StatsLoadOptions = {},
 ): Promise<StatsRows> {
+  const { direct, shared, events } = await loadStatsParts(db, period, streetId, now, opts);
+  const cases = shared ? concatRows([direct, shared.cases]) : direct;
+  return { ...cases, ...events, settled: shared ? [...direct.settled, ...shared.settled] : direct.settled };
+}
+
+export interface StatsLoadOptions {
+  people?: boolean;
+  wholeDays?: TtlCache<WholeDayRows>;
+  /** The district's personLabels(), when the caller keeps them. */
+  persons?: Promise<readonly PersonLabel[]>;
+}
+
+/**
+ * A period's rows as loadStatsRows() reads them, before they are put together: the rows of
+ * this request's own hours (`direct`), the shared parts summed into one (`shared`, the same
+ * object for every request that shares them: the figures' sums of it can be kept with it,
+ * db/stats-parts.ts), and the event rows of the whole period.
+ */
+export async function loadStatsParts(
+  db: Db,
+  period: Period,
+  streetId: number | null,
+  now: Date,
+  opts: StatsLoadOptions = {},
+): Promise<{
+  direct: CaseRows & { settled: SettledFindingRow[] };
+  shared: WholeDayRows | null;
+  events: Pick<StatsRows, 'departmentEvents' | 'people'>;
+}> {
   // Every statement below is issued before the first await: one trip to the reader threads.
   const read = batchedReads(readerOf(db));
   // Per-person figures are skipped for callers that never show them (the public statistics).
@@ -369,18 +398,13 @@ export async function loadStatsRows(
   const whole = shared ? shared.then((w) => w.events) : null;
   // The period's parts (direct hours, and the shared whole days, today and hours) partition it:
   // the settled findings are summed per part like the cases, so a shared part's need not be read again.
-  const [caseParts, events, settledParts] = await Promise.all([
-    Promise.all([
-      ...direct.map((h) => caseRowsDirect(read, h, streetId, now)),
-      ...(shared ? [shared.then((x) => x.cases)] : []),
-    ]),
+  const [caseParts, events, settledParts, sharedRows] = await Promise.all([
+    Promise.all(direct.map((h) => caseRowsDirect(read, h, streetId, now))),
     eventRowsFromFacts(read, period, whole, direct, streetId, withPeople, opts.persons),
-    Promise.all([
-      ...direct.map((h) => settledRows(read, h, streetId)),
-      ...(shared ? [shared.then((x) => x.settled)] : []),
-    ]),
+    Promise.all(direct.map((h) => settledRows(read, h, streetId))),
+    shared,
   ]);
-  return { ...concatRows(caseParts), ...events, settled: settledParts.flat() };
+  return { direct: { ...concatRows(caseParts), settled: settledParts.flat() }, shared: sharedRows, events };
 }
 
 /**

@@ -4,16 +4,22 @@ import { ForbiddenError } from '../../core/errors.ts';
 import { resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
 import { ASSESSMENT_NOTES, seesPersonFigures } from '../../core/stats/assessment-rules.ts';
 import {
+  addFigureSums,
   computeDepartmentScorecards,
-  computeFigures,
   computePersonFigures,
-  computeStreetFigures,
   dailyTrend,
+  emptyFigureSums,
+  figuresFromSums,
+  foldFigureSums,
+  streetFigureSums,
+  streetFiguresFromSums,
+  type FigureSums,
 } from '../../core/stats/stats-fns.ts';
 import { createTtlCache, type TtlCache } from '../../core/stats/ttl-cache.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
-import { loadStatsRows, statsLabels, type StatsLabels, type WholeDayRows } from '../../db/stats-queries.ts';
+import { partFigureSums } from '../../db/stats-parts.ts';
+import { loadStatsParts, statsLabels, type StatsLabels, type WholeDayRows } from '../../db/stats-queries.ts';
 import { bearerSecurity, requireRole } from '../plugins/auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -153,16 +159,32 @@ export const createStatsCaches = (): StatsCaches => ({
 export async function statsFor(db: Db, period: Period, streetId: number | null, now: Date, caches?: StatsCaches) {
   const labels = caches ? caches.labels.get('labels', () => statsLabels(db)) : statsLabels(db);
   const persons = labels.then((l) => l.persons);
-  const [rows, { streets: allStreets, departments }] = await Promise.all([
-    loadStatsRows(db, period, streetId, now, caches ? { wholeDays: caches.wholeDays, persons } : { persons }),
+  const [{ direct, shared, events }, { streets: allStreets, departments }] = await Promise.all([
+    loadStatsParts(db, period, streetId, now, caches ? { wholeDays: caches.wholeDays, persons } : { persons }),
     labels,
   ]);
   const streets = streetId === null ? allStreets : allStreets.filter((s) => s.id === streetId);
+  // The shared part's sums are folded once (db/stats-parts.ts); this request adds its own rows'.
+  // Added in the rows' order (this request's, then the shared part's), as one fold over both would.
+  const own = {
+    totals: foldFigureSums(direct.groups, direct.due, direct.ratings, direct.settled),
+    streets: streetFigureSums(direct),
+  };
+  const part = shared ? partFigureSums(shared) : null;
+  const sum = (a: FigureSums | undefined, b: FigureSums | undefined) =>
+    a && b ? addFigureSums(a, b) : (a ?? b ?? emptyFigureSums());
+  const streetSums = new Map(streets.map((s) => [s.id, sum(own.streets.get(s.id), part?.streets.get(s.id))]));
+  const rows = {
+    due: shared ? [...direct.due, ...shared.cases.due] : direct.due,
+    createdPerDay: shared ? [...direct.createdPerDay, ...shared.cases.createdPerDay] : direct.createdPerDay,
+    closedPerDay: shared ? [...direct.closedPerDay, ...shared.cases.closedPerDay] : direct.closedPerDay,
+    ...events,
+  };
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     scope: streetId === null ? '江汉区' : (streets[0]?.name ?? ''),
-    totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
-    streets: computeStreetFigures(rows, streets),
+    totals: figuresFromSums(part ? addFigureSums(own.totals, part.totals) : own.totals),
+    streets: streetFiguresFromSums(streetSums, streets),
     departments: computeDepartmentScorecards(rows, departments),
     people: computePersonFigures(rows, allStreets),
     trend: dailyTrend(rows, period),
