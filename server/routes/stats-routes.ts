@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { STATUSES, type Actor } from '../../core/case/case-types.ts';
-import { ForbiddenError } from '../../core/errors.ts';
+import { ForbiddenError, ValidationError } from '../../core/errors.ts';
 import { resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
 import { ASSESSMENT_NOTES, seesPersonFigures } from '../../core/stats/assessment-rules.ts';
 import {
@@ -16,7 +16,6 @@ import {
   type FigureSums,
 } from '../../core/stats/stats-fns.ts';
 import { createTtlCache, type TtlCache } from '../../core/stats/ttl-cache.ts';
-import { streetIdByName } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
 import { partFigureSums } from '../../db/stats-parts.ts';
 import { loadStatsParts, statsLabels, type StatsLabels, type WholeDayRows } from '../../db/stats-queries.ts';
@@ -123,12 +122,38 @@ export const periodQuerySchema = {
   to: { type: 'string', description: '截止日期（含当天）' },
 } as const;
 
-/** Street roles see their own street; the bureau sees the district or one street it names. */
-async function statsScope(db: Db, actor: Actor, street: string | undefined): Promise<number | null> {
-  if (actor.role === 'district_admin') return street ? streetIdByName(db, street) : null;
+/**
+ * Street roles see their own street; the bureau sees the district or one street it names. The
+ * name is looked up in the cached labels (`streets`): a Prisma query per request would cost the
+ * event loop more than the rest of a cold request.
+ */
+async function statsScope(
+  streets: () => Promise<ReadonlyArray<{ id: number; name: string }>>,
+  actor: Actor,
+  street: string | undefined,
+): Promise<number | null> {
+  const idOf = async (name: string) => {
+    const found = (await streets()).find((s) => s.name === name);
+    if (!found) throw new ValidationError(`没有这个街道：${name}`);
+    return found.id;
+  };
+  if (actor.role === 'district_admin') return street ? idOf(street) : null;
   if (actor.streetId === null) throw new ForbiddenError('您的账号未关联街道，无法查看统计');
-  if (street && (await streetIdByName(db, street)) !== actor.streetId) throw new ForbiddenError('只能查看本街道的统计');
+  if (street && (await idOf(street)) !== actor.streetId) throw new ForbiddenError('只能查看本街道的统计');
   return actor.streetId;
+}
+
+/**
+ * The figures as JSON, written once per cached figures and audience (with or without the
+ * per-person figures): a cached answer costs no serialising, and a cold one JSON.stringify's
+ * pass rather than the schema serializer's. The objects' keys are in the schema's order.
+ */
+const written = new WeakMap<object, { all?: string; noPeople?: string }>();
+function statsJson(s: Awaited<ReturnType<typeof statsFor>>, withPeople: boolean): string {
+  const known = written.get(s) ?? {};
+  written.set(s, known);
+  if (withPeople) return (known.all ??= JSON.stringify(s));
+  return (known.noPeople ??= JSON.stringify({ ...s, people: [] }));
 }
 
 /** How long statistics may lag the cases (see core/stats/ttl-cache.ts for why they are cached). */
@@ -231,15 +256,16 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const actor = requireRole(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
       const now = deps.domain.clock();
       const period = resolvePeriod(req.query, now);
-      const streetId = await statsScope(deps.db, actor, req.query.street);
+      const streets = () => caches.labels.get('labels', () => statsLabels(deps.db)).then((l) => l.streets);
+      const streetId = await statsScope(streets, actor, req.query.street);
       const s = await cache.get(statsCacheKey(period, streetId), () =>
         statsFor(deps.db, period, streetId, now, caches),
       );
-      return seesPersonFigures(actor.role) ? s : { ...s, people: [] };
+      return reply.type('application/json; charset=utf-8').send(statsJson(s, seesPersonFigures(actor.role)));
     },
   );
 }
