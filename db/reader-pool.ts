@@ -26,11 +26,24 @@ export interface ReadRequest {
 /** Its answer: the rows, or the error message SQLite gave. */
 export type ReadResponse = { id: number; rows: Record<string, unknown>[] } | { id: number; error: string };
 
+/** Several reads in one message, answered in one message (each its rows or its error). */
+export interface BatchRequest {
+  id: number;
+  batch: Array<Omit<ReadRequest, 'id'>>;
+}
+export type BatchResponse = { id: number; results: Array<{ rows: Record<string, unknown>[] } | { error: string }> };
+
 export type ReadFn = <T = Record<string, unknown>>(sql: string, ...args: SqlValue[]) => Promise<T[]>;
 
 /** A read function and the engine it runs on, so callers pick the SQL (sql-dialect.ts); `?` placeholders on both. */
 export interface ReadQuery extends ReadFn {
   readonly dialect: Engine;
+  /**
+   * Several statements in one trip, when the reader has it (the pool: one message to a thread
+   * and one back, instead of a message and a thread woken per statement). batchedReads() uses
+   * it; callers that wrap a ReadQuery may leave it out.
+   */
+  readonly many?: (reads: ReadonlyArray<Omit<ReadRequest, 'id'>>) => Promise<Record<string, unknown>[][]>;
 }
 
 export interface ReaderPool {
@@ -46,20 +59,38 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 const statements = new Map();
+function run(req) {
+  let st = statements.get(req.sql);
+  if (!st) {
+    st = db.prepare(req.sql);
+    statements.set(req.sql, st);
+    if (statements.size > 200) statements.delete(statements.keys().next().value);
+  }
+  return st.all(...req.args);
+}
+const failed = (err) => String((err && err.message) || err);
 parentPort.on('message', (req) => {
+  if (req.batch) {
+    const results = req.batch.map((r) => {
+      try {
+        return { rows: run(r) };
+      } catch (err) {
+        return { error: failed(err) };
+      }
+    });
+    parentPort.postMessage({ id: req.id, results });
+    return;
+  }
   try {
-    let st = statements.get(req.sql);
-    if (!st) {
-      st = db.prepare(req.sql);
-      statements.set(req.sql, st);
-      if (statements.size > 200) statements.delete(statements.keys().next().value);
-    }
-    parentPort.postMessage({ id: req.id, rows: st.all(...req.args) });
+    parentPort.postMessage({ id: req.id, rows: run(req) });
   } catch (err) {
-    parentPort.postMessage({ id: req.id, error: String((err && err.message) || err) });
+    parentPort.postMessage({ id: req.id, error: failed(err) });
   }
 });
 `;
+
+/** How many statements of a batch one thread takes before the batch is shared between threads. */
+const BATCH_PER_THREAD = 8;
 
 /** The file a `file:` DATABASE_URL names (query parameters dropped). */
 export function sqliteFileOf(databaseUrl: string): string {
@@ -71,7 +102,8 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
   const file = sqliteFileOf(databaseUrl);
   let next = 1;
   let closed = false;
-  const pending = new Map<number, { resolve: (rows: Record<string, unknown>[]) => void; reject: (e: Error) => void }>();
+  // A batch's answer is its rows per statement; the pending entry takes either shape.
+  const pending = new Map<number, { resolve: (rows: never) => void; reject: (e: Error) => void }>();
   interface Slot {
     worker: Worker;
     busy: Set<number>;
@@ -81,14 +113,15 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
   function spawn(i: number): void {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file } });
     const slot: Slot = { worker, busy: new Set() };
-    worker.on('message', (res: ReadResponse) => {
+    worker.on('message', (res: ReadResponse | BatchResponse) => {
       slot.busy.delete(res.id);
       if (slot.busy.size === 0) worker.unref();
       const p = pending.get(res.id);
       pending.delete(res.id);
       if (!p) return;
       if ('error' in res) p.reject(new Error(res.error));
-      else p.resolve(res.rows);
+      else if ('results' in res) p.resolve(res.results as never);
+      else p.resolve(res.rows as never);
     });
     // A worker that dies takes its reads with it: they fail, and a fresh worker takes its place.
     const lost = (err: unknown) => {
@@ -110,18 +143,35 @@ export function createReaderPool(databaseUrl: string, size = 2): ReaderPool {
   }
   for (let i = 0; i < Math.max(1, size); i++) spawn(i);
 
-  const read: ReadFn = <T>(sql: string, ...args: SqlValue[]) =>
-    new Promise<T[]>((resolve, reject) => {
+  const send = <R>(message: (id: number) => ReadRequest | BatchRequest) =>
+    new Promise<R>((resolve, reject) => {
       if (closed) return reject(new Error('the reader pool is closed'));
       const id = next++;
       // The least busy thread: one slow year-long read does not queue the short ones behind it.
       const slot = slots.reduce((a, b) => (b.busy.size < a.busy.size ? b : a));
-      pending.set(id, { resolve: resolve as (rows: Record<string, unknown>[]) => void, reject });
+      pending.set(id, { resolve: resolve as (rows: never) => void, reject });
       slot.busy.add(id);
       slot.worker.ref();
-      slot.worker.postMessage({ id, sql, args } satisfies ReadRequest);
+      slot.worker.postMessage(message(id));
     });
-  const all: ReadQuery = Object.assign(read, { dialect: 'sqlite' as const });
+  const read: ReadFn = <T>(sql: string, ...args: SqlValue[]) =>
+    send<T[]>((id) => ({ id, sql, args }) satisfies ReadRequest);
+  // A batch goes to one thread, run one statement after the other; a long one (more than
+  // BATCH_PER_THREAD statements: the misses that fill a cache of whole days) is split between
+  // threads so they work on it together.
+  const many = async (reads: ReadonlyArray<Omit<ReadRequest, 'id'>>): Promise<Record<string, unknown>[][]> => {
+    const parts = Math.min(slots.length, Math.ceil(reads.length / BATCH_PER_THREAD));
+    const chunks = Array.from({ length: parts }, (_, k) => reads.filter((_, i) => i % parts === k));
+    const answers = await Promise.all(
+      chunks.map((batch) => send<BatchResponse['results']>((id) => ({ id, batch: [...batch] }) satisfies BatchRequest)),
+    );
+    return reads.map((_, i) => {
+      const r = answers[i % parts]![Math.floor(i / parts)]!;
+      if ('error' in r) throw new Error(r.error);
+      return r.rows;
+    });
+  };
+  const all: ReadQuery = Object.assign(read, { dialect: 'sqlite' as const, many });
 
   return {
     all,
@@ -157,4 +207,39 @@ export function readerOf(db: Db): ReadQuery {
   return Object.assign(<T>(sql: string, ...args: SqlValue[]) => db.$queryRawUnsafe<T[]>(sql, ...args), {
     dialect: 'sqlite' as const,
   });
+}
+
+/**
+ * A reader that sends together what is asked of it in one go: every read issued before the
+ * current microtasks run out (the statements an aggregation starts at once, in its Promise.all
+ * calls) leaves as one `many` batch when `read` has it, or one by one as before. On the pool
+ * that is one message to a reader thread and one back instead of a pair per statement: with
+ * 16 requests at once, each pair's post and wake-up is event-loop time every request waits for.
+ * A statement's error rejects its own read only.
+ */
+export function batchedReads(read: ReadQuery): ReadQuery {
+  const many = read.many;
+  if (!many) return read;
+  type Queued = Omit<ReadRequest, 'id'> & { resolve: (rows: never) => void; reject: (e: unknown) => void };
+  let queue: Queued[] = [];
+  const flush = () => {
+    const reads = queue;
+    queue = [];
+    if (reads.length === 1) {
+      const [r] = reads as [Queued];
+      read(r.sql, ...r.args).then(r.resolve as (rows: unknown) => void, r.reject);
+      return;
+    }
+    many(reads.map(({ sql, args }) => ({ sql, args }))).then(
+      (rows) => reads.forEach((r, i) => r.resolve(rows[i] as never)),
+      // One failed statement: each read again on its own, so only its own caller sees the error.
+      () => reads.forEach((r) => read(r.sql, ...r.args).then(r.resolve as (rows: unknown) => void, r.reject)),
+    );
+  };
+  const batched = <T>(sql: string, ...args: SqlValue[]) =>
+    new Promise<T[]>((resolve, reject) => {
+      if (queue.length === 0) queueMicrotask(flush);
+      queue.push({ sql, args, resolve: resolve as (rows: never) => void, reject });
+    });
+  return Object.assign(batched, { dialect: read.dialect, many });
 }

@@ -113,10 +113,33 @@ export async function eventSumsOfHours(
   return [...handled, ...assigned, ...departments].map(toEventSum);
 }
 
+/** The people the per-person figures name (team leads and enforcers), as read from "Person". */
+export interface PersonLabel {
+  id: number;
+  name: string;
+  role: string;
+  streetId: number | null;
+}
+
+/** Every person the per-person figures may name, in the district (one street's: filter by streetId). */
+export async function personLabels(read: ReadQuery, streetId: number | null = null): Promise<PersonLabel[]> {
+  const rows = await read(
+    `SELECT "id", "displayName" AS name, "role", "streetId" FROM "Person" WHERE "role" IN ${list(PERSON_FIGURE_ROLES)}${streetId === null ? '' : ' AND "streetId" = ?'}`,
+    ...(streetId === null ? [] : [streetId]),
+  );
+  return rows.map((p) => ({
+    id: num(p.id),
+    name: String(p.name),
+    role: String(p.role),
+    streetId: p.streetId === null || p.streetId === undefined ? null : num(p.streetId),
+  }));
+}
+
 /**
  * The event rows of a period: `whole` (sums of its whole days, possibly cached by the caller)
  * plus the facts of `hours` (the parts of the period outside those days) and the period's
- * second resolutions whose first lies before it.
+ * second resolutions whose first lies before it. `everyPerson`: the district's personLabels(),
+ * when the caller keeps them (the labels' cache); otherwise the scope's are read here.
  */
 export async function eventRowsFromFacts(
   read: ReadQuery,
@@ -125,14 +148,14 @@ export async function eventRowsFromFacts(
   hours: readonly Period[],
   streetId: number | null,
   withPeople: boolean,
+  everyPerson?: Promise<readonly PersonLabel[]>,
 ): Promise<{ departmentEvents: DepartmentEventRow[]; people: PersonRow[] }> {
   const [wholeSums, persons, repeats, ...hourSums] = await Promise.all([
     whole ?? Promise.resolve([]),
     withPeople
-      ? read(
-          `SELECT "id", "displayName" AS name, "role", "streetId" FROM "Person" WHERE "role" IN ${list(PERSON_FIGURE_ROLES)}${streetId === null ? '' : ' AND "streetId" = ?'}`,
-          ...(streetId === null ? [] : [streetId]),
-        )
+      ? everyPerson
+        ? everyPerson.then((ps) => (streetId === null ? ps : ps.filter((p) => p.streetId === streetId)))
+        : personLabels(read, streetId)
       : Promise.resolve([]),
     withPeople
       ? read(
@@ -181,15 +204,15 @@ export async function eventRowsFromFacts(
     handled.set(s.ownerId, h);
   }
   const people = persons.flatMap((p): PersonRow[] => {
-    const personId = num(p.id);
+    const personId = p.id;
     const h = handled.get(personId);
     if (!(h && h.n > 0) && !assigned.has(personId)) return [];
     return [
       {
         personId,
-        name: String(p.name),
-        role: String(p.role),
-        streetId: p.streetId === null || p.streetId === undefined ? null : num(p.streetId),
+        name: p.name,
+        role: p.role,
+        streetId: p.streetId,
         handled: h && h.n > 0 ? h.n : 0,
         onTime: h && h.n > 0 ? h.onTime : 0,
         rework: h && h.n > 0 ? h.rework : 0,

@@ -9,11 +9,19 @@ import type {
   TrendRow,
 } from '../core/stats/stats-types.ts';
 import type { Db } from './prisma-client.ts';
-import { readerOf, type ReadQuery } from './reader-pool.ts';
+import { batchedReads, readerOf, type ReadQuery } from './reader-pool.ts';
 import { countTrue, districtDate, hoursBetween } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
 import { CLOSED_BY_DEADLINE, list, num } from './stats-sql.ts';
-import { eventRowsFromFacts, eventSumsFromRollups, eventSumsOfHours, type EventSum } from './stats-event-queries.ts';
+import {
+  eventRowsFromFacts,
+  eventSumsFromRollups,
+  eventSumsOfHours,
+  personLabels,
+  type EventSum,
+  type PersonLabel,
+} from './stats-event-queries.ts';
+import { mergedOnce } from './stats-parts.ts';
 import type { TtlCache } from '../core/stats/ttl-cache.ts';
 
 /**
@@ -287,9 +295,39 @@ export async function loadStatsRows(
   period: Period,
   streetId: number | null,
   now: Date,
-  opts: { people?: boolean; wholeDays?: TtlCache<WholeDayRows> } = {},
+  opts: StatsLoadOptions = {},
 ): Promise<StatsRows> {
-  const read = readerOf(db);
+  const { direct, shared, events } = await loadStatsParts(db, period, streetId, now, opts);
+  const cases = shared ? concatRows([direct, shared.cases]) : direct;
+  return { ...cases, ...events, settled: shared ? [...direct.settled, ...shared.settled] : direct.settled };
+}
+
+export interface StatsLoadOptions {
+  people?: boolean;
+  wholeDays?: TtlCache<WholeDayRows>;
+  /** The district's personLabels(), when the caller keeps them. */
+  persons?: Promise<readonly PersonLabel[]>;
+}
+
+/**
+ * A period's rows as loadStatsRows() reads them, before they are put together: the rows of
+ * this request's own hours (`direct`), the shared parts summed into one (`shared`, the same
+ * object for every request that shares them: the figures' sums of it can be kept with it,
+ * db/stats-parts.ts), and the event rows of the whole period.
+ */
+export async function loadStatsParts(
+  db: Db,
+  period: Period,
+  streetId: number | null,
+  now: Date,
+  opts: StatsLoadOptions = {},
+): Promise<{
+  direct: CaseRows & { settled: SettledFindingRow[] };
+  shared: WholeDayRows | null;
+  events: Pick<StatsRows, 'departmentEvents' | 'people'>;
+}> {
+  // Every statement below is issued before the first await: one trip to the reader threads.
+  const read = batchedReads(readerOf(db));
   // Per-person figures are skipped for callers that never show them (the public statistics).
   const withPeople = opts.people ?? true;
   const fromDayStart = startOfDistrictDay(period.from);
@@ -354,21 +392,19 @@ export async function loadStatsRows(
     const key = `hours|${mid.from.toISOString()}|${mid.to.toISOString()}|${streetId ?? 'district'}|${withPeople ? 'people' : ''}`;
     wholeParts.push(opts.wholeDays!.get(key, load));
   }
-  const whole = wholeParts.length ? Promise.all(wholeParts).then((ws) => ws.flatMap((w) => w.events)) : null;
-  // The period's parts (direct hours, whole days, today, shared hours) partition it: the settled
-  // findings are summed per part like the cases, so a shared part's need not be read again.
-  const [caseParts, events, settledParts] = await Promise.all([
-    Promise.all([
-      ...direct.map((h) => caseRowsDirect(read, h, streetId, now)),
-      ...wholeParts.map((w) => w.then((x) => x.cases)),
-    ]),
-    eventRowsFromFacts(read, period, whole, direct, streetId, withPeople),
-    Promise.all([
-      ...direct.map((h) => settledRows(read, h, streetId)),
-      ...wholeParts.map((w) => w.then((x) => x.settled)),
-    ]),
+  // The shared parts summed once (db/stats-parts.ts): a request then adds its few direct rows
+  // to one set of rows instead of concatenating and folding every part's rows again.
+  const shared = wholeParts.length ? Promise.all(wholeParts).then(mergedOnce) : null;
+  const whole = shared ? shared.then((w) => w.events) : null;
+  // The period's parts (direct hours, and the shared whole days, today and hours) partition it:
+  // the settled findings are summed per part like the cases, so a shared part's need not be read again.
+  const [caseParts, events, settledParts, sharedRows] = await Promise.all([
+    Promise.all(direct.map((h) => caseRowsDirect(read, h, streetId, now))),
+    eventRowsFromFacts(read, period, whole, direct, streetId, withPeople, opts.persons),
+    Promise.all(direct.map((h) => settledRows(read, h, streetId))),
+    shared,
   ]);
-  return { ...concatRows(caseParts), ...events, settled: settledParts.flat() };
+  return { direct: { ...concatRows(caseParts), settled: settledParts.flat() }, shared: sharedRows, events };
 }
 
 /**
@@ -412,16 +448,42 @@ async function todayFromRollups(
 
 // The names the figures are labelled with: small tables, read on the reader pool like the rows
 // (through Prisma each read would cost its query compiler a few milliseconds on the event loop).
-export async function streetsInScope(db: Db, streetId: number | null): Promise<Array<{ id: number; name: string }>> {
-  const rows = await readerOf(db)(
+async function streetRows(read: ReadQuery, streetId: number | null): Promise<Array<{ id: number; name: string }>> {
+  const rows = await read(
     `SELECT "id", "name" FROM "Street"${streetId === null ? '' : ' WHERE "id" = ?'} ORDER BY "code"`,
     ...(streetId === null ? [] : [streetId]),
   );
   return rows.map((r) => ({ id: num(r.id), name: String(r.name) }));
 }
 
-/** The departments cases are referred to (移送), in their published order. */
-export async function referralDepartments(db: Db): Promise<Array<{ id: number; name: string }>> {
-  const rows = await readerOf(db)(`SELECT "id", "name" FROM "Department" WHERE "kind" = 'department' ORDER BY "code"`);
+async function departmentRows(read: ReadQuery): Promise<Array<{ id: number; name: string }>> {
+  const rows = await read(`SELECT "id", "name" FROM "Department" WHERE "kind" = 'department' ORDER BY "code"`);
   return rows.map((r) => ({ id: num(r.id), name: String(r.name) }));
+}
+
+export function streetsInScope(db: Db, streetId: number | null): Promise<Array<{ id: number; name: string }>> {
+  return streetRows(readerOf(db), streetId);
+}
+
+/** The departments cases are referred to (移送), in their published order. */
+export function referralDepartments(db: Db): Promise<Array<{ id: number; name: string }>> {
+  return departmentRows(readerOf(db));
+}
+
+/** Every label the figures need: the streets (in code order), the referral departments, the people. */
+export interface StatsLabels {
+  streets: Array<{ id: number; name: string }>;
+  departments: Array<{ id: number; name: string }>;
+  persons: PersonLabel[];
+}
+
+/** The labels in one trip to the reader threads (a caller may keep them as long as it keeps figures). */
+export async function statsLabels(db: Db): Promise<StatsLabels> {
+  const read = batchedReads(readerOf(db));
+  const [streets, departments, persons] = await Promise.all([
+    streetRows(read, null),
+    departmentRows(read),
+    personLabels(read),
+  ]);
+  return { streets, departments, persons };
 }

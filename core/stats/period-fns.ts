@@ -62,11 +62,20 @@ export function resolvePeriod(
   return { from, to };
 }
 
-/** Every district day the period touches, in order (for a gap-free daily trend). */
-export function periodDays(p: Period): string[] {
+// The days of the last few periods: every "last 30 days" asked a moment later has the same ones,
+// and a year's 365 date strings cost each cold statistics request a visible slice of the loop.
+const recentDays = new Map<string, readonly string[]>();
+
+/** Every district day the period touches, in order (for a gap-free daily trend). Do not modify the answer. */
+export function periodDays(p: Period): readonly string[] {
+  const start = startOfDistrictDay(p.from).getTime();
+  const key = `${start}|${p.to.getTime()}`;
+  const known = recentDays.get(key);
+  if (known) return known;
   const days: string[] = [];
-  for (let t = startOfDistrictDay(p.from).getTime(); t < p.to.getTime(); t += DAY_MS)
-    days.push(districtDay(new Date(t)));
+  for (let t = start; t < p.to.getTime(); t += DAY_MS) days.push(districtDay(new Date(t)));
+  recentDays.set(key, days);
+  if (recentDays.size > 16) recentDays.delete(recentDays.keys().next().value!);
   return days;
 }
 

@@ -22,51 +22,119 @@ export { rate };
 
 const COUNTED_721 = new Set(['resolved', 'closed']);
 
-/** Folds already-filtered rows (one street, or the whole district) into the figures. */
-export function computeFigures(
+/**
+ * What the figures are made of: counts and sums, which add up part by part (a shared part's sums
+ * are folded once, a request's own few rows added to them), then turned into figures and rates
+ * by figuresFromSums(). computeFigures() is the two in one.
+ */
+export interface FigureSums {
+  total: number;
+  byStatus: Record<CaseStatus, number>;
+  byPost: Record<string, number>;
+  modes: Record<Mode721, number>;
+  rework: number;
+  reopened: number;
+  resolvedCount: number;
+  autoVerified: number;
+  hours: number;
+  patrolSettled: number;
+  due: number;
+  postponed: number;
+  onTime: number;
+  score: { satisfied: number; basic: number; unsatisfied: number };
+}
+
+export function emptyFigureSums(): FigureSums {
+  return {
+    total: 0,
+    byStatus: Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CaseStatus, number>,
+    byPost: {},
+    modes: { service: 0, management: 0, enforcement: 0 },
+    rework: 0,
+    reopened: 0,
+    resolvedCount: 0,
+    autoVerified: 0,
+    hours: 0,
+    patrolSettled: 0,
+    due: 0,
+    postponed: 0,
+    onTime: 0,
+    score: { satisfied: 0, basic: 0, unsatisfied: 0 },
+  };
+}
+
+/** Adds already-filtered rows (one street, or the whole district) to `into` (a fresh one by default). */
+export function foldFigureSums(
   groups: readonly CaseGroupRow[],
   due: readonly DueRow[],
   ratings: readonly RatingRow[],
   settled: readonly SettledFindingRow[],
-): StatsFigures {
-  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CaseStatus, number>;
-  const byPost: Record<string, number> = {};
-  const modes: Record<Mode721, number> = { service: 0, management: 0, enforcement: 0 };
-  let total = 0;
-  let rework = 0;
-  let reopened = 0;
-  let resolvedCount = 0;
-  let autoVerified = 0;
-  let hours = 0;
+  into: FigureSums = emptyFigureSums(),
+): FigureSums {
+  const s = into;
   for (const g of groups) {
-    total += g.cases;
-    if (g.status in byStatus) byStatus[g.status as CaseStatus] += g.cases;
+    s.total += g.cases;
+    if (g.status in s.byStatus) s.byStatus[g.status as CaseStatus] += g.cases;
     const post = g.post ?? NO_POST;
-    byPost[post] = (byPost[post] ?? 0) + g.cases;
-    rework += g.reworkSum;
-    reopened += g.reopened;
-    resolvedCount += g.resolvedCount;
-    if (g.status === 'closed') autoVerified += g.autoVerified ?? 0;
-    hours += g.handlingHoursSum;
-    if (COUNTED_721.has(g.status) && g.mode721 && g.mode721 in modes) modes[g.mode721 as Mode721] += g.cases;
+    s.byPost[post] = (s.byPost[post] ?? 0) + g.cases;
+    s.rework += g.reworkSum;
+    s.reopened += g.reopened;
+    s.resolvedCount += g.resolvedCount;
+    if (g.status === 'closed') s.autoVerified += g.autoVerified ?? 0;
+    s.hours += g.handlingHoursSum;
+    if (COUNTED_721.has(g.status) && g.mode721 && g.mode721 in s.modes) s.modes[g.mode721 as Mode721] += g.cases;
   }
-  const patrolSettled = settled.reduce((n, r) => n + r.n, 0);
-  modes.service += patrolSettled;
+  for (const r of settled) s.patrolSettled += r.n;
+  for (const r of due) {
+    s.due += r.due;
+    s.postponed += r.postponed;
+    s.onTime += r.onTime;
+  }
+  for (const r of ratings) if (r.score in s.score) s.score[r.score as keyof typeof s.score] += r.n;
+  return s;
+}
+
+/** a + b, a new object (b's posts after a's, as if b's rows came after a's). */
+export function addFigureSums(a: FigureSums, b: FigureSums): FigureSums {
+  const s: FigureSums = {
+    ...a,
+    byStatus: { ...a.byStatus },
+    byPost: { ...a.byPost },
+    modes: { ...a.modes },
+    score: { ...a.score },
+  };
+  for (const k of [
+    'total',
+    'rework',
+    'reopened',
+    'resolvedCount',
+    'autoVerified',
+    'hours',
+    'patrolSettled',
+    'due',
+    'postponed',
+    'onTime',
+  ] as const)
+    s[k] += b[k];
+  for (const st of STATUSES) s.byStatus[st] += b.byStatus[st];
+  for (const [post, n] of Object.entries(b.byPost)) s.byPost[post] = (s.byPost[post] ?? 0) + n;
+  for (const m of Object.keys(s.modes) as Mode721[]) s.modes[m] += b.modes[m];
+  for (const k of Object.keys(s.score) as Array<keyof FigureSums['score']>) s.score[k] += b.score[k];
+  return s;
+}
+
+export function figuresFromSums(sums: FigureSums): StatsFigures {
+  const { total, byStatus, patrolSettled } = sums;
+  const modes = { ...sums.modes, service: sums.modes.service + patrolSettled };
   const modeTotal = modes.service + modes.management + modes.enforcement;
-
-  const dueN = due.reduce((n, r) => n + r.due, 0);
-  const postponed = due.reduce((n, r) => n + r.postponed, 0);
-  const onTime = due.reduce((n, r) => n + r.onTime, 0);
-
-  const score = { satisfied: 0, basic: 0, unsatisfied: 0 };
-  for (const r of ratings) if (r.score in score) score[r.score as keyof typeof score] += r.n;
+  const { due: dueN, postponed, onTime, autoVerified } = sums;
+  const score = { ...sums.score };
   const ratingTotal = score.satisfied + score.basic + score.unsatisfied;
-
   const closed = byStatus.closed;
   return {
     total,
-    byStatus,
-    byPost,
+    byStatus: { ...byStatus },
+    byPost: { ...sums.byPost },
     closed,
     autoVerified,
     verifiedByPerson: closed - autoVerified,
@@ -75,10 +143,10 @@ export function computeFigures(
     postponed,
     closedOnTime: onTime,
     onTimeRate: onTimeRate({ due: dueN, postponed, closedOnTime: onTime }),
-    avgHandlingHours: resolvedCount > 0 ? Math.round((hours / resolvedCount) * 10) / 10 : null,
-    reworkCount: rework,
-    reopened,
-    reopenRate: rate(reopened, closed),
+    avgHandlingHours: sums.resolvedCount > 0 ? Math.round((sums.hours / sums.resolvedCount) * 10) / 10 : null,
+    reworkCount: sums.rework,
+    reopened: sums.reopened,
+    reopenRate: rate(sums.reopened, closed),
     ratings: { ...score, total: ratingTotal },
     satisfactionRate: rate(score.satisfied + score.basic, ratingTotal),
     mode721: {
@@ -97,6 +165,16 @@ export function computeFigures(
   };
 }
 
+/** Folds already-filtered rows (one street, or the whole district) into the figures. */
+export function computeFigures(
+  groups: readonly CaseGroupRow[],
+  due: readonly DueRow[],
+  ratings: readonly RatingRow[],
+  settled: readonly SettledFindingRow[],
+): StatsFigures {
+  return figuresFromSums(foldFigureSums(groups, due, ratings, settled));
+}
+
 /** Every row set split by street once (a year's rows filtered once per street would be streets × rows). */
 function byStreet<T extends { streetId: number | null }>(rows: readonly T[]): Map<number | null, T[]> {
   const m = new Map<number | null, T[]>();
@@ -108,20 +186,37 @@ function byStreet<T extends { streetId: number | null }>(rows: readonly T[]): Ma
   return m;
 }
 
+/** The sums of rows per street (a row with no street is kept under null). */
+export function streetFigureSums(
+  rows: Pick<StatsRows, 'groups' | 'due' | 'ratings' | 'settled'>,
+): Map<number | null, FigureSums> {
+  const sums = new Map<number | null, FigureSums>();
+  const of = (id: number | null) => {
+    let s = sums.get(id);
+    if (!s) sums.set(id, (s = emptyFigureSums()));
+    return s;
+  };
+  // Folded in the rows' order, kind by kind, as computeFigures folds one street's rows.
+  for (const [id, xs] of byStreet(rows.groups)) foldFigureSums(xs, [], [], [], of(id));
+  for (const [id, xs] of byStreet(rows.due)) foldFigureSums([], xs, [], [], of(id));
+  for (const [id, xs] of byStreet(rows.ratings)) foldFigureSums([], [], xs, [], of(id));
+  for (const [id, xs] of byStreet(rows.settled)) foldFigureSums([], [], [], xs, of(id));
+  return sums;
+}
+
+/** The figures of each street from its sums (zeros for a street without any). */
+export function streetFiguresFromSums(
+  sums: ReadonlyMap<number | null, FigureSums>,
+  streets: ReadonlyArray<{ id: number; name: string }>,
+): StreetFigures[] {
+  return streets.map((s) => ({ street: s.name, ...figuresFromSums(sums.get(s.id) ?? emptyFigureSums()) }));
+}
+
 export function computeStreetFigures(
   rows: StatsRows,
   streets: ReadonlyArray<{ id: number; name: string }>,
 ): StreetFigures[] {
-  const [groups, due, ratings, settled] = [
-    byStreet(rows.groups),
-    byStreet(rows.due),
-    byStreet(rows.ratings),
-    byStreet(rows.settled),
-  ];
-  return streets.map((s) => ({
-    street: s.name,
-    ...computeFigures(groups.get(s.id) ?? [], due.get(s.id) ?? [], ratings.get(s.id) ?? [], settled.get(s.id) ?? []),
-  }));
+  return streetFiguresFromSums(streetFigureSums(rows), streets);
 }
 
 /** Cases created and closed per district day, every day of the period present (zeros included). */

@@ -1,19 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { STATUSES, type Actor } from '../../core/case/case-types.ts';
-import { ForbiddenError } from '../../core/errors.ts';
+import { ForbiddenError, ValidationError } from '../../core/errors.ts';
 import { resolvePeriod, type Period } from '../../core/stats/period-fns.ts';
 import { ASSESSMENT_NOTES, seesPersonFigures } from '../../core/stats/assessment-rules.ts';
 import {
+  addFigureSums,
   computeDepartmentScorecards,
-  computeFigures,
   computePersonFigures,
-  computeStreetFigures,
   dailyTrend,
+  emptyFigureSums,
+  figuresFromSums,
+  foldFigureSums,
+  streetFigureSums,
+  streetFiguresFromSums,
+  type FigureSums,
 } from '../../core/stats/stats-fns.ts';
 import { createTtlCache, type TtlCache } from '../../core/stats/ttl-cache.ts';
-import { streetIdByName } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
-import { loadStatsRows, referralDepartments, streetsInScope, type WholeDayRows } from '../../db/stats-queries.ts';
+import { partFigureSums } from '../../db/stats-parts.ts';
+import { loadStatsParts, statsLabels, type StatsLabels, type WholeDayRows } from '../../db/stats-queries.ts';
 import { bearerSecurity, requireRole } from '../plugins/auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -117,12 +122,38 @@ export const periodQuerySchema = {
   to: { type: 'string', description: '截止日期（含当天）' },
 } as const;
 
-/** Street roles see their own street; the bureau sees the district or one street it names. */
-async function statsScope(db: Db, actor: Actor, street: string | undefined): Promise<number | null> {
-  if (actor.role === 'district_admin') return street ? streetIdByName(db, street) : null;
+/**
+ * Street roles see their own street; the bureau sees the district or one street it names. The
+ * name is looked up in the cached labels (`streets`): a Prisma query per request would cost the
+ * event loop more than the rest of a cold request.
+ */
+async function statsScope(
+  streets: () => Promise<ReadonlyArray<{ id: number; name: string }>>,
+  actor: Actor,
+  street: string | undefined,
+): Promise<number | null> {
+  const idOf = async (name: string) => {
+    const found = (await streets()).find((s) => s.name === name);
+    if (!found) throw new ValidationError(`没有这个街道：${name}`);
+    return found.id;
+  };
+  if (actor.role === 'district_admin') return street ? idOf(street) : null;
   if (actor.streetId === null) throw new ForbiddenError('您的账号未关联街道，无法查看统计');
-  if (street && (await streetIdByName(db, street)) !== actor.streetId) throw new ForbiddenError('只能查看本街道的统计');
+  if (street && (await idOf(street)) !== actor.streetId) throw new ForbiddenError('只能查看本街道的统计');
   return actor.streetId;
+}
+
+/**
+ * The figures as JSON, written once per cached figures and audience (with or without the
+ * per-person figures): a cached answer costs no serialising, and a cold one JSON.stringify's
+ * pass rather than the schema serializer's. The objects' keys are in the schema's order.
+ */
+const written = new WeakMap<object, { all?: string; noPeople?: string }>();
+function statsJson(s: Awaited<ReturnType<typeof statsFor>>, withPeople: boolean): string {
+  const known = written.get(s) ?? {};
+  written.set(s, known);
+  if (withPeople) return (known.all ??= JSON.stringify(s));
+  return (known.noPeople ??= JSON.stringify({ ...s, people: [] }));
 }
 
 /** How long statistics may lag the cases (see core/stats/ttl-cache.ts for why they are cached). */
@@ -132,29 +163,53 @@ export const statsCacheKey = (period: Period, streetId: number | null) =>
   `${streetId ?? 'district'}|${period.from.toISOString()}|${period.to.toISOString()}`;
 
 /**
- * The figures of a period as judged at `now` (a deadline still ahead is not due yet).
- * `wholeDays`: a cache of the whole-day parts (db/stats-queries.ts loadStatsRows).
+ * What the figures of different periods share for STATS_CACHE_MS: the parts of periods
+ * (db/stats-queries.ts loadStatsRows) and the labels (streets, departments, people), so a
+ * request that misses the figures' cache reads only its own few minutes, in one trip.
  */
-export async function statsFor(
-  db: Db,
-  period: Period,
-  streetId: number | null,
-  now: Date,
-  wholeDays?: TtlCache<WholeDayRows>,
-) {
-  // The district's own scope is every street: one read of the labels, not two.
-  const everyStreet = streetsInScope(db, null);
-  const [rows, streets, departments, allStreets] = await Promise.all([
-    loadStatsRows(db, period, streetId, now, wholeDays ? { wholeDays } : {}),
-    streetId === null ? everyStreet : streetsInScope(db, streetId),
-    referralDepartments(db),
-    everyStreet,
+export interface StatsCaches {
+  wholeDays: TtlCache<WholeDayRows>;
+  labels: TtlCache<StatsLabels>;
+}
+
+export const createStatsCaches = (): StatsCaches => ({
+  wholeDays: createTtlCache<WholeDayRows>({ ttlMs: STATS_CACHE_MS, max: 200 }),
+  labels: createTtlCache<StatsLabels>({ ttlMs: STATS_CACHE_MS, max: 1 }),
+});
+
+/**
+ * The figures of a period as judged at `now` (a deadline still ahead is not due yet).
+ * `caches`: shared parts and labels, which may then lag by STATS_CACHE_MS, as the figures do.
+ */
+export async function statsFor(db: Db, period: Period, streetId: number | null, now: Date, caches?: StatsCaches) {
+  const labels = caches ? caches.labels.get('labels', () => statsLabels(db)) : statsLabels(db);
+  const persons = labels.then((l) => l.persons);
+  const [{ direct, shared, events }, { streets: allStreets, departments }] = await Promise.all([
+    loadStatsParts(db, period, streetId, now, caches ? { wholeDays: caches.wholeDays, persons } : { persons }),
+    labels,
   ]);
+  const streets = streetId === null ? allStreets : allStreets.filter((s) => s.id === streetId);
+  // The shared part's sums are folded once (db/stats-parts.ts); this request adds its own rows'.
+  // Added in the rows' order (this request's, then the shared part's), as one fold over both would.
+  const own = {
+    totals: foldFigureSums(direct.groups, direct.due, direct.ratings, direct.settled),
+    streets: streetFigureSums(direct),
+  };
+  const part = shared ? partFigureSums(shared) : null;
+  const sum = (a: FigureSums | undefined, b: FigureSums | undefined) =>
+    a && b ? addFigureSums(a, b) : (a ?? b ?? emptyFigureSums());
+  const streetSums = new Map(streets.map((s) => [s.id, sum(own.streets.get(s.id), part?.streets.get(s.id))]));
+  const rows = {
+    due: shared ? [...direct.due, ...shared.cases.due] : direct.due,
+    createdPerDay: shared ? [...direct.createdPerDay, ...shared.cases.createdPerDay] : direct.createdPerDay,
+    closedPerDay: shared ? [...direct.closedPerDay, ...shared.cases.closedPerDay] : direct.closedPerDay,
+    ...events,
+  };
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     scope: streetId === null ? '江汉区' : (streets[0]?.name ?? ''),
-    totals: computeFigures(rows.groups, rows.due, rows.ratings, rows.settled),
-    streets: computeStreetFigures(rows, streets),
+    totals: figuresFromSums(part ? addFigureSums(own.totals, part.totals) : own.totals),
+    streets: streetFiguresFromSums(streetSums, streets),
     departments: computeDepartmentScorecards(rows, departments),
     people: computePersonFigures(rows, allStreets),
     trend: dailyTrend(rows, period),
@@ -166,8 +221,8 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
   // Same scope and period, same figures whoever asks: one cache for all staff.
   const cache = createTtlCache<Awaited<ReturnType<typeof statsFor>>>({ ttlMs: STATS_CACHE_MS, max: 500 });
   // Periods that differ only inside their first or last day (every "last 30 days" request starts
-  // at another instant) share their whole days' sums: the same lag as the figures' cache.
-  const wholeDays = createTtlCache<WholeDayRows>({ ttlMs: STATS_CACHE_MS, max: 200 });
+  // at another instant) share their whole days' sums and the labels: the same lag as the figures' cache.
+  const caches = createStatsCaches();
   app.get<{ Querystring: { from?: string; to?: string; street?: string } }>(
     '/api/stats',
     {
@@ -201,15 +256,16 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const actor = requireRole(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
       const now = deps.domain.clock();
       const period = resolvePeriod(req.query, now);
-      const streetId = await statsScope(deps.db, actor, req.query.street);
+      const streets = () => caches.labels.get('labels', () => statsLabels(deps.db)).then((l) => l.streets);
+      const streetId = await statsScope(streets, actor, req.query.street);
       const s = await cache.get(statsCacheKey(period, streetId), () =>
-        statsFor(deps.db, period, streetId, now, wholeDays),
+        statsFor(deps.db, period, streetId, now, caches),
       );
-      return seesPersonFigures(actor.role) ? s : { ...s, people: [] };
+      return reply.type('application/json; charset=utf-8').send(statsJson(s, seesPersonFigures(actor.role)));
     },
   );
 }

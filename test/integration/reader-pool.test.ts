@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBound } from '../../core/stats/period-fns.ts';
-import { attachReaderPool, createReaderPool, readerOf, type ReaderPool } from '../../db/reader-pool.ts';
+import { attachReaderPool, batchedReads, createReaderPool, readerOf, type ReaderPool } from '../../db/reader-pool.ts';
 import { loadStatsRows } from '../../db/stats-queries.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
@@ -68,5 +68,15 @@ describe('reader pool', () => {
   it('refuses writes (read-only connections) and keeps answering', async () => {
     await expect(pool.all('DELETE FROM "Case" RETURNING "id"')).rejects.toThrow(/readonly/i);
     expect((await pool.all<{ n: number }>('SELECT COUNT(*) AS n FROM "Case"'))[0]!.n).toBe(30);
+  });
+
+  it('answers reads asked together in one batch, each with its own rows or its own error', async () => {
+    const read = batchedReads(pool.all);
+    const many = Array.from({ length: 20 }, (_, i) => read<{ n: number }>('SELECT ? + 1 AS n', i));
+    const broken = read('SELECT * FROM "NoSuchTable"');
+    const cases = read<{ n: number }>('SELECT COUNT(*) AS n FROM "Case"');
+    await expect(broken).rejects.toThrow(/no such table/i);
+    expect((await Promise.all(many)).map((rows) => rows[0]!.n)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((await cases)[0]!.n).toBe(30);
   });
 });

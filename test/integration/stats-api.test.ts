@@ -279,6 +279,20 @@ describe('GET /api/stats', () => {
     const other = await app.inject({ url: `/api/stats${OCT}&street=${encodeURIComponent(B)}`, headers: P.leadW!.auth });
     expect(other.statusCode).toBe(403);
     expect(other.json()).toMatchObject({ error: { code: 'forbidden' } });
+    const own = await app.inject({ url: `/api/stats${OCT}&street=${encodeURIComponent(W)}`, headers: P.leadW!.auth });
+    expect(own.statusCode).toBe(200);
+    expect(own.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('names an unknown street in a 400, for the bureau and for street staff alike', async () => {
+    for (const who of [P.admin!, P.leadW!]) {
+      const res = await app.inject({
+        url: `/api/stats${OCT}&street=${encodeURIComponent('无此街道')}`,
+        headers: who.auth,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json<{ error: { message: string } }>().error.message).toContain('没有这个街道：无此街道');
+    }
   });
 
   it('refuses residents and liaisons (403) and anonymous callers (401)', async () => {

@@ -19,6 +19,7 @@ import type { SqlValue } from '../../db/sql-connection.ts';
 import { MIGRATIONS_DIR, PG_MIGRATIONS_DIR } from '../../db/schema-engine.ts';
 import { loadStatsRows, referralDepartments, streetsInScope, type WholeDayRows } from '../../db/stats-queries.ts';
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
+import { createStatsCaches, statsFor } from '../../server/routes/stats-routes.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { loadStatsRowsDirect } from '../helpers/stats-direct.ts';
 import { rebuildRollups } from '../../db/stats-rollup.ts';
@@ -366,6 +367,7 @@ describe('statistics from rollups', () => {
     try {
       const clock = createFakeClock(NOW);
       const wholeDays = createTtlCache<WholeDayRows>({ ttlMs: 30_000, max: 50, clock: () => clock.now().getTime() });
+      const caches = { ...createStatsCaches(), wholeDays };
       const cached: typeof loadStatsRows = (_db, period, streetId, now) =>
         loadStatsRows(db, period, streetId, now, { wholeDays });
       const streetId = await createCaseFactory(t.db).streetId(STREETS[0]!);
@@ -381,6 +383,15 @@ describe('statistics from rollups', () => {
           // Only the minutes before the next whole hour (and after the last, at the end) are read again.
           expect(spans.length).toBeGreaterThan(0);
           expect(Math.max(...spans)).toBeLessThanOrEqual(HOUR);
+          // The API's figures from the same shared parts, summed once and kept (db/stats-parts.ts),
+          // with the labels cached: those of the cases themselves, for a third start too.
+          for (const at of [later, { from: new Date(start + i + 2), to }]) {
+            const api = await statsFor(db, at, scope, NOW, caches);
+            const { totals, streets, departments, people, trend } = api;
+            expect({ totals, streets, departments, people, trend }).toEqual(
+              await figures(loadStatsRowsDirect, at, scope),
+            );
+          }
         }
     } finally {
       await db.$disconnect();

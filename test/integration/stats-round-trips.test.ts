@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  attachReaderPool,
+  createReaderPool,
+  type ReadQuery,
+  type ReaderPool,
+  type ReadRequest,
+} from '../../db/reader-pool.ts';
+import type { SqlValue } from '../../db/sql-connection.ts';
+import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { defaultTestEngine } from '../helpers/test-db.ts';
+
+/**
+ * What a cold statistics request costs the event loop is mostly its trips to the reader threads
+ * (each a message out and one back, and a thread woken) and the rows that come back. With 16
+ * requests at once their main-thread pieces run back to back, so a cold request (a period start
+ * that misses the figures' cache, as every "last 30 days" asked a moment later does) must cost a
+ * fixed, small number of trips, whatever the period: the statements it needs go together, and
+ * the shared parts (whole days, today, whole hours, the labels) come from the cache.
+ * Counted through a wrapper around a real pool; no timing asserted. The reader threads are
+ * SQLite's: on PostgreSQL the driver is asynchronous and the statements go to its own pool.
+ */
+const sqlite = defaultTestEngine() === 'sqlite';
+const NOW = new Date('2026-11-20T04:00:00Z');
+const HOUR = 3_600_000;
+let t: TestApp;
+let pool: ReaderPool;
+let admin: TestPerson;
+let trips = 0;
+let statements = 0;
+
+beforeAll(async () => {
+  if (!sqlite) return;
+  t = await createTestApp({ clock: createFakeClock(NOW).now });
+  const f = createCaseFactory(t.db);
+  admin = await f.person({ role: 'district_admin' });
+  await f.person({ role: 'team_lead', street: '万松街道' });
+  const resident = await f.person({ role: 'resident' });
+  for (let i = 0; i < 40; i++)
+    await f.case({
+      reporterId: resident.id,
+      street: i % 2 ? '万松街道' : '北湖街道',
+      itemCode: 'SR-001',
+      status: i % 3 ? 'closed' : 'accepted',
+      createdAt: new Date(NOW.getTime() - (i + 1) * 17 * HOUR),
+      dueAt: new Date(NOW.getTime() - i * 9 * HOUR),
+      resolvedAt: new Date(NOW.getTime() - (i + 1) * 8 * HOUR),
+      closedAt: i % 3 ? new Date(NOW.getTime() - (i + 1) * 8 * HOUR) : null,
+    });
+  pool = createReaderPool(t.url, 2);
+  const all = pool.all;
+  const counted: ReadQuery = Object.assign(
+    <T>(sql: string, ...args: SqlValue[]) => {
+      trips += 1;
+      statements += 1;
+      return all<T>(sql, ...args);
+    },
+    {
+      dialect: all.dialect,
+      many: (reads: ReadonlyArray<Omit<ReadRequest, 'id'>>) => {
+        trips += 1;
+        statements += reads.length;
+        return all.many!(reads);
+      },
+    },
+  );
+  attachReaderPool(t.db, { all: counted, close: () => pool.close() });
+});
+
+afterAll(async () => {
+  if (!sqlite) return;
+  await pool.close();
+  await t.close();
+});
+
+async function cold(query: string): Promise<{ trips: number; statements: number; body: unknown }> {
+  [trips, statements] = [0, 0];
+  const res = await t.app.inject({ url: `/api/stats?${query}`, headers: admin.auth });
+  expect(res.statusCode).toBe(200);
+  return { trips, statements, body: res.json() };
+}
+
+describe.skipIf(!sqlite)('a cold statistics request', () => {
+  for (const [name, days, street] of [
+    ['district, 30 days', 30, ''],
+    ['one street, 30 days', 30, `&street=${encodeURIComponent('万松街道')}`],
+    ['district, one year', 364, ''],
+  ] as const)
+    it(`${name}: one trip to the reader threads once the shared parts are cached`, async () => {
+      // Inside an hour, as a "last 30 days" asked at any moment starts.
+      const start = NOW.getTime() - days * 24 * HOUR + 7 * 60_000 + 3_456;
+      const first = await cold(`from=${new Date(start).toISOString()}${street}`);
+      expect(first.statements).toBeGreaterThan(0);
+      // A millisecond later: the figures' cache misses, the parts' cache hits.
+      const next = await cold(`from=${new Date(start + 1).toISOString()}${street}`);
+      expect(next.trips).toBeLessThanOrEqual(1);
+      expect(next.statements).toBeLessThanOrEqual(10);
+      expect(next.body).toMatchObject({ totals: { total: expect.any(Number) } });
+      const again = await cold(`from=${new Date(start + 2).toISOString()}${street}`);
+      expect(again.trips).toBeLessThanOrEqual(1);
+    });
+});
