@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ROLES, type Actor, type Role } from '../core/case/case-types.ts';
-import type { Db, Tx } from './prisma-client.ts';
+import { engineOfClient, pgReadOf, sqlOf, type Db, type Tx } from './prisma-client.ts';
+import { dateOrNull } from './sql-values.ts';
 
 /**
  * Staff API tokens. Only the sha256 of a token is stored, so a copy of the database does not
@@ -78,27 +79,47 @@ export function isRole(value: string): value is Role {
 export async function actorForToken(db: Db, token: string, now = new Date()): Promise<Actor | null> {
   // A well-formed token is 43 base64url characters; anything else cannot match, skip the lookup.
   if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) return null;
-  const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      id: true,
-      revokedAt: true,
-      expiresAt: true,
-      lastUsedAt: true,
-      person: { select: { id: true, role: true, streetId: true, departmentId: true, displayName: true, active: true } },
-    },
-  });
-  if (!row || row.revokedAt || !row.person.active || !isRole(row.person.role)) return null;
-  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+  const row = await tokenRow(db, hashToken(token));
+  if (!row || row.revokedAt !== null || !row.active || !isRole(row.role)) return null;
+  const expiresAt = dateOrNull(row.expiresAt);
+  if (expiresAt && expiresAt.getTime() <= now.getTime()) return null;
+  const lastUsedAt = dateOrNull(row.lastUsedAt);
+  if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  const p = row.person;
   return {
-    personId: p.id,
-    role: p.role as Role,
-    streetId: p.streetId,
-    departmentId: p.departmentId,
-    displayName: p.displayName,
+    personId: row.personId,
+    role: row.role as Role,
+    streetId: row.streetId,
+    departmentId: row.departmentId,
+    displayName: row.displayName,
   };
+}
+
+interface TokenRow {
+  id: number;
+  revokedAt: string | Date | null;
+  expiresAt: string | Date | null;
+  lastUsedAt: string | Date | null;
+  personId: number;
+  role: string;
+  streetId: number | null;
+  departmentId: number | null;
+  displayName: string;
+  active: number | boolean;
+}
+
+const TOKEN_ROW_SQL = `SELECT t."id", t."revokedAt", t."expiresAt", t."lastUsedAt", p."id" AS "personId", p."role",
+  p."streetId", p."departmentId", p."displayName", p."active"
+  FROM "ApiToken" t JOIN "Person" p ON p."id" = t."personId" WHERE t."tokenHash" = ?`;
+
+/**
+ * The token and its person in one statement. Every API request signs in this way, and Prisma's
+ * findUnique with the person took about 0.6 ms of the event loop a call against 0.03 ms for the
+ * statement (bench: 16 clients' requests queue behind it). On SQLite it is a unit on the shared
+ * connection; on PostgreSQL one statement without a transaction.
+ */
+async function tokenRow(db: Db, tokenHash: string): Promise<TokenRow | undefined> {
+  if (engineOfClient(db) === 'postgres') return (await pgReadOf(db)<TokenRow>(TOKEN_ROW_SQL, tokenHash))[0];
+  return sqlOf(db).transaction((tx) => tx.get<TokenRow>(TOKEN_ROW_SQL, tokenHash));
 }
