@@ -50,26 +50,48 @@ export async function* caseRowChunks(
   now: Date,
   chunk = CHUNK,
 ): AsyncGenerator<ExportCaseRow[]> {
+  const read = caseChunkReader(db, actor, filters, now, chunk);
+  for (let rows = await read(); rows; rows = await read()) {
+    yield rows;
+    await yieldToEventLoop();
+  }
+}
+
+/**
+ * caseRowChunks as a function that reads the next chunk (null at the end). A generator keeps
+ * what its frame refers to while it waits for its caller, which for a streamed download is
+ * as long as the client takes the bytes before: the chunk's rows outlived two scavenges and
+ * reached the old generation. A caller that maps each chunk as it returns holds nothing between.
+ */
+export function caseChunkReader(
+  db: Db,
+  actor: Actor,
+  filters: BoardFilters,
+  now: Date,
+  chunk = CHUNK,
+): () => Promise<ExportCaseRow[] | null> {
   const query = toListQuery(filters, 1, chunk);
   let count = 0;
   let cursor: string | null = '';
-  while (cursor !== null && count < EXPORT_MAX_ROWS) {
-    const page = await listCasesAfter(
-      db,
-      actor,
-      { ...query, pageSize: Math.min(chunk, EXPORT_MAX_ROWS - count) },
-      cursor,
-      now,
-    );
-    const part = page.items.map((i) => i.number);
-    const found = new Map((await exportRowsByNumber(db, part)).map((c) => [c.number, c]));
-    const rows: ExportCaseRow[] = [];
-    for (const n of part) if (found.has(n)) rows.push(found.get(n)!);
-    count += rows.length;
-    cursor = page.nextCursor;
-    if (rows.length) yield rows;
-    await yieldToEventLoop();
-  }
+  return async () => {
+    while (cursor !== null && count < EXPORT_MAX_ROWS) {
+      const page = await listCasesAfter(
+        db,
+        actor,
+        { ...query, pageSize: Math.min(chunk, EXPORT_MAX_ROWS - count) },
+        cursor,
+        now,
+      );
+      const part = page.items.map((i) => i.number);
+      const found = new Map((await exportRowsByNumber(db, part)).map((c) => [c.number, c]));
+      const rows: ExportCaseRow[] = [];
+      for (const n of part) if (found.has(n)) rows.push(found.get(n)!);
+      count += rows.length;
+      cursor = page.nextCursor;
+      if (rows.length) return rows;
+    }
+    return null;
+  };
 }
 
 /**
@@ -118,18 +140,22 @@ export function casesXlsx(
   opts: { chunk?: number; onEnd?: (rows: number) => void } = {},
 ): AsyncGenerator<Buffer> {
   const headers = caseHeaders(true);
-  async function* rows(): AsyncGenerator<XlsxStreamRow[]> {
-    let count = 0;
-    for await (const part of caseRowChunks(db, actor, filters, now, opts.chunk ?? CSV_CHUNK)) {
-      yield part.map((c): XlsxStreamRow => {
-        const { cells, contact } = caseCells(actor, c, now);
-        return [cells, contact];
-      });
-      count += part.length;
+  const read = caseChunkReader(db, actor, filters, now, opts.chunk ?? CSV_CHUNK);
+  let count = 0;
+  // Each chunk is mapped as it is read and its row objects dropped (see caseChunkReader).
+  const next = async (): Promise<XlsxStreamRow[] | null> => {
+    const part = await read();
+    if (!part) {
+      opts.onEnd?.(count);
+      return null;
     }
-    opts.onEnd?.(count);
-  }
-  return xlsxStream({ sheet: CASES_SHEET, headers, widths: caseWidths(headers), optional: 2 }, rows());
+    count += part.length;
+    return part.map((c): XlsxStreamRow => {
+      const { cells, contact } = caseCells(actor, c, now);
+      return [cells, contact];
+    });
+  };
+  return xlsxStream({ sheet: CASES_SHEET, headers, widths: caseWidths(headers), optional: 2 }, next);
 }
 
 /**

@@ -90,18 +90,21 @@ parentPort.on('message', (m) => {
 type WorkerMessage = { bytes: Uint8Array } | { took: true } | { done: true } | { error: string };
 
 /**
- * The XLSX file of one sheet, as pieces of bytes, from rows that arrive a chunk at a time. The
- * next chunk is asked of `chunks` only when the caller takes the bytes so far (backpressure),
- * and one chunk at a time is on the worker (the next is read meanwhile). Returning early (the client
- * went away) or a failure ends the worker.
+ * The XLSX file of one sheet, as pieces of bytes, from rows that `next` reads a chunk at a time
+ * (null at the end). The next chunk is read only when the caller takes the bytes so far
+ * (backpressure), and one chunk at a time is on the worker (the next is read meanwhile). The
+ * rows are read and posted by a function that returns before the bytes are handed on: nothing
+ * of a chunk stays alive on the main thread while the client takes its time. Returning early
+ * (the client went away) or a failure ends the worker.
  */
 export async function* xlsxStream(
   sheet: XlsxStreamSheet,
-  chunks: AsyncIterable<XlsxStreamRow[]>,
+  next: () => Promise<XlsxStreamRow[] | null>,
 ): AsyncGenerator<Buffer> {
   const exceljs = createRequire(import.meta.url).resolve('exceljs');
   const worker = new Worker(XLSX_STREAM_WORKER_SOURCE, { eval: true, workerData: { exceljs, head: sheet } });
   const bytes: Buffer[] = [];
+  let sent = 0;
   let took = 0;
   let done = false;
   let failure: Error | null = null;
@@ -133,13 +136,17 @@ export async function* xlsxStream(
       await new Promise<void>((resolve) => (wake = resolve));
     }
   };
+  /** Reads the next chunk and posts it once the worker wrote the one before; false at the end. */
+  const post = async (): Promise<boolean> => {
+    const rows = await next();
+    if (!rows) return false;
+    await until(() => took >= sent);
+    worker.postMessage({ rows });
+    sent += 1;
+    return true;
+  };
   try {
-    let sent = 0;
-    for await (const rows of chunks) {
-      // The worker wrote the chunk before while this one was read: one chunk on it at a time.
-      await until(() => took >= sent);
-      worker.postMessage({ rows });
-      sent += 1;
+    while (await post()) {
       while (bytes.length) yield bytes.shift()!;
     }
     worker.postMessage({ end: true });
