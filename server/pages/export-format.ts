@@ -84,6 +84,10 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/**
+ * A whole workbook from whole tables, for the small exports (statistics, hotline). The case
+ * export, up to 20,000 rows, is streamed instead (xlsx-stream.ts, export-tables.ts casesXlsx).
+ */
 export async function toXlsx(tables: ExportTable[], chunk = 500): Promise<Buffer> {
   const exceljs = createRequire(import.meta.url).resolve('exceljs');
   const worker = new Worker(XLSX_WORKER_SOURCE, { eval: true, workerData: { exceljs } });

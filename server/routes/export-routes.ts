@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { districtDay } from '../../core/stats/period-fns.ts';
 import { parseBoardFilters, type RawQuery } from '../pages/board-query.ts';
 import { toCsv, toXlsx } from '../pages/export-format.ts';
-import { casesCsv, casesTable, statsTables } from '../pages/export-tables.ts';
+import { casesCsv, casesXlsx, statsTables } from '../pages/export-tables.ts';
 import { installPageErrors, requireStaffPage } from '../pages/page-guard.ts';
 import { loadStatsView, statsStreetScope } from '../pages/stats-view.ts';
 import type { ServerDeps } from '../server-deps.ts';
@@ -34,25 +34,20 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       const filters = parseBoardFilters(req.query as RawQuery);
       const now = domain.clock();
       const name = `cases-${districtDay(now)}`;
-      if (req.params.format === 'xlsx') {
-        // The workbook is built whole on its worker (export-format.ts), from the whole table.
-        const body = await gate.run(async () => {
-          const table = await casesTable(db, actor, filters, now);
-          req.log.info({ rows: table.rows.length, format: 'xlsx' }, 'cases exported');
-          return await toXlsx([table]);
-        });
-        return sendDownload(reply, 'xlsx', name, body);
-      }
-      // The CSV is streamed a chunk of cases at a time (backpressure: at most a chunk read ahead
-      // of what the client has taken), holding its gate slot until the stream ends or closes. The first chunk is read before
+      // Both formats are streamed a chunk of cases at a time (backpressure: at most a chunk read
+      // ahead of what the client has taken; the XLSX is written on its worker, xlsx-stream.ts),
+      // holding the gate slot until the stream ends or closes. The first chunk is read before
       // the answer starts, so a failure there is still a proper error answer; a later one ends
       // the download early and is logged by fastify.
+      const format = req.params.format;
       const release = await gate.acquire();
       let body: Readable;
       try {
-        const chunks = casesCsv(db, actor, filters, now, {
-          onEnd: (rows) => req.log.info({ rows, format: 'csv' }, 'cases exported'),
-        });
+        const onEnd = (rows: number) => req.log.info({ rows, format }, 'cases exported');
+        const chunks =
+          format === 'xlsx'
+            ? casesXlsx(db, actor, filters, now, { onEnd })
+            : casesCsv(db, actor, filters, now, { onEnd });
         const first = await chunks.next();
         body = Readable.from(startingWith(first, chunks), { objectMode: false });
       } catch (err) {
@@ -61,7 +56,7 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       }
       // 'end' frees the slot as the last byte goes out; 'close' when the client went away first.
       body.once('end', release).once('close', release);
-      return sendDownload(reply, 'csv', name, body);
+      return sendDownload(reply, format, name, body);
     },
   );
 
