@@ -144,7 +144,13 @@ function filterParts(q: CaseListQuery, streetId: number | null, now: string, wal
   if (streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [streetId] });
   if (q.status) {
     const statuses = parseStatuses(q.status);
-    parts.push({ text: `c."status" IN (${statuses.map(() => '?').join(', ')})`, params: statuses });
+    // Walking: the page follows the createdAt index, which holds the status (one case in 14 is
+    // "accepted": 20 are found in ~300 index entries); through the (status, dueAt) index it
+    // fetched all 69,000 accepted cases of 1M and sorted them (125 ms a page).
+    parts.push({
+      text: `${walk ? '+' : ''}c."status" IN (${statuses.map(() => '?').join(', ')})`,
+      params: statuses,
+    });
   }
   if (q.post) parts.push({ text: 'c."post" = ?', params: [q.post] });
   if (q.handling) parts.push({ text: 'c."handling" = ?', params: [q.handling] });
@@ -437,7 +443,10 @@ function segmentsFor(query: CaseListQuery, c: Conditions, nowText: string, walk:
     const undated: Sql = { text: 'c."dueAt" IS NULL', params: [] };
     return [
       {
-        src: { arms: [none], where: and([c.counted, dated]) },
+        // By deadline through the (status, dueAt) or dueAt index; a street's or department's
+        // scope walks it with its terms hinted (as one OR, SQLite fetched the street's 83,000
+        // cases of 1M and sorted them: 150 ms a page).
+        src: { arms: [none], where: and([c.arms.length > 1 ? c.walked : c.counted, dated]) },
         counted: and([c.counted, dated]),
         column: 'dueAt',
         order: query.order ?? 'desc',
