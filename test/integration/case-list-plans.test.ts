@@ -184,6 +184,36 @@ forEachEngine((t) => {
     expect(third.items.map((c) => c.number)).toEqual(walked.slice(40, 60).map((c) => c.number));
   });
 
+  // Found on the way (not among the benchmark's rows): status=accepted fetched the 69,000
+  // accepted cases of 1M through the (status, dueAt) index and sorted them (125 ms of a reader a
+  // page), and a team lead's sort=dueAt gathered the street's 83,000 cases through the OR and
+  // sorted them (150 ms). Both now walk an index in the list's order: only the 20 rows of the
+  // page itself are sorted.
+  it('a status filter, and a team lead by deadline, walk an index in order instead of sorting', async () => {
+    const cases: Array<[TestPerson, Partial<CaseListQuery>]> = [
+      [admin, { status: 'accepted' }],
+      [admin, { status: 'accepted,triage', page: 3 }],
+      [lead, { sort: 'dueAt' }],
+    ];
+    for (const [who, q] of cases) {
+      const statements = await statementsOf(() => listCases(t().db, who.actor, query(q), clock.now()));
+      const pages = statements.filter((s) => /ORDER BY/.test(s.sql));
+      expect(pages.length).toBeGreaterThan(0);
+      // (PostgreSQL plans these by its statistics: there only the answer is checked.)
+      for (const s of t().engine === 'sqlite' ? pages : []) {
+        const sorts = s.plan.filter((p) => /TEMP B-TREE/.test(p.detail));
+        expect(
+          sorts.every((p) => p.parent === 0),
+          `${JSON.stringify(q)}:\n${s.text}`,
+        ).toBe(true);
+      }
+      const got = (await listCases(t().db, who.actor, query(q), clock.now())).items;
+      const walked = await everyItem(who, { ...q, page: 1 });
+      const from = ((q.page ?? 1) - 1) * 20;
+      expect(got.map((c) => c.number)).toEqual(walked.slice(from, from + 20).map((c) => c.number));
+    }
+  });
+
   /** The whole list, walked by cursor (the reference order). */
   async function everyItem(who: TestPerson, q: Partial<CaseListQuery>): Promise<CaseListItem[]> {
     const out: CaseListItem[] = [];
