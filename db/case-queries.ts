@@ -365,13 +365,6 @@ interface Source {
 }
 
 /**
- * One page of `src` in the order of `column`. The page's ids are found first, on their own: the
- * walk reads only the columns the covering (createdAt, id, status, dueAt) index holds, so a deep
- * OFFSET skips index entries instead of reading every skipped case (and its joins) from the
- * table (page 50 read ~10,000 rows at 1M); only the page's rows are then read whole. Two arms
- * are merged in order by a UNION ALL (both engines merge the two ordered walks, no sort).
- */
-/**
  * How many cases match any of these disjoint conditions, in one statement: a count per range
  * of an index, where one OR of the ranges made SQLite gather and de-duplicate every row id
  * first (4× the work for the open cases not yet due).
@@ -384,6 +377,13 @@ async function countEach(db: Db, wheres: Sql[]): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/**
+ * One page of `src` in the order of `column`. The page's ids are found first, on their own: the
+ * walk reads only the columns the covering (createdAt, id, status, dueAt) index holds, so a deep
+ * OFFSET skips index entries instead of reading every skipped case (and its joins) from the
+ * table (page 50 read ~10,000 rows at 1M); only the page's rows are then read whole. Two arms
+ * are merged in order by a UNION ALL (both engines merge the two ordered walks, no sort).
+ */
 async function pageRows(
   db: Db,
   src: Source,
