@@ -478,7 +478,10 @@ function segmentsFor(query: CaseListQuery, c: Conditions, nowText: string, walk:
   return [
     {
       src: newest(overdueSql(nowText, walk)),
-      counted: and([c.counted, overdueSql(nowText, false)]),
+      // Within a period, the covering createdAt index holds the overdue test: through the
+      // (status, dueAt) index, finding the page's few overdue cases of the last 30 days read
+      // most of the 92,000 overdue cases of 1M to test their date (50 ms).
+      counted: and([c.counted, overdueSql(nowText, walk && Boolean(query.from || query.to))]),
       column: 'createdAt',
       order: 'desc',
       holds: (r, now) => isOverdue({ status: String(r.status), dueAt: r.dueAt ? new Date(iso(r.dueAt)!) : null }, now),
