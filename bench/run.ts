@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   places: () => import('./places-bench.ts'),
   soak: () => import('./soak-bench.ts'),
   open311: () => import('./open311-bench.ts'),
+  'case-list': () => import('./case-list-bench.ts'),
 };
 
 async function main(): Promise<void> {
