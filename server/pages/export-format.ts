@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
+import { LOWEST_THREAD_PRIORITY } from './worker-priority.ts';
 
 /** A table to export: headers, rows of plain values, and per-column hints for Excel. */
 export interface ExportTable {
@@ -55,6 +56,7 @@ export async function toCsvYielding(t: ExportTable, chunk = 500): Promise<Buffer
 const XLSX_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ExcelJS = require(workerData.exceljs);
+${LOWEST_THREAD_PRIORITY}
 const wb = new ExcelJS.Workbook();
 wb.creator = '网格通 Gridline';
 wb.created = new Date();

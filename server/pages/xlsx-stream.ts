@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { LOWEST_THREAD_PRIORITY } from './worker-priority.ts';
 
 type Cell = string | number | null;
 
@@ -27,13 +28,7 @@ const XLSX_STREAM_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Writable } = require('node:stream');
 const ExcelJS = require(workerData.exceljs);
-// Zipping a workbook is seconds of CPU: at the lowest priority the event loop's thread, with every
-// other request, takes the CPU first (two cores, two exports' workers and the readers). On Linux
-// a thread's own id renices that thread only; elsewhere this is skipped.
-try {
-  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  require('node:os').setPriority(tid, 19);
-} catch {}
+${LOWEST_THREAD_PRIORITY}
 const head = workerData.head;
 const optional = head.optional || 0;
 const fail = (err) => parentPort.postMessage({ error: String((err && err.stack) || err) });
