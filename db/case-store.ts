@@ -1,10 +1,10 @@
 import { combineNotices } from '../core/case/case-notices.ts';
 import type { CasePatch, CaseRow, CaseStore, CaseTx, ItemRef, Notice } from '../core/case/case-port.ts';
 import type { Actor, CaseStatus, Handling, Mode721 } from '../core/case/case-types.ts';
-import { caseNumber } from '../core/case/case-format-fns.ts';
-import { CaseNumberError, ConflictError } from '../core/errors.ts';
+import { ConflictError } from '../core/errors.ts';
 import { distanceM } from '../core/geo/geo-measure-fns.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
+import { allocateCaseNumber, createPendingNumbers, withNumbers, type PendingNumbers } from './case-number-alloc.ts';
 import { handlerIds } from './handler-ids.ts';
 import { verificationTaskOps } from './verification-task-ops.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
@@ -236,7 +236,38 @@ const externalExists = async (tx: SqlTx, source: string, ref: string) =>
   (await tx.get('SELECT 1 AS "x" FROM "Case" WHERE "externalSource" = ? AND "externalRef" = ?', source, ref)) !==
   undefined;
 
-function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
+/**
+ * Two reports of one matter at once, close together, take turns at the duplicate search, so the
+ * second sees the first's case and joins it. On SQLite whole units take turns anyway; on
+ * PostgreSQL the day's case number used to make them (its counter row was locked from before the
+ * search until commit), and now that the number is taken last a lock of its own does: a
+ * transaction-level advisory lock on each grid cell (item × cell) the search box touches. Two
+ * points within the radius lock a cell in common (each box holds the other point, and each locks
+ * its own point's cell); cells are locked in one order, so two searches cannot deadlock. Reports
+ * of other matters or places never wait here.
+ */
+async function lockNeighbourhood(
+  tx: SqlTx,
+  itemCode: string,
+  lat: number,
+  lng: number,
+  dLat: number,
+  dLng: number,
+  radiusM: number,
+): Promise<void> {
+  // Fixed for a given radius (every process has the same), about four cells per search.
+  const cell = Math.max(0.002, (4 * radiusM) / 111_320);
+  const keys: string[] = [];
+  for (let i = Math.floor((lat - dLat) / cell); i <= Math.floor((lat + dLat) / cell); i++)
+    for (let j = Math.floor((lng - dLng) / cell); j <= Math.floor((lng + dLng) / cell); j++)
+      keys.push(`duplicate:${itemCode}:${i}:${j}`);
+  await tx.all(
+    `SELECT pg_advisory_xact_lock(hashtextextended(s."k", 0)) FROM (SELECT k."value" AS "k" FROM jsonb_array_elements_text(?::jsonb) k ORDER BY 1) s`,
+    json(keys.sort()),
+  );
+}
+
+function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null): CaseTx {
   const load = async (where: { id: number } | { number: string }): Promise<CaseRow | null> => {
     const r =
       'id' in where
@@ -245,43 +276,11 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
     return r ? toCaseRow(r) : null;
   };
 
-  const numberTaken = async (number: string): Promise<boolean> =>
-    (await tx.get('SELECT 1 FROM "Case" WHERE "number" = ?', number)) !== undefined;
-
   return {
     async nextCaseNumber(prefix, day) {
       const key = day.replace(/-/g, '');
-      // The upsert locks the day's counter row until the unit commits: on PostgreSQL, processes
-      // numbering at once take turns, so numbers stay unique and without gaps (a rolled-back
-      // unit gives its number back with its increment).
-      const { last } = (await tx.get<{ last: number }>(
-        'INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "CaseCounter"."last" + 1 RETURNING "last"',
-        key,
-      ))!;
-      const number = caseNumber(prefix, key, last);
-      if (!(await numberTaken(number))) return number;
-      // The counter row was missing or behind the numbers in use (cases imported or seeded
-      // without it): continue after the highest number of the day, and keep the counter there.
-      const dayPrefix = caseNumber(prefix, key, 0).slice(0, -4);
-      const highest =
-        tx.dialect === 'sqlite'
-          ? await tx.get<{ n: number | null }>(
-              'SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE "number" >= ? AND "number" < ?',
-              dayPrefix.length + 1,
-              dayPrefix,
-              `${dayPrefix.slice(0, -1)}.`, // '.' sorts right after '-': the range is the day's numbers, on the unique index
-            )
-          : // A range on text depends on the database's collation there: match the prefix instead.
-            await tx.get<{ n: number | null }>(
-              'SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE starts_with("number", ?)',
-              dayPrefix.length + 1,
-              dayPrefix,
-            );
-      const next = Math.max(last, highest?.n ?? 0) + 1;
-      await tx.run('UPDATE "CaseCounter" SET "last" = ? WHERE "day" = ?', next, key);
-      const renumbered = caseNumber(prefix, key, next);
-      if (await numberTaken(renumbered)) throw new CaseNumberError();
-      return renumbered;
+      // SQLite has one writer at a time anyway: the number is taken here, as it always was.
+      return pending ? pending.take(prefix, key) : allocateCaseNumber(tx, prefix, key);
     },
     async activeItem(code) {
       const i = await tx.get<ItemRecord>(
@@ -371,6 +370,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         json(e.data ?? {}),
         sqlDate(e.at),
       ))!;
+      pending?.noteEvent(eventId, `${e.note ?? ''}${json(e.data ?? {})}`);
       if (e.attachmentIds?.length) {
         await tx.run(
           `UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE "id" IN ${jsonList(tx.dialect, 'int')}`,
@@ -393,6 +393,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
     async findOpenDuplicate({ itemCode, lat, lng, radiusM, since }) {
       const dLat = radiusM / 111_320;
       const dLng = radiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
+      if (tx.dialect === 'postgres') await lockNeighbourhood(tx, itemCode, lat, lng, dLat, dLng, radiusM);
       const rows = await tx.all<CaseRecord>(
         `${CASE_SELECT} WHERE c."status" IN ${OPEN_STATUSES} AND c."createdAt" >= ? AND c."lat" BETWEEN ? AND ? AND c."lng" BETWEEN ? AND ? AND i."code" = ? LIMIT 20`,
         sqlDate(since),
@@ -608,9 +609,14 @@ export function createCaseStore(db: Db, enqueue: EnqueueForPeople): CaseStore {
         // Notices wait for the end of the unit, so the several one event causes to one person
         // can go as one message.
         const notices: Notice[] = [];
-        const result = await fn(caseTx(tx, notices));
-        for (const n of combineNotices(notices)) await enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
-        return result;
+        // On PostgreSQL case numbers are taken last (db/case-number-alloc.ts).
+        const pending = tx.dialect === 'postgres' ? createPendingNumbers() : null;
+        const result = await fn(caseTx(tx, notices, pending));
+        for (const n of combineNotices(notices)) {
+          await enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
+          pending?.noteMessage(n.caseId, json(n.message));
+        }
+        return pending ? withNumbers(result, await pending.settle(tx)) : result;
       });
       noteCaseChange(db); // committed: caches of anonymous pages start afresh (db/case-changes.ts)
       return result;
