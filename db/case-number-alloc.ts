@@ -9,10 +9,15 @@ import type { SqlTx } from './sql-connection.ts';
  * (a rolled-back unit gives its number back with its increment).
  */
 export async function allocateCaseNumber(tx: SqlTx, prefix: string, key: string): Promise<string> {
-  const { last } = (await tx.get<{ last: number }>(
-    'INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "CaseCounter"."last" + 1 RETURNING "last"',
-    key,
-  ))!;
+  const { last } = (await tx.get<{ last: number }>(`${TAKE} RETURNING "last"`, key))!;
+  return numberAfter(tx, prefix, key, last);
+}
+
+const TAKE =
+  'INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "CaseCounter"."last" + 1';
+
+/** The number the counter gave (`last`), or the next free one when the counter lagged behind. */
+async function numberAfter(tx: SqlTx, prefix: string, key: string, last: number): Promise<string> {
   const number = caseNumber(prefix, key, last);
   if (!(await numberTaken(tx, number))) return number;
   // The counter row was missing or behind the numbers in use (cases imported or seeded
@@ -86,32 +91,71 @@ export function createPendingNumbers() {
      */
     async settle(tx: SqlTx): Promise<Array<[string, string]>> {
       const done: Array<[string, string]> = [];
+      const events = `{${[...eventIds].join(',')}}`;
+      const outbox = `{${[...outboxCaseIds].join(',')}}`;
       for (const p of pending) {
-        const number = await allocateCaseNumber(tx, p.prefix, p.key);
+        // Usually one statement: from the counter's lock to COMMIT nothing else runs.
+        const r = (await tx.get<{ last: number; number: string | null }>(
+          SETTLE,
+          p.key,
+          caseNumber(p.prefix, p.key, 0).slice(0, -4),
+          p.placeholder,
+          p.placeholder,
+          p.placeholder,
+          events,
+          p.placeholder,
+          outbox,
+          p.placeholder,
+        ))!;
+        if (r.number !== null) {
+          done.push([p.placeholder, r.number]);
+          continue;
+        }
+        // The counter's number was in use (a day imported without its counter), or no case
+        // carries the placeholder: the careful way, a statement at a time.
+        const number = await numberAfter(tx, p.prefix, p.key, r.last);
         await tx.run('UPDATE "Case" SET "number" = ? WHERE "number" = ?', number, p.placeholder);
-        if (eventIds.size)
-          await tx.run(
-            `UPDATE "CaseEvent" SET "note" = replace("note", ?, ?), "data" = replace("data", ?, ?) WHERE "id" = ANY (?::int[])`,
-            p.placeholder,
-            number,
-            p.placeholder,
-            number,
-            `{${[...eventIds].join(',')}}`,
-          );
-        if (outboxCaseIds.size)
-          await tx.run(
-            `UPDATE "OutboxMessage" SET "payload" = replace("payload", ?, ?) WHERE "caseId" = ANY (?::int[]) AND strpos("payload", ?) > 0`,
-            p.placeholder,
-            number,
-            `{${[...outboxCaseIds].join(',')}}`,
-            p.placeholder,
-          );
+        await tx.run(
+          `UPDATE "CaseEvent" SET "note" = replace("note", ?, ?), "data" = replace("data", ?, ?) WHERE "id" = ANY (?::int[])`,
+          p.placeholder,
+          number,
+          p.placeholder,
+          number,
+          events,
+        );
+        await tx.run(
+          `UPDATE "OutboxMessage" SET "payload" = replace("payload", ?, ?) WHERE "caseId" = ANY (?::int[]) AND strpos("payload", ?) > 0`,
+          p.placeholder,
+          number,
+          outbox,
+          p.placeholder,
+        );
         done.push([p.placeholder, number]);
       }
       return done;
     },
   };
 }
+
+/**
+ * PostgreSQL: take the day's next number and write it over the placeholder in the case, the
+ * unit's events and queued messages, in one statement. No case changes when the number is
+ * already in use (then "number" is NULL and the caller repairs). lpad never shortens a number
+ * of five digits or more, as caseNumber's padStart does not.
+ */
+const SETTLE = `WITH "n" AS (${TAKE} RETURNING "last"),
+"num" AS (SELECT "last", ? || lpad("last"::text, GREATEST(4, length("last"::text)), '0') AS "number" FROM "n"),
+"c" AS (
+  UPDATE "Case" SET "number" = "num"."number" FROM "num"
+  WHERE "Case"."number" = ? AND NOT EXISTS (SELECT 1 FROM "Case" "x" WHERE "x"."number" = "num"."number")
+  RETURNING "Case"."number"),
+"e" AS (
+  UPDATE "CaseEvent" SET "note" = replace("note", ?, "c"."number"), "data" = replace("data", ?, "c"."number") FROM "c"
+  WHERE "CaseEvent"."id" = ANY (?::int[]) RETURNING 1),
+"o" AS (
+  UPDATE "OutboxMessage" SET "payload" = replace("payload", ?, "c"."number") FROM "c"
+  WHERE "OutboxMessage"."caseId" = ANY (?::int[]) AND strpos("OutboxMessage"."payload", ?) > 0 RETURNING 1)
+SELECT "num"."last", (SELECT "c"."number" FROM "c") AS "number" FROM "num"`;
 
 export type PendingNumbers = ReturnType<typeof createPendingNumbers>;
 
