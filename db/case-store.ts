@@ -267,7 +267,14 @@ async function lockNeighbourhood(
   );
 }
 
-function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null): CaseTx {
+/** Summary writes a PostgreSQL unit makes at its end, in order (null: at once, as on SQLite). */
+type LateWrites = Array<() => Promise<void>> | null;
+
+async function flushLate(late: LateWrites): Promise<void> {
+  if (late) for (const write of late.splice(0)) await write();
+}
+
+function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, late: LateWrites): CaseTx {
   const load = async (where: { id: number } | { number: string }): Promise<CaseRow | null> => {
     const r =
       'id' in where
@@ -335,12 +342,20 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null): C
         toSql(d.external?.receivedAt ?? null),
         toSql(d.external?.dueAt ?? null),
       ))!;
-      await rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
-      await tallyCaseChange(tx, null, tallyKeyOf(d)); // the lists' totals, likewise
+      const summaries = async () => {
+        await rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
+        await tallyCaseChange(tx, null, tallyKeyOf(d)); // the lists' totals, likewise
+      };
+      // On PostgreSQL the rows they add to (per day and street) are shared by every registration
+      // there: added at the end of the unit, their row locks are held for its last statements only.
+      if (late) late.push(summaries);
+      else await summaries();
       return (await load({ id }))!;
     },
     getCase: async (ref) => load(ref),
     async updateCase(id, patch) {
+      // A case inserted in this unit adds its first state to the summaries before it changes.
+      await flushLate(late);
       const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
       for (const k of keys) if (!PATCHABLE.has(k)) throw new Error(`not a case column: ${k}`);
       const set = [...keys.map((k) => `"${k}" = ?`), '"updatedAt" = ?'].join(', ');
@@ -610,12 +625,16 @@ export function createCaseStore(db: Db, enqueue: EnqueueForPeople): CaseStore {
         // can go as one message.
         const notices: Notice[] = [];
         // On PostgreSQL case numbers are taken last (db/case-number-alloc.ts).
+        // On PostgreSQL the new cases' rollups and tally rows, shared hot spots, are written after
+        // everything else, and the numbers last of all.
         const pending = tx.dialect === 'postgres' ? createPendingNumbers() : null;
-        const result = await fn(caseTx(tx, notices, pending));
+        const late: LateWrites = tx.dialect === 'postgres' ? [] : null;
+        const result = await fn(caseTx(tx, notices, pending, late));
         for (const n of combineNotices(notices)) {
           await enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
           pending?.noteMessage(n.caseId, json(n.message));
         }
+        await flushLate(late);
         return pending ? withNumbers(result, await pending.settle(tx)) : result;
       });
       noteCaseChange(db); // committed: caches of anonymous pages start afresh (db/case-changes.ts)
