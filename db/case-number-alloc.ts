@@ -59,7 +59,8 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
  * and made of letters only (nothing escapes, encodes or redacts it, and no digit pattern can be
  * mistaken for a phone number), the unit writes everything with it, and just before COMMIT the
  * real number is taken and written over the placeholder in the case, in the events and in the
- * queued messages that carry it. The lock then covers those few statements only.
+ * queued messages that carry it, in one statement (SETTLE below). The lock then covers that
+ * statement and the commit only.
  */
 export function createPendingNumbers() {
   const pending: Array<{ placeholder: string; prefix: string; key: string }> = [];
