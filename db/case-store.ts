@@ -308,11 +308,14 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
       if (d.external && (await externalExists(tx, d.external.source, d.external.ref))) {
         throw new ConflictError(`工单${d.external.ref}已导入，不再重复立案`);
       }
-      const { id } = (await tx.get<{ id: number }>(
+      // The same order imported by two units at once (PostgreSQL: the day's number no longer makes
+      // them take turns): the second waits on the unique key for the first, and then files nothing.
+      const inserted = await tx.get<{ id: number }>(
         `INSERT INTO "Case" ("number", "text", "lat", "lng", "address", "streetId", "itemId", "handling", "post", "departmentId", "status", "urgent",
            "confidence", "needsTriage", "routingReasons", "channel", "reporterId", "mergedIntoId", "createdAt", "updatedAt", "registeredAt",
            "dispatchedAt", "responseDueAt", "dueAt", "externalSource", "externalRef", "externalReceivedAt", "externalDueAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT ("externalSource", "externalRef") DO NOTHING RETURNING "id"`,
         d.number,
         d.text,
         d.lat,
@@ -341,7 +344,9 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
         d.external?.ref ?? null,
         toSql(d.external?.receivedAt ?? null),
         toSql(d.external?.dueAt ?? null),
-      ))!;
+      );
+      if (!inserted) throw new ConflictError(`工单${d.external?.ref ?? ''}已导入，不再重复立案`);
+      const { id } = inserted;
       const summaries = async () => {
         await rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
         await tallyCaseChange(tx, null, tallyKeyOf(d)); // the lists' totals, likewise
