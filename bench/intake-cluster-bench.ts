@@ -342,8 +342,11 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
           `${lockTotal ? ` (${pgActivity.lockEvents.map(([e, n]) => `${e} ${((100 * n) / lockTotal).toFixed(0)}%`).join(', ')})` : ''}` +
           ` — ${pgActivity.samples} samples`,
       );
-      const top = pgActivity.lockedStatements[0];
-      if (top) out(`    waiting most often: ${top[0]}… (${((100 * top[1]) / lockTotal).toFixed(0)}% of lock waits)`);
+      // The three statements that waited most, so the next lock after the first one shows too.
+      for (const [i, [head, n]] of pgActivity.lockedStatements.slice(0, 3).entries())
+        out(
+          `    ${i ? 'then' : 'waiting most often'}: ${head}… (${((100 * n) / lockTotal).toFixed(0)}% of lock waits)`,
+        );
     }
     out(
       `  cases stored ${cases} of ${result.expectedCases} reports ${cases === result.expectedCases ? '(all there)' : '(MISMATCH)'}, outbox rows ${outboxRows}, callback queries answered ${emu.answered.size} of ${result.expectedCases}`,

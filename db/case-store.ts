@@ -1,10 +1,10 @@
 import { combineNotices } from '../core/case/case-notices.ts';
 import type { CasePatch, CaseRow, CaseStore, CaseTx, ItemRef, Notice } from '../core/case/case-port.ts';
 import type { Actor, CaseStatus, Handling, Mode721 } from '../core/case/case-types.ts';
-import { caseNumber } from '../core/case/case-format-fns.ts';
-import { CaseNumberError, ConflictError } from '../core/errors.ts';
+import { ConflictError } from '../core/errors.ts';
 import { distanceM } from '../core/geo/geo-measure-fns.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
+import { allocateCaseNumber, createPendingNumbers, withNumbers, type PendingNumbers } from './case-number-alloc.ts';
 import { handlerIds } from './handler-ids.ts';
 import { verificationTaskOps } from './verification-task-ops.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
@@ -236,7 +236,45 @@ const externalExists = async (tx: SqlTx, source: string, ref: string) =>
   (await tx.get('SELECT 1 AS "x" FROM "Case" WHERE "externalSource" = ? AND "externalRef" = ?', source, ref)) !==
   undefined;
 
-function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
+/**
+ * Two reports of one matter at once, close together, take turns at the duplicate search, so the
+ * second sees the first's case and joins it. On SQLite whole units take turns anyway; on
+ * PostgreSQL the day's case number used to make them (its counter row was locked from before the
+ * search until commit), and now that the number is taken last a lock of its own does: a
+ * transaction-level advisory lock on each grid cell (item × cell) the search box touches. Two
+ * points within the radius lock a cell in common (each box holds the other point, and each locks
+ * its own point's cell); cells are locked in one order, so two searches cannot deadlock. Reports
+ * of other matters or places never wait here.
+ */
+async function lockNeighbourhood(
+  tx: SqlTx,
+  itemCode: string,
+  lat: number,
+  lng: number,
+  dLat: number,
+  dLng: number,
+  radiusM: number,
+): Promise<void> {
+  // Fixed for a given radius (every process has the same), about four cells per search.
+  const cell = Math.max(0.002, (4 * radiusM) / 111_320);
+  const keys: string[] = [];
+  for (let i = Math.floor((lat - dLat) / cell); i <= Math.floor((lat + dLat) / cell); i++)
+    for (let j = Math.floor((lng - dLng) / cell); j <= Math.floor((lng + dLng) / cell); j++)
+      keys.push(`duplicate:${itemCode}:${i}:${j}`);
+  await tx.all(
+    `SELECT pg_advisory_xact_lock(hashtextextended(s."k", 0)) FROM (SELECT k."value" AS "k" FROM jsonb_array_elements_text(?::jsonb) k ORDER BY 1) s`,
+    json(keys.sort()),
+  );
+}
+
+/** Summary writes a PostgreSQL unit makes at its end, in order (null: at once, as on SQLite). */
+type LateWrites = Array<() => Promise<void>> | null;
+
+async function flushLate(late: LateWrites): Promise<void> {
+  if (late) for (const write of late.splice(0)) await write();
+}
+
+function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, late: LateWrites): CaseTx {
   const load = async (where: { id: number } | { number: string }): Promise<CaseRow | null> => {
     const r =
       'id' in where
@@ -245,43 +283,11 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
     return r ? toCaseRow(r) : null;
   };
 
-  const numberTaken = async (number: string): Promise<boolean> =>
-    (await tx.get('SELECT 1 FROM "Case" WHERE "number" = ?', number)) !== undefined;
-
   return {
     async nextCaseNumber(prefix, day) {
       const key = day.replace(/-/g, '');
-      // The upsert locks the day's counter row until the unit commits: on PostgreSQL, processes
-      // numbering at once take turns, so numbers stay unique and without gaps (a rolled-back
-      // unit gives its number back with its increment).
-      const { last } = (await tx.get<{ last: number }>(
-        'INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "CaseCounter"."last" + 1 RETURNING "last"',
-        key,
-      ))!;
-      const number = caseNumber(prefix, key, last);
-      if (!(await numberTaken(number))) return number;
-      // The counter row was missing or behind the numbers in use (cases imported or seeded
-      // without it): continue after the highest number of the day, and keep the counter there.
-      const dayPrefix = caseNumber(prefix, key, 0).slice(0, -4);
-      const highest =
-        tx.dialect === 'sqlite'
-          ? await tx.get<{ n: number | null }>(
-              'SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE "number" >= ? AND "number" < ?',
-              dayPrefix.length + 1,
-              dayPrefix,
-              `${dayPrefix.slice(0, -1)}.`, // '.' sorts right after '-': the range is the day's numbers, on the unique index
-            )
-          : // A range on text depends on the database's collation there: match the prefix instead.
-            await tx.get<{ n: number | null }>(
-              'SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE starts_with("number", ?)',
-              dayPrefix.length + 1,
-              dayPrefix,
-            );
-      const next = Math.max(last, highest?.n ?? 0) + 1;
-      await tx.run('UPDATE "CaseCounter" SET "last" = ? WHERE "day" = ?', next, key);
-      const renumbered = caseNumber(prefix, key, next);
-      if (await numberTaken(renumbered)) throw new CaseNumberError();
-      return renumbered;
+      // SQLite has one writer at a time anyway: the number is taken here, as it always was.
+      return pending ? pending.take(prefix, key) : allocateCaseNumber(tx, prefix, key);
     },
     async activeItem(code) {
       const i = await tx.get<ItemRecord>(
@@ -302,11 +308,14 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
       if (d.external && (await externalExists(tx, d.external.source, d.external.ref))) {
         throw new ConflictError(`工单${d.external.ref}已导入，不再重复立案`);
       }
-      const { id } = (await tx.get<{ id: number }>(
+      // The same order imported by two units at once (PostgreSQL: the day's number no longer makes
+      // them take turns): the second waits on the unique key for the first, and then files nothing.
+      const inserted = await tx.get<{ id: number }>(
         `INSERT INTO "Case" ("number", "text", "lat", "lng", "address", "streetId", "itemId", "handling", "post", "departmentId", "status", "urgent",
            "confidence", "needsTriage", "routingReasons", "channel", "reporterId", "mergedIntoId", "createdAt", "updatedAt", "registeredAt",
            "dispatchedAt", "responseDueAt", "dueAt", "externalSource", "externalRef", "externalReceivedAt", "externalDueAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT ("externalSource", "externalRef") DO NOTHING RETURNING "id"`,
         d.number,
         d.text,
         d.lat,
@@ -335,13 +344,23 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         d.external?.ref ?? null,
         toSql(d.external?.receivedAt ?? null),
         toSql(d.external?.dueAt ?? null),
-      ))!;
-      await rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
-      await tallyCaseChange(tx, null, tallyKeyOf(d)); // the lists' totals, likewise
+      );
+      if (!inserted) throw new ConflictError(`工单${d.external?.ref ?? ''}已导入，不再重复立案`);
+      const { id } = inserted;
+      const summaries = async () => {
+        await rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
+        await tallyCaseChange(tx, null, tallyKeyOf(d)); // the lists' totals, likewise
+      };
+      // On PostgreSQL the rows they add to (per day and street) are shared by every registration
+      // there: added at the end of the unit, their row locks are held for its last statements only.
+      if (late) late.push(summaries);
+      else await summaries();
       return (await load({ id }))!;
     },
     getCase: async (ref) => load(ref),
     async updateCase(id, patch) {
+      // A case inserted in this unit adds its first state to the summaries before it changes.
+      await flushLate(late);
       const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
       for (const k of keys) if (!PATCHABLE.has(k)) throw new Error(`not a case column: ${k}`);
       const set = [...keys.map((k) => `"${k}" = ?`), '"updatedAt" = ?'].join(', ');
@@ -371,6 +390,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
         json(e.data ?? {}),
         sqlDate(e.at),
       ))!;
+      pending?.noteEvent(eventId, `${e.note ?? ''}${json(e.data ?? {})}`);
       if (e.attachmentIds?.length) {
         await tx.run(
           `UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE "id" IN ${jsonList(tx.dialect, 'int')}`,
@@ -393,6 +413,7 @@ function caseTx(tx: SqlTx, notices: Notice[]): CaseTx {
     async findOpenDuplicate({ itemCode, lat, lng, radiusM, since }) {
       const dLat = radiusM / 111_320;
       const dLng = radiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
+      if (tx.dialect === 'postgres') await lockNeighbourhood(tx, itemCode, lat, lng, dLat, dLng, radiusM);
       const rows = await tx.all<CaseRecord>(
         `${CASE_SELECT} WHERE c."status" IN ${OPEN_STATUSES} AND c."createdAt" >= ? AND c."lat" BETWEEN ? AND ? AND c."lng" BETWEEN ? AND ? AND i."code" = ? LIMIT 20`,
         sqlDate(since),
@@ -608,9 +629,18 @@ export function createCaseStore(db: Db, enqueue: EnqueueForPeople): CaseStore {
         // Notices wait for the end of the unit, so the several one event causes to one person
         // can go as one message.
         const notices: Notice[] = [];
-        const result = await fn(caseTx(tx, notices));
-        for (const n of combineNotices(notices)) await enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
-        return result;
+        // On PostgreSQL case numbers are taken last (db/case-number-alloc.ts).
+        // On PostgreSQL the new cases' rollups and tally rows, shared hot spots, are written after
+        // everything else, and the numbers last of all.
+        const pending = tx.dialect === 'postgres' ? createPendingNumbers() : null;
+        const late: LateWrites = tx.dialect === 'postgres' ? [] : null;
+        const result = await fn(caseTx(tx, notices, pending, late));
+        for (const n of combineNotices(notices)) {
+          await enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
+          pending?.noteMessage(n.caseId, json(n.message));
+        }
+        await flushLate(late);
+        return pending ? withNumbers(result, await pending.settle(tx)) : result;
       });
       noteCaseChange(db); // committed: caches of anonymous pages start afresh (db/case-changes.ts)
       return result;

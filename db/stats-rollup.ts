@@ -4,11 +4,14 @@ import {
   MEASURES,
   netDeltas,
   ratingRollup,
-  rollupKeyOf,
   type RollupCase,
   type RollupDelta,
 } from '../core/stats/rollup-fns.ts';
+import { NEVER_DUE_STATUSES } from '../core/stats/assessment-rules.ts';
+import type { Engine } from './db-engine.ts';
 import type { SqlTx } from './sql-connection.ts';
+import { countTrue, districtDate } from './sql-dialect.ts';
+import { CLOSED_BY_DEADLINE, HANDLED_ON_TIME, list } from './stats-sql.ts';
 import { rebuildEventRollups, rollupEventsOfCaseChange } from './stats-event-rollup.ts';
 import { dateOrNull } from './sql-values.ts';
 
@@ -100,8 +103,38 @@ export async function rollupRating(tx: SqlTx, caseId: number, score: string, at:
   await apply(tx, [ratingRollup({ streetId: c?.streetId ?? null, score, at })]);
 }
 
-/** Cases read per statement while rebuilding: bounded memory at a million cases. */
-const CHUNK = 5000;
+/**
+ * What every case and rating adds (caseRollup, ratingRollup), as one INSERT … SELECT … GROUP BY
+ * per kind: the database sums a million cases in seconds, where reading them into the process
+ * in chunks took minutes on PostgreSQL (a round trip per chunk and per written row). The same
+ * text as the SQLite migration's backfill, spelled for either engine; the rollup test compares
+ * the result with the rollups kept in step case by case.
+ */
+export function rollupRebuildSql(d: Engine): string[] {
+  const insert = `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join(', ')})`;
+  // resolvedAt − createdAt in whole milliseconds (the columns hold milliseconds at most).
+  const handlingMs =
+    d === 'sqlite'
+      ? `CAST(ROUND((julianday(c."resolvedAt") - julianday(c."createdAt")) * 86400000.0) AS INTEGER)`
+      : `CAST(ROUND(EXTRACT(EPOCH FROM (c."resolvedAt" - c."createdAt")) * 1000) AS BIGINT)`;
+  return [
+    `${insert}
+SELECT 'created', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, c."status", COALESCE(c."post", ''), COALESCE(c."mode721", ''), '',
+       COUNT(*), SUM(c."reworkCount"), ${countTrue('c."reopenCount" > 0')}, COUNT(c."resolvedAt"), ${countTrue('c."autoVerified" = TRUE')},
+       COALESCE(SUM(${handlingMs}), 0), 0, 0
+FROM "Case" c GROUP BY 2, 3, 5, 6, 7`,
+    `${insert}
+SELECT 'closed', ${districtDate(d, 'c."closedAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
+FROM "Case" c WHERE c."closedAt" IS NOT NULL GROUP BY 2, 3`,
+    `${insert}
+SELECT 'due', ${districtDate(d, `CASE WHEN ${CLOSED_BY_DEADLINE} THEN c."closedAt" ELSE c."dueAt" END`)}, COALESCE(c."streetId", 0), COALESCE(c."departmentId", 0), '', '', '', '',
+       COUNT(*), 0, 0, 0, 0, 0, ${countTrue('c."postponed" = TRUE')}, ${countTrue(HANDLED_ON_TIME)}
+FROM "Case" c WHERE c."dueAt" IS NOT NULL AND c."status" NOT IN ${list(NEVER_DUE_STATUSES)} GROUP BY 2, 3, 4`,
+    `${insert}
+SELECT 'rating', ${districtDate(d, 'r."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', r."score", COUNT(*), 0, 0, 0, 0, 0, 0, 0
+FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId" GROUP BY 2, 3, 8`,
+  ];
+}
 
 /**
  * Recomputes every rollup from the cases, ratings and case events (`npm run stats:rebuild`): for a database
@@ -109,40 +142,11 @@ const CHUNK = 5000;
  * caller's unit of work, so readers see the old rollups or the new ones, never a half.
  */
 export async function rebuildRollups(tx: SqlTx): Promise<{ cases: number; rows: number; facts: number }> {
-  const acc = new Map<string, RollupDelta>();
-  const add = (ds: readonly RollupDelta[]) => {
-    for (const d of ds) {
-      const key = rollupKeyOf(d);
-      const a = acc.get(key);
-      if (!a) acc.set(key, { ...d });
-      else for (const m of MEASURES) a[m] += d[m];
-    }
-  };
-  let cases = 0;
-  for (let after = 0; ;) {
-    const rows = await tx.all<StateRecord & { id: number }>(
-      `${STATE_SELECT.replace('SELECT ', 'SELECT "id", ')} WHERE "id" > ? ORDER BY "id" LIMIT ${CHUNK}`,
-      after,
-    );
-    if (!rows.length) break;
-    for (const r of rows) add(caseRollup(toState(r)));
-    cases += rows.length;
-    after = rows[rows.length - 1]!.id;
-  }
-  for (let after = 0; ;) {
-    const rows = await tx.all<{ id: number; score: string; createdAt: string; streetId: number | null }>(
-      `SELECT r."id", r."score", r."createdAt", c."streetId" FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId"
-       WHERE r."id" > ? ORDER BY r."id" LIMIT ${CHUNK}`,
-      after,
-    );
-    if (!rows.length) break;
-    for (const r of rows) add([ratingRollup({ streetId: r.streetId, score: r.score, at: new Date(r.createdAt) })]);
-    after = rows[rows.length - 1]!.id;
-  }
   await tx.run('DELETE FROM "StatsRollup"');
-  const rows = [...acc.values()].filter((d) => MEASURES.some((m) => d[m] !== 0));
-  for (const d of rows) await tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
+  let rows = 0;
+  for (const stmt of rollupRebuildSql(tx.dialect)) rows += (await tx.run(stmt)).changes;
+  const cases = Number((await tx.get<{ n: number }>('SELECT COUNT(*) AS "n" FROM "Case"'))?.n ?? 0);
   // The per-person and department figures' facts and rollups (db/stats-event-rollup.ts).
   const { facts } = await rebuildEventRollups(tx);
-  return { cases, rows: rows.length, facts };
+  return { cases, rows, facts };
 }

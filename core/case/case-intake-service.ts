@@ -155,9 +155,11 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
       const unbound = !routed.needsTriage && (await unstaffedDepartment(tx, routed.handling, meantFor));
       const handling: Handling = unbound ? 'district' : routed.handling;
       const departmentId = unbound ? null : meantFor;
-      // Taken after the lookups: on PostgreSQL the day's counter row stays locked from here until
-      // commit, and every other registration waits on it. The duplicate search stays behind it on
-      // purpose: two reports of one matter at once then take turns, and the second joins the first.
+      // Taken after the lookups. On PostgreSQL the store hands out a placeholder here and takes the
+      // day's number as the unit's last write (db/case-number-alloc.ts), so the counter row is
+      // locked only for the last few statements. Two reports of one matter at one place at once
+      // still take turns at the duplicate search (the store locks its neighbourhood), and the
+      // second joins the first.
       const number = await tx.nextCaseNumber(settings.casePrefix, formatYmd(shanghaiDay(now)));
       const existing = await findDuplicate(tx, routed, report, now);
       const base = {

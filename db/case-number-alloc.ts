@@ -1,0 +1,177 @@
+import { randomInt } from 'node:crypto';
+import { caseNumber } from '../core/case/case-format-fns.ts';
+import { CaseNumberError } from '../core/errors.ts';
+import type { SqlTx } from './sql-connection.ts';
+
+/**
+ * Takes the day's next case number ("CaseCounter"). The upsert locks the day's counter row until
+ * the unit commits: writers numbering at once take turns, so numbers stay unique and without gaps
+ * (a rolled-back unit gives its number back with its increment).
+ */
+export async function allocateCaseNumber(tx: SqlTx, prefix: string, key: string): Promise<string> {
+  const { last } = (await tx.get<{ last: number }>(`${TAKE} RETURNING "last"`, key))!;
+  return numberAfter(tx, prefix, key, last);
+}
+
+const TAKE =
+  'INSERT INTO "CaseCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "CaseCounter"."last" + 1';
+
+/** The number the counter gave (`last`), or the next free one when the counter lagged behind. */
+async function numberAfter(tx: SqlTx, prefix: string, key: string, last: number): Promise<string> {
+  const number = caseNumber(prefix, key, last);
+  if (!(await numberTaken(tx, number))) return number;
+  // The counter row was missing or behind the numbers in use (cases imported or seeded
+  // without it): continue after the highest number of the day, and keep the counter there.
+  const dayPrefix = caseNumber(prefix, key, 0).slice(0, -4);
+  const highest =
+    tx.dialect === 'sqlite'
+      ? await tx.get<{ n: number | null }>(
+          'SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE "number" >= ? AND "number" < ?',
+          dayPrefix.length + 1,
+          dayPrefix,
+          `${dayPrefix.slice(0, -1)}.`, // '.' sorts right after '-': the range is the day's numbers, on the unique index
+        )
+      : // A range on text depends on the database's collation there: match the prefix instead.
+        // Only the day's real numbers count: a unit's pending placeholder (below) is not a number.
+        await tx.get<{ n: number | null }>(
+          `SELECT MAX(CAST(substr("number", ?) AS INTEGER)) AS "n" FROM "Case" WHERE starts_with("number", ?) AND substr("number", ?) ~ '^[0-9]+$'`,
+          dayPrefix.length + 1,
+          dayPrefix,
+          dayPrefix.length + 1,
+        );
+  const next = Math.max(last, highest?.n ?? 0) + 1;
+  await tx.run('UPDATE "CaseCounter" SET "last" = ? WHERE "day" = ?', next, key);
+  const renumbered = caseNumber(prefix, key, next);
+  if (await numberTaken(tx, renumbered)) throw new CaseNumberError();
+  return renumbered;
+}
+
+const numberTaken = async (tx: SqlTx, number: string): Promise<boolean> =>
+  (await tx.get('SELECT 1 FROM "Case" WHERE "number" = ?', number)) !== undefined;
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Case numbers taken at the very end of a PostgreSQL unit of work. The day's counter row, once
+ * locked, stays locked until commit, and every registration in every process waits on it: taken
+ * where the use-case asks for it, it serialised whole registrations (case, events, rollups,
+ * outbox) across processes. So on PostgreSQL the use-case gets a placeholder, unique to its unit
+ * and made of letters only (nothing escapes, encodes or redacts it, and no digit pattern can be
+ * mistaken for a phone number), the unit writes everything with it, and just before COMMIT the
+ * real number is taken and written over the placeholder in the case, in the events and in the
+ * queued messages that carry it, in one statement (SETTLE below). The lock then covers that
+ * statement and the commit only.
+ */
+export function createPendingNumbers() {
+  const pending: Array<{ placeholder: string; prefix: string; key: string }> = [];
+  const eventIds = new Set<number>();
+  const outboxCaseIds = new Set<number>();
+
+  const mentions = (text: string) => pending.some((p) => text.includes(p.placeholder));
+
+  return {
+    /** A placeholder for the day's next number, in the number's own shape up to its sequence. */
+    take(prefix: string, key: string): string {
+      let token = 'n';
+      for (let i = 0; i < 15; i++) token += LETTERS[randomInt(LETTERS.length)];
+      const placeholder = `${caseNumber(prefix, key, 0).slice(0, -4)}${token}`;
+      pending.push({ placeholder, prefix, key });
+      return placeholder;
+    },
+    /** An event was written: its note or data will need the number. */
+    noteEvent(id: number, written: string): void {
+      if (pending.length && mentions(written)) eventIds.add(id);
+    },
+    /** A message was queued for this case: its payload will need the number. */
+    noteMessage(caseId: number, written: string): void {
+      if (pending.length && mentions(written)) outboxCaseIds.add(caseId);
+    },
+    /**
+     * The unit's last writes: each placeholder becomes the day's next number. Returns the
+     * replacements made, so the unit's result can say the real numbers too.
+     */
+    async settle(tx: SqlTx): Promise<Array<[string, string]>> {
+      const done: Array<[string, string]> = [];
+      const events = `{${[...eventIds].join(',')}}`;
+      const outbox = `{${[...outboxCaseIds].join(',')}}`;
+      for (const p of pending) {
+        // Usually one statement: from the counter's lock to COMMIT nothing else runs.
+        const r = (await tx.get<{ last: number; number: string | null }>(
+          SETTLE,
+          p.key,
+          caseNumber(p.prefix, p.key, 0).slice(0, -4),
+          p.placeholder,
+          p.placeholder,
+          p.placeholder,
+          events,
+          p.placeholder,
+          outbox,
+          p.placeholder,
+        ))!;
+        if (r.number !== null) {
+          done.push([p.placeholder, r.number]);
+          continue;
+        }
+        // The counter's number was in use (a day imported without its counter), or no case
+        // carries the placeholder: the careful way, a statement at a time.
+        const number = await numberAfter(tx, p.prefix, p.key, r.last);
+        await tx.run('UPDATE "Case" SET "number" = ? WHERE "number" = ?', number, p.placeholder);
+        await tx.run(
+          `UPDATE "CaseEvent" SET "note" = replace("note", ?, ?), "data" = replace("data", ?, ?) WHERE "id" = ANY (?::int[])`,
+          p.placeholder,
+          number,
+          p.placeholder,
+          number,
+          events,
+        );
+        await tx.run(
+          `UPDATE "OutboxMessage" SET "payload" = replace("payload", ?, ?) WHERE "caseId" = ANY (?::int[]) AND strpos("payload", ?) > 0`,
+          p.placeholder,
+          number,
+          outbox,
+          p.placeholder,
+        );
+        done.push([p.placeholder, number]);
+      }
+      return done;
+    },
+  };
+}
+
+/**
+ * PostgreSQL: take the day's next number and write it over the placeholder in the case, the
+ * unit's events and queued messages, in one statement. No case changes when the number is
+ * already in use (then "number" is NULL and the caller repairs). lpad never shortens a number
+ * of five digits or more, as caseNumber's padStart does not.
+ */
+const SETTLE = `WITH "n" AS (${TAKE} RETURNING "last"),
+"num" AS (SELECT "last", ? || lpad("last"::text, GREATEST(4, length("last"::text)), '0') AS "number" FROM "n"),
+"c" AS (
+  UPDATE "Case" SET "number" = "num"."number" FROM "num"
+  WHERE "Case"."number" = ? AND NOT EXISTS (SELECT 1 FROM "Case" "x" WHERE "x"."number" = "num"."number")
+  RETURNING "Case"."number"),
+"e" AS (
+  UPDATE "CaseEvent" SET "note" = replace("note", ?, "c"."number"), "data" = replace("data", ?, "c"."number") FROM "c"
+  WHERE "CaseEvent"."id" = ANY (?::int[]) RETURNING 1),
+"o" AS (
+  UPDATE "OutboxMessage" SET "payload" = replace("payload", ?, "c"."number") FROM "c"
+  WHERE "OutboxMessage"."caseId" = ANY (?::int[]) AND strpos("OutboxMessage"."payload", ?) > 0 RETURNING 1)
+SELECT "num"."last", (SELECT "c"."number" FROM "c") AS "number" FROM "num"`;
+
+export type PendingNumbers = ReturnType<typeof createPendingNumbers>;
+
+/** `value` with every string's placeholders replaced: plain objects and arrays are copied, anything else kept. */
+export function withNumbers<T>(value: T, replacements: ReadonlyArray<[string, string]>): T {
+  if (!replacements.length) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return replacements.reduce((s, [from, to]) => s.split(from).join(to), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') {
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) return v;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
