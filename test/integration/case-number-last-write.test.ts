@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCaseServices } from '../../core/case/case-services.ts';
 import type { CaseStore, CaseTx } from '../../core/case/case-port.ts';
 import type { RoutedReport } from '../../core/case/case-intake-service.ts';
-import { loadHolidayCalendarSync } from '../../core/deadlines/holiday-calendar.ts';
+import { loadHolidayCalendarSync } from '../../config/holiday-calendar-file.ts';
 import { createCaseStore } from '../../db/case-store.ts';
 import { createOutboxStore } from '../../db/outbox-store.ts';
 import { createPrismaClient, type Db } from '../../db/prisma-client.ts';
