@@ -16,8 +16,9 @@ const REPORTS = Number(process.env.MULTIPROC_REPORTS ?? 1000);
 const CONCURRENCY = 40;
 // Short, so the killed process's rows come back within the test, but longer than a live process
 // under a loaded CI machine may take between claiming a row and sending it (the shared send budget
-// is reserved in between): with 10 s, a claim that outlived its lease was sent by its process and
-// again by another, 8 messages twice on one CI run, none of them the killed process's.
+// is reserved in between). A claim that outlives its lease is sent by its process and again by
+// another: with 10 s, one CI run had 8 messages twice that the killed process was not sending,
+// most likely this way (the product's lease is 5 minutes against a 60 s send timeout).
 const LEASE_SECONDS = 30;
 const SECRET = 'multi-process-test-secret';
 // Varied reports the router files under different items and departments.
