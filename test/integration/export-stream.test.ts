@@ -8,48 +8,20 @@ import type { Actor } from '../../core/case/case-types.ts';
 import { toCsv } from '../../server/pages/export-format.ts';
 import { casesCsv, casesTable } from '../../server/pages/export-tables.ts';
 import { createExportGate, type ExportGate } from '../../server/routes/export-gate.ts';
-import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import type { TestPerson } from '../helpers/case-factory.ts';
+import { collectBytes as collect, EXPORT_NOW, seedExportBoard } from '../helpers/export-fixture.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
-const NOW = new Date('2026-11-20T04:00:00Z');
-const H = 3_600_000;
+const NOW = EXPORT_NOW;
 let t: TestApp;
 let gate: ExportGate;
 const people: Record<string, TestPerson> = {};
 
-async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of chunks) parts.push(c);
-  return Buffer.concat(parts);
-}
-
 beforeAll(async () => {
   gate = createExportGate(1, 0);
   t = await createTestApp({ clock: createFakeClock(NOW).now, exportGate: gate });
-  const f = createCaseFactory(t.db);
-  people.admin = await f.person({ role: 'district_admin' });
-  people.lead = await f.person({ role: 'team_lead', street: '北湖街道' });
-  people.enforcer = await f.person({ role: 'enforcer', street: '万松街道' });
-  people.inspector = await f.person({ role: 'inspector', street: '万松街道' });
-  const resident = await f.person({ role: 'resident', name: '王小明', phone: '13912345678' });
-  for (let i = 0; i < 12; i++) {
-    await f.case({
-      reporterId: resident.id,
-      // Newest first on the board: the lead's street and the enforcer's own case come late,
-      // so the lines before them wait for the header's decision.
-      street: i < 9 ? '万松街道' : '北湖街道',
-      status: i % 3 ? 'closed' : 'accepted',
-      text: `居民反映：青年路${i}号门口占道，"电话" 13912345678${i === 4 ? '\r\n第二行' : ''}`,
-      address: i % 2 ? `青年路${i}号` : null,
-      lat: i % 2 ? 30.59 : null,
-      lng: i % 2 ? 114.27 : null,
-      assigneeId: i === 1 ? people.enforcer.id : null,
-      outcome: i % 3 ? '=已督促整改完毕，当事人 13912345678 表示配合' : null,
-      createdAt: new Date(NOW.getTime() - (12 - i) * 20 * H),
-      dueAt: new Date(NOW.getTime() - i * 10 * H),
-    });
-  }
+  Object.assign(people, await seedExportBoard(t));
 });
 
 afterAll(async () => t.close());

@@ -6,7 +6,8 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_CHUNK } from '../../server/pages/export-tables.ts';
-import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import type { TestPerson } from '../helpers/case-factory.ts';
+import { seedManyClosedCases } from '../helpers/export-fixture.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -19,25 +20,7 @@ let admin: TestPerson;
 
 beforeAll(async () => {
   t = await createTestApp({ clock: createFakeClock(NOW).now });
-  const f = createCaseFactory(t.db);
-  admin = await f.person({ role: 'district_admin' });
-  const resident = await f.person({ role: 'resident', name: '王小明', phone: '13912345678' });
-  const street = await t.db.street.findUniqueOrThrow({ where: { name: '万松街道' } });
-  await t.db.case.createMany({
-    data: Array.from({ length: CASES }, (_, i) => ({
-      number: `JH-20261119-${String(i + 1).padStart(4, '0')}`,
-      text: `青年路${i}号门口占道经营，影响通行，请尽快处理。`,
-      address: `青年路${i}号`,
-      streetId: street.id,
-      handling: 'street',
-      status: 'closed',
-      channel: 'telegram',
-      reporterId: resident.id,
-      outcome: '已督促整改完毕',
-      createdAt: new Date(NOW.getTime() - (i + 1) * 60_000),
-      closedAt: new Date(NOW.getTime() - i * 60_000),
-    })),
-  });
+  admin = await seedManyClosedCases(t, CASES, NOW);
 });
 
 afterAll(async () => t.close());
