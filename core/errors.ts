@@ -67,3 +67,8 @@ export class CaseNumberError extends DomainError {
     super('case_number_unavailable', message);
   }
 }
+
+/** An error's message, or the thrown value as text (for an issue line or a log field). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorMessage } from '../errors.ts';
 import { isWeekend, parseHhmm, parseYmd, yearOfDay } from './shanghai-day-fns.ts';
 
 /** What the State Council's notice says about one year. */
@@ -136,12 +137,7 @@ export function parseHolidayCalendarText(text: string, path: string): HolidayCal
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new HolidayCalendarError(`节假日日历文件 ${path} 不是合法 JSON`, [errorText(err)]);
+    throw new HolidayCalendarError(`节假日日历文件 ${path} 不是合法 JSON`, [errorMessage(err)]);
   }
   return parseHolidayCalendar(json);
-}
-
-/** An error's message for a HolidayCalendarError's issue line. */
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,4 +1,5 @@
 import { powerListSchema } from './power-list-schema.ts';
+import { errorMessage } from '../errors.ts';
 import type { PowerList } from './power-list-types.ts';
 
 /** Thrown when a power list does not validate; `issues` carries one line per problem. */
@@ -35,18 +36,13 @@ export function parsePowerList(json: unknown): PowerList {
   throw new PowerListError('权力清单格式不正确', issues);
 }
 
-/** An error's message for a PowerListError's issue line. */
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** Parses a power list file's text; `path` names the file in the error. Pure: the caller read it. */
 export function parsePowerListText(text: string, path: string): PowerList {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new PowerListError(`权力清单文件 ${path} 不是合法 JSON`, [errorText(err)]);
+    throw new PowerListError(`权力清单文件 ${path} 不是合法 JSON`, [errorMessage(err)]);
   }
   return parsePowerList(json);
 }
