@@ -1,10 +1,10 @@
+import type { Actor } from '../core/case/case-types.ts';
+import { listRowsAfter, type CaseListQuery } from './case-queries.ts';
 import type { Db } from './prisma-client.ts';
-import { readerOf } from './reader-pool.ts';
-import type { SqlValue } from './sql-connection.ts';
 
 /**
- * The columns of the case export (server/pages/export-tables.ts), read by number in one
- * statement per chunk on the reader pool (db/reader-pool.ts): the export of a year of cases
+ * The columns of the case export (server/pages/export-tables.ts), read with the list's keyset
+ * paging in one statement per chunk on the reader pool (db/reader-pool.ts): the export of a year of cases
  * read them through Prisma on the main thread, chunk after chunk, and held the event loop for
  * seconds. The shape is the one the Prisma include gave (names nested, dates as Date), so the
  * table is built exactly as before.
@@ -43,7 +43,7 @@ export interface ExportCaseRow {
   ratings: Array<{ score: string }>;
 }
 
-const SELECT = `SELECT c."id" AS "id", c."number" AS "number", c."status" AS "status", c."text" AS "text", c."address" AS "address",
+const EXPORT_COLUMNS = `c."id" AS "id", c."number" AS "number", c."status" AS "status", c."text" AS "text", c."address" AS "address",
   c."lat" AS "lat", c."lng" AS "lng", c."handling" AS "handling", c."post" AS "post", c."urgent" AS "urgent", c."channel" AS "channel",
   c."mode721" AS "mode721", c."outcome" AS "outcome", c."returnCount" AS "returnCount", c."reworkCount" AS "reworkCount",
   c."reopenCount" AS "reopenCount", c."reporterId" AS "reporterId", c."streetId" AS "streetId", c."departmentId" AS "departmentId",
@@ -97,12 +97,17 @@ function toRow(r: Record<string, unknown>): ExportCaseRow {
   };
 }
 
-/** The cases with these numbers (any order; unknown numbers are simply absent). */
-export async function exportRowsByNumber(db: Db, numbers: readonly string[]): Promise<ExportCaseRow[]> {
-  if (!numbers.length) return [];
-  const rows = await readerOf(db)(
-    `${SELECT} WHERE c."number" IN (${numbers.map(() => '?').join(', ')})`,
-    ...(numbers as SqlValue[]),
-  );
-  return rows.map(toRow);
+/**
+ * The export's rows of one keyset page of the board (listRowsAfter: the list decides which cases
+ * and in what order), read with the paging in one statement.
+ */
+export async function exportRowsAfter(
+  db: Db,
+  actor: Actor,
+  query: CaseListQuery,
+  cursorText: string,
+  now: Date,
+): Promise<{ rows: ExportCaseRow[]; nextCursor: string | null }> {
+  const page = await listRowsAfter(db, actor, query, cursorText, now, EXPORT_COLUMNS);
+  return { rows: page.rows.map(toRow), nextCursor: page.nextCursor };
 }

@@ -395,6 +395,7 @@ async function pageRows(
   order: 'asc' | 'desc',
   take: number,
   skip: number,
+  columns = LIST_COLUMNS,
 ): Promise<Array<Record<string, unknown>>> {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const parts = src.arms.map((arm) => and([arm, src.where]));
@@ -405,7 +406,7 @@ async function pageRows(
           .map((p) => `SELECT c."id" AS "id", c."${column}" AS "k" FROM "Case" c WHERE ${p.text}`)
           .join(' UNION ALL ')} ORDER BY "k" ${dir}, "id" ${dir} LIMIT ? OFFSET ?) AS u`;
   return readerOf(db)(
-    `SELECT ${LIST_COLUMNS} WHERE c."id" IN (${ids}) ORDER BY ${orderSql(column, order)}`,
+    `SELECT ${columns} WHERE c."id" IN (${ids}) ORDER BY ${orderSql(column, order)}`,
     ...(parts.flatMap((p) => p.params) as SqlValue[]),
     take,
     skip,
@@ -609,6 +610,29 @@ export async function listCasesAfter(
   cursorText: string,
   now: Date,
 ): Promise<CaseKeysetPage> {
+  const { rows, nextCursor, toItems } = await keysetRows(db, actor, query, cursorText, now, LIST_COLUMNS);
+  return { items: toItems(rows), pageSize: query.pageSize, nextCursor };
+}
+
+/**
+ * listCasesAfter's cases as raw rows of other columns: `columns` is a select list and its FROM,
+ * whose case table is `c` and which names the sort columns ("createdAt", "dueAt", "number")
+ * and "id" as the case has them. The export reads its own columns in the same statement that
+ * pages, instead of a list page (its items built only to take their numbers) and a second read.
+ */
+export async function listRowsAfter(
+  db: Db,
+  actor: Actor,
+  query: CaseListQuery,
+  cursorText: string,
+  now: Date,
+  columns: string,
+): Promise<{ rows: Array<Record<string, unknown>>; nextCursor: string | null }> {
+  const { rows, nextCursor } = await keysetRows(db, actor, query, cursorText, now, columns);
+  return { rows, nextCursor };
+}
+
+async function keysetRows(db: Db, actor: Actor, query: CaseListQuery, cursorText: string, now: Date, columns: string) {
   const { pageSize } = query;
   const { segments, toItems } = await listPlan(db, actor, query, now);
   const cursor = cursorText === '' ? null : decodeCursor(cursorText, query);
@@ -616,7 +640,7 @@ export async function listCasesAfter(
   for (let k = cursor?.k ?? 0; k < segments.length && rows.length <= pageSize; k++) {
     const s = segments[k]!;
     const src = cursor && k === cursor.k ? { ...s.src, where: and([s.src.where, afterSql(s, cursor)]) } : s.src;
-    const got = await pageRows(db, src, s.column, s.order, pageSize + 1 - rows.length, 0);
+    const got = await pageRows(db, src, s.column, s.order, pageSize + 1 - rows.length, 0, columns);
     rows.push(...got.map((row) => ({ row, k })));
   }
   const shown = rows.slice(0, pageSize);
@@ -630,7 +654,7 @@ export async function listCasesAfter(
           id: Number(last.row.id),
         })
       : null;
-  return { items: toItems(shown.map((r) => r.row)), pageSize, nextCursor };
+  return { rows: shown.map((r) => r.row), nextCursor, toItems };
 }
 
 /**

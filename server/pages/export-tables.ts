@@ -13,8 +13,8 @@ import { coarseLocation, redactPersonalData } from '../../core/case/anonymise-fn
 import { canSeeReporterContact, caseView, isOverdue } from '../../core/case/case-visibility-fns.ts';
 import { ASSESSMENT_NOTES } from '../../core/stats/assessment-rules.ts';
 import type { StatsFigures } from '../../core/stats/stats-types.ts';
-import { FOLLOWED_TEXT, listCasesAfter } from '../../db/case-queries.ts';
-import { exportRowsByNumber, type ExportCaseRow } from '../../db/case-export-rows.ts';
+import { FOLLOWED_TEXT } from '../../db/case-queries.ts';
+import { exportRowsAfter, type ExportCaseRow } from '../../db/case-export-rows.ts';
 import type { Db } from '../../db/prisma-client.ts';
 import type { BoardFilters } from './board-query.ts';
 import { toListQuery } from './board-query.ts';
@@ -74,23 +74,17 @@ export function caseChunkReader(
   let count = 0;
   let cursor: string | null = '';
   return async () => {
-    while (cursor !== null && count < EXPORT_MAX_ROWS) {
-      const page = await listCasesAfter(
-        db,
-        actor,
-        { ...query, pageSize: Math.min(chunk, EXPORT_MAX_ROWS - count) },
-        cursor,
-        now,
-      );
-      const part = page.items.map((i) => i.number);
-      const found = new Map((await exportRowsByNumber(db, part)).map((c) => [c.number, c]));
-      const rows: ExportCaseRow[] = [];
-      for (const n of part) if (found.has(n)) rows.push(found.get(n)!);
-      count += rows.length;
-      cursor = page.nextCursor;
-      if (rows.length) return rows;
-    }
-    return null;
+    if (cursor === null || count >= EXPORT_MAX_ROWS) return null;
+    const page = await exportRowsAfter(
+      db,
+      actor,
+      { ...query, pageSize: Math.min(chunk, EXPORT_MAX_ROWS - count) },
+      cursor,
+      now,
+    );
+    count += page.rows.length;
+    cursor = page.nextCursor;
+    return page.rows.length ? page.rows : null;
   };
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportRowsByNumber } from '../../db/case-export-rows.ts';
+import { exportRowsAfter } from '../../db/case-export-rows.ts';
+import { parseBoardFilters, toListQuery } from '../../server/pages/board-query.ts';
 import { toCsv, toCsvYielding } from '../../server/pages/export-format.ts';
 import { attachReaderPool, createReaderPool, type ReaderPool } from '../../db/reader-pool.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
@@ -7,9 +8,10 @@ import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
- * The case export reads its columns with one raw statement per chunk on the reader pool
- * (db/case-export-rows.ts) instead of a Prisma include on the main thread: the rows must be
- * those the include gave, field for field, and the exported files the same.
+ * The case export reads its columns with one raw statement per chunk on the reader pool, the
+ * list's keyset paging and the columns together (db/case-export-rows.ts), instead of a Prisma
+ * include on the main thread: the rows must be those the include gave, field for field, in the
+ * list's order, and the exported files the same.
  */
 const NOW = new Date('2026-11-20T04:00:00Z');
 const H = 3_600_000;
@@ -17,6 +19,8 @@ let t: TestApp;
 let pool: ReaderPool;
 let admin: TestPerson;
 const numbers: string[] = [];
+
+const listQuery = (pageSize: number) => toListQuery(parseBoardFilters({}), 1, pageSize);
 
 const prismaRows = (numbersWanted: string[]) =>
   t.db.case.findMany({
@@ -98,13 +102,26 @@ describe('case export rows', () => {
             ...{ createdAt, dueAt, resolvedAt, closedAt, street, department, item, assignee, reporter, ratings },
           };
         });
-    const direct = await exportRowsByNumber(t.db, [...numbers, 'JH-19990101-0001']);
+    // Two keyset pages of 7 and 5: the second continues where the first stopped.
+    const pages = async () => {
+      const first = await exportRowsAfter(t.db, admin.actor, listQuery(7), '', NOW);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await exportRowsAfter(t.db, admin.actor, listQuery(7), first.nextCursor!, NOW);
+      expect(second.nextCursor).toBeNull();
+      return [...first.rows, ...second.rows];
+    };
+    const direct = await pages();
     expect(direct).toHaveLength(numbers.length);
     expect(shape(direct as unknown as Array<Record<string, unknown>>)).toEqual(
       shape(expected as unknown as Array<Record<string, unknown>>),
     );
+    // In the list's order (its default: overdue first, then the newest).
+    const list = await t.app.inject({ url: '/api/cases?pageSize=100', headers: admin.auth });
+    expect(direct.map((r) => r.number)).toEqual(
+      list.json<{ items: Array<{ number: string }> }>().items.map((i) => i.number),
+    );
     attachReaderPool(t.db, pool);
-    const pooled = await exportRowsByNumber(t.db, numbers);
+    const pooled = await pages();
     expect(shape(pooled as unknown as Array<Record<string, unknown>>)).toEqual(
       shape(expected as unknown as Array<Record<string, unknown>>),
     );
