@@ -37,8 +37,8 @@ export const CSV_CHUNK = 200;
 
 /**
  * The cases the viewer may see, with the board's filters, in the board's order, CHUNK at a time:
- * listCases decides which cases (visibility and filters live in one place), then their columns
- * are read. Keyset paging gives the same rows and order as one long page, and the next chunk
+ * the list's keyset paging decides which cases (visibility and filters live in one place) and
+ * the same statement reads their columns (db/case-export-rows.ts exportRowsAfter). Keyset paging gives the same rows and order as one long page, and the next chunk
  * is fetched only when the caller asks for it, so a streamed export holds a chunk or two in
  * memory, not the whole export (20,000 row objects, their table and text, sixteen exports at a
  * time, made the garbage collector hold the event loop for hundreds of milliseconds).
