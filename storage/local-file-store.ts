@@ -3,7 +3,7 @@
 // originals, nothing read or written outside DATA_DIR.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkFileKey, type FileStore } from '../core/evidence/file-store-port.ts';
 import { sha256Hex } from '../core/evidence/sha256-fns.ts';
@@ -57,6 +57,21 @@ export function createLocalFileStore(dataDir: string): FileStore {
       const file = fileOf(key);
       const size = await sizeOf(file);
       return size === null ? null : { size, body: createReadStream(file) };
+    },
+
+    // A write, not a permission check: root passes every access() test, while a full disk or a
+    // file system remounted read-only refuse the write itself. The folder is made as put() would.
+    async probe() {
+      const probe = path.join(root, `.probe-${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        await mkdir(root, { recursive: true });
+        await writeFile(probe, 'ok');
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new Error(`FILES_STORE=local: cannot write to ${root}: ${why}`, { cause: err });
+      } finally {
+        await rm(probe, { force: true }).catch(() => {});
+      }
     },
   };
 }

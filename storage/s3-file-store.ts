@@ -25,8 +25,6 @@ export interface S3FileStoreOptions {
 }
 
 export interface S3FileStore extends FileStore {
-  /** Fails with a readable message unless the bucket exists and the credentials may use it. */
-  probe(): Promise<void>;
   close(): void;
 }
 

@@ -32,6 +32,11 @@ export interface FileStore {
   read(key: string): Promise<Buffer | null>;
   /** Size and byte stream, or null when there is none (for HTTP routes). */
   open(key: string): Promise<StoredFile | null>;
+  /**
+   * Fails with a readable message unless files can be stored now (the folder is there and takes
+   * a write; the bucket answers and the credentials may use it): for start-up and /healthz.
+   */
+  probe(): Promise<void>;
 }
 
 // A segment starts with a letter, digit or underscore: so never '', '.', '..' or a hidden name.

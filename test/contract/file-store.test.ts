@@ -1,7 +1,7 @@
 // One contract for both file stores (storage/): the local folder under DATA_DIR and an
 // S3-compatible bucket (s3rver here, MinIO or any S3 store in production). Same cases, same answers.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileStore, StoredFile } from '../../core/evidence/file-store-port.ts';
@@ -91,6 +91,10 @@ for (const { title, make } of ADAPTERS) {
       expect((await files.read('public/a.jpg'))!.toString()).toBe('public');
     });
 
+    it('passes its probe when files can be stored', async () => {
+      await expect(files.probe()).resolves.toBeUndefined();
+    });
+
     it('refuses keys that would leave its folder or bucket layout, and writes nothing for them', async () => {
       for (const bad of ['', '../escape.jpg', 'evidence/../../escape.jpg', '/etc/passwd', 'a//b', '.hidden', 'a/./b']) {
         await expect(files.put(bad, Buffer.from('x'))).rejects.toThrow(/not a valid file key/);
@@ -120,6 +124,22 @@ describe('local folder specifics', () => {
     await files.put('thumbs/x.jpg', Buffer.from('x'));
     expect(statSync(path.join(dataDir, 'evidence/ab/cd/x.jpg')).mode & 0o777).toBe(0o444);
     expect(statSync(path.join(dataDir, 'thumbs/x.jpg')).mode & 0o777).toBe(0o644);
+  });
+});
+
+describe('probing a store that cannot take files', () => {
+  it('names the folder when DATA_DIR cannot be written (here it is a file)', async () => {
+    const notADir = path.join(testTmpDir(), `files-${randomUUID()}`);
+    writeFileSync(notADir, 'not a folder');
+    await expect(createLocalFileStore(notADir).probe()).rejects.toThrow(
+      `FILES_STORE=local: cannot write to ${notADir}`,
+    );
+  });
+
+  it('leaves no probe file in a folder it could write', async () => {
+    const dataDir = path.join(testTmpDir(), `files-${randomUUID()}`);
+    await createLocalFileStore(dataDir).probe();
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 });
 

@@ -17,7 +17,7 @@ describe('foundation endpoints', () => {
   it('GET /healthz answers 200 when the database answers', async () => {
     const res = await app.inject('/healthz');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', database: 'ok' });
+    expect(res.json()).toEqual({ status: 'ok', database: 'ok', files: 'ok' });
   });
 
   it('GET /api/streets lists the 12 streets with 148 staff in all', async () => {
