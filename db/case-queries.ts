@@ -225,8 +225,31 @@ function scopeArms(actor: Actor, walk: boolean, dialect: Engine): Sql[] {
  * street, status, post and handling only (and `extra` conditions on those columns), and a scope
  * of everything, or of one street or one department plus the actor's own reports and followed
  * cases (those outside the street or department are counted on the cases, through their
- * indexes: a handful). null: count the cases.
+ * indexes: a handful). As one scalar expression, so that it shares a statement with what else a
+ * request counts (scalars()); null: count the cases.
  */
+function tallyTotalSql(
+  actor: Actor,
+  q: CaseListQuery,
+  streetId: number | null,
+  dialect: Engine,
+  extra: Sql[] = [],
+): Sql | null {
+  if (q.overdue !== undefined || q.from || q.to || q.q?.trim()) return null;
+  const scope = visibilityScope(actor);
+  const own = ownScopeOf(actor);
+  if (own === undefined) return null;
+  const filters = [...filterParts(q, streetId, '', false), ...extra];
+  const onTally = and([...(own ? [{ text: `c."${own.column}" = ?`, params: [own.id] }] : []), ...filters]);
+  const tallied: Sql = {
+    text: `(SELECT COALESCE(SUM(c."n"), 0) FROM "CaseTally" c WHERE ${onTally.text})`,
+    params: onTally.params,
+  };
+  if (!own || scope.kind !== 'limited') return tallied;
+  const rest = countSql(and([elsewhereSql(own, scope.personId, dialect), ...filters]));
+  return { text: `(${tallied.text} + ${rest.text})`, params: [...tallied.params, ...rest.params] };
+}
+
 async function tallyTotal(
   db: Db,
   actor: Actor,
@@ -234,19 +257,31 @@ async function tallyTotal(
   streetId: number | null,
   extra: Sql[] = [],
 ): Promise<number | null> {
-  if (q.overdue !== undefined || q.from || q.to || q.q?.trim()) return null;
-  const scope = visibilityScope(actor);
-  const own = ownScopeOf(actor);
-  if (own === undefined) return null;
-  const filters = [...filterParts(q, streetId, '', false), ...extra];
-  const onTally = and([...(own ? [{ text: `c."${own.column}" = ?`, params: [own.id] }] : []), ...filters]);
-  const [tallied, rest] = await Promise.all([
-    tallySum(db, onTally),
-    own && scope.kind === 'limited'
-      ? countWhere(db, and([elsewhereSql(own, scope.personId, engineOfClient(db)), ...filters]))
-      : Promise.resolve(0),
-  ]);
-  return tallied + rest;
+  const expr = tallyTotalSql(actor, q, streetId, engineOfClient(db), extra);
+  return expr === null ? null : (await scalars(db, [expr]))[0]!;
+}
+
+/** COUNT(*) of the cases matching `where`, as a scalar expression; with `cap`, counting stops there. */
+function countSql(where: Sql, cap?: number): Sql {
+  return cap === undefined
+    ? { text: `(SELECT COUNT(*) FROM "Case" c WHERE ${where.text})`, params: where.params }
+    : {
+        text: `(SELECT COUNT(*) FROM (SELECT 1 FROM "Case" c WHERE ${where.text} LIMIT ?) AS capped)`,
+        params: [...where.params, cap],
+      };
+}
+
+/**
+ * Several counts in one statement, one round trip: each statement a list sent cost a trip
+ * through the pool and the driver, a few per request, and on PostgreSQL with 16 clients the
+ * trips, not the counting, were most of a list's time.
+ */
+async function scalars(db: Db, exprs: Sql[]): Promise<number[]> {
+  const [row] = await readerOf(db)<Record<string, bigint | number | null>>(
+    `SELECT ${exprs.map((e, i) => `${e.text} AS "n${i}"`).join(', ')}`,
+    ...(exprs.flatMap((e) => e.params) as SqlValue[]),
+  );
+  return exprs.map((_, i) => Number(row?.[`n${i}`] ?? 0));
 }
 
 const OPEN_SQL: Sql = { text: `c."status" IN ${OVERDUE_IN}`, params: [] };
@@ -386,7 +421,11 @@ async function countEach(db: Db, wheres: Sql[]): Promise<number> {
  * walk reads only the columns the covering (createdAt, id, status, dueAt) index holds, so a deep
  * OFFSET skips index entries instead of reading every skipped case (and its joins) from the
  * table (page 50 read ~10,000 rows at 1M); only the page's rows are then read whole. Two arms
- * are merged in order by a UNION ALL (both engines merge the two ordered walks, no sort).
+ * each walk their own index in order, at most skip + take rows, and a UNION ALL merges them:
+ * the LIMIT inside each arm is what lets PostgreSQL merge two ordered walks (a Merge Append).
+ * Ordered only as a whole, the UNION ALL is planned apart from its LIMIT: PostgreSQL fetched a
+ * team lead's every overdue case of the street through the (streetId, status) index (7,600
+ * rows, 6,250 table pages at 1M cases) and sorted them to keep 20.
  */
 async function pageRows(
   db: Db,
@@ -402,11 +441,15 @@ async function pageRows(
     parts.length === 1
       ? `SELECT c."id" FROM "Case" c WHERE ${parts[0]!.text} ORDER BY ${orderSql(column, order)} LIMIT ? OFFSET ?`
       : `SELECT u."id" FROM (${parts
-          .map((p) => `SELECT c."id" AS "id", c."${column}" AS "k" FROM "Case" c WHERE ${p.text}`)
-          .join(' UNION ALL ')} ORDER BY "k" ${dir}, "id" ${dir} LIMIT ? OFFSET ?) AS u`;
+          .map(
+            (p, i) =>
+              `SELECT * FROM (SELECT c."id" AS "id", c."${column}" AS "k" FROM "Case" c WHERE ${p.text} ORDER BY ${orderSql(column, order)} LIMIT ?) AS a${i}`,
+          )
+          .join(' UNION ALL ')}) AS u ORDER BY u."k" ${dir}, u."id" ${dir} LIMIT ? OFFSET ?`;
+  const armParams = parts.length === 1 ? parts[0]!.params : parts.flatMap((p) => [...p.params, skip + take]);
   return readerOf(db)(
     `SELECT ${LIST_COLUMNS} WHERE c."id" IN (${ids}) ORDER BY ${orderSql(column, order)}`,
-    ...(parts.flatMap((p) => p.params) as SqlValue[]),
+    ...(armParams as SqlValue[]),
     take,
     skip,
   );
@@ -643,7 +686,17 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   const { page, pageSize } = query;
   const { nowText, streetId, segments, toItems } = await listPlan(db, actor, query, now);
   const skip = (page - 1) * pageSize;
-  const total = await listTotal(db, actor, query, streetId, nowText);
+  const dialect = engineOfClient(db);
+  // Without an overdue filter the total and the first segment's size are counted in one
+  // statement (scalars()); the overdue totals decide step by step (listTotal).
+  const [total, firstCount] =
+    query.overdue === undefined && segments.length === 2
+      ? await scalars(db, [
+          tallyTotalSql(actor, query, streetId, dialect) ??
+            countSql(listConditions(actor, query, streetId, nowText, false, dialect)),
+          firstCountSql(dialect, segments[0]!, skip + pageSize + 1),
+        ])
+      : [await listTotal(db, actor, query, streetId, nowText), undefined];
   let rows: Array<Record<string, unknown>> = [];
   if (total <= skip) {
     // past the end: nothing to fetch
@@ -651,7 +704,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
     const [s] = segments as [Segment];
     rows = await pageRows(db, s.src, s.column, s.order, pageSize, skip);
   } else {
-    rows = await stitch(db, skip, pageSize, segments as [Segment, Segment]);
+    rows = await stitch(db, skip, pageSize, segments as [Segment, Segment], firstCount);
   }
   const last = rows[rows.length - 1];
   return {
@@ -671,14 +724,28 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
  * ~90,000 at 1M cases), and the first query's LIMIT stops where the segment ends instead of
  * walking the index to its end.
  */
-async function stitch(db: Db, skip: number, take: number, [first, second]: [Segment, Segment]) {
-  const firstCount = await countWhere(db, first.counted, skip + take + 1);
+async function stitch(db: Db, skip: number, take: number, [first, second]: [Segment, Segment], counted?: number) {
+  const cap = skip + take + 1;
+  const firstCount = Math.min(cap, counted ?? (await scalars(db, [firstCountSql(engineOfClient(db), first, cap)]))[0]!);
   const fromFirst = Math.max(0, Math.min(take, firstCount - skip));
   const rows = fromFirst > 0 ? await pageRows(db, first.src, first.column, first.order, fromFirst, skip) : [];
   const rest = take - rows.length;
   return rest > 0
     ? [...rows, ...(await pageRows(db, second.src, second.column, second.order, rest, Math.max(0, skip - firstCount)))]
     : rows;
+}
+
+/**
+ * How many rows a segment holds, up to `cap`, as a scalar expression. On PostgreSQL a scope of
+ * two arms is counted arm by arm (each capped; the arms are disjoint, so the sum is exact below
+ * the cap): as one OR it became a scan of the whole table hoping to meet `cap` matches early
+ * (5,000 rows for a street's first 21 overdue cases at 1M, every case for a street with none).
+ * SQLite counts the one OR through its indexes (`counted` carries no walking hints) and keeps that.
+ */
+function firstCountSql(dialect: Engine, s: Segment, cap: number): Sql {
+  if (dialect !== 'postgres' || s.src.arms.length < 2) return countSql(s.counted, cap);
+  const parts = s.src.arms.map((arm) => countSql(and([arm, s.src.where]), cap));
+  return { text: `(${parts.map((p) => p.text).join(' + ')})`, params: parts.flatMap((p) => p.params) };
 }
 
 /** caseView() with its facts; the subscriber lookup only runs when the other rules said no. */
