@@ -964,8 +964,10 @@ async function followerDetail<
 }
 
 /**
- * One page of published (closed) cases, newest closure first: the ids and the total. `+status`
- * keeps SQLite walking the closedAt index (no sort) rather than fetching every closed case.
+ * One page of published (closed) cases, newest closure first: the ids and the total, in one
+ * statement (the total, then the page's ids joined to it: a page past the end is the total
+ * alone). `+status` keeps SQLite walking the closedAt index (no sort) rather than fetching every
+ * closed case; (closedAt, id) gives PostgreSQL the order of cases closed at the same instant.
  */
 export async function publishedCasePage(
   db: Db,
@@ -978,22 +980,27 @@ export async function publishedCasePage(
   // Without dates the total is the tally's (db/case-tally.ts: ~760,000 published cases at 1M
   // were counted per visit); with dates the count keeps the (streetId, status) index, which
   // covers it. The page walks closedAt, whose index gives the order.
-  const total =
+  const closed = and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]);
+  const total: Sql =
     f.from || f.to
-      ? await countWhere(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]))
-      : await tallySum(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]));
+      ? countSql(closed)
+      : { text: `(SELECT COALESCE(SUM(c."n"), 0) FROM "CaseTally" c WHERE ${closed.text})`, params: closed.params };
   const page = and([
     { text: `${unindexed(engineOfClient(db), 'c."status"')} = 'closed' AND c."closedAt" IS NOT NULL`, params: [] },
     ...parts,
   ]);
-  const rows =
-    total > f.skip
-      ? await readerOf(db)<{ id: bigint | number }>(
-          `SELECT c."id" AS id FROM "Case" c WHERE ${page.text} ORDER BY c."closedAt" DESC, c."id" DESC LIMIT ? OFFSET ?`,
-          ...(page.params as SqlValue[]),
-          f.take,
-          f.skip,
-        )
-      : [];
-  return { ids: rows.map((r) => Number(r.id)), total };
+  const rows = await readerOf(db)<{ total: bigint | number; id: bigint | number | null }>(
+    `SELECT t."n" AS "total", p."id" AS "id" FROM (SELECT ${total.text} AS "n") AS t LEFT JOIN
+       (SELECT c."id" AS "id", c."closedAt" AS "k" FROM "Case" c WHERE ${page.text}
+        ORDER BY c."closedAt" DESC, c."id" DESC LIMIT ? OFFSET ?) AS p ON TRUE
+     ORDER BY p."k" DESC, p."id" DESC`,
+    ...(total.params as SqlValue[]),
+    ...(page.params as SqlValue[]),
+    f.take,
+    f.skip,
+  );
+  return {
+    ids: rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)])),
+    total: Number(rows[0]?.total ?? 0),
+  };
 }
