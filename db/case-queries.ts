@@ -75,10 +75,23 @@ export function parseStatuses(list: string): CaseStatus[] {
  * spent more of the event loop resolving the street's name than its reader spent on the page.
  */
 export async function streetIdByName(db: Db, name: string): Promise<number> {
+  const known = streetIds.get(db)?.get(name);
+  if (known !== undefined) return known;
   const [street] = await readerOf(db)<{ id: bigint | number }>('SELECT "id" FROM "Street" WHERE "name" = ?', name);
   if (!street) throw new ValidationError(`没有这个街道：${name}`);
+  const byName = streetIds.get(db) ?? new Map<string, number>();
+  streetIds.set(db, byName);
+  byName.set(name, Number(street.id));
   return Number(street.id);
 }
+
+/**
+ * Street ids found by name, per client. A street is written only by the seed, which upserts it
+ * by name and never deletes one, so a name once found keeps its id; an unknown name is asked
+ * again each time (another process may seed it). Holds at most the district's streets, and
+ * spares a street-filtered list one of its three statements.
+ */
+const streetIds = new WeakMap<Db, Map<string, number>>();
 
 /**
  * The list is raw SQL, not Prisma: at 100,000 cases it needs a real COUNT(*) (Prisma counts
