@@ -323,14 +323,18 @@ async function listTotal(
     const counted = conditions({ ...query, overdue: true });
     const few = await countWhere(db, counted, LIST_OVERDUE_COUNT_CAP);
     if (few < LIST_OVERDUE_COUNT_CAP) return few;
-    const open = await tallyTotal(db, actor, base, streetId, [OPEN_SQL]);
+    const open = tallyTotalSql(actor, base, streetId, dialect, [OPEN_SQL]);
     if (open === null) return countWhere(db, counted);
     const openCases = and([conditions(base), OPEN_SQL]);
-    const notYetDue = await countEach(db, [
-      and([openCases, { text: 'c."dueAt" >= ?', params: [nowText] }]),
-      and([openCases, { text: 'c."dueAt" IS NULL', params: [] }]),
+    // The tally's open cases and those not yet due in one statement.
+    const [openCount, notYetDue] = await scalars(db, [
+      open,
+      countEachSql([
+        and([openCases, { text: 'c."dueAt" >= ?', params: [nowText] }]),
+        and([openCases, { text: 'c."dueAt" IS NULL', params: [] }]),
+      ]),
     ]);
-    return open - notYetDue;
+    return openCount! - notYetDue!;
   };
   if (query.overdue) return overdue();
   const all = await tallyTotal(db, actor, base, streetId);
@@ -421,12 +425,9 @@ interface Source {
  * of an index, where one OR of the ranges made SQLite gather and de-duplicate every row id
  * first (4× the work for the open cases not yet due).
  */
-async function countEach(db: Db, wheres: Sql[]): Promise<number> {
-  const [row] = await readerOf(db)<{ n: bigint | number }>(
-    `SELECT ${wheres.map((w) => `(SELECT COUNT(*) FROM "Case" c WHERE ${w.text})`).join(' + ')} AS n`,
-    ...(wheres.flatMap((w) => w.params) as SqlValue[]),
-  );
-  return Number(row?.n ?? 0);
+function countEachSql(wheres: Sql[]): Sql {
+  const counts = wheres.map((w) => countSql(w));
+  return { text: `(${counts.map((c) => c.text).join(' + ')})`, params: counts.flatMap((c) => c.params) };
 }
 
 /**
@@ -717,7 +718,9 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
     const [s] = segments as [Segment];
     rows = await pageRows(db, s.src, s.column, s.order, pageSize, skip);
   } else {
-    rows = await stitch(db, skip, pageSize, segments as [Segment, Segment], firstCount);
+    // overdue=true leaves the second segment empty (the rest, or the cases without a deadline):
+    // the first is the whole total, nothing to count.
+    rows = await stitch(db, skip, pageSize, segments as [Segment, Segment], query.overdue ? total : firstCount);
   }
   const last = rows[rows.length - 1];
   return {

@@ -114,6 +114,10 @@ forEachEngine((t) => {
       total = (await listCases(t().db, admin.actor, query({ overdue: true }), clock.now())).total;
     });
     expect(total).toBe(overdueTotal);
+    // The count, then the page: the overdue segment is the whole list, so its size is the total
+    // and is not counted again (were three; past the cap, the tally's open cases and those not
+    // yet due share one statement too: three instead of five).
+    expect(statements.map((s) => s.sql.slice(0, 60))).toHaveLength(overdueTotal < LIST_OVERDUE_COUNT_CAP ? 2 : 3);
     const overdueCounts = statements.filter((s) => /COUNT\(\*\)/.test(s.sql) && /"dueAt" < \?/.test(s.sql));
     expect(overdueCounts.length).toBeGreaterThan(0);
     for (const s of overdueCounts) expect(s.sql).toMatch(/LIMIT \?/);
@@ -309,6 +313,34 @@ forEachEngine((t) => {
     }
     // The batch is the newest closure: its 30 cases lead, highest id first.
     expect([...pages[0]!, ...pages[1]!.slice(0, 10)]).toEqual([...batch].reverse());
+  });
+
+  // Past the cap the overdue total is the tally's open cases less those not yet due: exact, and
+  // in one statement with them (were two), so a page of overdue cases sends three statements.
+  it('overdue past the cap: the total from the tally is exact, in three statements', async () => {
+    const { db } = t();
+    const f = createCaseFactory(db);
+    const resident = await f.person({ role: 'resident' });
+    const now = clock.now().getTime();
+    for (let i = 0; i < LIST_OVERDUE_COUNT_CAP; i++)
+      await f.case({
+        reporterId: resident.id,
+        street: '北湖街道',
+        status: 'dispatched',
+        createdAt: new Date(now - 3 * HOUR - i * 1000),
+        dueAt: new Date(now - HOUR),
+      });
+    let total = -1;
+    const statements = await statementsOf(async () => {
+      total = (await listCases(db, admin.actor, query({ overdue: true }), clock.now())).total;
+    });
+    const walked = await everyItem(admin, { overdue: true });
+    expect(walked.length).toBeGreaterThan(LIST_OVERDUE_COUNT_CAP);
+    expect(total).toBe(walked.length);
+    expect(statements.map((s) => s.sql.slice(0, 60))).toHaveLength(3);
+    const all = (await listCases(db, admin.actor, query({}), clock.now())).total;
+    expect((await listCases(db, admin.actor, query({ overdue: false }), clock.now())).total).toBe(all - total);
+    expect((await everyItem(admin, { overdue: false })).length).toBe(all - total);
   });
 
   /** The whole list, walked by cursor (the reference order). */
