@@ -75,10 +75,23 @@ export function parseStatuses(list: string): CaseStatus[] {
  * spent more of the event loop resolving the street's name than its reader spent on the page.
  */
 export async function streetIdByName(db: Db, name: string): Promise<number> {
+  const known = streetIds.get(db)?.get(name);
+  if (known !== undefined) return known;
   const [street] = await readerOf(db)<{ id: bigint | number }>('SELECT "id" FROM "Street" WHERE "name" = ?', name);
   if (!street) throw new ValidationError(`没有这个街道：${name}`);
+  const byName = streetIds.get(db) ?? new Map<string, number>();
+  streetIds.set(db, byName);
+  byName.set(name, Number(street.id));
   return Number(street.id);
 }
+
+/**
+ * Street ids found by name, per client. A street is written only by the seed, which upserts it
+ * by name and never deletes one, so a name once found keeps its id; an unknown name is asked
+ * again each time (another process may seed it). Holds at most the district's streets, and
+ * spares a street-filtered list one of its three statements.
+ */
+const streetIds = new WeakMap<Db, Map<string, number>>();
 
 /**
  * The list is raw SQL, not Prisma: at 100,000 cases it needs a real COUNT(*) (Prisma counts
@@ -225,8 +238,31 @@ function scopeArms(actor: Actor, walk: boolean, dialect: Engine): Sql[] {
  * street, status, post and handling only (and `extra` conditions on those columns), and a scope
  * of everything, or of one street or one department plus the actor's own reports and followed
  * cases (those outside the street or department are counted on the cases, through their
- * indexes: a handful). null: count the cases.
+ * indexes: a handful). As one scalar expression, so that it shares a statement with what else a
+ * request counts (scalars()); null: count the cases.
  */
+function tallyTotalSql(
+  actor: Actor,
+  q: CaseListQuery,
+  streetId: number | null,
+  dialect: Engine,
+  extra: Sql[] = [],
+): Sql | null {
+  if (q.overdue !== undefined || q.from || q.to || q.q?.trim()) return null;
+  const scope = visibilityScope(actor);
+  const own = ownScopeOf(actor);
+  if (own === undefined) return null;
+  const filters = [...filterParts(q, streetId, '', false), ...extra];
+  const onTally = and([...(own ? [{ text: `c."${own.column}" = ?`, params: [own.id] }] : []), ...filters]);
+  const tallied: Sql = {
+    text: `(SELECT COALESCE(SUM(c."n"), 0) FROM "CaseTally" c WHERE ${onTally.text})`,
+    params: onTally.params,
+  };
+  if (!own || scope.kind !== 'limited') return tallied;
+  const rest = countSql(and([elsewhereSql(own, scope.personId, dialect), ...filters]));
+  return { text: `(${tallied.text} + ${rest.text})`, params: [...tallied.params, ...rest.params] };
+}
+
 async function tallyTotal(
   db: Db,
   actor: Actor,
@@ -234,19 +270,31 @@ async function tallyTotal(
   streetId: number | null,
   extra: Sql[] = [],
 ): Promise<number | null> {
-  if (q.overdue !== undefined || q.from || q.to || q.q?.trim()) return null;
-  const scope = visibilityScope(actor);
-  const own = ownScopeOf(actor);
-  if (own === undefined) return null;
-  const filters = [...filterParts(q, streetId, '', false), ...extra];
-  const onTally = and([...(own ? [{ text: `c."${own.column}" = ?`, params: [own.id] }] : []), ...filters]);
-  const [tallied, rest] = await Promise.all([
-    tallySum(db, onTally),
-    own && scope.kind === 'limited'
-      ? countWhere(db, and([elsewhereSql(own, scope.personId, engineOfClient(db)), ...filters]))
-      : Promise.resolve(0),
-  ]);
-  return tallied + rest;
+  const expr = tallyTotalSql(actor, q, streetId, engineOfClient(db), extra);
+  return expr === null ? null : (await scalars(db, [expr]))[0]!;
+}
+
+/** COUNT(*) of the cases matching `where`, as a scalar expression; with `cap`, counting stops there. */
+function countSql(where: Sql, cap?: number): Sql {
+  return cap === undefined
+    ? { text: `(SELECT COUNT(*) FROM "Case" c WHERE ${where.text})`, params: where.params }
+    : {
+        text: `(SELECT COUNT(*) FROM (SELECT 1 FROM "Case" c WHERE ${where.text} LIMIT ?) AS capped)`,
+        params: [...where.params, cap],
+      };
+}
+
+/**
+ * Several counts in one statement, one round trip: each statement a list sent cost a trip
+ * through the pool and the driver, a few per request, and on PostgreSQL with 16 clients the
+ * trips, not the counting, were most of a list's time.
+ */
+async function scalars(db: Db, exprs: Sql[]): Promise<number[]> {
+  const [row] = await readerOf(db)<Record<string, bigint | number | null>>(
+    `SELECT ${exprs.map((e, i) => `${e.text} AS "n${i}"`).join(', ')}`,
+    ...(exprs.flatMap((e) => e.params) as SqlValue[]),
+  );
+  return exprs.map((_, i) => Number(row?.[`n${i}`] ?? 0));
 }
 
 const OPEN_SQL: Sql = { text: `c."status" IN ${OVERDUE_IN}`, params: [] };
@@ -275,14 +323,18 @@ async function listTotal(
     const counted = conditions({ ...query, overdue: true });
     const few = await countWhere(db, counted, LIST_OVERDUE_COUNT_CAP);
     if (few < LIST_OVERDUE_COUNT_CAP) return few;
-    const open = await tallyTotal(db, actor, base, streetId, [OPEN_SQL]);
+    const open = tallyTotalSql(actor, base, streetId, dialect, [OPEN_SQL]);
     if (open === null) return countWhere(db, counted);
     const openCases = and([conditions(base), OPEN_SQL]);
-    const notYetDue = await countEach(db, [
-      and([openCases, { text: 'c."dueAt" >= ?', params: [nowText] }]),
-      and([openCases, { text: 'c."dueAt" IS NULL', params: [] }]),
+    // The tally's open cases and those not yet due in one statement.
+    const [openCount, notYetDue] = await scalars(db, [
+      open,
+      countEachSql([
+        and([openCases, { text: 'c."dueAt" >= ?', params: [nowText] }]),
+        and([openCases, { text: 'c."dueAt" IS NULL', params: [] }]),
+      ]),
     ]);
-    return open - notYetDue;
+    return openCount! - notYetDue!;
   };
   if (query.overdue) return overdue();
   const all = await tallyTotal(db, actor, base, streetId);
@@ -373,12 +425,9 @@ interface Source {
  * of an index, where one OR of the ranges made SQLite gather and de-duplicate every row id
  * first (4× the work for the open cases not yet due).
  */
-async function countEach(db: Db, wheres: Sql[]): Promise<number> {
-  const [row] = await readerOf(db)<{ n: bigint | number }>(
-    `SELECT ${wheres.map((w) => `(SELECT COUNT(*) FROM "Case" c WHERE ${w.text})`).join(' + ')} AS n`,
-    ...(wheres.flatMap((w) => w.params) as SqlValue[]),
-  );
-  return Number(row?.n ?? 0);
+function countEachSql(wheres: Sql[]): Sql {
+  const counts = wheres.map((w) => countSql(w));
+  return { text: `(${counts.map((c) => c.text).join(' + ')})`, params: counts.flatMap((c) => c.params) };
 }
 
 /**
@@ -386,7 +435,11 @@ async function countEach(db: Db, wheres: Sql[]): Promise<number> {
  * walk reads only the columns the covering (createdAt, id, status, dueAt) index holds, so a deep
  * OFFSET skips index entries instead of reading every skipped case (and its joins) from the
  * table (page 50 read ~10,000 rows at 1M); only the page's rows are then read whole. Two arms
- * are merged in order by a UNION ALL (both engines merge the two ordered walks, no sort).
+ * each walk their own index in order, at most skip + take rows, and a UNION ALL merges them:
+ * the LIMIT inside each arm is what lets PostgreSQL merge two ordered walks (a Merge Append).
+ * Ordered only as a whole, the UNION ALL is planned apart from its LIMIT: PostgreSQL fetched a
+ * team lead's every overdue case of the street through the (streetId, status) index (7,600
+ * rows, 6,250 table pages at 1M cases) and sorted them to keep 20.
  */
 async function pageRows(
   db: Db,
@@ -403,11 +456,15 @@ async function pageRows(
     parts.length === 1
       ? `SELECT c."id" FROM "Case" c WHERE ${parts[0]!.text} ORDER BY ${orderSql(column, order)} LIMIT ? OFFSET ?`
       : `SELECT u."id" FROM (${parts
-          .map((p) => `SELECT c."id" AS "id", c."${column}" AS "k" FROM "Case" c WHERE ${p.text}`)
-          .join(' UNION ALL ')} ORDER BY "k" ${dir}, "id" ${dir} LIMIT ? OFFSET ?) AS u`;
+          .map(
+            (p, i) =>
+              `SELECT * FROM (SELECT c."id" AS "id", c."${column}" AS "k" FROM "Case" c WHERE ${p.text} ORDER BY ${orderSql(column, order)} LIMIT ?) AS a${i}`,
+          )
+          .join(' UNION ALL ')}) AS u ORDER BY u."k" ${dir}, u."id" ${dir} LIMIT ? OFFSET ?`;
+  const armParams = parts.length === 1 ? parts[0]!.params : parts.flatMap((p) => [...p.params, skip + take]);
   return readerOf(db)(
     `SELECT ${columns} WHERE c."id" IN (${ids}) ORDER BY ${orderSql(column, order)}`,
-    ...(parts.flatMap((p) => p.params) as SqlValue[]),
+    ...(armParams as SqlValue[]),
     take,
     skip,
   );
@@ -667,7 +724,17 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   const { page, pageSize } = query;
   const { nowText, streetId, segments, toItems } = await listPlan(db, actor, query, now);
   const skip = (page - 1) * pageSize;
-  const total = await listTotal(db, actor, query, streetId, nowText);
+  const dialect = engineOfClient(db);
+  // Without an overdue filter the total and the first segment's size are counted in one
+  // statement (scalars()); the overdue totals decide step by step (listTotal).
+  const [total, firstCount] =
+    query.overdue === undefined && segments.length === 2
+      ? await scalars(db, [
+          tallyTotalSql(actor, query, streetId, dialect) ??
+            countSql(listConditions(actor, query, streetId, nowText, false, dialect)),
+          firstCountSql(dialect, segments[0]!, skip + pageSize + 1),
+        ])
+      : [await listTotal(db, actor, query, streetId, nowText), undefined];
   let rows: Array<Record<string, unknown>> = [];
   if (total <= skip) {
     // past the end: nothing to fetch
@@ -675,7 +742,9 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
     const [s] = segments as [Segment];
     rows = await pageRows(db, s.src, s.column, s.order, pageSize, skip);
   } else {
-    rows = await stitch(db, skip, pageSize, segments as [Segment, Segment]);
+    // overdue=true leaves the second segment empty (the rest, or the cases without a deadline):
+    // the first is the whole total, nothing to count.
+    rows = await stitch(db, skip, pageSize, segments as [Segment, Segment], query.overdue ? total : firstCount);
   }
   const last = rows[rows.length - 1];
   return {
@@ -695,14 +764,28 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
  * ~90,000 at 1M cases), and the first query's LIMIT stops where the segment ends instead of
  * walking the index to its end.
  */
-async function stitch(db: Db, skip: number, take: number, [first, second]: [Segment, Segment]) {
-  const firstCount = await countWhere(db, first.counted, skip + take + 1);
+async function stitch(db: Db, skip: number, take: number, [first, second]: [Segment, Segment], counted?: number) {
+  const cap = skip + take + 1;
+  const firstCount = Math.min(cap, counted ?? (await scalars(db, [firstCountSql(engineOfClient(db), first, cap)]))[0]!);
   const fromFirst = Math.max(0, Math.min(take, firstCount - skip));
   const rows = fromFirst > 0 ? await pageRows(db, first.src, first.column, first.order, fromFirst, skip) : [];
   const rest = take - rows.length;
   return rest > 0
     ? [...rows, ...(await pageRows(db, second.src, second.column, second.order, rest, Math.max(0, skip - firstCount)))]
     : rows;
+}
+
+/**
+ * How many rows a segment holds, up to `cap`, as a scalar expression. On PostgreSQL a scope of
+ * two arms is counted arm by arm (each capped; the arms are disjoint, so the sum is exact below
+ * the cap): as one OR it became a scan of the whole table hoping to meet `cap` matches early
+ * (5,000 rows for a street's first 21 overdue cases at 1M, every case for a street with none).
+ * SQLite counts the one OR through its indexes (`counted` carries no walking hints) and keeps that.
+ */
+function firstCountSql(dialect: Engine, s: Segment, cap: number): Sql {
+  if (dialect !== 'postgres' || s.src.arms.length < 2) return countSql(s.counted, cap);
+  const parts = s.src.arms.map((arm) => countSql(and([arm, s.src.where]), cap));
+  return { text: `(${parts.map((p) => p.text).join(' + ')})`, params: parts.flatMap((p) => p.params) };
 }
 
 /** caseView() with its facts; the subscriber lookup only runs when the other rules said no. */
@@ -921,8 +1004,10 @@ async function followerDetail<
 }
 
 /**
- * One page of published (closed) cases, newest closure first: the ids and the total. `+status`
- * keeps SQLite walking the closedAt index (no sort) rather than fetching every closed case.
+ * One page of published (closed) cases, newest closure first: the ids and the total, in one
+ * statement (the total, then the page's ids joined to it: a page past the end is the total
+ * alone). `+status` keeps SQLite walking the closedAt index (no sort) rather than fetching every
+ * closed case; (closedAt, id) gives PostgreSQL the order of cases closed at the same instant.
  */
 export async function publishedCasePage(
   db: Db,
@@ -935,22 +1020,27 @@ export async function publishedCasePage(
   // Without dates the total is the tally's (db/case-tally.ts: ~760,000 published cases at 1M
   // were counted per visit); with dates the count keeps the (streetId, status) index, which
   // covers it. The page walks closedAt, whose index gives the order.
-  const total =
+  const closed = and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]);
+  const total: Sql =
     f.from || f.to
-      ? await countWhere(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]))
-      : await tallySum(db, and([{ text: `c."status" = 'closed'`, params: [] }, ...parts]));
+      ? countSql(closed)
+      : { text: `(SELECT COALESCE(SUM(c."n"), 0) FROM "CaseTally" c WHERE ${closed.text})`, params: closed.params };
   const page = and([
     { text: `${unindexed(engineOfClient(db), 'c."status"')} = 'closed' AND c."closedAt" IS NOT NULL`, params: [] },
     ...parts,
   ]);
-  const rows =
-    total > f.skip
-      ? await readerOf(db)<{ id: bigint | number }>(
-          `SELECT c."id" AS id FROM "Case" c WHERE ${page.text} ORDER BY c."closedAt" DESC, c."id" DESC LIMIT ? OFFSET ?`,
-          ...(page.params as SqlValue[]),
-          f.take,
-          f.skip,
-        )
-      : [];
-  return { ids: rows.map((r) => Number(r.id)), total };
+  const rows = await readerOf(db)<{ total: bigint | number; id: bigint | number | null }>(
+    `SELECT t."n" AS "total", p."id" AS "id" FROM (SELECT ${total.text} AS "n") AS t LEFT JOIN
+       (SELECT c."id" AS "id", c."closedAt" AS "k" FROM "Case" c WHERE ${page.text}
+        ORDER BY c."closedAt" DESC, c."id" DESC LIMIT ? OFFSET ?) AS p ON TRUE
+     ORDER BY p."k" DESC, p."id" DESC`,
+    ...(total.params as SqlValue[]),
+    ...(page.params as SqlValue[]),
+    f.take,
+    f.skip,
+  );
+  return {
+    ids: rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)])),
+    total: Number(rows[0]?.total ?? 0),
+  };
 }

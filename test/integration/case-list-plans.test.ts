@@ -11,6 +11,7 @@ import {
   type CaseListQuery,
 } from '../../db/case-queries.ts';
 import { sqlOf } from '../../db/prisma-client.ts';
+import { publicCases } from '../../db/public-case-queries.ts';
 import { attachReaderPool, readerOf } from '../../db/reader-pool.ts';
 import { seedReferenceData } from '../../db/seed.ts';
 import type { SqlValue } from '../../db/sql-connection.ts';
@@ -113,6 +114,10 @@ forEachEngine((t) => {
       total = (await listCases(t().db, admin.actor, query({ overdue: true }), clock.now())).total;
     });
     expect(total).toBe(overdueTotal);
+    // The count, then the page: the overdue segment is the whole list, so its size is the total
+    // and is not counted again (were three; past the cap, the tally's open cases and those not
+    // yet due share one statement too: three instead of five).
+    expect(statements.map((s) => s.sql.slice(0, 60))).toHaveLength(overdueTotal < LIST_OVERDUE_COUNT_CAP ? 2 : 3);
     const overdueCounts = statements.filter((s) => /COUNT\(\*\)/.test(s.sql) && /"dueAt" < \?/.test(s.sql));
     expect(overdueCounts.length).toBeGreaterThan(0);
     for (const s of overdueCounts) expect(s.sql).toMatch(/LIMIT \?/);
@@ -171,7 +176,7 @@ forEachEngine((t) => {
     const pages = statements.filter((s) => /ORDER BY/.test(s.sql));
     expect(pages.length).toBeGreaterThan(0);
     for (const s of pages) {
-      expect(s.text).toMatch(/Case_streetId_createdAt_idx/);
+      expect(s.text).toMatch(/Case_streetId_createdAt_id_status_dueAt_idx/);
       if (t().engine === 'sqlite') expect(s.text).not.toMatch(/SCAN c USING (COVERING )?INDEX Case_createdAt/);
     }
     const walked = await everyItem(lead, {});
@@ -182,6 +187,44 @@ forEachEngine((t) => {
     // The same pages by offset as by cursor.
     const third = await listCases(t().db, lead.actor, query({ page: 3 }), clock.now());
     expect(third.items.map((c) => c.number)).toEqual(walked.slice(40, 60).map((c) => c.number));
+  });
+
+  // Was (PostgreSQL, 1M cases): the lead's two arms were ordered only as a whole, so the UNION ALL
+  // was planned apart from its LIMIT: every overdue case of the street was fetched through the
+  // (streetId, status) index (7,600 rows, 6,250 table pages) and sorted to keep 20 (244 ms p99);
+  // the first segment's capped count was one OR, a scan of the table; and the list sent four
+  // statements. Now each arm walks in order up to its LIMIT and the arms are merged (Merge
+  // Append: no sort of the walk), counted arm by arm, and the counts share one statement.
+  it('team lead, district admin and a street filter: two statements a page, and the arms merged without a sort', async () => {
+    // A street filter too, once its name has been looked up (a street keeps its id).
+    await listCases(t().db, admin.actor, query({ street: '万松街道' }), clock.now());
+    const calls: Array<[TestPerson, Partial<CaseListQuery>]> = [
+      [lead, {}],
+      [admin, {}],
+      [admin, { street: '万松街道' }],
+    ];
+    for (const [who, q] of calls) {
+      const statements = await statementsOf(
+        () => listCases(t().db, who.actor, query(q), clock.now()),
+        ['seqscan', 'sort'],
+      );
+      expect(statements.map((s) => s.sql.slice(0, 60))).toHaveLength(2);
+      if (t().engine !== 'postgres' || who !== lead) continue;
+      const page = statements.find((s) => /UNION ALL/.test(s.sql));
+      expect(page?.text).toMatch(/Merge Append/);
+      // The street's arm is walked on its covering index alone, no table row per case.
+      expect(page?.text).toMatch(/Index Only Scan Backward using "Case_streetId_createdAt_id_status_dueAt_idx"/);
+      expect(page?.text).not.toMatch(/-> {2}Append/);
+      // No count puts the street and the lead's own cases in one OR (a scan of every case).
+      for (const s of statements.filter((x) => /COUNT\(\*\)/.test(x.sql)))
+        expect(s.sql).not.toMatch(/c\."streetId" = \? OR/);
+    }
+    const walked = await everyItem(lead, {});
+    for (const page of [1, 2, 3]) {
+      const got = await listCases(t().db, lead.actor, query({ page }), clock.now());
+      expect(got.total).toBe(leadVisible);
+      expect(got.items.map((c) => c.number)).toEqual(walked.slice((page - 1) * 20, page * 20).map((c) => c.number));
+    }
   });
 
   // Found on the way (not among the benchmark's rows): status=accepted fetched the 69,000
@@ -230,6 +273,74 @@ forEachEngine((t) => {
     const walked = await everyItem(admin, { from });
     expect(got.total).toBe(walked.length);
     expect(got.items.map((c) => c.number)).toEqual(walked.slice(0, 20).map((c) => c.number));
+  });
+
+  // Was (PostgreSQL, 1M cases): the published cases came newest closure first from the closedAt
+  // index, and the 6,870 cases closed at the same instant (a batch closure) were read and
+  // sorted by id for every page (2,000 table pages, 120 ms p99). Now (closedAt, id) gives the
+  // order itself: no sort, whatever the ties.
+  it('public closed cases: a batch closed at one instant pages without a sort, in order', async () => {
+    const { db } = t();
+    const f = createCaseFactory(db);
+    const resident = await f.person({ role: 'resident' });
+    const closedAt = new Date(clock.now().getTime() + HOUR);
+    const batch: string[] = [];
+    for (let i = 0; i < 30; i++)
+      batch.push((await f.case({ reporterId: resident.id, status: 'closed', closedAt })).number);
+    if (t().engine === 'postgres') await db.$executeRawUnsafe('VACUUM ANALYZE "Case"');
+    const pages: string[][] = [];
+    for (const page of [1, 2]) {
+      const statements = await statementsOf(
+        async () =>
+          pages.push((await publicCases(db, { streetId: null, page, pageSize: 20 })).items.map((c) => c.number)),
+        ['seqscan', 'sort', 'incremental_sort'],
+      );
+      // The total and the page's ids in one statement, then the rows and their photos.
+      expect(statements.map((s) => s.sql.slice(0, 60))).toHaveLength(3);
+      const walk = statements.find((s) => /ORDER BY c\."closedAt" DESC/.test(s.sql));
+      expect(walk).toBeDefined();
+      // Only the page's own 20 ids may be sorted (the outermost ORDER BY), never the walk.
+      if (t().engine === 'sqlite')
+        expect(walk!.plan.filter((p) => /TEMP B-TREE/.test(p.detail)).every((p) => p.parent === 0)).toBe(true);
+      else {
+        const sorts = walk!.plan.flatMap((p, i) => (/^\s*(->\s*)?(Incremental )?Sort\s+\(/.test(p.detail) ? [i] : []));
+        expect(
+          sorts.filter((i) => i > 0),
+          walk!.text,
+        ).toEqual([]);
+        expect(walk!.text).not.toMatch(/Incremental Sort/);
+      }
+    }
+    // The batch is the newest closure: its 30 cases lead, highest id first.
+    expect([...pages[0]!, ...pages[1]!.slice(0, 10)]).toEqual([...batch].reverse());
+  });
+
+  // Past the cap the overdue total is the tally's open cases less those not yet due: exact, and
+  // in one statement with them (were two), so a page of overdue cases sends three statements.
+  it('overdue past the cap: the total from the tally is exact, in three statements', async () => {
+    const { db } = t();
+    const f = createCaseFactory(db);
+    const resident = await f.person({ role: 'resident' });
+    const now = clock.now().getTime();
+    for (let i = 0; i < LIST_OVERDUE_COUNT_CAP; i++)
+      await f.case({
+        reporterId: resident.id,
+        street: '北湖街道',
+        status: 'dispatched',
+        createdAt: new Date(now - 3 * HOUR - i * 1000),
+        dueAt: new Date(now - HOUR),
+      });
+    let total = -1;
+    const statements = await statementsOf(async () => {
+      total = (await listCases(db, admin.actor, query({ overdue: true }), clock.now())).total;
+    });
+    const walked = await everyItem(admin, { overdue: true });
+    expect(walked.length).toBeGreaterThan(LIST_OVERDUE_COUNT_CAP);
+    expect(total).toBe(walked.length);
+    expect(statements.map((s) => s.sql.slice(0, 60))).toHaveLength(3);
+    const all = (await listCases(db, admin.actor, query({}), clock.now())).total;
+    expect((await listCases(db, admin.actor, query({ overdue: false }), clock.now())).total).toBe(all - total);
+    expect((await everyItem(admin, { overdue: false })).length).toBe(all - total);
   });
 
   /** The whole list, walked by cursor (the reference order). */
