@@ -1,4 +1,9 @@
 import net from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { createDomain } from '../../app/create-domain.ts';
+import { createPrismaClient } from '../../db/prisma-client.ts';
+import { createServer } from '../../server/app.ts';
+import { silentLogger, testConfig } from './test-config.ts';
 
 /**
  * A TCP relay in front of a PostgreSQL server that logs every statement a client runs through
@@ -84,6 +89,30 @@ export async function startPgWireLog(serverUrl: string): Promise<PgWireLog> {
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * The test app's database served a second time, as main.ts serves it, by a client that connects
+ * through a logging relay: what a request sends PostgreSQL is then `wire.statements`.
+ */
+export async function serveThroughWireLog(
+  t: { url: string; dir: string },
+  clock: () => Date,
+): Promise<{ app: FastifyInstance; wire: PgWireLog; close(): Promise<void> }> {
+  const wire = await startPgWireLog(t.url);
+  const db = await createPrismaClient(wire.urlThrough(t.url));
+  const config = testConfig(t.dir);
+  const logger = silentLogger();
+  const app = await createServer({ config, logger, db, domain: await createDomain({ db, config, logger, clock }) });
+  return {
+    app,
+    wire,
+    async close() {
+      await app.close();
+      await db.$disconnect();
+      await wire.close();
     },
   };
 }

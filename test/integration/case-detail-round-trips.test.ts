@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDomain } from '../../app/create-domain.ts';
-import { createPrismaClient, type Db } from '../../db/prisma-client.ts';
 import {
   attachReaderPool,
   createReaderPool,
@@ -10,12 +8,11 @@ import {
   type ReadRequest,
 } from '../../db/reader-pool.ts';
 import type { SqlValue } from '../../db/sql-connection.ts';
-import { createServer } from '../../server/app.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { startPgWireLog, type PgWireLog } from '../helpers/pg-wire-log.ts';
+import { serveThroughWireLog } from '../helpers/pg-wire-log.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { silentLogger, testConfig } from '../helpers/test-config.ts';
+import { defaultTestEngine } from '../helpers/test-db.ts';
 
 /**
  * What one case detail (GET /api/cases/:number) costs in round trips (issue 17.5: p99 under
@@ -116,47 +113,31 @@ describe('a case detail', () => {
   });
 });
 
-describe.skipIf(!process.env.TEST_DATABASE_URL || process.env.TEST_ENGINE !== 'postgres')(
-  'a case detail on the wire (PostgreSQL)',
-  () => {
-    let wire: PgWireLog;
-    let db: Db;
-    let app: Awaited<ReturnType<typeof createServer>>;
+describe.skipIf(defaultTestEngine() !== 'postgres')('a case detail on the wire (PostgreSQL)', () => {
+  let served: Awaited<ReturnType<typeof serveThroughWireLog>>;
 
-    beforeAll(async () => {
-      // The same database through the logging relay, served as main.ts serves it.
-      wire = await startPgWireLog(t.url);
-      db = await createPrismaClient(wire.urlThrough(t.url));
-      const config = testConfig(t.dir);
-      const logger = silentLogger();
-      app = await createServer({
-        config,
-        logger,
-        db,
-        domain: await createDomain({ db, config, logger, clock: clock.now }),
-      });
-    });
+  beforeAll(async () => {
+    served = await serveThroughWireLog(t, clock.now);
+  });
 
-    afterAll(async () => {
-      await app?.close();
-      await db?.$disconnect();
-      await wire?.close();
-    });
+  afterAll(async () => {
+    await served?.close();
+  });
 
-    it('costs the token, the access check and one read (and the photos’ uploaders when it has photos)', async () => {
-      const cost = async (number: string) => {
-        // Once before: the token's last use is written on its first request, not on each.
-        await app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
-        wire.statements.length = 0;
-        const res = await app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
-        expect(res.statusCode).toBe(200);
-        return [...wire.statements];
-      };
-      const plainCost = await cost(plain);
-      expect(plainCost, plainCost.join('\n')).toHaveLength(3);
-      expect(plainCost.filter((s) => /"CaseEvent"|"Attachment"|"Rating"/.test(s))).toHaveLength(1);
-      const photoCost = await cost(withPhotos);
-      expect(photoCost, photoCost.join('\n')).toHaveLength(4);
-    });
-  },
-);
+  it('costs the token, the access check and one read (and the photos’ uploaders when it has photos)', async () => {
+    const { app, wire } = served;
+    const cost = async (number: string) => {
+      // Once before: the token's last use is written on its first request, not on each.
+      await app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
+      wire.statements.length = 0;
+      const res = await app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
+      expect(res.statusCode).toBe(200);
+      return [...wire.statements];
+    };
+    const plainCost = await cost(plain);
+    expect(plainCost, plainCost.join('\n')).toHaveLength(3);
+    expect(plainCost.filter((s) => /"CaseEvent"|"Attachment"|"Rating"/.test(s))).toHaveLength(1);
+    const photoCost = await cost(withPhotos);
+    expect(photoCost, photoCost.join('\n')).toHaveLength(4);
+  });
+});
