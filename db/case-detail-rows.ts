@@ -119,14 +119,18 @@ const SCALARS = [
   ...DATES,
 ] as const;
 
+// The one-row lookups are scalar sub-selects, not joins: eight relations joined made
+// PostgreSQL's planner weigh every join order, 1.5-8 ms of planning per detail at 1M cases
+// (more than the statement ran), where each sub-select is planned alone (0.4 ms in all).
 const CASE_SQL = `SELECT ${SCALARS.map((k) => `c."${k}" AS "${k}"`).join(', ')},
-  s."name" AS "streetName", d."name" AS "departmentName", i."code" AS "itemCode", i."name" AS "itemName",
-  i."legalBasis" AS "itemLegalBasis", v."version" AS "itemVersion", rp."displayName" AS "reporterName",
-  rp."phone" AS "reporterPhone", a."displayName" AS "assigneeName", m."number" AS "mergedIntoNumber"
+  (SELECT s."name" FROM "Street" s WHERE s."id" = c."streetId") AS "streetName",
+  (SELECT d."name" FROM "Department" d WHERE d."id" = c."departmentId") AS "departmentName",
+  i."code" AS "itemCode", i."name" AS "itemName", i."legalBasis" AS "itemLegalBasis", v."version" AS "itemVersion",
+  rp."displayName" AS "reporterName", rp."phone" AS "reporterPhone",
+  (SELECT a."displayName" FROM "Person" a WHERE a."id" = c."assigneeId") AS "assigneeName",
+  (SELECT m."number" FROM "Case" m WHERE m."id" = c."mergedIntoId") AS "mergedIntoNumber"
   FROM "Case" c JOIN "Person" rp ON rp."id" = c."reporterId"
-  LEFT JOIN "Street" s ON s."id" = c."streetId" LEFT JOIN "Department" d ON d."id" = c."departmentId"
   LEFT JOIN "PowerItem" i ON i."id" = c."itemId" LEFT JOIN "PowerListVersion" v ON v."id" = i."versionId"
-  LEFT JOIN "Person" a ON a."id" = c."assigneeId" LEFT JOIN "Case" m ON m."id" = c."mergedIntoId"
   WHERE c."id" = ?`;
 const EVENTS_SQL = `SELECT e."id" AS "id", e."type" AS "type", e."fromStatus" AS "fromStatus", e."toStatus" AS "toStatus",
   e."actorRole" AS "actorRole", e."note" AS "note", e."createdAt" AS "createdAt", p."displayName" AS "actorName"
