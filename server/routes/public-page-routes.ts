@@ -8,7 +8,6 @@ import { installPageErrors } from '../pages/page-guard.ts';
 import { publicCases, publicOpenCases } from '../../db/public-case-queries.ts';
 import { mapTiles, tileImgSource } from '../pages/map-config.ts';
 import { publicPage } from '../pages/public-page.ts';
-import type { SafeHtml } from '../pages/html.ts';
 import { loadStatsView } from '../pages/stats-view.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { districtDay } from '../../core/stats/period-fns.ts';
@@ -49,7 +48,8 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
   // bytes for everyone), built once per cached lists and statistics: each visit built and
   // encoded ~185 KB of markup on the event loop, and /healthz waited behind 16 of them. A new
   // lists or statistics object (a change, or the caches' TTL) builds it again.
-  const anonymousPages = new WeakMap<PublicLists, WeakMap<object, SafeHtml>>();
+  // Kept as its UTF-8 bytes: sent as a string, each visit encoded the 185 KB again.
+  const anonymousPages = new WeakMap<PublicLists, WeakMap<object, { value: Buffer }>>();
 
   app.get<{ Querystring: { page?: string } }>('/public', { schema: { hide: true } }, async (req, reply) => {
     const n = Number(req.query.page ?? '1');
@@ -67,10 +67,10 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
     ]);
     const ctx = pageContext(req, reply, secure);
     const anonymous = ctx.actor === null && ctx.flash === null;
-    let body = anonymous ? anonymousPages.get(lists)?.get(stats) : undefined;
+    let body: { value: string | Buffer } | undefined = anonymous ? anonymousPages.get(lists)?.get(stats) : undefined;
     if (!body) {
       const { cases, open, powerList } = lists;
-      body = publicPage(ctx, {
+      const built = publicPage(ctx, {
         cases: cases.items,
         total: cases.total,
         page,
@@ -80,10 +80,13 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
         open,
         tiles,
       });
+      body = built;
       if (anonymous) {
-        const byStats = anonymousPages.get(lists) ?? new WeakMap<object, SafeHtml>();
-        anonymousPages.set(lists, byStats.set(stats, body));
-        req.log.debug({ page, bytes: body.value.length }, 'public page built for anonymous visitors');
+        const bytes = { value: Buffer.from(built.value, 'utf8') };
+        const byStats = anonymousPages.get(lists) ?? new WeakMap<object, { value: Buffer }>();
+        anonymousPages.set(lists, byStats.set(stats, bytes));
+        req.log.debug({ page, bytes: bytes.value.length }, 'public page built for anonymous visitors');
+        body = bytes;
       }
     }
     return sendPage(reply, 200, body, tileImgSource(tiles));
