@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   soak: () => import('./soak-bench.ts'),
   open311: () => import('./open311-bench.ts'),
   'case-list': () => import('./case-list-bench.ts'),
+  'request-cpu': () => import('./request-cpu-bench.ts'),
 };
 
 async function main(): Promise<void> {

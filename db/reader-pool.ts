@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Engine } from './db-engine.ts';
 import { engineOfClient, pgReadOf, type Db } from './prisma-client.ts';
+import { pgReadMany } from './pg-read-many.ts';
 import type { SqlValue } from './sql-connection.ts';
 
 /**
@@ -199,9 +200,11 @@ export function readerOf(db: Db): ReadQuery {
     // The store's own pool (pg-sql-connection.ts) numbers the `?` placeholders and reads
     // timestamps and counts as the SQLite statements give them; Prisma's raw query would do
     // neither. One statement needs no transaction: one round trip, not BEGIN/statement/COMMIT.
+    // `many`: the reads batchedReads() gathers go as one statement (pg-read-many.ts).
     const read = pgReadOf(db);
     return Object.assign(<T>(text: string, ...args: SqlValue[]) => read<T>(text, ...args), {
       dialect: 'postgres' as const,
+      many: pgReadMany(read),
     });
   }
   return Object.assign(<T>(sql: string, ...args: SqlValue[]) => db.$queryRawUnsafe<T[]>(sql, ...args), {

@@ -326,7 +326,8 @@ export async function loadStatsParts(
   shared: WholeDayRows | null;
   events: Pick<StatsRows, 'departmentEvents' | 'people'>;
 }> {
-  // Every statement below is issued before the first await: one trip to the reader threads.
+  // Every statement below is issued before the first await: one trip to the reader threads, or
+  // one statement on PostgreSQL (db/pg-read-many.ts).
   const read = batchedReads(readerOf(db));
   // Per-person figures are skipped for callers that never show them (the public statistics).
   const withPeople = opts.people ?? true;

@@ -60,7 +60,8 @@ export function pageContext(
 export function sendPage(
   reply: FastifyReply,
   status: number,
-  body: { value: string },
+  /** The markup, or (a page built once and sent often, /public) its UTF-8 bytes. */
+  body: { value: string | Buffer },
   /** A map tile host (server/pages/map-config.ts tileImgSource) the page may load images from. */
   tileImgSrc = '',
 ): FastifyReply {

@@ -44,10 +44,17 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
     clock: () => domain.clock().getTime(),
   });
 
+  // The whole page as an anonymous visitor sees it (no form token, no flash message: the same
+  // bytes for everyone), built once per cached lists and statistics: each visit built and
+  // encoded ~185 KB of markup on the event loop, and /healthz waited behind 16 of them. A new
+  // lists or statistics object (a change, or the caches' TTL) builds it again.
+  // Kept as its UTF-8 bytes: sent as a string, each visit encoded the 185 KB again.
+  const anonymousPages = new WeakMap<PublicLists, WeakMap<object, { value: Buffer }>>();
+
   app.get<{ Querystring: { page?: string } }>('/public', { schema: { hide: true } }, async (req, reply) => {
     const n = Number(req.query.page ?? '1');
     const page = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
-    const [{ cases, open, powerList }, stats] = await Promise.all([
+    const [lists, stats] = await Promise.all([
       listsCache.get(`${caseChangeCount(db)}:${page}`, async () => {
         const [cases, open, powerList] = await Promise.all([
           publicCases(db, { streetId: null, page, pageSize: PAGE_SIZE }),
@@ -58,16 +65,30 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
       }),
       statsCache.get(districtDay(domain.clock()), () => loadStatsView(db, {}, null, domain.clock())),
     ]);
-    const body = publicPage(pageContext(req, reply, secure), {
-      cases: cases.items,
-      total: cases.total,
-      page,
-      pageSize: PAGE_SIZE,
-      stats,
-      powerList,
-      open,
-      tiles,
-    });
+    const ctx = pageContext(req, reply, secure);
+    const anonymous = ctx.actor === null && ctx.flash === null;
+    let body: { value: string | Buffer } | undefined = anonymous ? anonymousPages.get(lists)?.get(stats) : undefined;
+    if (!body) {
+      const { cases, open, powerList } = lists;
+      const built = publicPage(ctx, {
+        cases: cases.items,
+        total: cases.total,
+        page,
+        pageSize: PAGE_SIZE,
+        stats,
+        powerList,
+        open,
+        tiles,
+      });
+      body = built;
+      if (anonymous) {
+        const bytes = { value: Buffer.from(built.value, 'utf8') };
+        const byStats = anonymousPages.get(lists) ?? new WeakMap<object, { value: Buffer }>();
+        anonymousPages.set(lists, byStats.set(stats, bytes));
+        req.log.debug({ page, bytes: bytes.value.length }, 'public page built for anonymous visitors');
+        body = bytes;
+      }
+    }
     return sendPage(reply, 200, body, tileImgSource(tiles));
   });
 

@@ -1,0 +1,117 @@
+// npm run bench -- request-cpu --pg-url URL [--row detail|cold|street|year|public] [--requests 600] [--clients 16]
+//                              | --db FILE [...]
+// What one request of an API benchmark row costs in CPU, not in latency: on a shared 2-core
+// machine p99 follows the neighbours' load, CPU per request much less. A server in this process
+// over a reused benchmark database (as `npm run bench -- api --keep` or the seeded PostgreSQL
+// copy leave it); `clients` callers at once; then this process's CPU per request (server and
+// clients alike) and, on PostgreSQL, the CPU of the server's backends serving the database
+// (read from /proc: the server must run on this machine).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { issueToken } from '../db/token-store.ts';
+import { openBenchDb } from './api-bench-db.ts';
+import { startBenchServer } from './api-bench-server.ts';
+import { DAY } from './api-seed-data.ts';
+
+export async function run(argv: string[] = []): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string', default: '' },
+      'pg-url': { type: 'string', default: '' },
+      row: { type: 'string', default: 'detail' },
+      requests: { type: 'string', default: '600' },
+      clients: { type: 'string', default: '16' },
+    },
+  });
+  const pgUrl = values['pg-url'];
+  if (!pgUrl && !values.db)
+    throw new Error('request-cpu needs --pg-url URL or --db FILE (a seeded benchmark database)');
+  const n = Number(values.requests);
+  const bench = await openBenchDb({
+    db: pgUrl ? 'postgres' : values.db,
+    pgUrl,
+    seeded: true,
+    cases: 0,
+    now: Date.now(),
+    log: (s) => process.stderr.write(`${s}\n`),
+  });
+  const { db } = bench;
+  const admin = await db.person.create({ data: { displayName: '区局管理员', role: 'district_admin' } });
+  const auth = `Bearer ${await issueToken(db, admin.id, 'bench')}`;
+  const numbers = (await db.case.findMany({ select: { number: true }, take: 500, orderBy: { id: 'desc' } })).map(
+    (c) => c.number,
+  );
+  const server = await startBenchServer({
+    engine: bench.engine,
+    url: bench.url,
+    dir: bench.dir,
+    db,
+    readers: 2,
+    processes: 0,
+  });
+  // As the API benchmark's rows ask them: a "cold" statistic starts a millisecond later each time.
+  let k = 0;
+  const now = Date.now();
+  const from = (days: number) => new Date(now - days * DAY + ++k).toISOString();
+  const rows: Record<string, () => string> = {
+    detail: () => `/api/cases/${numbers[++k % numbers.length]}`,
+    cold: () => `/api/stats?from=${from(30)}`,
+    street: () => `/api/stats?from=${from(30)}&street=${encodeURIComponent('万松街道')}`,
+    year: () => `/api/stats?from=${from(364)}`,
+    public: () => '/public',
+  };
+  const url = rows[values.row];
+  if (!url) throw new Error(`--row: one of ${Object.keys(rows).join(', ')}`);
+  const headers: Record<string, string> = values.row === 'public' ? {} : { authorization: auth };
+
+  const admin2 = bench.engine === 'postgres' ? new pg.Client(bench.url) : null;
+  await admin2?.connect();
+  const database = new URL(bench.url).pathname.slice(1);
+  // utime + stime of every backend of the database, in milliseconds (100 ticks a second).
+  const backendsMs = async (): Promise<number> => {
+    if (!admin2) return 0;
+    const r = await admin2.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [database],
+    );
+    let ticks = 0;
+    for (const { pid } of r.rows) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch {
+        // A backend that ended meanwhile.
+      }
+    }
+    return ticks * 10;
+  };
+  const get = async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}${url()}`, { headers });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${values.row}: ${res.status}`);
+  };
+  for (let i = 0; i < 20; i++) await get(); // warm-up: pools connected, shared parts cached
+  const cpu0 = process.cpuUsage();
+  const pg0 = await backendsMs();
+  const t0 = performance.now();
+  let left = n;
+  await Promise.all(
+    Array.from({ length: Number(values.clients) }, async () => {
+      while (left-- > 0) await get();
+    }),
+  );
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const pgMs = (await backendsMs()) - pg0;
+  const load = (await import('node:os')).loadavg().map((x) => x.toFixed(1));
+  console.log(
+    `${values.row} on ${bench.engine}: ${n} requests, ${values.clients} at once: wall ${(wall / n).toFixed(2)} ms/req, this process CPU ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms/req${admin2 ? `, PostgreSQL backends CPU ${(pgMs / n).toFixed(2)} ms/req` : ''} (load average ${load.join(' ')})`,
+  );
+  await admin2?.end();
+  await server.close();
+  await bench.close(true);
+}
+
+export default run;

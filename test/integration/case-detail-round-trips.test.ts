@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  attachReaderPool,
+  createReaderPool,
+  readerOf,
+  type ReadQuery,
+  type ReaderPool,
+  type ReadRequest,
+} from '../../db/reader-pool.ts';
+import type { SqlValue } from '../../db/sql-connection.ts';
+import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { serveThroughWireLog } from '../helpers/pg-wire-log.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { defaultTestEngine } from '../helpers/test-db.ts';
+
+/**
+ * What one case detail (GET /api/cases/:number) costs in round trips (issue 17.5: p99 under
+ * 100 ms with 16 clients at 1M cases). Its case, steps, photos and ratings were four reads sent
+ * one by one: on PostgreSQL four pooled connections and four round trips per request (16 clients
+ * asked 64 connections of a pool of 10), on SQLite four messages to the reader threads. Counted
+ * through a wrapper around the real reader (SQLite's threads, PostgreSQL's pool), and on
+ * PostgreSQL also on the wire, by a relay that logs what the server is sent. No timing asserted.
+ */
+const clock = createFakeClock('2026-11-20T04:00:00Z');
+const H = 3_600_000;
+let t: TestApp;
+let pool: ReaderPool | null = null;
+let admin: TestPerson;
+let withPhotos = '';
+let plain = '';
+let trips = 0;
+let reads = 0;
+
+beforeAll(async () => {
+  t = await createTestApp({ clock: clock.now });
+  const f = createCaseFactory(t.db);
+  admin = await f.person({ role: 'district_admin' });
+  const resident = await f.person({ role: 'resident', name: '王小明' });
+  const enforcer = await f.person({ role: 'enforcer', name: '李执法', street: '万松街道' });
+  const now = clock.now().getTime();
+  const c = await f.case({
+    reporterId: resident.id,
+    street: '万松街道',
+    itemCode: 'SR-001',
+    status: 'closed',
+    assigneeId: enforcer.id,
+    createdAt: new Date(now - 50 * H),
+    resolvedAt: new Date(now - 20 * H),
+    closedAt: new Date(now - 10 * H),
+  });
+  await t.db.caseEvent.create({
+    data: {
+      caseId: c.id,
+      type: 'assigned',
+      actorId: enforcer.id,
+      actorRole: 'enforcer',
+      createdAt: new Date(now - 45 * H),
+    },
+  });
+  await f.attachment({ caseId: c.id, path: 'x/1.jpg', uploadedById: enforcer.id });
+  await f.rating(c.id, resident.id, 'satisfied');
+  withPhotos = c.number;
+  plain = (await f.case({ reporterId: resident.id, street: '北湖街道', createdAt: new Date(now - 5 * H) })).number;
+
+  // Every read the detail sends to the reader, counted on its way to the real one.
+  pool = t.engine === 'sqlite' ? createReaderPool(t.url, 2) : null;
+  const real = pool ? pool.all : readerOf(t.db);
+  const counted: ReadQuery = Object.assign(
+    <T>(sql: string, ...args: SqlValue[]) => {
+      trips += 1;
+      reads += 1;
+      return real<T>(sql, ...args);
+    },
+    {
+      dialect: real.dialect,
+      ...(real.many
+        ? {
+            many: (batch: ReadonlyArray<Omit<ReadRequest, 'id'>>) => {
+              trips += 1;
+              reads += batch.length;
+              return real.many!(batch);
+            },
+          }
+        : {}),
+    },
+  );
+  attachReaderPool(t.db, { all: counted, close: async () => {} });
+});
+
+afterAll(async () => {
+  await pool?.close();
+  await t?.close();
+});
+
+describe('a case detail', () => {
+  it('reads its case, steps, photos and ratings in one trip to the reader', async () => {
+    for (const number of [withPhotos, plain]) {
+      [trips, reads] = [0, 0];
+      const res = await t.app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
+      expect(res.statusCode).toBe(200);
+      expect(reads).toBe(4);
+      expect(trips).toBe(1);
+    }
+    const body = (await t.app.inject({ url: `/api/cases/${withPhotos}`, headers: admin.auth })).json<{
+      events: unknown[];
+      attachments: unknown[];
+      ratings: unknown[];
+    }>();
+    expect(body.events.length).toBeGreaterThan(0);
+    expect(body.attachments).toHaveLength(1);
+    expect(body.ratings).toHaveLength(1);
+  });
+});
+
+describe.skipIf(defaultTestEngine() !== 'postgres')('a case detail on the wire (PostgreSQL)', () => {
+  let served: Awaited<ReturnType<typeof serveThroughWireLog>>;
+
+  beforeAll(async () => {
+    served = await serveThroughWireLog(t, clock.now);
+  });
+
+  afterAll(async () => {
+    await served?.close();
+  });
+
+  it('costs the token, the access check and one read (and the photos’ uploaders when it has photos)', async () => {
+    const { app, wire } = served;
+    const cost = async (number: string) => {
+      // Once before: the token's last use is written on its first request, not on each.
+      await app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
+      wire.statements.length = 0;
+      const res = await app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
+      expect(res.statusCode).toBe(200);
+      return [...wire.statements];
+    };
+    const plainCost = await cost(plain);
+    expect(plainCost, plainCost.join('\n')).toHaveLength(3);
+    expect(plainCost.filter((s) => /"CaseEvent"|"Attachment"|"Rating"/.test(s))).toHaveLength(1);
+    const photoCost = await cost(withPhotos);
+    expect(photoCost, photoCost.join('\n')).toHaveLength(4);
+  });
+});
