@@ -259,6 +259,29 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       }));
     },
 
+    async renew(claims, leaseUntil) {
+      if (claims.length === 0) return [];
+      // Rows claimed together share one lease, so this is one statement per claim batch.
+      const byLease = new Map<number, number[]>();
+      for (const c of claims)
+        byLease.set(c.leaseUntil.getTime(), [...(byLease.get(c.leaseUntil.getTime()) ?? []), c.id]);
+      const held = new Set<number>();
+      await sql.transaction(async (tx) => {
+        for (const [lease, ids] of byLease) {
+          const rows = await tx.all<{ id: number | bigint }>(
+            `UPDATE "OutboxMessage" SET "nextAttemptAt" = ?
+             WHERE "id" IN ${jsonList(tx.dialect, 'int')} AND "status" = 'sending' AND "nextAttemptAt" = ?
+             RETURNING "id"`,
+            sqlDate(leaseUntil),
+            JSON.stringify(ids),
+            sqlDate(new Date(lease)),
+          );
+          for (const r of rows) held.add(num(r.id));
+        }
+      });
+      return claims.filter((c) => held.has(c.id)).map((c) => ({ ...c, leaseUntil }));
+    },
+
     async markSent(id, sentAt) {
       // A raw unit, so the sends that finish in one turn of the event loop share one commit.
       await sql.transaction((tx) =>
