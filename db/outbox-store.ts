@@ -124,7 +124,7 @@ function claimDuePg(tx: SqlTx, byChannel: string, p: ClaimParams): Promise<RawRo
  */
 export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: number } = {}): OutboxStore {
   const clock = opts.clock ?? (() => new Date());
-  // Must exceed the worker's send timeout (60 s by default) by a margin, or a slow send is sent twice.
+  // The worker renews a claim whose lease would not cover its send (delivery-worker.ts stillHeld).
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
   const sql = sqlOf(db);
   const owned = (c: ClaimedMessage) => ({ id: c.id, status: 'sending', nextAttemptAt: c.leaseUntil });
