@@ -4,20 +4,20 @@ import { engineOf } from './db-engine.ts';
 import type { Db } from './prisma-client.ts';
 
 export interface OptimizeResult {
-  /** How long the thread's `PRAGMA optimize` ran. */
+  /** How long the thread's `PRAGMA optimize` ran, pauses between tables included. */
   ms: number;
   /** Rows in sqlite_stat1 afterwards. */
   statRows: number;
   /** Whether it (re)analysed anything; if so every connection reloads the statistics. */
   changed: boolean;
-  /** The tables analysed (`ANALYZE "main"."Case"`), each with how long it held the write lock. */
+  /** The indexes (or index-less tables) analysed, each with how long it held the write lock. */
   tables: Array<{ sql: string; ms: number }>;
 }
 
 /**
- * Rows SQLite reads per index when it analyses (PRAGMA analysis_limit). At 1M cases a full
- * ANALYZE took 8.7 s, all of it holding the write lock; bounded, about 0.8 s for every table, of
- * which the largest table about 0.4 s (load 6, bench copy). SQLite's docs suggest 100 to 1000.
+ * Rows SQLite samples per index when it analyses (PRAGMA analysis_limit; SQLite's docs suggest
+ * 100 to 1000). At 1M cases (bench copy, statistics dropped) one unbounded PRAGMA optimize took
+ * 8.7 s, all of it holding the write lock; bounded and index by index, the longest hold was 0.29 s.
  */
 export const ANALYSIS_LIMIT = 1000;
 
@@ -38,9 +38,20 @@ try {
   // What PRAGMA optimize would analyse (0x10000: every table, not only those this new connection
   // has queried; 0x01: list the statements instead of running them), run one table at a time:
   // each ANALYZE holds the write lock, and the writer waits only for one table, not for all.
-  const statements = db.pragma('optimize = 0x10003').map((r) => r.optimize);
+  // Between two, a pause longer than SQLite's longest busy-handler sleep (100 ms), or the waiting
+  // writer would keep missing the gap and wait for every table after all.
+  // A table's indexes are analysed one by one too: at 1M cases the largest index held the lock
+  // about 0.3 s, the whole Case table about 0.9 s (load 9).
+  const statements = db.pragma('optimize = 0x10003').flatMap((r) => {
+    const m = /^ANALYZE "main"[.]"((?:[^"]|"")+)"$/.exec(r.optimize);
+    if (!m) return [r.optimize];
+    const indexes = db.pragma('index_list("' + m[1] + '")').map((i) => 'ANALYZE "main"."' + i.name.replace(/"/g, '""') + '"');
+    return indexes.length > 0 ? indexes : [r.optimize];
+  });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
   const tables = [];
-  for (const sql of statements) {
+  for (const [i, sql] of statements.entries()) {
+    if (i > 0) Atomics.wait(pause, 0, 0, workerData.pauseMs);
     const t = process.hrtime.bigint();
     db.exec(sql);
     tables.push({ sql, ms: Math.round(Number(process.hrtime.bigint() - t) / 1e5) / 10 });
@@ -77,7 +88,7 @@ export async function optimizePlannerStatistics(
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { file, driver, analysisLimit: opts.analysisLimit ?? ANALYSIS_LIMIT },
+    workerData: { file, driver, analysisLimit: opts.analysisLimit ?? ANALYSIS_LIMIT, pauseMs: 150 },
   });
   try {
     const answer = await new Promise<OptimizeResult | { error: string }>((resolve, reject) => {
