@@ -22,6 +22,7 @@ import { createSendBudgetStore } from './db/send-budget-store.ts';
 import { startWalCheckpointer } from './db/wal-checkpointer.ts';
 import { seedReferenceData } from './db/seed.ts';
 import { withStartupLock } from './db/pg-startup-lock.ts';
+import { plannerStatisticsAtStartUp } from './app/planner-statistics-job.ts';
 import { createServer } from './server/app.ts';
 import { wechatAdminRoutes } from './server/routes/wechat-admin-routes.ts';
 
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
   const db = await createPrismaClient(config.DATABASE_URL, { walLimitBytes: config.WAL_LIMIT_MB * 1024 * 1024 });
   // Several processes starting at once on PostgreSQL seed one after the other.
   await withStartupLock(config.DATABASE_URL, 'gridline:seed', () => seedReferenceData(db));
+  // Planner statistics (SQLite: analysed off the event loop; PostgreSQL: autovacuum's, checked).
+  await plannerStatisticsAtStartUp(db, config.DATABASE_URL, logger);
   // Statistics, exports and case lists read on worker threads, so no long read holds the event loop.
   const readers =
     config.READER_THREADS > 0 && config.DATABASE_URL.startsWith('file:')

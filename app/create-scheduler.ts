@@ -17,6 +17,7 @@ import { createVerificationWatch } from '../core/schedule/verification-watch.ts'
 import { createPatrolJobs } from '../core/schedule/patrol-jobs.ts';
 import { createPatrolJobsStore } from '../db/patrol-jobs-store.ts';
 import { createVerificationTaskStore } from '../db/verification-task-store.ts';
+import { plannerStatisticsJob } from './planner-statistics-job.ts';
 
 export function createAppScheduler(opts: {
   db: Db;
@@ -96,6 +97,7 @@ export function createAppScheduler(opts: {
     drafts,
     housekeeping,
     dbHousekeeping,
+    plannerStatisticsJob(config.DATABASE_URL, logger),
   ].map((job) => ({
     ...job,
     run: async (now: Date) => {

@@ -124,7 +124,7 @@ function claimDuePg(tx: SqlTx, byChannel: string, p: ClaimParams): Promise<RawRo
  */
 export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: number } = {}): OutboxStore {
   const clock = opts.clock ?? (() => new Date());
-  // Must exceed the worker's send timeout (60 s by default) by a margin, or a slow send is sent twice.
+  // The worker renews a claim whose lease would not cover its send (delivery-worker.ts stillHeld).
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
   const sql = sqlOf(db);
   const owned = (c: ClaimedMessage) => ({ id: c.id, status: 'sending', nextAttemptAt: c.leaseUntil });
@@ -257,6 +257,29 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
         attempts: num(r.attempts),
         leaseUntil: new Date(r.nextAttemptAt),
       }));
+    },
+
+    async renew(claims, leaseUntil) {
+      if (claims.length === 0) return [];
+      // Rows claimed together share one lease, so this is one statement per claim batch.
+      const byLease = new Map<number, number[]>();
+      for (const c of claims)
+        byLease.set(c.leaseUntil.getTime(), [...(byLease.get(c.leaseUntil.getTime()) ?? []), c.id]);
+      const held = new Set<number>();
+      await sql.transaction(async (tx) => {
+        for (const [lease, ids] of byLease) {
+          const rows = await tx.all<{ id: number | bigint }>(
+            `UPDATE "OutboxMessage" SET "nextAttemptAt" = ?
+             WHERE "id" IN ${jsonList(tx.dialect, 'int')} AND "status" = 'sending' AND "nextAttemptAt" = ?
+             RETURNING "id"`,
+            sqlDate(leaseUntil),
+            JSON.stringify(ids),
+            sqlDate(new Date(lease)),
+          );
+          for (const r of rows) held.add(num(r.id));
+        }
+      });
+      return claims.filter((c) => held.has(c.id)).map((c) => ({ ...c, leaseUntil }));
     },
 
     async markSent(id, sentAt) {

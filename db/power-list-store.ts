@@ -11,7 +11,12 @@ export class PowerListVersionConflict extends Error {}
  * case keeps pointing at the item version it was routed with. Re-importing the same version
  * with the same content changes nothing; the same version number with other content is refused.
  */
-export async function importPowerList(db: Db, list: PowerList): Promise<ImportOutcome> {
+export async function importPowerList(
+  db: Db,
+  list: PowerList,
+  // Prisma's interactive-transaction limits; the start-up seed gives more (seed-organisation.ts).
+  txOptions?: { maxWait?: number; timeout?: number },
+): Promise<ImportOutcome> {
   const document = JSON.stringify(list);
   return db.$transaction(async (tx) => {
     const existing = await tx.powerListVersion.findUnique({ where: { version: list.version } });
@@ -47,7 +52,7 @@ export async function importPowerList(db: Db, list: PowerList): Promise<ImportOu
       })),
     });
     return { status: 'imported', version: list.version, items: list.items.length };
-  });
+  }, txOptions);
 }
 
 type ActiveList = PowerList & { publishedAt: Date };

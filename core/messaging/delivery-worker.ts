@@ -46,6 +46,12 @@ export interface DeliveryWorker {
 const SWEEP_EVERY_MS = 10_000;
 
 /**
+ * Lease a claim must still have when its send starts, beyond the send timeout: for the
+ * bookkeeping after the send (markSent) and for processes whose clocks disagree a little.
+ */
+const LEASE_MARGIN_MS = 15_000;
+
+/**
  * The worker never claims a row it cannot send at once. Before each claim it asks the rate
  * limiter how many sends each channel may start now and which chats it must leave alone, and
  * claims only that much; when a channel is full it sleeps until the limiter says a slot frees up.
@@ -144,6 +150,30 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   }
 
   /**
+   * Right before the sends start: the claims whose lease no longer covers a whole send (the send
+   * timeout plus a margin) are renewed, in one conditional statement, and those another worker
+   * took over meanwhile are dropped. A worker held between claim and send (the shared budget's
+   * lock, a starved CPU) past its lease would otherwise send a row the worker that recovered it
+   * sends too. A claim with lease to spare is still this worker's (no one may take a row before
+   * its lease ends), so the usual case costs no write.
+   */
+  async function stillHeld(rows: ClaimedMessage[]): Promise<ClaimedMessage[]> {
+    const now = clock().getTime();
+    const needed = sendTimeoutMs + LEASE_MARGIN_MS;
+    const short = rows.filter((r) => r.leaseUntil.getTime() - now < needed);
+    if (short.length === 0) return rows;
+    const renewed = new Map((await store.renew(short, new Date(now + needed))).map((r) => [r.id, r]));
+    const lost = short.filter((r) => !renewed.has(r.id));
+    if (lost.length > 0)
+      logger.warn(
+        { outboxIds: lost.map((r) => r.id), channel: lost[0]!.channel },
+        'lease ran out before the send; another worker has the message now and sends it',
+      );
+    const shortIds = new Set(short.map((r) => r.id));
+    return rows.flatMap((r) => (shortIds.has(r.id) ? (renewed.has(r.id) ? [renewed.get(r.id)!] : []) : [r]));
+  }
+
+  /**
    * Claims what can be sent now and starts sending it (without waiting for the sends). Returns
    * the rows claimed and how long the loop may sleep before something can be claimed again
    * (null: nothing is held back, wait for the poll or a kick).
@@ -161,6 +191,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       await store.recoverStale(now);
       // Rows for a channel nobody sends on (its messenger is not configured) are marked dead.
       const orphans = await store.claimDue(now, batchSize, { otherThan: channels });
+      // Never sent (marked dead, lease-checked): no renewal needed.
       orphans.forEach((r) => track(r));
       claimed += orphans.length;
     }
@@ -193,9 +224,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         ...(Number.isFinite(capacity) ? { maxCost: capacity } : {}),
         ...(cap !== undefined ? { costCap: cap } : {}),
       });
-      let sent = rows.length;
+      let sent: number;
       if (shared) {
-        sent = 0;
         const reserved = await shared.budget
           .reserve(
             channel,
@@ -214,18 +244,33 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
             await Promise.allSettled(rows.map((r) => store.release(r, now)));
             throw err;
           });
+        const useIds = new Map<number, number>();
+        const refused: Array<{ row: ClaimedMessage; waitMs: number }> = [];
         for (const [i, row] of rows.entries()) {
           const r = reserved[i]!;
-          if (r.granted) {
-            track(row, r.useId);
-            sent += 1;
-          } else {
-            // Another process took the budget first: back to the queue until it fits, not an attempt.
-            await store.release(row, new Date(now.getTime() + r.waitMs));
-            soonest(r.waitMs);
-          }
+          if (r.granted) useIds.set(row.id, r.useId);
+          else refused.push({ row, waitMs: r.waitMs });
         }
-      } else rows.forEach((r) => track(r));
+        const granted = rows.filter((r) => useIds.has(r.id));
+        const held = await stillHeld(granted);
+        for (const row of held) track(row, useIds.get(row.id));
+        sent = held.length;
+        // A lost claim's reservation is given back, so the chat's next message need not wait for it.
+        const heldIds = new Set(held.map((h) => h.id));
+        const lost = granted.filter((r) => !heldIds.has(r.id));
+        await Promise.all(
+          lost.map((r) => finishUse(Promise.resolve(), useIds.get(r.id)!, { outboxId: r.id, channel })),
+        );
+        for (const { row, waitMs } of refused) {
+          // Another process took the budget first: back to the queue until it fits, not an attempt.
+          await store.release(row, new Date(now.getTime() + waitMs));
+          soonest(waitMs);
+        }
+      } else {
+        const held = await stillHeld(rows);
+        held.forEach((r) => track(r));
+        sent = held.length;
+      }
       claimed += sent;
       // A full claim: more may be due at once, or once the limiter frees a slot. Held chats: once
       // they are free. Otherwise nothing is due: the poll or a kick will tell.

@@ -46,6 +46,13 @@ export interface OutboxPort {
    * unsent row of each chat is claimable, so one chat's messages go out in order.
    */
   claimDue(now: Date, limit: number, select?: ClaimSelect): Promise<ClaimedMessage[]>;
+  /**
+   * Right before sending: extends the claims to `leaseUntil`, each only if it is still this
+   * worker's (same row, still `sending`, same lease as claimed), in one statement. Returns the
+   * claims still held, with their new lease; a claim missing from the answer was lost (its lease
+   * ran out and another worker took the row over) and must not be sent.
+   */
+  renew(claims: ClaimedMessage[], leaseUntil: Date): Promise<ClaimedMessage[]>;
   /** Delivered. Idempotent, and deliberately not lease-checked: once sent, never again. */
   markSent(id: number, sentAt: Date): Promise<void>;
   /** Failed; try again at `nextAttemptAt`. `countAttempt: false` for waits the channel asked for. */

@@ -59,6 +59,26 @@ forEachEngine((t) => {
     expect(await store.requeueDead()).toBe(1);
   });
 
+  it('renew extends a claim still held, in one statement for the batch, and refuses one taken over', async () => {
+    await t().db.outboxMessage.deleteMany(); // what earlier tests left
+    const store = createOutboxStore(t().db, { clock: () => T0, leaseMs: 60_000 });
+    await store.enqueueNow([row('r1', 'R1', 'one'), row('r2', 'R2', 'two')]);
+    const claims = await store.claimDue(T0, 2);
+    const renewed = await store.renew(claims, at(100));
+    expect(renewed.map((c) => [c.message.text, c.leaseUntil.toISOString()])).toEqual([
+      ['one', at(100).toISOString()],
+      ['two', at(100).toISOString()],
+    ]);
+    expect(await store.recoverStale(at(61))).toBe(0); // the renewed lease holds
+    // The old lease is no longer the token: a worker that kept it holds nothing.
+    expect(await store.renew(claims, at(200))).toEqual([]);
+    expect(await store.recoverStale(at(101))).toBe(2);
+    const [again] = await store.claimDue(at(101), 1);
+    // Both went back to the queue, r1 is claimed again: the old claims hold neither, the new one holds r1.
+    expect(await store.renew(renewed, at(300))).toEqual([]);
+    expect(await store.renew([again!], at(300))).toHaveLength(1);
+  });
+
   // On PostgreSQL three clients with pools of their own, as three processes would be; SQLite
   // serves one process (a second one in this process would block its event loop waiting for a
   // lock), so there the three claimers share one client.

@@ -26,6 +26,8 @@ const newWorker = (s: OutboxStore, senders = [sender], limits = {}) =>
     limits,
     random: noJitter,
     pollIntervalMs: 10,
+    // Within the stores' 60 s lease with room for the worker's margin, as production's 60 s against 5 minutes.
+    sendTimeoutMs: 30_000,
   });
 
 /** Enqueues texts to one chat, each in its own transaction like a real state change would. */
@@ -171,6 +173,24 @@ describe('outbox delivery', () => {
       [1, 'lease expired: the worker stopped mid-send'],
     ]);
     await db2.$disconnect();
+  });
+
+  it('a send that outlives a short lease keeps its row: no other worker sends it too', async () => {
+    // A 10 s lease against a 30 s send timeout: before the send the lease is renewed to cover it.
+    const short = createOutboxStore(t.db, { clock: clock.now, leaseMs: 10_000 });
+    await enqueue('100', '慢发送');
+    const release = sender.hold();
+    const slow = newWorker(short).drain();
+    await waitFor(() => sender.attempts.length === 1);
+    clock.advanceSeconds(40); // past the claim's 10 s lease, within the send timeout and margin
+    const other = createRecordingSender('telegram', clock.now);
+    await newWorker(short, [other]).drain();
+    expect(other.attempts).toHaveLength(0);
+    release();
+    await slow;
+    expect(sender.sent.map((s) => s.message.text)).toEqual(['慢发送']);
+    expect(await statuses()).toEqual(['sent']);
+    expect((await t.db.outboxMessage.findFirstOrThrow()).attempts).toBe(0);
   });
 
   it('keeps one chat in order: #2 waits while #1 is pending retry; other chats go on', async () => {

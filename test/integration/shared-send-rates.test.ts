@@ -168,6 +168,40 @@ describe('send rates shared by three delivery workers (as three processes)', () 
     expect(sender.sent).toHaveLength(3);
   });
 
+  it('a worker held in its budget wait past its lease does not send: the worker that took the row over sends it, once', async () => {
+    await enqueue('5000', '只发一次');
+    // Worker a's reservation is granted, but the answer reaches it only once the test opens the
+    // gate: as when its process is starved of CPU, or the budget's lock is contended, past the lease.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let reserved = false;
+    const real = createSendBudgetStore(clients[0]!);
+    const slow: SendBudgetPort = {
+      ...real,
+      reserve: async (...args) => {
+        const granted = await real.reserve(...args);
+        reserved = true;
+        await gate;
+        return granted;
+      },
+    };
+    const a = newWorker(clients[0]!, slow);
+    const b = newWorker(clients[1]!);
+    const aDone = a.drain();
+    await waitFor(() => reserved);
+    clock.advance(61_000); // past a's 60 s lease
+    await b.drain(); // recovers the row (its lease ran out), claims it and sends it
+    expect(sender.textsTo('5000')).toEqual(['只发一次']);
+    open();
+    await aDone;
+    expect(sender.attempts.map((s) => s.message.text)).toEqual(['只发一次']);
+    const rows = await t.db.outboxMessage.findMany();
+    expect(rows.map((r) => r.status)).toEqual(['sent']);
+    // a gave its unused reservation back: the chat's next message need not wait for a's hold.
+    const uses = await t.db.sendUse.findMany({ orderBy: { id: 'asc' } });
+    expect(uses.map((u) => u.inFlight)).toEqual([false, false]);
+  });
+
   it('a running worker held back by the others sleeps until the budget frees up (no busy loop)', async () => {
     for (let i = 0; i < 60; i++) await enqueue(String(3000 + i), `排队${i}`);
     await newWorker(clients[0]!).drain(); // 30 sent: the bot is full for this (pinned) second
