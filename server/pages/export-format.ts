@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
+import { exceljsPath } from './exceljs-path.ts';
 import { LOWEST_THREAD_PRIORITY } from './worker-priority.ts';
 
 /** A table to export: headers, rows of plain values, and per-column hints for Excel. */
@@ -91,8 +91,9 @@ parentPort.on('message', (m) => {
  * export, up to 20,000 rows, is streamed instead (xlsx-stream.ts, export-tables.ts casesXlsx).
  */
 export async function toXlsx(tables: ExportTable[], chunk = 500): Promise<Buffer> {
-  const exceljs = createRequire(import.meta.url).resolve('exceljs');
-  const worker = new Worker(XLSX_WORKER_SOURCE, { eval: true, workerData: { exceljs } });
+  const exceljs = exceljsPath();
+  // Plain CommonJS: no need for the process's flags (`--import tsx` would load again per file).
+  const worker = new Worker(XLSX_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { exceljs } });
   const done = new Promise<Buffer>((resolve, reject) => {
     let settled = false;
     worker.once('message', (m: { body: Uint8Array } | { error: string }) => {

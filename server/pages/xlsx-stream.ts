@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { exceljsPath } from './exceljs-path.ts';
 import { LOWEST_THREAD_PRIORITY } from './worker-priority.ts';
 
 type Cell = string | number | null;
@@ -106,8 +106,14 @@ export async function* xlsxStream(
   sheet: XlsxStreamSheet,
   next: () => Promise<XlsxStreamRow[] | null>,
 ): AsyncGenerator<Buffer> {
-  const exceljs = createRequire(import.meta.url).resolve('exceljs');
-  const worker = new Worker(XLSX_STREAM_WORKER_SOURCE, { eval: true, workerData: { exceljs, head: sheet } });
+  const exceljs = exceljsPath();
+  // execArgv []: the worker is plain CommonJS and needs none of the process's flags; with them it
+  // would load the TypeScript loader (`--import tsx`) again at every export.
+  const worker = new Worker(XLSX_STREAM_WORKER_SOURCE, {
+    eval: true,
+    execArgv: [],
+    workerData: { exceljs, head: sheet },
+  });
   const bytes: Buffer[] = [];
   let sent = 0;
   let took = 0;
@@ -148,13 +154,12 @@ export async function* xlsxStream(
   };
   /**
    * Reads the next chunk and posts it at once; false at the end. A chunk goes over as one JSON
-   * string: cloning a string is a copy of its bytes, where the structured clone of 200 rows of
+   * string: cloning a string is a copy of its bytes, where the structured clone of a chunk's rows of
    * cells walked every value and was the main thread's largest cost in an export (about 20 µs a
    * row, 7 s of 33 for sixteen 20,000-row exports). The wait for the worker comes before the
    * read, not between the read and the post: once posted, a chunk lives in the worker's queue
-   * outside this heap. Held across that wait (for a worker at the lowest priority, seconds on a
-   * busy machine) the chunk outlived scavenges and was promoted, and the old generation grew by
-   * about 6 MB a second of exports until a full collection held the loop for 30–80 ms.
+   * outside this heap, instead of waiting on it (for a worker at the lowest priority, seconds on
+   * a busy machine) long enough to be promoted to the old generation.
    */
   const post = async (): Promise<boolean> => {
     await until(() => sent - took < IN_FLIGHT);
