@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  attachReaderPool,
-  createReaderPool,
-  readerOf,
-  type ReadQuery,
-  type ReaderPool,
-  type ReadRequest,
-} from '../../db/reader-pool.ts';
-import type { SqlValue } from '../../db/sql-connection.ts';
+import { attachReaderPool, createReaderPool, readerOf, type ReaderPool } from '../../db/reader-pool.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import { countingReader, type ReadCounts } from '../helpers/counting-reader.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { serveThroughWireLog } from '../helpers/pg-wire-log.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -29,8 +22,7 @@ let pool: ReaderPool | null = null;
 let admin: TestPerson;
 let withPhotos = '';
 let plain = '';
-let trips = 0;
-let reads = 0;
+let counts: ReadCounts;
 
 beforeAll(async () => {
   t = await createTestApp({ clock: clock.now });
@@ -66,26 +58,9 @@ beforeAll(async () => {
   // Every read the detail sends to the reader, counted on its way to the real one.
   pool = t.engine === 'sqlite' ? createReaderPool(t.url, 2) : null;
   const real = pool ? pool.all : readerOf(t.db);
-  const counted: ReadQuery = Object.assign(
-    <T>(sql: string, ...args: SqlValue[]) => {
-      trips += 1;
-      reads += 1;
-      return real<T>(sql, ...args);
-    },
-    {
-      dialect: real.dialect,
-      ...(real.many
-        ? {
-            many: (batch: ReadonlyArray<Omit<ReadRequest, 'id'>>) => {
-              trips += 1;
-              reads += batch.length;
-              return real.many!(batch);
-            },
-          }
-        : {}),
-    },
-  );
-  attachReaderPool(t.db, { all: counted, close: async () => {} });
+  const counting = countingReader(real);
+  counts = counting.counts;
+  attachReaderPool(t.db, { all: counting.reader, close: async () => {} });
 });
 
 afterAll(async () => {
@@ -96,11 +71,11 @@ afterAll(async () => {
 describe('a case detail', () => {
   it('reads its case, steps, photos and ratings in one trip to the reader', async () => {
     for (const number of [withPhotos, plain]) {
-      [trips, reads] = [0, 0];
+      [counts.trips, counts.statements] = [0, 0];
       const res = await t.app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
       expect(res.statusCode).toBe(200);
-      expect(reads).toBe(4);
-      expect(trips).toBe(1);
+      expect(counts.statements).toBe(4);
+      expect(counts.trips).toBe(1);
     }
     const body = (await t.app.inject({ url: `/api/cases/${withPhotos}`, headers: admin.auth })).json<{
       events: unknown[];

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppScheduler } from '../../app/create-scheduler.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { silentLogger, testConfig } from '../helpers/test-config.ts';
+import { tickOnce } from '../helpers/test-scheduler.ts';
 
 const DAY = 86_400_000;
 // 03:45 in Wuhan: the nightly housekeeping has come due.
@@ -37,15 +36,7 @@ describe('nightly housekeeping', () => {
       ],
     });
 
-    const scheduler = createAppScheduler({
-      db: t.db,
-      domain: t.domain,
-      config: testConfig(t.dir),
-      logger: silentLogger(),
-      kick: () => {},
-    });
-    await scheduler.tick();
-    await scheduler.stop();
+    await tickOnce(t);
 
     expect((await t.db.processedUpdate.findMany()).map((r) => r.updateId)).toEqual(['recent']);
     expect((await t.db.webSession.findMany({ orderBy: { id: 'asc' } })).map((r) => r.tokenHash)).toEqual([

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppScheduler } from '../../app/create-scheduler.ts';
 import type { Scheduler } from '../../core/schedule/scheduler.ts';
 import { createChatHarness, type ChatHarness, type ChatUser } from '../helpers/chat-harness.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { silentLogger, testConfig } from '../helpers/test-config.ts';
+import { createTestScheduler } from '../helpers/test-scheduler.ts';
 
 // 09:00 in Wuhan on Monday 2 March 2026.
 const clock = createFakeClock('2026-03-02T01:00:00Z');
@@ -39,13 +38,7 @@ async function dashboardCookie(u: ChatUser): Promise<string> {
 
 beforeAll(async () => {
   h = await createChatHarness({ clock: clock.now, env: ENV });
-  scheduler = createAppScheduler({
-    db: h.db,
-    domain: h.domain,
-    config: testConfig(h.dir, ENV),
-    logger: silentLogger(),
-    kick: () => {},
-  });
+  scheduler = createTestScheduler(h, ENV);
   lead = await h.staffUser('p-lead', 'team_lead', { street: '万松街道', name: '万松队长' });
   li = await h.staffUser('p-li', 'inspector', { street: '万松街道', name: '巡查员老李' });
   wang = await h.staffUser('p-wang', 'inspector', { street: '万松街道', name: '巡查员小王' });

@@ -3,13 +3,13 @@
 // analysed benchmark's; connections already open (the writer's) use them at once. On PostgreSQL
 // autovacuum does the analysing: start-up checks it is on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppScheduler } from '../../app/create-scheduler.ts';
 import { plannerStatisticsAtStartUp } from '../../app/planner-statistics-job.ts';
 import { checkAutovacuum } from '../../db/planner-statistics.ts';
 import { createCaseFactory } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { silentLogger, testConfig } from '../helpers/test-config.ts';
+import { silentLogger } from '../helpers/test-config.ts';
+import { tickOnce } from '../helpers/test-scheduler.ts';
 
 // 04:15 in Wuhan: the nightly statistics job (04:10) has come due.
 const clock = createFakeClock('2026-03-01T20:15:00.000Z');
@@ -50,21 +50,15 @@ describe.skipIf(process.env.TEST_ENGINE === 'postgres')('SQLite planner statisti
     expect(await caseStats()).toBe(0);
     const before = await planOf();
 
-    const scheduler = createAppScheduler({
-      db: t.db,
-      domain: t.domain,
-      config: testConfig(t.dir),
-      logger: silentLogger(),
-      kick: () => {},
-    });
-    await scheduler.tick();
-    await scheduler.stop();
+    await tickOnce(t);
 
     expect(await caseStats()).toBe(1);
     const after = await planOf();
+    // With statistics the street narrows more than the status does: the plan starts from one of
+    // the indexes that lead with streetId ((streetId, status) or the list's covering one).
     expect({ before, after }).toEqual({
       before: expect.stringContaining('Case_status_dueAt_idx') as string,
-      after: expect.stringContaining('Case_streetId_status_idx') as string,
+      after: expect.stringMatching(/INDEX Case_streetId_\w+ \(streetId=\?/) as string,
     });
   });
 });

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  attachReaderPool,
-  createReaderPool,
-  readerOf,
-  type ReadQuery,
-  type ReaderPool,
-  type ReadRequest,
-} from '../../db/reader-pool.ts';
-import type { SqlValue } from '../../db/sql-connection.ts';
+import { attachReaderPool, createReaderPool, readerOf, type ReaderPool } from '../../db/reader-pool.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
+import { countingReader, type ReadCounts } from '../helpers/counting-reader.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { serveThroughWireLog } from '../helpers/pg-wire-log.ts';
@@ -31,8 +24,7 @@ const HOUR = 3_600_000;
 let t: TestApp;
 let pool: ReaderPool | null = null;
 let admin: TestPerson;
-let trips = 0;
-let statements = 0;
+let counts: ReadCounts;
 
 beforeAll(async () => {
   t = await createTestApp({ clock: createFakeClock(NOW).now });
@@ -53,26 +45,9 @@ beforeAll(async () => {
     });
   pool = t.engine === 'sqlite' ? createReaderPool(t.url, 2) : null;
   const all = pool ? pool.all : readerOf(t.db);
-  const counted: ReadQuery = Object.assign(
-    <T>(sql: string, ...args: SqlValue[]) => {
-      trips += 1;
-      statements += 1;
-      return all<T>(sql, ...args);
-    },
-    {
-      dialect: all.dialect,
-      ...(all.many
-        ? {
-            many: (reads: ReadonlyArray<Omit<ReadRequest, 'id'>>) => {
-              trips += 1;
-              statements += reads.length;
-              return all.many!(reads);
-            },
-          }
-        : {}),
-    },
-  );
-  attachReaderPool(t.db, { all: counted, close: async () => {} });
+  const counting = countingReader(all);
+  counts = counting.counts;
+  attachReaderPool(t.db, { all: counting.reader, close: async () => {} });
 });
 
 afterAll(async () => {
@@ -81,10 +56,10 @@ afterAll(async () => {
 });
 
 async function cold(query: string): Promise<{ trips: number; statements: number; body: unknown }> {
-  [trips, statements] = [0, 0];
+  [counts.trips, counts.statements] = [0, 0];
   const res = await t.app.inject({ url: `/api/stats?${query}`, headers: admin.auth });
   expect(res.statusCode).toBe(200);
-  return { trips, statements, body: res.json() };
+  return { trips: counts.trips, statements: counts.statements, body: res.json() };
 }
 
 describe('a cold statistics request', () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppScheduler } from '../../app/create-scheduler.ts';
 import type { Scheduler } from '../../core/schedule/scheduler.ts';
 import { createChatHarness, pushButton, type ChatHarness, type ChatUser } from '../helpers/chat-harness.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { silentLogger, testConfig } from '../helpers/test-config.ts';
+import { createTestScheduler } from '../helpers/test-scheduler.ts';
 import { jpeg } from '../helpers/test-images.ts';
 
 // 09:00 in Wuhan on Monday 2 March 2026, a working day.
@@ -55,13 +54,7 @@ async function resolve(caseId: number, exif: { lat: number; lng: number } | null
 
 beforeAll(async () => {
   h = await createChatHarness({ clock: clock.now, env: ENV });
-  scheduler = createAppScheduler({
-    db: h.db,
-    domain: h.domain,
-    config: testConfig(h.dir, ENV),
-    logger: silentLogger(),
-    kick: () => {},
-  });
+  scheduler = createTestScheduler(h, ENV);
   lead = await h.staffUser('v-lead', 'team_lead', { street: '万松街道', name: '万松队长' });
   inspA = await h.staffUser('v-insp-a', 'inspector', { street: '万松街道', name: '巡查员甲' });
   inspB = await h.staffUser('v-insp-b', 'inspector', { street: '万松街道', name: '巡查员乙' });
