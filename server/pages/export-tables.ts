@@ -121,6 +121,12 @@ function caseWidths(headers: string[]): number[] {
   );
 }
 
+/** A streamed export's chunk size (tests use small ones), and what it is told of the rows at the end. */
+export interface CaseExportOptions {
+  chunk?: number;
+  onEnd?: (rows: number) => void;
+}
+
 /**
  * The same workbook as toXlsx([casesTable(…)]), written on its worker (xlsx-stream.ts) a chunk
  * of cases at a time and handed on as bytes: the main thread holds one chunk of row objects at
@@ -132,7 +138,7 @@ export function casesXlsx(
   actor: Actor,
   filters: BoardFilters,
   now: Date,
-  opts: { chunk?: number; onEnd?: (rows: number) => void } = {},
+  opts: CaseExportOptions = {},
 ): AsyncGenerator<Buffer> {
   const headers = caseHeaders(true);
   const read = caseChunkReader(db, actor, filters, now, opts.chunk ?? CSV_CHUNK);
@@ -164,7 +170,7 @@ export async function* casesCsv(
   actor: Actor,
   filters: BoardFilters,
   now: Date,
-  opts: { chunk?: number; onEnd?: (rows: number) => void } = {},
+  opts: CaseExportOptions = {},
 ): AsyncGenerator<Buffer> {
   const head = (withContact: boolean) => `\uFEFF${csvLine(caseHeaders(withContact))}\r\n`;
   let withContact: boolean | null = null;

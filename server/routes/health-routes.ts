@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errorMessage } from '../../core/errors.ts';
+import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import type { ServerDeps } from '../server-deps.ts';
 
 /**
@@ -17,22 +18,22 @@ export async function healthRoutes(app: FastifyInstance, deps: ServerDeps): Prom
   const { files, clock } = deps.domain;
   // The last probe's answer (null: files can be stored; else why not, logged once per probe),
   // shared by every caller until it is older than FILES_PROBE_EVERY_MS, one probe at a time.
-  let probedAt = Number.NEGATIVE_INFINITY;
-  let lastProbe: Promise<string | null> | null = null;
-  const filesProblem = (): Promise<string | null> => {
-    const now = clock().getTime();
-    if (!lastProbe || now - probedAt >= FILES_PROBE_EVERY_MS) {
-      probedAt = now;
-      lastProbe = files.probe().then(
+  // It never rejects, so the cache keeps a failure as long as a success.
+  const probes = createTtlCache<string | null>({
+    ttlMs: FILES_PROBE_EVERY_MS,
+    max: 1,
+    clock: () => clock().getTime(),
+  });
+  const filesProblem = () =>
+    probes.get('files', () =>
+      files.probe().then(
         () => null,
         (err: unknown) => {
           deps.logger.error({ err, files: files.describe }, 'health check: files cannot be stored');
           return errorMessage(err);
         },
-      );
-    }
-    return lastProbe;
-  };
+      ),
+    );
 
   app.get(
     '/healthz',
