@@ -14,6 +14,7 @@ export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
 const rawByClient = new WeakMap<Db, Sql>();
 const pgByClient = new WeakMap<Db, PgSql>();
 const pgClients = new WeakSet<Db>();
+const pgUrls = new WeakMap<Db, string>();
 
 /** Which engine a client made by createPrismaClient talks to (for SQL that differs: sql-dialect.ts). */
 export const engineOfClient = (db: Db): Engine => (pgClients.has(db) ? 'postgres' : 'sqlite');
@@ -58,6 +59,9 @@ export function sqlOf(db: Db): Sql {
   return sql;
 }
 
+/** The server a PostgreSQL client made by createPrismaClient talks to (undefined on SQLite): for a connection of its own (db/database-probe.ts). */
+export const pgUrlOf = (db: Db): string | undefined => pgUrls.get(db);
+
 /** A lone statement outside any unit of work on a PostgreSQL client (PgSql.read), for readerOf. */
 export function pgReadOf(db: Db): PgSql['read'] {
   const sql = pgByClient.get(db);
@@ -88,5 +92,6 @@ async function createPgPrismaClient(databaseUrl: string): Promise<Db> {
   rawByClient.set(pgClient, sql);
   pgByClient.set(pgClient, sql);
   pgClients.add(pgClient);
+  pgUrls.set(pgClient, databaseUrl);
   return pgClient;
 }

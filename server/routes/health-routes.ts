@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errorMessage } from '../../core/errors.ts';
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
+import { createDatabaseProbe } from '../../db/database-probe.ts';
 import type { ServerDeps } from '../server-deps.ts';
 
 /**
@@ -35,6 +36,10 @@ export async function healthRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       ),
     );
 
+  // The database is asked on a connection of its own, not queued behind the pools' long reads.
+  const database = createDatabaseProbe(deps.db);
+  app.addHook('onClose', () => database.close());
+
   app.get(
     '/healthz',
     {
@@ -45,8 +50,8 @@ export async function healthRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       },
     },
     async (req, reply) => {
-      const [database, filesError] = await Promise.all([
-        deps.db.$queryRawUnsafe('SELECT 1').then(
+      const [databaseState, filesError] = await Promise.all([
+        database.check().then(
           () => 'ok',
           (err: unknown) => {
             req.log.error({ err }, 'health check: database unavailable');
@@ -56,8 +61,9 @@ export async function healthRoutes(app: FastifyInstance, deps: ServerDeps): Prom
         filesProblem(),
       ]);
       const filesState = filesError === null ? 'ok' : 'error';
-      if (database === 'ok' && filesState === 'ok') return { status: 'ok', database, files: filesState };
-      return reply.status(503).send({ status: 'unavailable', database, files: filesState });
+      if (databaseState === 'ok' && filesState === 'ok')
+        return { status: 'ok', database: databaseState, files: filesState };
+      return reply.status(503).send({ status: 'unavailable', database: databaseState, files: filesState });
     },
   );
 }
