@@ -140,6 +140,7 @@ export async function personLabels(read: ReadQuery, streetId: number | null = nu
  * plus the facts of `hours` (the parts of the period outside those days) and the period's
  * second resolutions whose first lies before it. `everyPerson`: the district's personLabels(),
  * when the caller keeps them (the labels' cache); otherwise the scope's are read here.
+ * `knownRepeats`: those second resolutions summed already (db/stats-hour-rows.ts repeatSums).
  */
 export async function eventRowsFromFacts(
   read: ReadQuery,
@@ -149,6 +150,7 @@ export async function eventRowsFromFacts(
   streetId: number | null,
   withPeople: boolean,
   everyPerson?: Promise<readonly PersonLabel[]>,
+  knownRepeats?: Promise<EventSum[]>,
 ): Promise<{ departmentEvents: DepartmentEventRow[]; people: PersonRow[] }> {
   const [wholeSums, persons, repeats, ...hourSums] = await Promise.all([
     whole ?? Promise.resolve([]),
@@ -157,17 +159,19 @@ export async function eventRowsFromFacts(
         ? everyPerson.then((ps) => (streetId === null ? ps : ps.filter((p) => p.streetId === streetId)))
         : personLabels(read, streetId)
       : Promise.resolve([]),
-    withPeople
-      ? read(
-          `SELECT 'handled' AS kind, f."ownerId" AS "ownerId", COUNT(*) AS n, ${countTrue(HANDLED_ON_TIME)} AS "onTime",
+    !withPeople
+      ? Promise.resolve([])
+      : knownRepeats
+        ? knownRepeats
+        : read(
+            `SELECT 'handled' AS kind, f."ownerId" AS "ownerId", COUNT(*) AS n, ${countTrue(HANDLED_ON_TIME)} AS "onTime",
                   ${countTrue(SENT_BACK)} AS rework, 0 AS "acceptedInTime"
            FROM "StatsEventFact" f JOIN "Case" c ON c."id" = f."caseId"
            WHERE f."kind" = 'reresolved' AND f."at" >= ? AND f."at" < ? AND f."prevAt" < ? GROUP BY 2`,
-          sqlDate(period.from),
-          sqlDate(period.to),
-          sqlDate(period.from),
-        )
-      : Promise.resolve([]),
+            sqlDate(period.from),
+            sqlDate(period.to),
+            sqlDate(period.from),
+          ),
     ...hours.map((w) => eventSumsOfHours(read, w, streetId, withPeople)),
   ]);
   const all: EventSum[] = [

@@ -22,6 +22,17 @@ import {
   type PersonLabel,
 } from './stats-event-queries.ts';
 import { mergedOnce } from './stats-parts.ts';
+import {
+  hourOf,
+  hourPartRows,
+  hourRowsKey,
+  readHourRows,
+  readRepeatRows,
+  repeatRowsKey,
+  repeatSums,
+  type HourRows,
+  type RepeatRow,
+} from './stats-hour-rows.ts';
 import type { TtlCache } from '../core/stats/ttl-cache.ts';
 
 /**
@@ -305,6 +316,13 @@ export async function loadStatsRows(
 export interface StatsLoadOptions {
   people?: boolean;
   wholeDays?: TtlCache<WholeDayRows>;
+  /**
+   * The rows of the clock hours that period bounds fall in, and the second resolutions a period
+   * starting in an hour may count (db/stats-hour-rows.ts): with them a bound's minutes inside a
+   * past day are figured in memory, and a cold request sends no statement once they are cached.
+   */
+  hourRows?: TtlCache<HourRows>;
+  repeats?: TtlCache<RepeatRow[]>;
   /** The district's personLabels(), when the caller keeps them. */
   persons?: Promise<readonly PersonLabel[]>;
 }
@@ -393,19 +411,54 @@ export async function loadStatsParts(
     const key = `hours|${mid.from.toISOString()}|${mid.to.toISOString()}|${streetId ?? 'district'}|${withPeople ? 'people' : ''}`;
     wholeParts.push(opts.wholeDays!.get(key, load));
   }
+  // The minutes of a bound inside a past hour, from that hour's rows (db/stats-hour-rows.ts)
+  // when the caller keeps them; the rest (today's hours, hours after it) by statements.
+  const viaSql: Period[] = [];
+  const inMemory: Array<Promise<ReturnType<typeof hourPartRows>>> = [];
+  for (const w of direct) {
+    const hour = opts.hourRows && w.to.getTime() <= today.getTime() ? hourOf(w) : null;
+    if (!hour) {
+      viaSql.push(w);
+      continue;
+    }
+    const rows = opts.hourRows!.get(hourRowsKey(hour, streetId, withPeople), () =>
+      readHourRows(read, hour, streetId, withPeople),
+    );
+    inMemory.push(rows.then((r) => hourPartRows(r, w, now)));
+  }
+  // The period's second resolutions, from the rows every start within its first hour shares.
+  const firstHour = hourOf({ from: period.from, to: period.from });
+  const repeats =
+    opts.repeats && withPeople && firstHour
+      ? opts.repeats
+          .get(repeatRowsKey(firstHour, period.to), () => readRepeatRows(read, firstHour, period.to))
+          .then((rows) => repeatSums(rows, period))
+      : undefined;
   // The shared parts summed once (db/stats-parts.ts): a request then adds its few direct rows
   // to one set of rows instead of concatenating and folding every part's rows again.
   const shared = wholeParts.length ? Promise.all(wholeParts).then(mergedOnce) : null;
-  const whole = shared ? shared.then((w) => w.events) : null;
+  const memoryParts = Promise.all(inMemory);
+  const whole =
+    shared || inMemory.length
+      ? Promise.all([shared, memoryParts]).then(([w, m]) => [...(w?.events ?? []), ...m.flatMap((p) => p.events)])
+      : null;
   // The period's parts (direct hours, and the shared whole days, today and hours) partition it:
   // the settled findings are summed per part like the cases, so a shared part's need not be read again.
-  const [caseParts, events, settledParts, sharedRows] = await Promise.all([
-    Promise.all(direct.map((h) => caseRowsDirect(read, h, streetId, now))),
-    eventRowsFromFacts(read, period, whole, direct, streetId, withPeople, opts.persons),
-    Promise.all(direct.map((h) => settledRows(read, h, streetId))),
+  const [caseParts, events, settledParts, sharedRows, memory] = await Promise.all([
+    Promise.all(viaSql.map((h) => caseRowsDirect(read, h, streetId, now))),
+    eventRowsFromFacts(read, period, whole, viaSql, streetId, withPeople, opts.persons, repeats),
+    Promise.all(viaSql.map((h) => settledRows(read, h, streetId))),
     shared,
+    memoryParts,
   ]);
-  return { direct: { ...concatRows(caseParts), settled: settledParts.flat() }, shared: sharedRows, events };
+  return {
+    direct: {
+      ...concatRows([...caseParts, ...memory.map((m) => m.cases)]),
+      settled: [...settledParts.flat(), ...memory.flatMap((m) => m.settled)],
+    },
+    shared: sharedRows,
+    events,
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from '../../core/stats/stats-fns.ts';
 import { createTtlCache, type TtlCache } from '../../core/stats/ttl-cache.ts';
 import type { Db } from '../../db/prisma-client.ts';
+import type { HourRows, RepeatRow } from '../../db/stats-hour-rows.ts';
 import { partFigureSums } from '../../db/stats-parts.ts';
 import { loadStatsParts, statsLabels, type StatsLabels, type WholeDayRows } from '../../db/stats-queries.ts';
 import { bearerSecurity, requireRole } from '../plugins/auth.ts';
@@ -170,11 +171,16 @@ export const statsCacheKey = (period: Period, streetId: number | null) =>
 export interface StatsCaches {
   wholeDays: TtlCache<WholeDayRows>;
   labels: TtlCache<StatsLabels>;
+  /** The rows of the hours period bounds fall in (db/stats-hour-rows.ts): a cold request then sends no statement. */
+  hourRows: TtlCache<HourRows>;
+  repeats: TtlCache<RepeatRow[]>;
 }
 
 export const createStatsCaches = (): StatsCaches => ({
   wholeDays: createTtlCache<WholeDayRows>({ ttlMs: STATS_CACHE_MS, max: 200 }),
   labels: createTtlCache<StatsLabels>({ ttlMs: STATS_CACHE_MS, max: 1 }),
+  hourRows: createTtlCache<HourRows>({ ttlMs: STATS_CACHE_MS, max: 200 }),
+  repeats: createTtlCache<RepeatRow[]>({ ttlMs: STATS_CACHE_MS, max: 50 }),
 });
 
 /**
@@ -185,7 +191,15 @@ export async function statsFor(db: Db, period: Period, streetId: number | null, 
   const labels = caches ? caches.labels.get('labels', () => statsLabels(db)) : statsLabels(db);
   const persons = labels.then((l) => l.persons);
   const [{ direct, shared, events }, { streets: allStreets, departments }] = await Promise.all([
-    loadStatsParts(db, period, streetId, now, caches ? { wholeDays: caches.wholeDays, persons } : { persons }),
+    loadStatsParts(
+      db,
+      period,
+      streetId,
+      now,
+      caches
+        ? { wholeDays: caches.wholeDays, hourRows: caches.hourRows, repeats: caches.repeats, persons }
+        : { persons },
+    ),
     labels,
   ]);
   const streets = streetId === null ? allStreets : allStreets.filter((s) => s.id === streetId);

@@ -20,6 +20,7 @@ import { MIGRATIONS_DIR, PG_MIGRATIONS_DIR } from '../../db/schema-engine.ts';
 import { loadStatsRows, referralDepartments, streetsInScope, type WholeDayRows } from '../../db/stats-queries.ts';
 import { createTtlCache } from '../../core/stats/ttl-cache.ts';
 import { createStatsCaches, statsFor } from '../../server/routes/stats-routes.ts';
+import type { HourRows, RepeatRow } from '../../db/stats-hour-rows.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { loadStatsRowsDirect } from '../helpers/stats-direct.ts';
 import { rebuildRollups } from '../../db/stats-rollup.ts';
@@ -347,7 +348,7 @@ describe('statistics from rollups', () => {
     expect(rollup.map((r) => r.day).sort()).toEqual(['2026-11-09', '2026-11-10']);
   });
 
-  it('share the whole hours of a bound inside a past day: a start a millisecond later reads minutes, not a day, of cases', async () => {
+  it("share the whole hours of a bound inside a past day, and its hour's rows: a start a millisecond later reads no case", async () => {
     // A second client on the same database whose reads are recorded on their way through.
     const db = await createPrismaClient(t.url);
     const base = readerOf(db);
@@ -366,10 +367,13 @@ describe('statistics from rollups', () => {
     attachReaderPool(db, { all: read, close: async () => {} });
     try {
       const clock = createFakeClock(NOW);
-      const wholeDays = createTtlCache<WholeDayRows>({ ttlMs: 30_000, max: 50, clock: () => clock.now().getTime() });
-      const caches = { ...createStatsCaches(), wholeDays };
+      const ttl = { ttlMs: 30_000, max: 50, clock: () => clock.now().getTime() };
+      const wholeDays = createTtlCache<WholeDayRows>(ttl);
+      const hourRows = createTtlCache<HourRows>(ttl);
+      const repeats = createTtlCache<RepeatRow[]>(ttl);
+      const caches = { ...createStatsCaches(), wholeDays, hourRows, repeats };
       const cached: typeof loadStatsRows = (_db, period, streetId, now) =>
-        loadStatsRows(db, period, streetId, now, { wholeDays });
+        loadStatsRows(db, period, streetId, now, { wholeDays, hourRows, repeats });
       const streetId = await createCaseFactory(t.db).streetId(STREETS[0]!);
       const start = Date.parse('2026-10-15T07:30:12.345Z'); // 15:30 in Shanghai
       for (const scope of [null, streetId])
@@ -377,12 +381,14 @@ describe('statistics from rollups', () => {
           spans.length = 0;
           const period = { from: new Date(start + i), to };
           expect(await figures(cached, period, scope)).toEqual(await figures(loadStatsRowsDirect, period, scope));
+          // The first start reads the cases of the hours around its bounds.
+          expect(spans).toContain(HOUR);
           const later = { from: new Date(start + i + 1), to };
           spans.length = 0;
           expect(await figures(cached, later, scope)).toEqual(await figures(loadStatsRowsDirect, later, scope));
-          // Only the minutes before the next whole hour (and after the last, at the end) are read again.
-          expect(spans.length).toBeGreaterThan(0);
-          expect(Math.max(...spans)).toBeLessThanOrEqual(HOUR);
+          // The minutes before the next whole hour (and after the last, at the end) come from
+          // those hours' rows, kept: no case is read again.
+          expect(spans).toEqual([]);
           // The API's figures from the same shared parts, summed once and kept (db/stats-parts.ts),
           // with the labels cached: those of the cases themselves, for a third start too.
           for (const at of [later, { from: new Date(start + i + 2), to }]) {
@@ -396,6 +402,46 @@ describe('statistics from rollups', () => {
     } finally {
       await db.$disconnect();
     }
+  });
+
+  it("figure the minutes of a bound from its hour's rows as the statements over the cases do, starting or ending at any recorded instant", async () => {
+    // Every instant the figures test (created, closed, deadline, rating, fact, assignment, finding)
+    // before today, as a period's start, a millisecond after it, and as a period's end: each is
+    // a part of an hour that the rows kept in memory must cut exactly where the statements do.
+    const today = Date.parse('2026-11-19T16:00:00Z');
+    const raw = await t.db.$queryRawUnsafe<Array<{ at: string | Date }>>(
+      `SELECT "createdAt" AS "at" FROM "Case" UNION SELECT "closedAt" FROM "Case" WHERE "closedAt" IS NOT NULL
+       UNION SELECT "dueAt" FROM "Case" WHERE "dueAt" IS NOT NULL UNION SELECT "createdAt" FROM "Rating"
+       UNION SELECT "at" FROM "StatsEventFact" UNION SELECT "createdAt" FROM "PatrolFinding"
+       UNION SELECT "createdAt" FROM "CaseEvent" WHERE "type" = 'assigned'`,
+    );
+    const instants = [...new Set(raw.map((r) => new Date(r.at).getTime()))]
+      .filter((at) => at > Date.parse('2026-09-26T00:00:00Z') && at < today)
+      .sort((a, b) => a - b);
+    const sample = instants.filter((_, i) => i % Math.ceil(instants.length / 40) === 0);
+    expect(sample.length).toBeGreaterThan(30);
+    const clock = createFakeClock(NOW);
+    const ttl = { ttlMs: 30_000, max: 500, clock: () => clock.now().getTime() };
+    const opts = {
+      wholeDays: createTtlCache<WholeDayRows>(ttl),
+      hourRows: createTtlCache<HourRows>(ttl),
+      repeats: createTtlCache<RepeatRow[]>(ttl),
+    };
+    const cached: typeof loadStatsRows = (db, period, streetId, now) => loadStatsRows(db, period, streetId, now, opts);
+    const streetId = await createCaseFactory(t.db).streetId(STREETS[1]!);
+    const end = new Date('2026-11-20T16:00:00Z');
+    for (const at of sample)
+      for (const scope of [null, streetId])
+        for (const period of [
+          { from: new Date(at), to: end },
+          { from: new Date(at + 1), to: end },
+          { from: new Date(at - 40 * 24 * HOUR), to: new Date(at) },
+        ]) {
+          const name = `${period.from.toISOString()}–${period.to.toISOString()}, ${scope ?? 'district'}`;
+          expect(await figures(cached, period, scope), name).toEqual(await figures(loadStatsRowsDirect, period, scope));
+        }
+    // The hours' rows were used: one kept per hour a bound fell in, not a statement per period.
+    expect(opts.hourRows.size).toBeGreaterThan(20);
   });
 
   it('kept in step with every change equal a rebuild from the cases, and the migration backfill', async () => {
