@@ -249,15 +249,10 @@ export function hourPartRows(rows: HourRows, w: Period, now: Date) {
       g.n += 1;
     },
   );
-  const perDay = (ats: number[]): TrendRow[] =>
-    sumBy(
-      ats,
-      (at) => districtDay(new Date(at)),
-      (at): TrendRow => ({ day: districtDay(new Date(at)), n: 0 }),
-      (g) => {
-        g.n += 1;
-      },
-    );
+  // The hour lies within one district day (days start on a whole hour, 16:00 UTC): its trend
+  // is one count, whatever the instants.
+  const day = districtDay(rows.hour.from);
+  const perDay = (n: number): TrendRow[] => (n > 0 ? [{ day, n }] : []);
   const settled = sumBy(
     rows.settled.filter((f) => within(f.at)),
     (f) => String(f.streetId),
@@ -308,8 +303,8 @@ export function hourPartRows(rows: HourRows, w: Period, now: Date) {
       groups,
       due,
       ratings,
-      createdPerDay: perDay(created.map((c) => c.createdAt)),
-      closedPerDay: perDay(rows.cases.flatMap((c) => (within(c.closedAt) ? [c.closedAt!] : []))),
+      createdPerDay: perDay(created.length),
+      closedPerDay: perDay(rows.cases.reduce((n, c) => n + (within(c.closedAt) ? 1 : 0), 0)),
     },
     settled,
     events,

@@ -176,11 +176,21 @@ export interface StatsCaches {
   repeats: TtlCache<RepeatRow[]>;
 }
 
+/**
+ * When a cached part is computed again behind the kept one (core/stats/ttl-cache.ts): the
+ * requests of a busy dashboard then never wait for the whole days' sums, and nothing is older
+ * than STATS_CACHE_MS.
+ */
+export const STATS_REFRESH_AFTER_MS = 20_000;
+
+const statsCache = <T>(max: number) =>
+  createTtlCache<T>({ ttlMs: STATS_CACHE_MS, refreshAfterMs: STATS_REFRESH_AFTER_MS, max });
+
 export const createStatsCaches = (): StatsCaches => ({
-  wholeDays: createTtlCache<WholeDayRows>({ ttlMs: STATS_CACHE_MS, max: 200 }),
-  labels: createTtlCache<StatsLabels>({ ttlMs: STATS_CACHE_MS, max: 1 }),
-  hourRows: createTtlCache<HourRows>({ ttlMs: STATS_CACHE_MS, max: 200 }),
-  repeats: createTtlCache<RepeatRow[]>({ ttlMs: STATS_CACHE_MS, max: 50 }),
+  wholeDays: statsCache<WholeDayRows>(200),
+  labels: statsCache<StatsLabels>(1),
+  hourRows: statsCache<HourRows>(200),
+  repeats: statsCache<RepeatRow[]>(50),
 });
 
 /**
@@ -233,7 +243,7 @@ export async function statsFor(db: Db, period: Period, streetId: number | null, 
 
 export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   // Same scope and period, same figures whoever asks: one cache for all staff.
-  const cache = createTtlCache<Awaited<ReturnType<typeof statsFor>>>({ ttlMs: STATS_CACHE_MS, max: 500 });
+  const cache = statsCache<Awaited<ReturnType<typeof statsFor>>>(500);
   // Periods that differ only inside their first or last day (every "last 30 days" request starts
   // at another instant) share their whole days' sums and the labels: the same lag as the figures' cache.
   const caches = createStatsCaches();
