@@ -1,7 +1,8 @@
 // node --import tsx bench/stats-cold-cost.ts --db URL_OR_FILE [--requests 64]
 // What ONE cold statistics request costs, one request at a time (no concurrency, so the figures
 // do not depend on the machine's load as much as the API benchmark's): the statements it sends
-// the database (counted on the wire through a logging relay on PostgreSQL: test/helpers/pg-wire-log.ts),
+// the database (counted on the wire through a logging relay on PostgreSQL: test/helpers/pg-wire-log.ts;
+// on SQLite those sent to the reader threads: the token's lookup runs on the main connection),
 // its wall time, the process's CPU time (main thread: the JSON of the rows, folding, shaping,
 // serialising) and the bytes answered; the same for /healthz, its first request apart. Run it
 // on a benchmark database (`npm run bench -- api --keep`, or a seeded PostgreSQL database).
@@ -14,6 +15,7 @@ import { createPrismaClient } from '../db/prisma-client.ts';
 import { attachReaderPool, createReaderPool } from '../db/reader-pool.ts';
 import { issueToken } from '../db/token-store.ts';
 import { createServer } from '../server/app.ts';
+import { countingReader } from '../test/helpers/counting-reader.ts';
 import { startPgWireLog } from '../test/helpers/pg-wire-log.ts';
 import { DAY } from './api-seed-data.ts';
 import { percentile } from './percentile.ts';
@@ -26,8 +28,11 @@ const n = Number(values.requests);
 const pg = engineOf(url) === 'postgres';
 const wire = pg ? await startPgWireLog(url) : null;
 const db = await createPrismaClient(wire ? wire.urlThrough(url) : url);
+// On SQLite the statements a request sends its reader threads are counted on their way there.
 const readers = pg ? null : createReaderPool(url, 2);
-if (readers) attachReaderPool(db, readers);
+const counting = readers ? countingReader(readers.all) : null;
+if (readers && counting) attachReaderPool(db, { all: counting.reader, close: () => readers.close() });
+const sent = () => wire?.statements.length ?? counting!.counts.statements;
 const dir = '/tmp';
 const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: url, LOG_LEVEL: 'silent' }, dir, false);
 const logger = createLogger(config);
@@ -49,19 +54,20 @@ async function measure(name: string, url: () => string, h: Record<string, string
   let bytes = 0;
   let first = '';
   for (let i = 0; i < n + 4; i++) {
-    const s0 = wire?.statements.length ?? 0;
+    const s0 = sent();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const res = await app.inject({ url: url(), headers: h });
     const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
     if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
-    const sent = (wire?.statements.length ?? 0) - s0;
-    if (i === 0) first = `first ${ms.toFixed(1)} ms, ${sent} statements`;
+    const k = sent() - s0;
+    if (i === 0)
+      first = `first ${ms.toFixed(1)} ms, cpu ${((c.user + c.system) / 1000).toFixed(1)} ms, ${k} statements`;
     if (i < 4) continue; // warm-up: the shared parts are read and cached
     wall.push(ms);
     cpu.push((c.user + c.system) / 1000);
-    stmts.push(sent);
+    stmts.push(k);
     bytes = res.body.length;
   }
   const f = (xs: number[]) => {
