@@ -299,7 +299,8 @@ export const wholeDaysKey = (fromDay: string, toDay: string, streetId: number | 
  * the figures then lag the rollups by at most that cache's lifetime, as the figures' own cache
  * does (today's part also by at most a minute of deadlines passing). The same cache keeps the
  * whole hours of a bound inside a past day, and each shared part's settled patrol findings, so
- * a request reads only the minutes before the next whole hour and any hours after today.
+ * a request reads only the minutes before the next whole hour and any hours after today; with
+ * `hourRows`, those minutes too come from memory (db/stats-hour-rows.ts).
  */
 export async function loadStatsRows(
   db: Db,

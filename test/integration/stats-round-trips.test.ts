@@ -11,9 +11,10 @@ import { defaultTestEngine } from '../helpers/test-db.ts';
  * What a cold statistics request costs the event loop is mostly its trips to the reader threads
  * (each a message out and one back, and a thread woken) and the rows that come back. With 16
  * requests at once their main-thread pieces run back to back, so a cold request (a period start
- * that misses the figures' cache, as every "last 30 days" asked a moment later does) must cost a
- * fixed, small number of trips, whatever the period: the statements it needs go together, and
- * the shared parts (whole days, today, whole hours, the labels) come from the cache.
+ * that misses the figures' cache, as every "last 30 days" asked a moment later does) must cost no
+ * trip at all, whatever the period: the shared parts (whole days, today, whole hours, the labels)
+ * come from the cache, and its own minutes from the rows of the hour they lie in, kept in memory
+ * (db/stats-hour-rows.ts; before, ten statements in one trip per request).
  * Counted through a wrapper around the real reader (SQLite's reader threads, PostgreSQL's pool,
  * where each statement sent alone took a pooled connection and a round trip: 16 cold requests
  * queued ~160 statements on a pool of 10), and on PostgreSQL also on the wire, by a relay that
