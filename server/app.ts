@@ -25,12 +25,13 @@ import { open311Routes } from './routes/open311-routes.ts';
 import { powerListRoutes } from './routes/power-list-routes.ts';
 import { publicPageRoutes } from './routes/public-page-routes.ts';
 import { publicRoutes } from './routes/public-routes.ts';
-import { statsRoutes } from './routes/stats-routes.ts';
+import { createStatsCaches, statsRoutes } from './routes/stats-routes.ts';
 import { streetRoutes } from './routes/street-routes.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /** Builds the fastify app without listening, so tests mount it with inject(). */
-export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
+export async function createServer(given: ServerDeps): Promise<FastifyInstance> {
+  const deps: ServerDeps = { ...given, statsCaches: given.statsCaches ?? createStatsCaches() };
   const app = Fastify({
     loggerInstance: requestLogger(deps.logger), // never logs one-time login tokens
     bodyLimit: 1024 * 1024,

@@ -4,7 +4,7 @@ import { seesPersonFigures } from '../../core/stats/assessment-rules.ts';
 import { districtDay, resolvePeriod } from '../../core/stats/period-fns.ts';
 import { streetIdByName } from '../../db/case-queries.ts';
 import type { Db } from '../../db/prisma-client.ts';
-import { statsFor } from '../routes/stats-routes.ts';
+import { statsFor, type StatsCaches } from '../routes/stats-routes.ts';
 import type { StatsView } from './stats-page.ts';
 
 const one = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 40) : undefined);
@@ -12,6 +12,7 @@ const one = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(
 /**
  * The statistics of a period (default: the last 30 days) for the district (null) or one street.
  * Per-person figures only for `viewerRole`s that may see them (none when not given: public).
+ * `caches`: the server's shared parts, which may lag by STATS_CACHE_MS as the API's figures do.
  */
 export async function loadStatsView(
   db: Db,
@@ -19,9 +20,10 @@ export async function loadStatsView(
   streetId: number | null,
   now: Date,
   viewerRole?: string,
+  caches?: StatsCaches,
 ): Promise<StatsView> {
   const period = resolvePeriod({ from: one(query.from), to: one(query.to) }, now);
-  const s = await statsFor(db, period, streetId, now);
+  const s = await statsFor(db, period, streetId, now, caches);
   return {
     from: districtDay(period.from),
     to: districtDay(new Date(period.to.getTime() - 1)),

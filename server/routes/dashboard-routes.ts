@@ -131,7 +131,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
     const street = (await db.street.findUniqueOrThrow({ where: { id: streetId }, select: { name: true } })).name;
     const now = domain.clock();
     const [view, open] = await Promise.all([
-      loadStatsView(db, req.query, streetId, now, actor.role),
+      loadStatsView(db, req.query, streetId, now, actor.role, deps.statsCaches),
       listCases(db, actor, { street, status: OPEN, page: 1, pageSize: 30 }, now),
     ]);
     const extra = {
@@ -146,7 +146,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/district', hidden, async (req, reply) => {
     const actor = requireStaffPage(req, ['district_admin']);
-    const view = await loadStatsView(db, req.query, null, domain.clock(), actor.role);
+    const view = await loadStatsView(db, req.query, null, domain.clock(), actor.role, deps.statsCaches);
     return sendPage(reply, 200, districtPage(ctx(req, reply), view));
   });
 

@@ -72,7 +72,7 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       const actor = requireStaffPage(req, ['inspector', 'enforcer', 'team_lead', 'district_admin']);
       const streetId = await statsStreetScope(db, actor, req.query.street?.trim() || undefined);
       const { view, body } = await gate.run(async () => {
-        const view = await loadStatsView(db, req.query, streetId, domain.clock(), actor.role);
+        const view = await loadStatsView(db, req.query, streetId, domain.clock(), actor.role, deps.statsCaches);
         const t = statsTables(view, streetId === null);
         const body =
           req.params.format === 'csv'

@@ -63,7 +63,9 @@ export async function publicPageRoutes(app: FastifyInstance, deps: ServerDeps): 
         ]);
         return { cases, open, powerList };
       }),
-      statsCache.get(districtDay(domain.clock()), () => loadStatsView(db, {}, null, domain.clock())),
+      statsCache.get(districtDay(domain.clock()), () =>
+        loadStatsView(db, {}, null, domain.clock(), undefined, deps.statsCaches),
+      ),
     ]);
     const ctx = pageContext(req, reply, secure);
     const anonymous = ctx.actor === null && ctx.flash === null;

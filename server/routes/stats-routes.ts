@@ -246,7 +246,7 @@ export async function statsRoutes(app: FastifyInstance, deps: ServerDeps): Promi
   const cache = statsCache<Awaited<ReturnType<typeof statsFor>>>(500);
   // Periods that differ only inside their first or last day (every "last 30 days" request starts
   // at another instant) share their whole days' sums and the labels: the same lag as the figures' cache.
-  const caches = createStatsCaches();
+  const caches = deps.statsCaches ?? createStatsCaches();
   app.get<{ Querystring: { from?: string; to?: string; street?: string } }>(
     '/api/stats',
     {
