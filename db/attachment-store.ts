@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AttachmentPort, AttachmentRecord } from '../core/evidence/attachment-port.ts';
-import { sqlOf, type Db } from './prisma-client.ts';
+import { engineOfClient, pgReadOf, sqlOf, type Db } from './prisma-client.ts';
+import type { SqlValue } from './sql-connection.ts';
 import { dateOrNull, sqlDate, sqlDateOrNull } from './sql-values.ts';
 
 /** 128 random bits, base64url: what URLs name an attachment by (see AttachmentRecord.publicKey). */
@@ -37,34 +38,36 @@ const record = (r: AttachmentRow): AttachmentRecord => ({
  * The Attachment table for the evidence store. Rows are only ever created here; linking them to a
  * case, event or finding is the case store's job (it sets caseId/eventId when the case is made).
  *
- * Every photo upload runs `findFirstBySha256` and `create`, so both are prepared statements in a
- * unit of work (sql-connection.ts) rather than Prisma queries: on SQLite a Prisma write commits on
- * its own (one more WAL fsync per photo) and ends the group commit the other chats' units were
- * joining, which made a photo report's database work several times a plain report's.
+ * Every photo upload runs `findFirstBySha256` and `create`, each one statement, so neither goes
+ * through Prisma: on SQLite a Prisma write commits on its own (one more WAL fsync per photo) and
+ * ends the group commit the other chats' units were joining, so there they are a unit of work
+ * (sql-connection.ts) that joins it; on PostgreSQL one statement needs no transaction, so it goes
+ * alone (one round trip instead of BEGIN, the statement and COMMIT).
  */
 export function createAttachmentStore(db: Db): AttachmentPort {
   const sql = sqlOf(db);
+  const lone = engineOfClient(db) === 'postgres' ? pgReadOf(db) : null;
+  const one = async <T>(statement: string, ...params: SqlValue[]): Promise<T | undefined> =>
+    lone ? (await lone<T>(statement, ...params))[0] : sql.transaction((tx) => tx.get<T>(statement, ...params));
   return {
     async create(row) {
-      const created = await sql.transaction((tx) =>
-        tx.get<AttachmentRow>(
-          `INSERT INTO "Attachment" ("sha256", "mime", "size", "path", "thumbPath", "publicPath", "publicKey",
+      const created = await one<AttachmentRow>(
+        `INSERT INTO "Attachment" ("sha256", "mime", "size", "path", "thumbPath", "publicPath", "publicKey",
              "exifTakenAt", "exifLat", "exifLng", "uploadedById", "draftKey", "createdAt")
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-          row.sha256,
-          row.mime,
-          row.size,
-          row.path,
-          row.thumbPath,
-          row.publicPath,
-          newAttachmentKey(),
-          sqlDateOrNull(row.exifTakenAt),
-          row.exifLat,
-          row.exifLng,
-          row.uploadedById,
-          row.draftKey,
-          sqlDate(row.createdAt),
-        ),
+        row.sha256,
+        row.mime,
+        row.size,
+        row.path,
+        row.thumbPath,
+        row.publicPath,
+        newAttachmentKey(),
+        sqlDateOrNull(row.exifTakenAt),
+        row.exifLat,
+        row.exifLng,
+        row.uploadedById,
+        row.draftKey,
+        sqlDate(row.createdAt),
       );
       return record(created!);
     },
@@ -74,8 +77,9 @@ export function createAttachmentStore(db: Db): AttachmentPort {
     },
 
     async findFirstBySha256(sha256) {
-      const row = await sql.transaction((tx) =>
-        tx.get<AttachmentRow>(`SELECT ${COLUMNS} FROM "Attachment" WHERE "sha256" = ? ORDER BY "id" LIMIT 1`, sha256),
+      const row = await one<AttachmentRow>(
+        `SELECT ${COLUMNS} FROM "Attachment" WHERE "sha256" = ? ORDER BY "id" LIMIT 1`,
+        sha256,
       );
       return row ? record(row) : null;
     },
