@@ -1,9 +1,94 @@
 import { randomBytes } from 'node:crypto';
 import type { AttachmentPort, AttachmentRecord } from '../core/evidence/attachment-port.ts';
-import type { Db, Tx } from './prisma-client.ts';
+import { engineOfClient, pgReadOf, sqlOf, type Db } from './prisma-client.ts';
+import type { SqlValue } from './sql-connection.ts';
+import { dateOrNull, sqlDate, sqlDateOrNull } from './sql-values.ts';
 
 /** 128 random bits, base64url: what URLs name an attachment by (see AttachmentRecord.publicKey). */
 export const newAttachmentKey = (): string => randomBytes(16).toString('base64url');
+
+const COLUMNS = `"id", "caseId", "sha256", "mime", "size", "path", "thumbPath", "publicPath", "publicKey",
+  "exifTakenAt", "exifLat", "exifLng", "uploadedById", "draftKey", "createdAt"`;
+
+/** A row as a raw statement reads it: dates are text on SQLite, Dates on PostgreSQL. */
+type AttachmentRow = Omit<AttachmentRecord, 'exifTakenAt' | 'createdAt'> & {
+  exifTakenAt: string | Date | null;
+  createdAt: string | Date;
+};
+
+const record = (r: AttachmentRow): AttachmentRecord => ({
+  id: Number(r.id),
+  caseId: r.caseId === null ? null : Number(r.caseId),
+  sha256: r.sha256,
+  mime: r.mime,
+  size: Number(r.size),
+  path: r.path,
+  thumbPath: r.thumbPath,
+  publicPath: r.publicPath,
+  publicKey: r.publicKey,
+  exifTakenAt: dateOrNull(r.exifTakenAt),
+  exifLat: r.exifLat === null ? null : Number(r.exifLat),
+  exifLng: r.exifLng === null ? null : Number(r.exifLng),
+  uploadedById: r.uploadedById === null ? null : Number(r.uploadedById),
+  draftKey: r.draftKey,
+  createdAt: new Date(r.createdAt),
+});
+
+/**
+ * The Attachment table for the evidence store. Rows are only ever created here; linking them to a
+ * case, event or finding is the case store's job (it sets caseId/eventId when the case is made).
+ *
+ * Every photo upload runs `findFirstBySha256` and `create`, each one statement, so neither goes
+ * through Prisma: on SQLite a Prisma write commits on its own (one more WAL fsync per photo) and
+ * ends the group commit the other chats' units were joining, so there they are a unit of work
+ * (sql-connection.ts) that joins it; on PostgreSQL one statement needs no transaction, so it goes
+ * alone (one round trip instead of BEGIN, the statement and COMMIT).
+ */
+export function createAttachmentStore(db: Db): AttachmentPort {
+  const sql = sqlOf(db);
+  const lone = engineOfClient(db) === 'postgres' ? pgReadOf(db) : null;
+  const one = async <T>(statement: string, ...params: SqlValue[]): Promise<T | undefined> =>
+    lone ? (await lone<T>(statement, ...params))[0] : sql.transaction((tx) => tx.get<T>(statement, ...params));
+  return {
+    async create(row) {
+      const created = await one<AttachmentRow>(
+        `INSERT INTO "Attachment" ("sha256", "mime", "size", "path", "thumbPath", "publicPath", "publicKey",
+             "exifTakenAt", "exifLat", "exifLng", "uploadedById", "draftKey", "createdAt")
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+        row.sha256,
+        row.mime,
+        row.size,
+        row.path,
+        row.thumbPath,
+        row.publicPath,
+        newAttachmentKey(),
+        sqlDateOrNull(row.exifTakenAt),
+        row.exifLat,
+        row.exifLng,
+        row.uploadedById,
+        row.draftKey,
+        sqlDate(row.createdAt),
+      );
+      return record(created!);
+    },
+
+    async findById(id) {
+      return db.attachment.findUnique({ where: { id }, select: columns });
+    },
+
+    async findFirstBySha256(sha256) {
+      const row = await one<AttachmentRow>(
+        `SELECT ${COLUMNS} FROM "Attachment" WHERE "sha256" = ? ORDER BY "id" LIMIT 1`,
+        sha256,
+      );
+      return row ? record(row) : null;
+    },
+
+    async listDraft(draftKey) {
+      return db.attachment.findMany({ where: { draftKey, caseId: null }, orderBy: { id: 'asc' }, select: columns });
+    },
+  };
+}
 
 const columns = {
   id: true,
@@ -22,30 +107,3 @@ const columns = {
   draftKey: true,
   createdAt: true,
 } as const;
-
-/**
- * The Attachment table for the evidence store. Rows are only ever created here; linking them to a
- * case, event or finding is the case store's job (it sets caseId/eventId when the case is made).
- */
-export function createAttachmentStore(db: Db | Tx): AttachmentPort {
-  return {
-    async create(row) {
-      return db.attachment.create({
-        data: { ...row, publicKey: newAttachmentKey() },
-        select: columns,
-      }) satisfies Promise<AttachmentRecord>;
-    },
-
-    async findById(id) {
-      return db.attachment.findUnique({ where: { id }, select: columns });
-    },
-
-    async findFirstBySha256(sha256) {
-      return db.attachment.findFirst({ where: { sha256 }, orderBy: { id: 'asc' }, select: columns });
-    },
-
-    async listDraft(draftKey) {
-      return db.attachment.findMany({ where: { draftKey, caseId: null }, orderBy: { id: 'asc' }, select: columns });
-    },
-  };
-}

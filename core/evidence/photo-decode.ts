@@ -1,9 +1,11 @@
 // Sniffing and decoding with file-type and sharp: the only place that touches pixels.
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import { stripJpegMetadata } from './jpeg-strip-fns.ts';
 import {
   acceptedExtension,
   checkPixels,
+  keepsCompressedPixels,
   MAX_PIXELS,
   PUBLIC_MAX_PX,
   rejectAnimated,
@@ -28,6 +30,8 @@ export interface InspectedPhoto {
   height: number;
   /** Null when sharp can decode the pixels; otherwise why thumbnails cannot be made. */
   undecodable: string | null;
+  /** An upright 8-bit JPEG within PUBLIC_MAX_PX: its public copy need not be re-encoded. */
+  keepsPixels: boolean;
 }
 
 /**
@@ -61,7 +65,7 @@ export async function inspectPhoto(bytes: Buffer): Promise<InspectedPhoto> {
     meta.format === 'heif' && meta.compression === 'hevc' && !hevcDecodable()
       ? 'this sharp build has no HEVC decoder (prebuilt libvips: libheif with AV1 only)'
       : null;
-  return { mime, ext, width, height, undecodable };
+  return { mime, ext, width, height, undecodable, keepsPixels: ext === 'jpg' && keepsCompressedPixels(meta) };
 }
 
 export interface Derivatives {
@@ -69,23 +73,46 @@ export interface Derivatives {
   public: Buffer;
 }
 
+const bounds = (maxPx: number) => ({ width: maxPx, height: maxPx, fit: 'inside', withoutEnlargement: true }) as const;
+
 /**
- * The thumbnail and the public copy, both JPEG, rotated upright by the EXIF orientation. Sharp
- * writes no metadata unless asked (withMetadata/keepExif are never called here), so neither copy
- * carries EXIF, GPS or XMP.
- *
- * The photo is decoded once, and in full: decoding every pixel (with failOn 'error') is also the
- * proof the photo is not truncated, and it is most of a photo's cost. That one decode makes the
- * public copy (upright, flattened, at most PUBLIC_MAX_PX; libjpeg's DCT scaling shrinks a large
- * JPEG while decoding it); the thumbnail is made from the public copy, a fraction of the bytes,
- * which libjpeg decodes at half or quarter scale. (Handing the decoded pixels to both encoders
- * instead costs about as much CPU, but puts a 6 MB Buffer per photo in V8's external memory,
- * which makes it run full collections, pauses of the event loop, sooner.) Huffman tables are not
- * optimised: a second pass over the data for files about 3 % smaller.
+ * The thumbnail of an upright JPEG without metadata. Shrinking by 2 or more, libjpeg decodes at
+ * half, quarter or eighth scale (sharp's shrink-on-load), which skips most of the inverse DCT but
+ * still reads every scan's entropy-coded data: a truncated or broken scan fails here as it does in
+ * a full-size decode. Rejects (sharp's error) rather than throwing PhotoRejectedError.
  */
-export async function renderDerivatives(bytes: Buffer): Promise<Derivatives> {
-  const bounds = (maxPx: number) => ({ width: maxPx, height: maxPx, fit: 'inside', withoutEnlargement: true }) as const;
+export function jpegThumbnail(uprightJpeg: Buffer): Promise<Buffer> {
+  return sharp(uprightJpeg, SHARP_INPUT)
+    .resize(bounds(THUMB_MAX_PX))
+    .jpeg({ quality: 70, optimiseCoding: false })
+    .toBuffer();
+}
+
+/**
+ * The thumbnail and the public copy, both JPEG, upright, without EXIF, GPS or XMP.
+ *
+ * An upright JPEG within PUBLIC_MAX_PX (`keepsPixels`, what the messengers deliver) is not
+ * re-encoded: its public copy is its own compressed data with every metadata segment and every
+ * byte after its EOI cut out (jpeg-strip-fns.ts), which costs a copy of the bytes instead of a
+ * decode and an encode, and loses no quality. Its thumbnail is decoded from that copy, and that
+ * decode, reading every scan with failOn 'error', is what proves the photo is not truncated.
+ *
+ * Everything else is decoded once, in full: that decode makes the public copy (upright, flattened,
+ * at most PUBLIC_MAX_PX; libjpeg's DCT scaling shrinks a large JPEG while decoding it), and the
+ * thumbnail is made from the public copy, a fraction of the bytes, which libjpeg decodes at half
+ * or quarter scale. Sharp writes no metadata unless asked (withMetadata/keepExif are never called
+ * here). (Handing the decoded pixels to both encoders instead costs about as much CPU, but puts a
+ * 6 MB Buffer per photo in V8's external memory, which makes it run full collections, pauses of
+ * the event loop, sooner.) Huffman tables are not optimised: a second pass over the data for files
+ * about 3 % smaller.
+ */
+export async function renderDerivatives(
+  bytes: Buffer,
+  photo: Pick<InspectedPhoto, 'keepsPixels'>,
+): Promise<Derivatives> {
   try {
+    const stripped = photo.keepsPixels ? stripJpegMetadata(bytes) : null;
+    if (stripped) return { thumb: await jpegThumbnail(stripped), public: stripped };
     const pub = await sharp(bytes, SHARP_INPUT)
       .autoOrient()
       .resize(bounds(PUBLIC_MAX_PX))
@@ -93,11 +120,7 @@ export async function renderDerivatives(bytes: Buffer): Promise<Derivatives> {
       .jpeg({ quality: 82, optimiseCoding: false })
       .toBuffer();
     // Already upright and without metadata: nothing to orient, nothing to strip.
-    const thumb = await sharp(pub, SHARP_INPUT)
-      .resize(bounds(THUMB_MAX_PX))
-      .jpeg({ quality: 70, optimiseCoding: false })
-      .toBuffer();
-    return { thumb, public: pub };
+    return { thumb: await jpegThumbnail(pub), public: pub };
   } catch {
     rejectCorrupt();
   }

@@ -2,7 +2,7 @@
 import type { Logger } from '../../config/logger.ts';
 import type { AttachmentPort, AttachmentRecord } from './attachment-port.ts';
 import type { FileStore } from './file-store-port.ts';
-import { inspectPhoto, renderDerivatives, type Derivatives } from './photo-decode.ts';
+import { inspectPhoto, renderDerivatives, type Derivatives, type InspectedPhoto } from './photo-decode.ts';
 import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
@@ -52,6 +52,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
 
   async function keepDerivatives(
     bytes: Buffer,
+    photo: InspectedPhoto,
     paths: { thumb: string; public: string },
     firstUpload: boolean,
   ): Promise<void> {
@@ -59,7 +60,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     // A first upload is always decoded in full, because that is what proves it is not truncated;
     // a duplicate whose copies are on disk was proven when it first came in.
     if (present && !firstUpload) return;
-    const rendered: Derivatives = await renderDerivatives(bytes);
+    const rendered: Derivatives = await renderDerivatives(bytes, photo);
     if (!(await files.has(paths.thumb))) await files.put(paths.thumb, rendered.thumb);
     if (!(await files.has(paths.public))) await files.put(paths.public, rendered.public);
   }
@@ -96,7 +97,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
       const exif = await readPhotoExif(bytes);
 
       // Pixels are checked before the original is written, so a refused photo leaves nothing behind.
-      if (photo.undecodable === null) await keepDerivatives(bytes, paths, first === null);
+      if (photo.undecodable === null) await keepDerivatives(bytes, photo, paths, first === null);
       else
         logger?.warn(
           { sha256, mime: photo.mime, reason: photo.undecodable },

@@ -8,6 +8,7 @@ import {
   evidencePaths,
   exifTimeToDate,
   formatSize,
+  keepsCompressedPixels,
   validGps,
 } from './photo-fns.ts';
 
@@ -123,5 +124,25 @@ describe('validGps', () => {
     expect(validGps(Number.NaN, 10)).toBeNull();
     expect(validGps('30.5', 114)).toBeNull();
     expect(validGps(undefined, undefined)).toBeNull();
+  });
+});
+
+describe('keepsCompressedPixels', () => {
+  const upright = { format: 'jpeg', width: 1280, height: 960, space: 'srgb', channels: 3, depth: 'uchar' };
+  it('takes an upright 8-bit sRGB JPEG within 1600 px', () => {
+    expect(keepsCompressedPixels(upright)).toBe(true);
+    expect(keepsCompressedPixels({ ...upright, orientation: 1 })).toBe(true);
+    expect(keepsCompressedPixels({ ...upright, width: 1600, height: 1600 })).toBe(true);
+  });
+  it('re-encodes rotated, larger, CMYK, grey, 16-bit, non-JPEG photos and unknown sizes', () => {
+    expect(keepsCompressedPixels({ ...upright, space: 'b-w', channels: 1 })).toBe(false);
+    expect(keepsCompressedPixels({ ...upright, orientation: 6 })).toBe(false);
+    expect(keepsCompressedPixels({ ...upright, orientation: 2 })).toBe(false);
+    expect(keepsCompressedPixels({ ...upright, width: 1601 })).toBe(false);
+    expect(keepsCompressedPixels({ ...upright, height: 2304 })).toBe(false);
+    expect(keepsCompressedPixels({ ...upright, space: 'cmyk', channels: 4 })).toBe(false);
+    expect(keepsCompressedPixels({ ...upright, depth: 'ushort' })).toBe(false);
+    expect(keepsCompressedPixels({ ...upright, format: 'png' })).toBe(false);
+    expect(keepsCompressedPixels({ ...upright, width: undefined })).toBe(false);
   });
 });

@@ -59,6 +59,38 @@ export function checkPixels(width: number, height: number): void {
   if (width * height > MAX_PIXELS) rejectTooManyPixels();
 }
 
+/** What sharp's header read says about a photo, as far as its public copy is concerned. */
+export interface PhotoHeader {
+  format?: string | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  orientation?: number | undefined;
+  space?: string | undefined;
+  channels?: number | undefined;
+  depth?: string | undefined;
+  hasAlpha?: boolean | undefined;
+}
+
+/**
+ * Whether the public copy can be the photo's own compressed pixels with the metadata cut out
+ * (jpeg-strip-fns.ts) instead of a re-encoded image: a JPEG that is already upright (no EXIF
+ * orientation, or 1), within PUBLIC_MAX_PX, 8-bit YCbCr (sRGB). That is what Telegram and WeChat
+ * deliver for an ordinary photo, and re-encoding it was half of what a photo cost. Anything else
+ * (rotated, too large, CMYK, grey, 16-bit) is re-encoded as before: the copies stay 3-channel sRGB.
+ */
+export function keepsCompressedPixels(h: PhotoHeader): boolean {
+  return (
+    h.format === 'jpeg' &&
+    (h.orientation === undefined || h.orientation === 1) &&
+    (h.width ?? Infinity) <= PUBLIC_MAX_PX &&
+    (h.height ?? Infinity) <= PUBLIC_MAX_PX &&
+    h.depth === 'uchar' &&
+    h.hasAlpha !== true &&
+    h.space === 'srgb' &&
+    h.channels === 3
+  );
+}
+
 export interface EvidencePaths {
   original: string;
   thumb: string;
