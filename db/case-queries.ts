@@ -23,6 +23,7 @@ import {
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
 import { caseDetailRecord } from './case-detail-rows.ts';
+import { caseTextSearchSql } from './case-text-search.ts';
 import type { Engine } from './db-engine.ts';
 import { engineOfClient, type Db } from './prisma-client.ts';
 import { readerOf } from './reader-pool.ts';
@@ -153,10 +154,8 @@ const notOverdueSql = (now: string): Sql => ({
   params: [now],
 });
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 /** The list's filters, without the visibility scope. */
-function filterParts(q: CaseListQuery, streetId: number | null, now: string, walk: boolean): Sql[] {
+function filterParts(q: CaseListQuery, streetId: number | null, now: string, walk: boolean, dialect: Engine): Sql[] {
   const parts: Sql[] = [];
   if (streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [streetId] });
   if (q.status) {
@@ -175,13 +174,7 @@ function filterParts(q: CaseListQuery, streetId: number | null, now: string, wal
   if (q.from) parts.push({ text: 'c."createdAt" >= ?', params: [sqlDate(parseBound(q.from, 'from'))] });
   if (q.to) parts.push({ text: 'c."createdAt" < ?', params: [sqlDate(parseBound(q.to, 'to'))] });
   const text = q.q?.trim();
-  if (text) {
-    const like = likePattern(text);
-    parts.push({
-      text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`,
-      params: [like, like, like],
-    });
-  }
+  if (text) parts.push(caseTextSearchSql(dialect, text));
   return parts;
 }
 
@@ -193,7 +186,7 @@ function listConditions(
   walk: boolean,
   dialect: Engine,
 ): Sql {
-  return and([visibleCaseSql(actor, walk, dialect), ...filterParts(q, streetId, now, walk)]);
+  return and([visibleCaseSql(actor, walk, dialect), ...filterParts(q, streetId, now, walk, dialect)]);
 }
 
 /** The street or department a limited scope covers whole, if it covers one (never both). */
@@ -252,7 +245,7 @@ function tallyTotalSql(
   const scope = visibilityScope(actor);
   const own = ownScopeOf(actor);
   if (own === undefined) return null;
-  const filters = [...filterParts(q, streetId, '', false), ...extra];
+  const filters = [...filterParts(q, streetId, '', false, dialect), ...extra];
   const onTally = and([...(own ? [{ text: `c."${own.column}" = ?`, params: [own.id] }] : []), ...filters]);
   const tallied: Sql = {
     text: `(SELECT COALESCE(SUM(c."n"), 0) FROM "CaseTally" c WHERE ${onTally.text})`,
@@ -647,7 +640,7 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const conditions: Conditions = {
     counted: listConditions(actor, query, streetId, nowText, false, dialect),
     walked: listConditions(actor, query, streetId, nowText, walk, dialect),
-    filters: and(filterParts(query, streetId, nowText, walk)),
+    filters: and(filterParts(query, streetId, nowText, walk, dialect)),
     arms: scopeArms(actor, walk, dialect),
   };
   const segments = segmentsFor(query, conditions, nowText, walk);

@@ -1,0 +1,54 @@
+import type { Engine } from './db-engine.ts';
+
+/**
+ * The case list's text search `q` as SQL on the case table `c`: the cases whose number, text or
+ * address holds `term` (already trimmed), exactly those `LIKE '%term%'` finds on each engine
+ * (ASCII case folded on SQLite, none on PostgreSQL), through an index made for substrings
+ * instead of a scan of every visible case (430-470 ms at 1,000,000 cases).
+ *
+ * PostgreSQL keeps the LIKE: pg_trgm's GIN indexes answer it (migrations-postgres/
+ * *_case_text_search) and recheck every row, so the results are LIKE's by construction.
+ *
+ * SQLite: the FTS5 trigram table "CaseSearch" (migrations/*_case_text_search), contentless, which
+ * holds lower() of each column (ASCII only, as LIKE folds) plus two char(1) sentinels, matched
+ * case-sensitively. A phrase of three or more characters matches exactly the values holding it
+ * (consecutive trigrams are consecutive characters). A term of one or two characters has no
+ * trigram of its own: it is every trigram that begins with it, from the index's vocabulary
+ * ("CaseSearchTerm"; the sentinels make one begin at every character, the last ones too), OR'ed.
+ * A term holding the sentinel itself stays a LIKE scan (no one types char(1)).
+ */
+export function caseTextSearchSql(dialect: Engine, term: string): { text: string; params: string[] } {
+  const like = likePattern(term);
+  const scan = {
+    text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`,
+    params: [like, like, like],
+  };
+  if (dialect === 'postgres' || term.includes(SENTINEL)) return scan;
+  const folded = asciiLower(term);
+  const length = [...folded].length;
+  if (length >= 3)
+    return {
+      text: `c."id" IN (SELECT "rowid" FROM "CaseSearch" WHERE "CaseSearch" MATCH ?)`,
+      params: [phrase(folded)],
+    };
+  // The trigrams beginning with the term: a range of the vocabulary (its terms are in byte
+  // order; U+10FFFF sorts after any character that can follow), the prefix checked exactly.
+  // No such trigram: the phrase '""' matches nothing.
+  return {
+    text: `c."id" IN (SELECT "rowid" FROM "CaseSearch" WHERE "CaseSearch" MATCH (
+      SELECT COALESCE(group_concat('"' || replace(t."term", '"', '""') || '"', ' OR '), '""')
+      FROM "CaseSearchTerm" t WHERE t."term" >= ? AND t."term" < ? AND substr(t."term", 1, ${length}) = ?))`,
+    params: [folded, `${folded}\u{10FFFF}`, folded],
+  };
+}
+
+const SENTINEL = '\u0001';
+
+/** LIKE's pattern for a substring: its own wildcards and the escape character escaped. */
+export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/** SQLite's lower() and LIKE fold ASCII letters only (no ICU): so must the term. */
+const asciiLower = (text: string) => text.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+
+/** An FTS5 phrase: the text in double quotes, its own double quotes doubled; nothing else is special there. */
+const phrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
