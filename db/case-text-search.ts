@@ -17,29 +17,62 @@ import type { Engine } from './db-engine.ts';
  * ("CaseSearchTerm"; the sentinels make one begin at every character, the last ones too), OR'ed.
  * A term holding the sentinel itself stays a LIKE scan (no one types char(1)).
  */
-export function caseTextSearchSql(dialect: Engine, term: string): { text: string; params: string[] } {
+export function caseTextSearchSql(dialect: Engine, term: string, probe = false): { text: string; params: string[] } {
   const like = likePattern(term);
   const scan = {
     text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`,
     params: [like, like, like],
   };
   if (dialect === 'postgres' || term.includes(SENTINEL)) return scan;
+  const match = ftsMatch(term);
+  // `probe`: the unary + keeps SQLite from fetching every match by id; the matches become a
+  // set built once, which the list's own index walk (the scope's, the order's) tests its rows
+  // against (SEARCH_PROBE_FROM).
+  return {
+    text: `${probe ? '+' : ''}c."id" IN (SELECT "rowid" FROM "CaseSearch" WHERE ${match.text})`,
+    params: match.params,
+  };
+}
+
+/** The FTS5 condition on "CaseSearch" for a term (SQLite; the term holds no sentinel). */
+function ftsMatch(term: string): { text: string; params: string[] } {
   const folded = asciiLower(term);
   const length = [...folded].length;
-  if (length >= 3)
-    return {
-      text: `c."id" IN (SELECT "rowid" FROM "CaseSearch" WHERE "CaseSearch" MATCH ?)`,
-      params: [phrase(folded)],
-    };
+  if (length >= 3) return { text: `"CaseSearch" MATCH ?`, params: [phrase(folded)] };
   // The trigrams beginning with the term: a range of the vocabulary (its terms are in byte
   // order; U+10FFFF sorts after any character that can follow), the prefix checked exactly.
   // No such trigram: the phrase '""' matches nothing.
   return {
-    text: `c."id" IN (SELECT "rowid" FROM "CaseSearch" WHERE "CaseSearch" MATCH (
+    text: `"CaseSearch" MATCH (
       SELECT COALESCE(group_concat('"' || replace(t."term", '"', '""') || '"', ' OR '), '""')
-      FROM "CaseSearchTerm" t WHERE t."term" >= ? AND t."term" < ? AND substr(t."term", 1, ${length}) = ?))`,
+      FROM "CaseSearchTerm" t WHERE t."term" >= ? AND t."term" < ? AND substr(t."term", 1, ${length}) = ?)`,
     params: [folded, `${folded}\u{10FFFF}`, folded],
   };
+}
+
+/**
+ * From this many matches on, the list tests the cases it walks against the set of matches
+ * (`probe`) instead of fetching every match by id: a common word (垃圾: 49,830 of 1,000,000
+ * cases) meant as many table lookups per statement, where the walk of the scope's or the
+ * order's index meets a page's 21 matches in a few hundred entries. Below it the matches are
+ * few and fetching them is cheapest (a walk could cross the whole index to find them).
+ */
+export const SEARCH_PROBE_FROM = 2000;
+
+/**
+ * How many cases hold the term, from the index alone (SQLite: its matches are exactly the
+ * cases found, one row per case); null where that is not known cheaply (PostgreSQL, whose
+ * planner has statistics of its own; a term holding the sentinel).
+ */
+export async function caseTextMatches(
+  dialect: Engine,
+  read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
+  term: string,
+): Promise<number | null> {
+  if (dialect === 'postgres' || term.includes(SENTINEL)) return null;
+  const match = ftsMatch(term);
+  const [row] = await read(`SELECT COUNT(*) AS "n" FROM "CaseSearch" WHERE ${match.text}`, ...match.params);
+  return Number(row?.n ?? 0);
 }
 
 const SENTINEL = '\u0001';
