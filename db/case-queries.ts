@@ -23,7 +23,7 @@ import {
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
 import { caseDetailRecord } from './case-detail-rows.ts';
-import { caseTextMatches, caseTextSearchSql, SEARCH_PROBE_FROM } from './case-text-search.ts';
+import { caseTextMatches, caseTextSearchSql, type SearchBreadth } from './case-text-search.ts';
 import type { Engine } from './db-engine.ts';
 import { engineOfClient, type Db } from './prisma-client.ts';
 import { readerOf } from './reader-pool.ts';
@@ -161,7 +161,7 @@ function filterParts(
   now: string,
   walk: boolean,
   dialect: Engine,
-  probe = false,
+  breadth: SearchBreadth = 'few',
 ): Sql[] {
   const parts: Sql[] = [];
   if (streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [streetId] });
@@ -181,20 +181,20 @@ function filterParts(
   if (q.from) parts.push({ text: 'c."createdAt" >= ?', params: [sqlDate(parseBound(q.from, 'from'))] });
   if (q.to) parts.push({ text: 'c."createdAt" < ?', params: [sqlDate(parseBound(q.to, 'to'))] });
   const text = q.q?.trim();
-  if (text) parts.push(caseTextSearchSql(dialect, text, probe));
+  if (text) parts.push(caseTextSearchSql(dialect, text, breadth, walk));
   return parts;
 }
 
 /**
  * What the list knows of its text search before it plans (listPlan): how many cases hold the
  * term (SQLite's index says it in a few milliseconds; null: unknown, or no search), and so
- * whether the matches are tested as a set (caseTextSearchSql's `probe`).
+ * how its matches are tested (SearchBreadth).
  */
 interface SearchPlan {
   matches: number | null;
-  probe: boolean;
+  breadth: SearchBreadth;
 }
-const NO_SEARCH: SearchPlan = { matches: null, probe: false };
+const NO_SEARCH: SearchPlan = { matches: null, breadth: 'few' };
 
 function listConditions(
   actor: Actor,
@@ -203,9 +203,9 @@ function listConditions(
   now: string,
   walk: boolean,
   dialect: Engine,
-  probe = false,
+  breadth: SearchBreadth = 'few',
 ): Sql {
-  return and([visibleCaseSql(actor, walk, dialect), ...filterParts(q, streetId, now, walk, dialect, probe)]);
+  return and([visibleCaseSql(actor, walk, dialect), ...filterParts(q, streetId, now, walk, dialect, breadth)]);
 }
 
 /** The street or department a limited scope covers whole, if it covers one (never both). */
@@ -335,7 +335,7 @@ async function listTotal(
   search: SearchPlan,
 ): Promise<number> {
   const dialect = engineOfClient(db);
-  const conditions = (q: CaseListQuery) => listConditions(actor, q, streetId, nowText, false, dialect, search.probe);
+  const conditions = (q: CaseListQuery) => listConditions(actor, q, streetId, nowText, false, dialect, search.breadth);
   if (query.overdue === undefined)
     return (await tallyTotal(db, actor, query, streetId, search)) ?? countWhere(db, conditions(query));
   const base: CaseListQuery = { ...query, overdue: undefined };
@@ -665,12 +665,12 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const dialect = engineOfClient(db);
   const walk = dialect === 'sqlite';
   const text = query.q?.trim();
-  const matches = text ? await caseTextMatches(dialect, readerOf(db), text) : null;
-  const search: SearchPlan = { matches, probe: matches !== null && matches >= SEARCH_PROBE_FROM };
+  const found = text ? await caseTextMatches(dialect, readerOf(db), text) : null;
+  const search: SearchPlan = found ?? NO_SEARCH;
   const conditions: Conditions = {
-    counted: listConditions(actor, query, streetId, nowText, false, dialect, search.probe),
-    walked: listConditions(actor, query, streetId, nowText, walk, dialect, search.probe),
-    filters: and(filterParts(query, streetId, nowText, walk, dialect, search.probe)),
+    counted: listConditions(actor, query, streetId, nowText, false, dialect, search.breadth),
+    walked: listConditions(actor, query, streetId, nowText, walk, dialect, search.breadth),
+    filters: and(filterParts(query, streetId, nowText, walk, dialect, search.breadth)),
     arms: scopeArms(actor, walk, dialect),
   };
   const segments = segmentsFor(query, conditions, nowText, walk);
@@ -754,7 +754,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
     query.overdue === undefined && segments.length === 2
       ? await scalars(db, [
           tallyTotalSql(actor, query, streetId, dialect, [], search) ??
-            countSql(listConditions(actor, query, streetId, nowText, false, dialect, search.probe)),
+            countSql(listConditions(actor, query, streetId, nowText, false, dialect, search.breadth)),
           firstCountSql(dialect, segments[0]!, skip + pageSize + 1),
         ])
       : [await listTotal(db, actor, query, streetId, nowText, search), undefined];

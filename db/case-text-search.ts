@@ -17,19 +17,24 @@ import type { Engine } from './db-engine.ts';
  * ("CaseSearchTerm"; the sentinels make one begin at every character, the last ones too), OR'ed.
  * A term holding the sentinel itself stays a LIKE scan (no one types char(1)).
  */
-export function caseTextSearchSql(dialect: Engine, term: string, probe = false): { text: string; params: string[] } {
+export function caseTextSearchSql(
+  dialect: Engine,
+  term: string,
+  breadth: SearchBreadth = 'few',
+  walk = false,
+): { text: string; params: string[] } {
   const like = likePattern(term);
   const scan = {
     text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`,
     params: [like, like, like],
   };
-  if (dialect === 'postgres' || term.includes(SENTINEL)) return scan;
+  if (dialect === 'postgres' || term.includes(SENTINEL) || breadth === 'most' || (breadth === 'many' && walk))
+    return scan;
   const match = ftsMatch(term);
-  // `probe`: the unary + keeps SQLite from fetching every match by id; the matches become a
-  // set built once, which the list's own index walk (the scope's, the order's) tests its rows
-  // against (SEARCH_PROBE_FROM).
+  // 'many', counting: the unary + keeps SQLite from fetching every match by id; the matches
+  // become a set built once, which the count's own index walk tests its entries against.
   return {
-    text: `${probe ? '+' : ''}c."id" IN (SELECT "rowid" FROM "CaseSearch" WHERE ${match.text})`,
+    text: `${breadth === 'many' ? '+' : ''}c."id" IN (SELECT "rowid" FROM "CaseSearch" WHERE ${match.text})`,
     params: match.params,
   };
 }
@@ -51,13 +56,18 @@ function ftsMatch(term: string): { text: string; params: string[] } {
 }
 
 /**
- * From this many matches on, the list tests the cases it walks against the set of matches
- * (`probe`) instead of fetching every match by id: a common word (垃圾: 49,830 of 1,000,000
- * cases) meant as many table lookups per statement, where the walk of the scope's or the
- * order's index meets a page's 21 matches in a few hundred entries. Below it the matches are
- * few and fetching them is cheapest (a walk could cross the whole index to find them).
+ * How a search's matches are best tested, by how many there are (SQLite; caseTextBreadth):
+ * - few (under SEARCH_MANY_FROM): fetched by id from the index; a walk could cross a whole
+ *   index to meet them.
+ * - many: a page walks its index (the scope's, the order's) and tests each case with LIKE: a
+ *   common word (垃圾: 49,830 of 1,000,000 cases) meets a page's 21 matches in a few hundred
+ *   cases, where fetching every match by id cost as many table lookups per statement. A count
+ *   tests its index entries against the set of matches, built once per statement (no table).
+ * - most (a fifth of the cases or more: one character, 路): LIKE throughout, since a set of
+ *   nearly every case costs more to build than the cases cost to read.
  */
-export const SEARCH_PROBE_FROM = 2000;
+export type SearchBreadth = 'few' | 'many' | 'most';
+export const SEARCH_MANY_FROM = 2000;
 
 /**
  * How many cases hold the term, from the index alone (SQLite: its matches are exactly the
@@ -68,11 +78,17 @@ export async function caseTextMatches(
   dialect: Engine,
   read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
   term: string,
-): Promise<number | null> {
+): Promise<{ matches: number; breadth: SearchBreadth } | null> {
   if (dialect === 'postgres' || term.includes(SENTINEL)) return null;
   const match = ftsMatch(term);
-  const [row] = await read(`SELECT COUNT(*) AS "n" FROM "CaseSearch" WHERE ${match.text}`, ...match.params);
-  return Number(row?.n ?? 0);
+  // The newest case's id stands for how many there are (one descent of the table's b-tree).
+  const [row] = await read(
+    `SELECT (SELECT COUNT(*) FROM "CaseSearch" WHERE ${match.text}) AS "n", (SELECT MAX("id") FROM "Case") AS "cases"`,
+    ...match.params,
+  );
+  const matches = Number(row?.n ?? 0);
+  const cases = Number(row?.cases ?? 0);
+  return { matches, breadth: matches < SEARCH_MANY_FROM ? 'few' : matches * 5 >= cases ? 'most' : 'many' };
 }
 
 const SENTINEL = '\u0001';
