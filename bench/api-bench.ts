@@ -71,6 +71,27 @@ export async function run(argv: string[] = []): Promise<void> {
   const numbers = (await db.case.findMany({ select: { number: true }, take: 500, orderBy: { id: 'desc' } })).map(
     (c) => c.number,
   );
+  // Search terms (issue 17.5): each row asks its terms in turn, so no one answer is cached. Words
+  // of the seeded reports (api-seed-data.ts: the power list's item names, the places, the
+  // openers and tails), one and two characters included (the commonest Chinese searches), and
+  // fragments of numbers of cases spread over the year.
+  const sampled = await db.case.findMany({
+    select: { number: true },
+    where: { id: { in: Array.from({ length: 8 }, (_, i) => Math.max(1, Math.floor(((i + 0.5) * cases) / 8))) } },
+  });
+  const searches: Record<string, string[]> = {
+    common: ['垃圾', '噪声', '燃气', '广告'],
+    rare: ['露天烧烤', '家禽家畜', '飞线充电', '黑气点'],
+    address: ['唐家墩路', '花楼街', '民意四路', '江汉路1'],
+    number: sampled.map((c) => c.number.slice(5, 14)), // "261105-00": up to 99 cases of one day
+    char: ['烤', '困', '禽', '路'],
+  };
+  const turn: Record<string, number> = {};
+  const search = (kind: string) => () => {
+    const terms = searches[kind]!;
+    turn[kind] = ((turn[kind] ?? -1) + 1) % terms.length;
+    return `/api/cases?q=${encodeURIComponent(terms[turn[kind]]!)}`;
+  };
   // Concurrency: `clients` callers ask the scenario at once over real HTTP keep-alive sockets
   // (each waits for its answer before asking again) while a prober asks /healthz every 10 ms;
   // the event-loop delay monitor shows how long any one request held the loop. The clients run
@@ -143,6 +164,15 @@ export async function run(argv: string[] = []): Promise<void> {
     ['cases: cursor, page 50 (keyset)', () => `/api/cases?cursor=${encodeURIComponent(deepCursor)}`, auth.admin],
     ['case detail', () => `/api/cases/${numbers[++detail % numbers.length]}`, auth.admin],
     ['cases: team lead (own street)', () => '/api/cases', auth.lead],
+    ['search: common word (垃圾, 噪声…)', search('common'), auth.admin],
+    ['search: rare word (露天烧烤…)', search('rare'), auth.admin],
+    ['search: address part (唐家墩路…)', search('address'), auth.admin],
+    ['search: number fragment', search('number'), auth.admin],
+    ['search: one character (烤, 路…)', search('char'), auth.admin],
+    ['search: team lead, common word', search('common'), auth.lead],
+    ['search: team lead, rare word', search('rare'), auth.lead],
+    ['search: team lead, address part', search('address'), auth.lead],
+    ['search: team lead, number fragment', search('number'), auth.lead],
     ['cases: status=closed, sort=dueAt', () => '/api/cases?status=closed&sort=dueAt', auth.admin],
     ['stats: district, 30 days, cold', cold(monthAgo), auth.admin],
     ['stats: one street, 30 days, cold', cold(monthAgo, `&street=${ws}`), auth.admin],

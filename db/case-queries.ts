@@ -23,6 +23,7 @@ import {
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
 import { caseDetailRecord } from './case-detail-rows.ts';
+import { caseTextMatches, caseTextSearchSql, type SearchBreadth } from './case-text-search.ts';
 import type { Engine } from './db-engine.ts';
 import { engineOfClient, type Db } from './prisma-client.ts';
 import { readerOf } from './reader-pool.ts';
@@ -153,10 +154,15 @@ const notOverdueSql = (now: string): Sql => ({
   params: [now],
 });
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 /** The list's filters, without the visibility scope. */
-function filterParts(q: CaseListQuery, streetId: number | null, now: string, walk: boolean): Sql[] {
+function filterParts(
+  q: CaseListQuery,
+  streetId: number | null,
+  now: string,
+  walk: boolean,
+  dialect: Engine,
+  breadth: SearchBreadth = 'few',
+): Sql[] {
   const parts: Sql[] = [];
   if (streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [streetId] });
   if (q.status) {
@@ -175,15 +181,20 @@ function filterParts(q: CaseListQuery, streetId: number | null, now: string, wal
   if (q.from) parts.push({ text: 'c."createdAt" >= ?', params: [sqlDate(parseBound(q.from, 'from'))] });
   if (q.to) parts.push({ text: 'c."createdAt" < ?', params: [sqlDate(parseBound(q.to, 'to'))] });
   const text = q.q?.trim();
-  if (text) {
-    const like = likePattern(text);
-    parts.push({
-      text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`,
-      params: [like, like, like],
-    });
-  }
+  if (text) parts.push(caseTextSearchSql(dialect, text, breadth, walk));
   return parts;
 }
+
+/**
+ * What the list knows of its text search before it plans (listPlan): how many cases hold the
+ * term (SQLite's index says it in a few milliseconds; null: unknown, or no search), and so
+ * how its matches are tested (SearchBreadth).
+ */
+interface SearchPlan {
+  matches: number | null;
+  breadth: SearchBreadth;
+}
+const NO_SEARCH: SearchPlan = { matches: null, breadth: 'few' };
 
 function listConditions(
   actor: Actor,
@@ -192,8 +203,9 @@ function listConditions(
   now: string,
   walk: boolean,
   dialect: Engine,
+  breadth: SearchBreadth = 'few',
 ): Sql {
-  return and([visibleCaseSql(actor, walk, dialect), ...filterParts(q, streetId, now, walk)]);
+  return and([visibleCaseSql(actor, walk, dialect), ...filterParts(q, streetId, now, walk, dialect, breadth)]);
 }
 
 /** The street or department a limited scope covers whole, if it covers one (never both). */
@@ -247,12 +259,19 @@ function tallyTotalSql(
   streetId: number | null,
   dialect: Engine,
   extra: Sql[] = [],
+  search: SearchPlan = NO_SEARCH,
 ): Sql | null {
-  if (q.overdue !== undefined || q.from || q.to || q.q?.trim()) return null;
+  // A search of the whole district and nothing else: its total is the index's count of matches.
+  const onlySearch = !q.street && !q.status && !q.post && !q.handling && q.overdue === undefined && !q.from && !q.to;
+  if (q.q?.trim())
+    return search.matches !== null && onlySearch && !extra.length && visibilityScope(actor).kind === 'all'
+      ? { text: String(search.matches), params: [] }
+      : null;
+  if (q.overdue !== undefined || q.from || q.to) return null;
   const scope = visibilityScope(actor);
   const own = ownScopeOf(actor);
   if (own === undefined) return null;
-  const filters = [...filterParts(q, streetId, '', false), ...extra];
+  const filters = [...filterParts(q, streetId, '', false, dialect), ...extra];
   const onTally = and([...(own ? [{ text: `c."${own.column}" = ?`, params: [own.id] }] : []), ...filters]);
   const tallied: Sql = {
     text: `(SELECT COALESCE(SUM(c."n"), 0) FROM "CaseTally" c WHERE ${onTally.text})`,
@@ -268,9 +287,9 @@ async function tallyTotal(
   actor: Actor,
   q: CaseListQuery,
   streetId: number | null,
-  extra: Sql[] = [],
+  search: SearchPlan,
 ): Promise<number | null> {
-  const expr = tallyTotalSql(actor, q, streetId, engineOfClient(db), extra);
+  const expr = tallyTotalSql(actor, q, streetId, engineOfClient(db), [], search);
   return expr === null ? null : (await scalars(db, [expr]))[0]!;
 }
 
@@ -313,11 +332,12 @@ async function listTotal(
   query: CaseListQuery,
   streetId: number | null,
   nowText: string,
+  search: SearchPlan,
 ): Promise<number> {
   const dialect = engineOfClient(db);
-  const conditions = (q: CaseListQuery) => listConditions(actor, q, streetId, nowText, false, dialect);
+  const conditions = (q: CaseListQuery) => listConditions(actor, q, streetId, nowText, false, dialect, search.breadth);
   if (query.overdue === undefined)
-    return (await tallyTotal(db, actor, query, streetId)) ?? countWhere(db, conditions(query));
+    return (await tallyTotal(db, actor, query, streetId, search)) ?? countWhere(db, conditions(query));
   const base: CaseListQuery = { ...query, overdue: undefined };
   const overdue = async (): Promise<number> => {
     const counted = conditions({ ...query, overdue: true });
@@ -337,7 +357,7 @@ async function listTotal(
     return openCount! - notYetDue!;
   };
   if (query.overdue) return overdue();
-  const all = await tallyTotal(db, actor, base, streetId);
+  const all = await tallyTotal(db, actor, base, streetId, search);
   return all === null ? countWhere(db, conditions(query)) : all - (await overdue());
 }
 
@@ -644,10 +664,13 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   // The unary + hints are SQLite's planner's (PostgreSQL has no + on text, and needs none).
   const dialect = engineOfClient(db);
   const walk = dialect === 'sqlite';
+  const text = query.q?.trim();
+  const found = text ? await caseTextMatches(dialect, readerOf(db), text) : null;
+  const search: SearchPlan = found ?? NO_SEARCH;
   const conditions: Conditions = {
-    counted: listConditions(actor, query, streetId, nowText, false, dialect),
-    walked: listConditions(actor, query, streetId, nowText, walk, dialect),
-    filters: and(filterParts(query, streetId, nowText, walk)),
+    counted: listConditions(actor, query, streetId, nowText, false, dialect, search.breadth),
+    walked: listConditions(actor, query, streetId, nowText, walk, dialect, search.breadth),
+    filters: and(filterParts(query, streetId, nowText, walk, dialect, search.breadth)),
     arms: scopeArms(actor, walk, dialect),
   };
   const segments = segmentsFor(query, conditions, nowText, walk);
@@ -656,7 +679,7 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
       actor,
       rows.map((r) => toListItem(r, now, actor)),
     );
-  return { nowText, streetId, segments, toItems };
+  return { nowText, streetId, segments, toItems, search };
 }
 
 /** Keyset paging: `cursor` is '' for the first page, then the previous answer's nextCursor. */
@@ -722,7 +745,7 @@ async function keysetRows(db: Db, actor: Actor, query: CaseListQuery, cursorText
  */
 export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now: Date): Promise<CasePage> {
   const { page, pageSize } = query;
-  const { nowText, streetId, segments, toItems } = await listPlan(db, actor, query, now);
+  const { nowText, streetId, segments, toItems, search } = await listPlan(db, actor, query, now);
   const skip = (page - 1) * pageSize;
   const dialect = engineOfClient(db);
   // Without an overdue filter the total and the first segment's size are counted in one
@@ -730,11 +753,11 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   const [total, firstCount] =
     query.overdue === undefined && segments.length === 2
       ? await scalars(db, [
-          tallyTotalSql(actor, query, streetId, dialect) ??
-            countSql(listConditions(actor, query, streetId, nowText, false, dialect)),
+          tallyTotalSql(actor, query, streetId, dialect, [], search) ??
+            countSql(listConditions(actor, query, streetId, nowText, false, dialect, search.breadth)),
           firstCountSql(dialect, segments[0]!, skip + pageSize + 1),
         ])
-      : [await listTotal(db, actor, query, streetId, nowText), undefined];
+      : [await listTotal(db, actor, query, streetId, nowText, search), undefined];
   let rows: Array<Record<string, unknown>> = [];
   if (total <= skip) {
     // past the end: nothing to fetch

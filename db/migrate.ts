@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { migrationsDirOf, NO_FILTERS, openSchemaEngine, schemaFiles } from './schema-engine.ts';
+import { migrationsDirOf, openSchemaEngine, schemaFiles, schemaFilters } from './schema-engine.ts';
 import { readMigrationsList } from './migrations-fns.ts';
 import { pendingMigrations, pendingPgMigrations } from './migration-status.ts';
 import { engineOf } from './db-engine.ts';
@@ -25,7 +25,7 @@ export async function applyMigrations(
   if (pending.length === 0) return [];
   const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
-    const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+    const out = await engine.applyMigrations({ migrationsList, filters: schemaFilters(engineOf(databaseUrl)) });
     return out.appliedMigrationNames;
   } catch (err) {
     // The engine needs the database to itself (see migration-status.ts): say so, not "SocketTimeout".
@@ -46,7 +46,7 @@ export async function diffDatabaseToSchema(databaseUrl: string): Promise<string>
       to: { tag: 'schemaDatamodel', files },
       script: true,
       exitCode: true,
-      filters: NO_FILTERS,
+      filters: schemaFilters(engineOf(databaseUrl)),
     });
     return result.exitCode === 2 ? (result.stdout ?? '') : '';
   } finally {
@@ -85,7 +85,7 @@ export async function schemaDiffSql(databaseUrl: string, fromSchema?: string): P
       to: { tag: 'schemaDatamodel', files },
       script: true,
       exitCode: false,
-      filters: NO_FILTERS,
+      filters: schemaFilters(engineOf(databaseUrl)),
     });
     return result.stdout ?? '';
   } finally {

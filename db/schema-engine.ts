@@ -93,4 +93,24 @@ export async function openSchemaEngine(
   };
 }
 
-export const NO_FILTERS = { externalTables: [], externalEnums: [] };
+/**
+ * Tables the migrations make by hand, which schema.prisma cannot describe: the SQLite case
+ * search index (an FTS5 table, its shadow tables and its vocabulary; prisma/migrations/
+ * *_case_text_search). The engine's diff leaves them alone (without this, the drift test and
+ * every new migration would drop them). PostgreSQL's hand-written objects are indexes, which the
+ * engine's diff is never asked about there (see PG_HAND_WRITTEN_INDEXES).
+ */
+export const schemaFilters = (engine: Engine) => ({
+  externalTables:
+    engine === 'sqlite'
+      ? ['CaseSearch', 'CaseSearchTerm', 'CaseSearch_config', 'CaseSearch_data', 'CaseSearch_docsize', 'CaseSearch_idx']
+      : [],
+  externalEnums: [],
+});
+
+/**
+ * PostgreSQL indexes the migrations make by hand (pg_trgm GIN indexes for the case search,
+ * prisma/migrations-postgres/*_case_text_search): the drift test expects them beside what
+ * schema.prisma describes.
+ */
+export const PG_HAND_WRITTEN_INDEXES = ['Case_number_trgm_idx', 'Case_text_trgm_idx', 'Case_address_trgm_idx'];
