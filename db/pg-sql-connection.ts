@@ -73,10 +73,28 @@ export interface PgSql extends Sql {
 }
 
 /**
+ * A statement that only reads and takes no lock: a SELECT without FOR UPDATE/SHARE and without
+ * a function that locks or writes (advisory locks, sequences, NOTIFY). Data-modifying CTEs start
+ * with WITH, so they never count. Such a statement may run before the unit's BEGIN (below).
+ */
+export function isPlainRead(sql: string): boolean {
+  return (
+    /^\s*SELECT\b/i.test(sql) &&
+    !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|pg_advisory|nextval|setval|pg_notify/i.test(sql)
+  );
+}
+
+/**
  * The units of work the stores run, on PostgreSQL: each a transaction on a pooled connection,
  * through Kysely (raw compiled queries, public API) over `pg`. Parameters go untyped, so
  * PostgreSQL infers them from the column they meet: ISO text becomes a timestamp, 1/0 a boolean,
  * exactly as the SQLite statements pass them.
+ *
+ * BEGIN is sent only before the unit's first statement that writes or locks: the plain reads
+ * before it run on their own. Units run at READ COMMITTED, where every statement takes a fresh
+ * snapshot anyway, so a read just before BEGIN sees what it would have seen just after it; a unit
+ * that only reads (a duplicate check, a chat's state, a known sender) costs one round trip instead
+ * of three, and no transaction at all. Every chat message starts with such reads.
  */
 export function createPgSql(databaseUrl: string, opts: { max?: number } = {}): PgSql {
   const pool = new pg.Pool(tunePgSessions({ connectionString: databaseUrl, types, max: opts.max ?? 10 }));
@@ -84,22 +102,41 @@ export function createPgSql(databaseUrl: string, opts: { max?: number } = {}): P
   // unheard would end the process; the pool drops that connection and the next unit gets a new one.
   pool.on('error', () => {});
   const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const exec = <T>(k: Pick<Kysely<unknown>, 'executeQuery'>, sql: string, params: SqlValue[]) =>
+    k.executeQuery<T>(CompiledQuery.raw(toPg(sql), params as unknown[]));
 
-  const txOf = (k: Pick<Kysely<unknown>, 'executeQuery'>): SqlTx => {
-    const exec = <T>(sql: string, params: SqlValue[]) =>
-      k.executeQuery<T>(CompiledQuery.raw(toPg(sql), params as unknown[]));
-    return {
-      dialect: 'postgres',
-      get: async <T>(sql: string, ...params: SqlValue[]) => (await exec<T>(sql, params)).rows[0],
-      all: async <T>(sql: string, ...params: SqlValue[]) => (await exec<T>(sql, params)).rows,
-      run: async (sql, ...params) => ({ changes: Number((await exec(sql, params)).numAffectedRows ?? 0) }),
+  async function unit<T>(conn: Kysely<unknown>, fn: (tx: SqlTx) => Promise<T> | T, alone = false): Promise<T> {
+    let open = false;
+    let ran = 0;
+    const run = async <R>(sql: string, params: SqlValue[]) => {
+      if (alone && ran++ > 0) throw new Error('a one-statement unit ran a second statement');
+      if (!alone && !open && !isPlainRead(sql)) {
+        await conn.executeQuery(CompiledQuery.raw('BEGIN'));
+        open = true;
+      }
+      return exec<R>(conn, sql, params);
     };
-  };
+    const tx: SqlTx = {
+      dialect: 'postgres',
+      get: async <R>(sql: string, ...params: SqlValue[]) => (await run<R>(sql, params)).rows[0],
+      all: async <R>(sql: string, ...params: SqlValue[]) => (await run<R>(sql, params)).rows,
+      run: async (sql, ...params) => ({ changes: Number((await run(sql, params)).numAffectedRows ?? 0) }),
+    };
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (err) {
+      if (open) await conn.executeQuery(CompiledQuery.raw('ROLLBACK'));
+      throw err;
+    }
+    if (open) await conn.executeQuery(CompiledQuery.raw('COMMIT'));
+    return result;
+  }
 
   return {
-    transaction: (fn) => kysely.transaction().execute((trx) => Promise.resolve(fn(txOf(trx)))),
-    read: async <T>(sql: string, ...params: SqlValue[]) =>
-      (await kysely.executeQuery<T>(CompiledQuery.raw(toPg(sql), params as unknown[]))).rows,
+    transaction: (fn) => kysely.connection().execute((conn) => unit(conn, fn)),
+    statement: (fn) => kysely.connection().execute((conn) => unit(conn, fn, true)),
+    read: async <T>(sql: string, ...params: SqlValue[]) => (await exec<T>(kysely, sql, params)).rows,
     close: () => kysely.destroy(),
   };
 }

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot, type Bot } from '../../app/create-bot.ts';
+import { createDomain } from '../../app/create-domain.ts';
+import type { InboundMessage } from '../../bot/inbound-types.ts';
+import { createPrismaClient, type Db } from '../../db/prisma-client.ts';
+import { createFakeClock } from '../helpers/fake-clock.ts';
+import { startPgWireLog, type PgWireLog } from '../helpers/pg-wire-log.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { silentLogger, testConfig } from '../helpers/test-config.ts';
+
+/**
+ * What one resident's report (text, pin, 确认提交) costs PostgreSQL, counted on the wire by a
+ * relay that logs every statement the server is sent (issue 17: a report cost ~23 ms of CPU on
+ * PostgreSQL against ~3.4 on SQLite, most of it per round trip rather than per row). Each BEGIN
+ * and COMMIT is a round trip too. The bot runs on a client that connects through the relay, as
+ * main.ts's would; no timing is asserted.
+ */
+const clock = createFakeClock('2026-11-20T02:00:00Z');
+let t: TestApp;
+let wire: PgWireLog;
+let db: Db;
+let bot: Bot;
+let seq = 0;
+
+const pgOnly = process.env.TEST_ENGINE === 'postgres' && !!process.env.TEST_DATABASE_URL;
+
+beforeAll(async () => {
+  if (!pgOnly) return;
+  t = await createTestApp({ clock: clock.now });
+  wire = await startPgWireLog(t.url);
+  db = await createPrismaClient(wire.urlThrough(t.url));
+  const config = testConfig(t.dir);
+  const logger = silentLogger();
+  bot = createBot({ db, logger, config, domain: await createDomain({ db, config, logger, clock: clock.now }) });
+});
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await wire?.close();
+  await t?.close();
+});
+
+/** One resident's report, as a newcomer: text, the pin, then 确认提交. Returns the reply texts. */
+async function report(i: number): Promise<string[]> {
+  const userId = `9000${i}`;
+  const send = async (m: Partial<InboundMessage>) => {
+    seq += 1;
+    return bot.runtime.receive({
+      channel: 'telegram',
+      chatId: userId,
+      userId,
+      updateId: `r${seq}`,
+      displayName: `居民${i}`,
+      ...m,
+    });
+  };
+  const texts: string[] = [];
+  texts.push(...(await send({ text: '门口一堆建筑垃圾没人清理，堆了好几天' })).map((r) => r.text));
+  const pinned = await send({ location: { lat: 30.5795 + i * 0.001, lng: 114.2869, crs: 'wgs84' } });
+  texts.push(...pinned.map((r) => r.text));
+  const confirm = pinned.flatMap((r) => r.buttons?.flat() ?? []).find((b) => b.label === '确认提交');
+  if (!confirm) throw new Error(`no 确认提交 among ${JSON.stringify(pinned)}`);
+  texts.push(...(await send({ button: confirm.id })).map((r) => r.text));
+  return texts;
+}
+
+const counts = (statements: string[]) => ({
+  statements: statements.length,
+  transactions: statements.filter((s) => /^\s*BEGIN\b/i.test(s)).length,
+});
+
+describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
+  it('costs a newcomer 3 transactions and a known resident none', async () => {
+    await report(0); // the pools' first connections and their session settings
+    wire.statements.length = 0;
+    expect((await report(1)).join()).toMatch(/JH-\d{8}-\d{4}/);
+    const newcomer = counts(wire.statements);
+    // Was 70 statements in 14 transactions: each of the three messages took four units of work
+    // (duplicate check, sender, chat state, the handled message), each with BEGIN and COMMIT,
+    // plus the duplicate search and the case's registration. Now the reads go alone, the handled
+    // message is one statement, and only the newcomer's person, the duplicate search (its grid
+    // locks) and the registration are transactions.
+    expect(newcomer.transactions).toBeLessThanOrEqual(3);
+    expect(newcomer.statements).toBeLessThanOrEqual(41);
+
+    wire.statements.length = 0;
+    // The same resident again: known, so no lock and no insert for the sender.
+    seq += 1;
+    const again = await bot.runtime.receive({
+      channel: 'telegram',
+      chatId: '90001',
+      userId: '90001',
+      updateId: `r${seq}`,
+      displayName: '居民1',
+      text: '门口又有人乱倒建筑垃圾',
+    });
+    expect(again.length).toBeGreaterThan(0);
+    const known = counts(wire.statements);
+    // Was 15 statements in 4 transactions: now the duplicate check, the sender, the chat's state
+    // and the commit of the handled message, one round trip each.
+    expect(known.transactions).toBe(0);
+    expect(wire.statements.some((s) => /pg_advisory/i.test(s))).toBe(false);
+    expect(known.statements).toBe(4);
+  });
+});
