@@ -232,7 +232,8 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     enqueue,
     enqueueForPeople,
     pgInsert: (rows, onlyIf) => pgOutboxInsert(rows, clock(), onlyIf),
-    enqueueNow: (rows) => sql.transaction((tx) => enqueue(tx, rows)),
+    // One INSERT on PostgreSQL (enqueue), so no BEGIN/COMMIT around it.
+    enqueueNow: (rows) => sql.statement((tx) => enqueue(tx, rows)),
     enqueueForPeopleNow: (personIds, message, key, caseId) =>
       sql.transaction((tx) => enqueueForPeople(tx, personIds, message, key, caseId)),
 
@@ -248,7 +249,8 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       // One channel: an equality, so the (status, channel, priority, id) index gives the order.
       const channelParam = select.channel ?? JSON.stringify(select.otherThan ?? []);
       const skipChats = JSON.stringify(select.skipChats ?? []);
-      const rows = await sql.transaction((tx) => {
+      // One statement: on PostgreSQL without BEGIN/COMMIT (sql.statement), as the worker polls with it.
+      const rows = await sql.statement((tx) => {
         const byChannel =
           select.channel !== undefined ? 'o."channel" = ?' : `o."channel" NOT IN ${jsonList(tx.dialect, 'text')}`;
         if (tx.dialect === 'postgres')
@@ -320,8 +322,9 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     },
 
     async markSent(id, sentAt) {
-      // A raw unit, so the sends that finish in one turn of the event loop share one commit.
-      await sql.transaction((tx) =>
+      // A raw unit, so the sends that finish in one turn of the event loop share one commit on
+      // SQLite; one statement, so one round trip on PostgreSQL.
+      await sql.statement((tx) =>
         tx.run(
           `UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ? WHERE "id" = ? AND "status" <> 'sent'`,
           sqlDate(sentAt),

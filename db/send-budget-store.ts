@@ -113,7 +113,8 @@ export function createSendBudgetStore(db: Db): SendBudgetPort {
     },
 
     async finish(useId, endedAt) {
-      await sql.transaction((tx) =>
+      // One statement: on PostgreSQL one round trip, without BEGIN/COMMIT.
+      await sql.statement((tx) =>
         tx.run(
           'UPDATE "SendUse" SET "endsAt" = ?, "inFlight" = FALSE WHERE "id" = ? AND "inFlight" = TRUE',
           sqlDate(endedAt),

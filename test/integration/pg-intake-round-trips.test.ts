@@ -2,9 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../app/create-bot.ts';
 import { createDomain } from '../../app/create-domain.ts';
 import type { InboundMessage } from '../../bot/inbound-types.ts';
+import { createDeliveryWorker } from '../../core/messaging/delivery-worker.ts';
+import { createOutboxStore } from '../../db/outbox-store.ts';
 import { createPrismaClient, type Db } from '../../db/prisma-client.ts';
+import { createSendBudgetStore } from '../../db/send-budget-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { startPgWireLog, type PgWireLog } from '../helpers/pg-wire-log.ts';
+import { createRecordingSender } from '../helpers/recording-sender.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { silentLogger, testConfig } from '../helpers/test-config.ts';
 
@@ -101,5 +105,36 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     expect(known.transactions).toBe(0);
     expect(wire.statements.some((s) => /pg_advisory/i.test(s))).toBe(false);
     expect(known.statements).toBe(4);
+  });
+
+  it('delivers replies with no transaction but the budget reservations', async () => {
+    // As main.ts runs the worker on PostgreSQL: the shared send budget, Telegram's limits.
+    const sender = createRecordingSender('telegram', clock.now);
+    const worker = createDeliveryWorker({
+      store: createOutboxStore(db, { clock: clock.now }),
+      budget: createSendBudgetStore(db),
+      senders: [sender],
+      clock: clock.now,
+      logger: silentLogger(),
+    });
+    await worker.drain(); // what the reports above queued
+    await report(2);
+    wire.statements.length = 0;
+    const before = sender.sent.length;
+    for (let i = 0; i < 5 && sender.sent.length - before < 3; i++) {
+      await worker.drain();
+      clock.advance(1_100); // Telegram's one message a second per chat
+    }
+    expect(sender.sent.length - before).toBeGreaterThanOrEqual(3);
+    // Each claim, each send's end and each row marked sent was a transaction (BEGIN, the
+    // statement, COMMIT). They are single statements: now the only transactions are the budget
+    // reservations, an advisory lock and several statements each.
+    const begins = wire.statements.flatMap((x, i) => (/^\s*BEGIN\b/i.test(x) ? [wire.statements[i + 1]] : []));
+    expect(begins.length).toBeGreaterThan(0);
+    for (const first of begins) expect(first).toMatch(/pg_advisory_xact_lock/);
+    expect(wire.statements.filter((x) => /^\s*(BEGIN|COMMIT)\b/i.test(x))).toHaveLength(2 * begins.length);
+    expect(wire.statements.filter((x) => /^\s*UPDATE "OutboxMessage" SET "status" = 'sent'/.test(x))).toHaveLength(
+      sender.sent.length - before,
+    );
   });
 });
