@@ -137,4 +137,30 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
       sender.sent.length - before,
     );
   });
+
+  it('an idle worker backs its polling off', async () => {
+    // As main.ts runs it on PostgreSQL, but with short intervals: nothing to send for 2.4 s.
+    const worker = createDeliveryWorker({
+      store: createOutboxStore(db, { clock: clock.now }),
+      budget: createSendBudgetStore(db),
+      senders: [createRecordingSender('telegram', clock.now)],
+      clock: clock.now,
+      logger: silentLogger(),
+      pollIntervalMs: 100,
+      idlePollMaxMs: 800,
+    });
+    // What the tests above left queued goes first; then no chat is held back by its last send.
+    for (let i = 0; i < 10 && (await worker.drain()) > 0; i++) clock.advanceMinutes(1);
+    clock.advanceMinutes(2);
+    wire.statements.length = 0;
+    await worker.start();
+    await new Promise((r) => setTimeout(r, 2_400));
+    await worker.stop();
+    const claims = wire.statements.filter((x) => /^\s*WITH due AS/.test(x)).length;
+    // Polling every 100 ms it claimed (and read the shared budget) about 24 times; backing off
+    // (100, 200, 400, 800, 800 ms) at most 6 times. A slow machine polls less, never more.
+    expect(claims).toBeGreaterThan(0);
+    expect(claims).toBeLessThanOrEqual(6);
+    expect(wire.statements.length).toBeLessThanOrEqual(3 * 6);
+  });
 });
