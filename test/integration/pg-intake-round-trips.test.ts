@@ -133,6 +133,15 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     expect(begins.length).toBeGreaterThan(0);
     for (const first of begins) expect(first).toMatch(/pg_advisory_xact_lock/);
     expect(wire.statements.filter((x) => /^\s*(BEGIN|COMMIT)\b/i.test(x))).toHaveLength(2 * begins.length);
+    // Under the lock, which every process's reservations wait for: one read of the recent sends
+    // and one INSERT of those granted (was also a DELETE of old sends, and an INSERT per send).
+    const held = wire.statements.flatMap((x, i) =>
+      /^\s*BEGIN\b/i.test(x) ? [wire.statements.slice(i + 1, wire.statements.indexOf('COMMIT', i))] : [],
+    );
+    for (const unit of held) {
+      expect(unit).toHaveLength(3);
+      expect(unit[2]).toMatch(/^\s*INSERT INTO "SendUse"/);
+    }
     expect(wire.statements.filter((x) => /^\s*UPDATE "OutboxMessage" SET "status" = 'sent'/.test(x))).toHaveLength(
       sender.sent.length - before,
     );
