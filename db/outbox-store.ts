@@ -166,7 +166,6 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
   // The worker renews a claim whose lease would not cover its send (delivery-worker.ts stillHeld).
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
   const sql = sqlOf(db);
-  const owned = (c: ClaimedMessage) => ({ id: c.id, status: 'sending', nextAttemptAt: c.leaseUntil });
 
   // Every reply goes through here, so inserts are prepared statements on Prisma's connection
   // (sql-connection.ts), joining whichever unit of work the caller holds. On PostgreSQL all the
@@ -218,6 +217,19 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       })),
     );
   }
+
+  /** Sets `set` on the claimed row if the claim still holds; true if it did. */
+  const finish = async (c: ClaimedMessage, set: string, ...params: SqlValue[]): Promise<boolean> =>
+    (
+      await sql.statement((tx) =>
+        tx.run(
+          `UPDATE "OutboxMessage" SET ${set} WHERE "id" = ? AND "status" = 'sending' AND "nextAttemptAt" = ?`,
+          ...params,
+          c.id,
+          sqlDate(c.leaseUntil),
+        ),
+      )
+    ).changes === 1;
 
   /** Rows left in `sending` (those `where` picks) go back to the queue now, counted as an attempt. */
   const requeueSending = async (where: Prisma.OutboxMessageWhereInput, now: Date, reason: string) =>
@@ -333,33 +345,24 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       );
     },
 
+    // A claim is finished only while it is still this worker's: same row, still `sending`, same
+    // lease. One raw statement each (no Prisma, no BEGIN/COMMIT on PostgreSQL): with several
+    // processes sharing a channel's send rate, rows the budget refuses go back often (release).
     async markRetry(claim, nextAttemptAt, error, countAttempt = true) {
-      const { count } = await db.outboxMessage.updateMany({
-        where: owned(claim),
-        data: {
-          status: 'pending',
-          nextAttemptAt,
-          lastError: error,
-          ...(countAttempt ? { attempts: { increment: 1 } } : {}),
-        },
-      });
-      return count === 1;
+      return finish(
+        claim,
+        `"status" = 'pending', "nextAttemptAt" = ?, "lastError" = ?${countAttempt ? ', "attempts" = "attempts" + 1' : ''}`,
+        sqlDate(nextAttemptAt),
+        error,
+      );
     },
 
     async markDead(claim, error) {
-      const { count } = await db.outboxMessage.updateMany({
-        where: owned(claim),
-        data: { status: 'dead', lastError: error, attempts: { increment: 1 } },
-      });
-      return count === 1;
+      return finish(claim, `"status" = 'dead', "lastError" = ?, "attempts" = "attempts" + 1`, error);
     },
 
     async release(claim, notBefore) {
-      const { count } = await db.outboxMessage.updateMany({
-        where: owned(claim),
-        data: { status: 'pending', nextAttemptAt: notBefore },
-      });
-      return count === 1;
+      return finish(claim, `"status" = 'pending', "nextAttemptAt" = ?`, sqlDate(notBefore));
     },
 
     // Counted as an attempt: a message that crashes the process every time must die eventually.

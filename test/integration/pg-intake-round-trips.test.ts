@@ -172,4 +172,15 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     expect(claims).toBeLessThanOrEqual(6);
     expect(wire.statements.length).toBeLessThanOrEqual(3 * 6);
   });
+
+  it('gives a claim back in one statement, as a worker does with what the shared budget refuses', async () => {
+    const store = createOutboxStore(db, { clock: clock.now });
+    await store.enqueueNow([{ dedupeKey: 'refused-1', channel: 'other', chatId: 'c1', message: { text: '测试' } }]);
+    const [claim] = await store.claimDue(clock.now(), 1, { channel: 'other' });
+    wire.statements.length = 0;
+    // With several processes on one send rate this happened about once per message sent.
+    expect(await store.release(claim!, clock.now())).toBe(true);
+    expect(wire.statements).toHaveLength(1);
+    expect(wire.statements[0]).toMatch(/^UPDATE "OutboxMessage" SET "status" = 'pending'/);
+  });
 });
