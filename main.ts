@@ -112,6 +112,10 @@ async function main(): Promise<void> {
     clock: domain.clock,
     logger,
     pollIntervalMs: 1000,
+    // Idle, polls back off to one in 5 s: every process of a cluster polls, and the process that
+    // queues a message wakes its own worker at once (kick), so the poll only finds retries come
+    // due (the worker wakes for its own), messages of a process that died, and CLI-queued ones.
+    idlePollMaxMs: 5000,
     // Several processes on PostgreSQL share the send rates there; SQLite has one process and its limiter.
     ...(config.DATABASE_URL.startsWith('file:') ? {} : { budget: createSendBudgetStore(db) }),
   });

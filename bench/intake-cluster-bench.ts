@@ -1,5 +1,5 @@
 // npm run bench -- intake --processes N [--db postgres|sqlite] [--pg-url URL] [--reports 1000]
-//   [--concurrency 32] [--photos 0.1] [--drain-timeout 300] [--keep]
+//   [--concurrency 32] [--photos 0.1] [--warmup N] [--drain-timeout 300] [--keep]
 // The intake benchmark across real processes: N main.ts processes as `npm start` runs them
 // (delivery on, Telegram in webhook mode against the Bot API emulator) behind a round-robin
 // balancer like nginx; residents' reports (text, pin, 确认提交; a photo in a --photos share) go
@@ -376,6 +376,8 @@ export async function run(argv: string[]): Promise<void> {
       reports: { type: 'string', default: '1000' },
       concurrency: { type: 'string', default: '32' },
       photos: { type: 'string', default: '0' },
+      // Each process warms up (V8 compiles its hot paths) on its own share of these.
+      warmup: { type: 'string' },
       'drain-timeout': { type: 'string', default: '300' },
       keep: { type: 'boolean', default: false },
     },
@@ -391,6 +393,7 @@ export async function run(argv: string[]): Promise<void> {
       reports: Number(values.reports),
       concurrency: Number(values.concurrency),
       photos,
+      ...(values.warmup !== undefined ? { warmup: Number(values.warmup) } : {}),
       drainTimeoutSeconds: Number(values['drain-timeout']),
       keep: values.keep,
     },

@@ -43,15 +43,22 @@ export function createIdentityStore(db: Db): IdentityPort {
     async resolve(channel, userId, chatId, displayName) {
       // One transaction, so two first messages of a newcomer (private chat and group) make one person.
       return sql.transaction(async (tx) => {
-        // PostgreSQL runs units side by side: the newcomer's two first messages wait for each other here.
-        if (tx.dialect === 'postgres')
+        const find = () =>
+          tx.get<FoundRow>(
+            `SELECT p."id", p."role", p."streetId", p."departmentId", p."displayName", p."active", i."id" AS "identityId", i."chatId", i."blockedAt"
+             FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
+            channel,
+            userId,
+          );
+        // Nearly every message comes from someone known: one read, which on PostgreSQL runs before
+        // any BEGIN (pg-sql-connection.ts), so no transaction and no lock. PostgreSQL runs units
+        // side by side, so a newcomer's two first messages take turns at an advisory lock, and
+        // the one that waited reads again and finds the person the other made.
+        let found = await find();
+        if (!found && tx.dialect === 'postgres') {
           await tx.run('SELECT pg_advisory_xact_lock(hashtext(?))', `identity:${channel}:${userId}`);
-        const found = await tx.get<FoundRow>(
-          `SELECT p."id", p."role", p."streetId", p."departmentId", p."displayName", p."active", i."id" AS "identityId", i."chatId", i."blockedAt"
-           FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
-          channel,
-          userId,
-        );
+          found = await find();
+        }
         if (found) {
           // Pushes go to the person's private chat: a message in a group never moves them there.
           if (found.chatId !== chatId && !isGroupChat(chatId))

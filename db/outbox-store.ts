@@ -2,7 +2,7 @@ import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
 import { OUTBOX_PRIORITY, type ClaimedMessage, type OutboxPort } from '../core/messaging/outbox-port.ts';
 import type { Prisma } from '../prisma/generated/client.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
-import type { SqlTx } from './sql-connection.ts';
+import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { jsonList } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
 
@@ -34,6 +34,11 @@ export interface OutboxStore extends OutboxPort {
     caseId?: number,
     priority?: number,
   ): Promise<number>;
+  /**
+   * PostgreSQL: `enqueue`'s INSERT (at the store's clock) as SQL and parameters, for a caller that
+   * makes it one part of a single statement; nothing is queued unless `onlyIf` holds.
+   */
+  pgInsert(rows: OutboxRowInput[], onlyIf?: string): { sql: string; params: SqlValue[] };
   /** `enqueue` in a transaction of its own. */
   enqueueNow(rows: OutboxRowInput[]): Promise<number>;
   /** `enqueueForPeople` in a transaction of its own. */
@@ -118,6 +123,40 @@ function claimDuePg(tx: SqlTx, byChannel: string, p: ClaimParams): Promise<RawRo
   );
 }
 
+const OUTBOX_COLUMNS =
+  '"dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "priority"';
+
+const outboxValues = (r: OutboxRowInput, now: Date): SqlValue[] => [
+  r.dedupeKey,
+  r.channel,
+  r.chatId,
+  r.personId ?? null,
+  r.caseId ?? null,
+  JSON.stringify(r.message),
+  sqlDate(r.notBefore ?? now),
+  sqlDate(now),
+  r.priority ?? OUTBOX_PRIORITY.push,
+];
+
+/**
+ * PostgreSQL: queues `rows` (at least one) in one statement, in their order (ids follow the
+ * VALUES list, and each chat's order is its ids'), those whose dedupeKey exists skipped. With
+ * `onlyIf` (an SQL condition) nothing is queued unless it holds, so the insert can be one part of
+ * a larger statement (processed-update-store.ts). Values are cast: a SELECT's are not inferred
+ * from the columns they go to.
+ */
+export function pgOutboxInsert(
+  rows: OutboxRowInput[],
+  now: Date,
+  onlyIf = 'TRUE',
+): { sql: string; params: SqlValue[] } {
+  const row = "(?, ?, ?, ?::int, ?::int, ?, 'pending', 0, ?::timestamp(3), ?::timestamp(3), ?::int)";
+  return {
+    sql: `INSERT INTO "OutboxMessage" (${OUTBOX_COLUMNS}) SELECT * FROM (VALUES ${rows.map(() => row).join(', ')}) AS "v" WHERE ${onlyIf} ON CONFLICT ("dedupeKey") DO NOTHING`,
+    params: rows.flatMap((r) => outboxValues(r, now)),
+  };
+}
+
 /**
  * The outbox over Prisma. Writes that finish a claim match on (id, status 'sending', lease)
  * so a worker that stalled past its lease cannot undo what the next owner did.
@@ -127,28 +166,24 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
   // The worker renews a claim whose lease would not cover its send (delivery-worker.ts stillHeld).
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
   const sql = sqlOf(db);
-  const owned = (c: ClaimedMessage) => ({ id: c.id, status: 'sending', nextAttemptAt: c.leaseUntil });
 
   // Every reply goes through here, so inserts are prepared statements on Prisma's connection
-  // (sql-connection.ts), joining whichever unit of work the caller holds.
+  // (sql-connection.ts), joining whichever unit of work the caller holds. On PostgreSQL all the
+  // rows go in one statement: a round trip there costs more than the rows.
   async function enqueue(tx: SqlTx, rows: OutboxRowInput[]): Promise<number> {
     const now = clock();
+    if (tx.dialect === 'postgres') {
+      if (rows.length === 0) return 0;
+      const insert = pgOutboxInsert(rows, now);
+      return (await tx.run(insert.sql, ...insert.params)).changes;
+    }
     let inserted = 0;
     for (const r of rows) {
       // ON CONFLICT DO NOTHING rather than find-then-create: a concurrent writer cannot make it throw.
       inserted += (
         await tx.run(
-          `INSERT INTO "OutboxMessage" ("dedupeKey", "channel", "chatId", "personId", "caseId", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "priority")
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT ("dedupeKey") DO NOTHING`,
-          r.dedupeKey,
-          r.channel,
-          r.chatId,
-          r.personId ?? null,
-          r.caseId ?? null,
-          JSON.stringify(r.message),
-          sqlDate(r.notBefore ?? now),
-          sqlDate(now),
-          r.priority ?? OUTBOX_PRIORITY.push,
+          `INSERT INTO "OutboxMessage" (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT ("dedupeKey") DO NOTHING`,
+          ...outboxValues(r, now),
         )
       ).changes;
     }
@@ -183,6 +218,19 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     );
   }
 
+  /** Sets `set` on the claimed row if the claim still holds; true if it did. */
+  const finish = async (c: ClaimedMessage, set: string, ...params: SqlValue[]): Promise<boolean> =>
+    (
+      await sql.statement((tx) =>
+        tx.run(
+          `UPDATE "OutboxMessage" SET ${set} WHERE "id" = ? AND "status" = 'sending' AND "nextAttemptAt" = ?`,
+          ...params,
+          c.id,
+          sqlDate(c.leaseUntil),
+        ),
+      )
+    ).changes === 1;
+
   /** Rows left in `sending` (those `where` picks) go back to the queue now, counted as an attempt. */
   const requeueSending = async (where: Prisma.OutboxMessageWhereInput, now: Date, reason: string) =>
     (
@@ -195,7 +243,9 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
   return {
     enqueue,
     enqueueForPeople,
-    enqueueNow: (rows) => sql.transaction((tx) => enqueue(tx, rows)),
+    pgInsert: (rows, onlyIf) => pgOutboxInsert(rows, clock(), onlyIf),
+    // One INSERT on PostgreSQL (enqueue), so no BEGIN/COMMIT around it.
+    enqueueNow: (rows) => sql.statement((tx) => enqueue(tx, rows)),
     enqueueForPeopleNow: (personIds, message, key, caseId) =>
       sql.transaction((tx) => enqueueForPeople(tx, personIds, message, key, caseId)),
 
@@ -211,7 +261,8 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       // One channel: an equality, so the (status, channel, priority, id) index gives the order.
       const channelParam = select.channel ?? JSON.stringify(select.otherThan ?? []);
       const skipChats = JSON.stringify(select.skipChats ?? []);
-      const rows = await sql.transaction((tx) => {
+      // One statement: on PostgreSQL without BEGIN/COMMIT (sql.statement), as the worker polls with it.
+      const rows = await sql.statement((tx) => {
         const byChannel =
           select.channel !== undefined ? 'o."channel" = ?' : `o."channel" NOT IN ${jsonList(tx.dialect, 'text')}`;
         if (tx.dialect === 'postgres')
@@ -283,8 +334,9 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     },
 
     async markSent(id, sentAt) {
-      // A raw unit, so the sends that finish in one turn of the event loop share one commit.
-      await sql.transaction((tx) =>
+      // A raw unit, so the sends that finish in one turn of the event loop share one commit on
+      // SQLite; one statement, so one round trip on PostgreSQL.
+      await sql.statement((tx) =>
         tx.run(
           `UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ? WHERE "id" = ? AND "status" <> 'sent'`,
           sqlDate(sentAt),
@@ -293,33 +345,24 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       );
     },
 
+    // A claim is finished only while it is still this worker's: same row, still `sending`, same
+    // lease. One raw statement each (no Prisma, no BEGIN/COMMIT on PostgreSQL): with several
+    // processes sharing a channel's send rate, rows the budget refuses go back often (release).
     async markRetry(claim, nextAttemptAt, error, countAttempt = true) {
-      const { count } = await db.outboxMessage.updateMany({
-        where: owned(claim),
-        data: {
-          status: 'pending',
-          nextAttemptAt,
-          lastError: error,
-          ...(countAttempt ? { attempts: { increment: 1 } } : {}),
-        },
-      });
-      return count === 1;
+      return finish(
+        claim,
+        `"status" = 'pending', "nextAttemptAt" = ?, "lastError" = ?${countAttempt ? ', "attempts" = "attempts" + 1' : ''}`,
+        sqlDate(nextAttemptAt),
+        error,
+      );
     },
 
     async markDead(claim, error) {
-      const { count } = await db.outboxMessage.updateMany({
-        where: owned(claim),
-        data: { status: 'dead', lastError: error, attempts: { increment: 1 } },
-      });
-      return count === 1;
+      return finish(claim, `"status" = 'dead', "lastError" = ?, "attempts" = "attempts" + 1`, error);
     },
 
     async release(claim, notBefore) {
-      const { count } = await db.outboxMessage.updateMany({
-        where: owned(claim),
-        data: { status: 'pending', nextAttemptAt: notBefore },
-      });
-      return count === 1;
+      return finish(claim, `"status" = 'pending', "nextAttemptAt" = ?`, sqlDate(notBefore));
     },
 
     // Counted as an attempt: a message that crashes the process every time must die eventually.

@@ -1,7 +1,7 @@
 import { budgetView, budgetWaitMs, longestWindowMs, type BudgetUse } from '../core/messaging/send-budget-fns.ts';
 import type { Reservation, SendBudgetPort } from '../core/messaging/send-budget-port.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
-import type { SqlTx } from './sql-connection.ts';
+import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { jsonList } from './sql-dialect.ts';
 import { sqlBool, sqlDate } from './sql-values.ts';
 
@@ -23,6 +23,8 @@ const toUse = (r: UseRow): BudgetUse => ({
 
 const MINUTE = 60_000;
 const SECOND = 1_000;
+/** How often a process deletes a channel's sends that no window counts any more. */
+const PURGE_EVERY_MS = 10_000;
 const COLUMNS = '"chatId", "isGroup", "cost", "endsAt", "inFlight"';
 
 /**
@@ -39,6 +41,7 @@ const COLUMNS = '"chatId", "isGroup", "cost", "endsAt", "inFlight"';
  */
 export function createSendBudgetStore(db: Db): SendBudgetPort {
   const sql = sqlOf(db);
+  const lastPurge = new Map<string, number>();
 
   /**
    * The sends budgetView/budgetWaitMs need: the channel's of the last second and of the last
@@ -74,46 +77,57 @@ export function createSendBudgetStore(db: Db): SendBudgetPort {
         return budgetView(await recent(tx, channel, at, limits.perChatIntervalMs ?? 0), limits, at);
       }),
 
-    reserve(channel, limits, requests, now) {
-      if (requests.length === 0) return Promise.resolve([]);
+    async reserve(channel, limits, requests, now) {
+      if (requests.length === 0) return [];
+      const at = now.getTime();
+      // What no window counts any more goes, so the table holds about a minute of sends. The
+      // reads below skip such rows anyway, so this runs at most every few seconds per channel,
+      // on its own, not inside the locked reservation that every process waits for.
+      if (at - (lastPurge.get(channel) ?? -Infinity) >= PURGE_EVERY_MS || at < (lastPurge.get(channel) ?? 0)) {
+        lastPurge.set(channel, at);
+        await sql.statement((tx) =>
+          tx.run(
+            'DELETE FROM "SendUse" WHERE "channel" = ? AND "endsAt" <= ?',
+            channel,
+            sqlDate(new Date(at - Math.max(longestWindowMs(limits), SECOND))),
+          ),
+        );
+      }
       return sql.transaction(async (tx) => {
         if (tx.dialect === 'postgres')
           await tx.run('SELECT pg_advisory_xact_lock(hashtext(?))', `send-budget:${channel}`);
-        const at = now.getTime();
-        // What no window counts any more goes, so the table holds about a minute of sends.
-        await tx.run(
-          'DELETE FROM "SendUse" WHERE "channel" = ? AND "endsAt" <= ?',
-          channel,
-          sqlDate(new Date(at - Math.max(longestWindowMs(limits), SECOND))),
-        );
         const uses = await recent(tx, channel, at, limits.perChatIntervalMs ?? 0, [
           ...new Set(requests.map((r) => r.chatId)),
         ]);
-        const out: Reservation[] = [];
-        for (const r of requests) {
+        const decided = requests.map((r) => {
           const waitMs = budgetWaitMs(uses, limits, r.chatId, r.group, r.cost, at);
-          if (waitMs > 0) {
-            out.push({ granted: false, waitMs });
-            continue;
-          }
+          if (waitMs > 0) return { waitMs };
           const endsAt = Math.max(r.holdUntil.getTime(), at + 1);
-          const row = await tx.get<{ id: number }>(
-            `INSERT INTO "SendUse" ("channel", "chatId", "isGroup", "cost", "endsAt", "inFlight") VALUES (?, ?, ?, ?, ?, TRUE) RETURNING "id"`,
-            channel,
-            r.chatId,
-            sqlBool(r.group),
-            r.cost,
-            sqlDate(new Date(endsAt)),
-          );
           uses.push({ chatId: r.chatId, group: r.group, cost: r.cost, endsAt, inFlight: true });
-          out.push({ granted: true, useId: Number(row!.id) });
-        }
-        return out;
+          return { row: [channel, r.chatId, sqlBool(r.group), r.cost, sqlDate(new Date(endsAt))] as SqlValue[] };
+        });
+        const rows = decided.flatMap((d) => (d.row ? [d.row] : []));
+        // The granted sends in one INSERT: ids come in the VALUES order, so sorted they match it.
+        const ids = rows.length
+          ? (
+              await tx.all<{ id: number }>(
+                `INSERT INTO "SendUse" ("channel", "chatId", "isGroup", "cost", "endsAt", "inFlight") VALUES ${rows.map(() => '(?, ?, ?, ?, ?, TRUE)').join(', ')} RETURNING "id"`,
+                ...rows.flat(),
+              )
+            )
+              .map((r) => Number(r.id))
+              .sort((a, b) => a - b)
+          : [];
+        let next = 0;
+        return decided.map((d): Reservation =>
+          d.row ? { granted: true, useId: ids[next++]! } : { granted: false, waitMs: d.waitMs },
+        );
       });
     },
 
     async finish(useId, endedAt) {
-      await sql.transaction((tx) =>
+      // One statement: on PostgreSQL one round trip, without BEGIN/COMMIT.
+      await sql.statement((tx) =>
         tx.run(
           'UPDATE "SendUse" SET "endsAt" = ?, "inFlight" = FALSE WHERE "id" = ? AND "inFlight" = TRUE',
           sqlDate(endedAt),

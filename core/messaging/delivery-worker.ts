@@ -24,6 +24,12 @@ export interface DeliveryWorkerDeps {
    */
   budget?: SendBudgetPort;
   pollIntervalMs?: number;
+  /**
+   * With nothing to send, each empty poll doubles the wait up to this (default pollIntervalMs: no
+   * backing off). A kick, a claim or a retry coming due brings it back to pollIntervalMs. Every
+   * process of a cluster polls: idle ones should cost the database little.
+   */
+  idlePollMaxMs?: number;
   batchSize?: number;
   /** A send that hangs longer than this counts as failed; keep it well under the store's lease. */
   sendTimeoutMs?: number;
@@ -74,6 +80,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const channels = [...senders.keys()];
   const policy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const pollIntervalMs = deps.pollIntervalMs ?? 1_000;
+  const idlePollMaxMs = Math.max(deps.idlePollMaxMs ?? pollIntervalMs, pollIntervalMs);
+  // The poll's wait now (backed off while idle), and the earliest retry this worker scheduled.
+  let idleMs = pollIntervalMs;
+  let retryAt = Infinity;
   const batchSize = deps.batchSize ?? 20;
   const sendTimeoutMs = deps.sendTimeoutMs ?? 60_000;
   const inflight = new Set<Promise<void>>();
@@ -128,6 +138,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       return;
     }
     const kept = await store.markRetry(row, d.nextAttemptAt, d.error, d.countAttempt);
+    if (kept) retryAt = Math.min(retryAt, d.nextAttemptAt.getTime());
     const fields = { ...log, attempt: row.attempts + 1, nextAttemptAt: d.nextAttemptAt.toISOString(), err: d.error };
     if (!kept) logger.warn(fields, 'lease lost while sending; another worker owns the message now');
     else if (d.countAttempt) logger.warn(fields, 'message delivery failed; will retry');
@@ -284,17 +295,23 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   async function loop(): Promise<void> {
     while (running) {
       let sleepMs: number | null = pollIntervalMs;
+      let claimed = 0;
       try {
-        ({ sleepMs } = await batch());
+        ({ sleepMs, claimed } = await batch());
       } catch (err) {
         logger.error({ err: describeError(err) }, 'delivery cycle failed; will try again');
       }
       if (!running) break;
       if (kicked) {
         kicked = false;
+        idleMs = pollIntervalMs;
         continue;
       }
-      const ms = Math.min(sleepMs ?? pollIntervalMs, pollIntervalMs);
+      // An empty poll waits longer next time; anything found, or held back by a limit, does not.
+      idleMs = claimed > 0 || sleepMs !== null ? pollIntervalMs : Math.min(idleMs * 2, idlePollMaxMs);
+      const now = clock().getTime();
+      if (retryAt <= now) retryAt = Infinity;
+      const ms = Math.min(sleepMs ?? idleMs, idleMs, Math.max(0, retryAt - now));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms);
         wake = () => {
@@ -333,6 +350,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     },
     kick() {
       kicked = true;
+      idleMs = pollIntervalMs;
       wake?.();
     },
   };

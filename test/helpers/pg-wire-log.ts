@@ -17,12 +17,15 @@ export interface PgWireLog {
   urlThrough(url: string): string;
   /** The statements executed so far (their SQL text), in order. */
   readonly statements: string[];
+  /** The statements parsed so far (Parse messages; a named prepared statement is parsed once per connection). */
+  readonly parses: string[];
   close(): Promise<void>;
 }
 
 export async function startPgWireLog(serverUrl: string): Promise<PgWireLog> {
   const target = new URL(serverUrl);
   const statements: string[] = [];
+  const parses: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
@@ -60,6 +63,7 @@ export async function startPgWireLog(serverUrl: string): Promise<PgWireLog> {
         else if (type === 'P') {
           const [name, at] = cstring(body, 0);
           parsed.set(name, cstring(body, at)[0]);
+          parses.push(cstring(body, at)[0]);
         } else if (type === 'B') {
           const [portal, at] = cstring(body, 0);
           portals.set(portal, parsed.get(cstring(body, at)[0]) ?? '');
@@ -80,6 +84,7 @@ export async function startPgWireLog(serverUrl: string): Promise<PgWireLog> {
   const { port } = server.address() as net.AddressInfo;
   return {
     statements,
+    parses,
     urlThrough(url: string) {
       const u = new URL(url);
       u.hostname = '127.0.0.1';
