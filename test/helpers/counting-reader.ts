@@ -1,6 +1,7 @@
-// A reader (db/reader-pool.ts) that counts what goes through it on its way to the real one:
-// trips (a statement alone, or a batch of them in one `many`) and statements, for the tests
-// that pin how many trips a request costs (case detail, cold statistics).
+// Readers (db/reader-pool.ts) that watch what goes through them on the way to the real one:
+// countingReader counts trips (a statement alone, or a batch of them in one `many`) and
+// statements, for the tests that pin how many trips a request costs (case detail, cold
+// statistics); recordingReader remembers each statement, for the tests that EXPLAIN them.
 import type { ReadQuery, ReadRequest } from '../../db/reader-pool.ts';
 import type { SqlValue } from '../../db/sql-connection.ts';
 
@@ -31,4 +32,24 @@ export function countingReader(real: ReadQuery): { reader: ReadQuery; counts: Re
     },
   );
   return { reader, counts };
+}
+
+/** A statement as a reader was asked it. */
+export interface RecordedRead {
+  sql: string;
+  args: SqlValue[];
+}
+
+/**
+ * Passes each statement on alone (no `many`: the caller then sends its reads one by one, each
+ * seen with its own arguments) and appends it to `seen`.
+ */
+export function recordingReader(real: ReadQuery, seen: RecordedRead[]): ReadQuery {
+  return Object.assign(
+    <T>(sql: string, ...args: SqlValue[]) => {
+      seen.push({ sql, args });
+      return real<T>(sql, ...args);
+    },
+    { dialect: real.dialect },
+  );
 }

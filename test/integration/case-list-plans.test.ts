@@ -14,7 +14,7 @@ import { sqlOf } from '../../db/prisma-client.ts';
 import { publicCases } from '../../db/public-case-queries.ts';
 import { attachReaderPool, readerOf } from '../../db/reader-pool.ts';
 import { seedReferenceData } from '../../db/seed.ts';
-import type { SqlValue } from '../../db/sql-connection.ts';
+import { recordingReader, type RecordedRead } from '../helpers/counting-reader.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { forEachEngine } from '../contract/engines.ts';
@@ -23,7 +23,7 @@ const HOUR = 3_600_000;
 const clock = createFakeClock('2026-03-02T01:00:00.000Z');
 
 forEachEngine((t) => {
-  const seen: Array<{ sql: string; args: SqlValue[] }> = [];
+  const seen: RecordedRead[] = [];
   let admin: TestPerson;
   let lead: TestPerson;
   let overdueTotal = 0;
@@ -58,17 +58,7 @@ forEachEngine((t) => {
     // work on a live server); SQLite plans without statistics, as a Gridline database does.
     if (t().engine === 'postgres') await db.$executeRawUnsafe('VACUUM ANALYZE "Case"');
     // Every statement the list reads with, run for real on the test database and remembered.
-    const read = readerOf(db);
-    attachReaderPool(db, {
-      all: Object.assign(
-        <T>(sql: string, ...args: SqlValue[]) => {
-          seen.push({ sql, args });
-          return read<T>(sql, ...args);
-        },
-        { dialect: read.dialect },
-      ),
-      close: async () => {},
-    });
+    attachReaderPool(db, { all: recordingReader(readerOf(db), seen), close: async () => {} });
   });
 
   afterAll(() => {

@@ -10,7 +10,7 @@ import { likePattern, SEARCH_MANY_FROM } from '../../db/case-text-search.ts';
 import { sqlOf } from '../../db/prisma-client.ts';
 import { attachReaderPool, readerOf } from '../../db/reader-pool.ts';
 import { seedReferenceData } from '../../db/seed.ts';
-import type { SqlValue } from '../../db/sql-connection.ts';
+import { recordingReader, type RecordedRead } from '../helpers/counting-reader.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { forEachEngine } from '../contract/engines.ts';
@@ -79,7 +79,7 @@ forEachEngine((t) => {
   let admin: TestPerson;
   let lead: TestPerson;
   let resident: TestPerson;
-  const seen: Array<{ sql: string; args: SqlValue[] }> = [];
+  const seen: RecordedRead[] = [];
 
   beforeAll(async () => {
     const { db } = t();
@@ -109,17 +109,7 @@ forEachEngine((t) => {
         if (i % 7 === 0) await f.follow(c.id, lead.id);
       }
     // Every statement the list reads with, run on the test database and remembered.
-    const read = readerOf(db);
-    attachReaderPool(db, {
-      all: Object.assign(
-        <T>(sql: string, ...args: SqlValue[]) => {
-          seen.push({ sql, args });
-          return read<T>(sql, ...args);
-        },
-        { dialect: read.dialect },
-      ),
-      close: async () => {},
-    });
+    attachReaderPool(db, { all: recordingReader(readerOf(db), seen), close: async () => {} });
   });
 
   const query = (q: Partial<CaseListQuery>): CaseListQuery => ({ page: 1, pageSize: 4, ...q });
