@@ -44,20 +44,23 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** Resident i's next message in their Telegram chat, as a new update. */
+function say(i: number, m: Partial<InboundMessage>) {
+  seq += 1;
+  const userId = `9000${i}`;
+  return bot.runtime.receive({
+    channel: 'telegram',
+    chatId: userId,
+    userId,
+    updateId: `r${seq}`,
+    displayName: `居民${i}`,
+    ...m,
+  });
+}
+
 /** One resident's report, as a newcomer: text, the pin, then 确认提交. Returns the reply texts. */
 async function report(i: number): Promise<string[]> {
-  const userId = `9000${i}`;
-  const send = async (m: Partial<InboundMessage>) => {
-    seq += 1;
-    return bot.runtime.receive({
-      channel: 'telegram',
-      chatId: userId,
-      userId,
-      updateId: `r${seq}`,
-      displayName: `居民${i}`,
-      ...m,
-    });
-  };
+  const send = (m: Partial<InboundMessage>) => say(i, m);
   const texts: string[] = [];
   texts.push(...(await send({ text: '门口一堆建筑垃圾没人清理，堆了好几天' })).map((r) => r.text));
   const pinned = await send({ location: { lat: 30.5795 + i * 0.001, lng: 114.2869, crs: 'wgs84' } });
@@ -89,15 +92,7 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
 
     wire.statements.length = 0;
     // The same resident again: known, so no lock and no insert for the sender.
-    seq += 1;
-    const again = await bot.runtime.receive({
-      channel: 'telegram',
-      chatId: '90001',
-      userId: '90001',
-      updateId: `r${seq}`,
-      displayName: '居民1',
-      text: '门口又有人乱倒建筑垃圾',
-    });
+    const again = await say(1, { text: '门口又有人乱倒建筑垃圾' });
     expect(again.length).toBeGreaterThan(0);
     const known = counts(wire.statements);
     // Was 15 statements in 4 transactions: now the duplicate check, the sender, the chat's state
@@ -110,17 +105,7 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     // planned) again. Planning was most of PostgreSQL's CPU per report.
     wire.statements.length = 0;
     wire.parses.length = 0;
-    for (let i = 0; i < 4; i++) {
-      seq += 1;
-      await bot.runtime.receive({
-        channel: 'telegram',
-        chatId: '90001',
-        userId: '90001',
-        updateId: `r${seq}`,
-        displayName: '居民1',
-        text: '门口又有人乱倒建筑垃圾',
-      });
-    }
+    for (let i = 0; i < 4; i++) await say(1, { text: '门口又有人乱倒建筑垃圾' });
     expect(wire.statements.length).toBeGreaterThanOrEqual(16);
     expect(wire.parses.length).toBeLessThanOrEqual(4); // a connection of the pool used for the first time
   });
