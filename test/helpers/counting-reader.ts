@@ -2,8 +2,15 @@
 // countingReader counts trips (a statement alone, or a batch of them in one `many`) and
 // statements, for the tests that pin how many trips a request costs (case detail, cold
 // statistics); recordingReader remembers each statement, for the tests that EXPLAIN them.
-import type { ReadQuery, ReadRequest } from '../../db/reader-pool.ts';
+import {
+  attachReaderPool,
+  createReaderPool,
+  readerOf,
+  type ReadQuery,
+  type ReadRequest,
+} from '../../db/reader-pool.ts';
 import type { SqlValue } from '../../db/sql-connection.ts';
+import type { TestDb } from './test-db.ts';
 
 export interface ReadCounts {
   trips: number;
@@ -32,6 +39,17 @@ export function countingReader(real: ReadQuery): { reader: ReadQuery; counts: Re
     },
   );
   return { reader, counts };
+}
+
+/**
+ * Counts every read the app sends from now on: through two reader threads of its own on SQLite
+ * (as production reads), through the store's pool on PostgreSQL. `close` ends the threads.
+ */
+export function attachCountingReader(t: TestDb): { counts: ReadCounts; close(): Promise<void> } {
+  const pool = t.engine === 'sqlite' ? createReaderPool(t.url, 2) : null;
+  const counting = countingReader(pool ? pool.all : readerOf(t.db));
+  attachReaderPool(t.db, { all: counting.reader, close: async () => {} });
+  return { counts: counting.counts, close: async () => pool?.close() };
 }
 
 /** A statement as a reader was asked it. */

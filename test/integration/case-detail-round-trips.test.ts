@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachReaderPool, createReaderPool, readerOf, type ReaderPool } from '../../db/reader-pool.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
-import { countingReader, type ReadCounts } from '../helpers/counting-reader.ts';
+import { attachCountingReader, type ReadCounts } from '../helpers/counting-reader.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { serveThroughWireLog } from '../helpers/pg-wire-log.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -18,7 +17,7 @@ import { defaultTestEngine } from '../helpers/test-db.ts';
 const clock = createFakeClock('2026-11-20T04:00:00Z');
 const H = 3_600_000;
 let t: TestApp;
-let pool: ReaderPool | null = null;
+let counting: ReturnType<typeof attachCountingReader> | undefined;
 let admin: TestPerson;
 let withPhotos = '';
 let plain = '';
@@ -56,15 +55,12 @@ beforeAll(async () => {
   plain = (await f.case({ reporterId: resident.id, street: '北湖街道', createdAt: new Date(now - 5 * H) })).number;
 
   // Every read the detail sends to the reader, counted on its way to the real one.
-  pool = t.engine === 'sqlite' ? createReaderPool(t.url, 2) : null;
-  const real = pool ? pool.all : readerOf(t.db);
-  const counting = countingReader(real);
+  counting = attachCountingReader(t);
   counts = counting.counts;
-  attachReaderPool(t.db, { all: counting.reader, close: async () => {} });
 });
 
 afterAll(async () => {
-  await pool?.close();
+  await counting?.close();
   await t?.close();
 });
 

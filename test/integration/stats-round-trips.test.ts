@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachReaderPool, createReaderPool, readerOf, type ReaderPool } from '../../db/reader-pool.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
-import { countingReader, type ReadCounts } from '../helpers/counting-reader.ts';
+import { attachCountingReader, type ReadCounts } from '../helpers/counting-reader.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { serveThroughWireLog } from '../helpers/pg-wire-log.ts';
@@ -23,7 +22,7 @@ import { defaultTestEngine } from '../helpers/test-db.ts';
 const NOW = new Date('2026-11-20T04:00:00Z');
 const HOUR = 3_600_000;
 let t: TestApp;
-let pool: ReaderPool | null = null;
+let counting: ReturnType<typeof attachCountingReader> | undefined;
 let admin: TestPerson;
 let counts: ReadCounts;
 
@@ -44,15 +43,12 @@ beforeAll(async () => {
       resolvedAt: new Date(NOW.getTime() - (i + 1) * 8 * HOUR),
       closedAt: i % 3 ? new Date(NOW.getTime() - (i + 1) * 8 * HOUR) : null,
     });
-  pool = t.engine === 'sqlite' ? createReaderPool(t.url, 2) : null;
-  const all = pool ? pool.all : readerOf(t.db);
-  const counting = countingReader(all);
+  counting = attachCountingReader(t);
   counts = counting.counts;
-  attachReaderPool(t.db, { all: counting.reader, close: async () => {} });
 });
 
 afterAll(async () => {
-  await pool?.close();
+  await counting?.close();
   await t?.close();
 });
 
