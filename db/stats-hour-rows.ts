@@ -5,7 +5,7 @@ import type { ReadQuery } from './reader-pool.ts';
 import { jsonField } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
 import type { EventSum } from './stats-event-queries.ts';
-import { CLOSED_BY_DEADLINE, HANDLED_ON_TIME, list, num } from './stats-sql.ts';
+import { CLOSED_BY_DEADLINE, HANDLED_ON_TIME, idOrNull, list, num } from './stats-sql.ts';
 
 /**
  * The minutes of a period bound inside a past hour, figured from that hour's rows kept in memory.
@@ -70,7 +70,6 @@ export const hourRowsKey = (hour: Period, streetId: number | null, people: boole
 const instant = (v: unknown): number =>
   v instanceof Date ? v.getTime() : Date.parse(/(Z|[+-]\d\d:?\d\d)$/.test(String(v)) ? String(v) : `${String(v)}Z`);
 const instantOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : instant(v));
-const idOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const flag = (cond: string) => `CASE WHEN ${cond} THEN 1 ELSE 0 END`;
 
 /** Reads the rows of `hour` (a clock hour) for the scope, in one batch. */

@@ -12,7 +12,7 @@ import type { Db } from './prisma-client.ts';
 import { batchedReads, readerOf, type ReadQuery } from './reader-pool.ts';
 import { countTrue, districtDate, hoursBetween } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
-import { CLOSED_BY_DEADLINE, list, num } from './stats-sql.ts';
+import { CLOSED_BY_DEADLINE, idOrNull, list, num } from './stats-sql.ts';
 import {
   eventRowsFromFacts,
   eventSumsFromRollups,
@@ -58,8 +58,6 @@ import type { TtlCache } from '../core/stats/ttl-cache.ts';
  * - patrol findings settled on the spot within the period (721 "service"), attributed to
  *   the patrol's street, or the inspector's when the finding has no patrol.
  */
-
-const id = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** The case-state rows of [from, to) computed from the cases themselves (db/stats-rollup.ts sums the same per day). */
 export async function caseRowsDirect(
@@ -140,7 +138,7 @@ export async function caseRowsDirect(
 
   return {
     groups: groups.map((r): CaseGroupRow => ({
-      streetId: id(r.streetId),
+      streetId: idOrNull(r.streetId),
       status: String(r.status),
       post: (r.post as string | null) ?? null,
       mode721: (r.mode721 as string | null) ?? null,
@@ -152,13 +150,13 @@ export async function caseRowsDirect(
       handlingHoursSum: num(r.hours),
     })),
     due: due.map((r): DueRow => ({
-      streetId: id(r.streetId),
-      departmentId: id(r.departmentId),
+      streetId: idOrNull(r.streetId),
+      departmentId: idOrNull(r.departmentId),
       due: num(r.due),
       postponed: num(r.postponed),
       onTime: num(r.onTime),
     })),
-    ratings: ratings.map((r): RatingRow => ({ streetId: id(r.streetId), score: String(r.score), n: num(r.n) })),
+    ratings: ratings.map((r): RatingRow => ({ streetId: idOrNull(r.streetId), score: String(r.score), n: num(r.n) })),
     createdPerDay: created.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
     closedPerDay: closed.map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
   };
@@ -180,7 +178,7 @@ export async function settledRows(
     sqlDate(period.to),
     ...(streetId === null ? [] : [streetId]),
   );
-  return rows.map((r): SettledFindingRow => ({ streetId: id(r.streetId), n: num(r.n) }));
+  return rows.map((r): SettledFindingRow => ({ streetId: idOrNull(r.streetId), n: num(r.n) }));
 }
 
 const DAY_MS = 86_400_000;
@@ -492,8 +490,8 @@ async function todayFromRollups(
     ),
   ]);
   const notYetDue = ahead.map((r): DueRow => ({
-    streetId: id(r.streetId),
-    departmentId: id(r.departmentId),
+    streetId: idOrNull(r.streetId),
+    departmentId: idOrNull(r.departmentId),
     due: -num(r.due),
     postponed: -num(r.postponed),
     onTime: 0,

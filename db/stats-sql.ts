@@ -4,6 +4,9 @@
 /** COUNT and SUM come back as bigint (or null over no rows). */
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
+/** A nullable id column (a case's street or department) as the rows give it. */
+export const idOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
 /** A list of fixed words (statuses, roles, event types) as an SQL `IN` list. */
 export const list = (xs: readonly string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})`;
 
