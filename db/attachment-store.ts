@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AttachmentPort, AttachmentRecord } from '../core/evidence/attachment-port.ts';
-import { engineOfClient, pgReadOf, sqlOf, type Db } from './prisma-client.ts';
+import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlValue } from './sql-connection.ts';
 import { dateOrNull, sqlDate, sqlDateOrNull } from './sql-values.ts';
 
@@ -40,15 +40,14 @@ const record = (r: AttachmentRow): AttachmentRecord => ({
  *
  * Every photo upload runs `findFirstBySha256` and `create`, each one statement, so neither goes
  * through Prisma: on SQLite a Prisma write commits on its own (one more WAL fsync per photo) and
- * ends the group commit the other chats' units were joining, so there they are a unit of work
- * (sql-connection.ts) that joins it; on PostgreSQL one statement needs no transaction, so it goes
+ * ends the group commit the other chats' units were joining. Each is a one-statement unit
+ * (sql-connection.ts `statement`): on SQLite it joins the group commit, on PostgreSQL it goes
  * alone (one round trip instead of BEGIN, the statement and COMMIT).
  */
 export function createAttachmentStore(db: Db): AttachmentPort {
   const sql = sqlOf(db);
-  const lone = engineOfClient(db) === 'postgres' ? pgReadOf(db) : null;
-  const one = async <T>(statement: string, ...params: SqlValue[]): Promise<T | undefined> =>
-    lone ? (await lone<T>(statement, ...params))[0] : sql.transaction((tx) => tx.get<T>(statement, ...params));
+  const one = <T>(statement: string, ...params: SqlValue[]): Promise<T | undefined> =>
+    sql.statement((tx) => tx.get<T>(statement, ...params));
   return {
     async create(row) {
       const created = await one<AttachmentRow>(
