@@ -5,8 +5,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import {
   bindMigrationAwareSqlAdapterFactory,
+  DriverAdapterError,
+  type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
@@ -55,6 +58,37 @@ export interface OpenEngine {
   close(): Promise<void>;
 }
 
+/**
+ * PostgreSQL's adapter runs a migration script by splitting it on every ";", which cuts a
+ * comment, a string or a function body holding one in two. The server parses a script sent
+ * whole (the simple query protocol), as `prisma migrate` with the native engine does, so the
+ * script goes to one connection of the adapter's pool in one piece
+ * (test/integration/pg-migration-script.test.ts).
+ */
+function wholeScripts<A extends SqlDriverAdapter>(adapter: A, engineKind: Engine): A {
+  if (engineKind !== 'postgres') return adapter;
+  const pool = (adapter as unknown as Awaited<ReturnType<PrismaPg['connect']>>).underlyingDriver();
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (err) {
+      // The engine shows a DriverAdapterError's message (the server's "ERROR: ..."); any other
+      // error reaches the user as "External error id#0".
+      if (!(err instanceof pg.DatabaseError)) throw err;
+      throw new DriverAdapterError({
+        kind: 'postgres',
+        code: err.code ?? 'N/A',
+        severity: err.severity ?? 'N/A',
+        message: err.message,
+        detail: err.detail,
+        column: err.column,
+        hint: err.hint,
+      });
+    }
+  };
+  return adapter;
+}
+
 /** Opens the engine against a SQLite (`file:/path/to.db`) or PostgreSQL (`postgresql://…`) URL. */
 export async function openSchemaEngine(
   databaseUrl: string,
@@ -72,12 +106,12 @@ export async function openSchemaEngine(
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: async () => {
-      const adapter = await factory.connect();
+      const adapter = wholeScripts(await factory.connect(), engineKind);
       opened.push(adapter);
       return adapter;
     },
     connectToShadowDb: async () => {
-      const adapter = await factory.connectToShadowDb();
+      const adapter = wholeScripts(await factory.connectToShadowDb(), engineKind);
       opened.push(adapter);
       return adapter;
     },
