@@ -2,14 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseFactory } from '../helpers/case-factory.ts';
 import { png } from '../helpers/test-images.ts';
 import { createWebChatApp, type WebChatApp } from '../helpers/webchat-app.ts';
+import { cookiesOf } from '../helpers/cookies.ts';
 
 // Bad HTTP input gets a 4xx with a Chinese message, never a 500, and nothing is made up from it.
 let t: WebChatApp;
 let cookie = '';
 let csrf = '';
-
-const cookiesOf = (setCookie: string | string[] | undefined) =>
-  (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!).join('; ');
 
 beforeAll(async () => {
   t = await createWebChatApp();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createWebChatApp, type WebChatApp } from '../helpers/webchat-app.ts';
+import { cookiesOf } from '../helpers/cookies.ts';
 
 // Flood control on the web chat: messages per person and per address, and which address counts.
 const clock = createFakeClock('2026-03-02T02:00:00.000Z');
@@ -8,9 +9,6 @@ const LIMITS = { CHAT_MESSAGES_PER_MINUTE: '5', ADDRESS_REQUESTS_PER_MINUTE: '8'
 let plain: WebChatApp; // no TRUST_PROXY: the peer is the client, whatever X-Forwarded-For says
 let proxied: WebChatApp; // behind a proxy on 127.0.0.1 (fastify inject's peer address)
 let seq = 0;
-
-const cookiesOf = (setCookie: string | string[] | undefined) =>
-  (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!).join('; ');
 
 async function visit(t: WebChatApp, headers: Record<string, string> = {}) {
   const chooser = await t.app.inject({ url: '/chat', headers });

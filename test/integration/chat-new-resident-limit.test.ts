@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createWebChatApp, type WebChatApp } from '../helpers/webchat-app.ts';
+import { cookiesOf } from '../helpers/cookies.ts';
 
 // New web chat residents per address: enough that a script cannot fill the person table.
 const clock = createFakeClock('2026-03-02T02:00:00.000Z');
 let t: WebChatApp;
-
-const cookiesOf = (setCookie: string | string[] | undefined) =>
-  (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!).join('; ');
 
 async function startAsResident() {
   const chooser = await t.app.inject({ url: '/chat' });

@@ -10,6 +10,7 @@ import { createCaseFactory } from '../helpers/case-factory.ts';
 import { startS3Emulator, type S3Emulator } from '../helpers/s3-emulator.ts';
 import { jpeg } from '../helpers/test-images.ts';
 import { createWebChatApp, type WebChatApp } from '../helpers/webchat-app.ts';
+import { cookiesOf } from '../helpers/cookies.ts';
 
 let s3: S3Emulator;
 let t: WebChatApp;
@@ -32,9 +33,6 @@ interface Entry {
   dir: string;
   message: { text?: string; buttons?: Array<Array<{ id: string; label: string }>> };
 }
-
-const cookiesOf = (setCookie: string | string[] | undefined) =>
-  (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!).join('; ');
 
 /** Opens /chat as a resident (demo mode: the test server listens on loopback). */
 async function visitAsResident(): Promise<Visitor> {

@@ -3,12 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseFactory } from '../helpers/case-factory.ts';
 import { createWebChatApp, type WebChatApp } from '../helpers/webchat-app.ts';
+import { cookiesOf } from '../helpers/cookies.ts';
 
 let t: WebChatApp;
 let number = '';
-
-const cookiesOf = (setCookie: string | string[] | undefined) =>
-  (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!).join('; ');
 
 /** A resident of the web chat: the session cookie the chooser's form gives. */
 async function residentCookie(): Promise<string> {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { jpeg } from '../helpers/test-images.ts';
 import { createWebChatApp, type WebChatApp } from '../helpers/webchat-app.ts';
+import { cookiesOf } from '../helpers/cookies.ts';
 
 let t: WebChatApp;
 let seq = 0;
@@ -10,9 +11,6 @@ interface Visitor {
   cookie: string;
   csrf: string;
 }
-
-const cookiesOf = (setCookie: string | string[] | undefined) =>
-  (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!).join('; ');
 
 /** Opens /chat, picks an identity with the page's form, and reads the page's CSRF token. */
 async function visit(as: string, app = t): Promise<Visitor> {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { seedReferenceData } from '../../db/seed.ts';
 import { createTestDb, testPgServer, type TestDb } from '../helpers/test-db.ts';
 import { createWebChatApp, type WebChatApp } from '../helpers/webchat-app.ts';
+import { cookiesOf } from '../helpers/cookies.ts';
 
 let t: TestDb | undefined;
 const apps: WebChatApp[] = [];
@@ -12,9 +13,6 @@ afterAll(async () => {
   for (const a of apps) await a.close();
   await t?.db.$disconnect();
 });
-
-const cookiesOf = (setCookie: string | string[] | undefined) =>
-  (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!).join('; ');
 
 /** A resident signed in through `base` (the session is in the database, so any process knows it). */
 async function resident(base: string): Promise<{ cookie: string; csrf: string }> {
