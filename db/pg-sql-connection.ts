@@ -69,6 +69,12 @@ export interface PgSql extends Sql {
    * instead of BEGIN, the statement and COMMIT, and the pooled connection is free again sooner.
    */
   read<T>(sql: string, ...params: SqlValue[]): Promise<T[]>;
+  /**
+   * The same, as a named prepared statement (prepared() above): for a fixed text whose plan does
+   * not depend on its values (lookups by key: a token, a case detail), parsed and planned once per
+   * connection instead of at every request; planning was ~1 ms of a detail's ~1.3 ms at 1M cases.
+   */
+  readPrepared<T>(sql: string, ...params: SqlValue[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -180,6 +186,8 @@ export function createPgSql(databaseUrl: string, opts: { max?: number } = {}): P
     statement: (fn) => onConnection(fn, true),
     read: async <T>(sql: string, ...params: SqlValue[]) =>
       (await kysely.executeQuery<T>(CompiledQuery.raw(toPg(sql), params as unknown[]))).rows,
+    readPrepared: async <T>(sql: string, ...params: SqlValue[]) =>
+      (await pool.query<T & pg.QueryResultRow>(prepared(sql, params))).rows as T[],
     close: () => kysely.destroy(),
   };
 }
