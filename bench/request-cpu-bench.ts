@@ -5,11 +5,15 @@
 // over a reused benchmark database (as `npm run bench -- api --keep` or the seeded PostgreSQL
 // copy leave it); `clients` callers at once; then this process's CPU per request (server and
 // clients alike) and, on PostgreSQL, the CPU of the server's backends serving the database
-// (read from /proc: the server must run on this machine).
+// (read from /proc: the server must run on this machine). On PostgreSQL a second, short pass
+// through a logging relay (test/helpers/pg-wire-log.ts) counts the statements one request sends
+// and how many of them PostgreSQL had to parse (a named prepared statement is parsed once per connection).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { createPrismaClient } from '../db/prisma-client.ts';
 import { issueToken } from '../db/token-store.ts';
+import { startPgWireLog } from '../test/helpers/pg-wire-log.ts';
 import { openBenchDb } from './api-bench-db.ts';
 import { startBenchServer } from './api-bench-server.ts';
 import { DAY } from './api-seed-data.ts';
@@ -87,8 +91,8 @@ export async function run(argv: string[] = []): Promise<void> {
     }
     return ticks * 10;
   };
-  const get = async () => {
-    const res = await fetch(`http://127.0.0.1:${server.port}${url()}`, { headers });
+  const get = async (port = server.port) => {
+    const res = await fetch(`http://127.0.0.1:${port}${url()}`, { headers });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${values.row}: ${res.status}`);
   };
@@ -111,6 +115,30 @@ export async function run(argv: string[] = []): Promise<void> {
   );
   await admin2?.end();
   await server.close();
+  if (bench.engine === 'postgres') {
+    // The same requests one at a time, by a server whose connections go through the relay.
+    const wire = await startPgWireLog(bench.url);
+    const wdb = await createPrismaClient(wire.urlThrough(bench.url));
+    const counted = await startBenchServer({
+      engine: bench.engine,
+      url: bench.url,
+      dir: bench.dir,
+      db: wdb,
+      readers: 0,
+      processes: 0,
+    });
+    for (let i = 0; i < 5; i++) await get(counted.port);
+    wire.statements.length = 0;
+    wire.parses.length = 0;
+    const m = 50;
+    for (let i = 0; i < m; i++) await get(counted.port);
+    console.log(
+      `${values.row} on the wire: ${(wire.statements.length / m).toFixed(2)} statements and ${(wire.parses.length / m).toFixed(2)} parses per request (${m} requests one at a time)`,
+    );
+    await counted.close();
+    await wdb.$disconnect();
+    await wire.close();
+  }
   await bench.close(true);
 }
 

@@ -895,20 +895,16 @@ function parseReasons(json: string): string[] {
 
 /** Everything about one case the actor may see, or null (not found and not visible look alike). */
 export async function getCaseDetail(db: Db, actor: Actor, number: string, now: Date) {
-  const access = await db.case.findUnique({ where: { number }, select: accessSelect });
-  const view = access ? await actorView(db, actor, access) : null;
-  if (!access || !view) return null;
-  // Read on the reader pool when one is attached: the detail must not hold the event loop.
-  const c = await caseDetailRecord(db, access.id);
-  if (!c) return null;
+  // One read (case-detail-rows.ts) brings the case and the facts the access rules need: a case
+  // the actor may not see is read and dropped, and answers as a missing one does.
+  const c = await caseDetailRecord(db, number, actor.personId);
+  const view = c ? caseView(actor, { ...c, actorFollows: c.viewerFollows }) : null;
+  if (!c || !view) return null;
   const iso = (d: Date | null) => d?.toISOString() ?? null;
-  const staff = await staffAmong(
-    db,
-    c.attachments.map((a) => a.uploadedById),
-  );
+  const uploaderIsStaff = c.attachments.map((_, i) => STAFF.has(c.uploaderRoles[i] ?? ''));
   const attachments = c.attachments
-    .filter((a) =>
-      canSeeOriginal(actor, view, { uploadedById: a.uploadedById, uploaderIsStaff: staff.has(a.uploadedById ?? 0) }),
+    .filter((a, i) =>
+      canSeeOriginal(actor, view, { uploadedById: a.uploadedById, uploaderIsStaff: uploaderIsStaff[i]! }),
     )
     .map((a) => ({
       key: a.publicKey,

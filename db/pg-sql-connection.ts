@@ -52,9 +52,17 @@ const toPg = (sql: string): string => {
  * Gridline's statements take to run; they are short by design (rollups, keyset pages). A server
  * that does not know the setting (before PostgreSQL 11, some compatible engines) refuses the SET,
  * which changes nothing else: the error is dropped.
+ *
+ * Idle connections stay open for 10 minutes, not pg's 10 s: a new backend's first statements
+ * load its catalog caches (the case detail planned in 8-17 ms there, ~1 ms on a warm one), and
+ * with 10 s every lull in the traffic closed the pool, so the next burst's first requests were
+ * the slowest of all (16 clients after 11 s quiet: p99 ~200 ms against ~45 ms warm, at 1M cases).
+ * An idle connection does not keep the process alive (a command-line tool ends when its work does).
  */
 export function tunePgSessions(config: pg.PoolConfig): pg.PoolConfig {
   return {
+    idleTimeoutMillis: 600_000,
+    allowExitOnIdle: true,
     ...config,
     // Run before the pool hands a new connection out; a refusal is no reason to drop it.
     onConnect: async (client) => {
@@ -69,6 +77,12 @@ export interface PgSql extends Sql {
    * instead of BEGIN, the statement and COMMIT, and the pooled connection is free again sooner.
    */
   read<T>(sql: string, ...params: SqlValue[]): Promise<T[]>;
+  /**
+   * The same, as a named prepared statement (prepared() above): for a fixed text whose plan does
+   * not depend on its values (lookups by key: a token, a case detail), parsed and planned once per
+   * connection instead of at every request; planning was ~1 ms of a detail's ~1.3 ms at 1M cases.
+   */
+  readPrepared<T>(sql: string, ...params: SqlValue[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -180,6 +194,8 @@ export function createPgSql(databaseUrl: string, opts: { max?: number } = {}): P
     statement: (fn) => onConnection(fn, true),
     read: async <T>(sql: string, ...params: SqlValue[]) =>
       (await kysely.executeQuery<T>(CompiledQuery.raw(toPg(sql), params as unknown[]))).rows,
+    readPrepared: async <T>(sql: string, ...params: SqlValue[]) =>
+      (await pool.query<T & pg.QueryResultRow>(prepared(sql, params))).rows as T[],
     close: () => kysely.destroy(),
   };
 }

@@ -69,6 +69,13 @@ export function pgReadOf(db: Db): PgSql['read'] {
   return sql.read;
 }
 
+/** pgReadOf's statement prepared by name (PgSql.readPrepared): for fixed texts looked up by key. */
+export function pgPreparedReadOf(db: Db): PgSql['readPrepared'] {
+  const sql = pgByClient.get(db);
+  if (!sql) throw new Error('this Prisma client is not a PostgreSQL client made by createPrismaClient');
+  return sql.readPrepared;
+}
+
 /**
  * The same client on PostgreSQL: generated from the derived schema (scripts/prisma-schema-pg.mjs)
  * into prisma/generated-pg, whose types accept everything the SQLite client's do

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Engine } from './db-engine.ts';
-import { engineOfClient, pgReadOf, type Db } from './prisma-client.ts';
+import { engineOfClient, pgPreparedReadOf, pgReadOf, type Db } from './prisma-client.ts';
 import { pgReadMany } from './pg-read-many.ts';
 import type { SqlValue } from './sql-connection.ts';
 
@@ -45,6 +45,13 @@ export interface ReadQuery extends ReadFn {
    * it; callers that wrap a ReadQuery may leave it out.
    */
   readonly many?: (reads: ReadonlyArray<Omit<ReadRequest, 'id'>>) => Promise<Record<string, unknown>[][]>;
+  /**
+   * The same reader with its statements prepared by name once per connection, when it has such a
+   * thing (PostgreSQL: PgSql.readPrepared). Only for fixed texts whose plan does not depend on the
+   * values (lookups by key); a statistic over a period wants each plan made for its dates. The
+   * reader threads keep their SQLite statements prepared anyway. See preparedReads().
+   */
+  readonly prepared?: ReadQuery;
 }
 
 export interface ReaderPool {
@@ -202,15 +209,23 @@ export function readerOf(db: Db): ReadQuery {
     // neither. One statement needs no transaction: one round trip, not BEGIN/statement/COMMIT.
     // `many`: the reads batchedReads() gathers go as one statement (pg-read-many.ts).
     const read = pgReadOf(db);
+    const named = pgPreparedReadOf(db);
     return Object.assign(<T>(text: string, ...args: SqlValue[]) => read<T>(text, ...args), {
       dialect: 'postgres' as const,
       many: pgReadMany(read),
+      prepared: Object.assign(<T>(text: string, ...args: SqlValue[]) => named<T>(text, ...args), {
+        dialect: 'postgres' as const,
+        many: pgReadMany(named),
+      }),
     });
   }
   return Object.assign(<T>(sql: string, ...args: SqlValue[]) => db.$queryRawUnsafe<T[]>(sql, ...args), {
     dialect: 'sqlite' as const,
   });
 }
+
+/** `read`, its statements prepared by name when it can (ReadQuery.prepared): for fixed lookups by key. */
+export const preparedReads = (read: ReadQuery): ReadQuery => read.prepared ?? read;
 
 /**
  * A reader that sends together what is asked of it in one go: every read issued before the

@@ -17,8 +17,10 @@ export interface ReadCounts {
   statements: number;
 }
 
-export function countingReader(real: ReadQuery): { reader: ReadQuery; counts: ReadCounts } {
-  const counts: ReadCounts = { trips: 0, statements: 0 };
+export function countingReader(
+  real: ReadQuery,
+  counts: ReadCounts = { trips: 0, statements: 0 },
+): { reader: ReadQuery; counts: ReadCounts } {
   const reader: ReadQuery = Object.assign(
     <T>(sql: string, ...args: SqlValue[]) => {
       counts.trips += 1;
@@ -38,6 +40,8 @@ export function countingReader(real: ReadQuery): { reader: ReadQuery; counts: Re
         : {}),
     },
   );
+  // Statements prepared by name (ReadQuery.prepared) count alike, into the same counts.
+  if (real.prepared) Object.assign(reader, { prepared: countingReader(real.prepared, counts).reader });
   return { reader, counts };
 }
 

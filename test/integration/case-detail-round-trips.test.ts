@@ -95,20 +95,26 @@ describe.skipIf(defaultTestEngine() !== 'postgres')('a case detail on the wire (
     await served?.close();
   });
 
-  it('costs the token, the access check and one read (and the photos’ uploaders when it has photos)', async () => {
+  it('costs the token and one read, access check and photos’ uploaders included, parsed once per connection', async () => {
     const { app, wire } = served;
     const cost = async (number: string) => {
       // Once before: the token's last use is written on its first request, not on each.
       await app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
       wire.statements.length = 0;
+      wire.parses.length = 0;
       const res = await app.inject({ url: `/api/cases/${number}`, headers: admin.auth });
       expect(res.statusCode).toBe(200);
-      return [...wire.statements];
+      return { statements: [...wire.statements], parses: [...wire.parses] };
     };
-    const plainCost = await cost(plain);
-    expect(plainCost, plainCost.join('\n')).toHaveLength(3);
-    expect(plainCost.filter((s) => /"CaseEvent"|"Attachment"|"Rating"/.test(s))).toHaveLength(1);
-    const photoCost = await cost(withPhotos);
-    expect(photoCost, photoCost.join('\n')).toHaveLength(4);
+    for (const number of [plain, withPhotos]) {
+      const { statements, parses } = await cost(number);
+      expect(statements, statements.join('\n')).toHaveLength(2);
+      expect(statements.filter((s) => /"ApiToken"/.test(s))).toHaveLength(1);
+      expect(
+        statements.filter((s) => /"CaseEvent"/.test(s) && /"Attachment"/.test(s) && /"Rating"/.test(s)),
+      ).toHaveLength(1);
+      // Both are named prepared statements: a connection that ran them once parses and plans neither again.
+      expect(parses, parses.join('\n')).toHaveLength(0);
+    }
   });
 });

@@ -15,6 +15,7 @@ const H = 3_600_000;
 let t: TestApp;
 let pool: ReaderPool | null = null;
 let admin: TestPerson;
+let lead: TestPerson;
 const ids: number[] = [];
 const numbers: string[] = [];
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   const f = createCaseFactory(t.db);
   admin = await f.person({ role: 'district_admin' });
   const resident = await f.person({ role: 'resident', name: '王小明', phone: '13912345678' });
-  const lead = await f.person({ role: 'team_lead', name: '张队长', street: '万松街道' });
+  lead = await f.person({ role: 'team_lead', name: '张队长', street: '万松街道' });
   const enforcer = await f.person({ role: 'enforcer', name: '李执法', street: '万松街道' });
   const main = await f.case({
     reporterId: resident.id,
@@ -102,6 +103,7 @@ beforeAll(async () => {
   });
   await f.rating(main.id, resident.id, 'unsatisfied');
   await t.db.rating.create({ data: { caseId: main.id, personId: resident.id, score: 'satisfied', comment: '谢谢' } });
+  await t.db.caseSubscriber.create({ data: { caseId: main.id, personId: lead.id } });
   ids.push(main.id, merged.id);
   numbers.push(main.number, merged.number);
   if (t.engine === 'sqlite') pool = createReaderPool(t.url, 1);
@@ -149,18 +151,37 @@ describe('case detail record', () => {
         createdAt: x.createdAt,
       })),
     });
-    for (const id of ids) {
+    // The record without the access facts read with it (checked below).
+    const record = async (i: number, viewerId = admin.id) => {
+      const { viewerFollows: _f, uploaderRoles: _u, ...got } = (await caseDetailRecord(t.db, numbers[i]!, viewerId))!;
+      return got;
+    };
+    for (const [i, id] of ids.entries()) {
       const want = strip(await viaPrisma(id));
-      const got = (await caseDetailRecord(t.db, id))!;
+      const got = await record(i);
       expect(got).toEqual(pick(want, got));
     }
-    expect(await caseDetailRecord(t.db, 999_999)).toBeNull();
+    expect(await caseDetailRecord(t.db, 'JH-20261120-9999', admin.id)).toBeNull();
+    // What the access rules need comes with it: the viewer's subscription, the uploaders' roles.
+    for (const pooled of [false, true]) {
+      if (pooled && !pool) continue;
+      if (pooled) attachReaderPool(t.db, pool!);
+      expect(await caseDetailRecord(t.db, numbers[0]!, lead.id)).toMatchObject({
+        viewerFollows: true,
+        uploaderRoles: ['enforcer', 'resident'],
+      });
+      expect(await caseDetailRecord(t.db, numbers[0]!, admin.id)).toMatchObject({ viewerFollows: false });
+      expect(await caseDetailRecord(t.db, numbers[1]!, lead.id)).toMatchObject({
+        viewerFollows: false,
+        uploaderRoles: [],
+      });
+    }
     // The reader threads are SQLite's (PostgreSQL's reads above were already one statement).
     if (pool) {
       attachReaderPool(t.db, pool);
-      for (const id of ids) {
+      for (const [i, id] of ids.entries()) {
         const want = strip(await viaPrisma(id));
-        const got = (await caseDetailRecord(t.db, id))!;
+        const got = await record(i);
         expect(got).toEqual(pick(want, got));
       }
       const pooled = await Promise.all(
