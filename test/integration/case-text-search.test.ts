@@ -206,6 +206,28 @@ forEachEngine((t) => {
     }
   });
 
+  it('PostgreSQL: a term of one or two characters is answered through the index of characters', async () => {
+    const { db, engine } = t();
+    if (engine !== 'postgres') return;
+    for (const term of ['占', '噪音', '%', '7号']) {
+      seen.length = 0;
+      const page = await listCases(db, admin.actor, query({ q: term }), clock.now());
+      expect(page.total, term).toBe((await likeNumbers(term)).size);
+      const counts = seen.filter((s) => /COUNT\(\*\)/.test(s.sql));
+      expect(counts.length, term).toBeGreaterThan(0);
+      for (const { sql, args } of counts) {
+        // With so few rows a scan is cheapest: forbid it, and the plan says which index answers.
+        const plan = await sqlOf(db).transaction(async (tx) => {
+          await tx.run('SET LOCAL enable_seqscan = off');
+          return tx.all<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, ...args);
+        });
+        expect(plan.map((r) => r['QUERY PLAN']).join('\n'), `${term}: ${sql}`).toMatch(
+          /Bitmap Index Scan on "Case_search_chars_idx"/,
+        );
+      }
+    }
+  });
+
   // Past SEARCH_MANY_FROM matches, SQLite's pages test the cases they walk with LIKE and its
   // counts test them against the set of matches (a fifth of the cases or more: LIKE alone), and
   // a district-wide search takes its total from the index: the same answers again.
