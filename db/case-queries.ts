@@ -673,6 +673,14 @@ export interface CaseKeysetPage {
   pageSize: number;
   nextCursor: string | null;
 }
+/** Per client: the terms of one or two characters found to be 'most' (caseTextMatches). */
+const mostTerms = new WeakMap<Db, Set<string>>();
+const mostTermsOf = (db: Db) => {
+  const known = mostTerms.get(db) ?? new Set<string>();
+  mostTerms.set(db, known);
+  return known;
+};
+
 /** What both kinds of paging share: the conditions, the segments and the row shaping. */
 async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const nowText = sqlDate(now);
@@ -681,7 +689,7 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const dialect = engineOfClient(db);
   const walk = dialect === 'sqlite';
   const text = query.q?.trim();
-  const found = text ? await caseTextMatches(dialect, readerOf(db), text) : null;
+  const found = text ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db)) : null;
   const search: SearchPlan = found ?? NO_SEARCH;
   const conditions: Conditions = {
     counted: listConditions(actor, query, streetId, nowText, false, dialect, search.breadth),

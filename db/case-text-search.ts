@@ -8,8 +8,8 @@ import type { Engine } from './db-engine.ts';
  *
  * PostgreSQL keeps the LIKE: pg_trgm's GIN indexes answer it (migrations-postgres/
  * *_case_text_search) and recheck every row, so the results are LIKE's by construction; a term
- * of one or two characters, which has no trigram, goes through an index of characters
- * (pgTextSearch).
+ * of one or two characters, which has no trigram, goes through an index of characters and
+ * pairs of characters (pgTextSearch).
  *
  * SQLite: the FTS5 trigram table "CaseSearch" (migrations/*_case_text_search), contentless, which
  * holds lower() of each column (ASCII only, as LIKE folds) plus two char(1) sentinels, matched
@@ -48,23 +48,24 @@ export function caseTextSearchSql(
 
 /**
  * PostgreSQL, a term of one or two characters: pg_trgm has no trigram for it, so its LIKE read
- * every case. The cases holding each of its characters come from the GIN index over the
- * characters of number, text and address (migrations-postgres/*_case_search_chars: the
- * expression here must be the index's), and the LIKE rechecks them: LIKE's results exactly.
- * The planner knows the characters' frequencies (ANALYZE keeps the indexed expression's
- * commonest elements), so a common one (路: 888,336 of 1M cases) still walks the order's index.
+ * every case. The cases holding it come from the GIN index of each case's characters and pairs
+ * of characters (migrations-postgres/*_case_search_chars: the expression here must be the
+ * index's), and the same LIKE rechecks them: LIKE's results exactly. The term is one element,
+ * whose frequency the planner knows (ANALYZE keeps the indexed expression's commonest elements);
+ * the LIKE is inside "case_search_like", which the planner does not look into, so it does not
+ * take the two for independent (垃圾: 1,479 cases expected instead of 49,830). So a common term
+ * (路: 888,336 of 1M cases; 垃圾) still walks the order's index, testing the LIKE first.
  */
 function pgTextSearch(term: string, scan: { text: string; params: string[] }) {
-  const chars = [...term];
-  if (chars.length >= 3) return scan;
+  if ([...term].length >= 3) return scan;
   return {
-    text: `(${PG_CHARS} @> ARRAY[${chars.map(() => 'CAST(? AS text)').join(', ')}] AND ${scan.text})`,
-    params: [...chars, ...scan.params],
+    text: `(${PG_GRAMS} @> ARRAY[CAST(? AS text)] AND "case_search_like"(c."number", c."text", COALESCE(c."address", ''), ?))`,
+    params: [term, likePattern(term)],
   };
 }
 
 /** The indexed expression of "Case_search_chars_idx" (PostgreSQL), on the case table `c`. */
-const PG_CHARS = `string_to_array(c."number" || c."text" || COALESCE(c."address", ''), NULL)`;
+const PG_GRAMS = `"case_search_grams"(c."number" || c."text" || COALESCE(c."address", ''))`;
 
 /** The FTS5 condition on "CaseSearch" for a term (SQLite; the term holds no sentinel). */
 function ftsMatch(term: string): { text: string; params: string[] } {
@@ -117,15 +118,17 @@ export async function caseTextMatches(
   dialect: Engine,
   read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
   term: string,
+  mostTerms: Set<string> = new Set(),
 ): Promise<{ matches: number | null; breadth: SearchBreadth } | null> {
   if (dialect === 'postgres' || term.includes(SENTINEL)) return null;
+  const short = [...asciiLower(term)].length < 3;
+  if (short && mostTerms.has(asciiLower(term))) return { matches: null, breadth: 'most' };
   const match = ftsMatch(term);
   // Counting stops at SEARCH_MANY_FROM: an exact count of a common word's matches cost as much
   // as the list (垃圾: 43 ms for 49,830 through its 7 trigrams; 2,000 take 0.3 ms).
   const count = `(SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearch" WHERE ${match.text} LIMIT ${SEARCH_MANY_FROM}) AS capped)`;
   // A character or two that begins more than VOCABULARY_MOST trigrams is taken for 'most'
   // unasked (路 begins 123 at 1M cases; 垃圾 7, 烤 4): OR'ing that many costs more than the LIKE.
-  const short = [...asciiLower(term)].length < 3;
   const [row] = await read(
     short
       ? `SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearchTerm" t WHERE ${VOCABULARY_RANGE} LIMIT ${VOCABULARY_MOST + 1}) AS v) > ${VOCABULARY_MOST} THEN -1 ELSE ${count} END AS "n"`
@@ -134,7 +137,13 @@ export async function caseTextMatches(
     ...match.params,
   );
   const n = Number(row?.n ?? 0);
-  if (n < 0) return { matches: null, breadth: 'most' };
+  if (n < 0) {
+    // Remembered (mostTerms): the vocabulary reads each trigram's whole list of cases to count
+    // them (路: 41 ms), and the trigrams beginning with a term only grow as cases are written.
+    if (mostTerms.size >= MOST_TERMS_KEPT) mostTerms.clear();
+    mostTerms.add(asciiLower(term));
+    return { matches: null, breadth: 'most' };
+  }
   return n < SEARCH_MANY_FROM ? { matches: n, breadth: 'few' } : { matches: null, breadth: 'many' };
 }
 
@@ -142,6 +151,8 @@ const SENTINEL = '\u0001';
 
 /** See caseTextMatches. */
 const VOCABULARY_MOST = 64;
+/** How many 'most' terms caseTextMatches remembers at most (one or two characters each). */
+const MOST_TERMS_KEPT = 4096;
 
 /** The trigrams of "CaseSearchTerm" (alias t) that begin with a term: vocabularyParams(term). */
 const VOCABULARY_RANGE = `t."term" >= ? AND t."term" < ? AND substr(t."term", 1, length(?)) = ?`;
