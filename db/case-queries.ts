@@ -692,7 +692,19 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const found = text ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db)) : null;
   const search: SearchPlan = found ?? NO_SEARCH;
   const conditions: Conditions = {
-    counted: listConditions(actor, query, streetId, nowText, false, dialect, search.breadth),
+    // A segment's count stops at the page's end (21 rows), so it tests cases with LIKE through
+    // the order's index (the overdue test on the index first): a team lead's first 21 overdue
+    // cases of 垃圾 in 0.3 ms, where walking the search index's matches and fetching each case
+    // to test its street and deadline took 36 ms (listCases' capped total still walks them).
+    counted: listConditions(
+      actor,
+      query,
+      streetId,
+      nowText,
+      false,
+      dialect,
+      search.breadth === 'many' ? 'most' : search.breadth,
+    ),
     walked: listConditions(actor, query, streetId, nowText, walk, dialect, search.breadth),
     filters: and(filterParts(query, streetId, nowText, walk, dialect, search.breadth)),
     arms: scopeArms(actor, walk, dialect),
