@@ -17,6 +17,13 @@ $$;
 
 CREATE INDEX "Case_search_chars_idx" ON "Case" USING gin ("case_search_grams"("number" || "text" || COALESCE("address", '')));
 
+-- ANALYZE keeps 10 commonest elements per unit of statistics target: at the default (100) the
+-- 1,000th commonest of 1M cases was in 0.45 percent of them, so a term missing from the list (鑫, in
+-- no case) was expected in 1,497 cases and a page walked every case looking for them (2.6 s).
+-- At 1000 the list holds every element found in 0.1 percent or more, and a term not in it is
+-- expected in a few hundred at most: fetched through the index (0.1 ms).
+ALTER INDEX "Case_search_chars_idx" ALTER COLUMN 1 SET STATISTICS 1000;
+
 -- The LIKE that rechecks the cases the index gives, as a function the planner cannot look into
 -- (SQL, STRICT over a body that is not, so never inlined): with the LIKE in plain sight it took
 -- the two conditions for independent and expected 1,479 cases of 垃圾 where there are 49,830,
