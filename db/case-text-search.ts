@@ -103,8 +103,9 @@ export const SEARCH_MANY_FROM = 2000;
  * totalIsLowerBound) instead of counting every match (垃圾: 49,830 at 1M cases, and a team
  * lead's count fetches each of the street's matches by id: 13 cases tested for each one kept).
  * Ten pages of 20: past that, staff narrow the search rather than read on; keyset paging still
- * goes to the end. A count costs about this many index entries (a district-wide search) or
- * 13 times as many (a street's), so the cap is what keeps a search under 100 ms with 16 clients.
+ * goes to the end. A count costs about this many case lookups (a district-wide search) or 13
+ * times as many (a street's: 20-50 ms at 1M cases), so a higher cap costs a team lead's search
+ * in proportion.
  */
 export const SEARCH_TOTAL_CAP = 200;
 
