@@ -7,7 +7,9 @@ import type { Engine } from './db-engine.ts';
  * instead of a scan of every visible case (430-470 ms at 1,000,000 cases).
  *
  * PostgreSQL keeps the LIKE: pg_trgm's GIN indexes answer it (migrations-postgres/
- * *_case_text_search) and recheck every row, so the results are LIKE's by construction.
+ * *_case_text_search) and recheck every row, so the results are LIKE's by construction; a term
+ * of one or two characters, which has no trigram, goes through an index of characters and
+ * pairs of characters (pgTextSearch).
  *
  * SQLite: the FTS5 trigram table "CaseSearch" (migrations/*_case_text_search), contentless, which
  * holds lower() of each column (ASCII only, as LIKE folds) plus two char(1) sentinels, matched
@@ -22,22 +24,48 @@ export function caseTextSearchSql(
   term: string,
   breadth: SearchBreadth = 'few',
   walk = false,
-): { text: string; params: string[] } {
+): { text: string; params: string[]; from?: string } {
   const like = likePattern(term);
   const scan = {
     text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`,
     params: [like, like, like],
   };
-  if (dialect === 'postgres' || term.includes(SENTINEL) || breadth === 'most' || (breadth === 'many' && walk))
-    return scan;
+  if (dialect === 'postgres') return pgTextSearch(term, scan);
+  if (term.includes(SENTINEL) || breadth === 'most' || (breadth === 'many' && walk)) return scan;
   const match = ftsMatch(term);
-  // 'many', counting: the unary + keeps SQLite from fetching every match by id; the matches
-  // become a set built once, which the count's own index walk tests its entries against.
+  // 'many', counting (never past a cap: SEARCH_TOTAL_CAP): the index's matches are walked in
+  // rowid order and each case fetched by id, so the count stops after as many matches as it
+  // needs (垃圾, admin: 0.8 ms for 1,001 of 49,830), where `c."id" IN (...)` built the set of
+  // every match first (43 ms). CROSS JOIN keeps the index outermost; `from` puts it in the FROM.
+  if (breadth === 'many')
+    return {
+      text: `${match.text} AND c."id" = "CaseSearch"."rowid"`,
+      params: match.params,
+      from: '"CaseSearch" CROSS JOIN ',
+    };
+  return { text: `c."id" IN (SELECT "rowid" FROM "CaseSearch" WHERE ${match.text})`, params: match.params };
+}
+
+/**
+ * PostgreSQL, a term of one or two characters: pg_trgm has no trigram for it, so its LIKE read
+ * every case. The cases holding it come from the GIN index of each case's characters and pairs
+ * of characters (migrations-postgres/*_case_search_chars: the expression here must be the
+ * index's), and the same LIKE rechecks them: LIKE's results exactly. The term is one element,
+ * whose frequency the planner knows (ANALYZE keeps the indexed expression's commonest elements);
+ * the LIKE is inside "case_search_like", which the planner does not look into, so it does not
+ * take the two for independent (垃圾: 1,479 cases expected instead of 49,830). So a common term
+ * (路: 888,336 of 1M cases; 垃圾) still walks the order's index, testing the LIKE first.
+ */
+function pgTextSearch(term: string, scan: { text: string; params: string[] }) {
+  if ([...term].length >= 3) return scan;
   return {
-    text: `${breadth === 'many' ? '+' : ''}c."id" IN (SELECT "rowid" FROM "CaseSearch" WHERE ${match.text})`,
-    params: match.params,
+    text: `(${PG_GRAMS} @> ARRAY[CAST(? AS text)] AND "case_search_like"(c."number", c."text", COALESCE(c."address", ''), ?))`,
+    params: [term, likePattern(term)],
   };
 }
+
+/** The indexed expression of "Case_search_chars_idx" (PostgreSQL), on the case table `c`. */
+const PG_GRAMS = `"case_search_grams"(c."number" || c."text" || COALESCE(c."address", ''))`;
 
 /** The FTS5 condition on "CaseSearch" for a term (SQLite; the term holds no sentinel). */
 function ftsMatch(term: string): { text: string; params: string[] } {
@@ -58,57 +86,74 @@ function ftsMatch(term: string): { text: string; params: string[] } {
 /**
  * How a search's matches are best tested, by how many there are (SQLite; caseTextBreadth):
  * - few (under SEARCH_MANY_FROM): fetched by id from the index; a walk could cross a whole
- *   index to meet them.
+ *   index to meet them. Counted exactly.
  * - many: a page walks its index (the scope's, the order's) and tests each case with LIKE: a
  *   common word (垃圾: 49,830 of 1,000,000 cases) meets a page's 21 matches in a few hundred
  *   cases, where fetching every match by id cost as many table lookups per statement. A count
- *   tests its index entries against the set of matches, built once per statement (no table).
- * - most (a fifth of the cases or more: one character, 路): LIKE throughout, since a set of
- *   nearly every case costs more to build than the cases cost to read; not counted exactly.
+ *   (capped) walks the index's matches and fetches each case by id until it has enough.
+ * - most (a character or two beginning more than VOCABULARY_MOST trigrams: 路 begins 123 at
+ *   1M cases and is in 888,336 of them): LIKE throughout, since OR'ing that many trigrams
+ *   costs more than reading the cases, nearly all of which match.
  */
 export type SearchBreadth = 'few' | 'many' | 'most';
 export const SEARCH_MANY_FROM = 2000;
 
 /**
+ * A search's total is exact up to here; past it the list says "more than" (CasePage
+ * totalIsLowerBound) instead of counting every match (垃圾: 49,830 at 1M cases, and a team
+ * lead's count fetches each of the street's matches by id: 13 cases tested for each one kept).
+ * Ten pages of 20: past that, staff narrow the search rather than read on; keyset paging still
+ * goes to the end. A count costs about this many case lookups (a district-wide search) or 13
+ * times as many (a street's: 20-50 ms at 1M cases), so a higher cap costs a team lead's search
+ * in proportion.
+ */
+export const SEARCH_TOTAL_CAP = 200;
+
+/**
  * How many cases hold the term, from the index alone (SQLite: its matches are exactly the
- * cases found, one row per case; null past a fifth of the cases), and so its breadth; null
- * where that is not known cheaply (PostgreSQL, whose planner has statistics of its own; a term
- * holding the sentinel).
+ * cases found, one row per case), counted only under SEARCH_MANY_FROM (null past it), and so
+ * its breadth; null where that is not known cheaply (PostgreSQL, whose planner has statistics
+ * of its own; a term holding the sentinel).
  */
 export async function caseTextMatches(
   dialect: Engine,
   read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
   term: string,
+  mostTerms: Set<string> = new Set(),
 ): Promise<{ matches: number | null; breadth: SearchBreadth } | null> {
   if (dialect === 'postgres' || term.includes(SENTINEL)) return null;
+  const short = [...asciiLower(term)].length < 3;
+  if (short && mostTerms.has(asciiLower(term))) return { matches: null, breadth: 'most' };
   const match = ftsMatch(term);
-  // The newest case's id stands for how many there are (one descent of the table's b-tree).
-  // Counting stops at a fifth of them: past it the search is 'most', whose exact count would
-  // cost as much as the LIKE (路: 888,336 matches, 520 ms through the vocabulary's 123 trigrams).
-  const cap = `(SELECT (COALESCE(MAX("id"), 0) + 4) / 5 FROM "Case")`;
-  const count = `(SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearch" WHERE ${match.text} LIMIT ${cap}) AS capped)`;
+  // Counting stops at SEARCH_MANY_FROM: an exact count of a common word's matches cost as much
+  // as the list (垃圾: 43 ms for 49,830 through its 7 trigrams; 2,000 take 0.3 ms).
+  const count = `(SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearch" WHERE ${match.text} LIMIT ${SEARCH_MANY_FROM}) AS capped)`;
   // A character or two that begins more than VOCABULARY_MOST trigrams is taken for 'most'
   // unasked (路 begins 123 at 1M cases; 垃圾 7, 烤 4): OR'ing that many costs more than the LIKE.
-  const short = [...asciiLower(term)].length < 3;
   const [row] = await read(
     short
-      ? `SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearchTerm" t WHERE ${VOCABULARY_RANGE} LIMIT ${VOCABULARY_MOST + 1}) AS v) > ${VOCABULARY_MOST} THEN ${cap} ELSE ${count} END AS "n", ${cap} AS "cap"`
-      : `SELECT ${count} AS "n", ${cap} AS "cap"`,
+      ? `SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearchTerm" t WHERE ${VOCABULARY_RANGE} LIMIT ${VOCABULARY_MOST + 1}) AS v) > ${VOCABULARY_MOST} THEN -1 ELSE ${count} END AS "n"`
+      : `SELECT ${count} AS "n"`,
     ...(short ? vocabularyParams(term) : []),
     ...match.params,
   );
   const n = Number(row?.n ?? 0);
-  const capped = n >= Number(row?.cap ?? 0);
-  return {
-    matches: capped ? null : n,
-    breadth: n < SEARCH_MANY_FROM ? 'few' : capped ? 'most' : 'many',
-  };
+  if (n < 0) {
+    // Remembered (mostTerms): the vocabulary reads each trigram's whole list of cases to count
+    // them (路: 41 ms), and the trigrams beginning with a term only grow as cases are written.
+    if (mostTerms.size >= MOST_TERMS_KEPT) mostTerms.clear();
+    mostTerms.add(asciiLower(term));
+    return { matches: null, breadth: 'most' };
+  }
+  return n < SEARCH_MANY_FROM ? { matches: n, breadth: 'few' } : { matches: null, breadth: 'many' };
 }
 
 const SENTINEL = '\u0001';
 
 /** See caseTextMatches. */
 const VOCABULARY_MOST = 64;
+/** How many 'most' terms caseTextMatches remembers at most (one or two characters each). */
+const MOST_TERMS_KEPT = 4096;
 
 /** The trigrams of "CaseSearchTerm" (alias t) that begin with a term: vocabularyParams(term). */
 const VOCABULARY_RANGE = `t."term" >= ? AND t."term" < ? AND substr(t."term", 1, length(?)) = ?`;

@@ -147,4 +147,10 @@ export const schemaFilters = (engine: Engine) => ({
  * prisma/migrations-postgres/*_case_text_search): the drift test expects them beside what
  * schema.prisma describes.
  */
-export const PG_HAND_WRITTEN_INDEXES = ['Case_number_trgm_idx', 'Case_text_trgm_idx', 'Case_address_trgm_idx'];
+export const PG_HAND_WRITTEN_INDEXES = [
+  'Case_number_trgm_idx',
+  'Case_text_trgm_idx',
+  'Case_address_trgm_idx',
+  // *_case_search_chars: one- and two-character terms
+  'Case_search_chars_idx',
+];

@@ -14,6 +14,8 @@ export interface BoardData {
   streets: string[];
   items: CaseListItem[];
   total: number;
+  /** The total is a lower bound (a text search counted up to its cap): "超过 N 件". */
+  totalIsLowerBound?: boolean;
   page: number;
   intro?: SafeHtml;
 }
@@ -73,22 +75,28 @@ export function caseRows(items: CaseListItem[]): SafeHtml {
 
 function pager(d: BoardData): SafeHtml {
   const pages = Math.max(1, Math.ceil(d.total / PAGE_SIZE));
-  if (pages === 1) return html``;
+  // A lower bound: the last page is not known, only that there is a next one.
+  const more = d.totalIsLowerBound === true;
+  if (pages === 1 && !more) return html``;
   const link = (p: number, text: string, rel: string) =>
     html`<a href="${d.action}${queryString(d.filters, { page: p })}" rel="${rel}">${text}</a>`;
   return html`<nav class="pager" aria-label="分页">
     ${d.page > 1 ? link(d.page - 1, '上一页', 'prev') : ''}
-    <span>第 ${d.page} / ${pages} 页</span>
-    ${d.page < pages ? link(d.page + 1, '下一页', 'next') : ''}
+    <span>${more ? `第 ${d.page} 页` : `第 ${d.page} / ${pages} 页`}</span>
+    ${more || d.page < pages ? link(d.page + 1, '下一页', 'next') : ''}
   </nav>`;
 }
+
+/** "共 1,234 件", or past a search's counting cap "超过 200 件". */
+export const totalText = (total: number, lowerBound: boolean | undefined): string =>
+  lowerBound ? `超过 ${total.toLocaleString('en-US')} 件` : `共 ${total} 件`;
 
 export function boardPage(ctx: PageContext, d: BoardData): SafeHtml {
   const qs = queryString(d.filters);
   const body = html`<h1>${d.title}</h1>
     ${d.intro ?? ''}
     <details class="panel filter-panel"${attrIf(Object.keys(d.filters).length > 0, 'open')}><summary>筛选条件</summary>${filterForm(d)}</details>
-    <p class="summary">共 ${d.total} 件（超期案件排在前面）。导出当前筛选结果：
+    <p class="summary">${totalText(d.total, d.totalIsLowerBound)}（超期案件排在前面）。导出当前筛选结果：
       <a href="/exports/cases.csv${qs}">CSV</a> · <a href="/exports/cases.xlsx${qs}">Excel</a></p>
     ${caseRows(d.items)}
     ${pager(d)}`;

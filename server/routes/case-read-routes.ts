@@ -197,7 +197,14 @@ export async function caseReadRoutes(app: FastifyInstance, deps: ServerDeps): Pr
             type: 'object',
             properties: {
               items: { type: 'array', items: listItemSchema },
-              total: { type: 'integer', description: '符合条件的案件总数（仅按页码分页时）' },
+              total: {
+                type: 'integer',
+                description: '符合条件的案件总数（仅按页码分页时）；totalIsLowerBound 为 true 时为下限，实际多于此数',
+              },
+              totalIsLowerBound: {
+                type: 'boolean',
+                description: '关键词检索只精确计数到一定数量（200 件，或到本页为止），超过时为 true：共“超过 total 件”',
+              },
               page: { type: 'integer', description: '仅按页码分页时' },
               pageSize: { type: 'integer' },
               nextCursor: { type: ['string', 'null'], description: '下一页的游标；null 表示已是最后一页' },

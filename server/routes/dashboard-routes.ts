@@ -62,6 +62,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
         streets: await streetNames(),
         items: list.items,
         total: list.total,
+        totalIsLowerBound: list.totalIsLowerBound,
         page,
       }),
     );
@@ -82,6 +83,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: ServerDeps): P
         streets: await streetNames(),
         items: list.items,
         total: list.total,
+        totalIsLowerBound: list.totalIsLowerBound,
         page,
         intro,
       }),
