@@ -10,7 +10,6 @@
 -- columns are joined: what a pair across two of them adds, the LIKE drops. string_to_array with
 -- a NULL delimiter splits a text into its characters, and the two regexp passes give the pairs
 -- at even and at odd offsets.
--- (No semicolons in these comments: the PostgreSQL adapter splits the script on every one.)
 CREATE FUNCTION "case_search_grams"(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT string_to_array(t, NULL) || ARRAY(SELECT m[1] FROM regexp_matches(t, '..', 'g') AS m UNION ALL SELECT m[1] FROM regexp_matches(substr(t, 2), '..', 'g') AS m)
 $$;
