@@ -14,6 +14,8 @@ import { countTrue, districtDate } from './sql-dialect.ts';
 import { CLOSED_BY_DEADLINE, HANDLED_ON_TIME, list } from './stats-sql.ts';
 import { rebuildEventRollups, rollupEventsOfCaseChange } from './stats-event-rollup.ts';
 import { dateOrNull } from './sql-values.ts';
+import { withBlocks } from '../core/stats/rollup-blocks.ts';
+import { blockRollupSql } from './stats-rollup-blocks.ts';
 
 /**
  * Keeps "StatsRollup" in step with the cases (core/stats/rollup-fns.ts says what a case adds).
@@ -64,8 +66,16 @@ const toState = (r: StateRecord): RollupCase => ({
   responseDueAt: dateOrNull(r.responseDueAt),
 });
 
+/** The kinds a period sums (core/stats/rollup-blocks.ts); 'opened' and 'closed' are read per day (the trend). */
+export const BLOCKED_KINDS: readonly string[] = ['created', 'due', 'rating'];
+
 async function apply(tx: SqlTx, deltas: readonly RollupDelta[]): Promise<void> {
-  for (const d of netDeltas(deltas)) await tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
+  const net = netDeltas(deltas);
+  const rows = [
+    ...net.filter((d) => !BLOCKED_KINDS.includes(d.kind)),
+    ...withBlocks(net.filter((d) => BLOCKED_KINDS.includes(d.kind))),
+  ];
+  for (const d of rows) await tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
 }
 
 /** The case as the rollups see it, read before a change. */
@@ -124,6 +134,9 @@ SELECT 'created', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0)
        COALESCE(SUM(${handlingMs}), 0), 0, 0
 FROM "Case" c GROUP BY 2, 3, 5, 6, 7`,
     `${insert}
+SELECT 'opened', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
+FROM "Case" c GROUP BY 2, 3`,
+    `${insert}
 SELECT 'closed', ${districtDate(d, 'c."closedAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
 FROM "Case" c WHERE c."closedAt" IS NOT NULL GROUP BY 2, 3`,
     `${insert}
@@ -133,6 +146,7 @@ FROM "Case" c WHERE c."dueAt" IS NOT NULL AND c."status" NOT IN ${list(NEVER_DUE
     `${insert}
 SELECT 'rating', ${districtDate(d, 'r."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', r."score", COUNT(*), 0, 0, 0, 0, 0, 0, 0
 FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId" GROUP BY 2, 3, 8`,
+    ...blockRollupSql(d, 'StatsRollup', KEY_COLUMNS, MEASURES, BLOCKED_KINDS),
   ];
 }
 

@@ -9,6 +9,8 @@ import { districtDay } from './period-fns.ts';
  * db/stats-queries.ts:
  * - created: cases created that day, by street, status, post and 721 mode (counts, rework,
  *   reopened, resolved, handling time);
+ * - opened: cases created that day, by street (the daily trend: summing 'created' per day
+ *   grouped every status, post and 721 mode of the period again);
  * - closed: cases closed that day, by street (the trend);
  * - due: the day the case is assessed (core/stats/assessment-rules.ts isDueInPeriod): its
  *   closedAt when closed by the deadline, otherwise its dueAt; by street and handling
@@ -16,7 +18,7 @@ import { districtDay } from './period-fns.ts';
  * - rating: ratings given that day, by the case's street and the score.
  * Absent keys are 0 or '' rather than NULL: a unique key treats NULLs as distinct.
  */
-export type RollupKind = 'created' | 'closed' | 'due' | 'rating';
+export type RollupKind = 'created' | 'opened' | 'closed' | 'due' | 'rating';
 
 export interface RollupKey {
   kind: RollupKind;
@@ -96,6 +98,7 @@ export function caseRollup(c: RollupCase, sign: 1 | -1 = 1): RollupDelta[] {
       autoVerified: c.autoVerified ? sign : 0,
       handlingMs: c.resolvedAt ? sign * (c.resolvedAt.getTime() - c.createdAt.getTime()) : 0,
     },
+    { ...NO_KEY, ...ZERO, kind: 'opened', day: districtDay(c.createdAt), streetId: street, n: sign },
   ];
   if (c.closedAt)
     out.push({ ...NO_KEY, ...ZERO, kind: 'closed', day: districtDay(c.closedAt), streetId: street, n: sign });
