@@ -1,6 +1,6 @@
 -- Coarser statistics rollup keys (core/stats/rollup-blocks.ts): every row of the summed kinds
--- is also kept under the aligned blocks of 4, 16 and 64 days containing its day ("day" = 'b4:5179'),
--- so a period of whole days is a sum over a few keys instead of one per day; and 'opened' rows
+-- is also kept under the aligned blocks of 4, 16 and 64 days containing its day (day b4:5179 for example),
+-- so a period of whole days is a sum over a few keys instead of one per day, and opened rows
 -- (cases created per day and street) carry the daily trend. No schema change: this fills the new
 -- rows from the day rows already there (the same statements as npm run stats:rebuild).
 
