@@ -219,11 +219,14 @@ async function caseRowsFromRollups(
   const args = streetId === null ? [fromDay, toDay] : [fromDay, toDay, streetId];
   const range = `"day" >= ? AND "day" < ?${street}`;
   const [groups, due, ratings, perDay] = await Promise.all([
+    // The three marginals of the cases created (core/stats/rollup-fns.ts) in one statement:
+    // each row says by its kind which figures it carries (CaseGroupRow.part).
     read(
-      `SELECT "streetId", "status", "post", "mode721", SUM("n") AS cases, SUM("reworkSum") AS "reworkSum",
+      `SELECT "kind", "streetId", "status", "post", "mode721", SUM("n") AS cases, SUM("reworkSum") AS "reworkSum",
               SUM("reopened") AS reopened, SUM("resolvedCount") AS "resolvedCount", SUM("autoVerified") AS "autoVerified",
               SUM("handlingMs") AS "handlingMs"
-       FROM "StatsRollup" WHERE "kind" = 'created' AND ${inKeys} GROUP BY 1, 2, 3, 4`,
+       FROM "StatsRollup" WHERE "kind" IN ('createdByStatus', 'createdByPost', 'createdByMode') AND ${inKeys}
+       GROUP BY 1, 2, 3, 4, 5`,
       ...keyArgs,
     ),
     read(
@@ -256,6 +259,7 @@ async function caseRowsFromRollups(
         resolvedCount: num(r.resolvedCount),
         autoVerified: num(r.autoVerified),
         handlingHoursSum: num(r.handlingMs) / 3_600_000,
+        part: PART_OF_KIND[String(r.kind)],
       })),
     due: due.map((r): DueRow => ({
       streetId: key(r.streetId),
@@ -271,6 +275,12 @@ async function caseRowsFromRollups(
     closedPerDay: perDay.filter((r) => r.kind === 'closed').map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
   };
 }
+
+const PART_OF_KIND: Record<string, CaseGroupRow['part']> = {
+  createdByStatus: 'status',
+  createdByPost: 'post',
+  createdByMode: 'mode',
+};
 
 type CaseRows = Awaited<ReturnType<typeof caseRowsDirect>>;
 

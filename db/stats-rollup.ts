@@ -15,6 +15,7 @@ import { CLOSED_BY_DEADLINE, HANDLED_ON_TIME, list } from './stats-sql.ts';
 import { rebuildEventRollups, rollupEventsOfCaseChange } from './stats-event-rollup.ts';
 import { dateOrNull } from './sql-values.ts';
 import { withBlocks } from '../core/stats/rollup-blocks.ts';
+import { COUNTED_721 } from '../core/stats/stats-fns.ts';
 import { blockRollupSql } from './stats-rollup-blocks.ts';
 
 /**
@@ -67,7 +68,7 @@ const toState = (r: StateRecord): RollupCase => ({
 });
 
 /** The kinds a period sums (core/stats/rollup-blocks.ts); 'opened' and 'closed' are read per day (the trend). */
-export const BLOCKED_KINDS: readonly string[] = ['created', 'due', 'rating'];
+export const BLOCKED_KINDS: readonly string[] = ['createdByStatus', 'createdByPost', 'createdByMode', 'due', 'rating'];
 
 async function apply(tx: SqlTx, deltas: readonly RollupDelta[]): Promise<void> {
   const net = netDeltas(deltas);
@@ -129,10 +130,16 @@ export function rollupRebuildSql(d: Engine): string[] {
       : `CAST(ROUND(EXTRACT(EPOCH FROM (c."resolvedAt" - c."createdAt")) * 1000) AS BIGINT)`;
   return [
     `${insert}
-SELECT 'created', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, c."status", COALESCE(c."post", ''), COALESCE(c."mode721", ''), '',
+SELECT 'createdByStatus', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, c."status", '', '', '',
        COUNT(*), SUM(c."reworkCount"), ${countTrue('c."reopenCount" > 0')}, COUNT(c."resolvedAt"), ${countTrue('c."autoVerified" = TRUE')},
        COALESCE(SUM(${handlingMs}), 0), 0, 0
-FROM "Case" c GROUP BY 2, 3, 5, 6, 7`,
+FROM "Case" c GROUP BY 2, 3, 5`,
+    `${insert}
+SELECT 'createdByPost', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', COALESCE(c."post", ''), '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
+FROM "Case" c GROUP BY 2, 3, 6`,
+    `${insert}
+SELECT 'createdByMode', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', c."mode721", '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
+FROM "Case" c WHERE c."status" IN ${list([...COUNTED_721])} AND c."mode721" IS NOT NULL AND c."mode721" <> '' GROUP BY 2, 3, 7`,
     `${insert}
 SELECT 'opened', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
 FROM "Case" c GROUP BY 2, 3`,
