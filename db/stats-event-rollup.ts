@@ -26,8 +26,11 @@ import { blockRollupSql } from './stats-rollup-blocks.ts';
 
 const REWORK = `(${REWORK_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
-const UPSERT = `INSERT INTO "StatsEventRollup" ("kind", "day", "ownerId", "streetId", "n", "onTime", "rework", "acceptedInTime")
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+/** One statement for `rows` rows: on PostgreSQL every statement is a round trip. */
+const upsert = (
+  rows: number,
+) => `INSERT INTO "StatsEventRollup" ("kind", "day", "ownerId", "streetId", "n", "onTime", "rework", "acceptedInTime")
+  VALUES ${Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
   ON CONFLICT ("kind", "day", "ownerId", "streetId") DO UPDATE SET "n" = "StatsEventRollup"."n" + excluded."n",
     "onTime" = "StatsEventRollup"."onTime" + excluded."onTime", "rework" = "StatsEventRollup"."rework" + excluded."rework",
     "acceptedInTime" = "StatsEventRollup"."acceptedInTime" + excluded."acceptedInTime"`;
@@ -40,8 +43,13 @@ export const eventBlockRollupSql = (d: SqlTx['dialect']): string[] =>
   blockRollupSql(d, 'StatsEventRollup', ['kind', 'day', 'ownerId', 'streetId'], EVENT_MEASURES, EVENT_KINDS);
 
 async function apply(tx: SqlTx, deltas: readonly EventRollupDelta[]): Promise<void> {
-  for (const d of withBlocks(netEventDeltas(deltas)))
-    await tx.run(UPSERT, d.kind, d.day, d.ownerId, d.streetId, d.n, d.onTime, d.rework, d.acceptedInTime);
+  // Netted after the blocks are added (each key once, as a multi-row upsert requires).
+  const rows = netEventDeltas(withBlocks(deltas));
+  if (rows.length)
+    await tx.run(
+      upsert(rows.length),
+      ...rows.flatMap((d) => [d.kind, d.day, d.ownerId, d.streetId, d.n, d.onTime, d.rework, d.acceptedInTime]),
+    );
 }
 
 /** Accepted by one of the referred department's people by the case's responseDueAt (as 0 or 1). */

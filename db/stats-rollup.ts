@@ -26,7 +26,11 @@ import { blockRollupSql } from './stats-rollup-blocks.ts';
  */
 
 const COLUMNS = [...KEY_COLUMNS, ...MEASURES];
-const UPSERT = `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+const ROW = `(${COLUMNS.map(() => '?').join(', ')})`;
+/** One statement for `rows` rows: on PostgreSQL every statement is a round trip. */
+const upsert = (
+  rows: number,
+) => `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES ${Array<string>(rows).fill(ROW).join(', ')}
   ON CONFLICT (${KEY_COLUMNS.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${MEASURES.map((m) => `"${m}" = "StatsRollup"."${m}" + excluded."${m}"`).join(', ')}`;
 
 const STATE_SELECT = `SELECT "streetId", "departmentId", "status", "post", "mode721", "reworkCount", "reopenCount", "autoVerified", "postponed",
@@ -71,12 +75,13 @@ const toState = (r: StateRecord): RollupCase => ({
 export const BLOCKED_KINDS: readonly string[] = ['createdByStatus', 'createdByPost', 'createdByMode', 'due', 'rating'];
 
 async function apply(tx: SqlTx, deltas: readonly RollupDelta[]): Promise<void> {
-  const net = netDeltas(deltas);
-  const rows = [
-    ...net.filter((d) => !BLOCKED_KINDS.includes(d.kind)),
-    ...withBlocks(net.filter((d) => BLOCKED_KINDS.includes(d.kind))),
-  ];
-  for (const d of rows) await tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
+  // Netted after the blocks are added: a day moved within a block leaves that block as it was,
+  // and each key is written once, as a multi-row ON CONFLICT DO UPDATE requires on PostgreSQL.
+  const rows = netDeltas([
+    ...deltas.filter((d) => !BLOCKED_KINDS.includes(d.kind)),
+    ...withBlocks(deltas.filter((d) => BLOCKED_KINDS.includes(d.kind))),
+  ]);
+  if (rows.length) await tx.run(upsert(rows.length), ...rows.flatMap((d) => COLUMNS.map((c) => d[c])));
 }
 
 /** The case as the rollups see it, read before a change. */
