@@ -4,6 +4,7 @@ import type { DepartmentEventRow, PersonRow } from '../core/stats/stats-types.ts
 import type { ReadQuery } from './reader-pool.ts';
 import { countTrue, jsonField } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
+import { coverKeys } from '../core/stats/rollup-blocks.ts';
 import { HANDLED_ON_TIME, list, num } from './stats-sql.ts';
 
 /**
@@ -50,18 +51,16 @@ export async function eventSumsFromRollups(
 ): Promise<EventSum[]> {
   const sums = `SELECT "kind", "ownerId", SUM("n") AS n, SUM("onTime") AS "onTime", SUM("rework") AS rework,
     SUM("acceptedInTime") AS "acceptedInTime" FROM "StatsEventRollup"`;
+  // The period's few day and block keys (core/stats/rollup-blocks.ts), not one key per day.
+  const keys = coverKeys(fromDay, toDay);
+  const inKeys = `"day" IN (${keys.map(() => '?').join(', ')})`;
   const [people, departments] = await Promise.all([
     withPeople
-      ? read(
-          `${sums} WHERE "kind" IN ('handled', 'assigned') AND "day" >= ? AND "day" < ? GROUP BY 1, 2`,
-          fromDay,
-          toDay,
-        )
+      ? read(`${sums} WHERE "kind" IN ('handled', 'assigned') AND ${inKeys} GROUP BY 1, 2`, ...keys)
       : Promise.resolve([]),
     read(
-      `${sums} WHERE "kind" IN ('referred', 'returned') AND "day" >= ? AND "day" < ?${streetId === null ? '' : ' AND "streetId" = ?'} GROUP BY 1, 2`,
-      fromDay,
-      toDay,
+      `${sums} WHERE "kind" IN ('referred', 'returned') AND ${inKeys}${streetId === null ? '' : ' AND "streetId" = ?'} GROUP BY 1, 2`,
+      ...keys,
       ...(streetId === null ? [] : [streetId]),
     ),
   ]);

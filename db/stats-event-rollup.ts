@@ -1,5 +1,7 @@
 import { REWORK_EVENT_TYPES } from '../core/stats/assessment-rules.ts';
+import { withBlocks } from '../core/stats/rollup-blocks.ts';
 import {
+  EVENT_MEASURES,
   assigneeOf,
   eventDelta,
   handledFlags,
@@ -10,6 +12,7 @@ import type { RollupCase } from '../core/stats/rollup-fns.ts';
 import { countTrue, districtDate, jsonField } from './sql-dialect.ts';
 import type { SqlTx } from './sql-connection.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
+import { blockRollupSql } from './stats-rollup-blocks.ts';
 
 /**
  * Keeps "StatsEventFact" and "StatsEventRollup" (see the schema) in step with the case events
@@ -23,15 +26,30 @@ import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
 
 const REWORK = `(${REWORK_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
-const UPSERT = `INSERT INTO "StatsEventRollup" ("kind", "day", "ownerId", "streetId", "n", "onTime", "rework", "acceptedInTime")
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+/** One statement for `rows` rows: on PostgreSQL every statement is a round trip. */
+const upsert = (
+  rows: number,
+) => `INSERT INTO "StatsEventRollup" ("kind", "day", "ownerId", "streetId", "n", "onTime", "rework", "acceptedInTime")
+  VALUES ${Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
   ON CONFLICT ("kind", "day", "ownerId", "streetId") DO UPDATE SET "n" = "StatsEventRollup"."n" + excluded."n",
     "onTime" = "StatsEventRollup"."onTime" + excluded."onTime", "rework" = "StatsEventRollup"."rework" + excluded."rework",
     "acceptedInTime" = "StatsEventRollup"."acceptedInTime" + excluded."acceptedInTime"`;
 
+/** Every kind is summed over periods: each day's row is also kept under its blocks (core/stats/rollup-blocks.ts). */
+const EVENT_KINDS = ['handled', 'assigned', 'referred', 'returned'];
+
+/** The event rollups' block rows summed from their day rows (npm run stats:rebuild, and the blocks' migration). */
+export const eventBlockRollupSql = (d: SqlTx['dialect']): string[] =>
+  blockRollupSql(d, 'StatsEventRollup', ['kind', 'day', 'ownerId', 'streetId'], EVENT_MEASURES, EVENT_KINDS);
+
 async function apply(tx: SqlTx, deltas: readonly EventRollupDelta[]): Promise<void> {
-  for (const d of netEventDeltas(deltas))
-    await tx.run(UPSERT, d.kind, d.day, d.ownerId, d.streetId, d.n, d.onTime, d.rework, d.acceptedInTime);
+  // Netted after the blocks are added (each key once, as a multi-row upsert requires).
+  const rows = netEventDeltas(withBlocks(deltas));
+  if (rows.length)
+    await tx.run(
+      upsert(rows.length),
+      ...rows.flatMap((d) => [d.kind, d.day, d.ownerId, d.streetId, d.n, d.onTime, d.rework, d.acceptedInTime]),
+    );
 }
 
 /** Accepted by one of the referred department's people by the case's responseDueAt (as 0 or 1). */
@@ -280,7 +298,7 @@ FROM "CaseEvent" e WHERE e."type" = 'assigned' AND ${jsonField(d, 'e."data"', 'a
 export async function rebuildEventRollups(tx: SqlTx): Promise<{ facts: number }> {
   await tx.run('DELETE FROM "StatsEventRollup"');
   await tx.run('DELETE FROM "StatsEventFact"');
-  for (const stmt of eventBackfillSql(tx.dialect)) await tx.run(stmt);
+  for (const stmt of [...eventBackfillSql(tx.dialect), ...eventBlockRollupSql(tx.dialect)]) await tx.run(stmt);
   const r = await tx.get<{ n: number }>('SELECT COUNT(*) AS "n" FROM "StatsEventFact"');
   return { facts: Number(r?.n ?? 0) };
 }

@@ -28,7 +28,7 @@ const each = <T>(parts: readonly WholeDayRows[], pick: (p: WholeDayRows) => read
 export function mergeParts(parts: readonly WholeDayRows[]): WholeDayRows {
   const groups = sumBy<CaseGroupRow>(
     each(parts, (p) => p.cases.groups),
-    (r) => `${r.streetId}\u0001${r.status}\u0001${r.post}\u0001${r.mode721}`,
+    (r) => `${r.part ?? ''}\u0001${r.streetId}\u0001${r.status}\u0001${r.post}\u0001${r.mode721}`,
     (a, r) => {
       a.cases += r.cases;
       a.reworkSum += r.reworkSum;

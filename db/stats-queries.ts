@@ -34,6 +34,7 @@ import {
   type RepeatRow,
 } from './stats-hour-rows.ts';
 import type { TtlCache } from '../core/stats/ttl-cache.ts';
+import { coverKeys } from '../core/stats/rollup-blocks.ts';
 
 /**
  * Statistics rows, folded into figures by core/stats/stats-fns.ts. The case-state populations
@@ -200,7 +201,11 @@ function hourAligned(h: Period, today: Date): { middle: Period; edges: Period[] 
   return { middle: { from: new Date(from), to: new Date(to) }, edges };
 }
 
-/** The rows of whole district days [fromDay, toDay) summed from "StatsRollup" (db/stats-rollup.ts). */
+/**
+ * The rows of whole district days [fromDay, toDay) summed from "StatsRollup" (db/stats-rollup.ts):
+ * the figures' sums from the period's few day and block keys (core/stats/rollup-blocks.ts), the
+ * daily trend from the per-day 'opened' and 'closed' rows (a row per street and day).
+ */
 async function caseRowsFromRollups(
   read: ReadQuery,
   fromDay: string,
@@ -208,27 +213,33 @@ async function caseRowsFromRollups(
   streetId: number | null,
 ): Promise<Pick<StatsRows, 'groups' | 'due' | 'ratings' | 'createdPerDay' | 'closedPerDay'>> {
   const street = streetId === null ? '' : ' AND "streetId" = ?';
+  const keys = coverKeys(fromDay, toDay);
+  const inKeys = `"day" IN (${keys.map(() => '?').join(', ')})${street}`;
+  const keyArgs = streetId === null ? keys : [...keys, streetId];
   const args = streetId === null ? [fromDay, toDay] : [fromDay, toDay, streetId];
   const range = `"day" >= ? AND "day" < ?${street}`;
   const [groups, due, ratings, perDay] = await Promise.all([
+    // The three marginals of the cases created (core/stats/rollup-fns.ts) in one statement:
+    // each row says by its kind which figures it carries (CaseGroupRow.part).
     read(
-      `SELECT "streetId", "status", "post", "mode721", SUM("n") AS cases, SUM("reworkSum") AS "reworkSum",
+      `SELECT "kind", "streetId", "status", "post", "mode721", SUM("n") AS cases, SUM("reworkSum") AS "reworkSum",
               SUM("reopened") AS reopened, SUM("resolvedCount") AS "resolvedCount", SUM("autoVerified") AS "autoVerified",
               SUM("handlingMs") AS "handlingMs"
-       FROM "StatsRollup" WHERE "kind" = 'created' AND ${range} GROUP BY 1, 2, 3, 4`,
-      ...args,
+       FROM "StatsRollup" WHERE "kind" IN ('createdByStatus', 'createdByPost', 'createdByMode') AND ${inKeys}
+       GROUP BY 1, 2, 3, 4, 5`,
+      ...keyArgs,
     ),
     read(
       `SELECT "streetId", "departmentId", SUM("n") AS due, SUM("postponed") AS postponed, SUM("onTime") AS "onTime"
-       FROM "StatsRollup" WHERE "kind" = 'due' AND ${range} GROUP BY 1, 2`,
-      ...args,
+       FROM "StatsRollup" WHERE "kind" = 'due' AND ${inKeys} GROUP BY 1, 2`,
+      ...keyArgs,
     ),
     read(
-      `SELECT "streetId", "score", SUM("n") AS n FROM "StatsRollup" WHERE "kind" = 'rating' AND ${range} GROUP BY 1, 2`,
-      ...args,
+      `SELECT "streetId", "score", SUM("n") AS n FROM "StatsRollup" WHERE "kind" = 'rating' AND ${inKeys} GROUP BY 1, 2`,
+      ...keyArgs,
     ),
     read(
-      `SELECT "kind", "day", SUM("n") AS n FROM "StatsRollup" WHERE "kind" IN ('created', 'closed') AND ${range} GROUP BY 1, 2`,
+      `SELECT "kind", "day", SUM("n") AS n FROM "StatsRollup" WHERE "kind" IN ('opened', 'closed') AND ${range} GROUP BY 1, 2`,
       ...args,
     ),
   ]);
@@ -248,6 +259,7 @@ async function caseRowsFromRollups(
         resolvedCount: num(r.resolvedCount),
         autoVerified: num(r.autoVerified),
         handlingHoursSum: num(r.handlingMs) / 3_600_000,
+        part: PART_OF_KIND[String(r.kind)],
       })),
     due: due.map((r): DueRow => ({
       streetId: key(r.streetId),
@@ -258,11 +270,17 @@ async function caseRowsFromRollups(
     })),
     ratings: ratings.map((r): RatingRow => ({ streetId: key(r.streetId), score: String(r.score), n: num(r.n) })),
     createdPerDay: perDay
-      .filter((r) => r.kind === 'created')
+      .filter((r) => r.kind === 'opened')
       .map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
     closedPerDay: perDay.filter((r) => r.kind === 'closed').map((r): TrendRow => ({ day: String(r.day), n: num(r.n) })),
   };
 }
+
+const PART_OF_KIND: Record<string, CaseGroupRow['part']> = {
+  createdByStatus: 'status',
+  createdByPost: 'post',
+  createdByMode: 'mode',
+};
 
 type CaseRows = Awaited<ReturnType<typeof caseRowsDirect>>;
 

@@ -14,6 +14,9 @@ import { countTrue, districtDate } from './sql-dialect.ts';
 import { CLOSED_BY_DEADLINE, HANDLED_ON_TIME, list } from './stats-sql.ts';
 import { rebuildEventRollups, rollupEventsOfCaseChange } from './stats-event-rollup.ts';
 import { dateOrNull } from './sql-values.ts';
+import { withBlocks } from '../core/stats/rollup-blocks.ts';
+import { COUNTED_721 } from '../core/stats/stats-fns.ts';
+import { blockRollupSql } from './stats-rollup-blocks.ts';
 
 /**
  * Keeps "StatsRollup" in step with the cases (core/stats/rollup-fns.ts says what a case adds).
@@ -23,7 +26,11 @@ import { dateOrNull } from './sql-values.ts';
  */
 
 const COLUMNS = [...KEY_COLUMNS, ...MEASURES];
-const UPSERT = `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+const ROW = `(${COLUMNS.map(() => '?').join(', ')})`;
+/** One statement for `rows` rows: on PostgreSQL every statement is a round trip. */
+const upsert = (
+  rows: number,
+) => `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES ${Array<string>(rows).fill(ROW).join(', ')}
   ON CONFLICT (${KEY_COLUMNS.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${MEASURES.map((m) => `"${m}" = "StatsRollup"."${m}" + excluded."${m}"`).join(', ')}`;
 
 const STATE_SELECT = `SELECT "streetId", "departmentId", "status", "post", "mode721", "reworkCount", "reopenCount", "autoVerified", "postponed",
@@ -64,8 +71,17 @@ const toState = (r: StateRecord): RollupCase => ({
   responseDueAt: dateOrNull(r.responseDueAt),
 });
 
+/** The kinds a period sums (core/stats/rollup-blocks.ts); 'opened' and 'closed' are read per day (the trend). */
+export const BLOCKED_KINDS: readonly string[] = ['createdByStatus', 'createdByPost', 'createdByMode', 'due', 'rating'];
+
 async function apply(tx: SqlTx, deltas: readonly RollupDelta[]): Promise<void> {
-  for (const d of netDeltas(deltas)) await tx.run(UPSERT, ...COLUMNS.map((c) => d[c]));
+  // Netted after the blocks are added: a day moved within a block leaves that block as it was,
+  // and each key is written once, as a multi-row ON CONFLICT DO UPDATE requires on PostgreSQL.
+  const rows = netDeltas([
+    ...deltas.filter((d) => !BLOCKED_KINDS.includes(d.kind)),
+    ...withBlocks(deltas.filter((d) => BLOCKED_KINDS.includes(d.kind))),
+  ]);
+  if (rows.length) await tx.run(upsert(rows.length), ...rows.flatMap((d) => COLUMNS.map((c) => d[c])));
 }
 
 /** The case as the rollups see it, read before a change. */
@@ -119,10 +135,19 @@ export function rollupRebuildSql(d: Engine): string[] {
       : `CAST(ROUND(EXTRACT(EPOCH FROM (c."resolvedAt" - c."createdAt")) * 1000) AS BIGINT)`;
   return [
     `${insert}
-SELECT 'created', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, c."status", COALESCE(c."post", ''), COALESCE(c."mode721", ''), '',
+SELECT 'createdByStatus', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, c."status", '', '', '',
        COUNT(*), SUM(c."reworkCount"), ${countTrue('c."reopenCount" > 0')}, COUNT(c."resolvedAt"), ${countTrue('c."autoVerified" = TRUE')},
        COALESCE(SUM(${handlingMs}), 0), 0, 0
-FROM "Case" c GROUP BY 2, 3, 5, 6, 7`,
+FROM "Case" c GROUP BY 2, 3, 5`,
+    `${insert}
+SELECT 'createdByPost', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', COALESCE(c."post", ''), '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
+FROM "Case" c GROUP BY 2, 3, 6`,
+    `${insert}
+SELECT 'createdByMode', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', c."mode721", '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
+FROM "Case" c WHERE c."status" IN ${list([...COUNTED_721])} AND c."mode721" IS NOT NULL AND c."mode721" <> '' GROUP BY 2, 3, 7`,
+    `${insert}
+SELECT 'opened', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
+FROM "Case" c GROUP BY 2, 3`,
     `${insert}
 SELECT 'closed', ${districtDate(d, 'c."closedAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
 FROM "Case" c WHERE c."closedAt" IS NOT NULL GROUP BY 2, 3`,
@@ -133,6 +158,7 @@ FROM "Case" c WHERE c."dueAt" IS NOT NULL AND c."status" NOT IN ${list(NEVER_DUE
     `${insert}
 SELECT 'rating', ${districtDate(d, 'r."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', r."score", COUNT(*), 0, 0, 0, 0, 0, 0, 0
 FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId" GROUP BY 2, 3, 8`,
+    ...blockRollupSql(d, 'StatsRollup', KEY_COLUMNS, MEASURES, BLOCKED_KINDS),
   ];
 }
 

@@ -20,12 +20,17 @@ const base: RollupCase = {
 describe('caseRollup', () => {
   it('files a case under its district day, and its due day under the deadline while open', () => {
     const ds = caseRollup(base);
-    expect(ds.find((d) => d.kind === 'created')).toMatchObject({
+    expect(ds.find((d) => d.kind === 'createdByStatus')).toMatchObject({
       day: '2026-11-09',
       streetId: 3,
       status: 'accepted',
+      post: '',
       n: 1,
     });
+    expect(ds.find((d) => d.kind === 'createdByPost')).toMatchObject({ day: '2026-11-09', status: '', n: 1 });
+    expect(ds.find((d) => d.kind === 'opened')).toMatchObject({ day: '2026-11-09', streetId: 3, n: 1 });
+    // The 721 mode is counted for resolved and closed cases only.
+    expect(ds.some((d) => d.kind === 'createdByMode')).toBe(false);
     expect(ds.find((d) => d.kind === 'due')).toMatchObject({ day: '2026-11-12', n: 1, onTime: 0 });
     expect(ds.some((d) => d.kind === 'closed')).toBe(false);
     expect(caseRollup({ ...base, createdAt: new Date('2026-11-09T16:00:00Z') })[0]!.day).toBe('2026-11-10');
@@ -44,7 +49,12 @@ describe('caseRollup', () => {
       onTime: 0,
       postponed: 1,
     });
-    expect(caseRollup(closed).find((d) => d.kind === 'created')!.handlingMs).toBe(
+    expect(caseRollup({ ...closed, mode721: 'service' }).find((d) => d.kind === 'createdByMode')).toMatchObject({
+      mode721: 'service',
+      status: '',
+      n: 1,
+    });
+    expect(caseRollup(closed).find((d) => d.kind === 'createdByStatus')!.handlingMs).toBe(
       closed.resolvedAt.getTime() - closed.createdAt.getTime(),
     );
   });
@@ -61,8 +71,8 @@ describe('netDeltas', () => {
     const after = { ...base, status: 'resolved', resolvedAt: new Date('2026-11-10T02:00:00Z') };
     const net = netDeltas([...caseRollup(before, -1), ...caseRollup(after, 1)]);
     expect(net.map((d) => [d.kind, d.status, d.n, d.resolvedCount])).toEqual([
-      ['created', 'accepted', -1, 0],
-      ['created', 'resolved', 1, 1],
+      ['createdByStatus', 'accepted', -1, 0],
+      ['createdByStatus', 'resolved', 1, 1],
     ]);
     expect(netDeltas([...caseRollup(before, -1), ...caseRollup(before, 1)])).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { closedByDeadline, NEVER_DUE_STATUSES } from './assessment-rules.ts';
 import { districtDay } from './period-fns.ts';
+import { COUNTED_721 } from './stats-fns.ts';
 
 /**
  * Statistics rollups: what the figures read of each case, summed per district day, so a
@@ -7,8 +8,11 @@ import { districtDay } from './period-fns.ts';
  * contributions below; a change to a case subtracts the old ones and adds the new ones, in the
  * case's own transaction (db/stats-rollup.ts). The kinds follow the populations of
  * db/stats-queries.ts:
- * - created: cases created that day, by street, status, post and 721 mode (counts, rework,
- *   reopened, resolved, handling time);
+ * - cases created that day, by street, in three marginals (the figures read no combination of
+ *   them, and a street × status × post × mode key made a period's sum group thousands of rows):
+ *   createdByStatus (counts, rework, reopened, resolved, handling time), createdByPost (counts),
+ *   createdByMode (counts of the resolved and closed, by 721 mode);
+ * - opened: cases created that day, by street (the daily trend);
  * - closed: cases closed that day, by street (the trend);
  * - due: the day the case is assessed (core/stats/assessment-rules.ts isDueInPeriod): its
  *   closedAt when closed by the deadline, otherwise its dueAt; by street and handling
@@ -16,7 +20,7 @@ import { districtDay } from './period-fns.ts';
  * - rating: ratings given that day, by the case's street and the score.
  * Absent keys are 0 or '' rather than NULL: a unique key treats NULLs as distinct.
  */
-export type RollupKind = 'created' | 'closed' | 'due' | 'rating';
+export type RollupKind = 'createdByStatus' | 'createdByPost' | 'createdByMode' | 'opened' | 'closed' | 'due' | 'rating';
 
 export interface RollupKey {
   kind: RollupKind;
@@ -79,16 +83,15 @@ export const KEY_COLUMNS = ['kind', 'day', 'streetId', 'departmentId', 'status',
 /** What one case adds to the rollups (sign -1: what removing it takes away). */
 export function caseRollup(c: RollupCase, sign: 1 | -1 = 1): RollupDelta[] {
   const street = c.streetId ?? 0;
+  const day = districtDay(c.createdAt);
   const out: RollupDelta[] = [
     {
       ...NO_KEY,
       ...ZERO,
-      kind: 'created',
-      day: districtDay(c.createdAt),
+      kind: 'createdByStatus',
+      day,
       streetId: street,
       status: c.status,
-      post: c.post ?? '',
-      mode721: c.mode721 ?? '',
       n: sign,
       reworkSum: sign * c.reworkCount,
       reopened: c.reopenCount > 0 ? sign : 0,
@@ -96,7 +99,11 @@ export function caseRollup(c: RollupCase, sign: 1 | -1 = 1): RollupDelta[] {
       autoVerified: c.autoVerified ? sign : 0,
       handlingMs: c.resolvedAt ? sign * (c.resolvedAt.getTime() - c.createdAt.getTime()) : 0,
     },
+    { ...NO_KEY, ...ZERO, kind: 'createdByPost', day, streetId: street, post: c.post ?? '', n: sign },
+    { ...NO_KEY, ...ZERO, kind: 'opened', day, streetId: street, n: sign },
   ];
+  if (c.mode721 && COUNTED_721.has(c.status))
+    out.push({ ...NO_KEY, ...ZERO, kind: 'createdByMode', day, streetId: street, mode721: c.mode721, n: sign });
   if (c.closedAt)
     out.push({ ...NO_KEY, ...ZERO, kind: 'closed', day: districtDay(c.closedAt), streetId: street, n: sign });
   if (c.dueAt !== null && !NEVER_DUE_STATUSES.includes(c.status)) {

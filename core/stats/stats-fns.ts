@@ -20,7 +20,8 @@ export const NO_POST = '未分类';
 
 export { rate };
 
-const COUNTED_721 = new Set(['resolved', 'closed']);
+/** The statuses whose 721 mode is counted (the rollups keep the mode of these only). */
+export const COUNTED_721: ReadonlySet<string> = new Set(['resolved', 'closed']);
 
 /**
  * What the figures are made of: counts and sums, which add up part by part (a shared part's sums
@@ -73,16 +74,24 @@ export function foldFigureSums(
 ): FigureSums {
   const s = into;
   for (const g of groups) {
-    s.total += g.cases;
-    if (g.status in s.byStatus) s.byStatus[g.status as CaseStatus] += g.cases;
-    const post = g.post ?? NO_POST;
-    s.byPost[post] = (s.byPost[post] ?? 0) + g.cases;
-    s.rework += g.reworkSum;
-    s.reopened += g.reopened;
-    s.resolvedCount += g.resolvedCount;
-    if (g.status === 'closed') s.autoVerified += g.autoVerified ?? 0;
-    s.hours += g.handlingHoursSum;
-    if (COUNTED_721.has(g.status) && g.mode721 && g.mode721 in s.modes) s.modes[g.mode721 as Mode721] += g.cases;
+    // A marginal row (g.part) adds only its own figures: together the three kinds of a rollup
+    // add what the rows of every dimension would.
+    const whole = g.part === undefined;
+    if (whole || g.part === 'status') {
+      s.total += g.cases;
+      if (g.status in s.byStatus) s.byStatus[g.status as CaseStatus] += g.cases;
+      s.rework += g.reworkSum;
+      s.reopened += g.reopened;
+      s.resolvedCount += g.resolvedCount;
+      if (g.status === 'closed') s.autoVerified += g.autoVerified ?? 0;
+      s.hours += g.handlingHoursSum;
+    }
+    if (whole || g.part === 'post') {
+      const post = g.post ?? NO_POST;
+      s.byPost[post] = (s.byPost[post] ?? 0) + g.cases;
+    }
+    if ((g.part === 'mode' || (whole && COUNTED_721.has(g.status))) && g.mode721 && g.mode721 in s.modes)
+      s.modes[g.mode721 as Mode721] += g.cases;
   }
   for (const r of settled) s.patrolSettled += r.n;
   for (const r of due) {

@@ -19,6 +19,13 @@ export interface CaseGroupRow {
   /** Closed by the scheduler after the 核查 deadline (Case.autoVerified); absent in older rows. */
   autoVerified?: number;
   handlingHoursSum: number; // Σ (resolvedAt − createdAt) in hours over those
+  /**
+   * A rollup marginal (db/stats-queries.ts caseRowsFromRollups) carries only some of the
+   * figures: 'status' the counts by status and their measures (post and mode721 not read),
+   * 'post' the count by post, 'mode' the 721 count by mode (of the resolved and closed).
+   * Absent: a row of every dimension, read from the cases.
+   */
+  part?: 'status' | 'post' | 'mode';
 }
 
 /** The cases due in the period (core/stats/assessment-rules.ts), per street and handling department. */
