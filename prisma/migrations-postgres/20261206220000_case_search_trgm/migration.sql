@@ -14,3 +14,9 @@ CREATE INDEX "Case_search_trgm_idx" ON "Case" USING gin (("number" || chr(1) || 
 DROP INDEX "Case_number_trgm_idx";
 DROP INDEX "Case_text_trgm_idx";
 DROP INDEX "Case_address_trgm_idx";
+
+-- LIKE '%term%' on the expression is estimated from its sampled values: at the default statistics
+-- target (100) a term in 0.7 percent of the cases (家禽家畜: 7,204 of 1M) was expected in 3 percent,
+-- and its capped count walked the table for 201 of them (28,000 cases, 16 ms). At 1000 the sample
+-- says about 0.4 percent and the count goes through the index (3.5-4.7 ms).
+ALTER INDEX "Case_search_trgm_idx" ALTER COLUMN 1 SET STATISTICS 1000;
