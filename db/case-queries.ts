@@ -319,6 +319,8 @@ function countSql(where: Sql, cap?: number): Sql {
  * trips, not the counting, were most of a list's time.
  */
 async function scalars(db: Db, exprs: Sql[]): Promise<number[]> {
+  // Known already (a search's count from its index, tallyTotalSql): no statement to send.
+  if (exprs.every((e) => /^\d+$/.test(e.text))) return exprs.map((e) => Number(e.text));
   const [row] = await readerOf(db)<Record<string, bigint | number | null>>(
     `SELECT ${exprs.map((e, i) => `${e.text} AS "n${i}"`).join(', ')}`,
     ...(exprs.flatMap((e) => e.params) as SqlValue[]),
@@ -794,14 +796,20 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   const searching = Boolean(query.q?.trim());
   const reach = Math.max(SEARCH_TOTAL_CAP, skip + pageSize) + 1;
   // Without an overdue filter the total and the first segment's size are counted in one
-  // statement (scalars()); the overdue totals decide step by step (listTotal).
+  // statement (scalars()); the overdue totals decide step by step (listTotal). The first page
+  // needs no size of the first segment (stitch): counting it walked the overdue cases once more
+  // than the page does (PostgreSQL, 露天烧烤, district: 88,880 cases read for 21 overdue ones).
+  const firstSize = query.overdue === undefined && segments.length === 2 && skip > 0;
   const counts = searching
     ? await scalars(db, [
         tallyTotalSql(actor, query, streetId, dialect, [], search) ?? countSql(counted(), reach),
-        ...(query.overdue === undefined && segments.length === 2 ? [first()] : []),
+        ...(firstSize ? [first()] : []),
       ])
     : query.overdue === undefined && segments.length === 2
-      ? await scalars(db, [tallyTotalSql(actor, query, streetId, dialect, [], search) ?? countSql(counted()), first()])
+      ? await scalars(db, [
+          tallyTotalSql(actor, query, streetId, dialect, [], search) ?? countSql(counted()),
+          ...(firstSize ? [first()] : []),
+        ])
       : [await listTotal(db, actor, query, streetId, nowText, search)];
   const [found = 0, firstCount] = counts;
   const totalIsLowerBound = searching && found >= reach;
@@ -838,6 +846,14 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
  * walking the index to its end.
  */
 async function stitch(db: Db, skip: number, take: number, [first, second]: [Segment, Segment], counted?: number) {
+  // The first page takes what the first segment has, up to a page, and the rest from the second:
+  // no count needed (the first segment's own LIMIT stops where it ends).
+  if (skip === 0 && counted === undefined) {
+    const rows = await pageRows(db, first.src, first.column, first.order, take, 0);
+    return rows.length < take
+      ? [...rows, ...(await pageRows(db, second.src, second.column, second.order, take - rows.length, 0))]
+      : rows;
+  }
   const cap = skip + take + 1;
   const firstCount = Math.min(cap, counted ?? (await scalars(db, [firstCountSql(engineOfClient(db), first, cap)]))[0]!);
   const fromFirst = Math.max(0, Math.min(take, firstCount - skip));

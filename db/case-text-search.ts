@@ -6,8 +6,8 @@ import type { Engine } from './db-engine.ts';
  * (ASCII case folded on SQLite, none on PostgreSQL), through an index made for substrings
  * instead of a scan of every visible case (430-470 ms at 1,000,000 cases).
  *
- * PostgreSQL keeps the LIKE: pg_trgm's GIN indexes answer it (migrations-postgres/
- * *_case_text_search) and recheck every row, so the results are LIKE's by construction; a term
+ * PostgreSQL keeps the LIKE: pg_trgm's GIN index answers it (migrations-postgres/
+ * *_case_search_trgm) and rechecks every row, so the results are LIKE's by construction; a term
  * of one or two characters, which has no trigram, goes through an index of characters and
  * pairs of characters (pgTextSearch).
  *
@@ -57,12 +57,20 @@ export function caseTextSearchSql(
  * (路: 888,336 of 1M cases; 垃圾) still walks the order's index, testing the LIKE first.
  */
 function pgTextSearch(term: string, scan: { text: string; params: string[] }) {
-  if ([...term].length >= 3) return scan;
+  // Three or more characters: LIKE over the three columns joined by the sentinel, the expression
+  // of "Case_search_trgm_idx" (migrations-postgres/*_case_search_trgm): one index instead of one
+  // per column. A term without the sentinel lies within one column or nowhere, so the results are
+  // the three LIKEs' exactly; a term holding it keeps them (unindexed; no one types char(1)).
+  if ([...term].length >= 3)
+    return term.includes(SENTINEL) ? scan : { text: `${PG_JOINED} LIKE ? ESCAPE '\\'`, params: [likePattern(term)] };
   return {
     text: `(${PG_GRAMS} @> ARRAY[CAST(? AS text)] AND "case_search_like"(c."number", c."text", COALESCE(c."address", ''), ?))`,
     params: [term, likePattern(term)],
   };
 }
+
+/** The indexed expression of "Case_search_trgm_idx" (PostgreSQL), on the case table `c`: chr(1) is SENTINEL. */
+const PG_JOINED = `(c."number" || chr(1) || c."text" || chr(1) || COALESCE(c."address", ''))`;
 
 /** The indexed expression of "Case_search_chars_idx" (PostgreSQL), on the case table `c`. */
 const PG_GRAMS = `"case_search_grams"(c."number" || c."text" || COALESCE(c."address", ''))`;

@@ -53,6 +53,12 @@ const toPg = (sql: string): string => {
  * that does not know the setting (before PostgreSQL 11, some compatible engines) refuses the SET,
  * which changes nothing else: the error is dropped.
  *
+ * No parallel workers either: a keyset page (LIMIT 21) of a text search was planned as a Gather
+ * Merge over a parallel index walk, and starting the two workers cost more than the walk (噪声,
+ * overdue first page at 1M cases: 33 ms with workers, 10-17 ms without, EXPLAIN ANALYZE). On
+ * this 2-core machine 16 clients already keep every core busy, so a worker only queues behind
+ * the other requests; Gridline's statements are short by design.
+ *
  * Idle connections stay open for 10 minutes, not pg's 10 s: a new backend's first statements
  * load its catalog caches (the case detail planned in 8-17 ms there, ~1 ms on a warm one), and
  * with 10 s every lull in the traffic closed the pool, so the next burst's first requests were
@@ -67,6 +73,7 @@ export function tunePgSessions(config: pg.PoolConfig): pg.PoolConfig {
     // Run before the pool hands a new connection out; a refusal is no reason to drop it.
     onConnect: async (client) => {
       await client.query('SET jit = off').catch(() => {});
+      await client.query('SET max_parallel_workers_per_gather = 0').catch(() => {});
     },
   };
 }

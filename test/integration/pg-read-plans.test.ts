@@ -42,6 +42,16 @@ describe.skipIf(!testPgServer())('PostgreSQL read plans', () => {
     expect(viaPrisma?.jit).toBe('off');
   });
 
+  // A text search's first page (LIMIT 21) at 1M cases was planned as a Gather Merge of two
+  // parallel workers, whose start cost more than the walk itself (33 ms against 10-17 ms).
+  it('every session Gridline opens plans without parallel workers (both pools)', async () => {
+    const show = 'SELECT current_setting(\'max_parallel_workers_per_gather\') AS "workers"';
+    const [viaReader] = await readerOf(t.db)<{ workers: string }>(show);
+    expect(viaReader?.workers).toBe('0');
+    const [viaPrisma] = await t.db.$queryRawUnsafe<Array<{ workers: string }>>(show);
+    expect(viaPrisma?.workers).toBe('0');
+  });
+
   // A case detail is four such reads at once: each a transaction (BEGIN, statement, COMMIT) held
   // a pooled connection for three round trips, and 16 clients queued on the pool.
   it('a long read is one statement on its own, not a transaction around it', async () => {
