@@ -2,6 +2,7 @@
 import type { Logger } from '../../config/logger.ts';
 import type { AttachmentPort, AttachmentRecord } from './attachment-port.ts';
 import type { FileStore } from './file-store-port.ts';
+import { jpegStructureSound } from './jpeg-structure-fns.ts';
 import { inspectPhoto, renderDerivatives, type Derivatives, type InspectedPhoto } from './photo-decode.ts';
 import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
@@ -60,9 +61,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     // A first upload is always decoded in full, because that is what proves it is not truncated;
     // a duplicate whose copies are on disk was proven when it first came in.
     if (present && !firstUpload) return;
-    const rendered: Derivatives = await renderDerivatives(bytes, photo);
-    if (!(await files.has(paths.thumb))) await files.put(paths.thumb, rendered.thumb);
-    if (!(await files.has(paths.public))) await files.put(paths.public, rendered.public);
+    await putMissing(paths, await renderDerivatives(bytes, photo));
   }
 
   async function open(
@@ -73,12 +72,50 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     if (!row) return null;
     const { path: relative, mime } = pick(row);
     if (relative === null) return null;
-    const file = await files.open(relative);
+    const file = (await files.open(relative)) ?? ((await derivativesMade(row)) ? await files.open(relative) : null);
     if (!file) {
       logger?.error({ attachmentId: id, path: relative, store: files.describe }, 'attachment file missing');
       return null;
     }
     return { mime, size: file.size, body: file.body };
+  }
+
+  /** Copies being made, by the original's hash: concurrent first views share one decode. */
+  const making = new Map<string, Promise<boolean>>();
+
+  /**
+   * Makes the thumbnail and public copy of a photo whose intake deferred them (an upright JPEG
+   * within 1600 px whose structure was sound), or whose copies went missing. False, with an error
+   * logged, when the original cannot be read or its pixels do not decode: the caller answers
+   * "not found" (never a 500, never the original instead).
+   */
+  function derivativesMade(row: AttachmentRecord): Promise<boolean> {
+    if (row.thumbPath === null || row.publicPath === null) return Promise.resolve(false);
+    const paths = { thumb: row.thumbPath, public: row.publicPath };
+    let pending = making.get(row.sha256);
+    if (!pending) {
+      pending = makeDerivatives(row.path, paths, row.sha256).finally(() => making.delete(row.sha256));
+      making.set(row.sha256, pending);
+    }
+    return pending;
+  }
+
+  async function makeDerivatives(original: string, paths: { thumb: string; public: string }, sha256: string) {
+    try {
+      const bytes = await files.read(original);
+      if (!bytes) return false;
+      const rendered = await renderDerivatives(bytes, await inspectPhoto(bytes));
+      await putMissing(paths, rendered);
+      return true;
+    } catch (err) {
+      logger?.error({ err, sha256, path: original }, 'could not make the thumbnail and public copy of a stored photo');
+      return false;
+    }
+  }
+
+  async function putMissing(paths: { thumb: string; public: string }, rendered: Derivatives): Promise<void> {
+    if (!(await files.has(paths.thumb))) await files.put(paths.thumb, rendered.thumb);
+    if (!(await files.has(paths.public))) await files.put(paths.public, rendered.public);
   }
 
   return {
@@ -97,8 +134,13 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
       const exif = await readPhotoExif(bytes);
 
       // Pixels are checked before the original is written, so a refused photo leaves nothing behind.
-      if (photo.undecodable === null) await keepDerivatives(bytes, photo, paths, first === null);
-      else
+      // An upright JPEG within 1600 px (what the messengers deliver) whose markers and tables are
+      // sound is complete as far as a decode with failOn 'error' can tell (jpeg-structure-fns.ts):
+      // its thumbnail and public copy are made on first view (derivativesMade), off the intake.
+      if (photo.undecodable === null) {
+        if (!(photo.keepsPixels && jpegStructureSound(bytes)))
+          await keepDerivatives(bytes, photo, paths, first === null);
+      } else
         logger?.warn(
           { sha256, mime: photo.mime, reason: photo.undecodable },
           'photo kept as original only: no thumbnail or public copy',
@@ -169,7 +211,8 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     async readPublic(id) {
       const row = await store.findById(id);
       if (!row?.publicPath) return null;
-      const bytes = await files.read(row.publicPath);
+      const bytes =
+        (await files.read(row.publicPath)) ?? ((await derivativesMade(row)) ? await files.read(row.publicPath) : null);
       if (!bytes) {
         logger?.error({ attachmentId: id, path: row.publicPath, store: files.describe }, 'attachment file missing');
         return null;
