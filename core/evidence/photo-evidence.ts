@@ -4,6 +4,7 @@ import type { AttachmentPort, AttachmentRecord } from './attachment-port.ts';
 import type { FileStore } from './file-store-port.ts';
 import { jpegStructureSound } from './jpeg-structure-fns.ts';
 import { inspectPhoto, renderDerivatives, type Derivatives, type InspectedPhoto } from './photo-decode.ts';
+import { createLazyCopies, type CopyKind } from './photo-lazy-copies.ts';
 import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
@@ -42,6 +43,7 @@ export interface PhotoEvidence {
 
 export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
   const { files, maxBytes, store, clock, logger } = deps;
+  const lazy = createLazyCopies({ files, logger });
 
   async function keepOriginal(bytes: Buffer, sha256: string, relative: string): Promise<void> {
     if (await files.has(relative, sha256)) return;
@@ -67,50 +69,19 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
   async function open(
     id: number,
     pick: (row: AttachmentRecord) => { path: string | null; mime: string },
+    copy?: CopyKind,
   ): Promise<OpenedFile | null> {
     const row = await store.findById(id);
     if (!row) return null;
     const { path: relative, mime } = pick(row);
     if (relative === null) return null;
-    const file = (await files.open(relative)) ?? ((await derivativesMade(row)) ? await files.open(relative) : null);
+    const file =
+      (await files.open(relative)) ?? (copy && (await lazy.made(row, copy)) ? await files.open(relative) : null);
     if (!file) {
       logger?.error({ attachmentId: id, path: relative, store: files.describe }, 'attachment file missing');
       return null;
     }
     return { mime, size: file.size, body: file.body };
-  }
-
-  /** Copies being made, by the original's hash: concurrent first views share one decode. */
-  const making = new Map<string, Promise<boolean>>();
-
-  /**
-   * Makes the thumbnail and public copy of a photo whose intake deferred them (an upright JPEG
-   * within 1600 px whose structure was sound), or whose copies went missing. False, with an error
-   * logged, when the original cannot be read or its pixels do not decode: the caller answers
-   * "not found" (never a 500, never the original instead).
-   */
-  function derivativesMade(row: AttachmentRecord): Promise<boolean> {
-    if (row.thumbPath === null || row.publicPath === null) return Promise.resolve(false);
-    const paths = { thumb: row.thumbPath, public: row.publicPath };
-    let pending = making.get(row.sha256);
-    if (!pending) {
-      pending = makeDerivatives(row.path, paths, row.sha256).finally(() => making.delete(row.sha256));
-      making.set(row.sha256, pending);
-    }
-    return pending;
-  }
-
-  async function makeDerivatives(original: string, paths: { thumb: string; public: string }, sha256: string) {
-    try {
-      const bytes = await files.read(original);
-      if (!bytes) return false;
-      const rendered = await renderDerivatives(bytes, await inspectPhoto(bytes));
-      await putMissing(paths, rendered);
-      return true;
-    } catch (err) {
-      logger?.error({ err, sha256, path: original }, 'could not make the thumbnail and public copy of a stored photo');
-      return false;
-    }
   }
 
   async function putMissing(paths: { thumb: string; public: string }, rendered: Derivatives): Promise<void> {
@@ -136,7 +107,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
       // Pixels are checked before the original is written, so a refused photo leaves nothing behind.
       // An upright JPEG within 1600 px (what the messengers deliver) whose markers and tables are
       // sound is complete as far as a decode with failOn 'error' can tell (jpeg-structure-fns.ts):
-      // its thumbnail and public copy are made on first view (derivativesMade), off the intake.
+      // its thumbnail and public copy are made on first view (photo-lazy-copies.ts), off the intake.
       if (photo.undecodable === null) {
         if (!(photo.keepsPixels && jpegStructureSound(bytes)))
           await keepDerivatives(bytes, photo, paths, first === null);
@@ -205,14 +176,15 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     },
 
     openOriginal: (id) => open(id, (r) => ({ path: r.path, mime: r.mime })),
-    openThumbnail: (id) => open(id, (r) => ({ path: r.thumbPath, mime: 'image/jpeg' })),
-    openPublic: (id) => open(id, (r) => ({ path: r.publicPath, mime: 'image/jpeg' })),
+    openThumbnail: (id) => open(id, (r) => ({ path: r.thumbPath, mime: 'image/jpeg' }), 'thumb'),
+    openPublic: (id) => open(id, (r) => ({ path: r.publicPath, mime: 'image/jpeg' }), 'public'),
 
     async readPublic(id) {
       const row = await store.findById(id);
       if (!row?.publicPath) return null;
       const bytes =
-        (await files.read(row.publicPath)) ?? ((await derivativesMade(row)) ? await files.read(row.publicPath) : null);
+        (await files.read(row.publicPath)) ??
+        ((await lazy.made(row, 'public')) ? await files.read(row.publicPath) : null);
       if (!bytes) {
         logger?.error({ attachmentId: id, path: row.publicPath, store: files.describe }, 'attachment file missing');
         return null;

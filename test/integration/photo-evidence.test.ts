@@ -194,7 +194,7 @@ describe('photo evidence: storing', () => {
     expect(rows.map((r) => r.draftKey)).toEqual(['draft-a', 'draft-b']);
     expect(new Set(rows.map((r) => r.path)).size).toBe(1);
     expect(filesUnder(dataDir)).toHaveLength(1); // the copies come on first view
-    await bytesOf(await evidence.openPublic(b.attachmentId));
+    await bytesOf(await evidence.openThumbnail(b.attachmentId));
     expect(filesUnder(dataDir)).toHaveLength(3);
     expect(await evidence.draftAttachmentIds('draft-b')).toEqual([b.attachmentId]);
   });
