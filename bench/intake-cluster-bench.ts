@@ -388,7 +388,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
         );
     }
     out(
-      `  cases stored ${cases} of ${result.expectedCases} reports ${cases === result.expectedCases ? '(all there)' : '(MISMATCH)'}, outbox rows ${outboxRows}, callback queries answered ${emu.answered.size} of ${result.expectedCases}`,
+      `  cases stored ${cases} of ${result.expectedCases} reports ${cases === result.expectedCases ? '(all there)' : '(MISMATCH)'}, outbox rows ${outboxRows}, callback queries answered ${emu.answered.size} of ${warmup + o.reports}`,
     );
     out(
       drainSeconds === null
