@@ -215,6 +215,21 @@ describe('GET /api/public/attachments/:key', () => {
     expect([meta.width, meta.height, meta.exif]).toEqual([320, 240, undefined]);
   });
 
+  it('is 404, never a 500, when the copy cannot be made because the stored original does not decode', async () => {
+    const whole = await jpeg(320, 240);
+    writeFileSync(path.join(t.dir, 'photos', 'cut.jpg'), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const att = await createCaseFactory(t.db).attachment({
+      caseId: closedId,
+      eventId: resolvedId,
+      path: 'photos/cut.jpg',
+      publicPath: 'public/cut-copy.jpg',
+      uploadedById: lead.id,
+    });
+    const res = await app.inject(`/api/public/attachments/${att.publicKey}`);
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('文件不存在');
+  });
+
   it('is 404 for reporter photos, other steps’ photos, photos without a public copy, open cases and integer ids', async () => {
     for (const id of [A.reporter, A.otherStep, A.noPublic, A.open, 'nope', 1, 2]) {
       expect((await app.inject(`/api/public/attachments/${id}`)).statusCode, String(id)).toBe(404);
