@@ -1,5 +1,5 @@
 // npm run bench -- intake [--reports 2000] [--concurrency 32] [--via polling|webhook] [--synchronous full|normal] [--keep]
-//   [--photos F] [--photo-px 2304] [--db FILE]
+//   [--photos F] [--photo-px 2304] [--photo-kb N] [--db FILE]
 // Reports per second through the whole Telegram intake path against the Bot API emulator:
 // update → telegraf → adapter → conversation → routing → SQLite → reply queued in the outbox.
 // One report is what a resident sends: a description, a location pin, and a press of 确认提交.
@@ -8,6 +8,8 @@
 // --photos F: a share F of the reports also sends a phone photo after the pin (bench/intake-photos.ts).
 // --photo-px N: that photo's long side (default 2304, the camera original; 1280 is what Telegram's
 // message.photo and WeChat deliver unless the resident sends the original).
+// --photo-kb N: that photo re-encoded to at most N KB, as messengers recompress (default: the
+// dense photo as drawn, 0.47 MB at 1280 px, about twice a real one; kept so figures compare).
 // --db FILE: runs against an existing SQLite database (a copy of a 1M-case one), migrated first.
 import os from 'node:os';
 import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
@@ -16,7 +18,7 @@ import { createTelegramChannel, type TelegramUpdate } from '../bot/telegram/tele
 import { createDeliveryWorker } from '../core/messaging/delivery-worker.ts';
 import { createServer } from '../server/app.ts';
 import { reportUpdates, type Step } from '../test/helpers/telegram-report-updates.ts';
-import { PHONE_LONG_SIDE, photoSize, prepareBenchPhotos } from './intake-photos.ts';
+import { PHONE_LONG_SIDE, photoKilobytes, photoSize, prepareBenchPhotos } from './intake-photos.ts';
 import { startIntakeWorld } from './intake-world.ts';
 import { percentile } from './percentile.ts';
 
@@ -112,6 +114,7 @@ export async function run(argv: string[] = []): Promise<void> {
       keep: { type: 'boolean', default: false },
       photos: { type: 'string', default: '0' },
       'photo-px': { type: 'string', default: String(PHONE_LONG_SIDE) },
+      'photo-kb': { type: 'string' },
       db: { type: 'string' },
     },
   });
@@ -122,6 +125,7 @@ export async function run(argv: string[] = []): Promise<void> {
   if (!(photoShare >= 0 && photoShare <= 1)) throw new Error('--photos takes a share between 0 and 1');
   const photoLongSide = Number(values['photo-px']);
   photoSize(photoLongSide); // refuses a bad --photo-px before the world starts
+  const photoKb = photoKilobytes(values['photo-kb']);
   const world = await startIntakeWorld({
     name: 'intake',
     synchronous: values.synchronous,
@@ -164,6 +168,7 @@ export async function run(argv: string[] = []): Promise<void> {
           ranges: [[base, base + warmup + total]],
           points,
           longSide: photoLongSide,
+          ...(photoKb !== undefined ? { maxKb: photoKb } : {}),
         })
       : null;
   const photoFeed = photos ? photos.wrap(feed) : feed;

@@ -1,11 +1,14 @@
 // npm run bench -- intake --processes N [--db postgres|sqlite] [--pg-url URL] [--reports 1000]
-//   [--concurrency 32] [--photos 0.1] [--warmup N] [--drain-timeout 300] [--keep]
+//   [--concurrency 32] [--photos 0.1] [--photo-px N [--photo-kb N]] [--warmup N] [--drain-timeout 300]
+//   [--keep] [--seeded]
 // The intake benchmark across real processes: N main.ts processes as `npm start` runs them
 // (delivery on, Telegram in webhook mode against the Bot API emulator) behind a round-robin
 // balancer like nginx; residents' reports (text, pin, 确认提交; a photo in a --photos share) go
 // over real HTTP to the webhook with the secret header, --concurrency residents at a time. On
 // PostgreSQL without --pg-url a throwaway cluster is started and stopped at the end; with it, a
-// scratch database is made on that server and dropped. SQLite runs one process (its engine is
+// scratch database is made on that server and dropped; with --seeded too, the database at --pg-url
+// is used as it is (a copy of the seeded 1M-case database). --photo-px: each photo report sends
+// its own phone photo as a file (bench/intake-photos.ts), as `npm run bench -- intake` does. SQLite runs one process (its engine is
 // embedded), so `--db sqlite --processes 1` gives the same figures beside PostgreSQL's.
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +27,7 @@ import { districtPoints, reportUpdates } from '../test/helpers/telegram-report-u
 import { noisyJpeg } from '../test/helpers/test-images.ts';
 import { percentile } from './percentile.ts';
 import { watchPgActivity, type PgActivity } from './pg-activity.ts';
+import { photoKilobytes, photoSize, prepareBenchPhotos } from './intake-photos.ts';
 import { startThrowawayPg, type ThrowawayPg } from './pg-throwaway.ts';
 
 const SECRET = 'bench-webhook-secret-0123456789';
@@ -46,6 +50,19 @@ export interface ClusterBenchOptions {
   drainTimeoutSeconds: number;
   /** Keeps the database (and a throwaway cluster) and prints where. */
   keep: boolean;
+  /**
+   * Runs on the database at pgUrl as it is (e.g. a seeded 1M-case copy) instead of a scratch one,
+   * never dropping it; residents and update ids of their own, so a rerun is not taken for repeats.
+   */
+  seeded?: boolean;
+  /**
+   * The photo's long side (--photo-px): each photo report then sends its own phone photo as a
+   * file, EXIF GPS included, as `npm run bench -- intake` does (bench/intake-photos.ts); without
+   * it, every report sends the same small photo message (after the first, a duplicate).
+   */
+  photoPx?: number;
+  /** With photoPx: re-encoded to at most this many KB (--photo-kb). */
+  photoKb?: number;
 }
 
 export interface ClusterBenchResult {
@@ -160,10 +177,16 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
           o.keep ? out(`PostgreSQL cluster kept at ${started.dir} (${started.url})`) : started.stop(),
         );
       }
-      const scratch = await createScratchDatabase(o.pgUrl ?? pg!.url, 'gridline_bench');
-      cleanups.push(async () => (o.keep ? out(`database kept: ${scratch.url}`) : scratch.drop()));
-      url = scratch.url;
-      where = `PostgreSQL (${o.pgUrl ? 'the server at --pg-url' : 'a throwaway cluster'}, database ${scratch.name})`;
+      if (o.seeded) {
+        if (!o.pgUrl) throw new Error('--seeded runs on the database at --pg-url');
+        url = o.pgUrl;
+        where = `PostgreSQL (the database at --pg-url, as it is)`;
+      } else {
+        const scratch = await createScratchDatabase(o.pgUrl ?? pg!.url, 'gridline_bench');
+        cleanups.push(async () => (o.keep ? out(`database kept: ${scratch.url}`) : scratch.drop()));
+        url = scratch.url;
+        where = `PostgreSQL (${o.pgUrl ? 'the server at --pg-url' : 'a throwaway cluster'}, database ${scratch.name})`;
+      }
     } else {
       url = `file:${path.join(tmp, 'bench.db')}`;
       where = 'SQLite (one file, WAL)';
@@ -203,10 +226,24 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     const full = await noisyJpeg(1024, 768);
     const photo = { full, thumb: await noisyJpeg(90, 68) };
     const withPhoto = (i: number) => Math.floor((i + 1) * o.photos) > Math.floor(i * o.photos);
+    // On a database of earlier runs, residents and update ids of their own (as intake-bench.ts).
+    const base = o.seeded ? Math.floor(Date.now() / 1000) * 1000 : 0;
+    const casesBefore = await db.case.count();
+    const ownPhotos =
+      o.photoPx !== undefined && o.photos > 0
+        ? await prepareBenchPhotos({
+            emu,
+            fraction: o.photos,
+            ranges: [[base, base + warmup + o.reports]],
+            points,
+            longSide: o.photoPx,
+            ...(o.photoKb !== undefined ? { maxKb: o.photoKb } : {}),
+          })
+        : null;
     const client = poster(cluster.url, o.concurrency);
     cleanups.push(() => client.close());
 
-    let updateId = 1;
+    let updateId = base * 4 + 1;
     let failures = 0;
     const failed: string[] = [];
     const drive = async (first: number, count: number) => {
@@ -217,8 +254,10 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
         Array.from({ length: o.concurrency }, async () => {
           while (next < first + count) {
             const i = next++;
-            const steps: Array<[Step, TelegramUpdate]> = reportUpdates(i, points, () => updateId++);
-            if (withPhoto(i)) steps.splice(1, 0, ['photo', photoUpdate(emu, i, photo, updateId++)]);
+            const steps: Array<[Step, TelegramUpdate]> = ownPhotos
+              ? reportUpdates(i, points, () => updateId++, ownPhotos.photoOf(i))
+              : reportUpdates(i, points, () => updateId++);
+            if (!ownPhotos && withPhoto(i)) steps.splice(1, 0, ['photo', photoUpdate(emu, i, photo, updateId++)]);
             for (const [step, update] of steps) {
               const start = performance.now();
               const status = await client.post(update).catch((err: unknown) => {
@@ -246,14 +285,14 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     const idleCpuMsPerSecond = procCpu().reduce((sum, c, i) => sum + c - idleCpu0[i]!, 0) / IDLE_SECONDS;
     const idlePg = (await idleWatch?.stop()) ?? null;
 
-    await drive(0, warmup);
+    await drive(base, warmup);
     const cpu0 = procCpu();
     const pgCpu0 = pg?.cpuMs() ?? NaN;
     const own0 = process.cpuUsage();
     const sent0 = emu.sent.length;
     const watch = o.db === 'postgres' ? watchPgActivity(db) : null;
     const t0 = performance.now();
-    const r = await drive(warmup, o.reports);
+    const r = await drive(base + warmup, o.reports);
     const pgActivity = (await watch?.stop()) ?? null;
     const cpuPer = procCpu().map((c, i) => (c - cpu0[i]!) / o.reports);
     const pgCpuPer = ((pg?.cpuMs() ?? NaN) - pgCpu0) / o.reports;
@@ -298,7 +337,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
       pgActivity,
       idleCpuMsPerSecond,
       cases,
-      expectedCases: warmup + o.reports,
+      expectedCases: casesBefore + warmup + o.reports,
       outboxRows,
       drainSeconds,
       deliveredPerSecond,
@@ -313,7 +352,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
       `${os.cpus().length} CPUs, load average ${loadAverage.map((l) => l.toFixed(1)).join(' ')} (other work shares this machine), Node ${process.version}`,
     );
     out(
-      `${o.reports} reports (text, pin, 确认提交${o.photos > 0 ? `; one ${(full.length / 1024).toFixed(0)} KB photo in ${(o.photos * 100).toFixed(0)}%` : ''}), concurrency ${o.concurrency} (residents at a time), after ${warmup} warm-up reports`,
+      `${o.reports} reports (text, pin, 确认提交${o.photos > 0 ? `; one ${((ownPhotos?.bytes ?? full.length) / 1024).toFixed(0)} KB photo${ownPhotos ? ` (${ownPhotos.width}×${ownPhotos.height}, its own per report, as a file)` : ''} in ${(o.photos * 100).toFixed(0)}%` : ''}), concurrency ${o.concurrency} (residents at a time), after ${warmup} warm-up reports, ${casesBefore} cases before`,
     );
     out(
       `  reports/s      ${result.reportsPerSecond.toFixed(0)}   updates/s ${(updates / r.seconds).toFixed(0)}   wall ${r.seconds.toFixed(1)} s`,
@@ -349,7 +388,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
         );
     }
     out(
-      `  cases stored ${cases} of ${result.expectedCases} reports ${cases === result.expectedCases ? '(all there)' : '(MISMATCH)'}, outbox rows ${outboxRows}, callback queries answered ${emu.answered.size} of ${result.expectedCases}`,
+      `  cases stored ${cases} of ${result.expectedCases} reports ${cases === result.expectedCases ? '(all there)' : '(MISMATCH)'}, outbox rows ${outboxRows}, callback queries answered ${emu.answered.size} of ${warmup + o.reports}`,
     );
     out(
       drainSeconds === null
@@ -380,9 +419,17 @@ export async function run(argv: string[]): Promise<void> {
       warmup: { type: 'string' },
       'drain-timeout': { type: 'string', default: '300' },
       keep: { type: 'boolean', default: false },
+      seeded: { type: 'boolean', default: false },
+      'photo-px': { type: 'string' },
+      'photo-kb': { type: 'string' },
     },
   });
   if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error('--db is sqlite or postgres');
+  if (values.seeded && (values.db !== 'postgres' || !values['pg-url']))
+    throw new Error('--seeded runs on the PostgreSQL database at --pg-url: give --db postgres --pg-url URL');
+  const photoPx = values['photo-px'] === undefined ? undefined : Number(values['photo-px']);
+  if (photoPx !== undefined) photoSize(photoPx);
+  const photoKb = photoKilobytes(values['photo-kb']);
   const photos = Number(values.photos);
   if (!(photos >= 0 && photos <= 1)) throw new Error('--photos is a share from 0 to 1 (e.g. 0.1)');
   const result = await runIntakeCluster(
@@ -396,6 +443,9 @@ export async function run(argv: string[]): Promise<void> {
       ...(values.warmup !== undefined ? { warmup: Number(values.warmup) } : {}),
       drainTimeoutSeconds: Number(values['drain-timeout']),
       keep: values.keep,
+      seeded: values.seeded,
+      ...(photoPx !== undefined ? { photoPx } : {}),
+      ...(photoKb !== undefined ? { photoKb } : {}),
     },
     (s = '') => process.stdout.write(`${s}\n`),
   );

@@ -6,8 +6,12 @@
 // Its texture makes it 0.47 MB at 1280 px, about twice those bytes, and decoding costs about in
 // proportion to the bytes, so its figures err on the expensive side. The bot downloads it from the
 // Bot API emulator through the real getFile and download path (bot/telegram/telegram-photos.ts).
+// `--photo-kb N` re-encodes it to at most N KB (the highest JPEG quality that fits), as the
+// messengers' recompression does: `--photo-px 1280 --photo-kb 200` is a typical Telegram photo.
+// The default keeps the dense photo, so figures stay comparable with earlier runs.
 // Every photo's bytes differ (its own Exif block), so none is taken for a duplicate of another.
 import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
 import type { TelegramUpdate } from '../bot/telegram/telegram-channel.ts';
 import { exifSegment, phoneJpeg, withExifSegment } from '../test/helpers/test-images.ts';
 import type { TelegramEmulator } from '../test/helpers/telegram-emulator.ts';
@@ -35,6 +39,34 @@ export function photoSize(longSide: number): { width: number; height: number } {
   return { width: even(longSide), height: even((longSide * 3) / 4) };
 }
 
+/** Checks `--photo-kb`: a whole number of kilobytes from 20 to 20,000, or undefined (dense photo). */
+export function photoKilobytes(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const kb = Number(value);
+  if (!(Number.isInteger(kb) && kb >= 20 && kb <= 20_000))
+    throw new Error('--photo-kb takes a size in KB between 20 and 20000');
+  return kb;
+}
+
+/**
+ * The photo re-encoded at the highest quality (20–92) whose file fits in maxBytes, as a messenger
+ * recompresses; the lowest quality when none fits. Upright, baseline, without metadata.
+ */
+export async function recompressed(photo: Buffer, maxBytes: number): Promise<Buffer> {
+  const at = (quality: number) => sharp(photo).jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
+  let [low, high] = [20, 92];
+  let best = await at(low);
+  while (low <= high) {
+    const mid = Math.floor((low + high) / 2);
+    const candidate = await at(mid);
+    if (candidate.length <= maxBytes) {
+      best = candidate;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return best;
+}
+
 /** Report i carries a photo when the running share of photo reports falls behind `fraction`. */
 export function hasPhoto(i: number, fraction: number): boolean {
   return Math.floor((i + 1) * fraction) > Math.floor(i * fraction);
@@ -51,11 +83,14 @@ export async function prepareBenchPhotos(opts: {
   points: Array<[number, number]>;
   /** The photo's long side in pixels; the camera original's by default. */
   longSide?: number;
+  /** Re-encoded to at most this many KB (--photo-kb); the dense photo as drawn by default. */
+  maxKb?: number;
 }): Promise<BenchPhotos> {
   const { emu, fraction, points } = opts;
   const { width, height } = photoSize(opts.longSide ?? PHONE_LONG_SIDE);
   const run = randomBytes(4).toString('hex'); // a rerun on the same database gets new photos too
-  const base = await phoneJpeg({}, width, height);
+  const drawn = await phoneJpeg({}, width, height);
+  const base = opts.maxKb === undefined ? drawn : await recompressed(drawn, opts.maxKb * 1000);
   const segments = new Map<number, Buffer>();
   for (const [from, to] of opts.ranges) {
     for (let i = from; i < to; i++) {

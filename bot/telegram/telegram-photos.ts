@@ -1,6 +1,7 @@
 // Photos and image documents from Telegram into the evidence store: getFile, size checks before
 // any byte is downloaded, a bounded download, then evidence.ingest (which sniffs the type, hashes,
-// reads EXIF time and GPS, and makes the thumbnail and EXIF-free copy).
+// reads EXIF time and GPS, checks the photo is whole, and keeps it; the thumbnail and EXIF-free
+// copy of an upright JPEG are made on first view: core/evidence/README.md).
 import { readFile, stat } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';

@@ -68,7 +68,7 @@ export function stripJpegMetadata(bytes: Buffer): Buffer | null {
     if (marker === SOS) {
       if (frames !== 1) return null;
       scans++;
-      at = scanEnd(bytes, at);
+      at = jpegScanEnd(bytes, at);
       kept.push(bytes.subarray(start, at));
     } else if (STRUCTURE.has(marker)) {
       if (marker <= 0xc2 && ++frames > 1) return null;
@@ -96,7 +96,7 @@ export function stripJpegMetadata(bytes: Buffer): Buffer | null {
  * Where the entropy-coded data after an SOS header ends: at the first marker that is neither a
  * stuffed 0xFF00 nor a restart marker (RST0–7). The end of the buffer when there is none.
  */
-function scanEnd(bytes: Buffer, from: number): number {
+export function jpegScanEnd(bytes: Buffer, from: number): number {
   let at = bytes.indexOf(0xff, from);
   while (at !== -1 && at + 1 < bytes.length) {
     const next = bytes[at + 1]!;

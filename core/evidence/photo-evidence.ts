@@ -2,7 +2,9 @@
 import type { Logger } from '../../config/logger.ts';
 import type { AttachmentPort, AttachmentRecord } from './attachment-port.ts';
 import type { FileStore } from './file-store-port.ts';
+import { jpegStructureSound } from './jpeg-structure-fns.ts';
 import { inspectPhoto, renderDerivatives, type Derivatives, type InspectedPhoto } from './photo-decode.ts';
+import { createLazyCopies, type CopyKind } from './photo-lazy-copies.ts';
 import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
@@ -41,6 +43,7 @@ export interface PhotoEvidence {
 
 export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
   const { files, maxBytes, store, clock, logger } = deps;
+  const lazy = createLazyCopies({ files, logger });
 
   async function keepOriginal(bytes: Buffer, sha256: string, relative: string): Promise<void> {
     if (await files.has(relative, sha256)) return;
@@ -60,25 +63,30 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     // A first upload is always decoded in full, because that is what proves it is not truncated;
     // a duplicate whose copies are on disk was proven when it first came in.
     if (present && !firstUpload) return;
-    const rendered: Derivatives = await renderDerivatives(bytes, photo);
-    if (!(await files.has(paths.thumb))) await files.put(paths.thumb, rendered.thumb);
-    if (!(await files.has(paths.public))) await files.put(paths.public, rendered.public);
+    await putMissing(paths, await renderDerivatives(bytes, photo));
   }
 
   async function open(
     id: number,
     pick: (row: AttachmentRecord) => { path: string | null; mime: string },
+    copy?: CopyKind,
   ): Promise<OpenedFile | null> {
     const row = await store.findById(id);
     if (!row) return null;
     const { path: relative, mime } = pick(row);
     if (relative === null) return null;
-    const file = await files.open(relative);
+    const file =
+      (await files.open(relative)) ?? (copy && (await lazy.made(row, copy)) ? await files.open(relative) : null);
     if (!file) {
       logger?.error({ attachmentId: id, path: relative, store: files.describe }, 'attachment file missing');
       return null;
     }
     return { mime, size: file.size, body: file.body };
+  }
+
+  async function putMissing(paths: { thumb: string; public: string }, rendered: Derivatives): Promise<void> {
+    if (!(await files.has(paths.thumb))) await files.put(paths.thumb, rendered.thumb);
+    if (!(await files.has(paths.public))) await files.put(paths.public, rendered.public);
   }
 
   return {
@@ -97,8 +105,13 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
       const exif = await readPhotoExif(bytes);
 
       // Pixels are checked before the original is written, so a refused photo leaves nothing behind.
-      if (photo.undecodable === null) await keepDerivatives(bytes, photo, paths, first === null);
-      else
+      // An upright JPEG within 1600 px (what the messengers deliver) whose markers and tables are
+      // sound is complete as far as a decode with failOn 'error' can tell (jpeg-structure-fns.ts):
+      // its thumbnail and public copy are made on first view (photo-lazy-copies.ts), off the intake.
+      if (photo.undecodable === null) {
+        if (!(photo.keepsPixels && jpegStructureSound(bytes)))
+          await keepDerivatives(bytes, photo, paths, first === null);
+      } else
         logger?.warn(
           { sha256, mime: photo.mime, reason: photo.undecodable },
           'photo kept as original only: no thumbnail or public copy',
@@ -163,13 +176,15 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     },
 
     openOriginal: (id) => open(id, (r) => ({ path: r.path, mime: r.mime })),
-    openThumbnail: (id) => open(id, (r) => ({ path: r.thumbPath, mime: 'image/jpeg' })),
-    openPublic: (id) => open(id, (r) => ({ path: r.publicPath, mime: 'image/jpeg' })),
+    openThumbnail: (id) => open(id, (r) => ({ path: r.thumbPath, mime: 'image/jpeg' }), 'thumb'),
+    openPublic: (id) => open(id, (r) => ({ path: r.publicPath, mime: 'image/jpeg' }), 'public'),
 
     async readPublic(id) {
       const row = await store.findById(id);
       if (!row?.publicPath) return null;
-      const bytes = await files.read(row.publicPath);
+      const bytes =
+        (await files.read(row.publicPath)) ??
+        ((await lazy.made(row, 'public')) ? await files.read(row.publicPath) : null);
       if (!bytes) {
         logger?.error({ attachmentId: id, path: row.publicPath, store: files.describe }, 'attachment file missing');
         return null;

@@ -18,7 +18,8 @@ import { publicCases, publicOpenCases, publishFactsSelect } from '../../db/publi
 import { loadStatsRows, referralDepartments, type WholeDayRows } from '../../db/stats-queries.ts';
 import { errorResponses } from '../schemas.ts';
 import type { ServerDeps } from '../server-deps.ts';
-import { attachmentKeyParams, binaryResponse, sendDataFile } from './case-read-routes.ts';
+import { attachmentKeyParams, binaryResponse } from './case-read-routes.ts';
+import { streamOf } from './stored-file-stream.ts';
 import {
   STATS_CACHE_MS,
   departmentsSchema,
@@ -173,12 +174,21 @@ export async function publicRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     async (req, reply) => {
       const att = await db.attachment.findUnique({
         where: { publicKey: req.params.key },
-        select: { ...publishFactsSelect, case: { select: { status: true, reporterId: true } } },
+        select: { id: true, ...publishFactsSelect, case: { select: { status: true, reporterId: true } } },
       });
       if (!att?.case || !isPublishedCase(att.case) || !isPublishablePhoto(att, att.case.reporterId) || !att.publicPath)
         throw new NotFoundError('未找到该附件');
       // Always the EXIF-free copy, always as JPEG (that is what the copy is), never the original.
-      return sendDataFile(reply, deps.domain.files, att.publicPath, 'image/jpeg', 'public, max-age=86400');
+      // Through the evidence store, which makes the copy on first view when intake deferred it.
+      const file = await deps.domain.evidence.openPublic(att.id);
+      if (!file) throw new NotFoundError('文件不存在');
+      return reply
+        .header('content-type', file.mime)
+        .header('content-length', file.size)
+        .header('cache-control', 'public, max-age=86400')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', 'inline')
+        .send(streamOf(file.body));
     },
   );
 

@@ -95,7 +95,15 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await page.locator('.status').first().textContent()).toBe('已办结待核查');
     const thumb = page.locator('.photos img').first();
     await thumb.waitFor();
-    expect(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    // The thumbnail is made on its first view (core/evidence/README.md), so wait for it to load.
+    const loaded = (img: HTMLImageElement) =>
+      img.complete
+        ? img.naturalWidth > 0
+        : new Promise<boolean>((done) => {
+            img.addEventListener('load', () => done(img.naturalWidth > 0), { once: true });
+            img.addEventListener('error', () => done(false), { once: true });
+          });
+    expect(await thumb.evaluate(loaded)).toBe(true);
     await shoot(page, 'case-resolved');
 
     await page.goto(`${base}/street`);

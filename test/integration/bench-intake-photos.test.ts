@@ -6,7 +6,7 @@ import path from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasPhoto, photoSize, prepareBenchPhotos } from '../../bench/intake-photos.ts';
+import { hasPhoto, photoKilobytes, photoSize, prepareBenchPhotos } from '../../bench/intake-photos.ts';
 import { startIntakeWorld } from '../../bench/intake-world.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestDb } from '../helpers/test-db.ts';
@@ -50,6 +50,37 @@ describe('intake benchmark with photos', () => {
       const gps = await exifr.gps(bytes);
       expect(gps.latitude).toBeCloseTo(lat, 4);
       expect(gps.longitude).toBeCloseTo(lng, 4);
+    } finally {
+      await world.close(false, () => {});
+    }
+  });
+
+  it('re-encodes the photo to at most --photo-kb KB, as messengers recompress, EXIF GPS still added', async () => {
+    expect(photoKilobytes(undefined)).toBeUndefined();
+    expect(photoKilobytes('200')).toBe(200);
+    for (const bad of ['abc', '0', '12.5', '99999']) expect(() => photoKilobytes(bad)).toThrow(/--photo-kb/);
+    const world = await startIntakeWorld({
+      name: 'test-kb',
+      synchronous: 'full',
+      dbFile,
+      clock: createFakeClock('2026-03-02T02:00:00Z').now,
+    });
+    try {
+      const points = world.points(10);
+      const photos = await prepareBenchPhotos({
+        emu: world.emu,
+        fraction: 1,
+        ranges: [[0, 1]],
+        points,
+        longSide: 1280,
+        maxKb: 200,
+      });
+      expect(photos.bytes).toBeLessThanOrEqual(200_000);
+      expect(photos.bytes).toBeGreaterThan(100_000); // the highest quality that fits, not the lowest
+      const document = photos.photoOf(0)!.document as { file_id: string };
+      const bytes = world.emu.files.get(document.file_id)!.bytes;
+      expect(await sharp(bytes).metadata()).toMatchObject({ width: 1280, height: 960 });
+      expect((await exifr.gps(bytes)).latitude).toBeCloseTo(reportPoint(0, points)[0], 4);
     } finally {
       await world.close(false, () => {});
     }

@@ -115,7 +115,8 @@ describe('photos in an S3-compatible bucket (FILES_STORE=s3)', () => {
     const number = /JH-\d{8}-\d{4}/.exec((await replies(v)).map((e) => e.message.text ?? '').join('\n'))?.[0];
     expect(number).toBeDefined();
 
-    // The original, its thumbnail and its public copy are in the bucket, under the usual keys.
+    // The original is in the bucket, under the usual key; its thumbnail and public copy come on
+    // first view (below).
     const stored = await t.db.case.findUniqueOrThrow({
       where: { number: number! },
       include: { attachments: true, street: true },
@@ -124,10 +125,8 @@ describe('photos in an S3-compatible bucket (FILES_STORE=s3)', () => {
     const att = stored.attachments[0]!;
     const sha = sha256Hex(photo);
     expect(att.sha256).toBe(sha);
-    expect(await bucketKeys()).toEqual(
-      [`evidence/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}.jpg`, `public/${sha}.jpg`, `thumbs/${sha}.jpg`].sort(),
-    );
-    expect([att.path, att.thumbPath, att.publicPath].sort()).toEqual((await bucketKeys()).sort());
+    expect(await bucketKeys()).toEqual([`evidence/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}.jpg`]);
+    expect(att.path).toBe(`evidence/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}.jpg`);
     // Nothing under DATA_DIR.
     for (const folder of ['evidence', 'thumbs', 'public']) expect(existsSync(path.join(t.dir, folder))).toBe(false);
 
@@ -159,6 +158,11 @@ describe('photos in an S3-compatible bucket (FILES_STORE=s3)', () => {
     expect(thumb.headers['content-type']).toBe('image/jpeg');
     expect(sha256Hex(thumb.rawPayload)).not.toBe(sha);
     expect(thumb.rawPayload.subarray(0, 2).toString('hex')).toBe('ffd8'); // a JPEG
+    // The thumbnail's first view put it and the public copy in the bucket, under the usual keys.
+    expect([att.path, att.thumbPath, att.publicPath].sort()).toEqual((await bucketKeys()).sort());
+    expect(await bucketKeys()).toEqual(
+      [`evidence/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}.jpg`, `public/${sha}.jpg`, `thumbs/${sha}.jpg`].sort(),
+    );
 
     // Another street's team lead gets the same 404 as before: the access checks did not move.
     const other = await createCaseFactory(t.db).person({ role: 'team_lead', street: '北湖街道', name: '北湖队长' });

@@ -2,11 +2,13 @@
 // made without re-encoding the public copy (core/evidence/jpeg-strip-fns.ts), with nothing of the
 // metadata left, and still refusing what is broken. Other formats and rotated or large photos keep
 // the re-encoding path (photo-evidence.test.ts).
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FileStore } from '../../core/evidence/file-store-port.ts';
 import { jpegThumbnail } from '../../core/evidence/photo-decode.ts';
 import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
 import { createPhotoEvidence, type PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
@@ -234,5 +236,90 @@ describe('copies of an upright JPEG within 1600 px', () => {
     const broken = Buffer.from(progressive);
     Buffer.from([0xff, 0x02, 0x00, 0x00]).copy(broken, sos + Math.floor((firstImageEnd(progressive) - sos) / 2));
     await expect(jpegThumbnail(broken)).rejects.toThrow();
+  });
+});
+
+describe('copies made on first view, not at intake', () => {
+  /** The local store, with every put() recorded: what intake and each view write. */
+  function recordingStore(dir: string): { files: FileStore; puts: string[] } {
+    const local = createLocalFileStore(dir);
+    const puts: string[] = [];
+    return { puts, files: { ...local, put: (key, bytes, opts) => (puts.push(key), local.put(key, bytes, opts)) } };
+  }
+  const errors: string[] = [];
+  const newEvidence = (files: FileStore) =>
+    createPhotoEvidence({
+      files,
+      maxBytes: 20 * 1024 * 1024,
+      store: createAttachmentStore(t.db),
+      clock: createFakeClock('2026-03-02T02:00:00Z').now,
+      logger: { info: () => {}, warn: () => {}, error: (_o: unknown, msg?: string) => void errors.push(msg ?? '') },
+    });
+  const folder = (p: string) => p.split('/')[0];
+
+  it('intake of an upright JPEG within 1600 px writes only the original; the copies come on first view, decoded once', async () => {
+    const { files, puts } = recordingStore(dataDir);
+    const photos = newEvidence(files);
+    for (const progressive of [false, true]) {
+      puts.length = 0;
+      const bytes = await loadedPhoto(progressive);
+      const stored = await photos.ingest(bytes);
+      expect(puts.map(folder)).toEqual(['evidence']);
+
+      // A messenger sending the photo to staff needs only the public copy: the bytes stripped, no
+      // decode, no thumbnail.
+      const sent = await photos.readPublic(stored.attachmentId);
+      expect(puts.map(folder)).toEqual(['evidence', 'public']);
+      await expectNoMetadata(sent!.bytes);
+      expect(scans(sent!.bytes).equals(scans(bytes))).toBe(true);
+
+      // Chat previews and the case page ask at once: one decode, one write.
+      const [thumb, pub] = await Promise.all([
+        photos.openThumbnail(stored.attachmentId).then(bytesOf),
+        photos.openPublic(stored.attachmentId).then(bytesOf),
+        photos.openThumbnail(stored.attachmentId).then(bytesOf),
+        photos.openThumbnail(stored.attachmentId).then(bytesOf),
+      ]);
+      expect(puts.map(folder)).toEqual(['evidence', 'public', 'thumbs']);
+      await expectNoMetadata(thumb);
+      expect(pub.equals(sent!.bytes)).toBe(true);
+      expect(await sharp(thumb).metadata()).toMatchObject({ format: 'jpeg', width: 480, height: 360 });
+
+      // Later views read the stored copies; a second upload of the same bytes writes nothing.
+      await bytesOf(await photos.openThumbnail(stored.attachmentId));
+      expect((await photos.ingest(bytes)).duplicate).toBe(true);
+      expect(puts).toHaveLength(3);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('an original whose pixels do not decode: its copies answer null with an error logged, never a throw', async () => {
+    const { files } = recordingStore(dataDir);
+    const photos = newEvidence(files);
+    const whole = await loadedPhoto(true);
+    // What a disk or an upload damaged past what intake's marker checks see would leave: a cut scan.
+    const broken = whole.subarray(0, Math.floor(firstImageEnd(whole) * 0.7));
+    const sha = createHash('sha256').update(broken).digest('hex');
+    await files.put(`evidence/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}.jpg`, broken, { immutable: true });
+    const row = await createAttachmentStore(t.db).create({
+      sha256: sha,
+      mime: 'image/jpeg',
+      size: broken.length,
+      path: `evidence/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}.jpg`,
+      thumbPath: `thumbs/${sha}.jpg`,
+      publicPath: `public/${sha}.jpg`,
+      exifTakenAt: null,
+      exifLat: null,
+      exifLng: null,
+      uploadedById: null,
+      draftKey: null,
+      createdAt: new Date('2026-03-02T02:00:00Z'),
+    });
+    errors.length = 0;
+    expect(await photos.openThumbnail(row.id)).toBeNull();
+    expect(await photos.openPublic(row.id)).toBeNull();
+    expect(await photos.readPublic(row.id)).toBeNull(); // never the original instead
+    expect(errors).toContain('could not make the thumbnail or public copy of a stored photo');
+    expect(readdirSync(dataDir)).toEqual(['evidence']);
   });
 });

@@ -116,7 +116,10 @@ describe('photo evidence: storing', () => {
     expect(original.equals(bytes)).toBe(true);
     expect(sha256(original)).toBe(hash);
     expect(statSync(path.join(dataDir, row.path)).mode & 0o777).toBe(0o444);
-    // Atomic writes leave no temporary files behind.
+    // Atomic writes leave no temporary files behind. An upright JPEG's copies are made on first
+    // view (photo-copies.test.ts), not at intake.
+    expect(filesUnder(dataDir)).toEqual([row.path]);
+    await bytesOf(await evidence.openThumbnail(stored.attachmentId));
     expect(filesUnder(dataDir)).toEqual([row.path, row.publicPath, row.thumbPath].sort());
   });
 
@@ -190,6 +193,8 @@ describe('photo evidence: storing', () => {
     const rows = await t.db.attachment.findMany({ where: { sha256: a.sha256 }, orderBy: { id: 'asc' } });
     expect(rows.map((r) => r.draftKey)).toEqual(['draft-a', 'draft-b']);
     expect(new Set(rows.map((r) => r.path)).size).toBe(1);
+    expect(filesUnder(dataDir)).toHaveLength(1); // the copies come on first view
+    await bytesOf(await evidence.openThumbnail(b.attachmentId));
     expect(filesUnder(dataDir)).toHaveLength(3);
     expect(await evidence.draftAttachmentIds('draft-b')).toEqual([b.attachmentId]);
   });

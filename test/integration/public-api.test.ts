@@ -2,9 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { jpeg } from '../helpers/test-images.ts';
 
 let t: TestApp;
 let app: FastifyInstance;
@@ -12,6 +14,8 @@ let resident: TestPerson;
 let lead: TestPerson;
 const N: Record<string, string> = {};
 const A: Record<string, string> = {}; // attachment keys (what URLs name them by)
+let closedId: number;
+let resolvedId: number;
 
 const REPORT_TEXT = '我是李四，住万松园路12号，电话13812345678，楼下有人占道经营';
 // Issue 13.6: names after person words, the reporter's own name (李四, from the record), a phone in
@@ -64,6 +68,7 @@ beforeAll(async () => {
     closedAt: '2026-11-02T02:00:00Z',
   });
   Object.assign(N, { closed: closed.number, open: open.number });
+  closedId = closed.id;
   await f.rating(closed.id, resident.id, 'basic', '2026-11-22T03:00:00Z'); // inside the stats period
 
   mkdirSync(path.join(t.dir, 'photos'), { recursive: true });
@@ -71,6 +76,7 @@ beforeAll(async () => {
     writeFileSync(path.join(t.dir, 'photos', name), name);
   const resolved = await f.event(closed.id, { type: 'resolved', actorId: lead.id, actorRole: 'team_lead' });
   const verified = await f.event(closed.id, { type: 'verified', actorId: lead.id, actorRole: 'team_lead' });
+  resolvedId = resolved.id;
   A.staff = (
     await f.attachment({
       caseId: closed.id,
@@ -192,6 +198,36 @@ describe('GET /api/public/attachments/:key', () => {
     const res = await app.inject(`/api/public/attachments/${A.staff}`);
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('public.jpg'); // the public copy, never the original
+  });
+
+  it('serves the copy of a photo nobody viewed yet (made on first view), without its EXIF', async () => {
+    const photo = await jpeg(320, 240, { lat: 30.5934, lng: 114.2785, takenAt: '2026:11:20 14:00:00' });
+    const stored = await t.domain.evidence.ingest(photo, { uploadedById: lead.id });
+    const att = await t.db.attachment.update({
+      where: { id: stored.attachmentId },
+      data: { caseId: closedId, eventId: resolvedId },
+    });
+    const res = await app.inject(`/api/public/attachments/${att.publicKey}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    expect(res.rawPayload.includes('Exif\0\0', 0, 'latin1')).toBe(false);
+    const meta = await sharp(res.rawPayload).metadata();
+    expect([meta.width, meta.height, meta.exif]).toEqual([320, 240, undefined]);
+  });
+
+  it('is 404, never a 500, when the copy cannot be made because the stored original does not decode', async () => {
+    const whole = await jpeg(320, 240);
+    writeFileSync(path.join(t.dir, 'photos', 'cut.jpg'), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const att = await createCaseFactory(t.db).attachment({
+      caseId: closedId,
+      eventId: resolvedId,
+      path: 'photos/cut.jpg',
+      publicPath: 'public/cut-copy.jpg',
+      uploadedById: lead.id,
+    });
+    const res = await app.inject(`/api/public/attachments/${att.publicKey}`);
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('文件不存在');
   });
 
   it('is 404 for reporter photos, other steps’ photos, photos without a public copy, open cases and integer ids', async () => {
