@@ -6,6 +6,8 @@
 // after the first image's EOI. This keeps an allow-list instead, so whatever a camera invents
 // next is dropped too.
 
+import { EOI, isMetadataMarker, jpegSegments, SOS } from './jpeg-segments-fns.ts';
+
 /** Markers whose segments the pixels need, copied as they are. */
 const STRUCTURE = new Set([
   0xc0, // SOF0 baseline
@@ -16,12 +18,9 @@ const STRUCTURE = new Set([
   0xdd, // DRI
 ]);
 
-const SOS = 0xda;
-const EOI = 0xd9;
 const APP0 = 0xe0;
 const APP2 = 0xe2;
 const APP14 = 0xee;
-const COM = 0xfe;
 
 const startsWith = (segment: Buffer, tag: string) =>
   segment.length >= tag.length && segment.toString('latin1', 0, tag.length) === tag;
@@ -39,37 +38,21 @@ const startsWith = (segment: Buffer, tag: string) =>
  * what is broken. Null never means the photo is bad, only that this shortcut does not apply.
  */
 export function stripJpegMetadata(bytes: Buffer): Buffer | null {
-  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+  const segments = jpegSegments(bytes);
+  if (segments === null) return null;
   const kept: Buffer[] = [bytes.subarray(0, 2)];
-  let at = 2;
   let frames = 0;
   let scans = 0;
-  while (at < bytes.length) {
-    if (bytes[at] !== 0xff) return null; // a marker must start here
-    // Any number of 0xFF fill bytes may precede a marker; they are dropped.
-    while (at < bytes.length && bytes[at] === 0xff) at++;
-    if (at >= bytes.length) return null;
-    const marker = bytes[at]!;
-    const start = at - 1;
-    at++;
+  for (const { marker, start, end, body } of segments) {
     if (marker === EOI) {
       if (frames !== 1 || scans === 0) return null;
-      kept.push(bytes.subarray(start, at));
+      kept.push(bytes.subarray(start, end));
       return Buffer.concat(kept);
     }
-    if (marker === 0x00 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) return null; // no segment here
-    if (at + 2 > bytes.length) return null;
-    const length = bytes.readUInt16BE(at);
-    const end = at + length;
-    if (length < 2 || end > bytes.length) return null;
-    const body = bytes.subarray(at + 2, end);
-    at = end;
-
     if (marker === SOS) {
       if (frames !== 1) return null;
       scans++;
-      at = jpegScanEnd(bytes, at);
-      kept.push(bytes.subarray(start, at));
+      kept.push(bytes.subarray(start, end));
     } else if (STRUCTURE.has(marker)) {
       if (marker <= 0xc2 && ++frames > 1) return null;
       kept.push(bytes.subarray(start, end));
@@ -83,27 +66,13 @@ export function stripJpegMetadata(bytes: Buffer): Buffer | null {
       if (startsWith(body, 'ICC_PROFILE\0')) kept.push(bytes.subarray(start, end));
     } else if (marker === APP14) {
       if (startsWith(body, 'Adobe')) kept.push(bytes.subarray(start, end));
-    } else if ((marker >= 0xe0 && marker <= 0xef) || marker === COM) {
+    } else if (isMetadataMarker(marker)) {
       // metadata: dropped
     } else {
       return null; // arithmetic coding (DAC, SOF9+), lossless or hierarchical frames, DNL, JPGn…
     }
   }
-  return null; // no EOI: truncated
-}
-
-/**
- * Where the entropy-coded data after an SOS header ends: at the first marker that is neither a
- * stuffed 0xFF00 nor a restart marker (RST0–7). The end of the buffer when there is none.
- */
-export function jpegScanEnd(bytes: Buffer, from: number): number {
-  let at = bytes.indexOf(0xff, from);
-  while (at !== -1 && at + 1 < bytes.length) {
-    const next = bytes[at + 1]!;
-    if (next !== 0x00 && !(next >= 0xd0 && next <= 0xd7)) return at;
-    at = bytes.indexOf(0xff, at + 2);
-  }
-  return bytes.length;
+  return null; // jpegSegments ends with EOI
 }
 
 /**

@@ -9,15 +9,12 @@
 // between intact markers is only a libjpeg warning, which failOn 'error' accepts anyway. So these
 // checks refuse what the decode refused, and the thumbnail is made on first view instead.
 
-import { jpegScanEnd } from './jpeg-strip-fns.ts';
+import { EOI, isMetadataMarker, jpegSegments, SOS } from './jpeg-segments-fns.ts';
 
 const SOF_HUFFMAN = new Set([0xc0, 0xc1, 0xc2]); // baseline, extended sequential, progressive
 const DHT = 0xc4;
 const DQT = 0xdb;
 const DRI = 0xdd;
-const SOS = 0xda;
-const EOI = 0xd9;
-const COM = 0xfe;
 
 interface Component {
   h: number;
@@ -39,28 +36,15 @@ interface Frame {
  * (MPF images, motion-photo videos), as the public copy drops them.
  */
 export function jpegStructureSound(bytes: Buffer): boolean {
-  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return false;
+  const segments = jpegSegments(bytes);
+  if (segments === null) return false;
   const quant = new Set<number>();
   const dc = new Set<number>();
   const ac = new Set<number>();
   let frame: Frame | null = null;
   let scans = 0;
-  let at = 2;
-  while (at < bytes.length) {
-    if (bytes[at] !== 0xff) return false;
-    while (at < bytes.length && bytes[at] === 0xff) at++;
-    if (at >= bytes.length) return false;
-    const marker = bytes[at]!;
-    at++;
+  for (const { marker, body } of segments) {
     if (marker === EOI) return frame !== null && scans > 0;
-    if (marker === 0x00 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) return false;
-    if (at + 2 > bytes.length) return false;
-    const length = bytes.readUInt16BE(at);
-    const end = at + length;
-    if (length < 2 || end > bytes.length) return false;
-    const body = bytes.subarray(at + 2, end);
-    at = end;
-
     if (SOF_HUFFMAN.has(marker)) {
       if (frame !== null) return false;
       frame = parseFrame(body, marker === 0xc2);
@@ -74,12 +58,11 @@ export function jpegStructureSound(bytes: Buffer): boolean {
     } else if (marker === SOS) {
       if (frame === null || !scanSound(body, frame, quant, dc, ac)) return false;
       scans++;
-      at = jpegScanEnd(bytes, at);
-    } else if (!((marker >= 0xe0 && marker <= 0xef) || marker === COM)) {
+    } else if (!isMetadataMarker(marker)) {
       return false; // arithmetic coding (DAC, SOF9+), lossless or hierarchical frames, DNL, JPGn…
     }
   }
-  return false; // no EOI: truncated
+  return false; // jpegSegments ends with EOI
 }
 
 /**
