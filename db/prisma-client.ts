@@ -62,19 +62,17 @@ export function sqlOf(db: Db): Sql {
 /** The server a PostgreSQL client made by createPrismaClient talks to (undefined on SQLite): for a connection of its own (db/database-probe.ts). */
 export const pgUrlOf = (db: Db): string | undefined => pgUrls.get(db);
 
-/** A lone statement outside any unit of work on a PostgreSQL client (PgSql.read), for readerOf. */
-export function pgReadOf(db: Db): PgSql['read'] {
+function pgSqlOf(db: Db): PgSql {
   const sql = pgByClient.get(db);
   if (!sql) throw new Error('this Prisma client is not a PostgreSQL client made by createPrismaClient');
-  return sql.read;
+  return sql;
 }
 
+/** A lone statement outside any unit of work on a PostgreSQL client (PgSql.read), for readerOf. */
+export const pgReadOf = (db: Db): PgSql['read'] => pgSqlOf(db).read;
+
 /** pgReadOf's statement prepared by name (PgSql.readPrepared): for fixed texts looked up by key. */
-export function pgPreparedReadOf(db: Db): PgSql['readPrepared'] {
-  const sql = pgByClient.get(db);
-  if (!sql) throw new Error('this Prisma client is not a PostgreSQL client made by createPrismaClient');
-  return sql.readPrepared;
-}
+export const pgPreparedReadOf = (db: Db): PgSql['readPrepared'] => pgSqlOf(db).readPrepared;
 
 /**
  * The same client on PostgreSQL: generated from the derived schema (scripts/prisma-schema-pg.mjs)
