@@ -3,8 +3,8 @@ import type { Logger } from '../../config/logger.ts';
 import type { AttachmentPort, AttachmentRecord } from './attachment-port.ts';
 import type { FileStore } from './file-store-port.ts';
 import { jpegStructureSound } from './jpeg-structure-fns.ts';
-import { inspectPhoto, renderDerivatives, type Derivatives, type InspectedPhoto } from './photo-decode.ts';
-import { createLazyCopies, type CopyKind } from './photo-lazy-copies.ts';
+import { inspectPhoto, renderDerivatives, type InspectedPhoto } from './photo-decode.ts';
+import { createLazyCopies, putMissingCopies, type CopyKind } from './photo-lazy-copies.ts';
 import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
@@ -63,7 +63,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     // A first upload is always decoded in full, because that is what proves it is not truncated;
     // a duplicate whose copies are on disk was proven when it first came in.
     if (present && !firstUpload) return;
-    await putMissing(paths, await renderDerivatives(bytes, photo));
+    await putMissingCopies(files, paths, await renderDerivatives(bytes, photo));
   }
 
   async function open(
@@ -75,8 +75,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     if (!row) return null;
     const { path: relative, mime } = pick(row);
     if (relative === null) return null;
-    const file =
-      (await files.open(relative)) ?? (copy && (await lazy.made(row, copy)) ? await files.open(relative) : null);
+    const file = await storedOrMade(row, copy, () => files.open(relative));
     if (!file) {
       logger?.error({ attachmentId: id, path: relative, store: files.describe }, 'attachment file missing');
       return null;
@@ -84,9 +83,9 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     return { mime, size: file.size, body: file.body };
   }
 
-  async function putMissing(paths: { thumb: string; public: string }, rendered: Derivatives): Promise<void> {
-    if (!(await files.has(paths.thumb))) await files.put(paths.thumb, rendered.thumb);
-    if (!(await files.has(paths.public))) await files.put(paths.public, rendered.public);
+  /** The stored copy, or, when intake deferred it (photo-lazy-copies.ts), the one made now. */
+  async function storedOrMade<T>(row: AttachmentRecord, kind: CopyKind | undefined, get: () => Promise<T | null>) {
+    return (await get()) ?? (kind && (await lazy.made(row, kind)) ? await get() : null);
   }
 
   return {
@@ -182,9 +181,8 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     async readPublic(id) {
       const row = await store.findById(id);
       if (!row?.publicPath) return null;
-      const bytes =
-        (await files.read(row.publicPath)) ??
-        ((await lazy.made(row, 'public')) ? await files.read(row.publicPath) : null);
+      const publicPath = row.publicPath;
+      const bytes = await storedOrMade(row, 'public', () => files.read(publicPath));
       if (!bytes) {
         logger?.error({ attachmentId: id, path: row.publicPath, store: files.describe }, 'attachment file missing');
         return null;

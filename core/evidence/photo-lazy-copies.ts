@@ -4,9 +4,19 @@ import type { Logger } from '../../config/logger.ts';
 import type { AttachmentRecord } from './attachment-port.ts';
 import type { FileStore } from './file-store-port.ts';
 import { stripJpegMetadata } from './jpeg-strip-fns.ts';
-import { inspectPhoto, jpegThumbnail, renderDerivatives } from './photo-decode.ts';
+import { inspectPhoto, jpegThumbnail, renderDerivatives, type Derivatives } from './photo-decode.ts';
 
 export type CopyKind = 'thumb' | 'public';
+
+/** Writes the rendered copies whose files are not there yet (a copy is never overwritten). */
+export async function putMissingCopies(
+  files: FileStore,
+  paths: { thumb: string; public: string },
+  rendered: Derivatives,
+): Promise<void> {
+  if (!(await files.has(paths.thumb))) await files.put(paths.thumb, rendered.thumb);
+  if (!(await files.has(paths.public))) await files.put(paths.public, rendered.public);
+}
 
 export interface LazyCopies {
   /**
@@ -41,9 +51,7 @@ export function createLazyCopies(deps: { files: FileStore; logger?: Pick<Logger,
         if (kind === 'thumb') await putIfMissing(paths.thumb, await jpegThumbnail(stripped));
         await putIfMissing(paths.public, stripped);
       } else {
-        const rendered = await renderDerivatives(bytes, photo);
-        await putIfMissing(paths.thumb, rendered.thumb);
-        await putIfMissing(paths.public, rendered.public);
+        await putMissingCopies(files, paths, await renderDerivatives(bytes, photo));
       }
       return true;
     } catch (err) {
