@@ -36,15 +36,12 @@ const upsert = (
 const STATE_SELECT = `SELECT "streetId", "departmentId", "status", "post", "mode721", "reworkCount", "reopenCount", "autoVerified", "postponed",
   "createdAt", "resolvedAt", "closedAt", "dueAt", "responseDueAt" FROM "Case"`;
 
-interface StateRecord {
+/** RollupCase as a raw row gives it: flags as 0/1, instants as stored text. */
+type StateRecord = Pick<
+  RollupCase,
+  'streetId' | 'departmentId' | 'status' | 'post' | 'mode721' | 'reworkCount' | 'reopenCount'
+> & {
   id?: number;
-  streetId: number | null;
-  departmentId: number | null;
-  status: string;
-  post: string | null;
-  mode721: string | null;
-  reworkCount: number;
-  reopenCount: number;
   autoVerified: number;
   postponed: number;
   createdAt: string;
@@ -52,7 +49,7 @@ interface StateRecord {
   closedAt: string | null;
   dueAt: string | null;
   responseDueAt: string | null;
-}
+};
 
 const toState = (r: StateRecord): RollupCase => ({
   streetId: r.streetId,
