@@ -800,14 +800,11 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   // needs no size of the first segment (stitch): counting it walked the overdue cases once more
   // than the page does (PostgreSQL, 露天烧烤, district: 88,880 cases read for 21 overdue ones).
   const firstSize = query.overdue === undefined && segments.length === 2 && skip > 0;
-  const counts = searching
-    ? await scalars(db, [
-        tallyTotalSql(actor, query, streetId, dialect, [], search) ?? countSql(counted(), reach),
-        ...(firstSize ? [first()] : []),
-      ])
-    : query.overdue === undefined && segments.length === 2
+  const counts =
+    searching || (query.overdue === undefined && segments.length === 2)
       ? await scalars(db, [
-          tallyTotalSql(actor, query, streetId, dialect, [], search) ?? countSql(counted()),
+          tallyTotalSql(actor, query, streetId, dialect, [], search) ??
+            countSql(counted(), searching ? reach : undefined),
           ...(firstSize ? [first()] : []),
         ])
       : [await listTotal(db, actor, query, streetId, nowText, search)];
@@ -828,7 +825,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   const last = rows[rows.length - 1];
   return {
     items: toItems(rows),
-    total: total,
+    total,
     totalIsLowerBound,
     page,
     pageSize,
