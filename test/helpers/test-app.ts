@@ -6,6 +6,7 @@ import { issueToken } from '../../db/token-store.ts';
 import { createServer } from '../../server/app.ts';
 import type { ExportGate } from '../../server/routes/export-gate.ts';
 import type { Role } from '../../core/case/case-types.ts';
+import type { Engine } from '../../db/db-engine.ts';
 import { createTestDb, type TestDb } from './test-db.ts';
 import { silentLogger, testConfig } from './test-config.ts';
 
@@ -25,9 +26,16 @@ export interface TestApp extends TestDb {
  * a SQLite file, or a PostgreSQL database under `npm run test:postgres` (test-db.ts).
  */
 export async function createTestApp(
-  opts: { clock?: () => Date; env?: Record<string, string>; logger?: Logger; exportGate?: ExportGate } = {},
+  opts: {
+    clock?: () => Date;
+    env?: Record<string, string>;
+    logger?: Logger;
+    exportGate?: ExportGate;
+    /** Only for what one engine has (SQLite's reader pool): otherwise the engine the run tests. */
+    engine?: Engine;
+  } = {},
 ): Promise<TestApp> {
-  const t = await createTestDb();
+  const t = await createTestDb(opts.engine);
   await seedReferenceData(t.db);
   const config = testConfig(t.dir, opts.env);
   const logger = opts.logger ?? silentLogger();

@@ -37,7 +37,8 @@ const prismaRows = (numbersWanted: string[]) =>
   });
 
 beforeAll(async () => {
-  t = await createTestApp({ clock: createFakeClock(NOW).now });
+  // The reader pool is SQLite's (worker threads over the file): PostgreSQL's driver needs none.
+  t = await createTestApp({ clock: createFakeClock(NOW).now, engine: 'sqlite' });
   const f = createCaseFactory(t.db);
   admin = await f.person({ role: 'district_admin' });
   const resident = await f.person({ role: 'resident', name: '王小明', phone: '13912345678' });
