@@ -460,6 +460,39 @@ describe('statistics from rollups', () => {
     expect(opts.hourRows.size).toBeGreaterThan(20);
   });
 
+  // Grouped together by all five key columns, with six sums of every row, the three marginals of
+  // the cases created cost SQLite 2.6 times as much as each summed on its own (30 days at 1M
+  // cases: ~1,400 rows through its sorter); the figures are the same, in the same order.
+  it('sum each marginal of the cases created on its own: one kind, grouped by street and its own column', async () => {
+    const db = await createPrismaClient(t.url);
+    const base = readerOf(db);
+    const sent: string[] = [];
+    const read = Object.assign(
+      <T>(sql: string, ...args: SqlValue[]) => {
+        sent.push(sql);
+        return base<T>(sql, ...args);
+      },
+      { dialect: base.dialect },
+    );
+    attachReaderPool(db, { all: read, close: async () => {} });
+    try {
+      for (const streetId of [null, await createCaseFactory(t.db).streetId(STREETS[0]!)]) {
+        sent.length = 0;
+        const period = p('2026-10-01', '2026-10-31');
+        const viaRead: typeof loadStatsRows = (_db, ...rest) => loadStatsRows(db, ...rest);
+        expect(await figures(viaRead, period, streetId)).toEqual(await figures(loadStatsRowsDirect, period, streetId));
+        const created = sent.filter((sql) => /createdBy/.test(sql));
+        expect(created, sent.join('\n')).toHaveLength(3);
+        for (const sql of created) {
+          expect(sql.match(/createdBy\w+/g), sql).toHaveLength(1);
+          expect(sql, sql).toMatch(/GROUP BY 1, 2 ORDER BY 1, 2$/);
+        }
+      }
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
   it('sum whole days from blocks of 4, 16 and 64 days; a wrong block or trend row shows in the figures', async () => {
     // Judged later, so every day of the data lies before today and the period covers a 64-day block.
     const later = new Date('2027-01-10T04:00:00Z');
