@@ -34,7 +34,7 @@ import {
   type RepeatRow,
 } from './stats-hour-rows.ts';
 import type { TtlCache } from '../core/stats/ttl-cache.ts';
-import { coverKeys } from '../core/stats/rollup-blocks.ts';
+import { coverKeys, DISTRICT_ROWS } from '../core/stats/rollup-blocks.ts';
 
 /**
  * Statistics rows, folded into figures by core/stats/stats-fns.ts. The case-state populations
@@ -204,7 +204,8 @@ function hourAligned(h: Period, today: Date): { middle: Period; edges: Period[] 
 /**
  * The rows of whole district days [fromDay, toDay) summed from "StatsRollup" (db/stats-rollup.ts):
  * the figures' sums from the period's few day and block keys (core/stats/rollup-blocks.ts), the
- * daily trend from the per-day 'opened' and 'closed' rows (a row per street and day).
+ * daily trend from the per-day 'opened' and 'closed' rows (a row per street and day, and the
+ * district's own).
  */
 async function caseRowsFromRollups(
   read: ReadQuery,
@@ -216,8 +217,9 @@ async function caseRowsFromRollups(
   const keys = coverKeys(fromDay, toDay);
   const inKeys = `"day" IN (${keys.map(() => '?').join(', ')})${street}`;
   const keyArgs = streetId === null ? keys : [...keys, streetId];
-  const args = streetId === null ? [fromDay, toDay] : [fromDay, toDay, streetId];
-  const range = `"day" >= ? AND "day" < ?${street}`;
+  // The trend of the district from its own rows (DISTRICT_ROWS), one per day and kind.
+  const args = [fromDay, toDay, streetId ?? DISTRICT_ROWS];
+  const range = `"day" >= ? AND "day" < ? AND "streetId" = ?`;
   // The three marginals of the cases created (core/stats/rollup-fns.ts), each summed over its own
   // two keys and only its own measures (the post and mode rows carry counts alone): one statement
   // grouping all three by five columns and summing six measures of every row cost SQLite 2.6
