@@ -242,11 +242,19 @@ async function caseRowsFromRollups(
        FROM "StatsRollup" WHERE "kind" = 'createdByStatus' AND ${inKeys} GROUP BY 1, 2 ORDER BY 1, 2`,
       ...keyArgs,
     ),
-    read(
-      `SELECT "streetId", "departmentId", SUM("n") AS due, SUM("postponed") AS postponed, SUM("onTime") AS "onTime"
-       FROM "StatsRollup" WHERE "kind" = 'due' AND ${inKeys} GROUP BY 1, 2`,
-      ...keyArgs,
-    ),
+    // A street's by department; the district's by street and by department (its two marginals,
+    // core/stats/rollup-fns.ts), not by both.
+    streetId === null
+      ? read(
+          `SELECT "kind", "streetId", "departmentId", SUM("n") AS due, SUM("postponed") AS postponed, SUM("onTime") AS "onTime"
+           FROM "StatsRollup" WHERE "kind" IN ('dueByStreet', 'dueByDepartment') AND ${inKeys} GROUP BY 1, 2, 3`,
+          ...keyArgs,
+        )
+      : read(
+          `SELECT "kind", "streetId", "departmentId", SUM("n") AS due, SUM("postponed") AS postponed, SUM("onTime") AS "onTime"
+           FROM "StatsRollup" WHERE "kind" = 'due' AND ${inKeys} GROUP BY 1, 2, 3`,
+          ...keyArgs,
+        ),
     read(
       `SELECT "streetId", "score", SUM("n") AS n FROM "StatsRollup" WHERE "kind" = 'rating' AND ${inKeys} GROUP BY 1, 2`,
       ...keyArgs,
@@ -283,6 +291,7 @@ async function caseRowsFromRollups(
       due: num(r.due),
       postponed: num(r.postponed),
       onTime: num(r.onTime),
+      ...(r.kind === 'due' ? {} : { part: r.kind === 'dueByStreet' ? 'street' : 'department' }),
     })),
     ratings: ratings.map((r): RatingRow => ({ streetId: key(r.streetId), score: String(r.score), n: num(r.n) })),
     createdPerDay: perDay

@@ -69,7 +69,26 @@ const toState = (r: StateRecord): RollupCase => ({
 });
 
 /** The kinds a period sums (core/stats/rollup-blocks.ts); 'opened' and 'closed' are read per day (the trend). */
-export const BLOCKED_KINDS: readonly string[] = ['createdByStatus', 'createdByPost', 'createdByMode', 'due', 'rating'];
+export const BLOCKED_KINDS: readonly string[] = [
+  'createdByStatus',
+  'createdByPost',
+  'createdByMode',
+  'due',
+  'dueByStreet',
+  'dueByDepartment',
+  'rating',
+];
+
+/** The marginals of the cases due, from its rows by street and department (rebuild, and their migration). */
+export const dueMarginalsSql = (): string[] =>
+  [
+    ['dueByStreet', '"streetId", 0'],
+    ['dueByDepartment', '0, "departmentId"'],
+  ].map(
+    ([kind, keys]) => `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join(', ')})
+SELECT '${kind}', "day", ${keys}, '', '', '', '', SUM("n"), 0, 0, 0, 0, 0, SUM("postponed"), SUM("onTime")
+FROM "StatsRollup" WHERE "kind" = 'due' GROUP BY 2, 3, 4`,
+  );
 
 /** The kinds also kept as the district's own rows (core/stats/rollup-blocks.ts DISTRICT_ROWS): the trend. */
 export const DISTRICT_KINDS: readonly string[] = ['opened', 'closed'];
@@ -165,6 +184,8 @@ FROM "Case" c WHERE c."dueAt" IS NOT NULL AND c."status" NOT IN ${list(NEVER_DUE
     `${insert}
 SELECT 'rating', ${districtDate(d, 'r."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', r."score", COUNT(*), 0, 0, 0, 0, 0, 0, 0
 FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId" GROUP BY 2, 3, 8`,
+    // Before the blocks, which then sum them too.
+    ...dueMarginalsSql(),
     ...blockRollupSql(d, 'StatsRollup', KEY_COLUMNS, MEASURES, BLOCKED_KINDS),
     districtTrendRollupSql(),
   ];
