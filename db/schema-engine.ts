@@ -144,7 +144,8 @@ export const schemaFilters = (engine: Engine) => ({
 
 /**
  * PostgreSQL indexes the migrations make by hand (a pg_trgm GIN index for the case search,
- * prisma/migrations-postgres/*_case_search_trgm): the drift test expects them beside what
+ * prisma/migrations-postgres/*_case_search_trgm; the rollups' covering indexes,
+ * *_stats_rollup_covering): the drift test expects them beside what
  * schema.prisma describes.
  */
 export const PG_HAND_WRITTEN_INDEXES = [
@@ -152,4 +153,7 @@ export const PG_HAND_WRITTEN_INDEXES = [
   'Case_search_trgm_idx',
   // *_case_search_chars: one- and two-character terms
   'Case_search_chars_idx',
+  // *_stats_rollup_covering: a period's rollup sums read from the index alone (INCLUDE columns)
+  'StatsRollup_kind_day_covering_idx',
+  'StatsEventRollup_kind_day_covering_idx',
 ];

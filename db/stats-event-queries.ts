@@ -4,7 +4,7 @@ import type { DepartmentEventRow, PersonRow } from '../core/stats/stats-types.ts
 import type { ReadQuery } from './reader-pool.ts';
 import { countTrue, jsonField } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
-import { coverKeys } from '../core/stats/rollup-blocks.ts';
+import { coverKeys, DISTRICT_ROWS } from '../core/stats/rollup-blocks.ts';
 import { HANDLED_ON_TIME, list, num } from './stats-sql.ts';
 
 /**
@@ -58,10 +58,11 @@ export async function eventSumsFromRollups(
     withPeople
       ? read(`${sums} WHERE "kind" IN ('handled', 'assigned') AND ${inKeys} GROUP BY 1, 2`, ...keys)
       : Promise.resolve([]),
+    // The district's from its own rows (DISTRICT_ROWS), not a sum over its streets'.
     read(
-      `${sums} WHERE "kind" IN ('referred', 'returned') AND ${inKeys}${streetId === null ? '' : ' AND "streetId" = ?'} GROUP BY 1, 2`,
+      `${sums} WHERE "kind" IN ('referred', 'returned') AND ${inKeys} AND "streetId" = ? GROUP BY 1, 2`,
       ...keys,
-      ...(streetId === null ? [] : [streetId]),
+      streetId ?? DISTRICT_ROWS,
     ),
   ]);
   return [...people, ...departments].map(toEventSum);

@@ -1,5 +1,5 @@
 import { REWORK_EVENT_TYPES } from '../core/stats/assessment-rules.ts';
-import { withBlocks } from '../core/stats/rollup-blocks.ts';
+import { withBlocks, withDistrictRows } from '../core/stats/rollup-blocks.ts';
 import {
   EVENT_MEASURES,
   assigneeOf,
@@ -12,7 +12,7 @@ import type { RollupCase } from '../core/stats/rollup-fns.ts';
 import { countTrue, districtDate, jsonField } from './sql-dialect.ts';
 import type { SqlTx } from './sql-connection.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
-import { blockRollupSql } from './stats-rollup-blocks.ts';
+import { blockRollupSql, districtRollupSql } from './stats-rollup-blocks.ts';
 
 /**
  * Keeps "StatsEventFact" and "StatsEventRollup" (see the schema) in step with the case events
@@ -42,9 +42,17 @@ const EVENT_KINDS = ['handled', 'assigned', 'referred', 'returned'];
 export const eventBlockRollupSql = (d: SqlTx['dialect']): string[] =>
   blockRollupSql(d, 'StatsEventRollup', ['kind', 'day', 'ownerId', 'streetId'], EVENT_MEASURES, EVENT_KINDS);
 
+/** The department events the district also keeps as its own rows (core/stats/rollup-blocks.ts DISTRICT_ROWS). */
+const DISTRICT_EVENT_KINDS = ['referred', 'returned'];
+
+/** The district's department-event rows summed from the rows per street, blocks included (after them). */
+export const eventDistrictRollupSql = (): string =>
+  districtRollupSql('StatsEventRollup', ['kind', 'day', 'ownerId', 'streetId'], EVENT_MEASURES, DISTRICT_EVENT_KINDS);
+
 async function apply(tx: SqlTx, deltas: readonly EventRollupDelta[]): Promise<void> {
-  // Netted after the blocks are added (each key once, as a multi-row upsert requires).
-  const rows = netEventDeltas(withBlocks(deltas));
+  // Netted after the district's rows and the blocks are added (each key once, as a multi-row
+  // upsert requires): a case moved between streets leaves the district's rows as they were.
+  const rows = netEventDeltas(withBlocks(withDistrictRows(deltas, DISTRICT_EVENT_KINDS)));
   if (rows.length)
     await tx.run(
       upsert(rows.length),
@@ -298,7 +306,8 @@ FROM "CaseEvent" e WHERE e."type" = 'assigned' AND ${jsonField(d, 'e."data"', 'a
 export async function rebuildEventRollups(tx: SqlTx): Promise<{ facts: number }> {
   await tx.run('DELETE FROM "StatsEventRollup"');
   await tx.run('DELETE FROM "StatsEventFact"');
-  for (const stmt of [...eventBackfillSql(tx.dialect), ...eventBlockRollupSql(tx.dialect)]) await tx.run(stmt);
+  for (const stmt of [...eventBackfillSql(tx.dialect), ...eventBlockRollupSql(tx.dialect), eventDistrictRollupSql()])
+    await tx.run(stmt);
   const r = await tx.get<{ n: number }>('SELECT COUNT(*) AS "n" FROM "StatsEventFact"');
   return { facts: Number(r?.n ?? 0) };
 }

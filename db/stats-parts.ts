@@ -40,7 +40,7 @@ export function mergeParts(parts: readonly WholeDayRows[]): WholeDayRows {
   );
   const due = sumBy<DueRow>(
     each(parts, (p) => p.cases.due),
-    (r) => `${r.streetId}\u0001${r.departmentId}`,
+    (r) => `${r.part ?? ''}\u0001${r.streetId}\u0001${r.departmentId}`,
     (a, r) => {
       a.due += r.due;
       a.postponed += r.postponed;

@@ -1,4 +1,4 @@
-import { BLOCK_SIZES } from '../core/stats/rollup-blocks.ts';
+import { BLOCK_SIZES, DISTRICT_ROWS } from '../core/stats/rollup-blocks.ts';
 import type { Engine } from './db-engine.ts';
 import { list } from './stats-sql.ts';
 
@@ -29,4 +29,23 @@ SELECT "kind", 'b${size}:' || CAST(${epochDaySql(d, '"day"')} / ${size} AS TEXT)
 FROM "${table}" WHERE "kind" IN ${list(kinds)} AND "day" NOT LIKE 'b%'
 GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`,
   );
+}
+
+/**
+ * The district's rows (core/stats/rollup-blocks.ts DISTRICT_ROWS) summed from the rows per street
+ * already in `table`, day and block keys alike: for the rebuild (after the blocks) and the
+ * migration that added them. The same text on both engines.
+ */
+export function districtRollupSql(
+  table: string,
+  keys: readonly string[],
+  measures: readonly string[],
+  kinds: readonly string[],
+): string {
+  const q = (c: string) => `"${c}"`;
+  const rest = keys.filter((k) => k !== 'streetId');
+  return `INSERT INTO "${table}" (${[...rest, 'streetId', ...measures].map(q).join(', ')})
+SELECT ${rest.map(q).join(', ')}, ${DISTRICT_ROWS}, ${measures.map((m) => `SUM(${q(m)})`).join(', ')}
+FROM "${table}" WHERE "kind" IN ${list(kinds)} AND "streetId" <> ${DISTRICT_ROWS}
+GROUP BY ${rest.map((_, i) => i + 1).join(', ')}`;
 }

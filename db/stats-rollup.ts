@@ -14,9 +14,9 @@ import { countTrue, districtDate } from './sql-dialect.ts';
 import { CLOSED_BY_DEADLINE, HANDLED_ON_TIME, list } from './stats-sql.ts';
 import { rebuildEventRollups, rollupEventsOfCaseChange } from './stats-event-rollup.ts';
 import { dateOrNull } from './sql-values.ts';
-import { withBlocks } from '../core/stats/rollup-blocks.ts';
+import { withBlocks, withDistrictRows } from '../core/stats/rollup-blocks.ts';
 import { COUNTED_721 } from '../core/stats/stats-fns.ts';
-import { blockRollupSql } from './stats-rollup-blocks.ts';
+import { blockRollupSql, districtRollupSql } from './stats-rollup-blocks.ts';
 
 /**
  * Keeps "StatsRollup" in step with the cases (core/stats/rollup-fns.ts says what a case adds).
@@ -69,13 +69,42 @@ const toState = (r: StateRecord): RollupCase => ({
 });
 
 /** The kinds a period sums (core/stats/rollup-blocks.ts); 'opened' and 'closed' are read per day (the trend). */
-export const BLOCKED_KINDS: readonly string[] = ['createdByStatus', 'createdByPost', 'createdByMode', 'due', 'rating'];
+export const BLOCKED_KINDS: readonly string[] = [
+  'createdByStatus',
+  'createdByPost',
+  'createdByMode',
+  'due',
+  'dueByStreet',
+  'dueByDepartment',
+  'rating',
+];
+
+/** The marginals of the cases due, from its rows by street and department (rebuild, and their migration). */
+export const dueMarginalsSql = (): string[] =>
+  [
+    ['dueByStreet', '"streetId", 0'],
+    ['dueByDepartment', '0, "departmentId"'],
+  ].map(
+    ([kind, keys]) => `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join(', ')})
+SELECT '${kind}', "day", ${keys}, '', '', '', '', SUM("n"), 0, 0, 0, 0, 0, SUM("postponed"), SUM("onTime")
+FROM "StatsRollup" WHERE "kind" = 'due' GROUP BY 2, 3, 4`,
+  );
+
+/** The kinds also kept as the district's own rows (core/stats/rollup-blocks.ts DISTRICT_ROWS): the trend. */
+export const DISTRICT_KINDS: readonly string[] = ['opened', 'closed'];
+
+/** The district's trend rows summed from the rows per street (npm run stats:rebuild, and their migration). */
+export const districtTrendRollupSql = (): string =>
+  districtRollupSql('StatsRollup', KEY_COLUMNS, MEASURES, DISTRICT_KINDS);
 
 async function apply(tx: SqlTx, deltas: readonly RollupDelta[]): Promise<void> {
   // Netted after the blocks are added: a day moved within a block leaves that block as it was,
   // and each key is written once, as a multi-row ON CONFLICT DO UPDATE requires on PostgreSQL.
   const rows = netDeltas([
-    ...deltas.filter((d) => !BLOCKED_KINDS.includes(d.kind)),
+    ...withDistrictRows(
+      deltas.filter((d) => !BLOCKED_KINDS.includes(d.kind)),
+      DISTRICT_KINDS,
+    ),
     ...withBlocks(deltas.filter((d) => BLOCKED_KINDS.includes(d.kind))),
   ]);
   if (rows.length) await tx.run(upsert(rows.length), ...rows.flatMap((d) => COLUMNS.map((c) => d[c])));
@@ -155,7 +184,10 @@ FROM "Case" c WHERE c."dueAt" IS NOT NULL AND c."status" NOT IN ${list(NEVER_DUE
     `${insert}
 SELECT 'rating', ${districtDate(d, 'r."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', r."score", COUNT(*), 0, 0, 0, 0, 0, 0, 0
 FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId" GROUP BY 2, 3, 8`,
+    // Before the blocks, which then sum them too.
+    ...dueMarginalsSql(),
     ...blockRollupSql(d, 'StatsRollup', KEY_COLUMNS, MEASURES, BLOCKED_KINDS),
+    districtTrendRollupSql(),
   ];
 }
 

@@ -46,3 +46,20 @@ export function coverKeys(fromDay: string, toDay: string): string[] {
 export function withBlocks<T extends { day: string }>(rows: readonly T[]): T[] {
   return rows.flatMap((r) => [r, ...blockKeysOf(r.day).map((day) => ({ ...r, day }))]);
 }
+
+/**
+ * The street of the rows that sum every street (the district's own rows). Kinds the district reads
+ * as one sum over its streets (the daily trend's 'opened' and 'closed', the department events
+ * 'referred' and 'returned') keep them beside the rows per street, which only a street's figures
+ * then read: 30 days of the district's trend were 744 rows for 62, its department events 839 for
+ * 10. Rows without a street keep streetId 0; -1 names no street.
+ */
+export const DISTRICT_ROWS = -1;
+
+/** Each row of `kinds` again as the district's (what a rollup change writes). */
+export function withDistrictRows<T extends { kind: string; streetId: number }>(
+  rows: readonly T[],
+  kinds: readonly string[],
+): T[] {
+  return rows.flatMap((r) => (kinds.includes(r.kind) ? [r, { ...r, streetId: DISTRICT_ROWS }] : [r]));
+}

@@ -174,6 +174,30 @@ describe('department and per-person figures', () => {
     ]);
   });
 
+  it('counts the marginals of the cases due once: by street in the totals and streets, by department in the scorecards', () => {
+    // The same cases as above, as the rollups' two marginals give them, beside a whole row (today's part).
+    const due: StatsRows['due'] = [
+      { streetId: 1, departmentId: null, due: 2, postponed: 0, onTime: 1, part: 'street' },
+      { streetId: 2, departmentId: null, due: 12, postponed: 1, onTime: 11, part: 'street' },
+      { streetId: null, departmentId: 7, due: 5, postponed: 1, onTime: 3, part: 'department' },
+      { streetId: 2, departmentId: 7, due: -1, postponed: 0, onTime: 0 },
+    ];
+    const rows: StatsRows = {
+      groups: [],
+      due,
+      departmentEvents: [],
+      people: [],
+      ratings: [],
+      settled: [],
+      createdPerDay: [],
+      closedPerDay: [],
+    };
+    expect(computeFigures(rows.groups, due, [], [])).toMatchObject({ due: 13, postponed: 1, closedOnTime: 12 });
+    expect(computeStreetFigures(rows, [{ id: 2, name: '北湖街道' }])[0]).toMatchObject({ due: 11, closedOnTime: 11 });
+    const [card] = computeDepartmentScorecards({ due, departmentEvents: [] }, [{ id: 7, name: '市场监管' }]);
+    expect(card).toMatchObject({ due: 4, postponed: 1, closedOnTime: 3 });
+  });
+
   it('orders people by street, then most handled', () => {
     const person = (personId: number, streetId: number | null, handled: number) => ({
       personId,

@@ -95,6 +95,7 @@ export function foldFigureSums(
   }
   for (const r of settled) s.patrolSettled += r.n;
   for (const r of due) {
+    if (r.part === 'department') continue;
     s.due += r.due;
     s.postponed += r.postponed;
     s.onTime += r.onTime;
@@ -248,7 +249,7 @@ export function computeDepartmentScorecards(
 ): DepartmentScorecard[] {
   return departments.map((d) => {
     const ev = rows.departmentEvents.filter((r) => r.departmentId === d.id);
-    const due = rows.due.filter((r) => r.departmentId === d.id);
+    const due = rows.due.filter((r) => r.departmentId === d.id && r.part !== 'street');
     const sum = <T>(xs: readonly T[], pick: (x: T) => number) => xs.reduce((n, x) => n + pick(x), 0);
     const counts = {
       due: sum(due, (r) => r.due),

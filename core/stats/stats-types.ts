@@ -35,6 +35,12 @@ export interface DueRow {
   due: number;
   postponed: number;
   onTime: number;
+  /**
+   * A marginal of the rollups (db/stats-queries.ts): 'street' rows (departmentId null) carry the
+   * district's and the streets' figures, 'department' rows (streetId null) the departments'.
+   * Without it a row counts in all three.
+   */
+  part?: 'street' | 'department';
 }
 
 export interface RatingRow {
