@@ -24,6 +24,7 @@ export function caseTextSearchSql(
   term: string,
   breadth: SearchBreadth = 'few',
   walk = false,
+  found?: FoundTerm,
 ): { text: string; params: string[]; from?: string } {
   const like = likePattern(term);
   const scan = {
@@ -32,7 +33,13 @@ export function caseTextSearchSql(
   };
   if (dialect === 'postgres') return pgTextSearch(term, scan);
   if (term.includes(SENTINEL) || breadth === 'most' || (breadth === 'many' && walk)) return scan;
-  const match = ftsMatch(term);
+  // Read once for the request (caseTextMatches): the ids under SEARCH_MANY_FROM, else the query.
+  // Each statement that matched the index again read the same lists (a number fragment's 7
+  // trigrams: 0.7 ms, four times for a team lead's page), and a term of one or two characters
+  // read the vocabulary once more, each trigram's whole list (垃圾: 1.5 ms).
+  if (breadth === 'few' && found?.ids)
+    return { text: `c."id" IN (SELECT "value" FROM json_each(?))`, params: [found.ids] };
+  const match = found ? { text: `"CaseSearch" MATCH ?`, params: [found.query] } : ftsMatch(term);
   // 'many', counting (never past a cap: SEARCH_TOTAL_CAP): the index's matches are walked in
   // rowid order and each case fetched by id, so the count stops after as many matches as it
   // needs (垃圾, admin: 0.8 ms for 1,001 of 49,830), where `c."id" IN (...)` built the set of
@@ -128,32 +135,50 @@ export async function caseTextMatches(
   read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
   term: string,
   mostTerms: Set<string> = new Set(),
-): Promise<{ matches: number | null; breadth: SearchBreadth } | null> {
+): Promise<{ matches: number | null; breadth: SearchBreadth; found?: FoundTerm } | null> {
   if (dialect === 'postgres' || term.includes(SENTINEL)) return null;
-  const short = [...asciiLower(term)].length < 3;
-  if (short && mostTerms.has(asciiLower(term))) return { matches: null, breadth: 'most' };
-  const match = ftsMatch(term);
-  // Counting stops at SEARCH_MANY_FROM: an exact count of a common word's matches cost as much
-  // as the list (垃圾: 43 ms for 49,830 through its 7 trigrams; 2,000 take 0.3 ms).
-  const count = `(SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearch" WHERE ${match.text} LIMIT ${SEARCH_MANY_FROM}) AS capped)`;
-  // A character or two that begins more than VOCABULARY_MOST trigrams is taken for 'most'
-  // unasked (路 begins 123 at 1M cases; 垃圾 7, 烤 4): OR'ing that many costs more than the LIKE.
+  const folded = asciiLower(term);
+  const short = [...folded].length < 3;
+  if (short && mostTerms.has(folded)) return { matches: null, breadth: 'most' };
+  // One statement: the term's FTS5 query (one or two characters: the trigrams beginning with it,
+  // from the vocabulary, which reads each one's whole list of cases to count them: once here,
+  // VOCABULARY_MOST + 1 at most), then its matches up to SEARCH_MANY_FROM (an exact count of a
+  // common word's cost as much as the list: 垃圾, 43 ms for 49,830), their ids when fewer. A
+  // character or two that begins more than VOCABULARY_MOST trigrams is taken for 'most'
+  // unasked (路 begins 123 at 1M cases; 垃圾 8, 烤 6): OR'ing that many costs more than the LIKE.
+  const query = short
+    ? `WITH v AS MATERIALIZED (SELECT t."term" FROM "CaseSearchTerm" t WHERE ${VOCABULARY_RANGE} LIMIT ${VOCABULARY_MOST + 1}),
+      q AS MATERIALIZED (SELECT COUNT(*) AS "k", COALESCE(group_concat('"' || replace(v."term", '"', '""') || '"', ' OR '), '""') AS "m" FROM v)`
+    : `WITH q AS (SELECT 0 AS "k", ? AS "m")`;
   const [row] = await read(
-    short
-      ? `SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearchTerm" t WHERE ${VOCABULARY_RANGE} LIMIT ${VOCABULARY_MOST + 1}) AS v) > ${VOCABULARY_MOST} THEN -1 ELSE ${count} END AS "n"`
-      : `SELECT ${count} AS "n"`,
-    ...(short ? vocabularyParams(term) : []),
-    ...match.params,
+    `${query}
+    SELECT q."k" AS "terms", q."m" AS "query", CASE WHEN q."k" > ${VOCABULARY_MOST} THEN NULL ELSE (
+      SELECT CASE WHEN COUNT(*) < ${SEARCH_MANY_FROM} THEN json_group_array(s."r") ELSE '' END
+      FROM (SELECT "rowid" AS "r" FROM "CaseSearch" WHERE "CaseSearch" MATCH q."m" LIMIT ${SEARCH_MANY_FROM}) AS s
+    ) END AS "ids" FROM q`,
+    ...(short ? vocabularyParams(term) : [phrase(folded)]),
   );
-  const n = Number(row?.n ?? 0);
-  if (n < 0) {
+  if (Number(row?.terms ?? 0) > VOCABULARY_MOST) {
     // Remembered (mostTerms): the vocabulary reads each trigram's whole list of cases to count
     // them (路: 41 ms), and the trigrams beginning with a term only grow as cases are written.
     if (mostTerms.size >= MOST_TERMS_KEPT) mostTerms.clear();
-    mostTerms.add(asciiLower(term));
+    mostTerms.add(folded);
     return { matches: null, breadth: 'most' };
   }
-  return n < SEARCH_MANY_FROM ? { matches: n, breadth: 'few' } : { matches: null, breadth: 'many' };
+  const found = { query: String(row?.query ?? '""'), ids: typeof row?.ids === 'string' && row.ids ? row.ids : null };
+  return found.ids === null
+    ? { matches: null, breadth: 'many', found }
+    : { matches: (JSON.parse(found.ids) as unknown[]).length, breadth: 'few', found };
+}
+
+/**
+ * A term's matches as caseTextMatches read them for one request (SQLite): its FTS5 query, and
+ * under SEARCH_MANY_FROM the matching case ids (a JSON array; null past it). A later statement
+ * of the same request finds them again from these, not from the index and its vocabulary.
+ */
+export interface FoundTerm {
+  query: string;
+  ids: string | null;
 }
 
 const SENTINEL = '\u0001';
