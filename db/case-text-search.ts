@@ -38,11 +38,16 @@ export function caseTextSearchSql(
   // among ~3,000 overdue cases (露天烧烤, 7,154 of 1M cases: 2,800 cases read and LIKE'd, 3-9 ms).
   // Where the matches are dense (唐家墩路: one case in 7) LIKE meets 20 of them in a few hundred
   // cases, less than building the set of ids costs (0.5 ms).
-  if (breadth === 'many' && walk && found && found.to - found.from > SPARSE_SPAN)
+  if (breadth === 'many' && walk && found && found.to - found.from > SPARSE_SPAN) {
+    // As (in the set) OR (outside its range AND LIKE), written as two terms: the first, on the
+    // index alone, drops nearly every case walked before anything else is tested (as one OR,
+    // each case walked was tested for overdue first: 3.8 ms for 家禽家畜 at 1M, now 2.2).
+    const inSet = `+c."id" IN (SELECT "value" FROM json_each(?))`;
     return {
-      text: `((+c."id" BETWEEN ? AND ? AND +c."id" IN (SELECT "value" FROM json_each(?))) OR ((+c."id" < ? OR +c."id" > ?) AND ${scan.text}))`,
-      params: [found.from, found.to, found.ids, found.from, found.to, ...scan.params],
+      text: `((${inSet} OR +c."id" < ? OR +c."id" > ?) AND (${inSet} OR ${scan.text}))`,
+      params: [found.ids, found.from, found.to, found.ids, ...scan.params],
     };
+  }
   if (term.includes(SENTINEL) || breadth === 'most' || (breadth === 'many' && walk)) return scan;
   // Read once for the request (caseTextMatches): the ids under SEARCH_MANY_FROM, else the query.
   // Each statement that matched the index again read the same lists (a number fragment's 7
