@@ -29,6 +29,7 @@ import {
   SEARCH_MANY_FROM,
   SEARCH_TOTAL_CAP,
   type FoundTerm,
+  type KnownTrigrams,
   type SearchBreadth,
 } from './case-text-search.ts';
 import type { Engine } from './db-engine.ts';
@@ -694,6 +695,13 @@ const mostTermsOf = (db: Db) => {
   mostTerms.set(db, known);
   return known;
 };
+/** Per client: the trigrams of the terms of one or two characters looked up (caseTextMatches). */
+const vocabularies = new WeakMap<Db, Map<string, KnownTrigrams>>();
+const vocabularyOf = (db: Db) => {
+  const known = vocabularies.get(db) ?? new Map<string, KnownTrigrams>();
+  vocabularies.set(db, known);
+  return known;
+};
 
 /** What both kinds of paging share: the conditions, the segments and the row shaping. */
 async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
@@ -703,7 +711,7 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const dialect = engineOfClient(db);
   const walk = dialect === 'sqlite';
   const text = query.q?.trim();
-  const found = text ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db)) : null;
+  const found = text ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db), vocabularyOf(db)) : null;
   const search: SearchPlan = found ?? NO_SEARCH;
   // A segment's count stops at the page's end (21 rows). District-wide, walking the search
   // index's matches and fetching each case meets 21 overdue ones in a few hundred (露天烧烤:
