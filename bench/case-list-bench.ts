@@ -65,6 +65,15 @@ export async function run(args: string[]): Promise<void> {
     ['department liaison, overdue=true', liaison, { overdue: true }],
     ['from: last 30 days', admin, { from: new Date(Date.now() - 30 * 86_400_000).toISOString() }],
     ['q: text search', admin, { q: '占道' }],
+    // The API benchmark's search rows (issue 17.5), one term of each.
+    ['q: common word', admin, { q: '垃圾' }],
+    ['q: rare word', admin, { q: '家禽家畜' }],
+    ['q: address part', admin, { q: '唐家墩路' }],
+    ['q: number fragment', admin, { q: '260616-16' }],
+    ['q: one character', admin, { q: '禽' }],
+    ['team lead, q: common word', lead, { q: '垃圾' }],
+    ['team lead, q: rare word', lead, { q: '家禽家畜' }],
+    ['team lead, q: number fragment', lead, { q: '260616-16' }],
   ];
   const load = () =>
     loadavg()

@@ -23,7 +23,15 @@ import {
 import { ValidationError } from '../core/errors.ts';
 import { parseBound } from '../core/stats/period-fns.ts';
 import { caseDetailRecord } from './case-detail-rows.ts';
-import { caseTextMatches, caseTextSearchSql, SEARCH_TOTAL_CAP, type SearchBreadth } from './case-text-search.ts';
+import {
+  caseTextMatches,
+  caseTextSearchSql,
+  SEARCH_MANY_FROM,
+  SEARCH_TOTAL_CAP,
+  type FoundTerm,
+  type KnownTrigrams,
+  type SearchBreadth,
+} from './case-text-search.ts';
 import type { Engine } from './db-engine.ts';
 import { engineOfClient, type Db } from './prisma-client.ts';
 import { readerOf } from './reader-pool.ts';
@@ -172,6 +180,7 @@ function filterParts(
   walk: boolean,
   dialect: Engine,
   breadth: SearchBreadth = 'few',
+  found?: FoundTerm,
 ): Sql[] {
   const parts: Sql[] = [];
   if (streetId !== null) parts.push({ text: 'c."streetId" = ?', params: [streetId] });
@@ -191,7 +200,7 @@ function filterParts(
   if (q.from) parts.push({ text: 'c."createdAt" >= ?', params: [sqlDate(parseBound(q.from, 'from'))] });
   if (q.to) parts.push({ text: 'c."createdAt" < ?', params: [sqlDate(parseBound(q.to, 'to'))] });
   const text = q.q?.trim();
-  if (text) parts.push(caseTextSearchSql(dialect, text, breadth, walk));
+  if (text) parts.push(caseTextSearchSql(dialect, text, breadth, walk, found));
   return parts;
 }
 
@@ -203,6 +212,8 @@ function filterParts(
 interface SearchPlan {
   matches: number | null;
   breadth: SearchBreadth;
+  /** SQLite: the matches as read once for the request (caseTextMatches). */
+  found?: FoundTerm | undefined;
 }
 const NO_SEARCH: SearchPlan = { matches: null, breadth: 'few' };
 
@@ -214,8 +225,9 @@ function listConditions(
   walk: boolean,
   dialect: Engine,
   breadth: SearchBreadth = 'few',
+  found?: FoundTerm,
 ): Sql {
-  return and([visibleCaseSql(actor, walk, dialect), ...filterParts(q, streetId, now, walk, dialect, breadth)]);
+  return and([visibleCaseSql(actor, walk, dialect), ...filterParts(q, streetId, now, walk, dialect, breadth, found)]);
 }
 
 /** The street or department a limited scope covers whole, if it covers one (never both). */
@@ -347,7 +359,8 @@ async function listTotal(
   search: SearchPlan,
 ): Promise<number> {
   const dialect = engineOfClient(db);
-  const conditions = (q: CaseListQuery) => listConditions(actor, q, streetId, nowText, false, dialect, search.breadth);
+  const conditions = (q: CaseListQuery) =>
+    listConditions(actor, q, streetId, nowText, false, dialect, search.breadth, search.found);
   if (query.overdue === undefined)
     return (await tallyTotal(db, actor, query, streetId, search)) ?? countWhere(db, conditions(query));
   const base: CaseListQuery = { ...query, overdue: undefined };
@@ -682,6 +695,13 @@ const mostTermsOf = (db: Db) => {
   mostTerms.set(db, known);
   return known;
 };
+/** Per client: the trigrams of the terms of one or two characters looked up (caseTextMatches). */
+const vocabularies = new WeakMap<Db, Map<string, KnownTrigrams>>();
+const vocabularyOf = (db: Db) => {
+  const known = vocabularies.get(db) ?? new Map<string, KnownTrigrams>();
+  vocabularies.set(db, known);
+  return known;
+};
 
 /** What both kinds of paging share: the conditions, the segments and the row shaping. */
 async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
@@ -691,7 +711,7 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const dialect = engineOfClient(db);
   const walk = dialect === 'sqlite';
   const text = query.q?.trim();
-  const found = text ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db)) : null;
+  const found = text ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db), vocabularyOf(db)) : null;
   const search: SearchPlan = found ?? NO_SEARCH;
   // A segment's count stops at the page's end (21 rows). District-wide, walking the search
   // index's matches and fetching each case meets 21 overdue ones in a few hundred (露天烧烤:
@@ -708,9 +728,10 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
       false,
       dialect,
       search.breadth === 'many' && narrowed ? 'most' : search.breadth,
+      search.found,
     ),
-    walked: listConditions(actor, query, streetId, nowText, walk, dialect, search.breadth),
-    filters: and(filterParts(query, streetId, nowText, walk, dialect, search.breadth)),
+    walked: listConditions(actor, query, streetId, nowText, walk, dialect, search.breadth, search.found),
+    filters: and(filterParts(query, streetId, nowText, walk, dialect, search.breadth, search.found)),
     arms: scopeArms(actor, walk, dialect),
   };
   const segments = segmentsFor(query, conditions, nowText, walk);
@@ -788,7 +809,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   const { nowText, streetId, segments, toItems, search } = await listPlan(db, actor, query, now);
   const skip = (page - 1) * pageSize;
   const dialect = engineOfClient(db);
-  const counted = () => listConditions(actor, query, streetId, nowText, false, dialect, search.breadth);
+  const counted = () => listConditions(actor, query, streetId, nowText, false, dialect, search.breadth, search.found);
   const first = () => firstCountSql(dialect, segments[0]!, skip + pageSize + 1);
   // A text search is counted only up to SEARCH_TOTAL_CAP, or as far as this page reaches, so
   // that the page and nextCursor are still right past the cap; totalIsLowerBound says so. A
@@ -800,10 +821,14 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   // needs no size of the first segment (stitch): counting it walked the overdue cases once more
   // than the page does (PostgreSQL, 露天烧烤, district: 88,880 cases read for 21 overdue ones).
   const firstSize = query.overdue === undefined && segments.length === 2 && skip > 0;
+  // Past SEARCH_MANY_FROM matches (caseTextMatches counted that far), a district-wide search
+  // has more than the page reaches: nothing to count (垃圾: 201 cases were fetched to say so).
+  const known =
+    search.breadth === 'many' && reach <= SEARCH_MANY_FROM ? { ...search, matches: SEARCH_MANY_FROM } : search;
   const counts =
     searching || (query.overdue === undefined && segments.length === 2)
       ? await scalars(db, [
-          tallyTotalSql(actor, query, streetId, dialect, [], search) ??
+          tallyTotalSql(actor, query, streetId, dialect, [], known) ??
             countSql(counted(), searching ? reach : undefined),
           ...(firstSize ? [first()] : []),
         ])

@@ -24,15 +24,37 @@ export function caseTextSearchSql(
   term: string,
   breadth: SearchBreadth = 'few',
   walk = false,
-): { text: string; params: string[]; from?: string } {
+  found?: FoundTerm,
+): { text: string; params: Array<string | number>; from?: string } {
   const like = likePattern(term);
   const scan = {
     text: `(c."text" LIKE ? ESCAPE '\\' OR c."number" LIKE ? ESCAPE '\\' OR c."address" LIKE ? ESCAPE '\\')`,
     params: [like, like, like],
   };
   if (dialect === 'postgres') return pgTextSearch(term, scan);
+  // 'many', a page: walking an index, each case is tested against the newest matches
+  // caseTextMatches read (by id, on the index: the case is not read), and with LIKE only where
+  // its id is outside their range (older, or written since). A rare word's 20 overdue matches lie
+  // among ~3,000 overdue cases (露天烧烤, 7,154 of 1M cases: 2,800 cases read and LIKE'd, 3-9 ms).
+  // Where the matches are dense (唐家墩路: one case in 7) LIKE meets 20 of them in a few hundred
+  // cases, less than building the set of ids costs (0.5 ms).
+  if (breadth === 'many' && walk && found && found.to - found.from > SPARSE_SPAN) {
+    // As (in the set) OR (outside its range AND LIKE), written as two terms: the first, on the
+    // index alone, drops nearly every case walked before anything else is tested (as one OR,
+    // each case walked was tested for overdue first: 3.8 ms for 家禽家畜 at 1M, now 2.2).
+    const inSet = `+c."id" IN (SELECT "value" FROM json_each(?))`;
+    return {
+      text: `((${inSet} OR +c."id" < ? OR +c."id" > ?) AND (${inSet} OR ${scan.text}))`,
+      params: [found.ids, found.from, found.to, found.ids, ...scan.params],
+    };
+  }
   if (term.includes(SENTINEL) || breadth === 'most' || (breadth === 'many' && walk)) return scan;
-  const match = ftsMatch(term);
+  // Read once for the request (caseTextMatches): the ids under SEARCH_MANY_FROM, else the query.
+  // Each statement that matched the index again read the same lists (a number fragment's 7
+  // trigrams: 0.7 ms, four times for a team lead's page), and a term of one or two characters
+  // read the vocabulary once more, each trigram's whole list (垃圾: 1.5 ms).
+  if (breadth === 'few' && found) return { text: `c."id" IN (SELECT "value" FROM json_each(?))`, params: [found.ids] };
+  const match = found ? { text: `"CaseSearch" MATCH ?`, params: [found.query] } : ftsMatch(term);
   // 'many', counting (never past a cap: SEARCH_TOTAL_CAP): the index's matches are walked in
   // rowid order and each case fetched by id, so the count stops after as many matches as it
   // needs (垃圾, admin: 0.8 ms for 1,001 of 49,830), where `c."id" IN (...)` built the set of
@@ -128,35 +150,87 @@ export async function caseTextMatches(
   read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
   term: string,
   mostTerms: Set<string> = new Set(),
-): Promise<{ matches: number | null; breadth: SearchBreadth } | null> {
+  vocabulary: Map<string, KnownTrigrams> = new Map(),
+): Promise<{ matches: number | null; breadth: SearchBreadth; found?: FoundTerm } | null> {
   if (dialect === 'postgres' || term.includes(SENTINEL)) return null;
-  const short = [...asciiLower(term)].length < 3;
-  if (short && mostTerms.has(asciiLower(term))) return { matches: null, breadth: 'most' };
-  const match = ftsMatch(term);
-  // Counting stops at SEARCH_MANY_FROM: an exact count of a common word's matches cost as much
-  // as the list (垃圾: 43 ms for 49,830 through its 7 trigrams; 2,000 take 0.3 ms).
-  const count = `(SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearch" WHERE ${match.text} LIMIT ${SEARCH_MANY_FROM}) AS capped)`;
-  // A character or two that begins more than VOCABULARY_MOST trigrams is taken for 'most'
-  // unasked (路 begins 123 at 1M cases; 垃圾 7, 烤 4): OR'ing that many costs more than the LIKE.
+  const folded = asciiLower(term);
+  const short = [...folded].length < 3;
+  if (short && mostTerms.has(folded)) return { matches: null, breadth: 'most' };
+  // One statement: the term's FTS5 query (one or two characters: the trigrams beginning with it,
+  // from the vocabulary, which reads each one's whole list of cases to count them: once here,
+  // VOCABULARY_MOST + 1 at most), then the ids of its newest matches up to SEARCH_MANY_FROM (an
+  // exact count of a common word's cost as much as the list: 垃圾, 43 ms for 49,830), and the
+  // newest case id, past which a case was written since (FoundTerm). A character or two that
+  // begins more than VOCABULARY_MOST trigrams is taken for 'most' unasked (路 begins 123 at 1M
+  // cases; 垃圾 8, 烤 6): OR'ing that many costs more than the LIKE.
+  // The trigrams of a term this client looked up before are taken again as they were while the
+  // index is unchanged: its structure record (FTS5's "_data" row 10) is rewritten by every write
+  // to the index, so equal records mean an equal vocabulary. CASE reads the vocabulary only when
+  // they differ (垃圾: 1.5 ms, nothing when known).
+  const known = vocabulary.get(folded);
+  const query = short
+    ? `WITH v AS MATERIALIZED (SELECT t."term" FROM "CaseSearchTerm" t WHERE ${VOCABULARY_RANGE} LIMIT ${VOCABULARY_MOST + 1}),
+      s AS MATERIALIZED (SELECT (SELECT hex(d."block") FROM "CaseSearch_data" d WHERE d."id" = 10) AS "b"),
+      q AS MATERIALIZED (SELECT
+        CASE WHEN s."b" = ? THEN CAST(? AS INTEGER) ELSE (SELECT COUNT(*) FROM v) END AS "k",
+        CASE WHEN s."b" = ? THEN ? ELSE (SELECT COALESCE(group_concat('"' || replace(v."term", '"', '""') || '"', ' OR '), '""') FROM v) END AS "m",
+        s."b" AS "s" FROM s)`
+    : `WITH q AS (SELECT 0 AS "k", ? AS "m", NULL AS "s")`;
   const [row] = await read(
-    short
-      ? `SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearchTerm" t WHERE ${VOCABULARY_RANGE} LIMIT ${VOCABULARY_MOST + 1}) AS v) > ${VOCABULARY_MOST} THEN -1 ELSE ${count} END AS "n"`
-      : `SELECT ${count} AS "n"`,
-    ...(short ? vocabularyParams(term) : []),
-    ...match.params,
+    `${query}
+    SELECT q."k" AS "terms", q."m" AS "query", CASE WHEN q."k" > ${VOCABULARY_MOST} THEN NULL ELSE (
+      SELECT json_array(COUNT(*), MIN(s."r"), json_group_array(s."r"))
+      FROM (SELECT "rowid" AS "r" FROM "CaseSearch" WHERE "CaseSearch" MATCH q."m" ORDER BY "rowid" DESC LIMIT ${SEARCH_MANY_FROM}) AS s
+    ) END AS "found", (SELECT MAX(c."id") FROM "Case" c) AS "to", q."s" AS "structure" FROM q`,
+    ...(short
+      ? [
+          ...vocabularyParams(term),
+          ...[known?.structure ?? '', known?.terms ?? 0, known?.structure ?? '', known?.query ?? ''].map(String),
+        ]
+      : [phrase(folded)]),
   );
-  const n = Number(row?.n ?? 0);
-  if (n < 0) {
+  if (short && typeof row?.structure === 'string') {
+    if (vocabulary.size >= MOST_TERMS_KEPT) vocabulary.clear();
+    vocabulary.set(folded, { structure: row.structure, terms: Number(row.terms), query: String(row.query) });
+  }
+  if (Number(row?.terms ?? 0) > VOCABULARY_MOST) {
     // Remembered (mostTerms): the vocabulary reads each trigram's whole list of cases to count
     // them (路: 41 ms), and the trigrams beginning with a term only grow as cases are written.
     if (mostTerms.size >= MOST_TERMS_KEPT) mostTerms.clear();
-    mostTerms.add(asciiLower(term));
+    mostTerms.add(folded);
     return { matches: null, breadth: 'most' };
   }
-  return n < SEARCH_MANY_FROM ? { matches: n, breadth: 'few' } : { matches: null, breadth: 'many' };
+  const [n, from, ids] = JSON.parse(String(row?.found)) as [number, number | null, unknown[]];
+  const found = { query: String(row?.query), ids: JSON.stringify(ids), from: from ?? 0, to: Number(row?.to ?? 0) };
+  return n < SEARCH_MANY_FROM ? { matches: n, breadth: 'few', found } : { matches: null, breadth: 'many', found };
+}
+
+/** A term of one or two characters as caseTextMatches last looked it up (per client). */
+export interface KnownTrigrams {
+  /** the index's structure record then (hex) */
+  structure: string;
+  /** how many trigrams begin with the term (VOCABULARY_MOST + 1 at most) */
+  terms: number;
+  query: string;
+}
+
+/**
+ * A term's matches as caseTextMatches read them for one request (SQLite), so that the request's
+ * later statements find them from these instead of the index and its vocabulary again: its FTS5
+ * query; the ids of its newest matches (a JSON array), every match under SEARCH_MANY_FROM, else
+ * the SEARCH_MANY_FROM newest (those from `from` on); `to`, the newest case then.
+ */
+export interface FoundTerm {
+  query: string;
+  ids: string;
+  from: number;
+  to: number;
 }
 
 const SENTINEL = '\u0001';
+
+/** Sparse matches (caseTextSearchSql): the newest SEARCH_MANY_FROM span more case ids than this (under one in 30). */
+const SPARSE_SPAN = 30 * SEARCH_MANY_FROM;
 
 /** See caseTextMatches. */
 const VOCABULARY_MOST = 64;
