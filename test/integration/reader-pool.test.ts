@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBound } from '../../core/stats/period-fns.ts';
-import { attachReaderPool, batchedReads, createReaderPool, readerOf, type ReaderPool } from '../../db/reader-pool.ts';
+import {
+  attachReaderPool,
+  batchedReads,
+  createReaderPool,
+  READER_CACHE_KIB,
+  readerOf,
+  type ReaderPool,
+} from '../../db/reader-pool.ts';
 import { loadStatsRows } from '../../db/stats-queries.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
@@ -64,6 +71,12 @@ describe('reader pool', () => {
     await createCaseFactory(t.db).person({ role: 'resident' });
     const after = await pool.all<{ n: number }>('SELECT COUNT(*) AS n FROM "Person"');
     expect(after[0]!.n).toBe(before[0]!.n + 1);
+  });
+
+  it('keeps a page cache of READER_CACHE_KIB per connection, not the 16 MB default', async () => {
+    // A team lead's capped search count reads ~2,600 cases scattered over a 1M-case file.
+    const rows = await pool.all<{ cache_size: number }>('PRAGMA cache_size');
+    expect(rows[0]!.cache_size).toBe(-READER_CACHE_KIB);
   });
 
   it('refuses writes (read-only connections) and keeps answering', async () => {
