@@ -51,9 +51,11 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
    * find nothing but a leftover of a crash between file and row: put replaces that atomically.
    */
   async function keepOriginal(bytes: Buffer, sha256: string, relative: string, known = true): Promise<void> {
-    if (known && (await files.has(relative, sha256))) return;
-    if (await files.has(relative))
-      logger?.error({ sha256, path: relative }, 'stored original did not match its hash; rewriting it');
+    if (known) {
+      if (await files.has(relative, sha256)) return;
+      if (await files.has(relative))
+        logger?.error({ sha256, path: relative }, 'stored original did not match its hash; rewriting it');
+    }
     // Immutable: nothing in Gridline has a reason to change evidence (read-only on disk).
     await files.put(relative, bytes, { immutable: true });
   }
