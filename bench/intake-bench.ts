@@ -21,6 +21,7 @@ import { reportUpdates, type Step } from '../test/helpers/telegram-report-update
 import { PHONE_LONG_SIDE, photoKilobytes, photoSize, prepareBenchPhotos } from './intake-photos.ts';
 import { startIntakeWorld } from './intake-world.ts';
 import { percentile } from './percentile.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 
 const SECRET = 'bench-webhook-secret-0123456789';
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -56,6 +57,7 @@ async function drive(
   });
   gcWatch.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
+  const loopCpu0 = threadCpuMs(process.pid);
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   await Promise.all(
@@ -72,6 +74,7 @@ async function drive(
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const loopCpuMsPerReport = (threadCpuMs(process.pid) - loopCpu0) / count;
   const loopBusyMsPerReport = performance.eventLoopUtilization(elu0).active / count;
   loop.disable();
   gcWatch.disconnect();
@@ -82,6 +85,7 @@ async function drive(
     stallMs: loop.max / 1e6,
     gc,
     loopBusyMsPerReport,
+    loopCpuMsPerReport,
   };
 }
 
@@ -205,6 +209,9 @@ export async function run(argv: string[] = []): Promise<void> {
   );
   out(
     `  event loop busy ${ms(r.loopBusyMsPerReport)} per report (wall time: on a loaded machine it counts time the OS gave others)`,
+  );
+  out(
+    `  event-loop thread CPU ${ms(r.loopCpuMsPerReport)} per report (its own CPU only: not what others took, nor waits such as an fsync on the loop)`,
   );
   // Less noisy than reports/s on a shared machine: what the process's CPU use allows on idle cores.
   out(

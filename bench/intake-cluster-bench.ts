@@ -26,6 +26,7 @@ import { startTelegramEmulator, type TelegramEmulator } from '../test/helpers/te
 import { districtPoints, reportUpdates } from '../test/helpers/telegram-report-updates.ts';
 import { noisyJpeg } from '../test/helpers/test-images.ts';
 import { percentile } from './percentile.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 import { watchPgActivity, type PgActivity } from './pg-activity.ts';
 import { photoKilobytes, photoSize, prepareBenchPhotos } from './intake-photos.ts';
 import { startThrowawayPg, type ThrowawayPg } from './pg-throwaway.ts';
@@ -287,6 +288,8 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
 
     await drive(base, warmup);
     const cpu0 = procCpu();
+    const loopCpu = () => cluster.procs.map((p) => threadCpuMs(p.child.pid));
+    const loopCpu0 = loopCpu();
     const pgCpu0 = pg?.cpuMs() ?? NaN;
     const own0 = process.cpuUsage();
     const sent0 = emu.sent.length;
@@ -295,6 +298,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     const r = await drive(base + warmup, o.reports);
     const pgActivity = (await watch?.stop()) ?? null;
     const cpuPer = procCpu().map((c, i) => (c - cpu0[i]!) / o.reports);
+    const loopCpuPer = loopCpu().map((c, i) => (c - loopCpu0[i]!) / o.reports);
     const pgCpuPer = ((pg?.cpuMs() ?? NaN) - pgCpu0) / o.reports;
     const own = process.cpuUsage(own0);
     const loadAverage = os.loadavg();
@@ -368,6 +372,9 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     out(
       `  CPU per report: Gridline processes ${ms(sumCpu)} (${cluster.procs.map((p, i) => `${p.name} ${ms(cpuPer[i]!)}`).join(', ')})` +
         `${pg ? `, PostgreSQL ${ms(pgCpuPer)}` : ''}, this process (driver, balancer, emulator) ${ms(result.benchCpuMsPerReport)}`,
+    );
+    out(
+      `  Gridline event-loop thread CPU per report: ${cluster.procs.map((p, i) => `${p.name} ${ms(loopCpuPer[i]!)}`).join(', ')} (its own CPU: the limit of one process)`,
     );
     out(
       `  idle (${IDLE_SECONDS} s before the first report): Gridline processes ${ms(idleCpuMsPerSecond)} of CPU per second in all` +

@@ -26,6 +26,22 @@ export type EnqueueForPeople = (
 
 const OPEN_STATUSES = `('triage', 'dispatched', 'accepted', 'resolved')`;
 
+// A case's photos by the case's own index on Attachment: there is none on "eventId", and without
+// `a."caseId" = ?` both read every Attachment row (a scan that grows with every photo ever kept,
+// on each staff card at intake). Equivalent: the only statement that sets "eventId" sets "caseId"
+// to that event's case in the same UPDATE (addEvent).
+export const REPORT_PHOTOS_SQL = `SELECT a."id" FROM "Attachment" a JOIN "CaseEvent" e ON e."id" = a."eventId" WHERE a."caseId" = ? AND e."caseId" = ? AND e."type" = 'submitted' AND a."mime" LIKE 'image/%' ORDER BY a."id" LIMIT ?`;
+export const RESOLUTION_PHOTOS_SQL = `SELECT a."id" FROM "Attachment" a WHERE a."caseId" = ? AND a."eventId" = (SELECT MAX(e."id") FROM "CaseEvent" e WHERE e."caseId" = ? AND e."type" = 'resolved') ORDER BY a."id"`;
+
+/**
+ * The flood check on every report. SQLite's planner, given a recent `since`, took the createdAt
+ * index and read every case of the last hour (1 ms a report at the 1M bench after a few thousand
+ * reports, and growing with the intake rate) instead of the reporter's few cases: the unary `+`
+ * keeps "createdAt" from choosing an index, so the reporter's index answers it.
+ */
+export const reportedSinceSql = (dialect: SqlTx['dialect']): string =>
+  `SELECT COUNT(*) AS "n", MIN("createdAt") AS "oldest" FROM "Case" WHERE "reporterId" = ? AND ${dialect === 'sqlite' ? '+' : ''}"createdAt" >= ?`;
+
 // A case with its item (and list version), street and department names, and who resolved it last.
 const CASE_SELECT = `
   SELECT c."id", c."number", c."status", c."handling", c."streetId", c."departmentId", c."reporterId", c."assigneeId", c."unsatisfiedCount",
@@ -432,7 +448,7 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
     },
     async reportedSince(reporterId, since) {
       const r = (await tx.get<{ n: number; oldest: string | Date | null }>(
-        'SELECT COUNT(*) AS "n", MIN("createdAt") AS "oldest" FROM "Case" WHERE "reporterId" = ? AND "createdAt" >= ?',
+        reportedSinceSql(tx.dialect),
         reporterId,
         sqlDate(since),
       ))!;
@@ -454,21 +470,10 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
       );
     },
     async resolutionPhotos(caseId) {
-      return (
-        await tx.all<{ id: number }>(
-          `SELECT a."id" FROM "Attachment" a WHERE a."eventId" = (SELECT MAX(e."id") FROM "CaseEvent" e WHERE e."caseId" = ? AND e."type" = 'resolved') ORDER BY a."id"`,
-          caseId,
-        )
-      ).map((r) => r.id);
+      return (await tx.all<{ id: number }>(RESOLUTION_PHOTOS_SQL, caseId, caseId)).map((r) => r.id);
     },
     async reportPhotos(caseId, limit) {
-      return (
-        await tx.all<{ id: number }>(
-          `SELECT a."id" FROM "Attachment" a JOIN "CaseEvent" e ON e."id" = a."eventId" WHERE e."caseId" = ? AND e."type" = 'submitted' AND a."mime" LIKE 'image/%' ORDER BY a."id" LIMIT ?`,
-          caseId,
-          limit,
-        )
-      ).map((r) => r.id);
+      return (await tx.all<{ id: number }>(REPORT_PHOTOS_SQL, caseId, caseId, limit)).map((r) => r.id);
     },
     async actorsOf(personIds) {
       if (!personIds.length) return [];

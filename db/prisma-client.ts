@@ -5,13 +5,14 @@ import { PrismaClient } from '../prisma/generated/client.ts';
 import { PrismaClient as PgPrismaClient } from '../prisma/generated-pg/client.ts';
 import { engineOf, type Engine } from './db-engine.ts';
 import { createPgSql, tunePgSessions, type PgSql } from './pg-sql-connection.ts';
-import { createSharedConnection, type Sql } from './sql-connection.ts';
+import { createSharedConnection, type Sql, type WalDurability } from './sql-connection.ts';
 
 export type Db = PrismaClient;
 /** A Prisma transaction client: what repository methods accept to join a use-case's transaction. */
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 const rawByClient = new WeakMap<Db, Sql>();
+const durabilityByClient = new WeakMap<Db, WalDurability>();
 const pgByClient = new WeakMap<Db, PgSql>();
 const pgClients = new WeakSet<Db>();
 const pgUrls = new WeakMap<Db, string>();
@@ -41,16 +42,25 @@ export const DEFAULT_WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 export async function createPrismaClient(databaseUrl: string, opts: ClientOptions = {}): Promise<Db> {
   if (engineOf(databaseUrl) === 'postgres') return createPgPrismaClient(databaseUrl);
   const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
-  const shared = createSharedConnection(new PrismaBetterSqlite3({ url: databaseUrl, timeout: busyTimeoutMs }));
+  // FULL's fsync is done by Gridline on the thread pool (sql-connection.ts walSyncer), so the
+  // connection itself runs NORMAL; an in-memory database has no WAL file to sync.
+  const walSync = opts.synchronous !== 'NORMAL' && !/^file::memory:|^:memory:/.test(databaseUrl);
+  const shared = createSharedConnection(new PrismaBetterSqlite3({ url: databaseUrl, timeout: busyTimeoutMs }), {
+    walSync,
+  });
   const db = new PrismaClient({ adapter: shared.factory });
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  await db.$executeRawUnsafe(`PRAGMA synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  await db.$executeRawUnsafe(`PRAGMA synchronous = ${opts.synchronous === 'NORMAL' || walSync ? 'NORMAL' : 'FULL'}`);
+  durabilityByClient.set(db, shared.durability);
   await db.$queryRawUnsafe(`PRAGMA journal_size_limit = ${Math.trunc(opts.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES)}`);
   await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
   await db.$executeRawUnsafe(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   rawByClient.set(db, shared.sql);
   return db;
 }
+
+/** The WAL fsyncs Gridline does for a SQLite client's commits (sql-connection.ts walSyncer); undefined on PostgreSQL. */
+export const walDurabilityOf = (db: Db): WalDurability | undefined => durabilityByClient.get(db);
 
 /** Prepared statements on the client's own connection (see sql-connection.ts), for hot paths. */
 export function sqlOf(db: Db): Sql {

@@ -2,8 +2,8 @@
 // from core/evidence/evidence-files.ts, unchanged in behaviour: atomic, fsynced writes, read-only
 // originals, nothing read or written outside DATA_DIR.
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import fs, { createReadStream } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkFileKey, type FileStore } from '../core/evidence/file-store-port.ts';
 import { sha256Hex } from '../core/evidence/sha256-fns.ts';
@@ -81,12 +81,19 @@ function isMissing(err: unknown): boolean {
   return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR';
 }
 
+/** node:fs's callback API as a promise: about a third less event-loop time per call than fs/promises' FileHandle. */
+function call<T>(f: (...a: never[]) => void, ...args: unknown[]): Promise<T> {
+  return new Promise<T>((resolve, reject) =>
+    (f as (...a: unknown[]) => void)(...args, (err: Error | null, value: T) => (err ? reject(err) : resolve(value))),
+  );
+}
+
 async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const fd = await call<number>(fs.open, dir, 'r');
   try {
-    await handle.sync();
+    await call(fs.fsync, fd);
   } finally {
-    await handle.close();
+    await call(fs.close, fd);
   }
 }
 
@@ -94,21 +101,30 @@ async function fsyncDir(dir: string): Promise<void> {
  * Writes to a temporary file in the same folder, fsyncs it, renames it over the target and fsyncs
  * the folder: after a crash the target is either absent or complete, never half-written. Readers
  * never see a partial photo, and two writers of the same content-addressed file cannot interleave.
+ * Intake's photo reports pay this on the event loop, so it takes few calls: the folder is made only
+ * when the temporary file cannot be opened for lack of it, and the mode is set on the open file.
  */
 async function writeFileAtomic(file: string, bytes: Buffer, mode: number): Promise<void> {
   const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
   try {
-    const handle = await open(tmp, 'wx', mode);
+    fd = await call<number>(fs.open, tmp, 'wx', mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await call(fs.mkdir, dir, { recursive: true });
+    fd = await call<number>(fs.open, tmp, 'wx', mode);
+  }
+  try {
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
+      for (let done = 0; done < bytes.length;)
+        done += await call<number>(fs.write, fd, bytes, done, bytes.length - done, null);
+      await call(fs.fsync, fd);
+      await call(fs.fchmod, fd, mode); // open's mode is filtered by the umask; the stored mode is deliberate
     } finally {
-      await handle.close();
+      await call(fs.close, fd);
     }
-    await chmod(tmp, mode); // open's mode is filtered by the umask; the stored mode is deliberate
-    await rename(tmp, file);
+    await call(fs.rename, tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;

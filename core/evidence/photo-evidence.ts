@@ -8,7 +8,7 @@ import { createLazyCopies, putMissingCopies, type CopyKind } from './photo-lazy-
 import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
-import { sha256Hex } from './sha256-fns.ts';
+import { sha256HexOffLoop } from './sha256-fns.ts';
 import { sniffAudio } from './voice-fns.ts';
 import type { OpenedFile, PhotoUploadMeta, StoredPhoto } from './photo-types.ts';
 
@@ -45,10 +45,17 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
   const { files, maxBytes, store, clock, logger } = deps;
   const lazy = createLazyCopies({ files, logger });
 
-  async function keepOriginal(bytes: Buffer, sha256: string, relative: string): Promise<void> {
-    if (await files.has(relative, sha256)) return;
-    if (await files.has(relative))
-      logger?.error({ sha256, path: relative }, 'stored original did not match its hash; rewriting it');
+  /**
+   * `known`: a row already names these bytes, so the file is most likely there and is checked
+   * (read and hashed) before anything is written. A first upload skips the two look-ups, which
+   * find nothing but a leftover of a crash between file and row: put replaces that atomically.
+   */
+  async function keepOriginal(bytes: Buffer, sha256: string, relative: string, known = true): Promise<void> {
+    if (known) {
+      if (await files.has(relative, sha256)) return;
+      if (await files.has(relative))
+        logger?.error({ sha256, path: relative }, 'stored original did not match its hash; rewriting it');
+    }
     // Immutable: nothing in Gridline has a reason to change evidence (read-only on disk).
     await files.put(relative, bytes, { immutable: true });
   }
@@ -91,14 +98,14 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
   return {
     async ingest(bytes, meta = {}) {
       checkSize(bytes.length, maxBytes); // before anything parses a byte
-      const photo = await inspectPhoto(bytes);
+      // Both on the thread pool: sharp's header read and the digest (sha256-fns.ts).
+      const [photo, sha256] = await Promise.all([inspectPhoto(bytes), sha256HexOffLoop(bytes)]);
       if (meta.declaredMime && meta.declaredMime !== photo.mime) {
         logger?.info(
           { declaredMime: meta.declaredMime, sniffedMime: photo.mime },
           'photo type differs from what the sender declared; the bytes decide',
         );
       }
-      const sha256 = sha256Hex(bytes);
       const paths = evidencePaths(sha256, photo.ext);
       const first = await store.findFirstBySha256(sha256);
       const exif = await readPhotoExif(bytes);
@@ -115,7 +122,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
           { sha256, mime: photo.mime, reason: photo.undecodable },
           'photo kept as original only: no thumbnail or public copy',
         );
-      await keepOriginal(bytes, sha256, paths.original);
+      await keepOriginal(bytes, sha256, paths.original, first !== null);
 
       // Files first, row second: a crash in between leaves an unreferenced content-addressed file
       // that the next upload of the same photo reuses, never a row pointing at nothing.
@@ -154,7 +161,7 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
       checkSize(bytes.length, maxBytes);
       const audio = sniffAudio(bytes);
       if (!audio) throw new PhotoRejectedError('unsupported_format', '语音格式无法识别，请用文字描述问题。');
-      const sha256 = sha256Hex(bytes);
+      const sha256 = await sha256HexOffLoop(bytes);
       const relative = `voice/${sha256.slice(0, 2)}/${sha256}.${audio.ext}`;
       await keepOriginal(bytes, sha256, relative);
       const row = await store.create({
