@@ -33,7 +33,7 @@ describe('an acknowledged commit', () => {
   // Now the connection runs NORMAL and Gridline fsyncs the WAL on the thread pool before it
   // acknowledges anything (sql-connection.ts walSyncer): the same promise, off the loop.
   it('is synced to disk before it is acknowledged (the WAL fsynced off the event loop), so power loss cannot undo it', async () => {
-    const { db } = await createTestDb();
+    const { db } = await createTestDb('sqlite');
     const [mode] = await db.$queryRawUnsafe<Array<{ journal_mode: string }>>('PRAGMA journal_mode');
     const [sync] = await db.$queryRawUnsafe<Array<{ synchronous: bigint | number }>>('PRAGMA synchronous');
     expect(mode?.journal_mode).toBe('wal');
@@ -77,7 +77,7 @@ describe('an acknowledged commit', () => {
 
 describe('a process killed with SIGKILL in the middle of writes', () => {
   it('loses no committed data, and the database opens cleanly', async () => {
-    const { db, url } = await createTestDb();
+    const { db, url } = await createTestDb('sqlite');
     await db.$disconnect();
 
     const acked = await runUntil(writer, [url], (line) => Number(line) >= 300);
@@ -98,7 +98,7 @@ describe('a process killed with SIGKILL in the middle of writes', () => {
 
 describe('a bot process killed with SIGKILL while it handles a message', () => {
   it('handles the redelivered message after the restart, and the chat is not held behind a dead lease', async () => {
-    const { db, url, dir } = await createTestDb();
+    const { db, url, dir } = await createTestDb('sqlite');
     await seedReferenceData(db);
     await db.$disconnect();
     const at = '2026-03-02T02:00:00.000Z';

@@ -9,7 +9,7 @@ import { createTestDb, type TestDb } from '../helpers/test-db.ts';
 
 let t: TestDb;
 beforeAll(async () => {
-  t = await createTestDb();
+  t = await createTestDb('sqlite');
 });
 afterAll(async () => t.db.$disconnect());
 
