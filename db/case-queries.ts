@@ -707,9 +707,13 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const text = query.q?.trim();
   const found = text ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db), pgSampleOf(db)) : null;
   const narrowed = visibilityScope(actor).kind !== 'all' || streetId !== null;
-  // PostgreSQL: within a street a 'many' term keeps the index (see PG_MOST_FROM).
+  // PostgreSQL: within a street filter or a department a 'many' term keeps the index (see
+  // PG_MOST_FROM); a team lead's own street walks its index (pgWalkArms).
   const search: SearchPlan =
-    found && dialect === 'postgres' && narrowed && found.breadth === 'many'
+    found &&
+    dialect === 'postgres' &&
+    (streetId !== null || (narrowed && ownScopeOf(actor)?.column !== 'streetId')) &&
+    found.breadth === 'many'
       ? { ...found, breadth: 'few' }
       : (found ?? NO_SEARCH);
   // A segment's count stops at the page's end (21 rows). District-wide, walking the search
@@ -827,9 +831,10 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
           db,
           search.breadth === 'few'
             ? null
-            : scopeArms(actor, false, dialect).map((arm) =>
-                and([arm, ...filterParts(query, streetId, nowText, false, dialect, search.breadth)]),
-              ),
+            : pgWalkArms(actor).map((arm) => ({
+                ...and([arm, ...filterParts(query, streetId, nowText, false, dialect, search.breadth)]),
+                walk: arm.walk,
+              })),
           counted(),
           segments,
           reach,
@@ -879,9 +884,27 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
  * again, three searches of a number fragment's long trigram lists a page (~7 ms each at 1M cases).
  * Null where the list orders by number (a text order, whose collation is PostgreSQL's).
  */
+/**
+ * PostgreSQL: the arms of a scope (scopeArms) as a common term's matches are walked
+ * (pgSearchMatches). A team lead's street is written as a range of one value, ordered by it:
+ * as `streetId = ?` the street was a constant, both the createdAt index and the street's served
+ * the order, and the planner walked the createdAt index testing each case's street (广告,
+ * 2.2% of the cases: 110,000 cases for 201 of the street's, 0.3 s). Only the street's index
+ * serves an order that begins with the street (3,600 of its cases for 201 of 垃圾's, 7 ms).
+ */
+function pgWalkArms(actor: Actor): Array<Sql & { walk?: string }> {
+  const arms = scopeArms(actor, false, 'postgres');
+  const own = ownScopeOf(actor);
+  if (arms.length < 2 || own?.column !== 'streetId') return arms;
+  return [
+    { text: `c."streetId" >= ? AND c."streetId" <= ?`, params: [own.id, own.id], walk: 'c."streetId" DESC, ' },
+    ...arms.slice(1),
+  ];
+}
+
 async function pgSearchMatches(
   db: Db,
-  arms: Sql[] | null,
+  arms: Array<Sql & { walk?: string | undefined }> | null,
   where: Sql,
   segments: readonly Segment[],
   reach: number,
@@ -902,7 +925,7 @@ async function pgSearchMatches(
           `SELECT * FROM (${arms
             .map(
               (a, i) =>
-                `SELECT * FROM (SELECT ${keys} FROM ${caseFrom(a)} WHERE ${a.text} ORDER BY ${orderSql('createdAt', 'desc')} LIMIT ?) AS a${i}`,
+                `SELECT * FROM (SELECT ${keys} FROM ${caseFrom(a)} WHERE ${a.text} ORDER BY ${a.walk ?? ''}${orderSql('createdAt', 'desc')} LIMIT ?) AS a${i}`,
             )
             .join(' UNION ALL ')}) AS u LIMIT ?`,
           ...(arms.flatMap((a) => [...a.params, reach]) as SqlValue[]),

@@ -372,6 +372,19 @@ forEachEngine((t) => {
         } else expect(plan, `${term}: ${sql}`).toMatch(/Bitmap Index Scan on "Case_search_(trgm|chars)_idx"/);
       }
     }
+    // A team lead's: the street's matches walk the street's index, not every case's (pgWalkArms).
+    seen.length = 0;
+    await listCases(db, lead.actor, query({ q: '批量占道', pageSize: 20 }), clock.now());
+    const [keys] = seen.filter((s) => /LIKE/.test(s.sql));
+    const plan = (
+      await sqlOf(db).transaction(async (tx) => {
+        await tx.run('SET LOCAL enable_seqscan = off');
+        return tx.all<{ 'QUERY PLAN': string }>(`EXPLAIN ${keys!.sql}`, ...keys!.args);
+      })
+    )
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(plan, keys!.sql).toMatch(/Index Scan Backward using "Case_streetId_createdAt[^"]*" on "Case" c\b/);
   });
 
   describe('the index follows the cases', () => {
