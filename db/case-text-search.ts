@@ -9,7 +9,8 @@ import type { Engine } from './db-engine.ts';
  * PostgreSQL keeps the LIKE: pg_trgm's GIN index answers it (migrations-postgres/
  * *_case_search_trgm) and rechecks every row, so the results are LIKE's by construction; a term
  * of one or two characters, which has no trigram, goes through an index of characters and
- * pairs of characters (pgTextSearch).
+ * pairs of characters (pgTextSearch). A common term (pgSearchBreadth) is the plain LIKE alone,
+ * tested on the cases an index of the list's order walks.
  *
  * SQLite: the FTS5 trigram table "CaseSearch" (migrations/*_case_text_search), contentless, which
  * holds lower() of each column (ASCII only, as LIKE folds) plus two char(1) sentinels, matched
@@ -99,7 +100,8 @@ function ftsMatch(term: string): { text: string; params: string[] } {
 }
 
 /**
- * How a search's matches are best tested, by how many there are (SQLite; caseTextBreadth):
+ * How a search's matches are best tested, by how many there are (SQLite's caseTextMatches;
+ * PostgreSQL's pgSearchBreadth, where 'many' and 'most' both walk with the plain LIKE):
  * - few (under SEARCH_MANY_FROM): fetched by id from the index; a walk could cross a whole
  *   index to meet them. Counted exactly.
  * - many: a page walks its index (the scope's, the order's) and tests each case with LIKE: a
@@ -127,8 +129,8 @@ export const SEARCH_TOTAL_CAP = 200;
 /**
  * How many cases hold the term, from the index alone (SQLite: its matches are exactly the
  * cases found, one row per case), counted only under SEARCH_MANY_FROM (null past it), and so
- * its breadth; null where that is not known cheaply (PostgreSQL, whose planner has statistics
- * of its own; a term holding the sentinel).
+ * its breadth; null for a term holding the sentinel. PostgreSQL counts nothing: its breadth
+ * comes from ANALYZE's sample (pgSearchBreadth), matches null.
  */
 export async function caseTextMatches(
   dialect: Engine,
