@@ -152,4 +152,7 @@ export const PG_HAND_WRITTEN_INDEXES = [
   'Case_search_trgm_idx',
   // *_case_search_chars: one- and two-character terms
   'Case_search_chars_idx',
+  // *_case_search_open: both again, over the open cases (a search's overdue page)
+  'Case_search_trgm_open_idx',
+  'Case_search_chars_open_idx',
 ];
