@@ -692,7 +692,7 @@ const mostTermsOf = (db: Db) => {
 /** Per client: PostgreSQL's sample of the searched cases (caseTextMatches). */
 const pgSamples = new WeakMap<Db, PgTermSample>();
 const pgSampleOf = (db: Db) => {
-  const known = pgSamples.get(db) ?? { values: [], uses: 0 };
+  const known = pgSamples.get(db) ?? { values: [], elements: new Map<string, number>(), uses: 0 };
   pgSamples.set(db, known);
   return known;
 };

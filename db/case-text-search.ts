@@ -137,7 +137,7 @@ export async function caseTextMatches(
   read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
   term: string,
   mostTerms: Set<string> = new Set(),
-  pgSample: PgTermSample = { values: [], uses: 0 },
+  pgSample: PgTermSample = { values: [], elements: new Map(), uses: 0 },
 ): Promise<{ matches: number | null; breadth: SearchBreadth } | null> {
   if (term.includes(SENTINEL)) return null;
   if (dialect === 'postgres') return { matches: null, breadth: await pgSearchBreadth(read, term, pgSample) };
@@ -169,16 +169,22 @@ export async function caseTextMatches(
 
 /**
  * PostgreSQL: whether a term is 'most' (PG_MOST_FROM), 'many' (PG_MANY_FROM) or 'few', from the
- * sample of the search index's expression ANALYZE keeps (its histogram: 1,001 cases at the
- * statistics target of 1000, migrations-postgres/*_case_search_trgm), read once per PG_SAMPLE_USES
- * searches. 'many' searches with the plain LIKE (caseTextSearchSql): a count (capped) or a page
- * walks the cases and meets enough matches in a few thousand (垃圾, 5% of 1M: 201 in ~4,000,
- * 2 ms), where the index built the bitmap of every match first (50,000: 28 ms), and where the
- * planner, unable to see through "case_search_like", chose that bitmap. No statistics (a new
- * database): 'few', the index.
+ * statistics ANALYZE keeps of the two search indexes (statistics target 1000,
+ * migrations-postgres/*_case_search_trgm and *_case_search_chars), read once per PG_SAMPLE_USES
+ * searches: the share of cases holding each character and pair of characters (the commonest
+ * 2,800 of them, counted over 300,000 cases), and 1,001 cases (the histogram of the joined
+ * columns). A term of one or two characters is its element's share. A longer one is the
+ * histogram's share, but never more than that of its rarest pair: the histogram alone said 1.1%
+ * and 1.7% for words in 0.7% of the cases (家禽家畜, 飞线充电), and a team lead's list walked
+ * 29,000 of the street's cases for them; the pairs alone would say 3% for 垃圾噪声, in no case.
+ * 'many' searches with the plain LIKE (caseTextSearchSql): a count (capped) or a page walks the
+ * cases and meets enough matches in a few thousand (垃圾, 5% of 1M: 201 in ~4,000, 2 ms), where
+ * the index built the bitmap of every match first (50,000: 28 ms), and where the planner, unable
+ * to see through "case_search_like", chose that bitmap. No statistics (a new database): 'few'.
  */
 export interface PgTermSample {
   values: string[];
+  elements: Map<string, number>;
   uses: number;
 }
 async function pgSearchBreadth(
@@ -187,24 +193,36 @@ async function pgSearchBreadth(
   sample: PgTermSample,
 ): Promise<SearchBreadth> {
   if (sample.uses++ % PG_SAMPLE_USES === 0 || sample.values.length < PG_SAMPLE_MIN) {
+    const stats = (index: string) => `p."schemaname" = current_schema() AND p."tablename" = '${index}'`;
     const rows = await read(
-      `SELECT s."v" AS "v" FROM pg_stats p CROSS JOIN unnest(CAST(CAST(p."histogram_bounds" AS text) AS text[])) AS s("v") WHERE p."schemaname" = current_schema() AND p."tablename" = 'Case_search_trgm_idx'`,
+      `SELECT s."v" AS "v", CAST(NULL AS real) AS "f" FROM pg_stats p CROSS JOIN unnest(CAST(CAST(p."histogram_bounds" AS text) AS text[])) AS s("v") WHERE ${stats('Case_search_trgm_idx')}
+      UNION ALL SELECT u."e", u."f" FROM pg_stats p CROSS JOIN unnest(CAST(CAST(p."most_common_elems" AS text) AS text[]), p."most_common_elem_freqs") AS u("e", "f") WHERE ${stats('Case_search_chars_idx')} AND u."e" IS NOT NULL`,
     );
-    sample.values = rows.map((r) => String(r.v));
+    sample.values = rows.filter((r) => r.f === null).map((r) => String(r.v));
+    sample.elements = new Map(rows.filter((r) => r.f !== null).map((r) => [String(r.v), Number(r.f)]));
   }
   if (sample.values.length < PG_SAMPLE_MIN) return 'few';
-  const holding = sample.values.filter((v) => v.includes(term)).length;
-  const share = holding / sample.values.length;
+  const chars = [...term];
+  // An element not among the commonest is rarer than any of them: 'few'.
+  const elementShare = (element: string) => sample.elements.get(element) ?? 0;
+  const share =
+    chars.length < 3
+      ? elementShare(term)
+      : Math.min(
+          sample.values.filter((v) => v.includes(term)).length / sample.values.length,
+          ...chars.slice(1).map((ch, i) => elementShare(chars[i]! + ch)),
+        );
   return share >= PG_MOST_FROM ? 'most' : share >= PG_MANY_FROM ? 'many' : 'few';
 }
 /**
- * 10%: 'most' walks within a street too (唐家墩路, 14%: 201 of a team lead's matches in 8 ms);
- * a 'many' term there keeps the index (listPlan), since the walk meets the street's cases among
- * all the others (广告, 2.2%: 110,000 cases walked for 201, 0.3 s).
+ * 10%: 'most' walks within a street too (唐家墩路, 14%: 201 of a team lead's matches in 8 ms); a
+ * 'many' term walks a team lead's own street through its index (pgWalkArms), and keeps the
+ * index of the search within a street filter or a department (listPlan), where the walk meets
+ * the street's cases among all the others (广告, 2.2%: 110,000 cases walked for 201, 0.3 s).
  */
 const PG_MOST_FROM = 0.1;
-/** 1%: a rare word (露天烧烤, 0.7% of the cases: 7-9 of the 1,001) keeps the index; 广告 (2.2%) walks. */
-const PG_MANY_FROM = 0.01;
+/** 1.5%: a rare word (露天烧烤, 烤: 0.7% of the cases) keeps the index; 广告 (2.2%) walks. */
+const PG_MANY_FROM = 0.015;
 const PG_SAMPLE_USES = 1000;
 /** Fewer values say too little (a small table's histogram holds each of its rows). */
 const PG_SAMPLE_MIN = 500;
