@@ -1,4 +1,4 @@
-// npm run bench -- request-cpu --pg-url URL [--row detail|cold|street|year|never|public] [--requests 600] [--clients 16]
+// npm run bench -- request-cpu --pg-url URL [--row detail|cold|street|year|never|public|search-*|lead-*] [--requests 600] [--clients 16]
 //                              | --db FILE [...]
 // What one request of an API benchmark row costs in CPU, not in latency: on a shared 2-core
 // machine p99 follows the neighbours' load, CPU per request much less. A server in this process
@@ -74,9 +74,32 @@ export async function run(argv: string[] = []): Promise<void> {
     never: newDays,
     public: () => '/public',
   };
+  // The API benchmark's search rows (api-bench.ts `searches`): search-KIND as the district
+  // admin asks them, lead-KIND as the team lead of 万松街道 does; each asks its terms in turn.
+  const wansong = await db.street.findUniqueOrThrow({ where: { name: '万松街道' } });
+  const lead = await db.person.create({ data: { displayName: '张队长', role: 'team_lead', streetId: wansong.id } });
+  const leadAuth = `Bearer ${await issueToken(db, lead.id, 'bench')}`;
+  const lastId = numbers.length ? ((await db.case.findUnique({ where: { number: numbers[0]! } }))?.id ?? 0) : 0;
+  const sampled = await db.case.findMany({
+    select: { number: true },
+    where: { id: { in: Array.from({ length: 8 }, (_, i) => Math.max(1, Math.floor(((i + 0.5) * lastId) / 8))) } },
+  });
+  const searches: Record<string, string[]> = {
+    common: ['垃圾', '噪声', '燃气', '广告'],
+    rare: ['露天烧烤', '家禽家畜', '飞线充电', '黑气点'],
+    address: ['唐家墩路', '花楼街', '民意四路', '江汉路1'],
+    number: sampled.map((c) => c.number.slice(5, 14)),
+    char: ['烤', '困', '禽', '路'],
+  };
+  for (const [kind, terms] of Object.entries(searches)) {
+    const ask = () => `/api/cases?q=${encodeURIComponent(terms[++k % terms.length]!)}`;
+    rows[`search-${kind}`] = ask;
+    if (kind !== 'char') rows[`lead-${kind}`] = ask;
+  }
   const url = rows[values.row];
   if (!url) throw new Error(`--row: one of ${Object.keys(rows).join(', ')}`);
-  const headers: Record<string, string> = values.row === 'public' ? {} : { authorization: auth };
+  const headers: Record<string, string> =
+    values.row === 'public' ? {} : { authorization: values.row.startsWith('lead-') ? leadAuth : auth };
 
   const admin2 = bench.engine === 'postgres' ? new pg.Client(bench.url) : null;
   await admin2?.connect();

@@ -30,6 +30,7 @@ import {
   SEARCH_TOTAL_CAP,
   type FoundTerm,
   type KnownTrigrams,
+  type PgTermSample,
   type SearchBreadth,
 } from './case-text-search.ts';
 import type { Engine } from './db-engine.ts';
@@ -703,6 +704,14 @@ const vocabularyOf = (db: Db) => {
   return known;
 };
 
+/** Per client: PostgreSQL's sample of the searched cases (caseTextMatches). */
+const pgSamples = new WeakMap<Db, PgTermSample>();
+const pgSampleOf = (db: Db) => {
+  const known = pgSamples.get(db) ?? { values: [], elements: new Map<string, number>(), uses: 0 };
+  pgSamples.set(db, known);
+  return known;
+};
+
 /** What both kinds of paging share: the conditions, the segments and the row shaping. */
 async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const nowText = sqlDate(now);
@@ -711,14 +720,24 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const dialect = engineOfClient(db);
   const walk = dialect === 'sqlite';
   const text = query.q?.trim();
-  const found = text ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db), vocabularyOf(db)) : null;
-  const search: SearchPlan = found ?? NO_SEARCH;
+  const found = text
+    ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db), vocabularyOf(db), pgSampleOf(db))
+    : null;
+  const narrowed = visibilityScope(actor).kind !== 'all' || streetId !== null;
+  // PostgreSQL: within a street filter or a department a 'many' term keeps the index (see
+  // PG_MOST_FROM); a team lead's own street walks its index (pgWalkArms).
+  const search: SearchPlan =
+    found &&
+    dialect === 'postgres' &&
+    (streetId !== null || (narrowed && ownScopeOf(actor)?.column !== 'streetId')) &&
+    found.breadth === 'many'
+      ? { ...found, breadth: 'few' }
+      : (found ?? NO_SEARCH);
   // A segment's count stops at the page's end (21 rows). District-wide, walking the search
   // index's matches and fetching each case meets 21 overdue ones in a few hundred (露天烧烤:
   // 1 ms). Within a street (a team lead's scope, or the street filter) 13 times as many cases
   // are fetched for each one kept (36 ms for 垃圾), so there the count tests cases with LIKE
   // through the street's index, the overdue test on the index first (0.3 ms).
-  const narrowed = visibilityScope(actor).kind !== 'all' || streetId !== null;
   const conditions: Conditions = {
     counted: listConditions(
       actor,
@@ -823,10 +842,34 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   const firstSize = query.overdue === undefined && segments.length === 2 && skip > 0;
   // Past SEARCH_MANY_FROM matches (caseTextMatches counted that far), a district-wide search
   // has more than the page reaches: nothing to count (垃圾: 201 cases were fetched to say so).
+  // (SQLite's 'many' is a count; PostgreSQL's, a share of ANALYZE's sample.)
   const known =
-    search.breadth === 'many' && reach <= SEARCH_MANY_FROM ? { ...search, matches: SEARCH_MANY_FROM } : search;
-  const counts =
-    searching || (query.overdue === undefined && segments.length === 2)
+    dialect === 'sqlite' && search.breadth === 'many' && reach <= SEARCH_MANY_FROM
+      ? { ...search, matches: SEARCH_MANY_FROM }
+      : search;
+  // A common term ('many'): each arm of the scope (a team lead's street, and own cases elsewhere;
+  // scopeArms) walks its index newest first testing the LIKE, as the pages do. Unordered, the
+  // table was read from its oldest cases, where a word can be rare (噪声: 134 ms for 201).
+  const matched =
+    searching && dialect === 'postgres'
+      ? await pgSearchMatches(
+          db,
+          search.breadth === 'few'
+            ? null
+            : pgWalkArms(actor).map((arm) => ({
+                ...and([arm, ...filterParts(query, streetId, nowText, false, dialect, search.breadth)]),
+                walk: arm.walk,
+              })),
+          counted(),
+          segments,
+          reach,
+          now,
+        )
+      : null;
+  if (matched && matched.length < reach) return pageOfMatches(db, matched, query, segments, now, toItems, reach);
+  const counts = matched
+    ? [matched.length, ...(firstSize ? await scalars(db, [first()]) : [])]
+    : searching || (query.overdue === undefined && segments.length === 2)
       ? await scalars(db, [
           tallyTotalSql(actor, query, streetId, dialect, [], known) ??
             countSql(counted(), searching ? reach : undefined),
@@ -856,6 +899,115 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
     pageSize,
     nextCursor:
       last && (totalIsLowerBound || total > skip + rows.length) ? cursorAfter(segments, last, query, now) : null,
+  };
+}
+
+/**
+ * PostgreSQL, a text search: its matches' sort keys, up to `reach`, in the statement that counted
+ * them. Fewer than `reach` are every match, so the page is ordered from them here (pageOfMatches)
+ * and only its rows are read, by id: where the count and each segment's page searched the index
+ * again, three searches of a number fragment's long trigram lists a page (~7 ms each at 1M cases).
+ * Null where the list orders by number (a text order, whose collation is PostgreSQL's).
+ */
+/**
+ * PostgreSQL: the arms of a scope (scopeArms) as a common term's matches are walked
+ * (pgSearchMatches). A team lead's street is written as a range of one value, ordered by it:
+ * as `streetId = ?` the street was a constant, both the createdAt index and the street's served
+ * the order, and the planner walked the createdAt index testing each case's street (广告,
+ * 2.2% of the cases: 110,000 cases for 201 of the street's, 0.3 s). Only the street's index
+ * serves an order that begins with the street (3,600 of its cases for 201 of 垃圾's, 7 ms).
+ */
+function pgWalkArms(actor: Actor): Array<Sql & { walk?: string }> {
+  const arms = scopeArms(actor, false, 'postgres');
+  const own = ownScopeOf(actor);
+  if (arms.length < 2 || own?.column !== 'streetId') return arms;
+  return [
+    { text: `c."streetId" >= ? AND c."streetId" <= ?`, params: [own.id, own.id], walk: 'c."streetId" DESC, ' },
+    ...arms.slice(1),
+  ];
+}
+
+async function pgSearchMatches(
+  db: Db,
+  arms: Array<Sql & { walk?: string | undefined }> | null,
+  where: Sql,
+  segments: readonly Segment[],
+  reach: number,
+  now: Date,
+): Promise<Array<{ id: number; segment: number; key: number }> | null> {
+  if (segments.some((s) => s.column === 'number')) return null;
+  const keys = `c."id" AS id, c."status" AS status, c."createdAt" AS "createdAt", c."dueAt" AS "dueAt"`;
+  // `arms`: disjoint, each walked newest first up to `reach` (its ORDER BY is what makes it walk
+  // an index, as pageRows' arms do; as one OR, a bitmap of the street's 83,000 cases at 1M).
+  const rows =
+    arms === null
+      ? await readerOf(db)<Record<string, unknown>>(
+          `SELECT ${keys} FROM ${caseFrom(where)} WHERE ${where.text} LIMIT ?`,
+          ...(where.params as SqlValue[]),
+          reach,
+        )
+      : await readerOf(db)<Record<string, unknown>>(
+          `SELECT * FROM (${arms
+            .map(
+              (a, i) =>
+                `SELECT * FROM (SELECT ${keys} FROM ${caseFrom(a)} WHERE ${a.text} ORDER BY ${a.walk ?? ''}${orderSql('createdAt', 'desc')} LIMIT ?) AS a${i}`,
+            )
+            .join(' UNION ALL ')}) AS u LIMIT ?`,
+          ...(arms.flatMap((a) => [...a.params, reach]) as SqlValue[]),
+          reach,
+        );
+  return rows.map((r) => {
+    // The segment the case is listed in (their conditions partition `where`), as cursorAfter finds it.
+    const segment = Math.max(
+      0,
+      segments.findIndex((s) => s.holds(r, now)),
+    );
+    return { id: Number(r.id), segment, key: new Date(iso(r[segments[segment]!.column])!).getTime() };
+  });
+}
+
+/**
+ * A page of a search whose every match is known (pgSearchMatches): in the list's order (segment,
+ * then its column and the id in its direction), the page's rows read by id.
+ */
+async function pageOfMatches(
+  db: Db,
+  matches: Array<{ id: number; segment: number; key: number }>,
+  query: CaseListQuery,
+  segments: readonly Segment[],
+  now: Date,
+  toItems: (rows: Array<Record<string, unknown>>) => CaseListItem[],
+  reach: number,
+): Promise<CasePage> {
+  const { page, pageSize } = query;
+  const skip = (page - 1) * pageSize;
+  const ordered = [...matches].sort((a, b) => {
+    if (a.segment !== b.segment) return a.segment - b.segment;
+    const sign = segments[a.segment]!.order === 'asc' ? 1 : -1;
+    return sign * (a.key - b.key || a.id - b.id);
+  });
+  const ids = ordered.slice(skip, skip + pageSize).map((m) => m.id);
+  const read = ids.length
+    ? await readerOf(db)<Record<string, unknown>>(
+        `SELECT ${LIST_COLUMNS} WHERE c."id" IN (${ids.map(() => '?').join(', ')})`,
+        ...ids,
+      )
+    : [];
+  const byId = new Map(read.map((r) => [Number(r.id), r]));
+  const rows = ids.flatMap((id): Array<Record<string, unknown>> => {
+    const row = byId.get(id);
+    return row ? [row] : [];
+  });
+  const last = rows[rows.length - 1];
+  // As listCases says a search's total: up to its reach, past it a lower bound.
+  const totalIsLowerBound = matches.length >= reach;
+  return {
+    items: toItems(rows),
+    total: totalIsLowerBound ? reach - 1 : matches.length,
+    totalIsLowerBound,
+    page,
+    pageSize,
+    nextCursor: last && matches.length > skip + rows.length ? cursorAfter(segments, last, query, now) : null,
   };
 }
 

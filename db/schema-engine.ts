@@ -156,4 +156,7 @@ export const PG_HAND_WRITTEN_INDEXES = [
   // *_stats_rollup_covering: a period's rollup sums read from the index alone (INCLUDE columns)
   'StatsRollup_kind_day_covering_idx',
   'StatsEventRollup_kind_day_covering_idx',
+  // *_case_search_open: both again, over the open cases (a search's overdue page)
+  'Case_search_trgm_open_idx',
+  'Case_search_chars_open_idx',
 ];
