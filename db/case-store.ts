@@ -410,10 +410,10 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
       });
       return eventId;
     },
-    async findOpenDuplicate({ itemCode, lat, lng, radiusM, since }) {
+    async findOpenDuplicate({ itemCode, lat, lng, radiusM, since, lookOnly }) {
       const dLat = radiusM / 111_320;
       const dLng = radiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
-      if (tx.dialect === 'postgres') await lockNeighbourhood(tx, itemCode, lat, lng, dLat, dLng, radiusM);
+      if (tx.dialect === 'postgres' && !lookOnly) await lockNeighbourhood(tx, itemCode, lat, lng, dLat, dLng, radiusM);
       const rows = await tx.all<CaseRecord>(
         `${CASE_SELECT} WHERE c."status" IN ${OPEN_STATUSES} AND c."createdAt" >= ? AND c."lat" BETWEEN ? AND ? AND c."lng" BETWEEN ? AND ? AND i."code" = ? LIMIT 20`,
         sqlDate(since),

@@ -170,6 +170,12 @@ export interface CaseTx {
     lng: number;
     radiusM: number;
     since: Date;
+    /**
+     * Only looking (an offer to follow): no turn is taken. A registration takes turns with the
+     * others near the same point (PostgreSQL: locks held until its unit commits), so the second of
+     * two reports at once sees the first's case; a look registers nothing and needs no turn.
+     */
+    lookOnly?: boolean;
   }): Promise<CaseRow | null>;
   addSubscriber(caseId: number, personId: number): Promise<void>;
   /** Uploader and case of the given photos (missing ids are simply absent), for assertAttachable. */

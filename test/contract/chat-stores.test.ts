@@ -18,6 +18,8 @@ forEachEngine((t) => {
     expect([a.isNew, b.isNew].sort()).toEqual([false, true]);
     expect(a.actor).toMatchObject({ role: 'resident', displayName: '张三', streetId: null });
     expect(await t().db.person.count({ where: { id: a.actor.personId, active: true } })).toBe(1);
+    // The message that lost the race made nobody: no person without a chat account is left.
+    expect(await t().db.person.count({ where: { displayName: '张三' } })).toBe(1);
     const again = await ids.resolve('telegram', 'u1', 'u1-new', undefined);
     expect(again).toMatchObject({ isNew: false, actor: { personId: a.actor.personId } });
     const identity = await t().db.chatIdentity.findFirstOrThrow({ where: { externalId: 'u1' } });
