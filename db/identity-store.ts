@@ -1,5 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { Identity, IdentityPort } from '../bot/bot-ports.ts';
+import type { ChatAccount, Identity, IdentityPort } from '../bot/bot-ports.ts';
 import type { Actor, Role } from '../core/case/case-types.ts';
 import { isGroupChat } from '../core/messaging/rate-limiter.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
@@ -28,29 +28,48 @@ export const toActor = (p: PersonRow): Actor => ({
   displayName: p.displayName,
 });
 
-type FoundRow = PersonRow & { identityId: number; chatId: string; blockedAt: unknown; active: number | boolean };
+/** The account columns of a read that joins "ChatIdentity" i to its "Person" p. */
+export const ACCOUNT_COLUMNS = `p."id", p."role", p."streetId", p."departmentId", p."displayName", p."active", i."id" AS "identityId", i."chatId", i."blockedAt"`;
+
+export type AccountRow = PersonRow & {
+  identityId: number;
+  chatId: string;
+  blockedAt: unknown;
+  active: number | boolean;
+};
+
+export const toChatAccount = (r: AccountRow): ChatAccount => ({
+  ...toActor(r),
+  active: !!r.active,
+  identityId: r.identityId,
+  chatId: r.chatId,
+  blocked: !!r.blockedAt,
+});
 
 /**
  * A deactivated person keeps their chat but none of their staff powers, from their next message
  * on: they can still report problems and follow their own reports, like any resident.
  */
-const chatActor = (p: FoundRow): Actor =>
-  p.active ? toActor(p) : { ...toActor(p), role: 'resident', streetId: null, departmentId: null };
+const chatActor = ({ personId, role, streetId, departmentId, displayName, active }: ChatAccount): Actor =>
+  active
+    ? { personId, role, streetId, departmentId, displayName }
+    : { personId, role: 'resident', streetId: null, departmentId: null, displayName };
 
-const findIdentity = (tx: SqlTx, channel: string, userId: string) =>
-  tx.get<FoundRow>(
-    `SELECT p."id", p."role", p."streetId", p."departmentId", p."displayName", p."active", i."id" AS "identityId", i."chatId", i."blockedAt"
-     FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
+const findIdentity = async (tx: SqlTx, channel: string, userId: string): Promise<ChatAccount | null> => {
+  const r = await tx.get<AccountRow>(
+    `SELECT ${ACCOUNT_COLUMNS} FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
     channel,
     userId,
   );
+  return r ? toChatAccount(r) : null;
+};
 
 /** A known person wrote again: their chat account follows where they write from. */
-async function sawAgain(tx: SqlTx, found: FoundRow, chatId: string): Promise<Actor> {
+async function sawAgain(tx: SqlTx, found: ChatAccount, chatId: string): Promise<Actor> {
   // Pushes go to the person's private chat: a message in a group never moves them there.
   if (found.chatId !== chatId && !isGroupChat(chatId))
     await tx.run('UPDATE "ChatIdentity" SET "chatId" = ? WHERE "id" = ?', chatId, found.identityId);
-  if (found.blockedAt) await tx.run('UPDATE "ChatIdentity" SET "blockedAt" = NULL WHERE "id" = ?', found.identityId); // they wrote again: unblocked
+  if (found.blocked) await tx.run('UPDATE "ChatIdentity" SET "blockedAt" = NULL WHERE "id" = ?', found.identityId); // they wrote again: unblocked
   return chatActor(found);
 }
 
@@ -58,17 +77,18 @@ export function createIdentityStore(db: Db): IdentityPort {
   const sql = sqlOf(db);
   return {
     // Every chat message starts here, so it runs on prepared statements rather than Prisma.
-    async resolve(channel, userId, chatId, displayName) {
+    async resolve(channel, userId, chatId, displayName, known) {
       const name = displayName?.slice(0, 40) || '居民';
       const newcomer = (id: number): Identity => ({
         actor: toActor({ id, role: 'resident', streetId: null, departmentId: null, displayName: name }),
         isNew: true,
       });
       // One transaction, so two first messages of a newcomer (private chat and group) make one person.
-      const known = await sql.transaction(async (tx) => {
+      const existing = await sql.transaction(async (tx) => {
         // Nearly every message comes from someone known: one read, which on PostgreSQL runs before
         // any BEGIN (pg-sql-connection.ts), so no transaction and no lock.
-        const found = await findIdentity(tx, channel, userId);
+        // Read with this message's update check already (processed-update-store.ts arrive), or now.
+        const found = known !== undefined ? known : await findIdentity(tx, channel, userId);
         if (found) return { actor: await sawAgain(tx, found, chatId), isNew: false };
         if (tx.dialect === 'postgres') return null; // made below, in one statement
         // SQLite: units run one at a time, so nobody else can make this person meanwhile.
@@ -88,7 +108,7 @@ export function createIdentityStore(db: Db): IdentityPort {
         );
         return newcomer(id);
       });
-      if (known) return known;
+      if (existing) return existing;
       // PostgreSQL runs units side by side: a newcomer's two first messages may both get here.
       // The person and their chat account are made in one statement (one round trip, no BEGIN,
       // no lock: it was BEGIN, an advisory lock, a second read, two INSERTs and COMMIT), the
