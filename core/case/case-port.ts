@@ -164,6 +164,8 @@ export interface CaseTx {
   getCase(ref: { id: number } | { number: string }): Promise<CaseRow | null>;
   updateCase(id: number, patch: CasePatch): Promise<CaseRow>;
   appendEvent(event: NewEvent): Promise<number>;
+  /** Several events at once, in this order (their ids, in the same order): one round trip on PostgreSQL. */
+  appendEvents(events: readonly NewEvent[]): Promise<number[]>;
   findOpenDuplicate(q: {
     itemCode: string;
     lat: number;

@@ -96,6 +96,12 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     // And each message's first three reads (was the update seen, who sent it, the chat's flow
     // state), one round trip each, are one: 26 statements.
     expect(newcomer.statements).toBeLessThanOrEqual(26);
+    // In the registration, the case's INSERT returns it as read back (was an INSERT and a read,
+    // and the summaries read it a third time), its three events are one INSERT (were three), and
+    // the street's handlers or else the bureau one read (were two): 21 statements.
+    expect(wire.statements.filter((s) => /^\s*INSERT INTO "CaseEvent"/.test(s))).toHaveLength(1);
+    expect(wire.statements.filter((s) => /FROM "Case" WHERE "id" = \$1|WHERE c."id" = \$1/.test(s))).toHaveLength(0);
+    expect(newcomer.statements).toBeLessThanOrEqual(21);
 
     wire.statements.length = 0;
     // The same resident again: known, so no lock and no insert for the sender.
