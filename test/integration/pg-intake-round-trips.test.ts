@@ -190,6 +190,25 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     expect(wire.statements.length).toBeLessThanOrEqual(3 * 6);
   });
 
+  it('queues a notice to people (a case dispatched to the team leads of a street) in one statement', async () => {
+    const people = (await db.chatIdentity.findMany({ orderBy: { id: 'asc' } })).map((i) => i.personId);
+    expect(people.length).toBeGreaterThanOrEqual(2);
+    const store = createOutboxStore(db, { clock: clock.now });
+    wire.statements.length = 0;
+    const queued = await store.enqueueForPeopleNow(people, (id) => ({ text: `给 ${id}` }), 'notice:wire', 5);
+    expect(queued).toBe(people.length);
+    // Was a read of their chat accounts, then BEGIN, the INSERT and COMMIT.
+    expect(wire.statements).toHaveLength(1);
+    expect(wire.statements[0]).toMatch(/^INSERT INTO "OutboxMessage"/);
+    const rows = await db.outboxMessage.findMany({
+      where: { dedupeKey: { startsWith: 'notice:wire:' } },
+      orderBy: { id: 'asc' },
+    });
+    expect(rows.map((r) => [r.personId, JSON.parse(r.payload).text, r.caseId, r.priority])).toEqual(
+      people.map((id) => [id, `给 ${id}`, 5, 1]),
+    );
+  });
+
   it('gives a claim back in one statement, as a worker does with what the shared budget refuses', async () => {
     const store = createOutboxStore(db, { clock: clock.now });
     await store.enqueueNow([{ dedupeKey: 'refused-1', channel: 'other', chatId: 'c1', message: { text: '测试' } }]);
