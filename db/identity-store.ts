@@ -83,11 +83,11 @@ export function createIdentityStore(db: Db): IdentityPort {
         actor: toActor({ id, role: 'resident', streetId: null, departmentId: null, displayName: name }),
         isNew: true,
       });
-      // One transaction, so two first messages of a newcomer (private chat and group) make one person.
+      // SQLite: one transaction, so two first messages of a newcomer (private chat and group) make
+      // one person. Nearly every message comes from someone known: one read (on PostgreSQL made
+      // with the message's update check already, processed-update-store.ts arrive, and otherwise
+      // before any BEGIN, pg-sql-connection.ts), so no transaction and no lock.
       const existing = await sql.transaction(async (tx) => {
-        // Nearly every message comes from someone known: one read, which on PostgreSQL runs before
-        // any BEGIN (pg-sql-connection.ts), so no transaction and no lock.
-        // Read with this message's update check already (processed-update-store.ts arrive), or now.
         const found = known !== undefined ? known : await findIdentity(tx, channel, userId);
         if (found) return { actor: await sawAgain(tx, found, chatId), isNew: false };
         if (tx.dialect === 'postgres') return null; // made below, in one statement
