@@ -29,9 +29,45 @@ export interface Identity {
   isNew: boolean;
 }
 
+/** A chat account and its person, as stored. */
+export interface ChatAccount {
+  personId: number;
+  role: Role;
+  streetId: number | null;
+  departmentId: number | null;
+  displayName: string;
+  /** A deactivated person keeps their chat, as a resident. */
+  active: boolean;
+  identityId: number;
+  /** Where pushes go. */
+  chatId: string;
+  blocked: boolean;
+}
+
+/**
+ * What a message's sender and chat held when the message arrived, read once before it is handled
+ * (PostgreSQL: with the update's duplicate check, in one statement; a round trip there cost more
+ * than the rows), so the handler need not read them again.
+ */
+export interface ChatSnapshot {
+  /** The sender's account; null: none yet (a newcomer). */
+  account: ChatAccount | null;
+  /** The chat's flow state; null: none. */
+  state: FlowState | null;
+}
+
 export interface IdentityPort {
-  /** The person behind a chat account; a resident is created on first contact. */
-  resolve(channel: Channel, userId: string, chatId: string, displayName: string | undefined): Promise<Identity>;
+  /**
+   * The person behind a chat account; a resident is created on first contact. `known`: the
+   * account as a read of this message already found it (null: none), so it is not read again.
+   */
+  resolve(
+    channel: Channel,
+    userId: string,
+    chatId: string,
+    displayName: string | undefined,
+    known?: ChatAccount | null,
+  ): Promise<Identity>;
   /** Redeems a one-time code: binds this chat account to a staff person. */
   bind(channel: Channel, userId: string, chatId: string, code: string, now: Date): Promise<Actor | null>;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../config/logger.ts';
 import { combineMessages } from '../core/messaging/combine-fns.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
+import type { ChatSnapshot } from './bot-ports.ts';
 import type { ConversationHandler, HandledMessage, InboundMessage } from './inbound-types.ts';
 
 /**
@@ -12,6 +13,12 @@ import type { ConversationHandler, HandledMessage, InboundMessage } from './inbo
 export interface HandledMessageStore {
   /** True when the update was committed before (a repeated delivery). */
   seen(channel: string, updateId: string): Promise<boolean>;
+  /**
+   * What the runtime asks first of each message: `seen` (false without an update id) and, where
+   * the store reads them in the same round trip (PostgreSQL), the sender's account and the
+   * chat's flow state for the handler.
+   */
+  arrive(message: InboundMessage): Promise<{ seen: boolean; snapshot?: ChatSnapshot }>;
   /**
    * Claims the update (when it has an id), writes the flow state and queues the replies, all or
    * nothing. False, with nothing written, when another process committed the same update first.
@@ -44,12 +51,13 @@ export function createBotRuntime(deps: {
   const chains = new Map<string, Promise<unknown>>();
 
   async function process(msg: InboundMessage): Promise<OutboundMessage[]> {
-    if (msg.updateId && (await deps.store.seen(msg.channel, msg.updateId))) {
+    const { seen, snapshot } = await deps.store.arrive(msg);
+    if (seen) {
       deps.logger.debug({ channel: msg.channel, updateId: msg.updateId }, 'repeated update ignored');
       return [];
     }
     // Nothing is claimed yet: if this throws or the process dies, a redelivery is handled anew.
-    const handled = await deps.handler.handle(msg);
+    const handled = await deps.handler.handle(msg, snapshot);
     const fresh = await deps.store.commit({
       message: msg,
       // A greeting and the question after it go as one message: one send against the chat's limit.

@@ -3,7 +3,7 @@ import { ACTIONS, type CaseAction, type RatingScore } from '../core/case/case-ty
 import type { Button } from '../core/messaging/outbound-types.ts';
 import type { Logger } from '../config/logger.ts';
 import { BotContext, type BotDeps } from './bot-context.ts';
-import type { FlowState } from './bot-ports.ts';
+import type { ChatSnapshot, FlowState } from './bot-ports.ts';
 import type { ConversationHandler, HandledMessage, InboundMessage } from './inbound-types.ts';
 import { COMMANDS } from './flows/command-flow.ts';
 import { continueFinding, findingChoice } from './flows/finding-flow.ts';
@@ -92,12 +92,18 @@ function numberedChoice(msg: InboundMessage, offered: Button[] | undefined): Inb
 
 export function createConversation(deps: BotDeps, logger: Logger): ConversationHandler {
   return {
-    async handle(raw: InboundMessage): Promise<HandledMessage> {
-      const resolved = await deps.identities.resolve(raw.channel, raw.userId, raw.chatId, raw.displayName);
+    async handle(raw: InboundMessage, snapshot?: ChatSnapshot): Promise<HandledMessage> {
+      const resolved = await deps.identities.resolve(
+        raw.channel,
+        raw.userId,
+        raw.chatId,
+        raw.displayName,
+        snapshot?.account,
+      );
       const { actor } = resolved;
       const isNew = resolved.isNew || raw.newcomer === true;
       const key = { channel: raw.channel, chatId: raw.chatId, userId: raw.userId };
-      let state = await deps.conversations.load(key);
+      let state = snapshot ? snapshot.state : await deps.conversations.load(key);
       // The scheduler announces expired drafts; this catches one it has not reached yet.
       const expiredFlow = state?.expiresAt && state.expiresAt <= deps.clock() ? state.flow : null;
       if (expiredFlow) state = null;

@@ -1,6 +1,6 @@
 import type { Crs } from '../core/geo/geo-types.ts';
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
-import type { ConversationKey, FlowState } from './bot-ports.ts';
+import type { ChatSnapshot, ConversationKey, FlowState } from './bot-ports.ts';
 
 export type Channel = 'telegram' | 'wechat' | 'wecom' | 'web' | 'mp';
 
@@ -82,5 +82,6 @@ export interface HandledMessage {
 
 /** The conversation core: one call per inbound message, replies returned in order. */
 export interface ConversationHandler {
-  handle(message: InboundMessage): Promise<HandledMessage>;
+  /** `snapshot`: the sender and chat state as read with the update's check, when the store read them. */
+  handle(message: InboundMessage, snapshot?: ChatSnapshot): Promise<HandledMessage>;
 }

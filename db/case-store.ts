@@ -1,5 +1,5 @@
 import { combineNotices } from '../core/case/case-notices.ts';
-import type { CasePatch, CaseRow, CaseStore, CaseTx, ItemRef, Notice } from '../core/case/case-port.ts';
+import type { CasePatch, CaseRow, CaseStore, CaseTx, ItemRef, NewEvent, Notice } from '../core/case/case-port.ts';
 import type { Actor, CaseStatus, Handling, Mode721 } from '../core/case/case-types.ts';
 import { ConflictError } from '../core/errors.ts';
 import { distanceM } from '../core/geo/geo-measure-fns.ts';
@@ -11,6 +11,7 @@ import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { jsonList } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
+import type { RollupCase } from '../core/stats/rollup-fns.ts';
 import { rollupEvent } from './stats-event-rollup.ts';
 import { rollupCaseChange, rollupRating, rollupState } from './stats-rollup.ts';
 import { noteCaseChange } from './case-changes.ts';
@@ -59,6 +60,18 @@ const CASE_SELECT = `
   LEFT JOIN "Person" p ON p."id" = c."reporterId"
   LEFT JOIN "PowerItem" i ON i."id" = c."itemId"
   LEFT JOIN "PowerListVersion" v ON v."id" = i."versionId"`;
+
+/**
+ * PostgreSQL: CASE_SELECT over the row an INSERT just returned (a CTE "new" ahead of it), with the
+ * two columns the rollups read that CASE_SELECT lacks, so a registration's insert and its read
+ * back are one round trip.
+ */
+const CASE_SELECT_NEW = CASE_SELECT.replace(
+  '\n  FROM "Case" c\n',
+  ',\n    c."autoVerified" AS "rollupAutoVerified", c."postponed" AS "rollupPostponed"\n  FROM "new" c\n',
+);
+if (CASE_SELECT_NEW === CASE_SELECT)
+  throw new Error('CASE_SELECT changed: CASE_SELECT_NEW no longer reads the new row');
 
 interface CaseRecord {
   id: number;
@@ -290,6 +303,19 @@ async function flushLate(late: LateWrites): Promise<void> {
   if (late) for (const write of late.splice(0)) await write();
 }
 
+const EVENT_COLUMNS = '"caseId", "type", "fromStatus", "toStatus", "actorId", "actorRole", "note", "data", "createdAt"';
+const eventValues = (e: NewEvent): SqlValue[] => [
+  e.caseId,
+  e.type,
+  e.fromStatus,
+  e.toStatus,
+  e.actorId,
+  e.actorRole,
+  e.note ?? null,
+  json(e.data ?? {}),
+  sqlDate(e.at),
+];
+
 function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, late: LateWrites): CaseTx {
   const load = async (where: { id: number } | { number: string }): Promise<CaseRow | null> => {
     const r =
@@ -299,7 +325,34 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
     return r ? toCaseRow(r) : null;
   };
 
-  return {
+  /** What follows an event's row: its photos, the placeholder's note, the per-person figures. */
+  const afterEvent = async (e: NewEvent, eventId: number) => {
+    pending?.noteEvent(eventId, `${e.note ?? ''}${json(e.data ?? {})}`);
+    if (e.attachmentIds?.length) {
+      await tx.run(
+        `UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE "id" IN ${jsonList(tx.dialect, 'int')}`,
+        e.caseId,
+        eventId,
+        json(e.attachmentIds),
+      );
+    }
+    // Per-person and department figures (db/stats-event-rollup.ts), in the same unit of work.
+    await rollupEvent(tx, {
+      id: eventId,
+      caseId: e.caseId,
+      type: e.type,
+      actorId: e.actorId,
+      data: e.data,
+      at: e.at,
+    });
+  };
+  const appendEach = async (events: readonly NewEvent[]) => {
+    const ids: number[] = [];
+    for (const e of events) ids.push(await self.appendEvent(e));
+    return ids;
+  };
+
+  const self: CaseTx = {
     async nextCaseNumber(prefix, day) {
       const key = day.replace(/-/g, '');
       // SQLite has one writer at a time anyway: the number is taken here, as it always was.
@@ -326,12 +379,12 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
       }
       // The same order imported by two units at once (PostgreSQL: the day's number no longer makes
       // them take turns): the second waits on the unique key for the first, and then files nothing.
-      const inserted = await tx.get<{ id: number }>(
-        `INSERT INTO "Case" ("number", "text", "lat", "lng", "address", "streetId", "itemId", "handling", "post", "departmentId", "status", "urgent",
+      const insert = `INSERT INTO "Case" ("number", "text", "lat", "lng", "address", "streetId", "itemId", "handling", "post", "departmentId", "status", "urgent",
            "confidence", "needsTriage", "routingReasons", "channel", "reporterId", "mergedIntoId", "createdAt", "updatedAt", "registeredAt",
            "dispatchedAt", "responseDueAt", "dueAt", "externalSource", "externalRef", "externalReceivedAt", "externalDueAt")
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT ("externalSource", "externalRef") DO NOTHING RETURNING "id"`,
+         ON CONFLICT ("externalSource", "externalRef") DO NOTHING`;
+      const values: SqlValue[] = [
         d.number,
         d.text,
         d.lat,
@@ -360,15 +413,48 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
         d.external?.ref ?? null,
         toSql(d.external?.receivedAt ?? null),
         toSql(d.external?.dueAt ?? null),
-      );
-      if (!inserted) throw new ConflictError(`工单${d.external?.ref ?? ''}已导入，不再重复立案`);
+      ];
+      const conflict = () => new ConflictError(`工单${d.external?.ref ?? ''}已导入，不再重复立案`);
+      if (tx.dialect === 'postgres' && late) {
+        // One round trip for the insert and its read back (was two). The rollups get the state
+        // it returned: nothing but updateCase, which adds the summaries first, changes the case
+        // before they are added at the unit's end.
+        const r = await tx.get<CaseRecord & { rollupAutoVerified: boolean; rollupPostponed: boolean }>(
+          `WITH "new" AS (${insert} RETURNING *) ${CASE_SELECT_NEW}`,
+          ...values,
+        );
+        if (!r) throw conflict();
+        const state: RollupCase = {
+          streetId: r.streetId,
+          departmentId: r.departmentId,
+          status: r.status,
+          post: r.post,
+          mode721: r.mode721,
+          reworkCount: Number(r.reworkCount),
+          reopenCount: Number(r.reopenCount),
+          autoVerified: !!r.rollupAutoVerified,
+          postponed: !!r.rollupPostponed,
+          createdAt: new Date(r.createdAt),
+          resolvedAt: dateOrNull(r.resolvedAt),
+          closedAt: dateOrNull(r.closedAt),
+          dueAt: dateOrNull(r.dueAt),
+          responseDueAt: dateOrNull(r.responseDueAt),
+        };
+        // The rows they add to (per day and street) are shared by every registration there:
+        // added at the end of the unit, their row locks are held for its last statements only.
+        late.push(async () => {
+          await rollupCaseChange(tx, r.id, null, state);
+          await tallyCaseChange(tx, null, tallyKeyOf(d));
+        });
+        return toCaseRow(r);
+      }
+      const inserted = await tx.get<{ id: number }>(`${insert} RETURNING "id"`, ...values);
+      if (!inserted) throw conflict();
       const { id } = inserted;
       const summaries = async () => {
         await rollupCaseChange(tx, id, null); // statistics rollups, in the same unit of work
         await tallyCaseChange(tx, null, tallyKeyOf(d)); // the lists' totals, likewise
       };
-      // On PostgreSQL the rows they add to (per day and street) are shared by every registration
-      // there: added at the end of the unit, their row locks are held for its last statements only.
       if (late) late.push(summaries);
       else await summaries();
       return (await load({ id }))!;
@@ -395,41 +481,33 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
     },
     async appendEvent(e) {
       const { id: eventId } = (await tx.get<{ id: number }>(
-        `INSERT INTO "CaseEvent" ("caseId", "type", "fromStatus", "toStatus", "actorId", "actorRole", "note", "data", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
-        e.caseId,
-        e.type,
-        e.fromStatus,
-        e.toStatus,
-        e.actorId,
-        e.actorRole,
-        e.note ?? null,
-        json(e.data ?? {}),
-        sqlDate(e.at),
+        `INSERT INTO "CaseEvent" (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
+        ...eventValues(e),
       ))!;
-      pending?.noteEvent(eventId, `${e.note ?? ''}${json(e.data ?? {})}`);
-      if (e.attachmentIds?.length) {
-        await tx.run(
-          `UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE "id" IN ${jsonList(tx.dialect, 'int')}`,
-          e.caseId,
-          eventId,
-          json(e.attachmentIds),
-        );
-      }
-      // Per-person and department figures (db/stats-event-rollup.ts), in the same unit of work.
-      await rollupEvent(tx, {
-        id: eventId,
-        caseId: e.caseId,
-        type: e.type,
-        actorId: e.actorId,
-        data: e.data,
-        at: e.at,
-      });
+      await afterEvent(e, eventId);
       return eventId;
     },
-    async findOpenDuplicate({ itemCode, lat, lng, radiusM, since }) {
+    async appendEvents(events) {
+      if (tx.dialect !== 'postgres') return appendEach(events);
+      if (!events.length) return [];
+      // One multi-row INSERT (a registration's two or three events were a round trip each). The
+      // sequence numbers the rows in VALUES order, so the ids sorted are the events' in order.
+      const row = '(?::int, ?, ?, ?, ?::int, ?, ?, ?, ?::timestamp(3))';
+      const ids = (
+        await tx.all<{ id: number }>(
+          `INSERT INTO "CaseEvent" (${EVENT_COLUMNS}) VALUES ${events.map(() => row).join(', ')} RETURNING "id"`,
+          ...events.flatMap(eventValues),
+        )
+      )
+        .map((r) => r.id)
+        .sort((a, b) => a - b);
+      for (const [i, e] of events.entries()) await afterEvent(e, ids[i]!);
+      return ids;
+    },
+    async findOpenDuplicate({ itemCode, lat, lng, radiusM, since, lookOnly }) {
       const dLat = radiusM / 111_320;
       const dLng = radiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
-      if (tx.dialect === 'postgres') await lockNeighbourhood(tx, itemCode, lat, lng, dLat, dLng, radiusM);
+      if (tx.dialect === 'postgres' && !lookOnly) await lockNeighbourhood(tx, itemCode, lat, lng, dLat, dLng, radiusM);
       const rows = await tx.all<CaseRecord>(
         `${CASE_SELECT} WHERE c."status" IN ${OPEN_STATUSES} AND c."createdAt" >= ? AND c."lat" BETWEEN ? AND ? AND c."lng" BETWEEN ? AND ? AND i."code" = ? LIMIT 20`,
         sqlDate(since),
@@ -624,6 +702,7 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
     },
     ...verificationTaskOps(tx),
   };
+  return self;
 }
 
 export function createCaseStore(db: Db, enqueue: EnqueueForPeople): CaseStore {

@@ -4,8 +4,10 @@ import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx } from './sql-connection.ts';
 import { dateOrNull, sqlDate, sqlDateOrNull } from './sql-values.ts';
 
-type Row = { flow: string; step: string; data: string; expiresAt: string | null };
-const toState = (r: Row): FlowState => ({
+/** A flow state row as read (the columns of CONVERSATION_COLUMNS). */
+export type ConversationRow = { flow: string; step: string; data: string; expiresAt: string | Date | null };
+export const CONVERSATION_COLUMNS = '"flow", "step", "data", "expiresAt"';
+export const toState = (r: ConversationRow): FlowState => ({
   flow: r.flow,
   step: r.step,
   data: JSON.parse(r.data) as Record<string, unknown>,
@@ -48,8 +50,8 @@ export function createConversationStore(db: Db): ConversationPort {
   return {
     load: (k) =>
       sql.transaction(async (tx) => {
-        const row = await tx.get<Row>(
-          'SELECT "flow", "step", "data", "expiresAt" FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?',
+        const row = await tx.get<ConversationRow>(
+          `SELECT ${CONVERSATION_COLUMNS} FROM "Conversation" WHERE "channel" = ? AND "chatId" = ? AND "userId" = ?`,
           k.channel,
           k.chatId,
           k.userId,

@@ -17,20 +17,23 @@ export async function handlerIds(
   streetId: number | null,
   departmentId: number | null,
 ): Promise<number[]> {
-  const people: Promise<number[]> | number[] =
+  const holders =
     handling === 'department' && departmentId !== null
-      ? ids(
-          tx,
-          `SELECT "id" FROM "Person" WHERE "role" = 'dept_liaison' AND "departmentId" = ? AND "active" = TRUE ORDER BY "id"`,
-          departmentId,
-        )
+      ? { where: `"role" = 'dept_liaison' AND "departmentId" = ?`, key: departmentId }
       : handling === 'street' && streetId !== null
-        ? ids(
-            tx,
-            `SELECT "id" FROM "Person" WHERE "role" = 'team_lead' AND "streetId" = ? AND "active" = TRUE ORDER BY "id"`,
-            streetId,
-          )
-        : [];
-  const found = await people;
-  return found.length ? found : districtAdminIds(tx);
+        ? { where: `"role" = 'team_lead' AND "streetId" = ?`, key: streetId }
+        : null;
+  if (!holders) return districtAdminIds(tx);
+  // The holders, or the bureau when there are none, in one statement (was two round trips on
+  // PostgreSQL whenever the fallback applied). A plain SELECT, not a WITH, so on PostgreSQL it
+  // may still run before a unit's BEGIN (pg-sql-connection.ts isPlainRead).
+  const held = `SELECT "id" FROM "Person" WHERE ${holders.where} AND "active" = TRUE`;
+  return ids(
+    tx,
+    `${held}
+     UNION ALL SELECT "id" FROM "Person" WHERE "role" = 'district_admin' AND "active" = TRUE AND NOT EXISTS (${held})
+     ORDER BY "id"`,
+    holders.key,
+    holders.key,
+  );
 }

@@ -1,8 +1,9 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { IdentityPort } from '../bot/bot-ports.ts';
+import type { ChatAccount, Identity, IdentityPort } from '../bot/bot-ports.ts';
 import type { Actor, Role } from '../core/case/case-types.ts';
 import { isGroupChat } from '../core/messaging/rate-limiter.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
+import type { SqlTx } from './sql-connection.ts';
 import { sqlDate } from './sql-values.ts';
 
 const hash = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
@@ -27,48 +28,71 @@ export const toActor = (p: PersonRow): Actor => ({
   displayName: p.displayName,
 });
 
-type FoundRow = PersonRow & { identityId: number; chatId: string; blockedAt: unknown; active: number | boolean };
+/** The account columns of a read that joins "ChatIdentity" i to its "Person" p. */
+export const ACCOUNT_COLUMNS = `p."id", p."role", p."streetId", p."departmentId", p."displayName", p."active", i."id" AS "identityId", i."chatId", i."blockedAt"`;
+
+export type AccountRow = PersonRow & {
+  identityId: number;
+  chatId: string;
+  blockedAt: unknown;
+  active: number | boolean;
+};
+
+export const toChatAccount = (r: AccountRow): ChatAccount => ({
+  ...toActor(r),
+  active: !!r.active,
+  identityId: r.identityId,
+  chatId: r.chatId,
+  blocked: !!r.blockedAt,
+});
 
 /**
  * A deactivated person keeps their chat but none of their staff powers, from their next message
  * on: they can still report problems and follow their own reports, like any resident.
  */
-const chatActor = (p: FoundRow): Actor =>
-  p.active ? toActor(p) : { ...toActor(p), role: 'resident', streetId: null, departmentId: null };
+const chatActor = ({ personId, role, streetId, departmentId, displayName, active }: ChatAccount): Actor =>
+  active
+    ? { personId, role, streetId, departmentId, displayName }
+    : { personId, role: 'resident', streetId: null, departmentId: null, displayName };
+
+const findIdentity = async (tx: SqlTx, channel: string, userId: string): Promise<ChatAccount | null> => {
+  const r = await tx.get<AccountRow>(
+    `SELECT ${ACCOUNT_COLUMNS} FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
+    channel,
+    userId,
+  );
+  return r ? toChatAccount(r) : null;
+};
+
+/** A known person wrote again: their chat account follows where they write from. */
+async function sawAgain(tx: SqlTx, found: ChatAccount, chatId: string): Promise<Actor> {
+  // Pushes go to the person's private chat: a message in a group never moves them there.
+  if (found.chatId !== chatId && !isGroupChat(chatId))
+    await tx.run('UPDATE "ChatIdentity" SET "chatId" = ? WHERE "id" = ?', chatId, found.identityId);
+  if (found.blocked) await tx.run('UPDATE "ChatIdentity" SET "blockedAt" = NULL WHERE "id" = ?', found.identityId); // they wrote again: unblocked
+  return chatActor(found);
+}
 
 export function createIdentityStore(db: Db): IdentityPort {
   const sql = sqlOf(db);
   return {
     // Every chat message starts here, so it runs on prepared statements rather than Prisma.
-    async resolve(channel, userId, chatId, displayName) {
-      // One transaction, so two first messages of a newcomer (private chat and group) make one person.
-      return sql.transaction(async (tx) => {
-        const find = () =>
-          tx.get<FoundRow>(
-            `SELECT p."id", p."role", p."streetId", p."departmentId", p."displayName", p."active", i."id" AS "identityId", i."chatId", i."blockedAt"
-             FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId" WHERE i."channel" = ? AND i."externalId" = ?`,
-            channel,
-            userId,
-          );
-        // Nearly every message comes from someone known: one read, which on PostgreSQL runs before
-        // any BEGIN (pg-sql-connection.ts), so no transaction and no lock. PostgreSQL runs units
-        // side by side, so a newcomer's two first messages take turns at an advisory lock, and
-        // the one that waited reads again and finds the person the other made.
-        let found = await find();
-        if (!found && tx.dialect === 'postgres') {
-          await tx.run('SELECT pg_advisory_xact_lock(hashtext(?))', `identity:${channel}:${userId}`);
-          found = await find();
-        }
-        if (found) {
-          // Pushes go to the person's private chat: a message in a group never moves them there.
-          if (found.chatId !== chatId && !isGroupChat(chatId))
-            await tx.run('UPDATE "ChatIdentity" SET "chatId" = ? WHERE "id" = ?', chatId, found.identityId);
-          if (found.blockedAt)
-            await tx.run('UPDATE "ChatIdentity" SET "blockedAt" = NULL WHERE "id" = ?', found.identityId); // they wrote again: unblocked
-          return { actor: chatActor(found), isNew: false };
-        }
+    async resolve(channel, userId, chatId, displayName, known) {
+      const name = displayName?.slice(0, 40) || '居民';
+      const newcomer = (id: number): Identity => ({
+        actor: toActor({ id, role: 'resident', streetId: null, departmentId: null, displayName: name }),
+        isNew: true,
+      });
+      // SQLite: one transaction, so two first messages of a newcomer (private chat and group) make
+      // one person. Nearly every message comes from someone known: one read (on PostgreSQL made
+      // with the message's update check already, processed-update-store.ts arrive, and otherwise
+      // before any BEGIN, pg-sql-connection.ts), so no transaction and no lock.
+      const existing = await sql.transaction(async (tx) => {
+        const found = known !== undefined ? known : await findIdentity(tx, channel, userId);
+        if (found) return { actor: await sawAgain(tx, found, chatId), isNew: false };
+        if (tx.dialect === 'postgres') return null; // made below, in one statement
+        // SQLite: units run one at a time, so nobody else can make this person meanwhile.
         const now = sqlDate(new Date());
-        const name = displayName?.slice(0, 40) || '居民';
         const { id } = (await tx.get<{ id: number }>(
           'INSERT INTO "Person" ("displayName", "role", "active", "createdAt") VALUES (?, \'resident\', TRUE, ?) RETURNING "id"',
           name,
@@ -82,10 +106,40 @@ export function createIdentityStore(db: Db): IdentityPort {
           id,
           now,
         );
-        return {
-          actor: toActor({ id, role: 'resident', streetId: null, departmentId: null, displayName: name }),
-          isNew: true,
-        };
+        return newcomer(id);
+      });
+      if (existing) return existing;
+      // PostgreSQL runs units side by side: a newcomer's two first messages may both get here.
+      // The person and their chat account are made in one statement (one round trip, no BEGIN,
+      // no lock: it was BEGIN, an advisory lock, a second read, two INSERTs and COMMIT), the
+      // account first, under its unique key: the second message waits there for the first's
+      // commit and inserts nothing, and then neither does its person (no person without an
+      // account is ever left). Foreign keys are checked at the end of the statement, by when the
+      // person it names exists.
+      const now = sqlDate(new Date());
+      const made = await sql.statement((tx) =>
+        tx.get<{ id: number }>(
+          `WITH "next" AS (SELECT nextval(pg_get_serial_sequence('"Person"', 'id'))::int AS "id"),
+           "account" AS (
+             INSERT INTO "ChatIdentity" ("channel", "externalId", "chatId", "personId", "createdAt")
+             SELECT ?, ?, ?, "next"."id", ?::timestamp(3) FROM "next"
+             ON CONFLICT ("channel", "externalId") DO NOTHING RETURNING "personId")
+           INSERT INTO "Person" ("id", "displayName", "role", "active", "createdAt")
+           SELECT "personId", ?, 'resident', TRUE, ?::timestamp(3) FROM "account" RETURNING "id"`,
+          channel,
+          userId,
+          privateChat(userId, chatId),
+          now,
+          name,
+          now,
+        ),
+      );
+      if (made) return newcomer(made.id);
+      // The other message made them: read them now that it has committed.
+      return sql.transaction(async (tx) => {
+        const found = await findIdentity(tx, channel, userId);
+        if (!found) throw new Error(`chat account ${channel}:${userId} neither made nor found`);
+        return { actor: await sawAgain(tx, found, chatId), isNew: false };
       });
     },
     async bind(channel, userId, chatId, code, now) {

@@ -1,7 +1,7 @@
 import type { OutboundMessage } from '../core/messaging/outbound-types.ts';
 import { OUTBOX_PRIORITY, type ClaimedMessage, type OutboxPort } from '../core/messaging/outbox-port.ts';
 import type { Prisma } from '../prisma/generated/client.ts';
-import { sqlOf, type Db } from './prisma-client.ts';
+import { engineOfClient, sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { jsonList } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
@@ -199,6 +199,32 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     priority?: number,
   ): Promise<number> {
     if (personIds.length === 0) return 0;
+    if (tx.dialect === 'postgres') {
+      // One statement: the people's chat accounts and their rows (was a read, then the INSERT).
+      const now = sqlDate(clock());
+      const people = [...new Set(personIds)].map((id) => ({
+        id,
+        payload: JSON.stringify(typeof message === 'function' ? message(id) : message),
+      }));
+      return (
+        await tx.run(
+          `INSERT INTO "OutboxMessage" (${OUTBOX_COLUMNS})
+           SELECT ? || ':' || i."channel" || ':' || i."chatId", i."channel", i."chatId", i."personId", ?::int, m."payload",
+             'pending', 0, ?::timestamp(3), ?::timestamp(3), ?::int
+           FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId"
+           JOIN (SELECT ("e"->>'id')::int AS "personId", "e"->>'payload' AS "payload" FROM jsonb_array_elements(?::jsonb) "e") m
+             ON m."personId" = i."personId"
+           WHERE i."blockedAt" IS NULL AND p."active" = TRUE ORDER BY i."id"
+           ON CONFLICT ("dedupeKey") DO NOTHING`,
+          dedupeKeyBase,
+          caseId ?? null,
+          now,
+          now,
+          priority ?? OUTBOX_PRIORITY.push,
+          JSON.stringify(people),
+        )
+      ).changes;
+    }
     const identities = await tx.all<{ channel: string; chatId: string; personId: number }>(
       `SELECT i."channel", i."chatId", i."personId" FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId"
        WHERE i."personId" IN ${jsonList(tx.dialect, 'int')} AND i."blockedAt" IS NULL AND p."active" = TRUE ORDER BY i."id"`,
@@ -246,8 +272,11 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     pgInsert: (rows, onlyIf) => pgOutboxInsert(rows, clock(), onlyIf),
     // One INSERT on PostgreSQL (enqueue), so no BEGIN/COMMIT around it.
     enqueueNow: (rows) => sql.statement((tx) => enqueue(tx, rows)),
+    // One INSERT … SELECT on PostgreSQL (enqueueForPeople), so no BEGIN/COMMIT around it either.
     enqueueForPeopleNow: (personIds, message, key, caseId) =>
-      sql.transaction((tx) => enqueueForPeople(tx, personIds, message, key, caseId)),
+      (engineOfClient(db) === 'postgres' ? sql.statement : sql.transaction)((tx) =>
+        enqueueForPeople(tx, personIds, message, key, caseId),
+      ),
 
     async claimDue(now, limit, select = {}) {
       const lease = new Date(now.getTime() + leaseMs);

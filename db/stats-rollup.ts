@@ -120,8 +120,14 @@ export async function rollupState(tx: SqlTx, caseId: number): Promise<RollupCase
  * After a case was inserted (before = null) or updated: subtract what it added before, add what
  * it adds now. When its street changed, its ratings move with it.
  */
-export async function rollupCaseChange(tx: SqlTx, caseId: number, before: RollupCase | null): Promise<void> {
-  const after = await rollupState(tx, caseId);
+export async function rollupCaseChange(
+  tx: SqlTx,
+  caseId: number,
+  before: RollupCase | null,
+  /** The case as it is now, when the caller has it already (a PostgreSQL INSERT's RETURNING): not read again. */
+  now?: RollupCase,
+): Promise<void> {
+  const after = now ?? (await rollupState(tx, caseId));
   const deltas: RollupDelta[] = [];
   if (before) deltas.push(...caseRollup(before, -1));
   if (after) deltas.push(...caseRollup(after, 1));

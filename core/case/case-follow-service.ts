@@ -28,7 +28,10 @@ export function createCaseFollowService(deps: CaseFollowDeps) {
      */
     nearby(q: { itemCode: string; lat: number; lng: number }): Promise<CaseRow | null> {
       const since = new Date(clock().getTime() - settings.duplicateWindowHours * 3_600_000);
-      return store.transaction((tx) => tx.findOpenDuplicate({ ...q, radiusM: settings.duplicateRadiusM, since }));
+      // Only a look: on PostgreSQL one read, with no transaction or lock (those are registration's).
+      return store.transaction((tx) =>
+        tx.findOpenDuplicate({ ...q, radiusM: settings.duplicateRadiusM, since, lookOnly: true }),
+      );
     },
 
     /** Follows a public case; following twice changes nothing. */

@@ -1,7 +1,7 @@
 import { formatYmd, shanghaiDay } from '../deadlines/shanghai-day-fns.ts';
 import { TooManyRequestsError } from '../errors.ts';
 import type { MessageRenderer } from './case-messages.ts';
-import type { CaseRow, CaseStore, CaseTx, ItemRef } from './case-port.ts';
+import type { CaseRow, CaseStore, CaseTx, ItemRef, NewEvent } from './case-port.ts';
 import type { AssistRecord } from '../routing/assisted-router.ts';
 import type { CaseStatus, Handling } from './case-types.ts';
 import { handlerName } from './case-format-fns.ts';
@@ -202,40 +202,43 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
           responseDueAt: null,
           dueAt: null,
         });
-        await tx.appendEvent({
-          caseId: merged.id,
-          type: 'submitted',
-          fromStatus: null,
-          toStatus: 'merged',
-          actorId: report.reporterId,
-          actorRole: 'reporter',
-          data: submittedData,
-          attachmentIds: report.attachmentIds,
-          at: now,
-        });
-        await tx.appendEvent({
-          caseId: merged.id,
-          type: 'merged',
-          fromStatus: null,
-          toStatus: 'merged',
-          actorId: null,
-          actorRole: 'system',
-          note: `与案件${existing.number}重复，已合并`,
-          data: { into: existing.number },
-          at: now,
-        });
-        await tx.appendEvent({
-          caseId: existing.id,
-          type: 'duplicate_reported',
-          fromStatus: existing.status,
-          toStatus: existing.status,
-          actorId: null,
-          actorRole: 'system',
-          note: `重复报告${number}已并入`,
-          data: { duplicate: number },
-          attachmentIds: report.attachmentIds,
-          at: now,
-        });
+        // One call: on PostgreSQL one INSERT for the three (a round trip each before).
+        await tx.appendEvents([
+          {
+            caseId: merged.id,
+            type: 'submitted',
+            fromStatus: null,
+            toStatus: 'merged',
+            actorId: report.reporterId,
+            actorRole: 'reporter',
+            data: submittedData,
+            attachmentIds: report.attachmentIds,
+            at: now,
+          },
+          {
+            caseId: merged.id,
+            type: 'merged',
+            fromStatus: null,
+            toStatus: 'merged',
+            actorId: null,
+            actorRole: 'system',
+            note: `与案件${existing.number}重复，已合并`,
+            data: { into: existing.number },
+            at: now,
+          },
+          {
+            caseId: existing.id,
+            type: 'duplicate_reported',
+            fromStatus: existing.status,
+            toStatus: existing.status,
+            actorId: null,
+            actorRole: 'system',
+            note: `重复报告${number}已并入`,
+            data: { duplicate: number },
+            attachmentIds: report.attachmentIds,
+            at: now,
+          },
+        ]);
         await tx.addSubscriber(existing.id, report.reporterId);
         if (!report.answeredInChat)
           await tx.notify({
@@ -267,7 +270,7 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         // In triage no item gives a deadline yet; a handed-over order still has its own.
         dueAt: due?.dueAt ?? report.external?.dueAt ?? null,
       });
-      await tx.appendEvent({
+      const submitted: NewEvent = {
         caseId: c.id,
         type: 'submitted',
         fromStatus: null,
@@ -277,19 +280,22 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         data: submittedData,
         attachmentIds: report.attachmentIds,
         at: now,
-      });
+      };
       if (triage) {
-        await tx.appendEvent({
-          caseId: c.id,
-          type: 'triage',
-          fromStatus: null,
-          toStatus: 'triage',
-          actorId: null,
-          actorRole: 'system',
-          note: routed.reasons.join('；') || '系统未能确定承办事项',
-          data: { confidence: routed.confidence, ...(routed.assist ? { assist: routed.assist } : {}) },
-          at: now,
-        });
+        await tx.appendEvents([
+          submitted,
+          {
+            caseId: c.id,
+            type: 'triage',
+            fromStatus: null,
+            toStatus: 'triage',
+            actorId: null,
+            actorRole: 'system',
+            note: routed.reasons.join('；') || '系统未能确定承办事项',
+            data: { confidence: routed.confidence, ...(routed.assist ? { assist: routed.assist } : {}) },
+            at: now,
+          },
+        ]);
         if (!report.answeredInChat)
           await tx.notify({
             personIds: [report.reporterId],
@@ -307,32 +313,36 @@ export function createCaseIntakeService(deps: CaseIntakeDeps) {
         });
         return { kind: 'created', case: c };
       }
-      await tx.appendEvent({
-        caseId: c.id,
-        type: 'registered',
-        fromStatus: null,
-        toStatus: 'dispatched',
-        actorId: null,
-        actorRole: 'system',
-        note: routed.reasons.join('；'),
-        data: {
-          item: item!.code,
-          version: item!.version,
-          confidence: routed.confidence,
-          ...(routed.assist ? { assist: routed.assist } : {}),
+      // The report's three events in one call: on PostgreSQL one INSERT (a round trip each before).
+      await tx.appendEvents([
+        submitted,
+        {
+          caseId: c.id,
+          type: 'registered',
+          fromStatus: null,
+          toStatus: 'dispatched',
+          actorId: null,
+          actorRole: 'system',
+          note: routed.reasons.join('；'),
+          data: {
+            item: item!.code,
+            version: item!.version,
+            confidence: routed.confidence,
+            ...(routed.assist ? { assist: routed.assist } : {}),
+          },
+          at: now,
         },
-        at: now,
-      });
-      await tx.appendEvent({
-        caseId: c.id,
-        type: 'dispatched',
-        fromStatus: 'dispatched',
-        toStatus: 'dispatched',
-        actorId: null,
-        actorRole: 'system',
-        note: unbound ? `${routed.department}尚无人员接收，派遣至${handlerName(c)}` : `派遣至${handlerName(c)}`,
-        at: now,
-      });
+        {
+          caseId: c.id,
+          type: 'dispatched',
+          fromStatus: 'dispatched',
+          toStatus: 'dispatched',
+          actorId: null,
+          actorRole: 'system',
+          note: unbound ? `${routed.department}尚无人员接收，派遣至${handlerName(c)}` : `派遣至${handlerName(c)}`,
+          at: now,
+        },
+      ]);
       if (!report.answeredInChat)
         await tx.notify({
           personIds: [report.reporterId],

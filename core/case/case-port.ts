@@ -164,12 +164,20 @@ export interface CaseTx {
   getCase(ref: { id: number } | { number: string }): Promise<CaseRow | null>;
   updateCase(id: number, patch: CasePatch): Promise<CaseRow>;
   appendEvent(event: NewEvent): Promise<number>;
+  /** Several events at once, in this order (their ids, in the same order): one round trip on PostgreSQL. */
+  appendEvents(events: readonly NewEvent[]): Promise<number[]>;
   findOpenDuplicate(q: {
     itemCode: string;
     lat: number;
     lng: number;
     radiusM: number;
     since: Date;
+    /**
+     * Only looking (an offer to follow): no turn is taken. A registration takes turns with the
+     * others near the same point (PostgreSQL: locks held until its unit commits), so the second of
+     * two reports at once sees the first's case; a look registers nothing and needs no turn.
+     */
+    lookOnly?: boolean;
   }): Promise<CaseRow | null>;
   addSubscriber(caseId: number, personId: number): Promise<void>;
   /** Uploader and case of the given photos (missing ids are simply absent), for assertAttachable. */

@@ -77,7 +77,7 @@ const counts = (statements: string[]) => ({
 });
 
 describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
-  it('costs a newcomer 3 transactions and a known resident none', async () => {
+  it('costs a newcomer one transaction (the registration) and a known resident none', async () => {
     await report(0); // the pools' first connections and their session settings
     wire.statements.length = 0;
     expect((await report(1)).join()).toMatch(/JH-\d{8}-\d{4}/);
@@ -87,26 +87,40 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     // plus the duplicate search and the case's registration. Now the reads go alone, the handled
     // message is one statement, and only the newcomer's person, the duplicate search (its grid
     // locks) and the registration are transactions.
-    expect(newcomer.transactions).toBeLessThanOrEqual(3);
-    expect(newcomer.statements).toBeLessThanOrEqual(41);
+    // Then 41 statements in 3 transactions: the newcomer's person (BEGIN, an advisory lock, a
+    // second read, two INSERTs, COMMIT) is now one statement, and the offer to follow a case
+    // nearby after the pin (BEGIN, grid-cell locks, the search, COMMIT) one plain read: only the
+    // registration's duplicate search takes turns.
+    expect(newcomer.transactions).toBe(1);
+    expect(wire.statements.filter((s) => /pg_advisory_xact_lock/.test(s))).toHaveLength(1);
+    // And each message's first three reads (was the update seen, who sent it, the chat's flow
+    // state), one round trip each, are one: 26 statements.
+    expect(newcomer.statements).toBeLessThanOrEqual(26);
+    // In the registration, the case's INSERT returns it as read back (was an INSERT and a read,
+    // and the summaries read it a third time), its three events are one INSERT (were three), and
+    // the street's handlers or else the bureau one read (were two): 21 statements.
+    expect(wire.statements.filter((s) => /^\s*INSERT INTO "CaseEvent"/.test(s))).toHaveLength(1);
+    expect(wire.statements.filter((s) => /FROM "Case" WHERE "id" = \$1|WHERE c."id" = \$1/.test(s))).toHaveLength(0);
+    expect(newcomer.statements).toBeLessThanOrEqual(21);
 
     wire.statements.length = 0;
     // The same resident again: known, so no lock and no insert for the sender.
     const again = await say(1, { text: '门口又有人乱倒建筑垃圾' });
     expect(again.length).toBeGreaterThan(0);
     const known = counts(wire.statements);
-    // Was 15 statements in 4 transactions: now the duplicate check, the sender, the chat's state
-    // and the commit of the handled message, one round trip each.
+    // Was 15 statements in 4 transactions, then 4 (the duplicate check, the sender, the chat's
+    // state and the commit of the handled message, one round trip each): now the three reads
+    // are one statement, and the commit the other.
     expect(known.transactions).toBe(0);
     expect(wire.statements.some((s) => /pg_advisory/i.test(s))).toBe(false);
-    expect(known.statements).toBe(4);
+    expect(known.statements).toBe(2);
 
     // Once more: every statement is prepared on its connection already, so none is parsed (and
     // planned) again. Planning was most of PostgreSQL's CPU per report.
     wire.statements.length = 0;
     wire.parses.length = 0;
     for (let i = 0; i < 4; i++) await say(1, { text: '门口又有人乱倒建筑垃圾' });
-    expect(wire.statements.length).toBeGreaterThanOrEqual(16);
+    expect(wire.statements.length).toBeGreaterThanOrEqual(8);
     expect(wire.parses.length).toBeLessThanOrEqual(4); // a connection of the pool used for the first time
   });
 
@@ -174,6 +188,25 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     expect(claims).toBeGreaterThan(0);
     expect(claims).toBeLessThanOrEqual(6);
     expect(wire.statements.length).toBeLessThanOrEqual(3 * 6);
+  });
+
+  it('queues a notice to people (a case dispatched to the team leads of a street) in one statement', async () => {
+    const people = (await db.chatIdentity.findMany({ orderBy: { id: 'asc' } })).map((i) => i.personId);
+    expect(people.length).toBeGreaterThanOrEqual(2);
+    const store = createOutboxStore(db, { clock: clock.now });
+    wire.statements.length = 0;
+    const queued = await store.enqueueForPeopleNow(people, (id) => ({ text: `给 ${id}` }), 'notice:wire', 5);
+    expect(queued).toBe(people.length);
+    // Was a read of their chat accounts, then BEGIN, the INSERT and COMMIT.
+    expect(wire.statements).toHaveLength(1);
+    expect(wire.statements[0]).toMatch(/^INSERT INTO "OutboxMessage"/);
+    const rows = await db.outboxMessage.findMany({
+      where: { dedupeKey: { startsWith: 'notice:wire:' } },
+      orderBy: { id: 'asc' },
+    });
+    expect(rows.map((r) => [r.personId, JSON.parse(r.payload).text, r.caseId, r.priority])).toEqual(
+      people.map((id) => [id, `给 ${id}`, 5, 1]),
+    );
   });
 
   it('gives a claim back in one statement, as a worker does with what the shared budget refuses', async () => {
