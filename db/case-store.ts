@@ -11,9 +11,8 @@ import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { jsonList } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
-import type { RollupCase } from '../core/stats/rollup-fns.ts';
 import { rollupEvent } from './stats-event-rollup.ts';
-import { rollupCaseChange, rollupRating, rollupState } from './stats-rollup.ts';
+import { rollupCaseChange, rollupCaseOf, rollupRating, rollupState } from './stats-rollup.ts';
 import { noteCaseChange } from './case-changes.ts';
 import { TALLY_COLUMNS, tallyCaseChange, tallyKeyOf, tallyKeyOfCase } from './case-tally.ts';
 
@@ -424,22 +423,7 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
           ...values,
         );
         if (!r) throw conflict();
-        const state: RollupCase = {
-          streetId: r.streetId,
-          departmentId: r.departmentId,
-          status: r.status,
-          post: r.post,
-          mode721: r.mode721,
-          reworkCount: Number(r.reworkCount),
-          reopenCount: Number(r.reopenCount),
-          autoVerified: !!r.rollupAutoVerified,
-          postponed: !!r.rollupPostponed,
-          createdAt: new Date(r.createdAt),
-          resolvedAt: dateOrNull(r.resolvedAt),
-          closedAt: dateOrNull(r.closedAt),
-          dueAt: dateOrNull(r.dueAt),
-          responseDueAt: dateOrNull(r.responseDueAt),
-        };
+        const state = rollupCaseOf({ ...r, autoVerified: r.rollupAutoVerified, postponed: r.rollupPostponed });
         // The rows they add to (per day and street) are shared by every registration there:
         // added at the end of the unit, their row locks are held for its last statements only.
         late.push(async () => {

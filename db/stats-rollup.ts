@@ -36,22 +36,23 @@ const upsert = (
 const STATE_SELECT = `SELECT "streetId", "departmentId", "status", "post", "mode721", "reworkCount", "reopenCount", "autoVerified", "postponed",
   "createdAt", "resolvedAt", "closedAt", "dueAt", "responseDueAt" FROM "Case"`;
 
-/** RollupCase as a raw row gives it: flags as 0/1, instants as stored text. */
-type StateRecord = Pick<
+/** RollupCase as a raw row gives it: flags as 0/1 (or booleans), instants as stored text (or dates). */
+export type StateRecord = Pick<
   RollupCase,
   'streetId' | 'departmentId' | 'status' | 'post' | 'mode721' | 'reworkCount' | 'reopenCount'
 > & {
   id?: number;
-  autoVerified: number;
-  postponed: number;
-  createdAt: string;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  dueAt: string | null;
-  responseDueAt: string | null;
+  autoVerified: number | boolean;
+  postponed: number | boolean;
+  createdAt: string | Date;
+  resolvedAt: string | Date | null;
+  closedAt: string | Date | null;
+  dueAt: string | Date | null;
+  responseDueAt: string | Date | null;
 };
 
-const toState = (r: StateRecord): RollupCase => ({
+/** The case as the rollups see it, from its raw row (rollupState's, or a registration's RETURNING). */
+export const rollupCaseOf = (r: StateRecord): RollupCase => ({
   streetId: r.streetId,
   departmentId: r.departmentId,
   status: r.status,
@@ -113,7 +114,7 @@ async function apply(tx: SqlTx, deltas: readonly RollupDelta[]): Promise<void> {
 /** The case as the rollups see it, read before a change. */
 export async function rollupState(tx: SqlTx, caseId: number): Promise<RollupCase | null> {
   const r = await tx.get<StateRecord>(`${STATE_SELECT} WHERE "id" = ?`, caseId);
-  return r ? toState(r) : null;
+  return r ? rollupCaseOf(r) : null;
 }
 
 /**
