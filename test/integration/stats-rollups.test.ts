@@ -315,6 +315,25 @@ function backfillOf(suffix: string, keep: RegExp, engine = defaultTestEngine()):
 
 const p = (from: string, to: string): Period => ({ from: parseBound(from, 'from'), to: parseBound(to, 'to') });
 
+/**
+ * A second client on the test's database whose reader records each statement (and its values)
+ * on its way through, for the tests that check what a statistic sends.
+ */
+async function recordedReads() {
+  const db = await createPrismaClient(t.url);
+  const base = readerOf(db);
+  const sent: Array<{ sql: string; args: SqlValue[] }> = [];
+  const read = Object.assign(
+    <T>(sql: string, ...args: SqlValue[]) => {
+      sent.push({ sql, args });
+      return base<T>(sql, ...args);
+    },
+    { dialect: base.dialect },
+  );
+  attachReaderPool(db, { all: read, close: async () => {} });
+  return { db, base, sent };
+}
+
 describe('statistics from rollups', () => {
   const periods: Array<[string, Period]> = [
     ['November (today inside)', p('2026-11-01', '2026-11-30')],
@@ -464,25 +483,15 @@ describe('statistics from rollups', () => {
   // the cases created cost SQLite 2.6 times as much as each summed on its own (30 days at 1M
   // cases: ~1,400 rows through its sorter); the figures are the same, in the same order.
   it('sum each marginal of the cases created on its own: one kind, grouped by street and its own column', async () => {
-    const db = await createPrismaClient(t.url);
-    const base = readerOf(db);
-    const sent: string[] = [];
-    const read = Object.assign(
-      <T>(sql: string, ...args: SqlValue[]) => {
-        sent.push(sql);
-        return base<T>(sql, ...args);
-      },
-      { dialect: base.dialect },
-    );
-    attachReaderPool(db, { all: read, close: async () => {} });
+    const { db, sent } = await recordedReads();
     try {
       for (const streetId of [null, await createCaseFactory(t.db).streetId(STREETS[0]!)]) {
         sent.length = 0;
         const period = p('2026-10-01', '2026-10-31');
         const viaRead: typeof loadStatsRows = (_db, ...rest) => loadStatsRows(db, ...rest);
         expect(await figures(viaRead, period, streetId)).toEqual(await figures(loadStatsRowsDirect, period, streetId));
-        const created = sent.filter((sql) => /createdBy/.test(sql));
-        expect(created, sent.join('\n')).toHaveLength(3);
+        const created = sent.map((s) => s.sql).filter((sql) => /createdBy/.test(sql));
+        expect(created, sent.map((s) => s.sql).join('\n')).toHaveLength(3);
         for (const sql of created) {
           expect(sql.match(/createdBy\w+/g), sql).toHaveLength(1);
           expect(sql, sql).toMatch(/GROUP BY 1, 2 ORDER BY 1, 2$/);
@@ -499,17 +508,7 @@ describe('statistics from rollups', () => {
   // of SQLite CPU, 1.4 ms on PostgreSQL); an index led by the outcome that carries the columns
   // the count reads answers it alone (0.2 and 0.6 ms).
   it("count a period's settled patrol findings from an index alone", async () => {
-    const db = await createPrismaClient(t.url);
-    const base = readerOf(db);
-    const sent: Array<{ sql: string; args: SqlValue[] }> = [];
-    const read = Object.assign(
-      <T>(sql: string, ...args: SqlValue[]) => {
-        sent.push({ sql, args });
-        return base<T>(sql, ...args);
-      },
-      { dialect: base.dialect },
-    );
-    attachReaderPool(db, { all: read, close: async () => {} });
+    const { db, base, sent } = await recordedReads();
     try {
       await loadStatsRows(db, p('2026-10-01', '2026-10-31'), null, NOW);
       const settled = sent.filter((s) => /FROM "PatrolFinding"/.test(s.sql));
@@ -552,17 +551,7 @@ describe('statistics from rollups', () => {
   // per street they read 12 times the rows they give (30 days at 1M cases: 744 trend rows for 62,
   // 839 department rows for 10). Rows kept for the whole district (streetId -1) give them as read.
   it("read the district's trend, department events and cases due from the district's own rows", async () => {
-    const db = await createPrismaClient(t.url);
-    const base = readerOf(db);
-    const sent: Array<{ sql: string; args: SqlValue[] }> = [];
-    const read = Object.assign(
-      <T>(sql: string, ...args: SqlValue[]) => {
-        sent.push({ sql, args });
-        return base<T>(sql, ...args);
-      },
-      { dialect: base.dialect },
-    );
-    attachReaderPool(db, { all: read, close: async () => {} });
+    const { db, sent } = await recordedReads();
     try {
       const period = p('2026-10-01', '2026-10-31');
       const viaRead: typeof loadStatsRows = (_db, ...rest) => loadStatsRows(db, ...rest);
