@@ -6,6 +6,7 @@
 // for the case list, the case detail and the statistics, /healthz p99 meanwhile and the longest
 // event-loop stall, against a server in this process or N main.ts processes behind a balancer
 // (api-bench-server.ts). Targets (issue 17.5): p99 < 100 ms, /healthz p99 < 50 ms, no stall > 50 ms.
+import { benchSearchTerms } from './api-search-terms.ts';
 import http from 'node:http';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -71,21 +72,7 @@ export async function run(argv: string[] = []): Promise<void> {
   const numbers = (await db.case.findMany({ select: { number: true }, take: 500, orderBy: { id: 'desc' } })).map(
     (c) => c.number,
   );
-  // Search terms (issue 17.5): each row asks its terms in turn, so no one answer is cached. Words
-  // of the seeded reports (api-seed-data.ts: the power list's item names, the places, the
-  // openers and tails), one and two characters included (the commonest Chinese searches), and
-  // fragments of numbers of cases spread over the year.
-  const sampled = await db.case.findMany({
-    select: { number: true },
-    where: { id: { in: Array.from({ length: 8 }, (_, i) => Math.max(1, Math.floor(((i + 0.5) * cases) / 8))) } },
-  });
-  const searches: Record<string, string[]> = {
-    common: ['垃圾', '噪声', '燃气', '广告'],
-    rare: ['露天烧烤', '家禽家畜', '飞线充电', '黑气点'],
-    address: ['唐家墩路', '花楼街', '民意四路', '江汉路1'],
-    number: sampled.map((c) => c.number.slice(5, 14)), // "261105-00": up to 99 cases of one day
-    char: ['烤', '困', '禽', '路'],
-  };
+  const searches = await benchSearchTerms(db, cases);
   const turn: Record<string, number> = {};
   const search = (kind: string) => () => {
     const terms = searches[kind]!;

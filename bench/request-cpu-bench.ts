@@ -8,6 +8,7 @@
 // (read from /proc: the server must run on this machine). On PostgreSQL a second, short pass
 // through a logging relay (test/helpers/pg-wire-log.ts) counts the statements one request sends
 // and how many of them PostgreSQL had to parse (a named prepared statement is parsed once per connection).
+import { benchSearchTerms } from './api-search-terms.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -74,23 +75,13 @@ export async function run(argv: string[] = []): Promise<void> {
     never: newDays,
     public: () => '/public',
   };
-  // The API benchmark's search rows (api-bench.ts `searches`): search-KIND as the district
+  // The API benchmark's search rows (benchSearchTerms): search-KIND as the district
   // admin asks them, lead-KIND as the team lead of 万松街道 does; each asks its terms in turn.
   const wansong = await db.street.findUniqueOrThrow({ where: { name: '万松街道' } });
   const lead = await db.person.create({ data: { displayName: '张队长', role: 'team_lead', streetId: wansong.id } });
   const leadAuth = `Bearer ${await issueToken(db, lead.id, 'bench')}`;
   const lastId = numbers.length ? ((await db.case.findUnique({ where: { number: numbers[0]! } }))?.id ?? 0) : 0;
-  const sampled = await db.case.findMany({
-    select: { number: true },
-    where: { id: { in: Array.from({ length: 8 }, (_, i) => Math.max(1, Math.floor(((i + 0.5) * lastId) / 8))) } },
-  });
-  const searches: Record<string, string[]> = {
-    common: ['垃圾', '噪声', '燃气', '广告'],
-    rare: ['露天烧烤', '家禽家畜', '飞线充电', '黑气点'],
-    address: ['唐家墩路', '花楼街', '民意四路', '江汉路1'],
-    number: sampled.map((c) => c.number.slice(5, 14)),
-    char: ['烤', '困', '禽', '路'],
-  };
+  const searches = await benchSearchTerms(db, lastId);
   for (const [kind, terms] of Object.entries(searches)) {
     const ask = () => `/api/cases?q=${encodeURIComponent(terms[++k % terms.length]!)}`;
     rows[`search-${kind}`] = ask;
