@@ -16,6 +16,40 @@ const t = await createTestDb('sqlite');
 const dbFile = t.url.replace(/^file:/, '');
 afterAll(() => t.db.$disconnect());
 
+/**
+ * A world on the test's database with every report given one 1280-px bench photo (`maxKb`:
+ * re-encoded to fit, as --photo-kb does): the photos, the first one's bytes as the emulator
+ * serves them, and the point its EXIF should hold.
+ */
+async function withOnePhoto(
+  name: string,
+  opts: { maxKb?: number },
+  check: (p: {
+    photos: Awaited<ReturnType<typeof prepareBenchPhotos>>;
+    bytes: Buffer;
+    point: [number, number];
+  }) => Promise<void>,
+): Promise<void> {
+  const clock = createFakeClock('2026-03-02T02:00:00Z');
+  const world = await startIntakeWorld({ name, synchronous: 'full', dbFile, clock: clock.now });
+  try {
+    const points = world.points(10);
+    const photos = await prepareBenchPhotos({
+      emu: world.emu,
+      fraction: 1,
+      ranges: [[0, 1]],
+      points,
+      longSide: 1280,
+      ...(opts.maxKb ? { maxKb: opts.maxKb } : {}),
+    });
+    const document = photos.photoOf(0)!.document as { file_id: string };
+    const [lat, lng] = reportPoint(0, points);
+    await check({ photos, bytes: world.emu.files.get(document.file_id)!.bytes, point: [lat, lng] });
+  } finally {
+    await world.close(false, () => {});
+  }
+}
+
 describe('intake benchmark with photos', () => {
   it('gives the asked share of reports a photo, spread over the run', () => {
     const with25 = Array.from({ length: 100 }, (_, i) => hasPhoto(i, 0.25));
@@ -29,61 +63,27 @@ describe('intake benchmark with photos', () => {
     expect(photoSize(1280)).toEqual({ width: 1280, height: 960 });
     expect(photoSize(2304)).toEqual({ width: 2304, height: 1728 });
     expect(() => photoSize(Number('abc'))).toThrow(/--photo-px/);
-    const clock = createFakeClock('2026-03-02T02:00:00Z');
-    const world = await startIntakeWorld({ name: 'test', synchronous: 'full', dbFile, clock: clock.now });
-    try {
-      const points = world.points(10);
-      const photos = await prepareBenchPhotos({
-        emu: world.emu,
-        fraction: 1,
-        ranges: [[0, 1]],
-        points,
-        longSide: 1280,
-      });
+    await withOnePhoto('test', {}, async ({ photos, bytes, point }) => {
       expect([photos.width, photos.height]).toEqual([1280, 960]);
       // Telegram's recompressed photo is ~100–250 KB; this noisy one is a little larger, far below 1.5 MB.
       expect(photos.bytes).toBeLessThan(600_000);
-      const document = photos.photoOf(0)!.document as { file_id: string };
-      const bytes = world.emu.files.get(document.file_id)!.bytes;
       expect(await sharp(bytes).metadata()).toMatchObject({ width: 1280, height: 960 });
-      const [lat, lng] = reportPoint(0, points);
       const gps = await exifr.gps(bytes);
-      expect(gps.latitude).toBeCloseTo(lat, 4);
-      expect(gps.longitude).toBeCloseTo(lng, 4);
-    } finally {
-      await world.close(false, () => {});
-    }
+      expect(gps.latitude).toBeCloseTo(point[0], 4);
+      expect(gps.longitude).toBeCloseTo(point[1], 4);
+    });
   });
 
   it('re-encodes the photo to at most --photo-kb KB, as messengers recompress, EXIF GPS still added', async () => {
     expect(photoKilobytes(undefined)).toBeUndefined();
     expect(photoKilobytes('200')).toBe(200);
     for (const bad of ['abc', '0', '12.5', '99999']) expect(() => photoKilobytes(bad)).toThrow(/--photo-kb/);
-    const world = await startIntakeWorld({
-      name: 'test-kb',
-      synchronous: 'full',
-      dbFile,
-      clock: createFakeClock('2026-03-02T02:00:00Z').now,
-    });
-    try {
-      const points = world.points(10);
-      const photos = await prepareBenchPhotos({
-        emu: world.emu,
-        fraction: 1,
-        ranges: [[0, 1]],
-        points,
-        longSide: 1280,
-        maxKb: 200,
-      });
+    await withOnePhoto('test-kb', { maxKb: 200 }, async ({ photos, bytes, point }) => {
       expect(photos.bytes).toBeLessThanOrEqual(200_000);
       expect(photos.bytes).toBeGreaterThan(100_000); // the highest quality that fits, not the lowest
-      const document = photos.photoOf(0)!.document as { file_id: string };
-      const bytes = world.emu.files.get(document.file_id)!.bytes;
       expect(await sharp(bytes).metadata()).toMatchObject({ width: 1280, height: 960 });
-      expect((await exifr.gps(bytes)).latitude).toBeCloseTo(reportPoint(0, points)[0], 4);
-    } finally {
-      await world.close(false, () => {});
-    }
+      expect((await exifr.gps(bytes)).latitude).toBeCloseTo(point[0], 4);
+    });
   });
 
   it('sends a phone photo through the Telegram download path into the report, on the database it was given', async () => {
