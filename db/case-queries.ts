@@ -28,9 +28,9 @@ import {
   caseTextSearchSql,
   SEARCH_MANY_FROM,
   SEARCH_TOTAL_CAP,
+  searchMemory,
   type FoundTerm,
-  type KnownTrigrams,
-  type PgTermSample,
+  type SearchMemory,
   type SearchBreadth,
 } from './case-text-search.ts';
 import type { Engine } from './db-engine.ts';
@@ -689,26 +689,11 @@ export interface CaseKeysetPage {
   pageSize: number;
   nextCursor: string | null;
 }
-/** Per client: the terms of one or two characters found to be 'most' (caseTextMatches). */
-const mostTerms = new WeakMap<Db, Set<string>>();
-const mostTermsOf = (db: Db) => {
-  const known = mostTerms.get(db) ?? new Set<string>();
-  mostTerms.set(db, known);
-  return known;
-};
-/** Per client: the trigrams of the terms of one or two characters looked up (caseTextMatches). */
-const vocabularies = new WeakMap<Db, Map<string, KnownTrigrams>>();
-const vocabularyOf = (db: Db) => {
-  const known = vocabularies.get(db) ?? new Map<string, KnownTrigrams>();
-  vocabularies.set(db, known);
-  return known;
-};
-
-/** Per client: PostgreSQL's sample of the searched cases (caseTextMatches). */
-const pgSamples = new WeakMap<Db, PgTermSample>();
-const pgSampleOf = (db: Db) => {
-  const known = pgSamples.get(db) ?? { values: [], elements: new Map<string, number>(), uses: 0 };
-  pgSamples.set(db, known);
+/** Per client: what the text search keeps between requests (caseTextMatches). */
+const searchMemories = new WeakMap<Db, SearchMemory>();
+const searchMemoryOf = (db: Db) => {
+  const known = searchMemories.get(db) ?? searchMemory();
+  searchMemories.set(db, known);
   return known;
 };
 
@@ -720,9 +705,7 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const dialect = engineOfClient(db);
   const walk = dialect === 'sqlite';
   const text = query.q?.trim();
-  const found = text
-    ? await caseTextMatches(dialect, readerOf(db), text, mostTermsOf(db), vocabularyOf(db), pgSampleOf(db))
-    : null;
+  const found = text ? await caseTextMatches(dialect, readerOf(db), text, searchMemoryOf(db)) : null;
   const narrowed = visibilityScope(actor).kind !== 'all' || streetId !== null;
   // PostgreSQL: within a street filter or a department a 'many' term keeps the index (see
   // PG_MOST_FROM); a team lead's own street walks its index (pgWalkArms).

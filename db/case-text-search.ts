@@ -149,6 +149,22 @@ export const SEARCH_MANY_FROM = 2000;
 export const SEARCH_TOTAL_CAP = 200;
 
 /**
+ * What caseTextMatches keeps between requests, one per database client (speed only: results are
+ * always LIKE's): SQLite's 'most' terms and the trigrams of short terms looked up, PostgreSQL's
+ * sample of the searched cases.
+ */
+export interface SearchMemory {
+  mostTerms: Set<string>;
+  vocabulary: Map<string, KnownTrigrams>;
+  pgSample: PgTermSample;
+}
+export const searchMemory = (): SearchMemory => ({
+  mostTerms: new Set(),
+  vocabulary: new Map(),
+  pgSample: { values: [], elements: new Map(), uses: 0 },
+});
+
+/**
  * How many cases hold the term, from the index alone (SQLite: its matches are exactly the
  * cases found, one row per case), counted only under SEARCH_MANY_FROM (null past it), and so
  * its breadth; null for a term holding the sentinel. PostgreSQL counts nothing: its breadth
@@ -158,10 +174,9 @@ export async function caseTextMatches(
   dialect: Engine,
   read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
   term: string,
-  mostTerms: Set<string> = new Set(),
-  vocabulary: Map<string, KnownTrigrams> = new Map(),
-  pgSample: PgTermSample = { values: [], elements: new Map(), uses: 0 },
+  memory: SearchMemory = searchMemory(),
 ): Promise<{ matches: number | null; breadth: SearchBreadth; found?: FoundTerm } | null> {
+  const { mostTerms, vocabulary, pgSample } = memory;
   if (term.includes(SENTINEL)) return null;
   if (dialect === 'postgres') return { matches: null, breadth: await pgSearchBreadth(read, term, pgSample) };
   const folded = asciiLower(term);
