@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs, { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { checkFileKey, type FileStore } from '../core/evidence/file-store-port.ts';
 import { sha256Hex } from '../core/evidence/sha256-fns.ts';
 
@@ -81,19 +82,26 @@ function isMissing(err: unknown): boolean {
   return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR';
 }
 
-/** node:fs's callback API as a promise: about a third less event-loop time per call than fs/promises' FileHandle. */
-function call<T>(f: (...a: never[]) => void, ...args: unknown[]): Promise<T> {
-  return new Promise<T>((resolve, reject) =>
-    (f as (...a: unknown[]) => void)(...args, (err: Error | null, value: T) => (err ? reject(err) : resolve(value))),
-  );
-}
+/**
+ * node:fs's callback API, promisified: about a third less event-loop time per call than
+ * fs/promises' FileHandle, which intake's photo writes pay on the loop.
+ */
+const fsCall = {
+  open: promisify(fs.open),
+  write: promisify(fs.write),
+  fsync: promisify(fs.fsync),
+  fchmod: promisify(fs.fchmod),
+  close: promisify(fs.close),
+  mkdir: promisify(fs.mkdir),
+  rename: promisify(fs.rename),
+};
 
 async function fsyncDir(dir: string): Promise<void> {
-  const fd = await call<number>(fs.open, dir, 'r');
+  const fd = await fsCall.open(dir, 'r');
   try {
-    await call(fs.fsync, fd);
+    await fsCall.fsync(fd);
   } finally {
-    await call(fs.close, fd);
+    await fsCall.close(fd);
   }
 }
 
@@ -109,22 +117,22 @@ async function writeFileAtomic(file: string, bytes: Buffer, mode: number): Promi
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number;
   try {
-    fd = await call<number>(fs.open, tmp, 'wx', mode);
+    fd = await fsCall.open(tmp, 'wx', mode);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    await call(fs.mkdir, dir, { recursive: true });
-    fd = await call<number>(fs.open, tmp, 'wx', mode);
+    await fsCall.mkdir(dir, { recursive: true });
+    fd = await fsCall.open(tmp, 'wx', mode);
   }
   try {
     try {
       for (let done = 0; done < bytes.length;)
-        done += await call<number>(fs.write, fd, bytes, done, bytes.length - done, null);
-      await call(fs.fsync, fd);
-      await call(fs.fchmod, fd, mode); // open's mode is filtered by the umask; the stored mode is deliberate
+        done += (await fsCall.write(fd, bytes, done, bytes.length - done, null)).bytesWritten;
+      await fsCall.fsync(fd);
+      await fsCall.fchmod(fd, mode); // open's mode is filtered by the umask; the stored mode is deliberate
     } finally {
-      await call(fs.close, fd);
+      await fsCall.close(fd);
     }
-    await call(fs.rename, tmp, file);
+    await fsCall.rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
