@@ -112,7 +112,7 @@ export function createSharedConnection(
       for (const s of b.settle) s.resolve();
       return;
     }
-    wal.durable().then(
+    wal.committed().then(
       () => b.settle.forEach((s) => s.resolve()),
       (err: unknown) => b.settle.forEach((s) => s.reject(err)),
     );
@@ -275,6 +275,13 @@ export interface WalDurability {
 interface WalSyncer extends WalDurability {
   /** Resolves once everything committed so far is on disk: one fsync shared by all who wait meanwhile. */
   durable(): Promise<void>;
+  /**
+   * A batch of raw units was just committed: durable() when it changed rows; a batch that only
+   * read (every API request's sign-in, db/token-store.ts) waits for the fsync under way only, as
+   * a read through Prisma does (after()), instead of starting one of its own that every request
+   * and /healthz then waited for.
+   */
+  committed(): Promise<void>;
   /** `p`'s result, after the WAL fsync when the connection changed rows (Prisma's own writes). */
   after<T>(p: Promise<T>): Promise<T>;
   /** Waits for the fsync under way, then closes the WAL's descriptor (the connection is closing). */
@@ -363,17 +370,22 @@ function walSyncer(clientOf: () => Database.Database | null, enabled: boolean): 
     return moved;
   }
 
+  const underWay = async () => {
+    await (next ?? running);
+  };
+
   return {
     enabled,
     stats,
     durable,
+    committed: () => (changed() ? durable() : underWay()),
     async after(p) {
       const r = await p;
       if (!enabled) return r;
       // A write waits for its own fsync; a read waits for one already under way, so nothing it
       // returns was written by a commit that is not on disk yet (as with FULL, where none is).
       if (changed()) await durable();
-      else await (next ?? running);
+      else await underWay();
       return r;
     },
     async close() {
