@@ -47,6 +47,8 @@ const CASE_TYPES: Record<(typeof CASE_COLUMNS)[number], string> = {
   updatedAt: 'timestamp',
   resolvedAt: 'timestamp',
   closedAt: 'timestamp',
+  overdueNotifiedAt: 'timestamp',
+  overdueEscalatedAt: 'timestamp',
 };
 
 /** The tables the seeder fills by the million, whose secondary indexes are built after the load. */

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { caseNumber } from '../core/case/case-format-fns.ts';
 import { CaseNumberError } from '../core/errors.ts';
-import type { SqlTx } from './sql-connection.ts';
+import type { SqlTx, SqlValue } from './sql-connection.ts';
 
 /**
  * Takes the day's next case number ("CaseCounter"). The upsert locks the day's counter row until
@@ -88,16 +88,24 @@ export function createPendingNumbers() {
     },
     /**
      * The unit's last writes: each placeholder becomes the day's next number. Returns the
-     * replacements made, so the unit's result can say the real numbers too.
+     * replacements made, so the unit's result can say the real numbers too. `first`: a write of
+     * other shared rows (the unit's rollups) that goes in the same statement, before the counter
+     * (so every unit locks them in that order), or alone when no number is pending.
      */
-    async settle(tx: SqlTx): Promise<Array<[string, string]>> {
+    async settle(
+      tx: SqlTx,
+      first: { sql: string; params: SqlValue[] } | null = null,
+    ): Promise<Array<[string, string]>> {
       const done: Array<[string, string]> = [];
       const events = `{${[...eventIds].join(',')}}`;
       const outbox = `{${[...outboxCaseIds].join(',')}}`;
-      for (const p of pending) {
+      if (first && !pending.length) await tx.run(first.sql, ...first.params);
+      for (const [i, p] of pending.entries()) {
+        const before = i === 0 ? first : null;
         // Usually one statement: from the counter's lock to COMMIT nothing else runs.
         const r = (await tx.get<{ last: number; number: string | null }>(
-          SETTLE,
+          before ? settleAfter(before.sql) : SETTLE,
+          ...(before?.params ?? []),
           p.key,
           caseNumber(p.prefix, p.key, 0).slice(0, -4),
           p.placeholder,
@@ -157,6 +165,22 @@ const SETTLE = `WITH "n" AS (${TAKE} RETURNING "last"),
   UPDATE "OutboxMessage" SET "payload" = replace("payload", ?, "c"."number") FROM "c"
   WHERE "OutboxMessage"."caseId" = ANY (?::int[]) AND strpos("OutboxMessage"."payload", ?) > 0 RETURNING 1)
 SELECT "num"."last", (SELECT "c"."number" FROM "c") AS "number" FROM "num"`;
+
+/**
+ * SETTLE preceded by another write (`sql`, an INSERT without RETURNING) as its first CTE. The
+ * counter's row is taken from a SELECT over that CTE's rows, so PostgreSQL runs the write to its
+ * end before it locks the counter: the same order in every unit.
+ */
+const settleAfter = (sql: string): string => {
+  const take = `INSERT INTO "CaseCounter" ("day", "last") SELECT ?::text, 1 FROM (SELECT COUNT(*) FROM "w") "written"
+  ON CONFLICT ("day") DO UPDATE SET "last" = "CaseCounter"."last" + 1`;
+  const settle = SETTLE.replace(
+    `WITH "n" AS (${TAKE} RETURNING "last")`,
+    `WITH "w" AS (${sql} RETURNING 1),\n"n" AS (${take} RETURNING "last")`,
+  );
+  if (settle === SETTLE) throw new Error('SETTLE changed: settleAfter no longer writes first');
+  return settle;
+};
 
 export type PendingNumbers = ReturnType<typeof createPendingNumbers>;
 

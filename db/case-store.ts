@@ -12,7 +12,14 @@ import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { jsonList } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
 import { rollupEvent } from './stats-event-rollup.ts';
-import { rollupCaseChange, rollupCaseOf, rollupRating, rollupState } from './stats-rollup.ts';
+import {
+  deferredRollups,
+  deferRollups,
+  rollupCaseChange,
+  rollupCaseOf,
+  rollupRating,
+  rollupState,
+} from './stats-rollup.ts';
 import { noteCaseChange } from './case-changes.ts';
 import { TALLY_COLUMNS, tallyCaseChange, tallyKeyOf, tallyKeyOfCase } from './case-tally.ts';
 
@@ -702,13 +709,15 @@ export function createCaseStore(db: Db, enqueue: EnqueueForPeople): CaseStore {
         // everything else, and the numbers last of all.
         const pending = tx.dialect === 'postgres' ? createPendingNumbers() : null;
         const late: LateWrites = tx.dialect === 'postgres' ? [] : null;
+        // And its rollup rows (the district's one per day among them) in the numbers' statement.
+        if (pending) deferRollups(tx);
         const result = await fn(caseTx(tx, notices, pending, late));
         for (const n of combineNotices(notices)) {
           await enqueue(tx, n.personIds, n.message, n.dedupeKey, n.caseId);
           pending?.noteMessage(n.caseId, json(n.message));
         }
         await flushLate(late);
-        return pending ? withNumbers(result, await pending.settle(tx)) : result;
+        return pending ? withNumbers(result, await pending.settle(tx, deferredRollups(tx))) : result;
       });
       noteCaseChange(db); // committed: caches of anonymous pages start afresh (db/case-changes.ts)
       return result;

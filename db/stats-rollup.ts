@@ -1,6 +1,7 @@
 import {
   caseRollup,
   KEY_COLUMNS,
+  rollupKeyOf,
   MEASURES,
   netDeltas,
   ratingRollup,
@@ -9,7 +10,7 @@ import {
 } from '../core/stats/rollup-fns.ts';
 import { NEVER_DUE_STATUSES } from '../core/stats/assessment-rules.ts';
 import type { Engine } from './db-engine.ts';
-import type { SqlTx } from './sql-connection.ts';
+import type { SqlTx, SqlValue } from './sql-connection.ts';
 import { countTrue, districtDate } from './sql-dialect.ts';
 import { CLOSED_BY_DEADLINE, HANDLED_ON_TIME, list } from './stats-sql.ts';
 import { rebuildEventRollups, rollupEventsOfCaseChange } from './stats-event-rollup.ts';
@@ -98,16 +99,49 @@ export const DISTRICT_KINDS: readonly string[] = ['opened', 'closed'];
 export const districtTrendRollupSql = (): string =>
   districtRollupSql('StatsRollup', KEY_COLUMNS, MEASURES, DISTRICT_KINDS);
 
+/**
+ * PostgreSQL units whose rollup rows are written last (db/case-store.ts), and what their changes
+ * added up to so far. The rows a registration adds to are shared: the district's own rows (one
+ * per day and kind) by every registration, a street's by every one there. A row written is locked
+ * until COMMIT, and every other unit adding to it waits: written last, in one statement with the
+ * day's case number (db/case-number-alloc.ts settle), the lock is held for that round trip only.
+ */
+const deferred = new WeakMap<SqlTx, RollupDelta[]>();
+
+/** From now on this unit's rollup rows wait for deferredRollups (taken just before COMMIT). */
+export function deferRollups(tx: SqlTx): void {
+  deferred.set(tx, []);
+}
+
+/**
+ * The unit's deferred rollup rows as one upsert (null: none), and stops deferring. Rows are
+ * sorted by key, so any two units lock the rows they share in the same order.
+ */
+export function deferredRollups(tx: SqlTx): { sql: string; params: SqlValue[] } | null {
+  const deltas = deferred.get(tx);
+  deferred.delete(tx);
+  const rows = netDeltas(deltas ?? []);
+  if (!rows.length) return null;
+  const keyed = rows.map((d) => [rollupKeyOf(d), d] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { sql: upsert(rows.length), params: keyed.flatMap(([, d]) => COLUMNS.map((c) => d[c])) };
+}
+
 async function apply(tx: SqlTx, deltas: readonly RollupDelta[]): Promise<void> {
   // Netted after the blocks are added: a day moved within a block leaves that block as it was,
   // and each key is written once, as a multi-row ON CONFLICT DO UPDATE requires on PostgreSQL.
-  const rows = netDeltas([
+  const expanded = [
     ...withDistrictRows(
       deltas.filter((d) => !BLOCKED_KINDS.includes(d.kind)),
       DISTRICT_KINDS,
     ),
     ...withBlocks(deltas.filter((d) => BLOCKED_KINDS.includes(d.kind))),
-  ]);
+  ];
+  const later = deferred.get(tx);
+  if (later) {
+    later.push(...expanded); // sums commute: written at the unit's end, they add up the same
+    return;
+  }
+  const rows = netDeltas(expanded);
   if (rows.length) await tx.run(upsert(rows.length), ...rows.flatMap((d) => COLUMNS.map((c) => d[c])));
 }
 

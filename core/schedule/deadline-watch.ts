@@ -35,6 +35,13 @@ export interface DeadlineWatchDeps {
   ): Promise<Array<{ personIds: number[]; message: OutboundMessage; key: string }>>;
   /** Cases per step and pass; the rest wait for the next minute. */
   batchSize?: number;
+  /**
+   * Cases per pass over all five steps (default 100), shared among them. A backlog (a city
+   * importing a year of old cases, none of them notified) once made every pass do up to 100
+   * cases per step, escalations and verifications being whole use-cases, minute after minute for
+   * hours, on the process that also takes residents' reports.
+   */
+  casesPerRun?: number;
 }
 
 export interface DeadlineWatch {
@@ -53,7 +60,12 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
   const { port } = deps;
   const logger = deps.logger.child({ component: 'deadline-watch' });
   const t = deps.t ?? createTemplateCatalogue(SCHEDULE_MESSAGES).t;
-  const limit = deps.batchSize ?? 100;
+  const batchSize = deps.batchSize ?? 100;
+  const casesPerRun = deps.casesPerRun ?? 100;
+  // A step's cases this pass (run() narrows it to the step's share of the pass's budget), and
+  // the cases the steps took up, done or not (a declined escalation costs as much as one made).
+  let limit = batchSize;
+  let taken = 0;
   const vars = (c: WatchedCase, extra: TemplateVars = {}): TemplateVars => ({
     number: c.number,
     matter: c.matter,
@@ -84,6 +96,7 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
   ): Promise<number> {
     let done = 0;
     for (const item of items) {
+      taken++;
       try {
         if (await fn(item)) done++;
       } catch (err) {
@@ -192,18 +205,30 @@ export function createDeadlineWatch(deps: DeadlineWatchDeps): DeadlineWatch {
 
     async run(now) {
       // Overdue before escalation, so a case found late still gets its 督办 before the bureau hears.
-      for (const step of [
+      const steps = [
         watch.notifyResponseOverdue,
         watch.remindDueSoon,
         watch.notifyOverdue,
         watch.escalateOverdue,
         watch.autoVerifyResolved,
-      ]) {
-        try {
-          await step(now);
-        } catch (err) {
-          logger.error({ step: step.name, err: describeError(err) }, 'deadline step failed; retrying next pass');
+      ];
+      // Each step may take its share of what the pass has left (so a backlog in one never holds
+      // the others up); a step that had less to do leaves the rest to the steps after it.
+      let left = casesPerRun;
+      try {
+        for (const [i, step] of steps.entries()) {
+          limit = Math.min(batchSize, Math.ceil(left / (steps.length - i)));
+          if (limit <= 0) break;
+          const before = taken;
+          try {
+            await step(now);
+          } catch (err) {
+            logger.error({ step: step.name, err: describeError(err) }, 'deadline step failed; retrying next pass');
+          }
+          left -= taken - before;
         }
+      } finally {
+        limit = batchSize;
       }
     },
   };
