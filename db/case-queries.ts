@@ -331,7 +331,8 @@ function streetSearchTotalSql(
   const street = filters.length
     ? countSql(and([ids, inStreet, ...filters]), reach)
     : { text: String(Math.min(reach, (JSON.parse(found.ids) as unknown[]).length)), params: [] };
-  const rest = countSql(and([elsewhere, ...filterParts(q, streetId, now, false, 'sqlite', 'few', found)]), reach);
+  // Elsewhere, LIKE itself ('most'): the set would be built only to be tested on a handful of cases.
+  const rest = countSql(and([elsewhere, ...filterParts(q, streetId, now, false, 'sqlite', 'most')]), reach);
   return { text: `(${street.text} + ${rest.text})`, params: [...street.params, ...rest.params] };
 }
 
