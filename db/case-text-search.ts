@@ -18,7 +18,9 @@ import type { Engine } from './db-engine.ts';
  * (consecutive trigrams are consecutive characters). A term of one or two characters has no
  * trigram of its own: it is every trigram that begins with it, from the index's vocabulary
  * ("CaseSearchTerm"; the sentinels make one begin at every character, the last ones too), OR'ed.
- * A term holding the sentinel itself stays a LIKE scan (no one types char(1)).
+ * A term holding the sentinel itself stays a LIKE scan (no one types char(1)). A fourth column,
+ * "street" (migrations/*_case_search_street), holds one token per street that no term can meet:
+ * a team lead's search asks for the street's matches alone (caseTextMatches).
  */
 export function caseTextSearchSql(
   dialect: Engine,
