@@ -220,18 +220,22 @@ export async function caseTextMatches(
   // a rare word, 露天烧烤: 7,154 of 1M cases), the same query within the street, answered by the
   // index's "street" column (migrations/*_case_search_street): ~600 matches, all of them, where
   // counting 201 of the street's fetched ~2,400 of the district's cases scattered over the file to
-  // test their street (1 ms where that count took 2-5). Dense ones (垃圾) keep the district's: a
-  // street holds thousands of them. In rowid order, which the index walks faster than backwards:
+  // test their street (1 ms where that count took 2-5). Only where the street should hold fewer
+  // than STREET_FEW_EXPECTED: its cases ("CaseTally") at the density of the district's newest
+  // SEARCH_MANY_FROM matches (露天烧烤: 2,000 in 277,000 ids, 万松街道's 84,000 cases: ~600; it
+  // has 596). Denser ones keep the district's (噪声: ~2,300 expected; the street's query cost 2 ms
+  // to find 2,000 and be dropped). In rowid order, which the index walks faster than backwards:
   // under SEARCH_MANY_FROM they are all the street's, and past it they are not used.
   const inStreet =
     street === undefined
       ? { text: 'NULL', params: [] }
       : {
-          text: `CASE WHEN json_extract(f."found", '$[0]') >= ${SEARCH_MANY_FROM} AND f."to" - json_extract(f."found", '$[1]') > ${SPARSE_SPAN} THEN (
+          text: `CASE WHEN json_extract(f."found", '$[0]') >= ${SEARCH_MANY_FROM} AND f."to" - json_extract(f."found", '$[1]') > ${SPARSE_SPAN}
+            AND ${SEARCH_MANY_FROM} * (SELECT COALESCE(SUM(t."n"), 0) FROM "CaseTally" t WHERE t."streetId" = ?) < ${STREET_FEW_EXPECTED} * (f."to" - json_extract(f."found", '$[1]')) THEN (
             SELECT json_array(COUNT(*), MIN(s."r"), json_group_array(s."r"))
             FROM (SELECT "rowid" AS "r" FROM "CaseSearch" WHERE "CaseSearch" MATCH '(' || q."m" || ') AND street : "' || char(1, ${STREET_TOKEN_BASE} + ?, 1) || '"' LIMIT ${SEARCH_MANY_FROM}) AS s
           ) END`,
-          params: [String(street.id)],
+          params: [String(street.id), String(street.id)],
         };
   const [row] = await read(
     `${query},
@@ -367,6 +371,9 @@ const SENTINEL = '\u0001';
  * (migrations/*_case_search_street): the two must agree.
  */
 const STREET_TOKEN_BASE = 0xf0000;
+
+/** See caseTextMatches: a street's matches are asked for where about this many are expected, or fewer. */
+const STREET_FEW_EXPECTED = 1500;
 
 /** Sparse matches (caseTextSearchSql): the newest SEARCH_MANY_FROM span more case ids than this (under one in 30). */
 const SPARSE_SPAN = 30 * SEARCH_MANY_FROM;
