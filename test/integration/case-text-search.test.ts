@@ -492,14 +492,14 @@ forEachEngine((t) => {
     await f.case({ reporterId: lead.id, street: null, text: `${term} 自己上报`, address: null });
     const followed = await f.case({ reporterId: resident.id, street: '北湖街道', text: `${term} 关注`, address: null });
     await f.follow(followed.id, lead.id);
-    const check = async (label: string) => {
-      const matching = await likeNumbers(term);
+    const check = async (label: string, word = term) => {
+      const matching = await likeNumbers(word);
       const everything = await everyItem(lead, { pageSize: 500 });
       const expected = everything.filter((c) => matching.has(c.number)).map((c) => c.number);
       expect(expected.length, label).toBeGreaterThan(SEARCH_TOTAL_CAP);
       expect(expected.length, label).toBeLessThan(SEARCH_MANY_FROM);
       expect(
-        (await everyItem(lead, { q: term, pageSize: 100 })).map((c) => c.number),
+        (await everyItem(lead, { q: word, pageSize: 100 })).map((c) => c.number),
         label,
       ).toEqual(expected);
       const asked: Array<Partial<CaseListQuery>> = [
@@ -511,7 +511,7 @@ forEachEngine((t) => {
       ];
       for (const q of asked) {
         seen.length = 0;
-        const p = await listCases(db, lead.actor, query({ q: term, pageSize: 20, ...q }), clock.now());
+        const p = await listCases(db, lead.actor, query({ q: word, pageSize: 20, ...q }), clock.now());
         const want = expected.filter((n) => {
           const c = everything.find((x) => x.number === n)!;
           return (!q.overdue || c.overdue) && (!q.status || c.status === q.status);
@@ -543,6 +543,8 @@ forEachEngine((t) => {
       }
     };
     await check('as written');
+    // Two characters: the trigrams that begin with them (the vocabulary), within the street.
+    await check('two characters', '疏遗');
     // Street corrections: one case into the lead's street, one out of it.
     const [outside, inside] = await Promise.all([
       db.case.findFirstOrThrow({ where: { text: { startsWith: term }, streetId: null, reporterId: resident.id } }),
