@@ -305,6 +305,37 @@ function tallyTotalSql(
   return { text: `(${tallied.text} + ${rest.text})`, params: [...tallied.params, ...rest.params] };
 }
 
+/**
+ * SQLite, a team lead's search whose street's matches are all known (FoundTerm.street): the
+ * total arm by arm (scopeArms; disjoint, so the sum is exact below the cap), each capped at
+ * `reach`. The street's is the count of its matches when nothing else filters, else those of them
+ * the filters keep, reached by id; the lead's cases elsewhere (a handful) are tested with LIKE.
+ * As one OR over the scope, the count gathered the street's every case through its index (84,000
+ * at 1M) to test each against the set.
+ */
+function streetSearchTotalSql(
+  actor: Actor,
+  q: CaseListQuery,
+  streetId: number | null,
+  now: string,
+  found: FoundTerm | undefined,
+  reach: number,
+): Sql | null {
+  const own = ownScopeOf(actor);
+  if (found?.street === undefined || own?.column !== 'streetId' || own.id !== found.street.id) return null;
+  const [inStreet, elsewhere] = scopeArms(actor, false, 'sqlite') as [Sql, Sql];
+  const filters = filterParts({ ...q, q: undefined }, streetId, now, false, 'sqlite');
+  // The matches drive (CROSS JOIN keeps them outermost; `from` comes first, so its parameter does):
+  // each is looked up by id, or in an index that holds the filters' columns with the id.
+  const ids: Sql = { text: `c."id" = j."value"`, params: [found.ids], from: 'json_each(?) AS j CROSS JOIN ' };
+  const street = filters.length
+    ? countSql(and([ids, inStreet, ...filters]), reach)
+    : { text: String(Math.min(reach, (JSON.parse(found.ids) as unknown[]).length)), params: [] };
+  // Elsewhere, LIKE itself ('most'): the set would be built only to be tested on a handful of cases.
+  const rest = countSql(and([elsewhere, ...filterParts(q, streetId, now, false, 'sqlite', 'most')]), reach);
+  return { text: `(${street.text} + ${rest.text})`, params: [...street.params, ...rest.params] };
+}
+
 async function tallyTotal(
   db: Db,
   actor: Actor,
@@ -705,7 +736,15 @@ async function listPlan(db: Db, actor: Actor, query: CaseListQuery, now: Date) {
   const dialect = engineOfClient(db);
   const walk = dialect === 'sqlite';
   const text = query.q?.trim();
-  const found = text ? await caseTextMatches(dialect, readerOf(db), text, searchMemoryOf(db)) : null;
+  // SQLite, a team lead: the matches within their street, from the index, and their own cases
+  // elsewhere (caseTextMatches).
+  const scope = visibilityScope(actor);
+  const own = ownScopeOf(actor);
+  const inStreet =
+    dialect === 'sqlite' && scope.kind === 'limited' && own?.column === 'streetId'
+      ? { id: own.id, elsewhere: elsewhereSql(own, scope.personId, dialect) as { text: string; params: number[] } }
+      : undefined;
+  const found = text ? await caseTextMatches(dialect, readerOf(db), text, searchMemoryOf(db), inStreet) : null;
   const narrowed = visibilityScope(actor).kind !== 'all' || streetId !== null;
   // PostgreSQL: within a street filter or a department a 'many' term keeps the index (see
   // PG_MOST_FROM); a team lead's own street walks its index (pgWalkArms).
@@ -855,6 +894,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
     : searching || (query.overdue === undefined && segments.length === 2)
       ? await scalars(db, [
           tallyTotalSql(actor, query, streetId, dialect, [], known) ??
+            streetSearchTotalSql(actor, query, streetId, nowText, search.found, reach) ??
             countSql(counted(), searching ? reach : undefined),
           ...(firstSize ? [first()] : []),
         ])

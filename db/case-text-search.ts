@@ -18,7 +18,9 @@ import type { Engine } from './db-engine.ts';
  * (consecutive trigrams are consecutive characters). A term of one or two characters has no
  * trigram of its own: it is every trigram that begins with it, from the index's vocabulary
  * ("CaseSearchTerm"; the sentinels make one begin at every character, the last ones too), OR'ed.
- * A term holding the sentinel itself stays a LIKE scan (no one types char(1)).
+ * A term holding the sentinel itself stays a LIKE scan (no one types char(1)). A fourth column,
+ * "street" (migrations/*_case_search_street), holds one token per street that no term can meet:
+ * a team lead's search asks for the street's matches alone (caseTextMatches).
  */
 export function caseTextSearchSql(
   dialect: Engine,
@@ -61,6 +63,17 @@ export function caseTextSearchSql(
   // Each statement that matched the index again read the same lists (a number fragment's 7
   // trigrams: 0.7 ms, four times for a team lead's page), and a term of one or two characters
   // read the vocabulary once more, each trigram's whole list (垃圾: 1.5 ms).
+  // A street's matches (FoundTerm.street): the set is every match of the street and every match
+  // among the other cases the list may show (a team lead's own reports and followed cases: a
+  // handful, tested with LIKE once in the statement). The inner `c` is the subquery's own. As an
+  // id test alone, any index walked drops each case that is not a match before reading it.
+  if (breadth === 'few' && found?.street !== undefined) {
+    const { elsewhere } = found.street;
+    return {
+      text: `${walk ? '+' : ''}c."id" IN (SELECT "value" FROM json_each(?) UNION ALL SELECT c."id" FROM "Case" c WHERE ${elsewhere.text} AND ${scan.text})`,
+      params: [found.ids, ...elsewhere.params, ...scan.params],
+    };
+  }
   if (breadth === 'few' && found) return { text: `c."id" IN (SELECT "value" FROM json_each(?))`, params: [found.ids] };
   const match = found ? { text: `"CaseSearch" MATCH ?`, params: [found.query] } : ftsMatch(term);
   // 'many', counting (never past a cap: SEARCH_TOTAL_CAP): the index's matches are walked in
@@ -175,6 +188,7 @@ export async function caseTextMatches(
   read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
   term: string,
   memory: SearchMemory = searchMemory(),
+  street?: FoundTerm['street'],
 ): Promise<{ matches: number | null; breadth: SearchBreadth; found?: FoundTerm } | null> {
   const { mostTerms, vocabulary, pgSample } = memory;
   if (term.includes(SENTINEL)) return null;
@@ -202,18 +216,42 @@ export async function caseTextMatches(
         CASE WHEN s."b" = ? THEN ? ELSE (SELECT COALESCE(group_concat('"' || replace(v."term", '"', '""') || '"', ' OR '), '""') FROM v) END AS "m",
         s."b" AS "s" FROM s)`
     : `WITH q AS (SELECT 0 AS "k", ? AS "m", NULL AS "s")`;
+  // With `street` (a team lead's), where the district's matches are many and sparse (SPARSE_SPAN:
+  // a rare word, 露天烧烤: 7,154 of 1M cases), the same query within the street, answered by the
+  // index's "street" column (migrations/*_case_search_street): ~600 matches, all of them, where
+  // counting 201 of the street's fetched ~2,400 of the district's cases scattered over the file to
+  // test their street (1 ms where that count took 2-5). Only where the street should hold fewer
+  // than STREET_FEW_EXPECTED: its cases ("CaseTally") at the density of the district's newest
+  // SEARCH_MANY_FROM matches (露天烧烤: 2,000 in 277,000 ids, 万松街道's 84,000 cases: ~600; it
+  // has 596). Denser ones keep the district's (噪声: ~2,300 expected; the street's query cost 2 ms
+  // to find 2,000 and be dropped). In rowid order, which the index walks faster than backwards:
+  // under SEARCH_MANY_FROM they are all the street's, and past it they are not used.
+  const inStreet =
+    street === undefined
+      ? { text: 'NULL', params: [] }
+      : {
+          text: `CASE WHEN json_extract(f."found", '$[0]') >= ${SEARCH_MANY_FROM} AND f."to" - json_extract(f."found", '$[1]') > ${SPARSE_SPAN}
+            AND ${SEARCH_MANY_FROM} * (SELECT COALESCE(SUM(t."n"), 0) FROM "CaseTally" t WHERE t."streetId" = ?) < ${STREET_FEW_EXPECTED} * (f."to" - json_extract(f."found", '$[1]')) THEN (
+            SELECT json_array(COUNT(*), MIN(s."r"), json_group_array(s."r"))
+            FROM (SELECT "rowid" AS "r" FROM "CaseSearch" WHERE "CaseSearch" MATCH '(' || q."m" || ') AND street : "' || char(1, ${STREET_TOKEN_BASE} + ?, 1) || '"' LIMIT ${SEARCH_MANY_FROM}) AS s
+          ) END`,
+          params: [String(street.id), String(street.id)],
+        };
   const [row] = await read(
-    `${query}
-    SELECT q."k" AS "terms", q."m" AS "query", CASE WHEN q."k" > ${VOCABULARY_MOST} THEN NULL ELSE (
+    `${query},
+    f AS MATERIALIZED (SELECT CASE WHEN q."k" > ${VOCABULARY_MOST} THEN NULL ELSE (
       SELECT json_array(COUNT(*), MIN(s."r"), json_group_array(s."r"))
       FROM (SELECT "rowid" AS "r" FROM "CaseSearch" WHERE "CaseSearch" MATCH q."m" ORDER BY "rowid" DESC LIMIT ${SEARCH_MANY_FROM}) AS s
-    ) END AS "found", (SELECT MAX(c."id") FROM "Case" c) AS "to", q."s" AS "structure" FROM q`,
+    ) END AS "found", (SELECT MAX(c."id") FROM "Case" c) AS "to" FROM q)
+    SELECT q."k" AS "terms", q."m" AS "query", f."found" AS "found", f."to" AS "to", q."s" AS "structure",
+      ${inStreet.text} AS "street" FROM q CROSS JOIN f`,
     ...(short
       ? [
           ...vocabularyParams(term),
           ...[known?.structure ?? '', known?.terms ?? 0, known?.structure ?? '', known?.query ?? ''].map(String),
         ]
       : [phrase(folded)]),
+    ...inStreet.params,
   );
   if (short && typeof row?.structure === 'string') {
     if (vocabulary.size >= MOST_TERMS_KEPT) vocabulary.clear();
@@ -228,6 +266,12 @@ export async function caseTextMatches(
   }
   const [n, from, ids] = JSON.parse(String(row?.found)) as [number, number | null, unknown[]];
   const found = { query: String(row?.query), ids: JSON.stringify(ids), from: from ?? 0, to: Number(row?.to ?? 0) };
+  if (street !== undefined && typeof row?.street === 'string') {
+    const [k, first, own] = JSON.parse(row.street) as [number, number | null, unknown[]];
+    // Under SEARCH_MANY_FROM these are all the street's matches; past it, the district's as above.
+    if (k < SEARCH_MANY_FROM)
+      return { matches: null, breadth: 'few', found: { ...found, ids: JSON.stringify(own), from: first ?? 0, street } };
+  }
   return n < SEARCH_MANY_FROM ? { matches: n, breadth: 'few', found } : { matches: null, breadth: 'many', found };
 }
 
@@ -251,6 +295,13 @@ export interface FoundTerm {
   ids: string;
   from: number;
   to: number;
+  /**
+   * Set: `ids` are every match within this street (caseTextMatches' `street`), not the district's,
+   * and the cases outside it that the list may show are `elsewhere` (conditions on the case table
+   * `c`: a team lead's own reports and followed cases), whose matches are found with LIKE
+   * (caseTextSearchSql).
+   */
+  street?: { id: number; elsewhere: { text: string; params: Array<string | number> } };
 }
 
 /**
@@ -314,6 +365,15 @@ const PG_SAMPLE_USES = 1000;
 const PG_SAMPLE_MIN = 500;
 
 const SENTINEL = '\u0001';
+
+/**
+ * The "street" column of "CaseSearch" holds char(1), this code point + streetId, char(1)
+ * (migrations/*_case_search_street): the two must agree.
+ */
+const STREET_TOKEN_BASE = 0xf0000;
+
+/** See caseTextMatches: a street's matches are asked for where about this many are expected, or fewer. */
+const STREET_FEW_EXPECTED = 1500;
 
 /** Sparse matches (caseTextSearchSql): the newest SEARCH_MANY_FROM span more case ids than this (under one in 30). */
 const SPARSE_SPAN = 30 * SEARCH_MANY_FROM;

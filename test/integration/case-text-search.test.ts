@@ -465,10 +465,97 @@ forEachEngine((t) => {
         if (engine === 'sqlite') {
           const pages = seen.filter((x) => /ORDER BY c\."createdAt"/.test(x.sql));
           expect(pages.length).toBeGreaterThan(0);
-          for (const s of pages) expect(s.sql).toMatch(/\+c\."id" IN \(SELECT "value" FROM json_each\(\?\)\)/);
+          // (A team lead's: the street's matches, then the lead's own cases elsewhere that match.)
+          for (const s of pages)
+            expect(s.sql).toMatch(/\+c\."id" IN \(SELECT "value" FROM json_each\(\?\)( UNION ALL|\))/);
         }
       }
     }
+  }, 120_000);
+
+  // Issue 17.5, a team lead's rare word (露天烧烤 at 1M cases: 7,154 matches in the district, ~600
+  // in the lead's street): past SEARCH_MANY_FROM and sparse, the count walked the district's
+  // matches in the index and fetched each case to test its street (~2,400 case rows scattered
+  // over the file for 201 of the street's). Now the index's "street" column answers the street's
+  // matches, all of them, and no statement fetches a case to learn its street; the lead's own
+  // cases elsewhere are still found, and a street correction moves a case in and out. The cases
+  // are those the test above added (2,400 matches, one in three on the lead's street).
+  it("a team lead's sparse many matches: the street's from the index, no case fetched to test its street", async () => {
+    const { db, engine } = t();
+    const term = '稀疏遗撒';
+    const [wansong, beihu] = await Promise.all([
+      db.street.findUniqueOrThrow({ where: { name: '万松街道' } }),
+      db.street.findUniqueOrThrow({ where: { name: '北湖街道' } }),
+    ]);
+    const f = createCaseFactory(db);
+    // The lead's own report and a followed case outside the street: found through LIKE.
+    await f.case({ reporterId: lead.id, street: null, text: `${term} 自己上报`, address: null });
+    const followed = await f.case({ reporterId: resident.id, street: '北湖街道', text: `${term} 关注`, address: null });
+    await f.follow(followed.id, lead.id);
+    const check = async (label: string, word = term) => {
+      const matching = await likeNumbers(word);
+      const everything = await everyItem(lead, { pageSize: 500 });
+      const expected = everything.filter((c) => matching.has(c.number)).map((c) => c.number);
+      expect(expected.length, label).toBeGreaterThan(SEARCH_TOTAL_CAP);
+      expect(expected.length, label).toBeLessThan(SEARCH_MANY_FROM);
+      expect(
+        (await everyItem(lead, { q: word, pageSize: 100 })).map((c) => c.number),
+        label,
+      ).toEqual(expected);
+      const asked: Array<Partial<CaseListQuery>> = [
+        {},
+        { page: 3 },
+        { page: 12 },
+        { overdue: true },
+        { status: 'closed' },
+      ];
+      for (const q of asked) {
+        seen.length = 0;
+        const p = await listCases(db, lead.actor, query({ q: word, pageSize: 20, ...q }), clock.now());
+        const want = expected.filter((n) => {
+          const c = everything.find((x) => x.number === n)!;
+          return (!q.overdue || c.overdue) && (!q.status || c.status === q.status);
+        });
+        const page = q.page ?? 1;
+        const reach = Math.max(SEARCH_TOTAL_CAP, page * 20);
+        const l = `${label} ${JSON.stringify(q)}`;
+        expect({ total: p.total, lowerBound: p.totalIsLowerBound }, l).toEqual(
+          want.length > reach ? { total: reach, lowerBound: true } : { total: want.length, lowerBound: false },
+        );
+        expect(
+          p.items.map((c) => c.number),
+          l,
+        ).toEqual(want.slice((page - 1) * 20, page * 20));
+        if (engine !== 'sqlite') continue;
+        // The index is asked for the street's matches, once.
+        const searches = seen.filter((x) => x.sql.includes('"CaseSearch"'));
+        expect(searches.length, l).toBe(1);
+        expect(searches[0]!.sql, l).toMatch(/AND street : /);
+        // Was: the count joined the index's matches to the cases (`"CaseSearch" CROSS JOIN "Case"`).
+        for (const x of seen) expect(x.sql, l).not.toMatch(/"CaseSearch" CROSS JOIN/);
+        // No count gathers the street's every case through its index to test each (the scope's OR).
+        for (const x of seen.filter((y) => /COUNT\(\*\)/.test(y.sql))) {
+          const plan = (
+            await db.$queryRawUnsafe<Array<{ detail: string }>>(`EXPLAIN QUERY PLAN ${x.sql}`, ...x.args)
+          ).map((r) => r.detail);
+          expect(plan.join('\n'), l).not.toMatch(/INDEX Case_streetId\w* \(streetId=\?\)$/m);
+        }
+      }
+    };
+    await check('as written');
+    // Two characters: the trigrams that begin with them (the vocabulary), within the street.
+    await check('two characters', '疏遗');
+    // Street corrections: one case into the lead's street, one out of it.
+    const [outside, inside] = await Promise.all([
+      db.case.findFirstOrThrow({ where: { text: { startsWith: term }, streetId: null, reporterId: resident.id } }),
+      db.case.findFirstOrThrow({ where: { text: { startsWith: term }, streetId: wansong.id } }),
+    ]);
+    await db.case.update({ where: { id: outside.id }, data: { streetId: wansong.id } });
+    await db.case.update({ where: { id: inside.id }, data: { streetId: beihu.id } });
+    const numbers = (await everyItem(lead, { q: term, pageSize: 500 })).map((c) => c.number);
+    expect(numbers).toContain(outside.number);
+    expect(numbers).not.toContain(inside.number);
+    await check('after street corrections');
   }, 120_000);
 
   describe('the index follows the cases', () => {
