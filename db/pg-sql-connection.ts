@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Sql, SqlTx, SqlValue } from './sql-connection.ts';
@@ -78,6 +79,23 @@ export function tunePgSessions(config: pg.PoolConfig): pg.PoolConfig {
   };
 }
 
+/**
+ * How many connections each of a process's two pools (the stores', below, and Prisma's) opens
+ * when PG_POOL_SIZE does not say: twice the cores plus one, the rule of PostgreSQL's wiki
+ * ("Number Of Database Connections") and Prisma's own default pool size, which its pg adapter
+ * replaced by pg's 10. Gridline's statements are short and CPU-bound (rollups, keyset pages, an
+ * index lookup): a connection per core keeps the cores busy, and more statements than that at
+ * once only queue in the kernel, where every one of them (and /healthz's probe) waits its turn
+ * for a core; past the pool's size a request waits in the pool's queue instead, first come first
+ * served. At 1M cases, 16 clients, database and server on one 2-core machine (api bench, rows
+ * overdue, detail, common word, never-asked statistic, 3 runs each, load average 5.6-8.8 from
+ * other work): pools of 10: /healthz p99 43-224 ms while a row ran, never-asked p99 182-323 ms;
+ * of 5: 22-122 and 155-279; of 3 (cores + 1): 6-39 and 73-102. The rule counts the database
+ * server's cores: with the database on a machine of its own, or several processes, set
+ * PG_POOL_SIZE (README, Running city-wide).
+ */
+export const defaultPgPoolSize = (cores = availableParallelism()): number => 2 * cores + 1;
+
 export interface PgSql extends Sql {
   /**
    * One statement on its own, outside a unit of work (readerOf's long reads): one round trip
@@ -143,7 +161,9 @@ export function isPlainRead(sql: string): boolean {
  * of three, and no transaction at all. Every chat message starts with such reads.
  */
 export function createPgSql(databaseUrl: string, opts: { max?: number } = {}): PgSql {
-  const pool = new pg.Pool(tunePgSessions({ connectionString: databaseUrl, types, max: opts.max ?? 10 }));
+  const pool = new pg.Pool(
+    tunePgSessions({ connectionString: databaseUrl, types, max: opts.max ?? defaultPgPoolSize() }),
+  );
   // An idle connection that breaks (the server restarted, a failover) is an 'error' event, which
   // unheard would end the process; the pool drops that connection and the next unit gets a new one.
   pool.on('error', () => {});
