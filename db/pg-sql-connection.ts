@@ -124,9 +124,10 @@ export function tunePgSessions(config: pg.PoolConfig): pg.PoolConfig {
  * served. At 1M cases, 16 clients, database and server on one 2-core machine (api bench, rows
  * overdue, detail, common word, never-asked statistic, 3 runs each, load average 5.6-8.8 from
  * other work): pools of 10: /healthz p99 43-224 ms while a row ran, never-asked p99 182-323 ms;
- * of 5: 22-122 and 155-279; of 3 (cores + 1): 6-39 and 73-102. The rule counts the database
- * server's cores: with the database on a machine of its own, or several processes, set
- * PG_POOL_SIZE (README, Running city-wide).
+ * of 5: 22-122 and 155-279; of 3 (cores + 1): 6-39 and 73-102, but no clear gain over 5 in a
+ * second series at load average 12. The rule counts the database server's cores: with the
+ * database on a machine of its own, or several processes, set PG_POOL_SIZE (README, Running
+ * city-wide).
  */
 export const defaultPgPoolSize = (cores = availableParallelism()): number => 2 * cores + 1;
 
