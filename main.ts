@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const applied = await applyMigrations(config.DATABASE_URL);
   logger.info({ applied }, applied.length ? 'database migrated' : 'database schema up to date');
-  const db = await createPrismaClient(config.DATABASE_URL, { walLimitBytes: config.WAL_LIMIT_MB * 1024 * 1024 });
+  const db = await createPrismaClient(config.DATABASE_URL, {
+    walLimitBytes: config.WAL_LIMIT_MB * 1024 * 1024,
+    ...(config.PG_POOL_SIZE ? { pgPoolSize: config.PG_POOL_SIZE } : {}),
+  });
   // Several processes starting at once on PostgreSQL seed one after the other.
   await withStartupLock(config.DATABASE_URL, 'gridline:seed', () => seedReferenceData(db));
   // Planner statistics (SQLite: analysed off the event loop; PostgreSQL: autovacuum's, checked).

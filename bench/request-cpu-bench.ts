@@ -1,4 +1,4 @@
-// npm run bench -- request-cpu --pg-url URL [--row detail|cold|street|year|never|public|search-*|lead-*] [--requests 600] [--clients 16]
+// npm run bench -- request-cpu --pg-url URL [--row detail|cold|street|year|never|public|search-*|lead-*] [--requests 600] [--clients 16] [--profile DIR]
 //                              | --db FILE [...]
 // What one request of an API benchmark row costs in CPU, not in latency: on a shared 2-core
 // machine p99 follows the neighbours' load, CPU per request much less. A server in this process
@@ -9,7 +9,8 @@
 // through a logging relay (test/helpers/pg-wire-log.ts) counts the statements one request sends
 // and how many of them PostgreSQL had to parse (a named prepared statement is parsed once per connection).
 import { benchSearchTerms } from './api-search-terms.ts';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createPrismaClient } from '../db/prisma-client.ts';
@@ -28,6 +29,8 @@ export async function run(argv: string[] = []): Promise<void> {
       row: { type: 'string', default: 'detail' },
       requests: { type: 'string', default: '600' },
       clients: { type: 'string', default: '16' },
+      // A folder: a CPU profile of this process over the measured requests only (not the set-up).
+      profile: { type: 'string', default: '' },
     },
   });
   const pgUrl = values['pg-url'];
@@ -119,6 +122,7 @@ export async function run(argv: string[] = []): Promise<void> {
     if (res.status !== 200) throw new Error(`${values.row}: ${res.status}`);
   };
   for (let i = 0; i < 20; i++) await get(); // warm-up: pools connected, shared parts cached
+  const profiler = values.profile ? await startProfile() : null;
   const cpu0 = process.cpuUsage();
   const pg0 = await backendsMs();
   const t0 = performance.now();
@@ -130,6 +134,7 @@ export async function run(argv: string[] = []): Promise<void> {
   );
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  if (profiler) process.stderr.write(`profile: ${await profiler.stopInto(values.profile, values.row)}\n`);
   const pgMs = (await backendsMs()) - pg0;
   const load = (await import('node:os')).loadavg().map((x) => x.toFixed(1));
   console.log(
@@ -162,6 +167,25 @@ export async function run(argv: string[] = []): Promise<void> {
     await wire.close();
   }
   await bench.close(true);
+}
+
+/** A V8 CPU profile of this process's main thread, as `node --cpu-prof` writes one, from now until stopInto. */
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stopInto(dir: string, row: string): Promise<string> {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `request-cpu-${row}-${Date.now()}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      return file;
+    },
+  };
 }
 
 export default run;

@@ -119,6 +119,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the PostgreSQL pool size, unset by default (2 × cores + 1), and refuses nonsense', () => {
+    expect(loadConfig({}, '/x', false).PG_POOL_SIZE).toBeUndefined();
+    expect(loadConfig({ PG_POOL_SIZE: '3' }, '/x', false).PG_POOL_SIZE).toBe(3);
+    expect(() => loadConfig({ PG_POOL_SIZE: '0' }, '/x', false)).toThrow(/PG_POOL_SIZE/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: ' ' }, '/x', false).PORT).toBe(3000);
   });

@@ -117,6 +117,8 @@ export const envSchema = z.object({
   PATROL_REMINDER_HOUR: int(0, 23).default(18),
   WAL_LIMIT_MB: int(1, 1024).default(16),
   READER_THREADS: int(0, 16).default(2),
+  // PostgreSQL: connections in each of a process's two pools; unset: 2 × cores + 1 (db/pg-sql-connection.ts).
+  PG_POOL_SIZE: int(1, 200).optional(),
   // How long a process may hold an outbox row it is sending. Several processes on PostgreSQL: a
   // dead process's rows go back to the queue when it expires (nothing reclaims them at start-up).
   OUTBOX_LEASE_SECONDS: int(5, 3600).default(300),

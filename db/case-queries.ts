@@ -432,6 +432,11 @@ const orderSql = (column: 'createdAt' | 'dueAt' | 'number', order: 'asc' | 'desc
 /** Raw rows carry DATETIME columns as Date (Prisma converts declared types) or as text. */
 const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
+/**
+ * A DATETIME column's instant without iso's round trip through text: a search's matches (up to
+ * 201 rows on PostgreSQL, pgSearchMatches) each had both dates written out and parsed again.
+ */
+const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 
 /** A follower's row shows no word of the reporter's text (see caseView). */
 export const FOLLOWED_TEXT = '（您关注的案件：您的报告已并入此案件）';
@@ -623,7 +628,7 @@ function segmentsFor(query: CaseListQuery, c: Conditions, nowText: string, walk:
       counted: and([c.counted, overdueSql(nowText, walk && Boolean(query.from || query.to))]),
       column: 'createdAt',
       order: 'desc',
-      holds: (r, now) => isOverdue({ status: String(r.status), dueAt: r.dueAt ? new Date(iso(r.dueAt)!) : null }, now),
+      holds: (r, now) => isOverdue({ status: String(r.status), dueAt: r.dueAt ? asDate(r.dueAt) : null }, now),
     },
     rest,
   ];
@@ -985,7 +990,8 @@ async function pgSearchMatches(
       0,
       segments.findIndex((s) => s.holds(r, now)),
     );
-    return { id: Number(r.id), segment, key: new Date(iso(r[segments[segment]!.column])!).getTime() };
+    const at = r[segments[segment]!.column];
+    return { id: Number(r.id), segment, key: at === null || at === undefined ? 0 : asDate(at).getTime() };
   });
 }
 

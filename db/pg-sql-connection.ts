@@ -1,6 +1,41 @@
+import { availableParallelism } from 'node:os';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Sql, SqlTx, SqlValue } from './sql-connection.ts';
+
+const digit = (v: string, i: number): number => v.charCodeAt(i) - 48;
+
+/**
+ * A `timestamp` as PostgreSQL writes it (ISO DateStyle: `2026-11-20 04:00:00`, then up to six
+ * digits of a second, trailing zeros left out) as the UTC instant it holds, to the millisecond as
+ * Date's own parser takes it. Read from the digits' places: a search's matches (up to 201 rows,
+ * two timestamps each) were parsed by rewriting each text to ISO form for Date's parser, twice the
+ * CPU. Anything else (years before 100 or past 9999, BC, infinity) goes to Date's parser as before.
+ */
+export function utcTimestamp(v: string): Date {
+  const n = v.length;
+  const plain =
+    n >= 19 &&
+    n <= 26 &&
+    v.charCodeAt(4) === 45 &&
+    v.charCodeAt(7) === 45 &&
+    v.charCodeAt(10) === 32 &&
+    v.charCodeAt(13) === 58 &&
+    v.charCodeAt(16) === 58 &&
+    (n === 19 || (v.charCodeAt(19) === 46 && n > 20)) &&
+    /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(v);
+  const year = plain ? digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3) : 0;
+  const month = digit(v, 5) * 10 + digit(v, 6);
+  const day = digit(v, 8) * 10 + digit(v, 9);
+  const hour = digit(v, 11) * 10 + digit(v, 12);
+  const minute = digit(v, 14) * 10 + digit(v, 15);
+  const second = digit(v, 17) * 10 + digit(v, 18);
+  // Date.UTC takes years 0-99 as 1900-1999, and rolls a month 13 over where the parser refuses it.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+    return new Date(`${v.replace(' ', 'T')}Z`);
+  const ms = n > 20 ? digit(v, 20) * 100 + (n > 21 ? digit(v, 21) * 10 : 0) + (n > 22 ? digit(v, 22) : 0) : 0;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+}
 
 /**
  * Values as the store code reads them on SQLite too: timestamps (Prisma's `timestamp(3)`,
@@ -8,7 +43,7 @@ import type { Sql, SqlTx, SqlValue } from './sql-connection.ts';
  * counts (int8) and numerics as numbers. Only this pool uses these parsers; Prisma's has its own.
  */
 const parsers: Record<number, (v: string) => unknown> = {
-  1114: (v) => new Date(`${v.replace(' ', 'T')}Z`),
+  1114: utcTimestamp,
   20: (v) => Number(v),
   1700: (v) => Number(v),
 };
@@ -78,6 +113,24 @@ export function tunePgSessions(config: pg.PoolConfig): pg.PoolConfig {
   };
 }
 
+/**
+ * How many connections each of a process's two pools (the stores', below, and Prisma's) opens
+ * when PG_POOL_SIZE does not say: twice the cores plus one, the rule of PostgreSQL's wiki
+ * ("Number Of Database Connections") and Prisma's own default pool size, which its pg adapter
+ * replaced by pg's 10. Gridline's statements are short and CPU-bound (rollups, keyset pages, an
+ * index lookup): a connection per core keeps the cores busy, and more statements than that at
+ * once only queue in the kernel, where every one of them (and /healthz's probe) waits its turn
+ * for a core; past the pool's size a request waits in the pool's queue instead, first come first
+ * served. At 1M cases, 16 clients, database and server on one 2-core machine (api bench, rows
+ * overdue, detail, common word, never-asked statistic, 3 runs each, load average 5.6-8.8 from
+ * other work): pools of 10: /healthz p99 43-224 ms while a row ran, never-asked p99 182-323 ms;
+ * of 5: 22-122 and 155-279; of 3 (cores + 1): 6-39 and 73-102, but no clear gain over 5 in a
+ * second series at load average 12. The rule counts the database server's cores: with the
+ * database on a machine of its own, or several processes, set PG_POOL_SIZE (README, Running
+ * city-wide).
+ */
+export const defaultPgPoolSize = (cores = availableParallelism()): number => 2 * cores + 1;
+
 export interface PgSql extends Sql {
   /**
    * One statement on its own, outside a unit of work (readerOf's long reads): one round trip
@@ -143,7 +196,9 @@ export function isPlainRead(sql: string): boolean {
  * of three, and no transaction at all. Every chat message starts with such reads.
  */
 export function createPgSql(databaseUrl: string, opts: { max?: number } = {}): PgSql {
-  const pool = new pg.Pool(tunePgSessions({ connectionString: databaseUrl, types, max: opts.max ?? 10 }));
+  const pool = new pg.Pool(
+    tunePgSessions({ connectionString: databaseUrl, types, max: opts.max ?? defaultPgPoolSize() }),
+  );
   // An idle connection that breaks (the server restarted, a failover) is an 'error' event, which
   // unheard would end the process; the pool drops that connection and the next unit gets a new one.
   pool.on('error', () => {});

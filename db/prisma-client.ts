@@ -4,7 +4,7 @@ import pg from 'pg';
 import { PrismaClient } from '../prisma/generated/client.ts';
 import { PrismaClient as PgPrismaClient } from '../prisma/generated-pg/client.ts';
 import { engineOf, type Engine } from './db-engine.ts';
-import { createPgSql, tunePgSessions, type PgSql } from './pg-sql-connection.ts';
+import { createPgSql, defaultPgPoolSize, tunePgSessions, type PgSql } from './pg-sql-connection.ts';
 import { createSharedConnection, type Sql, type WalDurability } from './sql-connection.ts';
 
 export type Db = PrismaClient;
@@ -30,6 +30,8 @@ export interface ClientOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** journal_size_limit: a WAL that starts over is cut back to this (the checkpoint thread also restarts it past this size). */
   walLimitBytes?: number;
+  /** PostgreSQL: connections in each of the two pools, Prisma's and the stores' (default: defaultPgPoolSize). */
+  pgPoolSize?: number;
 }
 
 export const DEFAULT_WAL_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -40,7 +42,7 @@ export const DEFAULT_WAL_LIMIT_BYTES = 16 * 1024 * 1024;
  * second process waits instead of failing.
  */
 export async function createPrismaClient(databaseUrl: string, opts: ClientOptions = {}): Promise<Db> {
-  if (engineOf(databaseUrl) === 'postgres') return createPgPrismaClient(databaseUrl);
+  if (engineOf(databaseUrl) === 'postgres') return createPgPrismaClient(databaseUrl, opts.pgPoolSize);
   const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
   // FULL's fsync is done by Gridline on the thread pool (sql-connection.ts walSyncer), so the
   // connection itself runs NORMAL; an in-memory database has no WAL file to sync.
@@ -90,14 +92,14 @@ export const pgPreparedReadOf = (db: Db): PgSql['readPrepared'] => pgSqlOf(db).r
  * (test/contract/engine-types.test.ts), so the code keeps one `Db` type. The stores' units of
  * work get their own pool (pg-sql-connection.ts), closed with the client.
  */
-async function createPgPrismaClient(databaseUrl: string): Promise<Db> {
+async function createPgPrismaClient(databaseUrl: string, poolSize = defaultPgPoolSize()): Promise<Db> {
   // Only $transaction's isolation levels differ (PostgreSQL has more): the cast widens nothing the code uses.
-  // Prisma's pool with the same session settings as the units' (tunePgSessions), closed with the client.
-  const adapter = new PrismaPg(new pg.Pool(tunePgSessions({ connectionString: databaseUrl })), {
+  // Prisma's pool with the same session settings and size as the units' (tunePgSessions), closed with the client.
+  const adapter = new PrismaPg(new pg.Pool(tunePgSessions({ connectionString: databaseUrl, max: poolSize })), {
     disposeExternalPool: true,
   });
   const pgClient = new PgPrismaClient({ adapter }) as unknown as Db;
-  const sql = createPgSql(databaseUrl);
+  const sql = createPgSql(databaseUrl, { max: poolSize });
   const disconnect = pgClient.$disconnect.bind(pgClient);
   // Callers disconnect the client only: the units' pool must close with it, or it keeps the process alive.
   pgClient.$disconnect = async () => {

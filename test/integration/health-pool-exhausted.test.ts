@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { defaultPgPoolSize } from '../../db/pg-sql-connection.ts';
 import { pgReadOf } from '../../db/prisma-client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { defaultTestEngine } from '../helpers/test-db.ts';
@@ -9,7 +10,7 @@ import { defaultTestEngine } from '../helpers/test-db.ts';
  * free: with every connection of Prisma's pool and of the stores' pool held by long reads (here
  * reads waiting on an advisory lock another session holds, so nothing depends on timing), the
  * probe still answers, on a connection of its own. Before, its SELECT 1 queued behind the long
- * reads in Prisma's pool of 10 and answered only once one of them ended.
+ * reads in Prisma's pool and answered only once one of them ended.
  */
 let t: TestApp;
 beforeAll(async () => {
@@ -25,13 +26,14 @@ describe.skipIf(defaultTestEngine() !== 'postgres')('/healthz on PostgreSQL', ()
     await holder.connect();
     try {
       await holder.query('SELECT pg_advisory_lock($1)', [LOCK]);
-      // Ten reads through Prisma (its pool's size; its queries start when awaited, hence the
-      // .then) and ten through the stores' pool, all waiting.
+      // A pool's size of reads through Prisma (its queries start when awaited, hence the .then)
+      // and as many through the stores' pool, all waiting.
+      const size = defaultPgPoolSize();
       const waiting = [
-        ...Array.from({ length: 10 }, () =>
+        ...Array.from({ length: size }, () =>
           t.db.$queryRawUnsafe(`SELECT CAST(pg_advisory_lock_shared(${LOCK}) AS text) AS "held"`).then(() => {}),
         ),
-        ...Array.from({ length: 10 }, () =>
+        ...Array.from({ length: size }, () =>
           pgReadOf(t.db)(`SELECT CAST(pg_advisory_lock_shared(${LOCK}) AS text) AS "held"`),
         ),
       ];
@@ -40,7 +42,7 @@ describe.skipIf(defaultTestEngine() !== 'postgres')('/healthz on PostgreSQL', ()
         const { rows } = await holder.query<{ n: number }>(
           `SELECT COUNT(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
         );
-        if (rows[0]!.n >= 20) break;
+        if (rows[0]!.n >= 2 * size) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       // A deadlock guard, not a timing assertion: blocked behind the pool, /healthz never answers.
