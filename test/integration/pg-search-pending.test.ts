@@ -84,8 +84,9 @@ describe.skipIf(!testPgServer())('PostgreSQL: a search after many new cases', ()
         expect(scans.length, `${term}: ${sql}`).toBeGreaterThan(0);
         for (const s of scans) {
           const pages = (s['Shared Hit Blocks'] ?? 0) + (s['Shared Read Blocks'] ?? 0);
-          // The index itself is a handful of pages here; before, each scan read ~150 pending ones.
-          expect(pages, `${term}: ${s['Index Name']}`).toBeLessThan(30);
+          // The index is a handful of pages here, its pending list 32 at most; before, each scan
+          // read the list of all 1,500 cases (218 pages for 露天烧烤).
+          expect(pages, `${term}: ${s['Index Name']}`).toBeLessThan(60);
         }
       }
     }
