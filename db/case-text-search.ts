@@ -189,10 +189,13 @@ export async function caseTextMatches(
   term: string,
   memory: SearchMemory = searchMemory(),
   street?: FoundTerm['street'],
-): Promise<{ matches: number | null; breadth: SearchBreadth; found?: FoundTerm } | null> {
+): Promise<{ matches: number | null; breadth: SearchBreadth; found?: FoundTerm; share?: number } | null> {
   const { mostTerms, vocabulary, pgSample } = memory;
   if (term.includes(SENTINEL)) return null;
-  if (dialect === 'postgres') return { matches: null, breadth: await pgSearchBreadth(read, term, pgSample) };
+  if (dialect === 'postgres') {
+    const share = await pgSearchBreadth(read, term, pgSample);
+    return { matches: null, breadth: share >= PG_MOST_FROM ? 'most' : share >= PG_MANY_FROM ? 'many' : 'few', share };
+  }
   const folded = asciiLower(term);
   const short = [...folded].length < 3;
   if (short && mostTerms.has(folded)) return { matches: null, breadth: 'most' };
@@ -305,7 +308,8 @@ export interface FoundTerm {
 }
 
 /**
- * PostgreSQL: whether a term is 'most' (PG_MOST_FROM), 'many' (PG_MANY_FROM) or 'few', from the
+ * PostgreSQL: the share of the cases expected to hold a term, which caseTextMatches makes 'most'
+ * (PG_MOST_FROM), 'many' (PG_MANY_FROM) or 'few' (and which listCases weighs), from the
  * statistics ANALYZE keeps of the two search indexes (statistics target 1000,
  * migrations-postgres/*_case_search_trgm and *_case_search_chars), read once per PG_SAMPLE_USES
  * searches: the share of cases holding each character and pair of characters (the commonest
@@ -328,7 +332,7 @@ async function pgSearchBreadth(
   read: (sql: string, ...args: string[]) => Promise<Array<Record<string, unknown>>>,
   term: string,
   sample: PgTermSample,
-): Promise<SearchBreadth> {
+): Promise<number> {
   if (sample.uses++ % PG_SAMPLE_USES === 0 || sample.values.length < PG_SAMPLE_MIN) {
     const stats = (index: string) => `p."schemaname" = current_schema() AND p."tablename" = '${index}'`;
     const rows = await read(
@@ -338,18 +342,16 @@ async function pgSearchBreadth(
     sample.values = rows.filter((r) => r.f === null).map((r) => String(r.v));
     sample.elements = new Map(rows.filter((r) => r.f !== null).map((r) => [String(r.v), Number(r.f)]));
   }
-  if (sample.values.length < PG_SAMPLE_MIN) return 'few';
+  if (sample.values.length < PG_SAMPLE_MIN) return 0;
   const chars = [...term];
   // An element not among the commonest is rarer than any of them: 'few'.
   const elementShare = (element: string) => sample.elements.get(element) ?? 0;
-  const share =
-    chars.length < 3
-      ? elementShare(term)
-      : Math.min(
-          sample.values.filter((v) => v.includes(term)).length / sample.values.length,
-          ...chars.slice(1).map((ch, i) => elementShare(chars[i]! + ch)),
-        );
-  return share >= PG_MOST_FROM ? 'most' : share >= PG_MANY_FROM ? 'many' : 'few';
+  return chars.length < 3
+    ? elementShare(term)
+    : Math.min(
+        sample.values.filter((v) => v.includes(term)).length / sample.values.length,
+        ...chars.slice(1).map((ch, i) => elementShare(chars[i]! + ch)),
+      );
 }
 /**
  * 10%: 'most' walks within a street too (唐家墩路, 14%: 201 of a team lead's matches in 8 ms); a
