@@ -7,12 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCases } from '../../db/case-queries.ts';
 import { sqlOf } from '../../db/prisma-client.ts';
-import { attachReaderPool, readerOf } from '../../db/reader-pool.ts';
-import { seedReferenceData } from '../../db/seed.ts';
-import { recordingReader, type RecordedRead } from '../helpers/counting-reader.ts';
-import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { createTestDb, testPgServer, type TestDb } from '../helpers/test-db.ts';
+import type { RecordedRead } from '../helpers/counting-reader.ts';
+import type { TestPerson } from '../helpers/case-factory.ts';
+import { pgSearchWorld } from '../helpers/pg-search-world.ts';
+import { testPgServer, type TestDb } from '../helpers/test-db.ts';
 
 const HOUR = 3_600_000;
 const N = 25_000;
@@ -29,34 +28,21 @@ const numberOf = (i: number) => `JH-20260228-${String(10000 + i)}`;
 describe.skipIf(!testPgServer())('PostgreSQL: a rare word district-wide', () => {
   let t: TestDb;
   let admin: TestPerson;
-  const seen: RecordedRead[] = [];
+  let seen: RecordedRead[];
 
   beforeAll(async () => {
-    t = await createTestDb('postgres');
-    await seedReferenceData(t.db);
-    const f = createCaseFactory(t.db);
-    admin = await f.person({ role: 'district_admin' });
-    const resident = await f.person({ role: 'resident' });
     const now = clock.now().getTime();
     const matters = ['占道经营', '垃圾堆放', '噪声扰民', '违规广告', '渣土撒漏', '油烟污染', '共享单车'];
-    for (let from = 0; from < N; from += 2500)
-      await t.db.case.createMany({
-        data: Array.from({ length: 2500 }, (_, k) => {
-          const i = from + k;
-          return {
-            number: numberOf(i),
-            text: hasWord(i) ? `露天烧烤${i % 7}` : `${matters[i % 7]}${i % 11}`,
-            address: `民意四路${i % 50}号`,
-            status: isOpen(i) ? (i % 2 === 0 ? 'dispatched' : 'accepted') : 'closed',
-            channel: 'web',
-            reporterId: resident.id,
-            createdAt: new Date(now - 2 * HOUR - i * 60_000),
-            dueAt: new Date(now + dueIn(i)),
-          };
-        }),
-      });
-    await t.db.$executeRawUnsafe('ANALYZE "Case"');
-    attachReaderPool(t.db, { all: recordingReader(readerOf(t.db), seen), close: async () => {} });
+    ({ t, admin, seen } = await pgSearchWorld(N, (i, reporterId) => ({
+      number: numberOf(i),
+      text: hasWord(i) ? `露天烧烤${i % 7}` : `${matters[i % 7]}${i % 11}`,
+      address: `民意四路${i % 50}号`,
+      status: isOpen(i) ? (i % 2 === 0 ? 'dispatched' : 'accepted') : 'closed',
+      channel: 'web',
+      reporterId,
+      createdAt: new Date(now - 2 * HOUR - i * 60_000),
+      dueAt: new Date(now + dueIn(i)),
+    })));
   });
 
   afterAll(async () => {

@@ -7,12 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCases } from '../../db/case-queries.ts';
 import { sqlOf } from '../../db/prisma-client.ts';
-import { attachReaderPool, readerOf } from '../../db/reader-pool.ts';
-import { seedReferenceData } from '../../db/seed.ts';
-import { recordingReader, type RecordedRead } from '../helpers/counting-reader.ts';
-import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { createTestDb, testPgServer, type TestDb } from '../helpers/test-db.ts';
+import type { RecordedRead } from '../helpers/counting-reader.ts';
+import type { TestPerson } from '../helpers/case-factory.ts';
+import { pgSearchWorld } from '../helpers/pg-search-world.ts';
+import { testPgServer, type TestDb } from '../helpers/test-db.ts';
 
 const HOUR = 3_600_000;
 const clock = createFakeClock('2026-03-02T01:00:00.000Z');
@@ -20,33 +19,28 @@ const clock = createFakeClock('2026-03-02T01:00:00.000Z');
 describe.skipIf(!testPgServer())('PostgreSQL: a search of the overdue cases', () => {
   let t: TestDb;
   let admin: TestPerson;
-  const seen: RecordedRead[] = [];
+  let seen: RecordedRead[];
 
   beforeAll(async () => {
-    t = await createTestDb('postgres');
-    await seedReferenceData(t.db);
-    const f = createCaseFactory(t.db);
-    admin = await f.person({ role: 'district_admin' });
-    const resident = await f.person({ role: 'resident' });
     const now = clock.now().getTime();
     // 4,000 closed cases, 200 open ones (half of them overdue); one word in a few of each.
-    await t.db.case.createMany({
-      data: Array.from({ length: 4200 }, (_, i) => ({
+    // A year's cases are merged into the search indexes; these 4,200 just written would be partly
+    // in their pending lists (up to 256kB each, *_case_search_pending), which the planner costs as
+    // read whole: on a table this small that tipped it to the index of all cases (so: VACUUM).
+    ({ t, admin, seen } = await pgSearchWorld(
+      4200,
+      (i, reporterId) => ({
         number: `JH-20260228-${String(10000 + i)}`,
         text: i % 150 === 7 ? `露天烧烤 ${i}` : `占道经营${i % 10}`,
         address: `民意四路${i % 50}号`,
         status: i < 4000 ? 'closed' : i % 2 === 0 ? 'dispatched' : 'accepted',
         channel: 'web',
-        reporterId: resident.id,
+        reporterId,
         createdAt: new Date(now - 2 * HOUR - i * 30_000),
         dueAt: new Date(now + (i % 3 === 0 ? 48 : -48) * HOUR),
-      })),
-    });
-    // A year's cases are merged into the search indexes; these 4,200 just written would be partly
-    // in their pending lists (up to 256kB each, *_case_search_pending), which the planner costs as
-    // read whole: on a table this small that tipped it to the index of all cases.
-    await t.db.$executeRawUnsafe('VACUUM ANALYZE "Case"');
-    attachReaderPool(t.db, { all: recordingReader(readerOf(t.db), seen), close: async () => {} });
+      }),
+      { vacuum: true },
+    ));
   });
 
   afterAll(async () => {

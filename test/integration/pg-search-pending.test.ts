@@ -7,12 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCases } from '../../db/case-queries.ts';
 import { sqlOf } from '../../db/prisma-client.ts';
-import { attachReaderPool, readerOf } from '../../db/reader-pool.ts';
-import { seedReferenceData } from '../../db/seed.ts';
-import { recordingReader, type RecordedRead } from '../helpers/counting-reader.ts';
-import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { createTestDb, testPgServer, type TestDb } from '../helpers/test-db.ts';
+import type { RecordedRead } from '../helpers/counting-reader.ts';
+import type { TestPerson } from '../helpers/case-factory.ts';
+import { pgSearchWorld } from '../helpers/pg-search-world.ts';
+import { testPgServer, type TestDb } from '../helpers/test-db.ts';
 
 const HOUR = 3_600_000;
 const clock = createFakeClock('2026-03-02T01:00:00.000Z');
@@ -32,32 +31,23 @@ const indexScans = (n: PlanNode): PlanNode[] => [
 describe.skipIf(!testPgServer())('PostgreSQL: a search after many new cases', () => {
   let t: TestDb;
   let admin: TestPerson;
-  const seen: RecordedRead[] = [];
+  let seen: RecordedRead[];
 
   beforeAll(async () => {
-    t = await createTestDb('postgres');
-    await seedReferenceData(t.db);
-    const f = createCaseFactory(t.db);
-    admin = await f.person({ role: 'district_admin' });
-    const resident = await f.person({ role: 'resident' });
     const now = clock.now().getTime();
     const places = ['民意四路', '唐家墩路', '花楼街', '江汉路', '解放大道', '新华路'];
     const matters = ['占道经营', '垃圾堆放', '噪声扰民', '违规广告', '渣土撒漏', '油烟污染'];
     // Written after the indexes were made, as a running system's cases are; one word in a few.
-    await t.db.case.createMany({
-      data: Array.from({ length: 1500 }, (_, i) => ({
-        number: `JH-20260301-${String(1000 + i)}`,
-        text: `${i % 97 === 5 ? '露天烧烤' : matters[i % 6]}，${places[i % 6]}${i}号门前，第${i}次反映，居民${i % 13}号楼${i % 7}单元，请尽快处理`,
-        address: `${places[(i * 7) % 6]}${i % 300}号`,
-        status: i % 2 === 0 ? 'dispatched' : 'closed',
-        channel: 'web',
-        reporterId: resident.id,
-        createdAt: new Date(now - 2 * HOUR - i * 30_000),
-        dueAt: new Date(now + (i % 3 === 0 ? 48 : -48) * HOUR),
-      })),
-    });
-    await t.db.$executeRawUnsafe('ANALYZE "Case"');
-    attachReaderPool(t.db, { all: recordingReader(readerOf(t.db), seen), close: async () => {} });
+    ({ t, admin, seen } = await pgSearchWorld(1500, (i, reporterId) => ({
+      number: `JH-20260301-${String(1000 + i)}`,
+      text: `${i % 97 === 5 ? '露天烧烤' : matters[i % 6]}，${places[i % 6]}${i}号门前，第${i}次反映，居民${i % 13}号楼${i % 7}单元，请尽快处理`,
+      address: `${places[(i * 7) % 6]}${i % 300}号`,
+      status: i % 2 === 0 ? 'dispatched' : 'closed',
+      channel: 'web',
+      reporterId,
+      createdAt: new Date(now - 2 * HOUR - i * 30_000),
+      dueAt: new Date(now + (i % 3 === 0 ? 48 : -48) * HOUR),
+    })));
   });
 
   afterAll(async () => {
