@@ -149,7 +149,8 @@ export const schemaFilters = (engine: Engine) => ({
  * schema.prisma describes.
  */
 export const PG_HAND_WRITTEN_INDEXES = [
-  // *_case_search_trgm: terms of three or more characters (replaced *_case_text_search's three)
+  // *_case_search_trgm: terms of three or more characters (replaced *_case_text_search's three);
+  // *_case_search_trgm_street: the street beside them (a team lead's search)
   'Case_search_trgm_idx',
   // *_case_search_chars: one- and two-character terms
   'Case_search_chars_idx',
