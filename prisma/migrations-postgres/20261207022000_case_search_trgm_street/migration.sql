@@ -19,3 +19,9 @@ DROP INDEX "Case_search_trgm_idx";
 ALTER INDEX "Case_search_trgm_street_idx" RENAME TO "Case_search_trgm_idx";
 
 ALTER INDEX "Case_search_trgm_idx" ALTER COLUMN 2 SET STATISTICS 1000;
+
+-- The search judges a term common or rare from this index's statistics (db/case-text-search.ts
+-- pgSearchBreadth), which a new index has none of until the table is analysed, and autovacuum
+-- analyses it only after a tenth of its rows change: meanwhile every word was taken for rare.
+-- At 1M cases about 10 s.
+ANALYZE "Case";
