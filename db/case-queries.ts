@@ -338,6 +338,27 @@ function streetSearchTotalSql(
   return { text: `(${street.text} + ${rest.text})`, params: [...street.params, ...rest.params] };
 }
 
+/**
+ * SQLite, a team lead's common word (FoundTerm.streetMatches) and no other filter: where the
+ * street alone holds `reach` matches or more, the total is that lower bound, nothing to count (the
+ * capped count fetched the district's matches one by one to test their street: 垃圾 at 1M cases,
+ * ~2,600 cases, 4.7 ms). Null: count as before.
+ */
+function streetMatchesTotalSql(
+  actor: Actor,
+  q: CaseListQuery,
+  streetId: number | null,
+  now: string,
+  found: FoundTerm | undefined,
+  reach: number,
+): Sql | null {
+  const own = ownScopeOf(actor);
+  const inStreet = found?.streetMatches;
+  if (inStreet === undefined || own?.column !== 'streetId' || own.id !== inStreet.id) return null;
+  if (filterParts({ ...q, q: undefined }, streetId, now, false, 'sqlite').length) return null;
+  return inStreet.atLeast >= reach ? { text: String(reach), params: [] } : null;
+}
+
 async function tallyTotal(
   db: Db,
   actor: Actor,
@@ -942,6 +963,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
       ? await scalars(db, [
           tallyTotalSql(actor, query, streetId, dialect, [], known) ??
             streetSearchTotalSql(actor, query, streetId, nowText, search.found, reach) ??
+            streetMatchesTotalSql(actor, query, streetId, nowText, search.found, reach) ??
             countSql(counted(), searching ? reach : undefined),
           ...(firstSize ? [first()] : []),
         ])

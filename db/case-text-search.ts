@@ -229,6 +229,12 @@ export async function caseTextMatches(
   // has 596). Denser ones keep the district's (噪声: ~2,300 expected; the street's query cost 2 ms
   // to find 2,000 and be dropped). In rowid order, which the index walks faster than backwards:
   // under SEARCH_MANY_FROM they are all the street's, and past it they are not used.
+  // Otherwise, past SEARCH_MANY_FROM in the district (a common word: 垃圾, ~50,000 of 1M cases,
+  // ~4,400 in 万松街道), how many the street holds, counted up to SEARCH_TOTAL_CAP + 1 (a number,
+  // not a JSON array: FoundTerm.streetMatches): the first page's capped count walked the district's
+  // matches and fetched each case to test its street (~2,600 for 201 of the street's: 4.7 ms),
+  // where the index's "street" column says it in 0.25 ms.
+  const streetToken = `'(' || q."m" || ') AND street : "' || char(1, ${STREET_TOKEN_BASE} + ?, 1) || '"'`;
   const inStreet =
     street === undefined
       ? { text: 'NULL', params: [] }
@@ -236,9 +242,11 @@ export async function caseTextMatches(
           text: `CASE WHEN json_extract(f."found", '$[0]') >= ${SEARCH_MANY_FROM} AND f."to" - json_extract(f."found", '$[1]') > ${SPARSE_SPAN}
             AND ${SEARCH_MANY_FROM} * (SELECT COALESCE(SUM(t."n"), 0) FROM "CaseTally" t WHERE t."streetId" = ?) < ${STREET_FEW_EXPECTED} * (f."to" - json_extract(f."found", '$[1]')) THEN (
             SELECT json_array(COUNT(*), MIN(s."r"), json_group_array(s."r"))
-            FROM (SELECT "rowid" AS "r" FROM "CaseSearch" WHERE "CaseSearch" MATCH '(' || q."m" || ') AND street : "' || char(1, ${STREET_TOKEN_BASE} + ?, 1) || '"' LIMIT ${SEARCH_MANY_FROM}) AS s
+            FROM (SELECT "rowid" AS "r" FROM "CaseSearch" WHERE "CaseSearch" MATCH ${streetToken} LIMIT ${SEARCH_MANY_FROM}) AS s
+          ) WHEN json_extract(f."found", '$[0]') >= ${SEARCH_MANY_FROM} THEN (
+            SELECT COUNT(*) FROM (SELECT 1 FROM "CaseSearch" WHERE "CaseSearch" MATCH ${streetToken} LIMIT ${SEARCH_TOTAL_CAP + 1}) AS s
           ) END`,
-          params: [String(street.id), String(street.id)],
+          params: [String(street.id), String(street.id), String(street.id)],
         };
   const [row] = await read(
     `${query},
@@ -275,6 +283,18 @@ export async function caseTextMatches(
     if (k < SEARCH_MANY_FROM)
       return { matches: null, breadth: 'few', found: { ...found, ids: JSON.stringify(own), from: first ?? 0, street } };
   }
+  // (A count: a number, or a bigint as the driver may give integers.)
+  const streetCount = row?.street;
+  if (
+    street !== undefined &&
+    (typeof streetCount === 'number' || typeof streetCount === 'bigint') &&
+    n >= SEARCH_MANY_FROM
+  )
+    return {
+      matches: null,
+      breadth: 'many',
+      found: { ...found, streetMatches: { id: street.id, atLeast: Number(streetCount) } },
+    };
   return n < SEARCH_MANY_FROM ? { matches: n, breadth: 'few', found } : { matches: null, breadth: 'many', found };
 }
 
@@ -305,6 +325,12 @@ export interface FoundTerm {
    * (caseTextSearchSql).
    */
   street?: { id: number; elsewhere: { text: string; params: Array<string | number> } };
+  /**
+   * A common word's (the district's matches past SEARCH_MANY_FROM, `ids` theirs): how many of its
+   * matches this street holds, counted up to SEARCH_TOTAL_CAP + 1 (caseTextMatches' `street`), so
+   * that a team lead's capped total needs no count (listCases).
+   */
+  streetMatches?: { id: number; atLeast: number };
 }
 
 /**
