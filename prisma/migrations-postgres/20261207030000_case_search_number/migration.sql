@@ -5,7 +5,7 @@
 -- of its digit trigrams, which every case number feeds (202, 026, 261: each in most of the cases):
 -- at 1M cases 280-530 index pages, 5-7 ms a statement. This GIN index holds, of each run of those
 -- characters that holds a digit in the three columns joined (the trigram index's expression), every
--- piece of six characters that holds a digit; a term's pieces are a day's cases (261105: ~2,700)
+-- piece of six characters that holds a digit, and a term's pieces are a day's cases (261105: ~2,700)
 -- or fewer, and the index finds their few common cases in a handful of pages. Exact: a term of
 -- those characters lies within one such run, so the run holds each of its pieces, and the search
 -- rechecks what they find with the LIKE ("case_search_like"). The piece length, six, is
