@@ -9,7 +9,8 @@ import type { Engine } from './db-engine.ts';
  * PostgreSQL keeps the LIKE: pg_trgm's GIN index answers it (migrations-postgres/
  * *_case_search_trgm) and rechecks every row, so the results are LIKE's by construction; a term
  * of one or two characters, which has no trigram, goes through an index of characters and
- * pairs of characters (pgTextSearch). A common term (pgSearchBreadth) is the plain LIKE alone,
+ * pairs of characters (pgTextSearch), and a number-shaped one (a case number's fragment) through an
+ * index of its six-character pieces (pgNumberGrams). A common term (pgSearchBreadth) is the plain LIKE alone,
  * tested on the cases an index of the list's order walks.
  *
  * SQLite: the FTS5 trigram table "CaseSearch" (migrations/*_case_text_search), contentless, which
