@@ -9,7 +9,8 @@ import type { Engine } from './db-engine.ts';
  * PostgreSQL keeps the LIKE: pg_trgm's GIN index answers it (migrations-postgres/
  * *_case_search_trgm) and rechecks every row, so the results are LIKE's by construction; a term
  * of one or two characters, which has no trigram, goes through an index of characters and
- * pairs of characters (pgTextSearch). A common term (pgSearchBreadth) is the plain LIKE alone,
+ * pairs of characters (pgTextSearch), and a number-shaped one (a case number's fragment) through an
+ * index of its six-character pieces (pgNumberGrams). A common term (pgSearchBreadth) is the plain LIKE alone,
  * tested on the cases an index of the list's order walks.
  *
  * SQLite: the FTS5 trigram table "CaseSearch" (migrations/*_case_text_search), contentless, which
@@ -104,8 +105,19 @@ function pgTextSearch(term: string, scan: { text: string; params: string[] }) {
   // of "Case_search_trgm_idx" (migrations-postgres/*_case_search_trgm): one index instead of one
   // per column. A term without the sentinel lies within one column or nowhere, so the results are
   // the three LIKEs' exactly; a term holding it keeps them (unindexed; no one types char(1)).
-  if ([...term].length >= 3)
-    return term.includes(SENTINEL) ? scan : { text: `${PG_JOINED} LIKE ? ESCAPE '\\'`, params: [likePattern(term)] };
+  if ([...term].length >= 3) {
+    if (term.includes(SENTINEL)) return scan;
+    const grams = pgNumberGrams(term);
+    // A number-shaped term (a fragment of a case number: 261105-00) through the index of such
+    // runs' six-character pieces, rechecked by the same LIKE inside "case_search_like" (which the
+    // planner cannot see, so it does not AND the trigram index's bitmap in): see PG_NUMBER_GRAMS.
+    if (grams)
+      return {
+        text: `(${PG_NUMBER_GRAMS} @> CAST(? AS text[]) AND "case_search_like"(c."number", c."text", COALESCE(c."address", ''), ?))`,
+        params: [`{${grams.join(',')}}`, likePattern(term)],
+      };
+    return { text: `${PG_JOINED} LIKE ? ESCAPE '\\'`, params: [likePattern(term)] };
+  }
   return {
     text: `(${PG_GRAMS} @> ARRAY[CAST(? AS text)] AND "case_search_like"(c."number", c."text", COALESCE(c."address", ''), ?))`,
     params: [term, likePattern(term)],
@@ -114,6 +126,34 @@ function pgTextSearch(term: string, scan: { text: string; params: string[] }) {
 
 /** The indexed expression of "Case_search_trgm_idx" (PostgreSQL), on the case table `c`: chr(1) is SENTINEL. */
 const PG_JOINED = `(c."number" || chr(1) || c."text" || chr(1) || COALESCE(c."address", ''))`;
+
+/**
+ * The indexed expression of "Case_search_number_idx" (PostgreSQL, migrations-postgres/
+ * *_case_search_number), on the case table `c`: of each run of ASCII letters, digits and '-'
+ * holding a digit in the joined columns, every piece of PG_NUMBER_GRAM characters holding a digit.
+ * A number fragment (JH-YYYYMMDD-SEQ: 261105-00) through pg_trgm intersected the lists of its digit
+ * trigrams, which every case number feeds (~300-500 index pages, 5-7 ms at 1M cases); its pieces
+ * here are a day's cases or fewer. Exact: a term of those characters only lies within one such run,
+ * so the run holds each of its pieces, and the LIKE rechecks what the pieces find.
+ */
+const PG_NUMBER_GRAMS = `"case_search_number_grams"(${PG_JOINED})`;
+/** The pieces' length in "case_search_number_grams": the two must agree. */
+const PG_NUMBER_GRAM = 6;
+
+/**
+ * The pieces of a number-shaped term (ASCII letters, digits and '-' only, a digit among them, at
+ * least PG_NUMBER_GRAM long) that "case_search_number_grams" indexes: those holding a digit. Null
+ * for any other term (its search keeps the trigram index).
+ */
+export function pgNumberGrams(term: string): string[] | null {
+  if (term.length < PG_NUMBER_GRAM || !/^[0-9A-Za-z-]+$/.test(term) || !/[0-9]/.test(term)) return null;
+  const grams = new Set<string>();
+  for (let i = 0; i + PG_NUMBER_GRAM <= term.length; i++) {
+    const gram = term.slice(i, i + PG_NUMBER_GRAM);
+    if (/[0-9]/.test(gram)) grams.add(gram);
+  }
+  return [...grams];
+}
 
 /** The indexed expression of "Case_search_chars_idx" (PostgreSQL), on the case table `c`. */
 const PG_GRAMS = `"case_search_grams"(c."number" || c."text" || COALESCE(c."address", ''))`;

@@ -160,4 +160,6 @@ export const PG_HAND_WRITTEN_INDEXES = [
   // *_case_search_open: both again, over the open cases (a search's overdue page)
   'Case_search_trgm_open_idx',
   'Case_search_chars_open_idx',
+  // *_case_search_number: a number-shaped term's six-character pieces
+  'Case_search_number_idx',
 ];
