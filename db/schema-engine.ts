@@ -160,4 +160,7 @@ export const PG_HAND_WRITTEN_INDEXES = [
   // *_case_search_open: both again, over the open cases (a search's overdue page)
   'Case_search_trgm_open_idx',
   'Case_search_chars_open_idx',
+  // *_deadline_watch_pending: the waiting cases the 督办 and 超期上报 steps still have to do
+  'Case_overdue_pending_idx',
+  'Case_escalation_pending_idx',
 ];
