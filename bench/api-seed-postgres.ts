@@ -49,6 +49,9 @@ const CASE_TYPES: Record<(typeof CASE_COLUMNS)[number], string> = {
   closedAt: 'timestamp',
   overdueNotifiedAt: 'timestamp',
   overdueEscalatedAt: 'timestamp',
+  remindedAt: 'timestamp',
+  verifiedAt: 'timestamp',
+  autoVerified: 'bool',
 };
 
 /** The tables the seeder fills by the million, whose secondary indexes are built after the load. */

@@ -50,7 +50,7 @@ export async function seedCasesSqlite(file: string, total: number, now: number):
   })();
 
   const cols = CASE_COLUMNS;
-  const ROWS = 200; // rows per INSERT: 200 × 28 parameters stays under SQLite's variable limit
+  const ROWS = 200; // rows per INSERT: 200 × 31 parameters stays under SQLite's variable limit
   const stmt = (n: number) =>
     sql.prepare(
       `INSERT INTO "Case" (${cols.join(',')}) VALUES ${Array(n)

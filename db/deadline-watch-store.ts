@@ -77,7 +77,11 @@ export async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotic
   });
 }
 
-/** The deadline watch over Prisma; the range conditions on dueAt use the Case(status, dueAt) index. */
+/**
+ * The deadline watch over Prisma; the range conditions on dueAt use the Case(status, dueAt) index,
+ * and on PostgreSQL the 督办 and 超期上报 steps the partial indexes of the cases they still have to
+ * do (migrations-postgres/…_deadline_watch_pending): through Case_dueAt each walked every closed case.
+ */
 export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatchPort {
   const sql = sqlOf(db);
   const districtAdmins = () => sql.transaction(districtAdminIds);

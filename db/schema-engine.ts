@@ -162,4 +162,7 @@ export const PG_HAND_WRITTEN_INDEXES = [
   'Case_search_chars_open_idx',
   // *_case_search_number: a number-shaped term's six-character pieces
   'Case_search_number_idx',
+  // *_deadline_watch_pending: the waiting cases the 督办 and 超期上报 steps still have to do
+  'Case_overdue_pending_idx',
+  'Case_escalation_pending_idx',
 ];
