@@ -914,7 +914,9 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   // bitmap was ANDed with one of the street's 83,000 cases (露天烧烤 at 1M cases: 18-34 ms loaded,
   // 1.9 ms now). Where the newest `reach` of each arm settle the page (pgSearchMatches), it is
   // ordered from them: the page's statement searched the index once more, or walked the
-  // district's newest cases for the street's overdue matches (垃圾: 4,300, 2.5 ms).
+  // district's newest cases for the street's overdue matches (垃圾: 4,300, 2.5 ms). So for a
+  // common word district-wide ('many', one arm): its page walked the newest cases again for the
+  // overdue matches among them. (`settled` is 0 unless the arms were walked in the list's order.)
   const streetLead = ownScopeOf(actor)?.column === 'streetId';
   const matched =
     searching && dialect === 'postgres'
@@ -934,7 +936,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
           now,
         )
       : null;
-  if (matched && (matched.matches.length < reach || (streetLead && matched.settled >= skip + pageSize)))
+  if (matched && (matched.matches.length < reach || matched.settled >= skip + pageSize))
     return pageOfMatches(db, matched.matches, query, segments, now, toItems, reach);
   const counts = matched
     ? [matched.matches.length, ...(firstSize ? await scalars(db, [first()]) : [])]
