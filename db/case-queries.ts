@@ -920,7 +920,8 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   // District-wide ('many' or 'most': one arm, the newest cases), the newest matches seldom hold a
   // page of overdue ones (垃圾, 噪声, 广告 at 1M: 0-2 in 201): the overdue segment's first rows are
   // walked in the same statement (`firstArm`, as the page's statement walked them), so that the
-  // page is still ordered from the matches (PgMatches.listed).
+  // page is still ordered from the matches (PgMatches.listed). Within the cap's pages only: a deep
+  // page's walk is as long as the page is deep.
   const streetLead = ownScopeOf(actor)?.column === 'streetId';
   const firstArm =
     search.breadth !== 'few' &&
@@ -929,7 +930,7 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
     segments.length === 2 &&
     query.sort === undefined &&
     query.overdue === undefined &&
-    skip + pageSize < reach
+    skip + pageSize <= SEARCH_TOTAL_CAP
       ? { ...segments[0]!.counted, limit: skip + pageSize }
       : undefined;
   const matched =
