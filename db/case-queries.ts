@@ -35,7 +35,7 @@ import {
 } from './case-text-search.ts';
 import type { Engine } from './db-engine.ts';
 import { engineOfClient, type Db } from './prisma-client.ts';
-import { readerOf } from './reader-pool.ts';
+import { preparedReads, readerOf } from './reader-pool.ts';
 import type { SqlValue } from './sql-connection.ts';
 import { inSelect, unindexed } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
@@ -935,8 +935,25 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
   // bitmap was ANDed with one of the street's 83,000 cases (露天烧烤 at 1M cases: 18-34 ms loaded,
   // 1.9 ms now). Where the newest `reach` of each arm settle the page (pgSearchMatches), it is
   // ordered from them: the page's statement searched the index once more, or walked the
-  // district's newest cases for the street's overdue matches (垃圾: 4,300, 2.5 ms).
+  // district's newest cases for the street's overdue matches (垃圾: 4,300, 2.5 ms). So for a
+  // common word district-wide ('many', one arm): its page walked the newest cases again for the
+  // overdue matches among them. (`settled` is 0 unless the arms were walked in the list's order.)
+  // District-wide ('many' or 'most': one arm, the newest cases), the newest matches seldom hold a
+  // page of overdue ones (垃圾, 噪声, 广告 at 1M: 0-2 in 201): the overdue segment's first rows are
+  // walked in the same statement (`firstArm`, as the page's statement walked them), so that the
+  // page is still ordered from the matches (PgMatches.listed). Within the cap's pages only: a deep
+  // page's walk is as long as the page is deep.
   const streetLead = ownScopeOf(actor)?.column === 'streetId';
+  const firstArm =
+    search.breadth !== 'few' &&
+    !streetLead &&
+    visibilityScope(actor).kind === 'all' &&
+    segments.length === 2 &&
+    query.sort === undefined &&
+    query.overdue === undefined &&
+    skip + pageSize <= SEARCH_TOTAL_CAP
+      ? { ...segments[0]!.counted, limit: skip + pageSize }
+      : undefined;
   const matched =
     searching && dialect === 'postgres'
       ? await pgSearchMatches(
@@ -953,10 +970,20 @@ export async function listCases(db: Db, actor: Actor, query: CaseListQuery, now:
           segments,
           reach,
           now,
+          firstArm,
         )
       : null;
-  if (matched && (matched.matches.length < reach || (streetLead && matched.settled >= skip + pageSize)))
-    return pageOfMatches(db, matched.matches, query, segments, now, toItems, reach);
+  if (matched && (matched.matches.length < reach || matched.settled >= skip + pageSize))
+    return pageOfMatches(
+      db,
+      matched.matches.length < reach ? matched.matches : (matched.listed ?? matched.matches),
+      matched.matches.length,
+      query,
+      segments,
+      now,
+      toItems,
+      reach,
+    );
   const counts = matched
     ? [matched.matches.length, ...(firstSize ? await scalars(db, [first()]) : [])]
     : searching || (query.overdue === undefined && segments.length === 2)
@@ -1026,8 +1053,12 @@ async function pgSearchMatches(
   segments: readonly Segment[],
   reach: number,
   now: Date,
+  firstArm?: Sql & { limit: number },
 ): Promise<PgMatches | null> {
   if (segments.some((s) => s.column === 'number')) return null;
+  // `firstArm`: the first segment's matches (its conditions: the list's and the segment's), newest
+  // first up to its limit, read as one more arm (numbered after `arms`, apart from the matches).
+  const walks = arms && firstArm ? [...arms, firstArm] : arms;
   const keys = `c."id" AS id, c."status" AS status, c."createdAt" AS "createdAt", c."dueAt" AS "dueAt"`;
   // `arms`: disjoint, each walked newest first up to `reach` (its ORDER BY is what makes it walk
   // an index, as pageRows' arms do; as one OR, a bitmap of the street's 83,000 cases at 1M). Each
@@ -1041,15 +1072,18 @@ async function pgSearchMatches(
           reach,
         )
       : await readerOf(db)<Record<string, unknown>>(
-          arms
+          walks!
             .map(
-              (a, i) =>
+              (a: Sql & { walk?: string }, i) =>
                 `SELECT a${i}.*, ${i} AS "arm" FROM (SELECT ${keys} FROM ${caseFrom(a)} WHERE ${a.text} ORDER BY ${a.walk ?? ''}${orderSql('createdAt', 'desc')} LIMIT ?) AS a${i}`,
             )
             .join(' UNION ALL '),
           ...(arms.flatMap((a) => [...a.params, reach]) as SqlValue[]),
+          ...((firstArm ? [...firstArm.params, firstArm.limit] : []) as SqlValue[]),
         );
-  const matches = rows.map((r) => {
+  const firstRows = arms && firstArm ? rows.filter((r) => Number(r.arm) === arms.length) : [];
+  const armRows = firstRows.length ? rows.filter((r) => Number(r.arm) < arms!.length) : rows;
+  const toMatch = (r: Record<string, unknown>) => {
     // The segment the case is listed in (their conditions partition `where`), as cursorAfter finds it.
     const segment = Math.max(
       0,
@@ -1057,10 +1091,11 @@ async function pgSearchMatches(
     );
     const at = r[segments[segment]!.column];
     return { id: Number(r.id), segment, key: at === null || at === undefined ? 0 : asDate(at).getTime() };
-  });
+  };
+  const matches = armRows.map(toMatch);
   // The last row of each arm that stopped at its LIMIT: its unread matches are older.
   const ends = (arms ?? [])
-    .map((_, i) => rows.filter((r) => Number(r.arm) === i))
+    .map((_, i) => armRows.filter((r) => Number(r.arm) === i))
     .filter((armRows) => armRows.length >= reach)
     .map((armRows) => armRows[armRows.length - 1]!);
   const walked = arms !== null && segments[0]!.column === 'createdAt' && segments[0]!.order === 'desc';
@@ -1074,7 +1109,16 @@ async function pgSearchMatches(
       : walked
         ? matches.filter((m) => m.segment === 0 && ends.every((end) => newer(m, end))).length
         : 0;
-  return { matches, settled };
+  if (!firstArm || !walked || ends.length === 0 || settled >= firstArm.limit) return { matches, settled };
+  // The first segment's newest rows, as its own walk found them (the list's order); short of its
+  // limit, they are all of it, and the second segment's first rows are its matches at least as
+  // new as every arm's last row (as `settled` above).
+  const first = firstRows.map((r) => ({ ...toMatch(r), segment: 0 }));
+  const listed =
+    first.length >= firstArm.limit
+      ? first
+      : [...first, ...matches.filter((m) => m.segment === 1 && ends.every((end) => newer(m, end)))];
+  return { matches, settled: listed.length, listed };
 }
 
 /**
@@ -1117,12 +1161,16 @@ async function pgOpenMatches(
  */
 const PG_OPEN_FIRST_FROM = 0.003;
 
-/** The list's rows of these cases, in this order. */
+/**
+ * The list's rows of these cases, in this order (PostgreSQL). One text whatever the number of ids
+ * (an array), prepared by name: a lookup by key, whose plan does not depend on the ids, and the
+ * list's joins took ~1 ms to plan each time, twice the read (a search's first page: 20 ids).
+ */
 async function rowsById(db: Db, ids: number[]): Promise<Array<Record<string, unknown>>> {
   const read = ids.length
-    ? await readerOf(db)<Record<string, unknown>>(
-        `SELECT ${LIST_COLUMNS} WHERE c."id" IN (${ids.map(() => '?').join(', ')})`,
-        ...ids,
+    ? await preparedReads(readerOf(db))<Record<string, unknown>>(
+        `SELECT ${LIST_COLUMNS} WHERE c."id" = ANY (CAST(? AS integer[]))`,
+        `{${ids.join(',')}}`,
       )
     : [];
   const byId = new Map(read.map((r) => [Number(r.id), r]));
@@ -1142,6 +1190,11 @@ async function rowsById(db: Db, ids: number[]): Promise<Array<Record<string, unk
 interface PgMatches {
   matches: Array<{ id: number; segment: number; key: number }>;
   settled: number;
+  /**
+   * With a walk of the first segment (pgSearchMatches' `firstArm`): the list's first `settled`
+   * rows, where `matches` alone settle fewer.
+   */
+  listed?: Array<{ id: number; segment: number; key: number }>;
 }
 
 /**
@@ -1151,6 +1204,7 @@ interface PgMatches {
 async function pageOfMatches(
   db: Db,
   matches: Array<{ id: number; segment: number; key: number }>,
+  found: number,
   query: CaseListQuery,
   segments: readonly Segment[],
   now: Date,
@@ -1169,15 +1223,16 @@ async function pageOfMatches(
     ordered.slice(skip, skip + pageSize).map((m) => m.id),
   );
   const last = rows[rows.length - 1];
-  // As listCases says a search's total: up to its reach, past it a lower bound.
-  const totalIsLowerBound = matches.length >= reach;
+  // As listCases says a search's total (`found`, how many matches were read): up to its reach,
+  // past it a lower bound.
+  const totalIsLowerBound = found >= reach;
   return {
     items: toItems(rows),
-    total: totalIsLowerBound ? reach - 1 : matches.length,
+    total: totalIsLowerBound ? reach - 1 : found,
     totalIsLowerBound,
     page,
     pageSize,
-    nextCursor: last && matches.length > skip + rows.length ? cursorAfter(segments, last, query, now) : null,
+    nextCursor: last && found > skip + rows.length ? cursorAfter(segments, last, query, now) : null,
   };
 }
 

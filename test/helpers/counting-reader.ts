@@ -60,6 +60,8 @@ export function attachCountingReader(t: TestDb): { counts: ReadCounts; close(): 
 export interface RecordedRead {
   sql: string;
   args: SqlValue[];
+  /** Asked of the reader's statements prepared by name (ReadQuery.prepared). */
+  prepared?: boolean;
 }
 
 /**
@@ -67,11 +69,24 @@ export interface RecordedRead {
  * seen with its own arguments) and appends it to `seen`.
  */
 export function recordingReader(real: ReadQuery, seen: RecordedRead[]): ReadQuery {
-  return Object.assign(
+  const reader: ReadQuery = Object.assign(
     <T>(sql: string, ...args: SqlValue[]) => {
       seen.push({ sql, args });
       return real<T>(sql, ...args);
     },
     { dialect: real.dialect },
   );
+  // Statements prepared by name are recorded too, marked so.
+  const named = real.prepared;
+  if (named)
+    Object.assign(reader, {
+      prepared: Object.assign(
+        <T>(sql: string, ...args: SqlValue[]) => {
+          seen.push({ sql, args, prepared: true });
+          return named<T>(sql, ...args);
+        },
+        { dialect: named.dialect },
+      ),
+    });
+  return reader;
 }
