@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import type { Actor } from '../../core/case/case-types.ts';
 import { listCases, listCasesAfter } from '../../db/case-queries.ts';
-import { SEARCH_TOTAL_CAP } from '../../db/case-text-search.ts';
+import { likePattern, SEARCH_TOTAL_CAP } from '../../db/case-text-search.ts';
+import { OVERDUE_STATUSES } from '../../core/case/case-visibility-fns.ts';
 import type { Db } from '../../db/prisma-client.ts';
 
 /**
@@ -32,4 +33,30 @@ export async function expectPagesAsLike(db: Db, actor: Actor, term: string, all:
       ).toEqual(all.slice(page * 20, page * 20 + 20));
     }
   }
+}
+
+/**
+ * Every match of `term` as PostgreSQL's plain LIKE finds it, in the list's order (overdue first,
+ * newest first): what expectPagesAsLike compares the list with. `lead`: only a team lead's cases
+ * (the street's, and those the lead reported or follows).
+ */
+export async function likeMatchesPg(
+  db: Db,
+  term: string,
+  now: Date,
+  lead?: { streetId: number; personId: number },
+): Promise<string[]> {
+  const scope = lead
+    ? `(c."streetId" = $3 OR c."reporterId" = $4 OR c."id" IN (SELECT "caseId" FROM "CaseSubscriber" WHERE "personId" = $4)) AND `
+    : '';
+  const rows = await db.$queryRawUnsafe<Array<{ number: string }>>(
+    `SELECT c."number" AS "number" FROM "Case" c
+    WHERE ${scope}(c."text" LIKE $1 ESCAPE '\\' OR c."number" LIKE $1 ESCAPE '\\' OR c."address" LIKE $1 ESCAPE '\\')
+    ORDER BY COALESCE(c."status" IN (${OVERDUE_STATUSES.map((s) => `'${s}'`).join(', ')}) AND c."dueAt" < $2, FALSE) DESC,
+      c."createdAt" DESC, c."id" DESC`,
+    likePattern(term),
+    now,
+    ...(lead ? [lead.streetId, lead.personId] : []),
+  );
+  return rows.map((r) => r.number);
 }

@@ -7,15 +7,13 @@
 // list's order, with its totals, on every page. Runs with TEST_DATABASE_URL, skipped without it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCases } from '../../db/case-queries.ts';
-import { likePattern } from '../../db/case-text-search.ts';
 import { sqlOf } from '../../db/prisma-client.ts';
 import { attachReaderPool, readerOf } from '../../db/reader-pool.ts';
 import { seedReferenceData } from '../../db/seed.ts';
-import { OVERDUE_STATUSES } from '../../core/case/case-visibility-fns.ts';
 import { recordingReader, type RecordedRead } from '../helpers/counting-reader.ts';
 import { createCaseFactory, type TestPerson } from '../helpers/case-factory.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
-import { expectPagesAsLike } from '../helpers/search-pages.ts';
+import { expectPagesAsLike, likeMatchesPg } from '../helpers/search-pages.ts';
 import { createTestDb, testPgServer, type TestDb } from '../helpers/test-db.ts';
 
 const HOUR = 3_600_000;
@@ -93,25 +91,15 @@ describe.skipIf(!testPgServer())("PostgreSQL: a team lead's search", () => {
     await t?.db.$disconnect();
   });
 
-  /** The lead's matches as the plain LIKE finds them, in the list's order (overdue first, newest first). */
-  async function expected(term: string): Promise<string[]> {
-    const rows = await t.db.$queryRawUnsafe<Array<{ number: string }>>(
-      `SELECT c."number" AS "number" FROM "Case" c
-      WHERE (c."streetId" = $1 OR c."reporterId" = $2 OR c."id" IN (SELECT "caseId" FROM "CaseSubscriber" WHERE "personId" = $2))
-        AND (c."text" LIKE $3 ESCAPE '\\' OR c."number" LIKE $3 ESCAPE '\\' OR c."address" LIKE $3 ESCAPE '\\')
-      ORDER BY COALESCE(c."status" IN (${OVERDUE_STATUSES.map((s) => `'${s}'`).join(', ')}) AND c."dueAt" < $4, FALSE) DESC,
-        c."createdAt" DESC, c."id" DESC`,
-      lead.actor.streetId,
-      lead.id,
-      likePattern(term),
-      clock.now(),
-    );
-    return rows.map((r) => r.number);
-  }
-
   it('the same cases, order, totals and cursors as LIKE, on every page and by cursor', async () => {
     for (const term of [RARE, COMMON, OLD_OVERDUE])
-      await expectPagesAsLike(t.db, lead.actor, term, await expected(term), clock.now());
+      await expectPagesAsLike(
+        t.db,
+        lead.actor,
+        term,
+        await likeMatchesPg(t.db, term, clock.now(), { streetId: lead.actor.streetId!, personId: lead.id }),
+        clock.now(),
+      );
   }, 120_000);
 
   it('a first page settled by the newest matches searches once, then reads the page by id', async () => {

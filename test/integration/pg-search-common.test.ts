@@ -8,12 +8,10 @@
 // TEST_DATABASE_URL, skipped without it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCases } from '../../db/case-queries.ts';
-import { likePattern } from '../../db/case-text-search.ts';
-import { OVERDUE_STATUSES } from '../../core/case/case-visibility-fns.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import type { RecordedRead } from '../helpers/counting-reader.ts';
 import type { TestPerson } from '../helpers/case-factory.ts';
-import { expectPagesAsLike } from '../helpers/search-pages.ts';
+import { expectPagesAsLike, likeMatchesPg } from '../helpers/search-pages.ts';
 import { pgSearchWorld } from '../helpers/pg-search-world.ts';
 import { testPgServer, type TestDb } from '../helpers/test-db.ts';
 
@@ -57,22 +55,9 @@ describe.skipIf(!testPgServer())('PostgreSQL: a common word district-wide', () =
     await t?.db.$disconnect();
   });
 
-  /** Every match as the plain LIKE finds it, in the list's order (overdue first, newest first). */
-  async function expected(term: string): Promise<string[]> {
-    const rows = await t.db.$queryRawUnsafe<Array<{ number: string }>>(
-      `SELECT c."number" AS "number" FROM "Case" c
-      WHERE (c."text" LIKE $1 ESCAPE '\\' OR c."number" LIKE $1 ESCAPE '\\' OR c."address" LIKE $1 ESCAPE '\\')
-      ORDER BY COALESCE(c."status" IN (${OVERDUE_STATUSES.map((s) => `'${s}'`).join(', ')}) AND c."dueAt" < $2, FALSE) DESC,
-        c."createdAt" DESC, c."id" DESC`,
-      likePattern(term),
-      clock.now(),
-    );
-    return rows.map((r) => r.number);
-  }
-
   it('the same cases, order, totals and cursors as LIKE, on every page and by cursor', async () => {
     for (const term of [COMMON, OLD_OVERDUE])
-      await expectPagesAsLike(t.db, admin.actor, term, await expected(term), clock.now());
+      await expectPagesAsLike(t.db, admin.actor, term, await likeMatchesPg(t.db, term, clock.now()), clock.now());
   }, 120_000);
 
   it('a first page settled by the newest matches searches once, then reads the page by id', async () => {
