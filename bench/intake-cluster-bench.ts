@@ -1,6 +1,6 @@
 // npm run bench -- intake --processes N [--db postgres|sqlite] [--pg-url URL] [--reports 1000]
 //   [--concurrency 32] [--photos 0.1] [--photo-px N [--photo-kb N]] [--warmup N] [--drain-timeout 300]
-//   [--keep] [--seeded]
+//   [--keep] [--seeded] [--profile DIR]
 // The intake benchmark across real processes: N main.ts processes as `npm start` runs them
 // (delivery on, Telegram in webhook mode against the Bot API emulator) behind a round-robin
 // balancer like nginx; residents' reports (text, pin, 确认提交; a photo in a --photos share) go
@@ -20,7 +20,7 @@ import type { TelegramUpdate } from '../bot/telegram/telegram-channel.ts';
 import { createBundledJurisdiction } from '../config/jurisdiction-data-file.ts';
 import type { Engine } from '../db/db-engine.ts';
 import { createScratchDatabase } from '../db/pg-scratch-database.ts';
-import { createPrismaClient } from '../db/prisma-client.ts';
+import { createPrismaClient, engineOfClient } from '../db/prisma-client.ts';
 import { startProcessCluster } from '../test/helpers/process-cluster.ts';
 import { startTelegramEmulator, type TelegramEmulator } from '../test/helpers/telegram-emulator.ts';
 import { districtPoints, reportUpdates } from '../test/helpers/telegram-report-updates.ts';
@@ -29,7 +29,7 @@ import { percentile } from './percentile.ts';
 import { threadCpuMs } from './thread-cpu.ts';
 import { watchPgActivity, type PgActivity } from './pg-activity.ts';
 import { photoKilobytes, photoSize, prepareBenchPhotos } from './intake-photos.ts';
-import { startThrowawayPg, type ThrowawayPg } from './pg-throwaway.ts';
+import { localPostmaster, serverCpuMs, startThrowawayPg, type ThrowawayPg } from './pg-throwaway.ts';
 
 const SECRET = 'bench-webhook-secret-0123456789';
 const IDLE_SECONDS = 5;
@@ -64,6 +64,8 @@ export interface ClusterBenchOptions {
   photoPx?: number;
   /** With photoPx: re-encoded to at most this many KB (--photo-kb). */
   photoKb?: number;
+  /** A folder: each Gridline process writes a V8 CPU profile of its whole run there (--cpu-prof). */
+  profileDir?: string;
 }
 
 export interface ClusterBenchResult {
@@ -151,6 +153,20 @@ function photoUpdate(
   } as unknown as TelegramUpdate;
 }
 
+/**
+ * The PostgreSQL server's CPU so far, ms: a throwaway cluster's, or a server at --pg-url that runs
+ * on this machine (its data directory readable here); NaN otherwise (SQLite, a remote server).
+ */
+async function postgresCpu(db: Awaited<ReturnType<typeof createPrismaClient>>, pg: ThrowawayPg | null) {
+  if (pg) return () => pg.cpuMs();
+  if (engineOfClient(db) !== 'postgres') return () => NaN;
+  const rows = await db
+    .$queryRawUnsafe<Array<{ dir: string }>>(`SELECT current_setting('data_directory') AS dir`)
+    .catch(() => []);
+  const postmaster = rows[0] ? localPostmaster(rows[0].dir) : null;
+  return postmaster === null ? () => NaN : () => serverCpuMs(postmaster);
+}
+
 export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string) => void): Promise<ClusterBenchResult> {
   if (o.db === 'sqlite' && o.processes !== 1)
     throw new Error('SQLite is embedded in one process: use --processes 1 with --db sqlite, or --db postgres');
@@ -207,6 +223,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
         TELEGRAM_WEBHOOK_SECRET: SECRET,
         WECHATY_PUPPET: '',
       },
+      ...(o.profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] } : {}),
     });
     cleanups.push(() => cluster.close());
     // All start at once, as a deployment does: they migrate and seed one after the other.
@@ -217,6 +234,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
       await sleep(100);
     }
     const db = await createPrismaClient(url);
+    const pgCpuMs = await postgresCpu(db, pg);
     cleanups.push(() => db.$disconnect());
 
     const jurisdiction = createBundledJurisdiction();
@@ -290,7 +308,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     const cpu0 = procCpu();
     const loopCpu = () => cluster.procs.map((p) => threadCpuMs(p.child.pid));
     const loopCpu0 = loopCpu();
-    const pgCpu0 = pg?.cpuMs() ?? NaN;
+    const pgCpu0 = pgCpuMs();
     const own0 = process.cpuUsage();
     const sent0 = emu.sent.length;
     const watch = o.db === 'postgres' ? watchPgActivity(db) : null;
@@ -299,7 +317,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     const pgActivity = (await watch?.stop()) ?? null;
     const cpuPer = procCpu().map((c, i) => (c - cpu0[i]!) / o.reports);
     const loopCpuPer = loopCpu().map((c, i) => (c - loopCpu0[i]!) / o.reports);
-    const pgCpuPer = ((pg?.cpuMs() ?? NaN) - pgCpu0) / o.reports;
+    const pgCpuPer = (pgCpuMs() - pgCpu0) / o.reports;
     const own = process.cpuUsage(own0);
     const loadAverage = os.loadavg();
 
@@ -373,7 +391,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     }
     out(
       `  CPU per report: Gridline processes ${ms(sumCpu)} (${cluster.procs.map((p, i) => `${p.name} ${ms(cpuPer[i]!)}`).join(', ')})` +
-        `${pg ? `, PostgreSQL ${ms(pgCpuPer)}` : ''}, this process (driver, balancer, emulator) ${ms(result.benchCpuMsPerReport)}`,
+        `${Number.isFinite(pgCpuPer) ? `, PostgreSQL ${ms(pgCpuPer)}` : ''}, this process (driver, balancer, emulator) ${ms(result.benchCpuMsPerReport)}`,
     );
     out(
       `  Gridline event-loop thread CPU per report: ${cluster.procs.map((p, i) => `${p.name} ${ms(loopCpuPer[i]!)}`).join(', ')} (its own CPU: the limit of one process)`,
@@ -406,7 +424,7 @@ export async function runIntakeCluster(o: ClusterBenchOptions, out: (s?: string)
     );
     if (failed.length) out(`  failures (first 5):\n    ${failed.slice(0, 5).join('\n    ')}`);
     out(
-      `  row | ${o.db} | ${o.processes} | ${result.reportsPerSecond.toFixed(0)} reports/s | p50 ${ms(result.p50Ms)} | p99 ${ms(result.p99Ms)} | CPU/report ${ms(sumCpu)}${pg ? ` + PG ${ms(pgCpuPer)}` : ''} + bench ${ms(result.benchCpuMsPerReport)} | drained ${drainSeconds?.toFixed(1) ?? '—'} s | load ${loadAverage[0]!.toFixed(1)} |\n`,
+      `  row | ${o.db} | ${o.processes} | ${result.reportsPerSecond.toFixed(0)} reports/s | p50 ${ms(result.p50Ms)} | p99 ${ms(result.p99Ms)} | CPU/report ${ms(sumCpu)}${Number.isFinite(pgCpuPer) ? ` + PG ${ms(pgCpuPer)}` : ''} + bench ${ms(result.benchCpuMsPerReport)} | drained ${drainSeconds?.toFixed(1) ?? '—'} s | load ${loadAverage[0]!.toFixed(1)} |\n`,
     );
     return result;
   } finally {
@@ -431,6 +449,8 @@ export async function run(argv: string[]): Promise<void> {
       seeded: { type: 'boolean', default: false },
       'photo-px': { type: 'string' },
       'photo-kb': { type: 'string' },
+      // A folder for a V8 CPU profile of each Gridline process (node --cpu-prof), written as it stops.
+      profile: { type: 'string' },
     },
   });
   if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error('--db is sqlite or postgres');
@@ -455,6 +475,7 @@ export async function run(argv: string[]): Promise<void> {
       seeded: values.seeded,
       ...(photoPx !== undefined ? { photoPx } : {}),
       ...(photoKb !== undefined ? { photoKb } : {}),
+      ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
     },
     (s = '') => process.stdout.write(`${s}\n`),
   );

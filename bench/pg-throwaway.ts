@@ -35,6 +35,24 @@ function childrenOf(parent: number): number[] {
   return pids;
 }
 
+/** CPU used so far by a postmaster and its server processes, ms (exited children via the postmaster's own counts). */
+export const serverCpuMs = (postmaster: number): number =>
+  [postmaster, ...childrenOf(postmaster)].reduce((sum, pid) => sum + (processCpuMs(pid) || 0), 0);
+
+/**
+ * The postmaster of the server whose data directory is `dataDirectory` when it runs on this
+ * machine (the folder is readable here), else null: a benchmark against an existing local server can then say what
+ * PostgreSQL spent, as it does for a throwaway cluster.
+ */
+export function localPostmaster(dataDirectory: string): number | null {
+  try {
+    const pid = Number(readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && readFileSync(`/proc/${pid}/stat`, 'utf8') ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function startThrowawayPg(): Promise<ThrowawayPg> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gridline-bench-pg-'));
   const port = await freePort();
@@ -46,7 +64,7 @@ export async function startThrowawayPg(): Promise<ThrowawayPg> {
   return {
     url,
     dir,
-    cpuMs: () => [postmaster, ...childrenOf(postmaster)].reduce((sum, pid) => sum + (processCpuMs(pid) || 0), 0),
+    cpuMs: () => serverCpuMs(postmaster),
     stop() {
       if (stopped) return;
       stopped = true;

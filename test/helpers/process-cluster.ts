@@ -29,6 +29,8 @@ export interface ProcessClusterOptions {
   dataDir: string;
   /** Stdout log lines to keep in ClusterProcess.lines (none when not given). */
   keepLine?: (line: string) => boolean;
+  /** Node options before main.ts (e.g. --cpu-prof): close() then stops the processes with SIGTERM and waits, so they can write what those options ask for. */
+  nodeArgs?: string[];
 }
 
 export interface ProcessCluster {
@@ -111,7 +113,7 @@ export async function startProcessCluster(opts: ProcessClusterOptions): Promise<
 
   async function start(name: string, env: Record<string, string> = {}): Promise<ClusterProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -162,12 +164,21 @@ export async function startProcessCluster(opts: ProcessClusterOptions): Promise<
   }
 
   async function close(): Promise<void> {
+    if (opts.nodeArgs?.length) await Promise.all(procs.map(stopGracefully));
     for (const p of procs) {
       p.alive = false;
       if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     }
     balancer.closeAllConnections(); // keep-alive sockets would hold close() open
     await new Promise((r) => balancer.close(r));
+  }
+
+  /** SIGTERM, and the exit awaited (main.ts stops within 10 s), for a process whose exit writes something. */
+  async function stopGracefully(p: ClusterProcess): Promise<void> {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+    const exited = new Promise((r) => p.child.once('exit', r));
+    p.child.kill('SIGTERM');
+    await exited;
   }
 
   return { url, procs, start, waitUp, kill, cpuMs: (p) => processCpuMs(p.child.pid), close };
