@@ -1,10 +1,12 @@
 // The API benchmark's cases on PostgreSQL: the same rows as on SQLite (api-seed-data.ts, same
 // seed and `now`), written set-based so a million cases take minutes: the case rows as column
 // arrays through `INSERT … SELECT FROM unnest(…)` 20,000 at a time, everything derived from
-// them (the whole-process record, chat accounts, assessment events) as INSERT … SELECT. The
+// them (the whole-process record, chat accounts, assessment events, and a year's processed
+// updates, sent messages and photos: seed-year-side-tables.sql) as INSERT … SELECT. The
 // secondary indexes of the big tables are dropped first and built again afterwards from their
 // own definitions (exactly what the migrations made), then VACUUM ANALYZE, as autovacuum would
 // have left a database that grew over a year. The caller rebuilds the rollups.
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import {
   CASE_COLUMNS,
@@ -57,6 +59,7 @@ const CASE_TYPES: Record<(typeof CASE_COLUMNS)[number], string> = {
 /** The tables the seeder fills by the million, whose secondary indexes are built after the load. */
 const BIG_TABLES = ['Case', 'CaseEvent', 'Rating', 'PatrolFinding'];
 const BATCH = 20_000;
+const SIDE_TABLES_SQL = new URL('./seed-year-side-tables.sql', import.meta.url);
 
 /** `INSERT INTO table (cols) SELECT * FROM unnest($1::t1[], …)`: one statement for a whole batch of rows. */
 async function insertColumns(
@@ -258,6 +261,10 @@ export async function seedCasesPostgres(url: string, total: number, now: number,
 
     await step(`${indexes.length} indexes built again`, async () => {
       for (const ix of indexes) await client.query(ix.def);
+    });
+    // What a year leaves in the tables intake and delivery write (why: seed-year-side-tables.sql).
+    await step('processed updates, sent messages and photos of a year', async () => {
+      await client.query(readFileSync(SIDE_TABLES_SQL, 'utf8'));
     });
     await step('VACUUM ANALYZE', () => client.query('VACUUM ANALYZE'));
   } finally {

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { TelegramUpdate } from '../bot/telegram/telegram-channel.ts';
-import { exifSegment, phoneJpeg, withExifSegment } from '../test/helpers/test-images.ts';
+import { exifSegment, phoneJpeg, withExifSegmentParts } from '../test/helpers/test-images.ts';
 import type { TelegramEmulator } from '../test/helpers/telegram-emulator.ts';
 import { reportPoint } from '../test/helpers/telegram-report-updates.ts';
 
@@ -106,7 +106,7 @@ export async function prepareBenchPhotos(opts: {
     photoOf(i) {
       const segment = segments.get(i);
       if (!segment) return undefined;
-      const file = emu.addFile(withExifSegment(base, segment), { ext: 'jpg' });
+      const file = emu.addFile(withExifSegmentParts(base, segment), { ext: 'jpg' });
       return {
         document: { ...file, mime_type: 'image/jpeg', file_name: `IMG_20261206_${String(i).padStart(6, '0')}.jpg` },
       };

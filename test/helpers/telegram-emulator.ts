@@ -4,6 +4,7 @@
 // multipart parser (telegraf uploads photos as multipart/form-data), no getFile or file download,
 // no albums, locations or venues, answers getUpdates without long polling, and cannot be told to
 // answer 429. This one implements only what Gridline uses, with real Update and Message shapes.
+import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createEmulatedUser, type EmulatedUser, type UserOptions } from './telegram-emulator-user.ts';
@@ -29,7 +30,10 @@ export interface ApiError {
 }
 
 export interface StoredFile {
-  bytes: Buffer;
+  /** The file as sent, piece after piece (a file may be given as pieces, so nothing is copied). */
+  parts: readonly Buffer[];
+  /** The pieces as one Buffer (a copy, made when asked). */
+  readonly bytes: Buffer;
   /** What getFile and the message claim; may exceed the bytes (to test limits without 25 MB buffers). */
   size: number;
   path: string;
@@ -57,7 +61,7 @@ export interface TelegramEmulator {
   /** Every send to this chat answers 403 "bot was blocked by the user". */
   block(chatId: string): void;
   addFile(
-    bytes: Buffer,
+    bytes: Buffer | readonly Buffer[],
     opts?: { claimSize?: number; ext?: string },
   ): { file_id: string; file_unique_id: string; file_size: number };
   /** Queues an update from a user (or POSTs it to the webhook); returns its update_id. */
@@ -122,13 +126,18 @@ export async function startTelegramEmulator(opts: { token?: string } = {}): Prom
     block: (chatId) => void blocked.add(chatId),
     addFile(bytes, o = {}) {
       fileSeq += 1;
-      const file_id = `F${fileSeq}-${bytes.length}`;
+      const parts = Buffer.isBuffer(bytes) ? [bytes] : [...bytes];
+      const length = parts.reduce((n, p) => n + p.length, 0);
+      const file_id = `F${fileSeq}-${length}`;
       emu.files.set(file_id, {
-        bytes,
-        size: o.claimSize ?? bytes.length,
+        parts,
+        get bytes() {
+          return Buffer.concat(parts);
+        },
+        size: o.claimSize ?? length,
         path: `files/file_${fileSeq}.${o.ext ?? 'jpg'}`,
       });
-      return { file_id, file_unique_id: `U${fileSeq}`, file_size: o.claimSize ?? bytes.length };
+      return { file_id, file_unique_id: `U${fileSeq}`, file_size: o.claimSize ?? length };
     },
     async pushUpdate(update) {
       updateId += 1;
@@ -287,7 +296,9 @@ export async function startTelegramEmulator(opts: { token?: string } = {}): Prom
     const file = [...emu.files.values()].find((f) => f.path === req.params['*']);
     if (req.params.token !== token || !file) return reply.code(404).send('not found');
     emu.downloads.push(file.path);
-    return reply.type('application/octet-stream').send(file.bytes);
+    const length = file.parts.reduce((n, p) => n + p.length, 0);
+    if (file.parts.length === 1) return reply.type('application/octet-stream').send(file.parts[0]);
+    return reply.type('application/octet-stream').header('content-length', length).send(Readable.from(file.parts));
   });
 
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -109,9 +109,18 @@ export async function exifSegment(facts: ExifFacts & { uniqueId?: string }): Pro
 
 /** The JPEG with its APP0–APP15 segments replaced by one Exif segment: SOI, Exif, then the rest. */
 export function withExifSegment(jpegBytes: Buffer, app1: Buffer): Buffer {
+  return Buffer.concat(withExifSegmentParts(jpegBytes, app1));
+}
+
+/**
+ * withExifSegment's file as its three pieces (views of the inputs, nothing copied), for a server
+ * that can send them one after the other: the intake benchmark's driver otherwise copied each
+ * report's 0.5 MB photo on the measured machine, ~2 ms of CPU a report.
+ */
+export function withExifSegmentParts(jpegBytes: Buffer, app1: Buffer): Buffer[] {
   const segments = jpegSegments(jpegBytes);
   const headerEnd = segments.reduce((end, s) => end + s.length, 2);
-  return Buffer.concat([jpegBytes.subarray(0, 2), app1, jpegBytes.subarray(headerEnd)]);
+  return [jpegBytes.subarray(0, 2), app1, jpegBytes.subarray(headerEnd)];
 }
 
 /** The APPn segments right after SOI, each with its marker and length bytes. */

@@ -74,6 +74,29 @@ describe('intake benchmark with photos', () => {
     });
   });
 
+  it("serves each report's photo as pieces of the one drawn photo (nothing copied while the driver runs), downloaded as one file", async () => {
+    const clock = createFakeClock('2026-03-02T02:00:00Z');
+    const world = await startIntakeWorld({ name: 'test-parts', synchronous: 'full', dbFile, clock: clock.now });
+    try {
+      const points = world.points(10);
+      const photos = await prepareBenchPhotos({ emu: world.emu, fraction: 1, ranges: [[0, 2]], points, longSide: 640 });
+      const stored = [0, 1].map((i) => {
+        const { file_id } = photos.photoOf(i)!.document as { file_id: string };
+        return world.emu.files.get(file_id)!;
+      });
+      // SOI, the report's own Exif segment, then the drawn photo's data, shared by every report.
+      expect(stored.map((f) => f.parts.length)).toEqual([3, 3]);
+      expect(stored[0]!.parts[2]!.buffer).toBe(stored[1]!.parts[2]!.buffer);
+      const res = await fetch(`${world.emu.apiRoot}/file/bot${world.emu.token}/${stored[0]!.path}`);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(res.headers.get('content-length')).toBe(String(body.length));
+      expect(body.equals(stored[0]!.bytes)).toBe(true);
+      expect((await exifr.gps(body)).latitude).toBeCloseTo(reportPoint(0, points)[0], 4);
+    } finally {
+      await world.close(false, () => {});
+    }
+  });
+
   it('re-encodes the photo to at most --photo-kb KB, as messengers recompress, EXIF GPS still added', async () => {
     expect(photoKilobytes(undefined)).toBeUndefined();
     expect(photoKilobytes('200')).toBe(200);
