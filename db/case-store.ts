@@ -9,7 +9,7 @@ import { handlerIds } from './handler-ids.ts';
 import { verificationTaskOps } from './verification-task-ops.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
-import { jsonList } from './sql-dialect.ts';
+import { inList } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
 import { rollupEvent } from './stats-event-rollup.ts';
 import {
@@ -336,7 +336,7 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
     pending?.noteEvent(eventId, `${e.note ?? ''}${json(e.data ?? {})}`);
     if (e.attachmentIds?.length) {
       await tx.run(
-        `UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE "id" IN ${jsonList(tx.dialect, 'int')}`,
+        `UPDATE "Attachment" SET "caseId" = ?, "eventId" = ? WHERE ${inList(tx.dialect, '"id"', 'int')}`,
         e.caseId,
         eventId,
         json(e.attachmentIds),
@@ -534,7 +534,7 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
     async attachmentOwnership(ids) {
       if (!ids.length) return [];
       return tx.all<{ id: number; uploadedById: number | null; caseId: number | null }>(
-        `SELECT "id", "uploadedById", "caseId" FROM "Attachment" WHERE "id" IN ${jsonList(tx.dialect, 'int')}`,
+        `SELECT "id", "uploadedById", "caseId" FROM "Attachment" WHERE ${inList(tx.dialect, '"id"', 'int')}`,
         json([...new Set(ids)]),
       );
     },
@@ -553,7 +553,7 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
         departmentId: number | null;
         displayName: string;
       }>(
-        `SELECT "id", "role", "streetId", "departmentId", "displayName" FROM "Person" WHERE "active" = TRUE AND "id" IN ${jsonList(tx.dialect, 'int')}`,
+        `SELECT "id", "role", "streetId", "departmentId", "displayName" FROM "Person" WHERE "active" = TRUE AND ${inList(tx.dialect, '"id"', 'int')}`,
         json([...new Set(personIds)]),
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
@@ -590,7 +590,7 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
     async personInStreet(personId, streetId, roles) {
       return (
         (await tx.get<{ n: number }>(
-          `SELECT COUNT(*) AS "n" FROM "Person" WHERE "id" = ? AND "streetId" = ? AND "active" = TRUE AND "role" IN ${jsonList(tx.dialect, 'text')}`,
+          `SELECT COUNT(*) AS "n" FROM "Person" WHERE "id" = ? AND "streetId" = ? AND "active" = TRUE AND ${inList(tx.dialect, '"role"', 'text')}`,
           personId,
           streetId,
           json(roles),

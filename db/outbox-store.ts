@@ -3,7 +3,7 @@ import { OUTBOX_PRIORITY, type ClaimedMessage, type OutboxPort } from '../core/m
 import type { Prisma } from '../prisma/generated/client.ts';
 import { engineOfClient, sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
-import { jsonList } from './sql-dialect.ts';
+import { inList, notInList } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
 
 export interface OutboxRowInput {
@@ -100,7 +100,7 @@ function claimDuePg(tx: SqlTx, byChannel: string, p: ClaimParams): Promise<RawRo
        FROM "OutboxMessage" o
        WHERE o."status" = 'pending' AND o."nextAttemptAt" <= ?
          AND ${byChannel}
-         AND o."chatId" NOT IN ${jsonList('postgres', 'text')}
+         AND ${notInList('postgres', 'o."chatId"', 'text')}
          AND NOT EXISTS (
            SELECT 1 FROM "OutboxMessage" p
            WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" IN ('pending', 'sending') AND p."id" < o."id")
@@ -201,33 +201,36 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
     if (personIds.length === 0) return 0;
     if (tx.dialect === 'postgres') {
       // One statement: the people's chat accounts and their rows (was a read, then the INSERT).
+      // The people are the same list as the SQLite read's (inList: index lookups of ChatIdentity
+      // and Person), their messages an object by person id beside it: a join to the messages'
+      // rows (jsonb_array_elements, taken for 100 rows) made PostgreSQL hash-join whole scans of
+      // ChatIdentity and Person instead.
       const now = sqlDate(clock());
-      const people = [...new Set(personIds)].map((id) => ({
-        id,
-        payload: JSON.stringify(typeof message === 'function' ? message(id) : message),
-      }));
+      const ids = [...new Set(personIds)];
+      const payloads = Object.fromEntries(
+        ids.map((id) => [id, JSON.stringify(typeof message === 'function' ? message(id) : message)]),
+      );
       return (
         await tx.run(
           `INSERT INTO "OutboxMessage" (${OUTBOX_COLUMNS})
-           SELECT ? || ':' || i."channel" || ':' || i."chatId", i."channel", i."chatId", i."personId", ?::int, m."payload",
-             'pending', 0, ?::timestamp(3), ?::timestamp(3), ?::int
+           SELECT ? || ':' || i."channel" || ':' || i."chatId", i."channel", i."chatId", i."personId", ?::int,
+             ?::jsonb ->> i."personId"::text, 'pending', 0, ?::timestamp(3), ?::timestamp(3), ?::int
            FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId"
-           JOIN (SELECT ("e"->>'id')::int AS "personId", "e"->>'payload' AS "payload" FROM jsonb_array_elements(?::jsonb) "e") m
-             ON m."personId" = i."personId"
-           WHERE i."blockedAt" IS NULL AND p."active" = TRUE ORDER BY i."id"
+           WHERE ${inList(tx.dialect, 'i."personId"', 'int')} AND i."blockedAt" IS NULL AND p."active" = TRUE ORDER BY i."id"
            ON CONFLICT ("dedupeKey") DO NOTHING`,
           dedupeKeyBase,
           caseId ?? null,
+          JSON.stringify(payloads),
           now,
           now,
           priority ?? OUTBOX_PRIORITY.push,
-          JSON.stringify(people),
+          JSON.stringify(ids),
         )
       ).changes;
     }
     const identities = await tx.all<{ channel: string; chatId: string; personId: number }>(
       `SELECT i."channel", i."chatId", i."personId" FROM "ChatIdentity" i JOIN "Person" p ON p."id" = i."personId"
-       WHERE i."personId" IN ${jsonList(tx.dialect, 'int')} AND i."blockedAt" IS NULL AND p."active" = TRUE ORDER BY i."id"`,
+       WHERE ${inList(tx.dialect, 'i."personId"', 'int')} AND i."blockedAt" IS NULL AND p."active" = TRUE ORDER BY i."id"`,
       JSON.stringify([...new Set(personIds)]),
     );
     return enqueue(
@@ -293,7 +296,7 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       // One statement: on PostgreSQL without BEGIN/COMMIT (sql.statement), as the worker polls with it.
       const rows = await sql.statement((tx) => {
         const byChannel =
-          select.channel !== undefined ? 'o."channel" = ?' : `o."channel" NOT IN ${jsonList(tx.dialect, 'text')}`;
+          select.channel !== undefined ? 'o."channel" = ?' : notInList(tx.dialect, 'o."channel"', 'text');
         if (tx.dialect === 'postgres')
           return claimDuePg(tx, byChannel, { lease, now, channelParam, skipChats, limit, costCap, maxCost });
         return tx.all<RawRow>(
@@ -350,7 +353,7 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
         for (const [lease, ids] of byLease) {
           const rows = await tx.all<{ id: number | bigint }>(
             `UPDATE "OutboxMessage" SET "nextAttemptAt" = ?
-             WHERE "id" IN ${jsonList(tx.dialect, 'int')} AND "status" = 'sending' AND "nextAttemptAt" = ?
+             WHERE ${inList(tx.dialect, '"id"', 'int')} AND "status" = 'sending' AND "nextAttemptAt" = ?
              RETURNING "id"`,
             sqlDate(leaseUntil),
             JSON.stringify(ids),

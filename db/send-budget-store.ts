@@ -2,7 +2,7 @@ import { budgetView, budgetWaitMs, longestWindowMs, type BudgetUse } from '../co
 import type { Reservation, SendBudgetPort } from '../core/messaging/send-budget-port.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
-import { jsonList } from './sql-dialect.ts';
+import { inList } from './sql-dialect.ts';
 import { sqlBool, sqlDate } from './sql-values.ts';
 
 interface UseRow {
@@ -61,7 +61,7 @@ export function createSendBudgetStore(db: Db): SendBudgetPort {
           )
         : await tx.all<UseRow>(
             `SELECT ${COLUMNS} FROM "SendUse" WHERE "channel" = ? AND "endsAt" > ?
-               AND ("endsAt" > ? OR "chatId" IN ${jsonList(tx.dialect, 'text')})`,
+               AND ("endsAt" > ? OR ${inList(tx.dialect, '"chatId"', 'text')})`,
             channel,
             groupSince,
             sqlDate(new Date(at - SECOND)),

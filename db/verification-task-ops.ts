@@ -1,4 +1,4 @@
-import { jsonList } from './sql-dialect.ts';
+import { notInList } from './sql-dialect.ts';
 import type {
   CasePhotoPoints,
   NewVerificationTask,
@@ -50,7 +50,7 @@ export function verificationTaskOps(tx: SqlTx): Ops {
           : await tx.get<{ id: number }>(
               `SELECT p."id" FROM "Person" p
                WHERE p."role" = 'inspector' AND p."active" = TRUE AND p."streetId" = ?
-                 AND p."id" NOT IN ${jsonList(tx.dialect, 'int')}
+                 AND ${notInList(tx.dialect, 'p."id"', 'int')}
                ORDER BY (SELECT COUNT(*) FROM "VerificationTask" v WHERE v."inspectorId" = p."id" AND v."doneAt" IS NULL), p."id"
                LIMIT 1`,
               t.streetId,

@@ -17,6 +17,8 @@ export interface PgWireLog {
   urlThrough(url: string): string;
   /** The statements executed so far (their SQL text), in order. */
   readonly statements: string[];
+  /** The same, with the parameters each was executed with (as text; null for NULL), in order. */
+  readonly executions: Array<{ sql: string; params: Array<string | null> }>;
   /** The statements parsed so far (Parse messages; a named prepared statement is parsed once per connection). */
   readonly parses: string[];
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export interface PgWireLog {
 export async function startPgWireLog(serverUrl: string): Promise<PgWireLog> {
   const target = new URL(serverUrl);
   const statements: string[] = [];
+  const executions: Array<{ sql: string; params: Array<string | null> }> = [];
   const parses: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -33,7 +36,7 @@ export async function startPgWireLog(serverUrl: string): Promise<PgWireLog> {
     let buf = Buffer.alloc(0);
     let started = false;
     const parsed = new Map<string, string>(); // prepared statement name → SQL
-    const portals = new Map<string, string>(); // portal name → SQL
+    const portals = new Map<string, { sql: string; params: Array<string | null> }>(); // portal name → SQL, parameters
     const cstring = (b: Buffer, at: number): [string, number] => {
       const end = b.indexOf(0, at);
       return [b.toString('utf8', at, end), end + 1];
@@ -59,15 +62,33 @@ export async function startPgWireLog(serverUrl: string): Promise<PgWireLog> {
         const type = String.fromCharCode(buf[0]!);
         const body = buf.subarray(5, len + 1);
         buf = buf.subarray(len + 1);
-        if (type === 'Q') statements.push(cstring(body, 0)[0]);
-        else if (type === 'P') {
+        if (type === 'Q') {
+          statements.push(cstring(body, 0)[0]);
+          executions.push({ sql: cstring(body, 0)[0], params: [] });
+        } else if (type === 'P') {
           const [name, at] = cstring(body, 0);
           parsed.set(name, cstring(body, at)[0]);
           parses.push(cstring(body, at)[0]);
         } else if (type === 'B') {
           const [portal, at] = cstring(body, 0);
-          portals.set(portal, parsed.get(cstring(body, at)[0]) ?? '');
-        } else if (type === 'E') statements.push(portals.get(cstring(body, 0)[0]) ?? '');
+          const [name, formatsAt] = cstring(body, at);
+          // Parameter format codes, then the parameters: each a length (-1: NULL) and its bytes.
+          let off = formatsAt + 2 + 2 * body.readInt16BE(formatsAt);
+          const count = body.readInt16BE(off);
+          off += 2;
+          const params: Array<string | null> = [];
+          for (let i = 0; i < count; i++) {
+            const len = body.readInt32BE(off);
+            off += 4;
+            params.push(len < 0 ? null : body.toString('utf8', off, off + len));
+            off += Math.max(len, 0);
+          }
+          portals.set(portal, { sql: parsed.get(name) ?? '', params });
+        } else if (type === 'E') {
+          const run = portals.get(cstring(body, 0)[0]) ?? { sql: '', params: [] };
+          statements.push(run.sql);
+          executions.push(run);
+        }
       }
     });
     upstream.pipe(client);
@@ -84,6 +105,7 @@ export async function startPgWireLog(serverUrl: string): Promise<PgWireLog> {
   const { port } = server.address() as net.AddressInfo;
   return {
     statements,
+    executions,
     parses,
     urlThrough(url: string) {
       const u = new URL(url);
