@@ -144,7 +144,7 @@ export const schemaFilters = (engine: Engine) => ({
 
 /**
  * PostgreSQL indexes the migrations make by hand (a pg_trgm GIN index for the case search,
- * prisma/migrations-postgres/*_case_search_trgm; the rollups' covering indexes,
+ * prisma/migrations-postgres/*_case_search_trgm; the event rollups' covering index,
  * *_stats_rollup_covering): the drift test expects them beside what
  * schema.prisma describes.
  */
@@ -154,8 +154,9 @@ export const PG_HAND_WRITTEN_INDEXES = [
   'Case_search_trgm_idx',
   // *_case_search_chars: one- and two-character terms
   'Case_search_chars_idx',
-  // *_stats_rollup_covering: a period's rollup sums read from the index alone (INCLUDE columns)
-  'StatsRollup_kind_day_covering_idx',
+  // *_stats_rollup_covering: a period's event rollup sums read from the index alone (INCLUDE
+  // columns). "StatsRollup"'s went in *_stats_rollup_hot: its counters, indexed, kept every
+  // update of a rollup row from being HOT.
   'StatsEventRollup_kind_day_covering_idx',
   // *_case_search_open: both again, over the open cases (a search's overdue page)
   'Case_search_trgm_open_idx',
