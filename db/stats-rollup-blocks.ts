@@ -27,7 +27,7 @@ export function blockRollupSql(
     (size) => `INSERT INTO "${table}" (${[...keys, ...measures].map(q).join(', ')})
 SELECT "kind", 'b${size}:' || CAST(${epochDaySql(d, '"day"')} / ${size} AS TEXT), ${rest.map(q).join(', ')}, ${measures.map((m) => `SUM(${q(m)})`).join(', ')}
 FROM "${table}" WHERE "kind" IN ${list(kinds)} AND "day" NOT LIKE 'b%'
-GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`,
+GROUP BY ${keys.map((_, i) => i + 1).join(', ')} ORDER BY ${keys.map((_, i) => i + 1).join(', ')}`,
   );
 }
 
@@ -47,5 +47,5 @@ export function districtRollupSql(
   return `INSERT INTO "${table}" (${[...rest, 'streetId', ...measures].map(q).join(', ')})
 SELECT ${rest.map(q).join(', ')}, ${DISTRICT_ROWS}, ${measures.map((m) => `SUM(${q(m)})`).join(', ')}
 FROM "${table}" WHERE "kind" IN ${list(kinds)} AND "streetId" <> ${DISTRICT_ROWS}
-GROUP BY ${rest.map((_, i) => i + 1).join(', ')}`;
+GROUP BY ${rest.map((_, i) => i + 1).join(', ')} ORDER BY ${rest.map((_, i) => i + 1).join(', ')}`;
 }

@@ -89,7 +89,7 @@ export const dueMarginalsSql = (): string[] =>
   ].map(
     ([kind, keys]) => `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join(', ')})
 SELECT '${kind}', "day", ${keys}, '', '', '', '', SUM("n"), 0, 0, 0, 0, 0, SUM("postponed"), SUM("onTime")
-FROM "StatsRollup" WHERE "kind" = 'due' GROUP BY 2, 3, 4`,
+FROM "StatsRollup" WHERE "kind" = 'due' GROUP BY 2, 3, 4 ORDER BY 2, 3, 4`,
   );
 
 /** The kinds also kept as the district's own rows (core/stats/rollup-blocks.ts DISTRICT_ROWS): the trend. */
@@ -191,7 +191,9 @@ export async function rollupRating(tx: SqlTx, caseId: number, score: string, at:
  * per kind: the database sums a million cases in seconds, where reading them into the process
  * in chunks took minutes on PostgreSQL (a round trip per chunk and per written row). The same
  * text as the SQLite migration's backfill, spelled for either engine; the rollup test compares
- * the result with the rollups kept in step case by case.
+ * the result with the rollups kept in step case by case. Each kind's rows are written in key
+ * order (ORDER BY its GROUP BY), so on PostgreSQL, where "StatsRollup" is kept in primary-key
+ * order for the statistics' reads (migration *_stats_rollup_hot), a rebuild does not scatter them.
  */
 export function rollupRebuildSql(d: Engine): string[] {
   const insert = `INSERT INTO "StatsRollup" (${COLUMNS.map((c) => `"${c}"`).join(', ')})`;
@@ -205,26 +207,26 @@ export function rollupRebuildSql(d: Engine): string[] {
 SELECT 'createdByStatus', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, c."status", '', '', '',
        COUNT(*), SUM(c."reworkCount"), ${countTrue('c."reopenCount" > 0')}, COUNT(c."resolvedAt"), ${countTrue('c."autoVerified" = TRUE')},
        COALESCE(SUM(${handlingMs}), 0), 0, 0
-FROM "Case" c GROUP BY 2, 3, 5`,
+FROM "Case" c GROUP BY 2, 3, 5 ORDER BY 2, 3, 5`,
     `${insert}
 SELECT 'createdByPost', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', COALESCE(c."post", ''), '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
-FROM "Case" c GROUP BY 2, 3, 6`,
+FROM "Case" c GROUP BY 2, 3, 6 ORDER BY 2, 3, 6`,
     `${insert}
 SELECT 'createdByMode', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', c."mode721", '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
-FROM "Case" c WHERE c."status" IN ${list([...COUNTED_721])} AND c."mode721" IS NOT NULL AND c."mode721" <> '' GROUP BY 2, 3, 7`,
+FROM "Case" c WHERE c."status" IN ${list([...COUNTED_721])} AND c."mode721" IS NOT NULL AND c."mode721" <> '' GROUP BY 2, 3, 7 ORDER BY 2, 3, 7`,
     `${insert}
 SELECT 'opened', ${districtDate(d, 'c."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
-FROM "Case" c GROUP BY 2, 3`,
+FROM "Case" c GROUP BY 2, 3 ORDER BY 2, 3`,
     `${insert}
 SELECT 'closed', ${districtDate(d, 'c."closedAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', '', COUNT(*), 0, 0, 0, 0, 0, 0, 0
-FROM "Case" c WHERE c."closedAt" IS NOT NULL GROUP BY 2, 3`,
+FROM "Case" c WHERE c."closedAt" IS NOT NULL GROUP BY 2, 3 ORDER BY 2, 3`,
     `${insert}
 SELECT 'due', ${districtDate(d, `CASE WHEN ${CLOSED_BY_DEADLINE} THEN c."closedAt" ELSE c."dueAt" END`)}, COALESCE(c."streetId", 0), COALESCE(c."departmentId", 0), '', '', '', '',
        COUNT(*), 0, 0, 0, 0, 0, ${countTrue('c."postponed" = TRUE')}, ${countTrue(HANDLED_ON_TIME)}
-FROM "Case" c WHERE c."dueAt" IS NOT NULL AND c."status" NOT IN ${list(NEVER_DUE_STATUSES)} GROUP BY 2, 3, 4`,
+FROM "Case" c WHERE c."dueAt" IS NOT NULL AND c."status" NOT IN ${list(NEVER_DUE_STATUSES)} GROUP BY 2, 3, 4 ORDER BY 2, 3, 4`,
     `${insert}
 SELECT 'rating', ${districtDate(d, 'r."createdAt"')}, COALESCE(c."streetId", 0), 0, '', '', '', r."score", COUNT(*), 0, 0, 0, 0, 0, 0, 0
-FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId" GROUP BY 2, 3, 8`,
+FROM "Rating" r JOIN "Case" c ON c."id" = r."caseId" GROUP BY 2, 3, 8 ORDER BY 2, 3, 8`,
     // Before the blocks, which then sum them too.
     ...dueMarginalsSql(),
     ...blockRollupSql(d, 'StatsRollup', KEY_COLUMNS, MEASURES, BLOCKED_KINDS),

@@ -2,8 +2,9 @@
 // runs with TEST_DATABASE_URL (npm run test:postgres), skipped without it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlOf } from '../../db/prisma-client.ts';
-import { rollupCaseChange, rollupState } from '../../db/stats-rollup.ts';
+import { rebuildRollups, rollupCaseChange, rollupState } from '../../db/stats-rollup.ts';
 import { MEASURES } from '../../core/stats/rollup-fns.ts';
+import { DISTRICT_ROWS } from '../../core/stats/rollup-blocks.ts';
 import { seedReferenceData } from '../../db/seed.ts';
 import { createCaseFactory } from '../helpers/case-factory.ts';
 import { createTestDb, testPgServer, type TestDb } from '../helpers/test-db.ts';
@@ -64,5 +65,33 @@ describe.skipIf(!testPgServer())('PostgreSQL rollup rows', () => {
     // The two changes update 8 rows at least (the status's day and its 3 blocks, each twice).
     expect(Number(stats?.updated)).toBeGreaterThanOrEqual(8);
     expect(Number(stats?.hot)).toBeGreaterThanOrEqual(8);
+  });
+
+  it("a rebuild (npm run stats:rebuild) writes each kind's day rows in primary-key order, as the table is clustered", async () => {
+    const f = createCaseFactory(t.db);
+    const resident = await f.person({ role: 'resident', name: '王五' });
+    // Days and streets given out of order, so rows written as grouped would not be in key order by chance.
+    for (const [day, street] of [
+      [9, '万松街道'],
+      [2, '北湖街道'],
+      [5, '万松街道'],
+      [2, '万松街道'],
+      [7, '北湖街道'],
+    ] as const)
+      await f.case({
+        reporterId: resident.id,
+        street,
+        status: 'dispatched',
+        createdAt: new Date(Date.UTC(2026, 9, day, 2)),
+      });
+    await sqlOf(t.db).transaction((tx) => rebuildRollups(tx));
+    // The district's trend rows (DISTRICT_ROWS) are summed from the street rows afterwards: a run of their own.
+    const kinds = await t.db.$queryRawUnsafe<Array<{ kind: string; inOrder: boolean; n: bigint }>>(
+      `SELECT "kind", "streetId" = ${DISTRICT_ROWS} AS "district", array_agg(ctid ORDER BY "day", "streetId", "departmentId", "status", "post", "mode721", "score")
+                      = array_agg(ctid ORDER BY ctid) AS "inOrder", COUNT(*) AS "n"
+       FROM "StatsRollup" WHERE "day" NOT LIKE 'b%' GROUP BY 1, 2`,
+    );
+    expect(kinds.filter((k) => Number(k.n) > 1).length).toBeGreaterThanOrEqual(3);
+    expect(kinds.filter((k) => !k.inOrder)).toEqual([]);
   });
 });
