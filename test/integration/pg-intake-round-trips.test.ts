@@ -177,6 +177,32 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     expect(await db.attachment.count({ where: { draftKey: `telegram:${userId}:${userId}` } })).toBe(2);
   });
 
+  it('searches for an open case nearby once per place, not again when a photo follows the pin', async () => {
+    const i = 4;
+    const userId = 90000 + i;
+    await say(i, { text: '门口一堆建筑垃圾没人清理，堆了好几天' });
+    wire.statements.length = 0;
+    // South of the others: north of 30.5815 lies the next district.
+    const pinned = await say(i, { location: { lat: 30.5755, lng: 114.2869, crs: 'wgs84' } });
+    expect(pinned.map((r) => r.text).join()).toContain('确认');
+    const caseReads = () => wire.statements.filter((s) => /FROM "Case" c\b/.test(s)).length;
+    expect(caseReads()).toBe(1); // the pin's search: nothing nearby
+    wire.statements.length = 0;
+    await telegram.handleUpdate({
+      update_id: 7_100,
+      message: {
+        message_id: 50,
+        date: 0,
+        chat: { id: userId, type: 'private', first_name: `居民${i}` },
+        from: { id: userId, is_bot: false, first_name: `居民${i}` },
+        document: { ...emu.addFile(await jpeg(64, 48)), mime_type: 'image/jpeg', file_name: 'IMG_9.jpg' },
+      },
+    } as never);
+    // The photo's summary (same matter, same spot, a moment later) was a second search.
+    expect(caseReads()).toBe(0);
+    expect(wire.statements.length).toBeLessThanOrEqual(4);
+  });
+
   it("writes the registration's shared rows (rollups, the day's case number) in its last statement", async () => {
     // The district's own rollup rows (one per day: every registration adds to it) and the day's
     // case-number counter are locked from their write to COMMIT: every registration in every
