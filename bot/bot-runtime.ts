@@ -31,9 +31,23 @@ export interface ReplyQueue {
   kick(): void;
 }
 
+/** What the runtime reads first of a message (HandledMessageStore.arrive). */
+export type Arrival = Awaited<ReturnType<HandledMessageStore['arrive']>>;
+
 export interface BotRuntime {
-  /** Handles one inbound message once, queues the replies for delivery, and returns them. */
-  receive(message: InboundMessage): Promise<OutboundMessage[]>;
+  /**
+   * Handles one inbound message once, queues the replies for delivery, and returns them.
+   * `arrived`: what `arrive` read of this very message just before (its update, from the same
+   * chat, handled in order), so it is not read again.
+   */
+  receive(message: InboundMessage, arrived?: Arrival): Promise<OutboundMessage[]>;
+  /**
+   * The message's first read ahead of `receive`, for an adapter that needs the sender before it
+   * stores the message's photos: on PostgreSQL the sender's account comes with it (a photo cost
+   * a read of the account for its uploader, and the same read again in `receive`), and an update
+   * committed before is known before its photos are downloaded and stored again.
+   */
+  arrive?(message: InboundMessage): Promise<Arrival>;
 }
 
 /**
@@ -50,8 +64,8 @@ export function createBotRuntime(deps: {
 }): BotRuntime {
   const chains = new Map<string, Promise<unknown>>();
 
-  async function process(msg: InboundMessage): Promise<OutboundMessage[]> {
-    const { seen, snapshot } = await deps.store.arrive(msg);
+  async function process(msg: InboundMessage, arrived: Arrival | undefined): Promise<OutboundMessage[]> {
+    const { seen, snapshot } = arrived ?? (await deps.store.arrive(msg));
     if (seen) {
       deps.logger.debug({ channel: msg.channel, updateId: msg.updateId }, 'repeated update ignored');
       return [];
@@ -73,10 +87,11 @@ export function createBotRuntime(deps: {
   }
 
   return {
-    receive(msg) {
+    arrive: (msg) => deps.store.arrive(msg),
+    receive(msg, arrived) {
       const chat = `${msg.channel}:${msg.chatId}:${msg.userId}`;
       const previous = chains.get(chat) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(() => process(msg));
+      const next = previous.catch(() => undefined).then(() => process(msg, arrived));
       chains.set(chat, next);
       void next
         .finally(() => {

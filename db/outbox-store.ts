@@ -3,6 +3,7 @@ import { OUTBOX_PRIORITY, type ClaimedMessage, type OutboxPort } from '../core/m
 import type { Prisma } from '../prisma/generated/client.ts';
 import { engineOfClient, sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
+import { FINISH_USE_SQL } from './send-budget-store.ts';
 import { inList, notInList } from './sql-dialect.ts';
 import { sqlDate } from './sql-values.ts';
 
@@ -365,16 +366,23 @@ export function createOutboxStore(db: Db, opts: { clock?: () => Date; leaseMs?: 
       return claims.filter((c) => held.has(c.id)).map((c) => ({ ...c, leaseUntil }));
     },
 
-    async markSent(id, sentAt) {
+    async markSent(id, sentAt, endsUse) {
+      const at = sqlDate(sentAt);
+      const sent = `UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ? WHERE "id" = ? AND "status" <> 'sent'`;
       // A raw unit, so the sends that finish in one turn of the event loop share one commit on
       // SQLite; one statement, so one round trip on PostgreSQL.
-      await sql.statement((tx) =>
-        tx.run(
-          `UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ? WHERE "id" = ? AND "status" <> 'sent'`,
-          sqlDate(sentAt),
-          id,
-        ),
-      );
+      if (endsUse === undefined) return void (await sql.statement((tx) => tx.run(sent, at, id)));
+      // With the budget's use of the send: on PostgreSQL one statement still (a CTE), where it
+      // was a round trip each, two per message delivered. Both rows change at once, so whoever
+      // claims the chat's next row sees when this send ended (as finish-then-markSent did).
+      if (engineOfClient(db) === 'postgres')
+        return void (await sql.statement((tx) =>
+          tx.run(`WITH "use" AS (${FINISH_USE_SQL}) ${sent}`, at, endsUse, at, id),
+        ));
+      await sql.transaction(async (tx) => {
+        await tx.run(FINISH_USE_SQL, at, endsUse);
+        await tx.run(sent, at, id);
+      });
     },
 
     // A claim is finished only while it is still this worker's: same row, still `sending`, same

@@ -39,6 +39,10 @@ const COLUMNS = '"chatId", "isGroup", "cost", "endsAt", "inFlight"';
  * process, whose units run one at a time on one connection) the same statements need no lock;
  * there the worker uses its in-process limiter alone, and this store serves the tests.
  */
+/** Ends a send's use of the budget (finish); also run by the outbox's markSent with `endsUse`. */
+export const FINISH_USE_SQL =
+  'UPDATE "SendUse" SET "endsAt" = ?, "inFlight" = FALSE WHERE "id" = ? AND "inFlight" = TRUE';
+
 export function createSendBudgetStore(db: Db): SendBudgetPort {
   const sql = sqlOf(db);
   const lastPurge = new Map<string, number>();
@@ -127,13 +131,7 @@ export function createSendBudgetStore(db: Db): SendBudgetPort {
 
     async finish(useId, endedAt) {
       // One statement: on PostgreSQL one round trip, without BEGIN/COMMIT.
-      await sql.statement((tx) =>
-        tx.run(
-          'UPDATE "SendUse" SET "endsAt" = ?, "inFlight" = FALSE WHERE "id" = ? AND "inFlight" = TRUE',
-          sqlDate(endedAt),
-          useId,
-        ),
-      );
+      await sql.statement((tx) => tx.run(FINISH_USE_SQL, sqlDate(endedAt), useId));
     },
   };
 }

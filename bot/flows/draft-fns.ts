@@ -13,6 +13,8 @@ export interface Draft {
   urgentShown: boolean;
   /** Asked once which part of a road through several streets: the second answer is taken as is. */
   askedAmbiguous?: boolean;
+  /** The last search for an open case nearby (nearby-flow.ts) that found none to offer: where and when. */
+  nearbyNone?: { spot: string; at: string };
 }
 
 export const emptyDraft = (): Draft => ({

@@ -8,6 +8,9 @@ import type { Draft } from './draft-fns.ts';
 /** Button id of the offer: n:follow:<case number> (well under Telegram's 64 bytes). */
 export const FOLLOW_BUTTON = 'n:follow:';
 
+/** How long a search that found no case nearby stands for the same matter at the same spot. */
+const NEARBY_RECHECK_MS = 10 * 60_000;
+
 /**
  * Before the summary: an open case of the same matter within the duplicate rule's radius is
  * offered to follow (关注) instead of filing anew. The summary still follows, so the resident
@@ -16,8 +19,19 @@ export const FOLLOW_BUTTON = 'n:follow:';
 export async function offerNearby(ctx: BotContext, d: Draft, decision: RoutingDecision): Promise<void> {
   if (!decision.item || !d.location) return;
   const here = toWgs84({ lat: d.location.lat, lng: d.location.lng }, d.location.crs);
+  // Each message that completes the draft is summarised again (a photo after the pin, a text):
+  // the same matter at the same spot is not searched again (a statement of its own, a third of a
+  // photo report's case reads) while the last search, minutes ago, found nothing to offer. A case
+  // filed there meanwhile is still caught on submitting, which merges a duplicate into it.
+  const spot = `${decision.item.code}@${here.lat.toFixed(6)},${here.lng.toFixed(6)}`;
+  const last = d.nearbyNone;
+  if (last?.spot === spot && ctx.now.getTime() - Date.parse(last.at) < NEARBY_RECHECK_MS) return;
   const c = await ctx.deps.cases.follows.nearby({ itemCode: decision.item.code, ...here });
-  if (!c || c.lat === null || c.lng === null || c.reporterId === ctx.actor.personId) return;
+  if (!c || c.lat === null || c.lng === null || c.reporterId === ctx.actor.personId) {
+    d.nearbyNone = { spot, at: ctx.now.toISOString() };
+    return;
+  }
+  delete d.nearbyNone;
   ctx.say(
     'nearby.offer',
     {

@@ -5,7 +5,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../../config/logger.ts';
 import type { OutboundMessage } from '../../core/messaging/outbound-types.ts';
-import type { BotRuntime, ReplyQueue } from '../bot-runtime.ts';
+import type { Arrival, BotRuntime, ReplyQueue } from '../bot-runtime.ts';
 import type { IdentifySender, InboundMessage } from '../inbound-types.ts';
 import { createAlbumCollector } from './album-collector.ts';
 import { concurrencyLimit } from './concurrency-limit.ts';
@@ -92,8 +92,16 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
     let photos: InboundMessage['photos'] = [];
     let voice: InboundMessage['voice'];
     let newcomer = false;
+    let arrived: Arrival | undefined;
     if (m.files.length) {
-      const sender = await deps.identify(message);
+      // The runtime's first read of the message, ahead: an update committed before (a webhook
+      // retry, another process) is not downloaded and stored again, and on PostgreSQL a known
+      // sender comes with it, so neither the uploader nor the runtime reads them again.
+      const ahead = await deps.runtime.arrive?.(message);
+      if (ahead?.seen) return log.debug('repeated update ignored');
+      const known = ahead?.snapshot?.account;
+      if (known) arrived = ahead;
+      const sender = known ? { personId: known.personId, isNew: false } : await deps.identify(message);
       newcomer = sender.isNew;
       const fetched = await deps.photos.fetch(m.files, {
         draftKey: `telegram:${message.chatId}:${message.userId}`,
@@ -120,12 +128,15 @@ export function createTelegramUpdateHandler(deps: TelegramUpdateDeps): TelegramU
       // so a busy polling batch would otherwise hold back every socket (callback answers,
       // webhook requests, deliveries) until the whole batch is done.
       await yieldToEventLoop();
-      await deps.runtime.receive({
-        ...message,
-        ...(photos.length ? { photos } : {}),
-        ...(voice ? { voice } : {}),
-        ...(newcomer ? { newcomer } : {}),
-      });
+      await deps.runtime.receive(
+        {
+          ...message,
+          ...(photos.length ? { photos } : {}),
+          ...(voice ? { voice } : {}),
+          ...(newcomer ? { newcomer } : {}),
+        },
+        arrived,
+      );
     });
   }
 

@@ -105,16 +105,17 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const done = limiter.begin(row.channel, row.chatId, messageCost(row.message));
     const sending = sender.send(row.chatId, row.message, { caseId: row.caseId, dedupeKey: row.dedupeKey });
     sending.then(done, done);
-    const ended = useId === undefined ? null : finishUse(sending, useId, log);
     try {
       await withTimeout(sending, sendTimeoutMs);
     } catch (err) {
+      // The budget's use ends when the request really ends (also after the timeout gave up on it).
+      if (useId !== undefined) void finishUse(sending, useId, log);
       await onFailure(row, err, log);
       return;
     }
-    // Recorded before the row is sent, so whoever claims the chat's next row sees when this ended.
-    await ended;
-    await store.markSent(row.id, clock());
+    // Sent: the row and the end of its budget use in one unit (one round trip on PostgreSQL, was
+    // two per message), so whoever claims the chat's next row sees when this one ended.
+    await store.markSent(row.id, clock(), useId);
   }
 
   /** Tells the shared budget when the send's request really ended (also after a timeout gave up on it). */

@@ -53,8 +53,12 @@ export interface OutboxPort {
    * ran out and another worker took the row over) and must not be sent.
    */
   renew(claims: ClaimedMessage[], leaseUntil: Date): Promise<ClaimedMessage[]>;
-  /** Delivered. Idempotent, and deliberately not lease-checked: once sent, never again. */
-  markSent(id: number, sentAt: Date): Promise<void>;
+  /**
+   * Delivered. Idempotent, and deliberately not lease-checked: once sent, never again. `endsUse`:
+   * the shared budget's use of this send (SendBudgetPort.reserve) ends at `sentAt` in the same
+   * unit, as SendBudgetPort.finish would end it: a delivery's bookkeeping in one round trip.
+   */
+  markSent(id: number, sentAt: Date, endsUse?: number): Promise<void>;
   /** Failed; try again at `nextAttemptAt`. `countAttempt: false` for waits the channel asked for. */
   markRetry(claim: ClaimedMessage, nextAttemptAt: Date, error: string, countAttempt?: boolean): Promise<boolean>;
   /** Failed for good. */

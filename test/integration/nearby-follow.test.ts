@@ -46,6 +46,26 @@ describe('nearby open cases before filing', () => {
     expect((await b.pushes()).some((p) => p.text.includes(first))).toBe(true);
   });
 
+  it('offers it again with each summary while it is there, and finds a case filed after a search found none', async () => {
+    const e = h.user('reporter-e');
+    const pinned = await e.send({ text: STALL, location: { ...HERE, crs: 'wgs84' } });
+    expect(pinned.find((r) => r.includes('附近约'))).toContain(first);
+    // More words complete the draft again: the summary is made again, and so is the offer.
+    const more = await e.send({ text: '早晚都在' });
+    expect(more.join()).toContain('请确认');
+    expect(more.find((r) => r.includes('附近约'))).toContain(first);
+
+    // Nothing nearby at the pin; a case filed there meanwhile is merged on submitting.
+    const spot = { lat: HERE.lat + 0.02, lng: HERE.lng, crs: 'wgs84' as const };
+    const f = h.user('reporter-f');
+    expect((await f.send({ text: STALL, location: spot })).join()).not.toContain('附近约');
+    const g = h.user('reporter-g');
+    await g.send({ text: STALL, location: spot });
+    const filed = /JH-\d{8}-\d{4}/.exec((await g.press('确认提交')).join())![0];
+    await f.send({ text: '早晚都在' });
+    expect((await f.press('确认提交')).join()).toContain(filed);
+  });
+
   it('offers nothing for another matter, far away, or to the case’s own reporter', async () => {
     const c = h.user('reporter-c');
     const far = await c.send({ text: STALL, location: { lat: HERE.lat + 0.01, lng: HERE.lng, crs: 'wgs84' } });

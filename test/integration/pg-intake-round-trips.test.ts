@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../app/create-bot.ts';
 import { createDomain } from '../../app/create-domain.ts';
+import { createTelegram, type TelegramChannel } from '../../app/create-telegram.ts';
 import type { InboundMessage } from '../../bot/inbound-types.ts';
 import { createDeliveryWorker } from '../../core/messaging/delivery-worker.ts';
 import { createOutboxStore } from '../../db/outbox-store.ts';
@@ -9,8 +10,10 @@ import { createSendBudgetStore } from '../../db/send-budget-store.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { startPgWireLog, type PgWireLog } from '../helpers/pg-wire-log.ts';
 import { createRecordingSender } from '../helpers/recording-sender.ts';
+import { startTelegramEmulator, type TelegramEmulator } from '../helpers/telegram-emulator.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { silentLogger, testConfig } from '../helpers/test-config.ts';
+import { jpeg } from '../helpers/test-images.ts';
 
 /**
  * What one resident's report (text, pin, 确认提交) costs PostgreSQL, counted on the wire by a
@@ -24,6 +27,9 @@ let t: TestApp;
 let wire: PgWireLog;
 let db: Db;
 let bot: Bot;
+let emu: TelegramEmulator;
+let telegram: TelegramChannel;
+let channelWiring: Parameters<typeof createTelegram>[0];
 let seq = 0;
 
 const pgOnly = process.env.TEST_ENGINE === 'postgres' && !!process.env.TEST_DATABASE_URL;
@@ -33,12 +39,20 @@ beforeAll(async () => {
   t = await createTestApp({ clock: clock.now });
   wire = await startPgWireLog(t.url);
   db = await createPrismaClient(wire.urlThrough(t.url));
-  const config = testConfig(t.dir);
+  emu = await startTelegramEmulator();
+  const env = { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot };
+  const config = testConfig(t.dir, env);
   const logger = silentLogger();
-  bot = createBot({ db, logger, config, domain: await createDomain({ db, config, logger, clock: clock.now }) });
+  const domain = await createDomain({ db, config, logger, clock: clock.now });
+  bot = createBot({ db, logger, config, domain });
+  // Photos come only through a channel that downloads them: Telegram's, against the emulator.
+  channelWiring = { config, logger, db, domain, bot, kick: () => {} };
+  telegram = createTelegram(channelWiring)!;
 });
 
 afterAll(async () => {
+  await telegram?.stop();
+  await emu?.close();
   await db?.$disconnect();
   await wire?.close();
   await t?.close();
@@ -124,6 +138,71 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
     expect(wire.parses.length).toBeLessThanOrEqual(4); // a connection of the pool used for the first time
   });
 
+  it("stores a known resident's photo with one read of the message (its update, sender and chat state)", async () => {
+    await report(3); // resident 3 is known now
+    const photo = await jpeg(64, 48, { lat: 30.58, lng: 114.28 });
+    const userId = 90003;
+    const message = (n: number) => ({
+      update_id: 7_000 + n,
+      message: {
+        message_id: 40 + n,
+        date: 0,
+        chat: { id: userId, type: 'private', first_name: '居民3' },
+        from: { id: userId, is_bot: false, first_name: '居民3' },
+        document: { ...emu.addFile(photo), mime_type: 'image/jpeg', file_name: `IMG_${n}.jpg` },
+      },
+    });
+    await telegram.handleUpdate(message(0) as never); // each connection of the pool prepared
+    wire.statements.length = 0;
+    const update = message(1);
+    await telegram.handleUpdate(update as never);
+    // Was five: the uploader's account (a read of its own), the photo's earlier copy, its row,
+    // then the runtime's read of the update, the account (again) and the chat's state, and the
+    // commit. The runtime's read now comes first and names the uploader: four.
+    expect(wire.statements.filter((s) => /FROM "ChatIdentity"/.test(s))).toHaveLength(1);
+    expect(wire.statements.filter((s) => /^\s*INSERT INTO "Attachment"/.test(s))).toHaveLength(1);
+    expect(wire.statements.filter((s) => /^\s*BEGIN\b/i.test(s))).toHaveLength(0);
+    expect(wire.statements.length).toBeLessThanOrEqual(4);
+    const rows = await db.attachment.findMany({ where: { draftKey: `telegram:${userId}:${userId}` } });
+    expect(rows).toHaveLength(2);
+
+    // Delivered again (another process committed it, or this one restarted): the read says so
+    // before the photo is downloaded, and nothing else is read or written.
+    const downloads = emu.calls.filter((c) => c.method === 'getFile').length;
+    wire.statements.length = 0;
+    // A channel of its own: this one remembers the update id it handled.
+    await createTelegram(channelWiring)!.handleUpdate(update as never);
+    expect(wire.statements).toHaveLength(1);
+    expect(emu.calls.filter((c) => c.method === 'getFile').length).toBe(downloads);
+    expect(await db.attachment.count({ where: { draftKey: `telegram:${userId}:${userId}` } })).toBe(2);
+  });
+
+  it('searches for an open case nearby once per place, not again when a photo follows the pin', async () => {
+    const i = 4;
+    const userId = 90000 + i;
+    await say(i, { text: '门口一堆建筑垃圾没人清理，堆了好几天' });
+    wire.statements.length = 0;
+    // South of the others: north of 30.5815 lies the next district.
+    const pinned = await say(i, { location: { lat: 30.5755, lng: 114.2869, crs: 'wgs84' } });
+    expect(pinned.map((r) => r.text).join()).toContain('确认');
+    const caseReads = () => wire.statements.filter((s) => /FROM "Case" c\b/.test(s)).length;
+    expect(caseReads()).toBe(1); // the pin's search: nothing nearby
+    wire.statements.length = 0;
+    await telegram.handleUpdate({
+      update_id: 7_100,
+      message: {
+        message_id: 50,
+        date: 0,
+        chat: { id: userId, type: 'private', first_name: `居民${i}` },
+        from: { id: userId, is_bot: false, first_name: `居民${i}` },
+        document: { ...emu.addFile(await jpeg(64, 48)), mime_type: 'image/jpeg', file_name: 'IMG_9.jpg' },
+      },
+    } as never);
+    // The photo's summary (same matter, same spot, a moment later) was a second search.
+    expect(caseReads()).toBe(0);
+    expect(wire.statements.length).toBeLessThanOrEqual(4);
+  });
+
   it("writes the registration's shared rows (rollups, the day's case number) in its last statement", async () => {
     // The district's own rollup rows (one per day: every registration adds to it) and the day's
     // case-number counter are locked from their write to COMMIT: every registration in every
@@ -181,9 +260,12 @@ describe.skipIf(!pgOnly)('a report on PostgreSQL, on the wire', () => {
       expect(unit).toHaveLength(3);
       expect(unit[2]).toMatch(/^\s*INSERT INTO "SendUse"/);
     }
-    expect(wire.statements.filter((x) => /^\s*UPDATE "OutboxMessage" SET "status" = 'sent'/.test(x))).toHaveLength(
-      sender.sent.length - before,
-    );
+    // Each delivery's bookkeeping, the row sent and the end of its budget use, is one statement
+    // (was two round trips: the use ended, then the row marked sent).
+    const marked = wire.statements.filter((x) => /UPDATE "OutboxMessage" SET "status" = 'sent'/.test(x));
+    expect(marked).toHaveLength(sender.sent.length - before);
+    for (const x of marked) expect(x).toMatch(/^\s*WITH "use" AS \(UPDATE "SendUse" SET "endsAt"/);
+    expect(wire.statements.filter((x) => /^\s*UPDATE "SendUse"/.test(x))).toHaveLength(0);
   });
 
   it('an idle worker backs its polling off', async () => {
