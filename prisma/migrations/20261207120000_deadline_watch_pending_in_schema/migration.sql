@@ -1,0 +1,9 @@
+-- The deadline watch's 督办 and 超期上报 steps (db/deadline-watch-store.ts overdueUnnotified,
+-- escalationDue) walked Case_dueAt from the oldest case through every case already told or
+-- closed (all past their deadline too): at 1M cases 1.1-1.2 s a step, every minute, on the
+-- connection intake writes through. These hold only the waiting cases each step still has to do.
+-- Declared in schema.prisma (preview feature partialIndexes; db/schema-engine.ts lets the engine
+-- describe them on better-sqlite3).
+CREATE INDEX "Case_overdue_pending_idx" ON "Case"("dueAt") WHERE "status" IN ('triage', 'dispatched', 'accepted') AND "overdueNotifiedAt" IS NULL;
+
+CREATE INDEX "Case_escalation_pending_idx" ON "Case"("dueAt") WHERE "status" IN ('triage', 'dispatched', 'accepted') AND "handling" IN ('street', 'department') AND "overdueEscalatedAt" IS NULL;
