@@ -1,7 +1,8 @@
 -- The deadline watch's 督办 and 超期上报 steps (db/deadline-watch-store.ts overdueUnnotified,
 -- escalationDue) walked Case_dueAt from the oldest case through every case already told or
 -- closed (all past their deadline too): at 1M cases 1.1-1.2 s a step, every minute, on the
--- connection intake writes through. These hold only the waiting cases each step still has to do.
+-- connection intake writes through. These hold only the open cases not yet told (escalated):
+-- the few past their deadline come first in deadline order, then those still within it.
 -- Declared in schema.prisma (preview feature partialIndexes; db/schema-engine.ts lets the engine
 -- describe them on better-sqlite3).
 CREATE INDEX "Case_overdue_pending_idx" ON "Case"("dueAt") WHERE "status" IN ('triage', 'dispatched', 'accepted') AND "overdueNotifiedAt" IS NULL;
