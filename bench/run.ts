@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   open311: () => import('./open311-bench.ts'),
   'case-list': () => import('./case-list-bench.ts'),
   'request-cpu': () => import('./request-cpu-bench.ts'),
+  'deadline-watch': () => import('./deadline-watch-bench.ts'),
 };
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import type { DeadlineNotice, DeadlineWatchPort, WatchedCase } from '../core/sch
 import { districtAdminIds, handlerIds } from './handler-ids.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
-import { sqlDate } from './sql-values.ts';
+import { dateOrNull, sqlDate } from './sql-values.ts';
 
 /**
  * Statuses in which a case waits for its handler. `resolved` is open too, but its handling
@@ -78,13 +78,73 @@ export async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotic
 }
 
 /**
+ * The waiting cases the 督办 step has not told yet, and those the 超期上报 step has not escalated:
+ * word for word the predicates of their partial indexes (schema.prisma, Case_overdue_pending_idx
+ * and Case_escalation_pending_idx). SQLite takes a partial index only for a statement whose WHERE
+ * holds each of the index's terms as written, literals included: Prisma's `status IN (?, ?, ?)`
+ * never matched, and the step walked Case_dueAt from the oldest case through every case already
+ * told or closed (1.1-1.2 s a step at 1M cases). PostgreSQL proves them from the literals too,
+ * in generic plans as well.
+ */
+const OVERDUE_PENDING = `c."status" IN ('triage', 'dispatched', 'accepted') AND c."overdueNotifiedAt" IS NULL`;
+const ESCALATION_PENDING = `c."status" IN ('triage', 'dispatched', 'accepted') AND c."handling" IN ('street', 'department') AND c."overdueEscalatedAt" IS NULL`;
+
+/** The pending cases due by the first parameter, oldest deadline first, at most the second. */
+const pendingSql = (pending: string) =>
+  `SELECT c."id" AS "id", c."number" AS "number", c."handling" AS "handling", c."streetId" AS "streetId",
+          c."departmentId" AS "departmentId", c."assigneeId" AS "assigneeId", c."dueAt" AS "dueAt",
+          i."name" AS "itemName", s."name" AS "streetName", d."name" AS "departmentName"
+   FROM "Case" c
+   LEFT JOIN "PowerItem" i ON i."id" = c."itemId"
+   LEFT JOIN "Street" s ON s."id" = c."streetId"
+   LEFT JOIN "Department" d ON d."id" = c."departmentId"
+   WHERE ${pending} AND c."dueAt" <= ?
+   ORDER BY c."dueAt" LIMIT ?`;
+
+/** The 督办 step's statement (overdueUnnotified): (now, limit). */
+export const OVERDUE_UNNOTIFIED_SQL = pendingSql(OVERDUE_PENDING);
+/** The 超期上报 step's statement (escalationDue): (dueBefore, limit). */
+export const ESCALATION_DUE_SQL = pendingSql(ESCALATION_PENDING);
+
+interface PendingRow {
+  id: number;
+  number: string;
+  handling: string | null;
+  streetId: number | null;
+  departmentId: number | null;
+  assigneeId: number | null;
+  dueAt: string | Date;
+  itemName: string | null;
+  streetName: string | null;
+  departmentName: string | null;
+}
+
+/**
  * The deadline watch over Prisma; the range conditions on dueAt use the Case(status, dueAt) index,
- * and on PostgreSQL the 督办 and 超期上报 steps the partial indexes of the cases they still have to
- * do (migrations-postgres/…_deadline_watch_pending): through Case_dueAt each walked every closed case.
+ * and the 督办 and 超期上报 steps the partial indexes of the cases they still have to do.
  */
 export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatchPort {
   const sql = sqlOf(db);
   const districtAdmins = () => sql.transaction(districtAdminIds);
+
+  /** The cases one of the two statements above reads. */
+  async function pendingCases(statement: string, dueBy: Date, limit: number): Promise<WatchedCase[]> {
+    const rows = await sql.transaction((tx) => tx.all<PendingRow>(statement, sqlDate(dueBy), limit));
+    return rows.map((r) =>
+      toWatched({
+        id: Number(r.id),
+        number: r.number,
+        handling: r.handling,
+        streetId: r.streetId === null ? null : Number(r.streetId),
+        departmentId: r.departmentId === null ? null : Number(r.departmentId),
+        assigneeId: r.assigneeId === null ? null : Number(r.assigneeId),
+        dueAt: dateOrNull(r.dueAt),
+        item: r.itemName === null ? null : { name: r.itemName },
+        street: r.streetName === null ? null : { name: r.streetName },
+        department: r.departmentName === null ? null : { name: r.departmentName },
+      }),
+    );
+  }
 
   return {
     async responseOverdue(now, limit) {
@@ -107,31 +167,10 @@ export function createDeadlineWatchStore(db: Db, outbox: Enqueue): DeadlineWatch
       return rows.map(toWatched);
     },
 
-    async overdueUnnotified(now, limit) {
-      const rows = await db.case.findMany({
-        where: { status: { in: AWAITING_HANDLING }, dueAt: { lte: now }, overdueNotifiedAt: null },
-        orderBy: { dueAt: 'asc' },
-        take: limit,
-        select,
-      });
-      return rows.map(toWatched);
-    },
+    overdueUnnotified: (now, limit) => pendingCases(OVERDUE_UNNOTIFIED_SQL, now, limit),
 
-    async escalationDue(dueBefore, limit) {
-      // District cases are already with the bureau; triage has no handling unit to escalate from.
-      const rows = await db.case.findMany({
-        where: {
-          status: { in: AWAITING_HANDLING },
-          handling: { in: ['street', 'department'] },
-          dueAt: { lte: dueBefore },
-          overdueEscalatedAt: null,
-        },
-        orderBy: { dueAt: 'asc' },
-        take: limit,
-        select,
-      });
-      return rows.map(toWatched);
-    },
+    // District cases are already with the bureau; triage has no handling unit to escalate from.
+    escalationDue: (dueBefore, limit) => pendingCases(ESCALATION_DUE_SQL, dueBefore, limit),
 
     async autoVerifyDue(resolvedBefore, limit) {
       // Cases with a 核查 task wait for the inspector's deadline (core/schedule/verification-watch.ts).

@@ -89,6 +89,28 @@ function wholeScripts<A extends SqlDriverAdapter>(adapter: A, engineKind: Engine
   return adapter;
 }
 
+/**
+ * The engine describes a SQLite partial index (schema.prisma's `where: raw(…)`, preview feature
+ * partialIndexes) by reading its CREATE statement with `… AND name = "Case_x_idx"`: a string in
+ * double quotes, which SQLite reads as a string only when double-quoted strings are allowed.
+ * better-sqlite3 builds SQLite with SQLITE_DQS=0, so it is a column there, and every describe
+ * (the drift test, each new migration) failed with `column not found: "Case_x_idx"`. That one
+ * statement goes with the name in single quotes (test/integration/migrations-drift.test.ts).
+ */
+const DESCRIBE_INDEX_SQL = /^(SELECT sql FROM sqlite_master WHERE type = 'index' AND name = )"((?:[^"]|"")*)"(;?)$/;
+
+export function describeIndexSql(sql: string): string {
+  const m = DESCRIBE_INDEX_SQL.exec(sql.trim());
+  return m ? `${m[1]}'${m[2]!.replaceAll('""', '"').replaceAll("'", "''")}'${m[3]}` : sql;
+}
+
+function singleQuotedIndexNames<A extends SqlDriverAdapter>(adapter: A, engineKind: Engine): A {
+  if (engineKind !== 'sqlite') return adapter;
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = (query) => queryRaw({ ...query, sql: describeIndexSql(query.sql) });
+  return adapter;
+}
+
 /** Opens the engine against a SQLite (`file:/path/to.db`) or PostgreSQL (`postgresql://…`) URL. */
 export async function openSchemaEngine(
   databaseUrl: string,
@@ -106,12 +128,12 @@ export async function openSchemaEngine(
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: async () => {
-      const adapter = wholeScripts(await factory.connect(), engineKind);
+      const adapter = singleQuotedIndexNames(wholeScripts(await factory.connect(), engineKind), engineKind);
       opened.push(adapter);
       return adapter;
     },
     connectToShadowDb: async () => {
-      const adapter = wholeScripts(await factory.connectToShadowDb(), engineKind);
+      const adapter = singleQuotedIndexNames(wholeScripts(await factory.connectToShadowDb(), engineKind), engineKind);
       opened.push(adapter);
       return adapter;
     },
@@ -163,7 +185,4 @@ export const PG_HAND_WRITTEN_INDEXES = [
   'Case_search_chars_open_idx',
   // *_case_search_number: a number-shaped term's six-character pieces
   'Case_search_number_idx',
-  // *_deadline_watch_pending: the waiting cases the 督办 and 超期上报 steps still have to do
-  'Case_overdue_pending_idx',
-  'Case_escalation_pending_idx',
 ];
