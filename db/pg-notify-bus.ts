@@ -95,10 +95,18 @@ export function createPgNotifyBus(opts: { databaseUrl: string; channel: string; 
   const ready = connect();
   ready.catch(() => scheduleReconnect());
 
-  return {
-    ready,
-    onMessage: (h) => void handlers.push(h),
-    async publish(message) {
+  // Messages published and not yet sent, and the sending in progress. The bus has one connection,
+  // and pg runs one statement on a connection at a time: a burst of publishes (the delivery
+  // worker sends a round of messages at once) queued theirs inside pg, which pg deprecates (pg@9
+  // drops that queue) and which cost a round trip each. So each statement is awaited before the
+  // next, and carries every message published while the one before it ran.
+  let waiting: Array<{ payloads: string[]; sent: () => void; failed: (err: unknown) => void }> = [];
+  let sending: Promise<void> | null = null;
+
+  async function sendWaiting(): Promise<void> {
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
       const c =
         client ??
         (await ready.then(
@@ -107,20 +115,45 @@ export function createPgNotifyBus(opts: { databaseUrl: string; channel: string; 
         ));
       if (!c) {
         logger.warn({ channel }, 'notify bus not connected; a live push reaches this process only');
-        return;
+        for (const m of batch) m.sent();
+        continue;
       }
+      try {
+        // One statement, one transaction: each message's parts are delivered together, in order
+        // (the receiver orders them by index anyway), the messages in the order they were published.
+        await c.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS t(p)', [
+          channel,
+          batch.flatMap((m) => m.payloads),
+        ]);
+        for (const m of batch) m.sent();
+      } catch (err) {
+        for (const m of batch) m.failed(err);
+      }
+    }
+    sending = null;
+  }
+
+  return {
+    ready,
+    onMessage: (h) => void handlers.push(h),
+    publish(message) {
       const id = ++seq;
       const parts: string[] = [];
       for (let i = 0; i === 0 || i * PART_CHARS < message.length; i++)
         parts.push(message.slice(i * PART_CHARS, (i + 1) * PART_CHARS));
       const payloads = parts.map((p, i) => `${origin}|${id}|${i}|${parts.length}|${p}`);
-      // One statement, one transaction: the parts are delivered together (the receiver orders them by index).
-      await c.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS t(p)', [channel, payloads]);
+      return new Promise<void>((sent, failed) => {
+        waiting.push({ payloads, sent, failed });
+        sending ??= sendWaiting();
+      });
     },
     async close() {
       closed = true;
       if (reconnect) clearTimeout(reconnect);
       await ready.catch(() => undefined);
+      // Messages already published go out first: pg ends a connection with a statement running by
+      // dropping it.
+      await sending;
       const c = client;
       client = null;
       await c?.end().catch(() => undefined);

@@ -34,11 +34,12 @@ export async function exportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       const filters = parseBoardFilters(req.query as RawQuery);
       const now = domain.clock();
       const name = `cases-${districtDay(now)}`;
-      // Both formats are streamed a chunk of cases at a time (backpressure: at most a chunk read
-      // ahead of what the client has taken; the XLSX is written on its worker, xlsx-stream.ts),
-      // holding the gate slot until the stream ends or closes. The first chunk is read before
-      // the answer starts, so a failure there is still a proper error answer; a later one ends
-      // the download early and is logged by fastify.
+      // Both formats are streamed a chunk of cases at a time, holding the gate slot until the
+      // stream ends or closes. The CSV reads at most a chunk or two ahead of what the client has
+      // taken (backpressure); the XLSX's chunks go to its worker as it takes them, whatever the
+      // client took, since ExcelJS may hold the sheet's bytes until it ends (xlsx-stream.ts). The
+      // first chunk is read before the answer starts, so a failure there is still a proper error
+      // answer; a later one ends the download early and is logged by fastify.
       const format = req.params.format;
       const release = await gate.acquire();
       let body: Readable;
