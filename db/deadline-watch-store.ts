@@ -106,18 +106,13 @@ export const OVERDUE_UNNOTIFIED_SQL = pendingSql(OVERDUE_PENDING);
 /** The 超期上报 step's statement (escalationDue): (dueBefore, limit). */
 export const ESCALATION_DUE_SQL = pendingSql(ESCALATION_PENDING);
 
-interface PendingRow {
-  id: number;
-  number: string;
-  handling: string | null;
-  streetId: number | null;
-  departmentId: number | null;
-  assigneeId: number | null;
+/** A CaseRecord as the raw statement returns it: the names flat, dueAt as the driver gives it. */
+type PendingRow = Omit<CaseRecord, 'dueAt' | 'item' | 'street' | 'department'> & {
   dueAt: string | Date;
   itemName: string | null;
   streetName: string | null;
   departmentName: string | null;
-}
+};
 
 /**
  * The deadline watch over Prisma; the range conditions on dueAt use the Case(status, dueAt) index,
