@@ -29,6 +29,18 @@ describe.skipIf(!testPgServer())('PostgreSQL statements taking a list of ids', (
   let caseId: number;
   let streetId: number;
 
+  /** A resident's supplement to the test's case with these photos (their ids a list: the Attachment UPDATE). */
+  const supplement = (actorId: number, attachmentIds: number[]) => ({
+    caseId,
+    type: 'supplemented' as const,
+    fromStatus: null,
+    toStatus: null,
+    actorId,
+    actorRole: 'resident' as const,
+    attachmentIds,
+    at: T0,
+  });
+
   beforeAll(async () => {
     t = await createTestDb('postgres');
     await seedReferenceData(t.db);
@@ -103,16 +115,7 @@ describe.skipIf(!testPgServer())('PostgreSQL statements taking a list of ids', (
       expect(
         (await tx.attachmentOwnership([photos[0]!, MISSING, photos[1]!, photos[0]!])).sort((a, b) => a.id - b.id),
       ).toEqual([...photos].sort((a, b) => a - b).map((id) => ({ id, uploadedById: active, caseId: null })));
-      await tx.appendEvent({
-        caseId,
-        type: 'supplemented',
-        fromStatus: null,
-        toStatus: null,
-        actorId: active,
-        actorRole: 'resident',
-        attachmentIds: [photos[0]!, MISSING],
-        at: T0,
-      });
+      await tx.appendEvent(supplement(active, [photos[0]!, MISSING]));
     });
     const moved = await t.db.attachment.findMany({ where: { caseId }, select: { id: true } });
     expect(moved.map((a) => a.id)).toEqual([photos[0]]);
@@ -177,16 +180,7 @@ describe.skipIf(!testPgServer())('PostgreSQL statements taking a list of ids', (
     await cases.transaction(async (tx) => {
       await tx.actorsOf([active, inactive]);
       await tx.attachmentOwnership([photos[1]!]);
-      await tx.appendEvent({
-        caseId,
-        type: 'supplemented',
-        fromStatus: null,
-        toStatus: null,
-        actorId: active,
-        actorRole: 'resident',
-        attachmentIds: [photos[1]!],
-        at: T0,
-      });
+      await tx.appendEvent(supplement(active, [photos[1]!]));
       await tx.openVerificationTask({
         caseId,
         streetId,
