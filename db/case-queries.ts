@@ -242,6 +242,12 @@ function ownScopeOf(actor: Actor): { column: 'streetId' | 'departmentId'; id: nu
   return undefined;
 }
 
+/** Whether the actor's scope is the street `id` (a team lead's own street), and nothing wider. */
+const leadsStreet = (actor: Actor, id: number): boolean => {
+  const own = ownScopeOf(actor);
+  return own?.column === 'streetId' && own.id === id;
+};
+
 /** The actor's own reports and followed cases outside their street or department: a handful. */
 function elsewhereSql(own: { column: string; id: number }, personId: number, dialect: Engine): Sql {
   return and([
@@ -323,8 +329,7 @@ function streetSearchTotalSql(
   found: FoundTerm | undefined,
   reach: number,
 ): Sql | null {
-  const own = ownScopeOf(actor);
-  if (found?.street === undefined || own?.column !== 'streetId' || own.id !== found.street.id) return null;
+  if (found?.street === undefined || !leadsStreet(actor, found.street.id)) return null;
   const [inStreet, elsewhere] = scopeArms(actor, false, 'sqlite') as [Sql, Sql];
   const filters = filterParts({ ...q, q: undefined }, streetId, now, false, 'sqlite');
   // The matches drive (CROSS JOIN keeps them outermost; `from` comes first, so its parameter does):
@@ -352,9 +357,8 @@ function streetMatchesTotalSql(
   found: FoundTerm | undefined,
   reach: number,
 ): Sql | null {
-  const own = ownScopeOf(actor);
   const inStreet = found?.streetMatches;
-  if (inStreet === undefined || own?.column !== 'streetId' || own.id !== inStreet.id) return null;
+  if (inStreet === undefined || !leadsStreet(actor, inStreet.id)) return null;
   if (filterParts({ ...q, q: undefined }, streetId, now, false, 'sqlite').length) return null;
   return inStreet.atLeast >= reach ? { text: String(reach), params: [] } : null;
 }
