@@ -27,6 +27,10 @@ const SECOND = 1_000;
 const PURGE_EVERY_MS = 10_000;
 const COLUMNS = '"chatId", "isGroup", "cost", "endsAt", "inFlight"';
 
+/** Ends a send's use of the budget (finish); also run by the outbox's markSent with `endsUse`. */
+export const FINISH_USE_SQL =
+  'UPDATE "SendUse" SET "endsAt" = ?, "inFlight" = FALSE WHERE "id" = ? AND "inFlight" = TRUE';
+
 /**
  * The send budget every process shares, as rows of SendUse: one per send started, read back by
  * the arithmetic the in-process limiter uses (core/messaging/send-budget-fns.ts).
@@ -39,10 +43,6 @@ const COLUMNS = '"chatId", "isGroup", "cost", "endsAt", "inFlight"';
  * process, whose units run one at a time on one connection) the same statements need no lock;
  * there the worker uses its in-process limiter alone, and this store serves the tests.
  */
-/** Ends a send's use of the budget (finish); also run by the outbox's markSent with `endsUse`. */
-export const FINISH_USE_SQL =
-  'UPDATE "SendUse" SET "endsAt" = ?, "inFlight" = FALSE WHERE "id" = ? AND "inFlight" = TRUE';
-
 export function createSendBudgetStore(db: Db): SendBudgetPort {
   const sql = sqlOf(db);
   const lastPurge = new Map<string, number>();
