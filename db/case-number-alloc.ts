@@ -50,6 +50,17 @@ const numberTaken = async (tx: SqlTx, number: string): Promise<boolean> =>
   (await tx.get('SELECT 1 FROM "Case" WHERE "number" = ?', number)) !== undefined;
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+/** A placeholder's token: 'n' and this many of LETTERS. */
+const TOKEN_LETTERS = 15;
+
+/**
+ * How a placeholder ends, as a PostgreSQL regular expression; a real number ends in digits. The
+ * case search's GIN indexes leave out the rows whose number matches it (migrations-postgres/
+ * *_case_search_settled, whose predicate spells it literally: the two must agree), so a
+ * registration's placeholder row does not compute and insert every gram of its text only for the
+ * numbered row to do it again.
+ */
+export const PLACEHOLDER_TAIL = `n[a-z]{${TOKEN_LETTERS}}$`;
 
 /**
  * Case numbers taken at the very end of a PostgreSQL unit of work. The day's counter row, once
@@ -73,7 +84,7 @@ export function createPendingNumbers() {
     /** A placeholder for the day's next number, in the number's own shape up to its sequence. */
     take(prefix: string, key: string): string {
       let token = 'n';
-      for (let i = 0; i < 15; i++) token += LETTERS[randomInt(LETTERS.length)];
+      for (let i = 0; i < TOKEN_LETTERS; i++) token += LETTERS[randomInt(LETTERS.length)];
       const placeholder = `${caseNumber(prefix, key, 0).slice(0, -4)}${token}`;
       pending.push({ placeholder, prefix, key });
       return placeholder;

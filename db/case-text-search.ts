@@ -1,4 +1,5 @@
 import type { Engine } from './db-engine.ts';
+import { PLACEHOLDER_TAIL } from './case-number-alloc.ts';
 
 /**
  * The case list's text search `q` as SQL on the case table `c`: the cases whose number, text or
@@ -113,16 +114,23 @@ function pgTextSearch(term: string, scan: { text: string; params: string[] }) {
     // planner cannot see, so it does not AND the trigram index's bitmap in): see PG_NUMBER_GRAMS.
     if (grams)
       return {
-        text: `(${PG_NUMBER_GRAMS} @> CAST(? AS text[]) AND "case_search_like"(c."number", c."text", COALESCE(c."address", ''), ?))`,
+        text: `(${PG_NUMBER_GRAMS} @> CAST(? AS text[]) AND "case_search_like"(c."number", c."text", COALESCE(c."address", ''), ?) AND ${SETTLED_NUMBER})`,
         params: [`{${grams.join(',')}}`, likePattern(term)],
       };
-    return { text: `${PG_JOINED} LIKE ? ESCAPE '\\'`, params: [likePattern(term)] };
+    return { text: `(${PG_JOINED} LIKE ? ESCAPE '\\' AND ${SETTLED_NUMBER})`, params: [likePattern(term)] };
   }
   return {
-    text: `(${PG_GRAMS} @> ARRAY[CAST(? AS text)] AND "case_search_like"(c."number", c."text", COALESCE(c."address", ''), ?))`,
+    text: `(${PG_GRAMS} @> ARRAY[CAST(? AS text)] AND "case_search_like"(c."number", c."text", COALESCE(c."address", ''), ?) AND ${SETTLED_NUMBER})`,
     params: [term, likePattern(term)],
   };
 }
+
+/**
+ * The condition of the search's GIN indexes (PostgreSQL, migrations-postgres/*_case_search_settled):
+ * the case's number is not a registration's placeholder. Every committed case meets it, so it
+ * changes no result; a search states it so the planner may take those partial indexes.
+ */
+const SETTLED_NUMBER = `c."number" !~ '${PLACEHOLDER_TAIL}'`;
 
 /** The indexed expression of "Case_search_trgm_idx" (PostgreSQL), on the case table `c`: chr(1) is SENTINEL. */
 const PG_JOINED = `(c."number" || chr(1) || c."text" || chr(1) || COALESCE(c."address", ''))`;
