@@ -13,7 +13,7 @@ import { createTestDb, testPgServer, type TestDb } from '../helpers/test-db.ts';
  * connection instead of planning each execution. It keeps the generic plan only if its estimated
  * cost is no more than the custom plans'. With the unit's events and messages passed as arrays
  * (= ANY (?::int[])), the generic plan assumed 10 of each and cost 208 against 38, so every
- * registration was planned afresh: at 1M cases 0.8-0.9 ms for the statement against 0.6-0.7
+ * registration was planned afresh: at 1M cases 0.8-1.1 ms for the statement against 0.6-0.75
  * with its generic plan forced.
  */
 describe.skipIf(!testPgServer())('PostgreSQL settle statement', () => {
