@@ -9,7 +9,7 @@ import { handlerIds } from './handler-ids.ts';
 import { verificationTaskOps } from './verification-task-ops.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import type { SqlTx, SqlValue } from './sql-connection.ts';
-import { inList } from './sql-dialect.ts';
+import { inList, atOrAfter, atOrAfterParams } from './sql-dialect.ts';
 import { dateOrNull, sqlBool, sqlDate } from './sql-values.ts';
 import { rollupEvent } from './stats-event-rollup.ts';
 import {
@@ -500,8 +500,8 @@ function caseTx(tx: SqlTx, notices: Notice[], pending: PendingNumbers | null, la
       const dLng = radiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
       if (tx.dialect === 'postgres' && !lookOnly) await lockNeighbourhood(tx, itemCode, lat, lng, dLat, dLng, radiusM);
       const rows = await tx.all<CaseRecord>(
-        `${CASE_SELECT} WHERE c."status" IN ${OPEN_STATUSES} AND c."createdAt" >= ? AND c."lat" BETWEEN ? AND ? AND c."lng" BETWEEN ? AND ? AND i."code" = ? LIMIT 20`,
-        sqlDate(since),
+        `${CASE_SELECT} WHERE c."status" IN ${OPEN_STATUSES} AND ${atOrAfter(tx.dialect, 'c."createdAt"')} AND c."lat" BETWEEN ? AND ? AND c."lng" BETWEEN ? AND ? AND i."code" = ? LIMIT 20`,
+        ...atOrAfterParams(tx.dialect, sqlDate(since)),
         lat - dLat,
         lat + dLat,
         lng - dLng,

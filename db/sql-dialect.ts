@@ -63,3 +63,23 @@ export const countTrue = (cond: string): string => `SUM(CASE WHEN ${cond} THEN 1
  */
 export const inSelect = (dialect: Engine, expr: string, select: string): string =>
   dialect === 'sqlite' ? `${expr} IN (${select})` : `${expr} = ANY (ARRAY(${select}))`;
+
+/** An instant no row's timestamp reaches, as the statements pass instants (db/sql-values.ts sqlDate). */
+const NO_ROW_YET = '9999-12-31T00:00:00.000+00:00';
+
+/**
+ * `expr` (a timestamp) at or after one parameter (atOrAfterParams gives its values). On
+ * PostgreSQL with an upper bound too, a parameter far in the future that no row reaches: the
+ * stores' statements are prepared by name, and PostgreSQL keeps a statement's generic plan only
+ * when its estimate costs no more than the plans made for the values. A lone `>= $1` it prices
+ * at a third of the table, a pair of bounds at 0.5%. The duplicate search around a new report
+ * (the same plan either way: the item's index from the day on) was priced 120 against 18 at 1M
+ * cases, so every report planned its six-table read afresh, 0.73 ms each, twice a report, for
+ * 0.03 ms of execution. SQLite's text is unchanged.
+ */
+export const atOrAfter = (dialect: Engine, expr: string): string =>
+  dialect === 'postgres' ? `${expr} >= ? AND ${expr} < ?` : `${expr} >= ?`;
+
+/** The parameters of atOrAfter(): the instant (as the statements pass dates), and on PostgreSQL the far bound. */
+export const atOrAfterParams = (dialect: Engine, at: string): string[] =>
+  dialect === 'postgres' ? [at, NO_ROW_YET] : [at];
