@@ -2,10 +2,8 @@
 import type { Logger } from '../../config/logger.ts';
 import type { AttachmentPort, AttachmentRecord } from './attachment-port.ts';
 import type { FileStore } from './file-store-port.ts';
-import { jpegStructureSound } from './jpeg-structure-fns.ts';
 import { inspectPhoto, renderDerivatives, type InspectedPhoto } from './photo-decode.ts';
 import { createLazyCopies, putMissingCopies, type CopyKind } from './photo-lazy-copies.ts';
-import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
 import { sha256HexOffLoop } from './sha256-fns.ts';
@@ -108,15 +106,14 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
       }
       const paths = evidencePaths(sha256, photo.ext);
       const first = await store.findFirstBySha256(sha256);
-      const exif = await readPhotoExif(bytes);
+      const exif = photo.exif; // read with the header (photo-decode.ts)
 
       // Pixels are checked before the original is written, so a refused photo leaves nothing behind.
       // An upright JPEG within 1600 px (what the messengers deliver) whose markers and tables are
       // sound is complete as far as a decode with failOn 'error' can tell (jpeg-structure-fns.ts):
       // its thumbnail and public copy are made on first view (photo-lazy-copies.ts), off the intake.
       if (photo.undecodable === null) {
-        if (!(photo.keepsPixels && jpegStructureSound(bytes)))
-          await keepDerivatives(bytes, photo, paths, first === null);
+        if (!(photo.keepsPixels && photo.soundJpeg)) await keepDerivatives(bytes, photo, paths, first === null);
       } else
         logger?.warn(
           { sha256, mime: photo.mime, reason: photo.undecodable },
