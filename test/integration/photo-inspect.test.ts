@@ -36,6 +36,18 @@ describe('inspectPhoto', () => {
     expect(inspected.exif.lat).toBeCloseTo(WUHAN.lat, 3);
   });
 
+  it('reads EXIF time with the offset the camera wrote, else the digitized time, and the place', async () => {
+    const withOffset = await jpeg(64, 48, { takenAt: '2026:03:02 09:30:00', offset: '+02:00', ...WUHAN });
+    expect((await inspectPhoto(withOffset)).exif.takenAt).toEqual(new Date('2026-03-02T07:30:00Z'));
+    const digitizedOnly = await sharp(await jpeg(64, 48))
+      .withExifMerge({ IFD2: { DateTimeDigitized: '2026:03:02 10:00:00', OffsetTimeDigitized: '+08:00' } })
+      .toBuffer();
+    expect((await inspectPhoto(digitizedOnly)).exif).toMatchObject({
+      takenAt: new Date('2026-03-02T02:00:00Z'),
+      lat: null,
+    });
+  });
+
   const cases: Array<[string, (plain: Buffer) => Promise<Buffer>]> = [
     ['no EXIF', (plain) => Promise.resolve(plain)],
     ['upright, EXIF orientation 1', () => jpeg(64, 48, { orientation: 1 })],
