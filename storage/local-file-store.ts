@@ -37,6 +37,7 @@ export function createLocalFileStore(dataDir: string, opts: { fs?: WriteFs } = {
 
   return {
     describe: `local folder ${root}`,
+    cheapHas: true,
 
     async put(key, bytes, opts = {}) {
       await writeFileAtomic(fileOf(key), bytes, opts.immutable ? IMMUTABLE_MODE : DEFAULT_MODE);
