@@ -64,10 +64,10 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     paths: { thumb: string; public: string },
     firstUpload: boolean,
   ): Promise<void> {
-    const present = (await files.has(paths.thumb)) && (await files.has(paths.public));
     // A first upload is always decoded in full, because that is what proves it is not truncated;
-    // a duplicate whose copies are on disk was proven when it first came in.
-    if (present && !firstUpload) return;
+    // a duplicate whose copies are on disk was proven when it first came in. (Only a duplicate
+    // looks for them here: putMissingCopies looks for each copy before writing it anyway.)
+    if (!firstUpload && (await files.has(paths.thumb)) && (await files.has(paths.public))) return;
     await putMissingCopies(files, paths, await renderDerivatives(bytes, photo));
   }
 

@@ -229,6 +229,31 @@ describe('photo evidence: storing', () => {
     expect(lookups).toBe(2);
   });
 
+  it('looks for each copy of a re-encoded photo once on its first upload, and skips them for a duplicate', async () => {
+    const local = createLocalFileStore(dataDir);
+    const looked: string[] = [];
+    const files: FileStore = {
+      ...local,
+      has: (key, sha) => {
+        looked.push(key.split('/')[0]!);
+        return local.has(key, sha);
+      },
+    };
+    const ev = createPhotoEvidence({
+      files,
+      maxBytes: 20 * MB,
+      store: createAttachmentStore(t.db),
+      clock: createFakeClock('2026-03-02T02:00:00Z').now,
+    });
+    const turned = await jpeg(64, 48, { orientation: 6 }); // re-encoded upright at intake
+    await ev.ingest(turned);
+    expect(looked.sort()).toEqual(['evidence', 'public', 'thumbs']);
+    looked.length = 0;
+    await ev.ingest(turned);
+    // The original (there, so its hash is checked), then both copies (there: nothing decoded).
+    expect(looked.sort()).toEqual(['evidence', 'evidence', 'public', 'thumbs']);
+  });
+
   it('restores a missing or damaged original when the same photo arrives again', async () => {
     const bytes = await jpeg(64, 48);
     const a = await evidence.ingest(bytes);
