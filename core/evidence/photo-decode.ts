@@ -77,6 +77,18 @@ function jpegHeader(frame: JpegFrameInfo, exif: PhotoExif): Header | null {
 }
 
 /**
+ * The type file-type finds in the bytes. A JPEG, what nearly every photo is, is told by file-type's
+ * own rule (FF D8 FF, and not F7 next, which is JPEG-LS), the first of its rules to match such
+ * bytes (none before it starts with FF), without setting up its tokenizer and copying its first
+ * 4 KB: about half the CPU of the sniff, on the event loop.
+ */
+async function sniffMime(bytes: Buffer): Promise<string | undefined> {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff && bytes[3] !== 0xf7)
+    return 'image/jpeg';
+  return (await fileTypeFromBuffer(bytes))?.mime;
+}
+
+/**
  * Sniffs the real type from the bytes and reads the header; refuses what is not a still photo.
  * A sound JPEG (what the messengers deliver) is read without sharp: its markers are walked once
  * (soundJpegFrame) and its orientation comes from the EXIF block read for its time and place
@@ -84,9 +96,9 @@ function jpegHeader(frame: JpegFrameInfo, exif: PhotoExif): Header | null {
  * parses its EXIF a second time. Anything else goes through sharp's header read as before.
  */
 export async function inspectPhoto(bytes: Buffer): Promise<InspectedPhoto> {
-  const sniffed = await fileTypeFromBuffer(bytes);
-  const ext = acceptedExtension(sniffed?.mime);
-  const mime = sniffed?.mime ?? 'application/octet-stream';
+  const sniffed = await sniffMime(bytes);
+  const ext = acceptedExtension(sniffed);
+  const mime = sniffed ?? 'application/octet-stream';
   const frame = ext === 'jpg' ? soundJpegFrame(bytes) : null;
   const exif = await readPhotoExif(bytes);
   const soundJpeg = frame !== null;

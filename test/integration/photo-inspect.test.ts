@@ -1,5 +1,6 @@
 // inspectPhoto (core/evidence/photo-decode.ts): a sound JPEG's header is read from its own markers
 // and EXIF, without sharp's header read; every photo gets the answer sharp's header read gives.
+import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jpegStructureSound } from '../../core/evidence/jpeg-structure-fns.ts';
@@ -8,6 +9,12 @@ import { keepsCompressedPixels } from '../../core/evidence/photo-fns.ts';
 import { jpeg, noisyJpeg } from '../helpers/test-images.ts';
 
 const WUHAN = { lat: 30.5801, lng: 114.2734 };
+
+// file-type as it is, its sniff counted.
+vi.mock('file-type', async (original) => {
+  const real = await original<typeof import('file-type')>();
+  return { ...real, fileTypeFromBuffer: vi.fn(real.fileTypeFromBuffer) };
+});
 
 /** What inspectPhoto said before it read any header itself: sharp's header read and the walk. */
 async function bySharp(bytes: Buffer) {
@@ -34,6 +41,22 @@ describe('inspectPhoto', () => {
     expect(inspected).toMatchObject({ keepsPixels: true, soundJpeg: true });
     expect(inspected.exif).toMatchObject({ takenAt: new Date('2026-03-02T01:30:00Z'), orientation: 1 });
     expect(inspected.exif.lat).toBeCloseTo(WUHAN.lat, 3);
+  });
+
+  it("tells a JPEG by file-type's rule without running file-type; anything else goes to file-type", async () => {
+    const sniff = vi.mocked(fileTypeFromBuffer);
+    sniff.mockClear();
+    expect(await inspectPhoto(await jpeg(64, 48))).toMatchObject({ mime: 'image/jpeg', ext: 'jpg' });
+    expect(sniff).not.toHaveBeenCalled();
+    // JPEG-LS (FF D8 FF F7) is file-type's to name: image/jls, which is refused.
+    const jls = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xf7]), Buffer.alloc(64)]);
+    expect((await fileTypeFromBuffer(jls))?.mime).toBe('image/jls');
+    await expect(inspectPhoto(jls)).rejects.toMatchObject({ reason: 'unsupported_format' });
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    expect(await inspectPhoto(png)).toMatchObject({ mime: 'image/png', ext: 'png' });
+    expect(sniff).toHaveBeenCalledTimes(3);
   });
 
   it('reads EXIF time with the offset the camera wrote, else the digitized time, and the place', async () => {
