@@ -38,7 +38,8 @@ const record = (r: AttachmentRow): AttachmentRecord => ({
  * The Attachment table for the evidence store. Rows are only ever created here; linking them to a
  * case, event or finding is the case store's job (it sets caseId/eventId when the case is made).
  *
- * Every photo upload runs `findFirstBySha256` and `create`, each one statement, so neither goes
+ * Every photo upload runs `create`, and `findFirstBySha256` unless the local folder shows the
+ * bytes are new (photo-evidence.ts), each one statement, so neither goes
  * through Prisma: on SQLite a Prisma write commits on its own (one more WAL fsync per photo) and
  * ends the group commit the other chats' units were joining. Each is a one-statement unit
  * (sql-connection.ts `statement`): on SQLite it joins the group commit, on PostgreSQL it goes

@@ -63,6 +63,7 @@ export function createS3FileStore(opts: S3FileStoreOptions): S3FileStore {
 
   return {
     describe: where,
+    cheapHas: false,
 
     async put(key, bytes) {
       // One PUT is atomic: readers see the old object or the whole new one. Evidence stays

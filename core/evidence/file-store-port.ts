@@ -26,6 +26,11 @@ export interface FileStore {
    * to change (the local folder makes it read-only; a bucket relies on its versioning or object lock).
    */
   put(key: string, bytes: Buffer, opts?: { immutable?: boolean }): Promise<void>;
+  /**
+   * has(key) without a sha256 costs less than a database look-up (a local folder: one stat); false
+   * where it is a request (a bucket: a HEAD, dearer than the query it would save).
+   */
+  readonly cheapHas: boolean;
   /** True when the key exists; with a sha256, only when it holds exactly those bytes. */
   has(key: string, sha256?: string): Promise<boolean>;
   /** The whole file, or null when there is none (for senders that upload a photo elsewhere). */

@@ -25,7 +25,17 @@ interface Component {
 
 interface Frame {
   progressive: boolean;
+  /** As stored (before any EXIF orientation). */
+  width: number;
+  height: number;
   components: Map<number, Component>;
+}
+
+/** A sound JPEG's frame header: its stored size and how many colour components it has. */
+export interface JpegFrameInfo {
+  width: number;
+  height: number;
+  components: number;
 }
 
 /**
@@ -36,33 +46,44 @@ interface Frame {
  * (MPF images, motion-photo videos), as the public copy drops them.
  */
 export function jpegStructureSound(bytes: Buffer): boolean {
+  return soundJpegFrame(bytes) !== null;
+}
+
+/**
+ * The frame header of a JPEG that jpegStructureSound accepts, null for any other bytes: one walk
+ * over the markers gives intake both the structure check and the header (photo-decode.ts).
+ */
+export function soundJpegFrame(bytes: Buffer): JpegFrameInfo | null {
   const segments = jpegSegments(bytes);
-  if (segments === null) return false;
+  if (segments === null) return null;
   const quant = new Set<number>();
   const dc = new Set<number>();
   const ac = new Set<number>();
   let frame: Frame | null = null;
   let scans = 0;
   for (const { marker, body } of segments) {
-    if (marker === EOI) return frame !== null && scans > 0;
+    if (marker === EOI) {
+      if (frame === null || scans === 0) return null;
+      return { width: frame.width, height: frame.height, components: frame.components.size };
+    }
     if (SOF_HUFFMAN.has(marker)) {
-      if (frame !== null) return false;
+      if (frame !== null) return null;
       frame = parseFrame(body, marker === 0xc2);
-      if (frame === null) return false;
+      if (frame === null) return null;
     } else if (marker === DQT) {
-      if (!readQuantTables(body, quant)) return false;
+      if (!readQuantTables(body, quant)) return null;
     } else if (marker === DHT) {
-      if (!readHuffmanTables(body, dc, ac)) return false;
+      if (!readHuffmanTables(body, dc, ac)) return null;
     } else if (marker === DRI) {
-      if (body.length !== 2) return false;
+      if (body.length !== 2) return null;
     } else if (marker === SOS) {
-      if (frame === null || !scanSound(body, frame, quant, dc, ac)) return false;
+      if (frame === null || !scanSound(body, frame, quant, dc, ac)) return null;
       scans++;
     } else if (!isMetadataMarker(marker)) {
-      return false; // arithmetic coding (DAC, SOF9+), lossless or hierarchical frames, DNL, JPGn…
+      return null; // arithmetic coding (DAC, SOF9+), lossless or hierarchical frames, DNL, JPGn…
     }
   }
-  return false; // jpegSegments ends with EOI
+  return null; // jpegSegments ends with EOI
 }
 
 /**
@@ -87,7 +108,7 @@ function parseFrame(body: Buffer, progressive: boolean): Frame | null {
   const maxH = Math.max(...all.map((c) => c.h));
   const maxV = Math.max(...all.map((c) => c.v));
   if (all.some((c) => maxH % c.h !== 0 || maxV % c.v !== 0)) return null;
-  return { progressive, components };
+  return { progressive, width: body.readUInt16BE(3), height: body.readUInt16BE(1), components };
 }
 
 /** DQT: one or more tables of 64 bytes (8-bit) or 128 (16-bit) that fill the segment exactly. */

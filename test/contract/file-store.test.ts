@@ -1,13 +1,13 @@
 // One contract for both file stores (storage/): the local folder under DATA_DIR and an
 // S3-compatible bucket (s3rver here, MinIO or any S3 store in production). Same cases, same answers.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FileStore, StoredFile } from '../../core/evidence/file-store-port.ts';
 import { sha256Hex } from '../../core/evidence/sha256-fns.ts';
 import { openFileStore } from '../../storage/file-store-from-config.ts';
-import { createLocalFileStore } from '../../storage/local-file-store.ts';
+import { createLocalFileStore, type WriteFs } from '../../storage/local-file-store.ts';
 import { createS3FileStore } from '../../storage/s3-file-store.ts';
 import { testTmpDir } from '../helpers/global-setup.ts';
 import { startS3Emulator, type S3Emulator } from '../helpers/s3-emulator.ts';
@@ -124,6 +124,101 @@ describe('local folder specifics', () => {
     await files.put('thumbs/x.jpg', Buffer.from('x'));
     expect(statSync(path.join(dataDir, 'evidence/ab/cd/x.jpg')).mode & 0o777).toBe(0o444);
     expect(statSync(path.join(dataDir, 'thumbs/x.jpg')).mode & 0o777).toBe(0o644);
+  });
+});
+
+/**
+ * node:fs counting the calls a write makes; `dirFsyncs` counts fsyncs of folders (opened 'r').
+ * `beforeDirFsync` may hold a folder's fsync back; `umask` filters the mode open() is given, as
+ * a process umask would.
+ */
+function countingFs(opts: { beforeDirFsync?: () => Promise<void>; umask?: number } = {}) {
+  const calls: Record<string, number> = Object.fromEntries(
+    ['open', 'write', 'fsync', 'fstat', 'fchmod', 'close', 'mkdir', 'rename', 'dirFsyncs'].map((n) => [n, 0]),
+  );
+  const dirFds = new Set<number>();
+  type Callback = (err: NodeJS.ErrnoException | null, ...rest: unknown[]) => void;
+  const counted =
+    (name: keyof WriteFs, around?: (args: unknown[], done: Callback) => void) =>
+    (...args: unknown[]) => {
+      calls[name]! += 1;
+      const done = args.pop() as Callback;
+      const real = (...a: unknown[]) => (fs[name] as (...b: unknown[]) => void)(...a);
+      if (around) around(args, done);
+      else real(...args, done);
+    };
+  const fake = {
+    write: counted('write', (a, done) => (fs.write as (...b: unknown[]) => void)(...a, done)),
+    fstat: counted('fstat', (a, done) => fs.fstat(a[0] as number, done)),
+    fchmod: counted('fchmod', (a, done) => fs.fchmod(a[0] as number, a[1] as number, done)),
+    close: counted('close', (a, done) => {
+      dirFds.delete(a[0] as number);
+      fs.close(a[0] as number, done);
+    }),
+    mkdir: counted('mkdir', (a, done) => fs.mkdir(a[0] as string, a[1] as fs.MakeDirectoryOptions, done)),
+    rename: counted('rename', (a, done) => fs.rename(a[0] as string, a[1] as string, done)),
+    open: counted('open', (a, done) => {
+      const [file, flags, mode] = a as [string, string, number | undefined];
+      fs.open(file, flags, mode, (err, fd) => {
+        if (err) return done(err);
+        if (flags === 'r') dirFds.add(fd);
+        // The mode a new file gets under this umask, whatever the process's own umask is.
+        if (mode === undefined) return done(null, fd);
+        fs.fchmod(fd, mode & ~(opts.umask ?? 0o022), (chmodErr) => done(chmodErr, fd));
+      });
+    }),
+    fsync: counted('fsync', (a, done) => {
+      const fd = a[0] as number;
+      if (!dirFds.has(fd)) return fs.fsync(fd, done);
+      calls.dirFsyncs! += 1;
+      void (opts.beforeDirFsync?.() ?? Promise.resolve()).then(() => fs.fsync(fd, done));
+    }),
+  };
+  return { fs: fake as unknown as WriteFs, calls };
+}
+
+describe('local folder writes: as few calls as the guarantee allows', () => {
+  it('sets the mode once open() has been found to keep it: no fchmod while the umask leaves the mode', async () => {
+    const dataDir = path.join(testTmpDir(), `files-${randomUUID()}`);
+    const counting = countingFs({ umask: 0o022 });
+    const files = createLocalFileStore(dataDir, { fs: counting.fs });
+    for (const name of ['a', 'b', 'c'])
+      await files.put(`evidence/ab/cd/${name}.jpg`, Buffer.from(name), { immutable: true });
+    await files.put('thumbs/a.jpg', Buffer.from('a'));
+    // One fstat per mode learns that open() kept it; every file fsynced, renamed, its folder fsynced.
+    expect(counting.calls).toMatchObject({ fchmod: 0, fstat: 2, fsync: 8, rename: 4, dirFsyncs: 4 });
+    expect(statSync(path.join(dataDir, 'evidence/ab/cd/c.jpg')).mode & 0o777).toBe(0o444);
+    expect(statSync(path.join(dataDir, 'thumbs/a.jpg')).mode & 0o777).toBe(0o644);
+  });
+
+  it('still sets the mode on every file when the umask takes bits from it', async () => {
+    const dataDir = path.join(testTmpDir(), `files-${randomUUID()}`);
+    const counting = countingFs({ umask: 0o077 });
+    const files = createLocalFileStore(dataDir, { fs: counting.fs });
+    for (const name of ['a', 'b']) await files.put(`thumbs/${name}.jpg`, Buffer.from(name));
+    expect(counting.calls).toMatchObject({ fchmod: 2, fstat: 1 });
+    expect(statSync(path.join(dataDir, 'thumbs/b.jpg')).mode & 0o777).toBe(0o644);
+  });
+
+  it('lets writes renamed into one folder while its fsync runs share the next fsync of it', async () => {
+    const dataDir = path.join(testTmpDir(), `files-${randomUUID()}`);
+    let release!: () => void;
+    const allRenamed = new Promise<void>((resolve) => (release = resolve));
+    // Once the folder exists, its first fsync waits until all four files are renamed into it.
+    let gate = Promise.resolve();
+    const counting = countingFs({ beforeDirFsync: () => gate });
+    const files = createLocalFileStore(dataDir, { fs: counting.fs });
+    await files.put('public/first.jpg', Buffer.from('0'));
+    gate = allRenamed;
+    counting.calls.dirFsyncs = 0;
+    const renamesBefore = counting.calls.rename!;
+    const puts = ['a', 'b', 'c', 'd'].map((n) => files.put(`public/${n}.jpg`, Buffer.from(n)));
+    await vi.waitFor(() => expect(counting.calls.rename! - renamesBefore).toBe(4));
+    release();
+    await Promise.all(puts);
+    // One fsync already running when the other three renames were done, one after them for those.
+    expect(counting.calls.dirFsyncs).toBe(2);
+    for (const n of ['a', 'b', 'c', 'd']) expect((await files.read(`public/${n}.jpg`))!.toString()).toBe(n);
   });
 });
 

@@ -8,6 +8,7 @@ import type { Logger } from '../../config/logger.ts';
 import { hevcDecodable } from '../../core/evidence/photo-decode.ts';
 import { PhotoRejectedError } from '../../core/evidence/photo-errors.ts';
 import { createPhotoEvidence, type PhotoEvidence } from '../../core/evidence/photo-evidence.ts';
+import type { FileStore } from '../../core/evidence/file-store-port.ts';
 import type { OpenedFile } from '../../core/evidence/photo-types.ts';
 import { createAttachmentStore } from '../../db/attachment-store.ts';
 import { createLocalFileStore } from '../../storage/local-file-store.ts';
@@ -197,6 +198,60 @@ describe('photo evidence: storing', () => {
     await bytesOf(await evidence.openThumbnail(b.attachmentId));
     expect(filesUnder(dataDir)).toHaveLength(3);
     expect(await evidence.draftAttachmentIds('draft-b')).toEqual([b.attachmentId]);
+  });
+
+  it('asks the database about a photo only when its original is on disk or the check would be a request', async () => {
+    const rows = createAttachmentStore(t.db);
+    let lookups = 0;
+    const store = {
+      ...rows,
+      findFirstBySha256: (sha: string) => {
+        lookups += 1;
+        return rows.findFirstBySha256(sha);
+      },
+    };
+    const local = createLocalFileStore(dataDir);
+    const ingest = (files: FileStore, bytes: Buffer) =>
+      createPhotoEvidence({
+        files,
+        maxBytes: 20 * MB,
+        store,
+        clock: createFakeClock('2026-03-02T02:00:00Z').now,
+      }).ingest(bytes);
+    const bytes = await jpeg(64, 48, { takenAt: '2026:03:01 18:00:00' });
+    expect((await ingest(local, bytes)).duplicate).toBe(false);
+    expect(lookups).toBe(0); // no file, so no row: files come first
+    expect((await ingest(local, bytes)).duplicate).toBe(true);
+    expect(lookups).toBe(1);
+    // A bucket's check is a request, dearer than the query: there the rows are asked first.
+    const bucketLike: FileStore = { ...local, cheapHas: false };
+    expect((await ingest(bucketLike, await jpeg(64, 48, { takenAt: '2026:03:01 18:05:00' }))).duplicate).toBe(false);
+    expect(lookups).toBe(2);
+  });
+
+  it('looks for each copy of a re-encoded photo once on its first upload, and skips them for a duplicate', async () => {
+    const local = createLocalFileStore(dataDir);
+    const looked: string[] = [];
+    const files: FileStore = {
+      ...local,
+      has: (key, sha) => {
+        looked.push(key.split('/')[0]!);
+        return local.has(key, sha);
+      },
+    };
+    const ev = createPhotoEvidence({
+      files,
+      maxBytes: 20 * MB,
+      store: createAttachmentStore(t.db),
+      clock: createFakeClock('2026-03-02T02:00:00Z').now,
+    });
+    const turned = await jpeg(64, 48, { orientation: 6 }); // re-encoded upright at intake
+    await ev.ingest(turned);
+    expect(looked.sort()).toEqual(['evidence', 'public', 'thumbs']);
+    looked.length = 0;
+    await ev.ingest(turned);
+    // The original (there, so its hash is checked), then both copies (there: nothing decoded).
+    expect(looked.sort()).toEqual(['evidence', 'evidence', 'public', 'thumbs']);
   });
 
   it('restores a missing or damaged original when the same photo arrives again', async () => {
