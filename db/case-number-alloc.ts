@@ -182,14 +182,14 @@ const settleSql = (events: number, messages: number): string => `WITH "n" AS (${
   RETURNING "Case"."number"),
 "e" AS (
   UPDATE "CaseEvent" SET "note" = replace("note", ?, "c"."number"), "data" = replace("data", ?, "c"."number") FROM "c"
-  WHERE "CaseEvent"."id" IN (${inList(events)}) RETURNING 1),
+  WHERE "CaseEvent"."id" IN (${parameters(events)}) RETURNING 1),
 "o" AS (
   UPDATE "OutboxMessage" SET "payload" = replace("payload", ?, "c"."number") FROM "c"
-  WHERE "OutboxMessage"."caseId" IN (${inList(messages)}) AND strpos("OutboxMessage"."payload", ?) > 0 RETURNING 1)
+  WHERE "OutboxMessage"."caseId" IN (${parameters(messages)}) AND strpos("OutboxMessage"."payload", ?) > 0 RETURNING 1)
 SELECT "num"."last", (SELECT "c"."number" FROM "c") AS "number" FROM "num"`;
 
-/** `n` placeholders for an IN list; for none NULL, which matches nothing. */
-const inList = (n: number): string => (n ? Array<string>(n).fill('?').join(', ') : 'NULL');
+/** `n` parameters for an IN list; for none NULL, which matches nothing. */
+const parameters = (n: number): string => (n ? Array<string>(n).fill('?').join(', ') : 'NULL');
 
 /**
  * settleSql preceded by another write (`sql`, an INSERT without RETURNING) as its first CTE. The
