@@ -5,6 +5,7 @@ import { districtAdminIds, handlerIds } from './handler-ids.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import { sqlOf, type Db } from './prisma-client.ts';
 import { dateOrNull, sqlDate } from './sql-values.ts';
+import { list } from './stats-sql.ts';
 
 /**
  * Statuses in which a case waits for its handler. `resolved` is open too, but its handling
@@ -80,14 +81,15 @@ export async function enqueueAll(db: Db, outbox: Enqueue, notices: DeadlineNotic
 /**
  * The waiting cases the 督办 step has not told yet, and those the 超期上报 step has not escalated:
  * word for word the predicates of their partial indexes (schema.prisma, Case_overdue_pending_idx
- * and Case_escalation_pending_idx). SQLite takes a partial index only for a statement whose WHERE
+ * and Case_escalation_pending_idx; the statuses from AWAITING_HANDLING, which list() spells as the
+ * schema does). SQLite takes a partial index only for a statement whose WHERE
  * holds each of the index's terms as written, literals included: Prisma's `status IN (?, ?, ?)`
  * never matched, and the step walked Case_dueAt from the oldest case through every case already
  * told or closed (1.1-1.2 s a step at 1M cases). PostgreSQL proves them from the literals too,
  * in generic plans as well.
  */
-const OVERDUE_PENDING = `c."status" IN ('triage', 'dispatched', 'accepted') AND c."overdueNotifiedAt" IS NULL`;
-const ESCALATION_PENDING = `c."status" IN ('triage', 'dispatched', 'accepted') AND c."handling" IN ('street', 'department') AND c."overdueEscalatedAt" IS NULL`;
+const OVERDUE_PENDING = `c."status" IN ${list(AWAITING_HANDLING)} AND c."overdueNotifiedAt" IS NULL`;
+const ESCALATION_PENDING = `c."status" IN ${list(AWAITING_HANDLING)} AND c."handling" IN ('street', 'department') AND c."overdueEscalatedAt" IS NULL`;
 
 /** The pending cases due by the first parameter, oldest deadline first, at most the second. */
 const pendingSql = (pending: string) =>
